@@ -1,0 +1,40 @@
+/**
+ * Where a record came from. Every rejection, warning and finding carries one, so a person can go
+ * back to the exact bytes: `source` names the file (an archive entry is `archive.tgz!dir/file.json`),
+ * `offset` and `length` count bytes of the decoded stream (after gunzip), `line` and `column` are
+ * 1-based.
+ */
+export interface Provenance {
+  source: string;
+  /** 0-based index of the record within its source. */
+  index: number;
+  /** Byte offset of the record's first byte within the (decompressed) source stream. */
+  offset: number;
+  /** Length of the record in bytes. */
+  length: number;
+  /** 1-based line of the record's first byte. */
+  line: number;
+  /** 1-based column (in bytes) of the record's first byte. */
+  column: number;
+}
+
+/** One record cut out of a source: the bytes of one trace (or of what should have been one). */
+export interface RawRecord {
+  provenance: Provenance;
+  /** The record's bytes. For a record too big for one string this is empty and `oversized` is set. */
+  bytes: Buffer;
+  /** How the record sat in its source: a whole document, an element of an array, a JSON line. */
+  container: RecordContainer;
+  /** Set when the scanner saw `NaN`, `Infinity` or `-Infinity` outside strings. */
+  nonFinite: boolean;
+  /** Deepest nesting seen in the record (objects and arrays). */
+  maxDepth: number;
+  /** Set when the record outgrew the scanner's `maxRecordBytes` and its bytes went to the oversized path. */
+  oversized?: boolean;
+}
+
+/**
+ * How a record was found: `document` is a whole top-level JSON value (one trace file, one JSON
+ * line), `array` an element of a top-level array, `search` an element of `{"traces": [...]}`.
+ */
+export type RecordContainer = 'document' | 'array' | 'search';

@@ -1,0 +1,537 @@
+import type { Provenance, RawRecord, RecordContainer } from './record.js';
+
+/** What the scanner could not make sense of, attached to the record it concerns. */
+export interface ScanProblem {
+  code: 'truncated' | 'too-deep' | 'cut-short-line';
+  message: string;
+  /** Absolute byte offset where the problem was seen. */
+  offset: number;
+  line: number;
+}
+
+/** A record cut by the scanner, possibly with a problem that makes it unusable. */
+export interface ScannedRecord extends RawRecord {
+  problem?: ScanProblem;
+}
+
+/** A fact about a source that is not a record: a BOM, an unclosed envelope. */
+export interface ScanNote {
+  code: 'bom' | 'unclosed-envelope' | 'utf16';
+  message: string;
+  offset: number;
+  line: number;
+}
+
+/** Receives what the scanner finds, in input order. */
+export interface ScanSink {
+  record(record: ScannedRecord): void;
+  note(note: ScanNote): void;
+  /**
+   * Called when a record grows past `maxRecordBytes`: from then on its bytes go to `oversizedChunk`
+   * instead of being held, and the record is emitted with empty `bytes` and `oversized` set.
+   * Without these two methods the scanner holds records of any size.
+   */
+  oversizedStart?(provenance: Provenance, head: readonly Buffer[]): void;
+  oversizedChunk?(chunk: Buffer): void;
+}
+
+/** Tunables; the defaults suit real exports. */
+export interface ScannerOptions {
+  /** Records bigger than this go to the oversized path (V8 strings stop near 512 MB). */
+  maxRecordBytes: number;
+  /** Records nested deeper than this are rejected without parsing (a stack-safety bound). */
+  maxDepth: number;
+}
+
+export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = {
+  maxRecordBytes: 256 * 1024 * 1024,
+  maxDepth: 512,
+};
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const UPPER_N = 0x4e;
+const UPPER_I = 0x49;
+
+/** Where the scanner stands. */
+const enum Mode {
+  /** Between top-level values. */
+  Top,
+  /** Inside a record whose value is an object, array or string. */
+  Record,
+  /** A top-level run that is not an object (a scalar or garbage): it lasts to the end of the line. */
+  TopRun,
+  /** Inside a top-level array or a search `traces` array, between elements. */
+  Elements,
+  /** An array element that is not an object, array or string: it lasts to `,` `]` or white space. */
+  ElementScalar,
+  /** Inside the search envelope after its traces array. */
+  Envelope,
+}
+
+/**
+ * Cuts a byte stream into records, one per trace, without parsing them: it tracks only string and
+ * escape state and nesting depth, so it costs a fraction of `JSON.parse`. Each top-level value is a
+ * record (a single trace file, JSON Lines, concatenated JSON); a top-level array yields its
+ * elements; a top-level object whose depth-1 key `traces` holds an array
+ * (`mlflow traces search --output json`) yields the elements of that array. Only the current
+ * record's bytes are held.
+ *
+ * Strings are skipped with `Buffer.indexOf` (memchr) rather than byte by byte, and most of a
+ * trace's bytes are strings. Lines are counted outside strings only, which is exact: a raw line
+ * feed cannot occur inside a valid JSON string.
+ */
+export class RecordScanner {
+  private readonly options: ScannerOptions;
+  private mode: Mode = Mode.Top;
+  /** Absolute offset of the first byte of the current chunk. */
+  private base = 0;
+  private line = 1;
+  /** Absolute offset of the first byte of the current line. */
+  private lineStart = 0;
+  private depth = 0;
+  private inString = false;
+  private escapePending = false;
+  /** Depth at which records start in the current container: 0 top level, 1 array, 2 search. */
+  private elementDepth = 0;
+  private container: RecordContainer = 'document';
+  private recordIndex = 0;
+  private sawAnything = false;
+  /** Set once a whole document fitted on one line: from then on a line break ends a record. */
+  private jsonLines = false;
+
+  private recStart = 0;
+  private recLine = 1;
+  private recColumn = 1;
+  private recMaxDepth = 0;
+  private recNonFinite = false;
+  private recProblem: ScanProblem | undefined;
+  private recLineBreaks = false;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private oversized = false;
+
+  /** Depth-1 key tracking of a top-level object, to recognise the search envelope. */
+  private expectKey = false;
+  private keyText: string | null = null;
+  private keyFrom = 0;
+  private tracesColon = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: ScanSink,
+    options: Partial<ScannerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_SCANNER_OPTIONS, ...options };
+  }
+
+  /** Feeds the next chunk of the source. */
+  push(chunk: Buffer): void {
+    const len = chunk.length;
+    let i = 0;
+    if (!this.sawAnything && len > 0) {
+      this.sawAnything = true;
+      i = this.skipBom(chunk);
+    }
+    while (i < len) {
+      if (this.inString) {
+        i = this.skipString(chunk, i);
+        continue;
+      }
+      const c = chunk[i]!;
+      if (this.mode === Mode.Record) {
+        i = this.recordByte(chunk, i, c);
+        continue;
+      }
+      i = this.outerByte(chunk, i, c);
+    }
+    if (this.inRecord()) {
+      const from = Math.max(0, this.recStart - this.base);
+      if (this.keyText !== null) {
+        this.keyText += chunk.toString('latin1', this.keyFrom, len);
+        this.keyFrom = 0;
+      }
+      this.hold(chunk.subarray(from));
+    }
+    this.base += len;
+  }
+
+  /** Ends the source: a record still open is reported as cut short. */
+  finish(): void {
+    if (this.inRecord()) {
+      const problem: ScanProblem | undefined =
+        this.mode === Mode.Record
+          ? {
+              code: 'truncated',
+              message: this.inString
+                ? 'input ended inside a string'
+                : `input ended inside the value (${this.depth - this.elementDepth} bracket(s) not closed)`,
+              offset: this.base,
+              line: this.line,
+            }
+          : this.recProblem;
+      this.emit(Buffer.alloc(0), this.base, problem);
+    } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) {
+      this.sink.note({
+        code: 'unclosed-envelope',
+        message:
+          this.container === 'search'
+            ? 'input ended inside the {"traces": [...]} envelope; every complete trace before that point was read'
+            : 'input ended inside the top-level array; every complete element before that point was read',
+        offset: this.base,
+        line: this.line,
+      });
+    }
+    this.mode = Mode.Top;
+    this.inString = false;
+    this.depth = 0;
+  }
+
+  private skipBom(chunk: Buffer): number {
+    if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      this.sink.note({ code: 'bom', message: 'a UTF-8 byte order mark was skipped', offset: 0, line: 1 });
+      return 3;
+    }
+    if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      this.sink.note({
+        code: 'utf16',
+        message: 'the input starts with a UTF-16 byte order mark; exports are UTF-8 (convert with iconv -f UTF-16 -t UTF-8)',
+        offset: 0,
+        line: 1,
+      });
+    }
+    return 0;
+  }
+
+  /** A byte outside any record. Returns the next index. */
+  private outerByte(chunk: Buffer, i: number, c: number): number {
+    switch (this.mode) {
+      case Mode.Top:
+        if (c === LF) this.newLine(i);
+        else if (c === LBRACE) {
+          this.startRecord(i, 'document');
+          this.depth = 1;
+          this.recMaxDepth = 1;
+          this.expectKey = true;
+        } else if (c === LBRACKET) {
+          this.mode = Mode.Elements;
+          this.depth = 1;
+          this.elementDepth = 1;
+          this.container = 'array';
+        } else if (c !== SPACE && c !== TAB && c !== CR) {
+          this.startRecord(i, 'document');
+          this.mode = Mode.TopRun;
+          if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        }
+        return i + 1;
+      case Mode.TopRun:
+        if (c === LF) {
+          this.endRecordAt(chunk, i);
+          this.newLine(i);
+        } else if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        return i + 1;
+      case Mode.Elements:
+        if (c === LF) this.newLine(i);
+        else if (c === RBRACKET) {
+          this.depth--;
+          this.mode = this.depth === 0 ? Mode.Top : Mode.Envelope;
+          if (this.depth === 0) this.elementDepth = 0;
+        } else if (c === LBRACE || c === LBRACKET) {
+          this.startRecord(i, this.container);
+          this.depth++;
+          this.recMaxDepth = 1;
+        } else if (c === QUOTE) {
+          this.startRecord(i, this.container);
+          this.inString = true;
+        } else if (c !== SPACE && c !== TAB && c !== CR && c !== COMMA) {
+          this.startRecord(i, this.container);
+          this.mode = Mode.ElementScalar;
+          if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        }
+        return i + 1;
+      case Mode.ElementScalar:
+        if (c === COMMA || c === RBRACKET || c === SPACE || c === LF || c === CR || c === TAB) {
+          this.endRecordAt(chunk, i);
+          return i; // the delimiter is read again between elements
+        }
+        if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        return i + 1;
+      case Mode.Envelope:
+        if (c === LF) this.newLine(i);
+        else if (c === QUOTE) this.inString = true;
+        else if (c === LBRACE || c === LBRACKET) this.depth++;
+        else if (c === RBRACE || c === RBRACKET) {
+          if (--this.depth === 0) {
+            this.mode = Mode.Top;
+            this.elementDepth = 0;
+          }
+        }
+        return i + 1;
+      default:
+        return i + 1;
+    }
+  }
+
+  /** A structural byte inside a record. Returns the next index. */
+  private recordByte(chunk: Buffer, i: number, c: number): number {
+    switch (c) {
+      case QUOTE:
+        this.inString = true;
+        if (this.expectKey && this.depth === 1 && this.container === 'document') {
+          this.keyText = '';
+          this.keyFrom = i + 1;
+        }
+        return i + 1;
+      case LBRACE:
+      case LBRACKET: {
+        if (c === LBRACKET && this.tracesColon) {
+          this.enterSearch();
+          return i + 1;
+        }
+        this.tracesColon = false;
+        const rel = ++this.depth - this.elementDepth;
+        if (rel > this.recMaxDepth) {
+          this.recMaxDepth = rel;
+          if (rel > this.options.maxDepth && this.recProblem === undefined) {
+            this.recProblem = {
+              code: 'too-deep',
+              message: `nested deeper than ${this.options.maxDepth} levels (no trace is); not parsed`,
+              offset: this.base + i,
+              line: this.line,
+            };
+          }
+        }
+        return i + 1;
+      }
+      case RBRACE:
+      case RBRACKET:
+        this.tracesColon = false;
+        if (--this.depth === this.elementDepth) this.endRecordAt(chunk, i + 1);
+        return i + 1;
+      case COLON:
+        if (this.expectKey && this.depth === 1) this.expectKey = false;
+        return i + 1;
+      case COMMA:
+        this.tracesColon = false;
+        if (this.depth === 1 && this.container === 'document') this.expectKey = true;
+        return i + 1;
+      case LF:
+        this.newLine(i);
+        this.recLineBreaks = true;
+        if (this.container === 'document' && this.isCutShortLine(chunk, i)) {
+          this.recProblem ??= {
+            code: 'cut-short-line',
+            message: 'the line ends before its JSON value is complete (a cut-short JSON line)',
+            offset: this.base + i,
+            line: this.line - 1,
+          };
+          this.endRecordAt(chunk, i);
+        }
+        return i + 1;
+      case SPACE:
+      case TAB:
+      case CR:
+        return i + 1;
+      default:
+        this.tracesColon = false;
+        if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        return i + 1;
+    }
+  }
+
+  /**
+   * A line break inside a top-level value ends it early when the input is JSON Lines (an earlier
+   * document fitted on one line), or when the next line starts with `{"` at column 1, which a
+   * pretty-printed document never does inside itself.
+   */
+  private isCutShortLine(chunk: Buffer, i: number): boolean {
+    if (this.jsonLines) return true;
+    return chunk[i + 1] === LBRACE && chunk[i + 2] === QUOTE;
+  }
+
+  /** Skips string content from `i`; returns the index after the closing quote, or the chunk end. */
+  private skipString(chunk: Buffer, i: number): number {
+    let from = i;
+    if (this.escapePending) {
+      this.escapePending = false;
+      from++;
+    }
+    for (;;) {
+      const q = from < chunk.length ? chunk.indexOf(QUOTE, from) : -1;
+      if (q === -1) {
+        // The string goes on in the next chunk; an odd run of trailing backslashes escapes its
+        // first byte there.
+        let b = chunk.length - 1;
+        let n = 0;
+        while (b >= from && chunk[b] === BACKSLASH) {
+          n++;
+          b--;
+        }
+        this.escapePending = (n & 1) === 1;
+        if (this.jsonLines && this.mode === Mode.Record) {
+          const nl = chunk.indexOf(LF, i);
+          if (nl !== -1) return this.lineBreakInString(chunk, nl);
+        }
+        return chunk.length;
+      }
+      let b = q - 1;
+      let n = 0;
+      while (b >= from && chunk[b] === BACKSLASH) {
+        n++;
+        b--;
+      }
+      if ((n & 1) === 1) {
+        from = q + 1;
+        continue;
+      }
+      this.inString = false;
+      if (this.jsonLines && this.mode === Mode.Record) {
+        const nl = chunk.indexOf(LF, i);
+        if (nl !== -1 && nl < q) return this.lineBreakInString(chunk, nl);
+      }
+      if (this.keyText !== null) this.endKey(chunk, q);
+      // A string element of an array is a record by itself.
+      if (this.mode === Mode.Record && this.depth === this.elementDepth) this.endRecordAt(chunk, q + 1);
+      return q + 1;
+    }
+  }
+
+  /** In JSON Lines a raw line break inside a string means the line was cut short. */
+  private lineBreakInString(chunk: Buffer, nl: number): number {
+    this.inString = false;
+    this.escapePending = false;
+    this.keyText = null;
+    this.recProblem ??= {
+      code: 'cut-short-line',
+      message: 'the line ends inside a string (a cut-short JSON line)',
+      offset: this.base + nl,
+      line: this.line,
+    };
+    this.endRecordAt(chunk, nl);
+    this.newLine(nl);
+    return nl + 1;
+  }
+
+  private endKey(chunk: Buffer, q: number): void {
+    const key = this.keyText + chunk.toString('latin1', this.keyFrom, q);
+    this.keyText = null;
+    this.tracesColon = key === 'traces';
+  }
+
+  /** `{"traces": [` at the top: what was held is envelope, and the array's elements are records. */
+  private enterSearch(): void {
+    this.tracesColon = false;
+    this.mode = Mode.Elements;
+    this.container = 'search';
+    this.depth = 2;
+    this.elementDepth = 2;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  private startRecord(i: number, container: RecordContainer): void {
+    this.mode = Mode.Record;
+    this.container = container;
+    this.recStart = this.base + i;
+    this.recLine = this.line;
+    this.recColumn = this.base + i - this.lineStart + 1;
+    this.recMaxDepth = 0;
+    this.recNonFinite = false;
+    this.recProblem = undefined;
+    this.recLineBreaks = false;
+    this.held = [];
+    this.heldBytes = 0;
+    this.oversized = false;
+    this.expectKey = false;
+    this.keyText = null;
+    this.tracesColon = false;
+  }
+
+  private inRecord(): boolean {
+    return this.mode === Mode.Record || this.mode === Mode.TopRun || this.mode === Mode.ElementScalar;
+  }
+
+  private hold(piece: Buffer): void {
+    if (piece.length === 0) return;
+    if (this.oversized) {
+      this.sink.oversizedChunk?.(piece);
+      return;
+    }
+    this.held.push(piece);
+    this.heldBytes += piece.length;
+    if (this.heldBytes > this.options.maxRecordBytes && this.sink.oversizedStart && this.sink.oversizedChunk) {
+      this.oversized = true;
+      this.sink.oversizedStart(this.provenance(this.heldBytes), this.held);
+      this.held = [];
+      this.heldBytes = 0;
+    }
+  }
+
+  private endRecordAt(chunk: Buffer, end: number): void {
+    const from = Math.max(0, this.recStart - this.base);
+    this.emit(chunk.subarray(from, end), this.base + end, this.recProblem);
+  }
+
+  /** Emits the current record, which ends at absolute offset `end` with `tail` as its last piece. */
+  private emit(tail: Buffer, end: number, problem: ScanProblem | undefined): void {
+    let bytes: Buffer;
+    if (this.oversized) {
+      if (tail.length > 0) this.sink.oversizedChunk?.(tail);
+      bytes = Buffer.alloc(0);
+    } else if (this.held.length === 0) bytes = tail;
+    else {
+      this.held.push(tail);
+      bytes = Buffer.concat(this.held);
+    }
+    const length = end - this.recStart;
+    const record: ScannedRecord = {
+      provenance: this.provenance(length),
+      bytes,
+      container: this.container,
+      nonFinite: this.recNonFinite,
+      maxDepth: this.recMaxDepth,
+    };
+    if (this.oversized) record.oversized = true;
+    if (problem) record.problem = problem;
+    if (this.container === 'document' && this.mode === Mode.Record && !this.recLineBreaks && !problem) {
+      this.jsonLines = true;
+    }
+    this.mode = this.container === 'document' ? Mode.Top : Mode.Elements;
+    if (this.container === 'document') {
+      this.depth = 0;
+      this.elementDepth = 0;
+    } else this.depth = this.elementDepth;
+    this.inString = false;
+    this.held = [];
+    this.heldBytes = 0;
+    this.oversized = false;
+    this.recordIndex++;
+    this.sink.record(record);
+  }
+
+  private provenance(length: number): Provenance {
+    return {
+      source: this.source,
+      index: this.recordIndex,
+      offset: this.recStart,
+      length,
+      line: this.recLine,
+      column: this.recColumn,
+    };
+  }
+
+  private newLine(i: number): void {
+    this.line++;
+    this.lineStart = this.base + i + 1;
+  }
+}

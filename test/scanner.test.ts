@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
+
+interface Cut {
+  text: string;
+  container: string;
+  line: number;
+  column: number;
+  offset: number;
+  problem?: string;
+  nonFinite?: boolean;
+}
+
+function scan(input: string | Buffer, chunkSize = 1 << 20, options = {}): { cuts: Cut[]; notes: ScanNote[] } {
+  const buf = typeof input === 'string' ? Buffer.from(input) : input;
+  const records: ScannedRecord[] = [];
+  const notes: ScanNote[] = [];
+  const scanner = new RecordScanner('t', { record: (r) => records.push({ ...r, bytes: Buffer.from(r.bytes) }), note: (n) => notes.push(n) }, options);
+  for (let i = 0; i < buf.length; i += chunkSize) scanner.push(buf.subarray(i, i + chunkSize));
+  scanner.finish();
+  const cuts = records.map((r) => {
+    const cut: Cut = {
+      text: r.bytes.toString(),
+      container: r.container,
+      line: r.provenance.line,
+      column: r.provenance.column,
+      offset: r.provenance.offset,
+    };
+    expect(r.provenance.length).toBe(r.bytes.length);
+    expect(buf.subarray(r.provenance.offset, r.provenance.offset + r.provenance.length).toString()).toBe(cut.text);
+    if (r.problem) cut.problem = r.problem.code;
+    if (r.nonFinite) cut.nonFinite = true;
+    return cut;
+  });
+  return { cuts, notes };
+}
+
+const texts = (input: string, chunk?: number) => scan(input, chunk).cuts.map((c) => c.text);
+
+describe('RecordScanner', () => {
+  const cases: Array<{ name: string; input: string; expected: string[] }> = [
+    { name: 'single document', input: '{"info": {"a": 1}, "data": {"spans": []}}\n', expected: ['{"info": {"a": 1}, "data": {"spans": []}}'] },
+    { name: 'json lines', input: '{"a":1}\n{"b":2}\n\n{"c":"}{"}\n', expected: ['{"a":1}', '{"b":2}', '{"c":"}{"}'] },
+    { name: 'bare array', input: '[\n  {"a": [1]},\n  {"b": 2}\n]\n', expected: ['{"a": [1]}', '{"b": 2}'] },
+    {
+      name: 'search envelope',
+      input: '{\n  "traces": [\n    {"info": {}},\n    {"data": {"traces": [1]}}\n  ],\n  "next_page_token": null\n}\n',
+      expected: ['{"info": {}}', '{"data": {"traces": [1]}}'],
+    },
+    { name: 'search envelope with the token first', input: '{"next_page_token": "x", "traces": [{"a": 1}]}', expected: ['{"a": 1}'] },
+    { name: 'traces key that is not an array', input: '{"traces": {"a": 1}}', expected: ['{"traces": {"a": 1}}'] },
+    { name: 'traces key below depth 1', input: '{"x": {"traces": [1, 2]}}', expected: ['{"x": {"traces": [1, 2]}}'] },
+    { name: 'escaped quotes and backslashes', input: '{"a": "x\\"}\\\\"}{"b": "\\\\\\""}', expected: ['{"a": "x\\"}\\\\"}', '{"b": "\\\\\\""}'] },
+    { name: 'scalars and strings in an array', input: '[1, "two", null, {"x": 3}]', expected: ['1', '"two"', 'null', '{"x": 3}'] },
+    { name: 'garbage between records', input: '{"a":1}\nhello world\n{"b":2}\n', expected: ['{"a":1}', 'hello world', '{"b":2}'] },
+    { name: 'concatenated pretty documents', input: '{\n  "a": 1\n}\n{\n  "b": 2\n}\n', expected: ['{\n  "a": 1\n}', '{\n  "b": 2\n}'] },
+  ];
+  for (const { name, input, expected } of cases) {
+    it(`cuts ${name}`, () => {
+      expect(texts(input)).toEqual(expected);
+    });
+    it(`cuts ${name} the same in 1-byte and 3-byte chunks`, () => {
+      expect(texts(input, 1)).toEqual(expected);
+      expect(texts(input, 3)).toEqual(expected);
+    });
+  }
+
+  it('reports line, column and offset of each record', () => {
+    const { cuts } = scan('{"a":1}\n  {"b":2}\n');
+    expect(cuts.map(({ line, column, offset }) => ({ line, column, offset }))).toEqual([
+      { line: 1, column: 1, offset: 0 },
+      { line: 2, column: 3, offset: 10 },
+    ]);
+  });
+
+  it('marks a record cut short at the end of input', () => {
+    const { cuts } = scan('{"a":1}\n{"b": {"c": "unfinished');
+    expect(cuts.map((c) => c.problem)).toEqual([undefined, 'truncated']);
+    expect(cuts[1]!.text).toBe('{"b": {"c": "unfinished');
+  });
+
+  it('resynchronises after a cut-short JSON line', () => {
+    const { cuts } = scan('{"a":1}\n{"b": {"c": 2\n{"d":3}\n');
+    expect(cuts.map((c) => [c.text, c.problem])).toEqual([
+      ['{"a":1}', undefined],
+      ['{"b": {"c": 2', 'cut-short-line'],
+      ['{"d":3}', undefined],
+    ]);
+  });
+
+  it('resynchronises after a JSON line cut inside a string', () => {
+    const { cuts } = scan('{"a":1}\n{"b": "cut\n{"d":3}\n');
+    expect(cuts.map((c) => [c.text, c.problem])).toEqual([
+      ['{"a":1}', undefined],
+      ['{"b": "cut', 'cut-short-line'],
+      ['{"d":3}', undefined],
+    ]);
+  });
+
+  it('resynchronises when the first line is cut short and the next starts with {"', () => {
+    const { cuts } = scan('{"b": {"c": 2\n{"d":3}\n');
+    expect(cuts.map((c) => [c.text, c.problem])).toEqual([
+      ['{"b": {"c": 2', 'cut-short-line'],
+      ['{"d":3}', undefined],
+    ]);
+  });
+
+  it('flags NaN and Infinity outside strings only', () => {
+    const { cuts } = scan('{"a": NaN}\n{"b": "NaN Infinity"}\n{"c": -Infinity}\n');
+    expect(cuts.map((c) => c.nonFinite ?? false)).toEqual([true, false, true]);
+  });
+
+  it('skips a UTF-8 BOM with a note', () => {
+    const { cuts, notes } = scan(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]));
+    expect(cuts.map((c) => c.text)).toEqual(['{"a":1}']);
+    expect(notes.map((n) => n.code)).toEqual(['bom']);
+  });
+
+  it('bounds nesting depth without recursion', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const { cuts } = scan(`[${'{"a":'.repeat(3)}1}}}, ${deep}]`, 1 << 16, { maxDepth: 512 });
+    expect(cuts.map((c) => c.problem)).toEqual([undefined, 'too-deep']);
+  });
+
+  it('notes an unclosed envelope after the last complete trace', () => {
+    const { cuts, notes } = scan('{"traces": [{"a": 1}, {"b": 2}');
+    expect(cuts.map((c) => c.text)).toEqual(['{"a": 1}', '{"b": 2}']);
+    expect(notes.map((n) => n.code)).toEqual(['unclosed-envelope']);
+  });
+
+  it('sends an oversized record to the oversized path', () => {
+    const pieces: Buffer[] = [];
+    const records: ScannedRecord[] = [];
+    const big = `{"data": {"spans": [${'{"name": "s"},'.repeat(200)}{"name": "last"}]}}`;
+    const input = Buffer.from(`{"a":1}\n${big}\n{"b":2}\n`);
+    const scanner = new RecordScanner(
+      't',
+      {
+        record: (r) => records.push(r),
+        note: () => undefined,
+        oversizedStart: (_p, head) => pieces.push(...head.map((h) => Buffer.from(h))),
+        oversizedChunk: (c) => pieces.push(Buffer.from(c)),
+      },
+      { maxRecordBytes: 100 },
+    );
+    for (let i = 0; i < input.length; i += 64) scanner.push(input.subarray(i, i + 64));
+    scanner.finish();
+    expect(records.map((r) => r.oversized ?? false)).toEqual([false, true, false]);
+    expect(Buffer.concat(pieces).toString()).toBe(big);
+    expect(records[1]!.provenance.length).toBe(Buffer.byteLength(big));
+    expect(records[2]!.bytes.toString()).toBe('{"b":2}');
+  });
+
+  it('cuts every upstream fixture into the expected number of records', () => {
+    const expectations: Record<string, number> = {
+      'v3.6_cli_traces_search_output_json.json': 2,
+      'v3.4_cli_traces_search_output_json.json': 2,
+      'v3.6_cli_traces_search_extract_fields.json': 1,
+      'v2.19_trace_ok.json': 1,
+    };
+    for (const [file, count] of Object.entries(expectations)) {
+      const buf = readFileSync(new URL(`./fixtures/${file}`, import.meta.url));
+      const { cuts } = scan(buf, 512);
+      expect(cuts.length, file).toBe(count);
+      for (const c of cuts) expect(() => JSON.parse(c.text), file).not.toThrow();
+    }
+  });
+});
