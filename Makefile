@@ -1,0 +1,61 @@
+# Everything a fresh clone needs: Node >= 20.19, npm and make. Each target installs what it uses.
+SHELL := /bin/bash
+NODE ?= node
+NPM ?= npm
+NODE24_DIR := .cache/node24
+NODE24 := $(NODE24_DIR)/node_modules/.bin/node
+CLI := $(NODE) dist/cli/main.js
+
+.PHONY: all install build demo test test-node test-node24 typecheck samples bench clean
+
+all: build
+
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed
+
+dist/.built: node_modules/.installed tsconfig.json $(shell find src -name '*.ts') $(wildcard schemas/*.json)
+	rm -rf dist
+	npx tsc -p tsconfig.json
+	chmod +x dist/cli/main.js
+	@touch $@
+
+build: dist/.built
+
+## demo: install, build and run the main job on the bundled samples/
+demo: build
+	@echo '$$ tracetriage stats samples/'
+	@$(CLI) stats samples/
+	@echo
+	@echo '$$ tracetriage validate samples/'
+	@$(CLI) validate samples/
+
+## test: install, build, and run the whole suite on this machine's Node and on Node 24
+test: test-node test-node24
+
+test-node: build
+	@echo "== tests on $$($(NODE) --version)"
+	$(NODE) node_modules/vitest/vitest.mjs run
+
+$(NODE24):
+	$(NPM) install --prefix $(NODE24_DIR) --no-save --no-package-lock --no-audit --no-fund node@24
+
+test-node24: build $(NODE24)
+	@echo "== tests on $$($(NODE24) --version)"
+	PATH="$(abspath $(NODE24_DIR)/node_modules/.bin):$$PATH" $(NODE24) node_modules/vitest/vitest.mjs run
+
+typecheck: node_modules/.installed
+	npx tsc -p tsconfig.json --noEmit
+
+## samples: regenerate samples/ (deterministic; the output is checked in)
+samples:
+	$(NODE) scripts/make-samples.mjs
+
+## bench: seeded 1 GB and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline
+bench: build
+	$(NODE) bench/run.mjs
+
+clean:
+	rm -rf dist .cache node_modules

@@ -1,0 +1,59 @@
+import type { Provenance } from '../ingest/record.js';
+import type { ReadEvent, Rejection, SourceNote } from './read.js';
+
+/** A trace-level warning with where to find it. */
+export interface LocatedWarning {
+  provenance: Provenance;
+  traceId: string;
+  code: string;
+  message: string;
+  jsonPath: string;
+}
+
+/** The `validate` result, before formatting. */
+export interface ValidateResult {
+  records: number;
+  valid: number;
+  rejections: Rejection[];
+  warnings: LocatedWarning[];
+  notes: SourceNote[];
+  /** True when some input could not be read at all. */
+  unreadable: boolean;
+}
+
+/** Folds read events into what `validate` reports. Traces are dropped once their warnings are kept. */
+export class ValidateCollector {
+  private readonly result: ValidateResult = { records: 0, valid: 0, rejections: [], warnings: [], notes: [], unreadable: false };
+
+  add(event: ReadEvent): void {
+    switch (event.type) {
+      case 'trace':
+        this.result.records++;
+        this.result.valid++;
+        for (const w of event.trace.warnings) {
+          this.result.warnings.push({ provenance: event.provenance, traceId: event.trace.traceId, code: w.code, message: w.message, jsonPath: w.jsonPath });
+        }
+        break;
+      case 'rejected':
+        this.result.records++;
+        this.result.rejections.push(event.rejection);
+        break;
+      case 'note':
+        this.result.notes.push(event.note);
+        if (event.note.kind === 'read-error') this.result.unreadable = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  done(): ValidateResult {
+    return this.result;
+  }
+}
+
+/** Exit code: 0 all valid, 1 some rejected, 2 some input could not be read. */
+export function validateExitCode(result: ValidateResult): 0 | 1 | 2 {
+  if (result.unreadable) return 2;
+  return result.rejections.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,153 @@
+import { isUtf8 } from 'node:buffer';
+import type { RawRecord } from './record.js';
+
+/** Why a record's bytes are not a JSON value. */
+export interface ParseProblem {
+  code: 'invalid-utf8' | 'invalid-json';
+  message: string;
+  /** Absolute byte offset of the fault in the source. */
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** A parsed record: its value, and how many non-finite tokens were rewritten to get it. */
+export interface ParsedRecord {
+  value: unknown;
+  nonFiniteTokens: number;
+}
+
+/**
+ * Decodes and parses one record's bytes with `JSON.parse` (the hot path). Invalid UTF-8 is refused
+ * rather than replaced, so no text is altered behind the user's back. Python's `NaN`, `Infinity` and
+ * `-Infinity` tokens (which the scanner flags) are rewritten outside strings first: `NaN` becomes
+ * `null`, `±Infinity` becomes `±1e999`, which `JSON.parse` reads as ±Infinity.
+ */
+export function parseRecord(record: RawRecord): ParsedRecord | { problem: ParseProblem } {
+  const { bytes } = record;
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidUtf8(bytes);
+    return { problem: locate(record, at, 'invalid-utf8', `invalid UTF-8 byte 0x${hex(bytes[at] ?? 0)}`) };
+  }
+  let text = bytes.toString('utf8');
+  let nonFiniteTokens = 0;
+  if (record.nonFinite) {
+    const rewritten = rewriteNonFinite(text);
+    text = rewritten.text;
+    nonFiniteTokens = rewritten.count;
+  }
+  try {
+    return { value: JSON.parse(text) as unknown, nonFiniteTokens };
+  } catch (error) {
+    // JSON.parse only throws SyntaxError; anything else is a bug and must surface.
+    if (!(error instanceof SyntaxError)) throw error;
+    return { problem: describeSyntaxError(record, text, error, nonFiniteTokens > 0) };
+  }
+}
+
+function describeSyntaxError(record: RawRecord, text: string, error: SyntaxError, rewritten: boolean): ParseProblem {
+  const m = /at position (\d+)/.exec(error.message);
+  const { bytes } = record;
+  if (m && !rewritten) {
+    const charPos = Number(m[1]);
+    const bytePos = Buffer.byteLength(text.slice(0, charPos));
+    const c = bytes[bytePos];
+    const what = c === undefined ? 'unexpected end of input' : `unexpected ${describeByte(c)}`;
+    return locate(record, bytePos, 'invalid-json', `not valid JSON: ${what}`);
+  }
+  const end = /end of (JSON )?input|Unterminated/i.test(error.message);
+  return locate(
+    record,
+    end ? bytes.length : 0,
+    'invalid-json',
+    end ? 'not valid JSON: unexpected end of input' : `not valid JSON: ${firstClause(error.message)}`,
+  );
+}
+
+/** V8 quotes the input in its message; keep only its own words, never trace text. */
+function firstClause(message: string): string {
+  return message.split(/,\s*"|\s+"/)[0]!.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+}
+
+function describeByte(c: number): string {
+  if (c >= 0x21 && c <= 0x7e) return `'${String.fromCharCode(c)}'`;
+  if (c === 0x20) return 'space';
+  if (c === 0x0a) return 'line break';
+  return `byte 0x${hex(c)}`;
+}
+
+function hex(c: number): string {
+  return c.toString(16).padStart(2, '0');
+}
+
+/** Offset, line and column of byte `at` of a record, in its source. */
+function locate(record: RawRecord, at: number, code: ParseProblem['code'], message: string): ParseProblem {
+  const { bytes, provenance } = record;
+  let line = provenance.line;
+  let lineStartInRecord = -provenance.column + 1;
+  const limit = Math.min(at, bytes.length);
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < limit; i = bytes.indexOf(0x0a, i + 1)) {
+    line++;
+    lineStartInRecord = i + 1;
+  }
+  return { code, message, offset: provenance.offset + at, line, column: at - lineStartInRecord + 1 };
+}
+
+/** Index of the first byte that breaks UTF-8 (only called when `isUtf8` said no). */
+export function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    if (i + need >= bytes.length) return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cont = bytes[i + k];
+      if (cont === undefined || (cont & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cont & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/**
+ * Rewrites `NaN`, `Infinity` and `-Infinity` outside strings. Runs only on records the scanner
+ * flagged (an `N` or `I` byte outside strings), so clean records never pay for it.
+ */
+export function rewriteNonFinite(text: string): { text: string; count: number } {
+  let out = '';
+  let last = 0;
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x4e && text.startsWith('NaN', i)) {
+      out += text.slice(last, i) + 'null';
+      last = i + 3;
+      i += 2;
+      count++;
+    } else if (c === 0x49 && text.startsWith('Infinity', i)) {
+      out += text.slice(last, i) + '1e999';
+      last = i + 8;
+      i += 7;
+      count++;
+    }
+  }
+  return { text: count === 0 ? text : out + text.slice(last), count };
+}

@@ -1,0 +1,241 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
+
+/**
+ * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
+ * (named `archive.tgz!dir/file.json`). Iterate it once; a read error ends the iteration and is kept
+ * in `error`, so one broken source never stops the others.
+ */
+export class ByteSource {
+  error: Error | undefined;
+  private consumed = false;
+
+  constructor(
+    /** What provenance calls the source. */
+    readonly name: string,
+    /** Found by walking a directory or an archive (not named by the user). */
+    readonly discovered: boolean,
+    /** How the bytes were unpacked on the way (offsets count the unpacked bytes). */
+    readonly unpacked: 'gzip' | null,
+    private readonly head: Buffer,
+    private readonly rest: AsyncIterator<Buffer>,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    if (this.consumed) return;
+    this.consumed = true;
+    if (this.head.length > 0) yield this.head;
+    try {
+      for (;;) {
+        const { value, done } = await this.rest.next();
+        if (done) return;
+        yield value;
+      }
+    } catch (error) {
+      this.error = asError(error);
+    }
+  }
+
+  /** Reads and drops whatever was not consumed (a tar entry must be drained before the next). */
+  async drain(): Promise<void> {
+    for await (const chunk of this) void chunk;
+  }
+}
+
+/** What opening the inputs produces, in order. */
+export type SourceEvent =
+  | { type: 'source'; source: ByteSource }
+  | { type: 'skipped'; name: string; reason: string }
+  | { type: 'error'; name: string; message: string };
+
+export interface OpenOptions {
+  /** The stream `-` reads (the CLI passes process.stdin). */
+  stdin?: Readable;
+}
+
+/**
+ * Expands the user's inputs into byte sources: files, directories (recursively, sorted by name),
+ * `-` for stdin. Gzip and tar are recognised from their first bytes, not their names, and unpacked
+ * as streams: nothing is extracted to disk. Files found in a directory or an archive that do not
+ * start like JSON are skipped with a reason; inputs that cannot be read give an error event.
+ */
+export async function* openInputs(inputs: readonly string[], options: OpenOptions = {}): AsyncGenerator<SourceEvent> {
+  for (const input of inputs) {
+    if (input === '-') {
+      if (!options.stdin) {
+        yield { type: 'error', name: '<stdin>', message: 'no standard input to read' };
+        continue;
+      }
+      yield* fromStream('<stdin>', options.stdin, false);
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(input);
+    } catch (error) {
+      yield { type: 'error', name: input, message: describeFsError(error) };
+      continue;
+    }
+    if (info.isDirectory()) yield* walk(input);
+    else yield* fromFile(input, false);
+  }
+}
+
+async function* walk(dir: string): AsyncGenerator<SourceEvent> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    yield { type: 'error', name: dir, message: describeFsError(error) };
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield* fromFile(path, true);
+    else if (entry.isSymbolicLink()) {
+      // Linked files are read; linked directories are not followed (they can loop).
+      const target = await stat(path).catch((error: unknown) => asError(error));
+      if (target instanceof Error) yield { type: 'error', name: path, message: describeFsError(target) };
+      else if (target.isFile()) yield* fromFile(path, true);
+      else yield { type: 'skipped', name: path, reason: 'a link to a directory (not followed)' };
+    }
+  }
+}
+
+async function* fromFile(path: string, discovered: boolean): AsyncGenerator<SourceEvent> {
+  yield* fromStream(path, createReadStream(path, { highWaterMark: 1 << 20 }), discovered, null, true);
+}
+
+const SNIFF_BYTES = 512;
+
+/** Anything that yields bytes: a Node stream, a gunzip transform, a tar entry (a streamx stream). */
+type ByteStream = AsyncIterable<Buffer> & { destroy?: () => void };
+
+async function* fromStream(
+  name: string,
+  stream: ByteStream,
+  discovered: boolean,
+  unpacked: 'gzip' | null = null,
+  /** A file can simply be closed when skipped; a tar entry must be read to its end first. */
+  closeable = false,
+): AsyncGenerator<SourceEvent> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head: Buffer;
+  try {
+    head = await readHead(iterator, SNIFF_BYTES);
+  } catch (error) {
+    yield { type: 'error', name, message: describeFsError(error) };
+    return;
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    pump(head, iterator, gunzip);
+    yield* fromStream(name, gunzip, discovered, 'gzip', closeable);
+    return;
+  }
+  if (isTar(head)) {
+    yield* tarEntries(name, head, iterator);
+    return;
+  }
+  if (discovered && !startsLikeJson(head) && head.length > 0) {
+    // A tar entry must be read to its end before the next one comes; a file can just be closed.
+    if (closeable) stream.destroy?.();
+    else for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) void chunk;
+    yield { type: 'skipped', name, reason: `not JSON (starts with ${describeStart(head)})` };
+    return;
+  }
+  const source = new ByteSource(name, discovered, unpacked, head, iterator);
+  yield { type: 'source', source };
+  await source.drain();
+}
+
+async function* tarEntries(name: string, head: Buffer, iterator: AsyncIterator<Buffer>): AsyncGenerator<SourceEvent> {
+  const extract = tar.extract();
+  pump(head, iterator, extract);
+  try {
+    for await (const entry of extract) {
+      const entryName = `${name}!${entry.header.name}`;
+      if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
+        // tar-stream types entry chunks as unknown; they are Buffers.
+        yield* fromStream(entryName, entry as unknown as ByteStream, true);
+      } else entry.resume();
+    }
+  } catch (error) {
+    yield { type: 'error', name, message: `reading the tar archive failed: ${asError(error).message}` };
+  }
+}
+
+/** Writes the head and the rest of an iterator into a writable, ending or destroying it. */
+function pump(head: Buffer, iterator: AsyncIterator<Buffer>, into: NodeJS.WritableStream & { destroy(error?: Error): void }): void {
+  void (async () => {
+    try {
+      if (head.length > 0 && !into.write(head)) await once(into, 'drain');
+      for (;;) {
+        const { value, done } = await iterator.next();
+        if (done) break;
+        if (!into.write(value)) await once(into, 'drain');
+      }
+      into.end();
+    } catch (error) {
+      into.destroy(asError(error));
+      // Close the source too (a file stream closes itself only at its end).
+      // The write error is what gets reported; a failure to close after it adds nothing.
+      await iterator.return?.().catch(() => undefined);
+    }
+  })();
+}
+
+function once(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(event, () => resolve()));
+}
+
+async function readHead(iterator: AsyncIterator<Buffer>, want: number): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  let size = 0;
+  while (size < want) {
+    const { value, done } = await iterator.next();
+    if (done) break;
+    pieces.push(value);
+    size += value.length;
+  }
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+}
+
+function isTar(head: Buffer): boolean {
+  return head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar';
+}
+
+function startsLikeJson(head: Buffer): boolean {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  return i === head.length || head[i] === 0x7b || head[i] === 0x5b;
+}
+
+function describeStart(head: Buffer): string {
+  const text = head.toString('latin1', 0, 12).replace(/[^\x20-\x7e]/g, '.');
+  return JSON.stringify(text);
+}
+
+function describeFsError(error: unknown): string {
+  const e = asError(error) as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return e.message;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,108 @@
+import { Attributes, flattenOtlpAttributes } from './attributes.js';
+import { isNoParent, normalizeId } from './ids.js';
+import type { Span, SpanEvent, SpanFormat, SpanStatus } from './types.js';
+import { isObject, num, str, type Json } from './values.js';
+
+/** Event times below this are microseconds (16 digits) rather than nanoseconds (19 digits). */
+const MICROSECOND_LIMIT = 1e17;
+
+/**
+ * Tells which version wrote a span (mlflow-trace-formats.md §2.8), from its keys alone.
+ * Returns `none` for a span that carries no identifying key (a partial `--extract-fields` span).
+ */
+export function detectSpanFormat(span: Json): SpanFormat {
+  if (isObject(span.context)) {
+    const id = str(span.context.span_id) ?? '';
+    return id.startsWith('0x') ? 'v2-0x' : 'v2';
+  }
+  if (!('start_time_unix_nano' in span) && !('span_id' in span)) return 'none';
+  if (Array.isArray(span.attributes)) return 'otlp';
+  const traceId = str(span.trace_id) ?? '';
+  if (traceId.startsWith('tr-') || traceId.startsWith('trace:/')) return 'v3.5.0';
+  if ('trace_state' in span || !('events' in span)) return 'v3-proto';
+  if (span.parent_span_id === '') return 'ts-sdk';
+  if (isObject(span.attributes) && Object.values(span.attributes).some((v) => typeof v !== 'string')) {
+    return 'ts-sdk';
+  }
+  return 'v3';
+}
+
+/** Maps every status spelling to `OK | ERROR | UNSET`; returns null for an unknown one. */
+export function normalizeStatus(code: unknown): SpanStatus | null {
+  switch (code) {
+    case 'OK':
+    case 'STATUS_CODE_OK':
+    case 1:
+      return 'OK';
+    case 'ERROR':
+    case 'STATUS_CODE_ERROR':
+    case 2:
+      return 'ERROR';
+    case 'UNSET':
+    case 'STATUS_CODE_UNSET':
+    case 0:
+    case undefined:
+    case null:
+    case '':
+      return 'UNSET';
+    default:
+      return null;
+  }
+}
+
+/** Result of normalizing one span: the span, and a note when its status spelling was unknown. */
+export interface SpanResult {
+  span: Span;
+  unknownStatus: unknown;
+}
+
+/** Normalizes one span of any version into the model. */
+export function normalizeSpan(raw: Json, index: number, format: SpanFormat): SpanResult {
+  const v2 = format === 'v2' || format === 'v2-0x';
+  const context = v2 && isObject(raw.context) ? raw.context : undefined;
+  const rawSpanId = str(context ? context.span_id : raw.span_id);
+  const rawTraceId = str(context ? context.trace_id : raw.trace_id);
+  const rawParent = v2 ? raw.parent_id : raw.parent_span_id;
+  const statusObj = isObject(raw.status) ? raw.status : undefined;
+  const statusCode = v2 ? raw.status_code : statusObj?.code;
+  const status = normalizeStatus(statusCode);
+
+  let attributes: Attributes;
+  if (Array.isArray(raw.attributes)) attributes = new Attributes(flattenOtlpAttributes(raw.attributes), false);
+  else attributes = new Attributes(isObject(raw.attributes) ? raw.attributes : {}, format !== 'ts-sdk');
+
+  const span: Span = {
+    index,
+    spanId: rawSpanId ? normalizeId(rawSpanId) : '',
+    parentId: isNoParent(rawParent) || typeof rawParent !== 'string' ? null : normalizeId(rawParent),
+    otelTraceId: rawTraceId ? normalizeId(rawTraceId) : null,
+    name: str(raw.name) ?? '',
+    startTimeNs: num(v2 ? raw.start_time : raw.start_time_unix_nano),
+    endTimeNs: num(v2 ? raw.end_time : raw.end_time_unix_nano),
+    status: status ?? 'UNSET',
+    statusMessage: str(v2 ? raw.status_message : statusObj?.message) ?? '',
+    events: normalizeEvents(raw.events, v2),
+    attributes,
+  };
+  return { span, unknownStatus: status === null ? statusCode : undefined };
+}
+
+function normalizeEvents(events: unknown, v2: boolean): SpanEvent[] {
+  if (!Array.isArray(events)) return [];
+  const out: SpanEvent[] = [];
+  for (const event of events) {
+    if (!isObject(event)) continue;
+    const t = num(v2 ? (event.timestamp ?? event.time_unix_nano) : (event.time_unix_nano ?? event.timestamp));
+    const unit = t === null ? null : t < MICROSECOND_LIMIT ? 'us' : 'ns';
+    let attributes: Record<string, unknown> = {};
+    if (Array.isArray(event.attributes)) attributes = flattenOtlpAttributes(event.attributes);
+    else if (isObject(event.attributes)) attributes = event.attributes;
+    out.push({
+      name: str(event.name) ?? '',
+      timeNs: t === null ? null : unit === 'us' ? t * 1000 : t,
+      timeUnit: unit,
+      attributes,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/** Small readers for loosely typed JSON, shared by the normalizers. */
+
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A number, or a string of digits (the TS SDK and UI mocks write big integers as strings). */
+export function num(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) return Number(value);
+  return null;
+}
+
+/** A string→string map from an object, or from REST's `[{key, value}]` list. Non-strings are stringified. */
+export function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (isObject(item) && typeof item.key === 'string') out[item.key] = asText(item.value);
+    }
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) out[k] = asText(v);
+  }
+  return out;
+}
+
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  return JSON.stringify(value) ?? '';
+}
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Milliseconds since the epoch from an RFC 3339 time with 0–9 fraction digits (protobuf writes 0,
+ * 3, 6 or 9), keeping sub-millisecond digits as a fraction. A bare number is taken as milliseconds.
+ */
+export function parseTimeMs(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  const m = RFC3339.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (frac) ms += Number(`0.${frac}`) * 1000;
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Milliseconds from a protobuf Duration string (`"0.062s"`, `"1.5s"`). */
+export function parseDurationMs(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  const m = /^(-?[0-9]+(?:\.[0-9]+)?)s$/.exec(value);
+  return m ? Number(m[1]) * 1000 : null;
+}

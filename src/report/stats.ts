@@ -1,0 +1,42 @@
+import type { Counts, StatsReport } from '../engine/stats.js';
+import { safeText, table } from './terminal.js';
+
+const HEADER = ['SOURCE', 'TRACES', 'SPANS', 'SESSIONS', 'ERR TRACES', 'ERR SPANS', 'ASSESS', 'SCORER ERR', 'REJECTED', 'MB', 'FORMATS'];
+const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+function row(name: string, c: Counts): string[] {
+  return [
+    safeText(name),
+    String(c.traces),
+    String(c.spans),
+    String(c.sessions),
+    String(c.error_traces),
+    String(c.error_spans),
+    String(c.assessments.total),
+    String(c.assessments.scorer_errors),
+    String(c.rejected),
+    (c.bytes / 1e6).toFixed(2),
+    Object.entries(c.formats).map(([label, n]) => `${label} ×${n}`).join(', '),
+  ];
+}
+
+/** Human text for `stats`: a row per source, the total, then what the table cannot show. */
+export function statsText(report: StatsReport): string {
+  const rows = report.sources.map((s) => row(s.source + (s.unpacked ? ' (gunzipped)' : ''), s));
+  const t = report.total;
+  rows.push(row('total', t));
+  const lines = [table(HEADER, rows, NUMERIC), ''];
+  lines.push(`time range:   ${t.time_range.first ?? '-'} … ${t.time_range.last ?? '-'}`);
+  lines.push(
+    `sessions:     ${t.sessions} (${t.traces_without_session} trace(s) without a session)`,
+    `assessments:  ${t.assessments.total} (${t.assessments.feedback} feedback, ${t.assessments.expectations} expectations; ` +
+      `${t.assessments.scorer_errors} scorer error(s) set apart; ${t.assessments.invalid} superseded)`,
+    `records:      ${t.records} (${t.traces} traces, ${t.rejected} rejected${t.partial_traces ? `, ${t.partial_traces} partial` : ''}); ${t.warnings} warning(s) — see \`tracetriage validate\``,
+  );
+  if (report.notes.length > 0) {
+    lines.push('notes:');
+    for (const n of report.notes) lines.push(`  ${safeText(n.source)}: ${n.kind}: ${safeText(n.message)}`);
+  }
+  lines.push(`read ${(t.bytes / 1e6).toFixed(2)} MB in ${t.elapsed_seconds.toFixed(3)} s (${t.mb_per_s.toFixed(1)} MB/s)`);
+  return lines.join('\n') + '\n';
+}

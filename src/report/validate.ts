@@ -1,0 +1,61 @@
+import type { ValidateResult } from '../engine/validate.js';
+import type { Provenance } from '../ingest/record.js';
+import { safeText } from './terminal.js';
+
+/** Where a record is, as `file:line:column record N (byte B)`. */
+export function where(p: Provenance): string {
+  return `${safeText(p.source)}:${p.line}:${p.column} record ${p.index} (byte ${p.offset})`;
+}
+
+/** Human text for `validate`: each rejected record, then warnings and notes, then the count line. */
+export function validateText(result: ValidateResult, options: { warnings: boolean }): string {
+  const out: string[] = [];
+  for (const r of result.rejections) {
+    const col = r.at.column !== undefined ? `:${r.at.column}` : '';
+    const at = r.at.offset !== r.provenance.offset ? `; fault at ${r.at.line}${col}, byte ${r.at.offset}` : '';
+    out.push(`${where(r.provenance)}: ${safeText(r.message)} [${r.code}${at}]`);
+  }
+  if (options.warnings && result.warnings.length > 0) {
+    if (out.length > 0) out.push('');
+    out.push(`warnings (${result.warnings.length}):`);
+    for (const w of result.warnings) {
+      const id = w.traceId ? ` ${safeText(w.traceId)}` : '';
+      out.push(`  ${where(w.provenance)}${id} ${safeText(w.jsonPath)}: ${safeText(w.message)} [${w.code}]`);
+    }
+  }
+  if (result.notes.length > 0) {
+    if (out.length > 0) out.push('');
+    out.push('notes:');
+    for (const n of result.notes) {
+      const at = n.line !== undefined ? `:${n.line}` : '';
+      out.push(`  ${safeText(n.source)}${at}: ${n.kind}: ${safeText(n.message)}`);
+    }
+  }
+  if (out.length > 0) out.push('');
+  const rejected = result.rejections.length;
+  out.push(`${result.records} records: ${result.valid} valid, ${rejected} rejected`);
+  return out.join('\n') + '\n';
+}
+
+/** The JSON form of `validate` (schemas/validate-output.schema.json). */
+export function validateJson(result: ValidateResult, exitCode: number): object {
+  const prov = (p: Provenance) => ({ source: p.source, index: p.index, offset: p.offset, length: p.length, line: p.line, column: p.column });
+  return {
+    schema_version: 1,
+    records: result.records,
+    valid: result.valid,
+    rejected: result.rejections.length,
+    rejections: result.rejections.map((r) => ({
+      ...prov(r.provenance),
+      code: r.code,
+      message: r.message,
+      at: { offset: r.at.offset, line: r.at.line, ...(r.at.column !== undefined ? { column: r.at.column } : {}) },
+      ...(r.jsonPath !== undefined ? { json_path: r.jsonPath } : {}),
+      ...(r.expected !== undefined ? { expected: r.expected } : {}),
+      ...(r.found !== undefined ? { found: r.found } : {}),
+    })),
+    warnings: result.warnings.map((w) => ({ ...prov(w.provenance), trace_id: w.traceId, code: w.code, message: w.message, json_path: w.jsonPath })),
+    notes: result.notes.map((n) => ({ source: n.source, kind: n.kind, message: n.message, ...(n.offset !== undefined ? { offset: n.offset } : {}), ...(n.line !== undefined ? { line: n.line } : {}) })),
+    exit_code: exitCode,
+  };
+}
