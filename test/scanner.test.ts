@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
+import { RecordScanner, rescanLine, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
 
 interface Cut {
   text: string;
@@ -16,7 +16,18 @@ function scan(input: string | Buffer, chunkSize = 1 << 20, options = {}): { cuts
   const buf = typeof input === 'string' ? Buffer.from(input) : input;
   const records: ScannedRecord[] = [];
   const notes: ScanNote[] = [];
-  const scanner = new RecordScanner('t', { record: (r) => records.push({ ...r, bytes: Buffer.from(r.bytes) }), note: (n) => notes.push(n) }, options);
+  // What the engine does: a fast-path JSON line that JSON.parse refuses is rescanned to say why.
+  const take = (r: ScannedRecord): void => {
+    let ok = true;
+    try {
+      JSON.parse(r.bytes.toString());
+    } catch {
+      ok = false;
+    }
+    if (r.unscanned && !ok) for (const part of rescanLine(r, options)) records.push({ ...part, bytes: Buffer.from(part.bytes) });
+    else records.push({ ...r, bytes: Buffer.from(r.bytes) });
+  };
+  const scanner = new RecordScanner('t', { record: take, note: (n) => notes.push(n) }, options);
   for (let i = 0; i < buf.length; i += chunkSize) scanner.push(buf.subarray(i, i + chunkSize));
   scanner.finish();
   const cuts = records.map((r) => {
@@ -109,6 +120,27 @@ describe('RecordScanner', () => {
   it('flags NaN and Infinity outside strings only', () => {
     const { cuts } = scan('{"a": NaN}\n{"b": "NaN Infinity"}\n{"c": -Infinity}\n');
     expect(cuts.map((c) => c.nonFinite ?? false)).toEqual([true, false, true]);
+    const pretty = scan('{\n  "a": NaN\n}\n{\n  "b": "NaN"\n}\n');
+    expect(pretty.cuts.map((c) => c.nonFinite ?? false)).toEqual([true, false]);
+  });
+
+  it('takes JSON lines by the fast path and rescans only the ones that fail', () => {
+    const records: ScannedRecord[] = [];
+    const scanner = new RecordScanner('t', { record: (r) => records.push(r), note: () => undefined });
+    scanner.push(Buffer.from('{"a":1}\n{"b":2}\n{"c": [1, 2\n{"d":4} {"e":5}\n'));
+    scanner.finish();
+    expect(records.map((r) => [r.bytes.toString(), r.unscanned ?? false])).toEqual([
+      ['{"a":1}', false],
+      ['{"b":2}', true],
+      ['{"c": [1, 2', true],
+      ['{"d":4} {"e":5}', true],
+    ]);
+    expect(rescanLine(records[2]!).map((r) => r.problem?.code)).toEqual(['cut-short-line']);
+    const two = rescanLine(records[3]!);
+    expect(two.map((r) => [r.bytes.toString(), r.provenance.offset, r.provenance.line, r.provenance.column])).toEqual([
+      ['{"d":4}', 28, 4, 1],
+      ['{"e":5}', 36, 4, 9],
+    ]);
   });
 
   it('skips a UTF-8 BOM with a note', () => {

@@ -1,7 +1,7 @@
 import { OversizedParseError, OversizedRecordParser } from '../ingest/oversized.js';
 import { parseRecord } from '../ingest/parse.js';
 import type { Provenance } from '../ingest/record.js';
-import { RecordScanner, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
+import { RecordScanner, rescanLine, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
 import { openInputs, type ByteSource, type OpenOptions } from '../ingest/sources.js';
 import { normalizeRecord } from '../model/normalize.js';
 import type { Trace } from '../model/types.js';
@@ -80,12 +80,17 @@ async function* readSource(source: ByteSource, options: ReadOptions): AsyncGener
     record: (record: ScannedRecord): void => {
       records++;
       if (skipRest !== null) return;
-      let event: ReadEvent;
+      let event: ReadEvent | ReadBatch;
       if (record.oversized) {
         event = finishOversized(record, oversized, oversizedError);
         oversized = null;
         oversizedError = null;
       } else event = readRecord(record);
+      if (event.type === 'batch') {
+        records += event.events.length - 1;
+        pending.push(...flatten(event));
+        return;
+      }
       // A file found in a directory or archive whose first value is JSON but not a trace is not an
       // export (a package.json, a config): skip it with a note instead of rejecting it.
       if (
@@ -140,14 +145,35 @@ async function* readSource(source: ByteSource, options: ReadOptions): AsyncGener
   yield { type: 'source-end', source: source.name, bytes, records, unpacked: source.unpacked };
 }
 
+function flatten(batch: ReadBatch): ReadEvent[] {
+  return batch.events.flatMap((e) => (e.type === 'batch' ? flatten(e) : [e]));
+}
+
+/** Several events from one line that held more than one value. */
+interface ReadBatch {
+  type: 'batch';
+  events: Array<ReadEvent | ReadBatch>;
+}
+
 /** Parses and normalizes one record held in memory. */
-function readRecord(record: ScannedRecord): ReadEvent {
+function readRecord(record: ScannedRecord): ReadEvent | ReadBatch {
   const { provenance } = record;
   if (record.problem) {
     const { code, message, offset, line } = record.problem;
     return reject(provenance, code, message, { offset, line });
   }
   const parsed = parseRecord(record);
+  if ('problem' in parsed && record.unscanned && parsed.problem.code === 'invalid-json') {
+    // Say precisely why the line failed (cut short, NaN tokens, two values on one line).
+    const parts = rescanLine(record);
+    if (parts.length === 1 && !parts[0]!.problem && !parts[0]!.nonFinite) return readParsed(record, parsed);
+    return parts.length === 1 ? readRecord(parts[0]!) : { type: 'batch', events: parts.map(readRecord) };
+  }
+  return readParsed(record, parsed);
+}
+
+function readParsed(record: ScannedRecord, parsed: ReturnType<typeof parseRecord>): ReadEvent | ReadBatch {
+  const { provenance } = record;
   if ('problem' in parsed) {
     const { code, message, offset, line, column } = parsed.problem;
     return reject(provenance, code, message, { offset, line, column });

@@ -31,6 +31,11 @@ export interface RawRecord {
   maxDepth: number;
   /** Set when the record outgrew the scanner's `maxRecordBytes` and its bytes went to the oversized path. */
   oversized?: boolean;
+  /**
+   * Set when the JSON Lines fast path cut the record at a line break without scanning it: its
+   * `nonFinite` and `maxDepth` are unknown, and a parse failure is diagnosed by rescanning it.
+   */
+  unscanned?: boolean;
 }
 
 /**

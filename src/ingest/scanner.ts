@@ -117,6 +117,7 @@ export class RecordScanner {
   private recNonFinite = false;
   private recProblem: ScanProblem | undefined;
   private recLineBreaks = false;
+  private recUnscanned = false;
   private held: Buffer[] = [];
   private heldBytes = 0;
   private oversized = false;
@@ -218,6 +219,7 @@ export class RecordScanner {
     switch (this.mode) {
       case Mode.Top:
         if (c === LF) this.newLine(i);
+        else if (c === LBRACE && this.jsonLines) return this.fastLine(chunk, i);
         else if (c === LBRACE) {
           this.startRecord(i, 'document');
           this.depth = 1;
@@ -280,6 +282,38 @@ export class RecordScanner {
       default:
         return i + 1;
     }
+  }
+
+  /**
+   * JSON Lines fast path: once the input has shown itself to be JSON Lines, a line that starts
+   * with `{` and ends within this chunk is taken as a record without scanning its bytes; JSON.parse
+   * checks it anyway, and a line that fails is scanned then (`rescanLine`) to say precisely why.
+   * A line that runs past the chunk is scanned normally.
+   */
+  private fastLine(chunk: Buffer, i: number): number {
+    const nl = chunk.indexOf(LF, i);
+    if (nl === -1) {
+      this.startRecord(i, 'document');
+      this.depth = 1;
+      this.recMaxDepth = 1;
+      this.expectKey = true;
+      return i + 1;
+    }
+    this.startRecord(i, 'document');
+    this.recUnscanned = true;
+    this.endRecordAt(chunk, chunk[nl - 1] === CR ? nl - 1 : nl);
+    this.newLine(nl);
+    return nl + 1;
+  }
+
+  /** Positions a scanner used to rescan one record at that record's place in its source. */
+  startAt(record: RawRecord): void {
+    const p = record.provenance;
+    this.base = p.offset;
+    this.line = p.line;
+    this.lineStart = p.offset - (p.column - 1);
+    this.recordIndex = p.index;
+    this.sawAnything = true;
   }
 
   /** A structural byte inside a record. Returns the next index. */
@@ -359,51 +393,34 @@ export class RecordScanner {
     return chunk[i + 1] === LBRACE && chunk[i + 2] === QUOTE;
   }
 
-  /** Skips string content from `i`; returns the index after the closing quote, or the chunk end. */
+  /**
+   * Skips string content from `i`; returns the index after the closing quote, or the chunk end.
+   * A tight byte loop: MLflow attribute values are JSON inside JSON strings, so escaped quotes are
+   * dense (about one byte in twelve is a backslash) and a memchr per quote costs more than it saves.
+   */
   private skipString(chunk: Buffer, i: number): number {
-    let from = i;
+    const len = chunk.length;
     if (this.escapePending) {
       this.escapePending = false;
-      from++;
+      i++;
     }
-    for (;;) {
-      const q = from < chunk.length ? chunk.indexOf(QUOTE, from) : -1;
-      if (q === -1) {
-        // The string goes on in the next chunk; an odd run of trailing backslashes escapes its
-        // first byte there.
-        let b = chunk.length - 1;
-        let n = 0;
-        while (b >= from && chunk[b] === BACKSLASH) {
-          n++;
-          b--;
-        }
-        this.escapePending = (n & 1) === 1;
-        if (this.jsonLines && this.mode === Mode.Record) {
-          const nl = chunk.indexOf(LF, i);
-          if (nl !== -1) return this.lineBreakInString(chunk, nl);
-        }
-        return chunk.length;
+    const watchLines = this.jsonLines && this.mode === Mode.Record;
+    while (i < len) {
+      const c = chunk[i]!;
+      if (c === QUOTE) {
+        this.inString = false;
+        if (this.keyText !== null) this.endKey(chunk, i);
+        // A string element of an array is a record by itself.
+        if (this.mode === Mode.Record && this.depth === this.elementDepth) this.endRecordAt(chunk, i + 1);
+        return i + 1;
       }
-      let b = q - 1;
-      let n = 0;
-      while (b >= from && chunk[b] === BACKSLASH) {
-        n++;
-        b--;
-      }
-      if ((n & 1) === 1) {
-        from = q + 1;
-        continue;
-      }
-      this.inString = false;
-      if (this.jsonLines && this.mode === Mode.Record) {
-        const nl = chunk.indexOf(LF, i);
-        if (nl !== -1 && nl < q) return this.lineBreakInString(chunk, nl);
-      }
-      if (this.keyText !== null) this.endKey(chunk, q);
-      // A string element of an array is a record by itself.
-      if (this.mode === Mode.Record && this.depth === this.elementDepth) this.endRecordAt(chunk, q + 1);
-      return q + 1;
+      if (c === BACKSLASH) i += 2;
+      else if (c === LF && watchLines) return this.lineBreakInString(chunk, i);
+      else i++;
     }
+    // A backslash as the chunk's last byte escapes the first byte of the next chunk.
+    if (i > len) this.escapePending = true;
+    return len;
   }
 
   /** In JSON Lines a raw line break inside a string means the line was cut short. */
@@ -449,6 +466,7 @@ export class RecordScanner {
     this.recNonFinite = false;
     this.recProblem = undefined;
     this.recLineBreaks = false;
+    this.recUnscanned = false;
     this.held = [];
     this.heldBytes = 0;
     this.oversized = false;
@@ -502,6 +520,7 @@ export class RecordScanner {
       maxDepth: this.recMaxDepth,
     };
     if (this.oversized) record.oversized = true;
+    if (this.recUnscanned) record.unscanned = true;
     if (problem) record.problem = problem;
     if (this.container === 'document' && this.mode === Mode.Record && !this.recLineBreaks && !problem) {
       this.jsonLines = true;
@@ -534,4 +553,23 @@ export class RecordScanner {
     this.line++;
     this.lineStart = this.base + i + 1;
   }
+}
+
+/**
+ * Scans a JSON line taken by the fast path whose JSON.parse failed, to say precisely why: a value
+ * cut short, NaN tokens, more than one value on the line, or garbage. Returns the records found in
+ * it, at their real offsets; a value the line ends inside is reported as a cut-short line.
+ */
+export function rescanLine(record: RawRecord, options: Partial<ScannerOptions> = {}): ScannedRecord[] {
+  const out: ScannedRecord[] = [];
+  const scanner = new RecordScanner(record.provenance.source, { record: (r) => out.push(r), note: () => undefined }, options);
+  scanner.startAt(record);
+  scanner.push(record.bytes);
+  scanner.finish();
+  for (const r of out) {
+    if (r.problem?.code === 'truncated') {
+      r.problem = { ...r.problem, code: 'cut-short-line', message: `the line ends before its JSON value is complete (${r.problem.message.replace(/^input ended inside /, 'inside ')})` };
+    }
+  }
+  return out;
 }
