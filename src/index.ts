@@ -4,7 +4,12 @@
  * @packageDocumentation
  */
 export { readTraces } from './engine/read.js';
-export type { ReadEvent, ReadOptions, Rejection, RejectionCode, SourceNote } from './engine/read.js';
+export type { ReadOptions } from './engine/read.js';
+export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './engine/read-events.js';
+export { readSummaries } from './engine/summaries.js';
+export type { SummaryOptions } from './engine/summaries.js';
+export { summarize } from './engine/summary.js';
+export type { TraceSummary } from './engine/summary.js';
 export { StatsCollector } from './engine/stats.js';
 export type { Counts, StatsReport } from './engine/stats.js';
 export { ValidateCollector, validateExitCode } from './engine/validate.js';

@@ -1,16 +1,24 @@
-import { readTraces, type ReadEvent, type ReadOptions } from '../engine/read.js';
+import { availableParallelism } from 'node:os';
+import type { SummaryEvent } from '../engine/read-events.js';
+import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 
 /** Options every reading command shares. */
 export interface ReadArgs {
   inputs: string[];
+  jobs?: number | undefined;
   'max-record-mb'?: number | undefined;
 }
 
-/** Feeds every read event of the inputs to `consume`; stdin is the only process stream read. */
-export async function forEachEvent(args: ReadArgs, consume: (event: ReadEvent) => void): Promise<void> {
-  const options: ReadOptions = { stdin: process.stdin };
+/** Default worker threads: one per core, at most four (past that the reader thread is the limit). */
+export function defaultJobs(): number {
+  return Math.min(4, availableParallelism());
+}
+
+/** Feeds every summary event of the inputs to `consume`; stdin is the only process stream read. */
+export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<void> {
+  const options: SummaryOptions = { stdin: process.stdin, jobs: args.jobs ?? defaultJobs() };
   if (args['max-record-mb'] !== undefined) options.scanner = { maxRecordBytes: Math.max(1, Math.round(args['max-record-mb'] * 1e6)) };
-  for await (const event of readTraces(args.inputs, options)) consume(event);
+  for await (const event of readSummaries(args.inputs, options)) consume(event);
 }
 
 /** Writes text to stdout, waiting for the pipe to drain (large outputs, `| head`). */

@@ -1,54 +1,22 @@
 import { OversizedParseError, OversizedRecordParser } from '../ingest/oversized.js';
-import { parseRecord } from '../ingest/parse.js';
 import type { Provenance } from '../ingest/record.js';
-import { RecordScanner, rescanLine, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
+import { RecordScanner, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
 import { openInputs, type ByteSource, type OpenOptions } from '../ingest/sources.js';
-import { normalizeRecord } from '../model/normalize.js';
-import type { Trace } from '../model/types.js';
+import type { FrameEvent, ReadEvent } from './read-events.js';
+import { processRecord, reject, toTraceEvent } from './records.js';
 
-/** Why a record was not read as a trace. */
-export type RejectionCode =
-  | 'invalid-utf8'
-  | 'invalid-json'
-  | 'truncated'
-  | 'cut-short-line'
-  | 'too-deep'
-  | 'not-a-trace'
-  | 'schema';
-
-/** A record that is not a trace, with everything a person needs to find and fix it. */
-export interface Rejection {
-  provenance: Provenance;
-  code: RejectionCode;
-  /** One sentence: what is wrong. */
-  message: string;
-  /** Where the fault is: absolute byte offset, line and column in the source. */
-  at: { offset: number; line: number; column?: number };
-  jsonPath?: string;
-  expected?: string;
-  found?: string;
-}
-
-/** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
-export interface SourceNote {
-  source: string;
-  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty';
-  message: string;
-  offset?: number;
-  line?: number;
-}
-
-/** What reading produces, in input order. */
-export type ReadEvent =
-  | { type: 'trace'; trace: Trace; provenance: Provenance; bytes: Buffer }
-  | { type: 'rejected'; rejection: Rejection }
-  | { type: 'note'; note: SourceNote }
-  | { type: 'source-start'; source: string }
-  | { type: 'source-end'; source: string; bytes: number; records: number; unpacked: 'gzip' | null };
+export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './read-events.js';
 
 export interface ReadOptions extends OpenOptions {
   scanner?: Partial<ScannerOptions>;
 }
+
+/**
+ * What scanning a source produces, in order: events that are already final (notes, source
+ * boundaries, records handled on the spot) and records still to be parsed — by the caller, in
+ * this thread or in a worker.
+ */
+export type ScanUnit = { kind: 'event'; event: ReadEvent } | { kind: 'record'; record: ScannedRecord };
 
 /**
  * Reads every input and yields each trace, each rejected record and each note, in order. Bad
@@ -56,69 +24,65 @@ export interface ReadOptions extends OpenOptions {
  * becomes a note, and the rest is still read. Only one record's bytes are held at a time.
  */
 export async function* readTraces(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  for await (const unit of scanInputs(inputs, options)) {
+    if (unit.kind === 'event') yield unit.event;
+    else yield* processRecord(unit.record);
+  }
+}
+
+/** Opens the inputs and scans each source into units. */
+export async function* scanInputs(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<ScanUnit> {
   for await (const event of openInputs(inputs, options)) {
     if (event.type === 'error') {
-      yield { type: 'note', note: { source: event.name, kind: 'read-error', message: event.message } };
+      yield frame({ type: 'note', note: { source: event.name, kind: 'read-error', message: event.message } });
     } else if (event.type === 'skipped') {
-      yield { type: 'note', note: { source: event.name, kind: 'skipped', message: event.reason } };
+      yield frame({ type: 'note', note: { source: event.name, kind: 'skipped', message: event.reason } });
     } else {
-      yield* readSource(event.source, options);
+      yield* scanSource(event.source, options);
     }
   }
 }
 
-async function* readSource(source: ByteSource, options: ReadOptions): AsyncGenerator<ReadEvent> {
-  yield { type: 'source-start', source: source.name };
-  const pending: ReadEvent[] = [];
+function frame(event: FrameEvent): ScanUnit {
+  return { kind: 'event', event };
+}
+
+async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGenerator<ScanUnit> {
+  yield frame({ type: 'source-start', source: source.name });
+  const pending: ScanUnit[] = [];
   let bytes = 0;
   let records = 0;
-  let oversized: OversizedRecordParser | null = null;
-  let oversizedError: OversizedParseError | null = null;
   let skipRest: string | null = null;
+  const oversized = new OversizedSink();
 
   const sink = {
     record: (record: ScannedRecord): void => {
       records++;
       if (skipRest !== null) return;
-      let event: ReadEvent | ReadBatch;
       if (record.oversized) {
-        event = finishOversized(record, oversized, oversizedError);
-        oversized = null;
-        oversizedError = null;
-      } else event = readRecord(record);
-      if (event.type === 'batch') {
-        records += event.events.length - 1;
-        pending.push(...flatten(event));
+        pending.push({ kind: 'event', event: oversized.finish(record) });
         return;
       }
-      // A file found in a directory or archive whose first value is JSON but not a trace is not an
-      // export (a package.json, a config): skip it with a note instead of rejecting it.
-      if (
-        source.discovered && records === 1 && event.type === 'rejected' &&
-        event.rejection.code === 'not-a-trace' && record.container === 'document'
-      ) {
-        skipRest = `not a trace export (found ${event.rejection.found ?? 'something else'})`;
+      if (!source.discovered || records > 1 || record.container !== 'document') {
+        pending.push({ kind: 'record', record });
         return;
       }
-      pending.push(event);
+      // A file found in a directory or an archive whose first value is JSON but not a trace is
+      // not an export (a package.json, a config): skip it with a note instead of rejecting it.
+      const events = processRecord(record);
+      const first = events[0];
+      if (events.length === 1 && first?.type === 'rejected' && first.rejection.code === 'not-a-trace') {
+        skipRest = `not a trace export (found ${first.rejection.found ?? 'something else'})`;
+        return;
+      }
+      for (const event of events) pending.push({ kind: 'event', event });
     },
     note: (note: ScanNote): void => {
-      pending.push({ type: 'note', note: { source: source.name, kind: note.code, message: note.message, offset: note.offset, line: note.line } });
+      const { code, message, offset, line } = note;
+      pending.push(frame({ type: 'note', note: { source: source.name, kind: code, message, offset, line } }));
     },
-    oversizedStart: (_provenance: Provenance, head: readonly Buffer[]): void => {
-      oversized = new OversizedRecordParser();
-      for (const piece of head) feedOversized(piece);
-    },
-    oversizedChunk: (chunk: Buffer): void => feedOversized(chunk),
-  };
-  const feedOversized = (chunk: Buffer): void => {
-    if (oversized === null || oversizedError !== null) return;
-    try {
-      oversized.push(chunk);
-    } catch (error) {
-      if (!(error instanceof OversizedParseError)) throw error;
-      oversizedError = error;
-    }
+    oversizedStart: (provenance: Provenance, head: readonly Buffer[]): void => oversized.start(provenance, head),
+    oversizedChunk: (chunk: Buffer): void => oversized.push(chunk),
   };
 
   const scanner = new RecordScanner(source.name, sink, options.scanner);
@@ -132,112 +96,58 @@ async function* readSource(source: ByteSource, options: ReadOptions): AsyncGener
   yield* pending.splice(0);
   if (skipRest !== null) {
     await source.drain();
-    yield { type: 'note', note: { source: source.name, kind: 'skipped', message: skipRest } };
-    records = 0;
+    yield frame({ type: 'note', note: { source: source.name, kind: 'skipped', message: skipRest } });
   } else if (source.error) {
-    yield {
-      type: 'note',
-      note: { source: source.name, kind: 'read-error', message: `reading stopped at byte ${bytes}: ${source.error.message}`, offset: bytes },
-    };
-  } else if (bytes === 0 || (records === 0 && skipRest === null)) {
-    yield { type: 'note', note: { source: source.name, kind: 'empty', message: bytes === 0 ? 'empty input: no records' : 'no records (only white space)' } };
+    const message = `reading stopped at byte ${bytes}: ${source.error.message}`;
+    yield frame({ type: 'note', note: { source: source.name, kind: 'read-error', message, offset: bytes } });
+  } else if (records === 0) {
+    const message = bytes === 0 ? 'empty input: no records' : 'no records (only white space)';
+    yield frame({ type: 'note', note: { source: source.name, kind: 'empty', message } });
   }
-  yield { type: 'source-end', source: source.name, bytes, records, unpacked: source.unpacked };
+  yield frame({ type: 'source-end', source: source.name, bytes, unpacked: source.unpacked });
 }
 
-function flatten(batch: ReadBatch): ReadEvent[] {
-  return batch.events.flatMap((e) => (e.type === 'batch' ? flatten(e) : [e]));
-}
+/** Feeds a record too big for one string to the span-by-span parser as its bytes arrive. */
+class OversizedSink {
+  private parser: OversizedRecordParser | null = null;
+  private error: OversizedParseError | null = null;
 
-/** Several events from one line that held more than one value. */
-interface ReadBatch {
-  type: 'batch';
-  events: Array<ReadEvent | ReadBatch>;
-}
+  start(_provenance: Provenance, head: readonly Buffer[]): void {
+    this.parser = new OversizedRecordParser();
+    this.error = null;
+    for (const piece of head) this.push(piece);
+  }
 
-/** Parses and normalizes one record held in memory. */
-function readRecord(record: ScannedRecord): ReadEvent | ReadBatch {
-  const { provenance } = record;
-  if (record.problem) {
-    const { code, message, offset, line } = record.problem;
-    return reject(provenance, code, message, { offset, line });
-  }
-  const parsed = parseRecord(record);
-  if ('problem' in parsed && record.unscanned && parsed.problem.code === 'invalid-json') {
-    // Say precisely why the line failed (cut short, NaN tokens, two values on one line).
-    const parts = rescanLine(record);
-    if (parts.length === 1 && !parts[0]!.problem && !parts[0]!.nonFinite) return readParsed(record, parsed);
-    return parts.length === 1 ? readRecord(parts[0]!) : { type: 'batch', events: parts.map(readRecord) };
-  }
-  return readParsed(record, parsed);
-}
-
-function readParsed(record: ScannedRecord, parsed: ReturnType<typeof parseRecord>): ReadEvent | ReadBatch {
-  const { provenance } = record;
-  if ('problem' in parsed) {
-    const { code, message, offset, line, column } = parsed.problem;
-    return reject(provenance, code, message, { offset, line, column });
-  }
-  return toTrace(record, parsed.value, parsed.nonFiniteTokens, 0);
-}
-
-function finishOversized(record: ScannedRecord, parser: OversizedRecordParser | null, failure: OversizedParseError | null): ReadEvent {
-  const { provenance } = record;
-  if (record.problem) {
-    const { code, message, offset, line } = record.problem;
-    return reject(provenance, code, message, { offset, line });
-  }
-  let error = failure;
-  if (parser !== null && error === null) {
+  push(chunk: Buffer): void {
+    if (this.parser === null || this.error !== null) return;
     try {
-      const result = parser.finish();
-      return toTrace(record, result.value, result.nonFiniteTokens, result.truncatedStrings);
-    } catch (caught) {
-      if (!(caught instanceof OversizedParseError)) throw caught;
-      error = caught;
+      this.parser.push(chunk);
+    } catch (error) {
+      if (!(error instanceof OversizedParseError)) throw error;
+      this.error = error;
     }
   }
-  const offset = provenance.offset + (error?.offset ?? 0);
-  return reject(provenance, 'invalid-json', `not valid JSON: ${error?.message ?? 'the record could not be parsed'}`, { offset, line: provenance.line });
-}
 
-function toTrace(record: ScannedRecord, value: unknown, nonFinite: number, truncatedStrings: number): ReadEvent {
-  const result = normalizeRecord(value);
-  if ('problem' in result) {
-    const { jsonPath, expected, found } = result.problem;
-    const notTrace = jsonPath === '$';
-    return reject(
-      record.provenance,
-      notTrace ? 'not-a-trace' : 'schema',
-      notTrace ? `not a trace: expected ${expected}, found ${found}` : `at ${jsonPath}: expected ${expected}, found ${found}`,
-      { offset: record.provenance.offset, line: record.provenance.line },
-      { jsonPath, expected, found },
-    );
+  finish(record: ScannedRecord): ReadEvent {
+    const { provenance } = record;
+    const parser = this.parser;
+    this.parser = null;
+    if (record.problem) {
+      const { code, message, offset, line } = record.problem;
+      return reject(provenance, code, message, { offset, line });
+    }
+    let error = this.error;
+    if (parser !== null && error === null) {
+      try {
+        const result = parser.finish();
+        return toTraceEvent(record, result.value, result.nonFiniteTokens, result.truncatedStrings);
+      } catch (caught) {
+        if (!(caught instanceof OversizedParseError)) throw caught;
+        error = caught;
+      }
+    }
+    const offset = provenance.offset + (error?.offset ?? 0);
+    const message = `not valid JSON: ${error?.message ?? 'the record could not be parsed'}`;
+    return reject(provenance, 'invalid-json', message, { offset, line: provenance.line });
   }
-  const { trace } = result;
-  if (nonFinite > 0) {
-    trace.warnings.push({
-      code: 'non-finite-number',
-      message: `${nonFinite} NaN/Infinity token(s) (written by Python's json): NaN read as null, Infinity as Infinity`,
-      jsonPath: '$',
-    });
-  }
-  if (truncatedStrings > 0) {
-    trace.warnings.push({
-      code: 'truncated-strings',
-      message: `record of ${record.provenance.length} bytes read in streaming mode: ${truncatedStrings} long string(s) kept as excerpts`,
-      jsonPath: '$',
-    });
-  }
-  return { type: 'trace', trace, provenance: record.provenance, bytes: record.bytes };
-}
-
-function reject(
-  provenance: Provenance,
-  code: RejectionCode,
-  message: string,
-  at: Rejection['at'],
-  detail: Pick<Rejection, 'jsonPath' | 'expected' | 'found'> = {},
-): ReadEvent {
-  return { type: 'rejected', rejection: { provenance, code, message, at, ...detail } };
 }

@@ -1,6 +1,5 @@
-import { sessionIdOf } from '../model/session.js';
-import type { Trace } from '../model/types.js';
-import type { ReadEvent, SourceNote } from './read.js';
+import type { SourceNote, SummaryEvent } from './read-events.js';
+import type { TraceSummary } from './summary.js';
 
 /** Counts for one source or for the whole run (snake_case: this is the JSON output's shape). */
 export interface Counts {
@@ -52,28 +51,25 @@ class Tally {
     this.started = now;
   }
 
-  addTrace(trace: Trace): void {
+  add(t: TraceSummary): void {
     this.records++;
     this.traces++;
-    if (trace.partial) this.partial++;
-    this.spans += trace.spans.length;
-    if (trace.info.state === 'ERROR') this.errorTraces++;
-    for (const span of trace.spans) if (span.status === 'ERROR') this.errorSpans++;
-    const session = sessionIdOf(trace);
-    if (session === null) this.noSession++;
-    else this.sessions.add(session);
-    this.formats.set(trace.format.label, (this.formats.get(trace.format.label) ?? 0) + 1);
-    const [start, end] = timeSpan(trace);
-    if (start !== null && start < this.first) this.first = start;
-    if (end !== null && end > this.last) this.last = end;
-    for (const a of trace.assessments) {
-      this.assessments.total++;
-      if (a.kind === 'feedback') this.assessments.feedback++;
-      if (a.kind === 'expectation') this.assessments.expectations++;
-      if (a.error !== null) this.assessments.scorer_errors++;
-      if (!a.valid) this.assessments.invalid++;
-    }
-    this.warnings += trace.warnings.length;
+    if (t.partial) this.partial++;
+    this.spans += t.spans;
+    if (t.state === 'ERROR') this.errorTraces++;
+    this.errorSpans += t.errorSpans;
+    if (t.sessionId === null) this.noSession++;
+    else this.sessions.add(t.sessionId);
+    this.formats.set(t.format, (this.formats.get(t.format) ?? 0) + 1);
+    if (t.startMs !== null && t.startMs < this.first) this.first = t.startMs;
+    if (t.endMs !== null && t.endMs > this.last) this.last = t.endMs;
+    const a = this.assessments;
+    a.total += t.assessments.total;
+    a.feedback += t.assessments.feedback;
+    a.expectations += t.assessments.expectations;
+    a.scorer_errors += t.assessments.scorerErrors;
+    a.invalid += t.assessments.invalid;
+    this.warnings += t.warnings.length;
   }
 
   counts(now: number, sessions = this.sessions.size): Counts {
@@ -102,20 +98,6 @@ class Tally {
   }
 }
 
-/** Request time to end time in ms: from the info, else from the root spans. */
-function timeSpan(trace: Trace): [number | null, number | null] {
-  const { requestTimeMs, durationMs } = trace.info;
-  if (requestTimeMs !== null) return [requestTimeMs, requestTimeMs + (durationMs ?? 0)];
-  let start: number | null = null;
-  let end: number | null = null;
-  for (const i of trace.tree.roots) {
-    const span = trace.spans[i]!;
-    if (span.startTimeNs !== null) start = Math.min(start ?? Infinity, span.startTimeNs / 1e6);
-    if (span.endTimeNs !== null) end = Math.max(end ?? -Infinity, span.endTimeNs / 1e6);
-  }
-  return [start, end];
-}
-
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -135,14 +117,14 @@ export class StatsCollector {
     this.total = new Tally(clock());
   }
 
-  add(event: ReadEvent): void {
+  add(event: SummaryEvent): void {
     switch (event.type) {
       case 'source-start':
         this.current = new Tally(this.clock());
         break;
-      case 'trace':
-        this.current?.addTrace(event.trace);
-        this.total.addTrace(event.trace);
+      case 'summary':
+        this.current?.add(event.summary);
+        this.total.add(event.summary);
         break;
       case 'rejected':
         for (const t of [this.current, this.total]) {

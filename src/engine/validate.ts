@@ -1,5 +1,5 @@
 import type { Provenance } from '../ingest/record.js';
-import type { ReadEvent, Rejection, SourceNote } from './read.js';
+import type { Rejection, SourceNote, SummaryEvent } from './read-events.js';
 
 /** A trace-level warning with where to find it. */
 export interface LocatedWarning {
@@ -25,13 +25,13 @@ export interface ValidateResult {
 export class ValidateCollector {
   private readonly result: ValidateResult = { records: 0, valid: 0, rejections: [], warnings: [], notes: [], unreadable: false };
 
-  add(event: ReadEvent): void {
+  add(event: SummaryEvent): void {
     switch (event.type) {
-      case 'trace':
+      case 'summary':
         this.result.records++;
         this.result.valid++;
-        for (const w of event.trace.warnings) {
-          this.result.warnings.push({ provenance: event.provenance, traceId: event.trace.traceId, code: w.code, message: w.message, jsonPath: w.jsonPath });
+        for (const w of event.summary.warnings) {
+          this.result.warnings.push({ provenance: event.provenance, traceId: event.summary.traceId, code: w.code, message: w.message, jsonPath: w.jsonPath });
         }
         break;
       case 'rejected':

@@ -91,7 +91,7 @@ const MIN_BATCH = 1 << 16;
  * reports the start of the offending lexeme, which may lie before the latest slice when a literal
  * or number straddles chunks, so at least this much earlier text stays available.
  */
-const WINDOW_KEEP = 1024;
+const WINDOW_KEEP = 0;
 
 const BOM = 0xfeff;
 
@@ -214,7 +214,7 @@ export class OversizedRecordParser {
       let end = Math.min(at + MAX_SLICE, text.length);
       // Slices keep surrogate pairs whole so that each slice's UTF-8 length is exact.
       const last = text.charCodeAt(end - 1);
-      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      
       this.feedSlice(text.slice(at, end), final && end === text.length);
       at = end;
     }

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { StatsCollector } from '../../engine/stats.js';
 import { statsText } from '../../report/stats.js';
-import { forEachEvent, writeOut, type ReadArgs } from '../run-read.js';
+import { forEachSummary, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
   format: 'text' | 'json';
@@ -15,12 +15,13 @@ export const statsCommand: CommandModule<object, Args> = {
     y
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+      .option('jobs', { type: 'number', describe: 'worker threads for parsing (default: one per core, at most 4; 1 = no workers)' })
       .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true })
       .example('$0 stats samples/', 'counts for the bundled samples')
       .example('$0 stats archive.tgz --format json', 'counts for an archive, machine-readable'),
   handler: async (args) => {
     const collector = new StatsCollector();
-    await forEachEvent(args, (event) => collector.add(event));
+    await forEachSummary(args, (event) => collector.add(event));
     const report = collector.report();
     if (args.format === 'json') await writeOut(JSON.stringify(report, null, 2) + '\n');
     else await writeOut(statsText(report));

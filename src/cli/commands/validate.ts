@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ValidateCollector, validateExitCode } from '../../engine/validate.js';
 import { validateJson, validateText } from '../../report/validate.js';
-import { forEachEvent, writeOut, type ReadArgs } from '../run-read.js';
+import { forEachSummary, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
   format: 'text' | 'json';
@@ -17,13 +17,14 @@ export const validateCommand: CommandModule<object, Args> = {
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
       .option('warnings', { type: 'boolean', default: true, describe: 'list trace warnings (orphan spans, cycles, NaN tokens…); --no-warnings hides them' })
+      .option('jobs', { type: 'number', describe: 'worker threads for parsing (default: one per core, at most 4; 1 = no workers)' })
       .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true })
       .example('$0 validate export.json', 'check one file')
       .example('$0 validate dumps/ --format json', 'check a directory, machine-readable')
       .example('gunzip -c dump.jsonl.gz | $0 validate -', 'check what arrives on stdin'),
   handler: async (args) => {
     const collector = new ValidateCollector();
-    await forEachEvent(args, (event) => collector.add(event));
+    await forEachSummary(args, (event) => collector.add(event));
     const result = collector.done();
     const code = validateExitCode(result);
     if (args.format === 'json') await writeOut(JSON.stringify(validateJson(result, code), null, 2) + '\n');

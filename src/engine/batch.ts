@@ -1,0 +1,37 @@
+import type { ScannedRecord } from '../ingest/scanner.js';
+import type { ReadEvent, SummaryEvent } from './read-events.js';
+import { summarize } from './summary.js';
+
+/** A batch of records sent to a worker: their metadata, and their bytes in one transferred buffer. */
+export interface BatchRequest {
+  id: number;
+  records: Array<Omit<ScannedRecord, 'bytes'> & { start: number; end: number }>;
+  buffer: ArrayBuffer;
+}
+
+/** A worker's answer: the events of the batch, in record order. */
+export interface BatchResult {
+  id: number;
+  events: SummaryEvent[];
+}
+
+/** Packs records into a request; the bytes are copied once into a buffer that is transferred, not cloned. */
+export function packBatch(id: number, records: readonly ScannedRecord[]): BatchRequest {
+  let total = 0;
+  for (const r of records) total += r.bytes.length;
+  const buffer = new ArrayBuffer(total);
+  const view = new Uint8Array(buffer);
+  let at = 0;
+  const metas: BatchRequest['records'] = [];
+  for (const { bytes, ...meta } of records) {
+    view.set(bytes, at);
+    metas.push({ ...meta, start: at, end: at + bytes.length });
+    at += bytes.length;
+  }
+  return { id, records: metas, buffer };
+}
+
+/** Replaces a trace by its summary; every other event passes as it is. */
+export function toSummaryEvent(event: ReadEvent): SummaryEvent {
+  return event.type === 'trace' ? { type: 'summary', summary: summarize(event.trace), provenance: event.provenance } : event;
+}

@@ -1,0 +1,48 @@
+import type { Provenance } from '../ingest/record.js';
+import type { Trace } from '../model/types.js';
+import type { TraceSummary } from './summary.js';
+
+/** Why a record was not read as a trace. */
+export type RejectionCode =
+  | 'invalid-utf8'
+  | 'invalid-json'
+  | 'truncated'
+  | 'cut-short-line'
+  | 'too-deep'
+  | 'not-a-trace'
+  | 'schema';
+
+/** A record that is not a trace, with everything a person needs to find and fix it. */
+export interface Rejection {
+  provenance: Provenance;
+  code: RejectionCode;
+  /** One sentence: what is wrong. */
+  message: string;
+  /** Where the fault is: absolute byte offset, line and column in the source. */
+  at: { offset: number; line: number; column?: number };
+  jsonPath?: string;
+  expected?: string;
+  found?: string;
+}
+
+/** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
+export interface SourceNote {
+  source: string;
+  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty';
+  message: string;
+  offset?: number;
+  line?: number;
+}
+
+/** Events shared by every way of reading, in input order. */
+export type FrameEvent =
+  | { type: 'rejected'; rejection: Rejection }
+  | { type: 'note'; note: SourceNote }
+  | { type: 'source-start'; source: string }
+  | { type: 'source-end'; source: string; bytes: number; unpacked: 'gzip' | null };
+
+/** What `readTraces` yields: whole traces, with their original bytes. */
+export type ReadEvent = FrameEvent | { type: 'trace'; trace: Trace; provenance: Provenance; bytes: Buffer };
+
+/** What `readSummaries` yields: per-trace summaries (small, cloneable across threads). */
+export type SummaryEvent = FrameEvent | { type: 'summary'; summary: TraceSummary; provenance: Provenance };

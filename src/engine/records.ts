@@ -1,0 +1,74 @@
+import { parseRecord, type ParsedRecord, type ParseProblem } from '../ingest/parse.js';
+import type { Provenance } from '../ingest/record.js';
+import { rescanLine, type ScannedRecord } from '../ingest/scanner.js';
+import { normalizeRecord } from '../model/normalize.js';
+import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
+
+/**
+ * Parses and normalizes one record held in memory: the per-record work, the same in the main
+ * thread and in a worker. A JSON line the fast path took without scanning that JSON.parse refuses
+ * is rescanned, and may turn out to hold several values, hence a list.
+ */
+export function processRecord(record: ScannedRecord): ReadEvent[] {
+  if (record.problem) {
+    const { code, message, offset, line } = record.problem;
+    return [reject(record.provenance, code, message, { offset, line })];
+  }
+  const parsed = parseRecord(record);
+  if ('problem' in parsed && record.unscanned && parsed.problem.code === 'invalid-json') {
+    const parts = rescanLine(record);
+    if (parts.length !== 1 || parts[0]!.problem || parts[0]!.nonFinite) return parts.flatMap(processRecord);
+  }
+  return [fromParsed(record, parsed)];
+}
+
+function fromParsed(record: ScannedRecord, parsed: ParsedRecord | { problem: ParseProblem }): ReadEvent {
+  if ('problem' in parsed) {
+    const { code, message, offset, line, column } = parsed.problem;
+    return reject(record.provenance, code, message, { offset, line, column });
+  }
+  return toTraceEvent(record, parsed.value, parsed.nonFiniteTokens, 0);
+}
+
+/** Normalizes a parsed value (from JSON.parse or the oversized path) into a trace or a rejection. */
+export function toTraceEvent(record: ScannedRecord, value: unknown, nonFinite: number, truncatedStrings: number): ReadEvent {
+  const result = normalizeRecord(value);
+  if ('problem' in result) {
+    const { jsonPath, expected, found } = result.problem;
+    const notTrace = jsonPath === '$';
+    return reject(
+      record.provenance,
+      notTrace ? 'not-a-trace' : 'schema',
+      notTrace ? `not a trace: expected ${expected}, found ${found}` : `at ${jsonPath}: expected ${expected}, found ${found}`,
+      { offset: record.provenance.offset, line: record.provenance.line },
+      { jsonPath, expected, found },
+    );
+  }
+  const { trace } = result;
+  if (nonFinite > 0) {
+    trace.warnings.push({
+      code: 'non-finite-number',
+      message: `${nonFinite} NaN/Infinity token(s) (written by Python's json): NaN read as null, Infinity as Infinity`,
+      jsonPath: '$',
+    });
+  }
+  if (truncatedStrings > 0) {
+    trace.warnings.push({
+      code: 'truncated-strings',
+      message: `record of ${record.provenance.length} bytes read in streaming mode: ${truncatedStrings} long string(s) kept as excerpts`,
+      jsonPath: '$',
+    });
+  }
+  return { type: 'trace', trace, provenance: record.provenance, bytes: record.bytes };
+}
+
+/** Builds a rejection event. */
+export function reject(
+  provenance: Provenance,
+  code: RejectionCode,
+  message: string,
+  at: Rejection['at'],
+  detail: Pick<Rejection, 'jsonPath' | 'expected' | 'found'> = {},
+): ReadEvent {
+  return { type: 'rejected', rejection: { provenance, code, message, at, ...detail } };
+}
