@@ -8,17 +8,19 @@ import { CliError } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-const EPILOGUE = `Exit codes: 0 clean; 1 findings or rejected records; 2 usage error, unreadable input or internal error.
-Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin.
-Docs: docs/ in the package; https://github.com/ is not needed — everything works offline.`;
+const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin.
+Exit codes: 0 clean; 1 rejected records (validate); 2 usage error, unreadable input or internal error.
+Everything runs offline. Documentation: README.md and docs/ in the package.`;
 
 async function main(argv: string[]): Promise<void> {
-  const debug = argv.includes('--debug');
   await yargs(argv)
     .scriptName('tracetriage')
     .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.')
     .command(validateCommand)
     .command(statsCommand)
+    .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
+    .example('$0 validate export.json', 'every record that cannot be read, with file, line, byte offset and JSON path')
+    .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
     .demandCommand(1, 'Name a command: validate or stats (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     .strict()
@@ -30,11 +32,11 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error, y) => {
       if (error) throw error;
-      process.stderr.write(`${y.help === undefined ? '' : ''}tracetriage: ${message}\nRun 'tracetriage --help' for usage.\n`);
+      void y;
+      process.stderr.write(`tracetriage: ${message}\nRun 'tracetriage --help' for usage.\n`);
       process.exit(2);
     })
     .parseAsync();
-  void debug;
 }
 
 main(hideBin(process.argv)).catch((error: unknown) => {

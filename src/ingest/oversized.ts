@@ -91,7 +91,7 @@ const MIN_BATCH = 1 << 16;
  * reports the start of the offending lexeme, which may lie before the latest slice when a literal
  * or number straddles chunks, so at least this much earlier text stays available.
  */
-const WINDOW_KEEP = 0;
+const WINDOW_KEEP = 1024;
 
 const BOM = 0xfeff;
 
@@ -214,7 +214,7 @@ export class OversizedRecordParser {
       let end = Math.min(at + MAX_SLICE, text.length);
       // Slices keep surrogate pairs whole so that each slice's UTF-8 length is exact.
       const last = text.charCodeAt(end - 1);
-      
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
       this.feedSlice(text.slice(at, end), final && end === text.length);
       at = end;
     }
@@ -275,9 +275,9 @@ export class OversizedRecordParser {
         }
       }
     }
-    // A literal cut short by the end of the record (`tru`) is reported where it starts; it is a
-    // truncation all the same.
-    const atEnd = this.finished && (charOffset >= this.window.end || isLiteralPrefix(this.window.tail(charOffset)));
+    // A literal or escape cut short by the end of the record (`tru`, `\u00`) is reported where it
+    // starts; it is a truncation all the same.
+    const atEnd = this.finished && (charOffset >= this.window.end || isCutLexeme(this.window.tail(charOffset)));
     const offset = atEnd ? this.bytesPushed : this.window.byteOffsetOf(charOffset);
     const asm = this.assembler;
     const reason = error.message.replace(/^ERROR at \d+ \(\d+, \d+\): /, '');
@@ -294,8 +294,10 @@ export class OversizedRecordParser {
   }
 }
 
-function isLiteralPrefix(text: string | undefined): boolean {
-  return text !== undefined && text.length > 0 && ['true', 'false', 'null'].some((literal) => literal.startsWith(text));
+/** Whether `text` is the start of a literal or of an escape sequence, and nothing else. */
+function isCutLexeme(text: string | undefined): boolean {
+  if (text === undefined || text.length === 0) return false;
+  return ['true', 'false', 'null'].some((literal) => literal.startsWith(text)) || /^\\(u[0-9a-fA-F]{0,3})?$/.test(text);
 }
 
 function isVerifierError(error: unknown): error is VerifierError {
@@ -327,24 +329,25 @@ function describeChar(codePoint: number | undefined): string {
 interface RewrittenSlice {
   /** The input text handed on (a trailing partial token may be held back for the next slice). */
   original: string;
-  /** The same text with `NaN` → `null`, `Infinity` → `1e999   `, `-Infinity` → `-1e999   `. */
+  /** The same text with `NaN` → `null` and `Infinity` → `1e999   ` (so `-Infinity` → `-1e999   `). */
   parserText: string;
-  /** Like `parserText` but `NaN` → `0  `, so its offsets equal those of `original`. */
+  /** Like `parserText` but `NaN` → `[] `, so its offsets equal those of `original`. */
   verifierText: string;
   /** Maps an index into `original` to the matching index into `parserText`. */
   toParserIndex(index: number): number;
 }
 
 // Replacements keep the original length where JSON allows it (whitespace padding after a number),
-// so the verifier's offsets stay offsets into the input; only `NaN` → `null` grows by one.
+// so the verifier's offsets stay offsets into the input; only `NaN` → `null` grows by one. The
+// verifier's `[] ` is as long as `NaN` and, like `null`, is a complete value that can be neither
+// continued, nor negated, nor used as a key, so the verifier accepts exactly what the tokenizer
+// accepts.
 const PARSER_NAN = 'null';
-const VERIFIER_NAN = '0  ';
-const POS_INFINITY = '1e999   ';
-const NEG_INFINITY = '-1e999   ';
+const VERIFIER_NAN = '[] ';
+const INFINITY = '1e999   ';
 
 const QUOTE = 0x22;
 const UPPER_N = 0x4e;
-const MINUS = 0x2d;
 
 const OUTSIDE_STRING = /["NI]/g;
 const INSIDE_STRING = /["\\]/g;
@@ -359,7 +362,7 @@ class NonFiniteRewriter {
   private inString = false;
   /** Inside a string, right after a backslash that ended the previous slice. */
   private escaped = false;
-  /** A possible token prefix (`Na`, `-Inf`, `-`) held back from the previous slice. */
+  /** A possible token prefix (`Na`, `Infin`) held back from the previous slice. */
   private carry = '';
 
   process(input: string, final: boolean): RewrittenSlice {
@@ -404,41 +407,30 @@ class NonFiniteRewriter {
         i = at + 1;
         continue;
       }
-      let start = at;
-      let token = 'NaN';
-      if (code !== UPPER_N) {
-        token = 'Infinity';
-        if (at > 0 && text.charCodeAt(at - 1) === MINUS) {
-          start = at - 1;
-          token = '-Infinity';
-        }
-      }
-      if (text.startsWith(token, start)) {
-        const isNaN = token === 'NaN';
-        const forParser = isNaN ? PARSER_NAN : token === 'Infinity' ? POS_INFINITY : NEG_INFINITY;
-        const forVerifier = isNaN ? VERIFIER_NAN : forParser;
+      // `-Infinity` needs no case of its own: its `-` stays and `Infinity` becomes `1e999`.
+      const isNaN = code === UPPER_N;
+      const token = isNaN ? 'NaN' : 'Infinity';
+      if (text.startsWith(token, at)) {
+        const forParser = isNaN ? PARSER_NAN : INFINITY;
+        const forVerifier = isNaN ? VERIFIER_NAN : INFINITY;
         parserParts ??= [];
         verifierParts ??= [];
-        const before = text.slice(copied, start);
+        const before = text.slice(copied, at);
         parserParts.push(before, forParser);
         verifierParts.push(before, forVerifier);
-        if (isNaN) (nanAt ??= []).push(start);
-        copied = start + token.length;
+        if (isNaN) (nanAt ??= []).push(at);
+        copied = at + token.length;
         this.count += 1;
         i = copied;
         continue;
       }
-      if (!final && start + token.length > end && token.startsWith(text.slice(start, end))) {
+      if (!final && at + token.length > end && token.startsWith(text.slice(at, end))) {
         // The rest of the token may come with the next chunk.
-        end = start;
+        end = at;
         break scan;
       }
       // Not a token: left as is for the verifier to reject.
       i = at + 1;
-    }
-    if (end === text.length && !final && !this.inString && text.charCodeAt(end - 1) === MINUS) {
-      // A trailing '-' may begin '-Infinity'.
-      end -= 1;
     }
     if (end < text.length) this.carry = text.slice(end);
     const original = end === text.length ? text : text.slice(0, end);

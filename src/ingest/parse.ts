@@ -1,5 +1,9 @@
 import { isUtf8 } from 'node:buffer';
+import { jsonVerifier } from 'stream-json/core/utils/verifier.js';
 import type { RawRecord } from './record.js';
+
+/** stream-chain's flush marker (registered with Symbol.for so every copy of stream-chain agrees). */
+const FLUSH = Symbol.for('object-stream.none');
 
 /** Why a record's bytes are not a JSON value. */
 export interface ParseProblem {
@@ -41,32 +45,33 @@ export function parseRecord(record: RawRecord): ParsedRecord | { problem: ParseP
   } catch (error) {
     // JSON.parse only throws SyntaxError; anything else is a bug and must surface.
     if (!(error instanceof SyntaxError)) throw error;
-    return { problem: describeSyntaxError(record, text, error, nonFiniteTokens > 0) };
+    return { problem: describeSyntaxError(record, text) };
   }
 }
 
-function describeSyntaxError(record: RawRecord, text: string, error: SyntaxError, rewritten: boolean): ParseProblem {
-  const m = /at position (\d+)/.exec(error.message);
-  const { bytes } = record;
-  if (m && !rewritten) {
-    const charPos = Number(m[1]);
-    const bytePos = Buffer.byteLength(text.slice(0, charPos));
-    const c = bytes[bytePos];
-    const what = c === undefined ? 'unexpected end of input' : `unexpected ${describeByte(c)}`;
-    return locate(record, bytePos, 'invalid-json', `not valid JSON: ${what}`);
+/**
+ * Says where and why JSON.parse refused a record. V8's messages do not always carry a position and
+ * quote the input (untrusted text), so the failed text is run through stream-json's verifier, which
+ * gives the exact offset and what the grammar expected there. Only failed records pay for it.
+ */
+function describeSyntaxError(record: RawRecord, text: string): ParseProblem {
+  const verify = jsonVerifier() as unknown as (chunk: string | symbol) => void;
+  let charPos = text.length;
+  let expected = '';
+  try {
+    verify(text);
+    verify(FLUSH);
+  } catch (error) {
+    const e = error as { offset?: unknown; message?: unknown };
+    if (typeof e.offset === 'number') charPos = e.offset;
+    const m = typeof e.message === 'string' ? /cannot parse input: (.*)$/.exec(e.message) : null;
+    if (m) expected = m[1]!;
   }
-  const end = /end of (JSON )?input|Unterminated/i.test(error.message);
-  return locate(
-    record,
-    end ? bytes.length : 0,
-    'invalid-json',
-    end ? 'not valid JSON: unexpected end of input' : `not valid JSON: ${firstClause(error.message)}`,
-  );
-}
-
-/** V8 quotes the input in its message; keep only its own words, never trace text. */
-function firstClause(message: string): string {
-  return message.split(/,\s*"|\s+"/)[0]!.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+  const bytePos = Buffer.byteLength(text.slice(0, charPos));
+  const c = record.bytes[bytePos];
+  const found = c === undefined ? 'the end of the record' : describeByte(c);
+  const why = expected === '' || expected === 'unexpected characters' ? `unexpected ${found}` : `${expected}, found ${found}`;
+  return locate(record, bytePos, 'invalid-json', `not valid JSON: ${why}`);
 }
 
 function describeByte(c: number): string {

@@ -568,7 +568,12 @@ export function rescanLine(record: RawRecord, options: Partial<ScannerOptions> =
   scanner.finish();
   for (const r of out) {
     if (r.problem?.code === 'truncated') {
-      r.problem = { ...r.problem, code: 'cut-short-line', message: `the line ends before its JSON value is complete (${r.problem.message.replace(/^input ended inside /, 'inside ')})` };
+      const inString = r.problem.message.includes('string');
+      r.problem = {
+        ...r.problem,
+        code: 'cut-short-line',
+        message: `the line ends before its JSON value is complete${inString ? ' (inside a string)' : ''}`,
+      };
     }
   }
   return out;

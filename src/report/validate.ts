@@ -12,7 +12,7 @@ export function validateText(result: ValidateResult, options: { warnings: boolea
   const out: string[] = [];
   for (const r of result.rejections) {
     const col = r.at.column !== undefined ? `:${r.at.column}` : '';
-    const at = r.at.offset !== r.provenance.offset ? `; fault at ${r.at.line}${col}, byte ${r.at.offset}` : '';
+    const at = r.at.offset !== r.provenance.offset ? `; at line ${r.at.line}${col}, byte ${r.at.offset}` : '';
     out.push(`${where(r.provenance)}: ${safeText(r.message)} [${r.code}${at}]`);
   }
   if (options.warnings && result.warnings.length > 0) {

@@ -13,7 +13,7 @@ export const statsCommand: CommandModule<object, Args> = {
   describe: 'Count traces, spans, sessions, formats, errors and assessments per source and in total, with MB/s',
   builder: (y) =>
     y
-      .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
+      .positional('inputs', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
       .option('jobs', { type: 'number', describe: 'worker threads for parsing (default: one per core, at most 4; 1 = no workers)' })
       .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true })

@@ -14,7 +14,7 @@ export const validateCommand: CommandModule<object, Args> = {
   describe: 'Check every record; report each rejected one with file, line, record, byte offset, JSON path and reason',
   builder: (y) =>
     y
-      .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
+      .positional('inputs', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
       .option('warnings', { type: 'boolean', default: true, describe: 'list trace warnings (orphan spans, cycles, NaN tokens…); --no-warnings hides them' })
       .option('jobs', { type: 'number', describe: 'worker threads for parsing (default: one per core, at most 4; 1 = no workers)' })
