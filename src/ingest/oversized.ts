@@ -408,17 +408,17 @@ class NonFiniteRewriter {
         continue;
       }
       // `-Infinity` needs no case of its own: its `-` stays and `Infinity` becomes `1e999`.
-      const isNaN = code === UPPER_N;
-      const token = isNaN ? 'NaN' : 'Infinity';
+      const nan = code === UPPER_N;
+      const token = nan ? 'NaN' : 'Infinity';
       if (text.startsWith(token, at)) {
-        const forParser = isNaN ? PARSER_NAN : INFINITY;
-        const forVerifier = isNaN ? VERIFIER_NAN : INFINITY;
+        const forParser = nan ? PARSER_NAN : INFINITY;
+        const forVerifier = nan ? VERIFIER_NAN : INFINITY;
         parserParts ??= [];
         verifierParts ??= [];
         const before = text.slice(copied, at);
         parserParts.push(before, forParser);
         verifierParts.push(before, forVerifier);
-        if (isNaN) (nanAt ??= []).push(at);
+        if (nan) (nanAt ??= []).push(at);
         copied = at + token.length;
         this.count += 1;
         i = copied;
