@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { statsCommand } from './commands/stats.js';
 import { validateCommand } from './commands/validate.js';
 import { CliError } from './errors.js';
+import { STDIN_ARG } from './run-read.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-main(hideBin(process.argv)).catch((error: unknown) => {
+main(hideBin(process.argv).map((arg) => (arg === '-' ? STDIN_ARG : arg))).catch((error: unknown) => {
   const debug = process.argv.includes('--debug');
   if (error instanceof CliError) process.stderr.write(`tracetriage: ${error.message}\n`);
   else if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);

@@ -2,6 +2,12 @@ import { availableParallelism } from 'node:os';
 import type { SummaryEvent } from '../engine/read-events.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 
+/**
+ * yargs drops a bare `-` from positional lists, so main.ts swaps it for this token (a NUL byte
+ * cannot occur in a path) and it is swapped back here.
+ */
+export const STDIN_ARG = '\u0000stdin';
+
 /** Options every reading command shares. */
 export interface ReadArgs {
   inputs: string[];
@@ -18,7 +24,8 @@ export function defaultJobs(): number {
 export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<void> {
   const options: SummaryOptions = { stdin: process.stdin, jobs: args.jobs ?? defaultJobs() };
   if (args['max-record-mb'] !== undefined) options.scanner = { maxRecordBytes: Math.max(1, Math.round(args['max-record-mb'] * 1e6)) };
-  for await (const event of readSummaries(args.inputs, options)) consume(event);
+  const inputs = args.inputs.map((input) => (input === STDIN_ARG ? '-' : input));
+  for await (const event of readSummaries(inputs, options)) consume(event);
 }
 
 /** Writes text to stdout, waiting for the pipe to drain (large outputs, `| head`). */

@@ -26,7 +26,7 @@ export interface TraceFormat {
   envelope: Envelope;
   info: InfoFormat;
   spans: SpanFormat;
-  /** Short label: `v3.5.1+`, `v2.14-2.21.0`, `rest`, `artifact/v3.5.1+`, `partial/…`. */
+  /** Short label: `3.5.1+`, `2.14-2.21.0`, `rest`, `artifact 3.5.1+`, `partial 3.x` (docs/inputs.md). */
   label: string;
 }
 

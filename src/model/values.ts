@@ -49,7 +49,12 @@ export function parseTimeMs(value: unknown): number | null {
   const m = RFC3339.exec(value);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  // Date.UTC rolls impossible fields over (Feb 30 -> Mar 2); refuse them instead. A leap second
+  // (:60) is allowed by RFC 3339 and lands on the next second.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60) return null;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
   if (frac) ms += Number(`0.${frac}`) * 1000;
   if (zone && zone !== 'Z' && zone !== 'z') {
     const sign = zone.startsWith('-') ? -1 : 1;
@@ -63,6 +68,10 @@ export function parseTimeMs(value: unknown): number | null {
 export function parseDurationMs(value: unknown): number | null {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return null;
-  const m = /^(-?[0-9]+(?:\.[0-9]+)?)s$/.exec(value);
-  return m ? Number(m[1]) * 1000 : null;
+  const m = /^(-?)([0-9]+)(?:\.([0-9]+))?s$/.exec(value);
+  if (!m) return null;
+  // Shift the decimal point in the text, not in binary: "36.749577647s" is 36749.577647 ms exactly.
+  const [, sign, whole, frac = ''] = m;
+  const ms = Number(`${whole}${frac.padEnd(3, '0').slice(0, 3)}.${frac.slice(3) || '0'}`);
+  return sign === '-' ? -ms : ms;
 }
