@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { jsonVerifier } from 'stream-json/core/utils/verifier.js';
 import type { RawRecord } from './record.js';
 
@@ -29,11 +29,14 @@ export interface ParsedRecord {
  */
 export function parseRecord(record: RawRecord): ParsedRecord | { problem: ParseProblem } {
   const { bytes } = record;
-  if (!isUtf8(bytes)) {
+  // Python writes JSON with ensure_ascii, so most records are pure ASCII, which decodes as latin1
+  // to the same string at about twice the speed of the UTF-8 decoder.
+  const ascii = isAscii(bytes);
+  if (!ascii && !isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes);
     return { problem: locate(record, at, 'invalid-utf8', `invalid UTF-8 byte 0x${hex(bytes[at] ?? 0)}`) };
   }
-  let text = bytes.toString('utf8');
+  let text = bytes.toString(ascii ? 'latin1' : 'utf8');
   let nonFiniteTokens = 0;
   if (record.nonFinite) {
     const rewritten = rewriteNonFinite(text);

@@ -12,6 +12,8 @@ export interface ScanProblem {
 /** A record cut by the scanner, possibly with a problem that makes it unusable. */
 export interface ScannedRecord extends RawRecord {
   problem?: ScanProblem;
+  /** A fast-path JSON line that the input ended in, with no line feed after it. */
+  endOfInput?: boolean;
 }
 
 /** A fact about a source that is not a record: a BOM, an unclosed envelope. */
@@ -77,6 +79,8 @@ const enum Mode {
   ElementScalar,
   /** Inside the search envelope after its traces array. */
   Envelope,
+  /** A JSON line taken by the fast path that runs past the chunk: held until the next line feed. */
+  Line,
 }
 
 /**
@@ -118,6 +122,7 @@ export class RecordScanner {
   private recProblem: ScanProblem | undefined;
   private recLineBreaks = false;
   private recUnscanned = false;
+  private recEndOfInput = false;
   private held: Buffer[] = [];
   private heldBytes = 0;
   private oversized = false;
@@ -145,6 +150,10 @@ export class RecordScanner {
       i = this.skipBom(chunk);
     }
     while (i < len) {
+      if (this.mode === Mode.Line) {
+        i = this.lineRest(chunk, i);
+        continue;
+      }
       if (this.inString) {
         i = this.skipString(chunk, i);
         continue;
@@ -169,7 +178,11 @@ export class RecordScanner {
 
   /** Ends the source: a record still open is reported as cut short. */
   finish(): void {
-    if (this.inRecord()) {
+    if (this.mode === Mode.Line) {
+      // The last line may simply lack its line feed; JSON.parse decides, and a rescan says why.
+      this.recEndOfInput = true;
+      this.emit(Buffer.alloc(0), this.base, undefined);
+    } else if (this.inRecord()) {
       const problem: ScanProblem | undefined =
         this.mode === Mode.Record
           ? {
@@ -291,17 +304,17 @@ export class RecordScanner {
    * A line that runs past the chunk is scanned normally.
    */
   private fastLine(chunk: Buffer, i: number): number {
-    const nl = chunk.indexOf(LF, i);
-    if (nl === -1) {
-      this.startRecord(i, 'document');
-      this.depth = 1;
-      this.recMaxDepth = 1;
-      this.expectKey = true;
-      return i + 1;
-    }
     this.startRecord(i, 'document');
     this.recUnscanned = true;
-    this.endRecordAt(chunk, chunk[nl - 1] === CR ? nl - 1 : nl);
+    this.mode = Mode.Line;
+    return this.lineRest(chunk, i + 1);
+  }
+
+  /** Finds the end of a fast-path line from `i`: the record ends before the next line feed. */
+  private lineRest(chunk: Buffer, i: number): number {
+    const nl = chunk.indexOf(LF, i);
+    if (nl === -1) return chunk.length;
+    this.endRecordAt(chunk, nl > 0 && chunk[nl - 1] === CR ? nl - 1 : nl);
     this.newLine(nl);
     return nl + 1;
   }
@@ -467,6 +480,7 @@ export class RecordScanner {
     this.recProblem = undefined;
     this.recLineBreaks = false;
     this.recUnscanned = false;
+    this.recEndOfInput = false;
     this.held = [];
     this.heldBytes = 0;
     this.oversized = false;
@@ -476,7 +490,7 @@ export class RecordScanner {
   }
 
   private inRecord(): boolean {
-    return this.mode === Mode.Record || this.mode === Mode.TopRun || this.mode === Mode.ElementScalar;
+    return this.mode === Mode.Record || this.mode === Mode.TopRun || this.mode === Mode.ElementScalar || this.mode === Mode.Line;
   }
 
   private hold(piece: Buffer): void {
@@ -521,6 +535,7 @@ export class RecordScanner {
     };
     if (this.oversized) record.oversized = true;
     if (this.recUnscanned) record.unscanned = true;
+    if (this.recEndOfInput) record.endOfInput = true;
     if (problem) record.problem = problem;
     if (this.container === 'document' && this.mode === Mode.Record && !this.recLineBreaks && !problem) {
       this.jsonLines = true;
@@ -560,14 +575,15 @@ export class RecordScanner {
  * cut short, NaN tokens, more than one value on the line, or garbage. Returns the records found in
  * it, at their real offsets; a value the line ends inside is reported as a cut-short line.
  */
-export function rescanLine(record: RawRecord, options: Partial<ScannerOptions> = {}): ScannedRecord[] {
+export function rescanLine(record: ScannedRecord, options: Partial<ScannerOptions> = {}): ScannedRecord[] {
   const out: ScannedRecord[] = [];
   const scanner = new RecordScanner(record.provenance.source, { record: (r) => out.push(r), note: () => undefined }, options);
   scanner.startAt(record);
   scanner.push(record.bytes);
   scanner.finish();
   for (const r of out) {
-    if (r.problem?.code === 'truncated') {
+    // The input really ended inside the last line: that is a truncated input, not a cut line.
+    if (r.problem?.code === 'truncated' && !record.endOfInput) {
       const inString = r.problem.message.includes('string');
       r.problem = {
         ...r.problem,
