@@ -54,8 +54,9 @@ samples:
 	$(NODE) scripts/make-samples.mjs
 
 ## bench: seeded 1 GB and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline
+## (options: make bench BENCH_ARGS='--bytes 100e6 --keep'; see bench/README.md)
 bench: build
-	$(NODE) bench/run.mjs
+	$(NODE) bench/run.mjs $(BENCH_ARGS)
 
 clean:
-	rm -rf dist .cache node_modules
+	rm -rf dist .cache node_modules .bench

@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Rng } from './lib/prng.mjs';
 import { dumps, ensureAscii, Raw } from './lib/pyjson.mjs';
-import { ExportModel, setSizeMetadata } from './lib/traces.mjs';
+import { setSizeMetadata } from './lib/trace-info.mjs';
+import { ExportModel } from './lib/traces.mjs';
 
 const BATCH = 1 << 20;
 

@@ -38,7 +38,7 @@ export class Rng {
     return Math.round(Math.exp(Math.log(lo) + this.next() * (Math.log(hi) - Math.log(lo))));
   }
 
-  /** Like `logUniform`, skewed further towards `lo` (median lo·(hi/lo)^(1/2^k)… for k = 2, a quarter of the log range). */
+  /** Like `logUniform`, skewed further towards `lo`: the median is lo·(hi/lo)^(0.5^k) (k = 2: a quarter up the log range). */
   skewed(lo, hi, k = 2) {
     return Math.round(Math.exp(Math.log(lo) + this.next() ** k * (Math.log(hi) - Math.log(lo))));
   }

@@ -6,8 +6,9 @@
  */
 import { Raw, dumps, pyFloat } from './pyjson.mjs';
 import { Corpus } from './text.mjs';
-import { APPS, BULKY_TOOLS, EXCEPTIONS, FRAMES, JUDGES, MODELS, SCORER_ERRORS, SESSION_JUDGES, TOOL_KIND }
-  from './vocab.mjs';
+import { traceInfo } from './trace-info.mjs';
+import { b64, iso, tokens, truncate, uuid } from './util.mjs';
+import { APPS, BULKY_TOOLS, EXCEPTIONS, FRAMES, MODELS, TOOL_KIND } from './vocab.mjs';
 
 /** 2026-01-05T00:00:00Z in µs. Clocks are kept in µs (exact in a double) and printed as ns. */
 const START_US = 1767571200000000;
@@ -15,25 +16,10 @@ const ACTIVE_SESSIONS = 6;
 const MAX_SPANS = 40;
 /** Chat history the client keeps and sends back (messages, i.e. user + assistant turns). */
 const HISTORY_WINDOW = 4;
-/** Chance that a call of a bulky tool returns a huge output (file dump, table export): ~0.2% of traces end up 1–2 MB. */
+/** Chance that a call of a bulky tool returns a huge output (file dump, table export): the rare 1–2 MB trace. */
 const BULKY_CHANCE = 0.003;
 /** Characters of a tool result an agent sends back to the model. */
 const TOOL_RESULT_CLIP = 1500;
-
-const b64 = (hex) => Buffer.from(hex, 'hex').toString('base64');
-const uuid = (rng) => {
-  const h = rng.hex(32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
-};
-const iso = (ms) => new Date(Math.floor(ms)).toISOString().replace('.000Z', 'Z');
-const truncate = (s, n) => {
-  if (s.length <= n) return s;
-  let cut = n - 3;
-  const c = s.charCodeAt(cut - 1);
-  if (c >= 0xd800 && c <= 0xdbff) cut--;
-  return s.slice(0, cut) + '...';
-};
-const tokens = (chars) => Math.max(1, Math.ceil(chars / 4));
 
 export class ExportModel {
   constructor(rng) {
@@ -242,7 +228,7 @@ export class ExportModel {
     const lang = t.session.lang;
     if (BULKY_TOOLS.has(name) && !t.bulky && rng.chance(BULKY_CHANCE)) {
       t.bulky = true;
-      out = this.corpus.text(rng, 'en', rng.int(300_000, 900_000));
+      out = this.corpus.text(rng, 'en', rng.int(250_000, 700_000));
     } else if (kind === 'text') {
       out = this.corpus.text(rng, lang, rng.skewed(200, 20_000, 3));
     } else if (kind === 'results') {
@@ -342,7 +328,7 @@ export class ExportModel {
     if (ok) s.history.push({ role: 'assistant', content: answer });
     if (s.history.length > HISTORY_WINDOW) s.history.splice(0, s.history.length - HISTORY_WINDOW);
     s.notBefore = root.end + rng.logUniform(2_000_000, 300_000_000);
-    return { info: this.info(t, root), spans: t.spans.map((sp) => this.spanDict(t, sp)) };
+    return { info: traceInfo(this, t, root), spans: t.spans.map((sp) => this.spanDict(t, sp)) };
   }
 
   /** The trace fails: one span raises, its ancestors re-raise, later spans never run. */
@@ -387,119 +373,4 @@ export class ExportModel {
       attributes,
     };
   }
-
-  // ---------------------------------------------------------------- info
-
-  info(t, root) {
-    const rng = this.rng;
-    const s = t.session;
-    const inText = dumps(root.inputs);
-    const outText = root.error ? '' : dumps(root.outputs);
-    const usage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
-    for (const sp of t.spans) {
-      if (!sp.usage) continue;
-      usage.input_tokens += sp.usage.input_tokens;
-      usage.output_tokens += sp.usage.output_tokens;
-      usage.total_tokens += sp.usage.total_tokens;
-    }
-    const md = {
-      'mlflow.trace_schema.version': '3',
-      'mlflow.source.type': 'LOCAL',
-      'mlflow.trace.sizeStats': null,
-      'mlflow.traceInputs': truncate(inText, 250),
-      'mlflow.source.name': s.app.source,
-      'mlflow.user': 'svc-agents',
-      'mlflow.traceOutputs': truncate(outText, 250),
-      'mlflow.trace.tokenUsage': dumps(usage),
-      'mlflow.trace.sizeBytes': null,
-      'mlflow.source.git.commit': '3f9c2d1e8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d',
-      'mlflow.trace.user': s.user,
-      'mlflow.trace.session': s.id ?? undefined,
-      'mlflow.source.git.branch': 'main',
-      'mlflow.source.git.repoURL': 'git@github.com:example/agents.git',
-    };
-    const startMs = root.start / 1000;
-    return {
-      trace_id: t.traceId,
-      client_request_id: rng.chance(0.3) ? `req-${rng.hex(12)}` : undefined,
-      trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: s.experimentId } },
-      request_time: iso(startMs),
-      state: root.error ? 'ERROR' : 'OK',
-      trace_metadata: md,
-      assessments: this.assessments(t, root),
-      tags: {
-        'mlflow.traceName': s.app.name,
-        'mlflow.artifactLocation': `mlflow-artifacts:/${s.experimentId}/traces/${t.traceId}/artifacts`,
-        environment: s.appIndex % 2 ? 'production' : 'staging',
-        'mlflow.trace.spansLocation': 'TRACKING_STORE',
-      },
-      request_preview: truncate(inText, 1000),
-      response_preview: truncate(outText, 1000),
-      execution_duration_ms: Math.floor((root.end - root.start) / 1000),
-    };
-  }
-
-  assessments(t, root) {
-    const rng = this.rng;
-    const s = t.session;
-    const out = [];
-    let when = root.end / 1000 + rng.logUniform(500, 3_600_000);
-    const base = (name, type, sourceId, spanId) => {
-      when += rng.int(1, 5000);
-      return { assessment_id: `a-${rng.hex(32)}`, assessment_name: name, trace_id: t.traceId, span_id: spanId,
-        source: { source_type: type, source_id: sourceId }, create_time: iso(when), last_update_time: iso(when) };
-    };
-    const judge = (name, metadata) => {
-      const retriever = t.spans.find((sp) => sp.type === 'RETRIEVER');
-      const a = base(name, 'LLM_JUDGE', rng.pick(['openai:/gpt-4o-mini', 'databricks']),
-        name === 'retrieval_relevance' && retriever ? retriever.idHex : undefined);
-      if (rng.chance(0.08)) {
-        const [code, msg] = rng.pick(SCORER_ERRORS);
-        a.feedback = { value: null, error: { error_code: code, error_message: msg,
-          stack_trace: rng.chance(0.5) ? truncate(`Traceback (most recent call last):\n  File "/app/.venv/lib/python3.11/site-packages/mlflow/genai/judges/utils.py", line 412, in invoke_judge_model\n    raise MlflowException(${JSON.stringify(msg)})\n`, 1000) : undefined } };
-      } else {
-        a.feedback = { value: rng.chance(0.7) ? rng.pick(['yes', 'yes', 'yes', 'no']) : rng.chance(0.8) };
-        a.rationale = `The response ${rng.pick(['addresses', 'partly addresses', 'does not address'])} the request. ` +
-          this.corpus.text(rng, 'en', rng.logUniform(80, 1500));
-      }
-      a.metadata = metadata ?? (rng.chance(0.5) ? { 'mlflow.assessment.judgeCost': String(rng.int(10, 900) / 1e6),
-        'mlflow.assessment.sourceRunId': rng.hex(32) } : undefined);
-      a.valid = true;
-      return a;
-    };
-    if (rng.chance(0.35)) for (let i = rng.int(1, 4); i > 0; i--) out.push(judge(rng.pick(JUDGES)));
-    if (rng.chance(0.08)) {
-      const a = base('user_satisfaction', 'HUMAN', s.user.includes('@') ? s.user : `${s.user}@example.com`);
-      a.feedback = { value: rng.chance(0.5) ? rng.chance(0.6) : pyFloat(rng.int(1, 5)) };
-      if (rng.chance(0.5)) a.rationale = this.corpus.text(rng, s.lang, rng.logUniform(20, 600));
-      a.metadata = rng.chance(0.5) ? { rubric: '1-5' } : undefined;
-      if (out.length && rng.chance(0.25)) {
-        a.overrides = out[0].assessment_id;
-        out[0].valid = false;
-      }
-      a.valid = true;
-      out.push(a);
-    }
-    if (rng.chance(0.05)) {
-      const a = base(rng.chance(0.5) ? 'expected_response' : 'expected_facts', 'HUMAN', 'default');
-      a.expectation = a.assessment_name === 'expected_response' ? { value: this.corpus.text(rng, s.lang, rng.logUniform(40, 800)) }
-        : { serialized_value: { serialization_format: 'JSON_FORMAT',
-          value: dumps([this.corpus.phrase(rng, s.lang, 4), this.corpus.phrase(rng, s.lang, 4)]) } };
-      out.push(a);
-    }
-    if (s.id && s.turn === s.turns - 1 && s.turns > 1 && rng.chance(0.3)) {
-      out.push(judge(rng.pick(SESSION_JUDGES), { 'mlflow.trace.session': s.id }));
-    }
-    return out.length ? out : undefined;
-  }
-}
-
-/** Fill the size metadata from the serialised spans, as MLflow does at log time. */
-export function setSizeMetadata(info, spanLengths) {
-  const sorted = [...spanLengths].sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const total = spanLengths.reduce((a, b) => a + b, 0) + 2 * spanLengths.length + 1200;
-  info.trace_metadata['mlflow.trace.sizeStats'] = dumps({ total_size_bytes: total, num_spans: sorted.length,
-    max: sorted[sorted.length - 1], p25: q(0.25), p50: q(0.5), p75: q(0.75) });
-  info.trace_metadata['mlflow.trace.sizeBytes'] = String(total);
 }
