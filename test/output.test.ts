@@ -57,3 +57,30 @@ describe('worker threads change nothing but speed', () => {
     });
   }
 });
+
+describe('records too big for one string', () => {
+  it('reads every sample the same when every record goes through the span-by-span parser', () => {
+    const normal = JSON.parse(cli('stats', '--format', 'json', 'samples/').stdout) as { total: Record<string, unknown> };
+    const streamed = JSON.parse(cli('stats', '--format', 'json', '--max-record-mb', '0.001', 'samples/').stdout) as {
+      total: Record<string, unknown>;
+    };
+    for (const key of ['records', 'traces', 'rejected', 'spans', 'sessions', 'formats', 'time_range', 'assessments', 'error_spans']) {
+      expect(streamed.total[key], key).toEqual(normal.total[key]);
+    }
+  });
+
+  it('keeps excerpts of over-long strings and says so', () => {
+    const big = JSON.parse(readFileSync(new URL('test/fixtures/v3.6_trace_ok_assessments_session.json', root), 'utf8')) as {
+      data: { spans: Array<{ attributes: Record<string, string> }> };
+    };
+    big.data.spans[0]!.attributes['mlflow.spanOutputs'] = JSON.stringify('x'.repeat(300_000));
+    const run = spawnSync(process.execPath, ['dist/cli/main.js', 'validate', '--format', 'json', '--max-record-mb', '0.1', '-'], {
+      cwd: root,
+      input: JSON.stringify(big),
+      encoding: 'utf8',
+    });
+    const report = JSON.parse(run.stdout) as { valid: number; warnings: Array<{ code: string }> };
+    expect(report.valid).toBe(1);
+    expect(report.warnings.map((w) => w.code)).toEqual(['truncated-strings']);
+  });
+});
