@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RecordScanner, rescanLine, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
+import { rescanLine } from '../src/ingest/rescan.js';
+import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
 
 interface Cut {
   text: string;

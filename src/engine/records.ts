@@ -1,6 +1,7 @@
 import { parseRecord, type ParsedRecord, type ParseProblem } from '../ingest/parse.js';
 import type { Provenance } from '../ingest/record.js';
-import { rescanLine, type ScannedRecord } from '../ingest/scanner.js';
+import { rescanLine } from '../ingest/rescan.js';
+import type { ScannedRecord } from '../ingest/scanner.js';
 import { normalizeRecord } from '../model/normalize.js';
 import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
 

@@ -1,54 +1,8 @@
 import type { Provenance, RawRecord, RecordContainer } from './record.js';
+import { DEFAULT_SCANNER_OPTIONS, type ScanNote, type ScanProblem, type ScanSink, type ScannedRecord, type ScannerOptions } from './scan-types.js';
 
-/** What the scanner could not make sense of, attached to the record it concerns. */
-export interface ScanProblem {
-  code: 'truncated' | 'too-deep' | 'cut-short-line';
-  message: string;
-  /** Absolute byte offset where the problem was seen. */
-  offset: number;
-  line: number;
-}
-
-/** A record cut by the scanner, possibly with a problem that makes it unusable. */
-export interface ScannedRecord extends RawRecord {
-  problem?: ScanProblem;
-  /** A fast-path JSON line that the input ended in, with no line feed after it. */
-  endOfInput?: boolean;
-}
-
-/** A fact about a source that is not a record: a BOM, an unclosed envelope. */
-export interface ScanNote {
-  code: 'bom' | 'unclosed-envelope' | 'utf16';
-  message: string;
-  offset: number;
-  line: number;
-}
-
-/** Receives what the scanner finds, in input order. */
-export interface ScanSink {
-  record(record: ScannedRecord): void;
-  note(note: ScanNote): void;
-  /**
-   * Called when a record grows past `maxRecordBytes`: from then on its bytes go to `oversizedChunk`
-   * instead of being held, and the record is emitted with empty `bytes` and `oversized` set.
-   * Without these two methods the scanner holds records of any size.
-   */
-  oversizedStart?(provenance: Provenance, head: readonly Buffer[]): void;
-  oversizedChunk?(chunk: Buffer): void;
-}
-
-/** Tunables; the defaults suit real exports. */
-export interface ScannerOptions {
-  /** Records bigger than this go to the oversized path (V8 strings stop near 512 MB). */
-  maxRecordBytes: number;
-  /** Records nested deeper than this are rejected without parsing (a stack-safety bound). */
-  maxDepth: number;
-}
-
-export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = {
-  maxRecordBytes: 256 * 1024 * 1024,
-  maxDepth: 512,
-};
+export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
+export { DEFAULT_SCANNER_OPTIONS } from './scan-types.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -568,29 +522,4 @@ export class RecordScanner {
     this.line++;
     this.lineStart = this.base + i + 1;
   }
-}
-
-/**
- * Scans a JSON line taken by the fast path whose JSON.parse failed, to say precisely why: a value
- * cut short, NaN tokens, more than one value on the line, or garbage. Returns the records found in
- * it, at their real offsets; a value the line ends inside is reported as a cut-short line.
- */
-export function rescanLine(record: ScannedRecord, options: Partial<ScannerOptions> = {}): ScannedRecord[] {
-  const out: ScannedRecord[] = [];
-  const scanner = new RecordScanner(record.provenance.source, { record: (r) => out.push(r), note: () => undefined }, options);
-  scanner.startAt(record);
-  scanner.push(record.bytes);
-  scanner.finish();
-  for (const r of out) {
-    // The input really ended inside the last line: that is a truncated input, not a cut line.
-    if (r.problem?.code === 'truncated' && !record.endOfInput) {
-      const inString = r.problem.message.includes('string');
-      r.problem = {
-        ...r.problem,
-        code: 'cut-short-line',
-        message: `the line ends before its JSON value is complete${inString ? ' (inside a string)' : ''}`,
-      };
-    }
-  }
-  return out;
 }
