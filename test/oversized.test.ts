@@ -17,21 +17,42 @@ function parse(input: string | Buffer, chunkSize: number, options?: Partial<Over
   return parser.finish();
 }
 
-/** Feeds pre-cut pieces, for splits at exact places. */
-function parsePieces(pieces: Array<string | Buffer>): OversizedResult {
-  const parser = new OversizedRecordParser();
-  for (const piece of pieces) parser.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
+/**
+ * Leading whitespace that makes the first chunk big enough to be parsed at once: the parser
+ * gathers small chunks into 64 Ki batches, so without it a small record is parsed in one piece
+ * however it is chunked, and boundary handling would go untested.
+ */
+const PAD = Buffer.from(' '.repeat(1 << 16));
+
+/** Feeds `PAD + input[0, at)` and then `input[at, end)`: one real chunk boundary at byte `at`. */
+function parseSplit(input: string | Buffer, at: number, options?: Partial<OversizedOptions>): OversizedResult {
+  const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+  const parser = new OversizedRecordParser(options);
+  parser.push(Buffer.concat([PAD, bytes.subarray(0, at)]));
+  parser.push(bytes.subarray(at));
   return parser.finish();
 }
 
-function parseError(input: string | Buffer, chunkSize: number): OversizedParseError {
+/** Every byte position strictly inside `input`, for {@link parseSplit}. */
+function splits(input: string, step = 1): number[] {
+  const length = Buffer.byteLength(input);
+  const out: number[] = [];
+  for (let at = 1; at < length; at += step) out.push(at);
+  return out;
+}
+
+function errorOf(run: () => unknown): OversizedParseError {
   try {
-    parse(input, chunkSize);
+    run();
   } catch (error) {
     if (error instanceof OversizedParseError) return error;
     throw error;
   }
   throw new Error('expected an OversizedParseError');
+}
+
+function parseError(input: string | Buffer, chunkSize: number): OversizedParseError {
+  return errorOf(() => parse(input, chunkSize));
 }
 
 const fixture = JSON.parse(FIXTURE.toString('utf8')) as { info: unknown; data: { spans: unknown[] } };
@@ -60,6 +81,28 @@ describe('OversizedRecordParser: record shapes', () => {
       });
     }
   }
+
+  const manySpans = JSON.stringify(
+    { info: fixture.info, data: { spans: Array.from({ length: 100 }, (_, i) => fixture.data.spans[i % 3]) } },
+    null,
+    2,
+  );
+  for (const chunkSize of [1, 7, 4096]) {
+    it(`assembles a 100-span trace bigger than one batch in ${chunkSize}-byte chunks`, () => {
+      const result = parse(manySpans, chunkSize);
+      expect(result.value).toStrictEqual(JSON.parse(manySpans));
+      expect(result).toMatchObject({ spanCount: 100, truncatedStrings: 0, nonFiniteTokens: 0 });
+    });
+  }
+
+  it('assembles the fixture split at every 29th byte', () => {
+    const text = FIXTURE.toString('utf8');
+    for (const at of splits(text, 29)) {
+      const result = parseSplit(text, at);
+      expect(result.value, `split at ${at}`).toStrictEqual(JSON.parse(text));
+      expect(result.spanCount).toBe(3);
+    }
+  });
 
   it('accepts and skips a leading byte-order mark', () => {
     expect(parse('\uFEFF{"a": [1]}', 1).value).toStrictEqual({ a: [1] });
@@ -128,6 +171,13 @@ describe('OversizedRecordParser: string cutting', () => {
         expect(result.truncatedStrings).toBe(truncated);
       });
     }
+    it(`handles ${name} split at every 7th byte`, () => {
+      for (const at of splits(input, 7)) {
+        const result = parseSplit(input, at, limits);
+        expect(result.value, `split at ${at}`).toStrictEqual(expected);
+        expect(result.truncatedStrings).toBe(truncated);
+      }
+    });
   }
 
   it('rejects an excerpt longer than the limit', () => {
@@ -136,7 +186,7 @@ describe('OversizedRecordParser: string cutting', () => {
 });
 
 describe('OversizedRecordParser: UTF-8 split across chunks', () => {
-  const text = JSON.stringify({ 'clé': 'café 😀 naïve', emoji: ['😀😀', 'é'], mixed: `a${'é😀'.repeat(200)}b` });
+  const text = JSON.stringify({ 'clé': 'café 😀 naïve', emoji: ['😀😀', 'é'], mixed: `a${'é😀'.repeat(30)}b` });
   const bytes = Buffer.from(text);
   for (const chunkSize of [1, 2, 3, 5]) {
     it(`decodes é and 😀 in ${chunkSize}-byte chunks`, () => {
@@ -144,49 +194,50 @@ describe('OversizedRecordParser: UTF-8 split across chunks', () => {
     });
   }
 
+  it('decodes é and 😀 split at every byte after a full first chunk', () => {
+    for (const at of splits(text)) expect(parseSplit(bytes, at).value, `split at ${at}`).toStrictEqual(JSON.parse(text));
+  });
+
   it('decodes a 😀 whose four bytes arrive in separate chunks', () => {
     const emoji = Buffer.from('😀');
-    const pieces = [Buffer.from('["'), ...[0, 1, 2, 3].map((i) => emoji.subarray(i, i + 1)), Buffer.from('"]')];
-    expect(parsePieces(pieces).value).toStrictEqual(['😀']);
+    const parser = new OversizedRecordParser();
+    parser.push(Buffer.concat([PAD, Buffer.from('["')]));
+    for (let i = 0; i < 4; i += 1) parser.push(emoji.subarray(i, i + 1));
+    parser.push(Buffer.from('"]'));
+    expect(parser.finish().value).toStrictEqual(['😀']);
   });
 });
 
 describe('OversizedRecordParser: NaN and Infinity', () => {
-  const cases: Array<{ name: string; pieces: string[]; expected: unknown; count: number }> = [
-    { name: 'bare tokens', pieces: ['[NaN, Infinity, -Infinity, 1]'], expected: [null, Infinity, -Infinity, 1], count: 3 },
-    { name: 'tokens as member values', pieces: ['{"a":NaN,"b":-Infinity}'], expected: { a: null, b: -Infinity }, count: 2 },
+  const cases: Array<{ name: string; text: string; expected: unknown; count: number }> = [
+    { name: 'bare tokens', text: '[NaN, Infinity, -Infinity, 1]', expected: [null, Infinity, -Infinity, 1], count: 3 },
+    { name: 'tokens as member values', text: '{"a":NaN,"b":-Infinity,"c":Infinity}', expected: { a: null, b: -Infinity, c: Infinity }, count: 3 },
     {
       name: 'the same letters inside strings',
-      pieces: ['["NaN", "say \\"Infinity\\"", "-Infinity", {"NaN": "x NaN"}]'],
+      text: '["NaN", "say \\"Infinity\\"", "-Infinity", {"NaN": "x NaN"}]',
       expected: ['NaN', 'say "Infinity"', '-Infinity', { NaN: 'x NaN' }],
       count: 0,
     },
-    { name: 'NaN split Na | N', pieces: ['[Na', 'N]'], expected: [null], count: 1 },
-    { name: 'NaN split N | a | N', pieces: ['[N', 'a', 'N', ']'], expected: [null], count: 1 },
-    { name: '-Infinity split - | Infinity', pieces: ['[1, -', 'Infinity]'], expected: [1, -Infinity], count: 1 },
-    { name: '-Infinity split -Inf | inity', pieces: ['[-Inf', 'inity]'], expected: [-Infinity], count: 1 },
-    { name: 'Infinity split at the end of a chunk', pieces: ['[Infinit', 'y]'], expected: [Infinity], count: 1 },
-    { name: 'a negative number split after its sign', pieces: ['[-', '1.5]'], expected: [-1.5], count: 0 },
-    { name: 'a token as the whole record', pieces: ['NaN'], expected: null, count: 1 },
-    {
-      name: 'an escaped quote split from its backslash',
-      pieces: ['["x\\', '"NaN", NaN]'],
-      expected: ['x"NaN', null],
-      count: 1,
-    },
-    { name: 'an escaped backslash before the closing quote', pieces: ['["a\\\\"', ', NaN]'], expected: ['a\\', null], count: 1 },
-    { name: 'a token right after a string', pieces: ['{"k":"v","n":', 'Infinity}'], expected: { k: 'v', n: Infinity }, count: 1 },
+    { name: 'an escaped quote before a token', text: '["x\\"NaN", NaN]', expected: ['x"NaN', null], count: 1 },
+    { name: 'an escaped backslash before the closing quote', text: '["a\\\\", NaN]', expected: ['a\\', null], count: 1 },
+    { name: 'a unicode escape of a quote', text: '["\\u0022NaN", -Infinity]', expected: ['"NaN', -Infinity], count: 1 },
+    { name: 'negative numbers around tokens', text: '[-1.5, -Infinity, -0, -2e-3]', expected: [-1.5, -Infinity, -0, -2e-3], count: 1 },
+    { name: 'tokens without spaces', text: '[NaN,NaN,-Infinity,Infinity]', expected: [null, null, -Infinity, Infinity], count: 4 },
+    { name: 'a token as the whole record', text: 'NaN', expected: null, count: 1 },
+    { name: 'a token right after a string', text: '{"k":"v","n":Infinity}', expected: { k: 'v', n: Infinity }, count: 1 },
   ];
-  for (const { name, pieces, expected, count } of cases) {
+  for (const { name, text, expected, count } of cases) {
     it(`rewrites ${name}`, () => {
-      const result = parsePieces(pieces);
+      const result = parse(text, 1 << 16);
       expect(result.value).toStrictEqual(expected);
       expect(result.nonFiniteTokens).toBe(count);
     });
-    it(`rewrites ${name} (1-byte chunks)`, () => {
-      const result = parse(pieces.join(''), 1);
-      expect(result.value).toStrictEqual(expected);
-      expect(result.nonFiniteTokens).toBe(count);
+    it(`rewrites ${name} split at every byte (Na | N, - | Infinity, \\ | ", ...)`, () => {
+      for (const at of splits(text)) {
+        const result = parseSplit(text, at);
+        expect(result.value, `split at ${at}`).toStrictEqual(expected);
+        expect(result.nonFiniteTokens, `split at ${at}`).toBe(count);
+      }
     });
   }
 });
@@ -214,6 +265,20 @@ describe('OversizedRecordParser: malformed records', () => {
       offset: 10,
       expected: 'a value',
       message: 'unexpected end of input inside an object at $: expected a value',
+    },
+    {
+      name: 'a record cut off inside a number',
+      input: '{"a": [1.',
+      offset: 9,
+      expected: 'digits of a number',
+      message: 'unexpected end of input inside an array at $.a: expected digits of a number',
+    },
+    {
+      name: 'a record cut off inside an escape',
+      input: '{"a": ["x\\u00',
+      offset: 13,
+      expected: 'a valid escape sequence or character in a string',
+      message: 'unexpected end of input inside a string at $.a[0]: expected a valid escape sequence or character in a string',
     },
     {
       name: 'an empty record',
@@ -280,6 +345,20 @@ describe('OversizedRecordParser: malformed records', () => {
       message: "unexpected '?' at byte 26 inside an array at $: expected ',' or ']'",
     },
     {
+      name: 'a negated NaN',
+      input: '[-NaN]',
+      offset: 2,
+      expected: 'digits of a number',
+      message: "unexpected 'N' at byte 2 inside an array at $: expected digits of a number",
+    },
+    {
+      name: 'NaN as a member name',
+      input: '{NaN: 1}',
+      offset: 1,
+      expected: 'an object key (a string)',
+      message: "unexpected 'N' at byte 1 inside an object at $: expected an object key (a string)",
+    },
+    {
       name: 'a word that only starts like NaN',
       input: '[Nope]',
       offset: 1,
@@ -301,6 +380,18 @@ describe('OversizedRecordParser: malformed records', () => {
         expect({ offset: error.offset, expected: error.expected, message: error.message }).toStrictEqual({ offset, expected, message });
       });
     }
+    it(`rejects ${name} split at every byte after a 64 KiB first chunk`, () => {
+      const shifted = offset + PAD.length;
+      const shiftedMessage = message.replace(`at byte ${offset} `, `at byte ${shifted} `);
+      for (const at of splits(input)) {
+        const error = errorOf(() => parseSplit(input, at));
+        expect({ offset: error.offset, expected: error.expected, message: error.message }, `split at ${at}`).toStrictEqual({
+          offset: shifted,
+          expected,
+          message: shiftedMessage,
+        });
+      }
+    });
   }
 
   it('reports the exact byte offset deep into a large record', () => {
@@ -321,14 +412,22 @@ describe('OversizedRecordParser: malformed records', () => {
 
   it('keeps failing with the same error after the first one', () => {
     const parser = new OversizedRecordParser();
+    // Small chunks are batched, so the error may surface at finish() rather than at push().
+    parser.push(Buffer.from('{"a": @'));
     let first: unknown;
     try {
-      parser.push(Buffer.from('{"a": @'));
+      parser.finish();
     } catch (error) {
       first = error;
     }
     expect(first).toBeInstanceOf(OversizedParseError);
     expect(() => parser.push(Buffer.from('1}'))).toThrow(first as Error);
     expect(() => parser.finish()).toThrow(first as Error);
+  });
+
+  it('throws from push() once a batch holding the bad byte is parsed', () => {
+    const parser = new OversizedRecordParser();
+    const bad = Buffer.from(`[${'1, '.repeat(40_000)}@]`);
+    expect(() => parser.push(bad)).toThrow(OversizedParseError);
   });
 });

@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { statsCommand } from './commands/stats.js';
 import { validateCommand } from './commands/validate.js';
+import { safeLines, safeText } from '../report/terminal.js';
 import { CliError } from './errors.js';
 import { STDIN_ARG } from './run-read.js';
 
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
     .fail((message, error, y) => {
       if (error) throw error;
       void y;
-      process.stderr.write(`tracetriage: ${message}\nRun 'tracetriage --help' for usage.\n`);
+      process.stderr.write(`tracetriage: ${safeLines(message)}\nRun 'tracetriage --help' for usage.\n`);
       process.exit(2);
     })
     .parseAsync();
@@ -42,8 +43,11 @@ async function main(argv: string[]): Promise<void> {
 
 main(hideBin(process.argv).map((arg) => (arg === '-' ? STDIN_ARG : arg))).catch((error: unknown) => {
   const debug = process.argv.includes('--debug');
-  if (error instanceof CliError) process.stderr.write(`tracetriage: ${error.message}\n`);
+  if (error instanceof CliError) process.stderr.write(`tracetriage: ${safeText(error.message)}\n`);
   else if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
-  else process.stderr.write(`tracetriage: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack)\n`);
+  else {
+    const message = safeText(error instanceof Error ? error.message : String(error));
+    process.stderr.write(`tracetriage: internal error: ${message} (run with --debug for the stack)\n`);
+  }
   process.exitCode = 2;
 });

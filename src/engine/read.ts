@@ -48,7 +48,10 @@ function frame(event: FrameEvent): ScanUnit {
 }
 
 async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGenerator<ScanUnit> {
-  yield frame({ type: 'source-start', source: source.name });
+  // A discovered file is only a source once its first record shows it is an export; until then
+  // nothing is yielded, so a skipped file leaves just its note.
+  let decided = !source.discovered;
+  if (decided) yield frame({ type: 'source-start', source: source.name });
   const pending: ScanUnit[] = [];
   let bytes = 0;
   let records = 0;
@@ -63,6 +66,10 @@ async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGener
         pending.push({ kind: 'event', event: oversized.finish(record) });
         return;
       }
+      if (!decided) {
+        decided = true;
+        pending.unshift(frame({ type: 'source-start', source: source.name }));
+      }
       if (!source.discovered || records > 1 || record.container !== 'document') {
         pending.push({ kind: 'record', record });
         return;
@@ -73,6 +80,7 @@ async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGener
       const first = events[0];
       if (events.length === 1 && first?.type === 'rejected' && first.rejection.code === 'not-a-trace') {
         skipRest = `not a trace export (found ${first.rejection.found ?? 'something else'})`;
+        pending.shift(); // the source-start put in front above
         return;
       }
       for (const event of events) pending.push({ kind: 'event', event });
@@ -89,15 +97,19 @@ async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGener
   for await (const chunk of source) {
     bytes += chunk.length;
     scanner.push(chunk);
-    if (pending.length > 0) yield* pending.splice(0);
     if (skipRest !== null) break;
+    if (decided && pending.length > 0) yield* pending.splice(0);
   }
-  if (skipRest === null) scanner.finish();
-  yield* pending.splice(0);
   if (skipRest !== null) {
     await source.drain();
+    yield* pending.splice(0).filter((unit) => unit.kind === 'event' && unit.event.type === 'note');
     yield frame({ type: 'note', note: { source: source.name, kind: 'skipped', message: skipRest } });
-  } else if (source.error) {
+    return;
+  }
+  scanner.finish();
+  if (!decided) pending.unshift(frame({ type: 'source-start', source: source.name }));
+  yield* pending.splice(0);
+  if (source.error) {
     const message = `reading stopped at byte ${bytes}: ${source.error.message}`;
     yield frame({ type: 'note', note: { source: source.name, kind: 'read-error', message, offset: bytes } });
   } else if (records === 0) {

@@ -371,7 +371,9 @@ export class RecordScanner {
       this.escapePending = false;
       i++;
     }
-    const watchLines = this.jsonLines && this.mode === Mode.Record;
+    // A raw line feed cannot occur inside a JSON string: inside a top-level value it means the
+    // line was cut short (JSON Lines, or a first line whose next line must still be read).
+    const watchLines = this.mode === Mode.Record && this.container === 'document';
     while (i < len) {
       const c = chunk[i]!;
       if (c === QUOTE) {

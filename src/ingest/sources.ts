@@ -93,7 +93,8 @@ async function* walk(dir: string): AsyncGenerator<SourceEvent> {
     yield { type: 'error', name: dir, message: describeFsError(error) };
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Byte order of the UTF-8 names, the same on every machine and locale.
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(path);

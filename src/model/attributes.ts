@@ -92,22 +92,31 @@ function looksLikeContainer(text: string): boolean {
 }
 
 /**
+ * OTLP values nest (arrays of kvlists of arrays…). Past this depth a value is kept as the marker
+ * below instead of being converted, so hostile input cannot exhaust the stack: JSON Lines reach
+ * here without the scanner's depth bound.
+ */
+export const MAX_OTLP_DEPTH = 64;
+export const TOO_DEEP = '[nested too deep]';
+
+/**
  * Flattens OTLP proto-JSON attributes (`[{key, value: {string_value | int_value | ...}}]`, REST
  * GetTrace) into a plain map of typed values. Accepts both snake_case and camelCase value keys.
  */
-export function flattenOtlpAttributes(list: readonly unknown[]): Record<string, unknown> {
+export function flattenOtlpAttributes(list: readonly unknown[], depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const item of list) {
     if (item === null || typeof item !== 'object') continue;
     const { key, value } = item as { key?: unknown; value?: unknown };
     if (typeof key !== 'string') continue;
-    out[key] = anyValue(value);
+    out[key] = anyValue(value, depth + 1);
   }
   return out;
 }
 
-function anyValue(value: unknown): unknown {
+function anyValue(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value ?? null;
+  if (depth > MAX_OTLP_DEPTH) return TOO_DEEP;
   const v = value as Record<string, unknown>;
   const pick = (snake: string, camel: string): unknown => (snake in v ? v[snake] : v[camel]);
   if ('string_value' in v || 'stringValue' in v) return pick('string_value', 'stringValue');
@@ -120,11 +129,11 @@ function anyValue(value: unknown): unknown {
   if ('bytes_value' in v || 'bytesValue' in v) return pick('bytes_value', 'bytesValue');
   if ('array_value' in v || 'arrayValue' in v) {
     const arr = pick('array_value', 'arrayValue') as { values?: unknown[] } | null;
-    return (arr?.values ?? []).map(anyValue);
+    return (arr?.values ?? []).map((item) => anyValue(item, depth + 1));
   }
   if ('kvlist_value' in v || 'kvlistValue' in v) {
     const kv = pick('kvlist_value', 'kvlistValue') as { values?: unknown[] } | null;
-    return flattenOtlpAttributes(kv?.values ?? []);
+    return flattenOtlpAttributes(kv?.values ?? [], depth + 1);
   }
   return null;
 }

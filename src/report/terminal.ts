@@ -7,6 +7,11 @@ export function safeText(text: string): string {
   return text.replace(UNSAFE, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
+/** Like `safeText`, but keeps line feeds (for multi-line messages from our own code and yargs). */
+export function safeLines(text: string): string {
+  return text.split('\n').map(safeText).join('\n');
+}
+
 // C0, DEL, C1, zero-width and bidi controls, line/paragraph separators, BOM.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
 
