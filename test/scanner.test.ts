@@ -199,4 +199,26 @@ describe('RecordScanner', () => {
       for (const c of cuts) expect(() => JSON.parse(c.text), file).not.toThrow();
     }
   });
+
+  it('cuts the same records from real exports whatever the chunk size', () => {
+    for (const file of ['search-sess-refund-7f3a.json', 'legacy-v2.json', 'otel-genai.jsonl']) {
+      const buf = readFileSync(new URL(`../samples/${file}`, import.meta.url));
+      const reference = scan(buf).cuts;
+      expect(reference.length, file).toBeGreaterThan(1);
+      for (const c of reference) expect(() => JSON.parse(c.text), file).not.toThrow();
+      for (const size of [1, 7, 64, 4093]) expect(scan(buf, size).cuts, `${file} in ${size}-byte chunks`).toEqual(reference);
+    }
+  });
+
+  it('bounds depth inside array elements and search traces too', () => {
+    const deep = '['.repeat(600) + ']'.repeat(600);
+    for (const input of [`[{"a": ${deep}}, {"b": 1}]`, `{"traces": [{"a": ${deep}}, {"b": 1}]}`]) {
+      for (const size of [1, 5, 1 << 20]) {
+        expect(scan(input, size, { maxDepth: 512 }).cuts.map((c) => [c.text.slice(0, 6), c.problem]), input.slice(0, 12)).toEqual([
+          ['{"a": ', 'too-deep'],
+          ['{"b": ', undefined],
+        ]);
+      }
+    }
+  });
 });

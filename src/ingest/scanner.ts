@@ -112,6 +112,10 @@ export class RecordScanner {
         i = this.skipString(chunk, i);
         continue;
       }
+      if (this.mode === Mode.Record && (this.depth > 1 || this.container !== 'document')) {
+        i = this.scanDeep(chunk, i);
+        continue;
+      }
       const c = chunk[i]!;
       if (this.mode === Mode.Record) {
         i = this.recordByte(chunk, i, c);
@@ -348,6 +352,103 @@ export class RecordScanner {
         if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
         return i + 1;
     }
+  }
+
+  /**
+   * The hot loop: the inside of a record below its top level, where no key needs watching. State
+   * lives in locals and is written back once; strings are skipped in the same loop. It returns to
+   * the general loop at the record's end, on reaching the top level of a document, and for a line
+   * feed inside a string of a document (a cut-short line), which `skipString` handles.
+   */
+  private scanDeep(chunk: Buffer, start: number): number {
+    const len = chunk.length;
+    const stopDepth = this.container === 'document' ? 1 : this.elementDepth;
+    const maxDepth = this.options.maxDepth + this.elementDepth;
+    let depth = this.depth;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    let nonFinite = this.recNonFinite;
+    let lineBreaks = this.recLineBreaks;
+    let maxSeen = depth;
+    let i = start;
+    let result = -1;
+    while (i < len) {
+      const c = chunk[i]!;
+      if (c === QUOTE) {
+        // String content: only a quote, a backslash or (in a document) a line feed matter.
+        let j = i + 1;
+        for (;;) {
+          if (j >= len) break;
+          const d = chunk[j]!;
+          if (d === QUOTE) break;
+          if (d === BACKSLASH) j += 2;
+          else if (d === LF && stopDepth === 1) break;
+          else j++;
+        }
+        if (j < len && chunk[j] === QUOTE) {
+          i = j + 1;
+          continue;
+        }
+        // The string runs past the chunk or holds a line feed: let skipString decide.
+        this.inString = true;
+        result = i + 1;
+        break;
+      }
+      if (c === LBRACE || c === LBRACKET) {
+        if (++depth > maxSeen) maxSeen = depth;
+        if (depth > maxDepth && this.recProblem === undefined) {
+          this.recProblem = {
+            code: 'too-deep',
+            message: `nested deeper than ${this.options.maxDepth} levels (no trace is); not parsed`,
+            offset: this.base + i,
+            line,
+          };
+        }
+        i++;
+      } else if (c === RBRACE || c === RBRACKET) {
+        i++;
+        if (--depth <= stopDepth) {
+          result = i;
+          if (depth === this.elementDepth) {
+            this.writeBack(depth, line, lineStart, nonFinite, lineBreaks);
+            this.noteDepth(maxSeen);
+            this.endRecordAt(chunk, i);
+            return i;
+          }
+          break;
+        }
+      } else if (c === LF) {
+        line++;
+        lineStart = this.base + i + 1;
+        lineBreaks = true;
+        if (stopDepth === 1 && this.isCutShortLine(chunk, i)) {
+          // recordByte ends the record at this line feed and counts the line itself.
+          this.writeBack(depth, line - 1, this.lineStart, nonFinite, lineBreaks);
+          this.noteDepth(maxSeen);
+          return this.recordByte(chunk, i, c);
+        }
+        i++;
+      } else {
+        if (c === UPPER_N || c === UPPER_I) nonFinite = true;
+        i++;
+      }
+    }
+    this.writeBack(depth, line, lineStart, nonFinite, lineBreaks);
+    this.noteDepth(maxSeen);
+    return result === -1 ? len : result;
+  }
+
+  private noteDepth(absolute: number): void {
+    const rel = absolute - this.elementDepth;
+    if (rel > this.recMaxDepth) this.recMaxDepth = rel;
+  }
+
+  private writeBack(depth: number, line: number, lineStart: number, nonFinite: boolean, lineBreaks: boolean): void {
+    this.depth = depth;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.recNonFinite = nonFinite;
+    this.recLineBreaks = lineBreaks;
   }
 
   /**
