@@ -7,6 +7,9 @@
  * the stream-json tokenizer turns the text into tokens with strings streamed in pieces, and a small
  * assembler builds the value, keeping only an excerpt of any over-long string.
  *
+ * Each of those stages is a module under `oversized/`; this file drives them and turns what goes
+ * wrong into one {@link OversizedParseError} with an exact byte offset.
+ *
  * @packageDocumentation
  */
 
