@@ -1,7 +1,7 @@
 import { normalizeAssessment } from './assessment.js';
 import { emptyInfo, normalizeInfo } from './info.js';
 import { classifyRecord, checkRecord, type RecordKind, type SchemaProblem } from './schema.js';
-import { detectSpanFormat, normalizeSpan } from './span.js';
+import { detectSpanFormat, normalizeSpan, type IdCache } from './span.js';
 import { buildSpanTree } from './tree.js';
 import type { Assessment, Span, SpanFormat, Trace, TraceFormat, TraceInfo, TraceWarning } from './types.js';
 import { isObject, type Json } from './values.js';
@@ -80,9 +80,10 @@ function buildTrace(kind: RecordKind, record: Json): Trace {
     if (spanFormat !== 'none') break;
   }
   const spans: Span[] = [];
+  const ids: IdCache = new Map();
   let idless = 0;
   (rawSpans ?? []).forEach((raw, index) => {
-    const { span, unknownStatus } = normalizeSpan(isObject(raw) ? raw : {}, index, spanFormat);
+    const { span, unknownStatus } = normalizeSpan(isObject(raw) ? raw : {}, index, spanFormat, ids);
     if (span.spanId === '') idless++;
     if (unknownStatus !== undefined) {
       warnings.push({

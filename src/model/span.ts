@@ -56,8 +56,23 @@ export interface SpanResult {
   unknownStatus: unknown;
 }
 
+/**
+ * Ids already normalized in this trace: every span repeats the trace id, and siblings repeat
+ * their parent's id, so each distinct id is decoded once.
+ */
+export type IdCache = Map<string, string>;
+
+function cachedId(raw: string, cache: IdCache): string {
+  let hex = cache.get(raw);
+  if (hex === undefined) {
+    hex = normalizeId(raw);
+    cache.set(raw, hex);
+  }
+  return hex;
+}
+
 /** Normalizes one span of any version into the model. */
-export function normalizeSpan(raw: Json, index: number, format: SpanFormat): SpanResult {
+export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids: IdCache = new Map()): SpanResult {
   const v2 = format === 'v2' || format === 'v2-0x';
   const context = v2 && isObject(raw.context) ? raw.context : undefined;
   const rawSpanId = str(context ? context.span_id : raw.span_id);
@@ -73,9 +88,9 @@ export function normalizeSpan(raw: Json, index: number, format: SpanFormat): Spa
 
   const span: Span = {
     index,
-    spanId: rawSpanId ? normalizeId(rawSpanId) : '',
-    parentId: isNoParent(rawParent) || typeof rawParent !== 'string' ? null : normalizeId(rawParent),
-    otelTraceId: rawTraceId ? normalizeId(rawTraceId) : null,
+    spanId: rawSpanId ? cachedId(rawSpanId, ids) : '',
+    parentId: isNoParent(rawParent) || typeof rawParent !== 'string' ? null : cachedId(rawParent, ids),
+    otelTraceId: rawTraceId ? cachedId(rawTraceId, ids) : null,
     name: str(raw.name) ?? '',
     startTimeNs: num(v2 ? raw.start_time : raw.start_time_unix_nano),
     endTimeNs: num(v2 ? raw.end_time : raw.end_time_unix_nano),
