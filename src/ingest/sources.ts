@@ -192,8 +192,20 @@ function pump(head: Buffer, iterator: AsyncIterator<Buffer>, into: NodeJS.Writab
   })();
 }
 
-function once(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
-  return new Promise((resolve) => emitter.once(event, () => resolve()));
+/**
+ * Waits for `drain`, or for `close`: a writable destroyed by its reader (a skipped file) never
+ * drains, and the next write then fails, which closes the source.
+ */
+function once(emitter: NodeJS.EventEmitter, event: 'drain'): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      emitter.off(event, done);
+      emitter.off('close', done);
+      resolve();
+    };
+    emitter.once(event, done);
+    emitter.once('close', done);
+  });
 }
 
 async function readHead(iterator: AsyncIterator<Buffer>, want: number): Promise<Buffer> {
