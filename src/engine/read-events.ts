@@ -34,6 +34,19 @@ export interface SourceNote {
   line?: number;
 }
 
+/** A note as JSON outputs print it (absent fields left out, not null). */
+export interface NoteJson {
+  source: string;
+  kind: SourceNote['kind'];
+  message: string;
+  offset?: number;
+  line?: number;
+}
+
+export function noteJson({ source, kind, message, offset, line }: SourceNote): NoteJson {
+  return { source, kind, message, ...(offset !== undefined ? { offset } : {}), ...(line !== undefined ? { line } : {}) };
+}
+
 /** Events shared by every way of reading, in input order. */
 export type FrameEvent =
   | { type: 'rejected'; rejection: Rejection }

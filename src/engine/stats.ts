@@ -1,4 +1,4 @@
-import type { SourceNote, SummaryEvent } from './read-events.js';
+import { noteJson, type NoteJson, type SummaryEvent } from './read-events.js';
 import type { TraceSummary } from './summary.js';
 
 /** Counts for one source or for the whole run (snake_case: this is the JSON output's shape). */
@@ -26,11 +26,10 @@ export interface StatsReport {
   schema_version: 1;
   sources: Array<{ source: string; unpacked: 'gzip' | null } & Counts>;
   total: Counts;
-  notes: Array<Pick<SourceNote, 'source' | 'kind' | 'message'> & { offset?: number; line?: number }>;
+  notes: NoteJson[];
 }
 
 class Tally {
-  records = 0;
   traces = 0;
   rejected = 0;
   partial = 0;
@@ -52,7 +51,6 @@ class Tally {
   }
 
   add(t: TraceSummary): void {
-    this.records++;
     this.traces++;
     if (t.partial) this.partial++;
     this.spans += t.spans;
@@ -75,7 +73,7 @@ class Tally {
   counts(now: number, sessions = this.sessions.size): Counts {
     const elapsed = Math.max(0, (now - this.started) / 1000);
     return {
-      records: this.records,
+      records: this.traces + this.rejected,
       traces: this.traces,
       rejected: this.rejected,
       partial_traces: this.partial,
@@ -129,15 +127,12 @@ export class StatsCollector {
       case 'rejected':
         for (const t of [this.current, this.total]) {
           if (!t) continue;
-          t.records++;
           t.rejected++;
         }
         break;
-      case 'note': {
-        const { source, kind, message, offset, line } = event.note;
-        this.notes.push({ source, kind, message, ...(offset !== undefined ? { offset } : {}), ...(line !== undefined ? { line } : {}) });
+      case 'note':
+        this.notes.push(noteJson(event.note));
         break;
-      }
       case 'source-end':
         if (this.current) {
           this.current.bytes = event.bytes;

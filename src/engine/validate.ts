@@ -1,5 +1,5 @@
 import type { Provenance } from '../ingest/record.js';
-import type { Rejection, SourceNote, SummaryEvent } from './read-events.js';
+import { noteJson, type NoteJson, type Rejection, type SummaryEvent } from './read-events.js';
 
 /** A trace-level warning with where to find it. */
 export interface LocatedWarning {
@@ -16,7 +16,7 @@ export interface ValidateResult {
   valid: number;
   rejections: Rejection[];
   warnings: LocatedWarning[];
-  notes: SourceNote[];
+  notes: NoteJson[];
   /** True when some input could not be read at all. */
   unreadable: boolean;
 }
@@ -39,7 +39,7 @@ export class ValidateCollector {
         this.result.rejections.push(event.rejection);
         break;
       case 'note':
-        this.result.notes.push(event.note);
+        this.result.notes.push(noteJson(event.note));
         if (event.note.kind === 'read-error') this.result.unreadable = true;
         break;
       default:

@@ -55,7 +55,7 @@ export function validateJson(result: ValidateResult, exitCode: number): object {
       ...(r.found !== undefined ? { found: r.found } : {}),
     })),
     warnings: result.warnings.map((w) => ({ ...prov(w.provenance), trace_id: w.traceId, code: w.code, message: w.message, json_path: w.jsonPath })),
-    notes: result.notes.map((n) => ({ source: n.source, kind: n.kind, message: n.message, ...(n.offset !== undefined ? { offset: n.offset } : {}), ...(n.line !== undefined ? { line: n.line } : {}) })),
+    notes: result.notes,
     exit_code: exitCode,
   };
 }

@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The module rules of the design: who may import whom, and where I/O may happen.
+const SRC = new URL('../src/', import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+const folderOf = (path: string): string => relative(SRC, path).split('/')[0]!.replace(/\.ts$/, '');
+
+const imports: Import[] = files(SRC).flatMap((file) => {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^import (type )?[^;]*? from '(\.[^']+)';/gms)].map((m) => ({
+    from: relative(SRC, file),
+    to: relative(SRC, join(file, '..', m[2]!)).replace(/\.js$/, '.ts'),
+    typeOnly: m[1] !== undefined,
+  }));
+});
+
+/** Folder → folders it may import values from (type-only imports are free for report). */
+const ALLOWED: Record<string, string[]> = {
+  cli: ['cli', 'engine', 'report', 'ingest', 'model'],
+  engine: ['engine', 'ingest', 'model'],
+  ingest: ['ingest'],
+  model: ['model'],
+  report: ['report'],
+  index: ['engine', 'model', 'ingest'],
+};
+
+describe('module boundaries', () => {
+  it('reads the imports of every source file', () => {
+    expect(imports.length).toBeGreaterThan(50);
+  });
+
+  it('imports only along the allowed edges', () => {
+    const bad = imports.filter(({ from, to, typeOnly }) => {
+      const a = folderOf(join(SRC, from));
+      const b = folderOf(join(SRC, to));
+      if (typeOnly && a === 'report') return false;
+      // A generic JSONPath renderer, shared with ingest's error messages.
+      if (a === 'ingest' && to === 'model/json-path.ts') return false;
+      return !(ALLOWED[a] ?? []).includes(b);
+    });
+    expect(bad.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  it('touches process only in src/cli, and the file system only in src/ingest (and the worker script check)', () => {
+    const offenders = files(SRC).flatMap((file) => {
+      const rel = relative(SRC, file);
+      const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      const out: string[] = [];
+      if (!rel.startsWith('cli/') && /\bprocess\./.test(text)) out.push(`${rel} uses process`);
+      if (!rel.startsWith('ingest/') && rel !== 'engine/summaries.ts' && /from 'node:fs/.test(text)) out.push(`${rel} uses node:fs`);
+      return out;
+    });
+    expect(offenders).toEqual([]);
+  });
+});
