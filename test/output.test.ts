@@ -47,7 +47,7 @@ describe('worker threads change nothing but speed', () => {
       for (const jobs of [1, 2]) {
         const stats = new StatsCollector();
         const validate = new ValidateCollector();
-        for await (const event of readSummaries(input.map((p) => new URL(p, root).pathname), { jobs, poolThresholdBytes: 0 })) {
+        for await (const event of readSummaries(input.map((p) => new URL(p, root).pathname), { jobs, batchJobs: jobs, poolThresholdBytes: 0 })) {
           stats.add(event);
           validate.add(event);
         }

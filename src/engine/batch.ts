@@ -4,6 +4,7 @@ import { summarize } from './summary.js';
 
 /** A batch of records sent to a worker: their metadata, and their bytes in one transferred buffer. */
 export interface BatchRequest {
+  kind: 'batch';
   id: number;
   records: Array<Omit<ScannedRecord, 'bytes'> & { start: number; end: number }>;
   buffer: ArrayBuffer;
@@ -13,6 +14,7 @@ export interface BatchRequest {
 export interface BatchResult {
   id: number;
   events: SummaryEvent[];
+  final: true;
 }
 
 /** Packs records into a request; the bytes are copied once into a buffer that is transferred, not cloned. */
@@ -28,7 +30,7 @@ export function packBatch(id: number, records: readonly ScannedRecord[]): BatchR
     metas.push({ ...meta, start: at, end: at + bytes.length });
     at += bytes.length;
   }
-  return { id, records: metas, buffer };
+  return { kind: 'batch', id, records: metas, buffer };
 }
 
 /** Replaces a trace by its summary; every other event passes as it is. */

@@ -47,7 +47,8 @@ function frame(event: FrameEvent): ScanUnit {
   return { kind: 'event', event };
 }
 
-async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGenerator<ScanUnit> {
+/** Scans one opened source into units (see `ScanUnit`). */
+export async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGenerator<ScanUnit> {
   // A discovered file is only a source once its first record shows it is an export; until then
   // nothing is yielded, so a skipped file leaves just its note.
   let decided = !source.discovered;
@@ -120,7 +121,7 @@ async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGener
 }
 
 /** Feeds a record too big for one string to the span-by-span parser as its bytes arrive. */
-class OversizedSink {
+export class OversizedSink {
   private parser: OversizedRecordParser | null = null;
   private error: OversizedParseError | null = null;
 

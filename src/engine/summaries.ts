@@ -1,32 +1,160 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { firstJsonLine, splitRanges } from '../ingest/ranges.js';
 import type { ScannedRecord } from '../ingest/scanner.js';
-import { packBatch, toSummaryEvent, type BatchResult } from './batch.js';
+import { openInputs, type ByteSource } from '../ingest/sources.js';
+import { normalizeRecord } from '../model/normalize.js';
+import { toSummaryEvent } from './batch.js';
+import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
-import { scanInputs, type ReadOptions } from './read.js';
+import { scanSource, type ReadOptions } from './read.js';
 import { processRecord } from './records.js';
+import { WorkerPool } from './worker-pool.js';
 
 export interface SummaryOptions extends ReadOptions {
-  /** Worker threads for parsing; 1 parses in this thread. */
+  /**
+   * Worker threads for JSON Lines files of at least `rangeThresholdBytes`: each reads and parses
+   * its own part of the file. 1 reads everything in this thread.
+   */
   jobs?: number;
-  /** Start workers only after this many bytes of records (default 16 MiB; tests use 0). */
+  /**
+   * Worker threads for everything else, once `poolThresholdBytes` of records were read: this
+   * thread reads and cuts records, the workers parse them. That only pays when this thread has a
+   * core of its own, so the CLI sets it to 1 unless there are more cores than jobs.
+   */
+  batchJobs?: number;
+  /** Default 64 MiB; tests use 0. */
+  rangeThresholdBytes?: number;
+  /** Size of the line ranges a big file is cut into (default 32 MiB; tests use small ones). */
+  rangeBytes?: number;
+  /** Default 16 MiB; tests use 0. */
   poolThresholdBytes?: number;
 }
 
-/** Records are sent to workers in batches of about this many bytes. */
+/** Records go to batch workers in batches of about this many bytes. */
 const BATCH_BYTES = 4 << 20;
-/** Below this many bytes of records, starting workers costs more than it saves. */
 const POOL_THRESHOLD = 16 << 20;
+const RANGE_THRESHOLD = 64 << 20;
 
 /**
- * Reads every input and yields a summary per trace (plus rejections and notes), in input order.
- * With `jobs` > 1 the main thread only reads and cuts records; parsing, normalizing and
- * summarizing — most of the work — run in worker threads, once the input is big enough to pay for
- * starting them. Memory stays bounded: at most two batches per worker are in flight.
+ * Reads every input and yields a summary per trace (plus rejections and notes), in input order,
+ * the same whatever the number of jobs. A big JSON Lines file is split into line ranges that
+ * worker threads read and parse side by side (all cores on one file); other inputs are read and
+ * cut here and, with `batchJobs` > 1, parsed by workers in batches. Memory stays bounded: ranges
+ * send their events back in parts, and at most two batches per worker are in flight.
  */
 export async function* readSummaries(inputs: readonly string[], options: SummaryOptions = {}): AsyncGenerator<SummaryEvent> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  const batchJobs = Math.max(1, Math.floor(options.batchJobs ?? 1));
+  let pool: WorkerPool | null = null;
+  const poolOf = (size: number): WorkerPool => (pool ??= new WorkerPool(Math.max(jobs, batchJobs, size)));
+  try {
+    for await (const event of openInputs(inputs, options)) {
+      if (event.type === 'error' || event.type === 'skipped') {
+        const kind = event.type === 'error' ? 'read-error' : 'skipped';
+        const message = event.type === 'error' ? event.message : event.reason;
+        yield { type: 'note', note: { source: event.name, kind, message } };
+      } else if (jobs > 1 && (await rangeable(event.source, options.rangeThresholdBytes ?? RANGE_THRESHOLD))) {
+        const { path, size } = event.source.file!;
+        await event.source.close();
+        yield* readRanges(poolOf(jobs), path, size, jobs, options);
+      } else {
+        yield* readSource(event.source, options, batchJobs, batchJobs > 1 ? poolOf : null);
+      }
+    }
+  } finally {
+    await (pool as WorkerPool | null)?.close();
+  }
+}
+
+/**
+ * A plain file that starts with a JSON line holding a trace: worth reading by ranges. (A file
+ * found in a directory whose first line is not a trace is skipped by the ordinary reader.)
+ */
+async function rangeable(source: ByteSource, threshold: number): Promise<boolean> {
+  if (source.file === null || source.file.size < threshold) return false;
+  const line = await firstJsonLine(source.file.path);
+  if (line === null) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch {
+    // Not a parsable first line: the ordinary reader reports it precisely.
+    return false;
+  }
+  return 'trace' in normalizeRecord(value);
+}
+
+/** A big file is cut into ranges of about this size, handed to workers in order. */
+const RANGE_BYTES = 32 << 20;
+
+/**
+ * Reads a JSON Lines file as a queue of line ranges: at most two per worker are in flight, and
+ * their answers are taken in file order, so output order and memory do not depend on the file's
+ * size, and every worker stays busy.
+ */
+async function* readRanges(
+  pool: WorkerPool,
+  path: string,
+  size: number,
+  jobs: number,
+  options: SummaryOptions,
+): AsyncGenerator<SummaryEvent> {
+  yield { type: 'source-start', source: path };
+  const ranges = splitRanges(size, Math.max(jobs, Math.ceil(size / (options.rangeBytes ?? RANGE_BYTES))));
+  const inFlight: Array<Promise<RangeMessage>> = [];
+  let next = 0;
+  const dispatch = (): void => {
+    while (next < ranges.length && inFlight.length < 2 * jobs) {
+      const [start, end] = ranges[next++]!;
+      inFlight.push(pool.range({ kind: 'range', id: 0, path, start, end, ...(options.scanner ? { scanner: options.scanner } : {}) }));
+    }
+  };
+  dispatch();
+  let lineBase = 0;
+  let indexBase = 0;
+  while (inFlight.length > 0) {
+    const answer = await inFlight.shift()!;
+    dispatch();
+    for (const event of answer.events) yield shift(event, lineBase, indexBase);
+    if (answer.error !== undefined) {
+      yield { type: 'note', note: { source: path, kind: 'read-error', message: `reading stopped: ${answer.error}` } };
+    }
+    lineBase += answer.lineFeeds ?? 0;
+    indexBase += answer.records ?? 0;
+  }
+  yield { type: 'source-end', source: path, bytes: size, unpacked: null };
+}
+
+/** Moves a range's line numbers and record indexes to the file's. */
+function shift(event: SummaryEvent, lines: number, index: number): SummaryEvent {
+  if (lines === 0 && index === 0) return event;
+  switch (event.type) {
+    case 'summary':
+      return { ...event, provenance: { ...event.provenance, line: event.provenance.line + lines, index: event.provenance.index + index } };
+    case 'rejected': {
+      const r = event.rejection;
+      return {
+        type: 'rejected',
+        rejection: {
+          ...r,
+          provenance: { ...r.provenance, line: r.provenance.line + lines, index: r.provenance.index + index },
+          at: { ...r.at, line: r.at.line + lines },
+        },
+      };
+    }
+    case 'note':
+      return event.note.line === undefined ? event : { type: 'note', note: { ...event.note, line: event.note.line + lines } };
+    default:
+      return event;
+  }
+}
+
+/** One source read here; records parsed here, or by batch workers once the input is big enough. */
+async function* readSource(
+  source: ByteSource,
+  options: SummaryOptions,
+  batchJobs: number,
+  poolOf: ((size: number) => WorkerPool) | null,
+): AsyncGenerator<SummaryEvent> {
   const threshold = options.poolThresholdBytes ?? POOL_THRESHOLD;
   const slots: Array<Promise<SummaryEvent[]> | SummaryEvent[]> = [];
   let pool: WorkerPool | null = null;
@@ -35,73 +163,26 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
   let seenBytes = 0;
   const flush = (): void => {
     if (batch.length === 0) return;
-    if (pool) slots.push(pool.run(batch));
+    if (pool) slots.push(pool.batch(batch));
     else slots.push(batch.flatMap((record) => processRecord(record).map(toSummaryEvent)));
     batch = [];
     batchBytes = 0;
   };
-  try {
-    for await (const unit of scanInputs(inputs, options)) {
-      if (unit.kind === 'event') {
-        flush();
-        slots.push([toSummaryEvent(unit.event)]);
-      } else {
-        batch.push(unit.record);
-        batchBytes += unit.record.bytes.length;
-        seenBytes += unit.record.bytes.length;
-        if (pool === null && jobs > 1 && seenBytes >= threshold) pool = new WorkerPool(jobs);
-        if (batchBytes >= BATCH_BYTES || pool === null) flush();
-      }
-      while (slots.length > 0 && (pool === null || pool.inFlight >= 2 * jobs || Array.isArray(slots[0]))) {
-        yield* await slots.shift()!;
-      }
+  for await (const unit of scanSource(source, options)) {
+    if (unit.kind === 'event') {
+      flush();
+      slots.push([toSummaryEvent(unit.event)]);
+    } else {
+      batch.push(unit.record);
+      batchBytes += unit.record.bytes.length;
+      seenBytes += unit.record.bytes.length;
+      if (pool === null && poolOf && seenBytes >= threshold) pool = poolOf(batchJobs);
+      if (batchBytes >= BATCH_BYTES || pool === null) flush();
     }
-    flush();
-    while (slots.length > 0) yield* await slots.shift()!;
-  } finally {
-    await pool?.close();
-  }
-}
-
-/** A fixed set of workers running `worker.js`; each batch goes to the least busy one. */
-class WorkerPool {
-  private readonly workers: Array<{ worker: Worker; pending: Map<number, { resolve: (e: SummaryEvent[]) => void; reject: (e: Error) => void }> }>;
-  private nextId = 0;
-  inFlight = 0;
-
-  constructor(size: number) {
-    const url = new URL('./worker.js', import.meta.url);
-    if (!existsSync(fileURLToPath(url))) {
-      throw new Error(`worker script ${fileURLToPath(url)} is missing: build with 'make build', or use --jobs 1`);
+    while (slots.length > 0 && (pool === null || pool.inFlight >= 2 * batchJobs || Array.isArray(slots[0]))) {
+      yield* await slots.shift()!;
     }
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(url);
-      const entry = { worker, pending: new Map<number, { resolve: (e: SummaryEvent[]) => void; reject: (e: Error) => void }>() };
-      worker.on('message', (result: BatchResult) => {
-        const waiter = entry.pending.get(result.id);
-        entry.pending.delete(result.id);
-        this.inFlight--;
-        waiter?.resolve(result.events);
-      });
-      worker.on('error', (error) => {
-        for (const waiter of entry.pending.values()) waiter.reject(error);
-        entry.pending.clear();
-      });
-      return entry;
-    });
   }
-
-  run(records: readonly ScannedRecord[]): Promise<SummaryEvent[]> {
-    const entry = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const request = packBatch(this.nextId++, records);
-    this.inFlight++;
-    return new Promise((resolve, reject) => {
-      entry.pending.set(request.id, { resolve, reject });
-      entry.worker.postMessage(request, [request.buffer]);
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
-  }
+  flush();
+  while (slots.length > 0) yield* await slots.shift()!;
 }

@@ -277,6 +277,25 @@ export class RecordScanner {
     return nl + 1;
   }
 
+  /**
+   * Positions a scanner at the start of a line range of a JSON Lines file (`ranges.ts`): offsets
+   * stay absolute; lines and record indexes count from the range's start, and the caller adds the
+   * lines and records of the ranges before.
+   */
+  startRange(offset: number): void {
+    this.base = offset;
+    this.lineStart = offset;
+    if (offset > 0) {
+      this.sawAnything = true;
+      this.jsonLines = true;
+    }
+  }
+
+  /** Line feeds seen so far (outside strings). */
+  get lineFeeds(): number {
+    return this.line - 1;
+  }
+
   /** Positions a scanner used to rescan one record at that record's place in its source. */
   startAt(record: RawRecord): void {
     const p = record.provenance;

@@ -21,9 +21,17 @@ export class ByteSource {
     readonly discovered: boolean,
     /** How the bytes were unpacked on the way (offsets count the unpacked bytes). */
     readonly unpacked: 'gzip' | null,
+    /** Set for a plain file read as it is: it can also be read by ranges (`ranges.ts`). */
+    readonly file: { path: string; size: number } | null,
     private readonly head: Buffer,
     private readonly rest: AsyncIterator<Buffer>,
   ) {}
+
+  /** Stops reading without draining (a plain file read another way). */
+  async close(): Promise<void> {
+    this.consumed = true;
+    await this.rest.return?.();
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     if (this.consumed) return;
@@ -110,7 +118,14 @@ async function* walk(dir: string): AsyncGenerator<SourceEvent> {
 }
 
 async function* fromFile(path: string, discovered: boolean): AsyncGenerator<SourceEvent> {
-  yield* fromStream(path, createReadStream(path, { highWaterMark: 1 << 20 }), discovered, null, true);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    yield { type: 'error', name: path, message: describeFsError(error) };
+    return;
+  }
+  yield* fromStream(path, createReadStream(path, { highWaterMark: 1 << 20 }), discovered, null, true, { path, size });
 }
 
 const SNIFF_BYTES = 512;
@@ -125,6 +140,8 @@ async function* fromStream(
   unpacked: 'gzip' | null = null,
   /** A file can simply be closed when skipped; a tar entry must be read to its end first. */
   closeable = false,
+  /** The plain file being read as it is, if that is what this is. */
+  file: { path: string; size: number } | null = null,
 ): AsyncGenerator<SourceEvent> {
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer;
@@ -151,7 +168,7 @@ async function* fromStream(
     yield { type: 'skipped', name, reason: `not JSON (starts with ${describeStart(head)})` };
     return;
   }
-  const source = new ByteSource(name, discovered, unpacked, head, iterator);
+  const source = new ByteSource(name, discovered, unpacked, file, head, iterator);
   yield { type: 'source', source };
   await source.drain();
 }

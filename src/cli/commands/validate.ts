@@ -17,7 +17,7 @@ export const validateCommand: CommandModule<object, Args> = {
       .positional('inputs', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
       .option('warnings', { type: 'boolean', default: true, describe: 'list trace warnings (orphan spans, cycles, NaN tokens…); --no-warnings hides them' })
-      .option('jobs', { type: 'number', describe: 'worker threads for parsing (default: 1 below 4 cores, else cores-1 up to 4; 1 = parse in the main thread)' })
+      .option('jobs', { type: 'number', describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel' })
       .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true })
       .example('$0 validate export.json', 'check one file')
       .example('$0 validate dumps/ --format json', 'check a directory, machine-readable')
