@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Argv } from 'yargs';
 import type { SummaryEvent } from '../engine/read-events.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 
@@ -11,8 +12,27 @@ export const STDIN_ARG = '\u0000stdin';
 /** Options every reading command shares. */
 export interface ReadArgs {
   inputs: string[];
+  format: 'text' | 'json';
   jobs?: number | undefined;
   'max-record-mb'?: number | undefined;
+}
+
+/** Declares the positional inputs and the options every reading command shares. */
+export function readingOptions<T>(y: Argv<T>) {
+  return y
+    .positional('inputs', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      default: undefined,
+      describe: 'files, directories, .gz, .tar(.gz), or - for stdin',
+    })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+    .option('jobs', {
+      type: 'number',
+      describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel',
+    })
+    .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true });
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { ValidateCollector, validateExitCode } from '../../engine/validate.js';
 import { validateJson, validateText } from '../../report/validate.js';
-import { forEachSummary, writeOut, type ReadArgs } from '../run-read.js';
+import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
-  format: 'text' | 'json';
   warnings: boolean;
 }
 
@@ -13,12 +12,8 @@ export const validateCommand: CommandModule<object, Args> = {
   command: 'validate <inputs..>',
   describe: 'Check every record; report each rejected one with file, line, record, byte offset, JSON path and reason',
   builder: (y) =>
-    y
-      .positional('inputs', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'files, directories, .gz, .tar(.gz), or - for stdin' })
-      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+    readingOptions(y)
       .option('warnings', { type: 'boolean', default: true, describe: 'list trace warnings (orphan spans, cycles, NaN tokens…); --no-warnings hides them' })
-      .option('jobs', { type: 'number', describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel' })
-      .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true })
       .example('$0 validate export.json', 'check one file')
       .example('$0 validate dumps/ --format json', 'check a directory, machine-readable')
       .example('gunzip -c dump.jsonl.gz | $0 validate -', 'check what arrives on stdin'),
