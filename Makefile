@@ -6,7 +6,7 @@ NODE24_DIR := .cache/node24
 NODE24 := $(NODE24_DIR)/node_modules/.bin/node
 CLI := $(NODE) dist/cli/main.js
 
-.PHONY: all install build demo test test-node test-node24 typecheck samples bench clean
+.PHONY: all install build demo test test-node test-node24 typecheck samples validators bench clean
 
 all: build
 
@@ -35,7 +35,7 @@ demo: build
 ## test: install, build, and run the whole suite on this machine's Node and on Node 24
 test: test-node test-node24
 
-test-node: build
+test-node: build typecheck
 	@echo "== tests on $$($(NODE) --version)"
 	$(NODE) node_modules/vitest/vitest.mjs run
 
@@ -46,12 +46,17 @@ test-node24: build $(NODE24)
 	@echo "== tests on $$($(NODE24) --version)"
 	PATH="$(abspath $(NODE24_DIR)/node_modules/.bin):$$PATH" $(NODE24) node_modules/vitest/vitest.mjs run
 
-typecheck: node_modules/.installed
-	npx tsc -p tsconfig.json --noEmit
+## typecheck: the sources and the tests (the tests import dist/, hence the build)
+typecheck: build
+	npx tsc -p test/tsconfig.json
 
 ## samples: regenerate samples/ (deterministic; the output is checked in)
 samples:
 	$(NODE) scripts/make-samples.mjs
+
+## validators: recompile schemas/trace-record.schema.json to src/model/generated/ (checked by a test)
+validators: node_modules/.installed
+	$(NODE) scripts/build-validators.mjs
 
 ## bench: seeded 1 GB and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline
 ## (options: make bench BENCH_ARGS='--bytes 100e6 --keep'; see bench/README.md)

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as generated from './generated/trace-record-validators.js';
 import { pointerToJsonPath, toJsonPath } from './json-path.js';
 
 /** What a record is, decided from its keys, never from a file name. */
@@ -23,46 +23,15 @@ export interface SchemaProblem {
   found: string;
 }
 
-const SCHEMA_ID = 'urn:tracetriage:schema:trace-record';
-
 /** Our annotation keyword: the phrase a person sees when a value does not fit that schema. */
 const EXPECTED_KEYWORD = 'x-expected';
 
 const NOT_A_TRACE =
   'a trace: an object with info and data (Trace.to_json), trace (REST), spans (traces.json) or a TraceInfo';
 
-// The schema ships as its own file in the package (other tools may read it) and sits outside
-// rootDir, so it is read at run time; this relative path holds from src/model and dist/model.
-const schema: unknown = createRequire(import.meta.url)('../../schemas/trace-record.schema.json');
-
-// strict: a typo in the schema must fail at load, not silently accept everything. strictRequired
-// is off because `if: {required: [...]}` tests for a key declared in a sibling schema. verbose:
-// the error then carries its parentSchema, where the x-expected phrase lives.
-// validateSchema: false skips checking the schema against the JSON Schema meta-schema at every
-// start (two thirds of the compile time); test/schema.test.ts does that check once instead.
-const ajv = new Ajv({
-  allErrors: false,
-  strict: true,
-  strictRequired: false,
-  allowUnionTypes: true,
-  verbose: true,
-  validateSchema: false,
-});
-ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
-ajv.addSchema(schema as object);
-
-const validators: Readonly<Record<RecordKind, ValidateFunction>> = {
-  trace: compiled('traceRecord'),
-  rest: compiled('restRecord'),
-  artifact: compiled('artifactRecord'),
-  info: compiled('infoRecord'),
-};
-
-function compiled(def: string): ValidateFunction {
-  const validate = ajv.getSchema(`${SCHEMA_ID}#/$defs/${def}`);
-  if (validate === undefined) throw new Error(`schemas/trace-record.schema.json has no $defs/${def}`);
-  return validate;
-}
+// The schema (schemas/trace-record.schema.json, shipped for other tools to read) is compiled
+// ahead of time by scripts/build-validators.mjs into plain functions: nothing is compiled at start.
+const validators = generated as unknown as Readonly<Record<RecordKind, ValidateFunction>>;
 
 /**
  * Decides which envelope a parsed record is from its keys alone, so a renamed or concatenated
