@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-// The runtime compiles schemas with validateSchema: false (for start-up time); this is where
+// The runtime uses validators compiled ahead of time (scripts/build-validators.mjs); this is where
 // every schema in schemas/ is checked against the JSON Schema meta-schema and in strict mode.
 const dir = new URL('../schemas/', import.meta.url);
 
