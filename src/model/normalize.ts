@@ -83,15 +83,8 @@ function buildTrace(kind: RecordKind, record: Json): Trace {
   const ids: IdCache = new Map();
   let idless = 0;
   (rawSpans ?? []).forEach((raw, index) => {
-    const { span, unknownStatus } = normalizeSpan(isObject(raw) ? raw : {}, index, spanFormat, ids);
+    const span = normalizeSpan(isObject(raw) ? raw : {}, index, spanFormat, ids);
     if (span.spanId === '') idless++;
-    if (unknownStatus !== undefined) {
-      warnings.push({
-        code: 'unknown-status',
-        message: `unknown span status ${JSON.stringify(unknownStatus)}; read as UNSET`,
-        jsonPath: `${paths.spans}[${index}].status`,
-      });
-    }
     spans.push(span);
   });
 

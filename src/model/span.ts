@@ -50,12 +50,6 @@ export function normalizeStatus(code: unknown): SpanStatus | null {
   }
 }
 
-/** Result of normalizing one span: the span, and a note when its status spelling was unknown. */
-export interface SpanResult {
-  span: Span;
-  unknownStatus: unknown;
-}
-
 /**
  * Ids already normalized in this trace: every span repeats the trace id, and siblings repeat
  * their parent's id, so each distinct id is decoded once.
@@ -72,21 +66,21 @@ function cachedId(raw: string, cache: IdCache): string {
 }
 
 /** Normalizes one span of any version into the model. */
-export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids: IdCache = new Map()): SpanResult {
+export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids: IdCache = new Map()): Span {
   const v2 = format === 'v2' || format === 'v2-0x';
   const context = v2 && isObject(raw.context) ? raw.context : undefined;
   const rawSpanId = str(context ? context.span_id : raw.span_id);
   const rawTraceId = str(context ? context.trace_id : raw.trace_id);
   const rawParent = v2 ? raw.parent_id : raw.parent_span_id;
   const statusObj = isObject(raw.status) ? raw.status : undefined;
-  const statusCode = v2 ? raw.status_code : statusObj?.code;
-  const status = normalizeStatus(statusCode);
+  // The schema admits only known spellings, so null cannot reach here from a checked record.
+  const status = normalizeStatus(v2 ? raw.status_code : statusObj?.code);
 
   let attributes: Attributes;
   if (Array.isArray(raw.attributes)) attributes = new Attributes(flattenOtlpAttributes(raw.attributes), false);
   else attributes = new Attributes(isObject(raw.attributes) ? raw.attributes : {}, format !== 'ts-sdk');
 
-  const span: Span = {
+  return {
     index,
     spanId: rawSpanId ? cachedId(rawSpanId, ids) : '',
     parentId: isNoParent(rawParent) || typeof rawParent !== 'string' ? null : cachedId(rawParent, ids),
@@ -99,7 +93,6 @@ export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids:
     events: normalizeEvents(raw.events, v2),
     attributes,
   };
-  return { span, unknownStatus: status === null ? statusCode : undefined };
 }
 
 function normalizeEvents(events: unknown, v2: boolean): SpanEvent[] {

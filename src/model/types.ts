@@ -122,8 +122,7 @@ export interface TraceWarning {
     | 'no-root'
     | 'non-finite-number'
     | 'truncated-strings'
-    | 'partial-trace'
-    | 'unknown-status';
+    | 'partial-trace';
   message: string;
   /** JSONPath into the exported trace. */
   jsonPath: string;
