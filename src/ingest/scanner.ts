@@ -1,4 +1,5 @@
-import type { Provenance, RawRecord, RecordContainer } from './record.js';
+import type { RawRecord, RecordContainer } from './record.js';
+import { RecordBuilder } from './record-builder.js';
 import { DEFAULT_SCANNER_OPTIONS, type ScanNote, type ScanProblem, type ScanSink, type ScannedRecord, type ScannerOptions } from './scan-types.js';
 
 export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
@@ -45,9 +46,12 @@ const enum Mode {
  * (`mlflow traces search --output json`) yields the elements of that array. Only the current
  * record's bytes are held.
  *
- * Strings are skipped with `Buffer.indexOf` (memchr) rather than byte by byte, and most of a
- * trace's bytes are strings. Lines are counted outside strings only, which is exact: a raw line
- * feed cannot occur inside a valid JSON string.
+ * Lines are counted outside strings only, which is exact: a raw line feed cannot occur inside a
+ * valid JSON string. JSON Lines take a fast path (a line is a record, checked by JSON.parse).
+ *
+ * This file is longer than the house's ~300 lines on purpose: it is one byte-level state machine
+ * whose handlers share a dozen fields on the hottest path of the program; the record being cut
+ * lives apart (`record-builder.ts`), and splitting the handlers would only pass the state around.
  */
 export class RecordScanner {
   private readonly options: ScannerOptions;
@@ -63,23 +67,12 @@ export class RecordScanner {
   /** Depth at which records start in the current container: 0 top level, 1 array, 2 search. */
   private elementDepth = 0;
   private container: RecordContainer = 'document';
-  private recordIndex = 0;
   private sawAnything = false;
   /** Set once a whole document fitted on one line: from then on a line break ends a record. */
   private jsonLines = false;
 
-  private recStart = 0;
-  private recLine = 1;
-  private recColumn = 1;
-  private recMaxDepth = 0;
-  private recNonFinite = false;
-  private recProblem: ScanProblem | undefined;
-  private recLineBreaks = false;
-  private recUnscanned = false;
-  private recEndOfInput = false;
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private oversized = false;
+  /** The record being cut. */
+  private readonly rec: RecordBuilder;
 
   /** Depth-1 key tracking of a top-level object, to recognise the search envelope. */
   private expectKey = false;
@@ -93,6 +86,7 @@ export class RecordScanner {
     options: Partial<ScannerOptions> = {},
   ) {
     this.options = { ...DEFAULT_SCANNER_OPTIONS, ...options };
+    this.rec = new RecordBuilder(source, sink, this.options.maxRecordBytes);
   }
 
   /** Feeds the next chunk of the source. */
@@ -124,12 +118,12 @@ export class RecordScanner {
       i = this.outerByte(chunk, i, c);
     }
     if (this.inRecord()) {
-      const from = Math.max(0, this.recStart - this.base);
+      const from = Math.max(0, this.rec.start - this.base);
       if (this.keyText !== null) {
         this.keyText += chunk.toString('latin1', this.keyFrom, len);
         this.keyFrom = 0;
       }
-      this.hold(chunk.subarray(from));
+      this.rec.hold(chunk.subarray(from));
     }
     this.base += len;
   }
@@ -138,7 +132,7 @@ export class RecordScanner {
   finish(): void {
     if (this.mode === Mode.Line) {
       // The last line may simply lack its line feed; JSON.parse decides, and a rescan says why.
-      this.recEndOfInput = true;
+      this.rec.endOfInput = true;
       this.emit(Buffer.alloc(0), this.base, undefined);
     } else if (this.inRecord()) {
       const problem: ScanProblem | undefined =
@@ -151,7 +145,7 @@ export class RecordScanner {
               offset: this.base,
               line: this.line,
             }
-          : this.recProblem;
+          : this.rec.problem;
       this.emit(Buffer.alloc(0), this.base, problem);
     } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) {
       this.sink.note({
@@ -194,7 +188,7 @@ export class RecordScanner {
         else if (c === LBRACE) {
           this.startRecord(i, 'document');
           this.depth = 1;
-          this.recMaxDepth = 1;
+          this.rec.maxDepth = 1;
           this.expectKey = true;
         } else if (c === LBRACKET) {
           this.mode = Mode.Elements;
@@ -204,14 +198,14 @@ export class RecordScanner {
         } else if (c !== SPACE && c !== TAB && c !== CR) {
           this.startRecord(i, 'document');
           this.mode = Mode.TopRun;
-          if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+          if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         }
         return i + 1;
       case Mode.TopRun:
         if (c === LF) {
           this.endRecordAt(chunk, i);
           this.newLine(i);
-        } else if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        } else if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         return i + 1;
       case Mode.Elements:
         if (c === LF) this.newLine(i);
@@ -222,14 +216,14 @@ export class RecordScanner {
         } else if (c === LBRACE || c === LBRACKET) {
           this.startRecord(i, this.container);
           this.depth++;
-          this.recMaxDepth = 1;
+          this.rec.maxDepth = 1;
         } else if (c === QUOTE) {
           this.startRecord(i, this.container);
           this.inString = true;
         } else if (c !== SPACE && c !== TAB && c !== CR && c !== COMMA) {
           this.startRecord(i, this.container);
           this.mode = Mode.ElementScalar;
-          if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+          if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         }
         return i + 1;
       case Mode.ElementScalar:
@@ -237,7 +231,7 @@ export class RecordScanner {
           this.endRecordAt(chunk, i);
           return i; // the delimiter is read again between elements
         }
-        if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         return i + 1;
       case Mode.Envelope:
         if (c === LF) this.newLine(i);
@@ -263,7 +257,7 @@ export class RecordScanner {
    */
   private fastLine(chunk: Buffer, i: number): number {
     this.startRecord(i, 'document');
-    this.recUnscanned = true;
+    this.rec.unscanned = true;
     this.mode = Mode.Line;
     return this.lineRest(chunk, i + 1);
   }
@@ -302,7 +296,7 @@ export class RecordScanner {
     this.base = p.offset;
     this.line = p.line;
     this.lineStart = p.offset - (p.column - 1);
-    this.recordIndex = p.index;
+    this.rec.index = p.index;
     this.sawAnything = true;
   }
 
@@ -324,10 +318,10 @@ export class RecordScanner {
         }
         this.tracesColon = false;
         const rel = ++this.depth - this.elementDepth;
-        if (rel > this.recMaxDepth) {
-          this.recMaxDepth = rel;
-          if (rel > this.options.maxDepth && this.recProblem === undefined) {
-            this.recProblem = {
+        if (rel > this.rec.maxDepth) {
+          this.rec.maxDepth = rel;
+          if (rel > this.options.maxDepth && this.rec.problem === undefined) {
+            this.rec.problem = {
               code: 'too-deep',
               message: `nested deeper than ${this.options.maxDepth} levels (no trace is); not parsed`,
               offset: this.base + i,
@@ -351,9 +345,9 @@ export class RecordScanner {
         return i + 1;
       case LF:
         this.newLine(i);
-        this.recLineBreaks = true;
+        this.rec.lineBreaks = true;
         if (this.container === 'document' && this.isCutShortLine(chunk, i)) {
-          this.recProblem ??= {
+          this.rec.problem ??= {
             code: 'cut-short-line',
             message: 'the line ends before its JSON value is complete (a cut-short JSON line)',
             offset: this.base + i,
@@ -368,7 +362,7 @@ export class RecordScanner {
         return i + 1;
       default:
         this.tracesColon = false;
-        if (c === UPPER_N || c === UPPER_I) this.recNonFinite = true;
+        if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         return i + 1;
     }
   }
@@ -386,8 +380,8 @@ export class RecordScanner {
     let depth = this.depth;
     let line = this.line;
     let lineStart = this.lineStart;
-    let nonFinite = this.recNonFinite;
-    let lineBreaks = this.recLineBreaks;
+    let nonFinite = this.rec.nonFinite;
+    let lineBreaks = this.rec.lineBreaks;
     let maxSeen = depth;
     let i = start;
     let result = -1;
@@ -415,8 +409,8 @@ export class RecordScanner {
       }
       if (c === LBRACE || c === LBRACKET) {
         if (++depth > maxSeen) maxSeen = depth;
-        if (depth > maxDepth && this.recProblem === undefined) {
-          this.recProblem = {
+        if (depth > maxDepth && this.rec.problem === undefined) {
+          this.rec.problem = {
             code: 'too-deep',
             message: `nested deeper than ${this.options.maxDepth} levels (no trace is); not parsed`,
             offset: this.base + i,
@@ -459,15 +453,15 @@ export class RecordScanner {
 
   private noteDepth(absolute: number): void {
     const rel = absolute - this.elementDepth;
-    if (rel > this.recMaxDepth) this.recMaxDepth = rel;
+    if (rel > this.rec.maxDepth) this.rec.maxDepth = rel;
   }
 
   private writeBack(depth: number, line: number, lineStart: number, nonFinite: boolean, lineBreaks: boolean): void {
     this.depth = depth;
     this.line = line;
     this.lineStart = lineStart;
-    this.recNonFinite = nonFinite;
-    this.recLineBreaks = lineBreaks;
+    this.rec.nonFinite = nonFinite;
+    this.rec.lineBreaks = lineBreaks;
   }
 
   /**
@@ -517,7 +511,7 @@ export class RecordScanner {
     this.inString = false;
     this.escapePending = false;
     this.keyText = null;
-    this.recProblem ??= {
+    this.rec.problem ??= {
       code: 'cut-short-line',
       message: 'the line ends inside a string (a cut-short JSON line)',
       offset: this.base + nl,
@@ -541,25 +535,13 @@ export class RecordScanner {
     this.container = 'search';
     this.depth = 2;
     this.elementDepth = 2;
-    this.held = [];
-    this.heldBytes = 0;
+    this.rec.drop();
   }
 
   private startRecord(i: number, container: RecordContainer): void {
     this.mode = Mode.Record;
     this.container = container;
-    this.recStart = this.base + i;
-    this.recLine = this.line;
-    this.recColumn = this.base + i - this.lineStart + 1;
-    this.recMaxDepth = 0;
-    this.recNonFinite = false;
-    this.recProblem = undefined;
-    this.recLineBreaks = false;
-    this.recUnscanned = false;
-    this.recEndOfInput = false;
-    this.held = [];
-    this.heldBytes = 0;
-    this.oversized = false;
+    this.rec.begin(this.base + i, this.line, this.base + i - this.lineStart + 1, container);
     this.expectKey = false;
     this.keyText = null;
     this.tracesColon = false;
@@ -569,51 +551,14 @@ export class RecordScanner {
     return this.mode === Mode.Record || this.mode === Mode.TopRun || this.mode === Mode.ElementScalar || this.mode === Mode.Line;
   }
 
-  private hold(piece: Buffer): void {
-    if (piece.length === 0) return;
-    if (this.oversized) {
-      this.sink.oversizedChunk?.(piece);
-      return;
-    }
-    this.held.push(piece);
-    this.heldBytes += piece.length;
-    if (this.heldBytes > this.options.maxRecordBytes && this.sink.oversizedStart && this.sink.oversizedChunk) {
-      this.oversized = true;
-      this.sink.oversizedStart(this.provenance(this.heldBytes), this.held);
-      this.held = [];
-      this.heldBytes = 0;
-    }
-  }
-
   private endRecordAt(chunk: Buffer, end: number): void {
-    const from = Math.max(0, this.recStart - this.base);
-    this.emit(chunk.subarray(from, end), this.base + end, this.recProblem);
+    const from = Math.max(0, this.rec.start - this.base);
+    this.emit(chunk.subarray(from, end), this.base + end, this.rec.problem);
   }
 
-  /** Emits the current record, which ends at absolute offset `end` with `tail` as its last piece. */
+  /** Emits the current record and returns to the container it sat in. */
   private emit(tail: Buffer, end: number, problem: ScanProblem | undefined): void {
-    let bytes: Buffer;
-    if (this.oversized) {
-      if (tail.length > 0) this.sink.oversizedChunk?.(tail);
-      bytes = Buffer.alloc(0);
-    } else if (this.held.length === 0) bytes = tail;
-    else {
-      this.held.push(tail);
-      bytes = Buffer.concat(this.held);
-    }
-    const length = end - this.recStart;
-    const record: ScannedRecord = {
-      provenance: this.provenance(length),
-      bytes,
-      container: this.container,
-      nonFinite: this.recNonFinite,
-      maxDepth: this.recMaxDepth,
-    };
-    if (this.oversized) record.oversized = true;
-    if (this.recUnscanned) record.unscanned = true;
-    if (this.recEndOfInput) record.endOfInput = true;
-    if (problem) record.problem = problem;
-    if (this.container === 'document' && this.mode === Mode.Record && !this.recLineBreaks && !problem) {
+    if (this.container === 'document' && this.mode === Mode.Record && !this.rec.lineBreaks && !problem) {
       this.jsonLines = true;
     }
     this.mode = this.container === 'document' ? Mode.Top : Mode.Elements;
@@ -622,22 +567,7 @@ export class RecordScanner {
       this.elementDepth = 0;
     } else this.depth = this.elementDepth;
     this.inString = false;
-    this.held = [];
-    this.heldBytes = 0;
-    this.oversized = false;
-    this.recordIndex++;
-    this.sink.record(record);
-  }
-
-  private provenance(length: number): Provenance {
-    return {
-      source: this.source,
-      index: this.recordIndex,
-      offset: this.recStart,
-      length,
-      line: this.recLine,
-      column: this.recColumn,
-    };
+    this.rec.emit(tail, end, problem);
   }
 
   private newLine(i: number): void {
