@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { rescanLine } from '../src/ingest/rescan.js';
+import { rescanRecord } from '../src/ingest/rescan.js';
 import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
 
 interface Cut {
@@ -25,7 +25,7 @@ function scan(input: string | Buffer, chunkSize = 1 << 20, options = {}): { cuts
     } catch {
       ok = false;
     }
-    if (r.unscanned && !ok) for (const part of rescanLine(r, options)) records.push({ ...part, bytes: Buffer.from(part.bytes) });
+    if (r.unscanned && !ok) for (const part of rescanRecord(r, options)) records.push({ ...part, bytes: Buffer.from(part.bytes) });
     else records.push({ ...r, bytes: Buffer.from(r.bytes) });
   };
   const scanner = new RecordScanner('t', { record: take, note: (n) => notes.push(n) }, options);
@@ -136,8 +136,8 @@ describe('RecordScanner', () => {
       ['{"c": [1, 2', true],
       ['{"d":4} {"e":5}', true],
     ]);
-    expect(rescanLine(records[2]!).map((r) => r.problem?.code)).toEqual(['cut-short-line']);
-    const two = rescanLine(records[3]!);
+    expect(rescanRecord(records[2]!).map((r) => r.problem?.code)).toEqual(['cut-short-line']);
+    const two = rescanRecord(records[3]!);
     expect(two.map((r) => [r.bytes.toString(), r.provenance.offset, r.provenance.line, r.provenance.column])).toEqual([
       ['{"d":4}', 28, 4, 1],
       ['{"e":5}', 36, 4, 9],
@@ -220,5 +220,27 @@ describe('RecordScanner', () => {
         ]);
       }
     }
+  });
+
+  it('takes pretty-printed elements by their closing line, and rescans the ones that fail', () => {
+    const element = (name: string, extra = ''): string => `    {\n      "info": {\n        "name": "${name}"${extra}\n      }\n    }`;
+    const pretty = `{\n  "traces": [\n${[element('a'), element('b', ',\n        "score": NaN'), element('c')].join(',\n')}\n  ],\n  "next_page_token": null\n}\n`;
+    const { cuts } = scan(pretty);
+    expect(cuts.map((c) => [JSON.parse(c.text.replace('NaN', 'null')).info.name, c.line, c.nonFinite ?? false])).toEqual([
+      ['a', 3, false],
+      ['b', 8, true],
+      ['c', 14, false],
+    ]);
+  });
+
+  it('reads on after a pretty element that lost its closing lines (it swallows the next element, whose closing line it takes)', () => {
+    const broken = '    {\n      "info": {\n        "name": "cut"';
+    const good = '    {\n      "info": {\n        "name": "ok"\n      }\n    }';
+    const pretty = `{\n  "traces": [\n${broken},\n${good},\n${good}\n  ]\n}\n`;
+    const { cuts } = scan(pretty);
+    expect(cuts.map((c) => [c.problem ?? 'ok', c.line])).toEqual([
+      ['truncated', 3],
+      ['ok', 11],
+    ]);
   });
 });

@@ -20,6 +20,9 @@ const TAB = 0x09;
 const UPPER_N = 0x4e;
 const UPPER_I = 0x49;
 
+/** `\n` + N spaces + `}`: the line that closes a pretty-printed element indented by N spaces. */
+const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
+
 /** Where the scanner stands. */
 const enum Mode {
   /** Between top-level values. */
@@ -181,6 +184,7 @@ export class RecordScanner {
 
   /** A byte outside any record. Returns the next index. */
   private outerByte(chunk: Buffer, i: number, c: number): number {
+    let next: number;
     switch (this.mode) {
       case Mode.Top:
         if (c === LF) this.newLine(i);
@@ -213,6 +217,8 @@ export class RecordScanner {
           this.depth--;
           this.mode = this.depth === 0 ? Mode.Top : Mode.Envelope;
           if (this.depth === 0) this.elementDepth = 0;
+        } else if (c === LBRACE && (next = this.prettyElement(chunk, i)) !== -1) {
+          return next;
         } else if (c === LBRACE || c === LBRACKET) {
           this.startRecord(i, this.container);
           this.depth++;
@@ -252,7 +258,7 @@ export class RecordScanner {
   /**
    * JSON Lines fast path: once the input has shown itself to be JSON Lines, a line that starts
    * with `{` and ends within this chunk is taken as a record without scanning its bytes; JSON.parse
-   * checks it anyway, and a line that fails is scanned then (`rescanLine`) to say precisely why.
+   * checks it anyway, and a line that fails is scanned then (`rescanRecord`) to say precisely why.
    * A line that runs past the chunk is scanned normally.
    */
   private fastLine(chunk: Buffer, i: number): number {
@@ -288,6 +294,32 @@ export class RecordScanner {
   /** Line feeds seen so far (outside strings). */
   get lineFeeds(): number {
     return this.line - 1;
+  }
+
+  /**
+   * Pretty-printed array fast path (`mlflow traces search --output json`, `json.dumps(indent=N)`):
+   * an element whose `{` is preceded on its line by spaces only closes on the first later line
+   * that holds the same spaces and a `}` — nested values are indented deeper, and strings hold no
+   * raw line feeds. That line is found with one memmem instead of scanning the element's bytes,
+   * and its line feeds are counted with memchr; JSON.parse checks the element anyway, and one that
+   * fails is scanned then (`rescanRecord`). An element that does not close within this chunk is
+   * scanned normally. Returns the index after the element, or -1 when the fast path does not apply.
+   */
+  private prettyElement(chunk: Buffer, i: number): number {
+    const lineStartInChunk = this.lineStart - this.base;
+    const indent = i - lineStartInChunk;
+    if (lineStartInChunk < 0 || indent < 1 || indent > 64) return -1;
+    for (let j = lineStartInChunk; j < i; j++) if (chunk[j] !== SPACE) return -1;
+    const needle = PRETTY_CLOSERS[indent]!;
+    const at = chunk.indexOf(needle, i + 1);
+    if (at === -1) return -1;
+    const end = at + needle.length;
+    this.startRecord(i, this.container);
+    this.rec.unscanned = true;
+    for (let nl = chunk.indexOf(LF, i); nl !== -1 && nl < end; nl = chunk.indexOf(LF, nl + 1)) this.newLine(nl);
+    this.rec.lineBreaks = true;
+    this.endRecordAt(chunk, end);
+    return end;
   }
 
   /** Positions a scanner used to rescan one record at that record's place in its source. */
