@@ -27,11 +27,13 @@ export function statsText(report: StatsReport): string {
   rows.push(row('total', t));
   const lines = [table(HEADER, rows, NUMERIC), ''];
   lines.push(`time range:   ${t.time_range.first ?? '-'} … ${t.time_range.last ?? '-'}`);
+  const a = t.assessments;
   lines.push(
-    `sessions:     ${t.sessions} (${t.traces_without_session} trace(s) without a session)`,
-    `assessments:  ${t.assessments.total} (${t.assessments.feedback} feedback, ${t.assessments.expectations} expectations; ` +
-      `${t.assessments.scorer_errors} scorer error(s) set apart; ${t.assessments.invalid} superseded)`,
-    `records:      ${t.records} (${t.traces} traces, ${t.rejected} rejected${t.partial_traces ? `, ${t.partial_traces} partial` : ''}); ${t.warnings} warning(s) — see \`tracetriage validate\``,
+    `sessions:     ${t.sessions} (${count(t.traces_without_session, 'trace')} without a session)`,
+    `assessments:  ${a.total} (${a.feedback} feedback, ${count(a.expectations, 'expectation')}; ` +
+      `${count(a.scorer_errors, 'scorer error')} set apart; ${a.invalid} superseded)`,
+    `records:      ${t.records} (${count(t.traces, 'trace')}, ${t.rejected} rejected${t.partial_traces ? `, ${t.partial_traces} partial` : ''}); ` +
+      `${count(t.warnings, 'warning')} — see \`tracetriage validate\``,
   );
   if (report.notes.length > 0) {
     lines.push('notes:');
@@ -39,4 +41,9 @@ export function statsText(report: StatsReport): string {
   }
   lines.push(`read ${(t.bytes / 1e6).toFixed(2)} MB in ${t.elapsed_seconds.toFixed(3)} s (${t.mb_per_s.toFixed(1)} MB/s)`);
   return lines.join('\n') + '\n';
+}
+
+/** `1 trace`, `2 traces`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
