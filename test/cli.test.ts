@@ -207,7 +207,7 @@ const scenarios: Scenario[] = [
     status: 0,
     stdout: (out) => {
       expect(out).toMatch(/^total +13 +47 +4 /m);
-      expect(out).toContain('sessions:     4 (1 trace(s) without a session)\n');
+      expect(out).toContain('sessions:     4 (1 trace without a session)\n');
       expect(out).toMatch(/^read [0-9.]+ MB in [0-9.]+ s \([0-9.]+ MB\/s\)\n$/m);
     },
     stderr: '',
