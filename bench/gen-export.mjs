@@ -21,7 +21,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Rng } from './lib/prng.mjs';
-import { dumps, ensureAscii, Raw } from './lib/pyjson.mjs';
+import { dumps, ensureAscii, Raw } from '../scripts/lib/pyjson.mjs';
 import { setSizeMetadata } from './lib/trace-info.mjs';
 import { ExportModel } from './lib/traces.mjs';
 

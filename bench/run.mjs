@@ -92,7 +92,7 @@ function checkTool() {
 /** Hash of the generator's source: a cached export is reused only if it came from this code. */
 function generatorHash() {
   const h = createHash('sha256');
-  for (const f of ['gen-export.mjs', 'lib/prng.mjs', 'lib/pyjson.mjs', 'lib/text.mjs', 'lib/trace-info.mjs',
+  for (const f of ['gen-export.mjs', 'lib/prng.mjs', '../scripts/lib/pyjson.mjs', 'lib/text.mjs', 'lib/trace-info.mjs',
     'lib/traces.mjs', 'lib/util.mjs', 'lib/vocab.mjs']) {
     h.update(readFileSync(join(BENCH, f)));
   }

@@ -8,100 +8,24 @@
 // serializer that writes JSON the way Python's json.dumps does (indent=2 or compact,
 // ensure_ascii=True at file level, ensure_ascii=False inside span attribute strings).
 // Nanosecond times are BigInt and printed as exact digits; feedback numbers that MLflow
-// stores as floats are wrapped in PyFloat so they print as "4.0".
+// stores as floats go through pyFloat so they print as "4.0".
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dumps, ensureAscii, pyFloat } from './lib/pyjson.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(REPO, 'samples');
-
-// ---------------------------------------------------------------------------
-// Python-compatible JSON writer
-// ---------------------------------------------------------------------------
-
-class PyFloat {
-  constructor(value) {
-    this.value = value;
-  }
-}
-const pyFloat = (v) => new PyFloat(v);
-
-function floatRepr(v) {
-  if (!Number.isFinite(v)) throw new Error(`non-finite float ${v}`);
-  if (Number.isInteger(v)) {
-    if (Math.abs(v) >= 1e16) throw new Error(`float too large for this writer: ${v}`);
-    return `${v}.0`;
-  }
-  const s = String(v);
-  if (/e/i.test(s)) throw new Error(`exponent float not supported: ${s}`);
-  return s;
-}
-
-const hex4 = (c) => c.toString(16).padStart(4, '0');
-
-function pyString(s, ensureAscii) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (c < 0x20) out += `\\u${hex4(c)}`;
-    else if (ensureAscii && c > 0x7e) {
-      if (c > 0xffff) {
-        const v = c - 0x10000;
-        out += `\\u${hex4(0xd800 | (v >> 10))}\\u${hex4(0xdc00 | (v & 0x3ff))}`;
-      } else {
-        out += `\\u${hex4(c)}`;
-      }
-    } else out += ch;
-  }
-  return `${out}"`;
-}
-
-/** json.dumps(value, indent=indent, ensure_ascii=ensureAscii) */
-function pyDumps(value, { indent = null, ensureAscii = true } = {}, level = 0) {
-  if (value === null) return 'null';
-  if (value === true) return 'true';
-  if (value === false) return 'false';
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof PyFloat) return floatRepr(value.value);
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) {
-      if (!Number.isSafeInteger(value)) throw new Error(`unsafe integer ${value}; use BigInt`);
-      return String(value);
-    }
-    return floatRepr(value);
-  }
-  if (typeof value === 'string') return pyString(value, ensureAscii);
-  const opts = { indent, ensureAscii };
-  const isArray = Array.isArray(value);
-  const items = isArray
-    ? value.map((v) => pyDumps(v, opts, level + 1))
-    : Object.entries(value).map(
-        ([k, v]) => `${pyString(k, ensureAscii)}: ${pyDumps(v, opts, level + 1)}`,
-      );
-  const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
-  if (items.length === 0) return open + close;
-  if (indent === null) return open + items.join(', ') + close;
-  const pad = ' '.repeat(indent * (level + 1));
-  const padClose = ' '.repeat(indent * level);
-  return `${open}\n${pad}${items.join(`,\n${pad}`)}\n${padClose}${close}`;
-}
+// `node scripts/make-samples.mjs [dir]`: samples/ by default; the test writes to a temporary dir.
+const OUT = resolve(process.argv[2] ?? join(REPO, 'samples'));
 
 /** How the Python SDK stores a span attribute: json.dumps(v, ensure_ascii=False). */
-const enc = (v) => pyDumps(v, { indent: null, ensureAscii: false });
+const enc = (v) => dumps(v);
 /** `mlflow traces get` / `search --output json` / Trace.to_json(pretty=True) */
-const pretty = (v) => `${pyDumps(v, { indent: 2, ensureAscii: true })}\n`;
+const pretty = (v) => `${ensureAscii(dumps(v, 2))}\n`;
 /** Trace.to_json() (pretty=False) */
-const compact = (v) => pyDumps(v, { indent: null, ensureAscii: true });
+const compact = (v) => ensureAscii(dumps(v));
 
 // ---------------------------------------------------------------------------
 // Deterministic ids and times
@@ -283,7 +207,7 @@ function sizeStats(info, spans) {
     p50: Math.trunc(percentile(sorted, 0.5)),
     p75: Math.trunc(percentile(sorted, 0.75)),
   };
-  return { stats: pyDumps(stats, { indent: null, ensureAscii: true }), bytes: String(total) };
+  return { stats: compact(stats), bytes: String(total) };
 }
 
 /**

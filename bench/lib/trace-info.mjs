@@ -2,7 +2,7 @@
  * The `info` half of a synthetic trace: TraceInfo V3 with trace metadata, tags, previews and
  * assessments (reference/mlflow-trace-formats.md §2.2, §3, §6).
  */
-import { dumps, pyFloat } from './pyjson.mjs';
+import { dumps, pyFloat } from '../../scripts/lib/pyjson.mjs';
 import { iso, truncate } from './util.mjs';
 import { JUDGES, SCORER_ERRORS, SESSION_JUDGES } from './vocab.mjs';
 

@@ -4,7 +4,7 @@
  * reference/mlflow-trace-formats.md). Span attribute values are JSON text as MLflow stores them;
  * timestamps are 19-digit nanosecond integers emitted verbatim (they exceed 2^53).
  */
-import { Raw, dumps, pyFloat } from './pyjson.mjs';
+import { Raw, dumps, pyFloat } from '../../scripts/lib/pyjson.mjs';
 import { Corpus } from './text.mjs';
 import { traceInfo } from './trace-info.mjs';
 import { b64, iso, tokens, truncate, uuid } from './util.mjs';

@@ -1,6 +1,6 @@
 /**
- * Python `json.dumps` byte-for-byte for the values the generator builds, so the export looks like
- * what MLflow writes: default separators `", "` / `": "` without indent, `","` / `": "` with
+ * Python `json.dumps` byte-for-byte, so generated exports (`scripts/make-samples.mjs`,
+ * `bench/gen-export.mjs`) look like what MLflow writes: default separators `", "` / `": "` without indent, `","` / `": "` with
  * `indent=2`, `[]` / `{}` when empty, and `ensure_ascii=True` escaping as a separate pass.
  * Keys whose value is `undefined` are left out (protobuf "field not set").
  */
@@ -12,9 +12,19 @@ export class Raw {
   }
 }
 
-/** A Python float: `4` prints as `4.0`, as `MessageToDict` turns protobuf numbers into floats. */
+/**
+ * A Python float: `4` prints as `4.0`, as `MessageToDict` turns protobuf numbers into floats.
+ * Values whose Python repr would use an exponent (or differ from JavaScript's) are refused.
+ */
 export function pyFloat(x) {
-  return new Raw(Number.isInteger(x) ? x.toFixed(1) : String(x));
+  if (!Number.isFinite(x)) throw new Error(`non-finite float ${x}`);
+  if (Number.isInteger(x)) {
+    if (Math.abs(x) >= 1e16) throw new Error(`float too large for this writer: ${x}`);
+    return new Raw(x.toFixed(1));
+  }
+  const text = String(x);
+  if (/e/i.test(text) || Math.abs(x) < 1e-4) throw new Error(`float with an exponent in Python: ${text}`);
+  return new Raw(text);
 }
 
 const pads = [];
@@ -33,6 +43,8 @@ export function dumps(v, indent = 0, depth = 0) {
     case 'string':
       return JSON.stringify(v);
     case 'number':
+      // Beyond 2^53 the digits would be wrong: such integers (nanosecond times) must be BigInt.
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) throw new Error(`unsafe integer ${v}; use BigInt`);
       return String(v);
     case 'boolean':
       return v ? 'true' : 'false';
