@@ -63,7 +63,7 @@ describe('reading damaged exports', () => {
         const p = event.type === 'trace' ? event.provenance : event.rejection.provenance;
         expect(p.offset, `round ${round}`).toBeGreaterThan(lastOffset - 1);
         expect(p.offset + p.length).toBeLessThanOrEqual(damaged.length);
-        expect(p.index).toBeGreaterThanOrEqual(lastIndex);
+        expect(p.index, `round ${round}: ${JSON.stringify(p)} ${event.type === 'rejected' ? event.rejection.message : ''}`).toBeGreaterThanOrEqual(lastIndex);
         lastOffset = p.offset;
         lastIndex = p.index;
         if (event.type === 'trace') {

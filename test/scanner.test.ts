@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { rescanRecord } from '../src/ingest/rescan.js';
+import { readTraces } from '../src/engine/read.js';
+import { rescanRecord, resolveUnscanned } from '../src/ingest/rescan.js';
 import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
 
 interface Cut {
@@ -25,8 +27,8 @@ function scan(input: string | Buffer, chunkSize = 1 << 20, options = {}): { cuts
     } catch {
       ok = false;
     }
-    if (r.unscanned && !ok) for (const part of rescanRecord(r, options)) records.push({ ...part, bytes: Buffer.from(part.bytes) });
-    else records.push({ ...r, bytes: Buffer.from(r.bytes) });
+    const parts = r.unscanned && !ok ? (resolveUnscanned(r, options) ?? [r]) : [r];
+    for (const part of parts) records.push({ ...part, bytes: Buffer.from(part.bytes) });
   };
   const scanner = new RecordScanner('t', { record: take, note: (n) => notes.push(n) }, options);
   for (let i = 0; i < buf.length; i += chunkSize) scanner.push(buf.subarray(i, i + chunkSize));
@@ -233,14 +235,24 @@ describe('RecordScanner', () => {
     ]);
   });
 
-  it('reads on after a pretty element that lost its closing lines (it swallows the next element, whose closing line it takes)', () => {
+  it('keeps a damaged pretty element one record, and reads on after it', async () => {
     const broken = '    {\n      "info": {\n        "name": "cut"';
     const good = '    {\n      "info": {\n        "name": "ok"\n      }\n    }';
     const pretty = `{\n  "traces": [\n${broken},\n${good},\n${good}\n  ]\n}\n`;
     const { cuts } = scan(pretty);
-    expect(cuts.map((c) => [c.problem ?? 'ok', c.line])).toEqual([
-      ['truncated', 3],
-      ['ok', 11],
+    // The damaged element runs to the first closing line at its indentation, the next element's.
+    expect(cuts.map((c) => [c.line, c.text.split('\n').length])).toEqual([
+      [3, 8],
+      [11, 5],
+    ]);
+    const events = [];
+    for await (const e of readTraces(['-'], { stdin: Readable.from([Buffer.from(pretty)]) })) {
+      if (e.type === 'rejected') events.push(['rejected', e.rejection.code, e.rejection.provenance.line, e.rejection.at.line]);
+      if (e.type === 'trace') events.push(['trace', e.provenance.line]);
+    }
+    expect(events).toEqual([
+      ['rejected', 'invalid-json', 3, 6],
+      ['trace', 11],
     ]);
   });
 });

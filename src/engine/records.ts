@@ -1,6 +1,6 @@
 import { parseRecord, type ParsedRecord, type ParseProblem } from '../ingest/parse.js';
 import type { Provenance } from '../ingest/record.js';
-import { rescanRecord } from '../ingest/rescan.js';
+import { resolveUnscanned } from '../ingest/rescan.js';
 import type { ScannedRecord } from '../ingest/scanner.js';
 import { normalizeRecord } from '../model/normalize.js';
 import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
@@ -17,8 +17,8 @@ export function processRecord(record: ScannedRecord): ReadEvent[] {
   }
   const parsed = parseRecord(record);
   if ('problem' in parsed && record.unscanned && parsed.problem.code === 'invalid-json') {
-    const parts = rescanRecord(record);
-    if (parts.length !== 1 || parts[0]!.problem || parts[0]!.nonFinite) return parts.flatMap(processRecord);
+    const parts = resolveUnscanned(record);
+    if (parts !== null) return parts.flatMap(processRecord);
   }
   return [fromParsed(record, parsed)];
 }

@@ -22,6 +22,7 @@ const UPPER_I = 0x49;
 
 /** `\n` + N spaces + `}`: the line that closes a pretty-printed element indented by N spaces. */
 const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
+const EMPTY = Buffer.alloc(0);
 
 /** Where the scanner stands. */
 const enum Mode {
@@ -39,6 +40,8 @@ const enum Mode {
   Envelope,
   /** A JSON line taken by the fast path that runs past the chunk: held until the next line feed. */
   Line,
+  /** A pretty-printed element taken by the fast path that runs past the chunk: held until its closing line. */
+  Pretty,
 }
 
 /**
@@ -105,6 +108,10 @@ export class RecordScanner {
         i = this.lineRest(chunk, i);
         continue;
       }
+      if (this.mode === Mode.Pretty) {
+        i = this.prettyRest(chunk, i);
+        continue;
+      }
       if (this.inString) {
         i = this.skipString(chunk, i);
         continue;
@@ -133,7 +140,7 @@ export class RecordScanner {
 
   /** Ends the source: a record still open is reported as cut short. */
   finish(): void {
-    if (this.mode === Mode.Line) {
+    if (this.mode === Mode.Line || this.mode === Mode.Pretty) {
       // The last line may simply lack its line feed; JSON.parse decides, and a rescan says why.
       this.rec.endOfInput = true;
       this.emit(Buffer.alloc(0), this.base, undefined);
@@ -298,26 +305,54 @@ export class RecordScanner {
 
   /**
    * Pretty-printed array fast path (`mlflow traces search --output json`, `json.dumps(indent=N)`):
-   * an element whose `{` is preceded on its line by spaces only closes on the first later line
+   * an element whose `{` is preceded on its line by spaces only, and ends it, closes on the first later line
    * that holds the same spaces and a `}` — nested values are indented deeper, and strings hold no
    * raw line feeds. That line is found with one memmem instead of scanning the element's bytes,
    * and its line feeds are counted with memchr; JSON.parse checks the element anyway, and one that
-   * fails is scanned then (`rescanRecord`). An element that does not close within this chunk is
-   * scanned normally. Returns the index after the element, or -1 when the fast path does not apply.
+   * fails is scanned then (`rescanRecord`). An element that runs past the chunk is held until its
+   * closing line. Returns where to go on, or -1 when the fast path does not apply.
    */
   private prettyElement(chunk: Buffer, i: number): number {
     const lineStartInChunk = this.lineStart - this.base;
     const indent = i - lineStartInChunk;
     if (lineStartInChunk < 0 || indent < 1 || indent > 64) return -1;
+    // Only a `{` that ends its line opens a pretty-printed object (`{"a": 1},` on one line does not).
+    const after = chunk[i + 1] === CR ? chunk[i + 2] : chunk[i + 1];
+    if (after !== LF) return -1;
     for (let j = lineStartInChunk; j < i; j++) if (chunk[j] !== SPACE) return -1;
-    const needle = PRETTY_CLOSERS[indent]!;
-    const at = chunk.indexOf(needle, i + 1);
-    if (at === -1) return -1;
-    const end = at + needle.length;
     this.startRecord(i, this.container);
     this.rec.unscanned = true;
-    for (let nl = chunk.indexOf(LF, i); nl !== -1 && nl < end; nl = chunk.indexOf(LF, nl + 1)) this.newLine(nl);
     this.rec.lineBreaks = true;
+    this.closer = PRETTY_CLOSERS[indent]!;
+    this.seam = EMPTY;
+    this.mode = Mode.Pretty;
+    return this.prettyRest(chunk, i + 1);
+  }
+
+  /** The closing line of the pretty element being held; the last bytes of the previous chunk. */
+  private closer: Buffer = EMPTY;
+  private seam: Buffer = EMPTY;
+
+  /** Looks for the held pretty element's closing line from `i`, counting the line feeds passed. */
+  private prettyRest(chunk: Buffer, i: number): number {
+    const needle = this.closer;
+    let end = -1;
+    if (this.seam.length > 0 && i === 0) {
+      // The closing line may straddle the chunks: look at the seam first.
+      const joint = Buffer.concat([this.seam, chunk.subarray(0, needle.length - 1)]);
+      const at = joint.indexOf(needle);
+      if (at !== -1) end = at + needle.length - this.seam.length;
+    }
+    if (end === -1) {
+      const at = chunk.indexOf(needle, i);
+      if (at !== -1) end = at + needle.length;
+    }
+    const stop = end === -1 ? chunk.length : end;
+    for (let nl = chunk.indexOf(LF, i); nl !== -1 && nl < stop; nl = chunk.indexOf(LF, nl + 1)) this.newLine(nl);
+    if (end === -1) {
+      this.seam = chunk.subarray(Math.max(0, chunk.length - (needle.length - 1)));
+      return chunk.length;
+    }
     this.endRecordAt(chunk, end);
     return end;
   }
@@ -580,7 +615,8 @@ export class RecordScanner {
   }
 
   private inRecord(): boolean {
-    return this.mode === Mode.Record || this.mode === Mode.TopRun || this.mode === Mode.ElementScalar || this.mode === Mode.Line;
+    const m = this.mode;
+    return m === Mode.Record || m === Mode.TopRun || m === Mode.ElementScalar || m === Mode.Line || m === Mode.Pretty;
   }
 
   private endRecordAt(chunk: Buffer, end: number): void {
