@@ -646,8 +646,9 @@ describe('bad input', () => {
     it.concurrent.each(names)('%s', async (name) => {
       const c = byName(name);
       const run = await runCliAsync(['validate', c.file, '--format', 'json'], { cwd: ws.dir });
-      expect(run.stderr).toBe('');
       const out = JSON.parse(run.stdout) as ValidateJson;
+      // Inputs that cannot be read are also said on stderr, one line each.
+      expect(run.stderr).toBe(out.notes.filter((n) => n.kind === 'read-error').map((n) => `tracetriage: ${n.source}: ${n.message}\n`).join(''));
       expect({
         status: run.status,
         exit_code: out.exit_code,
@@ -683,7 +684,11 @@ describe('bad input', () => {
     it('exit 2 (an input is missing) and the count line sums every case', () => {
       const records = all.reduce((n, c) => n + c.valid.length + c.rejected.length, 0);
       const valid = all.reduce((n, c) => n + c.valid.length, 0);
-      expect([run.status, run.stderr, run.stdout.split('\n').at(-2)]).toEqual([2, '', `${records} records: ${valid} valid, ${records - valid} rejected`]);
+      const unreadable = all.reduce((n, c) => n + c.notes.filter((note) => note.kind === 'read-error').length, 0);
+      const errorLines = run.stderr.split('\n').filter(Boolean);
+      expect([run.status, run.stdout.split('\n').at(-2)]).toEqual([2, `${records} records: ${valid} valid, ${records - valid} rejected`]);
+      expect(errorLines.length).toBe(unreadable);
+      for (const line of errorLines) expect(line).toMatch(/^tracetriage: \S+: /);
     });
 
     it.each(names)('%s', (name) => {

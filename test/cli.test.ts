@@ -153,7 +153,7 @@ const scenarios: Scenario[] = [
     args: ['validate', 'no/such/file.json'],
     status: 2,
     stdout: 'notes:\n  no/such/file.json: read-error: no such file or directory\n\n0 records: 0 valid, 0 rejected\n',
-    stderr: '',
+    stderr: 'tracetriage: no/such/file.json: no such file or directory\n',
   },
   {
     name: 'stats on a missing file: exit 2',
@@ -163,7 +163,7 @@ const scenarios: Scenario[] = [
       const report = JSON.parse(out) as StatsReport;
       expect([report.total.records, report.notes]).toEqual([0, [{ source: 'no/such/file.json', kind: 'read-error', message: 'no such file or directory' }]]);
     },
-    stderr: '',
+    stderr: 'tracetriage: no/such/file.json: no such file or directory\n',
   },
   {
     name: 'stats --format json samples/: 13 traces in 4 sessions, schema_version 1',

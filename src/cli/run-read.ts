@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import type { SummaryEvent } from '../engine/read-events.js';
+import { safeText } from '../report/terminal.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 
 /**
@@ -57,7 +58,13 @@ export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEve
   const options: SummaryOptions = { stdin: process.stdin, jobs, batchJobs: batchJobs(jobs) };
   if (args['max-record-mb'] !== undefined) options.scanner = { maxRecordBytes: Math.max(1, Math.round(args['max-record-mb'] * 1e6)) };
   const inputs = args.inputs.map((input) => (input === STDIN_ARG ? '-' : input));
-  for await (const event of readSummaries(inputs, options)) consume(event);
+  for await (const event of readSummaries(inputs, options)) {
+    // An input that cannot be read is also said on stderr, where a person or a script looks first.
+    if (event.type === 'note' && event.note.kind === 'read-error') {
+      process.stderr.write(`tracetriage: ${safeText(event.note.source)}: ${safeText(event.note.message)}\n`);
+    }
+    consume(event);
+  }
 }
 
 /** Writes text to stdout, waiting for the pipe to drain (large outputs, `| head`). */
