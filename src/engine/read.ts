@@ -1,7 +1,7 @@
 import { OversizedParseError, OversizedRecordParser } from '../ingest/oversized.js';
 import type { Provenance } from '../ingest/record.js';
 import { RecordScanner, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
-import { openInputs, type ByteSource, type OpenOptions } from '../ingest/sources.js';
+import { openInputs, type ByteSource, type OpenOptions, type SourceEvent } from '../ingest/sources.js';
 import type { FrameEvent, ReadEvent } from './read-events.js';
 import { processRecord, reject, toTraceEvent } from './records.js';
 
@@ -33,14 +33,16 @@ export async function* readTraces(inputs: readonly string[], options: ReadOption
 /** Opens the inputs and scans each source into units. */
 export async function* scanInputs(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<ScanUnit> {
   for await (const event of openInputs(inputs, options)) {
-    if (event.type === 'error') {
-      yield frame({ type: 'note', note: { source: event.name, kind: 'read-error', message: event.message } });
-    } else if (event.type === 'skipped') {
-      yield frame({ type: 'note', note: { source: event.name, kind: 'skipped', message: event.reason } });
-    } else {
-      yield* scanSource(event.source, options);
-    }
+    if (event.type === 'source') yield* scanSource(event.source, options);
+    else yield frame(openNote(event));
   }
+}
+
+/** The note for an input that could not be opened or was skipped while opening. */
+export function openNote(event: Exclude<SourceEvent, { type: 'source' }>): FrameEvent {
+  return event.type === 'error'
+    ? { type: 'note', note: { source: event.name, kind: 'read-error', message: event.message } }
+    : { type: 'note', note: { source: event.name, kind: 'skipped', message: event.reason } };
 }
 
 function frame(event: FrameEvent): ScanUnit {

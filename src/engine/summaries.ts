@@ -5,7 +5,7 @@ import { normalizeRecord } from '../model/normalize.js';
 import { toSummaryEvent } from './batch.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
-import { scanSource, type ReadOptions } from './read.js';
+import { openNote, scanSource, type ReadOptions } from './read.js';
 import { processRecord } from './records.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -48,10 +48,8 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
   const poolOf = (size: number): WorkerPool => (pool ??= new WorkerPool(Math.max(jobs, batchJobs, size)));
   try {
     for await (const event of openInputs(inputs, options)) {
-      if (event.type === 'error' || event.type === 'skipped') {
-        const kind = event.type === 'error' ? 'read-error' : 'skipped';
-        const message = event.type === 'error' ? event.message : event.reason;
-        yield { type: 'note', note: { source: event.name, kind, message } };
+      if (event.type !== 'source') {
+        yield openNote(event);
       } else if (jobs > 1 && (await rangeable(event.source, options.rangeThresholdBytes ?? RANGE_THRESHOLD))) {
         const { path, size } = event.source.file!;
         await event.source.close();
