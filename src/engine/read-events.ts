@@ -54,8 +54,18 @@ export type FrameEvent =
   | { type: 'source-start'; source: string }
   | { type: 'source-end'; source: string; bytes: number; unpacked: 'gzip' | null };
 
+/** A trace read whole: the model, the record's original bytes and its parsed JSON (what queries run on). */
+export interface TraceEvent {
+  type: 'trace';
+  trace: Trace;
+  provenance: Provenance;
+  bytes: Buffer;
+  /** The record as `JSON.parse` (or the oversized path) made it: the export's own shape. */
+  value: unknown;
+}
+
 /** What `readTraces` yields: whole traces, with their original bytes. */
-export type ReadEvent = FrameEvent | { type: 'trace'; trace: Trace; provenance: Provenance; bytes: Buffer };
+export type ReadEvent = FrameEvent | TraceEvent;
 
 /** What `readSummaries` yields: per-trace summaries (small, cloneable across threads). */
 export type SummaryEvent = FrameEvent | { type: 'summary'; summary: TraceSummary; provenance: Provenance };

@@ -60,7 +60,7 @@ export function toTraceEvent(record: ScannedRecord, value: unknown, nonFinite: n
       jsonPath: '$',
     });
   }
-  return { type: 'trace', trace, provenance: record.provenance, bytes: record.bytes };
+  return { type: 'trace', trace, provenance: record.provenance, bytes: record.bytes, value };
 }
 
 /** Builds a rejection event. */

@@ -2,6 +2,20 @@ import type { Assessment, AssessmentError } from './types.js';
 import { isObject, num, parseTimeMs, str, stringMap, type Json } from './values.js';
 
 /**
+ * The assessments of a raw info object (`info.assessments`), empty entries (`{}`, written by
+ * `--extract-fields` placeholders) left out; each keeps its position for JSONPaths.
+ */
+export function assessmentsOf(rawInfo: Json | undefined): Assessment[] {
+  const out: Assessment[] = [];
+  const raw = rawInfo?.assessments;
+  if (!Array.isArray(raw)) return out;
+  raw.forEach((item, index) => {
+    if (isObject(item) && Object.keys(item).length > 0) out.push(normalizeAssessment(item, index));
+  });
+  return out;
+}
+
+/**
  * Normalizes one assessment from 3.x proto names (`assessment_name`, `create_time` RFC 3339,
  * `expectation.serialized_value`) or 2.x dataclass names (`name`, `create_time_ms`, top-level
  * `error`), mlflow-trace-formats.md §2.3 and §3.

@@ -1,9 +1,9 @@
-import { normalizeAssessment } from './assessment.js';
+import { assessmentsOf } from './assessment.js';
 import { emptyInfo, normalizeInfo } from './info.js';
 import { classifyRecord, checkRecord, type RecordKind, type SchemaProblem } from './schema.js';
 import { detectSpanFormat, normalizeSpan, type IdCache } from './span.js';
 import { buildSpanTree } from './tree.js';
-import type { Assessment, Span, SpanFormat, Trace, TraceFormat, TraceInfo, TraceWarning } from './types.js';
+import type { Span, SpanFormat, Trace, TraceFormat, TraceInfo, TraceWarning } from './types.js';
 import { isObject, type Json } from './values.js';
 
 /** The outcome of normalizing one parsed record. */
@@ -88,13 +88,7 @@ function buildTrace(kind: RecordKind, record: Json): Trace {
     spans.push(span);
   });
 
-  const assessments: Assessment[] = [];
-  const rawAssessments = rawInfo?.assessments;
-  if (Array.isArray(rawAssessments)) {
-    rawAssessments.forEach((raw, index) => {
-      if (isObject(raw) && Object.keys(raw).length > 0) assessments.push(normalizeAssessment(raw, index));
-    });
-  }
+  const assessments = assessmentsOf(rawInfo);
 
   const traceId = info.traceId ?? traceIdFromSpans(spans) ?? '';
   const partial =

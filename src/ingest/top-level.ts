@@ -1,0 +1,108 @@
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/** A byte range `[start, end)` inside a record. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Finds the value of `path` (object keys, outermost first) inside one record's bytes without
+ * parsing the record: only string state and nesting are tracked, and the scan stops as soon as the
+ * value ends. `search` uses it to read `info` alone (a few KB at the front of a trace that may
+ * weigh MBs) and decide a filter before the spans are parsed. Returns null when the bytes are not
+ * an object holding that path, or are not well formed where it looked; the caller then parses the
+ * whole record, which reports any fault properly.
+ */
+export function findValue(bytes: Uint8Array, path: readonly string[]): ByteRange | null {
+  let start = 0;
+  let end = bytes.length;
+  for (const key of path) {
+    const found = findKey(bytes, start, end, Buffer.from(JSON.stringify(key)));
+    if (found === null) return null;
+    ({ start, end } = found);
+  }
+  return { start, end };
+}
+
+function findKey(bytes: Uint8Array, from: number, to: number, quotedKey: Uint8Array): ByteRange | null {
+  let i = skipSpace(bytes, from, to);
+  if (bytes[i] !== LBRACE) return null;
+  i = skipSpace(bytes, i + 1, to);
+  if (bytes[i] === RBRACE) return null;
+  while (i < to) {
+    if (bytes[i] !== QUOTE) return null;
+    const keyEnd = stringEnd(bytes, i, to);
+    if (keyEnd < 0) return null;
+    const match = keyEnd - i === quotedKey.length && equalAt(bytes, i, quotedKey);
+    i = skipSpace(bytes, keyEnd, to);
+    if (bytes[i] !== COLON) return null;
+    const valueStart = skipSpace(bytes, i + 1, to);
+    const valueEnd = valueEndAt(bytes, valueStart, to);
+    if (valueEnd < 0) return null;
+    if (match) return { start: valueStart, end: valueEnd };
+    i = skipSpace(bytes, valueEnd, to);
+    if (bytes[i] !== COMMA) return null;
+    i = skipSpace(bytes, i + 1, to);
+  }
+  return null;
+}
+
+function skipSpace(bytes: Uint8Array, i: number, to: number): number {
+  while (i < to) {
+    const c = bytes[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** The index just past the string that opens at `i`, or -1. */
+function stringEnd(bytes: Uint8Array, i: number, to: number): number {
+  for (let j = i + 1; j < to; j++) {
+    const c = bytes[j]!;
+    if (c === BACKSLASH) j++;
+    else if (c === QUOTE) return j + 1;
+  }
+  return -1;
+}
+
+/** The index just past the value that starts at `i` (a container, a string or a scalar), or -1. */
+function valueEndAt(bytes: Uint8Array, i: number, to: number): number {
+  const first = bytes[i];
+  if (first === QUOTE) return stringEnd(bytes, i, to);
+  if (first !== LBRACE && first !== LBRACKET) {
+    let j = i;
+    while (j < to) {
+      const c = bytes[j]!;
+      if (c === COMMA || c === RBRACE || c === RBRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+      j++;
+    }
+    return j > i ? j : -1;
+  }
+  let depth = 0;
+  for (let j = i; j < to; j++) {
+    const c = bytes[j]!;
+    if (c === QUOTE) {
+      j = stringEnd(bytes, j, to) - 1;
+      if (j < 0) return -1;
+    } else if (c === LBRACE || c === LBRACKET) depth++;
+    else if (c === RBRACE || c === RBRACKET) {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return -1;
+}
+
+function equalAt(bytes: Uint8Array, at: number, needle: Uint8Array): boolean {
+  for (let k = 0; k < needle.length; k++) if (bytes[at + k] !== needle[k]) return false;
+  return true;
+}
