@@ -6,8 +6,8 @@
 export class QuerySyntaxError extends Error {
   constructor(
     message: string,
-    /** What was being parsed, as the user calls it: `filter`, `order-by`, `extract-fields`, `jsonpath`, `pipeline`. */
-    readonly what: 'filter' | 'order-by' | 'extract-fields' | 'jsonpath' | 'pipeline' | 'page-token',
+    /** What was being parsed, as the user calls it: `filter`, `order-by`, `extract-fields`, `jsonpath`, `pipeline`, `jq`. */
+    readonly what: 'filter' | 'order-by' | 'extract-fields' | 'jsonpath' | 'pipeline' | 'page-token' | 'jq',
     /** The text that was parsed. */
     readonly text: string,
     /** 1-based column of the fault in `text`, or null when the fault is the whole text. */
