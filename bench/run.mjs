@@ -161,6 +161,22 @@ async function measure(label, args) {
   return r;
 }
 
+/**
+ * `tracetriage search` for one session, by a metadata filter (the skill's first step), on the same
+ * export: the session of the file's first trace. Only when the default tool is measured.
+ */
+function searchScenario(file) {
+  if (opts.cmd !== DEFAULT_CMD) return [];
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(1 << 20);
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const first = JSON.parse(head.subarray(0, n).toString('utf8').split('\n')[0]);
+  const session = first.info.trace_metadata['mlflow.trace.session'];
+  const filter = `metadata.\`mlflow.trace.session\` = '${session}'`;
+  return [['search', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'search', '--output', 'json', '--filter-string', filter, file]]];
+}
+
 /** A trace count in the tool's JSON output, if it has an obvious one (a sanity check only). */
 function reportedCount(stdout) {
   let doc;
@@ -171,7 +187,10 @@ function reportedCount(stdout) {
   }
   const pick = (o) => {
     if (!o || typeof o !== 'object') return undefined;
-    for (const k of ['traces', 'trace_count', 'records']) if (typeof o[k] === 'number') return o[k];
+    for (const k of ['traces', 'trace_count', 'records']) {
+      if (typeof o[k] === 'number') return o[k];
+      if (Array.isArray(o[k])) return o[k].length;
+    }
     return undefined;
   };
   return pick(doc?.total) ?? pick(doc?.totals) ?? pick(doc?.summary) ?? pick(doc);
@@ -204,7 +223,7 @@ async function main() {
     log(`warming the page cache for ${p.file} ...`);
     warm(p.path);
     const scenarios = p.format === 'jsonl'
-      ? [['baseline', 'jsonl', [join(BENCH, 'baseline.mjs'), p.path]], ['stats', 'jsonl', toolArgs(p.path)]]
+      ? [['baseline', 'jsonl', [join(BENCH, 'baseline.mjs'), p.path]], ['stats', 'jsonl', toolArgs(p.path)], ...searchScenario(p.path)]
       : [['stats', 'search', toolArgs(p.path)]];
     const rows = scenarios.map(([command, format]) => ({ command, format, size: p.label, file: relative(ROOT, p.path),
       bytes: p.export.bytes, runs: [] }));

@@ -45,7 +45,7 @@ const scenarios: Scenario[] = [
       expect(out).toMatch(/^Examples:\n {2}tracetriage /m);
       expect(flat(out)).toContain('tracetriage stats samples/');
       expect(flat(out)).toContain('tracetriage validate export.json');
-      expect(flat(out)).toMatch(/Exit codes: 0 clean; 1 [^;]+; 2 usage error, unreadable input or internal error\./);
+      expect(flat(out)).toMatch(/Exit codes: 0 clean; 1 [^;]+; 2 usage error, invalid query, unreadable input or internal error\./);
     },
     stderr: '',
   },
@@ -87,7 +87,7 @@ const scenarios: Scenario[] = [
     args: [],
     status: 2,
     stdout: '',
-    stderr: `tracetriage: Name a command: validate or stats (see --help).\n${USAGE_HINT}\n`,
+    stderr: `tracetriage: Name a command: search, get, query, validate or stats (see --help).\n${USAGE_HINT}\n`,
   },
   {
     name: 'validate without inputs',

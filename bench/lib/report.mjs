@@ -1,11 +1,11 @@
 /** The benchmark's verdicts and its printed table. Pure: data in, data or lines out. */
 
-export const TARGETS = { ratio: 0.8, rssMb: 200, rssGrowth: 0.1 };
+export const TARGETS = { ratio: 0.8, rssMb: 200, rssGrowth: 0.1, searchRatio: 1.0 };
 
-/** stats MB/s over the jsonl baseline's MB/s at the same size, on every stats row. */
+/** stats (and search) MB/s over the jsonl baseline's MB/s at the same size. */
 export function addRatios(measurements) {
   for (const m of measurements) {
-    if (m.command !== 'stats') continue;
+    if (m.command !== 'stats' && m.command !== 'search') continue;
     const base = measurements.find((b) => b.command === 'baseline' && b.size === m.size);
     m.ratio = base ? m.mb_per_s / base.mb_per_s : null;
   }
@@ -32,6 +32,12 @@ export function verdicts(measurements) {
   } else {
     out.push({ id: 'rss-growth', description: 'stats peak RSS growth (needs --scale > 1)', pass: null });
   }
+  const search = measurements.filter((m) => m.command === 'search');
+  if (search.length) {
+    const values = search.map((m) => ({ size: m.size, ratio: m.ratio }));
+    out.push({ id: 'search-throughput', description: `search (metadata filter) ≥ ${TARGETS.searchRatio}× baseline`, threshold: TARGETS.searchRatio,
+      values, pass: values.every((r) => r.ratio >= TARGETS.searchRatio) });
+  }
   return out;
 }
 
@@ -44,7 +50,7 @@ function table(rows) {
 
 /** Print the results table and one PASS/FAIL line per target. */
 export function printReport(results, log) {
-  const rows = [['scenario', 'size', 'file', 'seconds', 'MB/s', 'peak RSS MB (each run)', 'stats/baseline', 'traces']];
+  const rows = [['scenario', 'size', 'file', 'seconds', 'MB/s', 'peak RSS MB (each run)', '÷ baseline', 'traces']];
   for (const m of results.measurements) {
     rows.push([`${m.command} (${m.format})`, m.size, size(m.bytes), m.best_seconds.toFixed(2), m.mb_per_s.toFixed(0),
       m.runs.map((r) => (r.peak_rss_bytes / 1e6).toFixed(1)).join(', '),
@@ -69,7 +75,7 @@ export function printReport(results, log) {
   for (const t of results.targets) {
     const mark = t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'FAIL';
     let detail = '';
-    if (t.id === 'throughput') detail = t.values.map((v) => `${v.size}: ${v.ratio.toFixed(2)}×`).join(', ');
+    if (t.id === 'throughput' || t.id === 'search-throughput') detail = t.values.map((v) => `${v.size}: ${v.ratio.toFixed(2)}×`).join(', ');
     if (t.id === 'peak-rss') detail = t.values.map((v) => `${v.size}: ${v.peak_rss_mb.toFixed(1)} MB`).join(', ');
     if (t.id === 'rss-growth' && t.pass !== null) {
       detail = `${t.growth >= 0 ? '+' : ''}${(t.growth * 100).toFixed(1)}% (${t.values[0].peak_rss_mb.toFixed(1)} → ${t.values[1].peak_rss_mb.toFixed(1)} MB)`;

@@ -2,28 +2,35 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { getCommand } from './commands/get.js';
+import { queryCommand } from './commands/query.js';
+import { searchCommand } from './commands/search.js';
 import { statsCommand } from './commands/stats.js';
 import { validateCommand } from './commands/validate.js';
 import { safeLines, safeText } from '../report/terminal.js';
-import { CliError } from './errors.js';
+import { QuerySyntaxError } from '../query/errors.js';
+import { CliError, querySyntaxMessage } from './errors.js';
 import { STDIN_ARG } from './run-read.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin.
-Exit codes: 0 clean; 1 rejected records (validate); 2 usage error, unreadable input or internal error.
+Exit codes: 0 clean; 1 rejected records (validate), trace not found (get); 2 usage error, invalid query, unreadable input or internal error.
 Everything runs offline. Documentation: README.md and docs/ in the package.`;
 
 async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName('tracetriage')
     .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.')
+    .command(searchCommand)
+    .command(getCommand)
+    .command(queryCommand)
     .command(validateCommand)
     .command(statsCommand)
     .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
     .example('$0 validate export.json', 'every record that cannot be read, with file, line, byte offset and JSON path')
     .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
-    .demandCommand(1, 'Name a command: validate or stats (see --help).')
+    .demandCommand(1, 'Name a command: search, get, query, validate or stats (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     .strict()
     .recommendCommands()
@@ -41,9 +48,16 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(hideBin(process.argv).map((arg) => (arg === '-' ? STDIN_ARG : arg))).catch((error: unknown) => {
   const debug = process.argv.includes('--debug');
   if (error instanceof CliError) process.stderr.write(`tracetriage: ${safeText(error.message)}\n`);
+  else if (error instanceof QuerySyntaxError) process.stderr.write(querySyntaxMessage(error));
   else if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
   else {
     const message = safeText(error instanceof Error ? error.message : String(error));

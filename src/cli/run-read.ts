@@ -20,20 +20,12 @@ export interface ReadArgs {
 
 /** Declares the positional inputs and the options every reading command shares. */
 export function readingOptions<T>(y: Argv<T>) {
-  return y
-    .positional('inputs', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      default: undefined,
-      describe: 'files, directories, .gz, .tar(.gz), or - for stdin',
-    })
+  return inputsPositional(y)
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
     .option('jobs', {
       type: 'number',
       describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel',
-    })
-    .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true });
+    });
 }
 
 /**
@@ -52,12 +44,38 @@ function batchJobs(jobs: number): number {
   return availableParallelism() > jobs ? jobs : 1;
 }
 
+/** The positional inputs (and the hidden `--max-record-mb`) of every command that reads traces. */
+export function inputsPositional<T>(y: Argv<T>) {
+  return maxRecordOption(y).positional('inputs', {
+    type: 'string',
+    array: true,
+    demandOption: true,
+    default: undefined,
+    describe: 'files, directories, .gz, .tar(.gz), or - for stdin',
+  });
+}
+
+/** The hidden `--max-record-mb` option every reading command has (tests use it to reach the oversized path). */
+export function maxRecordOption<T>(y: Argv<T>) {
+  return y.option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true });
+}
+
+/** Scanner options from `--max-record-mb`, if given. */
+export function scannerOptions(args: { 'max-record-mb'?: number | undefined }): { scanner?: { maxRecordBytes: number } } {
+  const mb = args['max-record-mb'];
+  return mb === undefined ? {} : { scanner: { maxRecordBytes: Math.max(1, Math.round(mb * 1e6)) } };
+}
+
+/** The inputs as the engine names them (`-` for stdin). */
+export function inputsOf(inputs: readonly string[]): string[] {
+  return inputs.map((input) => (input === STDIN_ARG ? '-' : input));
+}
+
 /** Feeds every summary event of the inputs to `consume`; stdin is the only process stream read. */
 export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<void> {
   const jobs = args.jobs ?? defaultJobs();
-  const options: SummaryOptions = { stdin: process.stdin, jobs, batchJobs: batchJobs(jobs) };
-  if (args['max-record-mb'] !== undefined) options.scanner = { maxRecordBytes: Math.max(1, Math.round(args['max-record-mb'] * 1e6)) };
-  const inputs = args.inputs.map((input) => (input === STDIN_ARG ? '-' : input));
+  const options: SummaryOptions = { stdin: process.stdin, jobs, batchJobs: batchJobs(jobs), ...scannerOptions(args) };
+  const inputs = inputsOf(args.inputs);
   for await (const event of readSummaries(inputs, options)) {
     // An input that cannot be read is also said on stderr, where a person or a script looks first.
     if (event.type === 'note' && event.note.kind === 'read-error') {

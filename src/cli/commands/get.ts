@@ -1,0 +1,51 @@
+import type { CommandModule } from 'yargs';
+import { findTrace } from '../../engine/get.js';
+import { extractFields, parseExtractFields, parseLossless, printLossless } from '../../query/extract-fields.js';
+import { reindentJson } from '../../query/reindent.js';
+import { safeText } from '../../report/terminal.js';
+import { CliError } from '../errors.js';
+import { ProblemReporter } from '../problems.js';
+import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+
+interface Args {
+  inputs: string[];
+  'trace-id': string;
+  'extract-fields'?: string | undefined;
+  'max-record-mb'?: number | undefined;
+}
+
+/** `tracetriage get --trace-id <id> <inputs..>`: the offline twin of `mlflow traces get`. */
+export const getCommand: CommandModule<object, Args> = {
+  command: 'get <inputs..>',
+  describe: 'Print one trace as `mlflow traces get` does: its original text laid out with indent 2, every digit kept',
+  builder: (y) =>
+    inputsPositional(y)
+      .option('trace-id', { type: 'string', demandOption: true, describe: 'the trace id (tr-… or a 2.x request id); the first match in input order is printed' })
+      .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, e.g. 'info.assessments.*.feedback.value'" })
+      .example('$0 get --trace-id tr-5fea91443bc8bda79ff15a5ab90fff94 export.json > trace.json', 'one trace out of an export')
+      .example("$0 get --trace-id tr-5fea91443bc8bda79ff15a5ab90fff94 dumps/ --extract-fields 'info.state,data.spans.*.name'", 'two fields of it'),
+  handler: async (args) => {
+    const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
+    const problems = new ProblemReporter();
+    const { found } = await findTrace(inputsOf(args.inputs), args['trace-id'], {
+      stdin: process.stdin,
+      ...scannerOptions(args),
+      onEvent: problems.onEvent,
+    });
+    const unreadable = problems.finish();
+    if (found === null) {
+      process.stderr.write(`tracetriage: trace ${safeText(args['trace-id'])} is not in the inputs\n`);
+      process.exitCode = unreadable ? 2 : 1;
+      return;
+    }
+    if (found.bytes.length === 0) throw new CliError(`trace ${args['trace-id']} is too big to print from its text (read span by span)`, 'input');
+    const text = found.bytes.toString('utf8');
+    if (fields === null) await writeOut(reindentJson(text, 0) + '\n');
+    else {
+      const { value, unmatched } = extractFields(parseLossless(text), fields);
+      for (const i of unmatched) process.stderr.write(`tracetriage: --extract-fields: ${safeText(fields[i]!.text)} matched nothing\n`);
+      await writeOut(printLossless(value, 0) + '\n');
+    }
+    process.exitCode = unreadable ? 2 : 0;
+  },
+};

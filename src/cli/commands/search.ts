@@ -1,0 +1,180 @@
+import { isLosslessNumber } from 'lossless-json';
+import type { CommandModule } from 'yargs';
+import { makePageToken, readPageToken, type PageScope } from '../../engine/page-token.js';
+import { searchTraces, type SearchHit } from '../../engine/search.js';
+import { findValue } from '../../ingest/top-level.js';
+import { extractFields, parseExtractFields, parseLossless, printLossless, type FieldPath } from '../../query/extract-fields.js';
+import { compileFilter } from '../../query/filter/compile.js';
+import { parseOrderBy } from '../../query/order-by.js';
+import { compactJson, reindentJson } from '../../query/reindent.js';
+import { fieldsTable, searchTable } from '../../report/search.js';
+import { safeText } from '../../report/terminal.js';
+import { ProblemReporter } from '../problems.js';
+import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+
+interface Args {
+  inputs: string[];
+  'filter-string'?: string | undefined;
+  'order-by'?: string[] | undefined;
+  'max-results': number;
+  'page-token'?: string | undefined;
+  'extract-fields'?: string | undefined;
+  'include-spans': boolean;
+  output: 'table' | 'json' | 'jsonl';
+  'experiment-id'?: string[] | undefined;
+  'run-id'?: string | undefined;
+  'model-id'?: string | undefined;
+  'max-record-mb'?: number | undefined;
+}
+
+/** `tracetriage search <inputs..>`: the offline twin of `mlflow traces search`. */
+export const searchCommand: CommandModule<object, Args> = {
+  command: 'search <inputs..>',
+  describe: 'Find traces with MLflow filter strings, order them, page them; prints what `mlflow traces search` prints',
+  builder: (y) =>
+    inputsPositional(y)
+        .option('filter-string', { type: 'string', describe: "MLflow 3.6 filter, AND only, e.g. \"metadata.`mlflow.trace.session` = 'abc' AND status = 'ERROR'\" (docs/search-filters.md)" })
+        .option('order-by', { type: 'string', array: true, describe: "comma-separated keys with ASC/DESC, e.g. 'timestamp_ms ASC' (default timestamp_ms DESC, then request_id)" })
+        .option('max-results', { type: 'number', default: 100, describe: 'traces per page, as MLflow (default 100)' })
+        .option('page-token', { type: 'string', describe: 'resume where the previous page stopped (the token it printed)' })
+        .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, `backticks` around dotted keys, * over lists: 'info.trace_id,data.spans.*.name'" })
+        .option('include-spans', { type: 'boolean', default: true, describe: 'print spans (--no-include-spans prints "spans": [])' })
+        .option('output', { choices: ['table', 'json', 'jsonl'] as const, default: 'table' as const, describe: 'table (as MLflow), json (MLflow\'s exact shape), jsonl (one trace per line)' })
+        .option('experiment-id', { alias: 'x', type: 'string', array: true, describe: 'keep traces of these experiments (where the trace names one)' })
+        .option('run-id', { type: 'string', describe: 'keep traces of this run (metadata mlflow.sourceRun, where present)' })
+        .option('model-id', { type: 'string', describe: 'keep traces of this model (metadata mlflow.modelId, where present)' })
+        .option('sql-warehouse-id', { type: 'string', hidden: true, describe: 'accepted for MLflow compatibility; has no meaning offline' })
+        .option('verbose', { type: 'boolean', hidden: true, describe: 'accepted for MLflow compatibility (use --debug)' })
+        .check((argv) => {
+          const max = argv['max-results'];
+          if (!Number.isSafeInteger(max) || max < 1) throw new Error(`--max-results must be a whole number of at least 1, got ${String(max)}`);
+          return true;
+        })
+        .example("$0 search export.json --filter-string \"metadata.`mlflow.trace.session` = 'chat-42'\" --order-by 'timestamp_ms ASC' --output json", 'one session, oldest turn first, as MLflow prints it')
+        .example("$0 search dumps/ --filter-string \"status = 'ERROR'\" --extract-fields 'info.trace_id,info.request_time'", 'failed traces of a whole directory, two fields each')
+        .example("$0 search export.json --filter-string \"span.type = 'RETRIEVER' AND feedback.correctness = 'false'\"", 'wrong answers that used a retriever'),
+  handler: async (args) => {
+    const inputs = inputsOf(args.inputs);
+    const filterText = args['filter-string'] ?? '';
+    const filter = filterText.trim() === '' ? null : compileFilter(filterText);
+    const orderClauses = args['order-by'] ?? [];
+    const order = parseOrderBy(orderClauses);
+    const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
+    const experimentIds = (args['experiment-id'] ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+    const scope: PageScope = { inputs, filter: filterText, order: orderClauses, experimentIds, runId: args['run-id'] ?? null };
+    const offset = args['page-token'] ? readPageToken(args['page-token'], scope) : 0;
+
+    const problems = new ProblemReporter();
+    const result = await searchTraces(inputs, {
+      stdin: process.stdin,
+      ...scannerOptions(args),
+      filter,
+      order,
+      maxResults: args['max-results'],
+      offset,
+      experimentIds,
+      runId: args['run-id'] ?? null,
+      modelId: args['model-id'] ?? null,
+      onEvent: problems.onEvent,
+    });
+    const token = result.nextOffset === null ? null : makePageToken(result.nextOffset, scope);
+    for (const p of result.unprintable) {
+      process.stderr.write(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
+    }
+
+    const printer = new HitPrinter(fields, args['include-spans']);
+    if (args.output === 'json') {
+      await writeOut(result.hits.length === 0 ? '{\n  "traces": [],\n' : '{\n  "traces": [\n');
+      for (let i = 0; i < result.hits.length; i++) {
+        const sep = i < result.hits.length - 1 ? ',\n' : '\n';
+        await writeOut('    ' + printer.pretty(result.hits[i]!) + sep);
+      }
+      if (result.hits.length > 0) await writeOut('  ],\n');
+      await writeOut(`  "next_page_token": ${JSON.stringify(token)}\n}\n`);
+    } else if (args.output === 'jsonl') {
+      for (const hit of result.hits) await writeOut(printer.compact(hit) + '\n');
+      if (token !== null) process.stderr.write(`tracetriage: more traces: --page-token ${token}\n`);
+    } else {
+      await writeOut(fields === null ? searchTable(result.hits.map((h) => h.info)) : printer.table(result.hits));
+      if (token !== null) await writeOut(`Next page token: ${token}\n`);
+    }
+    printer.warnUnmatched(result.hits.length);
+    process.exitCode = problems.finish() ? 2 : 0;
+  },
+};
+
+/** Prints hits from their original text: whole (re-laid-out, never re-encoded) or as extracted fields. */
+class HitPrinter {
+  private readonly matchedSomewhere: boolean[];
+
+  constructor(
+    private readonly fields: FieldPath[] | null,
+    private readonly includeSpans: boolean,
+  ) {
+    this.matchedSomewhere = (fields ?? []).map(() => false);
+  }
+
+  pretty(hit: SearchHit): string {
+    if (this.fields === null) return reindentJson(this.text(hit), 2);
+    return printLossless(this.extract(hit), 2);
+  }
+
+  compact(hit: SearchHit): string {
+    if (this.fields === null) return compactJson(this.text(hit));
+    return compactJson(printLossless(this.extract(hit), 0));
+  }
+
+  table(hits: readonly SearchHit[]): string {
+    const fields = this.fields ?? [];
+    const rows = hits.map((hit) => {
+      const doc = parseLossless(this.text(hit));
+      return fields.map((field) => {
+        const { value } = extractFields(doc, [field]);
+        const leaf = leafOf(value);
+        return leaf === undefined ? 'N/A' : typeof leaf === 'string' ? leaf : compactJson(printLossless(leaf, 0));
+      });
+    });
+    return fieldsTable(fields.map((f) => f.text), rows);
+  }
+
+  /** Says on stderr which fields matched nothing in any printed trace (MLflow aborts instead). */
+  warnUnmatched(hits: number): void {
+    if (this.fields === null || hits === 0) return;
+    this.fields.forEach((field, i) => {
+      if (!this.matchedSomewhere[i]) process.stderr.write(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${hits} trace(s) printed\n`);
+    });
+  }
+
+  private extract(hit: SearchHit): Record<string, unknown> {
+    const { value, unmatched } = extractFields(parseLossless(this.text(hit)), this.fields ?? []);
+    const missed = new Set(unmatched);
+    this.matchedSomewhere.forEach((_, i) => {
+      if (!missed.has(i)) this.matchedSomewhere[i] = true;
+    });
+    return value;
+  }
+
+  /** The trace's text, its spans replaced by `[]` under --no-include-spans (as MLflow prints such traces). */
+  private text(hit: SearchHit): string {
+    const { bytes } = hit;
+    if (!this.includeSpans) {
+      for (const path of [['data', 'spans'], ['trace', 'spans'], ['spans']]) {
+        const range = findValue(bytes, path);
+        if (range === null) continue;
+        return bytes.toString('utf8', 0, range.start) + '[]' + bytes.toString('utf8', range.end);
+      }
+    }
+    return bytes.toString('utf8');
+  }
+}
+
+/** The single leaf a one-path extraction selected (the nested object's innermost value), if any. */
+function leafOf(value: unknown): unknown {
+  let node = value;
+  while (typeof node === 'object' && node !== null && !Array.isArray(node) && !isLosslessNumber(node)) {
+    const keys = Object.keys(node);
+    if (keys.length !== 1) return keys.length === 0 ? undefined : node;
+    node = (node as Record<string, unknown>)[keys[0]!];
+  }
+  return node;
+}

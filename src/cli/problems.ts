@@ -1,0 +1,50 @@
+import type { FrameEvent } from '../engine/read-events.js';
+import { safeText } from '../report/terminal.js';
+import { where } from '../report/validate.js';
+
+const SHOWN = 10;
+
+/**
+ * What a command that prints traces (search, get, query) says on stderr about input it could not
+ * use: the first rejected records with file, line, record and byte offset, every unreadable input,
+ * and a closing count, so stdout stays clean JSON and nothing is dropped silently.
+ */
+export class ProblemReporter {
+  private rejected = 0;
+  private readErrors = 0;
+  private skipped = 0;
+
+  /** Takes every frame event of the read; writes the ones a person must hear about. */
+  readonly onEvent = (event: FrameEvent): void => {
+    if (event.type === 'rejected') {
+      this.rejected++;
+      if (this.rejected <= SHOWN) {
+        const r = event.rejection;
+        this.say(`${where(r.provenance)}: ${safeText(r.message)} [${r.code}]`);
+      }
+    } else if (event.type === 'note') {
+      const { note } = event;
+      if (note.kind === 'read-error') {
+        this.readErrors++;
+        this.say(`${safeText(note.source)}: ${safeText(note.message)}`);
+      } else if (note.kind === 'skipped') this.skipped++;
+      else if (note.kind === 'utf16' || note.kind === 'unclosed-envelope' || note.kind === 'empty') {
+        this.say(`${safeText(note.source)}: ${note.kind}: ${safeText(note.message)}`);
+      }
+    }
+  };
+
+  /** Writes the closing count (if anything was left out) and returns true when an input could not be read. */
+  finish(): boolean {
+    if (this.rejected > SHOWN) this.say(`… and ${this.rejected - SHOWN} more rejected records`);
+    if (this.rejected > 0) {
+      this.say(`${this.rejected} record(s) could not be read as traces and were left out (tracetriage validate lists them all)`);
+    }
+    if (this.skipped > 0) this.say(`${this.skipped} file(s) skipped: not trace exports`);
+    return this.readErrors > 0;
+  }
+
+  private say(line: string): void {
+    process.stderr.write(`tracetriage: ${line}\n`);
+  }
+}

@@ -1,0 +1,58 @@
+import type { TraceInfo } from '../model/types.js';
+import { safeText, table } from './terminal.js';
+
+/** MLflow's default `--output table` columns; `info.execution_duration` shows a real duration here (MLflow's is always N/A). */
+export const SEARCH_COLUMNS = [
+  'info.trace_id',
+  'info.request_time',
+  'info.state',
+  'info.execution_duration',
+  'info.request_preview',
+  'info.response_preview',
+] as const;
+
+/** MLflow cuts previews in its table to 20 characters ending in `...`. */
+const PREVIEW = 20;
+
+/** The table `search --output table` prints, one row per trace, MLflow's columns. */
+export function searchTable(infos: readonly TraceInfo[]): string {
+  const rows = infos.map((info) => [
+    cell(info.traceId ?? 'N/A'),
+    info.requestTimeMs === null ? 'N/A' : utcTime(info.requestTimeMs),
+    info.state === 'UNSPECIFIED' ? 'STATE_UNSPECIFIED' : info.state,
+    info.durationMs === null ? 'N/A' : duration(info.durationMs),
+    preview(info.requestPreview ?? info.metadata['mlflow.traceInputs'] ?? null),
+    preview(info.responsePreview ?? info.metadata['mlflow.traceOutputs'] ?? null),
+  ]);
+  return table(SEARCH_COLUMNS, rows, new Set([3])) + '\n';
+}
+
+/** The table of `--extract-fields` values: one column per field, each cell the value's JSON (strings bare). */
+export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set()) + '\n';
+}
+
+/** `2026-11-24 04:26:59 UTC`, as MLflow's table prints request times. */
+export function utcTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/** A duration for people: `850 ms`, `2.41 s`, `3 min 05 s`. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+function preview(text: string | null, width = PREVIEW): string {
+  if (text === null || text === '') return 'N/A';
+  const one = cell(text);
+  const chars = [...one];
+  return chars.length > width ? chars.slice(0, width - 3).join('') + '...' : one;
+}
+
+/** One line of safe text: line breaks and tabs as spaces, control characters escaped. */
+function cell(text: string): string {
+  return safeText(text.replace(/[\r\n\t]+/g, ' '));
+}
