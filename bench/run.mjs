@@ -171,8 +171,9 @@ function searchScenario(file) {
   const head = Buffer.alloc(1 << 20);
   const n = readSync(fd, head, 0, head.length, 0);
   closeSync(fd);
-  const first = JSON.parse(head.subarray(0, n).toString('utf8').split('\n')[0]);
-  const session = first.info.trace_metadata['mlflow.trace.session'];
+  const lines = head.subarray(0, n).toString('utf8').split('\n').slice(0, -1);
+  const session = lines.map((l) => JSON.parse(l).info.trace_metadata['mlflow.trace.session']).find((s) => typeof s === 'string');
+  if (session === undefined) throw new SetupError(`no trace with a session in the first MB of ${file}`);
   const filter = `metadata.\`mlflow.trace.session\` = '${session}'`;
   return [['search', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'search', '--output', 'json', '--filter-string', filter, file]]];
 }
