@@ -33,7 +33,7 @@ export const searchCommand: CommandModule<object, Args> = {
   describe: 'Find traces with MLflow filter strings, order them, page them; prints what `mlflow traces search` prints',
   builder: (y) =>
     inputsPositional(y)
-        .option('filter-string', { type: 'string', describe: "MLflow 3.6 filter, AND only, e.g. \"metadata.`mlflow.trace.session` = 'abc' AND status = 'ERROR'\" (docs/search-filters.md)" })
+        .option('filter-string', { type: 'string', describe: `MLflow 3.6 filter, AND only, e.g. 'metadata.\`mlflow.trace.session\` = "abc" AND status = "ERROR"' (single quotes outside: bash runs \`...\` in double quotes; docs/search-filters.md)` })
         .option('order-by', { type: 'string', array: true, describe: "comma-separated keys with ASC/DESC, e.g. 'timestamp_ms ASC' (default timestamp_ms DESC, then request_id)" })
         .option('max-results', { type: 'number', default: 100, describe: 'traces per page, as MLflow (default 100)' })
         .option('page-token', { type: 'string', describe: 'resume where the previous page stopped (the token it printed)' })
@@ -50,7 +50,7 @@ export const searchCommand: CommandModule<object, Args> = {
           if (!Number.isSafeInteger(max) || max < 1) throw new Error(`--max-results must be a whole number of at least 1, got ${String(max)}`);
           return true;
         })
-        .example("$0 search export.json --filter-string \"metadata.`mlflow.trace.session` = 'chat-42'\" --order-by 'timestamp_ms ASC' --output json", 'one session, oldest turn first, as MLflow prints it')
+        .example(`$0 search export.json --filter-string 'metadata.\`mlflow.trace.session\` = "chat-42"' --order-by 'timestamp_ms ASC' --output json`, 'one session, oldest turn first, as MLflow prints it')
         .example("$0 search dumps/ --filter-string \"status = 'ERROR'\" --extract-fields 'info.trace_id,info.request_time'", 'failed traces of a whole directory, two fields each')
         .example("$0 search export.json --filter-string \"span.type = 'RETRIEVER' AND feedback.correctness = 'false'\"", 'wrong answers that used a retriever'),
   handler: async (args) => {
