@@ -1,0 +1,363 @@
+// Half of this file is the carrier table (data); the rest reads its five kinds of source.
+import { decodeAttributeValue } from './attributes.js';
+import type { Span } from './types.js';
+import { isObject } from './values.js';
+
+/**
+ * One place a side (input or output) of a span can be read from. The kinds are the few ways the
+ * conventions store I/O; which keys use which kind is data, in {@link CARRIERS}.
+ *
+ * - `attribute`: one attribute, as `Attributes` decodes it. `json: true` means the convention
+ *   itself writes JSON text into a string attribute (Traceloop, Langfuse, GenAI, Vercel), so a
+ *   value that is still a string after that decoding is decoded once more: raw OTel strings of
+ *   the TypeScript SDK and REST bodies, and JSON scalars (`"\"Yes\""`) that MLflow's OTLP
+ *   ingestion encoded on top and `Attributes` only unwraps once. MLflow's own keys are `false`:
+ *   `Attributes` already undoes the one encoding MLflow adds.
+ * - `mime`: OpenInference `input.value` / `output.value`: JSON only when the mime type says so.
+ * - `indexed`: flattened lists such as `gen_ai.prompt.0.role` or
+ *   `llm.input_messages.0.message.content`, reassembled into an array of objects; `unwrap` lifts
+ *   the single wrapper key of each element (`message` for OpenInference).
+ * - `events`: span events named in `roles` (event name → message role), each giving one message
+ *   from its `content` attribute (GenAI message events).
+ * - `chat-split`: MLflow 2.x `mlflow.chat.messages`, which holds the input messages with the
+ *   output message(s) appended: `input` takes what precedes the trailing assistant messages,
+ *   `output` takes those.
+ */
+export type CarrierSource =
+  | { kind: 'attribute'; key: string; json: boolean }
+  | { kind: 'mime'; key: string; mimeKey: string }
+  | { kind: 'indexed'; prefix: string; unwrap?: string }
+  | { kind: 'events'; roles: Readonly<Record<string, string>>; attribute: string }
+  | { kind: 'chat-split'; key: string; take: 'input' | 'output' };
+
+/** One row of the carrier table: where a convention keeps a span's input and output. */
+export interface Carrier {
+  /** Stable id, reported with every value found through this row. */
+  id: string;
+  /** The convention, for people (docs, `--help`). */
+  convention: string;
+  /** Sources of the input, tried in order; the first non-empty one wins. */
+  input: readonly CarrierSource[];
+  /** Sources of the output, tried in order. */
+  output: readonly CarrierSource[];
+}
+
+/** A side of a span's I/O, with where it came from. */
+export interface IoValue {
+  /** The carrier row's id, e.g. `mlflow.span`, `gen_ai.messages`, or `truncated-preview`. */
+  carrier: string;
+  /** The key read: an attribute name, `gen_ai.prompt.*`, `event:gen_ai.user.message`, … */
+  key: string;
+  /** The decoded value (never empty in the sense of {@link isEmptyIo}). */
+  value: unknown;
+}
+
+/** A span's input and output; each side may come from a different carrier. */
+export interface SpanIo {
+  input: IoValue | null;
+  output: IoValue | null;
+}
+
+/** Options of {@link resolveSpanIo}. */
+export interface ResolveOptions {
+  /** Rows added by the configuration; they are tried after the built-in rows, before `generic`. */
+  extraCarriers?: readonly Carrier[];
+}
+
+const attr = (key: string, json = true): CarrierSource => ({ kind: 'attribute', key, json });
+const mlflowAttr = (key: string): CarrierSource => attr(key, false);
+
+/**
+ * The carriers, in the order they are tried (peers-and-io-conventions.md §3, §3.1). MLflow's own
+ * keys come first because these are MLflow exports and, from 3.6 on, MLflow copies translated
+ * OTel values into them (`mlflow/tracing/otel/translation/__init__.py`,
+ * `translate_span_when_storing`). Within the GenAI row, tool-call arguments/results follow the
+ * messages as in MLflow's `GenAiTranslator` (`genai_semconv.py`). The generic `input` / `output`
+ * keys come last because any library may use them for something else.
+ */
+export const CARRIERS: readonly Carrier[] = [
+  {
+    id: 'mlflow.span',
+    convention: 'MLflow (Python and TypeScript SDKs, every version)',
+    input: [mlflowAttr('mlflow.spanInputs')],
+    output: [mlflowAttr('mlflow.spanOutputs')],
+  },
+  {
+    id: 'mlflow.chat.messages',
+    convention: 'MLflow 2.20 – 3.1 chat attribute (OpenAI-style list, input then output messages)',
+    input: [{ kind: 'chat-split', key: 'mlflow.chat.messages', take: 'input' }],
+    output: [{ kind: 'chat-split', key: 'mlflow.chat.messages', take: 'output' }],
+  },
+  {
+    id: 'langfuse',
+    convention: 'Langfuse SDK (observation I/O; trace-level I/O as a fallback)',
+    input: [attr('langfuse.observation.input'), attr('langfuse.trace.input')],
+    output: [attr('langfuse.observation.output'), attr('langfuse.trace.output')],
+  },
+  {
+    id: 'gen_ai.messages',
+    convention: 'OTel GenAI semantic conventions (message parts)',
+    input: [attr('gen_ai.input.messages')],
+    output: [attr('gen_ai.output.messages')],
+  },
+  {
+    id: 'gen_ai.tool.call',
+    convention: 'OTel GenAI semantic conventions (execute_tool spans)',
+    input: [attr('gen_ai.tool.call.arguments')],
+    output: [attr('gen_ai.tool.call.result')],
+  },
+  {
+    id: 'gen_ai.indexed',
+    convention: 'OpenLLMetry / deprecated GenAI indexed prompt and completion attributes',
+    input: [{ kind: 'indexed', prefix: 'gen_ai.prompt' }, attr('gen_ai.prompt')],
+    output: [{ kind: 'indexed', prefix: 'gen_ai.completion' }, attr('gen_ai.completion')],
+  },
+  {
+    id: 'openinference.value',
+    convention: 'OpenInference input.value / output.value with their mime type',
+    input: [{ kind: 'mime', key: 'input.value', mimeKey: 'input.mime_type' }],
+    output: [{ kind: 'mime', key: 'output.value', mimeKey: 'output.mime_type' }],
+  },
+  {
+    id: 'openinference.messages',
+    convention: 'OpenInference flattened LLM messages',
+    input: [{ kind: 'indexed', prefix: 'llm.input_messages', unwrap: 'message' }],
+    output: [{ kind: 'indexed', prefix: 'llm.output_messages', unwrap: 'message' }],
+  },
+  {
+    id: 'traceloop.entity',
+    convention: 'Traceloop / OpenLLMetry SDK decorators',
+    input: [attr('traceloop.entity.input')],
+    output: [attr('traceloop.entity.output')],
+  },
+  {
+    id: 'vercel.ai',
+    convention: 'Vercel AI SDK telemetry',
+    input: [attr('ai.prompt.messages'), attr('ai.prompt'), attr('ai.toolCall.args')],
+    output: [
+      attr('ai.response.text', false),
+      attr('ai.response.toolCalls'),
+      attr('ai.response.object'),
+      attr('ai.toolCall.result'),
+    ],
+  },
+  {
+    id: 'gen_ai.events',
+    convention: 'OTel GenAI message events (interim event-based conventions)',
+    input: [
+      {
+        kind: 'events',
+        roles: {
+          'gen_ai.system.message': 'system',
+          'gen_ai.user.message': 'user',
+          'gen_ai.assistant.message': 'assistant',
+          'gen_ai.tool.message': 'tool',
+        },
+        attribute: 'content',
+      },
+    ],
+    output: [{ kind: 'events', roles: { 'gen_ai.choice': 'assistant' }, attribute: 'content' }],
+  },
+  {
+    id: 'generic',
+    convention: 'Generic input / output attributes',
+    input: [attr('input')],
+    output: [attr('output')],
+  },
+];
+
+/**
+ * A carrier row for plain attribute keys, the shape the configuration adds
+ * (`resolveSpanIo(span, { extraCarriers: [keyCarrier('app', ['app.request'], ['app.reply'])] })`).
+ * Values are decoded like every other attribute, JSON text included.
+ */
+export function keyCarrier(id: string, inputKeys: readonly string[], outputKeys: readonly string[]): Carrier {
+  return {
+    id,
+    convention: 'configuration',
+    input: inputKeys.map((key) => attr(key)),
+    output: outputKeys.map((key) => attr(key)),
+  };
+}
+
+/** The built-in rows with the extra rows placed before `generic`, in the order they are tried. */
+export function carrierTable(extra: readonly Carrier[] = []): readonly Carrier[] {
+  if (extra.length === 0) return CARRIERS;
+  const generic = CARRIERS.findIndex((c) => c.id === 'generic');
+  return [...CARRIERS.slice(0, generic), ...extra, ...CARRIERS.slice(generic)];
+}
+
+/**
+ * True when a value counts as missing I/O: absent, `null`, `""`, `[]` or `{}`. This is the rule of
+ * MLflow's OTel translators, which skip a value whose JSON decodes to something falsy and try the
+ * next key (`mlflow/tracing/otel/translation/base.py`, `_get_and_check_attribute_value`). Numbers
+ * and booleans count as values, even 0 and false: they are what the span returned.
+ */
+export function isEmptyIo(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isObject(value)) return Object.keys(value).length === 0;
+  return false;
+}
+
+/**
+ * A span's input and output: for each side, the first carrier row (in {@link carrierTable} order)
+ * whose source holds a non-empty value. The two sides are resolved independently, so they may
+ * name different carriers.
+ */
+export function resolveSpanIo(span: Span, options: ResolveOptions = {}): SpanIo {
+  const table = carrierTable(options.extraCarriers);
+  return { input: resolveSide(span, table, 'input'), output: resolveSide(span, table, 'output') };
+}
+
+function resolveSide(span: Span, table: readonly Carrier[], side: 'input' | 'output'): IoValue | null {
+  for (const carrier of table) {
+    for (const source of carrier[side]) {
+      const found = readSource(span, source);
+      if (found && !isEmptyIo(found.value)) return { carrier: carrier.id, key: found.key, value: found.value };
+    }
+  }
+  return null;
+}
+
+function readSource(span: Span, source: CarrierSource): { key: string; value: unknown } | null {
+  switch (source.kind) {
+    case 'attribute':
+      return readAttribute(span, source.key, source.json);
+    case 'mime':
+      return readMime(span, source.key, source.mimeKey);
+    case 'indexed':
+      return readIndexed(span, source.prefix, source.unwrap);
+    case 'events':
+      return readEvents(span, source.roles, source.attribute);
+    case 'chat-split':
+      return readChatSplit(span, source.key, source.take);
+  }
+}
+
+function readAttribute(span: Span, key: string, json: boolean): { key: string; value: unknown } | null {
+  const { attributes } = span;
+  if (!attributes.has(key)) return null;
+  const value = attributes.get(key);
+  return { key, value: json && typeof value === 'string' ? decodeAttributeValue(value) : value };
+}
+
+/**
+ * OpenInference says what `*.value` holds: `application/json` is JSON text, `text/plain` is text
+ * (`Arize-ai/openinference: spec/semantic_conventions.md`). Without a mime type the value is taken
+ * as Attributes decodes it, as MLflow's own translator does (`open_inference.py` reads the key).
+ */
+function readMime(span: Span, key: string, mimeKey: string): { key: string; value: unknown } | null {
+  const { attributes } = span;
+  if (!attributes.has(key)) return null;
+  const value = attributes.get(key);
+  const mime = attributes.getString(mimeKey)?.toLowerCase() ?? '';
+  if (mime.includes('json')) {
+    return { key, value: typeof value === 'string' ? decodeAttributeValue(value) : value };
+  }
+  if (mime.startsWith('text/') && typeof value !== 'string' && value !== undefined) {
+    // Attributes decoded JSON-looking text that the span declared as plain text: give the text back.
+    return { key, value: JSON.stringify(value) };
+  }
+  return { key, value };
+}
+
+/** Past this many matching keys a flattened list is left incomplete: hostile input stays cheap. */
+const MAX_INDEXED_KEYS = 20_000;
+/** Deepest path below the index that is rebuilt (`message.contents.0.message_content.text` is 5). */
+const MAX_INDEXED_DEPTH = 12;
+
+type Tree = Map<string, unknown>;
+
+/**
+ * Rebuilds `prefix.N.a.b` keys into `[{a: {b: …}}]`: numeric segments become array positions
+ * (sorted, gaps closed), other segments object keys. The first value written at a path wins.
+ */
+function readIndexed(span: Span, prefix: string, unwrap: string | undefined): { key: string; value: unknown } | null {
+  const { attributes } = span;
+  const head = `${prefix}.`;
+  const root: Tree = new Map();
+  let seen = 0;
+  for (const key of attributes.keys()) {
+    if (!key.startsWith(head)) continue;
+    const path = key.slice(head.length).split('.');
+    if (!/^\d+$/.test(path[0] ?? '') || path.length > MAX_INDEXED_DEPTH + 1) continue;
+    if (++seen > MAX_INDEXED_KEYS) break;
+    let node: Tree | null = root;
+    for (let i = 0; i < path.length - 1 && node; i++) {
+      const segment = path[i]!;
+      const next: unknown = node.get(segment);
+      if (next instanceof Map) node = next as Tree;
+      else if (next === undefined) {
+        const child: Tree = new Map();
+        node.set(segment, child);
+        node = child;
+      } else node = null; // a value already sits where this key needs an object: keep the value
+    }
+    const last = path[path.length - 1]!;
+    if (node && !node.has(last)) node.set(last, attributes.get(key));
+  }
+  if (seen === 0) return null;
+  const list = toPlain(root);
+  const items = Array.isArray(list) ? list : [];
+  const value = unwrap ? items.map((item) => (isObject(item) && isObject(item[unwrap]) ? item[unwrap] : item)) : items;
+  return { key: `${prefix}.*`, value };
+}
+
+function toPlain(node: unknown): unknown {
+  if (!(node instanceof Map)) return node;
+  const entries = [...(node as Tree).entries()];
+  if (entries.length > 0 && entries.every(([k]) => /^\d+$/.test(k))) {
+    return entries.sort(([a], [b]) => Number(a) - Number(b)).map(([, v]) => toPlain(v));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) out[k] = toPlain(v);
+  return out;
+}
+
+/**
+ * GenAI message events: one message per event, in event order. Event attributes are raw OTel
+ * values (mlflow-trace-formats.md §2.6), so JSON text in `content` (and `tool_calls`) is decoded
+ * here, as MLflow's `GenAiTranslator.get_input_value_from_events` does. `gen_ai.choice` may name
+ * its own role.
+ */
+function readEvents(
+  span: Span,
+  roles: Readonly<Record<string, string>>,
+  attribute: string,
+): { key: string; value: unknown } | null {
+  const messages: Array<Record<string, unknown>> = [];
+  const names: string[] = [];
+  for (const event of span.events) {
+    const role = Object.hasOwn(roles, event.name) ? roles[event.name] : undefined;
+    if (role === undefined) continue;
+    const content = decodeAttributeValue(event.attributes[attribute]);
+    const toolCalls = decodeAttributeValue(event.attributes.tool_calls);
+    if (isEmptyIo(content) && isEmptyIo(toolCalls)) continue;
+    const ownRole = event.attributes.role;
+    const message: Record<string, unknown> = { role: typeof ownRole === 'string' && ownRole ? ownRole : role };
+    if (!isEmptyIo(content)) message.content = content;
+    if (!isEmptyIo(toolCalls)) message.tool_calls = toolCalls;
+    messages.push(message);
+    if (!names.includes(event.name)) names.push(event.name);
+  }
+  if (names.length === 0) return null;
+  return { key: names.map((n) => `event:${n}`).join(','), value: messages };
+}
+
+/**
+ * `mlflow.chat.messages` (2.20 – 3.1): `set_span_chat_messages` logs the input messages first and
+ * appends the output messages later (`mlflow/tracing/utils/__init__.py`). The output is therefore
+ * the run of assistant messages at the end; everything before it is the input. A list that does
+ * not end with an assistant message has no output (the call failed before answering).
+ */
+function readChatSplit(span: Span, key: string, take: 'input' | 'output'): { key: string; value: unknown } | null {
+  if (!span.attributes.has(key)) return null;
+  const value = span.attributes.get(key);
+  if (!Array.isArray(value)) return take === 'input' ? { key, value } : null;
+  let split = value.length;
+  while (split > 0 && isObject(value[split - 1]) && (value[split - 1] as Record<string, unknown>).role === 'assistant') {
+    split--;
+  }
+  return { key, value: take === 'input' ? value.slice(0, split) : value.slice(split) };
+}
