@@ -6,6 +6,7 @@ import {
   type OversizedOptions,
   type OversizedResult,
 } from '../src/ingest/oversized.js';
+import { thrown } from './helpers/thrown.js';
 
 const FIXTURE = readFileSync(new URL('./fixtures/v3.6_trace_ok_assessments_session.json', import.meta.url));
 
@@ -414,12 +415,7 @@ describe('OversizedRecordParser: malformed records', () => {
     const parser = new OversizedRecordParser();
     // Small chunks are batched, so the error may surface at finish() rather than at push().
     parser.push(Buffer.from('{"a": @'));
-    let first: unknown;
-    try {
-      parser.finish();
-    } catch (error) {
-      first = error;
-    }
+    const first = thrown(() => parser.finish());
     expect(first).toBeInstanceOf(OversizedParseError);
     expect(() => parser.push(Buffer.from('1}'))).toThrow(first as Error);
     expect(() => parser.finish()).toThrow(first as Error);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { QuerySyntaxError } from '../src/query/errors.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../src/query/extract-fields.js';
 import { fixturePath } from './helpers/fixture-traces.js';
+import { thrown } from './helpers/thrown.js';
 
 const text = (file: string): string => readFileSync(fixturePath(file), 'utf8');
 
@@ -140,12 +141,7 @@ describe('parseExtractFields', () => {
     ['info..state', 'empty key between dots', 6],
   ];
   it.each(invalid)('%j: %s (column %i)', (spec, message, column) => {
-    let error: unknown;
-    try {
-      parseExtractFields(spec);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parseExtractFields(spec));
     expect(error).toBeInstanceOf(QuerySyntaxError);
     expect(error).toMatchObject({ message, what: 'extract-fields', text: spec, column });
   });

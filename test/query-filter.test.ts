@@ -7,6 +7,7 @@ import { QuerySyntaxError } from '../src/query/errors.js';
 import type { InfoSubject, SpanSubject } from '../src/query/subject.js';
 import type { Trace } from '../src/model/types.js';
 import { fixtureJson, fixtureTraces, traceOf } from './helpers/fixture-traces.js';
+import { thrown } from './helpers/thrown.js';
 
 // Every fixture trace, by a short label. The extract-fields output is included on purpose: it is a
 // partial trace (no times, unnamed assessments, spans with only a name), which shows that missing
@@ -342,12 +343,7 @@ const invalid: Array<[string, string, number]> = [
 
 describe('compileFilter refuses', () => {
   it.each(invalid)('%s', (filter, message, column) => {
-    let error: unknown;
-    try {
-      compileFilter(filter);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => compileFilter(filter));
     expect(error).toBeInstanceOf(QuerySyntaxError);
     const e = error as QuerySyntaxError;
     expect(e.message).toContain(message);

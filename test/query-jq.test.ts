@@ -1,39 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read.js';
 import { QuerySyntaxError } from '../src/query/errors.js';
 import { createJq, type JqOutput } from '../src/query/jq.js';
 import { parseQuery } from '../src/query/pipeline/parse.js';
 import { formatRow } from '../src/query/pipeline/run.js';
-import { fixturePath } from './helpers/fixture-traces.js';
+import { queryTraces, SINGLE_TRACE_FIXTURES, type QueryTrace } from './helpers/fixture-traces.js';
 
 // `--jq`: real jq 1.8.2 (jq-wasm) over traces fed in batches. The same questions asked of the
 // pipeline and of jq get the same answers.
 
-const ARCHIVE = [
-  'v2.19_trace_ok.json',
-  'v2.22_trace_error.json',
-  'v2.22_trace_ok_chat_messages.json',
-  'v3.4_trace_ok_assessments_session.json',
-  'v3.5.0-equivalent_trace_ok_assessments_session.json',
-  'v3.6_trace_error.json',
-  'v3.6_trace_ok_assessments_session.json',
-  'v3.6_trace_otel_ingested_genai_openinference.json',
-  'v3.6_trace_span_events_microsecond_timestamps.json',
-];
-
-interface Loaded {
-  id: string;
-  doc: unknown;
-  text: string;
-}
-
-let archive: Loaded[];
+let archive: Array<QueryTrace & { text: string }>;
 beforeAll(async () => {
-  archive = [];
-  for await (const event of readTraces(ARCHIVE.map(fixturePath))) {
-    if (event.type === 'trace') archive.push({ id: event.trace.traceId, doc: event.value, text: event.bytes.toString('utf8') });
-  }
+  archive = (await queryTraces(SINGLE_TRACE_FIXTURES)).map((t) => ({ ...t, text: t.bytes.toString('utf8') }));
 });
 
 /** The pipeline's `--values` lines. */

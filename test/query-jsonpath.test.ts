@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QuerySyntaxError } from '../src/query/errors.js';
 import { compileJsonPath } from '../src/query/jsonpath.js';
 import { fixtureJson } from './helpers/fixture-traces.js';
+import { thrown } from './helpers/thrown.js';
 
 // RFC 9535 JSONPath (json-p3) over real MLflow traces of every serialization: what is selected,
 // with which normalized path, and how a bad query is reported.
@@ -191,12 +192,7 @@ describe('compileJsonPath: invalid queries', () => {
     { query: '$.data.spans[?match(@.name, "chat(")]', message: 'invalid regular expression in match(): error parsing regexp: missing closing ): `chat(`', column: 30 },
   ];
   it.each(cases)('$query', ({ query, message, column }) => {
-    let error: unknown;
-    try {
-      compileJsonPath(query);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => compileJsonPath(query));
     expect(error).toBeInstanceOf(QuerySyntaxError);
     expect(error).toMatchObject({ what: 'jsonpath', message, column, text: query });
   });

@@ -4,6 +4,7 @@ import type { TraceInfo } from '../src/model/types.js';
 import { QuerySyntaxError } from '../src/query/errors.js';
 import { compareInfos, parseOrderBy, type OrderKey } from '../src/query/order-by.js';
 import { fixtureTraces } from './helpers/fixture-traces.js';
+import { thrown } from './helpers/thrown.js';
 
 /**
  * Ten traces of the fixtures under short names (request time ms, duration ms, state, name tag,
@@ -156,12 +157,7 @@ describe('parseOrderBy', () => {
     [['name', 'tag.`mlflow.traceName`'], 'tag.`mlflow.traceName`', 'expected each order-by key once, found tag.mlflow.traceName a second time', 1],
   ];
   it.each(invalid)('%j: %s', (clauses, text, message, column) => {
-    let error: unknown;
-    try {
-      parseOrderBy(clauses);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parseOrderBy(clauses));
     expect(error).toBeInstanceOf(QuerySyntaxError);
     expect(error).toMatchObject({ message, what: 'order-by', text, column });
   });

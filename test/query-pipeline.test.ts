@@ -1,42 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read.js';
 import { QuerySyntaxError } from '../src/query/errors.js';
 import { OR_MESSAGE } from '../src/query/filter/parse.js';
 import { STAGES, parseQuery } from '../src/query/pipeline/parse.js';
 import { formatRow, type QueryRun } from '../src/query/pipeline/run.js';
-import { fixturePath } from './helpers/fixture-traces.js';
+import { fixturePath, queryTraces, SINGLE_TRACE_FIXTURES, type QueryTrace } from './helpers/fixture-traces.js';
+import { thrown } from './helpers/thrown.js';
 
 // `tracetriage query '<jsonpath> | stage ...'` without the CLI: the pipeline stages over real
 // traces, read by the engine as the CLI reads them (parsed JSON, MLflow trace id, original bytes).
 
-/** Every trace of the fixtures that are one trace each: nine traces, MLflow 2.19 to 3.6. */
-const ARCHIVE = [
-  'v2.19_trace_ok.json',
-  'v2.22_trace_error.json',
-  'v2.22_trace_ok_chat_messages.json',
-  'v3.4_trace_ok_assessments_session.json',
-  'v3.5.0-equivalent_trace_ok_assessments_session.json',
-  'v3.6_trace_error.json',
-  'v3.6_trace_ok_assessments_session.json',
-  'v3.6_trace_otel_ingested_genai_openinference.json',
-  'v3.6_trace_span_events_microsecond_timestamps.json',
-];
-
-interface Loaded {
-  id: string;
-  doc: unknown;
-  bytes: Buffer;
-}
-
-async function load(files: readonly string[]): Promise<Loaded[]> {
-  const out: Loaded[] = [];
-  for await (const event of readTraces(files.map(fixturePath))) {
-    if (event.type === 'trace') out.push({ id: event.trace.traceId, doc: event.value, bytes: event.bytes });
-    else if (event.type === 'rejected') throw new Error(event.rejection.message);
-  }
-  return out;
-}
+const ARCHIVE = SINGLE_TRACE_FIXTURES;
+type Loaded = QueryTrace;
+const load = queryTraces;
 
 /** Runs a query as the CLI does: push each trace, print what comes out, stop when done, then finish. */
 function run(query: string, traces: readonly Loaded[], options: { values?: boolean; withSource?: boolean } = {}): { lines: string[]; pushed: number; run: QueryRun } {
@@ -393,12 +369,7 @@ describe('invalid stages: message and column in the whole query', () => {
     { query: "$.a[?@.b == 'x|y'] | where(c = 'p|q') | pick(`d|e`) | bad", message: expect.stringContaining("unknown stage 'bad'") as unknown as string, column: 55 },
   ];
   it.each(cases)('$query', ({ query, message, column }) => {
-    let error: unknown;
-    try {
-      parseQuery(query);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parseQuery(query));
     expect(error).toBeInstanceOf(QuerySyntaxError);
     expect(error).toMatchObject({ what: 'pipeline', message, column, text: query });
   });

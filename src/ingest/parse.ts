@@ -134,10 +134,12 @@ export function firstInvalidUtf8(bytes: Buffer): number {
 }
 
 /**
- * Rewrites `NaN`, `Infinity` and `-Infinity` outside strings. Runs only on records the scanner
- * flagged (an `N` or `I` byte outside strings), so clean records never pay for it.
+ * Rewrites `NaN`, `Infinity` and `-Infinity` outside strings: by default to `null` and `1e999`
+ * (which JSON.parse reads as ±Infinity); `--extract-fields` passes literals of its own. Runs only
+ * on records the scanner flagged (an `N` or `I` byte outside strings), so clean records never
+ * pay for it.
  */
-export function rewriteNonFinite(text: string): { text: string; count: number } {
+export function rewriteNonFinite(text: string, nan = 'null', inf = '1e999'): { text: string; count: number } {
   let out = '';
   let last = 0;
   let count = 0;
@@ -151,12 +153,12 @@ export function rewriteNonFinite(text: string): { text: string; count: number } 
     }
     if (c === 0x22) inString = true;
     else if (c === 0x4e && text.startsWith('NaN', i)) {
-      out += text.slice(last, i) + 'null';
+      out += text.slice(last, i) + nan;
       last = i + 3;
       i += 2;
       count++;
     } else if (c === 0x49 && text.startsWith('Infinity', i)) {
-      out += text.slice(last, i) + '1e999';
+      out += text.slice(last, i) + inf;
       last = i + 8;
       i += 7;
       count++;

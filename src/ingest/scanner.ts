@@ -5,14 +5,15 @@ import { DEFAULT_SCANNER_OPTIONS, type ScanNote, type ScanProblem, type ScanSink
 export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
 export { DEFAULT_SCANNER_OPTIONS } from './scan-types.js';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const COLON = 0x3a;
-const COMMA = 0x2c;
+// JSON's structural bytes (exported for the other byte-level walker, top-level.ts).
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const LBRACE = 0x7b;
+export const RBRACE = 0x7d;
+export const LBRACKET = 0x5b;
+export const RBRACKET = 0x5d;
+export const COLON = 0x3a;
+export const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;

@@ -1,4 +1,5 @@
 import { isLosslessNumber, LosslessNumber, parse } from 'lossless-json';
+import { rewriteNonFinite } from '../ingest/parse.js';
 import { parseDottedPath, splitPathList, type PathSegment } from './dotted-path.js';
 import { QuerySyntaxError } from './errors.js';
 import { reindentJson } from './reindent.js';
@@ -144,7 +145,7 @@ export function parseLossless(text: string): unknown {
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     // Only records with Python's non-finite tokens pay for the rewrite.
-    const rewritten = rewriteNonFinite(text);
+    const rewritten = markNonFinite(text);
     if (rewritten === null) throw error;
     const { nan, inf } = rewritten;
     return parse(rewritten.text, null, {
@@ -161,31 +162,13 @@ const lastValue = ({ newValue }: { newValue: unknown }): unknown => newValue;
  * Replaces `NaN` and `Infinity` outside strings by number literals found nowhere in the text, so
  * the number parser can tell them apart from every real number. Null when there are none.
  */
-function rewriteNonFinite(text: string): { text: string; nan: string; inf: string } | null {
+function markNonFinite(text: string): { text: string; nan: string; inf: string } | null {
   let nan = '0E+31415926535';
   let inf = '0E+27182818284';
   while (text.includes(nan)) nan += '7';
   while (text.includes(inf)) inf += '7';
-  const parts: string[] = [];
-  let last = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x4e && text.startsWith('NaN', i)) {
-      parts.push(text.slice(last, i), nan);
-      last = i + 3;
-    } else if (c === 0x49 && text.startsWith('Infinity', i)) {
-      parts.push(text.slice(last, i), inf);
-      last = i + 8;
-    }
-  }
-  if (parts.length === 0) return null;
-  parts.push(text.slice(last));
-  return { text: parts.join(''), nan, inf };
+  const rewritten = rewriteNonFinite(text, nan, inf);
+  return rewritten.count === 0 ? null : { text: rewritten.text, nan, inf };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TraceInfo } from '../model/types.js';
 import { QuerySyntaxError } from './errors.js';
+import { compareStrings } from './compare-strings.js';
 
 /** Where an order-by key reads its value. */
 export type OrderSource = 'attribute' | 'tag' | 'metadata';
@@ -255,7 +256,7 @@ function own(map: Record<string, string>, key: string): string | null {
 
 function compareValues(x: number | string, y: number | string): number {
   if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : x > y ? 1 : 0;
-  return compareCodePoints(String(x), String(y));
+  return compareStrings(String(x), String(y));
 }
 
 /** Experiment ids are integers in MLflow's tables, of 18 digits: compared as digit strings, never as doubles. */
@@ -265,23 +266,8 @@ function compareIds(x: number | string, y: number | string): number {
   if (/^[0-9]+$/.test(a) && /^[0-9]+$/.test(b)) {
     const ta = a.replace(/^0+(?=.)/, '');
     const tb = b.replace(/^0+(?=.)/, '');
-    return ta.length !== tb.length ? ta.length - tb.length : compareCodePoints(ta, tb);
+    return ta.length !== tb.length ? ta.length - tb.length : compareStrings(ta, tb);
   }
-  return compareCodePoints(a, b);
+  return compareStrings(a, b);
 }
 
-/** Code point order (UTF-8 byte order), which differs from UTF-16 order only around surrogates. */
-function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return fold(x) - fold(y);
-  }
-  return a.length - b.length;
-}
-
-/** Moves surrogates (U+D800–DFFF, astral code points) above U+E000–FFFF. */
-function fold(unit: number): number {
-  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
-}

@@ -87,3 +87,33 @@ export function viewSpan(span: Span): SpanView {
     attributes: span.attributes.toObject(),
   };
 }
+
+/** The fixtures that hold one trace each: nine traces, MLflow 2.19 to 3.6. */
+export const SINGLE_TRACE_FIXTURES = [
+  'v2.19_trace_ok.json',
+  'v2.22_trace_error.json',
+  'v2.22_trace_ok_chat_messages.json',
+  'v3.4_trace_ok_assessments_session.json',
+  'v3.5.0-equivalent_trace_ok_assessments_session.json',
+  'v3.6_trace_error.json',
+  'v3.6_trace_ok_assessments_session.json',
+  'v3.6_trace_otel_ingested_genai_openinference.json',
+  'v3.6_trace_span_events_microsecond_timestamps.json',
+] as const;
+
+/** A trace as `query` sees it: MLflow trace id, parsed JSON, original bytes. */
+export interface QueryTrace {
+  id: string;
+  doc: unknown;
+  bytes: Buffer;
+}
+
+/** Reads fixtures as the CLI's `query` does; a rejected record fails the test. */
+export async function queryTraces(files: readonly string[]): Promise<QueryTrace[]> {
+  const out: QueryTrace[] = [];
+  for await (const event of readTraces(files.map(fixturePath))) {
+    if (event.type === 'trace') out.push({ id: event.trace.traceId, doc: event.value, bytes: event.bytes });
+    else if (event.type === 'rejected') throw new Error(event.rejection.message);
+  }
+  return out;
+}

@@ -5,7 +5,8 @@ import { likeMatcher, regexMatcher } from '../match.js';
 import type { Part } from './split.js';
 import { streaming } from './stages.js';
 import type { StagePlan } from './types.js';
-import { compareStrings, readAll, type ValuePath } from './values.js';
+import { compareStrings } from '../compare-strings.js';
+import { readAll, type ValuePath } from './values.js';
 
 /** A number written as JSON text: MLflow span attributes hold their values that way (`"0.2"`). */
 const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
