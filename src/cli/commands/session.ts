@@ -1,0 +1,65 @@
+import type { CommandModule } from 'yargs';
+import { readSession } from '../../engine/sessions.js';
+import { sessionView } from '../../model/sessions.js';
+import { sessionJson, sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
+import { safeText } from '../../report/terminal.js';
+import { configOption, loadConfig } from '../config.js';
+import { ProblemReporter } from '../problems.js';
+import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+
+interface Args {
+  id: string;
+  inputs: string[];
+  full: boolean;
+  format: 'text' | 'json' | 'markdown';
+  config?: string | undefined;
+  'max-record-mb'?: number | undefined;
+}
+
+const FORMATTERS: Record<Args['format'], (report: SessionReport) => string> = {
+  text: sessionText,
+  json: (report) => JSON.stringify(sessionJson(report), null, 2) + '\n',
+  markdown: sessionMarkdown,
+};
+
+/** `tracetriage session <id> <inputs..>`: one conversation, turn by turn. */
+export const sessionCommand: CommandModule<object, Args> = {
+  command: 'session <id> <inputs..>',
+  describe: 'Show one session turn by turn: what the user said, what the app answered, the I/O span and carrier, errors, assessments with rationale',
+  builder: (y) =>
+    configOption(
+      inputsPositional(
+        y.positional('id', { type: 'string', demandOption: true, describe: 'the session id, matched exactly (tracetriage sessions lists them)' }),
+      ),
+    )
+      .option('full', { type: 'boolean', default: false, describe: 'show whole texts (by default long texts are cut with a marker)' })
+      .option('format', {
+        choices: ['text', 'json', 'markdown'] as const,
+        default: 'text' as const,
+        describe: 'text for people, json for machines (schemas/session-output.schema.json), markdown for a bug ticket',
+      })
+      .example('$0 session sess-refund-7f3a samples/', 'the refund conversation: the wrong answer of turn 3 and what it led to')
+      .example('$0 session sess-wrapper-19c2 samples/traces/', 'turn I/O found below a wrapper root span')
+      .example('$0 session sess-otel-44d1 samples/otel-genai.jsonl --format markdown > ticket.md', 'a session for a bug ticket'),
+  handler: async (args) => {
+    const config = await loadConfig(args.config);
+    const problems = new ProblemReporter();
+    const read = await readSession(inputsOf(args.inputs), String(args.id), {
+      stdin: process.stdin,
+      ...scannerOptions(args),
+      full: args.full,
+      onEvent: problems.onEvent,
+      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+    });
+    const unreadable = problems.finish();
+    if (read.session === null) {
+      const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
+      process.stderr.write(`tracetriage: session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)\n`);
+      process.exitCode = unreadable ? 2 : 1;
+      return;
+    }
+    const report: SessionReport = { view: sessionView(read.session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates };
+    await writeOut(FORMATTERS[args.format](report));
+    process.exitCode = unreadable ? 2 : 0;
+  },
+};

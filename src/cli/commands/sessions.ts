@@ -1,0 +1,56 @@
+import type { CommandModule } from 'yargs';
+import { readSessions } from '../../engine/sessions.js';
+import { SESSION_SORT_KEYS, sortSessions, type SessionSortKey } from '../../model/sessions.js';
+import { compileFilter } from '../../query/filter/compile.js';
+import { sessionsJson, sessionsText } from '../../report/sessions.js';
+import { configOption, loadConfig } from '../config.js';
+import { ProblemReporter } from '../problems.js';
+import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+
+interface Args {
+  inputs: string[];
+  sort: SessionSortKey;
+  format: 'text' | 'json';
+  'filter-string'?: string | undefined;
+  config?: string | undefined;
+  'max-record-mb'?: number | undefined;
+}
+
+/** `tracetriage sessions <inputs..>`: one row per session, then the traces without one. */
+export const sessionsCommand: CommandModule<object, Args> = {
+  command: 'sessions <inputs..>',
+  describe: 'List the sessions in the inputs: user, turns, time span, turns with errors, failing assessments, scorer errors',
+  builder: (y) =>
+    configOption(inputsPositional(y))
+      .option('sort', {
+        choices: SESSION_SORT_KEYS,
+        default: 'first' as const,
+        describe: 'id; first or last time (oldest first); turns, errors (turns with errors) or failing (failing assessments), most first',
+      })
+      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json for machines (schemas/sessions-output.schema.json)' })
+      .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces before grouping, e.g. \"status = 'ERROR'\" (docs/search-filters.md)" })
+      .example('$0 sessions samples/', 'the four sample sessions and the trace without one')
+      .example('$0 sessions samples/ --sort failing', 'sessions with the most failing assessments first')
+      .example('$0 sessions samples/ --format json', 'the same as JSON'),
+  handler: async (args) => {
+    const filterText = args['filter-string'] ?? '';
+    const filter = filterText.trim() === '' ? null : compileFilter(filterText);
+    const config = await loadConfig(args.config);
+    const problems = new ProblemReporter();
+    const groups = await readSessions(inputsOf(args.inputs), {
+      stdin: process.stdin,
+      ...scannerOptions(args),
+      filter,
+      onEvent: problems.onEvent,
+      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+    });
+    const report = {
+      sessions: sortSessions(groups.sessions, args.sort),
+      sort: args.sort,
+      withoutSession: groups.withoutSession,
+      duplicates: groups.duplicates,
+    };
+    await writeOut(args.format === 'json' ? JSON.stringify(sessionsJson(report), null, 2) + '\n' : sessionsText(report));
+    process.exitCode = problems.finish() ? 2 : 0;
+  },
+};

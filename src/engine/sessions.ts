@@ -1,0 +1,81 @@
+import { digestTrace, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { sessionIdOf } from '../model/session.js';
+import { groupSessions, makeSession, type Session, type SessionGroups } from '../model/sessions.js';
+import { turnIo } from '../model/turn-io.js';
+import { filteredTraces, type FilteredOptions } from './filtered.js';
+import type { TraceEvent } from './read-events.js';
+
+/** Options of {@link readSessions} and {@link readSession}: reading, selection, digest options. */
+export interface SessionReadOptions extends FilteredOptions {
+  digest?: Omit<DigestOptions, 'provenance'>;
+}
+
+/** Excerpt length for the `sessions` listing, which shows no text: digests stay tiny. */
+export const LISTING_TEXT_CHARS = 200;
+
+/**
+ * Reads the inputs into sessions. Each trace is digested and dropped as it arrives, so memory
+ * holds digests, never payloads; the excerpts are short ({@link LISTING_TEXT_CHARS}) unless the
+ * options say otherwise.
+ */
+export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
+  const digests: TraceDigest[] = [];
+  const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
+  for await (const event of filteredTraces(inputs, options)) digests.push(digestOf(event, digestOptions));
+  return groupSessions(digests);
+}
+
+/** One session as `session <id>` reads it. */
+export interface SessionRead {
+  /** Null when no trace of the inputs has the session id. */
+  session: Session | null;
+  /** With `full`: each turn's whole texts, by digest. */
+  fullTexts: Map<TraceDigest, TurnTexts>;
+  /** Sessions seen in the inputs (to say how many there were when the one asked for is not). */
+  sessionsSeen: number;
+  /** Copies of a trace already read, left out. */
+  duplicates: number;
+}
+
+/**
+ * Reads the inputs and keeps the digests of one session's traces only (ids compare exactly).
+ * With `full`, the whole texts of those turns are made while each trace is in hand, so nothing
+ * is read twice; other sessions' traces are dropped right after their session id is known.
+ */
+export async function readSession(
+  inputs: readonly string[],
+  sessionId: string,
+  options: SessionReadOptions & { full?: boolean },
+): Promise<SessionRead> {
+  const kept: TraceDigest[] = [];
+  const fullTexts = new Map<TraceDigest, TurnTexts>();
+  const seen = new Set<string>();
+  const ids = new Set<string>();
+  let duplicates = 0;
+  const digestOptions = options.digest ?? {};
+  for await (const event of filteredTraces(inputs, options)) {
+    // Only the session id is looked at before a trace of another session is dropped.
+    const id = sessionIdOf(event.trace, digestOptions.sessionKeys);
+    if (id === null) continue;
+    ids.add(id);
+    if (id !== sessionId) continue;
+    const { traceId } = event.trace;
+    if (traceId !== '' && seen.has(traceId)) {
+      duplicates++;
+      continue;
+    }
+    if (traceId !== '') seen.add(traceId);
+    const shown = digestOf(event, digestOptions);
+    kept.push(shown);
+    if (options.full) {
+      const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});
+      fullTexts.set(shown, turnTexts(io, { full: true }));
+    }
+  }
+  return { session: kept.length === 0 ? null : makeSession(sessionId, kept), fullTexts, sessionsSeen: ids.size, duplicates };
+}
+
+function digestOf(event: TraceEvent, options: DigestOptions): TraceDigest {
+  const { source, index, offset, length, line } = event.provenance;
+  return digestTrace(event.trace, { ...options, provenance: { source, index, offset, length, line } });
+}

@@ -1,0 +1,336 @@
+// Over 300 lines because half of it is the digest's declared shape (the types the session stage,
+// the reports and the JSON schema agree on); the code that fills it is short.
+import type { Carrier } from './carriers.js';
+import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
+import type { Polarity, PolarityOverrides } from './scorers.js';
+import { sessionIdOf, userIdOf } from './session.js';
+import { triageAssessments, type AssessmentLevel, type LevelBasis } from './triage.js';
+import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
+import type { Trace, TraceState } from './types.js';
+import { isObject } from './values.js';
+
+/**
+ * The small record the session stage keeps of a trace (ARCHITECTURE.md, "per-trace facts"): a
+ * trace is read, digested and dropped, so a dump costs digests, not payloads. Every text in a
+ * digest is an excerpt of bounded length and every list has a bounded count (the constants
+ * below; what was left out is counted), so a digest's size does not grow with the trace's. The
+ * whole trace can be read again from `provenance`.
+ */
+export interface TraceDigest {
+  traceId: string;
+  sessionId: string | null;
+  /** The end user (`mlflow.trace.user` and the like, see `userIdOf`). */
+  user: string | null;
+  /** MLflow's `request_time` in ms since the epoch. */
+  requestTimeMs: number | null;
+  /** Start of the first root span, ns since the epoch (a double). */
+  rootStartNs: number | null;
+  /** The trace's execution duration, else the first root span's. */
+  durationMs: number | null;
+  state: TraceState;
+  /** The format label `stats` shows (`3.5.1+`, `2.14-2.21.0`, …). */
+  format: string;
+  provenance: DigestProvenance | null;
+  turn: TurnDigest;
+  /** Spans with status ERROR (UNSET is not an error), in file order; at most {@link MAX_ERROR_SPANS}. */
+  errors: ErrorSpanDigest[];
+  /** Every ERROR span, including those left out of `errors`. */
+  errorSpanCount: number;
+  assessments: AssessmentsDigest;
+  /** `mlflow.trace.tokenUsage` metadata, when present and readable. */
+  tokenUsage: TokenUsage | null;
+}
+
+/** Where the trace's record is: enough to read it again by offset. */
+export interface DigestProvenance {
+  source: string;
+  index: number;
+  offset: number;
+  length: number;
+  line: number;
+}
+
+/** The turn's input and output, as excerpts, with the span and carriers they came from. */
+export interface TurnDigest {
+  selection: TurnSelection;
+  spanId: string | null;
+  spanName: string | null;
+  depth: number | null;
+  /** Names of the wrapper spans passed over, root first; at most {@link MAX_WRAPPERS}. */
+  wrapperChain: string[];
+  /** True when a side came from MLflow's truncated previews. */
+  truncated: boolean;
+  input: { carrier: string; key: string } | null;
+  output: { carrier: string; key: string } | null;
+  texts: TurnTexts;
+}
+
+/** What the user said and what the app answered; cut to a bound unless made with `full`. */
+export interface TurnTexts {
+  /** The last user message of the input (`''` when none). */
+  userText: string;
+  /** The app's answer: the last assistant text of the output (`''` when none). */
+  answerText: string;
+  /** Tool calls the output asked for, in order; at most {@link MAX_TOOL_CALLS}. */
+  toolCalls: ToolCall[];
+  /** True when some text was cut or messages left out. */
+  cut: boolean;
+}
+
+/** One span that ended in error. */
+export interface ErrorSpanDigest {
+  spanId: string;
+  name: string;
+  depth: number | null;
+  statusMessage: string;
+  /** The first `exception` event, if the span has one. */
+  exception: { type: string | null; message: string | null } | null;
+}
+
+/** One feedback, triaged (see `triageAssessments`). */
+export interface VerdictDigest {
+  /** Position in `info.assessments`. */
+  index: number;
+  name: string;
+  level: AssessmentLevel;
+  levelBasis: LevelBasis;
+  polarity: Polarity;
+  /** The value as compact JSON (`false`, `"yes"`, `1.0` reads `1`), cut to {@link VALUE_CHARS}. */
+  value: string;
+  rationale: string | null;
+  sourceType: string;
+  sourceId: string | null;
+  /** Span the assessment targets, if span-level. */
+  spanId: string | null;
+  effective: boolean;
+  ineffective: 'superseded' | 'human-disagrees' | null;
+  /** For a judge outvoted by a human: the human's index in `info.assessments`. */
+  overriddenByHuman: number | null;
+}
+
+/** A scorer that failed: not a trace that failed. */
+export interface ScorerErrorDigest {
+  index: number;
+  name: string;
+  level: AssessmentLevel;
+  levelBasis: LevelBasis;
+  code: string | null;
+  message: string | null;
+  spanId: string | null;
+  superseded: boolean;
+}
+
+/** Ground truth (`expected_response`, …): context, never a verdict. */
+export interface ExpectationDigest {
+  index: number;
+  name: string;
+  value: string;
+  sourceType: string;
+}
+
+/** A trace's assessments, triaged; each list at most {@link MAX_ASSESSMENTS} long. */
+export interface AssessmentsDigest {
+  verdicts: VerdictDigest[];
+  scorerErrors: ScorerErrorDigest[];
+  expectations: ExpectationDigest[];
+  /** Entries left out of the lists above by the bound. */
+  omitted: number;
+  /** Effective verdicts that fail, whether listed or not. */
+  failing: number;
+}
+
+/** Token counts from `mlflow.trace.tokenUsage` (`TokenUsageKey`, mlflow/tracing/constant.py). */
+export interface TokenUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  totalTokens: number | null;
+}
+
+/** Options of {@link digestTrace}: the config's additions and the excerpt length. */
+export interface DigestOptions {
+  /** Carrier rows from the config (tried before `generic`). */
+  extraCarriers?: readonly Carrier[];
+  /** Session keys from the config, after the built-in ones. */
+  sessionKeys?: readonly string[];
+  /** User keys from the config, after the built-in ones. */
+  userKeys?: readonly string[];
+  /** Polarity additions and replacements from the config. */
+  overrides?: PolarityOverrides;
+  /** Longest user text or answer kept (code points); {@link TEXT_CHARS} by default. */
+  textChars?: number;
+  provenance?: DigestProvenance;
+}
+
+/** Default bound of the user text and the answer. */
+export const TEXT_CHARS = 2000;
+/** Bound of an assessment value excerpt. */
+export const VALUE_CHARS = 300;
+/** Bound of a rationale, a status message, an exception message, a scorer error message. */
+export const NOTE_CHARS = 1000;
+/** Most error spans kept. */
+export const MAX_ERROR_SPANS = 20;
+/** Most assessments kept (verdicts, scorer errors and expectations together). */
+export const MAX_ASSESSMENTS = 100;
+/** Most tool calls kept. */
+export const MAX_TOOL_CALLS = 20;
+/** Most wrapper names kept. */
+export const MAX_WRAPPERS = 10;
+/** Bound of a name (span, assessment, carrier key, id). */
+const NAME_CHARS = 200;
+/**
+ * Bound of a session or user id: MLflow's limit for a tag value (`MAX_CHARS_IN_TRACE_INFO_TAGS_VALUE`,
+ * mlflow/tracing/constant.py), so every id MLflow can store groups exactly.
+ */
+export const ID_CHARS = 4096;
+
+/** Digests one trace (see {@link TraceDigest}); never throws on odd content. */
+export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDigest {
+  const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
+  const root = trace.tree.roots[0];
+  const rootSpan = root === undefined ? undefined : trace.spans[root];
+  const rootDurationMs =
+    rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
+  return {
+    traceId: name(trace.traceId),
+    sessionId: key(sessionIdOf(trace, options.sessionKeys)),
+    user: key(userIdOf(trace, options.userKeys)),
+    requestTimeMs: trace.info.requestTimeMs,
+    rootStartNs: rootSpan?.startTimeNs ?? null,
+    durationMs: trace.info.durationMs ?? rootDurationMs,
+    state: trace.info.state,
+    format: trace.format.label,
+    provenance: options.provenance ?? null,
+    turn: turnDigest(io, turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS })),
+    ...errorSpans(trace),
+    assessments: assessmentsDigest(trace, options),
+    tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
+  };
+}
+
+/**
+ * The turn's texts from its I/O: the last user message of the input, the answer and tool calls
+ * of the output. With `full`, nothing is cut (for `session --full`, on one session's turns only).
+ */
+export function turnTexts(io: TurnIo, options: { full?: boolean; maxChars?: number }): TurnTexts {
+  const summarize = { ...(options.full ? { full: true } : {}), maxChars: options.maxChars ?? TEXT_CHARS };
+  const input = io.input ? summarizeIo(io.input.value, io.input.carrier, { side: 'input', ...summarize }) : null;
+  const output = io.output ? summarizeIo(io.output.value, io.output.carrier, { side: 'output', ...summarize }) : null;
+  const calls = output?.toolCalls ?? [];
+  const bound = (text: string): string => (options.full ? text : cutText(text, NOTE_CHARS));
+  return {
+    userText: input?.userText ?? '',
+    answerText: output?.assistantText ?? '',
+    toolCalls: calls.slice(0, MAX_TOOL_CALLS).map((c) => ({ name: name(c.name), arguments: bound(c.arguments) })),
+    cut: (input?.cut ?? false) || (output?.cut ?? false) || calls.length > MAX_TOOL_CALLS,
+  };
+}
+
+function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
+  const side = (v: TurnIo['input']): TurnDigest['input'] => (v ? { carrier: name(v.carrier), key: name(v.key) } : null);
+  return {
+    selection: io.selection,
+    spanId: io.spanId,
+    spanName: clip(io.spanName),
+    depth: io.depth,
+    wrapperChain: io.wrapperChain.slice(0, MAX_WRAPPERS).map(name),
+    truncated: io.truncated,
+    input: side(io.input),
+    output: side(io.output),
+    texts,
+  };
+}
+
+function errorSpans(trace: Trace): { errors: ErrorSpanDigest[]; errorSpanCount: number } {
+  const failed = trace.spans.filter((s) => s.status === 'ERROR');
+  const errors = failed.slice(0, MAX_ERROR_SPANS).map((span): ErrorSpanDigest => {
+    const event = span.events.find((e) => e.name === 'exception');
+    const text = (key: string): string | null => {
+      const value = event?.attributes[key];
+      return value === undefined || value === null ? null : cutText(typeof value === 'string' ? value : compactJson(value), NOTE_CHARS);
+    };
+    return {
+      spanId: span.spanId,
+      name: name(span.name),
+      depth: trace.tree.depth[span.index] ?? null,
+      statusMessage: cutText(span.statusMessage, NOTE_CHARS),
+      exception: event ? { type: text('exception.type'), message: text('exception.message') } : null,
+    };
+  });
+  return { errors, errorSpanCount: failed.length };
+}
+
+function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDigest {
+  const triage = triageAssessments(trace.assessments, options.overrides ? { overrides: options.overrides } : {});
+  let room = MAX_ASSESSMENTS;
+  const take = <T>(list: readonly T[]): readonly T[] => {
+    const kept = list.slice(0, Math.max(0, room));
+    room -= kept.length;
+    return kept;
+  };
+  const verdicts = take(triage.verdicts).map(
+    (v): VerdictDigest => ({
+      index: v.index,
+      name: name(v.assessment.name),
+      level: v.level,
+      levelBasis: v.levelBasis,
+      polarity: v.polarity,
+      value: compactJson(v.assessment.value, VALUE_CHARS),
+      rationale: v.rationale === null ? null : cutText(v.rationale, NOTE_CHARS),
+      sourceType: name(v.source.type),
+      sourceId: clip(v.source.id),
+      spanId: v.assessment.spanId,
+      effective: v.effective,
+      ineffective: v.ineffective ?? null,
+      overriddenByHuman: v.overriddenByHuman?.index ?? null,
+    }),
+  );
+  const scorerErrors = take(triage.scorerErrors).map(
+    (e): ScorerErrorDigest => ({
+      index: e.index,
+      name: name(e.assessment.name),
+      level: e.level,
+      levelBasis: e.levelBasis,
+      code: clip(e.error.code),
+      message: e.error.message === null ? null : cutText(e.error.message, NOTE_CHARS),
+      spanId: e.assessment.spanId,
+      superseded: e.supersededBy !== undefined,
+    }),
+  );
+  const expectations = take(triage.expectations.map((i) => trace.assessments.find((a) => a.index === i)!)).map(
+    (a): ExpectationDigest => ({ index: a.index, name: name(a.name), value: compactJson(a.value, VALUE_CHARS), sourceType: name(a.sourceType) }),
+  );
+  const total = triage.verdicts.length + triage.scorerErrors.length + triage.expectations.length;
+  return { verdicts, scorerErrors, expectations, omitted: total - (MAX_ASSESSMENTS - Math.max(0, room)), failing: triage.counts.fail };
+}
+
+/** Reads `{"input_tokens": 12, "output_tokens": 7, "total_tokens": 19}`; anything else is null. */
+function tokenUsageOf(text: string | undefined): TokenUsage | null {
+  if (text === undefined) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    // Metadata written by hand may hold anything: unreadable usage is no usage.
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+  if (!isObject(value)) return null;
+  const count = (key: string): number | null => {
+    const n = value[key];
+    return typeof n === 'number' && Number.isFinite(n) ? n : null;
+  };
+  const usage = { inputTokens: count('input_tokens'), outputTokens: count('output_tokens'), totalTokens: count('total_tokens') };
+  return usage.inputTokens === null && usage.outputTokens === null && usage.totalTokens === null ? null : usage;
+}
+
+function name(text: string): string {
+  return cutText(text, NAME_CHARS);
+}
+
+function key(text: string | null): string | null {
+  return text === null ? null : cutText(text, ID_CHARS);
+}
+
+function clip(text: string | null): string | null {
+  return text === null ? null : name(text);
+}

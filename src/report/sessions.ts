@@ -1,0 +1,123 @@
+import type { TraceDigest } from '../model/digest.js';
+import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
+import { duration, utcTime } from './search.js';
+import { safeText, table } from './terminal.js';
+
+/** What `sessions` reports: the sessions in the chosen order and the traces without one. */
+export interface SessionsReport {
+  sessions: readonly Session[];
+  sort: SessionSortKey;
+  withoutSession: readonly TraceDigest[];
+  /** Copies of traces already read, left out. */
+  duplicates: number;
+}
+
+/** Trace ids of traces without a session listed in text; beyond that, only counted. */
+export const LISTED_WITHOUT_SESSION = 10;
+
+/** Widest id shown in a column (ids may be up to 4,096 characters); JSON has them whole. */
+const ID_WIDTH = 48;
+
+const HEADER = ['SESSION', 'USER', 'TURNS', 'FIRST', 'LAST', 'DURATION', 'ERR TURNS', 'FAILING', 'SCORER ERR'];
+const NUMERIC = new Set([2, 5, 6, 7, 8]);
+
+/** Human text for `sessions`: one row per session, then the traces without a session. */
+export function sessionsText(report: SessionsReport): string {
+  const rows = report.sessions.map(({ summary: s }) => [
+    short(oneLine(s.sessionId), ID_WIDTH),
+    s.user === null ? '-' : short(oneLine(s.user), ID_WIDTH),
+    String(s.turns),
+    s.firstTimeMs === null ? '-' : utcTime(s.firstTimeMs),
+    s.lastTimeMs === null ? '-' : utcTime(s.lastTimeMs),
+    s.durationMs === null ? '-' : duration(s.durationMs),
+    String(s.turnsWithErrors),
+    String(s.failingAssessments),
+    String(s.scorerErrors),
+  ]);
+  const lines = report.sessions.length > 0 ? [table(HEADER, rows, NUMERIC), ''] : [];
+  const turns = report.sessions.reduce((n, s) => n + s.summary.turns, 0);
+  lines.push(`${count(report.sessions.length, 'session')}, ${count(turns, 'turn')}`);
+  const ids = report.withoutSession.map((d) => oneLine(d.traceId || '(no trace id)'));
+  const n = count(ids.length, 'trace');
+  if (ids.length === 0) lines.push('0 traces without a session');
+  else if (ids.length <= LISTED_WITHOUT_SESSION) lines.push(`${n} without a session: ${ids.join(', ')}`);
+  else lines.push(`${n} without a session (first ${LISTED_WITHOUT_SESSION}: ${ids.slice(0, LISTED_WITHOUT_SESSION).join(', ')}; --format json lists all)`);
+  if (report.duplicates > 0) lines.push(`${count(report.duplicates, 'trace')} read more than once (same trace id): counted once`);
+  return lines.join('\n') + '\n';
+}
+
+/** `sessions --format json` (schemas/sessions-output.schema.json). */
+export interface SessionsJson {
+  schema_version: 1;
+  sort: SessionSortKey;
+  sessions: SessionSummaryJson[];
+  traces_without_session: { count: number; trace_ids: string[] };
+  duplicate_traces: number;
+}
+
+/** One session's numbers in JSON; shared with `session --format json`. */
+export interface SessionSummaryJson {
+  session_id: string;
+  user: string | null;
+  turns: number;
+  first_time: string | null;
+  last_time: string | null;
+  duration_ms: number | null;
+  turns_with_errors: number;
+  failing_assessments: number;
+  scorer_errors: number;
+  trace_ids: string[];
+}
+
+/** The JSON document of `sessions --format json`. */
+export function sessionsJson(report: SessionsReport): SessionsJson {
+  return {
+    schema_version: 1,
+    sort: report.sort,
+    sessions: report.sessions.map(summaryJson),
+    traces_without_session: { count: report.withoutSession.length, trace_ids: report.withoutSession.map((d) => d.traceId) },
+    duplicate_traces: report.duplicates,
+  };
+}
+
+/** A session's numbers in JSON. */
+export function summaryJson(session: Session): SessionSummaryJson {
+  const s: SessionSummary = session.summary;
+  return {
+    session_id: s.sessionId,
+    user: s.user,
+    turns: s.turns,
+    first_time: isoTime(s.firstTimeMs),
+    last_time: isoTime(s.lastTimeMs),
+    duration_ms: s.durationMs === null ? null : round(s.durationMs),
+    turns_with_errors: s.turnsWithErrors,
+    failing_assessments: s.failingAssessments,
+    scorer_errors: s.scorerErrors,
+    trace_ids: session.turns.map((d) => d.traceId),
+  };
+}
+
+/** ISO 8601 UTC with milliseconds, or null. */
+export function isoTime(ms: number | null): string | null {
+  return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+/** Milliseconds to 3 decimals, so float noise from nanosecond doubles does not show. */
+export function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** One line of safe text: line breaks and tabs as spaces, control characters escaped. */
+export function oneLine(text: string): string {
+  return safeText(text.replace(/[\r\n\t]+/g, ' '));
+}
+
+function short(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : chars.slice(0, width - 1).join('') + '…';
+}
+
+/** `1 trace`, `2 traces`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
