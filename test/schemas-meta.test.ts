@@ -10,7 +10,15 @@ describe('schemas/', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort();
 
   it('holds the input schema and one schema per JSON output', () => {
-    expect(files).toEqual(['stats-output.schema.json', 'trace-record.schema.json', 'validate-output.schema.json']);
+    expect(files).toEqual([
+      'config.schema.json',
+      'session-output.schema.json',
+      'sessions-output.schema.json',
+      'stats-output.schema.json',
+      'trace-output.schema.json',
+      'trace-record.schema.json',
+      'validate-output.schema.json',
+    ]);
   });
 
   for (const file of files) {

@@ -5,7 +5,10 @@ import { hideBin } from 'yargs/helpers';
 import { getCommand } from './commands/get.js';
 import { queryCommand } from './commands/query.js';
 import { searchCommand } from './commands/search.js';
+import { sessionCommand } from './commands/session.js';
+import { sessionsCommand } from './commands/sessions.js';
 import { statsCommand } from './commands/stats.js';
+import { traceCommand } from './commands/trace.js';
 import { validateCommand } from './commands/validate.js';
 import { safeLines, safeText } from '../report/terminal.js';
 import { QuerySyntaxError } from '../query/errors.js';
@@ -15,22 +18,27 @@ import { STDIN_ARG } from './run-read.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin.
-Exit codes: 0 clean; 1 rejected records (validate), trace not found (get); 2 usage error, invalid query, unreadable input or internal error.
+Exit codes: 0 clean; 1 rejected records (validate), not found (session, trace, get); 2 usage error, invalid query, unreadable input or internal error.
 Everything runs offline. Documentation: README.md and docs/ in the package.`;
 
 async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName('tracetriage')
     .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.')
+    .command(sessionsCommand)
+    .command(sessionCommand)
+    .command(traceCommand)
     .command(searchCommand)
     .command(getCommand)
     .command(queryCommand)
     .command(validateCommand)
     .command(statsCommand)
+    .example('$0 sessions samples/', 'every conversation in a dump: turns, errors, failing assessments, scorer errors')
+    .example('$0 session sess-refund-7f3a samples/', 'one conversation turn by turn: what was said, assessments with rationale')
     .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
     .example('$0 validate export.json', 'every record that cannot be read, with file, line, byte offset and JSON path')
     .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
-    .demandCommand(1, 'Name a command: search, get, query, validate or stats (see --help).')
+    .demandCommand(1, 'Name a command: sessions, session, trace, search, get, query, validate or stats (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     .strict()
     .recommendCommands()

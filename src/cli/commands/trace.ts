@@ -1,0 +1,75 @@
+import type { CommandModule } from 'yargs';
+import { findTrace } from '../../engine/get.js';
+import { sessionIdOf, userIdOf } from '../../model/session.js';
+import { triageAssessments } from '../../model/triage.js';
+import { turnIo } from '../../model/turn-io.js';
+import { safeText } from '../../report/terminal.js';
+import { traceText } from '../../report/trace.js';
+import { traceJson } from '../../report/trace-json.js';
+import { traceMarkdown } from '../../report/trace-markdown.js';
+import type { TraceReportInput, TraceReportOptions } from '../../report/trace-view.js';
+import { configOption, loadConfig } from '../config.js';
+import { ProblemReporter } from '../problems.js';
+import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+
+interface Args {
+  id: string;
+  inputs: string[];
+  attributes?: boolean | undefined;
+  full?: boolean | undefined;
+  format: 'text' | 'json' | 'markdown';
+  config?: string | undefined;
+  'max-record-mb'?: number | undefined;
+}
+
+/** The report forms, one pure function each. */
+const FORMATS = {
+  text: (input: TraceReportInput, options: TraceReportOptions) => traceText(input, options),
+  json: (input: TraceReportInput, options: TraceReportOptions) => `${JSON.stringify(traceJson(input, options), null, 2)}\n`,
+  markdown: (input: TraceReportInput, options: TraceReportOptions) => traceMarkdown(input, options),
+} as const;
+
+/** `tracetriage trace <id> <inputs..>`: one trace's span tree, errors and triaged assessments. */
+export const traceCommand: CommandModule<object, Args> = {
+  command: 'trace <id> <inputs..>',
+  describe: 'One trace: the span tree (type, duration, status, errors, exception events, the turn I/O span) and its assessments triaged',
+  builder: (y) =>
+    configOption(
+      inputsPositional(
+        y.positional('id', { type: 'string', demandOption: true, describe: 'the trace id (tr-… or the bare 32-hex form, or a 2.x request id); the first match in input order is shown' }),
+      )
+        .option('attributes', { type: 'boolean', describe: "show each span's decoded attributes" })
+        .option('full', { type: 'boolean', describe: 'do not cut long values, messages, stack traces or wide trees' })
+        .option('format', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'output format' }),
+    )
+      .example('$0 trace tr-eaad7e61ac6baaa620d497e41960925c samples/', 'where turn 5 of the refund session went wrong')
+      .example('$0 trace tr-9326a5b04ef80418fd5771af1f6b56bb samples/traces --attributes', 'with every span attribute, decoded')
+      .example('$0 trace tr-eaad7e61ac6baaa620d497e41960925c export.json --format markdown > turn5.md', 'for an issue or a review'),
+  handler: async (args) => {
+    // The config first: a bad config fails before any input is read.
+    const config = await loadConfig(args.config);
+    const problems = new ProblemReporter();
+    const { found } = await findTrace(inputsOf(args.inputs), args.id, {
+      stdin: process.stdin,
+      ...scannerOptions(args),
+      onEvent: problems.onEvent,
+    });
+    const unreadable = problems.finish();
+    if (found === null) {
+      process.stderr.write(`tracetriage: trace ${safeText(args.id)} is not in the inputs\n`);
+      process.exitCode = unreadable ? 2 : 1;
+      return;
+    }
+    const { trace } = found;
+    const input: TraceReportInput = {
+      trace,
+      io: turnIo(trace, { extraCarriers: config.carriers }),
+      triage: triageAssessments(trace.assessments, { overrides: config.scorers }),
+      session: sessionIdOf(trace, config.sessionKeys),
+      user: userIdOf(trace, config.userKeys),
+    };
+    const options: TraceReportOptions = { attributes: args.attributes === true, full: args.full === true };
+    await writeOut(FORMATS[args.format](input, options));
+    process.exitCode = unreadable ? 2 : 0;
+  },
+};
