@@ -48,7 +48,7 @@ interface SessionJson {
     answer_text: string;
     cut: boolean;
     tool_calls: Array<{ name: string }>;
-    io_span: { name: string | null; depth: number | null; selection: string; wrapper_chain: string[]; input: { carrier: string } | null };
+    io_span: { name: string | null; depth: number | null; selection: string; wrapper_chain: string[]; answer_span: { name: string; span_id: string } | null; input: { carrier: string } | null };
     errors: Array<{ name: string; exception: { type: string | null } | null }>;
     assessments: Verdict[];
     scorer_errors: Array<{ name: string; error_code: string | null }>;
@@ -190,7 +190,10 @@ describe('session: where the turn I/O lives', () => {
       ['chat gpt-4o-mini', 1, 'Is my flight AX412 to Madrid tomorrow on time?'],
       ['chat gpt-4o-mini', 1, 'Can I already check in online?'],
     ]);
-    expect(doc.turns[0]!.tool_calls.map((c) => c.name)).toEqual(['get_flight_status']);
+    // An agent loop: the first chat call asked for get_flight_status, the answer is the last call's.
+    expect(doc.turns[0]!.answer_text).toMatch(/^Yes — AX412 from Lisbon to Madrid tomorrow \(11 November\) is currently on time\./);
+    expect(doc.turns[0]!.io_span.answer_span?.name).toBe('chat gpt-4o-mini');
+    expect(doc.turns[1]!.io_span.answer_span).toBeNull();
     expect(doc.turns[1]!.answer_text).toMatch(/^Yes\. Online check-in for AX412 opens 24 hours before departure/);
   });
 

@@ -181,6 +181,7 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
     provenance: null,
     turn: {
       selection: 'root',
+      answerSpan: null,
       spanId: null,
       spanName: null,
       depth: 0,

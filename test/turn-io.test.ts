@@ -416,8 +416,8 @@ describe('turnIo on samples/', () => {
       ],
       [
         'tr-5ca81f36845adbfabba8f2c8cb6441ff',
-        // The chat span's answer is a tool call: no assistant text.
-        { span: 'chat gpt-4o-mini', depth: 1, selection: 'descendant', carriers: mlflow, user: 'Is my flight AX412 to Madrid tomorrow on… [cut, 6 chars]', answer: '' },
+        // An agent loop: the first chat call asks for get_flight_status, the last one answers.
+        { span: 'chat gpt-4o-mini', depth: 1, selection: 'descendant', carriers: mlflow, user: 'Is my flight AX412 to Madrid tomorrow on… [cut, 6 chars]', answer: 'Yes — AX412 from Lisbon to Madrid tomorr… [cut, 75 chars]' },
       ],
       [
         'tr-9326a5b04ef80418fd5771af1f6b56bb',

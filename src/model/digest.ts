@@ -60,6 +60,8 @@ export interface TurnDigest {
   wrapperChain: string[];
   /** True when a side came from MLflow's truncated previews. */
   truncated: boolean;
+  /** The later call of an agent loop the answer was read from, when not the I/O span itself. */
+  answerSpan: { spanId: string; name: string } | null;
   input: { carrier: string; key: string } | null;
   output: { carrier: string; key: string } | null;
   texts: TurnTexts;
@@ -234,6 +236,7 @@ function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
     depth: io.depth,
     wrapperChain: io.wrapperChain.slice(0, MAX_WRAPPERS).map(name),
     truncated: io.truncated,
+    answerSpan: io.answerSpan === null ? null : { spanId: io.answerSpan.spanId, name: name(io.answerSpan.name) },
     input: side(io.input),
     output: side(io.output),
     texts,

@@ -29,6 +29,12 @@ export interface TurnIo {
   /** Names of the spans above the I/O span, root first: the wrappers that were passed over. */
   wrapperChain: string[];
   selection: TurnSelection;
+  /**
+   * The span the output was read from when it is not the I/O span: a later call of the same kind
+   * under the same parent (an agent loop: the first model call asks for a tool, the last one
+   * answers). Null when the output is the I/O span's own.
+   */
+  answerSpan: { index: number; spanId: string; name: string } | null;
 }
 
 /** Options of {@link turnIo}: the carrier table's extra rows. */
@@ -53,7 +59,11 @@ interface Candidate {
  *    spans below it are its internal steps, not the turn's answer;
  * 3. else the search goes one level deeper.
  * When no span has both sides, the nearest span (same order) with either side is taken. Input and
- * output are never stitched from two spans: a tool's output is not the answer to the user.
+ * output are stitched from two spans in one case only, an agent loop: when the span found below a
+ * wrapper has later siblings of the same kind (same `mlflow.spanType`, else same name) with both
+ * sides and no error, the last one's output is the answer (the first model call asked for a tool,
+ * the last one answered). A tool's output is never the answer: a TOOL span is not of a model
+ * call's kind.
  *
  * Several roots are searched in start order, then orphan subtrees (a span whose parent is not in
  * the file heads one); spans on a parent cycle are never reached. Only when no span has any I/O
@@ -75,7 +85,7 @@ export function turnIo(trace: Trace, options: TurnIoOptions = {}): TurnIo {
   let partial: Candidate | null = null;
   for (const head of heads) {
     const found = searchHead(trace, head, io, parents);
-    if (found.best) return fromSpan(trace, found.best, io(found.best.index), parents);
+    if (found.best) return fromSpan(trace, found.best, io(found.best.index), parents, io);
     partial ??= found.partial;
   }
   if (partial) return fromSpan(trace, partial, io(partial.index), parents);
@@ -118,8 +128,15 @@ function searchHead(
   return { best: null, partial };
 }
 
-function fromSpan(trace: Trace, found: Candidate, spanIo: SpanIo, parents: Map<number, number>): TurnIo {
+function fromSpan(
+  trace: Trace,
+  found: Candidate,
+  spanIo: SpanIo,
+  parents: Map<number, number>,
+  io: (i: number) => SpanIo = () => ({ input: null, output: null }),
+): TurnIo {
   const span = trace.spans[found.index]!;
+  const answer = found.selection === 'descendant' ? loopAnswer(trace, found.index, parents, io) : null;
   const chain: string[] = [];
   for (let i = parents.get(found.index); i !== undefined; i = parents.get(i)) {
     chain.unshift(trace.spans[i]!.name);
@@ -130,11 +147,30 @@ function fromSpan(trace: Trace, found: Candidate, spanIo: SpanIo, parents: Map<n
     spanName: span.name,
     depth: trace.tree.depth[found.index] ?? null,
     input: spanIo.input,
-    output: spanIo.output,
+    output: answer ? io(answer).output : spanIo.output,
     truncated: false,
     wrapperChain: chain,
     selection: found.selection,
+    answerSpan: answer === null ? null : { index: answer, spanId: trace.spans[answer]!.spanId, name: trace.spans[answer]!.name },
   };
+}
+
+/** The last later sibling of the same kind with both sides and no error (see `turnIo`), or null. */
+function loopAnswer(trace: Trace, index: number, parents: Map<number, number>, io: (i: number) => SpanIo): number | null {
+  const parent = parents.get(index);
+  if (parent === undefined) return null;
+  const { spans } = trace;
+  const kind = (i: number): string => spans[i]!.attributes.getString('mlflow.spanType') ?? `name:${spans[i]!.name}`;
+  const start = (i: number): number => spans[i]!.startTimeNs ?? Infinity;
+  const mine = kind(index);
+  let answer: number | null = null;
+  for (const i of trace.tree.children[parent] ?? []) {
+    if (i === index || start(i) < start(index) || kind(i) !== mine || spans[i]!.status === 'ERROR') continue;
+    const sibling = io(i);
+    if (sibling.input === null || sibling.output === null) continue;
+    if (answer === null || start(i) >= start(answer)) answer = i;
+  }
+  return answer;
 }
 
 /**
@@ -174,5 +210,6 @@ function fromPreviews(trace: Trace): TurnIo {
     truncated: any,
     wrapperChain: [],
     selection: any ? 'preview' : 'none',
+    answerSpan: null,
   };
 }

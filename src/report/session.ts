@@ -31,6 +31,7 @@ function spanWords(t: TurnDigest): string {
   if (t.selection === 'failed') where.push('ended in error: nothing deeper is taken as the answer');
   if (t.selection === 'partial') where.push('no span has both input and output');
   if (t.truncated) where.push('truncated');
+  if (t.answerSpan) where.push(`answer from the loop's last call, span ${t.answerSpan.spanId}`);
   return `${t.spanName ?? '(unnamed)'} (${where.join(', ')}) · ${carrierWords(t)}`;
 }
 
@@ -215,6 +216,7 @@ export interface TurnJson {
     selection: string;
     wrapper_chain: string[];
     truncated: boolean;
+    answer_span: { span_id: string; name: string } | null;
     input: { carrier: string; key: string } | null;
     output: { carrier: string; key: string } | null;
   };
@@ -266,6 +268,7 @@ function turnJson(report: SessionReport, turn: TurnView): TurnJson {
       selection: t.selection,
       wrapper_chain: t.wrapperChain,
       truncated: t.truncated,
+      answer_span: t.answerSpan === null ? null : { span_id: t.answerSpan.spanId, name: t.answerSpan.name },
       input: t.input,
       output: t.output,
     },

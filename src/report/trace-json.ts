@@ -35,6 +35,7 @@ export function traceJson(input: TraceReportInput, options: TraceReportOptions):
       selection: io.selection,
       truncated: io.truncated,
       wrapper_chain: io.wrapperChain,
+      answer_span: io.answerSpan === null ? null : { span_id: io.answerSpan.spanId, name: io.answerSpan.name },
       input: ioSide(io.input),
       output: ioSide(io.output),
     },

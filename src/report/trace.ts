@@ -63,6 +63,7 @@ function header(input: TraceReportInput): string[] {
   lines.push(who.join('  '));
   lines.push(`turn I/O: ${ioLine(input)}`);
   if (io.wrapperChain.length > 0) lines.push(`  below wrapper span(s): ${io.wrapperChain.map((n) => safeText(n)).join(' > ')}`);
+  if (io.answerSpan) lines.push(`  answer from the agent loop's last call: ${safeText(io.answerSpan.name)} (span ${safeText(io.answerSpan.spanId)})`);
   return lines;
 }
 
