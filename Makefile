@@ -24,13 +24,13 @@ dist/.built: node_modules/.installed tsconfig.json $(shell find src -name '*.ts'
 
 build: dist/.built
 
-## demo: install, build and run the main job on the bundled samples/
+## demo: install, build and run the main job on the bundled samples/: every session, then the one that went wrong, turn by turn
 demo: build
-	@echo '$$ tracetriage stats samples/'
-	@$(CLI) stats samples/
+	@echo '$$ tracetriage sessions samples/'
+	@$(CLI) sessions samples/
 	@echo
-	@echo '$$ tracetriage validate samples/'
-	@$(CLI) validate samples/
+	@echo '$$ tracetriage session sess-refund-7f3a samples/'
+	@$(CLI) session sess-refund-7f3a samples/
 
 ## test: install, build, and run the whole suite on this machine's Node and on Node 24
 test: test-node test-node24
