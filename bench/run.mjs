@@ -175,7 +175,11 @@ function searchScenario(file) {
   const session = lines.map((l) => JSON.parse(l).info.trace_metadata['mlflow.trace.session']).find((s) => typeof s === 'string');
   if (session === undefined) throw new SetupError(`no trace with a session in the first MB of ${file}`);
   const filter = `metadata.\`mlflow.trace.session\` = '${session}'`;
-  return [['search', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'search', '--output', 'json', '--filter-string', filter, file]]];
+  return [
+    ['search', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'search', '--output', 'json', '--filter-string', filter, file]],
+    // Every session of the export held as digests (bounded excerpts), not payloads: watch its RSS.
+    ['sessions', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'sessions', '--format', 'json', file]],
+  ];
 }
 
 /** A trace count in the tool's JSON output, if it has an obvious one (a sanity check only). */

@@ -3,19 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, fixtureLine, jsonl, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
 import { fixturePath } from './helpers/fixture-traces.js';
+import { REFUND_TURNS } from './helpers/samples.js';
 
 // `search` and `get` from the real binary on real files: MLflow's bytes out where MLflow's bytes went in.
 
 const SAMPLES = join(REPO_ROOT, 'samples');
 const SEARCH_FIXTURE = fixturePath('v3.6_cli_traces_search_output_json.json');
 const REFUND = "metadata.`mlflow.trace.session` = 'sess-refund-7f3a'";
-const REFUND_TURNS = [
-  'tr-1b5ff12852e9a8599f3d68af257f6254',
-  'tr-3d038574a10650ce84e9aef154170594',
-  'tr-0db43d844574d1055d12ea28d4b290e6',
-  'tr-431e32114628b590f68d7835089ffda1',
-  'tr-eaad7e61ac6baaa620d497e41960925c',
-];
 
 interface SearchJson {
   traces: Array<{ info: { trace_id: string; state?: string }; data: { spans: unknown[] } }>;

@@ -4,19 +4,13 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureJson } from './helpers/fixture-traces.js';
 import { REPO_ROOT, jsonl, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { REFUND_TURNS } from './helpers/samples.js';
 
 // `sessions` and `session <id>` from the real binary (make test builds dist/ first) on samples/,
 // the upstream fixtures, and workspaces written here.
 
 const SAMPLES = join(REPO_ROOT, 'samples');
 const SKIPPED = 'tracetriage: 1 file(s) skipped: not trace exports\n'; // samples/README.md
-const REFUND_TURNS = [
-  'tr-1b5ff12852e9a8599f3d68af257f6254',
-  'tr-3d038574a10650ce84e9aef154170594',
-  'tr-0db43d844574d1055d12ea28d4b290e6',
-  'tr-431e32114628b590f68d7835089ffda1',
-  'tr-eaad7e61ac6baaa620d497e41960925c',
-];
 const NO_SESSION = 'tr-13cfe5b30981a23e50c077e461f6a2e6';
 
 const schema = (name: string): object => JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', name), 'utf8')) as object;

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Argv } from 'yargs';
 import { readTextFile } from '../ingest/text-file.js';
 import { keyCarrier, CARRIERS, type Carrier } from '../model/carriers.js';
-import { toJsonPath } from '../model/json-path.js';
+import { pointerSegments, toJsonPath } from '../model/json-path.js';
 import type { PolarityOverrides, PolarityRule } from '../model/scorers.js';
 import { CliError } from './errors.js';
 
@@ -184,14 +184,6 @@ function annotation(schema: unknown): string | undefined {
   return undefined;
 }
 
-function pointerSegments(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-}
 
 function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unknown {
   let current = root;

@@ -17,13 +17,7 @@ export function toJsonPath(segments: ReadonlyArray<string | number>): string {
 
 /** Turns an ajv / JSON Pointer instance path (`/data/spans/3/name`) into a JSONPath. */
 export function pointerToJsonPath(pointer: string): string {
-  if (pointer === '') return '$';
-  const segments = pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-  return toJsonPath(segments);
+  return toJsonPath(pointerSegments(pointer));
 }
 
 function escapeMember(name: string): string {
@@ -36,4 +30,14 @@ function escapeMember(name: string): string {
     else out += ch;
   }
   return out;
+}
+
+/** The segments of a JSON Pointer (RFC 6901), array indexes as numbers: `/a/0` → `['a', 0]`. */
+export function pointerSegments(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 }

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as generated from './generated/trace-record-validators.js';
-import { pointerToJsonPath, toJsonPath } from './json-path.js';
+import { pointerSegments, pointerToJsonPath, toJsonPath } from './json-path.js';
 
 /** What a record is, decided from its keys, never from a file name. */
 export type RecordKind =
@@ -122,14 +122,6 @@ function joinAlternatives(phrases: readonly string[]): string {
   return `${phrases.slice(0, -1).join(', ')} or ${phrases[phrases.length - 1] ?? ''}`;
 }
 
-function pointerSegments(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-}
 
 function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unknown {
   let current = root;
