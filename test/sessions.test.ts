@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyCarrier } from '../src/model/carriers.js';
-import { digestTrace, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../src/model/digest.js';
+import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../src/model/digest.js';
 import { sessionIdOf, userIdOf } from '../src/model/session.js';
 import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../src/model/sessions.js';
 import { mdText } from '../src/report/session.js';
@@ -119,6 +119,21 @@ describe('digestTrace on the samples', () => {
       '9 to 5.',
     ]);
     expect(digestTrace(trace).sessionId).toBeNull();
+  });
+});
+
+describe('listingDigest', () => {
+  it('keeps what the sessions listing counts and drops every excerpt', () => {
+    const turns = ['tr-431e32114628b590f68d7835089ffda1', 'tr-eaad7e61ac6baaa620d497e41960925c'].map((id) => digestTrace(traceOf(byId(id))));
+    const slim = turns.map(listingDigest);
+    expect(groupSessions(slim).sessions.map((x) => x.summary)).toEqual(groupSessions(turns).sessions.map((x) => x.summary));
+    for (const d of slim) {
+      expect(d.turn.texts).toMatchObject({ userText: '', answerText: '', toolCalls: [] });
+      expect([d.errors, d.assessments.verdicts, d.assessments.expectations]).toEqual([[], [], []]);
+      expect(d.assessments.scorerErrors.every((e) => e.message === null)).toBe(true);
+    }
+    expect(slim[0]!.assessments.scorerErrors).toHaveLength(1);
+    expect(slim[1]!.errorSpanCount).toBe(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { digestTrace, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { sessionIdOf } from '../model/session.js';
 import { groupSessions, makeSession, type Session, type SessionGroups } from '../model/sessions.js';
 import { turnIo } from '../model/turn-io.js';
@@ -14,14 +14,14 @@ export interface SessionReadOptions extends FilteredOptions {
 export const LISTING_TEXT_CHARS = 200;
 
 /**
- * Reads the inputs into sessions. Each trace is digested and dropped as it arrives, so memory
- * holds digests, never payloads; the excerpts are short ({@link LISTING_TEXT_CHARS}) unless the
- * options say otherwise.
+ * Reads the inputs into sessions for a listing. Each trace is digested and dropped as it arrives,
+ * and only its listing digest (ids, times, counts: `listingDigest`) is kept, so memory holds
+ * counts, never payloads or excerpts.
  */
 export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
   const digests: TraceDigest[] = [];
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
-  for await (const event of filteredTraces(inputs, options)) digests.push(digestOf(event, digestOptions));
+  for await (const event of filteredTraces(inputs, options)) digests.push(listingDigest(digestOf(event, digestOptions)));
   return groupSessions(digests);
 }
 

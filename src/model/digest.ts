@@ -185,6 +185,26 @@ const NAME_CHARS = 200;
  */
 export const ID_CHARS = 4096;
 
+/**
+ * The digest a listing keeps: ids, times, state and counts, without the excerpts (texts, tool
+ * calls, rationales, values, error messages, expectations). An excerpt cut from a long decoded
+ * value can keep the whole value alive (V8 slices strings), so a listing of every session of a
+ * dump holds these, not full digests: memory then grows with the counts, not with the text.
+ */
+export function listingDigest(d: TraceDigest): TraceDigest {
+  return {
+    ...d,
+    turn: { ...d.turn, wrapperChain: [], texts: { userText: '', answerText: '', toolCalls: [], cut: d.turn.texts.cut } },
+    errors: [],
+    assessments: {
+      ...d.assessments,
+      verdicts: [],
+      expectations: [],
+      scorerErrors: d.assessments.scorerErrors.map((e) => ({ ...e, message: null })),
+    },
+  };
+}
+
 /** Digests one trace (see {@link TraceDigest}); never throws on odd content. */
 export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDigest {
   const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
