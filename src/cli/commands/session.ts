@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { readSession } from '../../engine/sessions.js';
 import { sessionView } from '../../model/sessions.js';
-import { sessionJson, sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
+import { sessionJson } from '../../report/session-json.js';
+import { sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
 import { safeText } from '../../report/terminal.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
