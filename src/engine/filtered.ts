@@ -31,6 +31,9 @@ export interface FilteredOptions extends ReadOptions, Selection {
 export async function* filteredTraces(inputs: readonly string[], options: FilteredOptions): AsyncGenerator<TraceEvent> {
   const keep = selectionTest(options);
   const infoTest = infoSelectionTest(options);
+  // With nothing to select on (sessions, query without a filter), reading the info first would
+  // only parse it twice.
+  const selects = (options.filter ?? null) !== null || (options.experimentIds?.length ?? 0) > 0 || options.runId != null || options.modelId != null;
   for await (const unit of scanInputs(inputs, options)) {
     if (unit.kind === 'event') {
       if (unit.event.type === 'trace') {
@@ -39,7 +42,7 @@ export async function* filteredTraces(inputs: readonly string[], options: Filter
       continue;
     }
     const { record } = unit;
-    const fast = record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
+    const fast = !selects || record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
     if (fast !== null && !infoTest(fast)) continue;
     for (const event of processRecord(record)) {
       if (event.type !== 'trace') options.onEvent?.(event);

@@ -2,14 +2,7 @@
 // `search` / `get` keeps its 19-digit nanosecond integers, its float spellings (`4.0`, `1e-05`)
 // and its own string escapes byte for byte, as the issue asks ("reformatted without parsing").
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+import { BACKSLASH, COLON, COMMA, LBRACE as OPEN_BRACE, LBRACKET as OPEN_BRACKET, QUOTE, RBRACE as CLOSE_BRACE, RBRACKET as CLOSE_BRACKET } from '../ingest/scanner.js';
 
 /** Output pieces are joined in groups of this many, so a 20 MB trace never holds millions of tiny strings. */
 const GROUP = 4096;

@@ -62,14 +62,11 @@ async function runPipeline(text: string, values: boolean, inputs: readonly strin
   const print = async (rows: readonly QueryRow[]): Promise<void> => {
     if (rows.length > 0) await writeOut(rows.map((row) => formatRow(row, values) + '\n').join(''));
   };
-  const traces = filteredTraces(inputs, options);
-  for await (const { trace, value, bytes } of traces) {
+  for await (const { trace, value, bytes } of filteredTraces(inputs, options)) {
     await print(run.pushTrace(trace.traceId, value, bytes));
-    // A limit reached before any aggregation: nothing more can change the output.
-    if (run.done) {
-      await traces.return(undefined);
-      break;
-    }
+    // A limit reached before any aggregation: nothing more can change the output (leaving the
+    // loop closes the reader and its files).
+    if (run.done) break;
   }
   await print(run.finish());
   for (const w of run.warnings) process.stderr.write(`tracetriage: ${safeText(w.trace_id)}: ${safeText(w.message)}\n`);
