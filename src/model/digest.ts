@@ -160,6 +160,8 @@ export interface DigestOptions {
   overrides?: PolarityOverrides;
   /** Longest user text or answer kept (code points); {@link TEXT_CHARS} by default. */
   textChars?: number;
+  /** Longest rationale, status or exception message kept; {@link NOTE_CHARS} by default. */
+  noteChars?: number;
   provenance?: DigestProvenance;
 }
 
@@ -207,12 +209,17 @@ export function listingDigest(d: TraceDigest): TraceDigest {
 
 /** Digests one trace (see {@link TraceDigest}); never throws on odd content. */
 export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDigest {
+  return digestAndIo(trace, options).digest;
+}
+
+/** {@link digestTrace}, with the turn I/O it found (for facts taken from the same trace). */
+export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest: TraceDigest; io: TurnIo } {
   const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
   const root = trace.tree.roots[0];
   const rootSpan = root === undefined ? undefined : trace.spans[root];
   const rootDurationMs =
     rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
-  return {
+  const digest: TraceDigest = {
     traceId: name(trace.traceId),
     sessionId: key(sessionIdOf(trace, options.sessionKeys)),
     user: key(userIdOf(trace, options.userKeys)),
@@ -223,10 +230,11 @@ export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDig
     format: trace.format.label,
     provenance: options.provenance ?? null,
     turn: turnDigest(io, turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS })),
-    ...errorSpans(trace),
+    ...errorSpans(trace, options.noteChars ?? NOTE_CHARS),
     assessments: assessmentsDigest(trace, options),
     tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
   };
+  return { digest, io };
 }
 
 /**
@@ -263,19 +271,19 @@ function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
   };
 }
 
-function errorSpans(trace: Trace): { errors: ErrorSpanDigest[]; errorSpanCount: number } {
+function errorSpans(trace: Trace, noteChars: number): { errors: ErrorSpanDigest[]; errorSpanCount: number } {
   const failed = trace.spans.filter((s) => s.status === 'ERROR');
   const errors = failed.slice(0, MAX_ERROR_SPANS).map((span): ErrorSpanDigest => {
     const event = span.events.find((e) => e.name === 'exception');
     const text = (key: string): string | null => {
       const value = event?.attributes[key];
-      return value === undefined || value === null ? null : cutText(typeof value === 'string' ? value : compactJson(value), NOTE_CHARS);
+      return value === undefined || value === null ? null : cutText(typeof value === 'string' ? value : compactJson(value), noteChars);
     };
     return {
       spanId: span.spanId,
       name: name(span.name),
       depth: trace.tree.depth[span.index] ?? null,
-      statusMessage: cutText(span.statusMessage, NOTE_CHARS),
+      statusMessage: cutText(span.statusMessage, noteChars),
       exception: event ? { type: text('exception.type'), message: text('exception.message') } : null,
     };
   });
@@ -284,6 +292,7 @@ function errorSpans(trace: Trace): { errors: ErrorSpanDigest[]; errorSpanCount: 
 
 function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDigest {
   const triage = triageAssessments(trace.assessments, options.overrides ? { overrides: options.overrides } : {});
+  const noteChars = options.noteChars ?? NOTE_CHARS;
   let room = MAX_ASSESSMENTS;
   const take = <T>(list: readonly T[]): readonly T[] => {
     const kept = list.slice(0, Math.max(0, room));
@@ -298,7 +307,7 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       levelBasis: v.levelBasis,
       polarity: v.polarity,
       value: compactJson(v.assessment.value, VALUE_CHARS),
-      rationale: v.rationale === null ? null : cutText(v.rationale, NOTE_CHARS),
+      rationale: v.rationale === null ? null : cutText(v.rationale, noteChars),
       sourceType: name(v.source.type),
       sourceId: clip(v.source.id),
       spanId: v.assessment.spanId,
@@ -314,7 +323,7 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       level: e.level,
       levelBasis: e.levelBasis,
       code: clip(e.error.code),
-      message: e.error.message === null ? null : cutText(e.error.message, NOTE_CHARS),
+      message: e.error.message === null ? null : cutText(e.error.message, noteChars),
       spanId: e.assessment.spanId,
       superseded: e.supersededBy !== undefined,
     }),

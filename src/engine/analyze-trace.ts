@@ -1,0 +1,59 @@
+import { digestAndIo, type DigestOptions, type DigestProvenance, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { KEY_TEXT_CHARS, turnFacts, type TurnFacts } from '../model/facts.js';
+import { cutText } from '../model/messages.js';
+import type { Trace } from '../model/types.js';
+import type { RawFinding } from './findings.js';
+import type { TraceRuleRunner } from './rule-runner.js';
+
+/** What the analysis keeps of one trace: a digest sized for a whole dump, its facts, its findings. */
+export interface AnalyzedTrace {
+  digest: TraceDigest;
+  facts: TurnFacts;
+  findings: RawFinding[];
+}
+
+/** Longest user text or answer an analysis keeps (enough to label evidence). */
+export const ANALYSIS_TEXT_CHARS = 160;
+/** Longest rationale or error message an analysis keeps. */
+export const ANALYSIS_NOTE_CHARS = 300;
+
+/**
+ * The per-trace stage of `analyze`, a pure map (it may run in a worker): digest the trace, take
+ * its facts, run the rules' trace visitors. Texts are read long enough to key them
+ * (`KEY_TEXT_CHARS`), then cut to {@link ANALYSIS_TEXT_CHARS} and copied, so a kept excerpt never
+ * holds a whole decoded payload alive.
+ */
+export function analyzeTrace(
+  trace: Trace,
+  provenance: DigestProvenance | undefined,
+  options: Omit<DigestOptions, 'provenance'>,
+  runner: TraceRuleRunner,
+): AnalyzedTrace {
+  const { digest, io } = digestAndIo(trace, {
+    ...options,
+    textChars: KEY_TEXT_CHARS,
+    noteChars: ANALYSIS_NOTE_CHARS,
+    ...(provenance ? { provenance } : {}),
+  });
+  const facts = turnFacts(
+    trace,
+    { spanIndex: io.spanIndex, userText: digest.turn.texts.userText, answerText: digest.turn.texts.answerText },
+    options.extraCarriers ? { extraCarriers: options.extraCarriers } : {},
+  );
+  const findings = runner.run({ trace, digest, facts });
+  digest.turn.texts = shortTexts(digest.turn.texts);
+  return { digest, facts, findings };
+}
+
+function shortTexts(texts: TurnTexts): TurnTexts {
+  return { ...texts, userText: detach(cutText(texts.userText, ANALYSIS_TEXT_CHARS)), answerText: detach(cutText(texts.answerText, ANALYSIS_TEXT_CHARS)) };
+}
+
+/**
+ * A flat copy of a string: V8 keeps a slice as a view of its parent, and the parent of an excerpt
+ * is the decoded attribute it was cut from. Concatenation, then slicing the flattened result,
+ * leaves a string that owns its characters.
+ */
+function detach(text: string): string {
+  return text === '' ? text : `${text} `.slice(0, -1);
+}

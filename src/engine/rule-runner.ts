@@ -1,0 +1,78 @@
+import type { DumpInput, ReportDescriptor, RuleContext, RuleModule, RuleVisitors, SessionInput, TraceInput } from '../rules/api.js';
+import type { RawFinding } from './findings.js';
+
+/** A rule switched on for a run, with its options resolved. */
+export interface ActiveRule {
+  module: RuleModule;
+  options: Record<string, unknown>;
+}
+
+const TRACE_VISITORS = ['trace', 'span', 'assessment', 'traceExit'] as const;
+const SESSION_VISITORS = ['session', 'turn', 'sessionExit', 'dumpExit'] as const;
+
+function contextFor(rule: ActiveRule, out: RawFinding[]): RuleContext {
+  const { meta } = rule.module;
+  return {
+    id: meta.id,
+    options: rule.options,
+    report(descriptor: ReportDescriptor) {
+      // Checked here, where the rule's stack is, not later when the engine words the finding.
+      if (!Object.hasOwn(meta.messages, descriptor.messageId)) {
+        throw new Error(`rule ${meta.id} reported unknown message id ${JSON.stringify(descriptor.messageId)}`);
+      }
+      out.push({ ruleId: meta.id, descriptor });
+    },
+  };
+}
+
+function hasAny(visitors: RuleVisitors, keys: readonly (keyof RuleVisitors)[]): boolean {
+  return keys.some((k) => typeof visitors[k] === 'function');
+}
+
+/**
+ * Runs the trace visitors of the rules over one trace at a time. Each rule's `create` is called
+ * afresh for every trace (as ESLint calls it for every file), so whatever a rule keeps in its
+ * closure belongs to that trace; this is also what lets the phase run in worker threads.
+ */
+export class TraceRuleRunner {
+  private readonly rules: ActiveRule[];
+
+  constructor(rules: readonly ActiveRule[]) {
+    // Rules without trace visitors are left out once, not asked on every trace.
+    this.rules = rules.filter((r) => hasAny(r.module.create(contextFor(r, [])), TRACE_VISITORS));
+  }
+
+  /** The raw findings of every rule over one trace. */
+  run(input: TraceInput): RawFinding[] {
+    const out: RawFinding[] = [];
+    for (const rule of this.rules) {
+      const v = rule.module.create(contextFor(rule, out));
+      v.trace?.(input);
+      if (v.span) for (const span of input.trace.spans) v.span(span, input);
+      if (v.assessment) for (const a of input.trace.assessments) v.assessment(a, input);
+      v.traceExit?.(input);
+    }
+    return out;
+  }
+}
+
+/**
+ * Runs the session visitors: `create` once per rule for the whole phase (dump-level state such as
+ * totals per scorer lives in the closure), then each session in order with its turns in order,
+ * then `dumpExit`.
+ */
+export function runSessionRules(rules: readonly ActiveRule[], dump: DumpInput): RawFinding[] {
+  const out: RawFinding[] = [];
+  const active = rules.map((r) => r.module.create(contextFor(r, out))).filter((v) => hasAny(v, SESSION_VISITORS));
+  for (const session of dump.sessions) visitSession(active, session);
+  for (const v of active) v.dumpExit?.(dump);
+  return out;
+}
+
+function visitSession(active: readonly RuleVisitors[], session: SessionInput): void {
+  for (const v of active) {
+    v.session?.(session);
+    if (v.turn) for (const turn of session.turns) v.turn(turn, session);
+    v.sessionExit?.(session);
+  }
+}

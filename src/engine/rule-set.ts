@@ -1,0 +1,46 @@
+import type { RuleModule, Severity } from '../rules/api.js';
+import { RULES } from '../rules/index.js';
+import type { ActiveRule } from './rule-runner.js';
+
+export { RULES };
+
+/** A rule's setting in the config: a severity, `off`, or both with options. */
+export interface RuleSetting {
+  severity?: Severity | 'off';
+  options?: Record<string, unknown>;
+}
+
+/** The rules a run uses, and the severities the config sets. */
+export interface RuleSelection {
+  rules: ActiveRule[];
+  severityOverride: Map<string, Severity>;
+}
+
+/** The rule with this id, or undefined. */
+export function ruleById(id: string): RuleModule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}
+
+/**
+ * Resolves the config's rule settings and `--rule` ids into the rules to run. With `only`, exactly
+ * those rules run (even ones the config turns off: naming a rule on the command line is the more
+ * specific wish); otherwise every rule not turned `off`. Options are the rule's defaults with the
+ * config's laid over them (already checked against the rule's schema when the config was loaded).
+ * Unknown ids in `only` throw a RangeError naming the known ones.
+ */
+export function selectRules(settings: Readonly<Record<string, RuleSetting>>, only: readonly string[] = []): RuleSelection {
+  const unknown = only.filter((id) => ruleById(id) === undefined);
+  if (unknown.length > 0) {
+    throw new RangeError(`unknown rule ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known rules: ${RULES.map((r) => r.meta.id).join(', ')}`);
+  }
+  const severityOverride = new Map<string, Severity>();
+  const rules: ActiveRule[] = [];
+  for (const module of RULES) {
+    const setting = settings[module.meta.id] ?? {};
+    const chosen = only.length === 0 ? setting.severity !== 'off' : only.includes(module.meta.id);
+    if (!chosen) continue;
+    if (setting.severity !== undefined && setting.severity !== 'off') severityOverride.set(module.meta.id, setting.severity);
+    rules.push({ module, options: { ...module.meta.defaultOptions, ...setting.options } });
+  }
+  return { rules, severityOverride };
+}

@@ -1,0 +1,288 @@
+import { decodeAttributeValue } from './attributes.js';
+import { resolveSpanIo, type ResolveOptions } from './carriers.js';
+import { summarizeIo } from './messages.js';
+import { spanRole } from './span-kind.js';
+import type { Span, Trace } from './types.js';
+import { isObject } from './values.js';
+
+/**
+ * What the cross-turn rules need of a trace beyond its digest, taken while the trace is in hand
+ * and small enough to keep for every trace of a dump: texts become keys (a short hash of the
+ * normalized text), lists are bounded (the constants below), every entry says where it is (span
+ * id and JSONPath into the exported trace).
+ */
+export interface TurnFacts {
+  /** Key of the turn's user text and of its answer ({@link textKey}); null when empty or too short. */
+  userKey: string | null;
+  answerKey: string | null;
+  /** JSONPath of the turn I/O span, when the I/O came from a span. */
+  ioPath: string | null;
+  /** JSONPath of the trace's assessment list (`$.info.assessments`; an assessment is `[index]` below it). */
+  assessmentsPath: string;
+  /** Which sides the first root span has (any carrier, empty values counting as missing); null without a root. */
+  rootIo: { input: boolean; output: boolean } | null;
+  /** Model calls in span order; at most {@link MAX_MODEL_CALLS}. */
+  modelCalls: ModelCallFacts[];
+  /** Documents retrieved, first sighting of each id; at most {@link MAX_DOCUMENTS}. */
+  documents: DocumentFacts[];
+  /** One entry per failed span (and per exception event on a span that did not fail); at most {@link MAX_SIGNATURES}. */
+  errors: ErrorFacts[];
+  /** Token counts: the trace's `mlflow.trace.tokenUsage`, else the sum over its model calls. */
+  tokens: TokenFacts | null;
+}
+
+/** One model call (a span whose role is `model`). */
+export interface ModelCallFacts {
+  spanId: string;
+  name: string;
+  path: string;
+  /** Messages in the call's input (all roles). */
+  messageCount: number;
+  /** Keys of the user and assistant messages of the input, oldest first; at most {@link MAX_HISTORY_KEYS}. */
+  historyKeys: string[];
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** One retrieved document. */
+export interface DocumentFacts {
+  /** The document's id, else its URI, else `text:<key>` of its content. */
+  id: string;
+  /** What to call it: its URI or id. */
+  label: string;
+  spanId: string;
+  path: string;
+}
+
+/** One error: a failed span, or an exception event. */
+export interface ErrorFacts {
+  /** Normalized `Type: message` (numbers, ids and quoted values replaced): the same fault has the same signature. */
+  signature: string;
+  spanId: string;
+  spanName: string;
+  path: string;
+  /** Exception type and message as written (message cut to {@link NOTE_CHARS}). */
+  type: string | null;
+  message: string;
+}
+
+export interface TokenFacts {
+  input: number | null;
+  output: number | null;
+  total: number | null;
+  source: 'trace' | 'spans';
+}
+
+export const MAX_MODEL_CALLS = 20;
+export const MAX_HISTORY_KEYS = 200;
+export const MAX_DOCUMENTS = 50;
+export const MAX_SIGNATURES = 20;
+const NOTE_CHARS = 300;
+/**
+ * Characters of a text that make its key: enough to tell answers apart, cheap to hash. Callers
+ * pass at least {@link KEY_TEXT_CHARS} raw characters, so the key's window never runs past the
+ * text they have, even after white space is collapsed.
+ */
+const KEY_CHARS = 300;
+/** Raw characters a text should keep for {@link textKey}: the window plus slack for white space. */
+export const KEY_TEXT_CHARS = 400;
+/** Texts shorter than this ("ok", "yes") say nothing about where they came from: no key. */
+const MIN_KEY_CHARS = 24;
+
+/** Facts of one trace (see {@link TurnFacts}); never throws on odd content. */
+export function turnFacts(
+  trace: Trace,
+  io: { spanIndex: number | null; userText: string; answerText: string },
+  options: ResolveOptions = {},
+): TurnFacts {
+  const pathOf = (span: Span): string => `${trace.paths.spans}[${span.index}]`;
+  const modelCalls: ModelCallFacts[] = [];
+  const documents: DocumentFacts[] = [];
+  const seenDocs = new Set<string>();
+  const errors: ErrorFacts[] = [];
+  let spanTokens: { input: number | null; output: number | null; total: number | null } | null = null;
+  for (const span of trace.spans) {
+    const role = spanRole(span);
+    if (role === 'model') {
+      const call = modelCall(span, pathOf(span), options);
+      if (modelCalls.length < MAX_MODEL_CALLS) modelCalls.push(call);
+      if (call.inputTokens !== null || call.outputTokens !== null) {
+        spanTokens ??= { input: null, output: null, total: null };
+        spanTokens.input = add(spanTokens.input, call.inputTokens);
+        spanTokens.output = add(spanTokens.output, call.outputTokens);
+        spanTokens.total = add(spanTokens.total, add(call.inputTokens, call.outputTokens));
+      }
+    } else if (role === 'retriever' && documents.length < MAX_DOCUMENTS) {
+      for (const doc of retrievedDocuments(span, options)) {
+        if (seenDocs.has(doc.id) || documents.length >= MAX_DOCUMENTS) continue;
+        seenDocs.add(doc.id);
+        documents.push({ ...doc, spanId: span.spanId, path: pathOf(span) });
+      }
+    }
+    if (errors.length < MAX_SIGNATURES) errors.push(...errorFacts(span, pathOf(span)).slice(0, MAX_SIGNATURES - errors.length));
+  }
+  const ioSpan = io.spanIndex === null ? undefined : trace.spans[io.spanIndex];
+  const rootIndex = trace.tree.roots[0];
+  const root = rootIndex === undefined ? undefined : trace.spans[rootIndex];
+  const rootSides = root === undefined ? null : resolveSpanIo(root, options);
+  return {
+    userKey: textKey(io.userText),
+    answerKey: textKey(io.answerText),
+    ioPath: ioSpan === undefined ? null : pathOf(ioSpan),
+    assessmentsPath: trace.paths.assessments,
+    rootIo: rootSides === null ? null : { input: rootSides.input !== null, output: rootSides.output !== null },
+    modelCalls,
+    documents,
+    errors,
+    tokens: traceTokens(trace.info.metadata['mlflow.trace.tokenUsage']) ?? (spanTokens && { ...spanTokens, source: 'spans' }),
+  };
+}
+
+/**
+ * A short key for a text: FNV-1a over its first {@link KEY_CHARS} characters after lower-casing,
+ * collapsing white space and dropping a `… [cut, N chars]` marker, so an answer and the same
+ * answer quoted back in a later prompt have the same key. Null for texts under
+ * {@link MIN_KEY_CHARS}.
+ */
+export function textKey(text: string): string | null {
+  const normalized = text
+    .replace(/… \[cut, [\d ]+ chars\]$/u, '')
+    .slice(0, KEY_TEXT_CHARS)
+    .toLowerCase()
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .slice(0, KEY_CHARS);
+  if (normalized.length < MIN_KEY_CHARS) return null;
+  // Two 32-bit FNV-1a lanes with different offsets: 64 bits, no collision in any real dump.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * A fault's signature: exception type and message with the parts that vary between occurrences
+ * (numbers, hex ids, UUIDs, quoted values) replaced, so `timeout after 30s (req 8f3a…)` and
+ * `timeout after 31s (req 1b2c…)` are the same fault.
+ */
+export function errorSignature(type: string | null, message: string): string {
+  const text = message
+    .slice(0, 500)
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu, '<id>')
+    .replace(/\b(?:0x)?[0-9a-f]*\d[0-9a-f]*\b/giu, (m) => (m.length >= 8 ? '<id>' : m))
+    .replace(/'[^']{0,200}'|"[^"]{0,200}"/gu, '<s>')
+    .replace(/\d+(?:\.\d+)?/gu, '<n>')
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .slice(0, 200);
+  return type === null || type === '' ? text : `${type}: ${text}`;
+}
+
+function modelCall(span: Span, path: string, options: ResolveOptions): ModelCallFacts {
+  const io = resolveSpanIo(span, options);
+  const summary = io.input ? summarizeIo(io.input.value, io.input.carrier, { side: 'input', maxChars: KEY_TEXT_CHARS }) : null;
+  const historyKeys: string[] = [];
+  for (const m of summary?.messages ?? []) {
+    if (m.role !== 'user' && m.role !== 'assistant') continue;
+    const key = textKey(m.content);
+    if (key !== null && historyKeys.length < MAX_HISTORY_KEYS) historyKeys.push(key);
+  }
+  const usage = spanTokens(span);
+  return {
+    spanId: span.spanId,
+    name: span.name,
+    path,
+    messageCount: summary?.messages.filter((m) => m.role !== '…').length ?? 0,
+    historyKeys,
+    inputTokens: usage.input,
+    outputTokens: usage.output,
+  };
+}
+
+/** Token keys of the conventions, as MLflow maps them on OTLP ingest (mlflow-trace-formats.md §6). */
+const INPUT_TOKEN_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'llm.usage.prompt_tokens'];
+const OUTPUT_TOKEN_KEYS = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion', 'llm.usage.completion_tokens'];
+
+function spanTokens(span: Span): { input: number | null; output: number | null } {
+  const usage = span.attributes.get('mlflow.chat.tokenUsage');
+  if (isObject(usage)) return { input: count(usage.input_tokens), output: count(usage.output_tokens) };
+  const first = (keys: readonly string[]): number | null => {
+    for (const key of keys) {
+      const n = count(span.attributes.get(key));
+      if (n !== null) return n;
+    }
+    return null;
+  };
+  return { input: first(INPUT_TOKEN_KEYS), output: first(OUTPUT_TOKEN_KEYS) };
+}
+
+function traceTokens(text: string | undefined): TokenFacts | null {
+  if (text === undefined) return null;
+  const value = decodeAttributeValue(text);
+  if (!isObject(value)) return null;
+  const facts: TokenFacts = { input: count(value.input_tokens), output: count(value.output_tokens), total: count(value.total_tokens), source: 'trace' };
+  return facts.input === null && facts.output === null && facts.total === null ? null : facts;
+}
+
+function count(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function add(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : a + b;
+}
+
+/**
+ * Documents of a retriever span: MLflow's list of `{page_content, metadata: {doc_uri, chunk_id}, id}`
+ * (`mlflow.entities.Document`), LangChain's `Document` dicts, or OpenInference's flattened
+ * `retrieval.documents.N.document.{id,content,metadata}`.
+ */
+function retrievedDocuments(span: Span, options: ResolveOptions): Array<{ id: string; label: string }> {
+  const out: Array<{ id: string; label: string }> = [];
+  const output = resolveSpanIo(span, options).output?.value;
+  const list = Array.isArray(output) ? output : isObject(output) && Array.isArray(output.documents) ? output.documents : [];
+  for (const item of list.slice(0, MAX_DOCUMENTS)) {
+    const doc = documentOf(item);
+    if (doc) out.push(doc);
+  }
+  for (let i = 0; out.length < MAX_DOCUMENTS && span.attributes.has(`retrieval.documents.${i}.document.id`) ; i++) {
+    const prefix = `retrieval.documents.${i}.document.`;
+    const doc = documentOf({ id: span.attributes.get(`${prefix}id`), page_content: span.attributes.get(`${prefix}content`), metadata: span.attributes.get(`${prefix}metadata`) });
+    if (doc) out.push(doc);
+  }
+  return out;
+}
+
+function documentOf(item: unknown): { id: string; label: string } | null {
+  if (!isObject(item)) return null;
+  const metadata = isObject(item.metadata) ? item.metadata : {};
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+  const uri = text(metadata.doc_uri) ?? text(metadata.source) ?? text(metadata.uri);
+  const chunk = text(metadata.chunk_id);
+  const id = text(item.id) ?? (uri === null ? null : chunk === null ? uri : `${uri}#${chunk}`);
+  if (id !== null) return { id, label: uri ?? id };
+  const content = text(item.page_content) ?? text(item.content);
+  const key = content === null ? null : textKey(content);
+  return key === null ? null : { id: `text:${key}`, label: `${content!.slice(0, 60)}…` };
+}
+
+function errorFacts(span: Span, path: string): ErrorFacts[] {
+  const out: ErrorFacts[] = [];
+  const exceptions = span.events.filter((e) => e.name === 'exception');
+  for (const event of exceptions) {
+    const type = typeof event.attributes['exception.type'] === 'string' ? (event.attributes['exception.type'] as string) : null;
+    const raw = event.attributes['exception.message'];
+    const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
+    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: span.name, path, type, message: message.slice(0, NOTE_CHARS) });
+  }
+  if (out.length === 0 && span.status === 'ERROR') {
+    const message = span.statusMessage;
+    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: span.name, path, type: null, message: message.slice(0, NOTE_CHARS) });
+  }
+  return out;
+}

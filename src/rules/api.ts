@@ -1,0 +1,129 @@
+import type { TraceDigest } from '../model/digest.js';
+import type { TurnFacts } from '../model/facts.js';
+import type { SessionView, TurnView } from '../model/sessions.js';
+import type { Assessment, Span, Trace } from '../model/types.js';
+
+/** How much a finding matters; `off` (config only) turns a rule off. */
+export type Severity = 'error' | 'warn' | 'info';
+
+/**
+ * What a rule is, declared before it runs (STYLE.md, "declare before you detect"): `rules`, the
+ * docs test and SARIF read it without running the rule.
+ */
+export interface RuleMeta<M extends string = string> {
+  /** Kebab-case noun for the problem; equals the file name and `docs/rules/<id>.md`. */
+  id: string;
+  /** `problem`: the conversation or the trace is wrong; `suggestion`: the data could be better. */
+  type: 'problem' | 'suggestion';
+  /** One sentence for `tracetriage rules`. */
+  description: string;
+  severity: Severity;
+  /** Message templates by id; `{{name}}` is replaced by `data.name`. */
+  messages: Readonly<Record<M, string>>;
+  /** Default severities of messages that differ from the rule's (a config severity applies to all). */
+  messageSeverity?: Readonly<Partial<Record<M, Severity>>>;
+  /** Suggestion templates by message id, filled from the same data. */
+  suggestions?: Readonly<Partial<Record<M, string>>>;
+  /** JSON Schema of the options object (draft-07, `additionalProperties: false`); checked at config load. */
+  schema?: Readonly<Record<string, unknown>>;
+  /** Option values used where the config gives none. */
+  defaultOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** One piece of evidence: where a person can go to see it, and what it shows. */
+export interface EvidenceInput {
+  /** Trace id; defaults to the finding's trace. */
+  traceId?: string | null;
+  spanId?: string | null;
+  /** JSONPath into the exported trace. */
+  path?: string | null;
+  /** A camelCase kind (`sameDocument`, `answerInHistory`, …), for machines. */
+  kind: string;
+  /** What it shows, in a few words (trace text in it is escaped by every reporter). */
+  label: string;
+}
+
+/** What `context.report` takes: facts, never wording or severity. */
+export interface ReportDescriptor<M extends string = string> {
+  messageId: M;
+  data?: Readonly<Record<string, string | number>>;
+  /** The trace the finding is about; a session-level finding may have none. */
+  traceId?: string | null;
+  spanId?: string | null;
+  /** JSONPath into the exported trace. */
+  path?: string | null;
+  /** The session, for findings that have no trace (the engine finds it from the trace otherwise). */
+  sessionId?: string | null;
+  /** Other turns the finding covers (1-based), e.g. the turns a root cause explains. */
+  relatedTurns?: readonly number[];
+  evidence?: readonly EvidenceInput[];
+  /** Extra identity for the fingerprint when one place can have several findings of a message. */
+  key?: string;
+}
+
+/** The context a rule's `create` receives. */
+export interface RuleContext<M extends string = string, O = Record<string, unknown>> {
+  readonly id: string;
+  /** The rule's options: defaults laid under the config's. */
+  readonly options: O;
+  /** Records a finding; an unknown message id or a missing template field throws. */
+  report(descriptor: ReportDescriptor<M>): void;
+}
+
+/** A trace as the trace visitors see it: the whole normalized trace, its digest and facts. */
+export interface TraceInput {
+  trace: Trace;
+  digest: TraceDigest;
+  facts: TurnFacts;
+}
+
+/** A turn of a session as the session visitors see it: the turn view plus the trace's facts. */
+export interface Turn extends TurnView {
+  facts: TurnFacts;
+}
+
+/** A session as the session visitors see it. */
+export interface SessionInput extends Omit<SessionView, 'turns'> {
+  id: string;
+  turns: Turn[];
+}
+
+/** Everything that was read, for the dump-level visitor. */
+export interface DumpInput {
+  sessions: readonly SessionInput[];
+  /** Traces that have no session, in turn order. */
+  withoutSession: readonly TraceDigest[];
+}
+
+/**
+ * What `create` returns. Two phases, which may run in different threads, so a rule keeps no state
+ * from one to the other:
+ * - the trace phase (`trace`, `span`, `assessment`, `traceExit`) sees each whole trace once, as it
+ *   is read, in input order; state kept here must be per trace;
+ * - the session phase (`session`, `turn`, `sessionExit`, `dumpExit`) runs once everything is read,
+ *   over digests and facts, sessions in order and turns in order.
+ */
+export interface RuleVisitors {
+  trace?(input: TraceInput): void;
+  span?(span: Span, input: TraceInput): void;
+  assessment?(assessment: Assessment, input: TraceInput): void;
+  traceExit?(input: TraceInput): void;
+  session?(session: SessionInput): void;
+  turn?(turn: Turn, session: SessionInput): void;
+  sessionExit?(session: SessionInput): void;
+  dumpExit?(dump: DumpInput): void;
+}
+
+/** A rule module: its default export. */
+export interface RuleModule<M extends string = string, O = Record<string, unknown>> {
+  meta: RuleMeta<M>;
+  create(context: RuleContext<M, O>): RuleVisitors;
+}
+
+/**
+ * Identity helper that exists for type inference (arethetypeswrong's `defineCheck`): message ids
+ * are checked against `meta.messages` at compile time.
+ */
+export function defineRule<M extends string, O = Record<string, unknown>>(rule: RuleModule<M, O>): RuleModule<M, O> {
+  return rule;
+}

@@ -1,0 +1,13 @@
+import { defineRule } from './api.js';
+
+// Placeholder while the rule is being written (issue 5): the docs/test completeness test fails on it.
+export default defineRule({
+  meta: {
+    id: 'error-propagation',
+    type: 'problem',
+    description: 'TODO',
+    severity: 'warn',
+    messages: { todo: 'TODO' },
+  },
+  create: () => ({}),
+});

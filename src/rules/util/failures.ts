@@ -1,0 +1,67 @@
+import type { VerdictDigest } from '../../model/digest.js';
+import type { ErrorFacts } from '../../model/facts.js';
+import type { Turn } from '../api.js';
+
+/** Why a turn failed: one entry per kind of evidence, each pointing at its place in the trace. */
+export type FailureReason =
+  | { kind: 'traceState'; label: string; path: string }
+  | { kind: 'error'; label: string; error: ErrorFacts }
+  | { kind: 'assessment'; label: string; verdict: VerdictDigest; path: string };
+
+/** A turn's failure, or null when the turn did not fail. */
+export interface TurnFailure {
+  turn: Turn;
+  reasons: FailureReason[];
+  /** The error signatures of the turn (see `errorSignature`), de-duplicated, in span order. */
+  signatures: string[];
+  /** One line saying why: the first reason of each kind, e.g. `correctness = false: States a 60-day…`. */
+  summary: string;
+}
+
+/** Longest rationale or error message quoted in a summary. */
+const QUOTE_CHARS = 120;
+
+/**
+ * Whether a turn failed, and why: trace state ERROR, a failed span or an exception event, or an
+ * effective per-turn verdict with polarity `fail` (after triage: superseded judges and judges a
+ * human overruled do not count). A scorer error is not a failure of the turn (the judge failed,
+ * not the app), and session-level verdicts are about the session, not this turn.
+ */
+export function turnFailure(turn: Turn): TurnFailure | null {
+  const reasons: FailureReason[] = [];
+  const { digest, facts } = turn;
+  for (const verdict of turn.verdicts) {
+    if (!verdict.effective || verdict.polarity !== 'fail') continue;
+    reasons.push({ kind: 'assessment', label: verdictLabel(verdict), verdict, path: `${facts.assessmentsPath}[${verdict.index}]` });
+  }
+  for (const error of facts.errors) reasons.push({ kind: 'error', label: errorLabel(error), error });
+  if (digest.state === 'ERROR') reasons.push({ kind: 'traceState', label: 'trace state ERROR', path: facts.assessmentsPath.replace(/\.assessments$/u, '.state') });
+  if (reasons.length === 0) return null;
+  const signatures = [...new Set(facts.errors.map((e) => e.signature))];
+  const firstOfKind = (kind: FailureReason['kind']) => reasons.find((r) => r.kind === kind);
+  const summary = [firstOfKind('assessment'), firstOfKind('error'), firstOfKind('traceState')]
+    .filter((r): r is FailureReason => r !== undefined)
+    // The trace state says nothing the error span does not already say.
+    .filter((r, _, all) => r.kind !== 'traceState' || !all.some((o) => o.kind === 'error'))
+    .map((r) => r.label)
+    .join('; ');
+  return { turn, reasons, signatures, summary };
+}
+
+/** `correctness = false: States a 60-day refund window…` */
+export function verdictLabel(v: VerdictDigest): string {
+  return v.rationale === null || v.rationale === '' ? `${v.name} = ${v.value}` : `${v.name} = ${v.value}: ${quote(v.rationale)}`;
+}
+
+/** `span create_refund_request failed: RefundRejectedError: 422 refund_window_expired…` */
+export function errorLabel(e: ErrorFacts): string {
+  const what = e.type === null ? e.message : e.message === '' ? e.type : `${e.type}: ${e.message}`;
+  return what === '' ? `span ${e.spanName} failed` : `span ${e.spanName} failed: ${quote(what)}`;
+}
+
+/** A text cut to {@link QUOTE_CHARS} code points on one line. */
+export function quote(text: string): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  const chars = Array.from(flat);
+  return chars.length <= QUOTE_CHARS ? flat : `${chars.slice(0, QUOTE_CHARS - 1).join('')}…`;
+}

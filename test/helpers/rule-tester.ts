@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/engine/analyze-trace.js';
+import { finishAnalysis, type AnalyzeResult } from '../../src/engine/analyze.js';
+import type { Finding } from '../../src/engine/findings.js';
+import { TraceRuleRunner, type ActiveRule } from '../../src/engine/rule-runner.js';
+import type { TraceDigest } from '../../src/model/digest.js';
+import type { TurnFacts } from '../../src/model/facts.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import type { RuleModule, Severity } from '../../src/rules/api.js';
+
+// RuleTester in the manner of ESLint's: a rule, valid cases that must give no finding and invalid
+// cases with the exact findings expected. Cases run the real per-trace stage and session stage
+// (the rule alone), on records in the export shapes the reader accepts.
+
+/** What a case expects of one finding; every field given must match exactly. */
+export interface ExpectedFinding {
+  messageId: string;
+  sessionId?: string | null;
+  traceId?: string | null;
+  spanId?: string | null;
+  turn?: number | null;
+  path?: string | null;
+  severity?: Severity;
+  relatedTurns?: number[];
+  /** The message, exactly or by pattern. */
+  message?: string | RegExp;
+  /** Evidence kinds, in order. */
+  evidenceKinds?: string[];
+  suggestion?: string | RegExp | null;
+}
+
+export interface RuleCase {
+  name: string;
+  /** Exported trace objects (as `mlflow traces get` writes them), in any order. */
+  traces: ReadonlyArray<Record<string, unknown>>;
+  /** Rule options, laid over the defaults. */
+  options?: Record<string, unknown>;
+}
+
+export interface InvalidCase extends RuleCase {
+  /** Every finding, in the engine's order. */
+  errors: ExpectedFinding[];
+}
+
+/** Runs one rule over traces and returns the analysis (findings worded, located, sorted). */
+export function runRule(rule: RuleModule, traces: RuleCase['traces'], options: Record<string, unknown> = {}): AnalyzeResult {
+  const active: ActiveRule = { module: rule, options: { ...rule.meta.defaultOptions, ...options } };
+  const runner = new TraceRuleRunner([active]);
+  const digests: TraceDigest[] = [];
+  const facts = new Map<TraceDigest, TurnFacts>();
+  const raw = [];
+  for (const [index, record] of traces.entries()) {
+    const normalized = normalizeRecord(record);
+    if (!('trace' in normalized)) throw new Error(`test record ${index} is not a trace: ${JSON.stringify(normalized.problem)}`);
+    const analyzed = analyzeTrace(normalized.trace, { source: 'test', index, offset: 0, length: 0, line: 1 }, {}, runner);
+    digests.push(analyzed.digest);
+    facts.set(analyzed.digest, analyzed.facts);
+    raw.push(...analyzed.findings);
+  }
+  return finishAnalysis(digests, facts, raw, traces.length, 0, { rules: [active] });
+}
+
+function check(actual: Finding, expected: ExpectedFinding, where: string): void {
+  const pick: Partial<Record<keyof ExpectedFinding, unknown>> = {};
+  for (const key of Object.keys(expected) as Array<keyof ExpectedFinding>) {
+    if (key === 'message' || key === 'suggestion' || key === 'evidenceKinds') continue;
+    pick[key] = actual[key as keyof Finding];
+  }
+  const { message, suggestion, evidenceKinds, ...plain } = expected;
+  expect(pick, where).toEqual(plain);
+  if (message instanceof RegExp) expect(actual.message, where).toMatch(message);
+  else if (message !== undefined) expect(actual.message, where).toBe(message);
+  if (suggestion instanceof RegExp) expect(actual.suggestion, where).toMatch(suggestion);
+  else if (suggestion !== undefined) expect(actual.suggestion, where).toBe(suggestion);
+  if (evidenceKinds !== undefined) expect(actual.evidence.map((e) => e.kind), where).toEqual(evidenceKinds);
+}
+
+/**
+ * Declares a `describe` block for the rule: each valid case must give no finding, each invalid
+ * case exactly the findings listed (count and order included). Every finding must also carry a
+ * fingerprint, a message with no `{{` left, and evidence whose every entry names a trace.
+ */
+export function ruleTester(rule: RuleModule, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
+  describe(`rule ${rule.meta.id}`, () => {
+    for (const c of cases.valid) {
+      it(`valid: ${c.name}`, () => {
+        const { findings } = runRule(rule, c.traces, c.options);
+        expect(findings.map((f) => `${f.messageId}: ${f.message}`)).toEqual([]);
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`invalid: ${c.name}`, () => {
+        const { findings } = runRule(rule, c.traces, c.options);
+        expect(findings.map((f) => f.messageId), 'message ids').toEqual(c.errors.map((e) => e.messageId));
+        findings.forEach((f, i) => {
+          check(f, c.errors[i]!, `finding ${i} (${f.messageId}: ${f.message})`);
+          expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+          expect(f.message).not.toContain('{{');
+          expect(f.ruleId).toBe(rule.meta.id);
+        });
+        // The same input gives the same findings, fingerprints and order.
+        expect(runRule(rule, c.traces, c.options).findings).toEqual(findings);
+      });
+    }
+  });
+}
