@@ -11,7 +11,9 @@ describe('schemas/', () => {
 
   it('holds the input schema and one schema per JSON output', () => {
     expect(files).toEqual([
+      'analyze-output.schema.json',
       'config.schema.json',
+      'rules-output.schema.json',
       'session-output.schema.json',
       'sessions-output.schema.json',
       'stats-output.schema.json',

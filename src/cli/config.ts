@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Argv } from 'yargs';
-import { readTextFile } from '../ingest/text-file.js';
+import { ruleById, type RuleSetting } from '../engine/rule-set.js';
+import { readOptionalTextFile, readTextFile } from '../ingest/text-file.js';
 import { keyCarrier, CARRIERS, type Carrier } from '../model/carriers.js';
 import { pointerSegments, toJsonPath } from '../model/json-path.js';
 import type { PolarityOverrides, PolarityRule } from '../model/scorers.js';
@@ -22,14 +23,20 @@ export interface TriageConfig {
   carriers: Carrier[];
   /** Polarity rules by assessment name, laid over the built-in rows (`ruleFor`). */
   scorers: PolarityOverrides;
+  /** Rule settings by rule id (`analyze`), options already checked against each rule's schema. */
+  rules: Record<string, RuleSetting>;
+  /** The file the config came from, or null for the defaults. */
+  source: string | null;
 }
 
-/** Adds `--config <file>` to a command. */
+/** The file read when no `--config` is given, from the working directory (as ESLint reads its own). */
+export const DEFAULT_CONFIG_FILE = 'tracetriage.config.json';
+
+/** Adds `--config <file>` (and `--no-config`) to a command. */
 export function configOption<T>(y: Argv<T>) {
   return y.option('config', {
     type: 'string',
-    normalize: true,
-    describe: 'JSON config: extra session/user keys, I/O carriers, scorer polarity (docs/config.md)',
+    describe: `JSON config: rules, session/user keys, I/O carriers, scorer polarity (docs/config.md); default ./${DEFAULT_CONFIG_FILE} when it exists; --no-config for none`,
   });
 }
 
@@ -40,6 +47,7 @@ interface ConfigFile {
   user_keys?: string[];
   carriers?: Array<{ id: string; input: string[]; output: string[] }>;
   scorers?: Record<string, ScorerEntry>;
+  rules?: Record<string, 'off' | 'info' | 'warn' | 'error' | { severity?: 'off' | 'info' | 'warn' | 'error'; options?: Record<string, unknown> }>;
 }
 
 interface ScorerEntry {
@@ -52,23 +60,34 @@ interface ScorerEntry {
 }
 
 /**
- * Reads, validates and converts a config file; `undefined` gives the defaults (empty lists, no
- * overrides: the built-in tables alone). Any problem (unreadable file, invalid JSON, a value the schema refuses, a carrier id that repeats
- * one already in the table, an empty numeric range) is a `CliError` naming the file, the JSONPath
- * and what was expected. There is no implicit lookup: a config changes verdicts, so it is only
- * used when named on the command line.
+ * Reads, validates and converts the config: the file `--config` names, else
+ * ./tracetriage.config.json when it exists, else the defaults (empty lists, no overrides, every
+ * rule at its default); `--no-config` (`false`) means the defaults. Any problem (unreadable file,
+ * invalid JSON, a value the schema refuses, an unknown rule id, rule options the rule's schema
+ * refuses, a carrier id that repeats one already in the table, an empty numeric range) is a
+ * `CliError` naming the file, the JSONPath and what was expected.
  */
-export async function loadConfig(path: string | undefined): Promise<TriageConfig> {
-  if (path === undefined) return { sessionKeys: [], userKeys: [], carriers: [], scorers: {} };
+export async function loadConfig(option: string | boolean | undefined, cwdFile = DEFAULT_CONFIG_FILE): Promise<TriageConfig> {
+  if (option === undefined || option === true) {
+    const text = await readOptionalTextFile(cwdFile).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(`cannot read config file ${cwdFile}: ${error.code ?? error.message}`, 'usage');
+    });
+    return text === null ? defaultConfig() : parseConfig(text, cwdFile);
+  }
+  if (option === false) return defaultConfig();
   let text: string;
   try {
-    text = await readTextFile(path);
+    text = await readTextFile(option);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== 'string') throw error;
-    throw new CliError(`cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : code}`, 'usage');
+    throw new CliError(`cannot read config file ${option}: ${code === 'ENOENT' ? 'no such file' : code}`, 'usage');
   }
-  return parseConfig(text, path);
+  return parseConfig(text, option);
+}
+
+function defaultConfig(): TriageConfig {
+  return { sessionKeys: [], userKeys: [], carriers: [], scorers: {}, rules: {}, source: null };
 }
 
 /** Validates and converts the text of a config file; `name` is what messages call the file. */
@@ -89,7 +108,45 @@ export async function parseConfig(text: string, name: string): Promise<TriageCon
   const carriers = (file.carriers ?? []).map((c, i) => checkedCarrier(c, i, name, file.carriers ?? []));
   const scorers: Record<string, Partial<PolarityRule>> = {};
   for (const [scorer, entry] of Object.entries(file.scorers ?? {})) scorers[scorer] = toRule(entry, scorer, name);
-  return { sessionKeys: file.session_keys ?? [], userKeys: file.user_keys ?? [], carriers, scorers };
+  const rules: Record<string, RuleSetting> = {};
+  for (const [id, entry] of Object.entries(file.rules ?? {})) rules[id] = checkedRule(id, entry, name);
+  return { sessionKeys: file.session_keys ?? [], userKeys: file.user_keys ?? [], carriers, scorers, rules, source: name };
+}
+
+/** A rule's setting, its id known and its options fitting the rule's own schema. */
+function checkedRule(id: string, entry: NonNullable<ConfigFile['rules']>[string], name: string): RuleSetting {
+  const rule = ruleById(id);
+  if (rule === undefined) {
+    throw new CliError(`config ${name}: ${toJsonPath(['rules', id])}: expected a rule id (see 'tracetriage rules'), found an unknown rule`, 'usage');
+  }
+  const setting: RuleSetting = typeof entry === 'string' ? { severity: entry } : { ...entry };
+  if (setting.options !== undefined) {
+    const validate = optionValidator(id, rule.meta.schema ?? { type: 'object', additionalProperties: false });
+    if (!validate(setting.options)) {
+      const error = validate.errors?.[0];
+      const segments = ['rules', id, 'options', ...pointerSegments(error?.instancePath ?? '')];
+      const extra = (error?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+      if (extra !== undefined) {
+        const known = Object.keys((rule.meta.schema?.properties as object | undefined) ?? {});
+        const expected = known.length === 0 ? 'no options (this rule has none)' : `one of the options ${known.join(', ')}`;
+        throw new CliError(`config ${name}: ${toJsonPath([...segments, extra])}: expected ${expected}, found an unknown option`, 'usage');
+      }
+      const found = describe(valueAt(setting.options, pointerSegments(error?.instancePath ?? '')));
+      throw new CliError(`config ${name}: ${toJsonPath(segments)}: expected a value that ${error?.message ?? 'fits the rule\'s schema'}, found ${found}`, 'usage');
+    }
+  }
+  return setting;
+}
+
+const optionValidators = new Map<string, ValidateFunction>();
+
+function optionValidator(id: string, schema: Readonly<Record<string, unknown>>): ValidateFunction {
+  let validate = optionValidators.get(id);
+  if (validate === undefined) {
+    validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
+    optionValidators.set(id, validate);
+  }
+  return validate;
 }
 
 function checkedCarrier(c: { id: string; input: string[]; output: string[] }, i: number, name: string, all: ReadonlyArray<{ id: string }>): Carrier {

@@ -2,8 +2,10 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { analyzeCommand } from './commands/analyze.js';
 import { getCommand } from './commands/get.js';
 import { queryCommand } from './commands/query.js';
+import { rulesCommand } from './commands/rules.js';
 import { searchCommand } from './commands/search.js';
 import { sessionCommand } from './commands/session.js';
 import { sessionsCommand } from './commands/sessions.js';
@@ -18,13 +20,14 @@ import { STDIN_ARG } from './run-read.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin.
-Exit codes: 0 clean; 1 rejected records (validate), not found (session, trace, get); 2 usage error, invalid query, unreadable input or internal error.
+Exit codes: 0 clean; 1 findings at or above --fail-on (analyze), rejected records (validate), not found (session, trace, get); 2 usage error, invalid query, unreadable input or internal error.
 Everything runs offline. Documentation: README.md and docs/ in the package.`;
 
 async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName('tracetriage')
     .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.')
+    .command(analyzeCommand)
     .command(sessionsCommand)
     .command(sessionCommand)
     .command(traceCommand)
@@ -33,12 +36,14 @@ async function main(argv: string[]): Promise<void> {
     .command(queryCommand)
     .command(validateCommand)
     .command(statsCommand)
+    .command(rulesCommand)
+    .example('$0 analyze samples/', 'where each conversation went wrong: root-cause turn, inherited failures, evidence')
     .example('$0 sessions samples/', 'every conversation in a dump: turns, errors, failing assessments, scorer errors')
     .example('$0 session sess-refund-7f3a samples/', 'one conversation turn by turn: what was said, assessments with rationale')
     .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
     .example('$0 validate export.json', 'every record that cannot be read, with file, line, byte offset and JSON path')
     .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
-    .demandCommand(1, 'Name a command: sessions, session, trace, search, get, query, validate or stats (see --help).')
+    .demandCommand(1, 'Name a command: analyze, sessions, session, trace, search, get, query, validate, stats or rules (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     .strict()
     .recommendCommands()

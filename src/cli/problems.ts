@@ -34,6 +34,11 @@ export class ProblemReporter {
     }
   };
 
+  /** Records rejected so far. */
+  get rejectedCount(): number {
+    return this.rejected;
+  }
+
   /** Writes the closing count (if anything was left out) and returns true when an input could not be read. */
   finish(): boolean {
     if (this.rejected > SHOWN) this.say(`… and ${this.rejected - SHOWN} more rejected records`);

@@ -1,0 +1,159 @@
+import type { Evidence, Finding } from '../engine/findings.js';
+import type { Severity } from '../rules/api.js';
+import { safeText } from './terminal.js';
+
+/** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
+export interface AnalyzeReport {
+  findings: readonly Finding[];
+  /** Sessions analysed, in report order: id, turns, user. */
+  sessions: ReadonlyArray<{ id: string; turns: number; user: string | null }>;
+  tracesWithoutSession: number;
+  traces: number;
+  duplicates: number;
+  outsideSelection: number;
+  /** Records that could not be read as traces (counted on stderr too). */
+  rejected: number;
+  rules: readonly string[];
+  config: string | null;
+  failOn: Severity | 'none';
+  /** True when a finding reaches `failOn` (exit status 1). */
+  failed: boolean;
+}
+
+/** The finding a session's story starts with in text output: where the conversation went wrong. */
+const ROOT_CAUSE = { ruleId: 'error-propagation', messageId: 'rootCause' } as const;
+
+const MARK: Record<Severity, string> = { error: '✖ error', warn: '▲ warn ', info: '· info ' };
+/** Evidence lines shown per finding in text (JSON has all). */
+const SHOWN_EVIDENCE = 8;
+
+/**
+ * Terminal text: one block per session (root causes first, then the other findings in the
+ * engine's order), then traces without a session, then findings about the dump as a whole, then
+ * one summary line. Every piece of trace text goes through `safeText`.
+ */
+export function analyzeText(report: AnalyzeReport): string {
+  const out: string[] = [];
+  const bySession = new Map<string | null, Finding[]>();
+  for (const f of report.findings) {
+    const key = f.sessionId ?? (f.traceId === null ? null : '');
+    const list = bySession.get(key) ?? [];
+    list.push(f);
+    bySession.set(key, list);
+  }
+  // A suggestion is printed once, at its first finding: the same advice under every turn is noise.
+  const said = new Set<string>();
+  const findingLines = (f: Finding): string[] => linesOf(f, said);
+  for (const s of report.sessions) {
+    const findings = bySession.get(s.id) ?? [];
+    if (findings.length === 0) continue;
+    const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
+    out.push(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}`);
+    const roots = findings.filter(isRootCause);
+    for (const f of [...roots, ...findings.filter((f) => !isRootCause(f))]) out.push(...findingLines(f));
+    out.push('');
+  }
+  const loose = bySession.get('') ?? [];
+  if (loose.length > 0) {
+    out.push('traces without a session');
+    for (const f of loose) out.push(...findingLines(f));
+    out.push('');
+  }
+  const dump = bySession.get(null) ?? [];
+  if (dump.length > 0) {
+    out.push('across the dump');
+    for (const f of dump) out.push(...findingLines(f));
+    out.push('');
+  }
+  out.push(summaryLine(report));
+  return out.join('\n') + '\n';
+}
+
+function isRootCause(f: Finding): boolean {
+  return f.ruleId === ROOT_CAUSE.ruleId && f.messageId === ROOT_CAUSE.messageId;
+}
+
+function linesOf(f: Finding, said: Set<string>): string[] {
+  const turn = f.turn === null ? '' : `turn ${f.turn}  `;
+  const lines = [`  ${MARK[f.severity]}  ${turn}${safeText(f.message)}  [${f.ruleId}/${f.messageId}]`];
+  const at = [f.traceId && `trace ${safeText(f.traceId)}`, f.spanId && `span ${safeText(f.spanId)}`, f.path && safeText(f.path)].filter(Boolean);
+  if (at.length > 0) lines.push(`      at ${at.join(' · ')}`);
+  for (const e of f.evidence.slice(0, SHOWN_EVIDENCE)) lines.push(`      - ${evidenceText(e)}`);
+  if (f.evidence.length > SHOWN_EVIDENCE) lines.push(`      - … ${f.evidence.length - SHOWN_EVIDENCE} more (--format json lists all)`);
+  if (f.suggestion !== null && !said.has(f.suggestion)) {
+    said.add(f.suggestion);
+    lines.push(`      fix: ${safeText(f.suggestion)}`);
+  }
+  return lines;
+}
+
+function evidenceText(e: Evidence): string {
+  const where = [e.turn === null ? null : `turn ${e.turn}`, e.path === null ? null : safeText(e.path)].filter(Boolean).join(' ');
+  return `${safeText(e.label)}${where === '' ? '' : `  (${where})`}`;
+}
+
+function summaryLine(r: AnalyzeReport): string {
+  const count = (s: Severity): number => r.findings.filter((f) => f.severity === s).length;
+  const roots = r.findings.filter(isRootCause).length;
+  const parts = [
+    `${plural(r.findings.length, 'finding')}: ${count('error')} error, ${count('warn')} warn, ${count('info')} info`,
+    `${plural(roots, 'root cause')}`,
+    `${plural(r.sessions.length, 'session')}, ${plural(r.traces, 'trace')} read`,
+  ];
+  if (r.tracesWithoutSession > 0) parts.push(`${r.tracesWithoutSession} without a session`);
+  if (r.duplicates > 0) parts.push(`${plural(r.duplicates, 'copy', 'copies')} of traces left out`);
+  if (r.outsideSelection > 0) parts.push(`${r.outsideSelection} of other sessions left out`);
+  if (r.rejected > 0) parts.push(`${plural(r.rejected, 'record')} rejected`);
+  parts.push(`${plural(r.rules.length, 'rule')}`, `config ${r.config === null ? 'none' : safeText(r.config)}`);
+  const verdict = r.failOn === 'none' ? '' : r.failed ? ` → exit 1 (findings at or above ${r.failOn})` : ` → exit 0 (nothing at or above ${r.failOn})`;
+  return parts.join(' · ') + verdict;
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** `analyze --format json` (schemas/analyze-output.schema.json): snake_case, `schema_version`. */
+export function analyzeJson(report: AnalyzeReport): Record<string, unknown> {
+  const count = (s: Severity): number => report.findings.filter((f) => f.severity === s).length;
+  return {
+    schema_version: 1,
+    summary: {
+      traces: report.traces,
+      sessions: report.sessions.length,
+      traces_without_session: report.tracesWithoutSession,
+      duplicate_traces: report.duplicates,
+      outside_selection: report.outsideSelection,
+      rejected_records: report.rejected,
+      findings: report.findings.length,
+      by_severity: { error: count('error'), warn: count('warn'), info: count('info') },
+      root_causes: report.findings.filter(isRootCause).length,
+      rules: [...report.rules],
+      config: report.config,
+      fail_on: report.failOn,
+      failed: report.failed,
+    },
+    sessions: report.sessions.map((s) => ({
+      session_id: s.id,
+      user: s.user,
+      turns: s.turns,
+      findings: report.findings.filter((f) => f.sessionId === s.id).length,
+      root_cause_turns: report.findings.filter((f) => f.sessionId === s.id && isRootCause(f) && f.turn !== null).map((f) => f.turn),
+    })),
+    findings: report.findings.map((f) => ({
+      rule_id: f.ruleId,
+      message_id: f.messageId,
+      severity: f.severity,
+      message: f.message,
+      session_id: f.sessionId,
+      trace_id: f.traceId,
+      span_id: f.spanId,
+      turn: f.turn,
+      path: f.path,
+      related_turns: f.relatedTurns,
+      evidence: f.evidence.map((e) => ({ trace_id: e.traceId, span_id: e.spanId, turn: e.turn, path: e.path, kind: e.kind, label: e.label })),
+      suggestion: f.suggestion,
+      fingerprint: f.fingerprint,
+    })),
+  };
+}
