@@ -15,7 +15,7 @@ export interface AnalyzedTrace {
 /** Longest user text or answer an analysis keeps (enough to label evidence). */
 export const ANALYSIS_TEXT_CHARS = 160;
 /** Longest rationale or error message an analysis keeps. */
-export const ANALYSIS_NOTE_CHARS = 300;
+export const ANALYSIS_NOTE_CHARS = 200;
 
 /**
  * The per-trace stage of `analyze`, a pure map (it may run in a worker): digest the trace, take
@@ -46,7 +46,13 @@ export function analyzeTrace(
 }
 
 function shortTexts(texts: TurnTexts): TurnTexts {
-  return { ...texts, userText: detach(cutText(texts.userText, ANALYSIS_TEXT_CHARS)), answerText: detach(cutText(texts.answerText, ANALYSIS_TEXT_CHARS)) };
+  const short = (text: string): string => detach(cutText(text, ANALYSIS_TEXT_CHARS));
+  return {
+    ...texts,
+    userText: short(texts.userText),
+    answerText: short(texts.answerText),
+    toolCalls: texts.toolCalls.map((c) => ({ name: c.name, arguments: short(c.arguments) })),
+  };
 }
 
 /**

@@ -242,7 +242,7 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
  * of the output. With `full`, nothing is cut (for `session --full`, on one session's turns only).
  */
 export function turnTexts(io: TurnIo, options: { full?: boolean; maxChars?: number }): TurnTexts {
-  const summarize = { ...(options.full ? { full: true } : {}), maxChars: options.maxChars ?? TEXT_CHARS };
+  const summarize = { ...(options.full ? { full: true } : {}), maxChars: options.maxChars ?? TEXT_CHARS, messages: false };
   const input = io.input ? summarizeIo(io.input.value, io.input.carrier, { side: 'input', ...summarize }) : null;
   const output = io.output ? summarizeIo(io.output.value, io.output.carrier, { side: 'output', ...summarize }) : null;
   const calls = output?.toolCalls ?? [];

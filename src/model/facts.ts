@@ -1,6 +1,6 @@
 import { decodeAttributeValue } from './attributes.js';
 import { resolveSpanIo, type ResolveOptions } from './carriers.js';
-import { summarizeIo } from './messages.js';
+import { messageTexts } from './messages.js';
 import { spanRole } from './span-kind.js';
 import type { Span, Trace } from './types.js';
 import { isObject } from './values.js';
@@ -36,9 +36,12 @@ export interface ModelCallFacts {
   spanId: string;
   name: string;
   path: string;
-  /** Messages in the call's input (all roles). */
-  messageCount: number;
-  /** Keys of the user and assistant messages of the input, oldest first; at most {@link MAX_HISTORY_KEYS}. */
+  /**
+   * Messages in the call's input (all roles), for the one call per trace whose input is read
+   * (the call with the most attribute text: see `historyCall`); null for the others.
+   */
+  messageCount: number | null;
+  /** Keys of the user and assistant messages of that call's input, oldest first ({@link MAX_HISTORY_KEYS} at most); empty for the others. */
   historyKeys: string[];
   inputTokens: number | null;
   outputTokens: number | null;
@@ -95,16 +98,18 @@ export function turnFacts(
   io: { spanIndex: number | null; userText: string; answerText: string },
   options: ResolveOptions = {},
 ): TurnFacts {
-  const pathOf = (span: Span): string => `${trace.paths.spans}[${span.index}]`;
+  const pathOf = (span: Span): string => shared(`${trace.paths.spans}[${span.index}]`);
   const modelCalls: ModelCallFacts[] = [];
   const documents: DocumentFacts[] = [];
   const seenDocs = new Set<string>();
   const errors: ErrorFacts[] = [];
   let spanTokens: { input: number | null; output: number | null; total: number | null } | null = null;
+  const roles = trace.spans.map(spanRole);
+  const withHistory = historyCall(trace.spans.filter((_, i) => roles[i] === 'model'));
   for (const span of trace.spans) {
-    const role = spanRole(span);
+    const role = roles[span.index] ?? spanRole(span);
     if (role === 'model') {
-      const call = modelCall(span, pathOf(span), options);
+      const call = modelCall(span, pathOf(span), options, span === withHistory);
       if (modelCalls.length < MAX_MODEL_CALLS) modelCalls.push(call);
       if (call.inputTokens !== null || call.outputTokens !== null) {
         spanTokens ??= { input: null, output: null, total: null };
@@ -116,7 +121,7 @@ export function turnFacts(
       for (const doc of retrievedDocuments(span, options)) {
         if (seenDocs.has(doc.id) || documents.length >= MAX_DOCUMENTS) continue;
         seenDocs.add(doc.id);
-        documents.push({ ...doc, spanId: span.spanId, path: pathOf(span) });
+        documents.push({ id: shared(doc.id), label: shared(doc.label), spanId: span.spanId, path: pathOf(span) });
       }
     }
     if (errors.length < MAX_SIGNATURES) errors.push(...errorFacts(span, pathOf(span)).slice(0, MAX_SIGNATURES - errors.length));
@@ -145,24 +150,38 @@ export function turnFacts(
  * {@link MIN_KEY_CHARS}.
  */
 export function textKey(text: string): string | null {
-  const normalized = text
-    .replace(/… \[cut, [\d ]+ chars\]$/u, '')
-    .slice(0, KEY_TEXT_CHARS)
-    .toLowerCase()
-    .replace(/\s+/gu, ' ')
-    .trim()
-    .slice(0, KEY_CHARS);
-  if (normalized.length < MIN_KEY_CHARS) return null;
-  // Two 32-bit FNV-1a lanes with different offsets: 64 bits, no collision in any real dump.
+  // One pass: lower-case, collapse white space, stop at KEY_CHARS; no intermediate strings.
+  const body = text.endsWith(' chars]') ? text.replace(CUT_MARKER, '') : text;
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < normalized.length; i++) {
-    const c = normalized.charCodeAt(i);
+  let n = 0;
+  let space = false;
+  for (let i = 0; i < body.length && n < KEY_CHARS; i++) {
+    let c = body.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
+      space = n > 0;
+      continue;
+    }
+    if (space) {
+      a = Math.imul(a ^ 32, 0x01000193);
+      b = Math.imul(b ^ 32, 0x01000193) ^ (b >>> 15);
+      n++;
+      space = false;
+      if (n >= KEY_CHARS) break;
+    }
+    if (c >= 65 && c <= 90) c += 32;
+    else if (c > 127) c = body[i]!.toLowerCase().charCodeAt(0);
+    // Two 32-bit FNV-1a lanes with different offsets: 64 bits, no collision in any real dump.
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+    n++;
   }
+  if (n < MIN_KEY_CHARS) return null;
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
+
+/** The marker `cutText` appends; a key is taken from the text before it. */
+const CUT_MARKER = /… \[cut, [\d ]+ chars\]$/u;
 
 /**
  * A fault's signature: exception type and message with the parts that vary between occurrences
@@ -182,25 +201,40 @@ export function errorSignature(type: string | null, message: string): string {
   return type === null || type === '' ? text : `${type}: ${text}`;
 }
 
-function modelCall(span: Span, path: string, options: ResolveOptions): ModelCallFacts {
-  const io = resolveSpanIo(span, options);
-  const summary = io.input ? summarizeIo(io.input.value, io.input.carrier, { side: 'input', maxChars: KEY_TEXT_CHARS }) : null;
+function modelCall(span: Span, path: string, options: ResolveOptions, withHistory: boolean): ModelCallFacts {
   const historyKeys: string[] = [];
-  for (const m of summary?.messages ?? []) {
-    if (m.role !== 'user' && m.role !== 'assistant') continue;
-    const key = textKey(m.content);
-    if (key !== null && historyKeys.length < MAX_HISTORY_KEYS) historyKeys.push(key);
+  let messageCount: number | null = null;
+  if (withHistory) {
+    const input = resolveSpanIo(span, options).input;
+    const messages = input === null ? [] : messageTexts(input.value, 'input');
+    messageCount = messages.length;
+    for (const m of messages) {
+      if (m.role !== 'user' && m.role !== 'assistant') continue;
+      const key = textKey(m.content);
+      if (key !== null && historyKeys.length < MAX_HISTORY_KEYS) historyKeys.push(key);
+    }
   }
   const usage = spanTokens(span);
-  return {
-    spanId: span.spanId,
-    name: span.name,
-    path,
-    messageCount: summary?.messages.filter((m) => m.role !== '…').length ?? 0,
-    historyKeys,
-    inputTokens: usage.input,
-    outputTokens: usage.output,
-  };
+  return { spanId: span.spanId, name: shared(span.name), path, messageCount, historyKeys, inputTokens: usage.input, outputTokens: usage.output };
+}
+
+/**
+ * The model call whose input is read for history: the one with the most attribute text (its
+ * input holds the longest conversation; in an agent loop, the last call, which also carries the
+ * tool results). Measured by the raw attribute strings, so no other call's input is decoded.
+ */
+function historyCall(spans: readonly Span[]): Span | undefined {
+  let best: Span | undefined;
+  let bestSize = -1;
+  for (const span of spans) {
+    let size = 0;
+    for (const value of Object.values(span.attributes.raw)) if (typeof value === 'string') size += value.length;
+    if (size > bestSize) {
+      best = span;
+      bestSize = size;
+    }
+  }
+  return best;
 }
 
 /** Token keys of the conventions, as MLflow maps them on OTLP ingest (mlflow-trace-formats.md §6). */
@@ -278,11 +312,32 @@ function errorFacts(span: Span, path: string): ErrorFacts[] {
     const type = typeof event.attributes['exception.type'] === 'string' ? (event.attributes['exception.type'] as string) : null;
     const raw = event.attributes['exception.message'];
     const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
-    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: span.name, path, type, message: message.slice(0, NOTE_CHARS) });
+    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: shared(span.name), path, type: type === null ? null : shared(type), message: message.slice(0, NOTE_CHARS) });
   }
   if (out.length === 0 && span.status === 'ERROR') {
     const message = span.statusMessage;
-    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: span.name, path, type: null, message: message.slice(0, NOTE_CHARS) });
+    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: shared(span.name), path, type: null, message: message.slice(0, NOTE_CHARS) });
   }
   return out;
 }
+
+/** Strings kept once however many traces repeat them (paths, span names, document ids). */
+const SHARED = new Map<string, string>();
+/** The table is cleared when it reaches this size, so a dump of unique names cannot grow it without end. */
+const MAX_SHARED = 50_000;
+
+/**
+ * One copy of a string that many traces hold (`$.data.spans[3]`, `ChatOpenAI`, a document id):
+ * facts are kept for every trace of a dump, and a copy per trace would cost more than the facts.
+ */
+function shared(text: string): string {
+  if (text.length > 200) return text;
+  const hit = SHARED.get(text);
+  if (hit !== undefined) return hit;
+  if (SHARED.size >= MAX_SHARED) SHARED.clear();
+  // A flat copy: the key may be a slice of a large decoded value (see `detach` in analyze-trace.ts).
+  const own = text.length < 13 ? text : `${text} `.slice(0, -1);
+  SHARED.set(own, own);
+  return own;
+}
+

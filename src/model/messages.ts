@@ -39,6 +39,8 @@ export interface SummarizeOptions {
   full?: boolean;
   /** Longest text shown before it is cut (code points); {@link DEFAULT_MAX_CHARS} by default. */
   maxChars?: number;
+  /** False leaves `messages` empty: a digest needs the last user text and the answer, not every message cut. */
+  messages?: boolean;
 }
 
 /** Default length of a shown text. */
@@ -107,8 +109,8 @@ export function summarizeIo(value: unknown, carrierId: string, options: Summariz
   });
   const after = msgs.slice(lastUser + 1);
   const answer = [...after].reverse().find((m) => m.role === 'assistant' && textOf(m).text !== '');
-  const messages = msgs.map((m) => ({ role: m.role, content: show(contentOf(m)) }));
-  if (ctx.omitted > 0) {
+  const messages = options.messages === false ? [] : msgs.map((m) => ({ role: m.role, content: show(contentOf(m)) }));
+  if (ctx.omitted > 0 && options.messages !== false) {
     messages.unshift({ role: '…', content: `[${group(ctx.omitted)} earlier messages not shown]` });
   }
   return {
@@ -118,6 +120,23 @@ export function summarizeIo(value: unknown, carrierId: string, options: Summariz
     messages,
     cut,
   };
+}
+
+/**
+ * Every message of a value with its role and its text (tool calls left out), uncut: the cheap
+ * path for callers that key or scan texts (`turnFacts`) and never show them, so none of the
+ * cutting and code-point counting of {@link summarizeIo} is paid. Same shapes as `summarizeIo`.
+ */
+export function messageTexts(value: unknown, side: 'input' | 'output'): ChatMessage[] {
+  const ctx: Ctx = { jsonCap: 4 * DEFAULT_MAX_CHARS, omitted: 0 };
+  const sideRole = side === 'input' ? 'user' : 'assistant';
+  const msgs = toMessages(value, sideRole, ctx, 0) ?? [{ role: sideRole, texts: [typeof value === 'string' ? { text: value, hidden: 0 } : jsonPiece(value, ctx)], calls: [] }];
+  const out: ChatMessage[] = [];
+  for (const m of msgs) {
+    const text = textOf(m).text;
+    if (text !== '') out.push({ role: m.role, content: text });
+  }
+  return out;
 }
 
 /** `role: content` lines, one per message, for terminals and tests. */
@@ -445,6 +464,8 @@ function codePoints(text: string, end = text.length): number {
 }
 
 function cutPiece(piece: Piece, max: number): string {
+  // A string has at least as many UTF-16 units as code points: short enough is decided without counting.
+  if (piece.hidden === 0 && piece.text.length <= max) return piece.text;
   const total = codePoints(piece.text) + piece.hidden;
   if (total <= max) return piece.text;
   let i = 0;

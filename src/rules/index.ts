@@ -13,19 +13,22 @@ import retryStorm from './retry-storm.js';
 import turnGap from './turn-gap.js';
 import systemicFailure from './systemic-failure.js';
 
-/** Every rule, in the order `tracetriage rules` lists them: the core rules first. */
-export const RULES: readonly RuleModule[] = [
-  errorPropagation as RuleModule,
-  scorerErrorAssessment as RuleModule,
-  wrapperRootSpan as RuleModule,
-  noTurnIo as RuleModule,
-  spanTreeIntegrity as RuleModule,
-  missingSessionId as RuleModule,
-  sessionAssessmentPlacement as RuleModule,
-  conflictingAssessments as RuleModule,
-  tokenGrowth as RuleModule,
-  historyTruncation as RuleModule,
-  retryStorm as RuleModule,
-  turnGap as RuleModule,
-  systemicFailure as RuleModule,
+// Each rule keeps its own message-id and options types; `never` options let the table hold them all.
+const TABLE: ReadonlyArray<RuleModule<string, never>> = [
+  errorPropagation,
+  scorerErrorAssessment,
+  wrapperRootSpan,
+  noTurnIo,
+  spanTreeIntegrity,
+  missingSessionId,
+  sessionAssessmentPlacement,
+  conflictingAssessments,
+  tokenGrowth,
+  historyTruncation,
+  retryStorm,
+  turnGap,
+  systemicFailure,
 ];
+
+/** Every rule, in the order `tracetriage rules` lists them: the core rules first. */
+export const RULES = TABLE as readonly RuleModule[];
