@@ -179,6 +179,8 @@ function searchScenario(file) {
     ['search', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'search', '--output', 'json', '--filter-string', filter, file]],
     // Every session of the export held as digests (bounded excerpts), not payloads: watch its RSS.
     ['sessions', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'sessions', '--format', 'json', file]],
+    // Every rule over every session: digests and facts of every trace held until the end.
+    ['analyze', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'analyze', '--format', 'json', '--fail-on', 'none', '--no-config', file]],
   ];
 }
 

@@ -1,11 +1,11 @@
 /** The benchmark's verdicts and its printed table. Pure: data in, data or lines out. */
 
-export const TARGETS = { ratio: 0.8, rssMb: 200, rssGrowth: 0.1, searchRatio: 1.0 };
+export const TARGETS = { ratio: 0.8, rssMb: 200, rssGrowth: 0.1, searchRatio: 1.0, analyzeRatio: 0.8, analyzeRssMb: 200 };
 
-/** stats (and search) MB/s over the jsonl baseline's MB/s at the same size. */
+/** stats (search, analyze) MB/s over the jsonl baseline's MB/s at the same size. */
 export function addRatios(measurements) {
   for (const m of measurements) {
-    if (m.command !== 'stats' && m.command !== 'search') continue;
+    if (m.command !== 'stats' && m.command !== 'search' && m.command !== 'analyze') continue;
     const base = measurements.find((b) => b.command === 'baseline' && b.size === m.size);
     m.ratio = base ? m.mb_per_s / base.mb_per_s : null;
   }
@@ -37,6 +37,15 @@ export function verdicts(measurements) {
     const values = search.map((m) => ({ size: m.size, ratio: m.ratio }));
     out.push({ id: 'search-throughput', description: `search (metadata filter) ≥ ${TARGETS.searchRatio}× baseline`, threshold: TARGETS.searchRatio,
       values, pass: values.every((r) => r.ratio >= TARGETS.searchRatio) });
+  }
+  const analyze = measurements.filter((m) => m.command === 'analyze');
+  if (analyze.length) {
+    const values = analyze.map((m) => ({ size: m.size, ratio: m.ratio }));
+    out.push({ id: 'analyze-throughput', description: `analyze ≥ ${TARGETS.analyzeRatio}× baseline MB/s`, threshold: TARGETS.analyzeRatio,
+      values, pass: values.every((r) => r.ratio >= TARGETS.analyzeRatio) });
+    const rss = analyze.map((m) => ({ size: m.size, peak_rss_mb: m.peak_rss_mb }));
+    out.push({ id: 'analyze-peak-rss', description: `analyze peak RSS ≤ ${TARGETS.analyzeRssMb} MB`, threshold: TARGETS.analyzeRssMb, values: rss,
+      pass: rss.every((r) => r.peak_rss_mb <= TARGETS.analyzeRssMb) });
   }
   return out;
 }
@@ -75,8 +84,8 @@ export function printReport(results, log) {
   for (const t of results.targets) {
     const mark = t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'FAIL';
     let detail = '';
-    if (t.id === 'throughput' || t.id === 'search-throughput') detail = t.values.map((v) => `${v.size}: ${v.ratio.toFixed(2)}×`).join(', ');
-    if (t.id === 'peak-rss') detail = t.values.map((v) => `${v.size}: ${v.peak_rss_mb.toFixed(1)} MB`).join(', ');
+    if (t.id === 'throughput' || t.id === 'search-throughput' || t.id === 'analyze-throughput') detail = t.values.map((v) => `${v.size}: ${v.ratio.toFixed(2)}×`).join(', ');
+    if (t.id === 'peak-rss' || t.id === 'analyze-peak-rss') detail = t.values.map((v) => `${v.size}: ${v.peak_rss_mb.toFixed(1)} MB`).join(', ');
     if (t.id === 'rss-growth' && t.pass !== null) {
       detail = `${t.growth >= 0 ? '+' : ''}${(t.growth * 100).toFixed(1)}% (${t.values[0].peak_rss_mb.toFixed(1)} → ${t.values[1].peak_rss_mb.toFixed(1)} MB)`;
     }
