@@ -32,8 +32,8 @@ async function rejection(text: string): Promise<string> {
 
 describe('parseConfig: valid', () => {
   it('an empty config gives empty tables', async () => {
-    expect(await parseConfig('{"schema_version": 1}', 'c.json')).toEqual({ sessionKeys: [], userKeys: [], carriers: [], scorers: {} });
-    expect(await loadConfig(undefined)).toEqual({ sessionKeys: [], userKeys: [], carriers: [], scorers: {} });
+    expect(await parseConfig('{"schema_version": 1}', 'c.json')).toEqual({ sessionKeys: [], userKeys: [], carriers: [], scorers: {}, rules: {}, source: 'c.json' });
+    expect(await loadConfig(false)).toEqual({ sessionKeys: [], userKeys: [], carriers: [], scorers: {}, rules: {}, source: null });
   });
 
   it('converts every section to the model shapes', async () => {
@@ -44,6 +44,7 @@ describe('parseConfig: valid', () => {
       user_keys: ['customer'],
       carriers: [{ id: 'app', input: ['app.request'], output: ['app.reply', 'app.answer'] }],
       scorers: { helpfulness: { pass_at_least: 0.5 }, tone: { pass: [' Friendly '], fail: ['RUDE'], booleans: false, level: 'session' }, latency: { pass_at_most: 2000 } },
+      rules: { 'wrapper-root-span': 'off', 'no-turn-io': { severity: 'error' } },
     });
     const expected: TriageConfig = {
       sessionKeys: ['conversation_id'],
@@ -60,6 +61,8 @@ describe('parseConfig: valid', () => {
         },
       ],
       scorers: { helpfulness: { passAtLeast: 0.5 }, tone: { pass: ['friendly'], fail: ['rude'], booleans: false, level: 'session' }, latency: { passAtMost: 2000 } },
+      rules: { 'wrapper-root-span': { severity: 'off' }, 'no-turn-io': { severity: 'error' } },
+      source: 'c.json',
     };
     expect(await parseConfig(text, 'c.json')).toEqual(expected);
   });
@@ -70,7 +73,7 @@ describe('parseConfig: invalid, with the message a person sees', () => {
     ['{}', 'config c.json: $.schema_version: expected 1 (the only config version), found nothing (the key is missing)'],
     ['[]', 'config c.json: $: expected an object (the tracetriage config), found an array of 0 items'],
     ['{"schema_version": 2}', 'config c.json: $.schema_version: expected 1 (the only config version), found number 2'],
-    ['{"schema_version": 1, "sesion_keys": []}', 'config c.json: $.sesion_keys: expected one of the keys schema_version, session_keys, user_keys, carriers, scorers, found an unknown key'],
+    ['{"schema_version": 1, "sesion_keys": []}', 'config c.json: $.sesion_keys: expected one of the keys schema_version, session_keys, user_keys, carriers, scorers, rules, found an unknown key'],
     ['{"schema_version": 1, "session_keys": "a"}', 'config c.json: $.session_keys: expected an array of non-empty strings (keys), found string "a"'],
     ['{"schema_version": 1, "user_keys": ["a", 3]}', 'config c.json: $.user_keys[1]: expected a non-empty string (a key), found number 3'],
     ['{"schema_version": 1, "session_keys": [""]}', 'config c.json: $.session_keys[0]: expected a non-empty string (a key), found string ""'],
@@ -100,14 +103,14 @@ describe('the config changes results', () => {
     const trace = refundTurn('tr-eaad7e61ac6baaa620d497e41960925c');
     const polarity = (config: TriageConfig): string | undefined =>
       triageAssessments(trace.assessments, { overrides: config.scorers }).verdicts.find((v) => v.assessment.name === 'helpfulness')?.polarity;
-    expect(polarity(await loadConfig(undefined))).toBe('unknown');
+    expect(polarity(await loadConfig(false))).toBe('unknown');
     expect(polarity(await parseConfig('{"schema_version": 1, "scorers": {"helpfulness": {"pass_at_least": 0.5}}}', 'c.json'))).toBe('pass');
     expect(polarity(await parseConfig('{"schema_version": 1, "scorers": {"helpfulness": {"pass_at_least": 2}}}', 'c.json'))).toBe('fail');
   });
 
   it('an extra session key finds a session in the smoke-test trace (a tag)', async () => {
     const trace = traceOf(sample('traces/no-session-smoke-test.json'));
-    expect(sessionIdOf(trace, (await loadConfig(undefined)).sessionKeys)).toBeNull();
+    expect(sessionIdOf(trace, (await loadConfig(false)).sessionKeys)).toBeNull();
     expect(sessionIdOf(trace, (await parseConfig('{"schema_version": 1, "session_keys": ["purpose"]}', 'c.json')).sessionKeys)).toBe('deploy-smoke-test');
   });
 
@@ -121,7 +124,7 @@ describe('the config changes results', () => {
       const found = turnIo(trace, { extraCarriers: config.carriers });
       return [found.spanName, found.depth, found.selection, found.input?.carrier];
     };
-    expect(io(await loadConfig(undefined))).toEqual(['booking_agent', 1, 'descendant', 'mlflow.span']);
+    expect(io(await loadConfig(false))).toEqual(['booking_agent', 1, 'descendant', 'mlflow.span']);
     const config = await parseConfig('{"schema_version": 1, "carriers": [{"id": "app", "input": ["app.request"], "output": ["app.reply"]}]}', 'c.json');
     expect(io(config)).toEqual(['POST /v1/assistant/chat', 0, 'root', 'app']);
   });
