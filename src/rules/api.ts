@@ -91,8 +91,8 @@ export interface SessionInput extends Omit<SessionView, 'turns'> {
 /** Everything that was read, for the dump-level visitor. */
 export interface DumpInput {
   sessions: readonly SessionInput[];
-  /** Traces that have no session, in turn order. */
-  withoutSession: readonly TraceDigest[];
+  /** Traces that have no session, in turn order, each as a turn of its own (number 1, with its facts). */
+  withoutSession: readonly Turn[];
 }
 
 /**

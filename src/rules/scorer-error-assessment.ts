@@ -1,13 +1,177 @@
-import { defineRule } from './api.js';
+import type { ScorerErrorDigest, TraceDigest } from '../model/digest.js';
+import { defineRule, type EvidenceInput } from './api.js';
+import { assessmentPath, mostCommon, plural, quote } from './util/assessments.js';
 
-// Placeholder while the rule is being written (issue 5): the docs/test completeness test fails on it.
+/** Failures listed as evidence of a scorer's totals. */
+const MAX_TOTALS_EVIDENCE = 5;
+/** Scorer errors listed as evidence of a session without quality signal. */
+const MAX_SESSION_EVIDENCE = 10;
+
+/** What the dump-level tally keeps per scorer name. */
+interface ScorerTally {
+  failures: number;
+  /** Failures a later assessment replaced. */
+  replaced: number;
+  sessions: Set<string>;
+  withoutSession: number;
+  codes: Map<string, number>;
+  evidence: EvidenceInput[];
+}
+
+const NO_CODE = 'no error code';
+
+/**
+ * A feedback with `error` set means the scorer (an LLM judge, a code scorer) failed: the judge
+ * failed, not the app (analyzing-mlflow-session.md, "Assessment errors are not trace errors").
+ * Read as a verdict it is a false alarm; left unread it hides that a turn or a whole session has
+ * no quality signal at all. This rule names each failure as what it is, adds up how often each
+ * scorer fails over the dump (a judge behind a rate limit fails in bursts), and says when a
+ * session has nothing but scorer errors.
+ */
 export default defineRule({
   meta: {
     id: 'scorer-error-assessment',
     type: 'problem',
-    description: 'TODO',
+    description: 'A scorer (LLM judge or code scorer) failed to assess a trace or session: a judge failure, not a quality signal.',
     severity: 'warn',
-    messages: { todo: 'TODO' },
+    messages: {
+      scorerError:
+        'The {{level}} scorer "{{scorer}}" failed with {{code}}: {{error}} This is a judge failure, not a quality signal: the {{subject}} has no "{{scorer}}" verdict.',
+      supersededScorerError:
+        'The {{level}} scorer "{{scorer}}" failed with {{code}}: {{error}} A later assessment replaced this result, so nothing is missing; not a quality signal.',
+      scorerTotals:
+        'Scorer "{{scorer}}" failed {{failures}} of {{runs}} ({{percent}}%) in {{where}}; most common error {{code}} ({{codeCount}} of {{failures}}){{replaced}}.',
+      noQualitySignal:
+        'Session {{session}} has no quality signal: all {{count}} assessments are scorer errors ({{scorers}}), so nothing says whether its {{turns}} went well.',
+    },
+    messageSeverity: { supersededScorerError: 'info', scorerTotals: 'info', noQualitySignal: 'warn' },
+    suggestions: {
+      scorerError: 'Fix the cause ({{code}}) and re-run the scorer on this trace; until then read the turn itself, not its missing verdict.',
+      scorerTotals: 'Check the judge behind "{{scorer}}" (model endpoint, quota, rate limits for {{code}}) and re-run the evaluation on the failed traces.',
+      noQualitySignal: 'Re-run the evaluation on this session once the scorers work; until then triage it from its turns, errors and answers.',
+    },
   },
-  create: () => ({}),
+  create(context) {
+    const tallies = new Map<string, ScorerTally>();
+
+    /** Scorer runs that gave a verdict, by name, over the dump. */
+    const verdictsByName = new Map<string, number>();
+
+    /** Adds one trace's assessments to the dump-level tally (listed entries only: see `omitted`). */
+    const count = (digest: TraceDigest, sessionId: string | null, listPath: string | null): void => {
+      for (const e of digest.assessments.scorerErrors) {
+        const t = tally(tallies, e.name);
+        t.failures++;
+        if (e.superseded) t.replaced++;
+        if (sessionId === null) t.withoutSession++;
+        else t.sessions.add(sessionId);
+        const code = e.code || NO_CODE;
+        t.codes.set(code, (t.codes.get(code) ?? 0) + 1);
+        if (t.evidence.length < MAX_TOTALS_EVIDENCE) {
+          // A trace without a session reaches the session phase as a digest alone, without the
+          // facts that hold its assessment path: its evidence names the trace, not the place.
+          t.evidence.push({
+            traceId: digest.traceId,
+            path: listPath === null ? null : assessmentPath(listPath, e.index),
+            kind: 'scorerError',
+            label: `${code}: ${quote(e.message, 'no message', 80)}`,
+          });
+        }
+      }
+      // A run that worked left a verdict of the scorer's name; a person's verdict of that name is
+      // not a run of the scorer.
+      for (const v of digest.assessments.verdicts) {
+        if (v.sourceType !== 'HUMAN') verdictsByName.set(v.name, (verdictsByName.get(v.name) ?? 0) + 1);
+      }
+    };
+
+    return {
+      trace({ digest, facts }) {
+        for (const e of digest.assessments.scorerErrors) report(e, digest.traceId, facts.assessmentsPath);
+      },
+      sessionExit(session) {
+        // A digest's `scorerErrors` hold both levels: `TurnView.scorerErrors` (per turn) and the
+        // entries `SessionView.sessionScorerErrors` gathered, so each failure is counted once.
+        for (const turn of session.turns) count(turn.digest, session.id, turn.facts.assessmentsPath);
+        const errors = session.turns.flatMap((turn) => turn.digest.assessments.scorerErrors.map((e) => ({ turn, e })));
+        const verdicts = session.turns.reduce((n, turn) => n + turn.digest.assessments.verdicts.length, 0);
+        // Expectations are ground truth, not verdicts: they neither give nor take a quality signal.
+        if (errors.length === 0 || verdicts > 0) return;
+        context.report({
+          messageId: 'noQualitySignal',
+          sessionId: session.id,
+          data: {
+            session: session.id,
+            count: errors.length,
+            scorers: [...new Set(errors.map(({ e }) => e.name))].sort().join(', '),
+            turns: plural(session.turns.length, 'turn'),
+          },
+          evidence: errors.slice(0, MAX_SESSION_EVIDENCE).map(({ turn, e }) => ({
+            traceId: turn.digest.traceId,
+            path: assessmentPath(turn.facts.assessmentsPath, e.index),
+            kind: 'scorerError',
+            label: `${e.name}: ${e.code || NO_CODE}`,
+          })),
+        });
+      },
+      dumpExit(dump) {
+        for (const { digest } of dump.withoutSession) count(digest, null, null);
+        for (const [name, t] of [...tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          const runs = t.failures + (verdictsByName.get(name) ?? 0);
+          const code = mostCommon(t.codes) ?? { key: NO_CODE, count: t.failures };
+          const where = [
+            ...(t.sessions.size > 0 ? [plural(t.sessions.size, 'session')] : []),
+            ...(t.withoutSession > 0 ? [plural(t.withoutSession, 'trace') + ' without a session'] : []),
+          ].join(' and ');
+          context.report({
+            messageId: 'scorerTotals',
+            key: name,
+            data: {
+              scorer: name,
+              failures: t.failures,
+              runs: plural(runs, 'run'),
+              percent: Math.round((100 * t.failures) / runs),
+              where,
+              code: code.key,
+              codeCount: code.count,
+              replaced: t.replaced === 0 ? '' : `; ${t.replaced} later replaced by another assessment`,
+            },
+            evidence: t.evidence,
+          });
+        }
+      },
+    };
+
+    function report(e: ScorerErrorDigest, traceId: string, listPath: string): void {
+      const session = e.level === 'session';
+      context.report({
+        messageId: e.superseded ? 'supersededScorerError' : 'scorerError',
+        traceId,
+        spanId: e.spanId,
+        path: assessmentPath(listPath, e.index),
+        data: {
+          level: session ? 'session-level' : 'per-turn',
+          scorer: e.name,
+          code: e.code || NO_CODE,
+          error: withStop(quote(e.message, 'no message')),
+          subject: session ? 'session' : 'turn',
+        },
+        evidence: [{ path: assessmentPath(listPath, e.index), kind: 'scorerError', label: `${e.name}: ${e.code || NO_CODE}` }],
+      });
+    }
+  },
 });
+
+function tally(tallies: Map<string, ScorerTally>, name: string): ScorerTally {
+  let t = tallies.get(name);
+  if (t === undefined) {
+    t = { failures: 0, replaced: 0, sessions: new Set(), withoutSession: 0, codes: new Map(), evidence: [] };
+    tallies.set(name, t);
+  }
+  return t;
+}
+
+/** Ends a quoted error message with a full stop, so the next sentence reads as one. */
+function withStop(text: string): string {
+  return /[.!?…]$/u.test(text) ? text : `${text}.`;
+}

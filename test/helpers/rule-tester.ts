@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeTrace } from '../../src/engine/analyze-trace.js';
-import { finishAnalysis, type AnalyzeResult } from '../../src/engine/analyze.js';
+import { AnalysisCollector, type AnalyzeResult } from '../../src/engine/analyze.js';
 import type { Finding } from '../../src/engine/findings.js';
-import { TraceRuleRunner, type ActiveRule } from '../../src/engine/rule-runner.js';
-import type { TraceDigest } from '../../src/model/digest.js';
-import type { TurnFacts } from '../../src/model/facts.js';
+import type { ActiveRule } from '../../src/engine/rule-runner.js';
 import { normalizeRecord } from '../../src/model/normalize.js';
 import type { RuleModule, Severity } from '../../src/rules/api.js';
+
+/** Any rule, whatever its message ids and options type (as the rule table holds them). */
+type AnyRule = RuleModule<string, never>;
 
 // RuleTester in the manner of ESLint's: a rule, valid cases that must give no finding and invalid
 // cases with the exact findings expected. Cases run the real per-trace stage and session stage
@@ -43,21 +43,15 @@ export interface InvalidCase extends RuleCase {
 }
 
 /** Runs one rule over traces and returns the analysis (findings worded, located, sorted). */
-export function runRule(rule: RuleModule, traces: RuleCase['traces'], options: Record<string, unknown> = {}): AnalyzeResult {
-  const active: ActiveRule = { module: rule, options: { ...rule.meta.defaultOptions, ...options } };
-  const runner = new TraceRuleRunner([active]);
-  const digests: TraceDigest[] = [];
-  const facts = new Map<TraceDigest, TurnFacts>();
-  const raw = [];
+export function runRule(rule: AnyRule, traces: RuleCase['traces'], options: Record<string, unknown> = {}): AnalyzeResult {
+  const active: ActiveRule = { module: rule as RuleModule, options: { ...rule.meta.defaultOptions, ...options } };
+  const collector = new AnalysisCollector({ rules: [active] });
   for (const [index, record] of traces.entries()) {
     const normalized = normalizeRecord(record);
     if (!('trace' in normalized)) throw new Error(`test record ${index} is not a trace: ${JSON.stringify(normalized.problem)}`);
-    const analyzed = analyzeTrace(normalized.trace, { source: 'test', index, offset: 0, length: 0, line: 1 }, {}, runner);
-    digests.push(analyzed.digest);
-    facts.set(analyzed.digest, analyzed.facts);
-    raw.push(...analyzed.findings);
+    collector.add(normalized.trace, { source: 'test', index, offset: 0, length: 0, line: 1 });
   }
-  return finishAnalysis(digests, facts, raw, traces.length, 0, { rules: [active] });
+  return collector.finish();
 }
 
 function check(actual: Finding, expected: ExpectedFinding, where: string): void {
@@ -80,7 +74,7 @@ function check(actual: Finding, expected: ExpectedFinding, where: string): void 
  * case exactly the findings listed (count and order included). Every finding must also carry a
  * fingerprint, a message with no `{{` left, and evidence whose every entry names a trace.
  */
-export function ruleTester(rule: RuleModule, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
+export function ruleTester(rule: AnyRule, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
   describe(`rule ${rule.meta.id}`, () => {
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, () => {
