@@ -1,13 +1,287 @@
+import type { EvidenceInput, SessionInput } from './api.js';
 import { defineRule } from './api.js';
+import { quote, verdictLabel } from './util/failures.js';
+import {
+  DEFAULT_CORRECTION_PHRASES,
+  failureEvidence,
+  failurePlace,
+  failureText,
+  findPropagation,
+  sortLinkEvidence,
+  type BlockedLink,
+  type Chain,
+  type Link,
+  type Propagation,
+} from './util/propagation.js';
 
-// Placeholder while the rule is being written (issue 5): the docs/test completeness test fails on it.
-export default defineRule({
+/** Evidence entries a finding carries at most; the rest are counted in a last `omitted` entry. */
+const MAX_EVIDENCE = 60;
+/** Turns named in a message at most. */
+const MAX_NAMED_TURNS = 8;
+
+interface Options {
+  correctionPhrases: string[];
+}
+
+/**
+ * The question a person asks of a failed conversation is not "which turns failed" but "where did
+ * it go wrong": the visible failure is often a later turn that only repeated or acted on an
+ * earlier bad answer. This rule links each failing turn to the earlier failing turns it built on
+ * (the same error, the earlier answer sent back to the model, the same retrieved documents,
+ * with the user not pushing back) and reports the first bad turn of each chain with the
+ * evidence, the turns it explains, the failures that stayed isolated, and the failing
+ * session-level assessments with the root causes that account for them.
+ */
+export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' | 'sessionAssessmentFailed', Options>({
   meta: {
     id: 'error-propagation',
     type: 'problem',
-    description: 'TODO',
-    severity: 'warn',
-    messages: { todo: 'TODO' },
+    description: 'Finds the turn where a conversation went wrong and the later failing turns that built on it, with the evidence linking them.',
+    severity: 'error',
+    messages: {
+      rootCause: 'Turn {{turn}} is where the conversation went wrong: {{failure}} {{later}} on it: {{how}}.',
+      inheritedFailure: 'Turn {{turn}} builds on the failure that started at turn {{root}}: {{how}}. Its own failure: {{failure}}',
+      isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}. Its failure: {{failure}}',
+      sessionAssessmentFailed: 'Session-level assessment {{name}} = {{value}} (logged on turn {{on}}) fails the session; {{causes}}.',
+    },
+    messageSeverity: { inheritedFailure: 'warn', isolatedFailure: 'warn', sessionAssessmentFailed: 'warn' },
+    suggestions: {
+      rootCause: 'Start at turn {{turn}}: {{advice}}.',
+      inheritedFailure: 'Fix turn {{root}} first: this turn fails because it built on it.',
+      sessionAssessmentFailed: '{{advice}}',
+    },
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        correctionPhrases: {
+          description: 'Phrases in a later user message that reject the earlier answer (case-insensitive, word-bounded); a history-only link across such a message does not count.',
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    defaultOptions: { correctionPhrases: [...DEFAULT_CORRECTION_PHRASES] },
   },
-  create: () => ({}),
+  create(context) {
+    return {
+      sessionExit(session) {
+        const p = findPropagation(session, { correctionPhrases: context.options.correctionPhrases });
+        const into = byTurn(p.links, (l) => l.to);
+        const blocked = byTurn(p.blocked, (b) => b.from);
+        for (const chain of p.chains) {
+          if (chain.explained.length > 0) reportChain(chain, p, into);
+          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? []);
+        }
+        reportSessionVerdicts(session, p);
+      },
+    };
+
+    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>): void {
+      const failure = p.failures.get(chain.root)!;
+      const root = failure.turn;
+      context.report({
+        messageId: 'rootCause',
+        ...failurePlace(failure),
+        relatedTurns: chain.explained,
+        data: {
+          turn: chain.root,
+          failure: sentence(failureText(failure)),
+          later: `${capitalize(turnList(chain.explained))} ${chain.explained.length === 1 ? 'builds' : 'build'}`,
+          how: chainHow(chain),
+          advice: chainAdvice(chain),
+        },
+        evidence: bounded([...failureEvidence(failure), ...sortLinkEvidence(chain.links.flatMap((l) => l.evidence))], root.digest.traceId),
+      });
+      for (const n of chain.explained) {
+        const mine = p.failures.get(n)!;
+        const rootOfN = p.rootOf.get(n)!;
+        // A turn reached from several roots is told once, under its earliest root.
+        if (rootOfN !== chain.root) continue;
+        const own = into.get(n) ?? [];
+        context.report({
+          messageId: 'inheritedFailure',
+          ...failurePlace(mine),
+          relatedTurns: [rootOfN, ...own.map((l) => l.from)],
+          data: { turn: n, root: rootOfN, how: turnHow(own), failure: sentence(failureText(mine)) },
+          evidence: bounded([...failureEvidence(mine), ...sortLinkEvidence(own.flatMap((l) => l.evidence))], mine.turn.digest.traceId),
+        });
+      }
+    }
+
+    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[]): void {
+      const failure = p.failures.get(k)!;
+      const later = session.turns.filter((t) => t.number > k);
+      const passed = later.filter((t) => !p.failures.has(t.number)).map((t) => t.number);
+      const failed = later.filter((t) => p.failures.has(t.number)).map((t) => t.number);
+      const why: string[] = [];
+      if (later.length === 0) why.push('it is the last turn');
+      else if (failed.length === 0) why.push(passed.length === 1 ? 'the later turn passed' : `the ${passed.length} later turns passed`);
+      else {
+        const causes = failed.slice(0, MAX_NAMED_TURNS).map((n) => {
+          const r = p.rootOf.get(n)!;
+          return r === n ? `turn ${n}: its own root` : `turn ${n}: root turn ${r}`;
+        });
+        const more = failed.length - MAX_NAMED_TURNS;
+        why.push(`later failures have other causes (${causes.join('; ')}${more > 0 ? `; and ${more} more` : ''})`);
+        if (passed.length > 0) why.push(`${turnList(passed)} passed`);
+      }
+      for (const b of blocked.slice(0, MAX_NAMED_TURNS)) why.push(`turn ${b.to} carried its answer, but the user had pushed back at turn ${b.correctedAt}`);
+      context.report({
+        messageId: 'isolatedFailure',
+        ...failurePlace(failure),
+        data: { turn: k, why: why.join('; '), failure: sentence(failureText(failure)) },
+        evidence: bounded([...failureEvidence(failure), ...sortLinkEvidence(blocked.flatMap((b) => b.evidence))], failure.turn.digest.traceId),
+      });
+    }
+
+    function reportSessionVerdicts(session: SessionInput, p: Propagation): void {
+      const roots = p.chains.map((c) => c.root);
+      // MLflow logs session-level feedback on the session's first trace (`evaluate_session_level_scorers`,
+      // mlflow/genai/evaluation/session_utils.py); the path is taken from the turn it actually sits on.
+      for (const { turn: on, traceId, entry } of session.sessionVerdicts) {
+        if (!entry.effective || entry.polarity !== 'fail') continue;
+        const turn = session.turns[on - 1];
+        // The turn is always there (sessionView numbers the turns it lists); skip rather than guess a path.
+        if (turn === undefined) continue;
+        const path = `${turn.facts.assessmentsPath}[${entry.index}]`;
+        const causes =
+          roots.length === 0
+            ? 'no turn failed on its own, so no root cause can be named: the assessment is the only signal'
+            : roots.length === 1
+              ? `its root cause is turn ${roots[0]}`
+              : `its root causes are ${turnList(roots)}`;
+        context.report({
+          messageId: 'sessionAssessmentFailed',
+          sessionId: session.id,
+          traceId,
+          spanId: entry.spanId,
+          path,
+          relatedTurns: roots,
+          data: {
+            name: entry.name,
+            value: entry.value,
+            on,
+            causes,
+            advice:
+              roots.length === 0
+                ? 'Read the conversation as a whole (tracetriage session <id>): the judge saw a problem no single turn shows, such as a goal not reached.'
+                : `Start at ${turnList(roots)}; the session-level judgement follows from it.`,
+          },
+          evidence: bounded(
+            [
+              { traceId, spanId: entry.spanId, path, kind: 'sessionAssessment', label: verdictLabel(entry) },
+              ...roots.map((r): EvidenceInput => {
+                const f = p.failures.get(r)!;
+                return { ...failurePlace(f), kind: 'rootCause', label: `turn ${r}: ${quote(failureText(f))}` };
+              }),
+            ],
+            traceId,
+          ),
+        });
+      }
+    }
+  },
 });
+
+function bounded(evidence: EvidenceInput[], traceId: string): EvidenceInput[] {
+  if (evidence.length <= MAX_EVIDENCE) return evidence;
+  const kept = evidence.slice(0, MAX_EVIDENCE - 1);
+  return [...kept, { traceId, kind: 'omitted', label: `${evidence.length - kept.length} more evidence entries left out` }];
+}
+
+/** What ties a chain together, in a few words: `its answer in their model input, same document x.md, …`. */
+function chainHow(chain: Chain): string {
+  const parts: string[] = [];
+  const fromRoot = turnsWith(chain.links.filter((l) => l.from === chain.root && l.kinds.includes('answerInHistory')));
+  const direct = new Set(fromRoot);
+  const carried = turnsWith(chain.links.filter((l) => l.from !== chain.root && l.kinds.includes('answerInHistory'))).filter((t) => !direct.has(t));
+  if (fromRoot.length === chain.explained.length) parts.push(fromRoot.length === 1 ? `its answer in turn ${fromRoot[0]}'s model input` : 'its answer in their model input');
+  else if (fromRoot.length > 0) parts.push(`its answer in the model input of ${turnList(fromRoot)}`);
+  if (carried.length > 0) parts.push(`a later failed answer in the model input of ${turnList(carried)}`);
+  const documents = unique(chain.links.flatMap((l) => l.documents)).map(basename);
+  if (documents.length > 0) parts.push(`same ${documents.length === 1 ? 'document' : 'documents'} ${listed(documents, 3)}`);
+  const signatures = unique(chain.links.flatMap((l) => l.signatures)).map((s) => quote(s).slice(0, 80));
+  if (signatures.length > 0) parts.push(`same ${signatures.length === 1 ? 'error' : 'errors'} ${listed(signatures, 2)}`);
+  const content = chain.links.filter((l) => l.kinds.includes('answerInHistory') || l.kinds.includes('sameDocuments'));
+  const corrected = unique(chain.links.map((l) => l.correctedAt).filter((j): j is number => j !== null));
+  if (corrected.length > 0) parts.push(`though the user pushed back at ${turnList(corrected)}`);
+  else if (content.length > 0) parts.push('the user did not correct it');
+  return parts.join(', ');
+}
+
+/** What ties one turn to the earlier turns it builds on: `the answers of turns 3 and 4 are in its model input ("Completions"), …`. */
+function turnHow(own: readonly Link[]): string {
+  const parts: string[] = [];
+  const history = own.filter((l) => l.modelCall !== null);
+  if (history.length > 0) {
+    const froms = history.map((l) => l.from);
+    const calls = unique(history.map((l) => `"${l.modelCall!.name}"`));
+    parts.push(`${froms.length === 1 ? `turn ${froms[0]}'s answer is` : `the answers of ${turnList(froms)} are`} in its model input (${listed(calls, 3)})`);
+  }
+  for (const [label, froms] of [...grouped(own, (l) => l.documents.map(basename))].slice(0, 3)) parts.push(`it retrieves ${label} again (as ${turnList(froms)} did)`);
+  for (const [signature, froms] of [...grouped(own, (l) => l.signatures)].slice(0, 2)) parts.push(`it fails with the same error as ${turnList(froms)} (${quote(signature).slice(0, 80)})`);
+  const corrected = unique(own.map((l) => l.correctedAt).filter((j): j is number => j !== null));
+  if (corrected.length > 0) parts.push(`though the user pushed back at ${turnList(corrected)}`);
+  else if (own.some((l) => l.kinds.includes('answerInHistory') || l.kinds.includes('sameDocuments'))) parts.push('the user did not push back');
+  return parts.join(', ');
+}
+
+/** Each value the links share (a document, a signature), with the earlier turns that had it, in first-seen order. */
+function grouped(links: readonly Link[], values: (l: Link) => readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const l of links) for (const v of unique(values(l))) (out.get(v) ?? out.set(v, []).get(v)!).push(l.from);
+  return out;
+}
+
+function chainAdvice(chain: Chain): string {
+  const kinds = new Set(chain.links.flatMap((l) => l.kinds));
+  const advice: string[] = [];
+  const documents = unique(chain.links.flatMap((l) => l.documents)).map(basename);
+  if (kinds.has('sameDocuments')) advice.push(`check the retrieved ${documents.length === 1 ? 'document' : 'documents'} ${listed(documents, 3)} (an outdated or wrong source?) and what the retriever ranks first`);
+  if (kinds.has('answerInHistory')) advice.push(`fix turn ${chain.root}'s answer at its source; later turns trusted it`);
+  if (kinds.has('sameErrorSignature')) advice.push(`fix the error turn ${chain.root} hit first; later turns hit it again`);
+  return advice.join('; ');
+}
+
+/** Items grouped by a turn number, each group in the items' order. */
+function byTurn<T>(items: readonly T[], turn: (item: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const item of items) (out.get(turn(item)) ?? out.set(turn(item), []).get(turn(item))!).push(item);
+  return out;
+}
+
+function turnsWith(links: readonly Link[]): number[] {
+  return unique(links.map((l) => l.to)).sort((a, b) => a - b);
+}
+
+/** `turn 4`, `turns 4 and 5`, `turns 4, 5 and 7`, bounded. */
+function turnList(turns: readonly number[]): string {
+  if (turns.length === 1) return `turn ${turns[0]}`;
+  return `turns ${listed(turns.map(String), MAX_NAMED_TURNS)}`;
+}
+
+function listed(items: readonly string[], max: number): string {
+  const shown = items.slice(0, max);
+  const more = items.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** `kb://acme-help/policies/refund-policy-2023.md` reads `refund-policy-2023.md` in a message (the evidence keeps the whole label). */
+function basename(label: string): string {
+  const last = label.replace(/[?#].*$/u, '').replace(/\/+$/u, '').split('/').at(-1);
+  return last === undefined || last === '' ? label : last;
+}
+
+function sentence(text: string): string {
+  return /[.!?…]$/u.test(text) ? text : `${text}.`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
