@@ -1,13 +1,143 @@
-import { defineRule } from './api.js';
+import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
+import { countOf, noStop } from './util/wording.js';
+import { errorLabel, quote, turnFailure, type TurnFailure } from './util/failures.js';
 
-// Placeholder while the rule is being written (issue 5): the docs/test completeness test fails on it.
-export default defineRule({
+type MessageId = 'sameSignature' | 'sameTurnNumber';
+
+/** Options of the rule (see `meta.schema`). */
+interface Options {
+  min_sessions: number;
+  min_turn_share: number;
+}
+
+/** Sessions listed as evidence of one finding; the counts in the message are the totals. */
+const MAX_EVIDENCE = 10;
+
+/** The first turn of a session that shows a signature. */
+interface Sighting {
+  session: SessionInput;
+  failure: TurnFailure;
+  signature: string;
+}
+
+/**
+ * A failure seen in one session is a bug report; the same failure in many sessions is an outage
+ * or a design flaw, and fixing it fixes them all. Triage that reads one session at a time sees
+ * the same error again and again without knowing it is one cause. This rule looks across the
+ * dump: one error signature failing many sessions (a dependency down, a bad deploy), or many
+ * sessions that start failing at the same turn (a context window filled, a state that breaks at
+ * the third question).
+ */
+export default defineRule<MessageId, Options>({
   meta: {
     id: 'systemic-failure',
     type: 'problem',
-    description: 'TODO',
-    severity: 'warn',
-    messages: { todo: 'TODO' },
+    description: 'The same error signature, or failing at the same turn number, across several sessions of the dump: one cause behind many failures.',
+    severity: 'error',
+    messages: {
+      sameSignature: 'The same error fails {{sessions}} sessions ({{turns}} in all): {{signature}}; first seen in session {{first}}, turn {{turn}}.',
+      sameTurnNumber:
+        '{{sessions}} sessions start failing at turn {{turn}} ({{share}} of the {{reaching}} sessions that reach it); e.g. {{example}}.',
+    },
+    messageSeverity: { sameTurnNumber: 'warn' },
+    suggestions: {
+      sameSignature: 'Fix this error once for all the sessions: start from the first example and the span it names.',
+      sameTurnNumber: 'Compare what turn {{turn}} has in common across these sessions (history length, tokens, state kept between turns).',
+    },
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        min_sessions: { type: 'integer', minimum: 2, description: 'Distinct sessions that must share the signature or the failing turn number.' },
+        min_turn_share: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          description: 'Share of the sessions that reach a turn number which must start failing there (0.5: half of them) for sameTurnNumber.',
+        },
+      },
+    },
+    defaultOptions: { min_sessions: 3, min_turn_share: 0.5 },
   },
-  create: () => ({}),
+  create(context) {
+    const { min_sessions: minSessions, min_turn_share: minShare } = context.options;
+    return {
+      dumpExit({ sessions }) {
+        // Traces without a session are left out: "how many sessions" is the measure here.
+        const bySignature = new Map<string, { sightings: Sighting[]; turns: number }>();
+        const onsets = new Map<number, Array<{ session: SessionInput; failure: TurnFailure }>>();
+        const reaching: number[] = [];
+        for (const session of sessions) {
+          reaching[session.turns.length] = (reaching[session.turns.length] ?? 0) + 1;
+          const seen = new Set<string>();
+          let previousFailed = false;
+          for (const turn of session.turns) {
+            const failure = turnFailure(turn);
+            if (failure !== null && !previousFailed) {
+              const list = onsets.get(turn.number);
+              if (list) list.push({ session, failure });
+              else onsets.set(turn.number, [{ session, failure }]);
+            }
+            previousFailed = failure !== null;
+            for (const signature of failure?.signatures ?? []) {
+              const entry = bySignature.get(signature) ?? { sightings: [], turns: 0 };
+              bySignature.set(signature, entry);
+              entry.turns++;
+              if (seen.has(signature)) continue;
+              seen.add(signature);
+              entry.sightings.push({ session, failure: failure!, signature });
+            }
+          }
+        }
+
+        for (const [signature, { sightings, turns }] of bySignature) {
+          if (sightings.length < minSessions) continue;
+          const first = sightings[0]!;
+          context.report({
+            messageId: 'sameSignature',
+            key: `signature:${signature}`,
+            data: { signature, sessions: sightings.length, turns: countOf(turns, 'failing turn'), first: first.session.id, turn: first.failure.turn.number },
+            evidence: sightings.slice(0, MAX_EVIDENCE).map(errorEvidence),
+          });
+        }
+
+        // Sessions that reach turn n: those with n turns or more.
+        const reach = (n: number): number => reaching.reduce((sum, count, length) => sum + (length >= n ? count ?? 0 : 0), 0);
+        for (const [turn, list] of [...onsets].sort((a, b) => a[0] - b[0])) {
+          const reached = reach(turn);
+          if (list.length < minSessions || list.length / reached < minShare) continue;
+          const first = list[0]!;
+          context.report({
+            messageId: 'sameTurnNumber',
+            key: `turn:${turn}`,
+            data: {
+              sessions: list.length,
+              turn,
+              share: `${Math.round((100 * list.length) / reached)}%`,
+              reaching: reached,
+              example: `session ${first.session.id}: ${noStop(quote(first.failure.summary))}`,
+            },
+            evidence: list.slice(0, MAX_EVIDENCE).map(({ session, failure }) => failureEvidence(session, failure)),
+          });
+        }
+      },
+    };
+  },
 });
+
+/** The span where a session first showed the signature. */
+function errorEvidence({ session, failure, signature }: Sighting): EvidenceInput {
+  const error = failure.reasons.find((r) => r.kind === 'error' && r.error.signature === signature);
+  const traceId = failure.turn.digest.traceId;
+  if (error?.kind !== 'error') return { traceId, kind: 'failingTurn', label: `session ${session.id}, turn ${failure.turn.number}` };
+  return { traceId, spanId: error.error.spanId, path: error.error.path, kind: 'failingTurn', label: `session ${session.id}, turn ${failure.turn.number}: ${errorLabel(error.error)}` };
+}
+
+/** The first reason a turn failed, where it can be seen. */
+function failureEvidence(session: SessionInput, failure: TurnFailure): EvidenceInput {
+  const traceId = failure.turn.digest.traceId;
+  const label = `session ${session.id}, turn ${failure.turn.number}: ${failure.summary}`;
+  const reason = failure.reasons[0]!;
+  if (reason.kind === 'error') return { traceId, spanId: reason.error.spanId, path: reason.error.path, kind: 'failingTurn', label };
+  return { traceId, path: reason.path, kind: 'failingTurn', label };
+}
