@@ -147,4 +147,4 @@ function turnOf(digest: TraceDigest, facts: ReadonlyMap<TraceDigest, TurnFacts>)
   return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts: facts.get(digest) ?? EMPTY_FACTS };
 }
 
-const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };
+const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };

@@ -19,6 +19,10 @@ export interface TurnFacts {
   ioPath: string | null;
   /** JSONPath of the trace's assessment list (`$.info.assessments`; an assessment is `[index]` below it). */
   assessmentsPath: string;
+  /** JSONPath of the trace's metadata map: `trace_metadata` (3.x), `request_metadata` (2.x). */
+  metadataPath: string;
+  /** JSONPath of the trace's state (`state` in 3.x, `status` in 2.x). */
+  statePath: string;
   /** Which sides the first root span has (any carrier, empty values counting as missing); null without a root. */
   rootIo: { input: boolean; output: boolean } | null;
   /** Model calls in span order; at most {@link MAX_MODEL_CALLS}. */
@@ -135,6 +139,8 @@ export function turnFacts(
     answerKey: textKey(io.answerText),
     ioPath: ioSpan === undefined ? null : pathOf(ioSpan),
     assessmentsPath: trace.paths.assessments,
+    metadataPath: `${trace.paths.info}.${trace.info.format === 'v2' ? 'request_metadata' : 'trace_metadata'}`,
+    statePath: `${trace.paths.info}.${trace.info.format === 'v2' ? 'status' : 'state'}`,
     rootIo: rootSides === null ? null : { input: rootSides.input !== null, output: rootSides.output !== null },
     modelCalls,
     documents,

@@ -65,7 +65,7 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
         const where = `${traceCount} in ${plural(sessions.length, 'session')}`;
         for (const { digest: d, facts } of withoutSession) {
           // Where the session key would be: the trace's metadata, next to its assessments.
-          const metadata = facts.assessmentsPath.replace(/\.assessments$/u, '.trace_metadata');
+          const metadata = facts.metadataPath;
           context.report({ messageId: 'noSessionId', traceId: d.traceId, path: metadata, data: { withSession: where }, evidence: [{ path: metadata, kind: 'traceWithoutSession', label: 'no session id' }] });
         }
         const fraction = withoutSession.length / total;

@@ -154,6 +154,6 @@ function measure(turn: Turn): Measure | null {
   // The trace's figure lives in its metadata (the key missing-session-id points at too); a
   // per-span sum (`source: 'spans'`) with no call left to name has no one place to point at.
   const path =
-    tokens.source === 'trace' ? `${turn.facts.assessmentsPath.replace(/\.assessments$/u, '.trace_metadata')}['mlflow.trace.tokenUsage']` : null;
+    tokens.source === 'trace' ? `${turn.facts.metadataPath}['mlflow.trace.tokenUsage']` : null;
   return { turn, tokens: tokens.input, kind: 'trace', spanId: null, path, source: tokens.source === 'trace' ? 'mlflow.trace.tokenUsage' : 'sum over spans' };
 }

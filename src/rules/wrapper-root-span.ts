@@ -18,7 +18,7 @@ export default defineRule({
     },
     suggestions: {
       wrapperRoot:
-        'Record the request and response on the root span (mlflow.update_current_trace(request_preview=..., response_preview=...) or set span inputs/outputs), so MLflow\'s session view shows the turn.',
+        'Put the request and the answer on the root span (span.set_inputs() / set_outputs() on it, or @mlflow.trace on the entry point that receives them), so MLflow\'s session view and previews show the turn.',
     },
   },
   create(context) {

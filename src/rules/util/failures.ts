@@ -35,7 +35,7 @@ export function turnFailure(turn: Turn): TurnFailure | null {
     reasons.push({ kind: 'assessment', label: verdictLabel(verdict), verdict, path: `${facts.assessmentsPath}[${verdict.index}]` });
   }
   for (const error of facts.errors) reasons.push({ kind: 'error', label: errorLabel(error), error });
-  if (digest.state === 'ERROR') reasons.push({ kind: 'traceState', label: 'trace state ERROR', path: facts.assessmentsPath.replace(/\.assessments$/u, '.state') });
+  if (digest.state === 'ERROR') reasons.push({ kind: 'traceState', label: 'trace state ERROR', path: facts.statePath });
   if (reasons.length === 0) return null;
   const signatures = [...new Set(facts.errors.map((e) => e.signature))];
   const firstOfKind = (kind: FailureReason['kind']) => reasons.find((r) => r.kind === kind);
