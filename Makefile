@@ -24,8 +24,12 @@ dist/.built: node_modules/.installed tsconfig.json $(shell find src -name '*.ts'
 
 build: dist/.built
 
-## demo: install, build and run the main job on the bundled samples/: every session, then the one that went wrong, turn by turn
+## demo: install, build and run the main job on the bundled samples/: where each conversation went wrong, every session, then the one that went wrong, turn by turn
 demo: build
+	@echo '$$ tracetriage analyze samples/'
+	@# analyze exits 1 when it finds an error-level finding (the samples have one, on purpose).
+	@$(CLI) analyze samples/ || [ $$? -eq 1 ]
+	@echo
 	@echo '$$ tracetriage sessions samples/'
 	@$(CLI) sessions samples/
 	@echo

@@ -18,6 +18,13 @@ describe('the rule table', () => {
     expect(new Set(RULES.map((r) => r.meta.id)).size).toBe(RULES.length);
   });
 
+  it('docs/rules/README.md lists every rule with its description, in table order', () => {
+    const index = readFileSync(join(REPO_ROOT, 'docs', 'rules', 'README.md'), 'utf8');
+    const listed = [...index.matchAll(/^\| \[([a-z0-9-]+)\]\(\1\.md\) \|.*\| (.*) \|$/gmu)];
+    expect(listed.map((m) => m[1])).toEqual(RULES.map((r) => r.meta.id));
+    listed.forEach((m, i) => expect(m[2]).toBe(RULES[i]!.meta.description));
+  });
+
   for (const rule of RULES) {
     const { id } = rule.meta;
     describe(id, () => {
