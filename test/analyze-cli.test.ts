@@ -52,6 +52,40 @@ describe('analyze', () => {
     expect(new Set(doc.findings.map((f) => f.fingerprint)).size).toBe(doc.findings.length);
   });
 
+  it('finds the propagation story of samples/: root cause turn 3 of sess-refund-7f3a, turns 4 and 5 explained by it, with evidence', async () => {
+    const { doc, status } = await analyzeJson([SAMPLES]);
+    expect(status).toBe(1);
+    type Full = FindingJson & { related_turns: number[]; path: string; evidence: Array<{ kind: string; turn: number | null; path: string | null; trace_id: string }> };
+    const story = (doc.findings as Full[]).filter((f) => f.rule_id === 'error-propagation' && f.session_id === 'sess-refund-7f3a');
+    expect(story.map((f) => [f.message_id, f.turn, f.related_turns])).toEqual([
+      ['sessionAssessmentFailed', 1, [3]],
+      ['rootCause', 3, [4, 5]],
+      ['inheritedFailure', 4, [3]],
+      ['inheritedFailure', 5, [3, 4]],
+    ]);
+    const root = story[1]!;
+    expect(root.severity).toBe('error');
+    expect(root.trace_id).toBe('tr-0db43d844574d1055d12ea28d4b290e6');
+    expect(root.path).toBe('$.info.assessments[0]');
+    expect(root.message).toMatch(/^Turn 3 is where the conversation went wrong: correctness = false: States a 60-day refund window/);
+    expect(root.evidence.map((e) => `${e.kind}@${e.turn} ${e.path}`)).toEqual([
+      'failure@3 $.info.assessments[0]',
+      'answerInHistory@4 $.data.spans[2]',
+      'sameDocuments@4 $.data.spans[1]',
+      'userDidNotCorrect@4 $.data.spans[0]',
+      'answerInHistory@5 $.data.spans[4]',
+      'answerInHistory@5 $.data.spans[4]',
+      'sameDocuments@5 $.data.spans[1]',
+      'sameDocuments@5 $.data.spans[1]',
+      'userDidNotCorrect@5 $.data.spans[0]',
+      'userDidNotCorrect@5 $.data.spans[0]',
+    ]);
+    const sessions = (doc as unknown as { sessions: Array<{ session_id: string; root_cause_turns: number[] }> }).sessions;
+    expect(sessions.find((s) => s.session_id === 'sess-refund-7f3a')?.root_cause_turns).toEqual([3]);
+    // The other sessions fail in isolation: said, not called propagation.
+    expect(doc.findings.filter((f) => f.message_id === 'isolatedFailure').map((f) => `${f.session_id} ${f.turn}`)).toEqual(['sess-legacy-2b 2', 'sess-wrapper-19c2 3']);
+  });
+
   it('--rule runs only the rules named; an unknown rule is a usage error naming the known ones', async () => {
     const { doc } = await analyzeJson(['--rule', 'wrapper-root-span', SAMPLES]);
     expect(doc.summary.rules).toEqual(['wrapper-root-span']);
