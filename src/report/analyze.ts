@@ -113,9 +113,39 @@ function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
+/**
+ * `analyze --format json` as pieces of text to write one after the other: byte for byte
+ * `JSON.stringify(analyzeJson(report), null, 2)` and a newline, without holding that whole text
+ * (tens of MB for a big dump) or every finding's JSON object at once.
+ */
+export function* analyzeJsonChunks(report: AnalyzeReport): Generator<string> {
+  const head = JSON.stringify(analyzeJson({ ...report, findings: [] }, report.findings), null, 2);
+  const at = head.lastIndexOf('"findings": []');
+  if (report.findings.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  yield `${head.slice(0, at)}"findings": [\n`;
+  let first = true;
+  for (const f of report.findings) {
+    const text = JSON.stringify(findingJson(f), null, 2).replace(/\n/gu, '\n    ');
+    yield `${first ? '' : ',\n'}    ${text}`;
+    first = false;
+  }
+  yield `\n  ]${head.slice(at + '"findings": []'.length)}\n`;
+}
+
 /** `analyze --format json` (schemas/analyze-output.schema.json): snake_case, `schema_version`. */
-export function analyzeJson(report: AnalyzeReport): Record<string, unknown> {
-  const count = (s: Severity): number => report.findings.filter((f) => f.severity === s).length;
+export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] = report.findings): Record<string, unknown> {
+  const count = (s: Severity): number => counted.filter((f) => f.severity === s).length;
+  const perSession = new Map<string, { findings: number; roots: number[] }>();
+  for (const f of counted) {
+    if (f.sessionId === null) continue;
+    const entry = perSession.get(f.sessionId) ?? { findings: 0, roots: [] };
+    entry.findings++;
+    if (isRootCause(f) && f.turn !== null) entry.roots.push(f.turn);
+    perSession.set(f.sessionId, entry);
+  }
   return {
     schema_version: 1,
     summary: {
@@ -125,9 +155,9 @@ export function analyzeJson(report: AnalyzeReport): Record<string, unknown> {
       duplicate_traces: report.duplicates,
       outside_selection: report.outsideSelection,
       rejected_records: report.rejected,
-      findings: report.findings.length,
+      findings: counted.length,
       by_severity: { error: count('error'), warn: count('warn'), info: count('info') },
-      root_causes: report.findings.filter(isRootCause).length,
+      root_causes: counted.filter(isRootCause).length,
       rules: [...report.rules],
       config: report.config,
       fail_on: report.failOn,
@@ -137,23 +167,27 @@ export function analyzeJson(report: AnalyzeReport): Record<string, unknown> {
       session_id: s.id,
       user: s.user,
       turns: s.turns,
-      findings: report.findings.filter((f) => f.sessionId === s.id).length,
-      root_cause_turns: report.findings.filter((f) => f.sessionId === s.id && isRootCause(f) && f.turn !== null).map((f) => f.turn),
+      findings: perSession.get(s.id)?.findings ?? 0,
+      root_cause_turns: perSession.get(s.id)?.roots ?? [],
     })),
-    findings: report.findings.map((f) => ({
-      rule_id: f.ruleId,
-      message_id: f.messageId,
-      severity: f.severity,
-      message: f.message,
-      session_id: f.sessionId,
-      trace_id: f.traceId,
-      span_id: f.spanId,
-      turn: f.turn,
-      path: f.path,
-      related_turns: f.relatedTurns,
-      evidence: f.evidence.map((e) => ({ trace_id: e.traceId, span_id: e.spanId, turn: e.turn, path: e.path, kind: e.kind, label: e.label })),
-      suggestion: f.suggestion,
-      fingerprint: f.fingerprint,
-    })),
+    findings: report.findings.map(findingJson),
+  };
+}
+
+function findingJson(f: Finding): Record<string, unknown> {
+  return {
+    rule_id: f.ruleId,
+    message_id: f.messageId,
+    severity: f.severity,
+    message: f.message,
+    session_id: f.sessionId,
+    trace_id: f.traceId,
+    span_id: f.spanId,
+    turn: f.turn,
+    path: f.path,
+    related_turns: f.relatedTurns,
+    evidence: f.evidence.map((e) => ({ trace_id: e.traceId, span_id: e.spanId, turn: e.turn, path: e.path, kind: e.kind, label: e.label })),
+    suggestion: f.suggestion,
+    fingerprint: f.fingerprint,
   };
 }

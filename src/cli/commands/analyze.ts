@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { analyzeInputs } from '../../engine/analyze.js';
 import { atLeast } from '../../engine/findings.js';
 import { selectRules } from '../../engine/rule-set.js';
-import { analyzeJson, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
+import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
 import { compileFilter } from '../../query/filter/compile.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
@@ -22,9 +22,9 @@ interface Args {
   'max-record-mb'?: number | undefined;
 }
 
-const FORMATTERS: Record<Args['format'], (report: AnalyzeReport) => string> = {
-  text: analyzeText,
-  json: (report) => JSON.stringify(analyzeJson(report), null, 2) + '\n',
+const FORMATTERS: Record<Args['format'], (report: AnalyzeReport) => Iterable<string>> = {
+  text: (report) => [analyzeText(report)],
+  json: analyzeJsonChunks,
 };
 
 /** `tracetriage analyze <inputs..>`: run the rules over every session; exit 1 at `--fail-on`. */
@@ -86,7 +86,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       failOn,
       failed,
     };
-    await writeOut(FORMATTERS[args.format](report));
+    for (const chunk of FORMATTERS[args.format](report)) await writeOut(chunk);
     const unreadable = problems.finish();
     if (args.session && result.sessions.length === 0) {
       process.stderr.write(`tracetriage: none of the sessions ${args.session.map((s) => JSON.stringify(s)).join(', ')} is in the inputs (tracetriage sessions lists them)\n`);
