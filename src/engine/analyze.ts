@@ -1,13 +1,14 @@
 import type { DigestOptions, DigestProvenance, TraceDigest } from '../model/digest.js';
 import type { TurnFacts } from '../model/facts.js';
 import { sessionIdOf } from '../model/session.js';
-import { groupSessions, sessionView, turnTimeMs, type Session } from '../model/sessions.js';
+import { compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
+import { SpillFile, type SpillRef } from '../ingest/spill.js';
 import type { Trace } from '../model/types.js';
 import type { DumpInput, RuleMeta, SessionInput, Severity, Turn } from '../rules/api.js';
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
 import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
-import { runSessionRules, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
+import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
 
 /** Options of {@link analyzeInputs}. */
 export interface AnalyzeOptions extends FilteredOptions {
@@ -23,10 +24,10 @@ export interface AnalyzeOptions extends FilteredOptions {
 /** What `analyze` found, and what it read. */
 export interface AnalyzeResult {
   findings: Finding[];
-  /** The sessions analysed, in report order (first time, then id). */
-  sessions: Session[];
-  /** Traces without a session (analysed by the trace rules; no session rules). */
-  withoutSession: TraceDigest[];
+  /** The sessions analysed, in report order (first time, then id): their numbers, not their turns. */
+  sessions: SessionSummary[];
+  /** Traces without a session (analysed by the trace rules and the dump visitor). */
+  withoutSession: number;
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -40,31 +41,49 @@ export interface AnalyzeResult {
 /**
  * Runs the rules over the inputs. Each trace is digested, its facts taken and the trace visitors
  * run while it is in hand, then it is dropped; once everything is read, sessions are formed and
- * the session visitors run over digests and facts. Memory holds one small digest and its facts
- * per trace, never payloads.
+ * the session visitors run, one session at a time. See {@link AnalysisCollector} for memory.
  */
 export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions): Promise<AnalyzeResult> {
   const collector = new AnalysisCollector(options);
-  for await (const event of filteredTraces(inputs, options)) {
-    const { source, index, offset, length, line } = event.provenance;
-    collector.add(event.trace, { source, index, offset, length, line });
+  try {
+    for await (const event of filteredTraces(inputs, options)) {
+      const { source, index, offset, length, line } = event.provenance;
+      collector.add(event.trace, { source, index, offset, length, line });
+    }
+    return collector.finish();
+  } finally {
+    collector.close();
   }
-  return collector.finish();
+}
+
+/** What stays in memory of a trace until the session stage: where its digest and facts are, and how to order it. */
+interface Kept {
+  traceId: string;
+  sessionId: string | null;
+  requestTimeMs: number | null;
+  rootStartNs: number | null;
+  ref: SpillRef;
 }
 
 /**
  * The two stages of `analyze` without the reading: `add` each trace as it is read (session
  * selection, copies of a trace already seen, then digest, facts and trace rules), `finish` once
- * (sessions, session rules, findings worded, located, de-duplicated and sorted). The CLI's reader
- * and the rule tester feed it the same way.
+ * (sessions in order, the session visitors one session at a time, the dump visitor, findings
+ * worded, located, de-duplicated and sorted), then `close`. The CLI's reader and the rule tester
+ * feed it the same way.
+ *
+ * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
+ * trace visitors have run; memory keeps ids, times and an offset per trace (about 150 bytes),
+ * the raw findings, and, in the session stage, one session's turns at a time. The traces without
+ * a session are read back together for the dump visitor.
  */
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
   private readonly wanted: ReadonlySet<string> | null;
-  private readonly facts = new Map<TraceDigest, TurnFacts>();
-  private readonly digests: TraceDigest[] = [];
+  private readonly kept: Kept[] = [];
   private readonly raw: RawFinding[] = [];
   private readonly seen = new Set<string>();
+  private readonly spill = new SpillFile();
   private traces = 0;
   private duplicates = 0;
   private outsideSelection = 0;
@@ -94,24 +113,46 @@ export class AnalysisCollector {
       }
       this.seen.add(trace.traceId);
     }
-    const analyzed = analyzeTrace(trace, provenance, digestOptions, this.runner);
-    this.digests.push(analyzed.digest);
-    this.facts.set(analyzed.digest, analyzed.facts);
-    for (const f of analyzed.findings) this.raw.push(f);
+    const { digest, facts, findings } = analyzeTrace(trace, provenance, digestOptions, this.runner);
+    const ref = this.spill.append(JSON.stringify({ digest, facts }));
+    this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref });
+    for (const f of findings) this.raw.push(f);
   }
 
   /** The session stage and the findings; call once, after the last `add`. */
   finish(): AnalyzeResult {
     const { options } = this;
-    const groups = groupSessions(this.digests);
-    const sessions = groups.sessions.map((s) => sessionInput(s, this.facts));
-    const withoutSession = groups.withoutSession.map((d) => turnOf(d, this.facts));
-    const dump: DumpInput = { sessions, withoutSession };
-    const raw = [...this.raw, ...runSessionRules(options.rules, dump)];
+    const bySession = new Map<string, Kept[]>();
+    const loose: Kept[] = [];
+    for (const k of this.kept) {
+      if (k.sessionId === null) loose.push(k);
+      else {
+        const list = bySession.get(k.sessionId);
+        if (list) list.push(k);
+        else bySession.set(k.sessionId, [k]);
+      }
+    }
+    const order = [...bySession].map(([id, list]) => ({ id, list, first: firstTime(list) }));
+    order.sort((a, b) => compareNullable(a.first, b.first) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+    const sessionRunner = new SessionRuleRunner(options.rules);
     const where = new Map<string, TraceLocation>();
-    for (const s of sessions) for (const t of s.turns) where.set(t.digest.traceId, { sessionId: s.id, turn: t.number });
-    for (const d of groups.withoutSession) where.set(d.traceId, { sessionId: null, turn: null });
-    const rank = new Map(sessions.map((s, i) => [s.id, i]));
+    const sessions: SessionSummary[] = [];
+    let turnCount = 0;
+    for (const { id, list } of order) {
+      this.loaded.clear();
+      const session = sessionInput(makeSession(id, list.map((k) => this.load(k).digest)), this.factsOf);
+      for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
+      sessionRunner.visit(session);
+      sessions.push(session.session.summary);
+      turnCount += session.turns.length;
+    }
+    this.loaded.clear();
+    const withoutSession = loose.map((k) => this.load(k, false)).sort((a, b) => compareTurns(a.digest, b.digest)).map(({ digest, facts }) => turnOf(digest, facts));
+    for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
+    const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession };
+    const raw = [...this.raw, ...sessionRunner.exit(dump)];
+    const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
     const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
     const findings = finishFindings(raw, {
       meta,
@@ -122,29 +163,62 @@ export class AnalysisCollector {
     });
     return {
       findings,
-      sessions: groups.sessions,
-      withoutSession: groups.withoutSession,
+      sessions,
+      withoutSession: withoutSession.length,
       traces: this.traces,
-      duplicates: this.duplicates + groups.duplicates,
+      duplicates: this.duplicates,
       outsideSelection: this.outsideSelection,
       rules: options.rules.map((r) => r.module.meta.id),
     };
   }
+
+  /** Deletes the temporary file; call when done (also after an error). */
+  close(): void {
+    this.spill.close();
+  }
+
+  /** Facts of the digests loaded for the session being visited (emptied before each session). */
+  private readonly loaded = new Map<TraceDigest, TurnFacts>();
+  private readonly factsOf = (digest: TraceDigest): TurnFacts => this.loaded.get(digest) ?? EMPTY_FACTS;
+
+  /** Reads a trace's digest and facts back; `remember` keeps its facts for `factsOf` (the session being visited). */
+  private load(k: Kept, remember = true): { digest: TraceDigest; facts: TurnFacts } {
+    const value = JSON.parse(this.spill.read(k.ref)) as { digest: TraceDigest; facts: TurnFacts };
+    if (remember) this.loaded.set(value.digest, value.facts);
+    return value;
+  }
 }
 
-function sessionInput(session: Session, facts: ReadonlyMap<TraceDigest, TurnFacts>): SessionInput {
+/** The first time of a session's turns (request time, else root start), as `sessions` orders them. */
+function firstTime(list: readonly Kept[]): number | null {
+  let first: number | null = null;
+  for (const k of list) {
+    const t = k.requestTimeMs ?? (k.rootStartNs === null ? null : k.rootStartNs / 1e6);
+    if (t !== null) first = first === null ? t : Math.min(first, t);
+  }
+  return first;
+}
+
+function compareNullable(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a - b;
+}
+
+function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts): SessionInput {
   const view = sessionView(session);
   return {
     ...view,
     id: session.id,
-    turns: view.turns.map((t) => ({ ...t, facts: facts.get(t.digest) ?? EMPTY_FACTS })),
+    turns: view.turns.map((t) => ({ ...t, facts: factsOf(t.digest) })),
   };
 }
 
 /** A trace without a session as a turn of its own (number 1, no gap), for the dump visitor. */
-function turnOf(digest: TraceDigest, facts: ReadonlyMap<TraceDigest, TurnFacts>): Turn {
+function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
   const { verdicts, scorerErrors } = digest.assessments;
-  return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts: facts.get(digest) ?? EMPTY_FACTS };
+  return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts };
 }
 
 const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };

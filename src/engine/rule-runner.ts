@@ -58,21 +58,28 @@ export class TraceRuleRunner {
 
 /**
  * Runs the session visitors: `create` once per rule for the whole phase (dump-level state such as
- * totals per scorer lives in the closure), then each session in order with its turns in order,
- * then `dumpExit`.
+ * totals per scorer lives in the closure), then {@link visit} for each session in order (its turns
+ * in order), then {@link exit} with the dump-level counts and the traces without a session.
  */
-export function runSessionRules(rules: readonly ActiveRule[], dump: DumpInput): RawFinding[] {
-  const out: RawFinding[] = [];
-  const active = rules.map((r) => r.module.create(contextFor(r, out))).filter((v) => hasAny(v, SESSION_VISITORS));
-  for (const session of dump.sessions) visitSession(active, session);
-  for (const v of active) v.dumpExit?.(dump);
-  return out;
-}
+export class SessionRuleRunner {
+  private readonly out: RawFinding[] = [];
+  private readonly active: RuleVisitors[];
 
-function visitSession(active: readonly RuleVisitors[], session: SessionInput): void {
-  for (const v of active) {
-    v.session?.(session);
-    if (v.turn) for (const turn of session.turns) v.turn(turn, session);
-    v.sessionExit?.(session);
+  constructor(rules: readonly ActiveRule[]) {
+    this.active = rules.map((r) => r.module.create(contextFor(r, this.out))).filter((v) => hasAny(v, SESSION_VISITORS));
+  }
+
+  visit(session: SessionInput): void {
+    for (const v of this.active) {
+      v.session?.(session);
+      if (v.turn) for (const turn of session.turns) v.turn(turn, session);
+      v.sessionExit?.(session);
+    }
+  }
+
+  /** Runs `dumpExit` and returns every raw finding of the phase. */
+  exit(dump: DumpInput): RawFinding[] {
+    for (const v of this.active) v.dumpExit?.(dump);
+    return this.out;
   }
 }

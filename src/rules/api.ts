@@ -88,9 +88,16 @@ export interface SessionInput extends Omit<SessionView, 'turns'> {
   turns: Turn[];
 }
 
-/** Everything that was read, for the dump-level visitor. */
+/**
+ * What the dump-level visitor gets. Sessions are visited one at a time and not kept (a dump may
+ * hold millions of turns): a rule that needs something of every session gathers it in
+ * `sessionExit`, bounded, and reports in `dumpExit`.
+ */
 export interface DumpInput {
-  sessions: readonly SessionInput[];
+  /** Sessions visited. */
+  sessionCount: number;
+  /** Turns of those sessions. */
+  turnCount: number;
   /** Traces that have no session, in turn order, each as a turn of its own (number 1, with its facts). */
   withoutSession: readonly Turn[];
 }
@@ -101,7 +108,7 @@ export interface DumpInput {
  * - the trace phase (`trace`, `span`, `assessment`, `traceExit`) sees each whole trace once, as it
  *   is read, in input order; state kept here must be per trace;
  * - the session phase (`session`, `turn`, `sessionExit`, `dumpExit`) runs once everything is read,
- *   over digests and facts, sessions in order and turns in order.
+ *   over digests and facts, sessions in order and turns in order, one session in memory at a time.
  */
 export interface RuleVisitors {
   trace?(input: TraceInput): void;

@@ -53,16 +53,16 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
   },
   create(context) {
     return {
-      dumpExit({ sessions, withoutSession }) {
+      dumpExit({ sessionCount, turnCount, withoutSession }) {
         if (withoutSession.length === 0) return;
-        const total = withoutSession.length + sessions.reduce((n, s) => n + s.turns.length, 0);
+        const total = withoutSession.length + turnCount;
         const evidence = withoutSession.slice(0, MAX_EVIDENCE).map(({ digest: d }) => ({ traceId: d.traceId, kind: 'traceWithoutSession', label: `trace ${d.traceId} without a session` }));
-        if (sessions.length === 0) {
+        if (sessionCount === 0) {
           context.report({ messageId: 'noSessionsAtAll', data: { total: plural(total, 'trace') }, evidence });
           return;
         }
         const traceCount = plural(total - withoutSession.length, 'trace');
-        const where = `${traceCount} in ${plural(sessions.length, 'session')}`;
+        const where = `${traceCount} in ${plural(sessionCount, 'session')}`;
         for (const { digest: d, facts } of withoutSession) {
           // Where the session key would be: the trace's metadata, next to its assessments.
           const metadata = facts.metadataPath;

@@ -61,63 +61,58 @@ export default defineRule<MessageId, Options>({
   },
   create(context) {
     const { min_sessions: minSessions, min_turn_share: minShare } = context.options;
+    // Counted session by session (the session stage holds one session at a time), with the
+    // evidence of the first sessions only: memory stays bounded by the distinct signatures.
+    const bySignature = new Map<string, { sessions: number; turns: number; first: { session: string; turn: number }; evidence: EvidenceInput[] }>();
+    const onsets = new Map<number, { sessions: number; example: string; evidence: EvidenceInput[] }>();
+    const reaching: number[] = [];
     return {
-      dumpExit({ sessions }) {
+      sessionExit(session) {
         // Traces without a session are left out: "how many sessions" is the measure here.
-        const bySignature = new Map<string, { sightings: Sighting[]; turns: number }>();
-        const onsets = new Map<number, Array<{ session: SessionInput; failure: TurnFailure }>>();
-        const reaching: number[] = [];
-        for (const session of sessions) {
-          reaching[session.turns.length] = (reaching[session.turns.length] ?? 0) + 1;
-          const seen = new Set<string>();
-          let previousFailed = false;
-          for (const turn of session.turns) {
-            const failure = turnFailure(turn);
-            if (failure !== null && !previousFailed) {
-              const list = onsets.get(turn.number);
-              if (list) list.push({ session, failure });
-              else onsets.set(turn.number, [{ session, failure }]);
-            }
-            previousFailed = failure !== null;
-            for (const signature of failure?.signatures ?? []) {
-              const entry = bySignature.get(signature) ?? { sightings: [], turns: 0 };
-              bySignature.set(signature, entry);
-              entry.turns++;
-              if (seen.has(signature)) continue;
-              seen.add(signature);
-              entry.sightings.push({ session, failure: failure!, signature });
-            }
+        reaching[session.turns.length] = (reaching[session.turns.length] ?? 0) + 1;
+        const seen = new Set<string>();
+        let previousFailed = false;
+        for (const turn of session.turns) {
+          const failure = turnFailure(turn);
+          if (failure !== null && !previousFailed) {
+            const onset = onsets.get(turn.number) ?? { sessions: 0, example: `session ${session.id}: ${noStop(quote(failure.summary))}`, evidence: [] };
+            onsets.set(turn.number, onset);
+            onset.sessions++;
+            if (onset.evidence.length < MAX_EVIDENCE) onset.evidence.push(failureEvidence(session, failure));
+          }
+          previousFailed = failure !== null;
+          for (const signature of failure?.signatures ?? []) {
+            const entry = bySignature.get(signature) ?? { sessions: 0, turns: 0, first: { session: session.id, turn: turn.number }, evidence: [] };
+            bySignature.set(signature, entry);
+            entry.turns++;
+            if (seen.has(signature)) continue;
+            seen.add(signature);
+            entry.sessions++;
+            if (entry.evidence.length < MAX_EVIDENCE) entry.evidence.push(errorEvidence({ session, failure: failure!, signature }));
           }
         }
-
-        for (const [signature, { sightings, turns }] of bySignature) {
-          if (sightings.length < minSessions) continue;
-          const first = sightings[0]!;
+      },
+      dumpExit() {
+        for (const [signature, { sessions, turns, first, evidence }] of bySignature) {
+          if (sessions < minSessions) continue;
           context.report({
             messageId: 'sameSignature',
             key: `signature:${signature}`,
-            data: { signature, sessions: sightings.length, turns: countOf(turns, 'failing turn'), first: first.session.id, turn: first.failure.turn.number },
-            evidence: sightings.slice(0, MAX_EVIDENCE).map(errorEvidence),
+            data: { signature, sessions, turns: countOf(turns, 'failing turn'), first: first.session, turn: first.turn },
+            evidence,
           });
         }
 
         // Sessions that reach turn n: those with n turns or more.
         const reach = (n: number): number => reaching.reduce((sum, count, length) => sum + (length >= n ? count ?? 0 : 0), 0);
-        for (const [turn, list] of [...onsets].sort((a, b) => a[0] - b[0])) {
+        for (const [turn, { sessions, example, evidence }] of [...onsets].sort((a, b) => a[0] - b[0])) {
           const reached = reach(turn);
-          if (list.length < minSessions || list.length / reached < minShare) continue;
-          const first = list[0]!;
+          if (sessions < minSessions || sessions / reached < minShare) continue;
           context.report({
             messageId: 'sameTurnNumber',
             key: `turn:${turn}`,
-            data: {
-              sessions: list.length,
-              turn,
-              share: `${Math.round((100 * list.length) / reached)}%`,
-              reaching: reached,
-              example: `session ${first.session.id}: ${noStop(quote(first.failure.summary))}`,
-            },
-            evidence: list.slice(0, MAX_EVIDENCE).map(({ session, failure }) => failureEvidence(session, failure)),
+            data: { sessions, turn, share: `${Math.round((100 * sessions) / reached)}%`, reaching: reached, example },
+            evidence,
           });
         }
       },

@@ -46,12 +46,16 @@ export interface InvalidCase extends RuleCase {
 export function runRule(rule: AnyRule, traces: RuleCase['traces'], options: Record<string, unknown> = {}): AnalyzeResult {
   const active: ActiveRule = { module: rule as RuleModule, options: { ...rule.meta.defaultOptions, ...options } };
   const collector = new AnalysisCollector({ rules: [active] });
-  for (const [index, record] of traces.entries()) {
-    const normalized = normalizeRecord(record);
-    if (!('trace' in normalized)) throw new Error(`test record ${index} is not a trace: ${JSON.stringify(normalized.problem)}`);
-    collector.add(normalized.trace, { source: 'test', index, offset: 0, length: 0, line: 1 });
+  try {
+    for (const [index, record] of traces.entries()) {
+      const normalized = normalizeRecord(record);
+      if (!('trace' in normalized)) throw new Error(`test record ${index} is not a trace: ${JSON.stringify(normalized.problem)}`);
+      collector.add(normalized.trace, { source: 'test', index, offset: 0, length: 0, line: 1 });
+    }
+    return collector.finish();
+  } finally {
+    collector.close();
   }
-  return collector.finish();
 }
 
 function check(actual: Finding, expected: ExpectedFinding, where: string): void {

@@ -75,8 +75,8 @@ export const analyzeCommand: CommandModule<object, Args> = {
     const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
     const report: AnalyzeReport = {
       findings: result.findings,
-      sessions: result.sessions.map((s) => ({ id: s.id, turns: s.turns.length, user: s.summary.user })),
-      tracesWithoutSession: result.withoutSession.length,
+      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user })),
+      tracesWithoutSession: result.withoutSession,
       traces: result.traces,
       duplicates: result.duplicates,
       outsideSelection: result.outsideSelection,

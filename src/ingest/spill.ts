@@ -1,0 +1,75 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where a text was put in a {@link SpillFile}. */
+export interface SpillRef {
+  offset: number;
+  length: number;
+}
+
+/** Bytes gathered before one write: few system calls, little memory. */
+const WRITE_BYTES = 1 << 20;
+
+/**
+ * A temporary file that holds texts a run must keep until its end but need not hold in memory
+ * (`analyze` keeps each trace's digest and facts there until every session is known, then reads
+ * them back session by session). Texts are appended in order and read back by offset; the file
+ * lives in a directory of its own under the OS temp dir and is deleted by {@link close}.
+ */
+export class SpillFile {
+  private readonly dir: string;
+  private readonly fd: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private size = 0;
+  private closed = false;
+
+  constructor(prefix = 'tracetriage-') {
+    this.dir = mkdtempSync(join(tmpdir(), prefix));
+    this.fd = openSync(join(this.dir, 'spill'), 'w+', 0o600);
+  }
+
+  /** Appends a text (UTF-8) and returns where it is. */
+  append(text: string): SpillRef {
+    const bytes = Buffer.from(text, 'utf8');
+    const ref = { offset: this.size, length: bytes.length };
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.size += bytes.length;
+    if (this.pendingBytes >= WRITE_BYTES) this.flush();
+    return ref;
+  }
+
+  /** The text at `ref`. */
+  read(ref: SpillRef): string {
+    if (ref.offset + ref.length > this.size - this.pendingBytes) this.flush();
+    const buffer = Buffer.allocUnsafe(ref.length);
+    let done = 0;
+    while (done < ref.length) {
+      const n = readSync(this.fd, buffer, done, ref.length - done, ref.offset + done);
+      if (n === 0) throw new Error(`spill file ended at byte ${ref.offset + done} of ${this.size}`);
+      done += n;
+    }
+    return buffer.toString('utf8');
+  }
+
+  /** Deletes the file and its directory; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = [];
+    closeSync(this.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    let done = 0;
+    const at = this.size - this.pendingBytes;
+    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, at + done);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
