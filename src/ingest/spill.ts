@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +15,8 @@ const WRITE_BYTES = 1 << 20;
  * A temporary file that holds texts a run must keep until its end but need not hold in memory
  * (`analyze` keeps each trace's digest and facts there until every session is known, then reads
  * them back session by session). Texts are appended in order and read back by offset; the file
- * lives in a directory of its own under the OS temp dir and is deleted by {@link close}.
+ * lives in a directory of its own under the OS temp dir, unlinked while open where the system
+ * allows it, and gone after {@link close}.
  */
 export class SpillFile {
   private readonly dir: string;
@@ -24,10 +25,23 @@ export class SpillFile {
   private pendingBytes = 0;
   private size = 0;
   private closed = false;
+  private removed = false;
 
   constructor(prefix = 'tracetriage-') {
     this.dir = mkdtempSync(join(tmpdir(), prefix));
-    this.fd = openSync(join(this.dir, 'spill'), 'w+', 0o600);
+    const path = join(this.dir, 'spill');
+    this.fd = openSync(path, 'w+', 0o600);
+    // Unlinked at once where the system allows it (POSIX): the open descriptor keeps the data, and
+    // nothing is left behind even if the process is killed. Windows refuses to unlink an open
+    // file (EPERM/EBUSY): there the file stays until `close` removes it.
+    try {
+      unlinkSync(path);
+      rmdirSync(this.dir);
+      this.removed = true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES') throw error;
+    }
   }
 
   /** Appends a text (UTF-8) and returns where it is. */
@@ -60,7 +74,7 @@ export class SpillFile {
     this.closed = true;
     this.pending = [];
     closeSync(this.fd);
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!this.removed) rmSync(this.dir, { recursive: true, force: true });
   }
 
   private flush(): void {
