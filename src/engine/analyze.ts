@@ -1,7 +1,7 @@
 import type { DigestOptions, DigestProvenance, TraceDigest } from '../model/digest.js';
 import type { TurnFacts } from '../model/facts.js';
 import { sessionIdOf } from '../model/session.js';
-import { compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
+import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
 import { SpillFile, type SpillRef } from '../ingest/spill.js';
 import type { Trace } from '../model/types.js';
 import type { DumpInput, RuleMeta, SessionInput, Severity, Turn } from '../rules/api.js';
@@ -193,17 +193,10 @@ export class AnalysisCollector {
 function firstTime(list: readonly Kept[]): number | null {
   let first: number | null = null;
   for (const k of list) {
-    const t = k.requestTimeMs ?? (k.rootStartNs === null ? null : k.rootStartNs / 1e6);
+    const t = turnTimeMs(k);
     if (t !== null) first = first === null ? t : Math.min(first, t);
   }
   return first;
-}
-
-function compareNullable(a: number | null, b: number | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a - b;
 }
 
 function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts): SessionInput {

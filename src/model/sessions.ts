@@ -38,7 +38,7 @@ export interface SessionGroups {
 }
 
 /** The time a turn is placed at: MLflow's request time, else its root span's start. */
-export function turnTimeMs(d: TraceDigest): number | null {
+export function turnTimeMs(d: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs'>): number | null {
   return d.requestTimeMs ?? (d.rootStartNs === null ? null : d.rootStartNs / 1e6);
 }
 
@@ -55,7 +55,8 @@ export function compareTurns(a: TraceDigest, b: TraceDigest): number {
   );
 }
 
-function compareNullable(a: number | null, b: number | null): number {
+/** Ascending, a missing value after every known one (the order of turns and sessions). */
+export function compareNullable(a: number | null, b: number | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
