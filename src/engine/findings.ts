@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceInput, ReportDescriptor, RuleMeta, Severity } from '../rules/api.js';
 
-/** Version of the finding shape in JSON output (`schema_version` of schemas/analyze-output.schema.json). */
-export const FINDINGS_SCHEMA_VERSION = 1;
-
 /** One piece of evidence, located. */
 export interface Evidence {
   traceId: string | null;
@@ -134,7 +131,7 @@ function evidence(e: EvidenceInput, traceId: string | null, context: FinishConte
 }
 
 /** Fills `{{name}}` from data; a name the data lacks is a bug in the rule, so it throws. */
-export function fill(template: string, data: Readonly<Record<string, string | number>>, ruleId: string, messageId: string): string {
+function fill(template: string, data: Readonly<Record<string, string | number>>, ruleId: string, messageId: string): string {
   return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/gu, (_, name: string) => {
     const value = data[name];
     if (value === undefined) throw new Error(`rule ${ruleId} message ${messageId}: no data for {{${name}}}`);
