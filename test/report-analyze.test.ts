@@ -24,10 +24,11 @@ const finding = (over: Partial<Finding>): Finding => ({
 const report = (findings: Finding[]): AnalyzeReport => ({
   findings,
   sessions: [
-    { id: 's1', turns: 3, user: 'u1' },
-    { id: 's2', turns: 1, user: null },
+    { id: 's1', turns: 3, user: 'u1', turnTraceIds: ['t1', 't2', 't3'] },
+    { id: 's2', turns: 1, user: null, turnTraceIds: ['t4'] },
   ],
   tracesWithoutSession: 1,
+  withoutSessionTraceIds: ['t5'],
   traces: 5,
   duplicates: 0,
   outsideSelection: 0,

@@ -24,10 +24,12 @@ export interface AnalyzeOptions extends FilteredOptions {
 /** What `analyze` found, and what it read. */
 export interface AnalyzeResult {
   findings: Finding[];
-  /** The sessions analysed, in report order (first time, then id): their numbers, not their turns. */
-  sessions: SessionSummary[];
-  /** Traces without a session (analysed by the trace rules and the dump visitor). */
+  /** The sessions analysed, in report order (first time, then id): their numbers and the trace id of each turn. */
+  sessions: AnalyzedSession[];
+  /** Traces without a session (analysed by the trace rules and the dump visitor), by request time. */
   withoutSession: number;
+  /** Their trace ids, in that order. */
+  withoutSessionTraceIds: string[];
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -36,6 +38,11 @@ export interface AnalyzeResult {
   outsideSelection: number;
   /** Ids of the rules that ran, in table order. */
   rules: string[];
+}
+
+/** A session's numbers, and its turns' trace ids in turn order (turn N is `turnTraceIds[N - 1]`). */
+export interface AnalyzedSession extends SessionSummary {
+  turnTraceIds: string[];
 }
 
 /**
@@ -137,14 +144,14 @@ export class AnalysisCollector {
 
     const sessionRunner = new SessionRuleRunner(options.rules);
     const where = new Map<string, TraceLocation>();
-    const sessions: SessionSummary[] = [];
+    const sessions: AnalyzedSession[] = [];
     let turnCount = 0;
     for (const { id, list } of order) {
       this.loaded.clear();
       const session = sessionInput(makeSession(id, list.map((k) => this.load(k).digest)), this.factsOf);
       for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
       sessionRunner.visit(session);
-      sessions.push(session.session.summary);
+      sessions.push({ ...session.session.summary, turnTraceIds: session.turns.map((t) => t.digest.traceId) });
       turnCount += session.turns.length;
     }
     this.loaded.clear();
@@ -165,6 +172,7 @@ export class AnalysisCollector {
       findings,
       sessions,
       withoutSession: withoutSession.length,
+      withoutSessionTraceIds: withoutSession.map((t) => t.digest.traceId),
       traces: this.traces,
       duplicates: this.duplicates,
       outsideSelection: this.outsideSelection,

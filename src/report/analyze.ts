@@ -5,9 +5,11 @@ import { safeText } from './terminal.js';
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
 export interface AnalyzeReport {
   findings: readonly Finding[];
-  /** Sessions analysed, in report order: id, turns, user. */
-  sessions: ReadonlyArray<{ id: string; turns: number; user: string | null }>;
+  /** Sessions analysed, in report order: id, turns, user, and each turn's trace id (turn N at N - 1). */
+  sessions: ReadonlyArray<{ id: string; turns: number; user: string | null; turnTraceIds: readonly string[] }>;
   tracesWithoutSession: number;
+  /** Trace ids of the traces without a session, by request time. */
+  withoutSessionTraceIds: readonly string[];
   traces: number;
   duplicates: number;
   outsideSelection: number;

@@ -75,8 +75,9 @@ export const analyzeCommand: CommandModule<object, Args> = {
     const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
     const report: AnalyzeReport = {
       findings: result.findings,
-      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user })),
+      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds })),
       tracesWithoutSession: result.withoutSession,
+      withoutSessionTraceIds: result.withoutSessionTraceIds,
       traces: result.traces,
       duplicates: result.duplicates,
       outsideSelection: result.outsideSelection,

@@ -1,0 +1,145 @@
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../model/digest.js';
+import type { ToolCall } from '../model/messages.js';
+import type { TurnSelection } from '../model/turn-io.js';
+import type { SpanStatus, TraceState } from '../model/types.js';
+import type { Severity } from '../rules/api.js';
+import type { Finding } from './findings.js';
+
+// What `tracetriage report` renders (Markdown, HTML): the analysis, plus for a bounded number of
+// sessions their turns with excerpts, assessments, error spans and a span waterfall per trace.
+// Plain data, built by `reportInputs` (./report.ts); the renderers in src/report/ are pure
+// functions of it. Every text in it is an excerpt of bounded length, and every list has a bound,
+// so a report of a gigabyte dump is as big as the bounds, not as the dump.
+
+/** Everything a ticket report shows. */
+export interface ReportData {
+  /** The inputs as given on the command line, for the commands that reproduce each view. */
+  inputs: string[];
+  /** `--session` values, when the report was asked for some sessions only. */
+  sessionFilter: string[];
+  summary: ReportSummary;
+  /** Sessions shown turn by turn, most telling first (see `reportInputs`); at most `maxSessions`. */
+  sessions: ReportSession[];
+  /** Every other session, one line each, in report order. */
+  otherSessions: SessionLine[];
+  /** Every finding, in the engine's order (sessions, then traces without a session, then the dump). */
+  findings: Finding[];
+}
+
+/** Counts over the whole input. */
+export interface ReportSummary {
+  traces: number;
+  sessions: number;
+  turns: number;
+  tracesWithoutSession: number;
+  duplicates: number;
+  outsideSelection: number;
+  /** Records that could not be read as traces. */
+  rejected: number;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  rootCauses: number;
+  /** Ids of the rules that ran. */
+  rules: string[];
+  /** The config file read, or null. */
+  config: string | null;
+}
+
+/** One session in a line: what the overview table shows. */
+export interface SessionLine {
+  id: string;
+  user: string | null;
+  turns: number;
+  /** Findings about this session or one of its turns. */
+  findings: number;
+  /** The most severe of those findings, or null when there are none. */
+  worst: Severity | null;
+  /** Turns a root cause was found at (error-propagation/rootCause), in order. */
+  rootCauseTurns: number[];
+  /** Turns that failed (any status but `passed`). */
+  failedTurns: number;
+  /** First turn time, ms since the epoch. */
+  firstTimeMs: number | null;
+  durationMs: number | null;
+}
+
+/** A session shown turn by turn. */
+export interface ReportSession extends SessionLine {
+  /** Session-level verdicts (MLflow logs them on a turn's trace: its number and trace id). */
+  sessionVerdicts: Array<{ turn: number; traceId: string; verdict: VerdictDigest }>;
+  sessionScorerErrors: Array<{ turn: number; traceId: string; error: ScorerErrorDigest }>;
+  turnList: ReportTurn[];
+}
+
+/**
+ * How a turn reads in the strip: the root cause of a failure later turns built on, a turn that
+ * inherited one, a turn that failed on its own, or a turn that passed (no error, no failing
+ * per-turn verdict; a scorer error is not a failure of the turn).
+ */
+export type TurnStatus = 'root-cause' | 'inherited' | 'failed' | 'passed';
+
+/** One turn: what was said, how it was judged, what failed, and where the time went. */
+export interface ReportTurn {
+  /** 1-based. */
+  number: number;
+  traceId: string;
+  status: TurnStatus;
+  /** Why the turn failed, in one line (`correctness = no: …; span x failed: …`), or null. */
+  failure: string | null;
+  state: TraceState;
+  timeMs: number | null;
+  /** Since the previous turn. */
+  gapMs: number | null;
+  durationMs: number | null;
+  /** The last user message, cut to {@link REPORT_TEXT_CHARS} (`''` when none). */
+  userText: string;
+  /** The app's answer, cut the same way. */
+  answerText: string;
+  toolCalls: ToolCall[];
+  /** True when a text was cut. */
+  textsCut: boolean;
+  /** The span the turn's input and output came from. */
+  io: { spanId: string | null; name: string | null; selection: TurnSelection; wrapperChain: string[] };
+  /** Per-turn verdicts (session-level ones are on the session). */
+  verdicts: VerdictDigest[];
+  scorerErrors: ScorerErrorDigest[];
+  /** Spans with status ERROR, with their exception messages; at most 20. */
+  errors: ErrorSpanDigest[];
+  errorSpanCount: number;
+  waterfall: Waterfall;
+}
+
+/** The spans of a trace on a time axis, in tree order (each root, then its subtree depth first). */
+export interface Waterfall {
+  /** Trace duration on the axis (ms): the latest span end after the earliest start; null when no span has both times. */
+  totalMs: number | null;
+  spans: WaterfallSpan[];
+  /** Spans past {@link MAX_WATERFALL_SPANS}, left out. */
+  omitted: number;
+}
+
+/** One bar of a waterfall. */
+export interface WaterfallSpan {
+  spanId: string;
+  name: string;
+  /** `mlflow.spanType`, else an OTel kind attribute; null when neither is set. */
+  type: string | null;
+  /** Depth below its root (orphans start again at 0). */
+  depth: number;
+  /** Start after the earliest span start (ms), or null when unknown. */
+  startMs: number | null;
+  /** Null when the start or end is unknown (an unfinished span). */
+  durationMs: number | null;
+  status: SpanStatus;
+  /** True on the span the turn's input and output came from. */
+  turnIo: boolean;
+  /** For an ERROR span: its first exception (`Type: message`) or its status message, cut; else null. */
+  error: string | null;
+}
+
+/** Longest user text or answer a report keeps. */
+export const REPORT_TEXT_CHARS = 2000;
+/** Most spans drawn per trace. */
+export const MAX_WATERFALL_SPANS = 150;
+/** Sessions shown turn by turn by default (`--max-sessions`). */
+export const DEFAULT_MAX_SESSIONS = 20;
