@@ -100,15 +100,18 @@ export class AnalysisCollector {
     this.wanted = options.sessions && options.sessions.length > 0 ? new Set(options.sessions) : null;
   }
 
-  /** Analyses one trace, unless it belongs to a session not asked for or is a copy of one already read. */
-  add(trace: Trace, provenance?: DigestProvenance): void {
+  /**
+   * Analyses one trace, unless it belongs to a session not asked for or is a copy of one already
+   * read; true when it was analysed.
+   */
+  add(trace: Trace, provenance?: DigestProvenance): boolean {
     this.traces++;
     const digestOptions = this.options.digest ?? {};
     if (this.wanted !== null) {
       const id = sessionIdOf(trace, digestOptions.sessionKeys);
       if (id === null || !this.wanted.has(id)) {
         this.outsideSelection++;
-        return;
+        return false;
       }
     }
     // A copy (the same export passed twice, a `get` file beside its search export) is one trace:
@@ -116,7 +119,7 @@ export class AnalysisCollector {
     if (trace.traceId !== '') {
       if (this.seen.has(trace.traceId)) {
         this.duplicates++;
-        return;
+        return false;
       }
       this.seen.add(trace.traceId);
     }
@@ -124,6 +127,7 @@ export class AnalysisCollector {
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
     this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref });
     for (const f of findings) this.raw.push(f);
+    return true;
   }
 
   /** The session stage and the findings; call once, after the last `add`. */

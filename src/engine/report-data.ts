@@ -1,9 +1,12 @@
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../model/digest.js';
 import type { ToolCall } from '../model/messages.js';
 import type { TurnSelection } from '../model/turn-io.js';
-import type { SpanStatus, TraceState } from '../model/types.js';
+import type { TraceState } from '../model/types.js';
+import type { Waterfall, WaterfallSpan } from '../model/waterfall.js';
 import type { Severity } from '../rules/api.js';
 import type { Finding } from './findings.js';
+
+export type { Waterfall, WaterfallSpan };
 
 // What `tracetriage report` renders (Markdown, HTML): the analysis, plus for a bounded number of
 // sessions their turns with excerpts, assessments, error spans and a span waterfall per trace.
@@ -107,34 +110,6 @@ export interface ReportTurn {
   errors: ErrorSpanDigest[];
   errorSpanCount: number;
   waterfall: Waterfall;
-}
-
-/** The spans of a trace on a time axis, in tree order (each root, then its subtree depth first). */
-export interface Waterfall {
-  /** Trace duration on the axis (ms): the latest span end after the earliest start; null when no span has both times. */
-  totalMs: number | null;
-  spans: WaterfallSpan[];
-  /** Spans past {@link MAX_WATERFALL_SPANS}, left out. */
-  omitted: number;
-}
-
-/** One bar of a waterfall. */
-export interface WaterfallSpan {
-  spanId: string;
-  name: string;
-  /** `mlflow.spanType`, else an OTel kind attribute; null when neither is set. */
-  type: string | null;
-  /** Depth below its root (orphans start again at 0). */
-  depth: number;
-  /** Start after the earliest span start (ms), or null when unknown. */
-  startMs: number | null;
-  /** Null when the start or end is unknown (an unfinished span). */
-  durationMs: number | null;
-  status: SpanStatus;
-  /** True on the span the turn's input and output came from. */
-  turnIo: boolean;
-  /** For an ERROR span: its first exception (`Type: message`) or its status message, cut; else null. */
-  error: string | null;
 }
 
 /** Longest user text or answer a report keeps. */

@@ -44,3 +44,19 @@ export function spanRole(span: Span): SpanRole {
   }
   return span.attributes.has('llm.request.type') ? 'model' : 'unknown';
 }
+
+/**
+ * The keys a span's type label is read from, in order: `mlflow.spanType`, then the OTel kind
+ * attributes MLflow's translators read (`_TRANSLATORS` in mlflow/tracing/otel/translation/__init__.py:
+ * OpenInference, GenAI, Traceloop, Vercel AI). The raw value is shown, not MLflow's mapping of it.
+ */
+const LABEL_KEYS = ['mlflow.spanType', 'openinference.span.kind', 'gen_ai.operation.name', 'traceloop.span.kind', 'ai.operationId'] as const;
+
+/** The span's type as written (`LLM`, `chat`, `RETRIEVER`, …), or null when no key above is set. */
+export function spanTypeLabel(span: Span): string | null {
+  for (const key of LABEL_KEYS) {
+    const value = span.attributes.get(key);
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return null;
+}

@@ -1,0 +1,215 @@
+import { digestAndIo, type ErrorSpanDigest, type TraceDigest } from '../model/digest.js';
+import { SpillFile, type SpillRef } from '../ingest/spill.js';
+import { makeSession, sessionView } from '../model/sessions.js';
+import type { Trace } from '../model/types.js';
+import { waterfallOf, type Waterfall } from '../model/waterfall.js';
+import type { Severity } from '../rules/api.js';
+import { verdictLabel } from '../rules/util/failures.js';
+import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from './analyze.js';
+import { filteredTraces } from './filtered.js';
+import type { Finding } from './findings.js';
+import {
+  MAX_WATERFALL_SPANS,
+  REPORT_TEXT_CHARS,
+  type ReportData,
+  type ReportSession,
+  type ReportTurn,
+  type SessionLine,
+  type TurnStatus,
+} from './report-data.js';
+
+/** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
+export interface ReportOptions extends AnalyzeOptions {
+  /** Sessions shown turn by turn; the others get one line each. */
+  maxSessions: number;
+  /** The config file read, or null (shown in the summary). */
+  config: string | null;
+  /** Records rejected while reading, asked once reading is done (the CLI's problem reporter counts them). */
+  rejected: () => number;
+}
+
+/** What the report keeps of a trace until its session is chosen (in a temporary file). */
+interface ReportTrace {
+  digest: TraceDigest;
+  waterfall: Waterfall;
+}
+
+const ROOT_CAUSE = { ruleId: 'error-propagation', messageId: 'rootCause' } as const;
+const INHERITED = { ruleId: 'error-propagation', messageId: 'inheritedFailure' } as const;
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
+
+/**
+ * Reads the inputs once: the analysis runs as in `analyze`, and beside it each analysed trace's
+ * report digest (excerpts up to {@link REPORT_TEXT_CHARS}) and waterfall go to a temporary file,
+ * with one flag per trace (failed or not) kept in memory. Once the findings are known the most
+ * telling sessions are chosen (root causes first, then the worst severity, then failed turns,
+ * then report order; `--session` picks them instead) and only theirs are read back, so memory
+ * and output are bounded by `maxSessions`, not by the dump.
+ */
+export async function reportInputs(inputs: readonly string[], options: ReportOptions): Promise<ReportData> {
+  const collector = new AnalysisCollector(options);
+  const spill = new SpillFile('tracetriage-report-');
+  try {
+    const refs = new Map<string, SpillRef>();
+    const failed = new Set<string>();
+    for await (const event of filteredTraces(inputs, options)) {
+      const { source, index, offset, length, line } = event.provenance;
+      if (!collector.add(event.trace, { source, index, offset, length, line })) continue;
+      const kept = reportTrace(event.trace, options);
+      if (refs.has(kept.digest.traceId)) continue;
+      refs.set(kept.digest.traceId, spill.append(JSON.stringify(kept)));
+      if (turnFailed(kept.digest)) failed.add(kept.digest.traceId);
+    }
+    const result = collector.finish();
+    const bySession = findingsBySession(result.findings);
+    const lines = result.sessions.map((s) => sessionLine(s, bySession.get(s.sessionId) ?? [], failed));
+    const chosen = chooseSessions(lines, options.sessions ?? [], options.maxSessions);
+    const chosenIds = new Set(chosen.map((l) => l.id));
+    const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
+    const sessions = chosen.map((line) => {
+      const turns = sessionsById.get(line.id)!.turnTraceIds.map((id) => JSON.parse(spill.read(refs.get(id)!)) as ReportTrace);
+      return reportSession(line, turns, bySession.get(line.id) ?? []);
+    });
+    const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
+    return {
+      inputs: [...inputs],
+      sessionFilter: [...(options.sessions ?? [])],
+      summary: {
+        traces: result.traces,
+        sessions: result.sessions.length,
+        turns: result.sessions.reduce((n, s) => n + s.turns, 0),
+        tracesWithoutSession: result.withoutSession,
+        duplicates: result.duplicates,
+        outsideSelection: result.outsideSelection,
+        findings: result.findings.length,
+        bySeverity: { error: count('error'), warn: count('warn'), info: count('info') },
+        rootCauses: result.findings.filter((f) => is(f, ROOT_CAUSE)).length,
+        rules: result.rules,
+        rejected: options.rejected(),
+        config: options.config,
+      },
+      sessions,
+      otherSessions: lines.filter((l) => !chosenIds.has(l.id)),
+      findings: result.findings,
+    };
+  } finally {
+    spill.close();
+    collector.close();
+  }
+}
+
+function reportTrace(trace: Trace, options: ReportOptions): ReportTrace {
+  const { digest, io } = digestAndIo(trace, { ...(options.digest ?? {}), textChars: REPORT_TEXT_CHARS });
+  return { digest, waterfall: waterfallOf(trace, io.spanIndex, MAX_WATERFALL_SPANS) };
+}
+
+/** A turn failed: trace state ERROR, a failed span, or an effective per-turn verdict that fails (a scorer error is not one). */
+function turnFailed(d: TraceDigest): boolean {
+  return d.state === 'ERROR' || d.errorSpanCount > 0 || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
+}
+
+function is(f: Finding, which: { ruleId: string; messageId: string }): boolean {
+  return f.ruleId === which.ruleId && f.messageId === which.messageId;
+}
+
+function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]> {
+  const map = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.sessionId === null) continue;
+    const list = map.get(f.sessionId);
+    if (list) list.push(f);
+    else map.set(f.sessionId, [f]);
+  }
+  return map;
+}
+
+function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<string>): SessionLine {
+  let worst: Severity | null = null;
+  for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
+  const roots = [...new Set(findings.filter((f) => is(f, ROOT_CAUSE) && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
+  return {
+    id: s.sessionId,
+    user: s.user,
+    turns: s.turns,
+    findings: findings.length,
+    worst,
+    rootCauseTurns: roots,
+    failedTurns: s.turnTraceIds.filter((id) => failed.has(id)).length,
+    firstTimeMs: s.firstTimeMs,
+    durationMs: s.durationMs,
+  };
+}
+
+/**
+ * The sessions shown turn by turn: those asked for with `--session` (in report order), else the
+ * most telling — a root cause, then the worst finding, then more failed turns — up to `max`,
+ * ties in report order (the order of `lines`).
+ */
+function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[], max: number): SessionLine[] {
+  if (wanted.length > 0) {
+    const set = new Set(wanted);
+    return lines.filter((l) => set.has(l.id)).slice(0, max);
+  }
+  const rank = (l: SessionLine): number[] => [l.rootCauseTurns.length > 0 ? 1 : 0, l.worst === null ? 0 : SEVERITY_RANK[l.worst], l.failedTurns];
+  const order = lines.map((line, i) => ({ line, i, key: rank(line) }));
+  order.sort((a, b) => {
+    for (let k = 0; k < a.key.length; k++) if (a.key[k] !== b.key[k]) return b.key[k]! - a.key[k]!;
+    return a.i - b.i;
+  });
+  return order.slice(0, max).map((o) => o.line);
+}
+
+function reportSession(line: SessionLine, traces: readonly ReportTrace[], findings: readonly Finding[]): ReportSession {
+  const waterfalls = new Map(traces.map((t) => [t.digest.traceId, t.waterfall]));
+  // The turns come in the analysis's order already; makeSession orders them the same way.
+  const view = sessionView(makeSession(line.id, traces.map((t) => t.digest)));
+  const roots = new Set(line.rootCauseTurns);
+  const inherited = new Set(findings.filter((f) => is(f, INHERITED) && f.turn !== null).map((f) => f.turn!));
+  const turnList = view.turns.map((t): ReportTurn => {
+    const d = t.digest;
+    const failure = failureLine(d);
+    const status: TurnStatus = roots.has(t.number) ? 'root-cause' : inherited.has(t.number) ? 'inherited' : failure !== null ? 'failed' : 'passed';
+    return {
+      number: t.number,
+      traceId: d.traceId,
+      status,
+      failure,
+      state: d.state,
+      timeMs: t.timeMs,
+      gapMs: t.gapMs,
+      durationMs: d.durationMs,
+      userText: d.turn.texts.userText,
+      answerText: d.turn.texts.answerText,
+      toolCalls: d.turn.texts.toolCalls,
+      textsCut: d.turn.texts.cut,
+      io: { spanId: d.turn.spanId, name: d.turn.spanName, selection: d.turn.selection, wrapperChain: d.turn.wrapperChain },
+      verdicts: t.verdicts,
+      scorerErrors: t.scorerErrors,
+      errors: d.errors,
+      errorSpanCount: d.errorSpanCount,
+      waterfall: waterfalls.get(d.traceId) ?? { totalMs: null, spans: [], omitted: 0 },
+    };
+  });
+  return {
+    ...line,
+    sessionVerdicts: view.sessionVerdicts.map((v) => ({ turn: v.turn, traceId: v.traceId, verdict: v.entry })),
+    sessionScorerErrors: view.sessionScorerErrors.map((e) => ({ turn: e.turn, traceId: e.traceId, error: e.entry })),
+    turnList,
+  };
+}
+
+/** Why a turn failed, in one line: failing per-turn verdicts, then error spans, then the trace state; null when it did not. */
+function failureLine(d: TraceDigest): string | null {
+  if (!turnFailed(d)) return null;
+  const parts = d.assessments.verdicts.filter((v) => v.level === 'turn' && v.effective && v.polarity === 'fail').map(verdictLabel);
+  const firstError = d.errors[0];
+  if (firstError !== undefined) parts.push(errorText(firstError) + (d.errorSpanCount > 1 ? ` (+${d.errorSpanCount - 1} more failed span${d.errorSpanCount > 2 ? 's' : ''})` : ''));
+  else if (d.state === 'ERROR') parts.push('trace state ERROR');
+  return parts.join('; ');
+}
+
+function errorText(e: ErrorSpanDigest): string {
+  const what = e.exception ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ') : e.statusMessage;
+  const short = [...what].length > 160 ? `${[...what].slice(0, 159).join('')}…` : what;
+  return short === '' ? `span ${e.name} failed` : `span ${e.name} failed: ${short}`;
+}
