@@ -18,7 +18,8 @@ describe('README tour', () => {
   for (const { command, output } of blocks) {
     it(`prints what the README shows for: ${command}`, () => {
       const shell = command.replace(/\btracetriage\b/g, `"${process.execPath}" dist/cli/main.js`);
-      const run = spawnSync('bash', ['-c', shell], { cwd: root, encoding: 'utf8' });
+      // Plain text whatever CI's environment says about colour.
+      const run = spawnSync('bash', ['-c', shell], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
       const actual = run.stdout.split('\n');
       const expected = output.split('\n');
       expect(actual.length).toBe(expected.length);

@@ -1,21 +1,31 @@
 import type { FrameEvent } from '../engine/read-events.js';
 import { safeText } from '../report/terminal.js';
 import { where } from '../report/validate.js';
+import { startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 const SHOWN = 10;
 
 /**
  * What a command that prints traces (search, get, query) says on stderr about input it could not
  * use: the first rejected records with file, line, record and byte offset, every unreadable input,
- * and a closing count, so stdout stays clean JSON and nothing is dropped silently.
+ * and a closing count, so stdout stays clean JSON and nothing is dropped silently. It also runs
+ * the read's progress bar (see `progress.ts`), since it sees the read's events and owns the
+ * lines that must not land in the middle of the bar: made at the start of the read, `finish`ed
+ * at its end.
  */
 export class ProblemReporter {
   private rejected = 0;
   private readErrors = 0;
   private skipped = 0;
+  private readonly progress: ReadProgress;
+
+  constructor() {
+    this.progress = startProgress();
+  }
 
   /** Takes every frame event of the read; writes the ones a person must hear about. */
   readonly onEvent = (event: FrameEvent): void => {
+    this.progress.add(event);
     if (event.type === 'rejected') {
       this.rejected++;
       if (this.rejected <= SHOWN) {
@@ -39,8 +49,12 @@ export class ProblemReporter {
     return this.rejected;
   }
 
-  /** Writes the closing count (if anything was left out) and returns true when an input could not be read. */
+  /**
+   * Ends the progress bar, writes the closing count (if anything was left out) and returns true
+   * when an input could not be read.
+   */
   finish(): boolean {
+    stopProgress();
     if (this.rejected > SHOWN) this.say(`… and ${this.rejected - SHOWN} more rejected records`);
     if (this.rejected > 0) {
       this.say(`${this.rejected} record(s) could not be read as traces and were left out (tracetriage validate lists them all)`);
@@ -50,6 +64,6 @@ export class ProblemReporter {
   }
 
   private say(line: string): void {
-    process.stderr.write(`tracetriage: ${line}\n`);
+    writeErr(`tracetriage: ${line}\n`);
   }
 }

@@ -1,8 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
+import type { FilteredOptions } from '../engine/filtered.js';
 import type { SummaryEvent } from '../engine/read-events.js';
-import { safeText } from '../report/terminal.js';
+import { escapeInvisible, safeText } from '../report/terminal.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
+import { inputBytes, type OpenOptions } from '../ingest/sources.js';
+import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 /**
  * yargs drops a bare `-` from positional lists, so main.ts swaps it for this token (a NUL byte
@@ -71,23 +74,58 @@ export function inputsOf(inputs: readonly string[]): string[] {
   return inputs.map((input) => (input === STDIN_ARG ? '-' : input));
 }
 
-/** Feeds every summary event of the inputs to `consume`; stdin is the only process stream read. */
+/**
+ * The reader's `onRead` hook for the progress bar, and the inputs' total size handed to the bar
+ * once known. The sizes are summed while the read runs (a directory of many files is not stat'ed
+ * before the first byte is read); without a bar there is neither hook nor sizing, so a read into
+ * a pipe costs nothing more. `progress` is the read's: by default the one running (started by
+ * the command's `ProblemReporter`).
+ */
+export function readProgressHooks(inputs: readonly string[], progress: ReadProgress = runningProgress()): Pick<OpenOptions, 'onRead'> {
+  if (!progress.running) return {};
+  void inputBytes(inputs).then((total) => progress.setTotal(total));
+  return { onRead: progress.addBytes };
+}
+
+/** {@link readProgressHooks}, and the `onTrace` hook, for a read through `filteredTraces`. */
+export function traceProgressHooks(inputs: readonly string[], progress: ReadProgress = runningProgress()): Pick<FilteredOptions, 'onRead' | 'onTrace'> {
+  if (!progress.running) return {};
+  return { ...readProgressHooks(inputs, progress), onTrace: progress.addTrace };
+}
+
+/**
+ * Feeds every summary event of the inputs to `consume`, with a progress bar on stderr for a big
+ * or slow read on a terminal (a percentage once the inputs' size is known); stdin is the only
+ * process stream read.
+ */
 export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<void> {
   const jobs = args.jobs ?? defaultJobs();
-  const options: SummaryOptions = { stdin: process.stdin, jobs, batchJobs: batchJobs(jobs), ...scannerOptions(args) };
   const inputs = inputsOf(args.inputs);
-  for await (const event of readSummaries(inputs, options)) {
-    // An input that cannot be read is also said on stderr, where a person or a script looks first.
-    if (event.type === 'note' && event.note.kind === 'read-error') {
-      process.stderr.write(`tracetriage: ${safeText(event.note.source)}: ${safeText(event.note.message)}\n`);
+  const progress = startProgress();
+  const options: SummaryOptions = { stdin: process.stdin, jobs, batchJobs: batchJobs(jobs), ...scannerOptions(args), ...readProgressHooks(inputs, progress) };
+  try {
+    for await (const event of readSummaries(inputs, options)) {
+      progress.add(event);
+      // An input that cannot be read is also said on stderr, where a person or a script looks first.
+      if (event.type === 'note' && event.note.kind === 'read-error') {
+        writeErr(`tracetriage: ${safeText(event.note.source)}: ${safeText(event.note.message)}\n`);
+      }
+      consume(event);
     }
-    consume(event);
+  } finally {
+    stopProgress();
   }
 }
 
-/** Writes text to stdout, waiting for the pipe to drain (large outputs, `| head`). */
+/**
+ * Writes text to stdout, waiting for the pipe to drain (large outputs, `| head`). Invisible and
+ * C1 characters a JSON output carries from trace content are written as `\uXXXX` (the same JSON
+ * value; see `escapeInvisible`), so nothing any command prints can reorder or drive a terminal.
+ * On a terminal the progress bar stops first: output and bar would overwrite each other.
+ */
 export function writeOut(text: string): Promise<void> {
+  beforeStdout();
   return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    process.stdout.write(escapeInvisible(text), (error) => (error ? reject(error) : resolve()));
   });
 }

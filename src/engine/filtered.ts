@@ -21,6 +21,11 @@ export interface Selection {
 export interface FilteredOptions extends ReadOptions, Selection {
   /** Notes, rejected records and source boundaries, in input order, as they happen. */
   onEvent?: (event: FrameEvent) => void;
+  /**
+   * Told of each trace read, kept by the selection or not (a record left out on its `info` alone
+   * counts too, though its spans were never parsed): a progress bar's trace count.
+   */
+  onTrace?: () => void;
 }
 
 /**
@@ -34,19 +39,27 @@ export async function* filteredTraces(inputs: readonly string[], options: Filter
   // With nothing to select on (sessions, query without a filter), reading the info first would
   // only parse it twice.
   const selects = (options.filter ?? null) !== null || (options.experimentIds?.length ?? 0) > 0 || options.runId != null || options.modelId != null;
+  const { onTrace } = options;
   for await (const unit of scanInputs(inputs, options)) {
     if (unit.kind === 'event') {
       if (unit.event.type === 'trace') {
+        onTrace?.();
         if (keep(unit.event)) yield unit.event;
       } else options.onEvent?.(unit.event);
       continue;
     }
     const { record } = unit;
     const fast = !selects || record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
-    if (fast !== null && !infoTest(fast)) continue;
+    if (fast !== null && !infoTest(fast)) {
+      onTrace?.();
+      continue;
+    }
     for (const event of processRecord(record)) {
       if (event.type !== 'trace') options.onEvent?.(event);
-      else if (keep(event)) yield event;
+      else {
+        onTrace?.();
+        if (keep(event)) yield event;
+      }
     }
   }
 }

@@ -52,8 +52,9 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
         yield openNote(event);
       } else if (jobs > 1 && (await rangeable(event.source, options.rangeThresholdBytes ?? RANGE_THRESHOLD))) {
         const { path, size } = event.source.file!;
+        const counted = event.source.headBytes;
         await event.source.close();
-        yield* readRanges(poolOf(jobs), path, size, jobs, options);
+        yield* readRanges(poolOf(jobs), { path, size, counted }, jobs, options);
       } else {
         yield* readSource(event.source, options, batchJobs, batchJobs > 1 ? poolOf : null);
       }
@@ -87,19 +88,22 @@ const RANGE_BYTES = 32 << 20;
 /**
  * Reads a JSON Lines file as a queue of line ranges: at most two per worker are in flight, and
  * their answers are taken in file order, so output order and memory do not depend on the file's
- * size, and every worker stays busy.
+ * size, and every worker stays busy. Each finished range is told to `onRead` (the workers read
+ * the bytes; this thread only learns when a range is done), less the `counted` bytes the file's
+ * first read already told it.
  */
 async function* readRanges(
   pool: WorkerPool,
-  path: string,
-  size: number,
+  file: { path: string; size: number; counted: number },
   jobs: number,
   options: SummaryOptions,
 ): AsyncGenerator<SummaryEvent> {
+  const { path, size, counted } = file;
   yield { type: 'source-start', source: path };
   const ranges = splitRanges(size, Math.max(jobs, Math.ceil(size / (options.rangeBytes ?? RANGE_BYTES))));
   const inFlight: Array<Promise<RangeMessage>> = [];
   let next = 0;
+  let done = 0;
   const dispatch = (): void => {
     while (next < ranges.length && inFlight.length < 2 * jobs) {
       const [start, end] = ranges[next++]!;
@@ -111,6 +115,8 @@ async function* readRanges(
   let indexBase = 0;
   while (inFlight.length > 0) {
     const answer = await inFlight.shift()!;
+    const [start, end] = ranges[done++]!;
+    if (options.onRead && end > counted) options.onRead(end - Math.max(start, counted));
     dispatch();
     for (const event of answer.events) yield shift(event, lineBase, indexBase);
     if (answer.error !== undefined) {

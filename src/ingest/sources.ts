@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -26,6 +26,14 @@ export class ByteSource {
     private readonly head: Buffer,
     private readonly rest: AsyncIterator<Buffer>,
   ) {}
+
+  /**
+   * Bytes already taken from the stream to recognise it: all that was read (and counted by
+   * `onRead`) of a plain file before it is closed to be read another way.
+   */
+  get headBytes(): number {
+    return this.head.length;
+  }
 
   /** Stops reading without draining (a plain file read another way). */
   async close(): Promise<void> {
@@ -63,6 +71,13 @@ export type SourceEvent =
 export interface OpenOptions {
   /** The stream `-` reads (the CLI passes process.stdin). */
   stdin?: Readable;
+  /**
+   * Told the size of each chunk read from a file or stdin, before any gunzip or tar: raw bytes,
+   * the unit of {@link inputBytes}, so a progress bar can say how far the read is. A file found
+   * in a directory and skipped unread counts whole once skipped, so the count still reaches that
+   * total. Called on the reading path: keep it to a counter add.
+   */
+  onRead?: (bytes: number) => void;
 }
 
 /**
@@ -78,7 +93,7 @@ export async function* openInputs(inputs: readonly string[], options: OpenOption
         yield { type: 'error', name: '<stdin>', message: 'no standard input to read' };
         continue;
       }
-      yield* fromStream('<stdin>', options.stdin, false);
+      yield* fromStream('<stdin>', counted(options.stdin, options.onRead), false);
       continue;
     }
     let info;
@@ -88,36 +103,94 @@ export async function* openInputs(inputs: readonly string[], options: OpenOption
       yield { type: 'error', name: input, message: describeFsError(error) };
       continue;
     }
-    if (info.isDirectory()) yield* walk(input);
-    else yield* fromFile(input, false);
+    if (info.isDirectory()) yield* walk(input, options.onRead);
+    else yield* fromFile(input, false, options.onRead);
   }
 }
 
-async function* walk(dir: string): AsyncGenerator<SourceEvent> {
+/**
+ * The inputs' total size in bytes as they lie on disk (a `.gz` or a tar archive at its packed
+ * size): what `onRead` counts up to. Directories are walked as {@link openInputs} walks them
+ * (linked files counted, linked directories not followed). Null when the total cannot be known
+ * before reading: stdin among the inputs, an input that is neither a file nor a directory (a
+ * FIFO), or a stat or listing that fails (the read meets that failure and reports it). Never
+ * throws: a total only decorates a progress bar.
+ */
+export async function inputBytes(inputs: readonly string[]): Promise<number | null> {
+  let total = 0;
+  for (const input of inputs) {
+    if (input === '-') return null;
+    const info = await statOrNull(input);
+    const size = info === null ? null : info.isDirectory() ? await treeBytes(input) : info.isFile() ? info.size : null;
+    if (size === null) return null;
+    total += size;
+  }
+  return total;
+}
+
+/** The bytes {@link walk} reads under a directory, or null if a listing or a stat fails. */
+async function treeBytes(dir: string): Promise<number | null> {
+  const entries = await sortedEntries(dir).catch((error: unknown) => asError(error));
+  if (entries instanceof Error) return null;
+  // Side by side: a directory of many small files would otherwise wait on one stat at a time.
+  const sizes = await Promise.all(
+    entries.map(async (entry): Promise<number | null> => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return treeBytes(path);
+      if (!entry.isFile() && !entry.isSymbolicLink()) return 0;
+      const info = await statOrNull(path);
+      if (info === null) return null;
+      return info.isFile() ? info.size : 0;
+    }),
+  );
+  let total = 0;
+  for (const size of sizes) {
+    if (size === null) return null;
+    total += size;
+  }
+  return total;
+}
+
+/**
+ * A stat, or null when it fails. The caller gives up on a total then; the read that follows
+ * meets the same failure and reports it with the input's name.
+ */
+function statOrNull(path: string): Promise<Stats | null> {
+  return stat(path).then(
+    (info) => info,
+    () => null,
+  );
+}
+
+/** A directory's entries in byte order of their UTF-8 names: the same on every machine and locale. */
+async function sortedEntries(dir: string): Promise<Dirent[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+}
+
+async function* walk(dir: string, onRead: OpenOptions['onRead']): AsyncGenerator<SourceEvent> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await sortedEntries(dir);
   } catch (error) {
     yield { type: 'error', name: dir, message: describeFsError(error) };
     return;
   }
-  // Byte order of the UTF-8 names, the same on every machine and locale.
-  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield* fromFile(path, true);
+    if (entry.isDirectory()) yield* walk(path, onRead);
+    else if (entry.isFile()) yield* fromFile(path, true, onRead);
     else if (entry.isSymbolicLink()) {
       // Linked files are read; linked directories are not followed (they can loop).
       const target = await stat(path).catch((error: unknown) => asError(error));
       if (target instanceof Error) yield { type: 'error', name: path, message: describeFsError(target) };
-      else if (target.isFile()) yield* fromFile(path, true);
+      else if (target.isFile()) yield* fromFile(path, true, onRead);
       else yield { type: 'skipped', name: path, reason: 'a link to a directory (not followed)' };
     }
   }
 }
 
-async function* fromFile(path: string, discovered: boolean): AsyncGenerator<SourceEvent> {
+async function* fromFile(path: string, discovered: boolean, onRead: OpenOptions['onRead']): AsyncGenerator<SourceEvent> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -125,13 +198,53 @@ async function* fromFile(path: string, discovered: boolean): AsyncGenerator<Sour
     yield { type: 'error', name: path, message: describeFsError(error) };
     return;
   }
-  yield* fromStream(path, createReadStream(path, { highWaterMark: 1 << 20 }), discovered, null, true, { path, size });
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (onRead === undefined) {
+    yield* fromStream(path, stream, discovered, null, true, { path, size });
+    return;
+  }
+  let read = 0;
+  let settled = false;
+  const count = (bytes: number): void => {
+    if (settled) return;
+    read += bytes;
+    onRead(bytes);
+  };
+  for await (const event of fromStream(path, counted(stream, count), discovered, null, true, { path, size })) {
+    yield event;
+    // A file skipped unread or given up on counts whole: the count must still reach the total
+    // of file sizes. (A chunk still on its way from the closed file is not counted on top.)
+    if ((event.type === 'skipped' || event.type === 'error') && event.name === path && !settled) {
+      settled = true;
+      if (read < size) onRead(size - read);
+    }
+  }
 }
 
 const SNIFF_BYTES = 512;
 
 /** Anything that yields bytes: a Node stream, a gunzip transform, a tar entry (a streamx stream). */
 type ByteStream = AsyncIterable<Buffer> & { destroy?: () => void };
+
+/** The stream, telling `onRead` each chunk's size as it is taken (raw bytes: before any unpacking). */
+function counted(stream: ByteStream, onRead: ((bytes: number) => void) | undefined): ByteStream {
+  if (onRead === undefined) return stream;
+  return {
+    [Symbol.asyncIterator]: (): AsyncIterator<Buffer> => {
+      const inner = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      return {
+        next: async () => {
+          const step = await inner.next();
+          if (step.done !== true) onRead(step.value.length);
+          return step;
+        },
+        // Closing the counted stream closes the file (a skipped file, a failed unpacking).
+        return: async (value?: unknown) => (inner.return ? inner.return(value) : { done: true, value: undefined }),
+      };
+    },
+    destroy: () => stream.destroy?.(),
+  };
+}
 
 async function* fromStream(
   name: string,

@@ -1,5 +1,6 @@
 import type { Evidence, Finding } from '../engine/findings.js';
 import type { Severity } from '../rules/api.js';
+import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from './terminal.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
@@ -26,15 +27,18 @@ export interface AnalyzeReport {
 const ROOT_CAUSE = { ruleId: 'error-propagation', messageId: 'rootCause' } as const;
 
 const MARK: Record<Severity, string> = { error: '✖ error', warn: '▲ warn ', info: '· info ' };
+/** The paint of each severity's mark (the mark only: the message stays readable in any theme). */
+const PAINT: Record<Severity, keyof Style> = { error: 'error', warn: 'warn', info: 'info' };
 /** Evidence lines shown per finding in text (JSON has all). */
 const SHOWN_EVIDENCE = 8;
 
 /**
  * Terminal text: one block per session (root causes first, then the other findings in the
  * engine's order), then traces without a session, then findings about the dump as a whole, then
- * one summary line. Every piece of trace text goes through `safeText`.
+ * one summary line. Every piece of trace text goes through `safeText`; `style` paints our own
+ * words after that (severity marks, headers, the verdict), never trace text before it.
  */
-export function analyzeText(report: AnalyzeReport): string {
+export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE): string {
   const out: string[] = [];
   const bySession = new Map<string | null, Finding[]>();
   for (const f of report.findings) {
@@ -45,29 +49,29 @@ export function analyzeText(report: AnalyzeReport): string {
   }
   // A suggestion is printed once, at its first finding: the same advice under every turn is noise.
   const said = new Set<string>();
-  const findingLines = (f: Finding): string[] => linesOf(f, said);
+  const findingLines = (f: Finding): string[] => linesOf(f, said, style);
   for (const s of report.sessions) {
     const findings = bySession.get(s.id) ?? [];
     if (findings.length === 0) continue;
     const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
-    out.push(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}`);
+    out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}`));
     const roots = findings.filter(isRootCause);
     for (const f of [...roots, ...findings.filter((f) => !isRootCause(f))]) out.push(...findingLines(f));
     out.push('');
   }
   const loose = bySession.get('') ?? [];
   if (loose.length > 0) {
-    out.push('traces without a session');
+    out.push(style.bold('traces without a session'));
     for (const f of loose) out.push(...findingLines(f));
     out.push('');
   }
   const dump = bySession.get(null) ?? [];
   if (dump.length > 0) {
-    out.push('across the dump');
+    out.push(style.bold('across the dump'));
     for (const f of dump) out.push(...findingLines(f));
     out.push('');
   }
-  out.push(summaryLine(report));
+  out.push(summaryLine(report, style));
   return out.join('\n') + '\n';
 }
 
@@ -75,11 +79,13 @@ function isRootCause(f: Finding): boolean {
   return f.ruleId === ROOT_CAUSE.ruleId && f.messageId === ROOT_CAUSE.messageId;
 }
 
-function linesOf(f: Finding, said: Set<string>): string[] {
-  const turn = f.turn === null ? '' : `turn ${f.turn}  `;
-  const lines = [`  ${MARK[f.severity]}  ${turn}${safeText(f.message)}  [${f.ruleId}/${f.messageId}]`];
+function linesOf(f: Finding, said: Set<string>, style: Style): string[] {
+  // The root cause's turn stands out: it is where a reader starts.
+  const turn = f.turn === null ? '' : `${isRootCause(f) ? style.accent(`turn ${f.turn}`) : `turn ${f.turn}`}  `;
+  const mark = style[PAINT[f.severity]](MARK[f.severity]);
+  const lines = [`  ${mark}  ${turn}${safeText(f.message)}  ${style.dim(`[${f.ruleId}/${f.messageId}]`)}`];
   const at = [f.traceId && `trace ${safeText(f.traceId)}`, f.spanId && `span ${safeText(f.spanId)}`, f.path && safeText(f.path)].filter(Boolean);
-  if (at.length > 0) lines.push(`      at ${at.join(' · ')}`);
+  if (at.length > 0) lines.push(style.dim(`      at ${at.join(' · ')}`));
   for (const e of f.evidence.slice(0, SHOWN_EVIDENCE)) lines.push(`      - ${evidenceText(e)}`);
   if (f.evidence.length > SHOWN_EVIDENCE) lines.push(`      - … ${f.evidence.length - SHOWN_EVIDENCE} more (--format json lists all)`);
   if (f.suggestion !== null && !said.has(f.suggestion)) {
@@ -94,7 +100,7 @@ function evidenceText(e: Evidence): string {
   return `${safeText(e.label)}${where === '' ? '' : `  (${where})`}`;
 }
 
-function summaryLine(r: AnalyzeReport): string {
+function summaryLine(r: AnalyzeReport, style: Style): string {
   const count = (s: Severity): number => r.findings.filter((f) => f.severity === s).length;
   const roots = r.findings.filter(isRootCause).length;
   const parts = [
@@ -107,7 +113,12 @@ function summaryLine(r: AnalyzeReport): string {
   if (r.outsideSelection > 0) parts.push(`${r.outsideSelection} of other sessions left out`);
   if (r.rejected > 0) parts.push(`${plural(r.rejected, 'record')} rejected`);
   parts.push(`${plural(r.rules.length, 'rule')}`, `config ${r.config === null ? 'none' : safeText(r.config)}`);
-  const verdict = r.failOn === 'none' ? '' : r.failed ? ` → exit 1 (findings at or above ${r.failOn})` : ` → exit 0 (nothing at or above ${r.failOn})`;
+  const verdict =
+    r.failOn === 'none'
+      ? ''
+      : r.failed
+        ? ` ${style.error(`→ exit 1 (findings at or above ${r.failOn})`)}`
+        : ` ${style.ok(`→ exit 0 (nothing at or above ${r.failOn})`)}`;
   return parts.join(' · ') + verdict;
 }
 

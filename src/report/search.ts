@@ -1,4 +1,5 @@
 import type { TraceInfo } from '../model/types.js';
+import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText, table } from './terminal.js';
 
 /** MLflow's default `--output table` columns; `info.execution_duration` shows a real duration here (MLflow's is always N/A). */
@@ -14,22 +15,28 @@ export const SEARCH_COLUMNS = [
 /** MLflow cuts previews in its table to 20 characters ending in `...`. */
 const PREVIEW = 20;
 
-/** The table `search --output table` prints, one row per trace, MLflow's columns. */
-export function searchTable(infos: readonly TraceInfo[]): string {
+/**
+ * The table `search --output table` prints, one row per trace, MLflow's columns; `style` paints
+ * the header and the `ERROR` state.
+ */
+export function searchTable(infos: readonly TraceInfo[], style: Style = PLAIN_STYLE): string {
   const rows = infos.map((info) => [
     cell(info.traceId ?? 'N/A'),
     info.requestTimeMs === null ? 'N/A' : utcTime(info.requestTimeMs),
-    info.state === 'UNSPECIFIED' ? 'STATE_UNSPECIFIED' : info.state,
+    info.state === 'UNSPECIFIED' ? 'STATE_UNSPECIFIED' : info.state === 'ERROR' ? style.error(info.state) : info.state,
     info.durationMs === null ? 'N/A' : duration(info.durationMs),
     preview(info.requestPreview ?? info.metadata['mlflow.traceInputs'] ?? null),
     preview(info.responsePreview ?? info.metadata['mlflow.traceOutputs'] ?? null),
   ]);
-  return table(SEARCH_COLUMNS, rows, new Set([3])) + '\n';
+  return table(SEARCH_COLUMNS, rows, new Set([3]), style) + '\n';
 }
 
-/** The table of `--extract-fields` values: one column per field, each cell the value's JSON (strings bare). */
-export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set()) + '\n';
+/**
+ * The table of `--extract-fields` values: one column per field, each cell the value's JSON
+ * (strings bare); `style` paints the header only (the values are the trace's).
+ */
+export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<readonly string[]>, style: Style = PLAIN_STYLE): string {
+  return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set(), style) + '\n';
 }
 
 /** `2026-11-24 04:26:59 UTC`, as MLflow's table prints request times. */

@@ -4,6 +4,7 @@ import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest
 import type { OnTurn, SessionView, TurnView } from '../model/sessions.js';
 import { count } from './sessions.js';
 import { duration, utcTime } from './search.js';
+import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from './terminal.js';
 
 /** What `session <id>` reports. */
@@ -92,27 +93,31 @@ function headline(report: SessionReport): { user: string; span: string; counts: 
 
 // ---- text --------------------------------------------------------------------------------
 
-/** Human text for `session <id>`: session-level assessments first, then each turn. */
-export function sessionText(report: SessionReport): string {
+/**
+ * Human text for `session <id>`: session-level assessments first, then each turn. `style` paints
+ * headings, failing and passing verdicts, scorer errors and error spans, after `safeText`.
+ */
+export function sessionText(report: SessionReport, style: Style = PLAIN_STYLE): string {
   const { view } = report;
   const h = headline(report);
-  const out: string[] = [`Session ${line(view.session.id)}`, `  user ${line(h.user)} · ${h.counts}`, `  ${h.span}`];
+  const out: string[] = [style.bold(`Session ${line(view.session.id)}`), `  user ${line(h.user)} · ${h.counts}`, `  ${h.span}`];
   if (report.duplicates > 0) out.push(`  ${count(report.duplicates, 'trace')} read more than once: counted once`);
-  out.push('', 'Session-level assessments');
+  out.push('', style.bold('Session-level assessments'));
   if (view.sessionVerdicts.length === 0) out.push('  none');
-  for (const { turn, entry } of view.sessionVerdicts) out.push(...verdictText(entry, `logged on turn ${turn}`));
+  for (const { turn, entry } of view.sessionVerdicts) out.push(...verdictText(entry, `logged on turn ${turn}`, style));
   if (view.sessionScorerErrors.length > 0) {
-    out.push('Session-level scorer errors (a judge that failed, not the session)');
-    for (const { turn, entry } of view.sessionScorerErrors) out.push(`  ${line(scorerErrorWords(entry))} (logged on turn ${turn})`);
+    out.push(style.bold('Session-level scorer errors (a judge that failed, not the session)'));
+    for (const { turn, entry } of view.sessionScorerErrors) out.push(`  ${style.warn(line(scorerErrorWords(entry)))} (logged on turn ${turn})`);
   }
-  for (const turn of view.turns) out.push('', ...turnText(report, turn));
+  for (const turn of view.turns) out.push('', ...turnText(report, turn, style));
   return out.join('\n') + '\n';
 }
 
-function turnText(report: SessionReport, turn: TurnView): string[] {
+function turnText(report: SessionReport, turn: TurnView, style: Style): string[] {
   const d = turn.digest;
   const texts = textsOf(report, turn);
-  const out = [`Turn ${turn.number} · ${timeWords(turn)} · ${line(d.traceId)}${d.state === 'OK' ? '' : ` · state ${d.state}`}`];
+  const state = d.state === 'OK' ? '' : ` · ${(d.state === 'ERROR' ? style.error : style.warn)(`state ${d.state}`)}`;
+  const out = [`${style.bold(`Turn ${turn.number}`)} · ${timeWords(turn)} · ${line(d.traceId)}${state}`];
   out.push(block('user', texts.userText || '(no user message found)'));
   const answer = texts.answerText || (texts.toolCalls.length > 0 ? '(no text: the output asks for tool calls)' : '(no answer)');
   out.push(block('app', answer));
@@ -120,14 +125,14 @@ function turnText(report: SessionReport, turn: TurnView): string[] {
   out.push(block('span', spanWords(d.turn)));
   if (d.errors.length === 0) out.push('  errors: none');
   else {
-    out.push(`  errors: ${d.errorSpanCount} span${d.errorSpanCount === 1 ? '' : 's'} with status ERROR`);
-    for (const e of d.errors) out.push(`    ${line(errorWords(e))}`);
+    out.push(`  errors: ${style.error(`${d.errorSpanCount} span${d.errorSpanCount === 1 ? '' : 's'} with status ERROR`)}`);
+    for (const e of d.errors) out.push(`    ${style.error(line(errorWords(e)))}`);
   }
   out.push(turn.verdicts.length === 0 ? '  assessments: none' : '  assessments:');
-  for (const v of turn.verdicts) out.push(...verdictText(v, null, '    '));
+  for (const v of turn.verdicts) out.push(...verdictText(v, null, style, '    '));
   if (turn.scorerErrors.length > 0) {
     out.push('  scorer errors (a judge that failed, not the turn):');
-    for (const e of turn.scorerErrors) out.push(`    ${line(scorerErrorWords(e))}`);
+    for (const e of turn.scorerErrors) out.push(`    ${style.warn(line(scorerErrorWords(e)))}`);
   }
   if (d.assessments.expectations.length > 0) {
     out.push('  expectations:');
@@ -137,8 +142,11 @@ function turnText(report: SessionReport, turn: TurnView): string[] {
   return out;
 }
 
-function verdictText(v: VerdictDigest, where: string | null, indent = '  '): string[] {
-  const out = [`${indent}${MARK[v.polarity].padEnd(4)}  ${line(verdictWords(v))}${where ? ` (${where})` : ''}`];
+function verdictText(v: VerdictDigest, where: string | null, style: Style, indent = '  '): string[] {
+  // Only a verdict that counts gets the verdict's colour; a superseded or outvoted one is dimmed.
+  const paint = !v.effective ? style.dim : v.polarity === 'fail' ? style.error : v.polarity === 'pass' ? style.ok : style.warn;
+  const mark = paint(MARK[v.polarity]) + ' '.repeat(4 - MARK[v.polarity].length);
+  const out = [`${indent}${mark}  ${line(verdictWords(v))}${where ? ` (${where})` : ''}`];
   if (v.rationale !== null && v.rationale !== '') out.push(block('rationale', v.rationale, `${indent}      `));
   return out;
 }

@@ -1,6 +1,7 @@
 import type { TraceDigest } from '../model/digest.js';
 import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
 import { duration, utcTime } from './search.js';
+import { PLAIN_STYLE, type Paint, type Style } from './style.js';
 import { safeText, table } from './terminal.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */
@@ -21,8 +22,12 @@ const ID_WIDTH = 48;
 const HEADER = ['SESSION', 'USER', 'TURNS', 'FIRST', 'LAST', 'DURATION', 'ERR TURNS', 'FAILING', 'SCORER ERR'];
 const NUMERIC = new Set([2, 5, 6, 7, 8]);
 
-/** Human text for `sessions`: one row per session, then the traces without a session. */
-export function sessionsText(report: SessionsReport): string {
+/**
+ * Human text for `sessions`: one row per session, then the traces without a session. `style`
+ * paints the header and the counts that mean trouble (turns with errors, failing assessments in
+ * the error colour, scorer errors in the warning colour) when they are not zero.
+ */
+export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE): string {
   const rows = report.sessions.map(({ summary: s }) => [
     short(oneLine(s.sessionId), ID_WIDTH),
     s.user === null ? '-' : short(oneLine(s.user), ID_WIDTH),
@@ -30,11 +35,11 @@ export function sessionsText(report: SessionsReport): string {
     s.firstTimeMs === null ? '-' : utcTime(s.firstTimeMs),
     s.lastTimeMs === null ? '-' : utcTime(s.lastTimeMs),
     s.durationMs === null ? '-' : duration(s.durationMs),
-    String(s.turnsWithErrors),
-    String(s.failingAssessments),
-    String(s.scorerErrors),
+    nonZero(s.turnsWithErrors, style.error),
+    nonZero(s.failingAssessments, style.error),
+    nonZero(s.scorerErrors, style.warn),
   ]);
-  const lines = report.sessions.length > 0 ? [table(HEADER, rows, NUMERIC), ''] : [];
+  const lines = report.sessions.length > 0 ? [table(HEADER, rows, NUMERIC, style), ''] : [];
   const turns = report.sessions.reduce((n, s) => n + s.summary.turns, 0);
   lines.push(`${count(report.sessions.length, 'session')}, ${count(turns, 'turn')}`);
   const ids = report.withoutSession.map((d) => oneLine(d.traceId || '(no trace id)'));
@@ -110,6 +115,11 @@ export function round(ms: number): number {
 /** One line of safe text: line breaks and tabs as spaces, control characters escaped. */
 export function oneLine(text: string): string {
   return safeText(text.replace(/[\r\n\t]+/g, ' '));
+}
+
+/** A count, painted when it is not zero (a zero is the good news: it stays plain). */
+function nonZero(n: number, paint: Paint): string {
+  return n === 0 ? '0' : paint(String(n));
 }
 
 function short(text: string, width: number): string {

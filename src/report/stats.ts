@@ -1,31 +1,38 @@
 import type { Counts, StatsReport } from '../engine/stats.js';
+import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText, table } from './terminal.js';
 
 const HEADER = ['SOURCE', 'TRACES', 'SPANS', 'SESSIONS', 'ERR TRACES', 'ERR SPANS', 'ASSESS', 'SCORER ERR', 'REJECTED', 'MB', 'FORMATS'];
 const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-function row(name: string, c: Counts): string[] {
+/** A table row; `name` is made safe (or painted) by the caller. */
+function row(name: string, c: Counts, style: Style): string[] {
+  const bad = (n: number, paint = style.error): string => (n === 0 ? '0' : paint(String(n)));
   return [
-    safeText(name),
+    name,
     String(c.traces),
     String(c.spans),
     String(c.sessions),
-    String(c.error_traces),
-    String(c.error_spans),
+    bad(c.error_traces),
+    bad(c.error_spans),
     String(c.assessments.total),
-    String(c.assessments.scorer_errors),
-    String(c.rejected),
+    bad(c.assessments.scorer_errors, style.warn),
+    bad(c.rejected),
     (c.bytes / 1e6).toFixed(2),
     Object.entries(c.formats).map(([label, n]) => `${label} ×${n}`).join(', '),
   ];
 }
 
-/** Human text for `stats`: a row per source, the total, then what the table cannot show. */
-export function statsText(report: StatsReport): string {
-  const rows = report.sources.map((s) => row(s.source + (s.unpacked ? ' (gunzipped)' : ''), s));
+/**
+ * Human text for `stats`: a row per source, the total, then what the table cannot show. `style`
+ * paints the header, the total row's name, and counts of errors, scorer errors and rejected
+ * records that are not zero.
+ */
+export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): string {
+  const rows = report.sources.map((s) => row(safeText(s.source) + (s.unpacked ? ' (gunzipped)' : ''), s, style));
   const t = report.total;
-  rows.push(row('total', t));
-  const lines = [table(HEADER, rows, NUMERIC), ''];
+  rows.push(row(style.bold('total'), t, style));
+  const lines = [table(HEADER, rows, NUMERIC, style), ''];
   lines.push(`time range:   ${t.time_range.first ?? '-'} … ${t.time_range.last ?? '-'}`);
   const a = t.assessments;
   lines.push(

@@ -1,6 +1,7 @@
 import type { ScorerErrorEntry, Verdict } from '../model/triage.js';
 import type { Assessment } from '../model/types.js';
 import { duration, utcTime } from './search.js';
+import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from './terminal.js';
 import {
   spanRows,
@@ -20,14 +21,15 @@ export const TEXT_CHARS = 600;
  * span), the span tree one line per span (indented by depth; type, duration, status, the ERROR
  * message, exception events with a stack excerpt, the turn I/O marker; `--attributes` adds the
  * decoded attributes), then the assessments triaged, then the trace's warnings. Every piece of
- * trace text goes through `safeText`.
+ * trace text goes through `safeText`; `style` then paints headings, the ERROR state and status,
+ * error messages, verdicts and scorer errors.
  */
-export function traceText(input: TraceReportInput, options: TraceReportOptions): string {
-  const out: string[] = [...header(input)];
+export function traceText(input: TraceReportInput, options: TraceReportOptions, style: Style = PLAIN_STYLE): string {
+  const out: string[] = [...header(input, style)];
   const { rows, cut } = spanRows(input, options);
   const spans = rows.filter((r): r is SpanRow => r.kind === 'span');
   const errors = spans.filter((r) => r.span.status === 'ERROR').length;
-  out.push('', `spans (${input.trace.spans.length}${errors > 0 ? `, ${errors} with status ERROR` : ''})`);
+  out.push('', `${style.bold('spans')} (${input.trace.spans.length}${errors > 0 ? `, ${style.error(`${errors} with status ERROR`)}` : ''})`);
   if (input.trace.spans.length === 0) out.push('  (none: the record has no spans)');
   let cycleHeader = false;
   for (const row of rows) {
@@ -37,27 +39,27 @@ export function traceText(input: TraceReportInput, options: TraceReportOptions):
     }
     if (row.place === 'cycle' && !cycleHeader) {
       cycleHeader = true;
-      out.push('', 'spans on a parent cycle (unreachable from any root):');
+      out.push('', style.bold('spans on a parent cycle (unreachable from any root):'));
     }
-    out.push(...spanLines(row, options));
+    out.push(...spanLines(row, options, style));
   }
   if (cut > 0) out.push(`(${cut} span(s) not shown${options.full ? '' : '; --full shows more children per span'})`);
-  out.push('', ...assessmentLines(input, options));
+  out.push('', ...assessmentLines(input, options, style));
   if (input.trace.warnings.length > 0) {
-    out.push('', 'warnings');
+    out.push('', style.bold('warnings'));
     for (const w of input.trace.warnings) out.push(`  ${w.code}: ${safeText(w.message)} (${safeText(w.jsonPath)})`);
   }
   return out.join('\n') + '\n';
 }
 
-function header(input: TraceReportInput): string[] {
+function header(input: TraceReportInput, style: Style): string[] {
   const { trace, io } = input;
   const { info } = trace;
-  const facts = [`state ${info.state}`];
+  const facts = [info.state === 'ERROR' ? style.error(`state ${info.state}`) : `state ${info.state}`];
   if (info.requestTimeMs !== null) facts.push(utcTime(info.requestTimeMs));
   if (info.durationMs !== null) facts.push(duration(info.durationMs));
   facts.push(`format ${trace.format.label}`);
-  const lines = [`trace ${safeText(trace.traceId || '(no id)')}  ${facts.join('  ')}`];
+  const lines = [`${style.bold(`trace ${safeText(trace.traceId || '(no id)')}`)}  ${facts.join('  ')}`];
   const who = [input.session !== null ? `session ${safeText(input.session)}` : 'no session'];
   if (input.user !== null) who.push(`user ${safeText(input.user)}`);
   lines.push(who.join('  '));
@@ -75,22 +77,22 @@ export function ioLine(input: TraceReportInput): string {
   return `${what}; ${carriers.map(safeText).join(', ')}`;
 }
 
-function spanLines(row: SpanRow, options: TraceReportOptions): string[] {
+function spanLines(row: SpanRow, options: TraceReportOptions, style: Style): string[] {
   const { span } = row;
   const indent = pad(row.depth);
   const parts = [safeText(span.name || '(unnamed)')];
   parts.push(row.type ? safeText(row.type.value) : '-');
   parts.push(row.durationMs !== null ? duration(row.durationMs) : 'unfinished');
-  parts.push(span.status);
+  parts.push(span.status === 'ERROR' ? style.error(span.status) : span.status);
   if (row.turnIo) parts.push('<< turn I/O');
   if (row.place === 'orphan') parts.push(`(orphan: parent ${safeText(span.parentId ?? '?')} is not in the trace)`);
   if (row.place === 'cycle') parts.push(`(parent ${safeText(span.parentId ?? '?')})`);
   const lines = [indent + parts.join('  ')];
   const inner = pad(row.depth + 1);
-  if (span.status === 'ERROR' && span.statusMessage !== '') lines.push(`${inner}error: ${oneLine(span.statusMessage, options)}`);
+  if (span.status === 'ERROR' && span.statusMessage !== '') lines.push(`${inner}${style.error(`error: ${oneLine(span.statusMessage, options)}`)}`);
   for (const e of row.exceptions) {
     const at = e.offsetMs !== null ? ` (at +${duration(Math.max(0, e.offsetMs))})` : '';
-    lines.push(`${inner}exception ${safeText(e.type ?? '(no type)')}: ${oneLine(e.message ?? '', options)}${at}`);
+    lines.push(`${inner}${style.error(`exception ${safeText(e.type ?? '(no type)')}: ${oneLine(e.message ?? '', options)}`)}${at}`);
     if (e.stacktrace !== null) {
       const { lines: stack, omitted } = stackExcerpt(e.stacktrace, options.full);
       if (omitted > 0) lines.push(`${inner}  | … ${omitted} line(s) of the stack trace (--full shows them)`);
@@ -120,30 +122,30 @@ function cutLine(row: CutRow, input: TraceReportInput): string {
     : `${row.spans} more span(s) under ${parent} not shown (--full shows all children)`;
 }
 
-function assessmentLines(input: TraceReportInput, options: TraceReportOptions): string[] {
+function assessmentLines(input: TraceReportInput, options: TraceReportOptions, style: Style): string[] {
   const { triage } = input;
   const { counts } = triage;
   const out = [
-    `assessments (${triage.verdicts.length} feedback: ${counts.pass} pass, ${counts.fail} fail, ${counts.unknown} unknown` +
+    `${style.bold('assessments')} (${triage.verdicts.length} feedback: ${counts.pass} pass, ${counts.fail} fail, ${counts.unknown} unknown` +
       `${counts.superseded > 0 ? `, ${counts.superseded} superseded` : ''}; ${triage.expectations.length} expectation(s); ${counts.scorerErrors} scorer error(s))`,
   ];
   if (input.trace.assessments.length === 0) out.push('  (none)');
-  for (const v of triage.verdicts) out.push(...verdictLines(v, options));
+  for (const v of triage.verdicts) out.push(...verdictLines(v, options, style));
   if (triage.expectations.length > 0) {
-    out.push('expectations (ground truth, not verdicts)');
+    out.push(style.bold('expectations (ground truth, not verdicts)'));
     for (const i of triage.expectations) {
       const a = input.trace.assessments[i];
       if (a !== undefined) out.push(`  ${safeText(a.name)} = ${valueText(a.value, options)}  ${source(a)}${spanNote(a)}`);
     }
   }
   if (triage.scorerErrors.length > 0) {
-    out.push('scorer errors (the judge failed, not the trace)');
-    for (const e of triage.scorerErrors) out.push(scorerErrorLine(e, options));
+    out.push(style.bold('scorer errors (the judge failed, not the trace)'));
+    for (const e of triage.scorerErrors) out.push(scorerErrorLine(e, options, style));
   }
   return out;
 }
 
-function verdictLines(v: Verdict, options: TraceReportOptions): string[] {
+function verdictLines(v: Verdict, options: TraceReportOptions, style: Style): string[] {
   const a = v.assessment;
   const notes: string[] = [];
   if (v.level === 'session') notes.push('session-level');
@@ -151,16 +153,18 @@ function verdictLines(v: Verdict, options: TraceReportOptions): string[] {
   if (v.ineffective === 'human-disagrees' && v.overriddenByHuman) notes.push(`a human disagrees: ${ref(v.overriddenByHuman.assessmentId)} wins`);
   if (v.chain && v.chain.length > 1) notes.push(`overrides ${v.chain.slice(0, -1).map((r) => ref(r.assessmentId)).join(' > ')}`);
   const mark = v.effective ? v.polarity.toUpperCase() : `(${v.polarity})`;
-  const lines = [`  ${mark.padEnd(9)}${safeText(a.name)} = ${valueText(a.value, options)}  ${source(a)}${spanNote(a)}${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`];
+  // Only a verdict that counts gets the verdict's colour; a superseded or outvoted one is dimmed.
+  const paint = !v.effective ? style.dim : v.polarity === 'fail' ? style.error : v.polarity === 'pass' ? style.ok : style.warn;
+  const lines = [`  ${paint(mark)}${' '.repeat(Math.max(0, 9 - mark.length))}${safeText(a.name)} = ${valueText(a.value, options)}  ${source(a)}${spanNote(a)}${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`];
   lines.push(`           rationale: ${v.rationale !== null && v.rationale !== '' ? oneLine(v.rationale, options) : '(none)'}`);
   return lines;
 }
 
-function scorerErrorLine(e: ScorerErrorEntry, options: TraceReportOptions): string {
+function scorerErrorLine(e: ScorerErrorEntry, options: TraceReportOptions, style: Style): string {
   const a = e.assessment;
   const what = [e.error.code, e.error.message].filter((x): x is string => x !== null && x !== '').join(': ') || '(no message)';
   const notes = [e.level === 'session' ? `session-level (${e.levelBasis})` : null, e.supersededBy ? `superseded by ${ref(e.supersededBy.assessmentId)}` : null].filter((x) => x !== null);
-  return `  ${safeText(a.name)}: ${oneLine(what, options)}  ${source(a)}${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`;
+  return `  ${style.warn(`${safeText(a.name)}: ${oneLine(what, options)}`)}  ${source(a)}${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`;
 }
 
 function source(a: Assessment): string {

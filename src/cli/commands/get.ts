@@ -5,7 +5,8 @@ import { reindentJson } from '../../query/reindent.js';
 import { safeText } from '../../report/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+import { writeErr } from '../progress.js';
+import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
 interface Args {
   inputs: string[];
@@ -26,15 +27,17 @@ export const getCommand: CommandModule<object, Args> = {
       .example("$0 get --trace-id tr-5fea91443bc8bda79ff15a5ab90fff94 dumps/ --extract-fields 'info.state,data.spans.*.name'", 'two fields of it'),
   handler: async (args) => {
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
+    const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const { found } = await findTrace(inputsOf(args.inputs), args['trace-id'], {
+    const { found } = await findTrace(inputs, args['trace-id'], {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...readProgressHooks(inputs),
       onEvent: problems.onEvent,
     });
     const unreadable = problems.finish();
     if (found === null) {
-      process.stderr.write(`tracetriage: trace ${safeText(args['trace-id'])} is not in the inputs\n`);
+      writeErr(`tracetriage: trace ${safeText(args['trace-id'])} is not in the inputs\n`);
       process.exitCode = unreadable ? 2 : 1;
       return;
     }
@@ -43,7 +46,7 @@ export const getCommand: CommandModule<object, Args> = {
     if (fields === null) await writeOut(reindentJson(text, 0) + '\n');
     else {
       const { value, unmatched } = extractFields(parseLossless(text), fields);
-      for (const i of unmatched) process.stderr.write(`tracetriage: --extract-fields: ${safeText(fields[i]!.text)} matched nothing\n`);
+      for (const i of unmatched) writeErr(`tracetriage: --extract-fields: ${safeText(fields[i]!.text)} matched nothing\n`);
       await writeOut(printLossless(value, 0) + '\n');
     }
     process.exitCode = unreadable ? 2 : 0;

@@ -8,7 +8,8 @@ import type { QueryRow } from '../../query/pipeline/types.js';
 import { safeLines, safeText } from '../../report/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, maxRecordOption, scannerOptions, STDIN_ARG, writeOut } from '../run-read.js';
+import { writeErr } from '../progress.js';
+import { inputsOf, maxRecordOption, scannerOptions, STDIN_ARG, traceProgressHooks, writeOut } from '../run-read.js';
 
 interface Args {
   query: string;
@@ -47,6 +48,7 @@ export const queryCommand: CommandModule<object, Args> = {
     const options: FilteredOptions = {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...traceProgressHooks(inputs),
       filter: filterText.trim() === '' ? null : compileFilter(filterText),
       onEvent: problems.onEvent,
     };
@@ -69,7 +71,7 @@ async function runPipeline(text: string, values: boolean, inputs: readonly strin
     if (run.done) break;
   }
   await print(run.finish());
-  for (const w of run.warnings) process.stderr.write(`tracetriage: ${safeText(w.trace_id)}: ${safeText(w.message)}\n`);
+  for (const w of run.warnings) writeErr(`tracetriage: ${safeText(w.trace_id)}: ${safeText(w.message)}\n`);
 }
 
 async function runJq(jq: JqRunner, inputs: readonly string[], options: FilteredOptions): Promise<void> {
@@ -80,8 +82,8 @@ async function runJq(jq: JqRunner, inputs: readonly string[], options: FilteredO
     const lines: string[] = [];
     for (const out of outputs) {
       if (out.kind === 'value') lines.push(out.json + '\n');
-      else if (out.kind === 'stderr') process.stderr.write(safeLines(out.text));
-      else process.stderr.write(`tracetriage: jq: trace ${safeText(batch[out.index]?.traceId ?? '?')}: ${safeText(out.message)}\n`);
+      else if (out.kind === 'stderr') writeErr(safeLines(out.text));
+      else writeErr(`tracetriage: jq: trace ${safeText(batch[out.index]?.traceId ?? '?')}: ${safeText(out.message)}\n`);
     }
     if (lines.length > 0) await writeOut(lines.join(''));
     batch = [];

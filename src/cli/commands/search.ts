@@ -8,9 +8,12 @@ import { compileFilter } from '../../query/filter/compile.js';
 import { parseOrderBy } from '../../query/order-by.js';
 import { compactJson, reindentJson } from '../../query/reindent.js';
 import { fieldsTable, searchTable } from '../../report/search.js';
+import type { Style } from '../../report/style.js';
 import { safeText } from '../../report/terminal.js';
+import { stdoutStyle } from '../color.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+import { stopProgress, writeErr } from '../progress.js';
+import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
 interface Args {
   inputs: string[];
@@ -68,6 +71,7 @@ export const searchCommand: CommandModule<object, Args> = {
     const result = await searchTraces(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...readProgressHooks(inputs),
       filter,
       order,
       maxResults: args['max-results'],
@@ -77,9 +81,10 @@ export const searchCommand: CommandModule<object, Args> = {
       modelId: args['model-id'] ?? null,
       onEvent: problems.onEvent,
     });
+    stopProgress();
     const token = result.nextOffset === null ? null : makePageToken(result.nextOffset, scope);
     for (const p of result.unprintable) {
-      process.stderr.write(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
+      writeErr(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
     }
 
     const printer = new HitPrinter(fields, args['include-spans']);
@@ -93,9 +98,10 @@ export const searchCommand: CommandModule<object, Args> = {
       await writeOut(`  "next_page_token": ${JSON.stringify(token)}\n}\n`);
     } else if (args.output === 'jsonl') {
       for (const hit of result.hits) await writeOut(printer.compact(hit) + '\n');
-      if (token !== null) process.stderr.write(`tracetriage: more traces: --page-token ${token}\n`);
+      if (token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
     } else {
-      await writeOut(fields === null ? searchTable(result.hits.map((h) => h.info)) : printer.table(result.hits));
+      const style = stdoutStyle();
+      await writeOut(fields === null ? searchTable(result.hits.map((h) => h.info), style) : printer.table(result.hits, style));
       if (token !== null) await writeOut(`Next page token: ${token}\n`);
     }
     printer.warnUnmatched(result.hits.length);
@@ -124,7 +130,7 @@ class HitPrinter {
     return compactJson(printLossless(this.extract(hit), 0));
   }
 
-  table(hits: readonly SearchHit[]): string {
+  table(hits: readonly SearchHit[], style: Style): string {
     const fields = this.fields ?? [];
     const rows = hits.map((hit) => {
       const doc = parseLossless(this.text(hit));
@@ -134,14 +140,14 @@ class HitPrinter {
         return leaf === undefined ? 'N/A' : typeof leaf === 'string' ? leaf : compactJson(printLossless(leaf, 0));
       });
     });
-    return fieldsTable(fields.map((f) => f.text), rows);
+    return fieldsTable(fields.map((f) => f.text), rows, style);
   }
 
   /** Says on stderr which fields matched nothing in any printed trace (MLflow aborts instead). */
   warnUnmatched(hits: number): void {
     if (this.fields === null || hits === 0) return;
     this.fields.forEach((field, i) => {
-      if (!this.matchedSomewhere[i]) process.stderr.write(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${hits} trace(s) printed\n`);
+      if (!this.matchedSomewhere[i]) writeErr(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${hits} trace(s) printed\n`);
     });
   }
 

@@ -3,10 +3,13 @@ import { readSession } from '../../engine/sessions.js';
 import { sessionView } from '../../model/sessions.js';
 import { sessionJson } from '../../report/session-json.js';
 import { sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
+import type { Style } from '../../report/style.js';
 import { safeText } from '../../report/terminal.js';
+import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
+import { writeErr } from '../progress.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 interface Args {
   id: string;
@@ -17,10 +20,11 @@ interface Args {
   'max-record-mb'?: number | undefined;
 }
 
-const FORMATTERS: Record<Args['format'], (report: SessionReport) => string> = {
+/** Colour is for the text form only; JSON and Markdown are read by programs and renderers. */
+const FORMATTERS: Record<Args['format'], (report: SessionReport, style: Style) => string> = {
   text: sessionText,
   json: (report) => JSON.stringify(sessionJson(report), null, 2) + '\n',
-  markdown: sessionMarkdown,
+  markdown: (report) => sessionMarkdown(report),
 };
 
 /** `tracetriage session <id> <inputs..>`: one conversation, turn by turn. */
@@ -44,10 +48,12 @@ export const sessionCommand: CommandModule<object, Args> = {
       .example('$0 session sess-otel-44d1 samples/otel-genai.jsonl --format markdown > ticket.md', 'a session for a bug ticket'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
+    const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const read = await readSession(inputsOf(args.inputs), String(args.id), {
+    const read = await readSession(inputs, String(args.id), {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...traceProgressHooks(inputs),
       full: args.full,
       onEvent: problems.onEvent,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
@@ -55,12 +61,12 @@ export const sessionCommand: CommandModule<object, Args> = {
     const unreadable = problems.finish();
     if (read.session === null) {
       const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
-      process.stderr.write(`tracetriage: session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)\n`);
+      writeErr(`tracetriage: session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)\n`);
       process.exitCode = unreadable ? 2 : 1;
       return;
     }
     const report: SessionReport = { view: sessionView(read.session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates };
-    await writeOut(FORMATTERS[args.format](report));
+    await writeOut(FORMATTERS[args.format](report, stdoutStyle()));
     process.exitCode = unreadable ? 2 : 0;
   },
 };

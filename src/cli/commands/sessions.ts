@@ -3,9 +3,11 @@ import { readSessions } from '../../engine/sessions.js';
 import { SESSION_SORT_KEYS, sortSessions, type SessionSortKey } from '../../model/sessions.js';
 import { compileFilter } from '../../query/filter/compile.js';
 import { sessionsJson, sessionsText } from '../../report/sessions.js';
+import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+import { stopProgress } from '../progress.js';
+import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 interface Args {
   inputs: string[];
@@ -36,21 +38,24 @@ export const sessionsCommand: CommandModule<object, Args> = {
     const filterText = args['filter-string'] ?? '';
     const filter = filterText.trim() === '' ? null : compileFilter(filterText);
     const config = await loadConfig(args.config);
+    const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const groups = await readSessions(inputsOf(args.inputs), {
+    const groups = await readSessions(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...traceProgressHooks(inputs),
       filter,
       onEvent: problems.onEvent,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
     });
+    stopProgress();
     const report = {
       sessions: sortSessions(groups.sessions, args.sort),
       sort: args.sort,
       withoutSession: groups.withoutSession,
       duplicates: groups.duplicates,
     };
-    await writeOut(args.format === 'json' ? JSON.stringify(sessionsJson(report), null, 2) + '\n' : sessionsText(report));
+    await writeOut(args.format === 'json' ? JSON.stringify(sessionsJson(report), null, 2) + '\n' : sessionsText(report, stdoutStyle()));
     process.exitCode = problems.finish() ? 2 : 0;
   },
 };

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { StatsCollector } from '../../engine/stats.js';
 import { statsText } from '../../report/stats.js';
+import { stdoutStyle } from '../color.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 type Args = ReadArgs;
@@ -18,7 +19,7 @@ export const statsCommand: CommandModule<object, Args> = {
     await forEachSummary(args, (event) => collector.add(event));
     const report = collector.report();
     if (args.format === 'json') await writeOut(JSON.stringify(report, null, 2) + '\n');
-    else await writeOut(statsText(report));
+    else await writeOut(statsText(report, stdoutStyle()));
     process.exitCode = report.notes.some((n) => n.kind === 'read-error') ? 2 : 0;
   },
 };

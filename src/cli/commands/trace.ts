@@ -3,14 +3,17 @@ import { findTrace } from '../../engine/get.js';
 import { sessionIdOf, userIdOf } from '../../model/session.js';
 import { triageAssessments } from '../../model/triage.js';
 import { turnIo } from '../../model/turn-io.js';
+import type { Style } from '../../report/style.js';
 import { safeText } from '../../report/terminal.js';
 import { traceText } from '../../report/trace.js';
 import { traceJson } from '../../report/trace-json.js';
 import { traceMarkdown } from '../../report/trace-markdown.js';
 import type { TraceReportInput, TraceReportOptions } from '../../report/trace-view.js';
+import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
+import { writeErr } from '../progress.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
 interface Args {
   id: string;
@@ -22,9 +25,9 @@ interface Args {
   'max-record-mb'?: number | undefined;
 }
 
-/** The report forms, one pure function each. */
+/** The report forms, one pure function each; colour is for the text form only. */
 const FORMATS = {
-  text: (input: TraceReportInput, options: TraceReportOptions) => traceText(input, options),
+  text: (input: TraceReportInput, options: TraceReportOptions, style: Style) => traceText(input, options, style),
   json: (input: TraceReportInput, options: TraceReportOptions) => `${JSON.stringify(traceJson(input, options), null, 2)}\n`,
   markdown: (input: TraceReportInput, options: TraceReportOptions) => traceMarkdown(input, options),
 } as const;
@@ -48,15 +51,17 @@ export const traceCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     // The config first: a bad config fails before any input is read.
     const config = await loadConfig(args.config);
+    const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const { found } = await findTrace(inputsOf(args.inputs), args.id, {
+    const { found } = await findTrace(inputs, args.id, {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...readProgressHooks(inputs),
       onEvent: problems.onEvent,
     });
     const unreadable = problems.finish();
     if (found === null) {
-      process.stderr.write(`tracetriage: trace ${safeText(args.id)} is not in the inputs\n`);
+      writeErr(`tracetriage: trace ${safeText(args.id)} is not in the inputs\n`);
       process.exitCode = unreadable ? 2 : 1;
       return;
     }
@@ -69,7 +74,7 @@ export const traceCommand: CommandModule<object, Args> = {
       user: userIdOf(trace, config.userKeys),
     };
     const options: TraceReportOptions = { attributes: args.attributes === true, full: args.full === true };
-    await writeOut(FORMATS[args.format](input, options));
+    await writeOut(FORMATS[args.format](input, options, stdoutStyle()));
     process.exitCode = unreadable ? 2 : 0;
   },
 };
