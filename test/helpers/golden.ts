@@ -8,8 +8,9 @@ export const GOLDEN_DIR = join(REPO_ROOT, 'test', 'golden');
 
 /**
  * Compares `actual` with the golden file `test/golden/<name>`, byte for byte. With
- * `UPDATE_GOLDEN=1` the file is (re)written instead, and the test still fails if it was missing,
- * so a forgotten golden file cannot pass by creating itself in CI.
+ * `UPDATE_GOLDEN=1` the file is (re)written instead (then read it, and commit it). Without it a
+ * missing file fails: a golden file is never created silently, so CI (which never sets the
+ * variable) cannot pass by writing its own.
  */
 export function expectGolden(name: string, actual: string): void {
   const path = join(GOLDEN_DIR, name);

@@ -1,19 +1,29 @@
+import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
 import { analyzeInputs } from '../../engine/analyze.js';
 import { atLeast } from '../../engine/findings.js';
-import { selectRules } from '../../engine/rule-set.js';
+import { ruleById, selectRules } from '../../engine/rule-set.js';
 import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
+import { analyzeJunitChunks } from '../../report/junit.js';
+import { analyzeSarifChunks, type SarifTool } from '../../report/sarif.js';
 import { compileFilter } from '../../query/filter/compile.js';
+import { safeText } from '../../report/terminal.js';
+import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, writeOut } from '../run-read.js';
+import { stopProgress } from '../progress.js';
+import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 const FAIL_ON = ['error', 'warn', 'info', 'none'] as const;
+const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
+
+// The SARIF log names the tool's version; report/ reads no files, so it is read here (as main.ts does for --version).
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 interface Args {
   inputs: string[];
-  format: 'text' | 'json';
+  format: (typeof FORMATS)[number];
   'fail-on': (typeof FAIL_ON)[number];
   rule?: string[] | undefined;
   session?: string[] | undefined;
@@ -23,9 +33,17 @@ interface Args {
 }
 
 const FORMATTERS: Record<Args['format'], (report: AnalyzeReport) => Iterable<string>> = {
-  text: (report) => [analyzeText(report)],
+  text: (report) => [analyzeText(report, stdoutStyle())],
   json: analyzeJsonChunks,
+  junit: analyzeJunitChunks,
+  sarif: (report) => analyzeSarifChunks(report, { version, rules: report.rules.map(metaOf) }),
 };
+
+function metaOf(id: string): SarifTool['rules'][number] {
+  const rule = ruleById(id);
+  if (rule === undefined) throw new Error(`analyze ran rule ${JSON.stringify(id)}, which the rule table does not have`);
+  return rule.meta;
+}
 
 /** `tracetriage analyze <inputs..>`: run the rules over every session; exit 1 at `--fail-on`. */
 export const analyzeCommand: CommandModule<object, Args> = {
@@ -33,7 +51,11 @@ export const analyzeCommand: CommandModule<object, Args> = {
   describe: 'Run the rules over every session: where each conversation went wrong (root-cause turn, the turns that inherited it, the evidence), scorer errors, instrumentation problems',
   builder: (y) =>
     configOption(inputsPositional(y))
-      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json for machines (schemas/analyze-output.schema.json)' })
+      .option('format', {
+        choices: FORMATS,
+        default: 'text' as const,
+        describe: 'text for people, json for machines (schemas/analyze-output.schema.json), junit for CI test reports, sarif for code scanning (docs/ci.md)',
+      })
       .option('fail-on', {
         choices: FAIL_ON,
         default: 'error' as const,
@@ -49,7 +71,9 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces first, e.g. \"timestamp_ms > 1731000000000\" (docs/search-filters.md)" })
       .example('$0 analyze samples/', 'every session of the samples: the refund session went wrong at turn 3')
       .example('$0 analyze export.json --fail-on warn', 'gate CI: exit 1 on any warning or error')
-      .example('$0 analyze samples/ --rule error-propagation --session sess-refund-7f3a --format json', 'one rule, one session, as JSON'),
+      .example('$0 analyze samples/ --rule error-propagation --session sess-refund-7f3a --format json', 'one rule, one session, as JSON')
+      .example('$0 analyze export.json --format junit > tracetriage.xml', 'a JUnit report for the CI server: a test suite per session, a test case per turn')
+      .example('$0 analyze export.json --format sarif > tracetriage.sarif', 'a SARIF 2.1.0 log for code-scanning tools'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     let selection;
@@ -60,10 +84,12 @@ export const analyzeCommand: CommandModule<object, Args> = {
       throw error;
     }
     const filterText = args['filter-string'] ?? '';
+    const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const result = await analyzeInputs(inputsOf(args.inputs), {
+    const result = await analyzeInputs(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...traceProgressHooks(inputs),
       filter: filterText.trim() === '' ? null : compileFilter(filterText),
       onEvent: problems.onEvent,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
@@ -71,6 +97,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       severityOverride: selection.severityOverride,
       ...(args.session ? { sessions: args.session.map(String) } : {}),
     });
+    stopProgress();
     const failOn = args['fail-on'];
     const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
     const report: AnalyzeReport = {
@@ -90,7 +117,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
     for (const chunk of FORMATTERS[args.format](report)) await writeOut(chunk);
     const unreadable = problems.finish();
     if (args.session && result.sessions.length === 0) {
-      process.stderr.write(`tracetriage: none of the sessions ${args.session.map((s) => JSON.stringify(s)).join(', ')} is in the inputs (tracetriage sessions lists them)\n`);
+      process.stderr.write(`tracetriage: none of the sessions ${args.session.map((s) => safeText(JSON.stringify(s))).join(', ')} is in the inputs (tracetriage sessions lists them)\n`);
     }
     process.exitCode = unreadable ? 2 : failed ? 1 : 0;
   },
