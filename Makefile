@@ -5,8 +5,9 @@ NPM ?= npm
 NODE24_DIR := .cache/node24
 NODE24 := $(NODE24_DIR)/node_modules/.bin/node
 CLI := $(NODE) dist/cli/main.js
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: all install build demo test test-node test-node24 typecheck samples validators bench clean
+.PHONY: all install build demo test test-node test-node24 typecheck chromium samples validators bench clean
 
 all: build
 
@@ -24,7 +25,8 @@ dist/.built: node_modules/.installed tsconfig.json $(shell find src -name '*.ts'
 
 build: dist/.built
 
-## demo: install, build and run the main job on the bundled samples/: where each conversation went wrong, every session, then the one that went wrong, turn by turn
+## demo: install, build and run the main job on the bundled samples/: where each conversation went wrong, every session,
+## the one that went wrong turn by turn, then the HTML report of it all (its path printed last)
 demo: build
 	@echo '$$ tracetriage analyze samples/'
 	@# analyze exits 1 when it finds an error-level finding (the samples have one, on purpose).
@@ -35,20 +37,33 @@ demo: build
 	@echo
 	@echo '$$ tracetriage session sess-refund-7f3a samples/'
 	@$(CLI) session sess-refund-7f3a samples/
+	@echo
+	@echo '$$ tracetriage report samples/ -o demo-report.html'
+	@$(CLI) report samples/ -o demo-report.html
+	@echo "Open the report: file://$(abspath demo-report.html)"
 
 ## test: install, build, and run the whole suite on this machine's Node and on Node 24
 test: test-node test-node24
 
-test-node: build typecheck
+test-node: build typecheck $(CHROMIUM)
 	@echo "== tests on $$($(NODE) --version)"
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 $(NODE24):
 	$(NPM) install --prefix $(NODE24_DIR) --no-save --no-package-lock --no-audit --no-fund node@24
 
-test-node24: build $(NODE24)
+test-node24: build $(NODE24) $(CHROMIUM)
 	@echo "== tests on $$($(NODE24) --version)"
 	PATH="$(abspath $(NODE24_DIR)/node_modules/.bin):$$PATH" $(NODE24) node_modules/vitest/vitest.mjs run
+
+## chromium: Debian's Chromium, which the HTML report tests drive through playwright-core (no
+## browser download); installed with apt-get when missing, so as root, as CI runs
+chromium: $(CHROMIUM)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "The HTML report tests need Chromium at $(CHROMIUM) (Debian/Ubuntu: apt-get install chromium)" >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 ## typecheck: the sources and the tests (the tests import dist/, hence the build)
 typecheck: build

@@ -87,7 +87,7 @@ const scenarios: Scenario[] = [
     args: [],
     status: 2,
     stdout: '',
-    stderr: `tracetriage: Name a command: analyze, sessions, session, trace, search, get, query, validate, stats or rules (see --help).\n${USAGE_HINT}\n`,
+    stderr: `tracetriage: Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats or rules (see --help).\n${USAGE_HINT}\n`,
   },
   {
     name: 'validate without inputs',

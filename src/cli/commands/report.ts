@@ -1,0 +1,133 @@
+import { extname } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { reportInputs } from '../../engine/report.js';
+import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
+import { selectRules } from '../../engine/rule-set.js';
+import { writeTextFileAtomic } from '../../ingest/text-file.js';
+import { compileFilter } from '../../query/filter/compile.js';
+import { reportHtml } from '../../report/html-report.js';
+import { reportMarkdown } from '../../report/markdown-report.js';
+import { safeText } from '../../report/terminal.js';
+import { configOption, loadConfig } from '../config.js';
+import { CliError } from '../errors.js';
+import { ProblemReporter } from '../problems.js';
+import { stopProgress } from '../progress.js';
+import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+
+const FORMATS = ['markdown', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Default `--max-bytes`: under GitHub's 65 536-character limit on an issue or comment body, with room for a note around it. */
+export const DEFAULT_MAX_BYTES = 60_000;
+
+interface Args {
+  inputs: string[];
+  format?: Format | undefined;
+  output?: string | undefined;
+  'max-bytes': number;
+  'max-sessions': number;
+  session?: string[] | undefined;
+  rule?: string[] | undefined;
+  'filter-string'?: string | undefined;
+  config?: string | boolean | undefined;
+  'max-record-mb'?: number | undefined;
+}
+
+/** The renderers, one per format: pure functions of the report data. */
+const RENDERERS: Record<Format, (data: ReportData, args: Args) => string> = {
+  markdown: (data, args) => reportMarkdown(data, { maxBytes: args['max-bytes'] }),
+  html: (data) => reportHtml(data),
+};
+
+/** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
+function formatOf(args: Args): Format {
+  if (args.format !== undefined) return args.format;
+  const ext = args.output === undefined ? '' : extname(args.output).toLowerCase();
+  return ext === '.html' || ext === '.htm' ? 'html' : 'markdown';
+}
+
+/** `tracetriage report <inputs..>`: a ticket-ready report (Markdown or one self-contained HTML file). */
+export const reportCommand: CommandModule<object, Args> = {
+  command: 'report <inputs..>',
+  describe: 'Write a report for a bug ticket: summary, each session turn by turn with the root cause and its evidence, assessments with rationale, error spans, span waterfalls (HTML), and the commands that reproduce each view',
+  builder: (y) =>
+    configOption(inputsPositional(y))
+      .option('format', { choices: FORMATS, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout (replaced whole, never left half-written)' })
+      .option('max-bytes', {
+        type: 'number',
+        default: DEFAULT_MAX_BYTES,
+        describe: 'Markdown only: the most bytes the report may take; excerpts are cut first, then turn details, then sessions',
+      })
+      .option('max-sessions', { type: 'number', default: DEFAULT_MAX_SESSIONS, describe: 'sessions shown turn by turn (most telling first); the others get one line in the overview' })
+      .option('session', { type: 'string', describe: 'report only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
+      .option('rule', {
+        type: 'string',
+        describe: 'run only this rule (repeat, or separate ids with commas)',
+        coerce: (v: string | string[]) => [v].flat().flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s !== ''),
+      })
+      .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first (docs/search-filters.md)' })
+      .check((args) => {
+        for (const key of ['max-bytes', 'max-sessions'] as const) {
+          const value = args[key];
+          if (!Number.isInteger(value) || value < 1) throw new Error(`--${key} must be a whole number of at least 1 (got ${String(value)})`);
+        }
+        return true;
+      })
+      .example('$0 report samples/ -o report.html', 'one HTML file: every session, turn strips, span waterfalls, findings linked to turns')
+      .example('$0 report samples/ --session sess-refund-7f3a --format markdown', 'the refund conversation, ready to paste into an issue')
+      .example('$0 report export.json --format markdown --max-bytes 20000 -o ticket.md', 'a smaller ticket: excerpts are cut before structure'),
+  handler: async (args) => {
+    const config = await loadConfig(args.config);
+    let selection;
+    try {
+      selection = selectRules(config.rules, args.rule ?? []);
+    } catch (error) {
+      if (error instanceof RangeError) throw new CliError(`--rule: ${error.message}`, 'usage');
+      throw error;
+    }
+    const format = formatOf(args);
+    const filterText = args['filter-string'] ?? '';
+    const inputs = inputsOf(args.inputs);
+    const problems = new ProblemReporter();
+    const data = await reportInputs(inputs, {
+      stdin: process.stdin,
+      ...scannerOptions(args),
+      ...traceProgressHooks(inputs),
+      filter: filterText.trim() === '' ? null : compileFilter(filterText),
+      onEvent: problems.onEvent,
+      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+      rules: selection.rules,
+      severityOverride: selection.severityOverride,
+      maxSessions: args['max-sessions'],
+      config: config.source,
+      rejected: () => problems.rejectedCount,
+      ...(args.session ? { sessions: args.session } : {}),
+    });
+    stopProgress();
+    let text: string;
+    try {
+      text = RENDERERS[format](data, args);
+    } catch (error) {
+      // The Markdown renderer throws a RangeError when even the bare structure exceeds --max-bytes.
+      if (error instanceof RangeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
+      throw error;
+    }
+    if (args.output === undefined) await writeOut(text);
+    else {
+      try {
+        await writeTextFileAtomic(args.output, text);
+      } catch (error) {
+        throw new CliError(`cannot write ${safeText(args.output)}: ${safeText((error as Error).message)}`, 'output');
+      }
+      process.stderr.write(`tracetriage: wrote ${safeText(args.output)} (${format}, ${Buffer.byteLength(text)} bytes, ${data.sessions.length} of ${data.summary.sessions} sessions in detail)\n`);
+    }
+    const unreadable = problems.finish();
+    const missing = args.session !== undefined && data.summary.sessions === 0;
+    if (missing) {
+      process.stderr.write(`tracetriage: none of the sessions ${args.session!.map((s) => safeText(JSON.stringify(s))).join(', ')} is in the inputs (tracetriage sessions lists them)\n`);
+    }
+    // A report is not a gate (analyze --fail-on is): 0 whatever it found; 1 when the sessions asked for are not there.
+    process.exitCode = unreadable ? 2 : missing ? 1 : 0;
+  },
+};

@@ -1,0 +1,183 @@
+import type { Finding } from '../../engine/findings.js';
+import type { ReportSession, ReportTurn, TurnStatus } from '../../engine/report-data.js';
+import type { ReproduceCommands } from '../commands.js';
+import { duration, utcTime } from '../search.js';
+import { safeText } from '../terminal.js';
+import { excerpt, mdCode, mdFence } from './escape.js';
+import {
+  errorSpanItem,
+  evidenceWords,
+  findingItem,
+  firstSaid,
+  ioWords,
+  isRootCause,
+  note,
+  plural,
+  scorerErrorItem,
+  STATUS,
+  turnsWords,
+  verdictItem,
+  type Lengths,
+} from './words.js';
+
+/** How much of a session to show; all but `turns` are cut only from the first session, as a last resort. */
+export interface SessionShape extends Lengths {
+  /** Turns shown in detail: all, none, or the `n` most telling (root cause, inherited, failed, passed). */
+  turns: 'all' | 'none' | number;
+  /** Session-level assessments and findings about the session. */
+  extras: boolean;
+  /** The table of turns. */
+  turnTable: boolean;
+  /** Evidence lines shown per root cause. */
+  evidence: number;
+}
+
+/** Evidence lines of a root cause at most: more than for other findings, as it is the story of the session. */
+export const ROOT_EVIDENCE = 20;
+
+/**
+ * One detailed session, as Markdown lines: header, the commands that reproduce it, a root-cause
+ * alert per root cause (message, evidence, suggestion), session-level assessments and findings,
+ * a table of its turns, then each turn shown in detail (`shape.turns`). Fences sit at column 0,
+ * outside lists and quotes, so no indentation rule can end one early.
+ */
+export function sessionLines(s: ReportSession, findings: readonly Finding[], commands: ReproduceCommands, shape: SessionShape): string[] {
+  const said = new Set<string>();
+  const out: string[] = [`## Session ${mdCode(s.id)}`, '', headline(s), ''];
+  out.push('Reproduce: the session turn by turn, its findings, this report for this session only.', '');
+  // One command a line: a line break in an id is shown as `\u{a}` like other control characters.
+  const reproduce = [commands.session(s.id), commands.analyzeSession(s.id), commands.report(s.id, 'markdown')].map((c) => safeText(c));
+  out.push(...mdFence(reproduce.join('\n'), 'sh'), '');
+  const roots = findings.filter(isRootCause);
+  for (const f of roots) out.push(...rootCauseBox(f, said, shape, shape.evidence), '');
+  if (roots.length === 0) out.push('No root cause found: no failed turn that later turns built on.', '');
+
+  const extras = s.sessionVerdicts.length + s.sessionScorerErrors.length + findings.filter((f) => f.turn === null && !isRootCause(f)).length;
+  if (!shape.extras && extras > 0) out.push(`Session-level assessments and findings about the session left out to fit the size limit (${extras}).`, '');
+  if (shape.extras && (s.sessionVerdicts.length > 0 || s.sessionScorerErrors.length > 0)) {
+    out.push('### Session-level assessments', '');
+    for (const v of s.sessionVerdicts) out.push(verdictItem(v.verdict, shape, v.turn));
+    if (s.sessionScorerErrors.length > 0) {
+      if (s.sessionVerdicts.length > 0) out.push('');
+      out.push('Scorer errors (a judge that failed, not the app):', '');
+      for (const e of s.sessionScorerErrors) out.push(scorerErrorItem(e.error, shape, e.turn));
+    }
+    out.push('');
+  }
+  const sessionFindings = findings.filter((f) => f.turn === null && !isRootCause(f));
+  if (shape.extras && sessionFindings.length > 0) {
+    out.push('### Findings about the session', '');
+    for (const f of sessionFindings) out.push(...findingItem(f, f.traceId === null ? '' : `trace ${mdCode(f.traceId)}`, firstSaid(f, said), shape));
+    out.push('');
+  }
+
+  if (shape.turnTable) {
+    out.push('### Turns', '', '| turn | status | time | took | trace | why it failed |', '|---:|---|---|---:|---|---|');
+    for (const t of s.turnList) {
+      const failure = t.failure === null ? '' : note(t.failure, shape);
+      out.push(`| ${t.number} | ${STATUS[t.status]} | ${t.timeMs === null ? 'unknown' : utcTime(t.timeMs)} | ${t.durationMs === null ? '' : duration(t.durationMs)} | ${mdCode(t.traceId, 'table')} | ${failure} |`);
+    }
+    out.push('');
+  }
+  const shown = shownTurns(s.turnList, shape.turns);
+  for (const t of shown) out.push(...turnLines(s, t, findings, commands, said, shape));
+  const left = s.turnList.length - shown.length;
+  if (left > 0) {
+    const which = !shape.turnTable ? 'The turns' : shown.length === 0 ? 'Turn details' : `Details of ${plural(left, 'more turn')}`;
+    out.push(`${which} left out to fit the size limit: \`--max-bytes\` raises it; the last command above reports this session alone.`, '');
+  }
+  return out;
+}
+
+function headline(s: ReportSession): string {
+  const parts = [s.user === null ? 'No user id' : `User ${mdCode(s.user)}`, plural(s.turns, 'turn')];
+  if (s.firstTimeMs !== null) parts.push(`from ${utcTime(s.firstTimeMs)}${s.durationMs === null ? '' : `, lasted ${duration(s.durationMs)}`}`);
+  parts.push(`${plural(s.findings, 'finding')}${s.worst === null ? '' : `, worst ${s.worst === 'error' ? '**error**' : s.worst}`}`);
+  parts.push(`${plural(s.failedTurns, 'failed turn')}`);
+  return parts.join(' · ');
+}
+
+/** Shortest cut of a root cause's message and suggestion. */
+const STORY_CHARS = 400;
+
+/** A GitHub alert (GitLab renders the same syntax since its comrak parser; elsewhere a block quote). */
+function rootCauseBox(f: Finding, said: Set<string>, lengths: Lengths, evidence: number): string[] {
+  const title = [`**Root cause: turn ${f.turn ?? '?'}**`];
+  if (f.traceId !== null) title.push(`trace ${mdCode(f.traceId)}`);
+  if (f.relatedTurns.length > 0) title.push(`${turnsWords(f.relatedTurns)} built on it`);
+  // The root cause's message and suggestion are the story of the session: cut last, and less.
+  const story = { ...lengths, noteChars: Math.max(lengths.noteChars, STORY_CHARS) };
+  const out = ['> [!CAUTION]', `> ${title.join(' · ')}`, '>', `> ${note(f.message, story)}`];
+  if (f.evidence.length > 0) {
+    out.push('>', '> Evidence:', '>');
+    const shown = Math.min(evidence, ROOT_EVIDENCE);
+    for (const e of f.evidence.slice(0, shown)) out.push(`> - ${evidenceWords(e, lengths)}`);
+    const left = f.evidence.length - shown;
+    if (left > 0) out.push(`> - … ${shown === 0 ? plural(left, 'item') : plural(left, 'more item')} left out (\`analyze --format json\` lists all)`);
+  }
+  if (f.suggestion !== null) {
+    said.add(f.suggestion);
+    out.push('>', `> **Suggestion:** ${note(f.suggestion, story)}`);
+  }
+  return out;
+}
+
+const PRIORITY: Record<TurnStatus, number> = { 'root-cause': 0, inherited: 1, failed: 2, passed: 3 };
+
+/** The turns shown in detail, in turn order: all, none, or the `n` most telling. */
+function shownTurns(turns: readonly ReportTurn[], which: SessionShape['turns']): ReportTurn[] {
+  if (which === 'all') return [...turns];
+  if (which === 'none') return [];
+  const chosen = [...turns].sort((a, b) => PRIORITY[a.status] - PRIORITY[b.status] || a.number - b.number).slice(0, which);
+  return chosen.sort((a, b) => a.number - b.number);
+}
+
+function turnLines(s: ReportSession, t: ReportTurn, findings: readonly Finding[], commands: ReproduceCommands, said: Set<string>, lengths: Lengths): string[] {
+  const root = t.status === 'inherited' ? findings.find((f) => isRootCause(f) && f.relatedTurns.includes(t.number)) : undefined;
+  const out = [`#### Turn ${t.number} · ${STATUS[t.status]}${root?.turn != null ? ` of turn ${root.turn}` : ''}`, ''];
+  const time = t.timeMs === null ? 'time unknown' : `${utcTime(t.timeMs)}${t.gapMs === null ? '' : ` (+${duration(t.gapMs)})`}`;
+  const facts = [`Trace ${mdCode(t.traceId)}`, time];
+  if (t.durationMs !== null) facts.push(`took ${duration(t.durationMs)}`);
+  facts.push(`state ${t.state}`, `input and output from ${ioWords(t.io)}`);
+  out.push(facts.join(' · '), '', `Reproduce: ${mdCode(commands.trace(t.traceId))}`, '');
+  if (t.failure !== null) out.push(`**Why it failed:** ${note(t.failure, lengths)}`, '');
+
+  const texts = textLines(t, lengths);
+  if (t.status === 'passed') out.push(`<details><summary>Turn ${t.number}: what the user said and the answer</summary>`, '', ...texts, '</details>', '');
+  else out.push(...texts);
+  const cut = [t.userText, t.answerText, ...t.toolCalls.map((c) => c.arguments)].some((x) => excerpt(x, lengths.textChars) !== x);
+  if (cut || t.textsCut) out.push(`Some text was cut; the whole texts: ${mdCode(`${commands.session(s.id)} --full`)}`, '');
+
+  if (t.verdicts.length > 0) out.push('**Assessments**', '', ...t.verdicts.map((v) => verdictItem(v, lengths)), '');
+  if (t.scorerErrors.length > 0) {
+    out.push('**Scorer errors** (a judge that failed, not the app)', '', ...t.scorerErrors.map((e) => scorerErrorItem(e, lengths)), '');
+  }
+  if (t.errors.length > 0) {
+    const of = t.errorSpanCount > t.errors.length ? ` (${t.errors.length} of ${t.errorSpanCount})` : '';
+    out.push(`**Error spans**${of}`, '', ...t.errors.map((e) => errorSpanItem(e, lengths)), '');
+  }
+  const onTurn = findings.filter((f) => f.turn === t.number && !isRootCause(f));
+  if (onTurn.length > 0) {
+    out.push('**Findings on this turn**', '');
+    for (const f of onTurn) out.push(...findingItem(f, '', firstSaid(f, said), lengths));
+    out.push('');
+  }
+  return out;
+}
+
+/** The user's text, the answer and the tool calls, each in its own fence. */
+function textLines(t: ReportTurn, lengths: Lengths): string[] {
+  const out: string[] = [];
+  const block = (label: string, text: string): void => {
+    out.push(`**${label}**`, '', ...mdFence(text), '');
+  };
+  if (t.userText === '') out.push('**User:** no user message found', '');
+  else block('User', excerpt(t.userText, lengths.textChars));
+  if (t.answerText !== '') block('Answer', excerpt(t.answerText, lengths.textChars));
+  else out.push(`**Answer:** ${t.toolCalls.length > 0 ? 'no text: the output asks for tool calls' : 'no answer'}`, '');
+  if (t.toolCalls.length > 0) {
+    block('Tool calls', t.toolCalls.map((c) => `${c.name}(${excerpt(c.arguments, lengths.textChars)})`).join('\n'));
+  }
+  return out;
+}
+
