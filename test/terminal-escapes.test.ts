@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, jsonl, makeWorkspace, type CliRun, type Workspace } from './helpers/make-inputs.js';
+import { jsonl, makeWorkspace, runCliAsync, type CliRun, type Workspace } from './helpers/make-inputs.js';
 import { conversation, makeTrace, traceIdOf } from './helpers/trace-builder.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
@@ -76,21 +75,7 @@ afterAll(() => ws.cleanup());
 
 /** The real binary with colour forced (and nothing that would turn it off). */
 function run(args: readonly string[]): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '1' };
-  delete env.NO_COLOR;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({ status, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
-    });
-    child.stdin.end();
-  });
+  return runCliAsync(args, { env: { FORCE_COLOR: '1', NO_COLOR: undefined } });
 }
 
 /** The first forbidden character left once our SGR codes are removed, with some context; or null. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { colorWanted, type ColorInput } from '../src/cli/color.js';
 import type { Finding } from '../src/engine/findings.js';
@@ -6,7 +5,7 @@ import { analyzeText, type AnalyzeReport } from '../src/report/analyze.js';
 import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../src/report/style.js';
 import { escapeInvisible, fit, table, visibleWidth } from '../src/report/terminal.js';
 import { expectGolden } from './helpers/golden.js';
-import { CLI, REPO_ROOT, runCliAsync, type CliRun } from './helpers/make-inputs.js';
+import { runCliAsync, type CliRun } from './helpers/make-inputs.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
 const CLI_TIMEOUT = 30_000;
@@ -113,22 +112,7 @@ describe('colorWanted: flag > FORCE_COLOR > NO_COLOR > terminal', () => {
 
 /** The real binary with an environment of the test's choosing (NO_COLOR and FORCE_COLOR removed first). */
 function runWith(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  delete base.NO_COLOR;
-  delete base.FORCE_COLOR;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...base, ...env } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({ status, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
-    });
-    child.stdin.end();
-  });
+  return runCliAsync(args, { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } });
 }
 
 describe('the CLI decides from flag and environment; stdout is a pipe here', () => {

@@ -154,13 +154,22 @@ export function runCli(args: readonly string[], options: { input?: string | Buff
   return { status: result.status, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8'), stdoutBytes: result.stdout };
 }
 
-/** `runCli` without blocking the thread, so scenario tables can run concurrently (`it.concurrent`). */
-export function runCliAsync(args: readonly string[], options: { input?: string | Buffer; cwd?: string } = {}): Promise<CliRun> {
+/**
+ * `runCli` without blocking the thread, so scenario tables can run concurrently (`it.concurrent`).
+ * `env` goes over the default environment (plain text: `NO_COLOR=1`, `FORCE_COLOR=0`); a key set
+ * to undefined is removed.
+ */
+export function runCliAsync(
+  args: readonly string[],
+  options: { input?: string | Buffer; cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
   return new Promise((resolvePromise, rejectPromise) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -2,15 +2,14 @@ import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
 import { analyzeInputs } from '../../engine/analyze.js';
 import { atLeast } from '../../engine/findings.js';
-import { ruleById, selectRules } from '../../engine/rule-set.js';
+import { ruleById } from '../../engine/rule-set.js';
 import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
 import { analyzeJunitChunks } from '../../report/junit.js';
 import { analyzeSarifChunks, type SarifTool } from '../../report/sarif.js';
-import { compileFilter } from '../../query/filter/compile.js';
 import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
+import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
-import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
@@ -76,26 +75,14 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .example('$0 analyze export.json --format sarif > tracetriage.sarif', 'a SARIF 2.1.0 log for code-scanning tools'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
-    let selection;
-    try {
-      selection = selectRules(config.rules, args.rule ?? []);
-    } catch (error) {
-      if (error instanceof RangeError) throw new CliError(`--rule: ${error.message}`, 'usage');
-      throw error;
-    }
-    const filterText = args['filter-string'] ?? '';
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
     const result = await analyzeInputs(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...traceProgressHooks(inputs),
-      filter: filterText.trim() === '' ? null : compileFilter(filterText),
       onEvent: problems.onEvent,
-      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
-      rules: selection.rules,
-      severityOverride: selection.severityOverride,
-      ...(args.session ? { sessions: args.session.map(String) } : {}),
+      ...analysisOptions(args, config),
     });
     stopProgress();
     const failOn = args['fail-on'];

@@ -2,12 +2,11 @@ import { extname } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { reportInputs } from '../../engine/report.js';
 import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
-import { selectRules } from '../../engine/rule-set.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
-import { compileFilter } from '../../query/filter/compile.js';
 import { reportHtml } from '../../report/html-report.js';
 import { reportMarkdown } from '../../report/markdown-report.js';
 import { safeText } from '../../report/terminal.js';
+import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
@@ -79,30 +78,18 @@ export const reportCommand: CommandModule<object, Args> = {
       .example('$0 report export.json --format markdown --max-bytes 20000 -o ticket.md', 'a smaller ticket: excerpts are cut before structure'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
-    let selection;
-    try {
-      selection = selectRules(config.rules, args.rule ?? []);
-    } catch (error) {
-      if (error instanceof RangeError) throw new CliError(`--rule: ${error.message}`, 'usage');
-      throw error;
-    }
     const format = formatOf(args);
-    const filterText = args['filter-string'] ?? '';
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
     const data = await reportInputs(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...traceProgressHooks(inputs),
-      filter: filterText.trim() === '' ? null : compileFilter(filterText),
       onEvent: problems.onEvent,
-      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
-      rules: selection.rules,
-      severityOverride: selection.severityOverride,
+      ...analysisOptions(args, config),
       maxSessions: args['max-sessions'],
       config: config.source,
       rejected: () => problems.rejectedCount,
-      ...(args.session ? { sessions: args.session } : {}),
     });
     stopProgress();
     let text: string;

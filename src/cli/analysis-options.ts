@@ -1,0 +1,35 @@
+import type { AnalyzeOptions } from '../engine/analyze.js';
+import { selectRules } from '../engine/rule-set.js';
+import { compileFilter } from '../query/filter/compile.js';
+import type { TriageConfig } from './config.js';
+import { CliError } from './errors.js';
+
+/** The arguments `analyze` and `report` share: which rules, which sessions, which traces. */
+export interface AnalysisArgs {
+  rule?: string[] | undefined;
+  session?: string[] | undefined;
+  'filter-string'?: string | undefined;
+}
+
+/**
+ * What `analyze` and `report` hand the engine besides the reading hooks: the rules (the config's
+ * settings, then `--rule`; an unknown id is a usage error), the config's digest keys, the
+ * `--filter-string` compiled once, the `--session` selection.
+ */
+export function analysisOptions(args: AnalysisArgs, config: TriageConfig): Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
+  let selection;
+  try {
+    selection = selectRules(config.rules, args.rule ?? []);
+  } catch (error) {
+    if (error instanceof RangeError) throw new CliError(`--rule: ${error.message}`, 'usage');
+    throw error;
+  }
+  const filterText = args['filter-string'] ?? '';
+  return {
+    rules: selection.rules,
+    severityOverride: selection.severityOverride,
+    digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+    filter: filterText.trim() === '' ? null : compileFilter(filterText),
+    ...(args.session ? { sessions: args.session.map(String) } : {}),
+  };
+}
