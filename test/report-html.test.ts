@@ -5,7 +5,7 @@ import type { Finding } from '../src/engine/findings.js';
 import { reportInputs } from '../src/engine/report.js';
 import type { ReportData, ReportTurn, Waterfall, WaterfallSpan } from '../src/engine/report-data.js';
 import { selectRules } from '../src/engine/rule-set.js';
-import { reportHtml } from '../src/report/html-report.js';
+import { MAX_LOOSE_FINDINGS, MAX_OTHER_SESSIONS_LISTED, reportHtml } from '../src/report/html-report.js';
 import { REPORT_SCRIPT } from '../src/report/html/script.js';
 import { REPORT_CSS } from '../src/report/html/style.js';
 import { waterfallSvg } from '../src/report/html/waterfall.js';
@@ -292,6 +292,22 @@ describe('reportHtml: the page itself', () => {
 
   it('is the same on every run', () => {
     expect(reportHtml(reportWith((f) => f))).toBe(html);
+  });
+});
+
+describe('reportHtml: a big dump stays a page that opens', () => {
+  it('lists the findings of at most MAX_OTHER_SESSIONS_LISTED other sessions and MAX_LOOSE_FINDINGS per section, and says what it left out', () => {
+    const base = reportWith((field) => field.replace(/\W/gu, '-'));
+    const extra = (n: number, over: Partial<Finding>): Finding[] =>
+      Array.from({ length: n }, (_, i) => ({ ...base.findings[0]!, ruleId: 'turn-gap', messageId: 'longPause', severity: 'info', message: `m${i}`, fingerprint: `f${i}`, ...over }));
+    const others = Array.from({ length: MAX_OTHER_SESSIONS_LISTED + 3 }, (_, i) => extra(2, { sessionId: `other-${i}` })).flat();
+    const loose = extra(MAX_LOOSE_FINDINGS + 5, { sessionId: null, turn: null });
+    const html = reportHtml({ ...base, findings: [...base.findings, ...others, ...loose] });
+    const listed = [...html.matchAll(/<h3>Session <code>other-(\d+)<\/code><\/h3>/gu)].map((m) => Number(m[1]));
+    // base's own other session comes first, then other-0 …: MAX_OTHER_SESSIONS_LISTED sessions in all.
+    expect(listed.length).toBe(MAX_OTHER_SESSIONS_LISTED - 1);
+    expect(html).toContain('<p class="muted">8 findings in 4 more sessions not listed here: <code>tracetriage analyze');
+    expect(html).toContain('<p class="muted">6 more findings not listed here: <code>tracetriage analyze');
   });
 });
 
