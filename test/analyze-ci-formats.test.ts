@@ -11,6 +11,7 @@ import { RULES } from '../src/rules/index.js';
 import { expectGolden } from './helpers/golden.js';
 import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun } from './helpers/make-inputs.js';
 import { conversation, makeTrace } from './helpers/trace-builder.js';
+import { makeFinding } from './helpers/findings.js';
 
 // `analyze --format junit` and `--format sarif`: golden files over samples/, the JUnit read back
 // by a conforming XML parser (saxes), the SARIF checked against the OASIS SARIF 2.1.0 schema,
@@ -325,22 +326,7 @@ describe('hostile trace text', () => {
 });
 
 // The formatters as pure functions, on findings the samples do not have.
-const finding = (over: Partial<Finding>): Finding => ({
-  ruleId: 'turn-gap',
-  messageId: 'longGap',
-  severity: 'warn',
-  message: 'a pause',
-  sessionId: 's1',
-  traceId: 't1',
-  spanId: null,
-  turn: 1,
-  path: '$.info',
-  relatedTurns: [],
-  evidence: [],
-  suggestion: null,
-  fingerprint: '0123456789abcdef',
-  ...over,
-});
+const finding = (over: Partial<Finding>): Finding => makeFinding(over);
 
 const report = (findings: Finding[], failOn: AnalyzeReport['failOn'] = 'warn'): AnalyzeReport => ({
   findings,

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/engine/findings.js';
 import { analyzeJson, analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../src/report/analyze.js';
+import { makeFinding } from './helpers/findings.js';
 
 // The analyze reporters as pure functions: the streamed JSON equals the whole document, counts
 // per session, and hostile text stays inert in the terminal.
-const finding = (over: Partial<Finding>): Finding => ({
-  ruleId: 'turn-gap',
-  messageId: 'longGap',
-  severity: 'info',
-  message: 'a pause',
-  sessionId: 's1',
-  traceId: 't1',
-  spanId: null,
-  turn: 2,
-  path: '$.info',
-  relatedTurns: [1],
-  evidence: [{ traceId: 't1', spanId: null, turn: 2, path: '$.info', kind: 'gap', label: '2 h' }],
-  suggestion: null,
-  fingerprint: '0123456789abcdef',
-  ...over,
-});
+const finding = (over: Partial<Finding>): Finding =>
+  makeFinding({ severity: 'info', turn: 2, relatedTurns: [1], evidence: [{ traceId: 't1', spanId: null, turn: 2, path: '$.info', kind: 'gap', label: '2 h' }], ...over });
 
 const report = (findings: Finding[]): AnalyzeReport => ({
   findings,

@@ -6,6 +6,7 @@ import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../src/report/s
 import { escapeInvisible, fit, table, visibleWidth } from '../src/report/terminal.js';
 import { expectGolden } from './helpers/golden.js';
 import { runCliAsync, type CliRun } from './helpers/make-inputs.js';
+import { makeFinding } from './helpers/findings.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
 const CLI_TIMEOUT = 30_000;
@@ -196,22 +197,8 @@ describe('golden: coloured text of samples/', () => {
 });
 
 describe('analyzeText with a style', () => {
-  const finding = (over: Partial<Finding>): Finding => ({
-    ruleId: 'error-propagation',
-    messageId: 'rootCause',
-    severity: 'error',
-    message: 'turn 2 went wrong',
-    sessionId: 's1',
-    traceId: 't2',
-    spanId: null,
-    turn: 2,
-    path: '$.info',
-    relatedTurns: [],
-    evidence: [],
-    suggestion: null,
-    fingerprint: '0123456789abcdef',
-    ...over,
-  });
+  const finding = (over: Partial<Finding>): Finding =>
+    makeFinding({ ruleId: 'error-propagation', messageId: 'rootCause', severity: 'error', message: 'turn 2 went wrong', traceId: 't2', turn: 2, ...over });
   const report = (findings: Finding[], failed: boolean): AnalyzeReport => ({
     findings,
     sessions: [{ id: 's1', turns: 2, user: null, turnTraceIds: ['t1', 't2'] }],
