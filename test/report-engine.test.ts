@@ -85,6 +85,27 @@ describe('reportInputs on samples/', () => {
   });
 });
 
+describe('reportInputs with traces that have no id', () => {
+  it('keeps each turn its own texts and waterfall (turns are found by position, not by trace id)', async () => {
+    const turns = conversation('s-noid', [
+      { user: 'first question', answer: 'first answer' },
+      { user: 'second question', answer: 'second answer' },
+    ]).map((record) => {
+      const info = record.info as Record<string, unknown>;
+      info.trace_id = '';
+      return record;
+    });
+    const file = join(ws.dir, 'noid.jsonl');
+    writeFileSync(file, turns.map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const data = await reportInputs([file], options());
+    const list = data.sessions[0]!.turnList;
+    expect(list.map((t) => [t.traceId, t.userText, t.answerText])).toEqual([
+      ['', 'first question', 'first answer'],
+      ['', 'second question', 'second answer'],
+    ]);
+  });
+});
+
 describe('waterfallOf', () => {
   const trace = (spans: Parameters<typeof makeTrace>[0]['spans']) => traceOf(makeTrace({ key: 'w', spans: spans ?? [] }));
 

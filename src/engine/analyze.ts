@@ -40,9 +40,11 @@ export interface AnalyzeResult {
   rules: string[];
 }
 
-/** A session's numbers, and its turns' trace ids in turn order (turn N is `turnTraceIds[N - 1]`). */
+/** A session's numbers, and its turns in turn order (turn N at index N - 1). */
 export interface AnalyzedSession extends SessionSummary {
   turnTraceIds: string[];
+  /** Each turn's position among the traces `add` analysed (what it returned): unique, unlike an empty trace id. */
+  turnOrdinals: number[];
 }
 
 /**
@@ -70,6 +72,8 @@ interface Kept {
   requestTimeMs: number | null;
   rootStartNs: number | null;
   ref: SpillRef;
+  /** Position in `kept`: what `add` returned. */
+  ordinal: number;
 }
 
 /**
@@ -102,16 +106,17 @@ export class AnalysisCollector {
 
   /**
    * Analyses one trace, unless it belongs to a session not asked for or is a copy of one already
-   * read; true when it was analysed.
+   * read. Returns its ordinal (0, 1, … in the order traces were analysed; sessions list their
+   * turns' ordinals), or null when it was left out.
    */
-  add(trace: Trace, provenance?: DigestProvenance): boolean {
+  add(trace: Trace, provenance?: DigestProvenance): number | null {
     this.traces++;
     const digestOptions = this.options.digest ?? {};
     if (this.wanted !== null) {
       const id = sessionIdOf(trace, digestOptions.sessionKeys);
       if (id === null || !this.wanted.has(id)) {
         this.outsideSelection++;
-        return false;
+        return null;
       }
     }
     // A copy (the same export passed twice, a `get` file beside its search export) is one trace:
@@ -119,15 +124,15 @@ export class AnalysisCollector {
     if (trace.traceId !== '') {
       if (this.seen.has(trace.traceId)) {
         this.duplicates++;
-        return false;
+        return null;
       }
       this.seen.add(trace.traceId);
     }
     const { digest, facts, findings } = analyzeTrace(trace, provenance, digestOptions, this.runner);
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
-    this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref });
+    this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
     for (const f of findings) this.raw.push(f);
-    return true;
+    return this.kept.length - 1;
   }
 
   /** The session stage and the findings; call once, after the last `add`. */
@@ -152,10 +157,21 @@ export class AnalysisCollector {
     let turnCount = 0;
     for (const { id, list } of order) {
       this.loaded.clear();
-      const session = sessionInput(makeSession(id, list.map((k) => this.load(k).digest)), this.factsOf);
+      const ordinals = new Map<TraceDigest, number>();
+      const session = sessionInput(
+        makeSession(
+          id,
+          list.map((k) => {
+            const { digest } = this.load(k);
+            ordinals.set(digest, k.ordinal);
+            return digest;
+          }),
+        ),
+        this.factsOf,
+      );
       for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
       sessionRunner.visit(session);
-      sessions.push({ ...session.session.summary, turnTraceIds: session.turns.map((t) => t.digest.traceId) });
+      sessions.push({ ...session.session.summary, turnTraceIds: session.turns.map((t) => t.digest.traceId), turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!) });
       turnCount += session.turns.length;
     }
     this.loaded.clear();

@@ -50,15 +50,16 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
   const collector = new AnalysisCollector(options);
   const spill = new SpillFile('tracetriage-report-');
   try {
-    const refs = new Map<string, SpillRef>();
-    const failed = new Set<string>();
+    // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
+    const refs: SpillRef[] = [];
+    const failed = new Set<number>();
     for await (const event of filteredTraces(inputs, options)) {
       const { source, index, offset, length, line } = event.provenance;
-      if (!collector.add(event.trace, { source, index, offset, length, line })) continue;
+      const ordinal = collector.add(event.trace, { source, index, offset, length, line });
+      if (ordinal === null) continue;
       const kept = reportTrace(event.trace, options);
-      if (refs.has(kept.digest.traceId)) continue;
-      refs.set(kept.digest.traceId, spill.append(JSON.stringify(kept)));
-      if (turnFailed(kept.digest)) failed.add(kept.digest.traceId);
+      refs[ordinal] = spill.append(JSON.stringify(kept));
+      if (turnFailed(kept.digest)) failed.add(ordinal);
     }
     const result = collector.finish();
     const bySession = findingsBySession(result.findings);
@@ -67,7 +68,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const chosenIds = new Set(chosen.map((l) => l.id));
     const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
     const sessions = chosen.map((line) => {
-      const turns = sessionsById.get(line.id)!.turnTraceIds.map((id) => JSON.parse(spill.read(refs.get(id)!)) as ReportTrace);
+      const turns = sessionsById.get(line.id)!.turnOrdinals.map((ordinal) => JSON.parse(spill.read(refs[ordinal]!)) as ReportTrace);
       return reportSession(line, turns, bySession.get(line.id) ?? []);
     });
     const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
@@ -123,7 +124,7 @@ function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]>
   return map;
 }
 
-function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<string>): SessionLine {
+function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<number>): SessionLine {
   let worst: Severity | null = null;
   for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
   const roots = [...new Set(findings.filter((f) => is(f, ROOT_CAUSE) && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
@@ -134,7 +135,7 @@ function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: R
     findings: findings.length,
     worst,
     rootCauseTurns: roots,
-    failedTurns: s.turnTraceIds.filter((id) => failed.has(id)).length,
+    failedTurns: s.turnOrdinals.filter((ordinal) => failed.has(ordinal)).length,
     firstTimeMs: s.firstTimeMs,
     durationMs: s.durationMs,
   };
@@ -160,12 +161,12 @@ function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[]
 }
 
 function reportSession(line: SessionLine, traces: readonly ReportTrace[], findings: readonly Finding[]): ReportSession {
-  const waterfalls = new Map(traces.map((t) => [t.digest.traceId, t.waterfall]));
-  // The turns come in the analysis's order already; makeSession orders them the same way.
+  // The turns come in turn order already, and makeSession's sort is stable with the same
+  // comparator: turn i of the view is traces[i] (trace ids need not be unique, or present).
   const view = sessionView(makeSession(line.id, traces.map((t) => t.digest)));
   const roots = new Set(line.rootCauseTurns);
   const inherited = new Set(findings.filter((f) => is(f, INHERITED) && f.turn !== null).map((f) => f.turn!));
-  const turnList = view.turns.map((t): ReportTurn => {
+  const turnList = view.turns.map((t, i): ReportTurn => {
     const d = t.digest;
     const failure = failureLine(d);
     const status: TurnStatus = roots.has(t.number) ? 'root-cause' : inherited.has(t.number) ? 'inherited' : failure !== null ? 'failed' : 'passed';
@@ -187,7 +188,7 @@ function reportSession(line: SessionLine, traces: readonly ReportTrace[], findin
       scorerErrors: t.scorerErrors,
       errors: d.errors,
       errorSpanCount: d.errorSpanCount,
-      waterfall: waterfalls.get(d.traceId) ?? { totalMs: null, spans: [], omitted: 0 },
+      waterfall: traces[i]!.waterfall,
     };
   });
   return {
