@@ -2,6 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportInputs, type ReportOptions } from '../src/engine/report.js';
+import { MAX_DETAILED_TURNS } from '../src/engine/report-data.js';
+import { reportHtml } from '../src/report/html-report.js';
+import { reportMarkdown } from '../src/report/markdown-report.js';
 import { selectRules } from '../src/engine/rule-set.js';
 import { waterfallOf } from '../src/model/waterfall.js';
 import { traceOf } from './helpers/fixture-traces.js';
@@ -103,6 +106,38 @@ describe('reportInputs with traces that have no id', () => {
       ['', 'first question', 'first answer'],
       ['', 'second question', 'second answer'],
     ]);
+  });
+});
+
+describe('reportInputs on a long session', () => {
+  it(`details MAX_DETAILED_TURNS turns, those that did not pass first, and keeps every turn in the strip`, async () => {
+    const turns = Array.from({ length: MAX_DETAILED_TURNS + 5 }, (_, i) => ({ user: `question number ${i + 1}, long enough`, answer: `answer number ${i + 1}` }));
+    const records = conversation('s-long', turns);
+    // Turn 104 fails: a failed span.
+    const failing = records[103]!;
+    const spans = (failing.data as { spans: Array<Record<string, unknown>> }).spans;
+    spans[0]!.status = { code: 'STATUS_CODE_ERROR', message: 'boom' };
+    const file = join(ws.dir, 'long.jsonl');
+    writeFileSync(file, records.map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const data = await reportInputs([file], options());
+    const list = data.sessions[0]!.turnList;
+    expect(list).toHaveLength(MAX_DETAILED_TURNS + 5);
+    const detailed = list.filter((t) => t.detailed).map((t) => t.number);
+    expect(detailed).toEqual([...Array.from({ length: MAX_DETAILED_TURNS - 1 }, (_, i) => i + 1), 104]);
+    const outlined = list[99]!;
+    expect([outlined.detailed, outlined.userText, outlined.answerText, outlined.waterfall.spans, outlined.verdicts]).toEqual([false, '', '', [], []]);
+    expect(outlined.waterfall.omitted).toBeGreaterThan(0);
+    expect(list[103]!).toMatchObject({ detailed: true, status: 'failed', failure: 'span agent failed: boom', userText: 'question number 104, long enough' });
+
+    const html = reportHtml(data);
+    const targets = [...html.matchAll(/<nav class="strip"[\s\S]*?<\/nav>/gu)][0]![0].match(/href="#([^"]+)"/gu)!.map((h) => h.slice(7, -1));
+    expect(targets).toHaveLength(MAX_DETAILED_TURNS + 5);
+    for (const id of targets) expect(html).toContain(`id="${id}"`);
+    expect(html.match(/Details left out: in a session this long/gu)).toHaveLength(5);
+    const md = reportMarkdown(data, { maxBytes: 10_000_000 });
+    expect(md).toContain(`Details of 5 turns left out: a session this long is shown with ${MAX_DETAILED_TURNS} turns in detail`);
+    expect(md).not.toContain('#### Turn 100 ');
+    expect(md).toContain('#### Turn 104 ');
   });
 });
 

@@ -105,6 +105,7 @@ function reportWith(t: (field: string) => string): ReportData {
     number,
     traceId: t(`turn${number}.traceId`),
     status,
+    detailed: true,
     failure: t(`turn${number}.failure`),
     state: 'ERROR',
     timeMs: Date.UTC(2026, 10, 10, 9, number),

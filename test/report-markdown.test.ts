@@ -234,6 +234,7 @@ function turn(number: number, over: Partial<ReportTurn>): ReportTurn {
     number,
     traceId: `tr-${number}-${ID}`,
     status: 'passed',
+    detailed: true,
     failure: null,
     state: 'OK',
     timeMs: 1794301204218 + number * 60_000,

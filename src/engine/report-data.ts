@@ -87,6 +87,12 @@ export interface ReportTurn {
   number: number;
   traceId: string;
   status: TurnStatus;
+  /**
+   * False past {@link MAX_DETAILED_TURNS} in a long session: the turn keeps its status, times,
+   * state and failure line (for the strip and the turns table), but no texts, assessments, error
+   * spans or waterfall.
+   */
+  detailed: boolean;
   /** Why the turn failed, in one line (`correctness = no: …; span x failed: …`), or null. */
   failure: string | null;
   state: TraceState;
@@ -116,5 +122,11 @@ export interface ReportTurn {
 export const REPORT_TEXT_CHARS = 2000;
 /** Most spans drawn per trace. */
 export const MAX_WATERFALL_SPANS = 150;
+/**
+ * Turns of one session shown in detail: every turn that did not pass first (root causes,
+ * inherited, failed), then the others from the start. A session of thousands of turns keeps its
+ * whole strip and table, and memory and the page stay bounded.
+ */
+export const MAX_DETAILED_TURNS = 100;
 /** Sessions shown turn by turn by default (`--max-sessions`). */
 export const DEFAULT_MAX_SESSIONS = 20;

@@ -9,6 +9,7 @@ import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from './
 import { filteredTraces } from './filtered.js';
 import type { Finding } from './findings.js';
 import {
+  MAX_DETAILED_TURNS,
   MAX_WATERFALL_SPANS,
   REPORT_TEXT_CHARS,
   type ReportData,
@@ -68,8 +69,15 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const chosenIds = new Set(chosen.map((l) => l.id));
     const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
     const sessions = chosen.map((line) => {
-      const turns = sessionsById.get(line.id)!.turnOrdinals.map((ordinal) => JSON.parse(spill.read(refs[ordinal]!)) as ReportTrace);
-      return reportSession(line, turns, bySession.get(line.id) ?? []);
+      const findings = bySession.get(line.id) ?? [];
+      const ordinals = sessionsById.get(line.id)!.turnOrdinals;
+      const detailed = detailedTurns(ordinals, findings, failed);
+      // A turn past the bound is read back and cut to what the strip and the table show at once.
+      const turns = ordinals.map((ordinal, i) => {
+        const trace = JSON.parse(spill.read(refs[ordinal]!)) as ReportTrace;
+        return detailed.has(i + 1) ? trace : outline(trace);
+      });
+      return reportSession(line, turns, findings, detailed);
     });
     const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
     return {
@@ -160,7 +168,40 @@ function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[]
   return order.slice(0, max).map((o) => o.line);
 }
 
-function reportSession(line: SessionLine, traces: readonly ReportTrace[], findings: readonly Finding[]): ReportSession {
+/**
+ * The turn numbers shown in detail: all of them up to {@link MAX_DETAILED_TURNS}; past it, the
+ * turns that did not pass first (root causes, inherited, failed), then the rest from turn 1.
+ */
+function detailedTurns(ordinals: readonly number[], findings: readonly Finding[], failed: ReadonlySet<number>): Set<number> {
+  const numbers = ordinals.map((_, i) => i + 1);
+  if (numbers.length <= MAX_DETAILED_TURNS) return new Set(numbers);
+  const notPassed = new Set(findings.filter((f) => (is(f, ROOT_CAUSE) || is(f, INHERITED)) && f.turn !== null).map((f) => f.turn!));
+  ordinals.forEach((ordinal, i) => failed.has(ordinal) && notPassed.add(i + 1));
+  const first = numbers.filter((n) => notPassed.has(n));
+  const rest = numbers.filter((n) => !notPassed.has(n));
+  return new Set([...first, ...rest].slice(0, MAX_DETAILED_TURNS));
+}
+
+/**
+ * What a turn not shown in detail keeps: ids, times, state and what its failure line is read
+ * from (per-turn failing verdicts, the first error span), without texts, other assessments or
+ * its waterfall.
+ */
+function outline(trace: ReportTrace): ReportTrace {
+  const d = trace.digest;
+  const failing = d.assessments.verdicts.filter((v) => v.level !== 'turn' || (v.effective && v.polarity === 'fail'));
+  return {
+    digest: {
+      ...d,
+      turn: { ...d.turn, wrapperChain: [], texts: { userText: '', answerText: '', toolCalls: [], cut: false } },
+      errors: d.errors.slice(0, 1),
+      assessments: { ...d.assessments, verdicts: failing, scorerErrors: d.assessments.scorerErrors.filter((e) => e.level !== 'turn'), expectations: [] },
+    },
+    waterfall: { totalMs: trace.waterfall.totalMs, spans: [], omitted: trace.waterfall.spans.length + trace.waterfall.omitted },
+  };
+}
+
+function reportSession(line: SessionLine, traces: readonly ReportTrace[], findings: readonly Finding[], detailed: ReadonlySet<number>): ReportSession {
   // The turns come in turn order already, and makeSession's sort is stable with the same
   // comparator: turn i of the view is traces[i] (trace ids need not be unique, or present).
   const view = sessionView(makeSession(line.id, traces.map((t) => t.digest)));
@@ -174,6 +215,7 @@ function reportSession(line: SessionLine, traces: readonly ReportTrace[], findin
       number: t.number,
       traceId: d.traceId,
       status,
+      detailed: detailed.has(t.number),
       failure,
       state: d.state,
       timeMs: t.timeMs,
@@ -184,9 +226,9 @@ function reportSession(line: SessionLine, traces: readonly ReportTrace[], findin
       toolCalls: d.turn.texts.toolCalls,
       textsCut: d.turn.texts.cut,
       io: { spanId: d.turn.spanId, name: d.turn.spanName, selection: d.turn.selection, wrapperChain: d.turn.wrapperChain },
-      verdicts: t.verdicts,
+      verdicts: detailed.has(t.number) ? t.verdicts : [],
       scorerErrors: t.scorerErrors,
-      errors: d.errors,
+      errors: detailed.has(t.number) ? d.errors : [],
       errorSpanCount: d.errorSpanCount,
       waterfall: traces[i]!.waterfall,
     };

@@ -42,6 +42,12 @@ export function turnSection(turn: ReportTurn, ctx: TurnContext): string {
   ];
   if (turn.failure !== null) out.push(`<p class="failure">Why it failed: ${esc(turn.failure)}</p>`);
   out.push(`<p class="cmd">Span by span: <code>${esc(ctx.traceCommand)}</code></p>`);
+  if (!turn.detailed) {
+    // A long session: this turn keeps its place, status and findings, not its texts and spans.
+    out.push('<p class="muted">Details left out: in a session this long the report details a bounded number of turns (those that did not pass first, then from the start); the command above shows this one.</p>');
+    out.push(...findingsOnTurn(ctx), '</section>');
+    return out.join('\n');
+  }
   const answer = turn.answerText !== '' ? turn.answerText : turn.toolCalls.length > 0 ? '(no text: the output asks for tool calls)' : '(no answer)';
   out.push(textBlock('User said', turn.userText !== '' ? turn.userText : '(no user message found)'));
   out.push(textBlock('App answered', answer));
@@ -65,12 +71,14 @@ export function turnSection(turn: ReportTurn, ctx: TurnContext): string {
   const spans = turn.waterfall.spans.length + turn.waterfall.omitted;
   out.push(`<details class="waterfall"${open}><summary>Span waterfall (${spans} span${spans === 1 ? '' : 's'})</summary>`);
   out.push(waterfallSvg(turn.waterfall, `Spans of turn ${turn.number}`), '</details>');
-  if (ctx.findings.length > 0) {
-    const shape: FindingShape = { evidence: 'folded', said: ctx.said, inTurn: true };
-    out.push(`<h4>Findings on this turn (${ctx.findings.length})</h4>`, findingList(ctx.findings, ctx.links, shape));
-  }
-  out.push('</section>');
+  out.push(...findingsOnTurn(ctx), '</section>');
   return out.join('\n');
+}
+
+function findingsOnTurn(ctx: TurnContext): string[] {
+  if (ctx.findings.length === 0) return [];
+  const shape: FindingShape = { evidence: 'folded', said: ctx.said, inTurn: true };
+  return [`<h4>Findings on this turn (${ctx.findings.length})</h4>`, findingList(ctx.findings, ctx.links, shape)];
 }
 
 function meta(turn: ReportTurn): string {

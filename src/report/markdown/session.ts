@@ -81,7 +81,12 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
   }
   const shown = shownTurns(s.turnList, shape.turns);
   for (const t of shown) out.push(...turnLines(s, t, findings, commands, said, shape));
-  const left = s.turnList.length - shown.length;
+  const undetailed = s.turnList.filter((t) => !t.detailed).length;
+  if (undetailed > 0) {
+    const kept = s.turnList.length - undetailed;
+    out.push(`Details of ${plural(undetailed, 'turn')} left out: a session this long is shown with ${plural(kept, 'turn')} in detail (those that did not pass first, then from the start); \`tracetriage session\` shows every turn.`, '');
+  }
+  const left = s.turnList.length - undetailed - shown.length;
   if (left > 0) {
     const which = !shape.turnTable ? 'The turns' : shown.length === 0 ? 'Turn details' : `Details of ${plural(left, 'more turn')}`;
     out.push(`${which} left out to fit the size limit: \`--max-bytes\` raises it; the last command above reports this session alone.`, '');
@@ -125,8 +130,10 @@ function rootCauseBox(f: Finding, said: Set<string>, lengths: Lengths, evidence:
 const PRIORITY: Record<TurnStatus, number> = { 'root-cause': 0, inherited: 1, failed: 2, passed: 3 };
 
 /** The turns shown in detail, in turn order: all, none, or the `n` most telling. */
-function shownTurns(turns: readonly ReportTurn[], which: SessionShape['turns']): ReportTurn[] {
-  if (which === 'all') return [...turns];
+function shownTurns(all: readonly ReportTurn[], which: SessionShape['turns']): ReportTurn[] {
+  // Turns past the engine's bound on a long session have no details to show.
+  const turns = all.filter((t) => t.detailed);
+  if (which === 'all') return turns;
   if (which === 'none') return [];
   const chosen = [...turns].sort((a, b) => PRIORITY[a.status] - PRIORITY[b.status] || a.number - b.number).slice(0, which);
   return chosen.sort((a, b) => a.number - b.number);
