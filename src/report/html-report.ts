@@ -44,7 +44,12 @@ export function reportHtml(data: ReportData): string {
     trace: (traceId) => (traceId === null ? null : (byTrace.get(traceId) ?? null)),
   };
   const bySession = new Map<string, Finding[]>();
-  for (const f of data.findings) if (f.sessionId !== null) bySession.set(f.sessionId, [...(bySession.get(f.sessionId) ?? []), f]);
+  for (const f of data.findings) {
+    if (f.sessionId === null) continue;
+    const list = bySession.get(f.sessionId);
+    if (list) list.push(f);
+    else bySession.set(f.sessionId, [f]);
+  }
   const said = new Set<string>();
 
   const body = [
