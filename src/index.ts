@@ -12,7 +12,7 @@ export { summarize } from './engine/summary.js';
 export type { TraceSummary } from './engine/summary.js';
 export { StatsCollector } from './engine/stats.js';
 export type { Counts, StatsReport } from './engine/stats.js';
-export { ValidateCollector, validateExitCode } from './engine/validate.js';
+export { ValidateCollector } from './engine/validate.js';
 export type { ValidateResult, LocatedWarning } from './engine/validate.js';
 export { normalizeRecord } from './model/normalize.js';
 export { sessionIdOf } from './model/session.js';

@@ -1,5 +1,5 @@
 import type { AnalyzeOptions } from '../engine/analyze.js';
-import { selectRules } from '../engine/rule-set.js';
+import { selectRules, UnknownRuleError } from '../engine/rule-set.js';
 import { compileFilter } from '../query/filter/compile.js';
 import type { TriageConfig } from './config.js';
 import { CliError } from './errors.js';
@@ -21,7 +21,7 @@ export function analysisOptions(args: AnalysisArgs, config: TriageConfig): Pick<
   try {
     selection = selectRules(config.rules, args.rule ?? []);
   } catch (error) {
-    if (error instanceof RangeError) throw new CliError(`--rule: ${error.message}`, 'usage');
+    if (error instanceof UnknownRuleError) throw new CliError(`--rule: ${error.message}`, 'usage');
     throw error;
   }
   const filterText = args['filter-string'] ?? '';

@@ -19,6 +19,10 @@ import { CliError, querySyntaxMessage } from './errors.js';
 import { setColorFlag } from './color.js';
 import { setProgressFlag, stopProgress, writeErr } from './progress.js';
 import { STDIN_ARG } from './run-read.js';
+import { setTestFault } from '../engine/guard.js';
+
+// For tests only: makes one named stage throw on one trace id, to reach the per-trace guard (docs/inputs.md).
+setTestFault(process.env['TRACETRIAGE_TEST_FAULT']);
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 

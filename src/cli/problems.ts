@@ -1,6 +1,7 @@
 import type { FrameEvent } from '../engine/read-events.js';
-import { safeText } from '../report/terminal.js';
+import { safeLines, safeText } from '../report/terminal.js';
 import { where } from '../report/validate.js';
+import { closingLine, exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from './exit-code.js';
 import { startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 const SHOWN = 10;
@@ -18,6 +19,7 @@ export class ProblemReporter {
   private readErrors = 0;
   private skipped = 0;
   private readonly progress: ReadProgress;
+  private readonly counter = new OutcomeCounter();
 
   constructor() {
     this.progress = startProgress();
@@ -26,11 +28,14 @@ export class ProblemReporter {
   /** Takes every frame event of the read; writes the ones a person must hear about. */
   readonly onEvent = (event: FrameEvent): void => {
     this.progress.add(event);
+    this.counter.add(event);
     if (event.type === 'rejected') {
       this.rejected++;
-      if (this.rejected <= SHOWN) {
-        const r = event.rejection;
+      const r = event.rejection;
+      // An internal error is always named (it is a bug to report), with its stack under --debug.
+      if (this.rejected <= SHOWN || r.code === 'internal') {
         this.say(`${where(r.provenance)}: ${safeText(r.message)} [${r.code}]`);
+        if (r.stack !== undefined && process.argv.includes('--debug')) writeErr(`${safeLines(r.stack)}\n`);
       }
     } else if (event.type === 'note') {
       const { note } = event;
@@ -38,11 +43,38 @@ export class ProblemReporter {
         this.readErrors++;
         this.say(`${safeText(note.source)}: ${safeText(note.message)}`);
       } else if (note.kind === 'skipped') this.skipped++;
-      else if (note.kind === 'utf16' || note.kind === 'unclosed-envelope' || note.kind === 'empty') {
+      else if (note.kind === 'utf16' || note.kind === 'unclosed-envelope' || note.kind === 'empty' || note.kind === 'no-traces') {
         this.say(`${safeText(note.source)}: ${note.kind}: ${safeText(note.message)}`);
       }
     }
   };
+
+  /** Told of each trace read that the command does not hand over as an event (`onTrace` of a reader). */
+  readonly onTrace = (): void => {
+    this.counter.addTrace();
+    if (this.progress.running) this.progress.addTrace();
+  };
+
+  /** Traces read that only the command saw (search and get count their own records). */
+  addTraces(n: number): void {
+    for (let i = 0; i < n; i++) this.counter.addTrace();
+  }
+
+  /** What the read came to so far. */
+  get outcome(): ReadOutcome {
+    return this.counter.outcome;
+  }
+
+  /**
+   * The run's exit status (see `exit-code.ts`), set as the process's: the closing line goes to
+   * stderr when it is not 0, unless `said` (the command's own output already states it).
+   */
+  close(command: CommandOutcome = {}, said = false): ExitCode {
+    const verdict = exitVerdict(this.counter.outcome, command);
+    if (verdict.code !== 0 && !said) writeErr(closingLine(verdict));
+    process.exitCode = verdict.code;
+    return verdict.code;
+  }
 
   /** Records rejected so far. */
   get rejectedCount(): number {

@@ -4,7 +4,9 @@ import type { FilteredOptions } from '../engine/filtered.js';
 import type { SummaryEvent } from '../engine/read-events.js';
 import { escapeInvisible, safeText } from '../report/terminal.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
+import { internalEvent } from '../engine/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
+import { OutcomeCounter, type ReadOutcome } from './exit-code.js';
 import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 /**
@@ -98,7 +100,8 @@ export function traceProgressHooks(inputs: readonly string[], progress: ReadProg
  * or slow read on a terminal (a percentage once the inputs' size is known); stdin is the only
  * process stream read.
  */
-export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<void> {
+export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<ReadOutcome> {
+  const counter = new OutcomeCounter();
   const jobs = args.jobs ?? defaultJobs();
   const inputs = inputsOf(args.inputs);
   const progress = startProgress();
@@ -110,10 +113,22 @@ export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEve
       if (event.type === 'note' && event.note.kind === 'read-error') {
         writeErr(`tracetriage: ${safeText(event.note.source)}: ${safeText(event.note.message)}\n`);
       }
-      consume(event);
+      take(event);
     }
   } finally {
     stopProgress();
+  }
+  return counter.outcome;
+
+  function take(event: SummaryEvent): void {
+    try {
+      consume(event);
+      counter.add(event);
+    } catch (error) {
+      // A summary the command cannot take is that trace's `internal` rejection, not the run's end.
+      if (event.type !== 'summary') throw error;
+      take(internalEvent(event.provenance, 'summary', error));
+    }
   }
 }
 

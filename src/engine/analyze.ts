@@ -8,6 +8,8 @@ import type { DumpInput, RuleMeta, SessionInput, Severity, Turn } from '../rules
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
 import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
+import { faultPoint, internalRejection, provenanceOf } from './guard.js';
+import type { Rejection } from './read-events.js';
 import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
 
 /** Options of {@link analyzeInputs}. */
@@ -19,6 +21,11 @@ export interface AnalyzeOptions extends FilteredOptions {
   severityOverride?: ReadonlyMap<string, Severity>;
   /** Only these sessions (ids compare exactly); traces of others are dropped once their session is known. */
   sessions?: readonly string[];
+  /**
+   * Told of each `internal` problem as it happens: a trace whose digest, facts or trace rules
+   * threw (left out), or a trace of a session on which a session rule threw (see `internal`).
+   */
+  onInternal?: (rejection: Rejection) => void;
 }
 
 /** What `analyze` found, and what it read. */
@@ -38,6 +45,13 @@ export interface AnalyzeResult {
   outsideSelection: number;
   /** Ids of the rules that ran, in table order. */
   rules: string[];
+  /**
+   * Unexpected exceptions, one per trace concerned, in the order they happened: a trace whose
+   * per-trace stage threw is left out (not counted in `traces`); a session rule that threw on a
+   * session loses its findings there, and each trace of that session is listed here, while its
+   * other rules' findings and the other sessions stand.
+   */
+  internal: Rejection[];
 }
 
 /** A session's numbers, and its turns in turn order (turn N at index N - 1). */
@@ -53,7 +67,8 @@ export interface AnalyzedSession extends SessionSummary {
  * the session visitors run, one session at a time. See {@link AnalysisCollector} for memory.
  */
 export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions): Promise<AnalyzeResult> {
-  const collector = new AnalysisCollector(options);
+  const onEvent = options.onEvent;
+  const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   try {
     for await (const event of filteredTraces(inputs, options)) {
       const { source, index, offset, length, line } = event.provenance;
@@ -95,11 +110,12 @@ export class AnalysisCollector {
   private readonly raw: RawFinding[] = [];
   private readonly seen = new Set<string>();
   private readonly spill = new SpillFile();
+  private readonly internal: Rejection[] = [];
   private traces = 0;
   private duplicates = 0;
   private outsideSelection = 0;
 
-  constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions'>) {
+  constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions' | 'onInternal'>) {
     this.runner = new TraceRuleRunner(options.rules);
     this.wanted = options.sessions && options.sessions.length > 0 ? new Set(options.sessions) : null;
   }
@@ -107,9 +123,11 @@ export class AnalysisCollector {
   /**
    * Analyses one trace, unless it belongs to a session not asked for or is a copy of one already
    * read. Returns its ordinal (0, 1, … in the order traces were analysed; sessions list their
-   * turns' ordinals), or null when it was left out.
+   * turns' ordinals), or null when it was left out. `alongside` is more per-trace work of the
+   * caller's (the report's digest), under the same guard: if it throws, the trace is left out of
+   * the analysis too, so the two never disagree.
    */
-  add(trace: Trace, provenance?: DigestProvenance): number | null {
+  add(trace: Trace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
     this.traces++;
     const digestOptions = this.options.digest ?? {};
     if (this.wanted !== null) {
@@ -128,7 +146,20 @@ export class AnalysisCollector {
       }
       this.seen.add(trace.traceId);
     }
-    const { digest, facts, findings } = analyzeTrace(trace, provenance, digestOptions, this.runner);
+    let analyzed;
+    try {
+      faultPoint('digest', trace.traceId);
+      analyzed = analyzeTrace(trace, provenance, digestOptions, this.runner);
+      alongside?.(this.kept.length);
+    } catch (error) {
+      // One trace that breaks the digest, the facts or a trace rule is that trace's problem: it
+      // is left out (a later copy may still be read) and the run goes on.
+      this.traces--;
+      this.seen.delete(trace.traceId);
+      this.problem(internalRejection(provenanceOf(provenance ?? NO_PROVENANCE), 'analyze', error));
+      return null;
+    }
+    const { digest, facts, findings } = analyzed;
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
     this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
     for (const f of findings) this.raw.push(f);
@@ -170,7 +201,13 @@ export class AnalysisCollector {
         this.factsOf,
       );
       for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
-      sessionRunner.visit(session);
+      for (const { ruleId, error } of sessionRunner.visit(session)) {
+        for (const t of session.turns) {
+          const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', error);
+          problem.message = `${problem.message} (rule ${ruleId} on session ${JSON.stringify(id)}, turn ${t.number}; its findings on this session are left out)`;
+          this.problem(problem);
+        }
+      }
       sessions.push({ ...session.session.summary, turnTraceIds: session.turns.map((t) => t.digest.traceId), turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!) });
       turnCount += session.turns.length;
     }
@@ -197,7 +234,13 @@ export class AnalysisCollector {
       duplicates: this.duplicates,
       outsideSelection: this.outsideSelection,
       rules: options.rules.map((r) => r.module.meta.id),
+      internal: this.internal,
     };
+  }
+
+  private problem(rejection: Rejection): void {
+    this.internal.push(rejection);
+    this.options.onInternal?.(rejection);
   }
 
   /** Deletes the temporary file; call when done (also after an error). */
@@ -241,5 +284,8 @@ function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
   const { verdicts, scorerErrors } = digest.assessments;
   return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts };
 }
+
+/** Where a trace added without provenance (the programmatic API, tests) is said to be. */
+const NO_PROVENANCE = { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 };
 
 const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };

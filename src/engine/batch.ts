@@ -1,5 +1,6 @@
 import type { ScannedRecord } from '../ingest/scanner.js';
 import type { ReadEvent, SummaryEvent } from './read-events.js';
+import { faultPoint, internalEvent } from './guard.js';
 import { summarize } from './summary.js';
 
 /** A batch of records sent to a worker: their metadata, and their bytes in one transferred buffer. */
@@ -35,5 +36,12 @@ export function packBatch(id: number, records: readonly ScannedRecord[]): BatchR
 
 /** Replaces a trace by its summary; every other event passes as it is. */
 export function toSummaryEvent(event: ReadEvent): SummaryEvent {
-  return event.type === 'trace' ? { type: 'summary', summary: summarize(event.trace), provenance: event.provenance } : event;
+  if (event.type !== 'trace') return event;
+  try {
+    faultPoint('summary', event.trace.traceId);
+    return { type: 'summary', summary: summarize(event.trace), provenance: event.provenance };
+  } catch (error) {
+    // A trace that cannot be summarized is that trace's `internal` rejection, not the run's end.
+    return internalEvent(event.provenance, 'summary', error);
+  }
 }

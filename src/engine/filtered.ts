@@ -4,7 +4,7 @@ import type { InfoSubject, SpanSubject } from '../query/subject.js';
 import { readInfoFast } from './fast-info.js';
 import { scanInputs, type ReadOptions } from './read.js';
 import type { FrameEvent, TraceEvent } from './read-events.js';
-import { processRecord } from './records.js';
+import { readRecord } from './guard.js';
 
 /** Which traces to keep: an MLflow filter and the `--experiment-id` / `--run-id` / `--model-id` scope. */
 export interface Selection {
@@ -54,7 +54,7 @@ export async function* filteredTraces(inputs: readonly string[], options: Filter
       onTrace?.();
       continue;
     }
-    for (const event of processRecord(record)) {
+    for (const event of readRecord(record)) {
       if (event.type !== 'trace') options.onEvent?.(event);
       else {
         onTrace?.();

@@ -2,7 +2,7 @@ import type { ScannedRecord } from '../ingest/scanner.js';
 import { readInfoFast } from './fast-info.js';
 import { scanInputs, type ReadOptions } from './read.js';
 import type { FrameEvent, TraceEvent } from './read-events.js';
-import { processRecord } from './records.js';
+import { readRecord } from './guard.js';
 
 /** What `findTrace` reports. */
 export interface FindResult {
@@ -10,6 +10,8 @@ export interface FindResult {
   found: TraceEvent | null;
   /** Records read before the search stopped. */
   records: number;
+  /** Of those, the traces (a record passed over on its `info` alone counts as one). */
+  traces: number;
 }
 
 /**
@@ -25,11 +27,16 @@ export async function findTrace(
 ): Promise<FindResult> {
   const wanted = idForms(traceId);
   let records = 0;
+  let traces = 0;
   const check = (record: ScannedRecord): TraceEvent | null => {
     const fast = record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
-    if (fast !== null && !wanted.has(fast.info.traceId ?? '')) return null;
-    for (const event of processRecord(record)) {
+    if (fast !== null && !wanted.has(fast.info.traceId ?? '')) {
+      traces++;
+      return null;
+    }
+    for (const event of readRecord(record)) {
       if (event.type === 'trace') {
+        traces++;
         if (wanted.has(event.trace.traceId)) return event;
       } else options.onEvent?.(event);
     }
@@ -39,13 +46,14 @@ export async function findTrace(
     if (unit.kind === 'record') {
       records++;
       const found = check(unit.record);
-      if (found) return { found, records };
+      if (found) return { found, records, traces };
     } else if (unit.event.type === 'trace') {
       records++;
-      if (wanted.has(unit.event.trace.traceId)) return { found: unit.event, records };
+      traces++;
+      if (wanted.has(unit.event.trace.traceId)) return { found: unit.event, records, traces };
     } else options.onEvent?.(unit.event);
   }
-  return { found: null, records };
+  return { found: null, records, traces };
 }
 
 function idForms(id: string): Set<string> {

@@ -4,7 +4,7 @@ import { RecordScanner } from '../ingest/scanner.js';
 import { toSummaryEvent } from './batch.js';
 import type { SummaryEvent } from './read-events.js';
 import { OversizedSink } from './read.js';
-import { processRecord } from './records.js';
+import { guardRecord, readRecord } from './guard.js';
 
 /** A worker's job: the lines that start in [start, end) of a JSON Lines file. */
 export interface RangeRequest {
@@ -43,7 +43,7 @@ export async function runRange(request: RangeRequest, post: (message: RangeMessa
     {
       record: (record: ScannedRecord): void => {
         records++;
-        const results = record.oversized ? [oversized.finish(record)] : processRecord(record);
+        const results = record.oversized ? guardRecord(record.provenance, () => [oversized.finish(record)]) : readRecord(record);
         for (const event of results) events.push(toSummaryEvent(event));
       },
       note: ({ code, message, offset, line }: ScanNote): void => {

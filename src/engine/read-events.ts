@@ -10,7 +10,9 @@ export type RejectionCode =
   | 'cut-short-line'
   | 'too-deep'
   | 'not-a-trace'
-  | 'schema';
+  | 'schema'
+  /** An unexpected exception while handling this trace (a bug): the run went on without it. */
+  | 'internal';
 
 /** A record that is not a trace, with everything a person needs to find and fix it. */
 export interface Rejection {
@@ -23,12 +25,14 @@ export interface Rejection {
   jsonPath?: string;
   expected?: string;
   found?: string;
+  /** `internal` only: the exception's stack, printed with `--debug`, never in JSON outputs. */
+  stack?: string;
 }
 
 /** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
 export interface SourceNote {
   source: string;
-  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty';
+  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty' | 'no-traces';
   message: string;
   offset?: number;
   line?: number;

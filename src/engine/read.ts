@@ -3,7 +3,8 @@ import type { Provenance } from '../ingest/record.js';
 import { RecordScanner, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
 import { openInputs, type ByteSource, type OpenOptions, type SourceEvent } from '../ingest/sources.js';
 import type { FrameEvent, ReadEvent } from './read-events.js';
-import { processRecord, reject, toTraceEvent } from './records.js';
+import { guardRecord, readRecord } from './guard.js';
+import { reject, toTraceEvent } from './records.js';
 
 export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './read-events.js';
 
@@ -26,7 +27,7 @@ export type ScanUnit = { kind: 'event'; event: ReadEvent } | { kind: 'record'; r
 export async function* readTraces(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
   for await (const unit of scanInputs(inputs, options)) {
     if (unit.kind === 'event') yield unit.event;
-    else yield* processRecord(unit.record);
+    else yield* readRecord(unit.record);
   }
 }
 
@@ -66,7 +67,7 @@ export async function* scanSource(source: ByteSource, options: ReadOptions): Asy
       records++;
       if (skipRest !== null) return;
       if (record.oversized) {
-        pending.push({ kind: 'event', event: oversized.finish(record) });
+        for (const event of guardRecord(record.provenance, () => [oversized.finish(record)])) pending.push({ kind: 'event', event });
         return;
       }
       if (!decided) {
@@ -79,7 +80,7 @@ export async function* scanSource(source: ByteSource, options: ReadOptions): Asy
       }
       // A file found in a directory or an archive whose first value is JSON but not a trace is
       // not an export (a package.json, a config): skip it with a note instead of rejecting it.
-      const events = processRecord(record);
+      const events = readRecord(record);
       const first = events[0];
       if (events.length === 1 && first?.type === 'rejected' && first.rejection.code === 'not-a-trace') {
         skipRest = `not a trace export (found ${first.rejection.found ?? 'something else'})`;
@@ -115,6 +116,9 @@ export async function* scanSource(source: ByteSource, options: ReadOptions): Asy
   if (source.error) {
     const message = `reading stopped at byte ${bytes}: ${source.error.message}`;
     yield frame({ type: 'note', note: { source: source.name, kind: 'read-error', message, offset: bytes } });
+  } else if (records === 0 && scanner.listsOpened > 0) {
+    // `{"traces": []}` or `[]`: a valid export of zero traces (a search that matched nothing).
+    yield frame({ type: 'note', note: { source: source.name, kind: 'no-traces', message: 'a valid export that holds no trace (an empty list)' } });
   } else if (records === 0) {
     const message = bytes === 0 ? 'empty input: no records' : 'no records (only white space)';
     yield frame({ type: 'note', note: { source: source.name, kind: 'empty', message } });

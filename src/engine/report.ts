@@ -56,11 +56,11 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const failed = new Set<number>();
     for await (const event of filteredTraces(inputs, options)) {
       const { source, index, offset, length, line } = event.provenance;
-      const ordinal = collector.add(event.trace, { source, index, offset, length, line });
-      if (ordinal === null) continue;
-      const kept = reportTrace(event.trace, options);
-      refs[ordinal] = spill.append(JSON.stringify(kept));
-      if (turnFailed(kept.digest)) failed.add(ordinal);
+      collector.add(event.trace, { source, index, offset, length, line }, (ordinal) => {
+        const kept = reportTrace(event.trace, options);
+        refs[ordinal] = spill.append(JSON.stringify(kept));
+        if (turnFailed(kept.digest)) failed.add(ordinal);
+      });
     }
     const result = collector.finish();
     const bySession = findingsBySession(result.findings);

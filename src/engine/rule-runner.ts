@@ -1,5 +1,12 @@
 import type { DumpInput, ReportDescriptor, RuleContext, RuleModule, RuleVisitors, SessionInput, TraceInput } from '../rules/api.js';
 import type { RawFinding } from './findings.js';
+import { faultPoint } from './guard.js';
+
+/** A rule whose session visitor threw on a session. */
+export interface SessionRuleFailure {
+  ruleId: string;
+  error: unknown;
+}
 
 /** A rule switched on for a run, with its options resolved. */
 export interface ActiveRule {
@@ -44,6 +51,7 @@ export class TraceRuleRunner {
 
   /** The raw findings of every rule over one trace. */
   run(input: TraceInput): RawFinding[] {
+    faultPoint('rules', input.trace.traceId);
     const out: RawFinding[] = [];
     for (const rule of this.rules) {
       const v = rule.module.create(contextFor(rule, out));
@@ -63,23 +71,40 @@ export class TraceRuleRunner {
  */
 export class SessionRuleRunner {
   private readonly out: RawFinding[] = [];
-  private readonly active: RuleVisitors[];
+  private readonly active: Array<{ id: string; visitors: RuleVisitors }>;
 
   constructor(rules: readonly ActiveRule[]) {
-    this.active = rules.map((r) => r.module.create(contextFor(r, this.out))).filter((v) => hasAny(v, SESSION_VISITORS));
+    this.active = rules
+      .map((r) => ({ id: r.module.meta.id, visitors: r.module.create(contextFor(r, this.out)) }))
+      .filter((a) => hasAny(a.visitors, SESSION_VISITORS));
   }
 
-  visit(session: SessionInput): void {
-    for (const v of this.active) {
-      v.session?.(session);
-      if (v.turn) for (const turn of session.turns) v.turn(turn, session);
-      v.sessionExit?.(session);
+  /**
+   * Runs every rule's session visitors over one session. A rule that throws loses what it
+   * reported on this session (its findings there would be partial), the other rules still run,
+   * and the failures are returned: the engine turns them into `internal` problems of the
+   * session's traces, and goes on with the next session.
+   */
+  visit(session: SessionInput): SessionRuleFailure[] {
+    const failures: SessionRuleFailure[] = [];
+    for (const { id, visitors: v } of this.active) {
+      const before = this.out.length;
+      try {
+        for (const turn of session.turns) faultPoint('session-rules', turn.digest.traceId);
+        v.session?.(session);
+        if (v.turn) for (const turn of session.turns) v.turn(turn, session);
+        v.sessionExit?.(session);
+      } catch (error) {
+        this.out.length = before;
+        failures.push({ ruleId: id, error });
+      }
     }
+    return failures;
   }
 
   /** Runs `dumpExit` and returns every raw finding of the phase. */
   exit(dump: DumpInput): RawFinding[] {
-    for (const v of this.active) v.dumpExit?.(dump);
+    for (const { visitors: v } of this.active) v.dumpExit?.(dump);
     return this.out;
   }
 }

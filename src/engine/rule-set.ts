@@ -16,6 +16,14 @@ export interface RuleSelection {
   severityOverride: Map<string, Severity>;
 }
 
+/** `--rule` (or the programmatic `only`) names ids the rule table does not have. */
+export class UnknownRuleError extends Error {
+  constructor(readonly ids: readonly string[]) {
+    super(`unknown rule ${ids.map((id) => JSON.stringify(id)).join(', ')}; known rules: ${RULES.map((r) => r.meta.id).join(', ')}`);
+    this.name = 'UnknownRuleError';
+  }
+}
+
 /** The rule with this id, or undefined. */
 export function ruleById(id: string): RuleModule | undefined {
   return RULES.find((r) => r.meta.id === id);
@@ -26,12 +34,12 @@ export function ruleById(id: string): RuleModule | undefined {
  * those rules run (even ones the config turns off: naming a rule on the command line is the more
  * specific wish); otherwise every rule not turned `off`. Options are the rule's defaults with the
  * config's laid over them (already checked against the rule's schema when the config was loaded).
- * Unknown ids in `only` throw a RangeError naming the known ones.
+ * Unknown ids in `only` throw an {@link UnknownRuleError} naming the known ones.
  */
 export function selectRules(settings: Readonly<Record<string, RuleSetting>>, only: readonly string[] = []): RuleSelection {
   const unknown = only.filter((id) => ruleById(id) === undefined);
   if (unknown.length > 0) {
-    throw new RangeError(`unknown rule ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known rules: ${RULES.map((r) => r.meta.id).join(', ')}`);
+    throw new UnknownRuleError(unknown);
   }
   const severityOverride = new Map<string, Severity>();
   const rules: ActiveRule[] = [];

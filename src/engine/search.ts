@@ -6,7 +6,7 @@ import { readInfoFast } from './fast-info.js';
 import { infoSelectionTest, selectionTest, type Selection } from './filtered.js';
 import { scanInputs, type ReadOptions } from './read.js';
 import type { FrameEvent, TraceEvent } from './read-events.js';
-import { processRecord } from './records.js';
+import { readRecord } from './guard.js';
 import { TopK } from './top-k.js';
 
 /** What `searchTraces` looks for, and where the page starts. */
@@ -96,7 +96,7 @@ export async function searchTraces(inputs: readonly string[], options: SearchOpt
         }
       }
     }
-    for (const event of processRecord(record)) {
+    for (const event of readRecord(record)) {
       if (event.type === 'trace') consider(event);
       else {
         if (event.type === 'rejected') result.rejected++;

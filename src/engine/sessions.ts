@@ -3,6 +3,7 @@ import { sessionIdOf } from '../model/session.js';
 import { groupSessions, makeSession, type Session, type SessionGroups } from '../model/sessions.js';
 import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
+import { faultPoint, internalEvent } from './guard.js';
 import type { TraceEvent } from './read-events.js';
 
 /** Options of {@link readSessions} and {@link readSession}: reading, selection, digest options. */
@@ -21,7 +22,10 @@ export const LISTING_TEXT_CHARS = 200;
 export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
   const digests: TraceDigest[] = [];
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
-  for await (const event of filteredTraces(inputs, options)) digests.push(listingDigest(digestOf(event, digestOptions)));
+  for await (const event of filteredTraces(inputs, options)) {
+    const digest = guardedDigest(event, digestOptions, options);
+    if (digest !== null) digests.push(listingDigest(digest));
+  }
   return groupSessions(digests);
 }
 
@@ -65,14 +69,30 @@ export async function readSession(
       continue;
     }
     if (traceId !== '') seen.add(traceId);
-    const shown = digestOf(event, digestOptions);
-    kept.push(shown);
-    if (options.full) {
+    const shown = guardedDigest(event, digestOptions, options, (digest) => {
+      if (!options.full) return;
       const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});
-      fullTexts.set(shown, turnTexts(io, { full: true }));
-    }
+      fullTexts.set(digest, turnTexts(io, { full: true }));
+    });
+    if (shown !== null) kept.push(shown);
   }
   return { session: kept.length === 0 ? null : makeSession(sessionId, kept), fullTexts, sessionsSeen: ids.size, duplicates };
+}
+
+/**
+ * The trace's digest (and `more` of its per-trace work), or null when either throws: the
+ * exception is then the trace's `internal` rejection, told to `onEvent`, and the listing goes on.
+ */
+function guardedDigest(event: TraceEvent, options: DigestOptions, sink: Pick<FilteredOptions, 'onEvent'>, more?: (digest: TraceDigest) => void): TraceDigest | null {
+  try {
+    faultPoint('digest', event.trace.traceId);
+    const digest = digestOf(event, options);
+    more?.(digest);
+    return digest;
+  } catch (error) {
+    sink.onEvent?.(internalEvent(event.provenance, 'digest', error));
+    return null;
+  }
 }
 
 function digestOf(event: TraceEvent, options: DigestOptions): TraceDigest {

@@ -6,7 +6,7 @@ import { toSummaryEvent } from './batch.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
 import { openNote, scanSource, type ReadOptions } from './read.js';
-import { processRecord } from './records.js';
+import { readRecord } from './guard.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface SummaryOptions extends ReadOptions {
@@ -168,7 +168,7 @@ async function* readSource(
   const flush = (): void => {
     if (batch.length === 0) return;
     if (pool) slots.push(pool.batch(batch));
-    else slots.push(batch.flatMap((record) => processRecord(record).map(toSummaryEvent)));
+    else slots.push(batch.flatMap((record) => readRecord(record).map(toSummaryEvent)));
     batch = [];
     batchBytes = 0;
   };

@@ -52,8 +52,3 @@ export class ValidateCollector {
   }
 }
 
-/** Exit code: 0 all valid, 1 some rejected, 2 some input could not be read. */
-export function validateExitCode(result: ValidateResult): 0 | 1 | 2 {
-  if (result.unreadable) return 2;
-  return result.rejections.length > 0 ? 1 : 0;
-}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScannedRecord } from '../ingest/scanner.js';
+import { testFault } from './guard.js';
 import { packBatch, type BatchResult } from './batch.js';
 import type { RangeMessage, RangeRequest } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
@@ -27,7 +28,7 @@ export class WorkerPool {
     }
     this.slots = Array.from({ length: size }, () => {
       // A 16 MB young generation: measured as fast as V8's default and 35-50 MB lower peak RSS.
-      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { testFault: testFault() } });
       const slot: Slot = { worker, listeners: new Map() };
       slot.worker.on('message', (message: BatchResult | RangeMessage) => slot.listeners.get(message.id)?.message(message));
       slot.worker.on('error', (error) => {

@@ -75,6 +75,7 @@ export class RecordScanner {
   private elementDepth = 0;
   private container: RecordContainer = 'document';
   private sawAnything = false;
+  private containers = 0;
   /** Set once a whole document fitted on one line: from then on a line break ends a record. */
   private jsonLines = false;
 
@@ -203,6 +204,7 @@ export class RecordScanner {
           this.rec.maxDepth = 1;
           this.expectKey = true;
         } else if (c === LBRACKET) {
+          this.containers++;
           this.mode = Mode.Elements;
           this.depth = 1;
           this.elementDepth = 1;
@@ -297,6 +299,14 @@ export class RecordScanner {
       this.sawAnything = true;
       this.jsonLines = true;
     }
+  }
+
+  /**
+   * Lists (a top-level array or the search envelope's `traces`) opened so far: a source with one
+   * and no record is a valid export that holds no trace, not an empty input.
+   */
+  get listsOpened(): number {
+    return this.containers;
   }
 
   /** Line feeds seen so far (outside strings). */
@@ -598,6 +608,7 @@ export class RecordScanner {
 
   /** `{"traces": [` at the top: what was held is envelope, and the array's elements are records. */
   private enterSearch(): void {
+    this.containers++;
     this.tracesColon = false;
     this.mode = Mode.Elements;
     this.container = 'search';

@@ -19,8 +19,13 @@ export interface AnalyzeReport {
   rules: readonly string[];
   config: string | null;
   failOn: Severity | 'none';
-  /** True when a finding reaches `failOn` (exit status 1). */
+  /** True when a finding reaches `failOn`. */
   failed: boolean;
+  /**
+   * The status the process returns and why (`exitVerdict`), which the summary line states; when
+   * absent (a report made outside the CLI), it is read from `failed`.
+   */
+  exit?: { code: 0 | 1 | 2; reason: string };
 }
 
 /** The finding a session's story starts with in text output: where the conversation went wrong. */
@@ -113,12 +118,9 @@ function summaryLine(r: AnalyzeReport, style: Style): string {
   if (r.outsideSelection > 0) parts.push(`${r.outsideSelection} of other sessions left out`);
   if (r.rejected > 0) parts.push(`${plural(r.rejected, 'record')} rejected`);
   parts.push(`${plural(r.rules.length, 'rule')}`, `config ${r.config === null ? 'none' : safeText(r.config)}`);
-  const verdict =
-    r.failOn === 'none'
-      ? ''
-      : r.failed
-        ? ` ${style.error(`→ exit 1 (findings at or above ${r.failOn})`)}`
-        : ` ${style.ok(`→ exit 0 (nothing at or above ${r.failOn})`)}`;
+  const exit = r.exit ?? (r.failOn === 'none' ? null : r.failed ? { code: 1, reason: `findings at or above ${r.failOn}` } : { code: 0, reason: `nothing at or above ${r.failOn}` });
+  // `--fail-on none` with a clean read says nothing of a status (it is 0 whatever was found).
+  const verdict = exit === null || (exit.code === 0 && r.failOn === 'none') ? '' : ` ${(exit.code === 0 ? style.ok : style.error)(`→ exit ${exit.code} (${exit.reason})`)}`;
   return parts.join(' · ') + verdict;
 }
 

@@ -10,6 +10,7 @@ import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
+import { exitVerdict, type CommandOutcome } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
@@ -82,11 +83,16 @@ export const analyzeCommand: CommandModule<object, Args> = {
       ...scannerOptions(args),
       ...traceProgressHooks(inputs),
       onEvent: problems.onEvent,
+      onTrace: problems.onTrace,
       ...analysisOptions(args, config),
     });
     stopProgress();
     const failOn = args['fail-on'];
     const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
+    const command: CommandOutcome = {
+      missing: args.session && result.sessions.length === 0 ? noSession(args.session) : null,
+      failOn: failOn === 'none' ? null : { level: failOn, failed },
+    };
     const report: AnalyzeReport = {
       findings: result.findings,
       sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds })),
@@ -100,12 +106,17 @@ export const analyzeCommand: CommandModule<object, Args> = {
       config: config.source,
       failOn,
       failed,
+      exit: exitVerdict(problems.outcome, command),
     };
     for (const chunk of FORMATTERS[args.format](report)) await writeOut(chunk);
-    const unreadable = problems.finish();
-    if (args.session && result.sessions.length === 0) {
-      process.stderr.write(`tracetriage: none of the sessions ${args.session.map((s) => safeText(JSON.stringify(s))).join(', ')} is in the inputs (tracetriage sessions lists them)\n`);
-    }
-    process.exitCode = unreadable ? 2 : failed ? 1 : 0;
+    problems.finish();
+    // The text form's summary line states the status already; the others get it on stderr.
+    problems.close(command, args.format === 'text');
   },
 };
+
+/** The closing reason when no `--session` id is in the inputs. */
+export function noSession(ids: readonly string[]): string {
+  const list = ids.map((s) => safeText(JSON.stringify(s))).join(', ');
+  return `${ids.length === 1 ? `session ${list} is` : `none of the sessions ${list} is`} not in the inputs (tracetriage sessions lists them)`;
+}

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { findTrace } from '../../engine/get.js';
+import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../../query/extract-fields.js';
 import { reindentJson } from '../../query/reindent.js';
 import { safeText } from '../../report/terminal.js';
@@ -29,26 +30,37 @@ export const getCommand: CommandModule<object, Args> = {
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const { found } = await findTrace(inputs, args['trace-id'], {
+    const { found, traces } = await findTrace(inputs, args['trace-id'], {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...readProgressHooks(inputs),
       onEvent: problems.onEvent,
     });
-    const unreadable = problems.finish();
+    problems.addTraces(traces);
     if (found === null) {
-      writeErr(`tracetriage: trace ${safeText(args['trace-id'])} is not in the inputs\n`);
-      process.exitCode = unreadable ? 2 : 1;
+      problems.finish();
+      problems.close({ missing: `trace ${safeText(args['trace-id'])} is not in the inputs` });
       return;
     }
     if (found.bytes.length === 0) throw new CliError(`trace ${args['trace-id']} is too big to print from its text (read span by span)`, 'input');
     const text = found.bytes.toString('utf8');
-    if (fields === null) await writeOut(reindentJson(text, 0) + '\n');
-    else {
-      const { value, unmatched } = extractFields(parseLossless(text), fields);
-      for (const i of unmatched) writeErr(`tracetriage: --extract-fields: ${safeText(fields[i]!.text)} matched nothing\n`);
-      await writeOut(printLossless(value, 0) + '\n');
+    let out: string | null = null;
+    let unmatched: number[] = [];
+    // What this one trace breaks is its `internal` rejection, with its provenance: exit 2.
+    try {
+      faultPoint('render', found.trace.traceId);
+      if (fields === null) out = reindentJson(text, 0) + '\n';
+      else {
+        const extracted = extractFields(parseLossless(text), fields);
+        unmatched = extracted.unmatched;
+        out = printLossless(extracted.value, 0) + '\n';
+      }
+    } catch (error) {
+      problems.onEvent(internalEvent(found.provenance, 'render', error));
     }
-    process.exitCode = unreadable ? 2 : 0;
+    for (const i of unmatched) writeErr(`tracetriage: --extract-fields: ${safeText(fields![i]!.text)} matched nothing\n`);
+    if (out !== null) await writeOut(out);
+    problems.finish();
+    problems.close();
   },
 };

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { filteredTraces, type FilteredOptions } from '../../engine/filtered.js';
+import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { compileFilter } from '../../query/filter/compile.js';
 import { createJq, type JqOutput, type JqRunner } from '../../query/jq.js';
 import { parseQuery } from '../../query/pipeline/parse.js';
@@ -51,10 +52,12 @@ export const queryCommand: CommandModule<object, Args> = {
       ...traceProgressHooks(inputs),
       filter: filterText.trim() === '' ? null : compileFilter(filterText),
       onEvent: problems.onEvent,
+      onTrace: problems.onTrace,
     };
     if (jqProgram !== undefined) await runJq(await createJq(jqProgram), inputs, options);
     else await runPipeline(args.query, args.values, inputs, options);
-    process.exitCode = problems.finish() ? 2 : 0;
+    problems.finish();
+    problems.close();
   },
 };
 
@@ -64,8 +67,16 @@ async function runPipeline(text: string, values: boolean, inputs: readonly strin
   const print = async (rows: readonly QueryRow[]): Promise<void> => {
     if (rows.length > 0) await writeOut(rows.map((row) => formatRow(row, values) + '\n').join(''));
   };
-  for await (const { trace, value, bytes } of filteredTraces(inputs, options)) {
-    await print(run.pushTrace(trace.traceId, value, bytes));
+  for await (const { trace, value, bytes, provenance } of filteredTraces(inputs, options)) {
+    let rows: readonly QueryRow[] = [];
+    // One trace that breaks the query is that trace's `internal` rejection; the others still run.
+    try {
+      faultPoint('render', trace.traceId);
+      rows = run.pushTrace(trace.traceId, value, bytes);
+    } catch (error) {
+      options.onEvent?.(internalEvent(provenance, 'render', error));
+    }
+    await print(rows);
     // A limit reached before any aggregation: nothing more can change the output (leaving the
     // loop closes the reader and its files).
     if (run.done) break;

@@ -4,7 +4,8 @@ import { reportInputs } from '../../engine/report.js';
 import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import { reportHtml } from '../../report/html-report.js';
-import { reportMarkdown } from '../../report/markdown-report.js';
+import { reportMarkdown, ReportTooLargeError } from '../../report/markdown-report.js';
+import { noSession } from './analyze.js';
 import { safeText } from '../../report/terminal.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
@@ -86,6 +87,7 @@ export const reportCommand: CommandModule<object, Args> = {
       ...scannerOptions(args),
       ...traceProgressHooks(inputs),
       onEvent: problems.onEvent,
+      onTrace: problems.onTrace,
       ...analysisOptions(args, config),
       maxSessions: args['max-sessions'],
       config: config.source,
@@ -96,8 +98,8 @@ export const reportCommand: CommandModule<object, Args> = {
     try {
       text = RENDERERS[format](data, args);
     } catch (error) {
-      // The Markdown renderer throws a RangeError when even the bare structure exceeds --max-bytes.
-      if (error instanceof RangeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
+      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
+      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
       throw error;
     }
     if (args.output === undefined) await writeOut(text);
@@ -109,12 +111,8 @@ export const reportCommand: CommandModule<object, Args> = {
       }
       process.stderr.write(`tracetriage: wrote ${safeText(args.output)} (${format}, ${Buffer.byteLength(text)} bytes, ${data.sessions.length} of ${data.summary.sessions} sessions in detail)\n`);
     }
-    const unreadable = problems.finish();
-    const missing = args.session !== undefined && data.summary.sessions === 0;
-    if (missing) {
-      process.stderr.write(`tracetriage: none of the sessions ${args.session!.map((s) => safeText(JSON.stringify(s))).join(', ')} is in the inputs (tracetriage sessions lists them)\n`);
-    }
-    // A report is not a gate (analyze --fail-on is): 0 whatever it found; 1 when the sessions asked for are not there.
-    process.exitCode = unreadable ? 2 : missing ? 1 : 0;
+    problems.finish();
+    // A report is not a gate (analyze --fail-on is): its findings leave the status alone.
+    problems.close({ missing: args.session !== undefined && data.summary.sessions === 0 ? noSession(args.session) : null });
   },
 };

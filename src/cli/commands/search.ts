@@ -1,6 +1,7 @@
 import { isLosslessNumber } from 'lossless-json';
 import type { CommandModule } from 'yargs';
 import { makePageToken, readPageToken, type PageScope } from '../../engine/page-token.js';
+import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { searchTraces, type SearchHit } from '../../engine/search.js';
 import { findValue } from '../../ingest/top-level.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless, type FieldPath } from '../../query/extract-fields.js';
@@ -87,25 +88,43 @@ export const searchCommand: CommandModule<object, Args> = {
       writeErr(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
     }
 
+    problems.addTraces(result.records - result.rejected);
     const printer = new HitPrinter(fields, args['include-spans']);
-    if (args.output === 'json') {
-      await writeOut(result.hits.length === 0 ? '{\n  "traces": [],\n' : '{\n  "traces": [\n');
-      for (let i = 0; i < result.hits.length; i++) {
-        const sep = i < result.hits.length - 1 ? ',\n' : '\n';
-        await writeOut('    ' + printer.pretty(result.hits[i]!) + sep);
+    // Each hit is printed under the guard: one that breaks the printer is that trace's `internal`
+    // rejection (with its provenance) and the page goes on without it.
+    const printed = <T>(hit: SearchHit, print: (hit: SearchHit) => T): T | null => {
+      try {
+        faultPoint('render', hit.traceId);
+        return print(hit);
+      } catch (error) {
+        problems.onEvent(internalEvent(hit.provenance, 'render', error));
+        return null;
       }
-      if (result.hits.length > 0) await writeOut('  ],\n');
+    };
+    if (args.output === 'json') {
+      const texts = result.hits.map((hit) => printed(hit, (h) => printer.pretty(h))).filter((t) => t !== null);
+      await writeOut(texts.length === 0 ? '{\n  "traces": [],\n' : '{\n  "traces": [\n');
+      for (let i = 0; i < texts.length; i++) {
+        const sep = i < texts.length - 1 ? ',\n' : '\n';
+        await writeOut('    ' + texts[i]! + sep);
+      }
+      if (texts.length > 0) await writeOut('  ],\n');
       await writeOut(`  "next_page_token": ${JSON.stringify(token)}\n}\n`);
     } else if (args.output === 'jsonl') {
-      for (const hit of result.hits) await writeOut(printer.compact(hit) + '\n');
+      for (const hit of result.hits) {
+        const text = printed(hit, (h) => printer.compact(h));
+        if (text !== null) await writeOut(text + '\n');
+      }
       if (token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
     } else {
       const style = stdoutStyle();
-      await writeOut(fields === null ? searchTable(result.hits.map((h) => h.info), style) : printer.table(result.hits, style));
+      const hits = result.hits.filter((hit) => printed(hit, (h) => (fields === null ? searchTable([h.info], style) : printer.table([h], style))) !== null);
+      await writeOut(fields === null ? searchTable(hits.map((h) => h.info), style) : printer.table(hits, style));
       if (token !== null) await writeOut(`Next page token: ${token}\n`);
     }
     printer.warnUnmatched(result.hits.length);
-    process.exitCode = problems.finish() ? 2 : 0;
+    problems.finish();
+    problems.close();
   },
 };
 

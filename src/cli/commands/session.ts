@@ -7,7 +7,6 @@ import type { Style } from '../../report/style.js';
 import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
-import { writeErr } from '../progress.js';
 import { ProblemReporter } from '../problems.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
@@ -56,17 +55,17 @@ export const sessionCommand: CommandModule<object, Args> = {
       ...traceProgressHooks(inputs),
       full: args.full,
       onEvent: problems.onEvent,
+      onTrace: problems.onTrace,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
     });
-    const unreadable = problems.finish();
+    problems.finish();
     if (read.session === null) {
       const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
-      writeErr(`tracetriage: session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)\n`);
-      process.exitCode = unreadable ? 2 : 1;
+      problems.close({ missing: `session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)` });
       return;
     }
     const report: SessionReport = { view: sessionView(read.session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates };
     await writeOut(FORMATTERS[args.format](report, stdoutStyle()));
-    process.exitCode = unreadable ? 2 : 0;
+    problems.close();
   },
 };

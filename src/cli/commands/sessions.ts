@@ -46,6 +46,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       ...traceProgressHooks(inputs),
       filter,
       onEvent: problems.onEvent,
+      onTrace: problems.onTrace,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
     });
     stopProgress();
@@ -56,6 +57,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       duplicates: groups.duplicates,
     };
     await writeOut(args.format === 'json' ? JSON.stringify(sessionsJson(report), null, 2) + '\n' : sessionsText(report, stdoutStyle()));
-    process.exitCode = problems.finish() ? 2 : 0;
+    problems.finish();
+    problems.close();
   },
 };

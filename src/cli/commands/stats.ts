@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { StatsCollector } from '../../engine/stats.js';
 import { statsText } from '../../report/stats.js';
 import { stdoutStyle } from '../color.js';
+import { closingLine, exitVerdict } from '../exit-code.js';
+import { writeErr } from '../progress.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 type Args = ReadArgs;
@@ -16,10 +18,12 @@ export const statsCommand: CommandModule<object, Args> = {
       .example('$0 stats archive.tgz --format json', 'counts for an archive, machine-readable'),
   handler: async (args) => {
     const collector = new StatsCollector();
-    await forEachSummary(args, (event) => collector.add(event));
+    const outcome = await forEachSummary(args, (event) => collector.add(event));
     const report = collector.report();
     if (args.format === 'json') await writeOut(JSON.stringify(report, null, 2) + '\n');
     else await writeOut(statsText(report, stdoutStyle()));
-    process.exitCode = report.notes.some((n) => n.kind === 'read-error') ? 2 : 0;
+    const verdict = exitVerdict(outcome);
+    if (verdict.code !== 0) writeErr(closingLine(verdict));
+    process.exitCode = verdict.code;
   },
 };

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { findTrace } from '../../engine/get.js';
+import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { sessionIdOf, userIdOf } from '../../model/session.js';
 import { triageAssessments } from '../../model/triage.js';
 import { turnIo } from '../../model/turn-io.js';
@@ -11,7 +12,6 @@ import { traceMarkdown } from '../../report/trace-markdown.js';
 import type { TraceReportInput, TraceReportOptions } from '../../report/trace-view.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
-import { writeErr } from '../progress.js';
 import { ProblemReporter } from '../problems.js';
 import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
@@ -53,28 +53,37 @@ export const traceCommand: CommandModule<object, Args> = {
     const config = await loadConfig(args.config);
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const { found } = await findTrace(inputs, args.id, {
+    const { found, traces } = await findTrace(inputs, args.id, {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...readProgressHooks(inputs),
       onEvent: problems.onEvent,
     });
-    const unreadable = problems.finish();
+    problems.addTraces(traces);
     if (found === null) {
-      writeErr(`tracetriage: trace ${safeText(args.id)} is not in the inputs\n`);
-      process.exitCode = unreadable ? 2 : 1;
+      problems.finish();
+      problems.close({ missing: `trace ${safeText(args.id)} is not in the inputs` });
       return;
     }
     const { trace } = found;
-    const input: TraceReportInput = {
-      trace,
-      io: turnIo(trace, { extraCarriers: config.carriers }),
-      triage: triageAssessments(trace.assessments, { overrides: config.scorers }),
-      session: sessionIdOf(trace, config.sessionKeys),
-      user: userIdOf(trace, config.userKeys),
-    };
     const options: TraceReportOptions = { attributes: args.attributes === true, full: args.full === true };
-    await writeOut(FORMATS[args.format](input, options, stdoutStyle()));
-    process.exitCode = unreadable ? 2 : 0;
+    let text: string | null = null;
+    // What this one trace breaks is its `internal` rejection, with its provenance: exit 2.
+    try {
+      faultPoint('render', trace.traceId);
+      const input: TraceReportInput = {
+        trace,
+        io: turnIo(trace, { extraCarriers: config.carriers }),
+        triage: triageAssessments(trace.assessments, { overrides: config.scorers }),
+        session: sessionIdOf(trace, config.sessionKeys),
+        user: userIdOf(trace, config.userKeys),
+      };
+      text = FORMATS[args.format](input, options, stdoutStyle());
+    } catch (error) {
+      problems.onEvent(internalEvent(found.provenance, 'render', error));
+    }
+    if (text !== null) await writeOut(text);
+    problems.finish();
+    problems.close();
   },
 };

@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { ValidateCollector, validateExitCode } from '../../engine/validate.js';
+import { ValidateCollector } from '../../engine/validate.js';
+import { closingLine, exitVerdict } from '../exit-code.js';
+import { writeErr } from '../progress.js';
 import { validateJson, validateText } from '../../report/validate.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
@@ -19,11 +21,12 @@ export const validateCommand: CommandModule<object, Args> = {
       .example('gunzip -c dump.jsonl.gz | $0 validate -', 'check what arrives on stdin'),
   handler: async (args) => {
     const collector = new ValidateCollector();
-    await forEachSummary(args, (event) => collector.add(event));
+    const outcome = await forEachSummary(args, (event) => collector.add(event));
     const result = collector.done();
-    const code = validateExitCode(result);
-    if (args.format === 'json') await writeOut(JSON.stringify(validateJson(result, code), null, 2) + '\n');
+    const verdict = exitVerdict(outcome);
+    if (args.format === 'json') await writeOut(JSON.stringify(validateJson(result, verdict.code), null, 2) + '\n');
     else await writeOut(validateText(result, { warnings: args.warnings }));
-    process.exitCode = code;
+    if (verdict.code !== 0) writeErr(closingLine(verdict));
+    process.exitCode = verdict.code;
   },
 };

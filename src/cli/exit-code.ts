@@ -1,0 +1,91 @@
+import type { FrameEvent, SummaryEvent } from '../engine/read-events.js';
+
+/** A process exit status: 0 clean, 1 something to look at, 2 the run could not do its job. */
+export type ExitCode = 0 | 1 | 2;
+
+/** The status and why, as the closing line says it. */
+export interface ExitVerdict {
+  code: ExitCode;
+  reason: string;
+}
+
+/** What a run read, counted from its events: the reading half of the exit status. */
+export interface ReadOutcome {
+  /** Traces read (kept by a filter or not). */
+  traces: number;
+  /** Records rejected, `internal` ones included. */
+  rejected: number;
+  /** Records rejected with code `internal` (an unexpected exception on that trace). */
+  internal: number;
+  /** Inputs that could not be read, or not to the end (`read-error` notes). */
+  unreadable: number;
+  /** Sources that were valid exports holding no trace (`{"traces": []}`, `[]`). */
+  emptyExports: number;
+}
+
+/** What a command adds to the reading half. */
+export interface CommandOutcome {
+  /** What was asked for and is not in the inputs (`--session`, a session or trace id), said as a sentence. */
+  missing?: string | null;
+  /** `analyze`: the `--fail-on` level, and whether a finding reached it. */
+  failOn?: { level: string; failed: boolean } | null;
+}
+
+/**
+ * The one exit-status rule of every reading command (README "Exit codes"):
+ * 2 when the run could not do its job — an input could not be read, no trace at all could be
+ * read (an empty input, a file that is not an export, MLflow's table output; a valid export that
+ * holds zero traces is not this), or a trace hit an internal error;
+ * 1 when the inputs hold something to look at — what was asked for is not there, a finding at or
+ * above `--fail-on`, records that could not be read as traces;
+ * 0 otherwise. The first reason in that order is the one the closing line gives.
+ */
+export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): ExitVerdict {
+  const records = (n: number): string => `${n} record${n === 1 ? '' : 's'}`;
+  if (read.traces === 0 && read.emptyExports === 0) {
+    const why = [
+      read.unreadable > 0 ? `${read.unreadable} input${read.unreadable === 1 ? '' : 's'} unreadable` : null,
+      read.rejected > 0 ? `${records(read.rejected)} rejected` : null,
+    ].filter((s) => s !== null);
+    return { code: 2, reason: `no trace could be read from the inputs: ${why.length > 0 ? why.join(', ') : 'they hold no records'}` };
+  }
+  if (read.unreadable > 0) {
+    return { code: 2, reason: `${read.unreadable === 1 ? 'an input' : `${read.unreadable} inputs`} could not be read to the end` };
+  }
+  if (read.internal > 0) {
+    return { code: 2, reason: `${records(read.internal)} rejected by an internal error (code internal; --debug shows the stack)` };
+  }
+  if (command.missing) return { code: 1, reason: command.missing };
+  if (command.failOn?.failed) return { code: 1, reason: `findings at or above ${command.failOn.level}` };
+  if (read.rejected > 0) return { code: 1, reason: `${records(read.rejected)} could not be read as traces` };
+  if (command.failOn) return { code: 0, reason: `nothing at or above ${command.failOn.level}` };
+  return { code: 0, reason: 'clean' };
+}
+
+/** The closing line on stderr: the status the process returns, and why. */
+export function closingLine(verdict: ExitVerdict): string {
+  return `tracetriage: exit ${verdict.code}: ${verdict.reason}\n`;
+}
+
+/** Counts a read's events into a {@link ReadOutcome}. */
+export class OutcomeCounter {
+  readonly outcome: ReadOutcome = { traces: 0, rejected: 0, internal: 0, unreadable: 0, emptyExports: 0 };
+
+  /** Takes any event of the read (a summary or a trace counts as a trace read). */
+  add(event: FrameEvent | SummaryEvent | { type: 'trace' }): void {
+    const o = this.outcome;
+    if (event.type === 'summary' || event.type === 'trace') o.traces++;
+    else if (event.type === 'rejected') {
+      o.rejected++;
+      if (event.rejection.code === 'internal') o.internal++;
+    } else if (event.type === 'note') {
+      if (event.note.kind === 'read-error') o.unreadable++;
+      else if (event.note.kind === 'no-traces') o.emptyExports++;
+    }
+  }
+
+  /** A trace read that the command does not see as an event (`onTrace`). */
+  addTrace(): void {
+    this.outcome.traces++;
+  }
+}

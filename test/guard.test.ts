@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AnalysisCollector } from '../src/engine/analyze.js';
+import { toSummaryEvent } from '../src/engine/batch.js';
+import { setTestFault } from '../src/engine/guard.js';
+import type { ActiveRule } from '../src/engine/rule-runner.js';
+import { normalizeRecord } from '../src/model/normalize.js';
+import { defineRule, type RuleModule } from '../src/rules/api.js';
+import { readStdin } from './helpers/make-inputs.js';
+import { conversation, traceIdOf } from './helpers/trace-builder.js';
+
+// The per-trace guard at engine level: a rule or a stage that throws on one trace (or one
+// session) becomes an `internal` problem of that trace, and everything else is still analysed.
+
+const ALPHA = conversation('sess-alpha', [
+  { user: 'hello', answer: 'hi' },
+  { user: 'refund?', answer: 'sure' },
+]);
+const BETA = conversation('sess-beta', [{ user: 'bonjour', answer: 'salut' }]);
+const BOMB = traceIdOf({ key: 'sess-alpha/turn-2' });
+
+/** A rule that reports every trace (and every session), and throws where it is told to. */
+function probe(throwOnTrace: string | null, throwOnSession: string | null): ActiveRule {
+  const module = defineRule({
+    meta: { id: 'probe', type: 'problem', description: 'test probe', severity: 'warn', messages: { seen: 'seen {{id}}', session: 'session {{id}}' } },
+    create(context) {
+      return {
+        trace({ trace }) {
+          if (trace.traceId === throwOnTrace) throw new TypeError(`probe broke on ${trace.traceId}`);
+          context.report({ messageId: 'seen', data: { id: trace.traceId }, traceId: trace.traceId });
+        },
+        session(session) {
+          // Reports first, then throws: what it reported on the failing session must not survive.
+          context.report({ messageId: 'session', data: { id: session.id }, sessionId: session.id });
+          if (session.id === throwOnSession) throw new RangeError(`probe broke on ${session.id}`);
+        },
+      };
+    },
+  });
+  return { module: module as RuleModule, options: {} };
+}
+
+function analyse(rule: ActiveRule, records: ReadonlyArray<Record<string, unknown>>) {
+  const told: string[] = [];
+  const collector = new AnalysisCollector({ rules: [rule], onInternal: (r) => told.push(r.message) });
+  try {
+    records.forEach((record, index) => {
+      const normalized = normalizeRecord(record);
+      if (!('trace' in normalized)) throw new Error('test record is not a trace');
+      collector.add(normalized.trace, { source: 'dump.jsonl', index, offset: index * 1000, length: 1000, line: index + 1 });
+    });
+    return { result: collector.finish(), told };
+  } finally {
+    collector.close();
+  }
+}
+
+describe('a rule that throws', () => {
+  it('on one trace: that trace is an internal problem with its provenance, the others are analysed', () => {
+    const { result, told } = analyse(probe(BOMB, null), [...ALPHA, ...BETA]);
+    expect(result.internal).toEqual([
+      {
+        provenance: { source: 'dump.jsonl', index: 1, offset: 1000, length: 1000, line: 2, column: 1 },
+        code: 'internal',
+        message: `internal error (analyze): probe broke on ${BOMB}`,
+        at: { offset: 1000, line: 2 },
+        stack: expect.stringContaining('TypeError: probe broke on') as unknown as string,
+      },
+    ]);
+    expect(told).toEqual([`internal error (analyze): probe broke on ${BOMB}`]);
+    // The failed trace is left out: counted as a problem, not as a trace read or a turn.
+    expect(result.traces).toBe(2);
+    expect(result.sessions.map((s) => [s.sessionId, s.turns])).toEqual([['sess-alpha', 1], ['sess-beta', 1]]);
+    expect(result.findings.filter((f) => f.messageId === 'seen').map((f) => f.traceId).sort()).toEqual(
+      [traceIdOf({ key: 'sess-alpha/turn-1' }), traceIdOf({ key: 'sess-beta/turn-1' })].sort(),
+    );
+  });
+
+  it("on one session: each of its traces gets an internal problem, the rule's findings there are dropped, the other sessions stand", () => {
+    const { result } = analyse(probe(null, 'sess-alpha'), [...ALPHA, ...BETA]);
+    expect(result.internal.map((r) => [r.code, r.provenance.index, r.message])).toEqual([
+      ['internal', 0, 'internal error (session-rules): probe broke on sess-alpha (rule probe on session "sess-alpha", turn 1; its findings on this session are left out)'],
+      ['internal', 1, 'internal error (session-rules): probe broke on sess-alpha (rule probe on session "sess-alpha", turn 2; its findings on this session are left out)'],
+    ]);
+    expect(result.findings.filter((f) => f.messageId === 'session').map((f) => f.sessionId)).toEqual(['sess-beta']);
+    // The trace visitors' findings of the failing session were made before it and stand.
+    expect(result.findings.filter((f) => f.messageId === 'seen')).toHaveLength(3);
+    expect(result.sessions.map((s) => s.sessionId)).toEqual(['sess-alpha', 'sess-beta']);
+  });
+
+  it('nowhere: no internal problem', () => {
+    const { result } = analyse(probe(null, null), [...ALPHA, ...BETA]);
+    expect(result.internal).toEqual([]);
+    expect(result.findings).toHaveLength(5);
+  });
+});
+
+describe('the reader and the summaries under the guard', () => {
+  afterEach(() => setTestFault(null));
+  const lines = Buffer.from([...ALPHA, ...BETA].map((t) => JSON.stringify(t)).join('\n') + '\n');
+
+  it('a record whose reading throws is its internal rejection (record index, offset, line); the next records are read', async () => {
+    setTestFault(`read:${BOMB}`);
+    const events = await readStdin(lines);
+    const offset = lines.indexOf('\n') + 1;
+    expect(events.filter((e) => e.type === 'rejected' || e.type === 'trace').map((e) => (e.type === 'trace' ? e.trace.traceId : [e.rejection.code, e.rejection.provenance.index, e.rejection.provenance.offset, e.rejection.provenance.line, e.rejection.message]))).toEqual([
+      traceIdOf({ key: 'sess-alpha/turn-1' }),
+      ['internal', 1, offset, 2, `internal error (read): test fault injected at read for ${BOMB} (TRACETRIAGE_TEST_FAULT)`],
+      traceIdOf({ key: 'sess-beta/turn-1' }),
+    ]);
+  });
+
+  it('a trace whose summary throws is its internal rejection', async () => {
+    setTestFault(`summary:${BOMB}`);
+    const events = (await readStdin(lines)).map(toSummaryEvent);
+    expect(events.filter((e) => e.type === 'rejected').map((e) => e.type === 'rejected' && [e.rejection.code, e.rejection.provenance.index])).toEqual([['internal', 1]]);
+    expect(events.filter((e) => e.type === 'summary')).toHaveLength(2);
+  });
+});
