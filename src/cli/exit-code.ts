@@ -53,7 +53,8 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
     return { code: 2, reason: `${read.unreadable === 1 ? 'an input' : `${read.unreadable} inputs`} could not be read to the end` };
   }
   if (read.internal > 0) {
-    return { code: 2, reason: `${records(read.internal)} rejected by an internal error (code internal; --debug shows the stack)` };
+    const n = read.internal;
+    return { code: 2, reason: `${n === 1 ? '1 trace' : `${n} traces`} left out after an internal error; --debug shows the stack` };
   }
   if (command.missing) return { code: 1, reason: command.missing };
   if (command.failOn?.failed) return { code: 1, reason: `findings at or above ${command.failOn.level}` };

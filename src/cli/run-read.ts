@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import type { FilteredOptions } from '../engine/filtered.js';
 import type { SummaryEvent } from '../engine/read-events.js';
-import { escapeInvisible, safeText } from '../report/terminal.js';
+import { escapeInvisible, safeLines, safeText } from '../report/terminal.js';
+import { where } from '../report/validate.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 import { internalEvent } from '../engine/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
@@ -98,9 +99,10 @@ export function traceProgressHooks(inputs: readonly string[], progress: ReadProg
 /**
  * Feeds every summary event of the inputs to `consume`, with a progress bar on stderr for a big
  * or slow read on a terminal (a percentage once the inputs' size is known); stdin is the only
- * process stream read.
+ * process stream read. A summary `consume` throws on becomes that trace's `internal` rejection.
+ * Returns what the read came to, for the exit status.
  */
-export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void): Promise<ReadOutcome> {
+export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEvent) => void, say: { listsRejections?: boolean } = {}): Promise<ReadOutcome> {
   const counter = new OutcomeCounter();
   const jobs = args.jobs ?? defaultJobs();
   const inputs = inputsOf(args.inputs);
@@ -112,6 +114,13 @@ export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEve
       // An input that cannot be read is also said on stderr, where a person or a script looks first.
       if (event.type === 'note' && event.note.kind === 'read-error') {
         writeErr(`tracetriage: ${safeText(event.note.source)}: ${safeText(event.note.message)}\n`);
+      }
+      // So is an internal error (a bug to report), unless the command lists every rejection itself;
+      // its stack only with --debug.
+      if (event.type === 'rejected' && event.rejection.code === 'internal') {
+        const r = event.rejection;
+        if (say.listsRejections !== true) writeErr(`tracetriage: ${where(r.provenance)}: ${safeText(r.message)} [internal]\n`);
+        if (r.stack !== undefined && process.argv.includes('--debug')) writeErr(`${safeLines(r.stack)}\n`);
       }
       take(event);
     }

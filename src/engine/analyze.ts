@@ -201,10 +201,15 @@ export class AnalysisCollector {
         this.factsOf,
       );
       for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
-      for (const { ruleId, error } of sessionRunner.visit(session)) {
+      const failures = sessionRunner.visit(session);
+      if (failures.length > 0) {
+        // One problem per trace of the session, however many rules failed on it: the first
+        // rule's error, and every failed rule named.
+        const rules = failures.map((f) => f.ruleId);
+        const which = rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`;
         for (const t of session.turns) {
-          const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', error);
-          problem.message = `${problem.message} (rule ${ruleId} on session ${JSON.stringify(id)}, turn ${t.number}; its findings on this session are left out)`;
+          const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
+          problem.message = `${problem.message} (${which} on session ${JSON.stringify(id)}, turn ${t.number}; ${rules.length === 1 ? 'its' : 'their'} findings on this session are left out)`;
           this.problem(problem);
         }
       }

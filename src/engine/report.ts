@@ -48,7 +48,8 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
  * and output are bounded by `maxSessions`, not by the dump.
  */
 export async function reportInputs(inputs: readonly string[], options: ReportOptions): Promise<ReportData> {
-  const collector = new AnalysisCollector(options);
+  const { onEvent } = options;
+  const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   const spill = new SpillFile('tracetriage-report-');
   try {
     // By the collector's ordinal, not the trace id: traces without an id each keep their own record.

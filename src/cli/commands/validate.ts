@@ -21,7 +21,7 @@ export const validateCommand: CommandModule<object, Args> = {
       .example('gunzip -c dump.jsonl.gz | $0 validate -', 'check what arrives on stdin'),
   handler: async (args) => {
     const collector = new ValidateCollector();
-    const outcome = await forEachSummary(args, (event) => collector.add(event));
+    const outcome = await forEachSummary(args, (event) => collector.add(event), { listsRejections: true });
     const result = collector.done();
     const verdict = exitVerdict(outcome);
     if (args.format === 'json') await writeOut(JSON.stringify(validateJson(result, verdict.code), null, 2) + '\n');
