@@ -156,14 +156,14 @@ describe('analyze', () => {
     expect(run.stdout).toContain('\\u{1b}]0;pwned');
   });
 
-  it('counts rejected records and still analyses the rest', async () => {
+  it('counts rejected records and still analyses the rest (exit 1: records not read as traces)', async () => {
     const good = conversation('sess-x', [{ user: 'Hello, I would like to change my booking please', answer: 'Sure, which booking would you like to change today?' }]);
     const file = ws.write('mixed.jsonl', `${jsonl(good)}{"info": 5}\nnot json\n`);
     const { doc, stderr, status } = await analyzeJson(['--rule', 'no-turn-io', file]);
     expect(doc.summary.traces).toBe(1);
     expect((doc.summary as unknown as { rejected_records: number }).rejected_records).toBe(2);
-    expect(stderr).toContain('2 record(s) could not be read as traces and were left out');
-    expect(status).toBe(0);
+    expect(stderr).toContain('2 record(s) could not be read as traces and were left out\ntracetriage: exit 1: 2 records could not be read as traces\n');
+    expect(status).toBe(1);
   });
 });
 

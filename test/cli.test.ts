@@ -45,7 +45,7 @@ const scenarios: Scenario[] = [
       expect(out).toMatch(/^Examples:\n {2}tracetriage /m);
       expect(flat(out)).toContain('tracetriage stats samples/');
       expect(flat(out)).toContain('tracetriage validate export.json');
-      expect(flat(out)).toMatch(/Exit codes: 0 clean; 1 [^;]+; 2 usage error, invalid query, unreadable input or internal error\./);
+      expect(flat(out)).toMatch(/Exit codes: 0 clean; 1 [^;]+; 2 usage error, invalid query, unreadable input, no trace read at all, or an internal error\./);
     },
     stderr: '',
   },
@@ -146,14 +146,14 @@ const scenarios: Scenario[] = [
       expect(lines[0]).toMatch(new RegExp(`^.*/one-bad\\.jsonl:2:1 record 1 \\(byte ${OK_LINE.length + 1}\\): not a trace: .*found object with key hello \\[not-a-trace\\]$`));
       expect(lines.at(-1)).toBe('3 records: 2 valid, 1 rejected');
     },
-    stderr: '',
+    stderr: 'tracetriage: exit 1: 1 record could not be read as traces\n',
   },
   {
     name: 'validate a missing file: exit 2, a read-error note',
     args: ['validate', 'no/such/file.json'],
     status: 2,
     stdout: 'notes:\n  no/such/file.json: read-error: no such file or directory\n\n0 records: 0 valid, 0 rejected\n',
-    stderr: 'tracetriage: no/such/file.json: no such file or directory\n',
+    stderr: 'tracetriage: no/such/file.json: no such file or directory\ntracetriage: exit 2: no trace could be read from the inputs: 1 input unreadable\n',
   },
   {
     name: 'stats on a missing file: exit 2',
@@ -163,7 +163,7 @@ const scenarios: Scenario[] = [
       const report = JSON.parse(out) as StatsReport;
       expect([report.total.records, report.notes]).toEqual([0, [{ source: 'no/such/file.json', kind: 'read-error', message: 'no such file or directory' }]]);
     },
-    stderr: 'tracetriage: no/such/file.json: no such file or directory\n',
+    stderr: 'tracetriage: no/such/file.json: no such file or directory\ntracetriage: exit 2: no trace could be read from the inputs: 1 input unreadable\n',
   },
   {
     name: 'stats --format json samples/: 13 traces in 4 sessions, schema_version 1',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun, type Workspace } from './helpers/make-inputs.js';
 
@@ -156,12 +157,12 @@ describe('the internal rejection from each command’s own stage', () => {
 describe('--session that matches nothing', () => {
   it.each(['analyze', 'report'])('%s exits 1 and says so', async (command) => {
     const run = await runCliAsync([command, 'good.jsonl', '--session', 'nope', ...(command === 'analyze' ? ['--format', 'json'] : [])], { cwd: ws.dir });
-    expect([run.status, run.stderr.trimEnd().split('\n').at(-1)]).toEqual([1, 'tracetriage: exit 1: session "nope" is not in the inputs (tracetriage sessions lists them)']);
+    expect([run.status, run.stderr.trimEnd().split('\n').at(-1)]).toEqual([1, 'tracetriage: exit 1: session "nope" is not in the inputs; tracetriage sessions lists them']);
   }, SLOW);
 
   it('analyze in text says it in its summary line', async () => {
     const run = await runCliAsync(['analyze', 'good.jsonl', '--session', 'nope', '--session', 'nada'], { cwd: ws.dir });
-    expect([run.status, closing('analyze', run)]).toEqual([1, 'exit 1 (none of the sessions "nope", "nada" is not in the inputs (tracetriage sessions lists them))']);
+    expect([run.status, closing('analyze', run)]).toEqual([1, 'exit 1 (none of the sessions "nope", "nada" is in the inputs; tracetriage sessions lists them)']);
   }, SLOW);
 });
 
@@ -176,5 +177,37 @@ describe('a usage error names its own option', () => {
     const run = await runCliAsync(['report', 'good.jsonl', '--max-bytes', '10'], { cwd: ws.dir });
     expect([run.status, run.stdout]).toEqual([2, '']);
     expect(run.stderr).toMatch(/^tracetriage: --max-bytes: the smallest Markdown report of this input takes [\d ,]+ bytes, more than 10: allow at least \d+\n$/);
+  }, SLOW);
+});
+
+describe('JSON outputs that list what was not read fit their schemas', () => {
+  const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
+  const schema = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', name), 'utf8')) as object;
+  // validate-output refers to stats-output's note definition.
+  ajv.addSchema(schema('stats-output.schema.json'));
+
+  it('validate --format json with an internal rejection (its stack is not in the JSON)', async () => {
+    const run = await runCliAsync(['validate', 'good.jsonl', '--format', 'json'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `summary:${T1}` } });
+    const out = JSON.parse(run.stdout) as { rejections: Array<Record<string, unknown>>; exit_code: number };
+    expect(ajv.validate(schema('validate-output.schema.json'), out), JSON.stringify(ajv.errors)).toBe(true);
+    expect([run.status, out.exit_code, out.rejections]).toEqual([
+      2,
+      2,
+      [
+        {
+          source: 'good.jsonl', index: 0, offset: 0, length: GOOD.indexOf('\n'), line: 1, column: 1,
+          code: 'internal',
+          message: `internal error (summary): test fault injected at summary for ${T1} (TRACETRIAGE_TEST_FAULT)`,
+          at: { offset: 0, line: 1 },
+        },
+      ],
+    ]);
+  }, SLOW);
+
+  it('stats --format json over a valid export of zero traces: a no-traces note, exit 0', async () => {
+    const run = await runCliAsync(['stats', 'empty-export.json', '--format', 'json'], { cwd: ws.dir });
+    const out = JSON.parse(run.stdout) as { notes: unknown[] };
+    expect(ajv.validate('urn:tracetriage:schema:stats-output', out), JSON.stringify(ajv.errors)).toBe(true);
+    expect([run.status, out.notes]).toEqual([0, [{ source: 'empty-export.json', kind: 'no-traces', message: 'a valid export that holds no trace (an empty list)' }]]);
   }, SLOW);
 });

@@ -71,7 +71,7 @@ describe('report', { timeout: 30_000 }, () => {
   it.concurrent('exits 1 when none of the sessions asked for is there', async () => {
     const run = await runCliAsync(['report', SAMPLES, '--session', 'nope', '--format', 'markdown']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('tracetriage: none of the sessions "nope" is in the inputs');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 1: session "nope" is not in the inputs; tracetriage sessions lists them');
   });
 
   it.concurrent('exits 2 with one line when the output cannot be written', async () => {
@@ -80,11 +80,12 @@ describe('report', { timeout: 30_000 }, () => {
     expect(run.stderr).toMatch(/^tracetriage: cannot write .*no\/such\/dir\/r\.html: ENOENT/);
   });
 
-  it.concurrent('reports the rest of the input when a record is bad and counts it (exit 0, as analyze: only an unreadable file is 2)', async () => {
+  it.concurrent('reports the rest of the input when a record is bad and counts it (exit 1, as every reading command: records not read as traces)', async () => {
     const good = conversation('sess-ok', [{ user: 'hello', answer: 'hi there' }]).map((t) => JSON.stringify(t));
     const file = ws.write('bad.jsonl', [good[0], '{"info": 42, "data": }', ''].join('\n'));
     const run = await runCliAsync(['report', file, '--format', 'markdown']);
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 1: 1 record could not be read as traces');
     expect(run.stdout).toContain('sess-ok');
     expect(run.stdout).toContain('skipped: 1 record not readable as a trace');
     expect(run.stderr).toContain('bad.jsonl');

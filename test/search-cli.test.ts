@@ -86,14 +86,17 @@ describe('search --output json', () => {
     expect(run.stdout).toContain('"value": 4.0');
   });
 
-  it('names rejected records on stderr, with file, line and byte offset, and still answers', async () => {
+  it('names rejected records on stderr, with file, line and byte offset, and still answers (exit 1)', async () => {
     const run = await runCliAsync(['search', ws.path('mixed.jsonl'), '--output', 'json']);
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(1);
     expect(ids(JSON.parse(run.stdout) as SearchJson)).toHaveLength(2);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/mixed\.jsonl:2:1 record 1 \(byte \d+\): not a trace: .*\[not-a-trace\]$/);
     expect(lines[1]).toMatch(/mixed\.jsonl:3:1 record 2 \(byte \d+\): .*\[(truncated|invalid-json|cut-short-line)\]$/);
-    expect(lines.at(-1)).toBe('tracetriage: 2 record(s) could not be read as traces and were left out (tracetriage validate lists them all)');
+    expect(lines.slice(-2)).toEqual([
+      'tracetriage: 2 record(s) could not be read as traces and were left out (tracetriage validate lists them all)',
+      'tracetriage: exit 1: 2 records could not be read as traces',
+    ]);
   });
 });
 
@@ -169,6 +172,6 @@ describe('get', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     // samples/README.md is in the directory too: skipped, and counted.
-    expect(run.stderr).toBe('tracetriage: 1 file(s) skipped: not trace exports\ntracetriage: trace tr-00000000000000000000000000000000 is not in the inputs\n');
+    expect(run.stderr).toBe('tracetriage: 1 file(s) skipped: not trace exports\ntracetriage: exit 1: trace tr-00000000000000000000000000000000 is not in the inputs\n');
   });
 });

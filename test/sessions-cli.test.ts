@@ -294,7 +294,7 @@ describe('hostile trace text', () => {
 describe('exit codes and help', () => {
   it('exits 1 with one clear line when the session is not in the inputs', async () => {
     const run = await runCliAsync(['session', 'sess-refund', join(SAMPLES, 'search-sess-refund-7f3a.json')]);
-    expect([run.status, run.stdout, run.stderr]).toEqual([1, '', 'tracetriage: session sess-refund is not in the inputs (1 other session found; tracetriage sessions lists them)\n']);
+    expect([run.status, run.stdout, run.stderr]).toEqual([1, '', 'tracetriage: exit 1: session sess-refund is not in the inputs (1 other session found; tracetriage sessions lists them)\n']);
   });
 
   it('exits 2 when an input cannot be read', async () => {

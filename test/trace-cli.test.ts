@@ -122,7 +122,7 @@ describe('trace: text', () => {
   });
 
   it.each([
-    [['trace', 'tr-00000000000000000000000000000000', REFUND], 1, 'tracetriage: trace tr-00000000000000000000000000000000 is not in the inputs\n'],
+    [['trace', 'tr-00000000000000000000000000000000', REFUND], 1, 'tracetriage: exit 1: trace tr-00000000000000000000000000000000 is not in the inputs\n'],
     [['trace', TURN_5, join(SAMPLES, 'missing.json')], 2, null],
     [['trace', TURN_5], 2, null],
   ])('exit status: %j', async (args, status, stderr) => {

@@ -118,5 +118,6 @@ export const analyzeCommand: CommandModule<object, Args> = {
 /** The closing reason when no `--session` id is in the inputs. */
 export function noSession(ids: readonly string[]): string {
   const list = ids.map((s) => safeText(JSON.stringify(s))).join(', ');
-  return `${ids.length === 1 ? `session ${list} is` : `none of the sessions ${list} is`} not in the inputs (tracetriage sessions lists them)`;
+  const what = ids.length === 1 ? `session ${list} is not in the inputs` : `none of the sessions ${list} is in the inputs`;
+  return `${what}; tracetriage sessions lists them`;
 }

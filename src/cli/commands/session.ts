@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { faultPoint, internalEvent, provenanceOf } from '../../engine/guard.js';
 import { readSession } from '../../engine/sessions.js';
 import { sessionView } from '../../model/sessions.js';
 import { sessionJson } from '../../report/session-json.js';
@@ -58,14 +59,24 @@ export const sessionCommand: CommandModule<object, Args> = {
       onTrace: problems.onTrace,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
     });
-    problems.finish();
     if (read.session === null) {
+      problems.finish();
       const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
       problems.close({ missing: `session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)` });
       return;
     }
-    const report: SessionReport = { view: sessionView(read.session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates };
-    await writeOut(FORMATTERS[args.format](report, stdoutStyle()));
+    const session = read.session;
+    let text: string | null = null;
+    try {
+      for (const digest of session.turns) faultPoint('render', digest.traceId);
+      const report: SessionReport = { view: sessionView(session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates };
+      text = FORMATTERS[args.format](report, stdoutStyle());
+    } catch (error) {
+      // The view is the session's, not one trace's: each of its traces gets the internal problem.
+      for (const digest of session.turns) problems.onEvent(internalEvent(provenanceOf(digest.provenance ?? { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 }), 'render', error));
+    }
+    if (text !== null) await writeOut(text);
+    problems.finish();
     problems.close();
   },
 };
