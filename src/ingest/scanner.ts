@@ -21,6 +21,23 @@ const TAB = 0x09;
 const UPPER_N = 0x4e;
 const UPPER_I = 0x49;
 
+/**
+ * Bytes that can start a JSON value (or Python's NaN/Infinity): a top-level run that starts with
+ * any other byte (a NUL, a letter, a `}`) can never be a trace.
+ */
+const STARTS_VALUE = new Uint8Array(256);
+for (const c of '{["-0123456789tfnNI') STARTS_VALUE[c.charCodeAt(0)] = 1;
+
+/**
+ * A run that is no JSON value (garbage, or a gzip bomb of NULs) is held up to this many bytes:
+ * enough to say what it is; past that it is refused and skipped to the end of its line unheld.
+ */
+const RUN_CAP = 64 * 1024;
+
+function startsValue(c: number): boolean {
+  return STARTS_VALUE[c] === 1;
+}
+
 /** `\n` + N spaces + `}`: the line that closes a pretty-printed element indented by N spaces. */
 const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
 const EMPTY = Buffer.alloc(0);
@@ -75,8 +92,13 @@ export class RecordScanner {
   private elementDepth = 0;
   private container: RecordContainer = 'document';
   private sawAnything = false;
-  /** Set once a whole document fitted on one line: from then on a line break ends a record. */
+  /**
+   * Set once a line held exactly one value (it started and ended on that line, with only white
+   * space after it): the input is JSON Lines, and from then on every line is one record.
+   */
   private jsonLines = false;
+  /** The last record was a one-line document: a line feed before any other byte makes the input JSON Lines. */
+  private lineCandidate = false;
 
   /** The record being cut. */
   private readonly rec: RecordBuilder;
@@ -134,7 +156,10 @@ export class RecordScanner {
         this.keyText += chunk.toString('latin1', this.keyFrom, len);
         this.keyFrom = 0;
       }
-      this.rec.hold(chunk.subarray(from));
+      const piece = chunk.subarray(from);
+      if ((this.mode === Mode.TopRun || this.mode === Mode.ElementScalar) && this.rec.heldBytes + piece.length > RUN_CAP) {
+        this.rec.refuseRun(piece, startsValue);
+      } else this.rec.hold(piece);
     }
     this.base += len;
   }
@@ -146,6 +171,8 @@ export class RecordScanner {
       this.rec.endOfInput = true;
       this.emit(Buffer.alloc(0), this.base, undefined);
     } else if (this.inRecord()) {
+      // A scalar element running to the end ends the record, not the array it sits in.
+      const scalar = this.mode === Mode.ElementScalar;
       const problem: ScanProblem | undefined =
         this.mode === Mode.Record
           ? {
@@ -158,20 +185,24 @@ export class RecordScanner {
             }
           : this.rec.problem;
       this.emit(Buffer.alloc(0), this.base, problem);
-    } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) {
-      this.sink.note({
-        code: 'unclosed-envelope',
-        message:
-          this.container === 'search'
-            ? 'input ended inside the {"traces": [...]} envelope; every complete trace before that point was read'
-            : 'input ended inside the top-level array; every complete element before that point was read',
-        offset: this.base,
-        line: this.line,
-      });
-    }
+      if (scalar) this.noteUnclosed();
+    } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) this.noteUnclosed();
     this.mode = Mode.Top;
     this.inString = false;
     this.depth = 0;
+  }
+
+  /** The input ended inside a top-level array or the search envelope. */
+  private noteUnclosed(): void {
+    this.sink.note({
+      code: 'unclosed-envelope',
+      message:
+        this.container === 'search'
+          ? 'input ended inside the {"traces": [...]} envelope; every complete trace before that point was read'
+          : 'input ended inside the top-level array; every complete element before that point was read',
+      offset: this.base,
+      line: this.line,
+    });
   }
 
   private skipBom(chunk: Buffer): number {
@@ -195,30 +226,36 @@ export class RecordScanner {
     let next: number;
     switch (this.mode) {
       case Mode.Top:
-        if (c === LF) this.newLine(i);
-        else if (c === LBRACE && this.jsonLines) return this.fastLine(chunk, i);
-        else if (c === LBRACE) {
+        if (c === LF) {
+          if (this.lineCandidate) this.jsonLines = true;
+          this.newLine(i);
+          return i + 1;
+        }
+        if (c === SPACE || c === TAB || c === CR) return i + 1;
+        // A second value on the line of a one-line document: concatenated JSON, not JSON Lines (yet).
+        this.lineCandidate = false;
+        // In JSON Lines every line is one record, whatever it opens: the next line starts a new one.
+        if (this.jsonLines && STARTS_VALUE[c] === 1) return this.fastLine(chunk, i);
+        if (c === LBRACE && !this.jsonLines) {
           this.startRecord(i, 'document');
           this.depth = 1;
           this.rec.maxDepth = 1;
           this.expectKey = true;
-        } else if (c === LBRACKET) {
+        } else if (c === LBRACKET && !this.jsonLines) {
           this.mode = Mode.Elements;
           this.depth = 1;
           this.elementDepth = 1;
           this.container = 'array';
-        } else if (c !== SPACE && c !== TAB && c !== CR) {
+        } else {
           this.startRecord(i, 'document');
           this.mode = Mode.TopRun;
-          if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
+          // Rare and never a trace: NaN tokens are looked for when it is parsed, not byte by byte.
+          this.rec.nonFinite = true;
+          return this.runRest(chunk, i + 1);
         }
         return i + 1;
       case Mode.TopRun:
-        if (c === LF) {
-          this.endRecordAt(chunk, i);
-          this.newLine(i);
-        } else if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
-        return i + 1;
+        return this.runRest(chunk, i);
       case Mode.Elements:
         if (c === LF) this.newLine(i);
         else if (c === RBRACKET) {
@@ -242,6 +279,7 @@ export class RecordScanner {
         return i + 1;
       case Mode.ElementScalar:
         if (c === COMMA || c === RBRACKET || c === SPACE || c === LF || c === CR || c === TAB) {
+          this.capRun(chunk, i);
           this.endRecordAt(chunk, i);
           return i; // the delimiter is read again between elements
         }
@@ -283,6 +321,24 @@ export class RecordScanner {
     this.endRecordAt(chunk, nl > 0 && chunk[nl - 1] === CR ? nl - 1 : nl);
     this.newLine(nl);
     return nl + 1;
+  }
+
+  /** Finds the end of a top-level run from `i`: it lasts to the end of its line. */
+  private runRest(chunk: Buffer, i: number): number {
+    const nl = chunk.indexOf(LF, i);
+    if (nl === -1) return chunk.length;
+    this.capRun(chunk, nl);
+    this.endRecordAt(chunk, nl);
+    this.newLine(nl);
+    return nl + 1;
+  }
+
+  /**
+   * A run that is no object and ends at `end` of this chunk is refused when longer than the cap,
+   * as it is when it spans chunks (`push`): the answer must not depend on where chunks fall.
+   */
+  private capRun(chunk: Buffer, end: number): void {
+    if (this.base + end - this.rec.start > RUN_CAP) this.rec.refuseRun(chunk.subarray(Math.max(0, this.rec.start - this.base)), startsValue);
   }
 
   /**
@@ -628,7 +684,7 @@ export class RecordScanner {
   /** Emits the current record and returns to the container it sat in. */
   private emit(tail: Buffer, end: number, problem: ScanProblem | undefined): void {
     if (this.container === 'document' && this.mode === Mode.Record && !this.rec.lineBreaks && !problem) {
-      this.jsonLines = true;
+      this.lineCandidate = true;
     }
     this.mode = this.container === 'document' ? Mode.Top : Mode.Elements;
     if (this.container === 'document') {
