@@ -154,6 +154,30 @@ describe('a line that opens an array, an object or a string and never closes it'
     TIMEOUT,
   );
 
+  it.concurrent.each([
+    ['[{"info": {"a": 1}', 1, 'the top-level array is not closed'],
+    ['{"traces": [{"info": {"a": 1}', 12, 'the {"traces": [...]} envelope is not closed'],
+    ['["abc', 1, 'the top-level array is not closed'],
+  ] as const)(
+    'on the first line (before the input is known to be JSON Lines), %s gives its envelope up at the line break',
+    async (line, element, why) => {
+      const input = Buffer.from(`${line}\n${L1}\n${L2}\n`);
+      const events = await readStdin(input);
+      const after = Buffer.byteLength(line) + 1;
+      expect(positions(events)).toEqual([
+        ['rejected cut-short-line', 0, 1, element + 1, element],
+        ['trace', 1, 2, 1, after],
+        ['trace', 2, 3, 1, after + N1],
+      ]);
+      expect(events.flatMap((e) => (e.type === 'note' ? [[e.note.kind, e.note.line, e.note.offset, e.note.message.startsWith(why)]] : []))).toEqual([
+        ['unclosed-envelope', 2, after, true],
+      ]);
+      const out = await validate(['-'], input);
+      expect([out.records, out.valid, out.rejected]).toEqual([3, 2, 1]);
+    },
+    TIMEOUT,
+  );
+
   it('a pretty-printed bare array and pretty concatenated documents still read as before', async () => {
     const values = [JSON.parse(L1) as unknown, JSON.parse(L2) as unknown];
     const array = await readStdin(Buffer.from(`${JSON.stringify(values, null, 2)}\n`));

@@ -470,7 +470,7 @@ export class RecordScanner {
       case LF:
         this.newLine(i);
         this.rec.lineBreaks = true;
-        if (this.container === 'document' && this.isCutShortLine(chunk, i)) {
+        if (this.isCutShortLine(chunk, i)) {
           this.rec.problem ??= {
             code: 'cut-short-line',
             message: 'the line ends before its JSON value is complete (a cut-short JSON line)',
@@ -478,6 +478,7 @@ export class RecordScanner {
             line: this.line - 1,
           };
           this.endRecordAt(chunk, i);
+          this.leaveContainer();
         }
         return i + 1;
       case SPACE:
@@ -519,7 +520,7 @@ export class RecordScanner {
           const d = chunk[j]!;
           if (d === QUOTE) break;
           if (d === BACKSLASH) j += 2;
-          else if (d === LF && stopDepth === 1) break;
+          else if (d === LF) break;
           else j++;
         }
         if (j < len && chunk[j] === QUOTE) {
@@ -558,7 +559,7 @@ export class RecordScanner {
         line++;
         lineStart = this.base + i + 1;
         lineBreaks = true;
-        if (stopDepth === 1 && this.isCutShortLine(chunk, i)) {
+        if (this.isCutShortLine(chunk, i)) {
           // recordByte ends the record at this line feed and counts the line itself.
           this.writeBack(depth, line - 1, this.lineStart, nonFinite, lineBreaks);
           this.noteDepth(maxSeen);
@@ -591,11 +592,34 @@ export class RecordScanner {
   /**
    * A line break inside a top-level value ends it early when the input is JSON Lines (an earlier
    * document fitted on one line), or when the next line starts with `{"` at column 1, which a
-   * pretty-printed document never does inside itself.
+   * pretty-printer never writes inside a value (it breaks the line after every `{`). The latter
+   * holds inside an element of a top-level array or of the search envelope too: a first line
+   * that opens `[{"info": ...` and never closes it must not swallow the JSON lines after it.
    */
   private isCutShortLine(chunk: Buffer, i: number): boolean {
-    if (this.jsonLines) return true;
+    if (this.jsonLines && this.container === 'document') return true;
     return chunk[i + 1] === LBRACE && chunk[i + 2] === QUOTE;
+  }
+
+  /**
+   * After an element cut short at a line break (see `isCutShortLine`), the array or envelope it
+   * sat in is given up: the next line starts a new top-level value.
+   */
+  private leaveContainer(): void {
+    if (this.container === 'document') return;
+    this.sink.note({
+      code: 'unclosed-envelope',
+      message:
+        this.container === 'search'
+          ? 'the {"traces": [...]} envelope is not closed: a line ends inside one of its traces, and the next line is read on its own'
+          : 'the top-level array is not closed: a line ends inside one of its elements, and the next line is read on its own',
+      offset: this.lineStart,
+      line: this.line,
+    });
+    this.mode = Mode.Top;
+    this.container = 'document';
+    this.depth = 0;
+    this.elementDepth = 0;
   }
 
   /**
@@ -611,7 +635,7 @@ export class RecordScanner {
     }
     // A raw line feed cannot occur inside a JSON string: inside a top-level value it means the
     // line was cut short (JSON Lines, or a first line whose next line must still be read).
-    const watchLines = this.mode === Mode.Record && this.container === 'document';
+    const watchLines = this.mode === Mode.Record;
     while (i < len) {
       const c = chunk[i]!;
       if (c === QUOTE) {
@@ -622,7 +646,7 @@ export class RecordScanner {
         return i + 1;
       }
       if (c === BACKSLASH) i += 2;
-      else if (c === LF && watchLines) return this.lineBreakInString(chunk, i);
+      else if (c === LF && watchLines && (this.container === 'document' || this.isCutShortLine(chunk, i))) return this.lineBreakInString(chunk, i);
       else i++;
     }
     // A backslash as the chunk's last byte escapes the first byte of the next chunk.
@@ -643,6 +667,7 @@ export class RecordScanner {
     };
     this.endRecordAt(chunk, nl);
     this.newLine(nl);
+    this.leaveContainer();
     return nl + 1;
   }
 
