@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { gunzipMembers } from './gunzip.js';
-import { recognise } from './sniff.js';
+import { describeStart, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
 
 /**
  * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
@@ -395,52 +395,6 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
     if (done === true) return;
     yield value;
   }
-}
-
-const TAR_BLOCK = 512;
-/** The most zero bytes an empty tar archive is believed to hold (a blocking factor of 2048). */
-const MAX_EMPTY_TAR = 1 << 20;
-const ZERO_BLOCK = Buffer.alloc(MAX_EMPTY_TAR);
-
-function isZeroBlock(head: Buffer): boolean {
-  return head.length >= TAR_BLOCK && head.subarray(0, TAR_BLOCK).equals(ZERO_BLOCK.subarray(0, TAR_BLOCK));
-}
-
-/**
- * Reads on while the input holds only zero bytes, up to 1 MiB: an input that ends there, a whole
- * number of tar blocks (at least the two that end an archive), is an empty tar archive. Otherwise
- * what was read is handed back as the head to read as usual.
- */
-async function readZeros(head: Buffer, iterator: AsyncIterator<Buffer>): Promise<{ empty: true; length: number } | { empty: false; head: Buffer }> {
-  const pieces = [head];
-  let length = head.length;
-  let zero = head.equals(ZERO_BLOCK.subarray(0, Math.min(head.length, MAX_EMPTY_TAR)));
-  while (zero && length <= MAX_EMPTY_TAR) {
-    const { value, done } = await iterator.next();
-    if (done === true) {
-      if (length % TAR_BLOCK === 0 && length >= 2 * TAR_BLOCK) return { empty: true, length };
-      break;
-    }
-    pieces.push(value);
-    length += value.length;
-    zero = value.length <= MAX_EMPTY_TAR && value.equals(ZERO_BLOCK.subarray(0, value.length));
-  }
-  return { empty: false, head: pieces.length === 1 ? head : Buffer.concat(pieces) };
-}
-
-function isTar(head: Buffer): boolean {
-  return head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar';
-}
-
-function startsLikeJson(head: Buffer): boolean {
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  return i === head.length || head[i] === 0x7b || head[i] === 0x5b;
-}
-
-function describeStart(head: Buffer): string {
-  const text = head.toString('latin1', 0, 12).replace(/[^\x20-\x7e]/g, '.');
-  return JSON.stringify(text);
 }
 
 function describeFsError(error: unknown): string {
