@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readTraces } from '../src/engine/read.js';
-import { rescanRecord, resolveUnscanned } from '../src/ingest/rescan.js';
+import { explainLine, rescanRecord } from '../src/ingest/rescan.js';
 import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
 
 interface Cut {
@@ -19,7 +19,8 @@ function scan(input: string | Buffer, chunkSize = 1 << 20, options = {}): { cuts
   const buf = typeof input === 'string' ? Buffer.from(input) : input;
   const records: ScannedRecord[] = [];
   const notes: ScanNote[] = [];
-  // What the engine does: a fast-path JSON line that JSON.parse refuses is rescanned to say why.
+  // What the engine does: a fast-path record that JSON.parse refuses stays one record, rescanned
+  // to say why (and to see NaN tokens the fast path did not look for).
   const take = (r: ScannedRecord): void => {
     let ok = true;
     try {
@@ -27,8 +28,13 @@ function scan(input: string | Buffer, chunkSize = 1 << 20, options = {}): { cuts
     } catch {
       ok = false;
     }
-    const parts = r.unscanned && !ok ? (resolveUnscanned(r, options) ?? [r]) : [r];
-    for (const part of parts) records.push({ ...part, bytes: Buffer.from(part.bytes) });
+    const record = { ...r, bytes: Buffer.from(r.bytes) };
+    if (r.unscanned && !ok) {
+      const why = r.container === 'document' ? explainLine(r, options) : null;
+      if (why !== null) record.problem = why;
+      record.nonFinite = rescanRecord(r, options).some((part) => part.nonFinite);
+    }
+    records.push(record);
   };
   const scanner = new RecordScanner('t', { record: take, note: (n) => notes.push(n) }, options);
   for (let i = 0; i < buf.length; i += chunkSize) scanner.push(buf.subarray(i, i + chunkSize));

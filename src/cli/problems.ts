@@ -39,11 +39,11 @@ export class ProblemReporter {
       }
     } else if (event.type === 'note') {
       const { note } = event;
-      if (note.kind === 'read-error') {
+      if (note.kind === 'read-error' || note.kind === 'unsupported') {
         this.readErrors++;
         this.say(`${safeText(note.source)}: ${safeText(note.message)}`);
       } else if (note.kind === 'skipped') this.skipped++;
-      else if (note.kind === 'utf16' || note.kind === 'unclosed-envelope' || note.kind === 'empty' || note.kind === 'no-traces') {
+      else if (note.kind === 'utf16' || note.kind === 'unclosed-envelope' || note.kind === 'empty' || note.kind === 'no-traces' || note.kind === 'trailing-bytes' || note.kind === 'empty-archive') {
         this.say(`${safeText(note.source)}: ${note.kind}: ${safeText(note.message)}`);
       }
     }

@@ -112,7 +112,7 @@ export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEve
     for await (const event of readSummaries(inputs, options)) {
       progress.add(event);
       // An input that cannot be read is also said on stderr, where a person or a script looks first.
-      if (event.type === 'note' && event.note.kind === 'read-error') {
+      if (event.type === 'note' && (event.note.kind === 'read-error' || event.note.kind === 'unsupported')) {
         writeErr(`tracetriage: ${safeText(event.note.source)}: ${safeText(event.note.message)}\n`);
       }
       // So is an internal error (a bug to report), unless the command lists every rejection itself;

@@ -1,4 +1,5 @@
 import type { Provenance } from '../ingest/record.js';
+import type { SourceNoteKind } from '../ingest/sources.js';
 import type { Trace } from '../model/types.js';
 import type { TraceSummary } from './summary.js';
 
@@ -6,6 +7,7 @@ import type { TraceSummary } from './summary.js';
 export type RejectionCode =
   | 'invalid-utf8'
   | 'invalid-json'
+  | 'not-json'
   | 'truncated'
   | 'cut-short-line'
   | 'too-deep'
@@ -32,7 +34,7 @@ export interface Rejection {
 /** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
 export interface SourceNote {
   source: string;
-  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty' | 'no-traces';
+  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty' | 'no-traces' | SourceNoteKind;
   message: string;
   offset?: number;
   line?: number;

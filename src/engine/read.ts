@@ -41,6 +41,7 @@ export async function* scanInputs(inputs: readonly string[], options: ReadOption
 
 /** The note for an input that could not be opened or was skipped while opening. */
 export function openNote(event: Exclude<SourceEvent, { type: 'source' }>): FrameEvent {
+  if (event.type === 'note') return { type: 'note', note: { source: event.name, kind: event.kind, message: event.message } };
   return event.type === 'error'
     ? { type: 'note', note: { source: event.name, kind: 'read-error', message: event.message } }
     : { type: 'note', note: { source: event.name, kind: 'skipped', message: event.reason } };

@@ -1,14 +1,15 @@
 import { parseRecord, type ParsedRecord, type ParseProblem } from '../ingest/parse.js';
 import type { Provenance } from '../ingest/record.js';
-import { resolveUnscanned } from '../ingest/rescan.js';
+import { explainLine } from '../ingest/rescan.js';
 import type { ScannedRecord } from '../ingest/scanner.js';
 import { normalizeRecord } from '../model/normalize.js';
 import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
 
 /**
  * Parses and normalizes one record held in memory: the per-record work, the same in the main
- * thread and in a worker. A JSON line the fast path took without scanning that JSON.parse refuses
- * is rescanned, and may turn out to hold several values, hence a list.
+ * thread and in a worker. One record in gives one event out (a list for the callers' sake): a JSON
+ * line is one record whatever it holds, so one that JSON.parse refuses is rejected whole, with
+ * the reason a rescan finds.
  */
 export function processRecord(record: ScannedRecord): ReadEvent[] {
   if (record.problem) {
@@ -17,10 +18,28 @@ export function processRecord(record: ScannedRecord): ReadEvent[] {
   }
   const parsed = parseRecord(record);
   if ('problem' in parsed && record.unscanned && parsed.problem.code === 'invalid-json') {
-    const parts = resolveUnscanned(record);
-    if (parts !== null) return parts.flatMap(processRecord);
+    const event = reread(record);
+    if (event !== null) return [event];
   }
   return [fromParsed(record, parsed)];
+}
+
+/**
+ * A record a fast path took without scanning, that JSON.parse refused: it may hold Python's NaN or
+ * Infinity (which the fast path did not look for), or, for a JSON line, be cut short or hold two
+ * values, which a rescan says precisely. Null when JSON.parse's own complaint stands.
+ */
+function reread(record: ScannedRecord): ReadEvent | null {
+  if (!record.nonFinite) {
+    const again = parseRecord({ ...record, nonFinite: true });
+    if (!('problem' in again)) return fromParsed(record, again);
+  }
+  // A pretty element stays with JSON.parse's complaint: its lines are not records.
+  if (record.container !== 'document') return null;
+  const why = explainLine(record);
+  if (why === null) return null;
+  const { code, message, offset, line, column } = why;
+  return reject(record.provenance, code, message, column === undefined ? { offset, line } : { offset, line, column });
 }
 
 function fromParsed(record: ScannedRecord, parsed: ParsedRecord | { problem: ParseProblem }): ReadEvent {

@@ -40,7 +40,9 @@ export class ValidateCollector {
         break;
       case 'note':
         this.result.notes.push(noteJson(event.note));
-        if (event.note.kind === 'read-error') this.result.unreadable = true;
+        // An input of a kind tracetriage does not read (MLflow's table output, a database) is as
+        // unreadable as a missing file: no record of it could be checked.
+        if (event.note.kind === 'read-error' || event.note.kind === 'unsupported') this.result.unreadable = true;
         break;
       default:
         break;

@@ -2,7 +2,7 @@ import type { Provenance, RawRecord } from './record.js';
 
 /** What the scanner could not make sense of, attached to the record it concerns. */
 export interface ScanProblem {
-  code: 'truncated' | 'too-deep' | 'cut-short-line';
+  code: 'truncated' | 'too-deep' | 'cut-short-line' | 'invalid-json' | 'not-json' | 'not-a-trace';
   message: string;
   /** Absolute byte offset where the problem was seen. */
   offset: number;
@@ -14,6 +14,8 @@ export interface ScannedRecord extends RawRecord {
   problem?: ScanProblem;
   /** A fast-path JSON line that the input ended in, with no line feed after it. */
   endOfInput?: boolean;
+  /** A run that can never be a trace, refused without holding its bytes (`bytes` is empty). */
+  refused?: boolean;
 }
 
 /** A fact about a source that is not a record: a BOM, an unclosed envelope. */

@@ -21,6 +21,23 @@ const TAB = 0x09;
 const UPPER_N = 0x4e;
 const UPPER_I = 0x49;
 
+/**
+ * Bytes that can start a JSON value (or Python's NaN/Infinity): a top-level run that starts with
+ * any other byte (a NUL, a letter, a `}`) can never be a trace.
+ */
+const STARTS_VALUE = new Uint8Array(256);
+for (const c of '{["-0123456789tfnNI') STARTS_VALUE[c.charCodeAt(0)] = 1;
+
+/**
+ * A run that is no JSON value (garbage, or a gzip bomb of NULs) is held up to this many bytes:
+ * enough to say what it is; past that it is refused and skipped to the end of its line unheld.
+ */
+const RUN_CAP = 64 * 1024;
+
+function startsValue(c: number): boolean {
+  return STARTS_VALUE[c] === 1;
+}
+
 /** `\n` + N spaces + `}`: the line that closes a pretty-printed element indented by N spaces. */
 const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
 const EMPTY = Buffer.alloc(0);
@@ -76,8 +93,13 @@ export class RecordScanner {
   private container: RecordContainer = 'document';
   private sawAnything = false;
   private containers = 0;
-  /** Set once a whole document fitted on one line: from then on a line break ends a record. */
+  /**
+   * Set once a line held exactly one value (it started and ended on that line, with only white
+   * space after it): the input is JSON Lines, and from then on every line is one record.
+   */
   private jsonLines = false;
+  /** The last record was a one-line document: a line feed before any other byte makes the input JSON Lines. */
+  private lineCandidate = false;
 
   /** The record being cut. */
   private readonly rec: RecordBuilder;
@@ -135,7 +157,10 @@ export class RecordScanner {
         this.keyText += chunk.toString('latin1', this.keyFrom, len);
         this.keyFrom = 0;
       }
-      this.rec.hold(chunk.subarray(from));
+      const piece = chunk.subarray(from);
+      if ((this.mode === Mode.TopRun || this.mode === Mode.ElementScalar) && this.rec.heldBytes + piece.length > RUN_CAP) {
+        this.rec.refuseRun(piece, startsValue);
+      } else this.rec.hold(piece);
     }
     this.base += len;
   }
@@ -147,6 +172,8 @@ export class RecordScanner {
       this.rec.endOfInput = true;
       this.emit(Buffer.alloc(0), this.base, undefined);
     } else if (this.inRecord()) {
+      // A scalar element running to the end ends the record, not the array it sits in.
+      const scalar = this.mode === Mode.ElementScalar;
       const problem: ScanProblem | undefined =
         this.mode === Mode.Record
           ? {
@@ -159,20 +186,24 @@ export class RecordScanner {
             }
           : this.rec.problem;
       this.emit(Buffer.alloc(0), this.base, problem);
-    } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) {
-      this.sink.note({
-        code: 'unclosed-envelope',
-        message:
-          this.container === 'search'
-            ? 'input ended inside the {"traces": [...]} envelope; every complete trace before that point was read'
-            : 'input ended inside the top-level array; every complete element before that point was read',
-        offset: this.base,
-        line: this.line,
-      });
-    }
+      if (scalar) this.noteUnclosed();
+    } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) this.noteUnclosed();
     this.mode = Mode.Top;
     this.inString = false;
     this.depth = 0;
+  }
+
+  /** The input ended inside a top-level array or the search envelope. */
+  private noteUnclosed(): void {
+    this.sink.note({
+      code: 'unclosed-envelope',
+      message:
+        this.container === 'search'
+          ? 'input ended inside the {"traces": [...]} envelope; every complete trace before that point was read'
+          : 'input ended inside the top-level array; every complete element before that point was read',
+      offset: this.base,
+      line: this.line,
+    });
   }
 
   private skipBom(chunk: Buffer): number {
@@ -196,31 +227,37 @@ export class RecordScanner {
     let next: number;
     switch (this.mode) {
       case Mode.Top:
-        if (c === LF) this.newLine(i);
-        else if (c === LBRACE && this.jsonLines) return this.fastLine(chunk, i);
-        else if (c === LBRACE) {
+        if (c === LF) {
+          if (this.lineCandidate) this.jsonLines = true;
+          this.newLine(i);
+          return i + 1;
+        }
+        if (c === SPACE || c === TAB || c === CR) return i + 1;
+        // A second value on the line of a one-line document: concatenated JSON, not JSON Lines (yet).
+        this.lineCandidate = false;
+        // In JSON Lines every line is one record, whatever it opens: the next line starts a new one.
+        if (this.jsonLines && STARTS_VALUE[c] === 1) return this.fastLine(chunk, i);
+        if (c === LBRACE && !this.jsonLines) {
           this.startRecord(i, 'document');
           this.depth = 1;
           this.rec.maxDepth = 1;
           this.expectKey = true;
-        } else if (c === LBRACKET) {
+        } else if (c === LBRACKET && !this.jsonLines) {
           this.containers++;
           this.mode = Mode.Elements;
           this.depth = 1;
           this.elementDepth = 1;
           this.container = 'array';
-        } else if (c !== SPACE && c !== TAB && c !== CR) {
+        } else {
           this.startRecord(i, 'document');
           this.mode = Mode.TopRun;
-          if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
+          // Rare and never a trace: NaN tokens are looked for when it is parsed, not byte by byte.
+          this.rec.nonFinite = true;
+          return this.runRest(chunk, i + 1);
         }
         return i + 1;
       case Mode.TopRun:
-        if (c === LF) {
-          this.endRecordAt(chunk, i);
-          this.newLine(i);
-        } else if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
-        return i + 1;
+        return this.runRest(chunk, i);
       case Mode.Elements:
         if (c === LF) this.newLine(i);
         else if (c === RBRACKET) {
@@ -244,6 +281,7 @@ export class RecordScanner {
         return i + 1;
       case Mode.ElementScalar:
         if (c === COMMA || c === RBRACKET || c === SPACE || c === LF || c === CR || c === TAB) {
+          this.capRun(chunk, i);
           this.endRecordAt(chunk, i);
           return i; // the delimiter is read again between elements
         }
@@ -285,6 +323,24 @@ export class RecordScanner {
     this.endRecordAt(chunk, nl > 0 && chunk[nl - 1] === CR ? nl - 1 : nl);
     this.newLine(nl);
     return nl + 1;
+  }
+
+  /** Finds the end of a top-level run from `i`: it lasts to the end of its line. */
+  private runRest(chunk: Buffer, i: number): number {
+    const nl = chunk.indexOf(LF, i);
+    if (nl === -1) return chunk.length;
+    this.capRun(chunk, nl);
+    this.endRecordAt(chunk, nl);
+    this.newLine(nl);
+    return nl + 1;
+  }
+
+  /**
+   * A run that is no object and ends at `end` of this chunk is refused when longer than the cap,
+   * as it is when it spans chunks (`push`): the answer must not depend on where chunks fall.
+   */
+  private capRun(chunk: Buffer, end: number): void {
+    if (this.base + end - this.rec.start > RUN_CAP) this.rec.refuseRun(chunk.subarray(Math.max(0, this.rec.start - this.base)), startsValue);
   }
 
   /**
@@ -424,7 +480,7 @@ export class RecordScanner {
       case LF:
         this.newLine(i);
         this.rec.lineBreaks = true;
-        if (this.container === 'document' && this.isCutShortLine(chunk, i)) {
+        if (this.isCutShortLine(chunk, i)) {
           this.rec.problem ??= {
             code: 'cut-short-line',
             message: 'the line ends before its JSON value is complete (a cut-short JSON line)',
@@ -432,6 +488,7 @@ export class RecordScanner {
             line: this.line - 1,
           };
           this.endRecordAt(chunk, i);
+          this.leaveContainer();
         }
         return i + 1;
       case SPACE:
@@ -473,7 +530,7 @@ export class RecordScanner {
           const d = chunk[j]!;
           if (d === QUOTE) break;
           if (d === BACKSLASH) j += 2;
-          else if (d === LF && stopDepth === 1) break;
+          else if (d === LF) break;
           else j++;
         }
         if (j < len && chunk[j] === QUOTE) {
@@ -512,7 +569,7 @@ export class RecordScanner {
         line++;
         lineStart = this.base + i + 1;
         lineBreaks = true;
-        if (stopDepth === 1 && this.isCutShortLine(chunk, i)) {
+        if (this.isCutShortLine(chunk, i)) {
           // recordByte ends the record at this line feed and counts the line itself.
           this.writeBack(depth, line - 1, this.lineStart, nonFinite, lineBreaks);
           this.noteDepth(maxSeen);
@@ -545,11 +602,34 @@ export class RecordScanner {
   /**
    * A line break inside a top-level value ends it early when the input is JSON Lines (an earlier
    * document fitted on one line), or when the next line starts with `{"` at column 1, which a
-   * pretty-printed document never does inside itself.
+   * pretty-printer never writes inside a value (it breaks the line after every `{`). The latter
+   * holds inside an element of a top-level array or of the search envelope too: a first line
+   * that opens `[{"info": ...` and never closes it must not swallow the JSON lines after it.
    */
   private isCutShortLine(chunk: Buffer, i: number): boolean {
-    if (this.jsonLines) return true;
+    if (this.jsonLines && this.container === 'document') return true;
     return chunk[i + 1] === LBRACE && chunk[i + 2] === QUOTE;
+  }
+
+  /**
+   * After an element cut short at a line break (see `isCutShortLine`), the array or envelope it
+   * sat in is given up: the next line starts a new top-level value.
+   */
+  private leaveContainer(): void {
+    if (this.container === 'document') return;
+    this.sink.note({
+      code: 'unclosed-envelope',
+      message:
+        this.container === 'search'
+          ? 'the {"traces": [...]} envelope is not closed: a line ends inside one of its traces, and the next line is read on its own'
+          : 'the top-level array is not closed: a line ends inside one of its elements, and the next line is read on its own',
+      offset: this.lineStart,
+      line: this.line,
+    });
+    this.mode = Mode.Top;
+    this.container = 'document';
+    this.depth = 0;
+    this.elementDepth = 0;
   }
 
   /**
@@ -565,7 +645,7 @@ export class RecordScanner {
     }
     // A raw line feed cannot occur inside a JSON string: inside a top-level value it means the
     // line was cut short (JSON Lines, or a first line whose next line must still be read).
-    const watchLines = this.mode === Mode.Record && this.container === 'document';
+    const watchLines = this.mode === Mode.Record;
     while (i < len) {
       const c = chunk[i]!;
       if (c === QUOTE) {
@@ -576,7 +656,7 @@ export class RecordScanner {
         return i + 1;
       }
       if (c === BACKSLASH) i += 2;
-      else if (c === LF && watchLines) return this.lineBreakInString(chunk, i);
+      else if (c === LF && watchLines && (this.container === 'document' || this.isCutShortLine(chunk, i))) return this.lineBreakInString(chunk, i);
       else i++;
     }
     // A backslash as the chunk's last byte escapes the first byte of the next chunk.
@@ -597,6 +677,7 @@ export class RecordScanner {
     };
     this.endRecordAt(chunk, nl);
     this.newLine(nl);
+    this.leaveContainer();
     return nl + 1;
   }
 
@@ -639,7 +720,7 @@ export class RecordScanner {
   /** Emits the current record and returns to the container it sat in. */
   private emit(tail: Buffer, end: number, problem: ScanProblem | undefined): void {
     if (this.container === 'document' && this.mode === Mode.Record && !this.rec.lineBreaks && !problem) {
-      this.jsonLines = true;
+      this.lineCandidate = true;
     }
     this.mode = this.container === 'document' ? Mode.Top : Mode.Elements;
     if (this.container === 'document') {

@@ -2,8 +2,9 @@ import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { gunzipMembers } from './gunzip.js';
+import { describeStart, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
 
 /**
  * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
@@ -66,7 +67,15 @@ export class ByteSource {
 export type SourceEvent =
   | { type: 'source'; source: ByteSource }
   | { type: 'skipped'; name: string; reason: string }
-  | { type: 'error'; name: string; message: string };
+  | { type: 'error'; name: string; message: string }
+  | { type: 'note'; name: string; kind: SourceNoteKind; message: string };
+
+/**
+ * Facts about an input met while opening it: bytes after the last gzip member (ignored, as
+ * `gzip -dc` does), a tar archive with no entry, an input of a kind tracetriage does not read
+ * (named once for what it is, with what to do instead).
+ */
+export type SourceNoteKind = 'trailing-bytes' | 'empty-archive' | 'unsupported';
 
 export interface OpenOptions {
   /** The stream `-` reads (the CLI passes process.stdin). */
@@ -265,13 +274,41 @@ async function* fromStream(
     return;
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    pump(head, iterator, gunzip);
-    yield* fromStream(name, gunzip, discovered, 'gzip', closeable);
+    const notes: Array<{ offset: number; message: string }> = [];
+    const members = gunzipMembers(prepend(head, iterator), (note) => notes.push(note));
+    const gunzipped: ByteStream = {
+      [Symbol.asyncIterator]: () => members,
+      destroy: () => {
+        void members.return(undefined);
+        stream.destroy?.();
+      },
+    };
+    yield* fromStream(name, gunzipped, discovered, 'gzip', closeable);
+    // The gunzipped stream was read to its end above: its notes are known now.
+    for (const { message } of notes) yield { type: 'note', name, kind: 'trailing-bytes', message };
     return;
   }
   if (isTar(head)) {
     yield* tarEntries(name, head, iterator);
+    return;
+  }
+  if (isZeroBlock(head)) {
+    // Only zero blocks so far: an empty tar archive (`tar cf x.tar --files-from /dev/null`), unless
+    // something else follows. A NUL bomb is told from it after 1 MiB and read on (and refused).
+    const zeros = await readZeros(head, iterator);
+    if (zeros.empty) {
+      yield { type: 'note', name, kind: 'empty-archive', message: `an empty tar archive (${zeros.length} zero bytes, no entry): no records` };
+      return;
+    }
+    head = zeros.head;
+  }
+  const kind = recognise(head);
+  if (kind !== null) {
+    if (closeable) stream.destroy?.();
+    else for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) void chunk;
+    // Named once for what it is: a file in a directory is skipped; one the user named is a problem.
+    if (discovered) yield { type: 'skipped', name, reason: kind };
+    else yield { type: 'note', name, kind: 'unsupported', message: kind };
     return;
   }
   if (discovered && !startsLikeJson(head) && head.length > 0) {
@@ -350,19 +387,14 @@ async function readHead(iterator: AsyncIterator<Buffer>, want: number): Promise<
   return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }
 
-function isTar(head: Buffer): boolean {
-  return head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar';
-}
-
-function startsLikeJson(head: Buffer): boolean {
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  return i === head.length || head[i] === 0x7b || head[i] === 0x5b;
-}
-
-function describeStart(head: Buffer): string {
-  const text = head.toString('latin1', 0, 12).replace(/[^\x20-\x7e]/g, '.');
-  return JSON.stringify(text);
+/** The head, then the rest of an iterator. */
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const { value, done } = await rest.next();
+    if (done === true) return;
+    yield value;
+  }
 }
 
 function describeFsError(error: unknown): string {
