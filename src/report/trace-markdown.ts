@@ -44,7 +44,7 @@ export function traceMarkdown(input: TraceReportInput, options: TraceReportOptio
     out.push('', '## Exceptions', '');
     for (const row of withExceptions) {
       for (const e of row.exceptions) {
-        out.push(`- ${mdCode(row.span.name)}: ${mdInline(e.type ?? '(no type)')}: ${mdInline(cut600(e.message ?? '', options))}`);
+        out.push(`- span ${mdInline(row.span.name)}: ${mdInline(e.type ?? '(no type)')}: ${mdInline(cut600(e.message ?? '', options))}`);
         if (e.stacktrace !== null) {
           const { lines, omitted } = stackExcerpt(e.stacktrace, options.full);
           const shown = omitted > 0 ? [`… ${omitted} line(s)`, ...lines] : lines;
