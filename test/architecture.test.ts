@@ -31,13 +31,15 @@ const imports: Import[] = files(SRC).flatMap((file) => {
 
 /** Folder → folders it may import values from (type-only imports are free for report). */
 const ALLOWED: Record<string, string[]> = {
-  cli: ['cli', 'engine', 'report', 'ingest', 'model', 'query'],
-  engine: ['engine', 'ingest', 'model', 'query', 'rules'],
-  ingest: ['ingest'],
-  model: ['model'],
-  query: ['query', 'model', 'ingest'],
-  rules: ['rules', 'model'],
-  report: ['report'],
+  cli: ['cli', 'engine', 'report', 'ingest', 'model', 'query', 'shared'],
+  engine: ['engine', 'ingest', 'model', 'query', 'rules', 'shared'],
+  ingest: ['ingest', 'shared'],
+  model: ['model', 'shared'],
+  query: ['query', 'model', 'ingest', 'shared'],
+  rules: ['rules', 'model', 'shared'],
+  report: ['report', 'shared'],
+  // The pure leaf (text cutting): imports nothing of the project, so every folder may import it.
+  shared: ['shared'],
   index: ['engine', 'model', 'ingest', 'query'],
 };
 
@@ -56,6 +58,18 @@ describe('module boundaries', () => {
       return !(ALLOWED[a] ?? []).includes(b);
     });
     expect(bad.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  it('keeps src/shared a pure leaf: no import of another folder, of Node or of a package', () => {
+    const offenders = files(join(SRC, 'shared')).flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return [...text.matchAll(/^import [^;]*? from '([^']+)';/gms)]
+        .map((m) => m[1]!)
+        .filter((to) => !to.startsWith('./'))
+        .map((to) => `${relative(SRC, file)} -> ${to}`);
+    });
+    expect(files(join(SRC, 'shared')).length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
   });
 
   it('touches process only in src/cli, and the file system only in src/ingest (and the worker script check)', () => {

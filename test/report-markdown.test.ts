@@ -1,7 +1,4 @@
-import type { Code, Html, InlineCode, Nodes, Root, Strong, Table, Text } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { gfm } from 'micromark-extension-gfm';
+import type { Code, InlineCode, Nodes, Root, Table } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/engine/findings.js';
 import { reportInputs } from '../src/engine/report.js';
@@ -12,6 +9,7 @@ import { reproduceCommands } from '../src/report/commands.js';
 import { excerpt, fenceBody, mdCode, mdFence, mdInline, utf8Bytes } from '../src/report/markdown/escape.js';
 import { reportMarkdown, ReportTooLargeError } from '../src/report/markdown-report.js';
 import { expectGolden } from './helpers/golden.js';
+import { expectInertMarkdown, mdNodes, parseMarkdown, plainText } from './helpers/markdown-inert.js';
 import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 
 // The Markdown ticket report: trace text stays inert on GitHub and GitLab, the report stays within
@@ -21,20 +19,8 @@ import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 // fence holds exactly the excerpt" are checked on a real syntax tree, not on regular expressions.
 
 /** The syntax tree GitHub would build (GFM: tables, strikethrough, autolink literals, footnotes, task lists). */
-function parse(md: string): Root {
-  return fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-}
-
-function nodes(tree: Nodes): Nodes[] {
-  const out: Nodes[] = [tree];
-  if ('children' in tree) for (const child of tree.children) out.push(...nodes(child));
-  return out;
-}
-
-function plainText(node: Nodes): string {
-  if (node.type === 'text' || node.type === 'inlineCode') return node.value;
-  return 'children' in node ? node.children.map(plainText).join('') : '';
-}
+const parse = parseMarkdown;
+const nodes = mdNodes;
 
 /** HTML our own renderer writes; anything else in the tree came from trace text. */
 const OWN_HTML = [/^<!-- -->$/u, /^<br>$/u, /^<span>$/u, /^<\/span>$/u, /^<\/details>$/u, /^<details><summary>Turn \d+: what the user said and the answer<\/summary>$/u];
@@ -42,37 +28,9 @@ const OWN_HTML = [/^<!-- -->$/u, /^<br>$/u, /^<span>$/u, /^<\/span>$/u, /^<\/det
 const OWN_STRONG =
   /^(error|fail|root cause|\d+ root causes?|Root cause: turn \d+|Why it failed:|User:?|Answer:?|Tool calls|Assessments|Scorer errors|Error spans|Findings on this turn|Suggestion:)$/u;
 
-/**
- * What must hold of any report, hostile or not: tables keep their columns, fences and HTML are
- * ours, no link, image, emphasis, strikethrough or mention came from trace text, no raw control
- * character is left. Returns the tree for more checks.
- */
+/** The report's own markup: see {@link expectInertMarkdown} for what holds of any report. */
 function expectInert(md: string): Root {
-  const tree = parse(md);
-  const all = nodes(tree);
-  for (const table of all.filter((n): n is Table => n.type === 'table')) {
-    const width = table.children[0]!.children.length;
-    expect(table.children.map((row) => row.children.length)).toEqual(table.children.map(() => width));
-  }
-  // In the source too: every row line has as many unescaped pipes as the header (GFM drops extra cells silently).
-  for (const block of md.split('\n\n')) {
-    const lines = block.split('\n').filter((l) => l.startsWith('| '));
-    const pipes = lines.map((l) => (l.match(/(?<!\\)(?:\\\\)*\|/gu) ?? []).length);
-    expect(pipes).toEqual(lines.map(() => pipes[0]));
-  }
-  const types = new Set(all.map((n) => n.type));
-  for (const banned of ['link', 'image', 'linkReference', 'imageReference', 'definition', 'footnoteReference', 'footnoteDefinition', 'emphasis', 'delete']) {
-    expect(types.has(banned as Nodes['type']), banned).toBe(false);
-  }
-  for (const html of all.filter((n): n is Html => n.type === 'html')) expect(OWN_HTML.some((re) => re.test(html.value)), html.value).toBe(true);
-  for (const strong of all.filter((n): n is Strong => n.type === 'strong')) expect(plainText(strong)).toMatch(OWN_STRONG);
-  // GitHub finds mentions and issue references in text nodes: an `@` or `#` must never be followed by a word in the same node.
-  for (const text of all.filter((n): n is Text => n.type === 'text')) {
-    expect(text.value).not.toMatch(/@[\p{L}\p{N}_-]|#\d|https?:\/\/|www\./iu);
-  }
-  expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u);
-  expect(md.endsWith('\n') && !md.endsWith('\n\n') && !md.includes('\n\n\n')).toBe(true);
-  return tree;
+  return expectInertMarkdown(md, { html: OWN_HTML, strong: OWN_STRONG });
 }
 
 // ---- escapers -----------------------------------------------------------------------------

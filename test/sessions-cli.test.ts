@@ -269,7 +269,7 @@ describe('hostile trace text', () => {
     const md = run.stdout;
     expect(md).not.toContain('<script>');
     expect(md).not.toContain('\u001b');
-    expect(md).toContain('pipe \\| tick \\` &lt;script&gt;alert(1)&lt;/script&gt;<br>second line \\\\u{1b}\\[31mred\\\\u{1b}\\[0m');
+    expect(md).toContain('pipe \\| tick \\` &lt;script&gt;alert(1)&lt;/script&gt;<br>second line \\\\u\\{1b\\}\\[31mred\\\\u\\{1b\\}\\[0m');
     const cells = (line: string): number => line.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length - 2;
     for (const block of md.split('\n\n')) {
       const rows = block.split('\n').filter((l) => l.startsWith('|'));

@@ -4,7 +4,7 @@ import { keyCarrier } from '../src/model/carriers.js';
 import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../src/model/digest.js';
 import { sessionIdOf, userIdOf } from '../src/model/session.js';
 import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../src/model/sessions.js';
-import { mdText } from '../src/report/session.js';
+import { mdInline } from '../src/report/markdown/escape.js';
 import { fixtureJson, traceOf } from './helpers/fixture-traces.js';
 import { REPO_ROOT } from './helpers/make-inputs.js';
 
@@ -311,17 +311,20 @@ describe('sessionView', () => {
   });
 });
 
-describe('mdText', () => {
+// `session --format markdown` escapes trace text with the report's one escaper (mdInline); these
+// are the cases the session's former escaper was pinned on, plus what that one left live.
+describe('mdInline, as session --format markdown uses it', () => {
   const cases: Array<[string, string]> = [
     ['a | b', 'a \\| b'],
     ['`code`', '\\`code\\`'],
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['line 1\nline 2\r\nline 3', 'line 1<br>line 2<br>line 3'],
-    ['\u001b[31mred\u001b[0m', '\\\\u{1b}\\[31mred\\\\u{1b}\\[0m'],
-    ['a_b*c [x](y) ~~z~~ # h & i', 'a\\_b\\*c \\[x\\](y) \\~\\~z\\~\\~ \\# h &amp; i'],
+    ['\u001b[31mred\u001b[0m', '\\\\u\\{1b\\}\\[31mred\\\\u\\{1b\\}\\[0m'],
+    ['a_b*c [x](y) ~~z~~ # h & i', 'a_b\\*c \\[x\\](y) \\~\\~z\\~~ # h & i'],
     ['back\\slash', 'back\\\\slash'],
+    ['@team #12 https://x.io www.x.io $x$ !1', '\\@<!-- -->team \\#<!-- -->12 https<!-- -->\\://x.io www<!-- -->.x.io <span>\\$</span>x<span>\\$</span> \\!1'],
   ];
   it.each(cases)('%j', (input, expected) => {
-    expect(mdText(input)).toBe(expected);
+    expect(mdInline(input)).toBe(expected);
   });
 });

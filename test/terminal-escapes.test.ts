@@ -14,9 +14,9 @@ const CLI_TIMEOUT = 30_000;
 const H = '\u001b[2J\u001b]8;;http://x\u0007ln\u001b]8;;\u0007\u009b31m\r\b\u202eevil';
 /** The same in a file name (a `/` would make a directory). */
 const H_FILE = H.replace('http://x', 'x');
-/** How the first control shows, inert, in text (`safeText`), Markdown (`mdText`) and JSON: proof that the hostile text was printed. */
+/** How the first control shows, inert, in text (`safeText`), Markdown (`mdInline`) and JSON: proof that the hostile text was printed. */
 const SHOWN = '\\u{1b}[2J';
-const MD_SHOWN = '\\\\u{1b}\\[2J';
+const MD_SHOWN = '\\\\u\\{1b\\}\\[2J';
 const JSON_SHOWN = '\\u001b[2J';
 
 const SESSION = `sess${H}`;

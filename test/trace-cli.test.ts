@@ -164,7 +164,7 @@ describe('trace: hostile and malformed traces', () => {
     const out = lines(run.stdout);
     const row = out.find((l) => l.includes('evil'));
     expect(row).toBe(
-      '| &nbsp;&nbsp;↳ evil\\|name\\`&lt;script&gt;alert(1)&lt;/script&gt;\\u{1b}\\[31mRED\\u{202e}abc<br>next | RETRIEVER | 1 ms | ERROR | ValueError: index not found |',
+      '| &nbsp;&nbsp;↳ evil\\|name\\`&lt;script&gt;alert(1)&lt;/script&gt;\\\\u\\{1b\\}\\[31mRED\\\\u\\{202e\\}abc<br>next | RETRIEVER | 1 ms | ERROR | ValueError: index not found |',
     );
     // Every table row keeps its cell count: unescaped pipes only between cells.
     for (const line of out.filter((l) => l.startsWith('| '))) {
@@ -249,10 +249,10 @@ describe('trace: json and markdown', () => {
     const run = await runCliAsync(['trace', TURN_4, REFUND, '--format', 'markdown']);
     expect(run.status).toBe(0);
     const out = lines(run.stdout);
-    expect(out[0]).toBe(`# Trace ${TURN_4}`);
-    expect(out).toContain('| support\\_agent **(turn I/O)** | AGENT | 2.45 s | OK |  |');
-    expect(out).toContain('| &nbsp;&nbsp;↳ retrieve\\_policy\\_docs | RETRIEVER | 129 ms | OK |  |');
+    expect(out[0]).toBe(`# Trace \`${TURN_4}\``);
+    expect(out).toContain('| support_agent **(turn I/O)** | AGENT | 2.45 s | OK |  |');
+    expect(out).toContain('| &nbsp;&nbsp;↳ retrieve_policy_docs | RETRIEVER | 129 ms | OK |  |');
     expect(out).toContain('### Scorer errors (the judge failed, not the trace)');
-    expect(out.find((l) => l.startsWith('| relevance\\_to\\_query | RATE\\_LIMIT\\_EXCEEDED: '))).toMatch(/\| turn \|$/);
+    expect(out.find((l) => l.startsWith('| relevance_to_query | RATE_LIMIT_EXCEEDED: '))).toMatch(/\| turn \|$/);
   });
 });

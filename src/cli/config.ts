@@ -5,6 +5,7 @@ import { readOptionalTextFile, readTextFile } from '../ingest/text-file.js';
 import { keyCarrier, CARRIERS, type Carrier } from '../model/carriers.js';
 import { pointerSegments, toJsonPath } from '../model/json-path.js';
 import type { PolarityOverrides, PolarityRule } from '../model/scorers.js';
+import { cut } from '../shared/text.js';
 import { CliError } from './errors.js';
 
 /**
@@ -257,8 +258,7 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'string') {
-    const chars = Array.from(value);
-    return `string ${JSON.stringify(chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN - 1).join('')}…` : value)}`;
+    return `string ${JSON.stringify(cut(value, MAX_SHOWN))}`;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return value.length === 1 ? 'an array of 1 item' : `an array of ${value.length} items`;

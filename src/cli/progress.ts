@@ -1,4 +1,5 @@
 import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read-events.js';
+import { cut, NO_MARK } from '../shared/text.js';
 
 /** What the progress decision looks at: `--progress` / `--no-progress`, the environment, stderr. */
 export interface ProgressInput {
@@ -56,8 +57,7 @@ export function progressLine(state: ProgressState, columns: number): string {
   parts.push(`${Math.floor(seconds)} s`);
   const line = parts.join(' · ');
   const width = Math.max(0, columns - 1);
-  const chars = [...line];
-  return chars.length <= width ? line : chars.slice(0, width).join('');
+  return cut(line, width, NO_MARK);
 }
 
 function mb(bytes: number): string {

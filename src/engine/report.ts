@@ -5,6 +5,7 @@ import type { Trace } from '../model/types.js';
 import { waterfallOf, type Waterfall } from '../model/waterfall.js';
 import type { Severity } from '../rules/api.js';
 import { verdictLabel } from '../rules/util/failures.js';
+import { cut } from '../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from './analyze.js';
 import { filteredTraces } from './filtered.js';
 import type { Finding } from './findings.js';
@@ -254,6 +255,6 @@ function failureLine(d: TraceDigest): string | null {
 
 function errorText(e: ErrorSpanDigest): string {
   const what = e.exception ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ') : e.statusMessage;
-  const short = [...what].length > 160 ? `${[...what].slice(0, 159).join('')}…` : what;
+  const short = cut(what, 160);
   return short === '' ? `span ${e.name} failed` : `span ${e.name} failed: ${short}`;
 }

@@ -1,6 +1,7 @@
 import { decodeAttributeValue } from './attributes.js';
 import { resolveSpanIo, type ResolveOptions } from './carriers.js';
 import { messageTexts } from './messages.js';
+import { cut, ELLIPSIS_AFTER, NO_MARK } from '../shared/text.js';
 import { spanRole } from './span-kind.js';
 import type { Span, Trace } from './types.js';
 import { isObject } from './values.js';
@@ -195,16 +196,15 @@ const CUT_MARKER = /… \[cut, [\d ]+ chars\]$/u;
  * `timeout after 31s (req 1b2c…)` are the same fault.
  */
 export function errorSignature(type: string | null, message: string): string {
-  const text = message
-    .slice(0, 500)
+  const text = cut(message, 500, NO_MARK)
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu, '<id>')
     .replace(/\b(?:0x)?[0-9a-f]*\d[0-9a-f]*\b/giu, (m) => (m.length >= 8 ? '<id>' : m))
     .replace(/'[^']{0,200}'|"[^"]{0,200}"/gu, '<s>')
     .replace(/\d+(?:\.\d+)?/gu, '<n>')
     .replace(/\s+/gu, ' ')
-    .trim()
-    .slice(0, 200);
-  return type === null || type === '' ? text : `${type}: ${text}`;
+    .trim();
+  const short = cut(text, 200, NO_MARK);
+  return type === null || type === '' ? short : `${type}: ${short}`;
 }
 
 function modelCall(span: Span, path: string, options: ResolveOptions, withHistory: boolean): ModelCallFacts {
@@ -308,7 +308,7 @@ function documentOf(item: unknown): { id: string; label: string } | null {
   if (id !== null) return { id, label: uri ?? id };
   const content = text(item.page_content) ?? text(item.content);
   const key = content === null ? null : textKey(content);
-  return key === null ? null : { id: `text:${key}`, label: `${content!.slice(0, 60)}…` };
+  return key === null ? null : { id: `text:${key}`, label: cut(content!, 60, ELLIPSIS_AFTER) };
 }
 
 function errorFacts(span: Span, path: string): ErrorFacts[] {
@@ -318,11 +318,11 @@ function errorFacts(span: Span, path: string): ErrorFacts[] {
     const type = typeof event.attributes['exception.type'] === 'string' ? (event.attributes['exception.type'] as string) : null;
     const raw = event.attributes['exception.message'];
     const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
-    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: shared(span.name), path, type: type === null ? null : shared(type), message: message.slice(0, NOTE_CHARS) });
+    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: shared(span.name), path, type: type === null ? null : shared(type), message: cut(message, NOTE_CHARS, NO_MARK) });
   }
   if (out.length === 0 && span.status === 'ERROR') {
     const message = span.statusMessage;
-    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: shared(span.name), path, type: null, message: message.slice(0, NOTE_CHARS) });
+    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: shared(span.name), path, type: null, message: cut(message, NOTE_CHARS, NO_MARK) });
   }
   return out;
 }

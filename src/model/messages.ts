@@ -1,5 +1,6 @@
 import { TRUNCATED_PREVIEW } from './turn-io.js';
 import { isObject, type Json } from './values.js';
+import { codePoints, cut, CUT_COUNT, group } from '../shared/text.js';
 
 // One file for every message shape on purpose: the shapes nest into each other (an Anthropic
 // request holds OpenAI-like messages, a LangChain message holds OpenAI tool calls, a Responses
@@ -145,8 +146,9 @@ export function messageLines(summary: Pick<IoSummary, 'messages'>): string[] {
 }
 
 /**
- * Cuts a text to `maxChars` code points (never inside a surrogate pair) and appends
- * `… [cut, N chars]`, N being the number of code points left out.
+ * Cuts a text to `maxChars` code points (never inside a surrogate pair or a grapheme cluster:
+ * `cut`, src/shared/text.ts) and appends `… [cut, N chars]`, N being the number of code points
+ * left out.
  */
 export function cutText(text: string, maxChars: number): string {
   return cutPiece({ text, hidden: 0 }, maxChars);
@@ -450,34 +452,8 @@ function previewWasCut(value: unknown, carrierId: string): boolean {
   return carrierId === TRUNCATED_PREVIEW && typeof value === 'string' && value.endsWith('...') && PREVIEW_LENGTHS.has(codePoints(value));
 }
 
-function codePoints(text: string, end = text.length): number {
-  let n = 0;
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
-}
-
 function cutPiece(piece: Piece, max: number): string {
-  // A string has at least as many UTF-16 units as code points: short enough is decided without counting.
-  if (piece.hidden === 0 && piece.text.length <= max) return piece.text;
-  const total = codePoints(piece.text) + piece.hidden;
-  if (total <= max) return piece.text;
-  let i = 0;
-  for (let n = 0; n < max && i < piece.text.length; n++) {
-    const c = piece.text.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < piece.text.length ? 2 : 1;
-  }
-  return `${piece.text.slice(0, i)}… [cut, ${group(total - codePoints(piece.text, i))} chars]`;
-}
-
-function group(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return cut(piece.text, max, CUT_COUNT, piece.hidden);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as generated from './generated/trace-record-validators.js';
 import { pointerSegments, pointerToJsonPath, toJsonPath } from './json-path.js';
+import { cut } from '../shared/text.js';
 
 /** What a record is, decided from its keys, never from a file name. */
 export type RecordKind =
@@ -165,9 +166,7 @@ function describeFound(value: unknown): string {
  * files and end up on a terminal.
  */
 function quote(text: string, max: number): string {
-  const chars = Array.from(text);
-  const cut = chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-  return JSON.stringify(cut).replace(
+  return JSON.stringify(cut(text, max)).replace(
     /[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
     (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );

@@ -1,4 +1,5 @@
 import type { TraceInfo } from '../model/types.js';
+import { cut, DOTS } from '../shared/text.js';
 import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText, table } from './terminal.js';
 
@@ -55,8 +56,7 @@ export function duration(ms: number): string {
 function preview(text: string | null, width = PREVIEW): string {
   if (text === null || text === '') return 'N/A';
   const one = cell(text);
-  const chars = [...one];
-  return chars.length > width ? chars.slice(0, width - 3).join('') + '...' : one;
+  return cut(one, width, DOTS);
 }
 
 /** One line of safe text: line breaks and tabs as spaces, control characters escaped. */

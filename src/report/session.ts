@@ -2,9 +2,11 @@
 // verdict lines), so both formats say the same things. JSON is in session-json.ts.
 import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest, TurnDigest, TurnTexts, VerdictDigest } from '../model/digest.js';
 import type { OnTurn, SessionView, TurnView } from '../model/sessions.js';
+import { cut } from '../shared/text.js';
 import { count } from './sessions.js';
 import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Style } from './style.js';
+import { mdCode, mdInline } from './markdown/escape.js';
 import { safeText } from './terminal.js';
 
 /** What `session <id>` reports. */
@@ -163,18 +165,20 @@ function line(text: string): string {
 
 /**
  * Markdown for a bug ticket: a summary table, session-level assessments, an overview of the
- * turns, then each turn's details. Every piece of trace text goes through {@link mdText}, so a
- * hostile trace cannot end a table cell, open a code span, inject HTML or reach the terminal.
+ * turns, then each turn's details. Every piece of trace text goes through the one Markdown
+ * escaper (./markdown/escape.ts: `mdInline` for prose and cells, `mdCode` for ids), so a hostile
+ * trace cannot end a table cell, open a code span, inject HTML, link, mention a user or team,
+ * reference an issue, start math, or reach the terminal.
  */
 export function sessionMarkdown(report: SessionReport): string {
   const { view } = report;
   const s = view.session.summary;
   const h = headline(report);
-  const out: string[] = [`# Session ${mdText(view.session.id)}`, ''];
+  const out: string[] = [`# Session ${mdCode(view.session.id)}`, ''];
   out.push(...mdTable(['field', 'value'], [
-    ['user', mdText(h.user)],
+    ['user', h.user === '-' ? '-' : mdCode(h.user, 'table')],
     ['turns', String(s.turns)],
-    ['time', mdText(h.span)],
+    ['time', h.span],
     ['turns with errors', String(s.turnsWithErrors)],
     ['failing assessments', String(s.failingAssessments)],
     ['scorer errors', String(s.scorerErrors)],
@@ -195,9 +199,9 @@ export function sessionMarkdown(report: SessionReport): string {
         const texts = textsOf(report, turn);
         return [
           String(turn.number),
-          mdText(timeWords(turn)),
-          mdText(excerpt(texts.userText)),
-          mdText(excerpt(texts.answerText || (texts.toolCalls.length > 0 ? `(tool calls: ${texts.toolCalls.map((c) => c.name).join(', ')})` : '(no answer)'))),
+          timeWords(turn),
+          mdInline(excerpt(texts.userText)),
+          mdInline(excerpt(texts.answerText || (texts.toolCalls.length > 0 ? `(tool calls: ${texts.toolCalls.map((c) => c.name).join(', ')})` : '(no answer)'))),
           String(turn.digest.errorSpanCount),
           String(turn.verdicts.filter((v) => v.effective && v.polarity === 'fail').length),
         ];
@@ -212,21 +216,21 @@ function turnMarkdown(report: SessionReport, turn: TurnView): string[] {
   const d = turn.digest;
   const texts = textsOf(report, turn);
   const rows: string[][] = [
-    ['trace', mdText(d.traceId)],
-    ['time', mdText(timeWords(turn))],
+    ['trace', mdCode(d.traceId, 'table')],
+    ['time', timeWords(turn)],
     ['state', d.state],
-    ['user said', mdText(texts.userText || '(no user message found)')],
-    ['app answered', mdText(texts.answerText || '(no answer)')],
+    ['user said', mdInline(texts.userText || '(no user message found)')],
+    ['app answered', mdInline(texts.answerText || '(no answer)')],
   ];
-  if (texts.toolCalls.length > 0) rows.push(['tool calls', mdText(texts.toolCalls.map((c) => `${c.name}(${c.arguments})`).join('\n'))]);
-  rows.push(['I/O span', mdText(spanWords(d.turn))]);
-  rows.push(['errors', d.errors.length === 0 ? 'none' : mdText(d.errors.map(errorWords).join('\n'))]);
-  if (d.provenance) rows.push(['source', mdText(`${d.provenance.source} record ${d.provenance.index} (line ${d.provenance.line}, byte ${d.provenance.offset})`)]);
+  if (texts.toolCalls.length > 0) rows.push(['tool calls', mdInline(texts.toolCalls.map((c) => `${c.name}(${c.arguments})`).join('\n'))]);
+  rows.push(['I/O span', mdInline(spanWords(d.turn))]);
+  rows.push(['errors', d.errors.length === 0 ? 'none' : mdInline(d.errors.map(errorWords).join('\n'))]);
+  if (d.provenance) rows.push(['source', mdInline(`${d.provenance.source} record ${d.provenance.index} (line ${d.provenance.line}, byte ${d.provenance.offset})`)]);
   const out = [`### Turn ${turn.number}`, '', ...mdTable(['field', 'value'], rows)];
   if (turn.verdicts.length > 0) out.push('', ...verdictTable(turn.verdicts));
   if (turn.scorerErrors.length > 0) out.push('', 'Scorer errors (a judge that failed, not the turn):', '', ...scorerErrorTable(turn.scorerErrors.map((entry) => ({ entry }))));
   if (d.assessments.expectations.length > 0) {
-    out.push('', ...mdTable(['expectation', 'value', 'source'], d.assessments.expectations.map((e) => [mdText(e.name), mdText(e.value), mdText(e.sourceType)])));
+    out.push('', ...mdTable(['expectation', 'value', 'source'], d.assessments.expectations.map((e) => [mdInline(e.name), mdInline(e.value), mdInline(e.sourceType)])));
   }
   return out;
 }
@@ -237,13 +241,13 @@ function verdictTable(verdicts: ReadonlyArray<VerdictDigest & { turn?: number }>
   return mdTable(
     header,
     verdicts.map((v) => [
-      mdText(v.name),
-      mdText(v.value),
+      mdInline(v.name),
+      mdInline(v.value),
       v.polarity,
-      mdText(v.sourceType),
+      mdInline(v.sourceType),
       ...(withTurn ? [String(v.turn ?? '')] : []),
-      v.effective ? 'yes' : v.ineffective === 'human-disagrees' ? `no: outvoted by HUMAN #${v.overriddenByHuman ?? '?'}` : 'no: superseded',
-      mdText(v.rationale ?? ''),
+      v.effective ? 'yes' : v.ineffective === 'human-disagrees' ? `no: outvoted by HUMAN ${mdInline(`#${v.overriddenByHuman ?? '?'}`)}` : 'no: superseded',
+      mdInline(v.rationale ?? ''),
     ]),
   );
 }
@@ -251,7 +255,7 @@ function verdictTable(verdicts: ReadonlyArray<VerdictDigest & { turn?: number }>
 function scorerErrorTable(errors: ReadonlyArray<Pick<OnTurn<ScorerErrorDigest>, 'entry'> & { turn?: number }>): string[] {
   return mdTable(
     ['scorer', 'error', 'turn'],
-    errors.map(({ entry, turn }) => [mdText(entry.name), mdText([entry.code, entry.message].filter(Boolean).join(': ')), turn === undefined ? '' : String(turn)]),
+    errors.map(({ entry, turn }) => [mdInline(entry.name), mdInline([entry.code, entry.message].filter(Boolean).join(': ')), turn === undefined ? '' : String(turn)]),
   );
 }
 
@@ -260,27 +264,7 @@ function mdTable(header: readonly string[], rows: ReadonlyArray<readonly string[
   return [row(header), row(header.map(() => '---')), ...rows.map(row)];
 }
 
-/** First 160 code points of a text, for the overview table. */
+/** At most 160 code points of a text, for the overview table. */
 function excerpt(text: string): string {
-  const chars = [...text];
-  return chars.length <= 160 ? text : chars.slice(0, 159).join('') + '…';
-}
-
-/**
- * Trace text made inert for Markdown: control and invisible characters escaped (`safeText`),
- * backslash and the characters that make tables, code spans, emphasis, links and HTML (`|`,
- * backtick, `*`, `_`, `[`, `]`, `~`, `<`, `>`, `&`) escaped, line breaks as `<br>`, so the text
- * stays inside its table cell.
- */
-export function mdText(text: string): string {
-  return text
-    .split(/\r\n|\r|\n/)
-    .map((part) =>
-      safeText(part)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\|`*_[\]~#]/g, (ch) => `\\${ch}`),
-    )
-    .join('<br>');
+  return cut(text, 160);
 }

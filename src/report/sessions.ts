@@ -1,5 +1,6 @@
 import type { TraceDigest } from '../model/digest.js';
 import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
+import { cut } from '../shared/text.js';
 import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Paint, type Style } from './style.js';
 import { safeText, table } from './terminal.js';
@@ -123,8 +124,7 @@ function nonZero(n: number, paint: Paint): string {
 }
 
 function short(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : chars.slice(0, width - 1).join('') + '…';
+  return cut(text, width);
 }
 
 /** `1 trace`, `2 traces`. */

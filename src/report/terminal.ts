@@ -1,4 +1,5 @@
 import { PLAIN_STYLE, stripStyle, type Style } from './style.js';
+import { cut } from '../shared/text.js';
 
 /**
  * Makes untrusted text safe for a terminal: control characters (C0, C1, DEL, which carry escape
@@ -43,7 +44,7 @@ export function visibleWidth(text: string): number {
  */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const shown = visibleWidth(text);
-  if (shown > width) return [...stripStyle(text)].slice(0, Math.max(0, width - 1)).join('') + '…';
+  if (shown > width) return cut(stripStyle(text), width);
   const pad = ' '.repeat(width - shown);
   return align === 'left' ? text + pad : pad + text;
 }

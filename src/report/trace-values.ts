@@ -1,3 +1,5 @@
+import { cut, ELLIPSIS_AFTER, type CutMark } from '../shared/text.js';
+
 // Attribute and assessment values come from untrusted files and can nest 100 000 levels deep
 // (JSON.parse copes; JSON.stringify and any recursive walk overflow the stack). Both functions
 // here walk with an explicit stack and stop early once the output is long enough.
@@ -9,6 +11,9 @@ export const JSON_VALUE_DEPTH = 32;
 /** String characters and container items kept in `--format json` output without `--full`. */
 export const JSON_STRING_CHARS = 2000;
 export const JSON_ITEMS = 100;
+
+/** `… (12345 characters)` after a long string value: its whole length in code points. */
+const WITH_TOTAL: CutMark = { tail: (_left, total) => `… (${total} characters)`, within: false };
 /** What stands for a container nested deeper than {@link JSON_VALUE_DEPTH}. */
 export const TOO_DEEP_MARKER = '[nested too deep]';
 
@@ -51,8 +56,7 @@ export function renderValue(value: unknown, maxChars: number | null): string {
     pending = item;
     hasPending = true;
   }
-  if (out.length > limit) return `${Array.from(out).slice(0, limit).join('')}…`;
-  return out;
+  return cut(out, limit, ELLIPSIS_AFTER);
 }
 
 function scalar(v: unknown): string {
@@ -99,7 +103,7 @@ export function boundedValue(value: unknown, full: boolean): unknown {
       if (kept.length < entries.length) copy['…'] = `${entries.length - kept.length} more keys`;
       set(copy);
     } else if (typeof source === 'string') {
-      set(!full && source.length > JSON_STRING_CHARS ? `${source.slice(0, JSON_STRING_CHARS)}… (${source.length} characters)` : source);
+      set(full ? source : cut(source, JSON_STRING_CHARS, WITH_TOTAL));
     } else if (typeof source === 'number') set(Number.isFinite(source) ? source : String(source));
     else if (typeof source === 'boolean' || source === null) set(source);
     else set(source === undefined ? null : String(source));

@@ -1,5 +1,6 @@
 import type { ScorerErrorEntry, Verdict } from '../model/triage.js';
 import type { Assessment } from '../model/types.js';
+import { cut, type CutMark } from '../shared/text.js';
 import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from './terminal.js';
@@ -189,10 +190,11 @@ function oneLine(text: string, options: TraceReportOptions): string {
 }
 
 function cutText(text: string, limit: number | null): string {
-  if (limit === null || text.length <= limit) return text;
-  const chars = Array.from(text);
-  return chars.length <= limit ? text : `${chars.slice(0, limit).join('')}… (${chars.length} characters; --full shows all)`;
+  return limit === null ? text : cut(text, limit, COUNTED);
 }
+
+/** `… (12345 characters; --full shows all)` after the kept text: the whole text's length and how to see it. */
+const COUNTED: CutMark = { tail: (_left, total) => `… (${total} characters; --full shows all)`, within: false };
 
 function pad(depth: number): string {
   return '  '.repeat(depth);

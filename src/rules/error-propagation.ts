@@ -1,4 +1,5 @@
 import type { EvidenceInput, SessionInput } from './api.js';
+import { cut, NO_MARK } from '../shared/text.js';
 import { defineRule } from './api.js';
 import { quote, verdictLabel } from './util/failures.js';
 import {
@@ -201,7 +202,7 @@ function chainHow(chain: Chain): string {
   if (carried.length > 0) parts.push(`a later failed answer in the model input of ${turnList(carried)}`);
   const documents = unique(chain.links.flatMap((l) => l.documents)).map(basename);
   if (documents.length > 0) parts.push(`same ${documents.length === 1 ? 'document' : 'documents'} ${listed(documents, 3)}`);
-  const signatures = unique(chain.links.flatMap((l) => l.signatures)).map((s) => quote(s).slice(0, 80));
+  const signatures = unique(chain.links.flatMap((l) => l.signatures)).map((s) => cut(quote(s), 80, NO_MARK));
   if (signatures.length > 0) parts.push(`same ${signatures.length === 1 ? 'error' : 'errors'} ${listed(signatures, 2)}`);
   const content = chain.links.filter((l) => l.kinds.includes('answerInHistory') || l.kinds.includes('sameDocuments'));
   const corrected = unique(chain.links.map((l) => l.correctedAt).filter((j): j is number => j !== null));
@@ -220,7 +221,7 @@ function turnHow(own: readonly Link[]): string {
     parts.push(`${froms.length === 1 ? `turn ${froms[0]}'s answer is` : `the answers of ${turnList(froms)} are`} in its model input (${listed(calls, 3)})`);
   }
   for (const [label, froms] of [...grouped(own, (l) => l.documents.map(basename))].slice(0, 3)) parts.push(`it retrieves ${label} again (as ${turnList(froms)} did)`);
-  for (const [signature, froms] of [...grouped(own, (l) => l.signatures)].slice(0, 2)) parts.push(`it fails with the same error as ${turnList(froms)} (${quote(signature).slice(0, 80)})`);
+  for (const [signature, froms] of [...grouped(own, (l) => l.signatures)].slice(0, 2)) parts.push(`it fails with the same error as ${turnList(froms)} (${cut(quote(signature), 80, NO_MARK)})`);
   const corrected = unique(own.map((l) => l.correctedAt).filter((j): j is number => j !== null));
   if (corrected.length > 0) parts.push(`though the user pushed back at ${turnList(corrected)}`);
   else if (own.some((l) => l.kinds.includes('answerInHistory') || l.kinds.includes('sameDocuments'))) parts.push('the user did not push back');

@@ -1,4 +1,5 @@
 import { safeText } from '../terminal.js';
+import { cut as cutText } from '../../shared/text.js';
 
 // Every piece of trace text reaches the page through these two functions, and through nothing
 // else: the page has no other way to turn data into markup.
@@ -22,6 +23,5 @@ export function htmlLines(text: string): string {
 
 /** `text` cut to `max` code points with `…`, for labels whose whole text is in a tooltip. */
 export function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+  return cutText(text, max);
 }

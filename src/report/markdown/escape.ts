@@ -1,3 +1,4 @@
+import { cut, CUT_COUNT, isCut } from '../../shared/text.js';
 import { safeText } from '../terminal.js';
 
 // Trace text in a Markdown ticket, three ways: escaped prose (`mdInline`), a code span
@@ -145,50 +146,19 @@ function longestRun(text: string, ch: string): number {
 const CUT_MARK = /… \[cut, ([\d ]+) chars\]$/u;
 
 /**
- * `text` cut to at most `maxChars` code points at a grapheme boundary (an emoji or an accented
- * letter is kept whole or dropped whole), with the engine's marker `… [cut, N chars]`, N counting
- * what this cut and any earlier one left out. Cutting happens before escaping, so no escape
- * sequence, UTF-8 character or markup can be cut in half.
+ * `text` cut to at most `maxChars` code points by the one cutter (`cut`, src/shared/text.ts: at
+ * a grapheme boundary, an emoji or an accented letter kept whole or dropped whole), with the
+ * engine's marker `… [cut, N chars]`, N counting what this cut and any earlier one left out.
+ * Cutting happens before escaping, so no escape sequence, UTF-8 character or markup can be cut
+ * in half.
  */
 export function excerpt(text: string, maxChars: number): string {
   const mark = CUT_MARK.exec(text);
-  const base = mark ? text.slice(0, mark.index) : text;
-  const earlier = mark ? Number(mark[1]!.replace(/ /gu, '')) : 0;
-  // A string has at least as many UTF-16 units as code points: short enough is decided without counting.
-  if (base.length <= maxChars) return text;
-  const total = codePoints(base);
-  if (total <= maxChars) return text;
-  // Segmenting a prefix is enough when the cut falls inside it: a boundary depends on the
-  // characters before it and the one after. A cluster longer than the prefix falls back to the whole.
-  const prefix = base.slice(0, 2 * maxChars + 64);
-  const cut = keep(prefix, maxChars) ?? keep(base, maxChars)!;
-  return `${cut.kept}… [cut, ${group(total - cut.points + earlier)} chars]`;
-}
-
-/** The graphemes of `text` that fit in `maxChars` code points, or null when all of them do. */
-function keep(text: string, maxChars: number): { kept: string; points: number } | null {
-  let end = 0;
-  let points = 0;
-  for (const { segment, index } of GRAPHEMES.segment(text)) {
-    const n = codePoints(segment);
-    if (points + n > maxChars) return { kept: text.slice(0, index), points };
-    points += n;
-    end = index + segment.length;
-  }
-  return end === text.length ? null : { kept: text.slice(0, end), points };
-}
-
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** `1 234`, as the engine writes counts in its cut markers. */
-function group(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/gu, ' ');
+  if (mark === null) return cut(text, maxChars, CUT_COUNT);
+  const base = text.slice(0, mark.index);
+  // Short enough once the engine's marker is set aside: kept as the engine cut it.
+  if (!isCut(base, maxChars)) return text;
+  return cut(base, maxChars, CUT_COUNT, Number(mark[1]!.replace(/ /gu, '')));
 }
 
 /** Bytes of `text` in UTF-8, counted without encoding it (src/report/ has no Buffer by design). */

@@ -1,3 +1,5 @@
+import { cut, ELLIPSIS_TRIMMED } from '../../shared/text.js';
+
 /**
  * Source types whose feedback is a scorer's, not a person's: MLflow's `AssessmentSourceType`
  * (mlflow/entities/assessment_source.py) has `LLM_JUDGE` and `CODE` for scorers, `HUMAN` for
@@ -21,8 +23,7 @@ export function assessmentPath(listPath: string, index: number): string {
 export function quote(text: string | null, fallback: string, maxChars = QUOTE_CHARS): string {
   const flat = (text ?? '').replace(/\s+/gu, ' ').trim();
   if (flat === '') return fallback;
-  const chars = Array.from(flat);
-  return chars.length > maxChars ? `${chars.slice(0, maxChars - 1).join('').trimEnd()}…` : flat;
+  return cut(flat, maxChars, ELLIPSIS_TRIMMED);
 }
 
 /** The most frequent key of a tally; ties go to the key that sorts first, so output is stable. */

@@ -1,5 +1,6 @@
 import type { VerdictDigest } from '../../model/digest.js';
 import type { ErrorFacts } from '../../model/facts.js';
+import { cut } from '../../shared/text.js';
 import type { Turn } from '../api.js';
 
 /** Why a turn failed: one entry per kind of evidence, each pointing at its place in the trace. */
@@ -62,6 +63,5 @@ export function errorLabel(e: ErrorFacts): string {
 /** A text cut to {@link QUOTE_CHARS} code points on one line. */
 export function quote(text: string): string {
   const flat = text.replace(/\s+/gu, ' ').trim();
-  const chars = Array.from(flat);
-  return chars.length <= QUOTE_CHARS ? flat : `${chars.slice(0, QUOTE_CHARS - 1).join('')}…`;
+  return cut(flat, QUOTE_CHARS);
 }

@@ -1,3 +1,5 @@
+import { cut } from '../../shared/text.js';
+
 /**
  * Names a set of 1-based turn numbers the way a person would say them: `turn 3`, `turns 1–2`,
  * `turns 1 and 3`, `turns 1–3, 5 and 7–8`. Consecutive turns collapse into a range with an en
@@ -24,8 +26,8 @@ export function turnList(turns: Iterable<number>): string {
   return parts.length === 0 ? `${noun} ${last}` : `${noun} ${parts.join(', ')} and ${last}`;
 }
 
-/** A text cut to `max` characters on one line, in double quotes, for evidence labels. */
+/** A text cut to `max` code points (`…` included) on one line, in double quotes, for evidence labels. */
 export function excerpt(text: string, max = 60): string {
   const line = text.replace(/\s+/gu, ' ').trim();
-  return `"${line.length > max ? `${line.slice(0, max - 1)}…` : line}"`;
+  return `"${cut(line, max)}"`;
 }

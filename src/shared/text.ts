@@ -1,0 +1,134 @@
+// The one text cutter. Every excerpt the tool shows (digests, findings, terminal cells, tickets,
+// HTML labels) is cut here, so a cut never leaves half a character behind: a lone surrogate is
+// not text (JSON writes it as `\udXXX`, a terminal or a browser as U+FFFD, a strict UTF-8
+// encoder refuses it), and half an emoji or a letter without its accent misquotes the trace.
+//
+// Lengths count code points, as the markers say ("N chars"). The cut then steps back to the
+// start of the grapheme cluster it falls in (a flag, a ZWJ family, a letter and its combining
+// accents stay whole or go whole). Deciding that costs one look at the two code points around
+// the cut; only when one of them can join a cluster is a short window before the cut segmented
+// with `Intl.Segmenter` (segmenting every excerpt whole costs about ten times a code-point cut
+// on long texts, and every trace's digest is cut).
+
+/** How a cut text ends: the marker and whether it counts within the length asked for. */
+export interface CutMark {
+  /**
+   * The text after the kept part. `left` counts the code points left out (including any `hidden`
+   * ones), `total` the code points of the whole text. A mark counted `within` must have the same
+   * length whatever the counts.
+   */
+  readonly tail: (left: number, total: number) => string;
+  /** The result is at most `max` code points, tail included (else the tail follows `max` code points). */
+  readonly within: boolean;
+  /** Drop white space at the end of the kept part, so the tail does not follow a space. */
+  readonly trimEnd?: boolean;
+}
+
+/** `…` in the last place: at most `max` code points in all. */
+export const ELLIPSIS: CutMark = { tail: () => '…', within: true };
+
+/** Like {@link ELLIPSIS}, without white space before the `…`. */
+export const ELLIPSIS_TRIMMED: CutMark = { tail: () => '…', within: true, trimEnd: true };
+
+/** `…` after `max` code points. */
+export const ELLIPSIS_AFTER: CutMark = { tail: () => '…', within: false };
+
+/** `...` in the last three places, as MLflow's table cuts its previews. */
+export const DOTS: CutMark = { tail: () => '...', within: true };
+
+/** The engine's marker after `max` code points: `… [cut, 1 234 chars]`, the count being what was left out. */
+export const CUT_COUNT: CutMark = { tail: (left) => `… [cut, ${group(left)} chars]`, within: false };
+
+/** No marker: at most `max` code points (for keys and a line fitted to a terminal's width). */
+export const NO_MARK: CutMark = { tail: () => '', within: true };
+
+/**
+ * `text` cut to `max` code points (see {@link CutMark} for where the mark goes), never inside a
+ * surrogate pair or a grapheme cluster; returned as is when it fits. `hidden` counts code points
+ * already dropped from the end of `text` by whoever produced it: they count in the marker, and a
+ * text with hidden code points is always marked.
+ */
+export function cut(text: string, max: number, mark: CutMark = ELLIPSIS, hidden = 0): string {
+  // A string has at least as many UTF-16 units as code points: short enough is decided without counting.
+  if (hidden === 0 && text.length <= max) return text;
+  const points = codePoints(text);
+  const total = points + hidden;
+  if (total <= max) return text;
+  const room = mark.within ? Math.max(0, max - codePoints(mark.tail(0, total))) : max;
+  const end = cutIndex(text, room);
+  let kept = text.slice(0, end);
+  if (mark.trimEnd === true) kept = kept.trimEnd();
+  return kept + mark.tail(total - codePoints(kept), total);
+}
+
+/** True when `cut` would change `text` (it is longer than `max` code points, or has hidden ones). */
+export function isCut(text: string, max: number, hidden = 0): boolean {
+  if (hidden > 0) return true;
+  return text.length > max && codePoints(text) > max;
+}
+
+/**
+ * The UTF-16 index where `text` is cut to at most `max` code points: never inside a surrogate
+ * pair, and stepped back to the start of the grapheme cluster the cut falls in.
+ */
+export function cutIndex(text: string, max: number): number {
+  let i = 0;
+  for (let n = 0; n < max && i < text.length; n++) i += isPairAt(text, i) ? 2 : 1;
+  if (i >= text.length || i === 0) return i;
+  return clusterStart(text, i);
+}
+
+/** Code points of `text` up to the UTF-16 index `end` (a surrogate pair counts once, a lone surrogate once). */
+export function codePoints(text: string, end = text.length): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) {
+    if (isPairAt(text, i) && i + 1 < end) i++;
+    n++;
+  }
+  return n;
+}
+
+/** `1 234`: a count as the cut markers write it. */
+export function group(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/gu, ' ');
+}
+
+function isPairAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
+
+/** How far before a cut the window segmented to find a cluster's start reaches (UTF-16 units). */
+const WINDOW = 128;
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The start of the grapheme cluster that holds the boundary at `i` (`i` itself when the text
+ * may break there). Below U+0300 no character joins a cluster but CR before LF, and the common
+ * CJK letters and kana never do: two such neighbours decide without segmenting. Otherwise a
+ * window of {@link WINDOW} units before the cut is segmented; a cluster (or a run of flags)
+ * longer than that is cut at a code point, which is still whole text.
+ */
+function clusterStart(text: string, i: number): number {
+  const before = text.charCodeAt(i - 1);
+  const after = text.charCodeAt(i);
+  if (simple(before) && simple(after) && !(before === 0x0d && after === 0x0a)) return i;
+  let from = Math.max(0, i - WINDOW);
+  if (from > 0 && isPairAt(text, from - 1)) from--;
+  // The character after the cut decides whether the text may break before it; the one after
+  // that never does, but a surrogate pair must stay whole.
+  const to = Math.min(text.length, i + (isPairAt(text, i) ? 2 : 1));
+  const at = GRAPHEMES.segment(text.slice(from, to)).containing(i - from);
+  if (at === undefined) return i;
+  const start = from + at.index;
+  // The window's first segment may begin mid-cluster (its true start lies before the window):
+  // the cut stays at a code point boundary then rather than reaching past the window.
+  return start === from && from > 0 ? i : start;
+}
+
+function simple(c: number): boolean {
+  return c < 0x300 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30a1 && c <= 0x30fa);
+}
