@@ -691,8 +691,10 @@ describe('bad input', () => {
       const unreadable = all.reduce((n, c) => n + c.notes.filter((note) => note.kind === 'read-error').length, 0);
       const errorLines = run.stderr.split('\n').filter(Boolean);
       expect([run.status, run.stdout.split('\n').at(-2)]).toEqual([2, `${records} records: ${valid} valid, ${records - valid} rejected`]);
-      expect(errorLines.length).toBe(unreadable);
-      for (const line of errorLines) expect(line).toMatch(/^tracetriage: \S+: /);
+      // One line per unreadable input, then the closing line.
+      expect(errorLines.length).toBe(unreadable + 1);
+      for (const line of errorLines.slice(0, -1)) expect(line).toMatch(/^tracetriage: \S+: /);
+      expect(errorLines.at(-1)).toBe(`tracetriage: exit 2: ${unreadable === 1 ? 'an input' : `${unreadable} inputs`} could not be read to the end`);
     });
 
     it.each(names)('%s', (name) => {
