@@ -114,7 +114,8 @@ beforeAll(() => {
 afterAll(() => ws.cleanup());
 
 const INTERNAL = /internal error|Invalid time value|RangeError/;
-const TIMEOUT = 120_000;
+// Generous: a loaded 2-core machine runs each spawn in seconds, not milliseconds.
+const TIMEOUT = 300_000;
 
 describe('unusable times: validate names each one at its JSONPath and reads the trace', () => {
   it('warns unusable-time per case; the schema refuses what its types exclude; the clean trace is valid', async () => {
@@ -168,13 +169,15 @@ describe.each([
     const run = await runCliAsync([...command, input]);
     expect(run.stderr).not.toMatch(INTERNAL);
     expect(run.stdout).not.toMatch(/Invalid (time value|Date)|NaN-|undefined/);
-    // The schema refusals make the read incomplete; nothing else may go wrong.
-    expect(run.stderr).toContain(`${REFUSED.length} record(s) could not be read as traces`);
+    // The schema refusals make the read incomplete; nothing else may go wrong (stats counts them).
+    if (command[0] !== 'stats') expect(run.stderr).toContain(`${REFUSED.length} record(s) could not be read as traces`);
     expect([0, 1]).toContain(run.status);
     for (const id of shows) expect(run.stdout).toContain(id);
     if (command[0] === 'stats') {
-      const stats = JSON.parse(run.stdout) as { traces: number; rejected: number };
-      expect(stats).toMatchObject({ traces: READ.length + 1, rejected: REFUSED.length });
+      const stats = JSON.parse(run.stdout) as { total: { traces: number; rejected: number; time_range: unknown } };
+      expect(stats.total).toMatchObject({ traces: READ.length + 1, rejected: REFUSED.length });
+      // The earliest and latest usable times of the input (V2 sample, V3 sample): no unusable one moved them.
+      expect(stats.total.time_range).toEqual({ first: '2026-11-09T16:20:48.305Z', last: '2026-11-10T11:02:16.322Z' });
     }
     if (command[0] === 'sessions' && command.includes('json')) {
       const sessions = JSON.parse(run.stdout) as { sessions: Array<{ session_id: string; turns: number }> };
@@ -190,7 +193,8 @@ describe('trace <id> for each unusable time', () => {
     for (const format of FORMATS) {
       const run = await runCliAsync(['trace', id, '--format', format, input]);
       expect(run.stderr, format).not.toMatch(INTERNAL);
-      expect(run.status, format).toBe(0);
+      // 0 today; 1 once rejected records (the schema refusals in this input) set the exit status.
+      expect([0, 1], format).toContain(run.status);
       expect(run.stdout, format).toContain(id);
     }
   }, TIMEOUT);
