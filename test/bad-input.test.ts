@@ -464,8 +464,9 @@ const cases: BadCase[] = [
     exit: 1,
   },
   {
-    // Once the input is known to be JSON Lines a line goes straight to JSON.parse (not recursive):
-    // it is judged by its content, here an object that is not a trace.
+    // Once the input is known to be JSON Lines a line goes straight to JSON.parse (not recursive);
+    // the parsed value gets the scanner's bound by an iterative walk, and the same rejection, with
+    // the JSONPath it nests under (its first eight steps) instead of a byte.
     name: '100,000 levels of nesting on a later JSON line',
     file: 'deep-second.jsonl',
     bytes: Buffer.from(DEEP_LINE_SECOND),
@@ -476,25 +477,38 @@ const cases: BadCase[] = [
         offset: A + 1,
         line: 2,
         column: 1,
-        code: 'not-a-trace',
-        message: `not a trace: expected ${NOT_A_TRACE_EXPECTED}, found object with key x`,
+        code: 'too-deep',
+        message: 'nested deeper than 512 levels (no trace is) under $.x[0][0][0][0][0][0][0]; not read',
         at: { offset: A + 1, line: 2 },
-        json_path: '$',
-        expected: NOT_A_TRACE_EXPECTED,
-        found: 'object with key x',
+        json_path: '$.x[0][0][0][0][0][0][0]',
+        expected: 'at most 512 levels of nesting',
+        found: 'more than 512',
       },
     ],
     notes: [],
     exit: 1,
   },
   {
-    name: 'a trace with a 100,000-deep attribute value on a later JSON line: read without a crash',
+    name: 'a trace with a 100,000-deep attribute value on a later JSON line: refused as too-deep, the next line read',
     file: 'deep-attribute.jsonl',
     bytes: Buffer.from(DEEP_ATTRIBUTE),
-    valid: [0, 1, 2],
-    rejected: [],
+    valid: [0, 2],
+    rejected: [
+      {
+        index: 1,
+        offset: A + 1,
+        line: 2,
+        column: 1,
+        code: 'too-deep',
+        message: 'nested deeper than 512 levels (no trace is) under $.data.spans[0].attributes.deep[0][0][0]; not read',
+        at: { offset: A + 1, line: 2 },
+        json_path: '$.data.spans[0].attributes.deep[0][0][0]',
+        expected: 'at most 512 levels of nesting',
+        found: 'more than 512',
+      },
+    ],
     notes: [],
-    exit: 0,
+    exit: 1,
   },
   {
     name: 'an empty file',

@@ -2,6 +2,8 @@ import { parseRecord, type ParsedRecord, type ParseProblem } from '../ingest/par
 import type { Provenance } from '../ingest/record.js';
 import { explainLine } from '../ingest/rescan.js';
 import type { ScannedRecord } from '../ingest/scanner.js';
+import { depthBeyond, MAX_DEPTH } from '../model/depth.js';
+import { toJsonPath } from '../model/json-path.js';
 import { normalizeRecord } from '../model/normalize.js';
 import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
 
@@ -21,6 +23,10 @@ export function processRecord(record: ScannedRecord): ReadEvent[] {
     const event = reread(record);
     if (event !== null) return [event];
   }
+  if (!('problem' in parsed) && record.unscanned) {
+    const deep = tooDeep(record, parsed.value);
+    if (deep !== null) return [deep];
+  }
   return [fromParsed(record, parsed)];
 }
 
@@ -32,7 +38,7 @@ export function processRecord(record: ScannedRecord): ReadEvent[] {
 function reread(record: ScannedRecord): ReadEvent | null {
   if (!record.nonFinite) {
     const again = parseRecord({ ...record, nonFinite: true });
-    if (!('problem' in again)) return fromParsed(record, again);
+    if (!('problem' in again)) return tooDeep(record, again.value) ?? fromParsed(record, again);
   }
   // A pretty element stays with JSON.parse's complaint: its lines are not records.
   if (record.container !== 'document') return null;
@@ -40,6 +46,27 @@ function reread(record: ScannedRecord): ReadEvent | null {
   if (why === null) return null;
   const { code, message, offset, line, column } = why;
   return reject(record.provenance, code, message, column === undefined ? { offset, line } : { offset, line, column });
+}
+
+/** Segments of a too-deep location worth printing: enough to find the value, not 512 of them. */
+const SHOWN_SEGMENTS = 8;
+
+/**
+ * A fast-path record was parsed without the scanner's depth bound (JSON.parse is not recursive):
+ * it gets the same bound and the same `too-deep` rejection here, so every command downstream
+ * (re-printing, JSONPath, jq, the normalizer) only ever sees values it can walk.
+ */
+function tooDeep(record: ScannedRecord, value: unknown): ReadEvent | null {
+  const location = depthBeyond(value, MAX_DEPTH);
+  if (location === null) return null;
+  const under = toJsonPath(location.slice(0, SHOWN_SEGMENTS));
+  return reject(
+    record.provenance,
+    'too-deep',
+    `nested deeper than ${MAX_DEPTH} levels (no trace is) under ${under}; not read`,
+    { offset: record.provenance.offset, line: record.provenance.line },
+    { jsonPath: under, expected: `at most ${MAX_DEPTH} levels of nesting`, found: `more than ${MAX_DEPTH}` },
+  );
 }
 
 function fromParsed(record: ScannedRecord, parsed: ParsedRecord | { problem: ParseProblem }): ReadEvent {

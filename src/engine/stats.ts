@@ -1,3 +1,4 @@
+import { isoTime } from '../shared/time.js';
 import { noteJson, type NoteJson, type SummaryEvent } from './read-events.js';
 import type { TraceSummary } from './summary.js';
 
@@ -84,8 +85,8 @@ class Tally {
       traces_without_session: this.noSession,
       formats: Object.fromEntries([...this.formats.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
       time_range: {
-        first: Number.isFinite(this.first) ? new Date(this.first).toISOString() : null,
-        last: Number.isFinite(this.last) ? new Date(this.last).toISOString() : null,
+        first: isoTime(this.first),
+        last: isoTime(this.last),
       },
       assessments: { ...this.assessments },
       warnings: this.warnings,

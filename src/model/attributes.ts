@@ -1,3 +1,4 @@
+import { depthBeyond } from './depth.js';
 /**
  * Span attributes, decoded on first use. The Python SDK stores every value as a JSON string
  * (`"mlflow.spanType": "\"AGENT\""`); OTel-ingested values can be encoded twice; values set on the
@@ -69,12 +70,16 @@ const NOT_JSON = Symbol('not-json');
 
 function tryParseJson(text: string): unknown {
   if (!looksLikeJson(text)) return NOT_JSON;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     // Not JSON: MLflow keeps such values as raw strings, and so do we (the caller returns `text`).
     return NOT_JSON;
   }
+  // JSON text inside a string escapes the record's depth bound (JSON.parse is not recursive, the
+  // readers and writers downstream are): nesting beyond it stays the text the file holds.
+  return depthBeyond(value) === null ? value : NOT_JSON;
 }
 
 function looksLikeJson(text: string): boolean {

@@ -1,5 +1,6 @@
 import type { InfoFormat, TraceInfo, TraceState } from './types.js';
-import { isObject, num, parseDurationMs, parseTimeMs, str, stringMap, type Json } from './values.js';
+import { TimeReader } from './times.js';
+import { isObject, str, stringMap, type Json } from './values.js';
 
 /** Maps V3 `state` and V2 `status` spellings to one state. */
 export function normalizeState(value: unknown): TraceState {
@@ -36,9 +37,10 @@ export function emptyInfo(): TraceInfo {
  * Normalizes a TraceInfo of any version: V2 (`request_id`, `timestamp_ms`, `execution_time_ms`,
  * `status`, `request_metadata`), V3 (`trace_id`, RFC 3339 `request_time`, `execution_duration_ms`,
  * `state`, `trace_metadata`) and REST / TS-SDK (`execution_duration: "0.062s"`, metadata possibly
- * as `[{key, value}]`). `rest` marks infos that came in a REST body.
+ * as `[{key, value}]`). `rest` marks infos that came in a REST body. Times go through `times`
+ * (an unusable one is null and a warning there, at `path`, the info's JSONPath in the record).
  */
-export function normalizeInfo(raw: Json, rest = false): TraceInfo {
+export function normalizeInfo(raw: Json, rest = false, times = new TimeReader(), path = '$.info'): TraceInfo {
   const v2 = 'request_id' in raw && !('trace_id' in raw);
   const format: InfoFormat = rest ? 'rest' : v2 ? 'v2' : 'v3';
   if (v2) {
@@ -47,8 +49,8 @@ export function normalizeInfo(raw: Json, rest = false): TraceInfo {
       traceId: str(raw.request_id),
       clientRequestId: str(raw.client_request_id),
       experimentId: str(raw.experiment_id),
-      requestTimeMs: num(raw.timestamp_ms),
-      durationMs: num(raw.execution_time_ms),
+      requestTimeMs: times.epochMs(raw.timestamp_ms, `${path}.timestamp_ms`),
+      durationMs: times.durationMs(raw.execution_time_ms, `${path}.execution_time_ms`),
       state: normalizeState(raw.status),
       metadata: stringMap(raw.request_metadata),
       tags: stringMap(raw.tags),
@@ -63,8 +65,11 @@ export function normalizeInfo(raw: Json, rest = false): TraceInfo {
     traceId: str(raw.trace_id),
     clientRequestId: str(raw.client_request_id),
     experimentId: str(experiment?.experiment_id) ?? str(raw.experiment_id),
-    requestTimeMs: parseTimeMs(raw.request_time),
-    durationMs: num(raw.execution_duration_ms) ?? parseDurationMs(raw.execution_duration),
+    requestTimeMs: times.rfc3339(raw.request_time, `${path}.request_time`),
+    durationMs:
+      raw.execution_duration_ms !== undefined && raw.execution_duration_ms !== null
+        ? times.durationMs(raw.execution_duration_ms, `${path}.execution_duration_ms`)
+        : times.durationMs(raw.execution_duration, `${path}.execution_duration`),
     state: normalizeState(raw.state ?? raw.status),
     metadata: stringMap(raw.trace_metadata ?? raw.request_metadata),
     tags: stringMap(raw.tags),

@@ -2,6 +2,7 @@ import { assessmentsOf } from './assessment.js';
 import { emptyInfo, normalizeInfo } from './info.js';
 import { classifyRecord, checkRecord, type RecordKind, type SchemaProblem } from './schema.js';
 import { detectSpanFormat, normalizeSpan, type IdCache } from './span.js';
+import { TimeReader } from './times.js';
 import { buildSpanTree } from './tree.js';
 import type { Span, SpanFormat, Trace, TraceFormat, TraceInfo, TraceWarning } from './types.js';
 import { isObject, type Json } from './values.js';
@@ -71,7 +72,9 @@ function parts(kind: RecordKind, record: Json): Parts {
 function buildTrace(kind: RecordKind, record: Json): Trace {
   const { info: rawInfo, spans: rawSpans, paths } = parts(kind, record);
   const warnings: TraceWarning[] = [];
-  const info: TraceInfo = rawInfo ? normalizeInfo(rawInfo, kind === 'rest') : emptyInfo();
+  // Every time of the trace is read through one reader, so an unusable one is a warning here.
+  const times = new TimeReader();
+  const info: TraceInfo = rawInfo ? normalizeInfo(rawInfo, kind === 'rest', times, paths.info) : emptyInfo();
 
   let spanFormat: SpanFormat = 'none';
   for (const raw of rawSpans ?? []) {
@@ -83,12 +86,13 @@ function buildTrace(kind: RecordKind, record: Json): Trace {
   const ids: IdCache = new Map();
   let idless = 0;
   (rawSpans ?? []).forEach((raw, index) => {
-    const span = normalizeSpan(isObject(raw) ? raw : {}, index, spanFormat, ids);
+    const span = normalizeSpan(isObject(raw) ? raw : {}, index, spanFormat, ids, times, `${paths.spans}[${index}]`);
     if (span.spanId === '') idless++;
     spans.push(span);
   });
 
-  const assessments = assessmentsOf(rawInfo);
+  const assessments = assessmentsOf(rawInfo, times, paths.assessments);
+  warnings.push(...times.warnings);
 
   const traceId = info.traceId ?? traceIdFromSpans(spans) ?? '';
   const partial =

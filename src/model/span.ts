@@ -1,7 +1,10 @@
 import { Attributes, flattenOtlpAttributes } from './attributes.js';
 import { isNoParent, normalizeId } from './ids.js';
 import type { Span, SpanEvent, SpanFormat, SpanStatus } from './types.js';
+import { EXPECTED_EPOCH_NS, TimeReader } from './times.js';
 import { isObject, num, str, type Json } from './values.js';
+
+const EXPECTED_EVENT_TIME = `${EXPECTED_EPOCH_NS} (or microseconds)`;
 
 /** Event times below this are microseconds (16 digits) rather than nanoseconds (19 digits). */
 const MICROSECOND_LIMIT = 1e17;
@@ -65,8 +68,19 @@ function cachedId(raw: string, cache: IdCache): string {
   return hex;
 }
 
-/** Normalizes one span of any version into the model. */
-export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids: IdCache = new Map()): Span {
+/**
+ * Normalizes one span of any version into the model. Unusable times (see {@link TimeReader}) are
+ * null and a warning in `times`, at `path`, the span's JSONPath; an end before the start is an
+ * unknown end.
+ */
+export function normalizeSpan(
+  raw: Json,
+  index: number,
+  format: SpanFormat,
+  ids: IdCache = new Map(),
+  times = new TimeReader(),
+  path = `$.data.spans[${index}]`,
+): Span {
   const v2 = format === 'v2' || format === 'v2-0x';
   const context = v2 && isObject(raw.context) ? raw.context : undefined;
   const rawSpanId = str(context ? context.span_id : raw.span_id);
@@ -80,37 +94,46 @@ export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids:
   if (Array.isArray(raw.attributes)) attributes = new Attributes(flattenOtlpAttributes(raw.attributes), false);
   else attributes = new Attributes(isObject(raw.attributes) ? raw.attributes : {}, format !== 'ts-sdk');
 
+  const [startKey, endKey] = v2 ? ['start_time', 'end_time'] : ['start_time_unix_nano', 'end_time_unix_nano'];
+  const startTimeNs = times.epochNs(num(raw[startKey]), raw[startKey], `${path}.${startKey}`);
+  let endTimeNs = times.epochNs(num(raw[endKey]), raw[endKey], `${path}.${endKey}`);
+  if (startTimeNs !== null && endTimeNs !== null && endTimeNs < startTimeNs) {
+    endTimeNs = times.reject(raw[endKey], `${path}.${endKey}`, `an end at or after the span's start (${String(raw[startKey])})`);
+  }
+
   return {
     index,
     spanId: rawSpanId ? cachedId(rawSpanId, ids) : '',
     parentId: isNoParent(rawParent) || typeof rawParent !== 'string' ? null : cachedId(rawParent, ids),
     otelTraceId: rawTraceId ? cachedId(rawTraceId, ids) : null,
     name: str(raw.name) ?? '',
-    startTimeNs: num(v2 ? raw.start_time : raw.start_time_unix_nano),
-    endTimeNs: num(v2 ? raw.end_time : raw.end_time_unix_nano),
+    startTimeNs,
+    endTimeNs,
     status: status ?? 'UNSET',
     statusMessage: str(v2 ? raw.status_message : statusObj?.message) ?? '',
-    events: normalizeEvents(raw.events, v2),
+    events: normalizeEvents(raw.events, v2, times, `${path}.events`),
     attributes,
   };
 }
 
-function normalizeEvents(events: unknown, v2: boolean): SpanEvent[] {
+function normalizeEvents(events: unknown, v2: boolean, times: TimeReader, path: string): SpanEvent[] {
   if (!Array.isArray(events)) return [];
   const out: SpanEvent[] = [];
-  for (const event of events) {
-    if (!isObject(event)) continue;
-    const t = num(v2 ? (event.timestamp ?? event.time_unix_nano) : (event.time_unix_nano ?? event.timestamp));
-    const unit = t === null ? null : t < MICROSECOND_LIMIT ? 'us' : 'ns';
+  events.forEach((event: unknown, index) => {
+    if (!isObject(event)) return;
+    const key = v2 ? (event.timestamp != null ? 'timestamp' : 'time_unix_nano') : event.time_unix_nano != null ? 'time_unix_nano' : 'timestamp';
+    const read = num(event[key]);
+    const unit = read === null ? null : read < MICROSECOND_LIMIT ? 'us' : 'ns';
+    const t = times.epochNs(read === null || unit === 'ns' ? read : read * 1000, event[key], `${path}[${index}].${key}`, EXPECTED_EVENT_TIME);
     let attributes: Record<string, unknown> = {};
     if (Array.isArray(event.attributes)) attributes = flattenOtlpAttributes(event.attributes);
     else if (isObject(event.attributes)) attributes = event.attributes;
     out.push({
       name: str(event.name) ?? '',
-      timeNs: t === null ? null : unit === 'us' ? t * 1000 : t,
-      timeUnit: unit,
+      timeNs: t,
+      timeUnit: t === null ? null : unit,
       attributes,
     });
-  }
+  });
   return out;
 }

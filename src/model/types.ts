@@ -121,6 +121,7 @@ export interface TraceWarning {
     | 'multiple-roots'
     | 'no-root'
     | 'non-finite-number'
+    | 'unusable-time'
     | 'truncated-strings'
     | 'partial-trace';
   message: string;

@@ -1,5 +1,6 @@
 import { FunctionExpressionType, JSONPathEnvironment, JSONPathError, jsonpath, type FilterFunction, type JSONPathQuery, type JSONValue } from 'json-p3';
 import { RE2JS, RE2JSException } from 're2js';
+import { MAX_DEPTH } from '../model/depth.js';
 import { QuerySyntaxError } from './errors.js';
 
 /** One node a JSONPath selected: its normalized path, its location as keys and indices, its value. */
@@ -75,7 +76,9 @@ function compileIRegexp(pattern: string): RE2JS {
   return RE2JS.compile(out);
 }
 
-const ENVIRONMENT = new JSONPathEnvironment();
+// json-p3 stops descendant segments (`..`) at 50 levels by default; a trace may nest up to MAX_DEPTH
+// (records deeper are refused when read), and recursion to that depth is safe.
+const ENVIRONMENT = new JSONPathEnvironment({ maxRecursionDepth: MAX_DEPTH + 1 });
 ENVIRONMENT.functionRegister.set('match', new Re2Function(true));
 ENVIRONMENT.functionRegister.set('search', new Re2Function(false));
 

@@ -1,3 +1,4 @@
+import { utcTime } from '../shared/time.js';
 import type { TraceInfo } from '../model/types.js';
 import { cut, DOTS } from '../shared/text.js';
 import { PLAIN_STYLE, type Style } from './style.js';
@@ -40,13 +41,12 @@ export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<reado
   return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set(), style) + '\n';
 }
 
-/** `2026-11-24 04:26:59 UTC`, as MLflow's table prints request times. */
-export function utcTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-}
+/** Re-exported for the formatters that import it from here. */
+export { utcTime };
 
 /** A duration for people: `850 ms`, `2.41 s`, `3 min 05 s`. */
 export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return 'unknown';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
   const s = Math.round(ms / 1000);

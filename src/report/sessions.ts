@@ -1,3 +1,4 @@
+import { isoTime } from '../shared/time.js';
 import type { TraceDigest } from '../model/digest.js';
 import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
 import { cut } from '../shared/text.js';
@@ -103,10 +104,8 @@ export function summaryJson(session: Session): SessionSummaryJson {
   };
 }
 
-/** ISO 8601 UTC with milliseconds, or null. */
-export function isoTime(ms: number | null): string | null {
-  return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
-}
+/** Re-exported for the formatters that import it from here. */
+export { isoTime };
 
 /** Milliseconds to 3 decimals, so float noise from nanosecond doubles does not show. */
 export function round(ms: number): number {

@@ -1,3 +1,4 @@
+import { isoTime } from '../shared/time.js';
 import type { IoValue } from '../model/carriers.js';
 import type { AssessmentRef } from '../model/triage.js';
 import type { Assessment } from '../model/types.js';
@@ -93,7 +94,7 @@ function spanJson(row: SpanRow, options: TraceReportOptions): Record<string, unk
     type: row.type?.value ?? null,
     type_key: row.type?.key ?? null,
     // ISO 8601 to the millisecond: a double cannot hold the 19 nanosecond digits (`get` prints them).
-    start_time: span.startTimeNs !== null ? new Date(span.startTimeNs / 1e6).toISOString() : null,
+    start_time: span.startTimeNs !== null ? isoTime(span.startTimeNs / 1e6) : null,
     duration_ms: row.durationMs,
     status: span.status,
     status_message: span.statusMessage,
