@@ -328,7 +328,9 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       superseded: e.supersededBy !== undefined,
     }),
   );
-  const expectations = take(triage.expectations.map((i) => trace.assessments.find((a) => a.index === i)!)).map(
+  // By index through a map: a find per expectation was quadratic on a trace of thousands of assessments.
+  const byIndex = new Map(trace.assessments.map((a) => [a.index, a]));
+  const expectations = take(triage.expectations.map((i) => byIndex.get(i)!)).map(
     (a): ExpectationDigest => ({ index: a.index, name: name(a.name), value: compactJson(a.value, VALUE_CHARS), sourceType: name(a.sourceType) }),
   );
   const total = triage.verdicts.length + triage.scorerErrors.length + triage.expectations.length;

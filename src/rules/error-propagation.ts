@@ -8,7 +8,8 @@ import {
   failurePlace,
   failureText,
   findPropagation,
-  sortLinkEvidence,
+  sortedLinkEvidence,
+  type LinkEvidence,
   type BlockedLink,
   type Chain,
   type Link,
@@ -92,7 +93,7 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
           how: chainHow(chain),
           advice: chainAdvice(chain),
         },
-        evidence: bounded([...failureEvidence(failure), ...sortLinkEvidence(chain.links.flatMap((l) => l.evidence))], root.digest.traceId),
+        evidence: boundedLinks(failureEvidence(failure), chain.links.flatMap((l) => l.evidence), root.digest.traceId),
       });
       for (const n of chain.explained) {
         const mine = p.failures.get(n)!;
@@ -105,7 +106,7 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
           ...failurePlace(mine),
           relatedTurns: [rootOfN, ...own.map((l) => l.from)],
           data: { turn: n, root: rootOfN, how: turnHow(own), failure: sentence(failureText(mine)) },
-          evidence: bounded([...failureEvidence(mine), ...sortLinkEvidence(own.flatMap((l) => l.evidence))], mine.turn.digest.traceId),
+          evidence: boundedLinks(failureEvidence(mine), own.flatMap((l) => l.evidence), mine.turn.digest.traceId),
         });
       }
     }
@@ -132,7 +133,7 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         messageId: 'isolatedFailure',
         ...failurePlace(failure),
         data: { turn: k, why: why.join('; '), failure: sentence(failureText(failure)) },
-        evidence: bounded([...failureEvidence(failure), ...sortLinkEvidence(blocked.flatMap((b) => b.evidence))], failure.turn.digest.traceId),
+        evidence: boundedLinks(failureEvidence(failure), blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
     }
 
@@ -189,6 +190,18 @@ function bounded(evidence: EvidenceInput[], traceId: string): EvidenceInput[] {
   if (evidence.length <= MAX_EVIDENCE) return evidence;
   const kept = evidence.slice(0, MAX_EVIDENCE - 1);
   return [...kept, { traceId, kind: 'omitted', label: `${evidence.length - kept.length} more evidence entries left out` }];
+}
+
+/**
+ * `bounded([...head, ...links sorted and de-duplicated])` without building the entries it leaves out:
+ * a chain of thousands of links shows {@link MAX_EVIDENCE} of them.
+ */
+function boundedLinks(head: EvidenceInput[], links: readonly LinkEvidence[], traceId: string): EvidenceInput[] {
+  const { entries, total } = sortedLinkEvidence(links, MAX_EVIDENCE);
+  const all = head.length + total;
+  if (all <= MAX_EVIDENCE) return [...head, ...entries];
+  const kept = [...head, ...entries].slice(0, MAX_EVIDENCE - 1);
+  return [...kept, { traceId, kind: 'omitted', label: `${all - kept.length} more evidence entries left out` }];
 }
 
 /** What ties a chain together, in a few words: `its answer in their model input, same document x.md, …`. */

@@ -56,41 +56,68 @@ export default defineRule<'historyDropped', Options>({
     return {
       sessionExit(session) {
         const turns = session.turns;
-        const inputs = turns.map(inputOf);
+        // Every step below costs what the turn's own input holds (its keys, the earlier turns it
+        // has, the turns it reports), never a pass over all earlier turns: a session of 10,000
+        // turns was quadratic here (issue 12).
+        const index = keyIndex(turns);
+        const inputs = turns.map((t, n) => inputOf(t, n, index));
+        /** Turns [0, i) that are trackable (a user or answer key): how `kept` counts a window. */
+        const trackableBefore = new Uint32Array(turns.length + 1);
+        for (const [k, t] of turns.entries()) trackableBefore[k + 1] = trackableBefore[k]! + (trackable(t) ? 1 : 0);
         /** Turn index → the last later turn whose model input had it (carried as history). */
         const carriedUntil = new Map<number, number>();
         /** Turn indexes whose own model input held an earlier turn: the app was sending history then. */
         const sentHistory = new Set<number>();
-        const reported = new Set<number>();
+        /**
+         * Trackable turns still to report, in order (with first_only; else every trackable
+         * turn): a dropped turn below the newest one present is found by walking them.
+         */
+        const pending = new Pending(turns.map(trackable));
+        /**
+         * Pending turns that a later input carried or whose own input sent history. With
+         * first_only every one of them is reported at the next checked turn unless present
+         * there, so this set stays as small as one input's present turns.
+         */
+        const expected = new Set<number>();
         for (const [n, input] of inputs.entries()) {
           if (input === null) continue;
-          check(n, input);
+          const present = presentIn(input, n, index);
+          check(n, input, present);
           // After the check: turn n's input shows what it carried, for the turns after it.
-          for (let k = 0; k < n; k++) {
-            if (!has(input, turns[k]!)) continue;
+          for (const k of present) {
             carriedUntil.set(k, n);
+            if (pending.has(k)) expected.add(k);
+          }
+          if (present.length > 0) {
             sentHistory.add(n);
+            if (pending.has(n)) expected.add(n);
           }
         }
 
-        function check(n: number, input: Input): void {
-          const trackable = turns.slice(0, n).map((t, k) => ({ t, k })).filter(({ t }) => t.facts.userKey !== null || t.facts.answerKey !== null);
-          const present = trackable.filter(({ t }) => has(input, t)).map(({ k }) => k);
+        function check(n: number, input: Input, present: readonly number[]): void {
           // An earlier turn k is expected in this input when a later turn already carried it as
           // history, when the app was sending history at turn k itself (so it keeps turns, and k
           // is one of them), or when a newer turn is here (a window keeps the newest). A turn's own
           // message in its own input proves nothing: every app, stateless or not, sends it.
-          const newestPresent = present.length === 0 ? -1 : Math.max(...present);
-          const dropped = trackable
-            .filter(({ t, k }) => !has(input, t) && (carriedUntil.has(k) || sentHistory.has(k) || k < newestPresent))
-            .map(({ k }) => k)
-            .filter((k) => !(firstOnly && reported.has(k)));
+          const newestPresent = present.length === 0 ? -1 : present[present.length - 1]!;
+          const here = new Set(present);
+          const dropped: number[] = [];
+          for (let k = pending.next(0); k < newestPresent; k = pending.next(k + 1)) if (!here.has(k)) dropped.push(k);
+          for (const k of expected) {
+            if (k >= newestPresent && k < n && !here.has(k) && (carriedUntil.has(k) || sentHistory.has(k))) dropped.push(k);
+          }
           if (dropped.length === 0) return;
-          for (const k of dropped) reported.add(k);
-          report(n, input, dropped, present, trackable.map(({ k }) => k));
+          dropped.sort((a, b) => a - b);
+          if (firstOnly) {
+            for (const k of dropped) {
+              pending.remove(k);
+              expected.delete(k);
+            }
+          }
+          report(n, input, dropped, present);
         }
 
-        function report(n: number, input: Input, dropped: readonly number[], present: readonly number[], trackable: readonly number[]): void {
+        function report(n: number, input: Input, dropped: readonly number[], present: readonly number[]): void {
           const number = (k: number): number => turns[k]!.number;
           const listed = dropped.slice(0, MAX_DROPPED_EVIDENCE);
           const evidence: EvidenceInput[] = [
@@ -125,7 +152,7 @@ export default defineRule<'historyDropped', Options>({
               dropped: turnList(dropped.map(number)),
               verb: dropped.length === 1 ? 'is' : 'are',
               call: input.call.name,
-              kept: kept(n, present, trackable, number),
+              kept: kept(n, present, trackableBefore, number),
             },
             evidence,
           });
@@ -135,6 +162,78 @@ export default defineRule<'historyDropped', Options>({
   },
 });
 
+/** A turn that can be found in a later input: it has a user or an answer key. */
+function trackable(turn: Turn): boolean {
+  return turn.facts.userKey !== null || turn.facts.answerKey !== null;
+}
+
+/** Text key → the indexes of the turns whose user text or answer has it, in ascending order. */
+type KeyIndex = ReadonlyMap<string, readonly number[]>;
+
+function keyIndex(turns: readonly Turn[]): KeyIndex {
+  const index = new Map<string, number[]>();
+  for (const [k, t] of turns.entries()) {
+    for (const key of [t.facts.userKey, t.facts.answerKey]) {
+      if (key === null) continue;
+      const list = index.get(key);
+      if (list === undefined) index.set(key, [k]);
+      else if (list[list.length - 1] !== k) list.push(k);
+    }
+  }
+  return index;
+}
+
+/** The turns before `n` whose user text or answer the input holds, in ascending order. */
+function presentIn(input: Input, n: number, index: KeyIndex): number[] {
+  const present = new Set<number>();
+  for (const key of input.keys) {
+    for (const k of index.get(key) ?? []) {
+      if (k >= n) break;
+      present.add(k);
+    }
+  }
+  return [...present].sort((a, b) => a - b);
+}
+
+/**
+ * Turn indexes in ascending order with removal, and `next(i)`: the first one at or after `i`
+ * (the length when none). Path halving keeps a walk over removed runs near constant time.
+ */
+class Pending {
+  /** `skip[i]` points at or before the next index ≥ i still in the set; `skip[length]` is the end. */
+  private readonly skip: Uint32Array;
+  private readonly inSet: Uint8Array;
+
+  constructor(members: readonly boolean[]) {
+    this.skip = new Uint32Array(members.length + 1);
+    this.inSet = new Uint8Array(members.length);
+    for (let i = 0; i <= members.length; i++) this.skip[i] = i;
+    for (const [i, m] of members.entries()) {
+      if (m) this.inSet[i] = 1;
+      else this.skip[i] = i + 1;
+    }
+  }
+
+  has(i: number): boolean {
+    return this.inSet[i] === 1;
+  }
+
+  remove(i: number): void {
+    this.inSet[i] = 0;
+    this.skip[i] = i + 1;
+  }
+
+  next(i: number): number {
+    const skip = this.skip;
+    while (skip[i] !== i) {
+      const up = skip[skip[i]!]!;
+      skip[i] = up;
+      i = up;
+    }
+    return i;
+  }
+}
+
 /**
  * The model call of a turn whose input was read for history (facts read one call per trace:
  * the one with the most attribute text), or null when the turn tells nothing: no call's input
@@ -143,30 +242,27 @@ export default defineRule<'historyDropped', Options>({
  * any earlier turn (then it is some other model call, e.g. a query rewriter or a judge, not the
  * conversation's; a turn whose own text is too short for a key is judged by earlier turns only).
  */
-function inputOf(turn: Turn, index: number, turns: readonly Turn[]): Input | null {
+function inputOf(turn: Turn, n: number, index: KeyIndex): Input | null {
   let call: ModelCallFacts | undefined;
   for (const c of turn.facts.modelCalls) if (c.messageCount !== null && c.messageCount > 0 && (call === undefined || c.historyKeys.length > call.historyKeys.length)) call = c;
   if (call === undefined || call.historyKeys.length >= MAX_HISTORY_KEYS) return null;
   const input: Input = { turn, call, keys: new Set(call.historyKeys) };
   const own = turn.facts.userKey !== null && input.keys.has(turn.facts.userKey);
-  return own || turns.slice(0, index).some((t) => has(input, t)) ? input : null;
-}
-
-/** True when the model input holds the earlier turn's user text or its answer. */
-function has(input: Input, earlier: Turn): boolean {
-  const { userKey, answerKey } = earlier.facts;
-  return (userKey !== null && input.keys.has(userKey)) || (answerKey !== null && input.keys.has(answerKey));
+  if (own) return input;
+  for (const key of input.keys) if ((index.get(key)?.[0] ?? n) < n) return input;
+  return null;
 }
 
 /**
  * What the input still holds, in words: "it keeps the last 3 turns" when the earlier turns it
  * has are the newest trackable ones without a hole, else the list, else none.
  */
-function kept(n: number, present: readonly number[], trackable: readonly number[], number: (k: number) => number): string {
+function kept(n: number, present: readonly number[], trackableBefore: Uint32Array, number: (k: number) => number): string {
   if (present.length === 0) return 'it keeps none of the earlier turns';
-  const oldest = Math.min(...present);
-  const window = trackable.filter((k) => k >= oldest);
-  if (window.length === present.length && window.at(-1) === trackable.at(-1)) {
+  // `present` is ascending and trackable: its first is the oldest, and the trackable turns from
+  // there to n end with the newest trackable one, so the window has no hole when it counts as many.
+  const oldest = present[0]!;
+  if (trackableBefore[n]! - trackableBefore[oldest]! === present.length) {
     const count = n - oldest + 1;
     return `it keeps the last ${count} turns`;
   }

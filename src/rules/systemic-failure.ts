@@ -103,8 +103,22 @@ export default defineRule<MessageId, Options>({
           });
         }
 
-        // Sessions that reach turn n: those with n turns or more.
-        const reach = (n: number): number => reaching.reduce((sum, count, length) => sum + (length >= n ? count ?? 0 : 0), 0);
+        // Sessions that reach turn n: those with n turns or more. Counted once per session
+        // length, from the longest down, and found by binary search: one pass over every length
+        // per onset turn was quadratic on a dump with one session of thousands of turns.
+        const lengths = Object.keys(reaching).map(Number).sort((a, b) => a - b);
+        const atLeast = new Array<number>(lengths.length + 1).fill(0);
+        for (let i = lengths.length - 1; i >= 0; i--) atLeast[i] = atLeast[i + 1]! + reaching[lengths[i]!]!;
+        const reach = (n: number): number => {
+          let lo = 0;
+          let hi = lengths.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (lengths[mid]! < n) lo = mid + 1;
+            else hi = mid;
+          }
+          return atLeast[lo]!;
+        };
         for (const [turn, { sessions, example, evidence }] of [...onsets].sort((a, b) => a[0] - b[0])) {
           const reached = reach(turn);
           if (sessions < minSessions || sessions / reached < minShare) continue;

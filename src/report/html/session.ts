@@ -49,12 +49,20 @@ export function sessionSection(s: ReportSession, ctx: SessionContext): string {
     out.push(`<h3>Findings about the session (${aboutSession.length})</h3>`);
     out.push(findingList(aboutSession, ctx.links, { evidence: 'folded', said: ctx.said, inTurn: false }));
   }
+  // The findings of each turn, grouped in one pass (in the engine's order), not filtered per turn.
+  const byTurn = new Map<number, Finding[]>();
+  for (const f of ctx.findings) {
+    if (f.turn === null) continue;
+    const list = byTurn.get(f.turn);
+    if (list === undefined) byTurn.set(f.turn, [f]);
+    else list.push(f);
+  }
   for (const turn of s.turnList) {
     out.push(
       turnSection(turn, {
         anchor: turnAnchor(id, turn.number),
         traceCommand: ctx.commands.trace(turn.traceId),
-        findings: ctx.findings.filter((f) => f.turn === turn.number),
+        findings: byTurn.get(turn.number) ?? [],
         links: ctx.links,
         said: ctx.said,
       }),

@@ -139,8 +139,35 @@ function shownTurns(all: readonly ReportTurn[], which: SessionShape['turns']): R
   return chosen.sort((a, b) => a.number - b.number);
 }
 
+/** A session's findings by turn: the first root cause naming the turn, and the other findings on it. */
+interface TurnIndex {
+  rootOf: Map<number, Finding>;
+  onTurn: Map<number, Finding[]>;
+}
+
+/** Made once per findings list (the report is laid out several times to fit its size): not a scan per turn. */
+const turnIndexes = new WeakMap<readonly Finding[], TurnIndex>();
+
+function turnIndex(findings: readonly Finding[]): TurnIndex {
+  let index = turnIndexes.get(findings);
+  if (index !== undefined) return index;
+  index = { rootOf: new Map(), onTurn: new Map() };
+  for (const f of findings) {
+    if (isRootCause(f)) {
+      for (const n of f.relatedTurns) if (!index.rootOf.has(n)) index.rootOf.set(n, f);
+    } else if (f.turn !== null) {
+      const list = index.onTurn.get(f.turn);
+      if (list === undefined) index.onTurn.set(f.turn, [f]);
+      else list.push(f);
+    }
+  }
+  turnIndexes.set(findings, index);
+  return index;
+}
+
 function turnLines(s: ReportSession, t: ReportTurn, findings: readonly Finding[], commands: ReproduceCommands, said: Set<string>, lengths: Lengths): string[] {
-  const root = t.status === 'inherited' ? findings.find((f) => isRootCause(f) && f.relatedTurns.includes(t.number)) : undefined;
+  const index = turnIndex(findings);
+  const root = t.status === 'inherited' ? index.rootOf.get(t.number) : undefined;
   const out = [`#### Turn ${t.number} · ${STATUS[t.status]}${root?.turn != null ? ` of turn ${root.turn}` : ''}`, ''];
   const time = t.timeMs === null ? 'time unknown' : `${utcTime(t.timeMs)}${t.gapMs === null ? '' : ` (+${duration(t.gapMs)})`}`;
   const facts = [`Trace ${mdCode(t.traceId)}`, time];
@@ -163,7 +190,7 @@ function turnLines(s: ReportSession, t: ReportTurn, findings: readonly Finding[]
     const of = t.errorSpanCount > t.errors.length ? ` (${t.errors.length} of ${t.errorSpanCount})` : '';
     out.push(`**Error spans**${of}`, '', ...t.errors.map((e) => errorSpanItem(e, lengths)), '');
   }
-  const onTurn = findings.filter((f) => f.turn === t.number && !isRootCause(f));
+  const onTurn = index.onTurn.get(t.number) ?? [];
   if (onTurn.length > 0) {
     out.push('**Findings on this turn**', '');
     for (const f of onTurn) out.push(...findingItem(f, '', firstSaid(f, said), lengths));

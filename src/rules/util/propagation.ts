@@ -289,17 +289,41 @@ export function failureEvidence(f: TurnFailure): EvidenceInput[] {
   return f.reasons.map((r) => ({ traceId: f.turn.digest.traceId, ...reasonPlace(r), kind: 'failure', label: r.label }));
 }
 
-/** Link evidence by turn, then kind (stable otherwise); an entry seen twice (one span shared by two links) once. */
-export function sortLinkEvidence(evidence: readonly LinkEvidence[]): EvidenceInput[] {
+/** The identity of a piece of evidence (what makes two the same), made once per entry: chains share links. */
+const identities = new WeakMap<LinkEvidence, string>();
+
+function identity(e: LinkEvidence): string {
+  let id = identities.get(e);
+  if (id === undefined) {
+    id = [e.traceId, e.spanId, e.path, e.kind, e.label].join('\u0000');
+    identities.set(e, id);
+  }
+  return id;
+}
+
+/**
+ * Link evidence by turn, then kind (stable otherwise), an entry seen twice (one span shared by
+ * two links) once: the first `limit` entries, and how many there are in all. A root cause's
+ * chain holds the links of every turn it explains, and a session of thousands of turns has chains
+ * of thousands of links of which a finding shows a few dozen: the order is found on numbers (turn,
+ * then the kind's rank), identities are made once per entry, and only the shown entries are built.
+ */
+export function sortedLinkEvidence(evidence: readonly LinkEvidence[], limit: number): { entries: EvidenceInput[]; total: number } {
+  const kinds = [...new Set(evidence.map((e) => e.kind))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Map(kinds.map((k, i) => [k, i]));
+  // One number per entry (turn, then the kind's rank); ties keep the input order.
+  const key = new Float64Array(evidence.length);
+  for (const [i, e] of evidence.entries()) key[i] = e.turn * kinds.length + rank.get(e.kind)!;
+  const order = evidence.map((_, i) => i);
+  order.sort((a, b) => key[a]! - key[b]! || a - b);
   const seen = new Set<string>();
-  return evidence
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.turn - b.e.turn || (a.e.kind < b.e.kind ? -1 : a.e.kind > b.e.kind ? 1 : 0) || a.i - b.i)
-    .filter(({ e }) => {
-      const id = [e.traceId, e.spanId, e.path, e.kind, e.label].join('\u0000');
-      if (seen.has(id)) return false;
-      seen.add(id);
-      return true;
-    })
-    .map(({ e }) => ({ traceId: e.traceId, spanId: e.spanId ?? null, path: e.path ?? null, kind: e.kind, label: e.label }));
+  const entries: EvidenceInput[] = [];
+  for (const i of order) {
+    const e = evidence[i]!;
+    const id = identity(e);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (entries.length < limit) entries.push({ traceId: e.traceId, spanId: e.spanId ?? null, path: e.path ?? null, kind: e.kind, label: e.label });
+  }
+  return { entries, total: seen.size };
 }
