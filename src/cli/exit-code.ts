@@ -21,6 +21,8 @@ export interface ReadOutcome {
   unreadable: number;
   /** Sources that were valid exports holding no trace (`{"traces": []}`, `[]`). */
   emptyExports: number;
+  /** Inputs of a kind tracetriage does not read (`unsupported` notes: MLflow's table output, an SQLite store, a zip). */
+  unsupported: number;
 }
 
 /** What a command adds to the reading half. */
@@ -33,7 +35,7 @@ export interface CommandOutcome {
 
 /**
  * The one exit-status rule of every reading command (README "Exit codes"):
- * 2 when the run could not do its job — an input could not be read, no trace at all could be
+ * 2 when the run could not do its job — an input could not be read or is of a kind not read, no trace at all could be
  * read (an empty input, a file that is not an export, MLflow's table output; a valid export that
  * holds zero traces is not this), or a trace hit an internal error;
  * 1 when the inputs hold something to look at — what was asked for is not there, a finding at or
@@ -45,12 +47,18 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
   if (read.traces === 0 && read.emptyExports === 0) {
     const why = [
       read.unreadable > 0 ? `${read.unreadable} input${read.unreadable === 1 ? '' : 's'} unreadable` : null,
+      read.unsupported > 0 ? `${read.unsupported} input${read.unsupported === 1 ? '' : 's'} of a kind it does not read` : null,
       read.rejected > 0 ? `${records(read.rejected)} rejected` : null,
     ].filter((s) => s !== null);
     return { code: 2, reason: `no trace could be read from the inputs: ${why.length > 0 ? why.join(', ') : 'they hold no records'}` };
   }
   if (read.unreadable > 0) {
     return { code: 2, reason: `${read.unreadable === 1 ? 'an input' : `${read.unreadable} inputs`} could not be read to the end` };
+  }
+  if (read.unsupported > 0) {
+    // An input named on the command line that is not a trace export (a store, MLflow's table) is
+    // not read at all: the answer would silently miss it, as with an unreadable file.
+    return { code: 2, reason: `${read.unsupported === 1 ? 'an input is' : `${read.unsupported} inputs are`} of a kind tracetriage does not read` };
   }
   if (read.internal > 0) {
     const n = read.internal;
@@ -70,7 +78,7 @@ export function closingLine(verdict: ExitVerdict): string {
 
 /** Counts a read's events into a {@link ReadOutcome}. */
 export class OutcomeCounter {
-  readonly outcome: ReadOutcome = { traces: 0, rejected: 0, internal: 0, unreadable: 0, emptyExports: 0 };
+  readonly outcome: ReadOutcome = { traces: 0, rejected: 0, internal: 0, unreadable: 0, emptyExports: 0, unsupported: 0 };
 
   /** Takes any event of the read (a summary or a trace counts as a trace read). */
   add(event: FrameEvent | SummaryEvent | { type: 'trace' }): void {
@@ -82,6 +90,7 @@ export class OutcomeCounter {
     } else if (event.type === 'note') {
       if (event.note.kind === 'read-error') o.unreadable++;
       else if (event.note.kind === 'no-traces') o.emptyExports++;
+      else if (event.note.kind === 'unsupported') o.unsupported++;
     }
   }
 
