@@ -82,22 +82,34 @@ const fieldSpec = fc.array(fc.array(segment, { minLength: 1, maxLength: 5 }).map
 /** A value nested `depth` levels, as a parsed document holds it (built without recursion). */
 function deepValue(depth: number, kind: 'array' | 'object'): unknown {
   let value: unknown = 1;
-  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value, spans: value };
+  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { spans: value };
   return value;
 }
 
-const doc = fc.oneof(
-  { weight: 3, arbitrary: fc.nat({ max: CORPUS_TRACES.length - 1 }).map((i) => parseLossless(JSON.stringify(CORPUS_TRACES[i]))) },
-  { weight: 2, arbitrary: jsonValue.map((v) => parseLossless(JSON.stringify(v) ?? 'null')) },
-  { weight: 1, arbitrary: fc.record({ depth: fc.constantFrom(600, 20_000), kind: fc.constantFrom('array' as const, 'object' as const) }).map(({ depth, kind }) => ({ info: deepValue(depth, kind), data: { spans: [deepValue(depth, kind)] } })) },
+/**
+ * A document to extract from, as a recipe: a corpus trace, any JSON, or a value nested thousands
+ * of levels (built in the check, so the counterexample stays small enough to print and store).
+ */
+const docSpec = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ corpus: fc.nat({ max: CORPUS_TRACES.length - 1 }) }) },
+  { weight: 2, arbitrary: fc.record({ json: jsonValue }) },
+  { weight: 1, arbitrary: fc.record({ depth: fc.constantFrom(600, 20_000), kind: fc.constantFrom('array' as const, 'object' as const) }) },
 );
+type DocSpec = typeof docSpec extends fc.Arbitrary<infer D> ? D : never;
+
+function buildDoc(spec: DocSpec): unknown {
+  if ('corpus' in spec) return parseLossless(JSON.stringify(CORPUS_TRACES[spec.corpus]));
+  if ('json' in spec) return parseLossless(JSON.stringify(spec.json) ?? 'null');
+  return { info: deepValue(spec.depth, spec.kind), data: { spans: [deepValue(spec.depth, spec.kind)] } };
+}
 
 export const extractFieldsProperty = defineProperty({
   name: 'extract-fields',
-  claim: 'parseExtractFields accepts a text or throws a QuerySyntaxError with a column inside it; extractFields and printLossless never throw, at any depth, print JSON, and answer the same twice',
-  arbitrary: fc.record({ spec: fieldSpec, doc }),
+  claim: 'parseExtractFields accepts a text or throws a QuerySyntaxError with a column inside it; extractFields never throws at any depth; printLossless prints JSON (up to 600 levels), the same twice',
+  arbitrary: fc.record({ spec: fieldSpec, doc: docSpec }),
   suiteRuns: 150,
-  check({ spec, doc: document }) {
+  check({ spec, doc }) {
+    const document = buildDoc(doc);
     let paths: ReturnType<typeof parseExtractFields>;
     try {
       paths = parseExtractFields(spec);
@@ -107,6 +119,9 @@ export const extractFieldsProperty = defineProperty({
     }
     const { value, unmatched } = extractFields(document, paths);
     expect(unmatched.every((i) => Number.isInteger(i) && i >= 0 && i < paths.length)).toBe(true);
+    // Printing 20 000 levels indented is 800 MB, more than a string holds: past the scanner's
+    // 512 levels, printing is the CLI's to refuse by record (the cli-records property), not this one's.
+    if ('depth' in doc && doc.depth > 600) return;
     const printed = printLossless(value);
     expect(printLossless(extractFields(document, paths).value)).toBe(printed);
     expect(() => JSON.parse(printed.replace(/\bNaN\b|-?\bInfinity\b/gu, '0'))).not.toThrow();
