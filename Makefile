@@ -7,7 +7,7 @@ NODE24 := $(NODE24_DIR)/node_modules/.bin/node
 CLI := $(NODE) dist/cli/main.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all install build demo test test-node test-node24 typecheck chromium samples validators bench clean
+.PHONY: all install build demo test test-node test-node24 typecheck chromium samples validators bench bench-micro fuzz clean
 
 all: build
 
@@ -42,8 +42,14 @@ demo: build
 	@$(CLI) report samples/ -o demo-report.html
 	@echo "Open the report: file://$(abspath demo-report.html)"
 
-## test: install, build, and run the whole suite on this machine's Node and on Node 24
-test: test-node test-node24
+## test: install, build, and run the whole suite on this machine's Node and on Node 24. Both runs
+## always happen (one failing does not hide the other); the target fails if either did.
+test: build
+	@status=0; \
+	$(MAKE) --no-print-directory test-node || status=1; \
+	$(MAKE) --no-print-directory test-node24 || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: failed (see the runs above)" >&2; fi; \
+	exit $$status
 
 test-node: build typecheck $(CHROMIUM)
 	@echo "== tests on $$($(NODE) --version)"
@@ -77,10 +83,25 @@ samples:
 validators: node_modules/.installed
 	$(NODE) scripts/build-validators.mjs
 
-## bench: seeded 1 GB and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline
+## bench: micro benchmarks of the functions whose speed matters (bench/micro.mjs), then seeded 1 GB
+## and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline
 ## (options: make bench BENCH_ARGS='--bytes 100e6 --keep'; see bench/README.md)
 bench: build
+	$(NODE) bench/micro.mjs
 	$(NODE) bench/run.mjs $(BENCH_ARGS)
+
+## bench-micro: only the micro benchmarks (seconds; see bench/README.md)
+bench-micro: build
+	$(NODE) bench/micro.mjs
+
+## fuzz: a longer campaign: the fast-check properties of test/fuzz/ (scanner, normaliser, filter parser,
+## extract-fields, reporters, CLI records) from other seeds, then mutated real records through the real
+## binary. FUZZ_SEED (default: from the clock, printed), FUZZ_MINUTES (default 10) or FUZZ_RUNS (runs a
+## property and CLI files, instead of a time budget), FUZZ_CORPUS (more export directories). What it finds
+## is minimised into test/fuzz/found/, which `make test` replays (docs/testing.md).
+FUZZ_MINUTES ?= 10
+fuzz: build
+	$(NODE) scripts/fuzz.mjs --minutes $(FUZZ_MINUTES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS)) $(foreach d,$(FUZZ_CORPUS),--corpus $(d))
 
 clean:
 	rm -rf dist .cache node_modules .bench

@@ -164,6 +164,7 @@ describe('compileJsonPath: selections over the fixtures', () => {
   });
 });
 
+// RE2 keeps the catastrophic pattern linear: `make bench` (bench/micro.mjs, jsonpath-search) measures it.
 describe('match() and search() run on RE2', () => {
   const hostile = [{ s: `${'a'.repeat(30_000)}b`, bad: '(', t: 'a\rb' }];
   it.each([
@@ -173,9 +174,7 @@ describe('match() and search() run on RE2', () => {
     ["I-Regexp's dot does not match CR or LF", '$[?match(@.t, "a.b")]', 0],
     ['an invalid pattern read from the document matches nothing (RFC 9535 §2.4.6)', '$[?match(@.s, @.bad)]', 0],
   ])('%s', (_, query, count) => {
-    const started = Date.now();
     expect([...compileJsonPath(query).select(hostile)].length).toBe(count);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

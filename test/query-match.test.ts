@@ -50,11 +50,11 @@ describe('likeMatcher', () => {
     expect(likeMatcher(pattern, ci)(text)).toBe(expected);
   });
 
-  it('stays fast on a pattern of many wildcards over a long text', () => {
+  // Its speed is measured by `make bench` (bench/micro.mjs, like-wildcards), not asserted here.
+  it('answers a pattern of many wildcards over a long text', () => {
     const match = likeMatcher('%a%a%a%a%a%b', false);
-    const started = performance.now();
     expect(match('a'.repeat(20_000))).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(match(`${'a'.repeat(20_000)}b`)).toBe(true);
   });
 });
 
@@ -95,12 +95,11 @@ describe('regexMatcher', () => {
     expect(() => regexMatcher(pattern, never)).toThrow(`error parsing regexp: ${message}`);
   });
 
-  it('runs a catastrophic-backtracking pattern in linear time', () => {
+  // RE2 runs it in linear time: `make bench` (bench/micro.mjs, regex-backtracking) measures it.
+  it('answers a catastrophic-backtracking pattern on a long text', () => {
     const match = regexMatcher('(a+)+$', never);
-    const text = `${'a'.repeat(50_000)}b`;
-    const started = performance.now();
-    expect(match(text)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(match(`${'a'.repeat(50_000)}b`)).toBe(false);
+    expect(match('a'.repeat(50_000))).toBe(true);
   });
 
   it('quoteRegex makes any text literal', () => {

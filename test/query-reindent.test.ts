@@ -83,16 +83,13 @@ describe('size and depth', () => {
     expect(out.endsWith('\n' + ' '.repeat(2) + '}\n}')).toBe(true);
   });
 
-  it('re-lays out a 20 MB trace well under a second', () => {
+  // Its speed is measured by `make bench` (bench/micro.mjs, reindent-20mb), not asserted here.
+  it('re-lays out a 20 MB trace exactly as each copy alone', () => {
     const one = text('v3.6_cli_traces_search_output_json.json');
     const copies = Math.ceil((20 * 1024 * 1024) / one.length);
     const big = '[' + Array<string>(copies).fill(one.trimEnd()).join(',') + ']';
     expect(big.length).toBeGreaterThanOrEqual(20 * 1024 * 1024);
-    const started = performance.now();
     const out = reindentJson(big);
-    const ms = performance.now() - started;
     expect(out).toBe('[\n  ' + Array<string>(copies).fill(reindentJson(one, 1)).join(',\n  ') + '\n]');
-    console.log(`reindentJson: ${(big.length / 1024 / 1024).toFixed(1)} MB in ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(1000);
   });
 });

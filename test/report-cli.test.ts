@@ -10,7 +10,7 @@ const SAMPLES = join(REPO_ROOT, 'samples');
 const ws = makeWorkspace();
 afterAll(() => ws.cleanup());
 
-describe('report', { timeout: 30_000 }, () => {
+describe('report', { timeout: 120_000 }, () => {
   it.concurrent('writes one HTML file with -o and says what it wrote; nothing else is left in the directory', async () => {
     const out = ws.path('html/report.html');
     ws.write('html/.keep', '');

@@ -45,7 +45,7 @@ beforeAll(async () => {
   ]);
   browser = b;
   samples = { ...rendered, data };
-}, 30_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -194,8 +194,8 @@ describe('a report of hostile traces in Chromium', () => {
     await page.evaluate(`for (const el of document.querySelectorAll('body *')) {
       for (const type of ['mouseover', 'mouseenter', 'focus', 'focusin', 'load', 'error', 'animationstart']) el.dispatchEvent(new Event(type));
     }`);
-    for (const el of await page.locator('a, button, summary, input, svg.wf g.row').all()) await el.hover({ force: true, timeout: 2000 });
-    for (const el of await page.locator('a, summary').all()) await el.click({ force: true, timeout: 2000 });
+    for (const el of await page.locator('a, button, summary, input, svg.wf g.row').all()) await el.hover({ force: true, timeout: 20_000 });
+    for (const el of await page.locator('a, summary').all()) await el.click({ force: true, timeout: 20_000 });
     for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
 
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
@@ -211,5 +211,5 @@ describe('a report of hostile traces in Chromium', () => {
     expect(await page.locator('h2 code').first().innerText()).toBe(session);
     await expectQuiet(w, url);
     await w.close();
-  }, 20_000);
+  }, 120_000);
 });

@@ -462,7 +462,7 @@ describe('--max-bytes', () => {
 
 // ---- golden files, through the real binary ---------------------------------------------------
 
-describe('golden reports of samples/', { timeout: 30_000 }, () => {
+describe('golden reports of samples/', { timeout: 120_000 }, () => {
   it.each([
     ['report.md', ['report', 'samples/', '--format', 'markdown']],
     ['report-refund.md', ['report', 'samples/', '--session', 'sess-refund-7f3a', '--format', 'markdown']],

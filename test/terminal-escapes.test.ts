@@ -3,7 +3,7 @@ import { jsonl, makeWorkspace, runCliAsync, type CliRun, type Workspace } from '
 import { conversation, makeTrace, traceIdOf } from './helpers/trace-builder.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
-const CLI_TIMEOUT = 30_000;
+const CLI_TIMEOUT = 120_000;
 
 // Escape sequences in trace content must never reach the terminal, colour on or off. Every text
 // command runs from the real binary with FORCE_COLOR=1 over traces whose every string field

@@ -9,7 +9,7 @@ import { runCliAsync, type CliRun } from './helpers/make-inputs.js';
 import { makeFinding } from './helpers/findings.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
-const CLI_TIMEOUT = 30_000;
+const CLI_TIMEOUT = 120_000;
 
 // Colour in text output: the ANSI style's exact codes, alignment with colour on, who decides
 // (flag > FORCE_COLOR > NO_COLOR > terminal), and that colour only ever adds SGR codes to the

@@ -25,7 +25,7 @@ export const CHROMIUM_ARGS = [
  * state carries over between runs.
  */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 120_000 });
 }
 
 /** A page and what it did: console errors, uncaught errors, CSP violations, requests, dialogs. */
