@@ -265,7 +265,8 @@ describe('a tar of only zero blocks is an empty archive', () => {
     async (name, make) => {
       const file = ws.write(`empty-${name.replace(/\W+/g, '-')}.tar`, make());
       const out = await validate([file]);
-      expect([out.records, out.valid, out.rejected, out.status]).toEqual([0, 0, 0, 0]);
+      // No trace could be read: exit 2, as for an empty file (docs/commands.md "Exit status").
+      expect([out.records, out.valid, out.rejected, out.status]).toEqual([0, 0, 0, 2]);
       expect(out.notes).toEqual([{ source: file, kind: 'empty-archive', message: 'an empty tar archive (10240 zero bytes, no entry): no records' }]);
     },
     TIMEOUT,
@@ -364,7 +365,7 @@ describe('an input the tool does not read is named once for what it is', () => {
       const file = ws.write(`named-${slug}`, bytes);
       const named = await validate([file]);
       expect([named.records, named.status, named.notes]).toEqual([0, 2, [{ source: file, kind: 'unsupported', message }]]);
-      expect(named.text).toBe(`tracetriage: ${file}: ${message}\n`);
+      expect(named.text).toBe(`tracetriage: ${file}: ${message}\ntracetriage: exit 2: no trace could be read from the inputs: 1 input of a kind it does not read\n`);
 
       ws.write(`dir-${slug}/a-export.jsonl`, `${L1}\n`);
       const other = ws.write(`dir-${slug}/b-${slug}`, bytes);

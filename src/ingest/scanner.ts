@@ -127,6 +127,7 @@ export class RecordScanner {
       this.sawAnything = true;
       i = this.skipBom(chunk);
     }
+    if (this.prettyPending >= 0 && len > 0) i = this.resolvePretty(chunk, i);
     while (i < len) {
       if (this.mode === Mode.Line) {
         i = this.lineRest(chunk, i);
@@ -162,11 +163,13 @@ export class RecordScanner {
         this.rec.refuseRun(piece, startsValue);
       } else this.rec.hold(piece);
     }
+    this.carryIndent(chunk, len);
     this.base += len;
   }
 
   /** Ends the source: a record still open is reported as cut short. */
   finish(): void {
+    this.prettyPending = -1;
     if (this.mode === Mode.Line || this.mode === Mode.Pretty) {
       // The last line may simply lack its line feed; JSON.parse decides, and a rescan says why.
       this.rec.endOfInput = true;
@@ -381,19 +384,76 @@ export class RecordScanner {
    */
   private prettyElement(chunk: Buffer, i: number): number {
     const lineStartInChunk = this.lineStart - this.base;
-    const indent = i - lineStartInChunk;
-    if (lineStartInChunk < 0 || indent < 1 || indent > 64) return -1;
+    // The indentation may have begun in earlier chunks: `indentCarry` counts its spaces there.
+    const from = Math.max(0, lineStartInChunk);
+    const indent = lineStartInChunk >= 0 ? i - lineStartInChunk : this.indentCarry < 0 ? -1 : this.indentCarry + i;
+    if (indent < 1 || indent > 64) return -1;
+    for (let j = from; j < i; j++) if (chunk[j] !== SPACE) return -1;
     // Only a `{` that ends its line opens a pretty-printed object (`{"a": 1},` on one line does not).
-    const after = chunk[i + 1] === CR ? chunk[i + 2] : chunk[i + 1];
-    if (after !== LF) return -1;
-    for (let j = lineStartInChunk; j < i; j++) if (chunk[j] !== SPACE) return -1;
+    let k = i + 1;
+    if (chunk[k] === CR) k++;
+    if (k >= chunk.length) {
+      // The line's end is in the next chunk: scan the element as usual for now and decide there
+      // (`resolvePretty`), so that how the bytes arrive never changes where records are cut.
+      this.startRecord(i, this.container);
+      this.depth++;
+      this.rec.maxDepth = 1;
+      this.prettyPending = indent;
+      this.prettyCr = k > i + 1;
+      return k;
+    }
+    if (chunk[k] !== LF) return -1;
     this.startRecord(i, this.container);
+    return this.enterPretty(chunk, indent, i + 1);
+  }
+
+  /** Takes the element begun at `{` as pretty-printed, its closing line indented by `indent`. */
+  private enterPretty(chunk: Buffer, indent: number, i: number): number {
     this.rec.unscanned = true;
     this.rec.lineBreaks = true;
     this.closer = PRETTY_CLOSERS[indent]!;
     this.seam = EMPTY;
     this.mode = Mode.Pretty;
-    return this.prettyRest(chunk, i + 1);
+    return this.prettyRest(chunk, i);
+  }
+
+  /** Indentation of a `{` whose line end fell in the next chunk (-1: none pending), and whether a CR followed it. */
+  private prettyPending = -1;
+  private prettyCr = false;
+  /** Spaces from the current line's start to the end of the previous chunks (-1: a non-space came). */
+  private indentCarry = 0;
+
+  /**
+   * Decides a pending `{` at the start of the next chunk: a line feed (after at most one CR) makes
+   * it a pretty element, as if the chunk had held it whole; anything else leaves it scanned.
+   */
+  private resolvePretty(chunk: Buffer, i: number): number {
+    const indent = this.prettyPending;
+    let k = i;
+    if (!this.prettyCr && chunk[k] === CR) {
+      k++;
+      if (k >= chunk.length) {
+        this.prettyCr = true;
+        return i;
+      }
+    }
+    this.prettyPending = -1;
+    if (chunk[k] !== LF || this.mode !== Mode.Record || this.depth !== this.elementDepth + 1) return i;
+    // Only `{` and white space were crossed since: undo the scan's depth and take the pretty path.
+    this.depth--;
+    this.rec.maxDepth = 0;
+    return this.enterPretty(chunk, indent, k);
+  }
+
+  /** Keeps `indentCarry` for the chunk just read (only the first 65 spaces of a line matter). */
+  private carryIndent(chunk: Buffer, len: number): void {
+    const lineStartInChunk = this.lineStart - this.base;
+    if (lineStartInChunk < 0 && this.indentCarry < 0) return;
+    const from = Math.max(0, lineStartInChunk);
+    let j = from;
+    while (j < len && j - from < 65 && chunk[j] === SPACE) j++;
+    if (j < len && j - from < 65) this.indentCarry = -1;
+    else this.indentCarry = Math.min(65, j - from + (lineStartInChunk < 0 ? this.indentCarry : 0));
   }
 
   /** The closing line of the pretty element being held; the last bytes of the previous chunk. */
@@ -417,7 +477,10 @@ export class RecordScanner {
     const stop = end === -1 ? chunk.length : end;
     for (let nl = chunk.indexOf(LF, i); nl !== -1 && nl < stop; nl = chunk.indexOf(LF, nl + 1)) this.newLine(nl);
     if (end === -1) {
-      this.seam = chunk.subarray(Math.max(0, chunk.length - (needle.length - 1)));
+      const keep = needle.length - 1;
+      // Chunks shorter than the closing line (a slow pipe) add to the seam rather than replace it.
+      this.seam =
+        chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([this.seam, chunk]).subarray(-keep);
       return chunk.length;
     }
     this.endRecordAt(chunk, end);
@@ -430,6 +493,8 @@ export class RecordScanner {
     this.base = p.offset;
     this.line = p.line;
     this.lineStart = p.offset - (p.column - 1);
+    // What stands before the record on its line is not seen: no indentation is carried.
+    if (p.column > 1) this.indentCarry = -1;
     this.rec.index = p.index;
     this.sawAnything = true;
   }
