@@ -125,6 +125,8 @@ async function analyze(format: string, args: readonly string[] = [SAMPLES]): Pro
 const outcome = (run: CliRun): { status: number | null; stderr: string } => ({ status: run.status, stderr: run.stderr });
 /** What every run over samples/ says on stderr: samples/README.md is not a trace export. */
 const SAMPLES_STDERR = 'tracetriage: 1 file(s) skipped: not trace exports\n';
+/** The closing line every run ends stderr with when its status is not 0 (docs/commands.md "Exit status"). */
+const closing = (level = 'error'): string => `tracetriage: exit 1: findings at or above ${level}\n`;
 
 let junit: CliRun;
 let sarif: CliRun;
@@ -135,7 +137,7 @@ beforeAll(async () => {
 
 describe('analyze --format junit over samples/', () => {
   it('matches its golden file, exits 1 (an error-level finding) and is well-formed XML', () => {
-    expect(outcome(junit)).toEqual({ status: 1, stderr: SAMPLES_STDERR });
+    expect(outcome(junit)).toEqual({ status: 1, stderr: SAMPLES_STDERR + closing() });
     expectGolden('analyze.junit.xml', junit.stdout);
     expect(wellFormed(junit.stdout).name).toBe('testsuites');
   });
@@ -181,7 +183,8 @@ describe('analyze --format junit over samples/', () => {
     { failOn: 'none', status: 0, failures: '0' },
   ])('--fail-on $failOn: exit $status, $failures failing testcases, the exit status of --format json', async ({ failOn, status, failures }) => {
     const [run, asJson] = await Promise.all([analyze('junit', [SAMPLES, '--fail-on', failOn]), analyze('json', [SAMPLES, '--fail-on', failOn])]);
-    expect([outcome(run), outcome(asJson)]).toEqual([{ status, stderr: SAMPLES_STDERR }, { status, stderr: SAMPLES_STDERR }]);
+    const stderr = SAMPLES_STDERR + (status === 1 ? closing(failOn) : '');
+    expect([outcome(run), outcome(asJson)]).toEqual([{ status, stderr }, { status, stderr }]);
     const root = wellFormed(run.stdout);
     expect(root.attributes.failures).toBe(failures);
     const failing = kids(root, 'testsuite').flatMap((s) => kids(s, 'testcase')).filter((c) => kids(c, 'failure').length > 0);
@@ -191,7 +194,7 @@ describe('analyze --format junit over samples/', () => {
 
 describe('analyze --format sarif over samples/', () => {
   it('matches its golden file, is laid out as JSON.stringify(…, null, 2) and is valid against the SARIF 2.1.0 schema', () => {
-    expect(outcome(sarif)).toEqual({ status: 1, stderr: SAMPLES_STDERR });
+    expect(outcome(sarif)).toEqual({ status: 1, stderr: SAMPLES_STDERR + closing() });
     expectGolden('analyze.sarif.json', sarif.stdout);
     const doc = JSON.parse(sarif.stdout) as SarifLog;
     expect(sarif.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
@@ -259,7 +262,7 @@ describe('analyze --format sarif over samples/', () => {
     { failOn: 'none', status: 0 },
   ])('--fail-on $failOn: exit $status, as with the other formats', async ({ failOn, status }) => {
     const run = await analyze('sarif', [SAMPLES, '--fail-on', failOn]);
-    expect(outcome(run)).toEqual({ status, stderr: SAMPLES_STDERR });
+    expect(outcome(run)).toEqual({ status, stderr: SAMPLES_STDERR + (status === 1 ? closing(failOn) : '') });
     expect((JSON.parse(run.stdout) as SarifLog).runs[0]!.properties).toEqual({ failOn, failed: status === 1 });
   });
 });
@@ -294,7 +297,7 @@ describe('hostile trace text', () => {
 
   it('stays well-formed XML in JUnit, every string shown with the unsafe characters escaped', async () => {
     const run = await analyze('junit', [file, '--fail-on', 'warn']);
-    expect(outcome(run)).toEqual({ status: 1, stderr: '' });
+    expect(outcome(run)).toEqual({ status: 1, stderr: closing('warn') });
     expect(run.stdout).not.toMatch(FORBIDDEN);
     expect(run.stdout).not.toContain('<script>');
     expect(run.stdout).not.toContain(']]>');
@@ -311,7 +314,7 @@ describe('hostile trace text', () => {
 
   it('stays valid SARIF, every string escaped the same way, and makes no link', async () => {
     const run = await analyze('sarif', [file, '--fail-on', 'warn']);
-    expect(outcome(run)).toEqual({ status: 1, stderr: '' });
+    expect(outcome(run)).toEqual({ status: 1, stderr: closing('warn') });
     const doc = JSON.parse(run.stdout) as SarifLog;
     expectValidSarif(doc);
     expect(strings(doc).filter((s) => FORBIDDEN.test(s))).toEqual([]);

@@ -1,6 +1,7 @@
 import { MAX_DURATION_MS, MAX_EPOCH_MS, MIN_EPOCH_MS } from '../shared/time.js';
 import type { TraceWarning } from './types.js';
 import { num, parseDurationMs, parseTimeMs } from './values.js';
+import { cut, ELLIPSIS_AFTER } from '../shared/text.js';
 
 /**
  * The one place that decides what a usable time is, for every time a trace carries (info request
@@ -78,8 +79,7 @@ function unusable(value: unknown, jsonPath: string, expected: string): TraceWarn
 /** The value as the file has it, short: a number as JavaScript reads it (`Infinity` for `1e400`). */
 function shown(value: unknown): string {
   if (typeof value === 'string') {
-    const chars = [...value];
-    return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value);
+    return JSON.stringify(cut(value, 40, ELLIPSIS_AFTER));
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
