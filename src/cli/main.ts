@@ -2,17 +2,7 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { analyzeCommand } from './commands/analyze.js';
-import { getCommand } from './commands/get.js';
-import { queryCommand } from './commands/query.js';
-import { reportCommand } from './commands/report.js';
-import { rulesCommand } from './commands/rules.js';
-import { searchCommand } from './commands/search.js';
-import { sessionCommand } from './commands/session.js';
-import { sessionsCommand } from './commands/sessions.js';
-import { statsCommand } from './commands/stats.js';
-import { traceCommand } from './commands/trace.js';
-import { validateCommand } from './commands/validate.js';
+import type { CommandModule } from 'yargs';
 import { safeLines, safeText } from '../report/terminal.js';
 import { QuerySyntaxError } from '../query/errors.js';
 import { CliError, querySyntaxMessage } from './errors.js';
@@ -31,21 +21,42 @@ Colour: text output on a terminal is coloured; NO_COLOR=1 or --no-color turns it
 Exit codes: 0 clean; 1 findings at or above --fail-on (analyze), rejected records, not found (session, trace, get, --session); 2 usage error, invalid query, unreadable input, no trace read at all, or an internal error.
 Everything runs offline. Documentation: README.md and docs/ in the package.`;
 
+/**
+ * Every command, in the order `--help` lists them, loaded on demand: a run loads the one it names
+ * and not the other ten (their engines, jq's WebAssembly, the JSONPath and regex libraries), which
+ * takes about a third off every start.
+ */
+const COMMANDS: ReadonlyArray<[string, () => Promise<CommandModule<object, never>>]> = [
+  ['analyze', async () => (await import('./commands/analyze.js')).analyzeCommand as CommandModule<object, never>],
+  ['report', async () => (await import('./commands/report.js')).reportCommand as CommandModule<object, never>],
+  ['sessions', async () => (await import('./commands/sessions.js')).sessionsCommand as CommandModule<object, never>],
+  ['session', async () => (await import('./commands/session.js')).sessionCommand as CommandModule<object, never>],
+  ['trace', async () => (await import('./commands/trace.js')).traceCommand as CommandModule<object, never>],
+  ['search', async () => (await import('./commands/search.js')).searchCommand as CommandModule<object, never>],
+  ['get', async () => (await import('./commands/get.js')).getCommand as CommandModule<object, never>],
+  ['query', async () => (await import('./commands/query.js')).queryCommand as CommandModule<object, never>],
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand as CommandModule<object, never>],
+  ['stats', async () => (await import('./commands/stats.js')).statsCommand as CommandModule<object, never>],
+  ['rules', async () => (await import('./commands/rules.js')).rulesCommand as CommandModule<object, never>],
+];
+
+/**
+ * The commands to register: only the one named when it is the first word (yargs then takes it
+ * as the command whatever follows); all of them otherwise (the top-level help, a misspelt
+ * command that yargs suggests a fix for, options before the command).
+ */
+async function commandsFor(argv: readonly string[]): Promise<Array<CommandModule<object, never>>> {
+  const named = COMMANDS.find(([name]) => name === argv[0]);
+  return Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
+}
+
 async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  const commands = await commandsFor(argv);
+  let cli = yargs(argv)
     .scriptName('tracetriage')
-    .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.')
-    .command(analyzeCommand)
-    .command(reportCommand)
-    .command(sessionsCommand)
-    .command(sessionCommand)
-    .command(traceCommand)
-    .command(searchCommand)
-    .command(getCommand)
-    .command(queryCommand)
-    .command(validateCommand)
-    .command(statsCommand)
-    .command(rulesCommand)
+    .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.');
+  for (const command of commands) cli = cli.command(command);
+  await cli
     .example('$0 analyze samples/', 'where each conversation went wrong: root-cause turn, inherited failures, evidence')
     .example('$0 sessions samples/', 'every conversation in a dump: turns, errors, failing assessments, scorer errors')
     .example('$0 session sess-refund-7f3a samples/', 'one conversation turn by turn: what was said, assessments with rationale')
