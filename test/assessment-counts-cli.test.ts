@@ -68,6 +68,17 @@ describe(`a trace with ${M} assessments, ${errors.length} of them scorer errors`
     expect(md.stdout).toContain(`… and ${M - 2 * MAX_ASSESSMENTS} more assessments not listed`);
   }, TIMEOUT);
 
+  it('report says, under the lists it shows, how many assessments it did not list', async () => {
+    const left = `… and ${M - 2 * MAX_ASSESSMENTS} more assessments not listed: `;
+    const [md, html] = await Promise.all([
+      runCliAsync(['report', '--format', 'markdown', '--no-config', file]),
+      runCliAsync(['report', '--format', 'html', '--no-config', file]),
+    ]);
+    expect([md.status, html.status]).toEqual([0, 0]);
+    expect(md.stdout.split('\n')).toContain(`${left}\`tracetriage trace\` shows them all.`);
+    expect(html.stdout).toContain(`<p class="muted">${left}<code>tracetriage trace</code> shows them all.</p>`);
+  }, TIMEOUT);
+
   it('analyze totals every scorer failure per scorer', async () => {
     const r = await runCliAsync(['analyze', '--format', 'json', '--fail-on', 'none', '--no-config', '--rule', 'scorer-error-assessment', file]);
     expect(r.status).toBe(0);

@@ -199,6 +199,7 @@ function turnLines(s: ReportSession, t: ReportTurn, findings: readonly Finding[]
   if (t.scorerErrors.length > 0) {
     out.push('**Scorer errors** (a judge that failed, not the app)', '', ...t.scorerErrors.map((e) => scorerErrorItem(e, lengths)), '');
   }
+  if (t.assessmentsOmitted > 0) out.push(`… and ${plural(t.assessmentsOmitted, 'more assessment')} not listed: \`tracetriage trace\` shows them all.`, '');
   if (t.errors.length > 0) {
     const of = t.errorSpanCount > t.errors.length ? ` (${t.errors.length} of ${t.errorSpanCount})` : '';
     out.push(`**Error spans**${of}`, '', ...t.errors.map((e) => errorSpanItem(e, lengths)), '');
