@@ -115,6 +115,7 @@ function reportWith(t: (field: string) => string): ReportData {
     answerText: t(`turn${number}.answerText`),
     toolCalls: [{ name: t(`turn${number}.tool.name`), arguments: t(`turn${number}.tool.arguments`) }],
     textsCut: true,
+    assessmentsOmitted: 0,
     io: { spanId: 'io', name: t(`turn${number}.io.name`), selection: 'descendant', wrapperChain: [t(`turn${number}.io.wrapper`)] },
     verdicts: [verdict(`turn${number}.verdict`)],
     scorerErrors: [scorerError(`turn${number}.scorerError`)],

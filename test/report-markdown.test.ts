@@ -202,6 +202,7 @@ function turn(number: number, over: Partial<ReportTurn>): ReportTurn {
     answerText: HOSTILE,
     toolCalls: [{ name: ID, arguments: HOSTILE }],
     textsCut: false,
+    assessmentsOmitted: 0,
     io: { spanId: ID, name: ID, selection: 'descendant', wrapperChain: [ID] },
     verdicts: [verdict({})],
     scorerErrors: [{ index: 1, name: ID, level: 'turn', levelBasis: 'default', code: 'RATE|LIMIT', message: HOSTILE, spanId: null, superseded: false }],

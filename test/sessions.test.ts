@@ -208,7 +208,7 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
     },
     errors: [],
     errorSpanCount: 0,
-    assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 0 },
+    assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 0, counts: { feedback: 0, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 0, unknown: 0 }, scorers: [] },
     tokenUsage: null,
     ...over,
   };
@@ -267,7 +267,7 @@ describe('groupSessions', () => {
     digest('a1', { sessionId: 'a', requestTimeMs: 300 }),
     digest('b1', { sessionId: 'b', requestTimeMs: 100, errorSpanCount: 1 }),
     digest('b2', { sessionId: 'b', requestTimeMs: 400 }),
-    digest('c1', { sessionId: 'c', requestTimeMs: 200, assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 2 } }),
+    digest('c1', { sessionId: 'c', requestTimeMs: 200, assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 2, counts: { feedback: 2, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 2, unknown: 0 }, scorers: [] } }),
     digest('c2', { sessionId: 'c', requestTimeMs: 250 }),
   ]).sessions;
   const orders: Array<[SessionSortKey, string[]]> = [
@@ -300,7 +300,7 @@ describe('sessionView', () => {
       ineffective: null,
       overriddenByHuman: null,
     });
-    const assessments = { verdicts: [verdict('conversation_completeness', 'session'), verdict('correctness', 'turn')], scorerErrors: [], expectations: [], omitted: 0, failing: 2 };
+    const assessments = { verdicts: [verdict('conversation_completeness', 'session'), verdict('correctness', 'turn')], scorerErrors: [], expectations: [], omitted: 0, failing: 2, counts: { feedback: 2, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 2, unknown: 0 }, scorers: [] };
     const [session] = groupSessions([digest('t2', { requestTimeMs: 5000 }), digest('t1', { requestTimeMs: 1000, assessments })]).sessions;
     const view = sessionView(session!);
     expect(view.sessionVerdicts.map((v) => [v.turn, v.traceId, v.entry.name])).toEqual([[1, 't1', 'conversation_completeness']]);

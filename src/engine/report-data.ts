@@ -112,6 +112,8 @@ export interface ReportTurn {
   /** Per-turn verdicts (session-level ones are on the session). */
   verdicts: VerdictDigest[];
   scorerErrors: ScorerErrorDigest[];
+  /** Assessments of the trace its digest did not list (each list is bounded); said under the lists. */
+  assessmentsOmitted: number;
   /** Spans with status ERROR, with their exception messages; at most 20. */
   errors: ErrorSpanDigest[];
   errorSpanCount: number;

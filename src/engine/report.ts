@@ -230,6 +230,7 @@ function reportSession(line: SessionLine, traces: readonly ReportTrace[], findin
       io: { spanId: d.turn.spanId, name: d.turn.spanName, selection: d.turn.selection, wrapperChain: d.turn.wrapperChain },
       verdicts: detailed.has(t.number) ? t.verdicts : [],
       scorerErrors: t.scorerErrors,
+      assessmentsOmitted: d.assessments.omitted,
       errors: detailed.has(t.number) ? d.errors : [],
       errorSpanCount: d.errorSpanCount,
       waterfall: traces[i]!.waterfall,

@@ -4,7 +4,7 @@ import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityOverrides } from './scorers.js';
 import { sessionIdOf, userIdOf } from './session.js';
-import { triageAssessments, type AssessmentLevel, type LevelBasis } from './triage.js';
+import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
 import type { Trace, TraceState } from './types.js';
 import { isObject } from './values.js';
@@ -130,7 +130,7 @@ export interface ExpectationDigest {
   sourceType: string;
 }
 
-/** A trace's assessments, triaged; each list at most {@link MAX_ASSESSMENTS} long. */
+/** A trace's assessments, triaged; each list at most {@link MAX_ASSESSMENTS} long, the counts over all. */
 export interface AssessmentsDigest {
   verdicts: VerdictDigest[];
   scorerErrors: ScorerErrorDigest[];
@@ -139,6 +139,37 @@ export interface AssessmentsDigest {
   omitted: number;
   /** Effective verdicts that fail, whether listed or not. */
   failing: number;
+  /** Tallies over every assessment of the trace, listed or not: counts never read the lists. */
+  counts: AssessmentCounts;
+  /** Per scorer name, over every assessment of the trace, in first-seen order. */
+  scorers: ScorerCount[];
+}
+
+/** Counts over all of a trace's assessments (the lists of {@link AssessmentsDigest} are bounded). */
+export interface AssessmentCounts {
+  /** Feedback that is not a scorer error (effective or not). */
+  feedback: number;
+  expectations: number;
+  scorerErrors: number;
+  /** Scorer errors a later assessment replaced. */
+  scorerErrorsSuperseded: number;
+  /** Feedback a later assessment replaced (or invalid). */
+  superseded: number;
+  pass: number;
+  fail: number;
+  unknown: number;
+}
+
+/** One scorer's runs on a trace: what `scorer-error-assessment` adds up over a dump. */
+export interface ScorerCount {
+  name: string;
+  /** Verdicts of this name not given by a person (a person's verdict is not a run of the scorer). */
+  runs: number;
+  failures: number;
+  /** Failures a later assessment replaced. */
+  replaced: number;
+  /** Failures per error code (`null`: no code), in first-seen order. */
+  codes: Array<{ code: string | null; count: number }>;
 }
 
 /** Token counts from `mlflow.trace.tokenUsage` (`TokenUsageKey`, mlflow/tracing/constant.py). */
@@ -173,7 +204,7 @@ export const VALUE_CHARS = 300;
 export const NOTE_CHARS = 1000;
 /** Most error spans kept. */
 export const MAX_ERROR_SPANS = 20;
-/** Most assessments kept (verdicts, scorer errors and expectations together). */
+/** Most entries kept in each list of {@link AssessmentsDigest} (verdicts, scorer errors, expectations). */
 export const MAX_ASSESSMENTS = 100;
 /** Most tool calls kept. */
 export const MAX_TOOL_CALLS = 20;
@@ -293,13 +324,23 @@ function errorSpans(trace: Trace, noteChars: number): { errors: ErrorSpanDigest[
 function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDigest {
   const triage = triageAssessments(trace.assessments, options.overrides ? { overrides: options.overrides } : {});
   const noteChars = options.noteChars ?? NOTE_CHARS;
-  let room = MAX_ASSESSMENTS;
-  const take = <T>(list: readonly T[]): readonly T[] => {
-    const kept = list.slice(0, Math.max(0, room));
-    room -= kept.length;
-    return kept;
-  };
-  const verdicts = take(triage.verdicts).map(
+  // Each list is bounded on its own: a trace of thousands of verdicts must not leave its scorer
+  // errors unlisted (each is a finding of its own), nor the reverse; counts come from the whole
+  // triage below.
+  const take = <T>(list: readonly T[]): readonly T[] => list.slice(0, MAX_ASSESSMENTS);
+  const scorerErrors = take(triage.scorerErrors).map(
+    (e): ScorerErrorDigest => ({
+      index: e.index,
+      name: name(e.assessment.name),
+      level: e.level,
+      levelBasis: e.levelBasis,
+      code: clip(e.error.code),
+      message: e.error.message === null ? null : cutText(e.error.message, noteChars),
+      spanId: e.assessment.spanId,
+      superseded: e.supersededBy !== undefined,
+    }),
+  );
+  const verdicts = boundedVerdicts(triage.verdicts).map(
     (v): VerdictDigest => ({
       index: v.index,
       name: name(v.assessment.name),
@@ -316,25 +357,71 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       overriddenByHuman: v.overriddenByHuman?.index ?? null,
     }),
   );
-  const scorerErrors = take(triage.scorerErrors).map(
-    (e): ScorerErrorDigest => ({
-      index: e.index,
-      name: name(e.assessment.name),
-      level: e.level,
-      levelBasis: e.levelBasis,
-      code: clip(e.error.code),
-      message: e.error.message === null ? null : cutText(e.error.message, noteChars),
-      spanId: e.assessment.spanId,
-      superseded: e.supersededBy !== undefined,
-    }),
-  );
   // By index through a map: a find per expectation was quadratic on a trace of thousands of assessments.
   const byIndex = new Map(trace.assessments.map((a) => [a.index, a]));
   const expectations = take(triage.expectations.map((i) => byIndex.get(i)!)).map(
     (a): ExpectationDigest => ({ index: a.index, name: name(a.name), value: compactJson(a.value, VALUE_CHARS), sourceType: name(a.sourceType) }),
   );
   const total = triage.verdicts.length + triage.scorerErrors.length + triage.expectations.length;
-  return { verdicts, scorerErrors, expectations, omitted: total - (MAX_ASSESSMENTS - Math.max(0, room)), failing: triage.counts.fail };
+  const listed = verdicts.length + scorerErrors.length + expectations.length;
+  const counts: AssessmentCounts = {
+    feedback: triage.verdicts.length,
+    expectations: triage.expectations.length,
+    scorerErrors: triage.scorerErrors.length,
+    scorerErrorsSuperseded: triage.scorerErrors.filter((e) => e.supersededBy !== undefined).length,
+    superseded: triage.counts.superseded,
+    pass: triage.counts.pass,
+    fail: triage.counts.fail,
+    unknown: triage.counts.unknown,
+  };
+  return {
+    verdicts,
+    scorerErrors,
+    expectations,
+    omitted: total - listed,
+    failing: triage.counts.fail,
+    counts,
+    scorers: scorerCounts(triage),
+  };
+}
+
+/**
+ * At most {@link MAX_ASSESSMENTS} verdicts, in file order, the effective failing ones first to be
+ * kept: the turn's failure line and the rules read the failing verdicts from this list.
+ */
+function boundedVerdicts(all: readonly Verdict[]): readonly Verdict[] {
+  if (all.length <= MAX_ASSESSMENTS) return all;
+  const failing = (v: Verdict): boolean => v.effective && v.polarity === 'fail';
+  const keep = new Set(all.filter(failing).slice(0, MAX_ASSESSMENTS));
+  for (const v of all) {
+    if (keep.size >= MAX_ASSESSMENTS) break;
+    keep.add(v);
+  }
+  return all.filter((v) => keep.has(v));
+}
+
+/** Per-name runs and failures over the whole triage. */
+function scorerCounts(triage: ReturnType<typeof triageAssessments>): ScorerCount[] {
+  const byName = new Map<string, { count: ScorerCount; codes: Map<string | null, number> }>();
+  const entry = (raw: string): { count: ScorerCount; codes: Map<string | null, number> } => {
+    const key = name(raw);
+    let c = byName.get(key);
+    if (c === undefined) {
+      c = { count: { name: key, runs: 0, failures: 0, replaced: 0, codes: [] }, codes: new Map() };
+      byName.set(key, c);
+    }
+    return c;
+  };
+  // Codes through a map: a search per error was quadratic on a trace of thousands of distinct codes.
+  for (const e of triage.scorerErrors) {
+    const { count, codes } = entry(e.assessment.name);
+    count.failures++;
+    if (e.supersededBy !== undefined) count.replaced++;
+    const code = clip(e.error.code);
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  for (const v of triage.verdicts) if (v.source.type !== 'HUMAN') entry(v.assessment.name).count.runs++;
+  return [...byName.values()].map(({ count, codes }) => ({ ...count, codes: [...codes].map(([code, n]) => ({ code, count: n })) }));
 }
 
 /** Reads `{"input_tokens": 12, "output_tokens": 7, "total_tokens": 19}`; anything else is null. */

@@ -119,7 +119,8 @@ function summarize(sessionId: string, turns: readonly TraceDigest[]): SessionSum
     durationMs: firstTimeMs === null || end === null ? null : end - firstTimeMs,
     turnsWithErrors: turns.filter(hasErrors).length,
     failingAssessments: turns.reduce((n, d) => n + d.assessments.failing, 0),
-    scorerErrors: turns.reduce((n, d) => n + d.assessments.scorerErrors.length, 0),
+    // From the counts, not the bounded list: a turn's errors past the list's bound are still errors.
+    scorerErrors: turns.reduce((n, d) => n + d.assessments.counts.scorerErrors, 0),
   };
 }
 

@@ -47,8 +47,10 @@ interface Plan {
   firstTurns: number;
   /** 1: the first session's session-level assessments and findings are shown. */
   extras: number;
-  /** 1: the first session's table of turns is shown. */
+  /** The first session's table of turns: 0 none, 1 the telling rows, 2 every row. */
   turnTable: number;
+  /** Root causes of the first session shown in full, in the engine's order (the most telling first). */
+  roots: number;
   /** Evidence lines per root cause of the first session. */
   evidence: number;
 }
@@ -76,9 +78,21 @@ const STAGES: ReadonlyArray<{ key: keyof Plan; min: (data: ReportData) => number
   { key: 'rows', min: (d) => Math.min(1, d.sessions.length + d.otherSessions.length) },
   { key: 'firstTurns', min: () => 0 },
   { key: 'extras', min: () => 0 },
-  { key: 'turnTable', min: () => 0 },
+  // Evidence and root causes after the first before the turn table: the telling rows of the
+  // table (every turn that did not pass, each with why) say where a long session went wrong in
+  // less room than a box per root cause; the first root cause's box stays to the end.
   { key: 'evidence', min: () => 0 },
+  { key: 'roots', min: (d) => Math.min(1, rootCount(d)) },
+  { key: 'turnTable', min: () => 0 },
 ];
+
+/** Root causes of the first detailed session. */
+function rootCount(d: ReportData): number {
+  const first = d.sessions[0];
+  return first === undefined ? 0 : d.findings.filter((f) => f.sessionId === first.id && isRootCause(f)).length;
+}
+
+const TABLE: ReadonlyArray<SessionShape['turnTable']> = ['none', 'telling', 'all'];
 
 /**
  * The Markdown ticket report (`report --format markdown`): title and summary, the overview table
@@ -194,7 +208,8 @@ class Renderer {
       rows: this.lines.length,
       firstTurns: first?.turnList.length ?? 0,
       extras: 1,
-      turnTable: 1,
+      turnTable: 2,
+      roots: roots.length,
       evidence: Math.min(ROOT_EVIDENCE, Math.max(0, ...roots.map((f) => f.evidence.length))),
     };
   }
@@ -230,9 +245,16 @@ class Renderer {
     data.sessions.slice(0, plan.sessions).forEach((s, i) => {
       const shape: SessionShape =
         i === 0
-          ? { ...lengths, turns: plan.firstTurns >= s.turnList.length ? 'all' : plan.firstTurns, extras: plan.extras > 0, turnTable: plan.turnTable > 0, evidence: plan.evidence }
-          : { ...lengths, turns: i < plan.turnDetails ? 'all' : 'none', extras: true, turnTable: true, evidence: ROOT_EVIDENCE };
-      const key = JSON.stringify(['session', i, plan.excerpt, shape.turns, shape.extras, shape.turnTable, shape.evidence]);
+          ? {
+              ...lengths,
+              turns: plan.firstTurns >= s.turnList.length ? 'all' : plan.firstTurns,
+              extras: plan.extras > 0,
+              turnTable: TABLE[plan.turnTable]!,
+              evidence: plan.evidence,
+              roots: plan.roots,
+            }
+          : { ...lengths, turns: i < plan.turnDetails ? 'all' : 'none', extras: true, turnTable: 'all', evidence: ROOT_EVIDENCE, roots: Infinity };
+      const key = JSON.stringify(['session', i, plan.excerpt, shape.turns, shape.extras, shape.turnTable, shape.evidence, shape.roots]);
       out.push(this.cached(key, () => sessionLines(s, this.bySession.get(s.id) ?? [], this.commands, shape)));
     });
     out.push(...this.looseBlocks(plan, lengths));
@@ -284,8 +306,9 @@ class Renderer {
     const first = [
       plan.firstTurns < full.firstTurns ? `${plural(full.firstTurns - plan.firstTurns, 'turn')} in detail` : '',
       plan.extras < full.extras ? 'session-level assessments' : '',
-      plan.turnTable < full.turnTable ? 'the turn table' : '',
+      plan.turnTable === 0 ? 'the turn table' : plan.turnTable < full.turnTable ? 'the turn table\'s rows of turns that passed' : '',
       plan.evidence < full.evidence ? `${plural(full.evidence - plan.evidence, 'evidence line')}` : '',
+      plan.roots < full.roots ? `${plural(full.roots - plan.roots, 'root cause')} (named in one line)` : '',
     ].filter((w) => w !== '');
     if (first.length > 0) cuts.push(`left out of the first session: ${first.join(', ')}`);
     return cuts;

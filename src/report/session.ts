@@ -232,6 +232,8 @@ function turnMarkdown(report: SessionReport, turn: TurnView): string[] {
   if (d.assessments.expectations.length > 0) {
     out.push('', ...mdTable(['expectation', 'value', 'source'], d.assessments.expectations.map((e) => [mdInline(e.name), mdInline(e.value), mdInline(e.sourceType)])));
   }
+  // The lists are bounded (MAX_ASSESSMENTS); the summary's counts are not, so say what is left out.
+  if (d.assessments.omitted > 0) out.push('', `… and ${count(d.assessments.omitted, 'more assessment')} not listed (the summary counts them).`);
   return out;
 }
 

@@ -57,16 +57,26 @@ export default defineRule({
     /** Scorer runs that gave a verdict, by name, over the dump. */
     const verdictsByName = new Map<string, number>();
 
-    /** Adds one trace's assessments to the dump-level tally (listed entries only: see `omitted`). */
+    /**
+     * Adds one trace's assessments to the dump-level tally: the numbers from the digest's counts
+     * over every assessment (the listed entries are bounded), the evidence from the listed ones.
+     */
     const count = (digest: TraceDigest, sessionId: string | null, listPath: string | null): void => {
-      for (const e of digest.assessments.scorerErrors) {
-        const t = tally(tallies, e.name);
-        t.failures++;
-        if (e.superseded) t.replaced++;
+      for (const s of digest.assessments.scorers) {
+        if (s.runs > 0) verdictsByName.set(s.name, (verdictsByName.get(s.name) ?? 0) + s.runs);
+        if (s.failures === 0) continue;
+        const t = tally(tallies, s.name);
+        t.failures += s.failures;
+        t.replaced += s.replaced;
         if (sessionId === null) t.withoutSession++;
         else t.sessions.add(sessionId);
-        const code = e.code || NO_CODE;
-        t.codes.set(code, (t.codes.get(code) ?? 0) + 1);
+        for (const c of s.codes) {
+          const code = c.code || NO_CODE;
+          t.codes.set(code, (t.codes.get(code) ?? 0) + c.count);
+        }
+      }
+      for (const e of digest.assessments.scorerErrors) {
+        const t = tally(tallies, e.name);
         if (t.evidence.length < MAX_TOTALS_EVIDENCE) {
           // A trace without a session reaches the session phase as a digest alone, without the
           // facts that hold its assessment path: its evidence names the trace, not the place.
@@ -74,14 +84,9 @@ export default defineRule({
             traceId: digest.traceId,
             path: listPath === null ? null : assessmentPath(listPath, e.index),
             kind: 'scorerError',
-            label: `${code}: ${quote(e.message, 'no message', 80)}`,
+            label: `${e.code || NO_CODE}: ${quote(e.message, 'no message', 80)}`,
           });
         }
-      }
-      // A run that worked left a verdict of the scorer's name; a person's verdict of that name is
-      // not a run of the scorer.
-      for (const v of digest.assessments.verdicts) {
-        if (v.sourceType !== 'HUMAN') verdictsByName.set(v.name, (verdictsByName.get(v.name) ?? 0) + 1);
       }
     };
 
@@ -94,16 +99,20 @@ export default defineRule({
         // entries `SessionView.sessionScorerErrors` gathered, so each failure is counted once.
         for (const turn of session.turns) count(turn.digest, session.id, turn.facts.assessmentsPath);
         const errors = session.turns.flatMap((turn) => turn.digest.assessments.scorerErrors.map((e) => ({ turn, e })));
-        const verdicts = session.turns.reduce((n, turn) => n + turn.digest.assessments.verdicts.length, 0);
+        // Counts over every assessment, not the bounded lists: a verdict past the bound is a signal.
+        const failures = session.turns.reduce((n, turn) => n + turn.digest.assessments.counts.scorerErrors, 0);
+        const verdicts = session.turns.reduce((n, turn) => n + turn.digest.assessments.counts.feedback, 0);
         // Expectations are ground truth, not verdicts: they neither give nor take a quality signal.
-        if (errors.length === 0 || verdicts > 0) return;
+        if (failures === 0 || verdicts > 0) return;
         context.report({
           messageId: 'noQualitySignal',
           sessionId: session.id,
           data: {
             session: session.id,
-            count: errors.length,
-            scorers: [...new Set(errors.map(({ e }) => e.name))].sort().join(', '),
+            count: failures,
+            scorers: [...new Set(session.turns.flatMap((turn) => turn.digest.assessments.scorers.filter((c) => c.failures > 0).map((c) => c.name)))]
+              .sort()
+              .join(', '),
             turns: plural(session.turns.length, 'turn'),
           },
           evidence: errors.slice(0, MAX_SESSION_EVIDENCE).map(({ turn, e }) => ({

@@ -62,6 +62,10 @@ export function turnSection(turn: ReportTurn, ctx: TurnContext): string {
     out.push('<h4>Scorer errors <span class="muted">(a judge that failed, not the turn)</span></h4>');
     out.push(`<ul class="plain">\n${turn.scorerErrors.map((e) => `<li>${scorerErrorHtml(e)}</li>`).join('\n')}\n</ul>`);
   }
+  if (turn.assessmentsOmitted > 0) {
+    const n = turn.assessmentsOmitted;
+    out.push(`<p class="muted">… and ${n} more assessment${n === 1 ? '' : 's'} not listed: <code>tracetriage trace</code> shows them all.</p>`);
+  }
   if (turn.errors.length > 0) {
     const more = turn.errorSpanCount > turn.errors.length ? `<li class="muted">… ${turn.errorSpanCount - turn.errors.length} more</li>` : '';
     out.push(`<h4>Error spans (${turn.errorSpanCount})</h4>`);

@@ -26,8 +26,13 @@ export interface SessionShape extends Lengths {
   turns: 'all' | 'none' | number;
   /** Session-level assessments and findings about the session. */
   extras: boolean;
-  /** The table of turns. */
-  turnTable: boolean;
+  /**
+   * The table of turns: every row, the telling rows (the turns that did not pass, the first and
+   * the last, then a line saying how many rows were left out), or none.
+   */
+  turnTable: 'all' | 'telling' | 'none';
+  /** Root causes shown in full (alert, evidence, suggestion); the others are named in one line. */
+  roots: number;
   /** Evidence lines shown per root cause. */
   evidence: number;
 }
@@ -49,7 +54,11 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
   const reproduce = [commands.session(s.id), commands.analyzeSession(s.id), commands.report(s.id, 'markdown')].map((c) => safeText(c));
   out.push(...mdFence(reproduce.join('\n'), 'sh'), '');
   const roots = findings.filter(isRootCause);
-  for (const f of roots) out.push(...rootCauseBox(f, said, shape, shape.evidence), '');
+  for (const f of roots.slice(0, shape.roots)) out.push(...rootCauseBox(f, said, shape, shape.evidence), '');
+  if (roots.length > shape.roots) {
+    const rest = roots.slice(shape.roots).map((f) => f.turn ?? 0);
+    out.push(`${plural(rest.length, 'more root cause')} left out to fit the size limit (${turnsWords(rest)}): the second command above lists them.`, '');
+  }
   if (roots.length === 0) out.push('No root cause found: no failed turn that later turns built on.', '');
 
   const extras = s.sessionVerdicts.length + s.sessionScorerErrors.length + findings.filter((f) => f.turn === null && !isRootCause(f)).length;
@@ -71,13 +80,17 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
     out.push('');
   }
 
-  if (shape.turnTable) {
+  if (shape.turnTable !== 'none') {
     out.push('### Turns', '', '| turn | status | time | took | trace | why it failed |', '|---:|---|---|---:|---|---|');
-    for (const t of s.turnList) {
+    const last = s.turnList.length - 1;
+    const rows = shape.turnTable === 'all' ? s.turnList : s.turnList.filter((t, i) => i === 0 || i === last || t.status !== 'passed');
+    for (const t of rows) {
       const failure = t.failure === null ? '' : note(t.failure, shape);
       out.push(`| ${t.number} | ${STATUS[t.status]} | ${t.timeMs === null ? 'unknown' : utcTime(t.timeMs)} | ${t.durationMs === null ? '' : duration(t.durationMs)} | ${mdCode(t.traceId, 'table')} | ${failure} |`);
     }
     out.push('');
+    const cut = s.turnList.length - rows.length;
+    if (cut > 0) out.push(`${plural(cut, 'row')} of turns that passed left out to fit the size limit: the first command above shows every turn.`, '');
   }
   const shown = shownTurns(s.turnList, shape.turns);
   for (const t of shown) out.push(...turnLines(s, t, findings, commands, said, shape));
@@ -88,7 +101,7 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
   }
   const left = s.turnList.length - undetailed - shown.length;
   if (left > 0) {
-    const which = !shape.turnTable ? 'The turns' : shown.length === 0 ? 'Turn details' : `Details of ${plural(left, 'more turn')}`;
+    const which = shape.turnTable === 'none' ? 'The turns' : shown.length === 0 ? 'Turn details' : `Details of ${plural(left, 'more turn')}`;
     out.push(`${which} left out to fit the size limit: \`--max-bytes\` raises it; the last command above reports this session alone.`, '');
   }
   return out;
@@ -186,6 +199,7 @@ function turnLines(s: ReportSession, t: ReportTurn, findings: readonly Finding[]
   if (t.scorerErrors.length > 0) {
     out.push('**Scorer errors** (a judge that failed, not the app)', '', ...t.scorerErrors.map((e) => scorerErrorItem(e, lengths)), '');
   }
+  if (t.assessmentsOmitted > 0) out.push(`… and ${plural(t.assessmentsOmitted, 'more assessment')} not listed: \`tracetriage trace\` shows them all.`, '');
   if (t.errors.length > 0) {
     const of = t.errorSpanCount > t.errors.length ? ` (${t.errors.length} of ${t.errorSpanCount})` : '';
     out.push(`**Error spans**${of}`, '', ...t.errors.map((e) => errorSpanItem(e, lengths)), '');

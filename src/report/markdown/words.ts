@@ -42,8 +42,14 @@ export function plural(n: number, noun: string, many = `${noun}s`): string {
 /** `turn 3`, `turns 3 and 4`, `turns 3, 4 and 5`. */
 export function turnsWords(turns: readonly number[]): string {
   if (turns.length === 1) return `turn ${turns[0]}`;
+  // A long session may name hundreds of turns: the first few, then how many more (the
+  // reproduce commands list them all), so a line stays short whatever the input.
+  if (turns.length > LISTED_TURNS) return `turns ${turns.slice(0, LISTED_TURNS).join(', ')} and ${turns.length - LISTED_TURNS} more`;
   return `turns ${turns.slice(0, -1).join(', ')} and ${turns[turns.length - 1]}`;
 }
+
+/** Turn numbers a list of turns names at most before "and N more". */
+export const LISTED_TURNS = 10;
 
 /**
  * A finding as a list item (lines; continuation lines indented under it): severity, rule and
