@@ -42,6 +42,13 @@ function startsValue(c: number): boolean {
 const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
 const EMPTY = Buffer.alloc(0);
 
+/** True when `bytes` could still grow into a UTF-8 or UTF-16 byte order mark. */
+function isBomPrefix(bytes: Buffer): boolean {
+  const utf8 = [0xef, 0xbb, 0xbf];
+  if (bytes.every((b, k) => b === utf8[k])) return true;
+  return bytes.length === 1 && (bytes[0] === 0xff || bytes[0] === 0xfe);
+}
+
 /** Where the scanner stands. */
 const enum Mode {
   /** Between top-level values. */
@@ -121,6 +128,40 @@ export class RecordScanner {
 
   /** Feeds the next chunk of the source. */
   push(chunk: Buffer): void {
+    if (this.carry.length > 0) {
+      chunk = Buffer.concat([this.carry, chunk]);
+      this.carry = EMPTY;
+    }
+    const keep = this.heldBack(chunk);
+    if (keep > 0) {
+      this.carry = chunk.subarray(chunk.length - keep);
+      chunk = chunk.subarray(0, chunk.length - keep);
+    }
+    this.scan(chunk);
+  }
+
+  /** Bytes at the end of a chunk that can only be read with the bytes after them (see `heldBack`). */
+  private carry: Buffer = EMPTY;
+
+  /**
+   * How many bytes at the end of `chunk` to hold back until the next chunk: what a rule decides
+   * by looking ahead or behind must see the same bytes however the input is cut into chunks. A
+   * byte order mark not yet whole; a line break (a `{"` after it ends a cut-short first line), with
+   * the CR before it (a JSON line ends before its CR) and a `{` after it; a lone CR. Rare at 1 MiB
+   * chunks, and a copy of one chunk when it happens.
+   */
+  private heldBack(chunk: Buffer): number {
+    const len = chunk.length;
+    if (!this.sawAnything && len < 3 && isBomPrefix(chunk)) return len;
+    const last = chunk[len - 1];
+    if (last === CR) return 1;
+    if (last === LF) return chunk[len - 2] === CR ? 2 : 1;
+    if (last === LBRACE && chunk[len - 2] === LF) return chunk[len - 3] === CR ? 3 : 2;
+    return 0;
+  }
+
+  /** Scans one chunk, whose lookahead bytes were held back by `push`. */
+  private scan(chunk: Buffer): void {
     const len = chunk.length;
     let i = 0;
     if (!this.sawAnything && len > 0) {
@@ -169,6 +210,11 @@ export class RecordScanner {
 
   /** Ends the source: a record still open is reported as cut short. */
   finish(): void {
+    if (this.carry.length > 0) {
+      const rest = this.carry;
+      this.carry = EMPTY;
+      this.scan(rest);
+    }
     this.prettyPending = -1;
     if (this.mode === Mode.Line || this.mode === Mode.Pretty) {
       // The last line may simply lack its line feed; JSON.parse decides, and a rescan says why.
