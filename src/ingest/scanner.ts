@@ -42,6 +42,20 @@ function startsValue(c: number): boolean {
 const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The bytes at the end of a chunk whose meaning depends on the bytes after them, wherever the
+ * input is cut into chunks: a line break (a `{"` after it ends a cut-short first line), with the
+ * CR before it (a JSON line ends before its CR) and a `{` after it; a lone CR.
+ */
+function lookaheadTail(chunk: Buffer): number {
+  const len = chunk.length;
+  const last = chunk[len - 1];
+  if (last === CR) return 1;
+  if (last === LF) return chunk[len - 2] === CR ? 2 : 1;
+  if (last === LBRACE && chunk[len - 2] === LF) return chunk[len - 3] === CR ? 3 : 2;
+  return 0;
+}
+
 /** True when `bytes` could still grow into a UTF-8 or UTF-16 byte order mark. */
 function isBomPrefix(bytes: Buffer): boolean {
   const utf8 = [0xef, 0xbb, 0xbf];
@@ -132,33 +146,26 @@ export class RecordScanner {
       chunk = Buffer.concat([this.carry, chunk]);
       this.carry = EMPTY;
     }
-    const keep = this.heldBack(chunk);
-    if (keep > 0) {
-      this.carry = chunk.subarray(chunk.length - keep);
-      chunk = chunk.subarray(0, chunk.length - keep);
+    if (!this.sawAnything && chunk.length < 3 && isBomPrefix(chunk)) {
+      this.carry = chunk;
+      return;
     }
-    this.scan(chunk);
+    const keep = lookaheadTail(chunk);
+    if (keep === 0) {
+      this.scan(chunk);
+      return;
+    }
+    const tail = chunk.subarray(chunk.length - keep);
+    this.scan(chunk.subarray(0, chunk.length - keep));
+    // Held back only where a rule reads the next bytes: a record not yet known to be a JSON line,
+    // or a CR whose line feed comes next. Elsewhere the tail is read now, so a line that ends a
+    // chunk of a slow pipe is a record at once.
+    if (tail[tail.length - 1] === CR || (this.mode === Mode.Record && !this.jsonLines && !this.inString)) this.carry = tail;
+    else this.scan(tail);
   }
 
-  /** Bytes at the end of a chunk that can only be read with the bytes after them (see `heldBack`). */
+  /** Bytes at the end of a chunk that can only be read with the bytes after them (see `lookaheadTail`). */
   private carry: Buffer = EMPTY;
-
-  /**
-   * How many bytes at the end of `chunk` to hold back until the next chunk: what a rule decides
-   * by looking ahead or behind must see the same bytes however the input is cut into chunks. A
-   * byte order mark not yet whole; a line break (a `{"` after it ends a cut-short first line), with
-   * the CR before it (a JSON line ends before its CR) and a `{` after it; a lone CR. Rare at 1 MiB
-   * chunks, and a copy of one chunk when it happens.
-   */
-  private heldBack(chunk: Buffer): number {
-    const len = chunk.length;
-    if (!this.sawAnything && len < 3 && isBomPrefix(chunk)) return len;
-    const last = chunk[len - 1];
-    if (last === CR) return 1;
-    if (last === LF) return chunk[len - 2] === CR ? 2 : 1;
-    if (last === LBRACE && chunk[len - 2] === LF) return chunk[len - 3] === CR ? 3 : 2;
-    return 0;
-  }
 
   /** Scans one chunk, whose lookahead bytes were held back by `push`. */
   private scan(chunk: Buffer): void {
