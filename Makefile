@@ -12,7 +12,9 @@ CHROMIUM := /usr/bin/chromium
 all: build
 
 node_modules/.installed: package.json package-lock.json
-	$(NPM) ci --no-audit --no-fund
+	@# better-sqlite3 (optional: the SQLite reader where Node has no node:sqlite) is compiled from its
+	@# registry package, never fetched as a prebuilt binary from elsewhere.
+	npm_config_build_from_source=true $(NPM) ci --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.installed
