@@ -92,7 +92,13 @@ describe(`a trace with ${M} assessments, ${errors.length} of them scorer errors`
       return `Scorer "judge_${k}" failed ${failures.length} of ${mine.length} runs (${Math.round((100 * failures.length) / mine.length)}%) in 1 session; most common error ${top[0]} (${top[1]} of ${failures.length}).`;
     });
     expect(totals).toEqual(expected);
-    // One finding per listed scorer error; the totals above count those past the list too.
+    // One finding per listed scorer error, and one that says how many more there are, by scorer;
+    // the totals above count those past the list too.
     expect(findings.filter((f) => f.message_id === 'scorerError')).toHaveLength(MAX_ASSESSMENTS);
+    const failing = specs.filter((s) => s.error !== undefined);
+    const byScorer = [0, 1, 2].map((k) => `judge_${k} ${failing.filter((s) => s.name === `judge_${k}`).length}`).join(', ');
+    expect(findings.filter((f) => f.message_id === 'moreScorerErrors').map((f) => f.message)).toEqual([
+      `This trace has ${failing.length} scorer errors; the ${MAX_ASSESSMENTS} above are named one by one and ${failing.length - MAX_ASSESSMENTS} more are not (${byScorer}): each is a judge failure, not a quality signal.`,
+    ]);
   }, TIMEOUT);
 });

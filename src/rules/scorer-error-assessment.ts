@@ -43,12 +43,16 @@ export default defineRule({
         'Scorer "{{scorer}}" failed {{failures}} of {{runs}} ({{percent}}%) in {{where}}; most common error {{code}} ({{codeCount}} of {{failures}}){{replaced}}.',
       noQualitySignal:
         'Session {{session}} has no quality signal: all {{count}} assessments are scorer errors ({{scorers}}), so nothing says whether its {{turns}} went well.',
+      moreScorerErrors:
+        'This trace has {{total}} scorer errors; the {{listed}} above are named one by one and {{more}} more are not ({{scorers}}): each is a judge failure, not a quality signal.',
     },
-    messageSeverity: { supersededScorerError: 'info', scorerTotals: 'info', noQualitySignal: 'warn' },
+    messageSeverity: { supersededScorerError: 'info', scorerTotals: 'info', noQualitySignal: 'warn', moreScorerErrors: 'warn' },
     suggestions: {
       scorerError: 'Fix the cause ({{code}}) and re-run the scorer on this trace; until then read the turn itself, not its missing verdict.',
       scorerTotals: 'Check the judge behind "{{scorer}}" (model endpoint, quota, rate limits for {{code}}) and re-run the evaluation on the failed traces.',
       noQualitySignal: 'Re-run the evaluation on this session once the scorers work; until then triage it from its turns, errors and answers.',
+      moreScorerErrors:
+        "List them all with: tracetriage query '$.info.assessments[?@.feedback.error] | pick(assessment_name, feedback.error.error_code)' on this trace; fix the scorers' causes and re-run them.",
     },
   },
   create(context) {
@@ -92,7 +96,28 @@ export default defineRule({
 
     return {
       trace({ digest, facts }) {
-        for (const e of digest.assessments.scorerErrors) report(e, digest.traceId, facts.assessmentsPath);
+        const listed = digest.assessments.scorerErrors;
+        for (const e of listed) report(e, digest.traceId, facts.assessmentsPath);
+        // The digest names a bounded number of failures; the rest are counted, and said once here
+        // rather than left out without a word.
+        const total = digest.assessments.counts.scorerErrors;
+        if (total > listed.length) {
+          context.report({
+            messageId: 'moreScorerErrors',
+            traceId: digest.traceId,
+            path: facts.assessmentsPath,
+            data: {
+              total,
+              listed: listed.length,
+              more: total - listed.length,
+              scorers: digest.assessments.scorers
+                .filter((s) => s.failures > 0)
+                .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+                .map((s) => `${s.name} ${s.failures}`)
+                .join(', '),
+            },
+          });
+        }
       },
       sessionExit(session) {
         // A digest's `scorerErrors` hold both levels: `TurnView.scorerErrors` (per turn) and the
