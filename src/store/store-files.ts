@@ -37,7 +37,7 @@ export async function readText(path: string): Promise<TextResult> {
  * expand a billion-laughs document). Errors name the line and column.
  */
 export function parseYaml(text: string): { value: unknown } | { error: string } {
-  const doc = parseDocument(text, { schema: 'yaml-1.1', prettyErrors: false });
+  const doc = parseDocument(text, { schema: 'yaml-1.1' });
   const first = doc.errors[0];
   if (first !== undefined) {
     const at = first.linePos?.[0];
