@@ -207,6 +207,10 @@ describe('generated file store: what the fixtures lack', () => {
     writeExperiment(root, '3', '3', 'old', { deleted: true });
     writeExperiment(root, '.trash/4', '4', 'trashed', { deleted: true });
     mkdirSync(join(root, 'models'), { recursive: true });
+    // A server whose volume is mlruns/ may leave its SQLite database among the experiments.
+    put(join(root, 'mlflow.db'), 'SQLite format 3\0');
+    // A metadata key with a slash is a nested file, as MLflow lists it.
+    put(join(exp1, 'tr-zzz', 'request_metadata', 'team', 'owner'), 'ops');
     const here = (id: string): string => `file://${join(exp1, id, 'artifacts')}`;
     writeTrace(join(exp1, 'tr-aaa'), {
       info: v3Info({ traceId: 'tr-aaa', experimentId: '1', requestTime: '2026-01-19T10:00:02.500Z', state: 'OK', durationMs: 20, requestPreview: '{"q": "hi"}', responsePreview: '"hello"', clientRequestId: 'req-1' }),
@@ -284,6 +288,7 @@ describe('generated file store: what the fixtures lack', () => {
       'trace 2/traces/tr-other',
     ]);
     expect(notesOf(events)).toEqual([
+      'not experiments, not read: mlflow.db',
       "experiment 3 'old' is deleted (lifecycle_stage: deleted): skipped; select it by id (3) to read it",
       "experiment 4 'trashed' is deleted (in .trash/): skipped; select it by id (4) to read it",
       '1/traces holds a file that is not a trace folder, not read: README.txt',
@@ -350,7 +355,9 @@ describe('generated file store: what the fixtures lack', () => {
 
   it('prints a whole-second request time as protobuf does, and no duration for a trace in progress, with spans-partial when sizeStats counts more spans', async () => {
     const traces = tracesOf(await readAll(root));
-    expect(traces.find((t) => t.traceId === 'tr-zzz')!.trace.info.request_time).toBe('2026-01-19T10:00:01Z');
+    const whole = traces.find((t) => t.traceId === 'tr-zzz')!;
+    expect(whole.trace.info.request_time).toBe('2026-01-19T10:00:01Z');
+    expect(whole.trace.info.trace_metadata).toEqual({ 'mlflow.trace.session': 's-1', 'team/owner': 'ops' });
     const inProgress = traces.find((t) => t.traceId === 'tr-ip')!;
     expect(inProgress.trace.info.state).toBe('IN_PROGRESS');
     expect('execution_duration_ms' in inProgress.trace.info).toBe(false);
@@ -375,6 +382,7 @@ describe('generated file store: what the fixtures lack', () => {
     const byName = await readAll(root, { experimentNames: ['other', 'old', 'missing'] });
     expect(sequence(byName)).toEqual(['trace 2/traces/tr-other']);
     expect(notesOf(byName)).toEqual([
+      'not experiments, not read: mlflow.db',
       "experiment 3 'old' is deleted (lifecycle_stage: deleted): skipped; select it by id (3) to read it",
       "no experiment named 'missing' in this store",
       "experiments selected: 2 'other'; 4 others not read",
@@ -383,6 +391,7 @@ describe('generated file store: what the fixtures lack', () => {
     const deleted = await readAll(root, { experimentIds: ['3', '4', '9'] });
     expect(sequence(deleted)).toEqual(['trace 3/traces/tr-del3', 'trace .trash/4/traces/tr-del4']);
     expect(notesOf(deleted)).toEqual([
+      'not experiments, not read: mlflow.db',
       "experiment 3 'old' is deleted; read because it was selected by id",
       "experiment 4 'trashed' is deleted; read because it was selected by id",
       'no experiment with id 9 in this store',
