@@ -6,7 +6,7 @@
  * store keeps spans in the trace folder), its `mlruns/`, or an `mlartifacts/` beside it (the
  * default `--artifacts-destination` of `mlflow server`).
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArtifactUri, traceTailIndex } from './artifact-uri.js';
 
@@ -105,7 +105,8 @@ function experimentTraceUri(experimentUri: string | undefined, traceId: string):
 /** True for a file, false for nothing there, or the error code when the place cannot be looked at. */
 async function isFile(path: string): Promise<boolean | string> {
   try {
-    return (await stat(path)).isFile();
+    // Synchronous: a stat of a local path is cheaper than a promise's trip through the thread pool.
+    return statSync(path).isFile();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return false;
