@@ -29,7 +29,11 @@ export async function readText(path: string): Promise<TextResult> {
   try {
     return { text: utf8.decode(bytes) };
   } catch (error) {
-    // TextDecoder throws a TypeError for invalid UTF-8 with fatal: true; anything else is a bug.
+    // TextDecoder throws a TypeError for invalid UTF-8 with fatal: true, and V8 refuses a string
+    // over about 512 MB (a traces.json that large needs a streaming reader); anything else is a bug.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
+      return { error: `is too large to read whole (${bytes.length} bytes, more than one string can hold)`, missing: false };
+    }
     if (!(error instanceof TypeError)) throw error;
     return { error: 'is not UTF-8 text', missing: false };
   }
