@@ -1,16 +1,17 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFileStore, readFileStore } from '../src/store/file-store.js';
 import type { StoreEvent, StoreReadOptions, StoreTrace } from '../src/store/types.js';
 import { put, q, span, v2Info, v3Info, writeExperiment, writeTrace } from './helpers/mlruns-writer.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/mlflow-stores/', import.meta.url).pathname;
+const FIXTURES = fileURLToPath(new URL('fixtures/mlflow-stores/', import.meta.url));
 const LLMOPS = join(FIXTURES, 'filestore_2.21.3__Pabitra-Biswas_LLMOps');
 const OPENTRACE = join(FIXTURES, 'filestore_3.x__guru-code-expert_OpenTrace');
 const PROMPTCHAIN = join(FIXTURES, 'filestore_3.x__gyasis_PromptChain');
-const UPSTREAM = new URL('../../../shared/fixtures/mlflow-upstream/', import.meta.url).pathname;
+const UPSTREAM = fileURLToPath(new URL('fixtures/', import.meta.url));
 
 const tmp = mkdtempSync(join(tmpdir(), 'tracetriage-filestore-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
