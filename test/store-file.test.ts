@@ -7,7 +7,7 @@ import { isFileStore, readFileStore } from '../src/store/file-store.js';
 import type { StoreEvent, StoreReadOptions, StoreTrace } from '../src/store/types.js';
 import { put, q, span, v2Info, v3Info, writeExperiment, writeTrace } from './helpers/mlruns-writer.js';
 
-const FIXTURES = fileURLToPath(new URL('fixtures/mlflow-stores/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('stores/', import.meta.url));
 const LLMOPS = join(FIXTURES, 'filestore_2.21.3__Pabitra-Biswas_LLMOps');
 const OPENTRACE = join(FIXTURES, 'filestore_3.x__guru-code-expert_OpenTrace');
 const PROMPTCHAIN = join(FIXTURES, 'filestore_3.x__gyasis_PromptChain');
