@@ -38,6 +38,8 @@ const ALLOWED: Record<string, string[]> = {
   query: ['query', 'model', 'ingest', 'shared'],
   rules: ['rules', 'model', 'shared'],
   report: ['report', 'shared'],
+  // MLflow's stores read into traces (src/store): the store's own files and the shared leaf only.
+  store: ['store', 'shared'],
   // The pure leaf (text cutting): imports nothing of the project, so every folder may import it.
   shared: ['shared'],
   index: ['engine', 'model', 'ingest', 'query'],
@@ -72,13 +74,13 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('touches process only in src/cli, and the file system only in src/ingest (and the worker script check)', () => {
+  it('touches process only in src/cli, and the file system only in src/ingest, src/store (and the worker script check)', () => {
     const offenders = files(SRC).flatMap((file) => {
       const rel = relative(SRC, file);
       const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
       const out: string[] = [];
       if (!rel.startsWith('cli/') && /\bprocess\./.test(text)) out.push(`${rel} uses process`);
-      if (!rel.startsWith('ingest/') && rel !== 'engine/worker-pool.ts' && /from 'node:fs/.test(text)) out.push(`${rel} uses node:fs`);
+      if (!rel.startsWith('ingest/') && !rel.startsWith('store/') && rel !== 'engine/worker-pool.ts' && /from 'node:fs/.test(text)) out.push(`${rel} uses node:fs`);
       return out;
     });
     expect(offenders).toEqual([]);
