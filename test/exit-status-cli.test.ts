@@ -53,8 +53,10 @@ beforeAll(() => {
   ws.write('hello.txt', 'hello\n');
   ws.write('empty-export.json', '{"traces": []}\n');
   ws.write('empty-list.json', '[]\n');
-  // The first bytes of a committed mlflow.db: named once as a store, never read as JSON.
+  // SQLite's header with no database after it (a committed mlflow.db mangled on the way): read as a
+  // store, which SQLite refuses: one unreadable input, never JSON.
   ws.write('mlflow.db', Buffer.concat([Buffer.from('SQLite format 3\u0000', 'latin1'), Buffer.alloc(4080, 1)]));
+  ws.write('archive.zip', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(600, 0x41)]));
   const gz = gzipSync(GOOD);
   // Cut inside the second trace: the first is read, then the stream ends early.
   ws.write('cut.jsonl.gz', gz.subarray(0, gz.length - 300));
@@ -78,7 +80,8 @@ const SITUATIONS: Record<string, Situation> = {
           : [0, null],
   },
   'an empty list': { input: 'empty-list.json', expect: (c) => (c === 'get' || c === 'trace' ? [1, `trace ${T2} is not in the inputs`] : c === 'session' ? [1, `session ${SESSION} is not in the inputs (0 other sessions found; tracetriage sessions lists them)`] : [0, null]) },
-  'an SQLite store': { input: 'mlflow.db', expect: () => [2, 'no trace could be read from the inputs: 1 input of a kind it does not read'] },
+  'a store SQLite cannot open': { input: 'mlflow.db', expect: () => [2, 'no trace could be read from the inputs: 1 input unreadable'] },
+  'a zip archive': { input: 'archive.zip', expect: () => [2, 'no trace could be read from the inputs: 1 input of a kind it does not read'] },
   'a clean export': { input: 'good.jsonl', expect: () => [0, null] },
   'traces and one rejected record': { input: 'mixed.jsonl', expect: (c) => (c === 'get' || c === 'trace' ? [0, null] : [1, '1 record could not be read as traces']) },
   'an internal error on one trace': {
@@ -216,12 +219,12 @@ describe('JSON outputs that list what was not read fit their schemas', () => {
 });
 
 describe('an input of a kind it does not read, beside a clean export', () => {
-  it('still reports the export, names the store once and exits 2', async () => {
-    const run = await runCliAsync(['sessions', 'good.jsonl', 'mlflow.db'], { cwd: ws.dir });
+  it('still reports the export, names the zip once and exits 2', async () => {
+    const run = await runCliAsync(['sessions', 'good.jsonl', 'archive.zip'], { cwd: ws.dir });
     expect(run.status).toBe(2);
     expect(run.stdout).toContain(SESSION);
-    const named = run.stderr.split('\n').filter((line) => line.includes('mlflow.db'));
-    expect(named).toEqual([expect.stringContaining('mlflow.db: an SQLite database')]);
+    const named = run.stderr.split('\n').filter((line) => line.includes('archive.zip'));
+    expect(named).toEqual([expect.stringContaining('archive.zip: a zip archive')]);
     expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: an input is of a kind tracetriage does not read');
   }, SLOW);
 });

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalysisCollector } from '../src/engine/analyze.js';
 import { toSummaryEvent } from '../src/engine/batch.js';
-import { setTestFault } from '../src/engine/guard.js';
+import { DUMP_SOURCE, setTestFault } from '../src/engine/guard.js';
 import type { ActiveRule } from '../src/engine/rule-runner.js';
 import { normalizeRecord } from '../src/model/normalize.js';
 import { defineRule, type RuleModule } from '../src/rules/api.js';
-import { readStdin } from './helpers/make-inputs.js';
+import { join } from 'node:path';
+import { readStdin, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 import { conversation, traceIdOf } from './helpers/trace-builder.js';
 
 // The per-trace guard at engine level: a rule or a stage that throws on one trace (or one
@@ -18,10 +19,10 @@ const ALPHA = conversation('sess-alpha', [
 const BETA = conversation('sess-beta', [{ user: 'bonjour', answer: 'salut' }]);
 const BOMB = traceIdOf({ key: 'sess-alpha/turn-2' });
 
-/** A rule that reports every trace (and every session), and throws where it is told to. */
-function probe(throwOnTrace: string | null, throwOnSession: string | null): ActiveRule {
+/** A rule that reports every trace (and every session, and the dump), and throws where it is told to. */
+function probe(throwOnTrace: string | null, throwOnSession: string | null, throwOnDump = false): ActiveRule {
   const module = defineRule({
-    meta: { id: 'probe', type: 'problem', description: 'test probe', severity: 'warn', messages: { seen: 'seen {{id}}', session: 'session {{id}}' } },
+    meta: { id: 'probe', type: 'problem', description: 'test probe', severity: 'warn', messages: { seen: 'seen {{id}}', session: 'session {{id}}', dump: 'dump of {{n}} sessions' } },
     create(context) {
       return {
         trace({ trace }) {
@@ -32,6 +33,11 @@ function probe(throwOnTrace: string | null, throwOnSession: string | null): Acti
           // Reports first, then throws: what it reported on the failing session must not survive.
           context.report({ messageId: 'session', data: { id: session.id }, sessionId: session.id });
           if (session.id === throwOnSession) throw new RangeError(`probe broke on ${session.id}`);
+        },
+        dumpExit(dump) {
+          // Reports first, then throws: a partial dump-level result must not survive either.
+          context.report({ messageId: 'dump', data: { n: dump.sessionCount } });
+          if (throwOnDump) throw new Error('probe broke on the dump');
         },
       };
     },
@@ -87,10 +93,20 @@ describe('a rule that throws', () => {
     expect(result.sessions.map((s) => s.sessionId)).toEqual(['sess-alpha', 'sess-beta']);
   });
 
+  it("on the whole dump: one internal problem of no trace, the rule's dump-level findings dropped, every other finding stands", () => {
+    const { result, told } = analyse(probe(null, null, true), [...ALPHA, ...BETA]);
+    expect(result.internal.map((r) => [r.code, r.provenance.source, r.message])).toEqual([
+      ['internal', DUMP_SOURCE, 'internal error (dump-rules): probe broke on the dump (rule probe on the whole dump; its dump-level findings are left out)'],
+    ]);
+    expect(told).toHaveLength(1);
+    expect(result.findings.filter((f) => f.messageId === 'dump')).toEqual([]);
+    expect(result.findings.map((f) => f.messageId).sort()).toEqual(['seen', 'seen', 'seen', 'session', 'session']);
+  });
+
   it('nowhere: no internal problem', () => {
     const { result } = analyse(probe(null, null), [...ALPHA, ...BETA]);
     expect(result.internal).toEqual([]);
-    expect(result.findings).toHaveLength(5);
+    expect(result.findings).toHaveLength(6);
   });
 });
 
@@ -115,4 +131,16 @@ describe('the reader and the summaries under the guard', () => {
     expect(events.filter((e) => e.type === 'rejected').map((e) => e.type === 'rejected' && [e.rejection.code, e.rejection.provenance.index])).toEqual([['internal', 1]]);
     expect(events.filter((e) => e.type === 'summary')).toHaveLength(2);
   });
+});
+
+describe('a rule that fails on the whole dump, from the binary', () => {
+  it('analyze still prints every other finding, names the failure once and exits 2 saying why; no record is counted rejected', async () => {
+    const run = await runCliAsync(['analyze', join(REPO_ROOT, 'samples'), '--no-config'], { env: { TRACETRIAGE_TEST_FAULT: 'dump-rules:scorer-error-assessment' } });
+    expect(run.status).toBe(2);
+    const last = run.stdout.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/^14 findings: 1 error, 13 warn, 0 info · 1 root cause · 4 sessions, 13 traces read · 1 without a session · 13 rules · config none → exit 2 \(a rule failed on the whole dump \(an internal error: its dump-level findings are left out\); --debug shows the stack\)$/);
+    expect(run.stderr.split('\n')).toContain(
+      'tracetriage: internal error (dump-rules): test fault injected at dump-rules for scorer-error-assessment (TRACETRIAGE_TEST_FAULT) (rule scorer-error-assessment on the whole dump; its dump-level findings are left out)',
+    );
+  }, 120_000);
 });

@@ -72,11 +72,11 @@ describe('sessions on samples/', () => {
     expect(run.stderr).toBe(SKIPPED);
     expect(run.stdout).toBe(
       [
-        'SESSION            USER        TURNS  FIRST                    LAST                       DURATION  ERR TURNS  FAILING  SCORER ERR',
-        'sess-legacy-2b     cust-20417      2  2026-11-09 16:20:48 UTC  2026-11-09 16:21:30 UTC     44.72 s          1        0           0',
-        'sess-refund-7f3a   cust-88121      5  2026-11-10 09:00:04 UTC  2026-11-10 09:04:22 UTC  4 min 23 s          1        4           1',
-        'sess-wrapper-19c2  cust-51907      3  2026-11-10 10:14:37 UTC  2026-11-10 10:16:02 UTC  1 min 55 s          1        0           0',
-        'sess-otel-44d1     cust-73302      2  2026-11-10 11:02:13 UTC  2026-11-10 11:03:05 UTC     54.18 s          0        0           0',
+        'SESSION            EXPERIMENT  USER        TURNS  FIRST                    LAST                       DURATION  ERR TURNS  FAILING  SCORER ERR',
+        'sess-legacy-2b     2           cust-20417      2  2026-11-09 16:20:48 UTC  2026-11-09 16:21:30 UTC     44.72 s          1        0           0',
+        'sess-refund-7f3a   4           cust-88121      5  2026-11-10 09:00:04 UTC  2026-11-10 09:04:22 UTC  4 min 23 s          1        4           1',
+        'sess-wrapper-19c2  4           cust-51907      3  2026-11-10 10:14:37 UTC  2026-11-10 10:16:02 UTC  1 min 55 s          1        0           0',
+        'sess-otel-44d1     4           cust-73302      2  2026-11-10 11:02:13 UTC  2026-11-10 11:03:05 UTC     54.18 s          0        0           0',
         '',
         '4 sessions, 12 turns',
         `1 trace without a session: ${NO_SESSION}`,

@@ -188,6 +188,7 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
     traceId,
     sessionId: 's',
     user: null,
+    experimentId: null,
     requestTimeMs: null,
     rootStartNs: null,
     durationMs: null,
@@ -251,6 +252,7 @@ describe('groupSessions', () => {
     expect(groups.sessions[1]!.summary).toEqual({
       sessionId: 'x',
       user: 'u',
+      experiments: [],
       turns: 3,
       firstTimeMs: 100,
       lastTimeMs: 300,

@@ -7,6 +7,11 @@ import { isFileStore, readFileStore } from '../src/store/file-store.js';
 import type { StoreEvent, StoreReadOptions, StoreTrace } from '../src/store/types.js';
 import { put, q, span, v2Info, v3Info, writeExperiment, writeTrace } from './helpers/mlruns-writer.js';
 
+/** A store trace's `data`: the traces.json text the reader keeps (parsed here), else the empty data it sets. */
+function dataOf(t: StoreTrace): { spans: unknown[] } {
+  return t.dataJson !== undefined ? (JSON.parse(t.dataJson) as { spans: unknown[] }) : t.trace.data;
+}
+
 const FIXTURES = fileURLToPath(new URL('stores/', import.meta.url));
 const LLMOPS = join(FIXTURES, 'filestore_2.21.3__Pabitra-Biswas_LLMOps');
 const OPENTRACE = join(FIXTURES, 'filestore_3.x__guru-code-expert_OpenTrace');
@@ -25,7 +30,7 @@ const tracesOf = (events: StoreEvent[]): StoreTrace[] => events.flatMap((e) => (
 const notesOf = (events: StoreEvent[]): string[] => events.flatMap((e) => (e.type === 'note' ? [e.message] : []));
 /** One line per trace: what the tests compare against the fixture tables. */
 const row = (t: StoreTrace): string =>
-  [t.traceId, t.experimentId, t.trace.info.state, t.trace.info.request_time, t.trace.info.execution_duration_ms, t.trace.data.spans.length].join(' ');
+  [t.traceId, t.experimentId, t.trace.info.state, t.trace.info.request_time, t.trace.info.execution_duration_ms, dataOf(t).spans.length].join(' ');
 
 /** Copies a fixture folder with plain reads and writes (the fixtures are read-only; the copy must not be). */
 function copyTree(from: string, to: string): void {
@@ -82,9 +87,9 @@ describe('fixture file stores', () => {
       'mlflow.traceName': 'AdvancedRAG.forward',
     });
     // Spans as traces.json holds them (2.x shape): SOURCES.md counts 4 RETRIEVER, 4 PARSER, 3 CHAIN, 2 LLM, 2 CHAT_MODEL.
-    const types = (trace!.trace.data.spans as { attributes: Record<string, string> }[]).map((s) => s.attributes['mlflow.spanType']).sort();
+    const types = (dataOf(trace!).spans as { attributes: Record<string, string> }[]).map((s) => s.attributes['mlflow.spanType']).sort();
     expect(types).toEqual(['"CHAIN"', '"CHAIN"', '"CHAIN"', '"CHAT_MODEL"', '"CHAT_MODEL"', '"LLM"', '"LLM"', '"PARSER"', '"PARSER"', '"PARSER"', '"PARSER"', '"RETRIEVER"', '"RETRIEVER"', '"RETRIEVER"', '"RETRIEVER"']);
-    expect((trace!.trace.data.spans[0] as { context: unknown }).context).toEqual({ span_id: 'dc82f04afd11495e', trace_id: '7b4e32ea3a857e6c1a6d58489922bf53' });
+    expect((dataOf(trace!).spans[0] as { context: unknown }).context).toEqual({ span_id: 'dc82f04afd11495e', trace_id: '7b4e32ea3a857e6c1a6d58489922bf53' });
     expect(notesOf(events)).toEqual([`file store ${join(LLMOPS, 'mlruns')}: read 1 trace from 2 experiments (0 'Default', 818971639900887212 'Advanced RAG Experiments')`]);
   });
 
@@ -117,7 +122,7 @@ describe('fixture file stores', () => {
     // 11 files in request_metadata/ (ls | wc -l), 2 in tags/.
     expect(Object.keys(metadata)).toHaveLength(11);
     expect(Object.keys(first.trace.info.tags as object)).toEqual(['mlflow.artifactLocation', 'mlflow.traceName']);
-    const errorSpan = first.trace.data.spans[0] as { status: { code: string }; events: { name: string }[] };
+    const errorSpan = dataOf(first).spans[0] as { status: { code: string }; events: { name: string }[] };
     expect(errorSpan.status.code).toBe('STATUS_CODE_ERROR');
     expect(errorSpan.events.map((e) => e.name)).toEqual(['exception']);
     expect(notesOf(events)).toEqual([`file store ${join(OPENTRACE, 'mlruns')}: read 7 traces from 1 experiment (0 'Default')`]);
@@ -137,7 +142,7 @@ describe('fixture file stores', () => {
       'tr-c51e4ea0416b1a3b9e7bd7e6500d786f 814324303839750732 OK 2026-01-20T12:46:56.089Z 9613 10',
       'tr-7fd8b533241a761abda88a525d48afac 814324303839750732 OK 2026-01-20T12:51:36.189Z 17129 10',
     ]);
-    expect(traces.reduce((n, t) => n + t.trace.data.spans.length, 0)).toBe(57);
+    expect(traces.reduce((n, t) => n + dataOf(t).spans.length, 0)).toBe(57);
     // num_spans of every mlflow.trace.sizeStats equals its traces.json: no spans-partial.
     expect(new Set(traces.flatMap((t) => t.warnings.map((w) => w.code)))).toEqual(new Set(['artifact-rerooted']));
     const error = traces[2]!.trace.info.trace_metadata as Record<string, string>;
@@ -190,7 +195,7 @@ describe('a trace as mlflow traces search --output json prints it', () => {
       const original = info.assessments.find((b) => b.assessment_id === a.assessment_id)!;
       expect(Object.keys(a)).toEqual(Object.keys(original));
     }
-    expect(trace!.trace.data).toEqual(upstream.data);
+    expect(dataOf(trace!)).toEqual(upstream.data);
     // The artifact location is the upstream machine's (file:///path/to/mlruns/…): re-rooted to the trace folder.
     expect(trace!.warnings.map((w) => w.code)).toEqual(['artifact-rerooted']);
   });
@@ -331,7 +336,7 @@ describe('generated file store: what the fixtures lack', () => {
     });
     // MLflow's print order (proto field order), not the YAML file's sorted order.
     expect(Object.keys((trace.trace.info.assessments as object[])[0]!)).toEqual(['assessment_id', 'assessment_name', 'trace_id', 'span_id', 'source', 'create_time', 'last_update_time', 'feedback', 'rationale', 'valid']);
-    expect(trace.trace.data.spans.map((s) => (s as { name: string }).name)).toEqual(['agent', 'llm']);
+    expect(dataOf(trace).spans.map((s) => (s as { name: string }).name)).toEqual(['agent', 'llm']);
   });
 
   it('converts a V2 trace info next to V3 ones and keeps 0-byte metadata files as empty strings', async () => {
@@ -373,7 +378,7 @@ describe('generated file store: what the fixtures lack', () => {
     expect(trace.warnings).toEqual([
       { code: 'spans-missing', message: `no traces.json found (looked at ${tried.join(', ')}); the trace has no spans here, the trace's info, metadata, tags and assessments are still read`, jsonPath: '$.data.spans' },
     ]);
-    expect(trace.trace.data.spans).toEqual([]);
+    expect(dataOf(trace).spans).toEqual([]);
     expect(trace.trace.info.trace_metadata).toEqual({ 'mlflow.trace.session': 's-2' });
     expect(trace.trace.info.state).toBe('ERROR');
   });
@@ -412,7 +417,7 @@ describe('generated file store: what the fixtures lack', () => {
     put(join(server, 'mlartifacts', '7', 'traces', 'tr-p', 'artifacts', 'traces.json'), JSON.stringify({ spans: [span('a', 'AQ==', null), span('b', 'Ag==', 'AQ==')] }));
     const [trace] = tracesOf(await readAll(join(server, 'mlruns')));
     expect(trace!.warnings).toEqual([]);
-    expect(trace!.trace.data.spans.map((s) => (s as { name: string }).name)).toEqual(['a', 'b']);
+    expect(dataOf(trace!).spans.map((s) => (s as { name: string }).name)).toEqual(['a', 'b']);
   });
 
   it('names unreadable metadata, tag and assessment files and reads the rest of the trace', async () => {

@@ -1,3 +1,4 @@
+import { DUMP_SOURCE } from '../engine/guard.js';
 import type { FrameEvent, SummaryEvent } from '../engine/read-events.js';
 
 /** A process exit status: 0 clean, 1 something to look at, 2 the run could not do its job. */
@@ -17,6 +18,8 @@ export interface ReadOutcome {
   rejected: number;
   /** Records rejected with code `internal` (an unexpected exception on that trace). */
   internal: number;
+  /** Rules that failed on the whole dump (an `internal` problem of no one trace): their dump-level findings are left out. */
+  ruleFailures?: number;
   /** Inputs that could not be read, or not to the end (`read-error` notes). */
   unreadable: number;
   /** Sources that were valid exports holding no trace (`{"traces": []}`, `[]`). */
@@ -64,6 +67,10 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
     const n = read.internal;
     return { code: 2, reason: `${n === 1 ? '1 trace' : `${n} traces`} left out after an internal error; --debug shows the stack` };
   }
+  if ((read.ruleFailures ?? 0) > 0) {
+    const n = read.ruleFailures!;
+    return { code: 2, reason: `${n === 1 ? 'a rule' : `${n} rules`} failed on the whole dump (an internal error: ${n === 1 ? 'its' : 'their'} dump-level findings are left out); --debug shows the stack` };
+  }
   if (command.missing) return { code: 1, reason: command.missing };
   if (command.failOn?.failed) return { code: 1, reason: `findings at or above ${command.failOn.level}` };
   if (read.rejected > 0) return { code: 1, reason: `${records(read.rejected)} could not be read as traces` };
@@ -84,7 +91,9 @@ export class OutcomeCounter {
   add(event: FrameEvent | SummaryEvent | { type: 'trace' }): void {
     const o = this.outcome;
     if (event.type === 'summary' || event.type === 'trace') o.traces++;
-    else if (event.type === 'rejected') {
+    else if (event.type === 'rejected' && event.rejection.provenance.source === DUMP_SOURCE) {
+      o.ruleFailures = (o.ruleFailures ?? 0) + 1;
+    } else if (event.type === 'rejected') {
       o.rejected++;
       if (event.rejection.code === 'internal') o.internal++;
     } else if (event.type === 'note') {

@@ -1,3 +1,4 @@
+import { DUMP_SOURCE } from '../engine/guard.js';
 import type { FrameEvent } from '../engine/read-events.js';
 import { safeLines, safeText } from '../report/terminal.js';
 import { where } from '../report/validate.js';
@@ -29,7 +30,12 @@ export class ProblemReporter {
   readonly onEvent = (event: FrameEvent): void => {
     this.progress.add(event);
     this.counter.add(event);
-    if (event.type === 'rejected') {
+    if (event.type === 'rejected' && event.rejection.provenance.source === DUMP_SOURCE) {
+      // A rule that failed on the whole dump: no record was lost, a rule's dump-level findings were.
+      const r = event.rejection;
+      this.say(safeText(r.message));
+      if (r.stack !== undefined && process.argv.includes('--debug')) writeErr(`${safeLines(r.stack)}\n`);
+    } else if (event.type === 'rejected') {
       this.rejected++;
       const r = event.rejection;
       // An internal error is always named (it is a bug to report), with its stack under --debug.

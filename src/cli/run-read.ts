@@ -57,19 +57,39 @@ export function inputsPositional<T>(y: Argv<T>) {
     array: true,
     demandOption: true,
     default: undefined,
-    describe: 'files, directories, .gz, .tar(.gz), or - for stdin',
+    describe: 'files, directories, .gz, .tar(.gz), MLflow stores (mlflow.db, sqlite:///mlflow.db, mlruns/), or - for stdin',
   });
 }
 
-/** The hidden `--max-record-mb` option every reading command has (tests use it to reach the oversized path). */
+/**
+ * The options every reading command has: the store's experiments to read (named as MLflow's own
+ * CLI names them), and the hidden `--max-record-mb` (tests use it to reach the oversized path).
+ */
 export function maxRecordOption<T>(y: Argv<T>) {
-  return y.option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true });
+  return y
+    .option('experiment-id', {
+      type: 'string',
+      array: true,
+      describe: 'in an MLflow store (mlflow.db, mlruns/), read only this experiment (repeat for more); default: every active one',
+    })
+    .option('experiment-name', { type: 'string', array: true, describe: 'in an MLflow store, read only the experiment of this name (repeat for more)' })
+    .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true });
 }
 
-/** Scanner options from `--max-record-mb`, if given. */
-export function scannerOptions(args: { 'max-record-mb'?: number | undefined }): { scanner?: { maxRecordBytes: number } } {
+/** What every reading command passes on: scanner options from `--max-record-mb`, the experiments to read from a store. */
+export function scannerOptions(args: {
+  'max-record-mb'?: number | undefined;
+  'experiment-id'?: Array<string | number> | undefined;
+  'experiment-name'?: Array<string | number> | undefined;
+}): { scanner?: { maxRecordBytes: number }; experimentIds?: string[]; experimentNames?: string[] } {
   const mb = args['max-record-mb'];
-  return mb === undefined ? {} : { scanner: { maxRecordBytes: Math.max(1, Math.round(mb * 1e6)) } };
+  const ids = args['experiment-id']?.map(String);
+  const names = args['experiment-name']?.map(String);
+  return {
+    ...(mb === undefined ? {} : { scanner: { maxRecordBytes: Math.max(1, Math.round(mb * 1e6)) } }),
+    ...(ids !== undefined && ids.length > 0 ? { experimentIds: ids } : {}),
+    ...(names !== undefined && names.length > 0 ? { experimentNames: names } : {}),
+  };
 }
 
 /** The inputs as the engine names them (`-` for stdin). */

@@ -8,7 +8,7 @@ import type { DumpInput, RuleMeta, SessionInput, Severity, Turn } from '../rules
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
 import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
-import { faultPoint, internalRejection, provenanceOf } from './guard.js';
+import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from './guard.js';
 import type { Rejection } from './read-events.js';
 import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
 
@@ -71,8 +71,8 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
   const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   try {
     for await (const event of filteredTraces(inputs, options)) {
-      const { source, index, offset, length, line } = event.provenance;
-      collector.add(event.trace, { source, index, offset, length, line });
+      const { source, index, offset, length, line, within } = event.provenance;
+      collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) });
     }
     return collector.finish();
   } finally {
@@ -220,7 +220,13 @@ export class AnalysisCollector {
     const withoutSession = loose.map((k) => this.load(k, false)).sort((a, b) => compareTurns(a.digest, b.digest)).map(({ digest, facts }) => turnOf(digest, facts));
     for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
     const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession };
-    const raw = [...this.raw, ...sessionRunner.exit(dump)];
+    const exit = sessionRunner.exit(dump);
+    for (const failure of exit.failures) {
+      const problem = internalRejection(provenanceOf(DUMP_PROVENANCE), 'dump-rules', failure.error);
+      problem.message = `${problem.message} (rule ${failure.ruleId} on the whole dump; its dump-level findings are left out)`;
+      this.problem(problem);
+    }
+    const raw = [...this.raw, ...exit.findings];
     const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
     const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
     const findings = finishFindings(raw, {
@@ -292,5 +298,7 @@ function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
 
 /** Where a trace added without provenance (the programmatic API, tests) is said to be. */
 const NO_PROVENANCE = { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 };
+/** Where a failure of a dump-level rule is: no one trace, the dump as a whole. */
+const DUMP_PROVENANCE = { source: DUMP_SOURCE, index: 0, offset: 0, length: 0, line: 1 };
 
 const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };

@@ -7,7 +7,7 @@ import { processRecord } from './records.js';
  * Where in the handling of one trace an unexpected exception happened: named in the `internal`
  * rejection, and what `TRACETRIAGE_TEST_FAULT` names.
  */
-export type TraceStage = 'read' | 'summary' | 'digest' | 'analyze' | 'rules' | 'session-rules' | 'render';
+export type TraceStage = 'read' | 'summary' | 'digest' | 'analyze' | 'rules' | 'session-rules' | 'dump-rules' | 'render';
 
 /**
  * The `internal` rejection of one trace: an exception the code did not expect (a bug, or an input
@@ -53,8 +53,19 @@ export function guardRecord(provenance: Provenance, produce: () => ReadEvent[]):
 
 /** A DigestProvenance (no column) as a full provenance, for a rejection made after reading. */
 export function provenanceOf(p: Omit<Provenance, 'column'> & { column?: number }): Provenance {
-  return { source: p.source, index: p.index, offset: p.offset, length: p.length, line: p.line, column: p.column ?? 1 };
+  return {
+    source: p.source,
+    index: p.index,
+    offset: p.offset,
+    length: p.length,
+    line: p.line,
+    column: p.column ?? 1,
+    ...(p.within !== undefined ? { within: p.within } : {}),
+  };
 }
+
+/** The provenance source of an internal problem that belongs to no one trace: a rule's dump-level visit. */
+export const DUMP_SOURCE = '(the whole dump)';
 
 let fault: { spec: string; stage: string; traceId: string } | null = null;
 
@@ -74,8 +85,9 @@ export function testFault(): string | null {
 }
 
 /**
- * Throws when the armed test fault names this stage and trace: the one way the tests reach the
- * guard from the real binary once every known throw is fixed. For tests only (docs/inputs.md).
+ * Throws when the armed test fault names this stage and trace (for `dump-rules`, the rule id): the
+ * one way the tests reach the guard from the real binary once every known throw is fixed. For
+ * tests only (docs/inputs.md).
  */
 export function faultPoint(stage: TraceStage, traceId: string): void {
   if (fault !== null && fault.stage === stage && fault.traceId === traceId) {

@@ -14,7 +14,9 @@ export type RejectionCode =
   | 'not-a-trace'
   | 'schema'
   /** An unexpected exception while handling this trace (a bug): the run went on without it. */
-  | 'internal';
+  | 'internal'
+  /** A trace of an MLflow store that could not be assembled (its trace_info unreadable). */
+  | 'store';
 
 /** A record that is not a trace, with everything a person needs to find and fix it. */
 export interface Rejection {
@@ -34,7 +36,7 @@ export interface Rejection {
 /** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
 export interface SourceNote {
   source: string;
-  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty' | 'no-traces' | SourceNoteKind;
+  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'empty' | 'no-traces' | 'store' | SourceNoteKind;
   message: string;
   offset?: number;
   line?: number;

@@ -5,10 +5,12 @@ import { openInputs, type ByteSource, type OpenOptions, type SourceEvent } from 
 import type { FrameEvent, ReadEvent } from './read-events.js';
 import { guardRecord, readRecord } from './guard.js';
 import { reject, toTraceEvent } from './records.js';
+import { scanStore } from './store-scan.js';
+import type { StoreReadOptions } from '../store/types.js';
 
 export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './read-events.js';
 
-export interface ReadOptions extends OpenOptions {
+export interface ReadOptions extends OpenOptions, StoreReadOptions {
   scanner?: Partial<ScannerOptions>;
 }
 
@@ -35,12 +37,13 @@ export async function* readTraces(inputs: readonly string[], options: ReadOption
 export async function* scanInputs(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<ScanUnit> {
   for await (const event of openInputs(inputs, options)) {
     if (event.type === 'source') yield* scanSource(event.source, options);
+    else if (event.type === 'store') yield* scanStore(event.store, options);
     else yield frame(openNote(event));
   }
 }
 
 /** The note for an input that could not be opened or was skipped while opening. */
-export function openNote(event: Exclude<SourceEvent, { type: 'source' }>): FrameEvent {
+export function openNote(event: Exclude<SourceEvent, { type: 'source' | 'store' }>): FrameEvent {
   if (event.type === 'note') return { type: 'note', note: { source: event.name, kind: event.kind, message: event.message } };
   return event.type === 'error'
     ? { type: 'note', note: { source: event.name, kind: 'read-error', message: event.message } }

@@ -92,6 +92,7 @@ export function toTraceEvent(record: ScannedRecord, value: unknown, nonFinite: n
     );
   }
   const { trace } = result;
+  if (record.storeWarnings) trace.warnings.push(...record.storeWarnings);
   if (nonFinite > 0) {
     trace.warnings.push({
       code: 'non-finite-number',

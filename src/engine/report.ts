@@ -57,8 +57,8 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const refs: SpillRef[] = [];
     const failed = new Set<number>();
     for await (const event of filteredTraces(inputs, options)) {
-      const { source, index, offset, length, line } = event.provenance;
-      collector.add(event.trace, { source, index, offset, length, line }, (ordinal) => {
+      const { source, index, offset, length, line, within } = event.provenance;
+      collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) }, (ordinal) => {
         const kept = reportTrace(event.trace, options);
         refs[ordinal] = spill.append(JSON.stringify(kept));
         if (turnFailed(kept.digest)) failed.add(ordinal);

@@ -102,9 +102,23 @@ export class SessionRuleRunner {
     return failures;
   }
 
-  /** Runs `dumpExit` and returns every raw finding of the phase. */
-  exit(dump: DumpInput): RawFinding[] {
-    for (const { visitors: v } of this.active) v.dumpExit?.(dump);
-    return this.out;
+  /**
+   * Runs `dumpExit` and returns every raw finding of the phase. A rule that throws there loses its
+   * dump-level findings (they would be partial), the others still run, and the failure is returned
+   * for the engine to report as an `internal` problem.
+   */
+  exit(dump: DumpInput): { findings: RawFinding[]; failures: SessionRuleFailure[] } {
+    const failures: SessionRuleFailure[] = [];
+    for (const { id, visitors: v } of this.active) {
+      const before = this.out.length;
+      try {
+        faultPoint('dump-rules', id);
+        v.dumpExit?.(dump);
+      } catch (error) {
+        this.out.length = before;
+        failures.push({ ruleId: id, error });
+      }
+    }
+    return { findings: this.out, failures };
   }
 }

@@ -96,6 +96,6 @@ function guardedDigest(event: TraceEvent, options: DigestOptions, sink: Pick<Fil
 }
 
 function digestOf(event: TraceEvent, options: DigestOptions): TraceDigest {
-  const { source, index, offset, length, line } = event.provenance;
-  return digestTrace(event.trace, { ...options, provenance: { source, index, offset, length, line } });
+  const { source, index, offset, length, line, within } = event.provenance;
+  return digestTrace(event.trace, { ...options, provenance: { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) } });
 }

@@ -5,7 +5,8 @@ import { normalizeRecord } from '../model/normalize.js';
 import { toSummaryEvent } from './batch.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
-import { openNote, scanSource, type ReadOptions } from './read.js';
+import { openNote, scanSource, type ReadOptions, type ScanUnit } from './read.js';
+import { scanStore } from './store-scan.js';
 import { readRecord } from './guard.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -48,7 +49,9 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
   const poolOf = (size: number): WorkerPool => (pool ??= new WorkerPool(Math.max(jobs, batchJobs, size)));
   try {
     for await (const event of openInputs(inputs, options)) {
-      if (event.type !== 'source') {
+      if (event.type === 'store') {
+        yield* readUnits(scanStore(event.store, options), options, batchJobs, batchJobs > 1 ? poolOf : null);
+      } else if (event.type !== 'source') {
         yield openNote(event);
       } else if (jobs > 1 && (await rangeable(event.source, options.rangeThresholdBytes ?? RANGE_THRESHOLD))) {
         const { path, size } = event.source.file!;
@@ -56,7 +59,7 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
         await event.source.close();
         yield* readRanges(poolOf(jobs), { path, size, counted }, jobs, options);
       } else {
-        yield* readSource(event.source, options, batchJobs, batchJobs > 1 ? poolOf : null);
+        yield* readUnits(scanSource(event.source, options), options, batchJobs, batchJobs > 1 ? poolOf : null);
       }
     }
   } finally {
@@ -152,9 +155,9 @@ function shift(event: SummaryEvent, lines: number, index: number): SummaryEvent 
   }
 }
 
-/** One source read here; records parsed here, or by batch workers once the input is big enough. */
-async function* readSource(
-  source: ByteSource,
+/** One source's units (a file's, a store's) read here; records parsed here, or by batch workers once the input is big enough. */
+async function* readUnits(
+  units: AsyncIterable<ScanUnit>,
   options: SummaryOptions,
   batchJobs: number,
   poolOf: ((size: number) => WorkerPool) | null,
@@ -172,7 +175,7 @@ async function* readSource(
     batch = [];
     batchBytes = 0;
   };
-  for await (const unit of scanSource(source, options)) {
+  for await (const unit of units) {
     if (unit.kind === 'event') {
       flush();
       slots.push([toSummaryEvent(unit.event)]);

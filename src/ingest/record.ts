@@ -1,3 +1,5 @@
+import type { StoreWarning } from '../store/types.js';
+
 /**
  * Where a record came from. Every rejection, warning and finding carries one, so a person can go
  * back to the exact bytes: `source` names the file (an archive entry is `archive.tgz!dir/file.json`),
@@ -16,6 +18,12 @@ export interface Provenance {
   line: number;
   /** 1-based column (in bytes) of the record's first byte. */
   column: number;
+  /**
+   * A trace read from an MLflow store: where it is in the store (`trace_info tr-…` in an SQLite
+   * store, `1/traces/tr-…` in a file store). Offset, length and line are then those of the record
+   * assembled from the store (offset 0, line 1), not of bytes on disk.
+   */
+  within?: string;
 }
 
 /** One record cut out of a source: the bytes of one trace (or of what should have been one). */
@@ -36,6 +44,8 @@ export interface RawRecord {
    * `nonFinite` and `maxDepth` are unknown, and a parse failure is diagnosed by rescanning it.
    */
   unscanned?: boolean;
+  /** Warnings found while assembling the record from an MLflow store (spans missing, re-rooted). */
+  storeWarnings?: readonly StoreWarning[];
 }
 
 /**

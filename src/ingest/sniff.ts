@@ -8,8 +8,10 @@ const EXPORT_COMMAND = 'mlflow traces search --experiment-id <id> --output json'
 
 /** What the head of an input is when it is a known kind that tracetriage does not read; else null. */
 export function recognise(head: Buffer): string | null {
-  if (head.toString('latin1', 0, 16) === 'SQLite format 3\0') {
-    return `an SQLite database (an MLflow store such as mlflow.db?), not a trace export: reading MLflow stores is not supported yet; export the traces with \`${EXPORT_COMMAND}\``;
+  if (isSqlite(head)) {
+    // A database file is read as a store (sources.ts); one on stdin or inside an archive cannot be
+    // opened by SQLite where it is.
+    return 'an SQLite database on standard input or inside an archive: an MLflow store (mlflow.db) is read from a file; extract it and pass its path (`tracetriage analyze mlflow.db`)';
   }
   if (head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6) || (head[2] === 7 && head[3] === 8))) {
     return 'a zip archive, not a trace export: tracetriage reads gzip and tar archives, not zip; unzip it and pass the directory';
@@ -30,6 +32,11 @@ function isMlflowTable(head: Buffer): boolean {
   const [header, rule] = lines;
   if (header === undefined || rule === undefined) return false;
   return /^(info|data)\.\S*( {2,}\S+)*\s*$/.test(header) && /^-{4,}( {2}-{4,})*\s*$/.test(rule);
+}
+
+/** SQLite's header (`SQLite format 3` and a NUL): an MLflow SQLite store, or another database. */
+export function isSqlite(head: Buffer): boolean {
+  return head.length >= 16 && head.toString('latin1', 0, 16) === 'SQLite format 3\0';
 }
 
 /** A tar archive: the `ustar` magic of its first header. */

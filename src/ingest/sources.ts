@@ -1,10 +1,11 @@
 import { createReadStream, type Dirent, type Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { isFileStore } from '../store/file-store.js';
 import { gunzipMembers } from './gunzip.js';
-import { describeStart, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
+import { describeStart, isSqlite, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
 
 /**
  * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
@@ -63,9 +64,23 @@ export class ByteSource {
   }
 }
 
+/**
+ * An MLflow store to read trace by trace rather than byte by byte: an SQLite tracking store
+ * (`mlflow.db`) or a file store (`mlruns/`).
+ */
+export interface StoreInput {
+  /** What provenance calls the store: the path as the user gave it (or as found in a directory). */
+  name: string;
+  kind: 'sqlite' | 'file';
+  /** The database file, or the file store's root folder. */
+  path: string;
+  discovered: boolean;
+}
+
 /** What opening the inputs produces, in order. */
 export type SourceEvent =
   | { type: 'source'; source: ByteSource }
+  | { type: 'store'; store: StoreInput }
   | { type: 'skipped'; name: string; reason: string }
   | { type: 'error'; name: string; message: string }
   | { type: 'note'; name: string; kind: SourceNoteKind; message: string };
@@ -105,15 +120,17 @@ export async function* openInputs(inputs: readonly string[], options: OpenOption
       yield* fromStream('<stdin>', counted(options.stdin, options.onRead), false);
       continue;
     }
+    const path = storePath(input);
     let info;
     try {
-      info = await stat(input);
+      info = await stat(path);
     } catch (error) {
       yield { type: 'error', name: input, message: describeFsError(error) };
       continue;
     }
-    if (info.isDirectory()) yield* walk(input, options.onRead);
-    else yield* fromFile(input, false, options.onRead);
+    if (info.isDirectory() && (await isFileStore(path))) yield { type: 'store', store: { name: input, kind: 'file', path, discovered: false } };
+    else if (info.isDirectory()) yield* walk(path, options.onRead);
+    else yield* fromFile(path, false, options.onRead, input);
   }
 }
 
@@ -185,9 +202,17 @@ async function* walk(dir: string, onRead: OpenOptions['onRead']): AsyncGenerator
     yield { type: 'error', name: dir, message: describeFsError(error) };
     return;
   }
+  const stores = await storesAmong(dir, entries);
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path, onRead);
+    const part = stores.parts.get(entry.name);
+    if (part !== undefined) {
+      // Read with the store it belongs to (a write-ahead log, an artifact root): not a file of its own.
+      if (part.note !== null) yield { type: 'skipped', name: path, reason: part.note };
+      continue;
+    }
+    if (stores.fileStores.has(entry.name)) yield { type: 'store', store: { name: path, kind: 'file', path, discovered: true } };
+    else if (entry.isDirectory()) yield* walk(path, onRead);
     else if (entry.isFile()) yield* fromFile(path, true, onRead);
     else if (entry.isSymbolicLink()) {
       // Linked files are read; linked directories are not followed (they can loop).
@@ -199,12 +224,69 @@ async function* walk(dir: string, onRead: OpenOptions['onRead']): AsyncGenerator
   }
 }
 
-async function* fromFile(path: string, discovered: boolean, onRead: OpenOptions['onRead']): AsyncGenerator<SourceEvent> {
+/**
+ * `sqlite:///mlflow.db` and `sqlite:////abs/mlflow.db` (MLflow's tracking URIs) and `file:` URIs
+ * name a path; anything else is a path already.
+ */
+function storePath(input: string): string {
+  if (input.startsWith('sqlite:///')) return input.slice('sqlite:///'.length) || '.';
+  if (input.startsWith('file://')) return decodeURIComponent(new URL(input).pathname);
+  return input;
+}
+
+/**
+ * What in a directory belongs to a store rather than being an input of its own: file stores
+ * (folders of experiments, read as one store), the `-wal`, `-shm` and `-journal` files of an
+ * SQLite database (SQLite applies them when it reads the database), and `mlartifacts/` beside a
+ * store (its artifact root, where the stores find `traces.json`; walking it would read every
+ * trace's spans a second time, without their trace).
+ */
+async function storesAmong(dir: string, entries: Dirent[]): Promise<{ fileStores: Set<string>; parts: Map<string, { note: string | null }> }> {
+  const fileStores = new Set<string>();
+  const parts = new Map<string, { note: string | null }>();
+  const names = new Set(entries.map((e) => e.name));
+  let databases = 0;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && (await isFileStore(path))) fileStores.add(entry.name);
+    else if (entry.isFile() && (await isSqliteFile(path))) {
+      databases++;
+      for (const suffix of ['-wal', '-shm', '-journal']) if (names.has(entry.name + suffix)) parts.set(entry.name + suffix, { note: null });
+    }
+  }
+  if ((fileStores.size > 0 || databases > 0) && names.has('mlartifacts') && !fileStores.has('mlartifacts')) {
+    parts.set('mlartifacts', { note: 'the artifact root of the MLflow store beside it: its traces.json files are read with their traces' });
+  }
+  return { fileStores, parts };
+}
+
+/** Whether a file starts with SQLite's header (the store reader says whether it is MLflow's). */
+async function isSqliteFile(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(head, 0, 16, 0);
+    return isSqlite(head.subarray(0, bytesRead));
+  } catch {
+    // Unreadable here means not a store part: the walk reads it as a file and reports the error.
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function* fromFile(path: string, discovered: boolean, onRead: OpenOptions['onRead'], name = path): AsyncGenerator<SourceEvent> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch (error) {
-    yield { type: 'error', name: path, message: describeFsError(error) };
+    yield { type: 'error', name, message: describeFsError(error) };
+    return;
+  }
+  if (await isSqliteFile(path)) {
+    onRead?.(size);
+    yield { type: 'store', store: { name, kind: 'sqlite', path, discovered } };
     return;
   }
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });

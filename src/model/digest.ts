@@ -21,6 +21,8 @@ export interface TraceDigest {
   sessionId: string | null;
   /** The end user (`mlflow.trace.user` and the like, see `userIdOf`). */
   user: string | null;
+  /** The MLflow experiment the trace belongs to, where its info says. */
+  experimentId: string | null;
   /** MLflow's `request_time` in ms since the epoch. */
   requestTimeMs: number | null;
   /** Start of the first root span, ns since the epoch (a double). */
@@ -48,6 +50,8 @@ export interface DigestProvenance {
   offset: number;
   length: number;
   line: number;
+  /** A store's trace: where it is in the store (see Provenance.within). */
+  within?: string;
 }
 
 /** The turn's input and output, as excerpts, with the span and carriers they came from. */
@@ -254,6 +258,7 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     traceId: name(trace.traceId),
     sessionId: key(sessionIdOf(trace, options.sessionKeys)),
     user: key(userIdOf(trace, options.userKeys)),
+    experimentId: trace.info.experimentId,
     requestTimeMs: trace.info.requestTimeMs,
     rootStartNs: rootSpan?.startTimeNs ?? null,
     durationMs: trace.info.durationMs ?? rootDurationMs,

@@ -13,6 +13,8 @@ export interface SessionSummary {
   sessionId: string;
   /** The user of the first turn that names one. */
   user: string | null;
+  /** The MLflow experiments its turns belong to (one, almost always), sorted. */
+  experiments: string[];
   turns: number;
   /** Time of the first turn (request time, else root start), ms since the epoch. */
   firstTimeMs: number | null;
@@ -113,6 +115,7 @@ function summarize(sessionId: string, turns: readonly TraceDigest[]): SessionSum
   return {
     sessionId,
     user: turns.find((d) => d.user !== null)?.user ?? null,
+    experiments: [...new Set(turns.flatMap((d) => (d.experimentId === null ? [] : [d.experimentId])))].sort(),
     turns: turns.length,
     firstTimeMs,
     lastTimeMs,

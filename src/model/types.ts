@@ -123,7 +123,12 @@ export interface TraceWarning {
     | 'non-finite-number'
     | 'unusable-time'
     | 'truncated-strings'
-    | 'partial-trace';
+    | 'partial-trace'
+    // Found while assembling a trace from an MLflow store (src/store/types.ts, StoreWarningCode).
+    | 'spans-missing'
+    | 'spans-partial'
+    | 'artifact-rerooted'
+    | 'store-value';
   message: string;
   /** JSONPath into the exported trace. */
   jsonPath: string;

@@ -225,7 +225,10 @@ function turnMarkdown(report: SessionReport, turn: TurnView): string[] {
   if (texts.toolCalls.length > 0) rows.push(['tool calls', mdInline(texts.toolCalls.map((c) => `${c.name}(${c.arguments})`).join('\n'))]);
   rows.push(['I/O span', mdInline(spanWords(d.turn))]);
   rows.push(['errors', d.errors.length === 0 ? 'none' : mdInline(d.errors.map(errorWords).join('\n'))]);
-  if (d.provenance) rows.push(['source', mdInline(`${d.provenance.source} record ${d.provenance.index} (line ${d.provenance.line}, byte ${d.provenance.offset})`)]);
+  if (d.provenance) {
+    const p = d.provenance;
+    rows.push(['source', mdInline(p.within !== undefined ? `${p.source} ${p.within} (record ${p.index})` : `${p.source} record ${p.index} (line ${p.line}, byte ${p.offset})`)]);
+  }
   const out = [`### Turn ${turn.number}`, '', ...mdTable(['field', 'value'], rows)];
   if (turn.verdicts.length > 0) out.push('', ...verdictTable(turn.verdicts));
   if (turn.scorerErrors.length > 0) out.push('', 'Scorer errors (a judge that failed, not the turn):', '', ...scorerErrorTable(turn.scorerErrors.map((entry) => ({ entry }))));

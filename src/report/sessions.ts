@@ -30,8 +30,12 @@ const NUMERIC = new Set([2, 5, 6, 7, 8]);
  * the error colour, scorer errors in the warning colour) when they are not zero.
  */
 export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE): string {
+  // The experiment is a column only where it tells sessions apart: a store read whole holds many.
+  const experiments = new Set(report.sessions.flatMap(({ summary: s }) => s.experiments));
+  const withExperiment = experiments.size > 1;
   const rows = report.sessions.map(({ summary: s }) => [
     short(oneLine(s.sessionId), ID_WIDTH),
+    ...(withExperiment ? [s.experiments.length === 0 ? '-' : short(oneLine(s.experiments.join(',')), ID_WIDTH)] : []),
     s.user === null ? '-' : short(oneLine(s.user), ID_WIDTH),
     String(s.turns),
     s.firstTimeMs === null ? '-' : utcTime(s.firstTimeMs),
@@ -41,7 +45,9 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
     nonZero(s.failingAssessments, style.error),
     nonZero(s.scorerErrors, style.warn),
   ]);
-  const lines = report.sessions.length > 0 ? [table(HEADER, rows, NUMERIC, style), ''] : [];
+  const header = withExperiment ? [HEADER[0]!, 'EXPERIMENT', ...HEADER.slice(1)] : HEADER;
+  const numeric = withExperiment ? new Set([...NUMERIC].map((i) => i + 1)) : NUMERIC;
+  const lines = report.sessions.length > 0 ? [table(header, rows, numeric, style), ''] : [];
   const turns = report.sessions.reduce((n, s) => n + s.summary.turns, 0);
   lines.push(`${count(report.sessions.length, 'session')}, ${count(turns, 'turn')}`);
   const ids = report.withoutSession.map((d) => oneLine(d.traceId || '(no trace id)'));
@@ -66,6 +72,8 @@ export interface SessionsJson {
 export interface SessionSummaryJson {
   session_id: string;
   user: string | null;
+  /** The MLflow experiments of its turns (ids), sorted; empty when the traces do not say. */
+  experiment_ids: string[];
   turns: number;
   first_time: string | null;
   last_time: string | null;
@@ -93,6 +101,7 @@ export function summaryJson(session: Session): SessionSummaryJson {
   return {
     session_id: s.sessionId,
     user: s.user,
+    experiment_ids: s.experiments,
     turns: s.turns,
     first_time: isoTime(s.firstTimeMs),
     last_time: isoTime(s.lastTimeMs),

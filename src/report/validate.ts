@@ -2,8 +2,9 @@ import type { ValidateResult } from '../engine/validate.js';
 import type { Provenance } from '../ingest/record.js';
 import { safeText } from './terminal.js';
 
-/** Where a record is, as `file:line:column record N (byte B)`. */
+/** Where a record is, as `file:line:column record N (byte B)`, or `store trace_info tr-… (record N)` for a store's trace. */
 export function where(p: Provenance): string {
+  if (p.within !== undefined) return `${safeText(p.source)} ${safeText(p.within)} (record ${p.index})`;
   return `${safeText(p.source)}:${p.line}:${p.column} record ${p.index} (byte ${p.offset})`;
 }
 
@@ -39,7 +40,7 @@ export function validateText(result: ValidateResult, options: { warnings: boolea
 
 /** The JSON form of `validate` (schemas/validate-output.schema.json). */
 export function validateJson(result: ValidateResult, exitCode: number): object {
-  const prov = (p: Provenance) => ({ source: p.source, index: p.index, offset: p.offset, length: p.length, line: p.line, column: p.column });
+  const prov = (p: Provenance) => ({ source: p.source, index: p.index, offset: p.offset, length: p.length, line: p.line, column: p.column, ...(p.within !== undefined ? { within: p.within } : {}) });
   return {
     schema_version: 1,
     records: result.records,

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { findTracesJson } from './artifacts.js';
+import { readTracesJson } from './traces-json.js';
 import { listFolder, parseYaml, readText, readValueFolder } from './store-files.js';
 import { assembleInfo, coreInfoFromYaml, orderAssessment, protoTimestamp, type CoreInfo } from './trace-info.js';
 import type { StoreEvent, StoreWarning } from './types.js';
@@ -60,12 +61,20 @@ export async function readTraceFolder(storeRoot: string, experiment: ExperimentF
   const assessments = await readAssessments(traceDir, core, warnings);
 
   const spans = await readSpans(storeRoot, experiment, folderName, tags.values['mlflow.artifactLocation'], warnings);
-  if (spans !== null) checkSpanCount(metadata.values['mlflow.trace.sizeStats'], spans.length, warnings);
+  if (spans !== null) checkSpanCount(metadata.values['mlflow.trace.sizeStats'], spans.spans, warnings);
 
   const info = assembleInfo(core, metadata.values, tags.values, assessments);
   return {
     type: 'trace',
-    trace: { traceId: core.traceId, experimentId: core.experimentId, location, trace: { info, data: { spans: spans ?? [] } }, warnings },
+    trace: {
+      traceId: core.traceId,
+      experimentId: core.experimentId,
+      location,
+      trace: { info, data: { spans: [] } },
+      // traces.json as it is on disk: parsed once, downstream, like an export's record.
+      ...(spans !== null ? { dataJson: spans.text } : {}),
+      warnings,
+    },
   };
 }
 
@@ -116,8 +125,8 @@ function withProtoTimes(value: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-/** The spans of `traces.json`, or null (with a `spans-missing` warning) when there are none to read. */
-async function readSpans(storeRoot: string, experiment: ExperimentFolder, folderName: string, traceUri: string | undefined, warnings: StoreWarning[]): Promise<unknown[] | null> {
+/** `traces.json` as text with its span count, or null (with a `spans-missing` warning) when there are none to read. */
+async function readSpans(storeRoot: string, experiment: ExperimentFolder, folderName: string, traceUri: string | undefined, warnings: StoreWarning[]): Promise<{ text: string; spans: number } | null> {
   const answer = await findTracesJson({ storeDir: storeRoot, experimentId: experiment.id, traceId: folderName, traceArtifactUri: traceUri, experimentArtifactUri: experiment.artifactLocation });
   const stillRead = "the trace's info, metadata, tags and assessments are still read";
   if (answer.path === null) {
@@ -125,26 +134,12 @@ async function readSpans(storeRoot: string, experiment: ExperimentFolder, folder
     return null;
   }
   if (answer.rerooted !== null) warnings.push({ code: 'artifact-rerooted', message: answer.rerooted, jsonPath: '$.data.spans' });
-  const read = await readText(answer.path);
-  if ('error' in read) {
-    warnings.push({ code: 'spans-missing', message: `${answer.path} ${read.error}; ${stillRead}`, jsonPath: '$.data.spans' });
+  const read = await readTracesJson(answer.path);
+  if ('problem' in read) {
+    warnings.push({ code: 'spans-missing', message: `${read.problem}; ${stillRead}`, jsonPath: '$.data.spans' });
     return null;
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(read.text);
-  } catch (error) {
-    // JSON.parse only throws SyntaxError; anything else is a bug and must surface.
-    if (!(error instanceof SyntaxError)) throw error;
-    warnings.push({ code: 'spans-missing', message: `${answer.path} is not valid JSON (${error.message}); ${stillRead}`, jsonPath: '$.data.spans' });
-    return null;
-  }
-  const spans = isMapping(doc) ? doc.spans : undefined;
-  if (!Array.isArray(spans)) {
-    warnings.push({ code: 'spans-missing', message: `${answer.path} has no "spans" list (expected {"spans": [...]}); ${stillRead}`, jsonPath: '$.data.spans' });
-    return null;
-  }
-  return spans;
+  return read;
 }
 
 /** MLflow counts a trace complete when it holds the `num_spans` of `mlflow.trace.sizeStats`. */

@@ -48,7 +48,7 @@ export async function sqliteEngine(): Promise<{ open: Opener; engine: string }> 
   const addon = await import('better-sqlite3' as string).catch((error: unknown) => error as Error);
   if (addon instanceof Error) {
     throw new SqliteUnavailableError(
-      `reading an SQLite store needs Node 22.13 or later (node:sqlite) or the better-sqlite3 package, and this Node (${process.version}) has neither: ${addon.message.split('\n')[0]}`,
+      `reading an SQLite store needs Node 22.13 or later (node:sqlite) or the better-sqlite3 package, and this Node has neither: ${addon.message.split('\n')[0]}`,
     );
   }
   const Database = (addon as { default: new (path: string, options: object) => Connection }).default;

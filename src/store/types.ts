@@ -4,9 +4,12 @@
  * `mlflow traces search --output json`.
  */
 
+/** What can be wrong with a trace assembled from a store (each is also a trace warning code). */
+export type StoreWarningCode = 'spans-missing' | 'spans-partial' | 'artifact-rerooted' | 'store-value';
+
 /** A trace's warning found while assembling it from the store (spans missing, artifact re-rooted). */
 export interface StoreWarning {
-  code: 'spans-missing' | 'spans-partial' | 'artifact-rerooted' | 'store-value';
+  code: StoreWarningCode;
   message: string;
   /** JSONPath into the assembled trace (`$.data.spans`, `$.info.trace_metadata`). */
   jsonPath: string;
@@ -25,6 +28,11 @@ export interface StoreTrace {
    * `trace_metadata`, `tags`, `assessments`; `data.spans` in the exported span shape).
    */
   trace: { info: Record<string, unknown>; data: { spans: unknown[] } };
+  /**
+   * `data` as JSON text, when the reader has it as text (span rows, a traces.json file): it stands
+   * for `trace.data`, so spans are parsed once, downstream, like an export's.
+   */
+  dataJson?: string;
   warnings: StoreWarning[];
 }
 
@@ -33,7 +41,9 @@ export type StoreEvent =
   /** One trace that could not be assembled (the store's unit is one trace). */
   | { type: 'rejected'; traceId: string | null; location: string; message: string; jsonPath?: string; expected?: string; found?: string }
   /** A fact about the store as a whole: what it is, what was selected, what was skipped. */
-  | { type: 'note'; message: string };
+  | { type: 'note'; message: string }
+  /** Part of the store could not be read (a corrupt page under a table): said, and the rest read. */
+  | { type: 'error'; message: string };
 
 export interface StoreReadOptions {
   /** Read only these experiments (ids as MLflow prints them); with names, either matches. */
