@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { generateStore } from '../bench/gen-store.mjs';
 import { openDatabase } from '../scripts/lib/sqlite-write.mjs';
 import {
   MLFLOW_DDL, parseExport, tracesOf, writeExport, writeFileStore, writeSqliteStore, type ExportTrace,
@@ -294,5 +295,34 @@ describe('the export of the same traces', () => {
     expect(lines[0]).toContain(`"spans": [${ROOT_SPAN}, ${CHILD_SPAN}]`);
     await writeExport(join(tmp, 'empty.json'), []);
     expect(readFileSync(join(tmp, 'empty.json'), 'utf8')).toBe('{\n  "traces": [],\n  "next_page_token": null\n}\n');
+  });
+});
+
+describe('bench/gen-store.mjs', () => {
+  it('writes one stream of traces three ways: the export, spans in the table, spans in artifacts', async () => {
+    const dir = join(tmp, 'gen');
+    const summary = await generateStore({ dir, bytes: 2e6, seed: 7 });
+    const lines = readFileSync(summary.forms.export.path, 'utf8').split('\n').filter(Boolean);
+    expect(summary.traces).toBe(lines.length);
+    expect(summary.forms.export.bytes).toBeGreaterThanOrEqual(2e6);
+    const table = summary.forms.table.path;
+    const art = summary.forms.artifacts.path;
+    expect(await query(table, 'SELECT count(*) AS n FROM trace_info')).toEqual([{ n: lines.length }]);
+    expect(await query(art, 'SELECT count(*) AS n FROM trace_info')).toEqual([{ n: lines.length }]);
+    expect(await query(art, 'SELECT count(*) AS n FROM spans')).toEqual([{ n: 0 }]);
+    let spans = 0;
+    for (const line of lines) {
+      // Each export line's spans are the table's content column and the artifact's spans, text for text.
+      const spansText = /"data": \{"spans": \[(.*)\]\}\}$/.exec(line)?.[1] ?? '';
+      const { info } = JSON.parse(line) as ExportTrace;
+      const rows = await query(table, `SELECT content FROM spans WHERE trace_id = '${info.trace_id}' ORDER BY rowid`);
+      expect(rows.map((r) => r.content).join(', ')).toBe(spansText);
+      const exp = info.trace_location.mlflow_experiment.experiment_id;
+      expect(readFileSync(join(dir, 'store-artifacts', 'mlruns', exp, 'traces', info.trace_id, 'artifacts', 'traces.json'), 'utf8'))
+        .toBe(`{"spans": [${spansText}]}`);
+      expect(info.tags['mlflow.artifactLocation']).toBe(`${join(dir, 'store-table', 'mlruns', exp)}/traces/${info.trace_id}/artifacts`);
+      spans += rows.length;
+    }
+    expect(summary.spans).toBe(spans);
   });
 });
