@@ -26,12 +26,15 @@ export interface SqliteStoreOptions {
   artifactRoot?: string;
   experiments?: Experiment[];
   wal?: boolean;
+  /** traces.json in 3.x's shape or 2.x's (V2 spans, request/response); default by schema. */
+  spanShape?: '3.x' | '2.x';
   batch?: number;
 }
 export interface FileStoreOptions {
   experiments?: Experiment[];
   v2?: boolean;
   artifactsBeside?: boolean;
+  spanShape?: '3.x' | '2.x';
 }
 type Traces = Iterable<ExportTrace> | AsyncIterable<ExportTrace>;
 
@@ -43,6 +46,9 @@ export declare function tracesOf(doc: unknown): ExportTrace[];
 export declare function experimentOf(trace: ExportTrace): string;
 export declare function spanText(span: Record<string, any> | string): string;
 export declare function traceDataText(trace: ExportTrace): string;
+/** traces.json as MLflow 2.x wrote it: V2 spans, `request` and `response` from the root span. */
+export declare function traceDataTextV2(trace: ExportTrace): string;
+export declare function v2Span(span: Record<string, any> | string): Record<string, any>;
 export declare function storedTags(trace: ExportTrace, artifactLocation: string, spansInTable: boolean): Record<string, string>;
 export declare function exportTraceText(trace: ExportTrace, indent?: number, depth?: number): string;
 

@@ -22,10 +22,15 @@
 import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseLossless } from 'lossless-json';
 import { stringify } from 'yaml';
-import { dumps, ensureAscii, Raw } from './lib/pyjson.mjs';
+import {
+  assessmentRow, entries, experimentOf, exportTraceText, spanColumns, storedTags, traceDataText, traceDataTextV2, traceIdOf, writeFile,
+} from './lib/mlflow-values.mjs';
 import { openDatabase } from './lib/sqlite-write.mjs';
+
+export {
+  experimentOf, exportTraceText, parseExport, spanText, storedTags, traceDataText, traceDataTextV2, tracesOf, v2Span,
+} from './lib/mlflow-values.mjs';
 
 /** @type {{ schemas: Record<string, { alembic_head: string, entries: { type: string, name: string, tbl_name: string, sql: string | null }[] }> }} */
 export const MLFLOW_DDL = JSON.parse(readFileSync(new URL('./mlflow-ddl.json', import.meta.url), 'utf8'));
@@ -43,126 +48,6 @@ const TRACE_DATA_FILE = 'traces.json';
 const DEFAULT_EXPERIMENT = { experiment_id: '0', name: 'Default' };
 
 /**
- * Parses export JSON without losing digits: integers beyond 2^53 (nanosecond times) become BigInt,
- * and a float with an integral value keeps its text (`4.0`, as Python wrote it), so writing it
- * back gives the same JSON.
- * @param {string} text
- * @returns {any}
- */
-export function parseExport(text) {
-  return parseLossless(text, null, (s) => {
-    const n = Number(s);
-    if (/^-?\d+$/.test(s)) return Number.isSafeInteger(n) ? n : BigInt(s);
-    return Number.isInteger(n) ? new Raw(s) : n;
-  });
-}
-
-/** The traces of an export document: `{traces: [...]}`, a bare array, or one `{info, data}`. */
-export function tracesOf(doc) {
-  return Array.isArray(doc) ? doc : Array.isArray(doc?.traces) ? doc.traces : [doc];
-}
-
-/** The experiment id of an export-shape trace. */
-export function experimentOf(trace) {
-  const id = trace.info?.trace_location?.mlflow_experiment?.experiment_id ?? trace.info?.experiment_id;
-  if (typeof id !== 'string' || !/^\d+$/.test(id)) throw new Error(`trace ${trace.info?.trace_id}: no numeric trace_location.mlflow_experiment.experiment_id`);
-  return id;
-}
-
-/** `tr-…` or a 32-hex request id, whichever the trace has. */
-const traceIdOf = (trace) => trace.info.trace_id ?? trace.info.request_id;
-
-/** A span's JSON text as MLflow writes it (json.dumps: `, ` and `: `, non-ASCII escaped). */
-export function spanText(span) {
-  return typeof span === 'string' ? span : ensureAscii(dumps(span));
-}
-
-/** The `{"spans": [...]}` artifact (traces.json) of a trace. */
-export function traceDataText(trace) {
-  return '{"spans": [' + trace.data.spans.map(spanText).join(', ') + ']}';
-}
-
-const b64hex = (v) => (v ? Buffer.from(String(v), 'base64').toString('hex') : null);
-
-/** An integer JSON value (number, BigInt, digits, or pyjson's Raw) as BigInt, exactly. */
-function bigint(v) {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Raw) return BigInt(v.text);
-  return BigInt(v);
-}
-
-/** What the spans table's columns hold for one span. */
-function spanColumns(span) {
-  const text = spanText(span);
-  const obj = typeof span === 'string' ? JSON.parse(span) : span;
-  // Times from the text when the span came as text: JSON.parse rounds 19-digit integers.
-  const time = (key) => {
-    if (typeof span !== 'string') return bigint(obj[key]);
-    const m = new RegExp(`"${key}":\\s*(\\d+)`).exec(span);
-    return m ? BigInt(m[1]) : null;
-  };
-  const rawType = obj.attributes?.['mlflow.spanType'];
-  let type = null;
-  if (typeof rawType === 'string') {
-    try {
-      type = JSON.parse(rawType);
-    } catch {
-      type = rawType;
-    }
-  }
-  const code = String(obj.status?.code ?? 'STATUS_CODE_UNSET').replace(/^STATUS_CODE_/, '');
-  return { text, spanId: b64hex(obj.span_id), parentId: b64hex(obj.parent_span_id), name: obj.name ?? null, type,
-    status: code, start: time('start_time_unix_nano'), end: time('end_time_unix_nano') };
-}
-
-/** An assessment as an `assessments` row (SqlAssessments.from_mlflow_entity). */
-function assessmentRow(a, traceId) {
-  const json = (v) => ensureAscii(dumps(v));
-  let type;
-  let value;
-  let error = null;
-  if (a.feedback) {
-    type = 'feedback';
-    value = json(a.feedback.value ?? null);
-    if (a.feedback.error) error = json(a.feedback.error);
-  } else if (a.expectation) {
-    type = 'expectation';
-    const sv = a.expectation.serialized_value;
-    value = sv ? json(JSON.parse(sv.value)) : json(a.expectation.value ?? null);
-  } else {
-    throw new Error(`trace ${traceId}: assessment ${a.assessment_id} has neither feedback nor expectation`);
-  }
-  const ms = (iso) => (iso ? Date.parse(iso) : null);
-  return [a.assessment_id, traceId, a.assessment_name, type, value, error, ms(a.create_time), ms(a.last_update_time ?? a.create_time),
-    a.source?.source_type ?? 'CODE', a.source?.source_id ?? null, a.run_id ?? null, a.span_id ?? null, a.rationale ?? null,
-    a.overrides ?? null, a.valid === false ? 0 : 1, a.metadata && Object.keys(a.metadata).length ? json(a.metadata) : null];
-}
-
-/** Metadata values as MLflow keeps them: strings; an absent key is left out. */
-function entries(map) {
-  return Object.entries(map ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]);
-}
-
-/** The tags a store records for a trace: its own, with the store's artifact location and spans location. */
-export function storedTags(trace, artifactLocation, spansInTable) {
-  const tags = Object.fromEntries(entries(trace.info.tags));
-  tags['mlflow.artifactLocation'] = `${artifactLocation}/traces/${traceIdOf(trace)}/artifacts`;
-  if (spansInTable) tags['mlflow.trace.spansLocation'] = 'TRACKING_STORE';
-  else delete tags['mlflow.trace.spansLocation'];
-  return tags;
-}
-
-function writeFile(path, text) {
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
  * An SQLite tracking store written trace by trace (flat memory for any size): `open()`, `add()`
  * each trace, `close()`. Options:
  * - `schema`: `'3.9'` (default; spans table, assessments, trace_metrics), `'3.8'`, or `'2.21'`
@@ -175,10 +60,12 @@ function writeFile(path, text) {
  *   and the list lacks are made up (`experiment-<id>`); Default (0) always exists;
  * - `wal`: leave the database in WAL mode with its `-wal` (every row) and `-shm` beside it, not
  *   checkpointed, as a store copied from a running server is;
+ * - `spanShape`: traces.json as 3.x writes it (`'3.x'`, the default for 3.x schemas) or as 2.x did
+ *   (`'2.x'`: V2 spans with `request`/`response`, the default for 2.21);
  * - `batch`: traces per transaction (default 500).
  */
 export class SqliteStoreWriter {
-  /** @param {string} dbPath @param {{ schema?: '3.9'|'3.8'|'2.21', spansIn?: 'table'|'artifacts', artifactRoot?: string, experiments?: Experiment[], wal?: boolean, batch?: number }} [options] */
+  /** @param {string} dbPath @param {{ schema?: '3.9'|'3.8'|'2.21', spansIn?: 'table'|'artifacts', artifactRoot?: string, experiments?: Experiment[], wal?: boolean, spanShape?: '3.x'|'2.x', batch?: number }} [options] */
   constructor(dbPath, options = {}) {
     this.dbPath = resolve(dbPath);
     this.schema = options.schema ?? '3.9';
@@ -191,6 +78,7 @@ export class SqliteStoreWriter {
     this.artifactRoot = resolve(options.artifactRoot ?? join(dirname(this.dbPath), 'mlruns'));
     this.wal = options.wal ?? false;
     this.batch = options.batch ?? 500;
+    this.dataText = (options.spanShape ?? (this.v3 ? '3.x' : '2.x')) === '2.x' ? traceDataTextV2 : traceDataText;
     this.experiments = new Map();
     for (const e of [DEFAULT_EXPERIMENT, ...(options.experiments ?? [])]) this.experiments.set(e.experiment_id, e);
     this.written = new Set();
@@ -278,7 +166,7 @@ export class SqliteStoreWriter {
           id, exp, s.spanId, s.parentId, s.name, s.type, s.status, s.start, s.end, s.text);
       }
     } else {
-      writeFile(join(this.artifactRoot, expId, 'traces', id, 'artifacts', TRACE_DATA_FILE), traceDataText(trace));
+      writeFile(join(this.artifactRoot, expId, 'traces', id, 'artifacts', TRACE_DATA_FILE), this.dataText(trace));
       this.summary.artifacts++;
     }
     this.summary.spans += trace.data.spans.length;
@@ -336,14 +224,16 @@ const pick = (obj, drop) => Object.fromEntries(Object.entries(obj).filter(([k, v
  * - `v2`: MLflow 2.x's trace_info.yaml (request_id, timestamp_ms, execution_time_ms, status,
  *   `assessments: []`) and no assessments/ folder (then counted in `assessmentsNotStored`);
  * - `artifactsBeside`: `mlflow server`'s proxied artifacts: traces.json under `mlartifacts/`
- *   beside `mlruns/`, no `artifacts/` in the trace folder.
+ *   beside `mlruns/`, no `artifacts/` in the trace folder;
+ * - `spanShape`: traces.json in the 3.x or the 2.x shape (default: 2.x with `v2`, else 3.x).
  */
 export class FileStoreWriter {
-  /** @param {string} mlrunsDir @param {{ experiments?: Experiment[], v2?: boolean, artifactsBeside?: boolean }} [options] */
+  /** @param {string} mlrunsDir @param {{ experiments?: Experiment[], v2?: boolean, artifactsBeside?: boolean, spanShape?: '3.x'|'2.x' }} [options] */
   constructor(mlrunsDir, options = {}) {
     this.root = resolve(mlrunsDir);
     this.v2 = options.v2 ?? false;
     this.beside = options.artifactsBeside ?? false;
+    this.dataText = (options.spanShape ?? (this.v2 ? '2.x' : '3.x')) === '2.x' ? traceDataTextV2 : traceDataText;
     this.artifactsDir = join(dirname(this.root), 'mlartifacts');
     this.experiments = new Map();
     for (const e of [DEFAULT_EXPERIMENT, ...(options.experiments ?? [])]) this.experiments.set(e.experiment_id, e);
@@ -395,7 +285,7 @@ export class FileStoreWriter {
       this.summary.assessments++;
     }
     const artifacts = this.beside ? join(this.artifactsDir, expId, 'traces', id, 'artifacts') : join(dir, 'artifacts');
-    writeFile(join(artifacts, TRACE_DATA_FILE), traceDataText(trace));
+    writeFile(join(artifacts, TRACE_DATA_FILE), this.dataText(trace));
     this.summary.artifacts++;
     this.summary.spans += trace.data.spans.length;
     this.summary.traces++;
@@ -418,12 +308,6 @@ export async function writeFileStore(mlrunsDir, traces, options) {
   const w = new FileStoreWriter(mlrunsDir, options).open();
   for await (const t of traces) w.add(t);
   return w.close();
-}
-
-/** A trace as export JSON text: `indent` 2 for `mlflow traces search --output json`, 0 for a JSON line. */
-export function exportTraceText(trace, indent = 2, depth = 2) {
-  const spans = trace.data.spans.map((s) => (typeof s === 'string' ? new Raw(s) : s));
-  return ensureAscii(dumps({ info: trace.info, data: { ...trace.data, spans } }, indent, depth));
 }
 
 /**

@@ -42,7 +42,8 @@ const ROOT_SPAN = '{"trace_id": "X+qRRDvIvaef8VpauQ//lA==", "span_id": "obLD1OX2
   '"start_time_unix_nano": 1767607200250123456, "end_time_unix_nano": 1767607203250987654, "events": [], ' +
   '"status": {"code": "STATUS_CODE_OK", "message": ""}, "attributes": {"mlflow.spanType": "\\"AGENT\\"", "mlflow.spanInputs": "{\\"q\\": \\"h\\u00e9\\"}"}}';
 const CHILD_SPAN = '{"trace_id": "X+qRRDvIvaef8VpauQ//lA==", "span_id": "Dx4tPEtaaXg=", "parent_span_id": "obLD1OX2Bxg=", "name": "llm", ' +
-  '"start_time_unix_nano": 1767607200300000001, "end_time_unix_nano": 1767607203000000002, "events": [], ' +
+  '"start_time_unix_nano": 1767607200300000001, "end_time_unix_nano": 1767607203000000002, "events": [{"name": "exception", ' +
+  '"time_unix_nano": 1767607202999999999, "attributes": {"exception.type": "ValueError"}}], ' +
   '"status": {"code": "STATUS_CODE_ERROR", "message": "boom"}, "attributes": {"mlflow.spanType": "\\"CHAT_MODEL\\""}}';
 
 const T1 = 'tr-5fea91443bc8bda79ff15a5ab90fff94';
@@ -213,6 +214,16 @@ describe('values go where MLflow puts them (read back with plain SQL)', () => {
     expect(await writeSqliteStore(db, traces(), { schema: '2.21' })).toEqual({ traces: 3, spans: 3, assessments: 0, artifacts: 3, assessmentsNotStored: 4 });
     expect(await query(db, 'SELECT * FROM trace_info ORDER BY timestamp_ms LIMIT 1'))
       .toEqual([{ request_id: T1, experiment_id: 7, timestamp_ms: 1767607200250, execution_time_ms: 3000, status: 'OK' }]);
+    // traces.json as 2.x wrote it: V2 spans (hex ids, parent_id, status_code, events with timestamp), request/response.
+    expect(readFileSync(join(tmp, 'v2', 'mlruns', '7', 'traces', T1, 'artifacts', 'traces.json'), 'utf8')).toBe(String.raw`{"spans": [` +
+      String.raw`{"name": "chat", "context": {"span_id": "a1b2c3d4e5f60718", "trace_id": "5fea91443bc8bda79ff15a5ab90fff94"}, "parent_id": null, ` +
+      String.raw`"start_time": 1767607200250123456, "end_time": 1767607203250987654, "status_code": "OK", "status_message": "", ` +
+      String.raw`"attributes": {"mlflow.spanType": "\"AGENT\"", "mlflow.spanInputs": "{\"q\": \"h\u00e9\"}"}, "events": []}, ` +
+      String.raw`{"name": "llm", "context": {"span_id": "0f1e2d3c4b5a6978", "trace_id": "5fea91443bc8bda79ff15a5ab90fff94"}, ` +
+      String.raw`"parent_id": "a1b2c3d4e5f60718", "start_time": 1767607200300000001, "end_time": 1767607203000000002, "status_code": "ERROR", ` +
+      String.raw`"status_message": "boom", "attributes": {"mlflow.spanType": "\"CHAT_MODEL\""}, "events": [{"name": "exception", ` +
+      String.raw`"timestamp": 1767607202999999999, "attributes": {"exception.type": "ValueError"}}]}], ` +
+      String.raw`"request": "{\"q\": \"h\u00e9\"}", "response": null}`);
     expect(existsSync(join(tmp, 'v2', 'mlruns', '7', 'traces', T2, 'artifacts', 'traces.json'))).toBe(true);
     await expect(writeSqliteStore(join(tmp, 'v2b', 'mlflow.db'), [], { schema: '2.21', spansIn: 'table' })).rejects.toThrow(/no spans table/);
   });
