@@ -7,7 +7,7 @@ NODE24 := $(NODE24_DIR)/node_modules/.bin/node
 CLI := $(NODE) dist/cli/main.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all install build demo test test-node test-node24 typecheck chromium samples validators bench bench-micro fuzz clean
+.PHONY: all install build demo test test-node test-node24 typecheck chromium samples validators bench bench-micro bench-store fuzz clean
 
 all: build
 
@@ -86,11 +86,18 @@ validators: node_modules/.installed
 	$(NODE) scripts/build-validators.mjs
 
 ## bench: micro benchmarks of the functions whose speed matters (bench/micro.mjs), then seeded 1 GB
-## and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline
+## and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline, then the store scenario
+## (a 1 GB MLflow SQLite store, spans in the table and in artifacts, beside its export; bench-store)
 ## (options: make bench BENCH_ARGS='--bytes 100e6 --keep'; see bench/README.md)
 bench: build
 	$(NODE) bench/micro.mjs
 	$(NODE) bench/run.mjs $(BENCH_ARGS)
+	$(NODE) bench/run.mjs --scenario store $(BENCH_STORE_ARGS)
+
+## bench-store: only the store scenario: stats and analyze on a generated 1 GB MLflow SQLite store (spans
+## in the table, spans in artifacts) beside its export (options: make bench-store BENCH_STORE_ARGS='--bytes 20e6 --keep')
+bench-store: build
+	$(NODE) bench/run.mjs --scenario store $(BENCH_STORE_ARGS)
 
 ## bench-micro: only the micro benchmarks (seconds; see bench/README.md)
 bench-micro: build

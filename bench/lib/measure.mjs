@@ -7,6 +7,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 
 const RSS_HOOK = pathToFileURL(fileURLToPath(new URL('../report-rss.mjs', import.meta.url))).href;
 const MARKER = /\n?__PEAK_RSS_KB=(\d+)\n?/g;
+const CPU_MARKER = /\n?__CPU_US=(\d+)\n?/g;
 const STDOUT_CAP = 1 << 20;
 const STDERR_TAIL = 64 << 10;
 
@@ -14,7 +15,7 @@ const STDERR_TAIL = 64 << 10;
 export const liveChildren = new Set();
 
 /**
- * Resolves to `{ ok, code, signal, seconds, peakRssBytes, stdout, stderr, argv }`; `ok` is false
+ * Resolves to `{ ok, code, signal, seconds, cpuSeconds, peakRssBytes, stdout, stderr, argv }`; `ok` is false
  * when the child failed to start, exited non-zero, died of a signal or reported no RSS.
  */
 export function runMeasured(args, { cwd }) {
@@ -45,9 +46,13 @@ export function runMeasured(args, { cwd }) {
       let peakKb = null;
       for (const m of stderr.matchAll(MARKER)) peakKb = Number(m[1]);
       stderr = stderr.replace(MARKER, '');
+      let cpuUs = null;
+      for (const m of stderr.matchAll(CPU_MARKER)) cpuUs = Number(m[1]);
+      stderr = stderr.replace(CPU_MARKER, '');
       const peakRssBytes = peakKb === null ? null : peakKb * 1024;
+      const cpuSeconds = cpuUs === null ? null : cpuUs / 1e6;
       const ok = !error && code === 0 && peakRssBytes !== null;
-      resolve({ ok, code, signal, error: error?.message, seconds, peakRssBytes, stdout, stderr, argv });
+      resolve({ ok, code, signal, error: error?.message, seconds, cpuSeconds, peakRssBytes, stdout, stderr, argv });
     };
     child.on('error', (err) => done(null, null, err));
     child.on('close', (code, signal) => done(code, signal));
