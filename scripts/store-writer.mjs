@@ -214,7 +214,8 @@ export async function writeSqliteStore(dbPath, traces, options) {
   return w.close();
 }
 
-const yaml = (value) => stringify(value, { sortMapEntries: true, singleQuote: true });
+// YAML 1.1, as PyYAML (MLflow's writer) speaks it: strings such as 'no' or 'on' come out quoted, as it quotes them.
+const yaml = (value) => stringify(value, { sortMapEntries: true, singleQuote: true, version: '1.1' });
 const pick = (obj, drop) => Object.fromEntries(Object.entries(obj).filter(([k, v]) => !drop.includes(k) && v !== undefined));
 
 /**

@@ -1,10 +1,11 @@
 // scripts/store-writer.mjs writes MLflow stores for tests and `make bench`: its SQLite schema must be
-// the real one (compared with the real stores in shared/fixtures/mlflow-stores, table by table) and
+// the real one (compared with the real stores in test/stores, table by table) and
 // its values where MLflow puts them (read back with plain SQL; expected values written out by hand
 // from MLflow's rules, see the writer's header). The file store's paths and contents likewise.
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { generateStore } from '../bench/gen-store.mjs';
@@ -16,12 +17,9 @@ import {
 const tmp = mkdtempSync(join(tmpdir(), 'store-writer-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** shared/ sits beside the repository (a clone, CI) or two levels up (a worktree). */
-function shared(...parts: string[]): string {
-  const base = [join(process.cwd(), '..', 'shared'), join(process.cwd(), '..', '..', 'shared')].find((d) => existsSync(d));
-  if (base === undefined) throw new Error(`no shared/ beside ${process.cwd()} or its parent: the real MLflow stores to compare with are there`);
-  return join(base, ...parts);
-}
+/** The real stores (test/stores/) and MLflow's own exports (test/fixtures/) copied into the repository. */
+const STORES = fileURLToPath(new URL('stores/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('fixtures/', import.meta.url));
 
 async function query(dbPath: string, sql: string): Promise<Array<Record<string, any>>> {
   const db = await openDatabase(dbPath, { readOnly: true });
@@ -95,11 +93,11 @@ describe("the SQLite schema is MLflow's own", () => {
     it(`schema ${generation} equals the real store's sqlite_master, table by table`, async () => {
       const db = join(tmp, `schema-${generation}`, 'mlflow.db');
       await writeSqliteStore(db, [], { schema: generation });
-      const real = await masterByName(shared('fixtures', 'mlflow-stores', fixture, 'mlflow.db'));
+      const real = await masterByName(join(STORES, fixture, 'mlflow.db'));
       const written = await masterByName(db);
       expect([...written.keys()].sort()).toEqual([...real.keys()].sort());
       for (const [name, entry] of real) expect(written.get(name), name).toEqual(entry);
-      const realHead = await query(shared('fixtures', 'mlflow-stores', fixture, 'mlflow.db'), 'SELECT version_num FROM alembic_version');
+      const realHead = await query(join(STORES, fixture, 'mlflow.db'), 'SELECT version_num FROM alembic_version');
       expect(await query(db, 'SELECT version_num FROM alembic_version')).toEqual(realHead);
     });
   }
@@ -289,7 +287,7 @@ describe('the file store layout', () => {
 describe('the export of the same traces', () => {
   it("gives back `mlflow traces search --output json`'s own bytes", async () => {
     for (const name of ['v3.6_cli_traces_search_output_json.json', 'v3.4_cli_traces_search_output_json.json']) {
-      const text = readFileSync(shared('fixtures', 'mlflow-upstream', name), 'utf8');
+      const text = readFileSync(join(FIXTURES, name), 'utf8');
       const out = join(tmp, name);
       await writeExport(out, tracesOf(parseExport(text)));
       expect(readFileSync(out, 'utf8')).toBe(text);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { findTracesJson } from './artifacts.js';
 import { readTracesJson } from './traces-json.js';
 import { listFolder, parseYaml, readText, readValueFolder } from './store-files.js';
-import { assembleInfo, coreInfoFromYaml, orderAssessment, protoTimestamp, type CoreInfo } from './trace-info.js';
+import { assembleInfo, coreInfoFromYaml, orderAssessment, parseRfc3339Ms, protoTimestamp, type CoreInfo } from './trace-info.js';
 import type { StoreEvent, StoreWarning } from './types.js';
 
 /** The experiment a trace folder belongs to, as the store reader found it. */
@@ -95,6 +95,7 @@ async function readAssessments(traceDir: string, core: CoreInfo, warnings: Store
     warnings.push({ code: 'store-value', message: `assessments/ cannot be listed (${listed}); the trace's assessments are left out`, jsonPath: '$.info.assessments' });
     return out;
   }
+  const fromFiles: Array<Record<string, unknown>> = [];
   for (const { name, isDir } of listed) {
     if (isDir || !name.endsWith('.yaml')) {
       warnings.push({ code: 'store-value', message: `assessments/${name} is not an assessment file (<assessment id>.yaml); not read`, jsonPath: '$.info.assessments' });
@@ -107,10 +108,19 @@ async function readAssessments(traceDir: string, core: CoreInfo, warnings: Store
     } else if (!isMapping(parsed.value)) {
       warnings.push({ code: 'store-value', message: `assessments/${name} is not a YAML mapping; that assessment is left out`, jsonPath: '$.info.assessments' });
     } else {
-      out.push(orderAssessment(withProtoTimes(parsed.value)));
+      fromFiles.push(orderAssessment(withProtoTimes(parsed.value)));
     }
   }
-  return out;
+  // In the order they were made (then by id), as the SQLite store and its exports list them: a
+  // folder listing has no order of its own.
+  const made = (a: Record<string, unknown>): number => (typeof a.create_time === 'string' ? (parseRfc3339Ms(a.create_time) ?? Infinity) : Infinity);
+  fromFiles.sort((a, b) => made(a) - made(b) || compareText(String(a.assessment_id ?? ''), String(b.assessment_id ?? '')));
+  return [...out, ...fromFiles];
+}
+
+/** Code-unit order: the same on every machine and locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>

@@ -164,8 +164,9 @@ async function assemble(db: SqliteReader, row: Row, experiment: Experiment & { k
     state: row.status,
     trace_metadata: metadata,
     tags,
-    ...(row.request_preview !== undefined ? { request_preview: row.request_preview } : {}),
-    ...(row.response_preview !== undefined ? { response_preview: row.response_preview } : {}),
+    // NULL columns are left out, as MLflow's proto JSON leaves out unset fields.
+    ...(row.request_preview != null ? { request_preview: row.request_preview } : {}),
+    ...(row.response_preview != null ? { response_preview: row.response_preview } : {}),
     ...(row.execution_time_ms != null ? { execution_duration_ms: Number(row.execution_time_ms) } : {}),
   };
   if (has.assessments) info.assessments = assessments(db, traceId, warnings);

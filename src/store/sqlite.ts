@@ -69,10 +69,28 @@ export async function openSqlite(path: string): Promise<SqliteReader> {
     }
     return statement;
   };
+  // A statement that failed (a corrupt page) is dropped, not reused: node:sqlite leaves it in its
+  // error state, so every later use would fail too.
+  const forget = (sql: string, error: unknown): never => {
+    statements.delete(sql);
+    throw error;
+  };
   return {
     engine,
-    all: (sql, ...params) => prepared(sql).all(...params) as Row[],
-    iterate: (sql, ...params) => prepared(sql).iterate(...params) as IterableIterator<Row>,
+    all: (sql, ...params) => {
+      try {
+        return prepared(sql).all(...params) as Row[];
+      } catch (error) {
+        return forget(sql, error);
+      }
+    },
+    *iterate(sql, ...params) {
+      try {
+        yield* prepared(sql).iterate(...params) as IterableIterator<Row>;
+      } catch (error) {
+        forget(sql, error);
+      }
+    },
     close: () => db.close(),
   };
 }
