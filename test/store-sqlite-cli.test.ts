@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseExport, tracesOf, writeSqliteStore } from '../scripts/store-writer.mjs';
 import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 
 // MLflow SQLite tracking stores read as inputs of every command (issue 13), over the two real
@@ -110,6 +111,26 @@ describe('a real MLflow 3.8.1 store (skill-fleet), named as MLflow spells its UR
       expect(traces[0]!.data.spans.map((s) => s.name).sort()).toEqual(
         ['ChatAdapter.format', 'ChatAdapter.parse', 'LM.__call__', 'Predict.forward', 'SimpleProgram.forward'].sort(),
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe('experiment ids as MLflow makes them', () => {
+  it(
+    'an 18-digit experiment id (past 2^53) reads its own traces and selects by --experiment-id exactly',
+    async () => {
+      // One of the samples' traces, moved to experiment 195861386801629996: as a double that id
+      // rounds to 195861386801629984, another experiment.
+      const id = '195861386801629996';
+      const [trace] = tracesOf(parseExport(readFileSync(join(REPO_ROOT, 'samples', 'traces', 'no-session-smoke-test.json'), 'utf8')));
+      (trace!.info as { trace_location: { mlflow_experiment: { experiment_id: string } } }).trace_location.mlflow_experiment.experiment_id = id;
+      const db = join(ws.dir, 'big-ids', 'mlflow.db');
+      await writeSqliteStore(db, [trace!], { experiments: [{ experiment_id: id, name: 'big' }] });
+      const all = await searchJson([db]);
+      expect(all.traces.map((t) => t.info.trace_location.mlflow_experiment.experiment_id)).toEqual([id]);
+      expect((await searchJson([db, '--experiment-id', id])).traces).toHaveLength(1);
+      expect((await searchJson([db, '--experiment-id', '195861386801629984'])).traces).toHaveLength(0);
     },
     TIMEOUT,
   );

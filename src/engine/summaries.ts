@@ -181,8 +181,10 @@ async function* readUnits(
       slots.push([toSummaryEvent(unit.event)]);
     } else {
       batch.push(unit.record);
-      batchBytes += unit.record.bytes.length;
-      seenBytes += unit.record.bytes.length;
+      // A store's record is sized by its length in bytes (provenance), not by encoding its text.
+      const size = unit.record.text !== undefined ? unit.record.provenance.length : unit.record.bytes.length;
+      batchBytes += size;
+      seenBytes += size;
       if (pool === null && poolOf && seenBytes >= threshold) pool = poolOf(batchJobs);
       if (batchBytes >= BATCH_BYTES || pool === null) flush();
     }

@@ -44,6 +44,11 @@ export interface RawRecord {
    * `nonFinite` and `maxDepth` are unknown, and a parse failure is diagnosed by rescanning it.
    */
   unscanned?: boolean;
+  /**
+   * The record as text, when it was made as text (a trace assembled from an MLflow store): parsed
+   * as it is, never decoded back from `bytes`, which are its UTF-8 for the commands that re-print.
+   */
+  text?: string;
   /** Warnings found while assembling the record from an MLflow store (spans missing, re-rooted). */
   storeWarnings?: readonly StoreWarning[];
 }

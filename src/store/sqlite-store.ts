@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { findTracesJson } from './artifacts.js';
 import { readTracesJson } from './traces-json.js';
 import { isoMillis, parseJsonText, selectExperiments, spansSizeWarning, type Experiment } from './common.js';
-import { openSqlite, type Row, type SqliteReader } from './sqlite.js';
+import { openSqlite, type Row, type SqliteReader, type SqlValue } from './sqlite.js';
 import type { StoreEvent, StoreReadOptions, StoreTrace, StoreWarning } from './types.js';
 
 /**
@@ -48,10 +48,12 @@ async function* readOpened(db: SqliteReader, dbPath: string, options: StoreReadO
     assessments: tables.has('assessments'),
     spans: tables.has('spans') && columns('spans').has('content'),
   };
-  const experiments = db.all('SELECT experiment_id, name, artifact_location, lifecycle_stage FROM experiments ORDER BY experiment_id').map(
-    (row): Experiment & { key: number } => ({
-      id: String(row.experiment_id),
-      key: Number(row.experiment_id),
+  // Ids as text: 18-digit experiment ids (as MLflow makes them) are past 2^53, where a number
+  // would round to another experiment; they are bound back as BigInt, which the index takes.
+  const experiments = db.all('SELECT CAST(experiment_id AS TEXT) AS id, name, artifact_location, lifecycle_stage FROM experiments ORDER BY experiment_id').map(
+    (row): Experiment & { key: SqlValue } => ({
+      id: String(row.id),
+      key: /^-?\d+$/.test(String(row.id)) ? BigInt(String(row.id)) : String(row.id),
       name: String(row.name ?? ''),
       artifactLocation: row.artifact_location == null ? undefined : String(row.artifact_location),
       deleted: row.lifecycle_stage === 'deleted',
@@ -133,7 +135,7 @@ interface Tables {
  * One trace, or its rejection: a failure while assembling one trace (a corrupt page under its
  * spans, a trace too big to hold) is that trace's, and the store is read on.
  */
-async function assembleGuarded(db: SqliteReader, row: Row, experiment: Experiment & { key: number }, storeDir: string, has: Tables): Promise<StoreEvent> {
+async function assembleGuarded(db: SqliteReader, row: Row, experiment: Experiment & { key: SqlValue }, storeDir: string, has: Tables): Promise<StoreEvent> {
   try {
     return await assemble(db, row, experiment, storeDir, has);
   } catch (error) {
@@ -150,7 +152,7 @@ function messageOf(error: unknown): string {
 export const MAX_TRACE_BYTES = 256 << 20;
 
 /** One trace, whole: its info row joined with everything MLflow keeps about it. */
-async function assemble(db: SqliteReader, row: Row, experiment: Experiment & { key: number }, storeDir: string, has: Tables): Promise<StoreEvent> {
+async function assemble(db: SqliteReader, row: Row, experiment: Experiment & { key: SqlValue }, storeDir: string, has: Tables): Promise<StoreEvent> {
   const traceId = String(row.request_id);
   const location = `trace_info ${traceId}`;
   const warnings: StoreWarning[] = [];
