@@ -367,7 +367,7 @@ describe('generated file store: what the fixtures lack', () => {
     const inProgress = traces.find((t) => t.traceId === 'tr-ip')!;
     expect(inProgress.trace.info.state).toBe('IN_PROGRESS');
     expect('execution_duration_ms' in inProgress.trace.info).toBe(false);
-    expect(inProgress.warnings).toEqual([{ code: 'spans-partial', message: 'mlflow.trace.sizeStats says 3 spans, traces.json holds 1: the trace is incomplete', jsonPath: '$.data.spans' }]);
+    expect(inProgress.warnings).toEqual([{ code: 'spans-partial', message: 'mlflow.trace.sizeStats says 3 spans, the store holds 1: the trace is incomplete', jsonPath: '$.data.spans' }]);
   });
 
   it('keeps a trace whose traces.json is nowhere, with every place looked at', async () => {

@@ -1,33 +1,50 @@
 import { stat } from 'node:fs/promises';
 import { isoTime } from '../shared/time.js';
-import type { StoreReadOptions, StoreWarning } from './types.js';
+import type { StoreEvent, StoreReadOptions, StoreWarning } from './types.js';
 
 /** An experiment of a store, as both store layouts describe it. */
 export interface Experiment {
   id: string;
-  name: string;
-  artifactLocation: string | undefined;
+  /** Null when the store does not say (a file store's unreadable meta.yaml). */
+  name: string | null;
   deleted: boolean;
+  /** How the store marks it deleted, for the note (`in .trash/`, `lifecycle_stage: deleted`). */
+  deletedHow?: string;
+  /** Where its artifacts were recorded (often another machine's path). */
+  artifactLocation: string | undefined;
 }
 
+/** `1 'support-bot'`, or the id alone when the experiment has no name. */
+export const experimentLabel = (e: Experiment): string => (e.name === null ? e.id : `${e.id} '${e.name}'`);
+
 /**
- * The experiments to read: all active ones, or those named by id or name (either matches, as
- * MLflow's CLI takes `--experiment-id` and `--experiment-name`). A deleted experiment is read only
- * when asked for by id or name. Notes say what was left out and what was asked for but is not there.
+ * The experiments to read, as store notes say: every active one, or those named by id or name
+ * (either matches, as MLflow's CLI takes `--experiment-id` and `--experiment-name`). A deleted
+ * experiment is read only when selected by id. Notes say what was left out, what was asked for and
+ * is not there, and what a selection chose.
  */
-export function selectExperiments<T extends Experiment>(all: readonly T[], options: StoreReadOptions): { chosen: T[]; notes: string[] } {
+export function* selectExperiments<T extends Experiment>(experiments: readonly T[], options: StoreReadOptions): Generator<StoreEvent, T[]> {
   const ids = options.experimentIds ?? [];
   const names = options.experimentNames ?? [];
-  const notes: string[] = [];
-  const asked = ids.length > 0 || names.length > 0;
-  const chosen = all.filter((e) => (asked ? ids.includes(e.id) || names.includes(e.name) : !e.deleted));
-  for (const id of ids) if (!all.some((e) => e.id === id)) notes.push(`no experiment with id ${id} in this store`);
-  for (const name of names) if (!all.some((e) => e.name === name)) notes.push(`no experiment named ${JSON.stringify(name)} in this store`);
-  const deleted = all.filter((e) => e.deleted && !chosen.includes(e));
-  if (deleted.length > 0) {
-    notes.push(`${deleted.length} deleted experiment(s) not read (${deleted.map((e) => e.id).join(', ')}); select one with --experiment-id to read it`);
+  const filtering = ids.length > 0 || names.length > 0;
+  const out: T[] = [];
+  for (const e of experiments) {
+    const byId = ids.includes(e.id);
+    if (filtering && !byId && !(e.name !== null && names.includes(e.name))) continue;
+    if (e.deleted && !byId) {
+      yield { type: 'note', message: `experiment ${experimentLabel(e)} is deleted (${e.deletedHow ?? 'lifecycle_stage: deleted'}): skipped; select it by id (${e.id}) to read it` };
+      continue;
+    }
+    if (e.deleted) yield { type: 'note', message: `experiment ${experimentLabel(e)} is deleted; read because it was selected by id` };
+    out.push(e);
   }
-  return { chosen, notes };
+  if (filtering) {
+    for (const id of ids) if (!experiments.some((e) => e.id === id)) yield { type: 'note', message: `no experiment with id ${id} in this store` };
+    for (const name of names) if (!experiments.some((e) => e.name === name)) yield { type: 'note', message: `no experiment named '${name}' in this store` };
+    const left = experiments.filter((e) => !out.includes(e)).length;
+    yield { type: 'note', message: `experiments selected: ${out.length === 0 ? 'none' : out.map(experimentLabel).join(', ')}${left > 0 ? `; ${left} other${left === 1 ? '' : 's'} not read` : ''}` };
+  }
+  return out;
 }
 
 /** Epoch milliseconds as MLflow prints a time (`2026-11-24T04:26:59.945Z`); anything else is kept as it is, for the normalizer to judge. */
@@ -47,23 +64,27 @@ export function parseJsonText(text: string): { ok: true; value: unknown } | { ok
 }
 
 /**
- * A `spans-partial` warning when the trace's `mlflow.trace.sizeStats` metadata counts more spans
- * than the store holds (MLflow logs spans one by one and checks this count before calling a trace
- * complete). The count is taken only when there is a number to compare it with.
+ * MLflow counts a trace complete when the store holds the `num_spans` of its
+ * `mlflow.trace.sizeStats` metadata (spans are logged one by one): fewer is a `spans-partial`
+ * warning. The spans are counted only when there is a number to compare with.
  */
-export function spansSizeWarning(metadata: Record<string, string>, count: () => number): StoreWarning | null {
-  const stats = metadata['mlflow.trace.sizeStats'];
-  if (stats === undefined) return null;
-  const parsed = parseJsonText(stats);
-  const expected = parsed.ok && parsed.value !== null && typeof parsed.value === 'object' ? (parsed.value as { num_spans?: unknown }).num_spans : undefined;
-  if (typeof expected !== 'number') return null;
-  const found = count();
-  if (found >= expected) return null;
-  return {
-    code: 'spans-partial',
-    message: `the store holds ${found} of the ${expected} spans the trace's mlflow.trace.sizeStats counts: the trace is incomplete in this copy`,
-    jsonPath: '$.data.spans',
-  };
+export function checkSpanCount(sizeStats: string | undefined, held: () => number, warnings: StoreWarning[]): void {
+  if (sizeStats === undefined) return;
+  const parsed = parseJsonText(sizeStats);
+  if (!parsed.ok) {
+    warnings.push({
+      code: 'store-value',
+      message: `the metadata mlflow.trace.sizeStats is not JSON (${parsed.error}); the span count is not checked`,
+      jsonPath: "$.info.trace_metadata['mlflow.trace.sizeStats']",
+    });
+    return;
+  }
+  const expected = parsed.value !== null && typeof parsed.value === 'object' ? (parsed.value as { num_spans?: unknown }).num_spans : undefined;
+  if (typeof expected !== 'number') return;
+  const found = held();
+  if (found < expected) {
+    warnings.push({ code: 'spans-partial', message: `mlflow.trace.sizeStats says ${expected} spans, the store holds ${found}: the trace is incomplete`, jsonPath: '$.data.spans' });
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readTraceFolder, readTraceInfo, type ExperimentFolder } from './file-trace.js';
 import { listFolder, parseYaml, plainScalarText, readText } from './store-files.js';
+import { experimentLabel, selectExperiments, type Experiment as StoreExperiment } from './common.js';
 import type { StoreEvent, StoreReadOptions } from './types.js';
 
 const EXPERIMENT_ID = /^\d+$/;
@@ -26,10 +27,7 @@ export async function isFileStore(dir: string): Promise<boolean> {
   return false;
 }
 
-interface Experiment extends ExperimentFolder {
-  name: string | null;
-  deleted: boolean;
-}
+interface Experiment extends ExperimentFolder, StoreExperiment {}
 
 /**
  * Reads every trace of the store as StoreEvents: experiments in id order, traces in request-time
@@ -38,7 +36,7 @@ interface Experiment extends ExperimentFolder {
 export async function* readFileStore(root: string, options: StoreReadOptions): AsyncGenerator<StoreEvent> {
   const storeRoot = resolve(root);
   const found = yield* findExperiments(storeRoot);
-  const selected = yield* select(found, options);
+  const selected = yield* selectExperiments(found, options);
   let traces = 0;
   let rejected = 0;
   for (const experiment of selected) {
@@ -72,7 +70,7 @@ export async function* readFileStore(root: string, options: StoreReadOptions): A
   yield { type: 'note', message: `file store ${storeRoot}: read ${traces} trace${traces === 1 ? '' : 's'}${rejected > 0 ? ` and rejected ${rejected}` : ''} from ${experiments}${selected.length > 0 ? ` (${selected.map(label).join(', ')})` : ''}` };
 }
 
-const label = (e: Experiment): string => (e.name === null ? e.id : `${e.id} '${e.name}'`);
+const label = experimentLabel;
 
 /** Experiment ids in numeric order (18-digit ids exceed 2^53: compared as digit strings). */
 const byId = (a: Experiment, b: Experiment): number =>
@@ -114,7 +112,7 @@ async function* findExperiments(storeRoot: string): AsyncGenerator<StoreEvent, E
 
 async function* readExperiment(storeRoot: string, relDir: string, id: string, inTrash: boolean): AsyncGenerator<StoreEvent, Experiment> {
   const dir = join(storeRoot, relDir);
-  const experiment: Experiment = { id, dir, relDir, artifactLocation: undefined, name: null, deleted: inTrash };
+  const experiment: Experiment = { id, dir, relDir, artifactLocation: undefined, name: null, deleted: inTrash, ...(inTrash ? { deletedHow: 'in .trash/' } : {}) };
   const read = await readText(join(dir, 'meta.yaml'));
   const parsed = 'text' in read ? parseYaml(read.text) : { error: read.error };
   if ('error' in parsed || !('text' in read) || typeof parsed.value !== 'object' || parsed.value === null) {
@@ -132,31 +130,6 @@ async function* readExperiment(storeRoot: string, relDir: string, id: string, in
     yield { type: 'note', message: `${relDir}/meta.yaml says experiment_id ${meta.experiment_id}; the folder name ${id} is used, as MLflow finds experiments by folder` };
   }
   return experiment;
-}
-
-async function* select(experiments: Experiment[], options: StoreReadOptions): AsyncGenerator<StoreEvent, Experiment[]> {
-  const ids = options.experimentIds ?? [];
-  const names = options.experimentNames ?? [];
-  const filtering = ids.length > 0 || names.length > 0;
-  const out: Experiment[] = [];
-  for (const e of experiments) {
-    const byIdChosen = ids.includes(e.id);
-    const chosen = !filtering || byIdChosen || (e.name !== null && names.includes(e.name));
-    if (!chosen) continue;
-    if (e.deleted && !byIdChosen) {
-      yield { type: 'note', message: `experiment ${label(e)} is deleted (${e.relDir.startsWith('.trash/') ? 'in .trash/' : 'lifecycle_stage: deleted'}): skipped; select it by id (${e.id}) to read it` };
-      continue;
-    }
-    if (e.deleted) yield { type: 'note', message: `experiment ${label(e)} is deleted; read because it was selected by id` };
-    out.push(e);
-  }
-  if (filtering) {
-    for (const id of ids) if (!experiments.some((e) => e.id === id)) yield { type: 'note', message: `no experiment with id ${id} in this store` };
-    for (const name of names) if (!experiments.some((e) => e.name === name)) yield { type: 'note', message: `no experiment named '${name}' in this store` };
-    const left = experiments.filter((e) => !out.includes(e)).length;
-    yield { type: 'note', message: `experiments selected: ${out.length === 0 ? 'none' : out.map(label).join(', ')}${left > 0 ? `; ${left} other${left === 1 ? '' : 's'} not read` : ''}` };
-  }
-  return out;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { findTracesJson } from './artifacts.js';
+import { checkSpanCount } from './common.js';
 import { readTracesJson } from './traces-json.js';
 import { listFolder, parseYaml, readText, readValueFolder } from './store-files.js';
 import { assembleInfo, coreInfoFromYaml, orderAssessment, parseRfc3339Ms, protoTimestamp, type CoreInfo } from './trace-info.js';
@@ -61,7 +62,7 @@ export async function readTraceFolder(storeRoot: string, experiment: ExperimentF
   const assessments = await readAssessments(traceDir, core, warnings);
 
   const spans = await readSpans(storeRoot, experiment, folderName, tags.values['mlflow.artifactLocation'], warnings);
-  if (spans !== null) checkSpanCount(metadata.values['mlflow.trace.sizeStats'], spans.spans, warnings);
+  if (spans !== null) checkSpanCount(metadata.values['mlflow.trace.sizeStats'], () => spans.spans, warnings);
 
   const info = assembleInfo(core, metadata.values, tags.values, assessments);
   return {
@@ -150,20 +151,4 @@ async function readSpans(storeRoot: string, experiment: ExperimentFolder, folder
     return null;
   }
   return read;
-}
-
-/** MLflow counts a trace complete when it holds the `num_spans` of `mlflow.trace.sizeStats`. */
-function checkSpanCount(sizeStats: string | undefined, held: number, warnings: StoreWarning[]): void {
-  if (sizeStats === undefined) return;
-  let numSpans: unknown;
-  try {
-    numSpans = (JSON.parse(sizeStats) as { num_spans?: unknown } | null)?.num_spans;
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    warnings.push({ code: 'store-value', message: `request_metadata/mlflow.trace.sizeStats is not JSON (${error.message}); the span count is not checked`, jsonPath: "$.info.trace_metadata['mlflow.trace.sizeStats']" });
-    return;
-  }
-  if (typeof numSpans === 'number' && numSpans > held) {
-    warnings.push({ code: 'spans-partial', message: `mlflow.trace.sizeStats says ${numSpans} spans, traces.json holds ${held}: the trace is incomplete`, jsonPath: '$.data.spans' });
-  }
 }

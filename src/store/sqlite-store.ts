@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { findTracesJson } from './artifacts.js';
 import { readTracesJson } from './traces-json.js';
-import { isoMillis, parseJsonText, selectExperiments, spansSizeWarning, type Experiment } from './common.js';
+import { checkSpanCount, isoMillis, parseJsonText, selectExperiments, type Experiment } from './common.js';
 import { openSqlite, type Row, type SqliteReader, type SqlValue } from './sqlite.js';
 import type { StoreEvent, StoreReadOptions, StoreTrace, StoreWarning } from './types.js';
 
@@ -54,20 +54,19 @@ async function* readOpened(db: SqliteReader, dbPath: string, options: StoreReadO
     (row): Experiment & { key: SqlValue } => ({
       id: String(row.id),
       key: /^-?\d+$/.test(String(row.id)) ? BigInt(String(row.id)) : String(row.id),
-      name: String(row.name ?? ''),
+      name: row.name == null ? null : String(row.name),
       artifactLocation: row.artifact_location == null ? undefined : String(row.artifact_location),
       deleted: row.lifecycle_stage === 'deleted',
     }),
   );
-  const selection = selectExperiments(experiments, options);
-  for (const message of selection.notes) yield { type: 'note', message };
+  const chosen = yield* selectExperiments(experiments, options);
   const optional = ['client_request_id', 'request_preview', 'response_preview'].filter((name) => info.has(name));
   const select = `SELECT request_id, timestamp_ms, execution_time_ms, status${optional.map((c) => `, ${c}`).join('')} FROM trace_info`;
   const firstPage = `${select} WHERE experiment_id = ? ORDER BY timestamp_ms, request_id LIMIT ${PAGE}`;
   const nextPage = `${select} WHERE experiment_id = ? AND (timestamp_ms, request_id) > (?, ?) ORDER BY timestamp_ms, request_id LIMIT ${PAGE}`;
   const storeDir = dirname(dbPath);
   let traces = 0;
-  for (const experiment of selection.chosen) {
+  for (const experiment of chosen) {
     // Pages of trace rows, keyed on the order itself: a connection runs one statement at a time
     // (better-sqlite3 refuses another while one iterates), and a page keeps memory flat.
     let after: [number, string] | null = null;
@@ -90,7 +89,7 @@ async function* readOpened(db: SqliteReader, dbPath: string, options: StoreReadO
       after = [Number(last.timestamp_ms), String(last.request_id)];
     }
   }
-  yield { type: 'note', message: `${traces} trace${traces === 1 ? '' : 's'} in ${selection.chosen.length} experiment${selection.chosen.length === 1 ? '' : 's'} read` };
+  yield { type: 'note', message: `${traces} trace${traces === 1 ? '' : 's'} in ${chosen.length} experiment${chosen.length === 1 ? '' : 's'} read` };
 }
 
 /** Trace rows read per query. */
@@ -173,8 +172,7 @@ async function assemble(db: SqliteReader, row: Row, experiment: Experiment & { k
   };
   if (has.assessments) info.assessments = assessments(db, traceId, warnings);
   const spans = await spansOf(db, traceId, experiment, storeDir, tags, has, warnings);
-  const sizeWarning = spansSizeWarning(metadata, spans.count);
-  if (sizeWarning !== null) warnings.push(sizeWarning);
+  checkSpanCount(metadata['mlflow.trace.sizeStats'], spans.count, warnings);
   const trace: StoreTrace = {
     traceId,
     experimentId: experiment.id,
