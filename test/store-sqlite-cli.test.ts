@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseExport, tracesOf, writeSqliteStore } from '../scripts/store-writer.mjs';
+import { openDatabase } from '../scripts/lib/sqlite-write.mjs';
+import { MLFLOW_DDL, parseExport, tracesOf, writeSqliteStore } from '../scripts/store-writer.mjs';
 import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 
 // MLflow SQLite tracking stores read as inputs of every command (issue 13), over the two real
@@ -123,14 +124,97 @@ describe('experiment ids as MLflow makes them', () => {
       // One of the samples' traces, moved to experiment 195861386801629996: as a double that id
       // rounds to 195861386801629984, another experiment.
       const id = '195861386801629996';
-      const [trace] = tracesOf(parseExport(readFileSync(join(REPO_ROOT, 'samples', 'traces', 'no-session-smoke-test.json'), 'utf8')));
-      (trace!.info as { trace_location: { mlflow_experiment: { experiment_id: string } } }).trace_location.mlflow_experiment.experiment_id = id;
+      const trace = smokeTrace();
+      (trace.info as { trace_location: { mlflow_experiment: { experiment_id: string } } }).trace_location.mlflow_experiment.experiment_id = id;
       const db = join(ws.dir, 'big-ids', 'mlflow.db');
-      await writeSqliteStore(db, [trace!], { experiments: [{ experiment_id: id, name: 'big' }] });
+      await writeSqliteStore(db, [trace], { experiments: [{ experiment_id: id, name: 'big' }] });
       const all = await searchJson([db]);
       expect(all.traces.map((t) => t.info.trace_location.mlflow_experiment.experiment_id)).toEqual([id]);
       expect((await searchJson([db, '--experiment-id', id])).traces).toHaveLength(1);
       expect((await searchJson([db, '--experiment-id', '195861386801629984'])).traces).toHaveLength(0);
+    },
+    TIMEOUT,
+  );
+});
+
+/** The samples' trace without a session, as an export-shape object. */
+function smokeTrace(): ReturnType<typeof tracesOf>[number] {
+  return tracesOf(parseExport(readFileSync(join(REPO_ROOT, 'samples', 'traces', 'no-session-smoke-test.json'), 'utf8')))[0]!;
+}
+
+describe('stores that are partial, old or newer than this reader', () => {
+  it(
+    'a store of MLflow before traces existed (experiments, no trace tables): said, a no-traces note, exit 0',
+    async () => {
+      const path = join(ws.dir, 'old', 'mlflow.db');
+      mkdirSync(join(ws.dir, 'old'), { recursive: true });
+      const db = await openDatabase(path);
+      // The 2.21 schema's experiments table and alembic_version, at a head from before 2.13.
+      for (const entry of MLFLOW_DDL.schemas['2.21']!.entries) if (entry.sql && (entry.tbl_name === 'experiments' || entry.tbl_name === 'alembic_version')) db.exec(entry.sql);
+      db.run('INSERT INTO alembic_version (version_num) VALUES (?)', '451aebb31d03');
+      db.run("INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage) VALUES (0, 'Default', './mlruns/0', 'active')");
+      db.close();
+      const run = await runCliAsync(['stats', path, '--format', 'json']);
+      expect(run.status).toBe(0);
+      const notes = (JSON.parse(run.stdout) as { notes: Array<{ kind: string; message: string }> }).notes;
+      expect(notes.map((n) => [n.kind, n.message])).toEqual([
+        ['store', expect.stringMatching(/^an MLflow SQLite store at schema revision 451aebb31d03, one tracetriage does not know/)],
+        ['store', 'this store has no trace tables (MLflow before 2.13 made none): no traces'],
+        ['no-traces', 'the store holds no trace (in the experiments read)'],
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a schema revision newer than this reader: named, and the store read by column names',
+    async () => {
+      const path = join(ws.dir, 'newer', 'mlflow.db');
+      await writeSqliteStore(path, [smokeTrace()], {});
+      const db = await openDatabase(path);
+      db.run('UPDATE alembic_version SET version_num = ?', 'ffff00001111');
+      db.close();
+      const run = await runCliAsync(['stats', path, '--format', 'json']);
+      const out = JSON.parse(run.stdout) as { total: { traces: number }; notes: Array<{ message: string }> };
+      expect([run.status, out.total.traces]).toEqual([0, 1]);
+      expect(out.notes[0]!.message).toMatch(/^an MLflow SQLite store at schema revision ffff00001111, one tracetriage does not know \(newer than it\?\): read by column names/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'an MLflow 2.x store (head 0584bdc529eb: 5-column trace_info, spans only in traces.json in the 2.x span shape) reads as the export does, but for assessments it cannot hold',
+    async () => {
+      const traces = tracesOf(parseExport(readFileSync(join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json'), 'utf8')));
+      const path = join(ws.dir, 'v2', 'mlflow.db');
+      await writeSqliteStore(path, traces, { schema: '2.21' });
+      const [store, exported] = await Promise.all([
+        runCliAsync(['sessions', path, '--format', 'json']),
+        runCliAsync(['sessions', join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json'), '--format', 'json']),
+      ]);
+      type Sessions = { sessions: Array<{ session_id: string; turns: number; turns_with_errors: number; trace_ids: string[]; failing_assessments: number }> };
+      const pick = (doc: Sessions) => doc.sessions.map((s) => [s.session_id, s.turns, s.turns_with_errors, s.trace_ids]);
+      expect(pick(JSON.parse(store.stdout) as Sessions)).toEqual(pick(JSON.parse(exported.stdout) as Sessions));
+      expect((JSON.parse(store.stdout) as Sessions).sessions[0]!.failing_assessments).toBe(0);
+      const stats = JSON.parse((await runCliAsync(['stats', path, '--format', 'json'])).stdout) as { notes: Array<{ message: string }> };
+      expect(stats.notes[0]!.message).toMatch(/^an MLflow SQLite store, schema revision 0584bdc529eb \(MLflow 2\.18-2\.21;/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a trace whose traces.json is not in this copy of the store: read with its info, a spans-missing warning naming where it looked',
+    async () => {
+      const [trace] = [smokeTrace()];
+      const path = join(ws.dir, 'noart', 'mlflow.db');
+      await writeSqliteStore(path, [trace!], { spansIn: 'artifacts' });
+      rmSync(join(ws.dir, 'noart', 'mlruns'), { recursive: true });
+      const run = await runCliAsync(['validate', path, '--format', 'json']);
+      const out = JSON.parse(run.stdout) as { records: number; valid: number; warnings: Array<{ code: string; message: string; within?: string }> };
+      expect([run.status, out.records, out.valid]).toEqual([0, 1, 1]);
+      expect(out.warnings.map((w) => w.code)).toEqual(['spans-missing']);
+      expect(out.warnings[0]!.message).toMatch(/^no traces\.json found \(looked at .*\): the trace's info, metadata and assessments are read, its spans are not in this copy of the store$/);
+      expect(out.warnings[0]!.within).toBe(`trace_info ${(trace!.info as { trace_id: string }).trace_id}`);
     },
     TIMEOUT,
   );
