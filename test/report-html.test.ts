@@ -154,6 +154,7 @@ function reportWith(t: (field: string) => string): ReportData {
       {
         id: t('session.id'),
         user: t('session.user'),
+        experiments: [t('session.experiment')],
         turns: 2,
         findings: 3,
         worst: 'error',
@@ -166,7 +167,7 @@ function reportWith(t: (field: string) => string): ReportData {
         turnList: [turn(1, 'root-cause'), turn(2, 'inherited')],
       },
     ],
-    otherSessions: [{ id: t('other.id'), user: t('other.user'), turns: 1, findings: 1, worst: 'info', rootCauseTurns: [], failedTurns: 0, firstTimeMs: null, durationMs: null }],
+    otherSessions: [{ id: t('other.id'), user: t('other.user'), experiments: [], turns: 1, findings: 1, worst: 'info', rootCauseTurns: [], failedTurns: 0, firstTimeMs: null, durationMs: null }],
     findings: [
       finding('root', { ruleId: 'error-propagation', messageId: 'rootCause', severity: 'error', relatedTurns: [2] }),
       finding('sessionFinding', { turn: null }),

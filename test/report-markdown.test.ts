@@ -214,7 +214,7 @@ function turn(number: number, over: Partial<ReportTurn>): ReportTurn {
 }
 
 function line(id: string, over: Partial<SessionLine> = {}): SessionLine {
-  return { id, user: ID, turns: 2, findings: 3, worst: 'error', rootCauseTurns: [1], failedTurns: 2, firstTimeMs: 1794301264218, durationMs: 60_000, ...over };
+  return { id, user: ID, experiments: [ID], turns: 2, findings: 3, worst: 'error', rootCauseTurns: [1], failedTurns: 2, firstTimeMs: 1794301264218, durationMs: 60_000, ...over };
 }
 
 function hostileData(): ReportData {
@@ -394,7 +394,7 @@ describe('--max-bytes', () => {
       name: 'samples',
       max: 3_000,
       sessions: 1,
-      note: '3 sessions in the overview only; 2 findings outside the sessions left out; 3 sessions left out of the overview; left out of the first session: 5 turns in detail, session-level assessments, the turn table, 6 evidence lines',
+      note: '3 sessions in the overview only; 2 findings outside the sessions left out; 3 sessions left out of the overview; left out of the first session: 5 turns in detail, session-level assessments, the turn table, 7 evidence lines',
     },
     {
       // Overview rows are cut after whole sessions: the table keeps 285 of 1 200 rows, and the first session is shown whole.

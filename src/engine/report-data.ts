@@ -52,6 +52,8 @@ export interface ReportSummary {
 export interface SessionLine {
   id: string;
   user: string | null;
+  /** The MLflow experiments of its turns (ids; one, almost always): where to find it in MLflow. */
+  experiments: string[];
   turns: number;
   /** Findings about this session or one of its turns. */
   findings: number;

@@ -141,6 +141,7 @@ function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: R
   return {
     id: s.sessionId,
     user: s.user,
+    experiments: s.experiments,
     turns: s.turns,
     findings: findings.length,
     worst,

@@ -74,6 +74,7 @@ export function sessionSection(s: ReportSession, ctx: SessionContext): string {
 
 function sessionMeta(s: ReportSession): string {
   const parts = [`user ${s.user === null ? '-' : `<code>${esc(s.user)}</code>`}`, `${s.turns} turn${s.turns === 1 ? '' : 's'}`];
+  if (s.experiments.length > 0) parts.unshift(`experiment${s.experiments.length === 1 ? '' : 's'} ${s.experiments.map((e) => `<code>${esc(e)}</code>`).join(', ')}`);
   if (s.firstTimeMs !== null) parts.push(`from ${utcTime(s.firstTimeMs)}${s.durationMs === null ? '' : ` for ${duration(s.durationMs)}`}`);
   parts.push(`${s.findings} finding${s.findings === 1 ? '' : 's'}${s.worst === null ? '' : `, worst <span class="sev-${s.worst}">${s.worst}</span>`}`);
   parts.push(`${s.failedTurns} failed turn${s.failedTurns === 1 ? '' : 's'}`);

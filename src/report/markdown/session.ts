@@ -109,6 +109,7 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
 
 function headline(s: ReportSession): string {
   const parts = [s.user === null ? 'No user id' : `User ${mdCode(s.user)}`, plural(s.turns, 'turn')];
+  if (s.experiments.length > 0) parts.unshift(`${s.experiments.length === 1 ? 'Experiment' : 'Experiments'} ${s.experiments.map((e) => mdCode(e)).join(', ')}`);
   if (s.firstTimeMs !== null) parts.push(`from ${utcTime(s.firstTimeMs)}${s.durationMs === null ? '' : `, lasted ${duration(s.durationMs)}`}`);
   parts.push(`${plural(s.findings, 'finding')}${s.worst === null ? '' : `, worst ${s.worst === 'error' ? '**error**' : s.worst}`}`);
   parts.push(`${plural(s.failedTurns, 'failed turn')}`);
