@@ -138,9 +138,26 @@ describe('a rule that fails on the whole dump, from the binary', () => {
     const run = await runCliAsync(['analyze', join(REPO_ROOT, 'samples'), '--no-config'], { env: { TRACETRIAGE_TEST_FAULT: 'dump-rules:scorer-error-assessment' } });
     expect(run.status).toBe(2);
     const last = run.stdout.trimEnd().split('\n').at(-1)!;
-    expect(last).toMatch(/^14 findings: 1 error, 13 warn, 0 info · 1 root cause · 4 sessions, 13 traces read · 1 without a session · 13 rules · config none → exit 2 \(a rule failed on the whole dump \(an internal error: its dump-level findings are left out\); --debug shows the stack\)$/);
+    expect(last).toBe('14 findings: 1 error, 13 warn, 0 info · 1 root cause · 4 sessions, 13 traces read · 1 without a session · 13 rules · config none → exit 2 (an internal error left part of the output out (said above); --debug shows the stack)');
     expect(run.stderr.split('\n')).toContain(
       'tracetriage: internal error (dump-rules): test fault injected at dump-rules for scorer-error-assessment (TRACETRIAGE_TEST_FAULT) (rule scorer-error-assessment on the whole dump; its dump-level findings are left out)',
     );
+  }, 120_000);
+});
+
+describe('a report session that cannot be drawn, from the binary', () => {
+  it.each(['markdown', 'html'] as const)('%s: said in its place, the other sessions drawn, the failure named once, exit 2', async (format) => {
+    const turn3 = 'tr-0db43d844574d1055d12ea28d4b290e6';
+    const run = await runCliAsync(['report', join(REPO_ROOT, 'samples'), '--no-config', '--format', format], { env: { TRACETRIAGE_TEST_FAULT: `render:${turn3}` } });
+    expect(run.status).toBe(2);
+    const said = `this session could not be drawn (internal error: test fault injected at render for ${turn3} (TRACETRIAGE_TEST_FAULT))`;
+    expect(run.stdout.split(said)).toHaveLength(2);
+    // The other three sessions are still drawn in detail.
+    for (const id of ['sess-legacy-2b', 'sess-wrapper-19c2', 'sess-otel-44d1']) expect(run.stdout).toContain(format === 'html' ? `Session <code>${id}</code>` : `## Session \`${id}\``);
+    const named = run.stderr.split('\n').filter((line) => line.includes('could not be drawn'));
+    expect(named).toEqual([
+      `tracetriage: internal error (render): test fault injected at render for ${turn3} (TRACETRIAGE_TEST_FAULT) (session "sess-refund-7f3a" could not be drawn in the report; the report says so in its place)`,
+    ]);
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: an internal error left part of the output out (said above); --debug shows the stack');
   }, 120_000);
 });

@@ -18,8 +18,11 @@ export interface ReadOutcome {
   rejected: number;
   /** Records rejected with code `internal` (an unexpected exception on that trace). */
   internal: number;
-  /** Rules that failed on the whole dump (an `internal` problem of no one trace): their dump-level findings are left out. */
-  ruleFailures?: number;
+  /**
+   * Internal errors that belong to no one trace (a rule on the whole dump, a report's session that
+   * could not be drawn): part of the output is left out, and said so.
+   */
+  partFailures?: number;
   /** Inputs that could not be read, or not to the end (`read-error` notes). */
   unreadable: number;
   /** Sources that were valid exports holding no trace (`{"traces": []}`, `[]`). */
@@ -67,9 +70,9 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
     const n = read.internal;
     return { code: 2, reason: `${n === 1 ? '1 trace' : `${n} traces`} left out after an internal error; --debug shows the stack` };
   }
-  if ((read.ruleFailures ?? 0) > 0) {
-    const n = read.ruleFailures!;
-    return { code: 2, reason: `${n === 1 ? 'a rule' : `${n} rules`} failed on the whole dump (an internal error: ${n === 1 ? 'its' : 'their'} dump-level findings are left out); --debug shows the stack` };
+  if ((read.partFailures ?? 0) > 0) {
+    const n = read.partFailures!;
+    return { code: 2, reason: `${n === 1 ? 'an internal error' : `${n} internal errors`} left part of the output out (said above); --debug shows the stack` };
   }
   if (command.missing) return { code: 1, reason: command.missing };
   if (command.failOn?.failed) return { code: 1, reason: `findings at or above ${command.failOn.level}` };
@@ -92,7 +95,7 @@ export class OutcomeCounter {
     const o = this.outcome;
     if (event.type === 'summary' || event.type === 'trace') o.traces++;
     else if (event.type === 'rejected' && event.rejection.provenance.source === DUMP_SOURCE) {
-      o.ruleFailures = (o.ruleFailures ?? 0) + 1;
+      o.partFailures = (o.partFailures ?? 0) + 1;
     } else if (event.type === 'rejected') {
       o.rejected++;
       if (event.rejection.code === 'internal') o.internal++;

@@ -64,7 +64,10 @@ export function provenanceOf(p: Omit<Provenance, 'column'> & { column?: number }
   };
 }
 
-/** The provenance source of an internal problem that belongs to no one trace: a rule's dump-level visit. */
+/**
+ * The provenance source of an internal problem that belongs to no one trace: a rule's dump-level
+ * visit, a report's session that could not be drawn.
+ */
 export const DUMP_SOURCE = '(the whole dump)';
 
 let fault: { spec: string; stage: string; traceId: string } | null = null;

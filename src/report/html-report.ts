@@ -1,4 +1,5 @@
 import type { Finding } from '../engine/findings.js';
+import { guardSession, type SessionGuard } from './session-guard.js';
 import type { ReportData, ReportSession, SessionLine } from '../engine/report-data.js';
 import type { Severity } from '../rules/api.js';
 import { reproduceCommands } from './commands.js';
@@ -32,7 +33,7 @@ export const MAX_LOOSE_FINDINGS = 200;
  * waterfalls), then the findings of sessions not shown in detail, of traces without a session,
  * and about the dump. Deterministic: the same data gives the same bytes.
  */
-export function reportHtml(data: ReportData): string {
+export function reportHtml(data: ReportData, guard?: SessionGuard): string {
   const commands = reproduceCommands(data.inputs);
   const anchors = new Map(data.sessions.map((s, i) => [s.id, { anchor: `s${i + 1}`, turns: new Set(s.turnList.map((t) => t.number)) }]));
   const byTrace = new Map(data.sessions.flatMap((s) => s.turnList.map((t) => [t.traceId, turnAnchor(anchors.get(s.id)!.anchor, t.number)] as const)));
@@ -61,7 +62,20 @@ export function reportHtml(data: ReportData): string {
     controls(data),
     overview(data, anchors, links),
   ];
-  data.sessions.forEach((s) => body.push(sessionSection(s, { anchor: anchors.get(s.id)!.anchor, commands, findings: bySession.get(s.id) ?? [], links, said })));
+  const told = new Set<string>();
+  data.sessions.forEach((s) => {
+    const anchor = anchors.get(s.id)!.anchor;
+    body.push(
+      guardSession(
+        s,
+        guard,
+        told,
+        () => sessionSection(s, { anchor, commands, findings: bySession.get(s.id) ?? [], links, said }),
+        (message) =>
+          `<section id="${anchor}"><h2>Session <code>${esc(s.id)}</code></h2><p class="muted">${esc(message)}; <code>${esc(commands.session(s.id))}</code> shows it in a terminal.</p></section>`,
+      ),
+    );
+  });
 
   const others = [...bySession.keys()].filter((id) => !anchors.has(id));
   if (others.length > 0) {

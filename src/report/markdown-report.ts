@@ -1,7 +1,8 @@
 import type { Finding } from '../engine/findings.js';
 import type { ReportData, SessionLine } from '../engine/report-data.js';
 import { reproduceCommands, shellQuote, type ReproduceCommands } from './commands.js';
-import { utf8Bytes } from './markdown/escape.js';
+import { mdCode, mdInline, utf8Bytes } from './markdown/escape.js';
+import { guardSession, type SessionGuard } from './session-guard.js';
 import { cutNoteLines, group, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
 import { ROOT_EVIDENCE, sessionLines, type SessionShape } from './markdown/session.js';
 import { firstSaid, isRootCause, plural, type Lengths } from './markdown/words.js';
@@ -10,6 +11,8 @@ import { firstSaid, isRootCause, plural, type Lengths } from './markdown/words.j
 export interface MarkdownReportOptions {
   /** Most bytes the report may take in UTF-8 (`--max-bytes`; a ticket's limit). */
   maxBytes: number;
+  /** Told of a session that could not be drawn (it is said in its place; see session-guard.ts). */
+  guard?: SessionGuard;
 }
 
 /**
@@ -106,7 +109,7 @@ const TABLE: ReadonlyArray<SessionShape['turnTable']> = ['none', 'telling', 'all
  * Throws {@link ReportTooLargeError} when even the smallest report does not fit. Deterministic.
  */
 export function reportMarkdown(data: ReportData, options: MarkdownReportOptions): string {
-  const renderer = new Renderer(data);
+  const renderer = new Renderer(data, options.guard);
   const { maxBytes } = options;
   const fits = (plan: Plan): boolean => renderer.bytes(plan, maxBytes) <= maxBytes;
   const { full } = renderer;
@@ -180,7 +183,13 @@ class Renderer {
   /** The plan of the whole report: what every cut is measured against. */
   readonly full: Plan;
 
-  constructor(private readonly data: ReportData) {
+  /** Sessions whose drawing failed, told to the guard once. */
+  private readonly told = new Set<string>();
+
+  constructor(
+    private readonly data: ReportData,
+    private readonly guard?: SessionGuard,
+  ) {
     this.commands = reproduceCommands(data.inputs);
     this.analyze = this.commands.analyze + data.sessionFilter.map((id) => ` --session ${shellQuote(id)}`).join('');
     this.lines = [...data.sessions, ...data.otherSessions];
@@ -255,7 +264,17 @@ class Renderer {
             }
           : { ...lengths, turns: i < plan.turnDetails ? 'all' : 'none', extras: true, turnTable: 'all', evidence: ROOT_EVIDENCE, roots: Infinity };
       const key = JSON.stringify(['session', i, plan.excerpt, shape.turns, shape.extras, shape.turnTable, shape.evidence, shape.roots]);
-      out.push(this.cached(key, () => sessionLines(s, this.bySession.get(s.id) ?? [], this.commands, shape)));
+      out.push(
+        this.cached(key, () =>
+          guardSession(
+            s,
+            this.guard,
+            this.told,
+            () => sessionLines(s, this.bySession.get(s.id) ?? [], this.commands, shape),
+            (message) => [`## Session ${mdCode(s.id)}`, '', `> ${mdInline(message)}; ${mdCode(this.commands.session(s.id))} shows it in a terminal.`, ''],
+          ),
+        ),
+      );
     });
     out.push(...this.looseBlocks(plan, lengths));
     return out;

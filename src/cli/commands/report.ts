@@ -5,6 +5,8 @@ import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import { reportHtml } from '../../report/html-report.js';
 import { reportMarkdown, ReportTooLargeError } from '../../report/markdown-report.js';
+import type { SessionGuard } from '../../report/session-guard.js';
+import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
 import { noSession } from './analyze.js';
 import { safeText } from '../../report/terminal.js';
 import { analysisOptions } from '../analysis-options.js';
@@ -34,10 +36,25 @@ interface Args {
 }
 
 /** The renderers, one per format: pure functions of the report data. */
-const RENDERERS: Record<Format, (data: ReportData, args: Args) => string> = {
-  markdown: (data, args) => reportMarkdown(data, { maxBytes: args['max-bytes'] }),
-  html: (data) => reportHtml(data),
+const RENDERERS: Record<Format, (data: ReportData, args: Args, guard: SessionGuard) => string> = {
+  markdown: (data, args, guard) => reportMarkdown(data, { maxBytes: args['max-bytes'], guard }),
+  html: (data, _args, guard) => reportHtml(data, guard),
 };
+
+/**
+ * A session the renderer could not draw is said in its place in the report and, here, as an
+ * internal problem of no one trace: on stderr with `--debug`'s stack, and exit 2.
+ */
+function sessionGuard(problems: ProblemReporter): SessionGuard {
+  return {
+    failed(sessionId, error) {
+      const rejection = internalRejection(provenanceOf({ source: DUMP_SOURCE, index: 0, offset: 0, length: 0, line: 1 }), 'render', error);
+      rejection.message = `${rejection.message} (session ${JSON.stringify(sessionId)} could not be drawn in the report; the report says so in its place)`;
+      problems.onEvent({ type: 'rejected', rejection });
+    },
+    probe: (traceId) => faultPoint('render', traceId),
+  };
+}
 
 /** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
 function formatOf(args: Args): Format {
@@ -96,7 +113,7 @@ export const reportCommand: CommandModule<object, Args> = {
     stopProgress();
     let text: string;
     try {
-      text = RENDERERS[format](data, args);
+      text = RENDERERS[format](data, args, sessionGuard(problems));
     } catch (error) {
       // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
       if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
