@@ -88,7 +88,7 @@ export const reportCommand: CommandModule<object, Args> = {
       ...traceProgressHooks(inputs),
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      ...analysisOptions(args, config),
+      ...(await analysisOptions(args, config)),
       maxSessions: args['max-sessions'],
       config: config.source,
       rejected: () => problems.rejectedCount,
