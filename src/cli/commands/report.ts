@@ -3,8 +3,6 @@ import type { CommandModule } from 'yargs';
 import { reportInputs } from '../../engine/report.js';
 import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
-import { reportHtml } from '../../report/html-report.js';
-import { reportMarkdown, ReportTooLargeError } from '../../report/markdown-report.js';
 import { noSession } from './analyze.js';
 import { safeText } from '../../report/terminal.js';
 import { analysisOptions } from '../analysis-options.js';
@@ -33,10 +31,22 @@ interface Args {
   'max-record-mb'?: number | undefined;
 }
 
-/** The renderers, one per format: pure functions of the report data. */
-const RENDERERS: Record<Format, (data: ReportData, args: Args) => string> = {
-  markdown: (data, args) => reportMarkdown(data, { maxBytes: args['max-bytes'] }),
-  html: (data) => reportHtml(data),
+/**
+ * The renderers, one per format: pure functions of the report data, each loaded when its format is
+ * asked for (a run writes one format, and each renderer is some 50 kB of JavaScript to load).
+ */
+const RENDERERS: Record<Format, (data: ReportData, args: Args) => Promise<string>> = {
+  markdown: async (data, args) => {
+    const { reportMarkdown, ReportTooLargeError } = await import('../../report/markdown-report.js');
+    try {
+      return reportMarkdown(data, { maxBytes: args['max-bytes'] });
+    } catch (error) {
+      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
+      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
+      throw error;
+    }
+  },
+  html: async (data) => (await import('../../report/html-report.js')).reportHtml(data),
 };
 
 /** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
@@ -94,14 +104,7 @@ export const reportCommand: CommandModule<object, Args> = {
       rejected: () => problems.rejectedCount,
     });
     stopProgress();
-    let text: string;
-    try {
-      text = RENDERERS[format](data, args);
-    } catch (error) {
-      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
-      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
-      throw error;
-    }
+    const text = await RENDERERS[format](data, args);
     if (args.output === undefined) await writeOut(text);
     else {
       try {
