@@ -1,8 +1,8 @@
 import type { AnalyzeOptions } from '../engine/analyze.js';
 import { selectRules, UnknownRuleError } from '../engine/rule-set.js';
-import { compileFilter } from '../query/filter/compile.js';
 import type { TriageConfig } from './config.js';
 import { CliError } from './errors.js';
+import { filterOption } from './filter-option.js';
 
 /** The arguments `analyze` and `report` share: which rules, which sessions, which traces. */
 export interface AnalysisArgs {
@@ -16,7 +16,7 @@ export interface AnalysisArgs {
  * settings, then `--rule`; an unknown id is a usage error), the config's digest keys, the
  * `--filter-string` compiled once, the `--session` selection.
  */
-export function analysisOptions(args: AnalysisArgs, config: TriageConfig): Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
+export async function analysisOptions(args: AnalysisArgs, config: TriageConfig): Promise<Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'>> {
   let selection;
   try {
     selection = selectRules(config.rules, args.rule ?? []);
@@ -24,12 +24,12 @@ export function analysisOptions(args: AnalysisArgs, config: TriageConfig): Pick<
     if (error instanceof UnknownRuleError) throw new CliError(`--rule: ${error.message}`, 'usage');
     throw error;
   }
-  const filterText = args['filter-string'] ?? '';
+  const filter = await filterOption(args['filter-string']);
   return {
     rules: selection.rules,
     severityOverride: selection.severityOverride,
     digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
-    filter: filterText.trim() === '' ? null : compileFilter(filterText),
+    filter,
     ...(args.session ? { sessions: args.session.map(String) } : {}),
   };
 }

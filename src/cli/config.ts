@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { Argv } from 'yargs';
 import { ruleById, type RuleSetting } from '../engine/rule-set.js';
 import { readOptionalTextFile, readTextFile } from '../ingest/text-file.js';
@@ -144,6 +144,8 @@ const optionValidators = new Map<string, ValidateFunction>();
 function optionValidator(id: string, schema: Readonly<Record<string, unknown>>): ValidateFunction {
   let validate = optionValidators.get(id);
   if (validate === undefined) {
+    // Set by compileSchema, which parseConfig awaits before any rule's options are checked.
+    if (Ajv === null) throw new Error('config: rule options checked before the config schema was compiled');
     validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
     optionValidators.set(id, validate);
   }
@@ -180,6 +182,8 @@ function toRule(entry: ScorerEntry, scorer: string, name: string): Partial<Polar
 }
 
 let compiled: Promise<ValidateFunction> | null = null;
+// Loaded with the config schema, not at start: ajv takes about 40 ms to load, and most runs have no config file.
+let Ajv: typeof AjvType | null = null;
 let schemaRoot: Record<string, unknown> = {};
 
 function configValidator(): Promise<ValidateFunction> {
@@ -195,6 +199,7 @@ async function compileSchema(): Promise<ValidateFunction> {
   // The package's own schemas/ folder: two levels up from both src/cli and dist/cli.
   const schema = JSON.parse(await readTextFile(new URL('../../schemas/config.schema.json', import.meta.url))) as Record<string, unknown>;
   schemaRoot = schema;
+  Ajv = (await import('ajv')).Ajv;
   const ajv = new Ajv({ allErrors: false, strict: true, verbose: true, allowUnionTypes: true });
   ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
   return ajv.compile(schema);

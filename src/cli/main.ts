@@ -50,12 +50,27 @@ async function commandsFor(argv: readonly string[]): Promise<Array<CommandModule
   return Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
 }
 
+/**
+ * yargs renders the whole help text of a command each time it runs one, and keeps it in case the
+ * handler later asks for help (ours never does: `--help` and usage errors are handled before the
+ * handler runs, and a failure inside it goes to `.fail`, which prints no help). Laying out that
+ * text (cliui, string-width over every line) is about a tenth of a short run's start, so the cache
+ * is left empty; yargs renders the help afresh if it is ever asked for. The hook is internal to
+ * yargs 18: where it is missing, nothing changes but the time.
+ */
+function skipHelpCache(cli: object): void {
+  const internal = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
 async function main(argv: string[]): Promise<void> {
   const commands = await commandsFor(argv);
   let cli = yargs(argv)
     .scriptName('tracetriage')
     .usage('$0 <command> [options] <inputs..>\n\nOffline triage of exported MLflow traces: which sessions are in a dump, what was said, where it went wrong.');
   for (const command of commands) cli = cli.command(command);
+  skipHelpCache(cli);
   await cli
     .example('$0 analyze samples/', 'where each conversation went wrong: root-cause turn, inherited failures, evidence')
     .example('$0 sessions samples/', 'every conversation in a dump: turns, errors, failing assessments, scorer errors')

@@ -84,7 +84,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       ...traceProgressHooks(inputs),
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      ...analysisOptions(args, config),
+      ...(await analysisOptions(args, config)),
     });
     stopProgress();
     const failOn = args['fail-on'];

@@ -3,8 +3,6 @@ import type { CommandModule } from 'yargs';
 import { reportInputs } from '../../engine/report.js';
 import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
-import { reportHtml } from '../../report/html-report.js';
-import { reportMarkdown, ReportTooLargeError } from '../../report/markdown-report.js';
 import type { SessionGuard } from '../../report/session-guard.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
 import { noSession } from './analyze.js';
@@ -35,10 +33,22 @@ interface Args {
   'max-record-mb'?: number | undefined;
 }
 
-/** The renderers, one per format: pure functions of the report data. */
-const RENDERERS: Record<Format, (data: ReportData, args: Args, guard: SessionGuard) => string> = {
-  markdown: (data, args, guard) => reportMarkdown(data, { maxBytes: args['max-bytes'], guard }),
-  html: (data, _args, guard) => reportHtml(data, guard),
+/**
+ * The renderers, one per format: pure functions of the report data, each loaded when its format is
+ * asked for (a run writes one format, and each renderer is some 50 kB of JavaScript to load).
+ */
+const RENDERERS: Record<Format, (data: ReportData, args: Args, guard: SessionGuard) => Promise<string>> = {
+  markdown: async (data, args, guard) => {
+    const { reportMarkdown, ReportTooLargeError } = await import('../../report/markdown-report.js');
+    try {
+      return reportMarkdown(data, { maxBytes: args['max-bytes'], guard });
+    } catch (error) {
+      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
+      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
+      throw error;
+    }
+  },
+  html: async (data, _args, guard) => (await import('../../report/html-report.js')).reportHtml(data, guard),
 };
 
 /**
@@ -105,20 +115,13 @@ export const reportCommand: CommandModule<object, Args> = {
       ...traceProgressHooks(inputs),
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      ...analysisOptions(args, config),
+      ...(await analysisOptions(args, config)),
       maxSessions: args['max-sessions'],
       config: config.source,
       rejected: () => problems.rejectedCount,
     });
     stopProgress();
-    let text: string;
-    try {
-      text = RENDERERS[format](data, args, sessionGuard(problems));
-    } catch (error) {
-      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
-      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
-      throw error;
-    }
+    const text = await RENDERERS[format](data, args, sessionGuard(problems));
     if (args.output === undefined) await writeOut(text);
     else {
       try {

@@ -5,13 +5,13 @@ import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { searchTraces, type SearchHit } from '../../engine/search.js';
 import { findValue } from '../../ingest/top-level.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless, type FieldPath } from '../../query/extract-fields.js';
-import { compileFilter } from '../../query/filter/compile.js';
 import { parseOrderBy } from '../../query/order-by.js';
 import { compactJson, reindentJson } from '../../query/reindent.js';
 import { fieldsTable, searchTable } from '../../report/search.js';
 import type { Style } from '../../report/style.js';
 import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
+import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress, writeErr } from '../progress.js';
 import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
@@ -60,7 +60,7 @@ export const searchCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const inputs = inputsOf(args.inputs);
     const filterText = args['filter-string'] ?? '';
-    const filter = filterText.trim() === '' ? null : compileFilter(filterText);
+    const filter = await filterOption(filterText);
     const orderClauses = args['order-by'] ?? [];
     const order = parseOrderBy(orderClauses);
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;

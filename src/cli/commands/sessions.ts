@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { readSessions } from '../../engine/sessions.js';
 import { SESSION_SORT_KEYS, sortSessions, type SessionSortKey } from '../../model/sessions.js';
-import { compileFilter } from '../../query/filter/compile.js';
 import { sessionsJson, sessionsText } from '../../report/sessions.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
+import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
@@ -35,8 +35,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       .example('$0 sessions samples/ --sort failing', 'sessions with the most failing assessments first')
       .example('$0 sessions samples/ --format json', 'the same as JSON'),
   handler: async (args) => {
-    const filterText = args['filter-string'] ?? '';
-    const filter = filterText.trim() === '' ? null : compileFilter(filterText);
+    const filter = await filterOption(args['filter-string']);
     const config = await loadConfig(args.config);
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
