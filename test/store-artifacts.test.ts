@@ -61,19 +61,14 @@ describe('findTracesJson', () => {
     expect(await findTracesJson(query(store, uri))).toEqual({ path, rerooted: `artifact location ${uri} is not on this machine; traces.json read from ${path} instead` });
   });
 
-  it('re-roots an SQLite store\'s paths under the mlruns/ beside the database', async () => {
-    const store = join(tmp, 'sqlite-mlruns');
-    const path = join(store, 'mlruns', '1', 'traces', 'tr-1', 'artifacts', 'traces.json');
+  it.each([
+    // what the test calls it, the store's folder, where the file is under it, the foreign URI
+    ["an SQLite store's paths under the mlruns/ beside the database", 'sqlite-mlruns', 'mlruns', '/Users/dric/projects/chat-app/notebooks/mlruns/1/traces/tr-1/artifacts'],
+    ['a container path under the folder it names, beside the database', 'container', 'artifacts', '/mlflow/artifacts/1/traces/tr-1/artifacts'],
+  ])('re-roots %s', async (_what, folder, under, uri) => {
+    const store = join(tmp, folder);
+    const path = join(store, under, '1', 'traces', 'tr-1', 'artifacts', 'traces.json');
     put(path, SPANS);
-    const uri = '/Users/dric/projects/chat-app/notebooks/mlruns/1/traces/tr-1/artifacts';
-    expect(await findTracesJson(query(store, uri))).toEqual({ path, rerooted: `artifact location ${uri} is not on this machine; traces.json read from ${path} instead` });
-  });
-
-  it('re-roots a container path under the folder it names, beside the database', async () => {
-    const store = join(tmp, 'container');
-    const path = join(store, 'artifacts', '1', 'traces', 'tr-1', 'artifacts', 'traces.json');
-    put(path, SPANS);
-    const uri = '/mlflow/artifacts/1/traces/tr-1/artifacts';
     expect(await findTracesJson(query(store, uri))).toEqual({ path, rerooted: `artifact location ${uri} is not on this machine; traces.json read from ${path} instead` });
   });
 

@@ -1,11 +1,12 @@
 import { createReadStream, type Dirent, type Stats } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { isFileStore } from '../store/file-store.js';
+import { isSqliteFile, storePath, storesAmong } from './store-inputs.js';
 import { gunzipMembers } from './gunzip.js';
-import { describeStart, isSqlite, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
+import { describeStart, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
 
 /**
  * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
@@ -221,58 +222,6 @@ async function* walk(dir: string, onRead: OpenOptions['onRead']): AsyncGenerator
       else if (target.isFile()) yield* fromFile(path, true, onRead);
       else yield { type: 'skipped', name: path, reason: 'a link to a directory (not followed)' };
     }
-  }
-}
-
-/**
- * `sqlite:///mlflow.db` and `sqlite:////abs/mlflow.db` (MLflow's tracking URIs) and `file:` URIs
- * name a path; anything else is a path already.
- */
-function storePath(input: string): string {
-  if (input.startsWith('sqlite:///')) return input.slice('sqlite:///'.length) || '.';
-  if (input.startsWith('file://')) return decodeURIComponent(new URL(input).pathname);
-  return input;
-}
-
-/**
- * What in a directory belongs to a store rather than being an input of its own: file stores
- * (folders of experiments, read as one store), the `-wal`, `-shm` and `-journal` files of an
- * SQLite database (SQLite applies them when it reads the database), and `mlartifacts/` beside a
- * store (its artifact root, where the stores find `traces.json`; walking it would read every
- * trace's spans a second time, without their trace).
- */
-async function storesAmong(dir: string, entries: Dirent[]): Promise<{ fileStores: Set<string>; parts: Map<string, { note: string | null }> }> {
-  const fileStores = new Set<string>();
-  const parts = new Map<string, { note: string | null }>();
-  const names = new Set(entries.map((e) => e.name));
-  let databases = 0;
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && (await isFileStore(path))) fileStores.add(entry.name);
-    else if (entry.isFile() && (await isSqliteFile(path))) {
-      databases++;
-      for (const suffix of ['-wal', '-shm', '-journal']) if (names.has(entry.name + suffix)) parts.set(entry.name + suffix, { note: null });
-    }
-  }
-  if ((fileStores.size > 0 || databases > 0) && names.has('mlartifacts') && !fileStores.has('mlartifacts')) {
-    parts.set('mlartifacts', { note: 'the artifact root of the MLflow store beside it: its traces.json files are read with their traces' });
-  }
-  return { fileStores, parts };
-}
-
-/** Whether a file starts with SQLite's header (the store reader says whether it is MLflow's). */
-async function isSqliteFile(path: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    const head = Buffer.alloc(16);
-    const { bytesRead } = await handle.read(head, 0, 16, 0);
-    return isSqlite(head.subarray(0, bytesRead));
-  } catch {
-    // Unreadable here means not a store part: the walk reads it as a file and reports the error.
-    return false;
-  } finally {
-    await handle?.close();
   }
 }
 
