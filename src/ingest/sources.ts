@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { isFileStore } from '../store/file-store.js';
-import { isSqliteFile, storePath, storesAmong } from './store-inputs.js';
+import { storePath, storesAmong } from './store-inputs.js';
 import { gunzipMembers } from './gunzip.js';
-import { describeStart, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
+import { describeStart, isSqlite, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
 
 /**
  * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
@@ -233,14 +233,9 @@ async function* fromFile(path: string, discovered: boolean, onRead: OpenOptions[
     yield { type: 'error', name, message: describeFsError(error) };
     return;
   }
-  if (await isSqliteFile(path)) {
-    onRead?.(size);
-    yield { type: 'store', store: { name, kind: 'sqlite', path, discovered } };
-    return;
-  }
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   if (onRead === undefined) {
-    yield* fromStream(path, stream, discovered, null, true, { path, size });
+    yield* fromStream(name, stream, discovered, null, true, { path, size });
     return;
   }
   let read = 0;
@@ -250,11 +245,12 @@ async function* fromFile(path: string, discovered: boolean, onRead: OpenOptions[
     read += bytes;
     onRead(bytes);
   };
-  for await (const event of fromStream(path, counted(stream, count), discovered, null, true, { path, size })) {
+  for await (const event of fromStream(name, counted(stream, count), discovered, null, true, { path, size })) {
     yield event;
-    // A file skipped unread or given up on counts whole: the count must still reach the total
-    // of file sizes. (A chunk still on its way from the closed file is not counted on top.)
-    if ((event.type === 'skipped' || event.type === 'error') && event.name === path && !settled) {
+    // A file skipped unread, given up on or read as a store counts whole: the count must still
+    // reach the total of file sizes. (A chunk still on its way from the closed file is not counted on top.)
+    const whole = event.type === 'store' ? event.store.name === name : (event.type === 'skipped' || event.type === 'error') && event.name === name;
+    if (whole && !settled) {
       settled = true;
       if (read < size) onRead(size - read);
     }
@@ -321,6 +317,12 @@ async function* fromStream(
   }
   if (isTar(head)) {
     yield* tarEntries(name, head, iterator);
+    return;
+  }
+  if (file !== null && isSqlite(head)) {
+    // A database file is read by SQLite from its path, as a store: this stream is done with.
+    stream.destroy?.();
+    yield { type: 'store', store: { name, kind: 'sqlite', path: file.path, discovered } };
     return;
   }
   if (isZeroBlock(head)) {

@@ -30,13 +30,18 @@ export async function storesAmong(dir: string, entries: Dirent[]): Promise<{ fil
   const fileStores = new Set<string>();
   const parts = new Map<string, { note: string | null }>();
   const names = new Set(entries.map((e) => e.name));
+  const SUFFIXES = ['-wal', '-shm', '-journal'];
+  // A file's header is read here only where it decides something: a database with a -wal (or
+  // -shm, -journal) beside it, or an mlartifacts/ folder beside it. Every other file's first
+  // bytes are read once, by the walk itself.
+  const artifacts = names.has('mlartifacts');
   let databases = 0;
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory() && (await isFileStore(path))) fileStores.add(entry.name);
-    else if (entry.isFile() && (await isSqliteFile(path))) {
+    else if (entry.isFile() && (artifacts || SUFFIXES.some((s) => names.has(entry.name + s))) && (await isSqliteFile(path))) {
       databases++;
-      for (const suffix of ['-wal', '-shm', '-journal']) if (names.has(entry.name + suffix)) parts.set(entry.name + suffix, { note: null });
+      for (const suffix of SUFFIXES) if (names.has(entry.name + suffix)) parts.set(entry.name + suffix, { note: null });
     }
   }
   if ((fileStores.size > 0 || databases > 0) && names.has('mlartifacts') && !fileStores.has('mlartifacts')) {
@@ -46,7 +51,7 @@ export async function storesAmong(dir: string, entries: Dirent[]): Promise<{ fil
 }
 
 /** Whether a file starts with SQLite's header (the store reader says whether it is MLflow's). */
-export async function isSqliteFile(path: string): Promise<boolean> {
+async function isSqliteFile(path: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(path, 'r');

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isoTime } from '../shared/time.js';
+import { protoTimestamp } from './trace-info.js';
 import type { StoreEvent, StoreReadOptions, StoreWarning } from './types.js';
 
 /** An experiment of a store, as both store layouts describe it. */
@@ -47,11 +48,14 @@ export function* selectExperiments<T extends Experiment>(experiments: readonly T
   return out;
 }
 
-/** Epoch milliseconds as MLflow prints a time (`2026-11-24T04:26:59.945Z`); anything else is kept as it is, for the normalizer to judge. */
+/**
+ * Epoch milliseconds as MLflow prints a time (protobuf's Timestamp JSON, as the file store's
+ * times: {@link protoTimestamp}); a value no Date can hold is kept as it is, for the normalizer to judge.
+ */
 export function isoMillis(value: unknown): unknown {
   const ms = typeof value === 'bigint' ? Number(value) : value;
   if (typeof ms !== 'number') return value;
-  return isoTime(ms) ?? ms;
+  return isoTime(ms) === null ? ms : protoTimestamp(ms);
 }
 
 /** JSON.parse without throwing: the store reader says which value was not JSON. */
