@@ -32,7 +32,7 @@ const cases: Array<[string, Finding[]]> = [
   [
     'findings in sessions, outside them and about the dump, with quotes and newlines',
     [
-      finding({ ruleId: 'error-propagation', messageId: 'rootCause', severity: 'error', turn: 3, relatedTurns: [4], message: 'say "hi"\nthen' }),
+      finding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', turn: 3, relatedTurns: [4], message: 'say "hi"\nthen' }),
       finding({ sessionId: 's2', fingerprint: 'fedcba9876543210' }),
       finding({ sessionId: null, traceId: 't9', turn: null }),
       finding({ sessionId: null, traceId: null, turn: null, evidence: [] }),
@@ -58,7 +58,7 @@ describe('analyze --format json, streamed', () => {
 
 describe('analyze text', () => {
   it('groups by session, root cause first, then traces without a session, then the dump', () => {
-    const text = analyzeText(report([finding({ turn: 1 }), finding({ ruleId: 'error-propagation', messageId: 'rootCause', severity: 'error', turn: 3, fingerprint: '1111111111111111' }), ...cases[2]![1].slice(2)]));
+    const text = analyzeText(report([finding({ turn: 1 }), finding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', turn: 3, fingerprint: '1111111111111111' }), ...cases[2]![1].slice(2)]));
     const heads = text.split('\n').filter((l) => !l.startsWith(' ') && l !== '');
     expect(heads).toEqual([
       'session s1 · 3 turns · user u1',

@@ -74,6 +74,7 @@ function reportWith(t: (field: string) => string): ReportData {
     evidence: [{ traceId: t(`${n}.evidence.traceId`), spanId: t(`${n}.evidence.spanId`), turn: 1, path: t(`${n}.evidence.path`), kind: 'k', label: t(`${n}.evidence.label`) }],
     suggestion: t(`${n}.suggestion`),
     fingerprint: '0123456789abcdef',
+    role: null,
     ...over,
   });
   const verdict = (n: string) => ({
@@ -169,7 +170,7 @@ function reportWith(t: (field: string) => string): ReportData {
     ],
     otherSessions: [{ id: t('other.id'), user: t('other.user'), experiments: [], turns: 1, findings: 1, worst: 'info', rootCauseTurns: [], failedTurns: 0, firstTimeMs: null, durationMs: null }],
     findings: [
-      finding('root', { ruleId: 'error-propagation', messageId: 'rootCause', severity: 'error', relatedTurns: [2] }),
+      finding('root', { ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', relatedTurns: [2] }),
       finding('sessionFinding', { turn: null }),
       finding('turnFinding', { turn: 2 }),
       finding('otherFinding', { sessionId: t('other.id'), severity: 'info' }),
@@ -302,7 +303,7 @@ describe('reportHtml: a big dump stays a page that opens', () => {
   it('lists the findings of at most MAX_OTHER_SESSIONS_LISTED other sessions and MAX_LOOSE_FINDINGS per section, and says what it left out', () => {
     const base = reportWith((field) => field.replace(/\W/gu, '-'));
     const extra = (n: number, over: Partial<Finding>): Finding[] =>
-      Array.from({ length: n }, (_, i) => ({ ...base.findings[0]!, ruleId: 'turn-gap', messageId: 'longPause', severity: 'info', message: `m${i}`, fingerprint: `f${i}`, ...over }));
+      Array.from({ length: n }, (_, i) => ({ ...base.findings[0]!, ruleId: 'turn-gap', messageId: 'longPause', role: null, severity: 'info', message: `m${i}`, fingerprint: `f${i}`, ...over }));
     const others = Array.from({ length: MAX_OTHER_SESSIONS_LISTED + 3 }, (_, i) => extra(2, { sessionId: `other-${i}` })).flat();
     const loose = extra(MAX_LOOSE_FINDINGS + 5, { sessionId: null, turn: null });
     const html = reportHtml({ ...base, findings: [...base.findings, ...others, ...loose] });

@@ -183,6 +183,7 @@ function finding(over: Partial<Finding>): Finding {
     evidence: [{ traceId: `tr-${ID}`, spanId: ID, turn: 1, path: `$['${ID}']`, kind: 'failure', label: HOSTILE }],
     suggestion: `fix ${HOSTILE}`,
     fingerprint: '0000000000000001',
+    role: 'rootCause',
     ...over,
   };
 }
@@ -244,11 +245,11 @@ function hostileData(): ReportData {
     sessions: [session],
     otherSessions: [line(`other ${ID}`, { user: null, worst: null, rootCauseTurns: [], failedTurns: 0, turns: 1, findings: 0 })],
     findings: [
-      finding({ turn: null, messageId: 'sessionAssessmentFailed', severity: 'warn', fingerprint: '0000000000000002', suggestion: null }),
+      finding({ turn: null, messageId: 'sessionAssessmentFailed', role: null, severity: 'warn', fingerprint: '0000000000000002', suggestion: null }),
       finding({}),
-      finding({ turn: 2, messageId: 'inheritedFailure', severity: 'warn', fingerprint: '0000000000000003' }),
-      finding({ sessionId: null, ruleId: 'missing-session-id', messageId: 'noSessionId', severity: 'warn', turn: null, fingerprint: '0000000000000004' }),
-      finding({ sessionId: null, traceId: null, spanId: null, turn: null, ruleId: 'scorer-error-assessment', messageId: 'scorerTotals', severity: 'info', fingerprint: '0000000000000005' }),
+      finding({ turn: 2, messageId: 'inheritedFailure', role: 'inherited', severity: 'warn', fingerprint: '0000000000000003' }),
+      finding({ sessionId: null, ruleId: 'missing-session-id', messageId: 'noSessionId', role: null, severity: 'warn', turn: null, fingerprint: '0000000000000004' }),
+      finding({ sessionId: null, traceId: null, spanId: null, turn: null, ruleId: 'scorer-error-assessment', messageId: 'scorerTotals', role: null, severity: 'info', fingerprint: '0000000000000005' }),
     ],
   };
 }
@@ -357,9 +358,9 @@ function hugeData(): ReportData {
   }));
   const findings = sessions.flatMap((s) => [
     finding({ sessionId: s.id, traceId: `tr-${s.id}-1`, message: 'root', fingerprint: `${s.id}-r` }),
-    ...[2, 3].map((n) => finding({ sessionId: s.id, turn: n, messageId: 'inheritedFailure', severity: 'warn', message: big(n), fingerprint: `${s.id}-${n}` })),
+    ...[2, 3].map((n) => finding({ sessionId: s.id, turn: n, messageId: 'inheritedFailure', role: 'inherited', severity: 'warn', message: big(n), fingerprint: `${s.id}-${n}` })),
   ]);
-  const loose = Array.from({ length: 500 }, (_, i) => finding({ sessionId: null, turn: null, traceId: `tr-loose-${i}`, ruleId: 'missing-session-id', messageId: 'noSessionId', severity: 'warn', fingerprint: `l${i}` }));
+  const loose = Array.from({ length: 500 }, (_, i) => finding({ sessionId: null, turn: null, traceId: `tr-loose-${i}`, ruleId: 'missing-session-id', messageId: 'noSessionId', role: null, severity: 'warn', fingerprint: `l${i}` }));
   const base = hostileData();
   return {
     ...base,
@@ -381,7 +382,7 @@ function headings(md: string): string[] {
 describe('--max-bytes', () => {
   it.each([
     { name: 'samples', max: 60_000, sessions: 4, note: null },
-    { name: 'samples', max: 28_000, sessions: 4, note: 'texts cut to 200 characters' },
+    { name: 'samples', max: 29_000, sessions: 4, note: 'texts cut to 200 characters' },
     { name: 'samples', max: 20_000, sessions: 4, note: 'texts cut to 80 characters; turn details of 2 sessions left out' },
     {
       name: 'samples',

@@ -198,7 +198,7 @@ describe('golden: coloured text of samples/', () => {
 
 describe('analyzeText with a style', () => {
   const finding = (over: Partial<Finding>): Finding =>
-    makeFinding({ ruleId: 'error-propagation', messageId: 'rootCause', severity: 'error', message: 'turn 2 went wrong', traceId: 't2', turn: 2, ...over });
+    makeFinding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', message: 'turn 2 went wrong', traceId: 't2', turn: 2, ...over });
   const report = (findings: Finding[], failed: boolean): AnalyzeReport => ({
     findings,
     sessions: [{ id: 's1', turns: 2, user: null, turnTraceIds: ['t1', 't2'] }],
@@ -215,7 +215,7 @@ describe('analyzeText with a style', () => {
   });
 
   it('paints the marks, the root-cause turn, headers, locations and the verdict; plain is unchanged', () => {
-    const r = report([finding({}), finding({ ruleId: 'turn-gap', messageId: 'longGap', severity: 'info', message: 'a pause', turn: 1 })], true);
+    const r = report([finding({}), finding({ ruleId: 'turn-gap', messageId: 'longGap', role: null, severity: 'info', message: 'a pause', turn: 1 })], true);
     const text = analyzeText(r, ANSI_STYLE);
     expect(text.split('\n')).toEqual([
       `${ESC}[1msession s1 · 2 turns${ESC}[22m`,

@@ -12,8 +12,11 @@ export interface AnalyzedTrace {
   findings: RawFinding[];
 }
 
-/** Longest user text or answer an analysis keeps (enough to label evidence). */
-export const ANALYSIS_TEXT_CHARS = 160;
+/**
+ * Longest user text or answer an analysis keeps: enough to label evidence and for the judge-free
+ * clues (a push-back, an answer that says it could not) that sit past a greeting.
+ */
+export const ANALYSIS_TEXT_CHARS = 400;
 /** Longest rationale or error message an analysis keeps. */
 export const ANALYSIS_NOTE_CHARS = 200;
 
@@ -54,7 +57,8 @@ export function analyzeTrace(
 function keptDigest(digest: TraceDigest): TraceDigest {
   return {
     ...digest,
-    turn: { ...digest.turn, wrapperChain: [], input: null, output: null, answerSpan: null, texts: shortTexts(digest.turn.texts) },
+    // `output` (a carrier and a key) stays: an empty answer is a clue only where an output was found.
+    turn: { ...digest.turn, wrapperChain: [], input: null, texts: shortTexts(digest.turn.texts) },
     errors: digest.errors.map((e) => ({ ...e, statusMessage: '', exception: null })),
     assessments: { ...digest.assessments, expectations: [] },
   };

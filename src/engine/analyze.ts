@@ -1,4 +1,5 @@
 import type { DigestOptions, DigestProvenance, TraceDigest } from '../model/digest.js';
+import { DocumentCatalog } from '../model/documents.js';
 import type { TurnFacts } from '../model/facts.js';
 import { sessionIdOf } from '../model/session.js';
 import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
@@ -111,6 +112,8 @@ export class AnalysisCollector {
   private readonly seen = new Set<string>();
   private readonly spill = new SpillFile();
   private readonly internal: Rejection[] = [];
+  /** Versions of the documents retrieved anywhere in the dump, for the session stage. */
+  private readonly documents = new DocumentCatalog();
   private traces = 0;
   private duplicates = 0;
   private outsideSelection = 0;
@@ -163,6 +166,9 @@ export class AnalysisCollector {
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
     this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
     for (const f of findings) this.raw.push(f);
+    for (const d of facts.documents) {
+      this.documents.add(d.age, { label: d.label, versionText: d.age.versionText, updated: d.age.updated, version: d.age.version, updatedMs: d.age.updatedMs, traceId: digest.traceId, spanId: d.spanId, path: d.path });
+    }
     return this.kept.length - 1;
   }
 
@@ -199,6 +205,7 @@ export class AnalysisCollector {
           }),
         ),
         this.factsOf,
+        this.documents,
       );
       for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
       const failures = sessionRunner.visit(session);
@@ -281,12 +288,13 @@ function firstTime(list: readonly Kept[]): number | null {
   return first;
 }
 
-function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts): SessionInput {
+function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts, documents: DocumentCatalog): SessionInput {
   const view = sessionView(session);
   return {
     ...view,
     id: session.id,
     turns: view.turns.map((t) => ({ ...t, facts: factsOf(t.digest) })),
+    documents,
   };
 }
 

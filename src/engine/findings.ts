@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceInput, ReportDescriptor, RuleMeta, Severity } from '../rules/api.js';
+import type { EvidenceInput, FindingRole, ReportDescriptor, RuleMeta, Severity } from '../rules/api.js';
 
 /** One piece of evidence, located. */
 export interface Evidence {
@@ -33,6 +33,8 @@ export interface Finding {
   evidence: Evidence[];
   suggestion: string | null;
   fingerprint: string;
+  /** The message's role, as its rule declares it (`RuleMeta.roles`); null for most findings. */
+  role: FindingRole | null;
 }
 
 /** A report as a rule made it, before the engine located, worded and ranked it. */
@@ -115,6 +117,7 @@ function finish({ ruleId, descriptor: d }: RawFinding, context: FinishContext): 
     evidence: (d.evidence ?? []).map((e) => evidence(e, traceId, context)),
     suggestion: suggestionTemplate === undefined ? null : fill(suggestionTemplate, d.data ?? {}, ruleId, d.messageId),
     fingerprint: fingerprint([ruleId, d.messageId, sessionId ?? '', traceId ?? '', spanId ?? '', path ?? '', d.key ?? '']),
+    role: (meta.roles as Record<string, FindingRole | undefined> | undefined)?.[d.messageId] ?? null,
   };
 }
 

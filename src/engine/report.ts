@@ -36,8 +36,6 @@ interface ReportTrace {
   waterfall: Waterfall;
 }
 
-const ROOT_CAUSE = { ruleId: 'error-propagation', messageId: 'rootCause' } as const;
-const INHERITED = { ruleId: 'error-propagation', messageId: 'inheritedFailure' } as const;
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
 
 /**
@@ -94,7 +92,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         outsideSelection: result.outsideSelection,
         findings: result.findings.length,
         bySeverity: { error: count('error'), warn: count('warn'), info: count('info') },
-        rootCauses: result.findings.filter((f) => is(f, ROOT_CAUSE)).length,
+        rootCauses: result.findings.filter((f) => f.role === 'rootCause').length,
         rules: result.rules,
         rejected: options.rejected(),
         config: options.config,
@@ -119,9 +117,6 @@ function turnFailed(d: TraceDigest): boolean {
   return d.state === 'ERROR' || d.errorSpanCount > 0 || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
 }
 
-function is(f: Finding, which: { ruleId: string; messageId: string }): boolean {
-  return f.ruleId === which.ruleId && f.messageId === which.messageId;
-}
 
 function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]> {
   const map = new Map<string, Finding[]>();
@@ -137,7 +132,7 @@ function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]>
 function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<number>): SessionLine {
   let worst: Severity | null = null;
   for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
-  const roots = [...new Set(findings.filter((f) => is(f, ROOT_CAUSE) && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
+  const roots = [...new Set(findings.filter((f) => f.role === 'rootCause' && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
   return {
     id: s.sessionId,
     user: s.user,
@@ -178,7 +173,7 @@ function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[]
 function detailedTurns(ordinals: readonly number[], findings: readonly Finding[], failed: ReadonlySet<number>): Set<number> {
   const numbers = ordinals.map((_, i) => i + 1);
   if (numbers.length <= MAX_DETAILED_TURNS) return new Set(numbers);
-  const notPassed = new Set(findings.filter((f) => (is(f, ROOT_CAUSE) || is(f, INHERITED)) && f.turn !== null).map((f) => f.turn!));
+  const notPassed = new Set(findings.filter((f) => (f.role === 'rootCause' || f.role === 'inherited') && f.turn !== null).map((f) => f.turn!));
   ordinals.forEach((ordinal, i) => failed.has(ordinal) && notPassed.add(i + 1));
   const first = numbers.filter((n) => notPassed.has(n));
   const rest = numbers.filter((n) => !notPassed.has(n));
@@ -209,7 +204,7 @@ function reportSession(line: SessionLine, traces: readonly ReportTrace[], findin
   // comparator: turn i of the view is traces[i] (trace ids need not be unique, or present).
   const view = sessionView(makeSession(line.id, traces.map((t) => t.digest)));
   const roots = new Set(line.rootCauseTurns);
-  const inherited = new Set(findings.filter((f) => is(f, INHERITED) && f.turn !== null).map((f) => f.turn!));
+  const inherited = new Set(findings.filter((f) => f.role === 'inherited' && f.turn !== null).map((f) => f.turn!));
   const turnList = view.turns.map((t, i): ReportTurn => {
     const d = t.digest;
     const failure = failureLine(d);

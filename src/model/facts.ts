@@ -2,6 +2,8 @@ import { decodeAttributeValue } from './attributes.js';
 import { resolveSpanIo, type ResolveOptions } from './carriers.js';
 import { messageTexts } from './messages.js';
 import { cut, ELLIPSIS_AFTER, NO_MARK } from '../shared/text.js';
+import { documentAge, type DocumentAge } from './documents.js';
+import { parentIndex, recoveryOf } from './recovery.js';
 import { spanRole } from './span-kind.js';
 import type { Span, Trace } from './types.js';
 import { isObject } from './values.js';
@@ -60,6 +62,13 @@ export interface DocumentFacts {
   label: string;
   spanId: string;
   path: string;
+  /** Its version, date and lifecycle markers (see `documentAge`). */
+  age: DocumentAge;
+  /**
+   * Days by which its date is older than every other dated document retrieved with it (at least
+   * {@link MIN_PEERS} of them), when it is older than all of them; null otherwise.
+   */
+  behindDays: number | null;
 }
 
 /** One error: a failed span, or an exception event. */
@@ -72,6 +81,12 @@ export interface ErrorFacts {
   /** Exception type and message as written (message cut to {@link NOTE_CHARS}). */
   type: string | null;
   message: string;
+  /**
+   * The attempt that succeeded after this error within the turn (a later sibling of the same
+   * span or tool, or the span itself when it ended OK), in a turn that answered: a recovered
+   * error is information, not a failure of the turn (see `recoveryOf`). Null when not recovered.
+   */
+  recovered: { spanId: string; spanName: string; path: string } | null;
 }
 
 export interface TokenFacts {
@@ -85,6 +100,8 @@ export const MAX_MODEL_CALLS = 20;
 export const MAX_HISTORY_KEYS = 200;
 export const MAX_DOCUMENTS = 50;
 export const MAX_SIGNATURES = 20;
+/** Dated documents retrieved beside a document before its age relative to them is said. */
+export const MIN_PEERS = 2;
 const NOTE_CHARS = 300;
 /**
  * Characters of a text that make its key: enough to tell answers apart, cheap to hash. Callers
@@ -111,6 +128,17 @@ export function turnFacts(
   let spanTokens: { input: number | null; output: number | null; total: number | null } | null = null;
   const roles = trace.spans.map(spanRole);
   const withHistory = historyCall(trace.spans.filter((_, i) => roles[i] === 'model'));
+  const rootIndex = trace.tree.roots[0];
+  const root = rootIndex === undefined ? undefined : trace.spans[rootIndex];
+  // A turn answered when it did not end in error and has an answer: only then can an error in it
+  // have been recovered.
+  const answered = trace.info.state !== 'ERROR' && root?.status !== 'ERROR' && io.answerText.trim() !== '';
+  let parents: Map<number, number> | undefined;
+  const recovery = (span: Span): ErrorFacts['recovered'] => {
+    parents ??= parentIndex(trace);
+    const by = recoveryOf(trace, span, answered, parents);
+    return by === null ? null : { spanId: by.spanId, spanName: shared(by.name), path: pathOf(by) };
+  };
   for (const span of trace.spans) {
     const role = roles[span.index] ?? spanRole(span);
     if (role === 'model') {
@@ -123,17 +151,18 @@ export function turnFacts(
         spanTokens.total = add(spanTokens.total, add(call.inputTokens, call.outputTokens));
       }
     } else if (role === 'retriever' && documents.length < MAX_DOCUMENTS) {
-      for (const doc of retrievedDocuments(span, options)) {
+      const retrieved = retrievedDocuments(span, options);
+      const ages = retrieved.map((doc) => documentAge(doc.label, doc.metadata));
+      for (const [i, doc] of retrieved.entries()) {
         if (seenDocs.has(doc.id) || documents.length >= MAX_DOCUMENTS) continue;
         seenDocs.add(doc.id);
-        documents.push({ id: shared(doc.id), label: shared(doc.label), spanId: span.spanId, path: pathOf(span) });
+        const age = ages[i]!;
+        documents.push({ id: shared(doc.id), label: shared(doc.label), spanId: span.spanId, path: pathOf(span), age: { ...age, family: shared(age.family) }, behindDays: behind(ages, i) });
       }
     }
-    if (errors.length < MAX_SIGNATURES) errors.push(...errorFacts(span, pathOf(span)).slice(0, MAX_SIGNATURES - errors.length));
+    if (errors.length < MAX_SIGNATURES) errors.push(...errorFacts(span, pathOf(span), recovery).slice(0, MAX_SIGNATURES - errors.length));
   }
   const ioSpan = io.spanIndex === null ? undefined : trace.spans[io.spanIndex];
-  const rootIndex = trace.tree.roots[0];
-  const root = rootIndex === undefined ? undefined : trace.spans[rootIndex];
   const rootSides = root === undefined ? null : resolveSpanIo(root, options);
   return {
     userKey: textKey(io.userText),
@@ -282,8 +311,8 @@ function add(a: number | null, b: number | null): number | null {
  * (`mlflow.entities.Document`), LangChain's `Document` dicts, or OpenInference's flattened
  * `retrieval.documents.N.document.{id,content,metadata}`.
  */
-function retrievedDocuments(span: Span, options: ResolveOptions): Array<{ id: string; label: string }> {
-  const out: Array<{ id: string; label: string }> = [];
+function retrievedDocuments(span: Span, options: ResolveOptions): Array<{ id: string; label: string; metadata: unknown }> {
+  const out: Array<{ id: string; label: string; metadata: unknown }> = [];
   const output = resolveSpanIo(span, options).output?.value;
   const list = Array.isArray(output) ? output : isObject(output) && Array.isArray(output.documents) ? output.documents : [];
   for (const item of list.slice(0, MAX_DOCUMENTS)) {
@@ -298,31 +327,47 @@ function retrievedDocuments(span: Span, options: ResolveOptions): Array<{ id: st
   return out;
 }
 
-function documentOf(item: unknown): { id: string; label: string } | null {
+/** Days document `i` is older than the oldest of the other dated documents (at least {@link MIN_PEERS}); null when it is not older than all of them. */
+function behind(ages: readonly DocumentAge[], i: number): number | null {
+  const mine = ages[i]!.updatedMs;
+  if (mine === null) return null;
+  let oldestOther = Number.POSITIVE_INFINITY;
+  let peers = 0;
+  for (const [j, age] of ages.entries()) {
+    if (j === i || age.updatedMs === null) continue;
+    peers++;
+    oldestOther = Math.min(oldestOther, age.updatedMs);
+  }
+  return peers < MIN_PEERS || oldestOther <= mine ? null : Math.floor((oldestOther - mine) / 86_400_000);
+}
+
+function documentOf(item: unknown): { id: string; label: string; metadata: unknown } | null {
   if (!isObject(item)) return null;
   const metadata = isObject(item.metadata) ? item.metadata : {};
   const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
   const uri = text(metadata.doc_uri) ?? text(metadata.source) ?? text(metadata.uri);
   const chunk = text(metadata.chunk_id);
   const id = text(item.id) ?? (uri === null ? null : chunk === null ? uri : `${uri}#${chunk}`);
-  if (id !== null) return { id, label: uri ?? id };
+  if (id !== null) return { id, label: uri ?? id, metadata };
   const content = text(item.page_content) ?? text(item.content);
   const key = content === null ? null : textKey(content);
-  return key === null ? null : { id: `text:${key}`, label: cut(content!, 60, ELLIPSIS_AFTER) };
+  return key === null ? null : { id: `text:${key}`, label: cut(content!, 60, ELLIPSIS_AFTER), metadata };
 }
 
-function errorFacts(span: Span, path: string): ErrorFacts[] {
+function errorFacts(span: Span, path: string, recovery: (span: Span) => ErrorFacts['recovered']): ErrorFacts[] {
   const out: ErrorFacts[] = [];
   const exceptions = span.events.filter((e) => e.name === 'exception');
+  if (exceptions.length === 0 && span.status !== 'ERROR') return out;
+  const recovered = recovery(span);
   for (const event of exceptions) {
     const type = typeof event.attributes['exception.type'] === 'string' ? (event.attributes['exception.type'] as string) : null;
     const raw = event.attributes['exception.message'];
     const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
-    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: shared(span.name), path, type: type === null ? null : shared(type), message: cut(message, NOTE_CHARS, NO_MARK) });
+    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: shared(span.name), path, type: type === null ? null : shared(type), message: cut(message, NOTE_CHARS, NO_MARK), recovered });
   }
   if (out.length === 0 && span.status === 'ERROR') {
     const message = span.statusMessage;
-    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: shared(span.name), path, type: null, message: cut(message, NOTE_CHARS, NO_MARK) });
+    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: shared(span.name), path, type: null, message: cut(message, NOTE_CHARS, NO_MARK), recovered });
   }
   return out;
 }

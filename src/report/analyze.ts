@@ -29,7 +29,6 @@ export interface AnalyzeReport {
 }
 
 /** The finding a session's story starts with in text output: where the conversation went wrong. */
-const ROOT_CAUSE = { ruleId: 'error-propagation', messageId: 'rootCause' } as const;
 
 const MARK: Record<Severity, string> = { error: '✖ error', warn: '▲ warn ', info: '· info ' };
 /** The paint of each severity's mark (the mark only: the message stays readable in any theme). */
@@ -81,7 +80,7 @@ export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE): 
 }
 
 function isRootCause(f: Finding): boolean {
-  return f.ruleId === ROOT_CAUSE.ruleId && f.messageId === ROOT_CAUSE.messageId;
+  return f.role === 'rootCause';
 }
 
 function linesOf(f: Finding, said: Set<string>, style: Style): string[] {

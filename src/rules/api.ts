@@ -1,7 +1,11 @@
 import type { TraceDigest } from '../model/digest.js';
+import type { DocumentCatalog } from '../model/documents.js';
 import type { TurnFacts } from '../model/facts.js';
 import type { SessionView, TurnView } from '../model/sessions.js';
 import type { Assessment, Span, Trace } from '../model/types.js';
+
+/** See {@link RuleMeta.roles}. */
+export type FindingRole = 'rootCause' | 'inherited';
 
 /** How much a finding matters; `off` (config only) turns a rule off. */
 export type Severity = 'error' | 'warn' | 'info';
@@ -20,6 +24,12 @@ export interface RuleMeta<M extends string = string> {
   severity: Severity;
   /** Message templates by id; `{{name}}` is replaced by `data.name`. */
   messages: Readonly<Record<M, string>>;
+  /**
+   * What a message's findings are in the story of a session, where it is one the reports build
+   * on: `rootCause` (where a conversation went wrong, found or suspected), `inherited` (a later
+   * turn that failed because it built on one). Reporters read roles, never message ids.
+   */
+  roles?: Readonly<Partial<Record<M, FindingRole>>>;
   /** Default severities of messages that differ from the rule's (a config severity applies to all). */
   messageSeverity?: Readonly<Partial<Record<M, Severity>>>;
   /** Suggestion templates by message id, filled from the same data. */
@@ -86,6 +96,8 @@ export interface Turn extends TurnView {
 export interface SessionInput extends Omit<SessionView, 'turns'> {
   id: string;
   turns: Turn[];
+  /** The newest version of each retrieved document the whole dump holds (any session), to tell an outdated one. */
+  documents: Pick<DocumentCatalog, 'newerThan'>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { EvidenceInput, SessionInput } from './api.js';
 import { cut, NO_MARK } from '../shared/text.js';
 import { defineRule } from './api.js';
 import { quote, verdictLabel } from './util/failures.js';
+import { DEFAULT_APOLOGY_PHRASES, DEFAULT_INABILITY_PHRASES, DEFAULT_PUSHBACK_PHRASES, DEFAULT_RETIRED_MARKERS } from './util/suspects.js';
 import {
   DEFAULT_CORRECTION_PHRASES,
   failureEvidence,
@@ -23,7 +24,16 @@ const MAX_NAMED_TURNS = 8;
 
 interface Options {
   correctionPhrases: string[];
+  suspectSignals: boolean;
+  pushbackPhrases: string[];
+  apologyPhrases: string[];
+  inabilityPhrases: string[];
+  retiredMarkers: string[];
+  olderDays: number;
 }
+
+/** A phrase list option's schema. */
+const phrases = (description: string) => ({ description, type: 'array', items: { type: 'string', minLength: 1 } });
 
 /**
  * The question a person asks of a failed conversation is not "which turns failed" but "where did
@@ -34,7 +44,7 @@ interface Options {
  * evidence, the turns it explains, the failures that stayed isolated, and the failing
  * session-level assessments with the root causes that account for them.
  */
-export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' | 'sessionAssessmentFailed', Options>({
+export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure' | 'isolatedFailure' | 'suspectTurn' | 'sessionAssessmentFailed', Options>({
   meta: {
     id: 'error-propagation',
     type: 'problem',
@@ -42,13 +52,18 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
     severity: 'error',
     messages: {
       rootCause: 'Turn {{turn}} is where the conversation went wrong: {{failure}} {{later}} on it: {{how}}.',
+      suspectedRootCause: 'Turn {{turn}} is where the conversation likely went wrong ({{failure}}). {{later}} on it: {{how}}.',
       inheritedFailure: 'Turn {{turn}} builds on the failure that started at turn {{root}}: {{how}}. Its own failure: {{failure}}',
       isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}. Its failure: {{failure}}',
+      suspectTurn: 'Turn {{turn}} is suspect ({{failure}}); nothing later built on it: {{why}}.',
       sessionAssessmentFailed: 'Session-level assessment {{name}} = {{value}} (logged on turn {{on}}) fails the session; {{causes}}.',
     },
-    messageSeverity: { inheritedFailure: 'warn', isolatedFailure: 'warn', sessionAssessmentFailed: 'warn' },
+    roles: { rootCause: 'rootCause', suspectedRootCause: 'rootCause', inheritedFailure: 'inherited' },
+    // A root found from clues alone is a lead, not a verdict: it warns, and a lone suspect turn informs.
+    messageSeverity: { suspectedRootCause: 'warn', inheritedFailure: 'warn', isolatedFailure: 'warn', suspectTurn: 'info', sessionAssessmentFailed: 'warn' },
     suggestions: {
       rootCause: 'Start at turn {{turn}}: {{advice}}.',
+      suspectedRootCause: 'Read turn {{turn}} first (no judge scored it): {{advice}}.',
       inheritedFailure: 'Fix turn {{root}} first: this turn fails because it built on it.',
       sessionAssessmentFailed: '{{advice}}',
     },
@@ -61,14 +76,32 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
           type: 'array',
           items: { type: 'string', minLength: 1 },
         },
+        suspectSignals: { description: 'Find suspect turns from what the traces hold when no judge failed them (the clues below); false turns it off.', type: 'boolean' },
+        pushbackPhrases: phrases('Phrases in a user message that reject, correct or retry the previous answer (case-insensitive, word-bounded): the previous turn is suspect (medium).'),
+        apologyPhrases: phrases('Phrases of an answer that apologises (weak: needs another clue).'),
+        inabilityPhrases: phrases('Phrases of an answer that says it could not do what was asked, or blames a failure (medium).'),
+        retiredMarkers: phrases('Words in a retrieved document\'s lifecycle metadata (status, archived, deprecated, …) that mark it no longer current (medium).'),
+        olderDays: { description: 'Days a retrieved document must be older than every other one retrieved with it to count (weak).', type: 'integer', minimum: 1 },
       },
     },
-    defaultOptions: { correctionPhrases: [...DEFAULT_CORRECTION_PHRASES] },
+    defaultOptions: {
+      correctionPhrases: [...DEFAULT_CORRECTION_PHRASES],
+      suspectSignals: true,
+      pushbackPhrases: [...DEFAULT_PUSHBACK_PHRASES],
+      apologyPhrases: [...DEFAULT_APOLOGY_PHRASES],
+      inabilityPhrases: [...DEFAULT_INABILITY_PHRASES],
+      retiredMarkers: [...DEFAULT_RETIRED_MARKERS],
+      olderDays: 365,
+    },
   },
   create(context) {
     return {
       sessionExit(session) {
-        const p = findPropagation(session, { correctionPhrases: context.options.correctionPhrases });
+        const o = context.options;
+        const suspects = o.suspectSignals
+          ? { pushbackPhrases: o.pushbackPhrases, apologyPhrases: o.apologyPhrases, inabilityPhrases: o.inabilityPhrases, retiredMarkers: o.retiredMarkers, olderDays: o.olderDays }
+          : null;
+        const p = findPropagation(session, { correctionPhrases: o.correctionPhrases, suspects });
         const into = byTurn(p.links, (l) => l.to);
         const blocked = byTurn(p.blocked, (b) => b.from);
         for (const chain of p.chains) {
@@ -83,12 +116,12 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       const failure = p.failures.get(chain.root)!;
       const root = failure.turn;
       context.report({
-        messageId: 'rootCause',
+        messageId: failure.suspectOnly ? 'suspectedRootCause' : 'rootCause',
         ...failurePlace(failure),
         relatedTurns: chain.explained,
         data: {
           turn: chain.root,
-          failure: sentence(failureText(failure)),
+          failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)),
           later: `${capitalize(turnList(chain.explained))} ${chain.explained.length === 1 ? 'builds' : 'build'}`,
           how: chainHow(chain),
           advice: chainAdvice(chain),
@@ -130,9 +163,9 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       }
       for (const b of blocked.slice(0, MAX_NAMED_TURNS)) why.push(`turn ${b.to} carried its answer, but the user had pushed back at turn ${b.correctedAt}`);
       context.report({
-        messageId: 'isolatedFailure',
+        messageId: failure.suspectOnly ? 'suspectTurn' : 'isolatedFailure',
         ...failurePlace(failure),
-        data: { turn: k, why: why.join('; '), failure: sentence(failureText(failure)) },
+        data: { turn: k, why: why.join('; '), failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)) },
         evidence: boundedLinks(failureEvidence(failure), blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
     }
@@ -147,12 +180,13 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         // The turn is always there (sessionView numbers the turns it lists); skip rather than guess a path.
         if (turn === undefined) continue;
         const path = `${turn.facts.assessmentsPath}[${entry.index}]`;
+        const suspected = roots.filter((r) => p.failures.get(r)!.suspectOnly);
         const causes =
           roots.length === 0
             ? 'no turn failed on its own, so no root cause can be named: the assessment is the only signal'
-            : roots.length === 1
-              ? `its root cause is turn ${roots[0]}`
-              : `its root causes are ${turnList(roots)}`;
+            : `${roots.length === 1 ? `its root cause is turn ${roots[0]}` : `its root causes are ${turnList(roots)}`}${
+                suspected.length === 0 ? '' : ` (${suspected.length === roots.length && roots.length === 1 ? 'suspected' : `${turnList(suspected)} suspected`} from clues, no judge failed ${suspected.length === 1 ? 'it' : 'them'})`
+              }`;
         context.report({
           messageId: 'sessionAssessmentFailed',
           sessionId: session.id,

@@ -1,4 +1,5 @@
 import { errorSignature } from '../model/facts.js';
+import { attemptKey, laterSuccess } from '../model/recovery.js';
 import type { Span, Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type ReportDescriptor } from './api.js';
 import { formatDuration, noStop } from './util/wording.js';
@@ -38,7 +39,7 @@ export default defineRule<MessageId, Options>({
     severity: 'warn',
     messages: {
       retryStorm: '{{what}} failed {{count}} times in {{spread}} {{where}}; error: {{signature}}.',
-      retriesThenSuccess: 'Span "{{name}}" failed {{count}} times {{where}} before an attempt succeeded; the retries cost {{lost}}; error: {{signature}}.',
+      retriesThenSuccess: 'Span "{{name}}" failed {{times}} {{where}} before an attempt succeeded; the retries cost {{lost}}; error: {{signature}}.',
     },
     messageSeverity: { retriesThenSuccess: 'info' },
     suggestions: {
@@ -62,15 +63,18 @@ export default defineRule<MessageId, Options>({
         // A partial trace (--extract-fields output) has no parent ids: "the same span" cannot be told.
         if (trace.partial) return;
         const failures = occurrences(trace);
-        if (failures.length < min) return;
+        if (failures.length === 0) return;
         const covered = new Set<Span>();
-        const bySpan = groupBy(failures, (o) => `${o.span.name}\u0000${o.span.parentId ?? ''}`);
+        const bySpan = groupBy(failures, (o) => `${attemptKey(o.span)}\u0000${o.span.parentId ?? ''}`);
         for (const [key, group] of bySpan) {
-          if (group.length < min) continue;
+          const success = laterSuccess(trace, [...new Set(group.map((o) => o.span))]);
+          // Fewer failures than a storm: said only when a later attempt succeeded (a recovered
+          // error is information, never a failure of the turn: see `ErrorFacts.recovered`).
+          if (group.length < min && success === null) continue;
           for (const o of group) covered.add(o.span);
-          context.report(spanGroup(trace, digest.traceId, key, group));
+          context.report(spanGroup(trace, digest.traceId, key, group, success));
         }
-        if (!bySignature) return;
+        if (!bySignature || failures.length < min) return;
         for (const [signature, all] of groupBy(failures, (o) => o.signature)) {
           const group = origins(trace, all);
           // Already told as one span failing again and again.
@@ -100,11 +104,10 @@ function occurrences(trace: Trace): Occurrence[] {
   return out;
 }
 
-function spanGroup(trace: Trace, traceId: string, key: string, group: readonly Occurrence[]): ReportDescriptor<MessageId> {
+function spanGroup(trace: Trace, traceId: string, key: string, group: readonly Occurrence[], success: Span | null): ReportDescriptor<MessageId> {
   const first = group[0]!.span;
   const where = placeOf(trace, first);
   const signature = signatureOf(group);
-  const success = lastSuccess(trace, first, group);
   const evidence = attempts(trace, group);
   if (success !== null) {
     const start = first.startTimeNs;
@@ -115,7 +118,7 @@ function spanGroup(trace: Trace, traceId: string, key: string, group: readonly O
       spanId: first.spanId,
       path: `${trace.paths.spans}[${first.index}]`,
       key: `span:${key}`,
-      data: { name: first.name, count: group.length, where, lost, signature: noStop(signature) },
+      data: { name: first.name, times: timesOf(group.length), where, lost, signature: noStop(signature) },
       evidence: [...evidence, { spanId: success.spanId, path: `${trace.paths.spans}[${success.index}]`, kind: 'success', label: `attempt that succeeded: "${success.name}"` }],
     };
   }
@@ -168,19 +171,9 @@ function origins(trace: Trace, group: readonly Occurrence[]): Occurrence[] {
   return group.filter((o) => !propagated.has(o.span.index));
 }
 
-/** A span of the same name under the same parent, started after every failure and not failed itself. */
-function lastSuccess(trace: Trace, first: Span, group: readonly Occurrence[]): Span | null {
-  const failed = new Set(group.map((o) => o.span));
-  const latest = group.reduce((max, o) => Math.max(max, o.span.startTimeNs ?? Number.NEGATIVE_INFINITY), Number.NEGATIVE_INFINITY);
-  let success: Span | null = null;
-  for (const span of byStart(trace.spans)) {
-    if (span.name !== first.name || span.parentId !== first.parentId || failed.has(span)) continue;
-    if (span.status === 'ERROR' || span.events.some((e) => e.name === 'exception')) continue;
-    // A sibling that ran before or beside the failures is not a recovery from them.
-    if (span.startTimeNs === null || span.startTimeNs < latest) continue;
-    success ??= span;
-  }
-  return success;
+/** `once`, `twice`, `3 times`. */
+function timesOf(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
 }
 
 function attempts(trace: Trace, group: readonly Occurrence[]): EvidenceInput[] {

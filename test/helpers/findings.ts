@@ -19,6 +19,7 @@ export function makeFinding(over: Partial<Finding> = {}): Finding {
     evidence: [],
     suggestion: null,
     fingerprint: '0123456789abcdef',
+    role: null,
     ...over,
   };
 }

@@ -48,11 +48,47 @@ ruleTester(rule, {
       options: { by_signature: false },
     },
     {
-      name: 'three calls of the same name where only one fails',
-      traces: [makeTrace({ key: 'fanout', spans: [agent, attempt(0), attempt(1, { status: 'OK', statusMessage: '' }), { ...attempt(2, { status: 'OK', statusMessage: '' }) }].map(noException(1, 2)) })],
+      name: 'a success that ran before the failure is no recovery from it',
+      traces: [makeTrace({ key: 'before', spans: [agent, attempt(0, { status: 'OK', statusMessage: '' }), attempt(1)].map(noException(0)) })],
     },
   ],
   invalid: [
+    {
+      // Under the threshold of a storm, a failure a later attempt recovered from is still said, as information.
+      name: 'one failure, then two calls of the same name that work: a retry that ended in success',
+      traces: [makeTrace({ key: 'fanout', spans: [agent, attempt(0), attempt(1, { status: 'OK', statusMessage: '' }), { ...attempt(2, { status: 'OK', statusMessage: '' }) }].map(noException(1, 2)) })],
+      errors: [
+        {
+          messageId: 'retriesThenSuccess',
+          traceId: traceIdOf({ key: 'fanout' }),
+          spanId: '0000000000000000',
+          path: '$.data.spans[1]',
+          severity: 'info',
+          message: 'Span "search_flights" failed once under "agent" before an attempt succeeded; the retries cost 200 ms; error: TimeoutError: flight search timed out after <n>s.',
+          evidenceKinds: ['failedAttempt', 'success'],
+        },
+      ],
+    },
+    {
+      name: 'a tool retried under another span name: the same tool (gen_ai.tool.name) is the same attempt',
+      traces: [
+        makeTrace({
+          key: 'toolname',
+          spans: [
+            agent,
+            attempt(0, { name: 'execute_tool 1', attributes: { 'gen_ai.tool.name': 'search_flights' } }),
+            attempt(1, { name: 'execute_tool 2', status: 'OK', statusMessage: '', attributes: { 'gen_ai.tool.name': 'search_flights' } }),
+          ].map(noException(1)),
+        }),
+      ],
+      errors: [
+        {
+          messageId: 'retriesThenSuccess',
+          message: 'Span "execute_tool 1" failed once under "agent" before an attempt succeeded; the retries cost 200 ms; error: TimeoutError: flight search timed out after <n>s.',
+          evidenceKinds: ['failedAttempt', 'success'],
+        },
+      ],
+    },
     {
       name: 'the same tool failing three times in a row',
       traces: [makeTrace({ key: 'storm', session: 'sess-s', spans: [agent, attempt(0), attempt(1), attempt(2)] })],

@@ -11,7 +11,7 @@ export interface PageLinks {
 
 /** The finding a session's story starts with: where the conversation went wrong. */
 export function isRootCause(f: Finding): boolean {
-  return f.ruleId === 'error-propagation' && f.messageId === 'rootCause';
+  return f.role === 'rootCause';
 }
 
 /** How much of a finding to show where. */

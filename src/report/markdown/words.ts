@@ -31,7 +31,7 @@ export const STATUS: Record<TurnStatus, string> = {
 
 /** The finding every session story starts from: where the conversation went wrong. */
 export function isRootCause(f: Finding): boolean {
-  return f.ruleId === 'error-propagation' && f.messageId === 'rootCause';
+  return f.role === 'rootCause';
 }
 
 /** `3 turns`, `1 turn`. */

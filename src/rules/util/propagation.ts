@@ -1,6 +1,8 @@
 import type { DocumentFacts, ErrorFacts, ModelCallFacts } from '../../model/facts.js';
 import type { EvidenceInput, SessionInput, Turn } from '../api.js';
-import { quote, turnFailure, type FailureReason, type TurnFailure } from './failures.js';
+import { quote, suspicionText, turnFailure, withSuspicion, type FailureReason, type TurnFailure } from './failures.js';
+import { phraseMatcher } from './phrases.js';
+import { suspectSignals, type SuspectOptions } from './suspects.js';
 
 /** What ties a later failing turn to an earlier one. `userDidNotCorrect` only ever supports one of these. */
 export type LinkKind = 'sameErrorSignature' | 'answerInHistory' | 'sameDocuments';
@@ -89,18 +91,8 @@ export const DEFAULT_CORRECTION_PHRASES: readonly string[] = [
   'are you sure',
 ];
 
-/** A test for a user text: the first correction phrase it contains, or null. */
-export function correctionMatcher(phrases: readonly string[]): (text: string) => string | null {
-  const tests = phrases
-    .filter((p) => p.trim() !== '')
-    .map((phrase) => {
-      const body = phrase.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&').replace(/'/gu, "['\u2019]");
-      const head = /^[\p{L}\p{N}]/u.test(phrase) ? '(?<![\\p{L}\\p{N}_])' : '';
-      const tail = /[\p{L}\p{N}]$/u.test(phrase) ? '(?![\\p{L}\\p{N}_])' : '';
-      return { phrase, re: new RegExp(`${head}${body}${tail}`, 'iu') };
-    });
-  return (text) => tests.find((t) => t.re.test(text))?.phrase ?? null;
-}
+/** A test for a user text: the first correction phrase it contains, or null (see `phraseMatcher`). */
+export const correctionMatcher = phraseMatcher;
 
 /** What a failing turn offers to links, indexed once. */
 interface Indexed {
@@ -116,7 +108,8 @@ interface Indexed {
  * it builds on, and groups them into chains by root. Pure and deterministic: the same session
  * gives the same result, every list in turn order.
  */
-export function findPropagation(session: SessionInput, options: { correctionPhrases: readonly string[] }): Propagation {
+export function findPropagation(session: SessionInput, options: { correctionPhrases: readonly string[]; suspects?: SuspectOptions | null }): Propagation {
+  const suspects = options.suspects ? suspectSignals(session, options.suspects) : new Map();
   const matches = correctionMatcher(options.correctionPhrases);
   const corrections = new Map<number, string>();
   for (const t of session.turns) {
@@ -132,10 +125,10 @@ export function findPropagation(session: SessionInput, options: { correctionPhra
   const blocked: BlockedLink[] = [];
   const rootOf = new Map<number, number>();
   for (const turn of session.turns) {
-    const failure = turnFailure(turn);
+    const failure = withSuspicion(turnFailure(turn), turn, suspects.get(turn.number));
     if (failure === null) continue;
     failures.set(turn.number, failure);
-    const here = index(turn);
+    const here = index(failure);
     let root = turn.number;
     for (const earlier of indexed.slice(-MAX_LOOKBACK)) {
       const j = firstAfter(correctionTurns, earlier.turn.number);
@@ -165,12 +158,17 @@ function firstAfter(sorted: readonly number[], after: number): number | undefine
   return sorted[lo];
 }
 
-function index(turn: Turn): Indexed {
+function index(failure: TurnFailure): Indexed {
+  const { turn } = failure;
   const errorsBySignature = new Map<string, ErrorFacts>();
-  for (const e of turn.facts.errors) if (!errorsBySignature.has(e.signature)) errorsBySignature.set(e.signature, e);
+  // A recovered error is not part of the turn's failure, so it links nothing either.
+  for (const e of turn.facts.errors) if (e.recovered === null && !errorsBySignature.has(e.signature)) errorsBySignature.set(e.signature, e);
   const history = new Map<string, ModelCallFacts>();
   for (const call of turn.facts.modelCalls) for (const key of call.historyKeys) if (!history.has(key)) history.set(key, call);
-  return { turn, errorsBySignature, documents: new Map(turn.facts.documents.map((d) => [d.id, d])), history };
+  // A turn only suspected offers the documents its clues are about: sharing an unremarkable
+  // document with it says nothing of inheriting its fault.
+  const documents = failure.suspectOnly ? failure.reasons.flatMap((r) => (r.kind === 'suspect' ? r.signal.documents : [])) : turn.facts.documents;
+  return { turn, errorsBySignature, documents: new Map(documents.map((d) => [d.id, d])), history };
 }
 
 function link(k: Indexed, n: Indexed, correctedAt: number | null, session: SessionInput): Link | BlockedLink | null {
@@ -264,29 +262,35 @@ export function headReason(f: TurnFailure): FailureReason {
 
 /** One line saying why a turn failed: its first failing assessment and its origin error, or the trace state. */
 export function failureText(f: TurnFailure): string {
+  if (f.suspectOnly) return suspicionText(f.reasons);
   const assessment = f.reasons.find((r) => r.kind === 'assessment');
   const cause = originError(f) ?? f.reasons.find((r) => r.kind === 'traceState');
-  return [assessment, cause]
-    .filter((r): r is FailureReason => r !== undefined)
-    .map((r) => r.label)
-    .join('; ');
+  const parts: string[] = [];
+  for (const r of [assessment, cause]) if (r !== undefined) parts.push(r.label);
+  return parts.join('; ');
 }
 
 /** Where a reason points: span id (if any) and JSONPath. */
 export function reasonPlace(r: FailureReason): { spanId: string | null; path: string } {
   if (r.kind === 'error') return { spanId: r.error.spanId, path: r.error.path };
   if (r.kind === 'assessment') return { spanId: r.verdict.spanId, path: r.path };
+  if (r.kind === 'suspect') return { spanId: r.signal.spanId, path: r.path };
   return { spanId: null, path: r.path };
 }
 
-/** Where a finding about a failed turn points (see {@link headReason}). */
+/**
+ * Where a finding about a failed turn points (see {@link headReason}): always in the turn's own
+ * trace, so a clue that sits in a later turn (the user's push-back) points at the turn's I/O.
+ */
 export function failurePlace(f: TurnFailure): { traceId: string; spanId: string | null; path: string } {
-  return { traceId: f.turn.digest.traceId, ...reasonPlace(headReason(f)) };
+  const traceId = f.turn.digest.traceId;
+  const head = f.suspectOnly ? (f.reasons.find((r) => r.kind === 'suspect' && r.signal.traceId === traceId) ?? null) : headReason(f);
+  return head === null ? { traceId, spanId: null, path: f.turn.facts.ioPath ?? '$' } : { traceId, ...reasonPlace(head) };
 }
 
-/** Every reason a turn failed, as `failure` evidence, in `turnFailure`'s order. */
+/** Every reason a turn failed, as evidence in `turnFailure`'s order: `failure`, or the clue's kind for a judge-free clue (in the trace it sits in). */
 export function failureEvidence(f: TurnFailure): EvidenceInput[] {
-  return f.reasons.map((r) => ({ traceId: f.turn.digest.traceId, ...reasonPlace(r), kind: 'failure', label: r.label }));
+  return f.reasons.map((r) => ({ traceId: r.kind === 'suspect' ? r.signal.traceId : f.turn.digest.traceId, ...reasonPlace(r), kind: r.kind === 'suspect' ? r.signal.kind : 'failure', label: r.label }));
 }
 
 /** The identity of a piece of evidence (what makes two the same), made once per entry: chains share links. */
