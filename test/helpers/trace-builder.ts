@@ -167,7 +167,7 @@ export interface ChatTurnSpec {
   /** Earlier messages sent to the model with this turn (what the app kept of the conversation). */
   history?: Array<{ role: 'user' | 'assistant'; content: string }>;
   /** Documents the retriever returned (`{id, uri}`); no retriever span without them. */
-  docs?: Array<{ id: string; uri?: string; text?: string }>;
+  docs?: Array<{ id: string; uri?: string; text?: string; metadata?: Record<string, unknown> }>;
   /** A failing tool call under the agent. */
   toolError?: { name: string; type: string; message: string };
   /** Token usage of the model call (`mlflow.chat.tokenUsage`). */
@@ -190,7 +190,7 @@ export function chatTurn(spec: ChatTurnSpec, sessionStart = T0): Record<string, 
       start: 10,
       end: 150,
       inputs: { query: spec.user },
-      outputs: spec.docs.map((d) => ({ id: d.id, page_content: d.text ?? `content of ${d.id}`, metadata: { doc_uri: d.uri ?? `kb://${d.id}` } })),
+      outputs: spec.docs.map((d) => ({ id: d.id, page_content: d.text ?? `content of ${d.id}`, metadata: { doc_uri: d.uri ?? `kb://${d.id}`, ...d.metadata } })),
     });
   }
   if (spec.toolError) {
