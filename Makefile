@@ -77,9 +77,10 @@ $(CHROMIUM):
 typecheck: build
 	npx tsc -p test/tsconfig.json
 
-## samples: regenerate samples/ (deterministic; the output is checked in)
+## samples: regenerate samples/ and its judge-free variant test/fixtures/judge-free/ (deterministic; both checked in)
 samples:
 	$(NODE) scripts/make-samples.mjs
+	$(NODE) scripts/make-samples.mjs --judge-free
 
 ## validators: recompile schemas/trace-record.schema.json to src/model/generated/ (checked by a test)
 validators: node_modules/.installed

@@ -17,8 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { dumps, ensureAscii, pyFloat } from './lib/pyjson.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// `node scripts/make-samples.mjs [dir]`: samples/ by default; the test writes to a temporary dir.
-const OUT = resolve(process.argv[2] ?? join(REPO, 'samples'));
+// `node scripts/make-samples.mjs [dir] [--judge-free]`: samples/ by default; the test writes to a
+// temporary dir. `--judge-free` writes the variant without assessments (what most production
+// dumps look like), test/fixtures/judge-free/ by default, with one more session a real dump of
+// the app would hold: another customer asking about refunds, answered from the current policy.
+const ARGS = process.argv.slice(2);
+const JUDGE_FREE = ARGS.includes('--judge-free');
+const OUT = resolve(ARGS.find((a) => !a.startsWith('--')) ?? join(REPO, JUDGE_FREE ? 'test/fixtures/judge-free' : 'samples'));
 
 /** How the Python SDK stores a span attribute: json.dumps(v, ensure_ascii=False). */
 const enc = (v) => dumps(v);
@@ -402,6 +407,13 @@ const KB = {
     updated: '2024-09-01',
     text: 'Return labels are free for customers in the EU and the UK. Drop the parcel at any partner carrier point within 7 days of printing the label.',
   },
+  refund2024: {
+    id: 'refund-policy-2024#c0',
+    uri: 'kb://acme-help/policies/refund-policy-2024.md',
+    version: '2024.1',
+    updated: '2024-07-01',
+    text: 'Refunds: unused items may be returned within 30 days of delivery for a full refund to the original payment method. Items must be returned with original tags and packaging. Refunds are issued within 10 days of the return arriving at our warehouse.',
+  },
   refundProcess: {
     id: 'refund-process#c0',
     uri: 'kb://acme-help/returns/refund-process.md',
@@ -548,6 +560,29 @@ const REFUND_TURNS = [
   },
 ];
 
+/** The judge-free variant's other session: a customer the day before, answered from the current policy. */
+const POLICY_SESSION = 'sess-policy-5e21';
+const POLICY_USER = 'cust-90374';
+const POLICY_TURNS = [
+  {
+    start: '2026-11-09T16:40:12.031Z',
+    user: 'Hello! What is your refund policy for a backpack I have not used?',
+    query: 'refund policy unused item',
+    docs: [doc(KB.refund2024, 0.9), doc(KB.returnLabels, 0.61)],
+    answer:
+      'You can return unused items within 30 days of delivery for a full refund to your original payment method, as long as they come back with their tags and packaging. Return labels are free in the EU and the UK.',
+    timing: { end: 2611.82, retr: [12.9, 158.4], chat2: [166.1, 2597.3] },
+  },
+  {
+    start: '2026-11-09T16:41:03.517Z',
+    user: 'Thanks! And how long until the money is back on my card?',
+    query: 'refund processing time card',
+    docs: [doc(KB.refund2024, 0.83)],
+    answer: 'Refunds are issued within 10 days of the return arriving at our warehouse, to the card you paid with.',
+    timing: { end: 1904.66, retr: [11.2, 140.7], chat2: [149.8, 1890.2] },
+  },
+];
+
 const REFUND_JUDGEMENTS = [
   {
     correctness: [true, 'The order details match the lookup_order result (Voyager 40L, \u20ac129.00, delivered 2026-10-02).'],
@@ -577,12 +612,12 @@ const REFUND_JUDGEMENTS = [
   },
 ];
 
-function buildRefundSession() {
+function buildRefundSession({ session = REFUND_SESSION, user = REFUND_USER, turns = REFUND_TURNS, judged = !JUDGE_FREE } = {}) {
   const history = [];
   const traces = [];
-  REFUND_TURNS.forEach((turn, i) => {
+  turns.forEach((turn, i) => {
     const n = i + 1;
-    const trace = newTrace(`${REFUND_SESSION}/turn-${n}`);
+    const trace = newTrace(`${session}/turn-${n}`);
     const T = utcNs(turn.start) + subMs(trace.key);
     const tm = turn.timing;
     const rootInputs = { messages: [...history, { role: 'user', content: turn.user }] };
@@ -680,8 +715,19 @@ function buildRefundSession() {
   // assessments: judges ran ~16 minutes after the conversation, QA review in the afternoon
   const judgeBase = Date.parse('2026-11-10T09:20:41.000Z');
   const out = traces.map(({ trace, spans, spanHex }, i) => {
-    const j = REFUND_JUDGEMENTS[i];
     const list = [];
+    const j = judged ? REFUND_JUDGEMENTS[i] : undefined;
+    if (j === undefined) {
+      return sdkTraceV3(trace, spans, {
+        experimentId: EXPERIMENT,
+        clientRequestId: `req-${hexId(`client-request/${trace.key}`, 6)}`,
+        session,
+        user,
+        env: ENV_PROD,
+        tags: { environment: 'production' },
+        assessments: list,
+      });
+    }
     const t0 = judgeBase + i * 7_311 + 113;
     list.push(
       assessment(trace, 'correctness', {
@@ -755,8 +801,8 @@ function buildRefundSession() {
     return sdkTraceV3(trace, spans, {
       experimentId: EXPERIMENT,
       clientRequestId: `req-${hexId(`client-request/${trace.key}`, 6)}`,
-      session: REFUND_SESSION,
-      user: REFUND_USER,
+      session,
+      user,
       env: ENV_PROD,
       tags: { environment: 'production' },
       assessments: list,
@@ -1501,6 +1547,7 @@ protobuf writes it.
 // ---------------------------------------------------------------------------
 
 function main() {
+  if (JUDGE_FREE) return judgeFree();
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(join(OUT, 'traces'), { recursive: true });
   const write = (rel, text) => writeFileSync(join(OUT, rel), text);
@@ -1534,6 +1581,38 @@ function main() {
       legacy: legacy.map((t) => t.info.request_id),
       noSession: noSession.info.trace_id,
     }),
+  );
+}
+
+/** The variant without assessments: the same files (the refund session unjudged) and one more session. */
+function judgeFree() {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(join(OUT, 'traces'), { recursive: true });
+  const write = (rel, text) => writeFileSync(join(OUT, rel), text);
+  const refund = buildRefundSession();
+  write('search-sess-refund-7f3a.json', pretty({ traces: [...refund].reverse(), next_page_token: null }));
+  const policy = buildRefundSession({ session: POLICY_SESSION, user: POLICY_USER, turns: POLICY_TURNS, judged: false });
+  write('search-sess-policy-5e21.json', pretty({ traces: [...policy].reverse(), next_page_token: null }));
+  for (const f of buildWrapperSession()) write(f.name, pretty(f.trace));
+  write('traces/no-session-smoke-test.json', pretty(buildNoSessionTrace()));
+  write('otel-genai.jsonl', buildOtelSession());
+  write('legacy-v2.json', pretty(buildLegacySession()));
+  write(
+    'README.md',
+    `# Judge-free variant of samples/
+
+Generated by \`node scripts/make-samples.mjs --judge-free\` (\`make samples\` writes it with
+samples/); do not edit by hand. The same traces as \`samples/\` without a single assessment, which
+is what most production dumps look like, plus what a real dump of the same app would hold: session
+\`${POLICY_SESSION}\` (user \`${POLICY_USER}\`, the day before), in which the retriever returns
+the current \`refund-policy-2024.md\` (version 2024.1, 30 days) and the assistant answers right.
+
+\`tracetriage analyze test/fixtures/judge-free/\` still finds where \`sess-refund-7f3a\` went wrong,
+from what the traces hold: turn 3 retrieved \`refund-policy-2023.md\` while the dump holds a
+newer version of it, and turns 4 and 5 carried its answer and retrieved the same outdated document
+(a suspected root cause, \`error-propagation/suspectedRootCause\`; docs/rules/error-propagation.md,
+"Judge-free clues").
+`,
   );
 }
 

@@ -18,13 +18,17 @@ function walk(dir: string): string[] {
 
 const files = (dir: string): string[] => walk(dir).map((path) => relative(dir, path)).sort();
 
-describe('samples/', () => {
+describe.each([
+  { committed: 'samples', args: [] },
+  { committed: 'test/fixtures/judge-free', args: ['--judge-free'] },
+])('$committed', ({ committed, args }) => {
   it('is exactly what scripts/make-samples.mjs makes (run `make samples` after changing it)', () => {
-    execFileSync(process.execPath, [join(root, 'scripts/make-samples.mjs'), out], { stdio: 'ignore' });
-    const committed = join(root, 'samples');
-    expect(files(out)).toEqual(files(committed));
-    for (const file of files(committed)) {
-      expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(committed, file), 'utf8'));
+    const dir = join(out, committed.replace(/\//gu, '_'));
+    execFileSync(process.execPath, [join(root, 'scripts/make-samples.mjs'), dir, ...args], { stdio: 'ignore' });
+    const expected = join(root, committed);
+    expect(files(dir)).toEqual(files(expected));
+    for (const file of files(expected)) {
+      expect(readFileSync(join(dir, file), 'utf8'), file).toBe(readFileSync(join(expected, file), 'utf8'));
     }
   });
 });
