@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
 import { REFUND_TURNS } from './helpers/samples.js';
+import { conversation, spanIdOf } from './helpers/trace-builder.js';
 
 // The samples without a single assessment (test/fixtures/judge-free/, made by
 // `scripts/make-samples.mjs --judge-free`): what most production dumps look like. `analyze` must
@@ -57,6 +58,50 @@ describe('analyze on the judge-free samples', () => {
         'answerApologises',
         'outdatedDocument',
       ]);
+    },
+    CLI_TIMEOUT,
+  );
+});
+
+describe('a tool retried with success, in a turn that answered', () => {
+  const ws = makeWorkspace();
+  afterAll(() => ws.cleanup());
+  const agent = spanIdOf('s-retry/turn-1', { name: 'agent' });
+  const file = ws.write(
+    'retry.jsonl',
+    conversation('s-retry', [
+      {
+        user: 'Where is my order AC-1 right now?',
+        answer: 'Your order AC-1 shipped yesterday and arrives on Friday.',
+        spans: [
+          { id: 'b1b1b1b1b1b1b1b1', name: 'lookup_order', parent: agent, type: 'TOOL', start: 200, end: 400, status: 'ERROR', statusMessage: 'TimeoutError: timed out', inputs: {}, exception: { type: 'TimeoutError', message: 'order service timed out after 30s' } },
+          { id: 'b2b2b2b2b2b2b2b2', name: 'lookup_order', parent: agent, type: 'TOOL', start: 420, end: 480, status: 'OK', inputs: {}, outputs: { status: 'shipped' } },
+        ],
+      },
+      { user: 'Thanks, can I change the delivery address?', answer: 'Yes, you can change it in your account until it ships.' },
+    ])
+      .map((t) => JSON.stringify(t))
+      .join('\n'),
+  );
+
+  it(
+    'is information in analyze, a passed turn with a recovered error span in the report, and recovered in the session JSON',
+    async () => {
+      const analyze = await runCliAsync(['analyze', '--format', 'json', file]);
+      expect(analyze.status).toBe(0);
+      const findings = (JSON.parse(analyze.stdout) as { findings: FindingJson[] }).findings;
+      expect(findings.map((f) => [f.rule_id, f.message_id, f.severity, f.turn])).toEqual([['retry-storm', 'retriesThenSuccess', 'info', 1]]);
+
+      const report = await runCliAsync(['report', '--format', 'markdown', file]);
+      expect(report.status).toBe(0);
+      expect(report.stdout).toContain('- `lookup_order` (span `b1b1b1b1b1b1b1b1`): TimeoutError: order service timed out after 30s (recovered: a later attempt succeeded)');
+      // The turn passed: the session table's row and the turn's heading say so, with no "why it failed".
+      expect(report.stdout).toMatch(/^\| 1 \| passed \| [^|]+ \| [^|]+ \| `tr-[0-9a-f]{32}` \|  \|$/mu);
+      expect(report.stdout).toContain('#### Turn 1 · passed');
+
+      const session = await runCliAsync(['session', 's-retry', file, '--format', 'json']);
+      const doc = JSON.parse(session.stdout) as { turns: Array<{ errors: Array<{ span_id: string; recovered: boolean }> }> };
+      expect(doc.turns.map((t) => t.errors)).toEqual([[{ span_id: 'b1b1b1b1b1b1b1b1', name: 'lookup_order', depth: 1, status_message: 'TimeoutError: timed out', exception: { type: 'TimeoutError', message: 'order service timed out after 30s' }, recovered: true }], []]);
     },
     CLI_TIMEOUT,
   );

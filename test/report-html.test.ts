@@ -121,8 +121,8 @@ function reportWith(t: (field: string) => string): ReportData {
     verdicts: [verdict(`turn${number}.verdict`)],
     scorerErrors: [scorerError(`turn${number}.scorerError`)],
     errors: [
-      { spanId: t(`turn${number}.error.spanId`), name: t(`turn${number}.error.name`), depth: 1, statusMessage: 'unused', exception: { type: t(`turn${number}.error.type`), message: t(`turn${number}.error.message`) } },
-      { spanId: 'e2', name: 'plain', depth: null, statusMessage: t(`turn${number}.error.statusMessage`), exception: null },
+      { spanId: t(`turn${number}.error.spanId`), name: t(`turn${number}.error.name`), depth: 1, statusMessage: 'unused', exception: { type: t(`turn${number}.error.type`), message: t(`turn${number}.error.message`) }, recovered: false },
+      { spanId: 'e2', name: 'plain', depth: null, statusMessage: t(`turn${number}.error.statusMessage`), exception: null, recovered: false },
     ],
     errorSpanCount: 3,
     waterfall: {

@@ -207,7 +207,7 @@ function turn(number: number, over: Partial<ReportTurn>): ReportTurn {
     io: { spanId: ID, name: ID, selection: 'descendant', wrapperChain: [ID] },
     verdicts: [verdict({})],
     scorerErrors: [{ index: 1, name: ID, level: 'turn', levelBasis: 'default', code: 'RATE|LIMIT', message: HOSTILE, spanId: null, superseded: false }],
-    errors: [{ spanId: ID, name: ID, depth: 1, statusMessage: HOSTILE, exception: { type: '<Err>', message: HOSTILE } }],
+    errors: [{ spanId: ID, name: ID, depth: 1, statusMessage: HOSTILE, exception: { type: '<Err>', message: HOSTILE }, recovered: false }],
     errorSpanCount: 3,
     waterfall: { totalMs: 1234, spans: [], omitted: 0 },
     ...over,

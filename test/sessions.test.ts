@@ -42,8 +42,11 @@ describe('digestTrace on the samples', () => {
           type: 'RefundRejectedError',
           message: '422 refund_window_expired: order AC-58213 was delivered on 2026-10-02 (39 days ago); refunds are accepted within 30 days of delivery (refund-policy-2024)',
         },
+        // No later attempt of the tool: the agent talked around the rejection.
+        recovered: false,
       },
     ]);
+    expect(d.recoveredErrorCount).toBe(0);
     expect(d.assessments.verdicts.map((v) => [v.name, v.value, v.polarity, v.sourceType, v.level])).toEqual([
       ['correctness', 'false', 'fail', 'LLM_JUDGE', 'turn'],
       ['relevance_to_query', '"yes"', 'pass', 'LLM_JUDGE', 'turn'],
@@ -208,6 +211,7 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
       texts: { userText: '', answerText: '', toolCalls: [], cut: false },
     },
     errors: [],
+    recoveredErrorCount: 0,
     errorSpanCount: 0,
     assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 0, counts: { feedback: 0, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 0, unknown: 0 }, scorers: [] },
     tokenUsage: null,

@@ -114,7 +114,8 @@ function reportTrace(trace: Trace, options: ReportOptions): ReportTrace {
 
 /** A turn failed: trace state ERROR, a failed span, or an effective per-turn verdict that fails (a scorer error is not one). */
 function turnFailed(d: TraceDigest): boolean {
-  return d.state === 'ERROR' || d.errorSpanCount > 0 || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
+  // A recovered error (a retry that worked, in a turn that answered) is no failure of the turn.
+  return d.state === 'ERROR' || d.errorSpanCount > d.recoveredErrorCount || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
 }
 
 
@@ -244,8 +245,9 @@ function reportSession(line: SessionLine, traces: readonly ReportTrace[], findin
 function failureLine(d: TraceDigest): string | null {
   if (!turnFailed(d)) return null;
   const parts = d.assessments.verdicts.filter((v) => v.level === 'turn' && v.effective && v.polarity === 'fail').map(verdictLabel);
-  const firstError = d.errors[0];
-  if (firstError !== undefined) parts.push(errorText(firstError) + (d.errorSpanCount > 1 ? ` (+${d.errorSpanCount - 1} more failed span${d.errorSpanCount > 2 ? 's' : ''})` : ''));
+  const firstError = d.errors.find((e) => !e.recovered);
+  const failedSpans = d.errorSpanCount - d.recoveredErrorCount;
+  if (firstError !== undefined) parts.push(errorText(firstError) + (failedSpans > 1 ? ` (+${failedSpans - 1} more failed span${failedSpans > 2 ? 's' : ''})` : ''));
   else if (d.state === 'ERROR') parts.push('trace state ERROR');
   return parts.join('; ');
 }

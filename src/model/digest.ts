@@ -3,6 +3,7 @@
 import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityOverrides } from './scorers.js';
+import { parentIndex, recoveryOf } from './recovery.js';
 import { sessionIdOf, userIdOf } from './session.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
@@ -38,6 +39,8 @@ export interface TraceDigest {
   errors: ErrorSpanDigest[];
   /** Every ERROR span, including those left out of `errors`. */
   errorSpanCount: number;
+  /** ERROR spans of those that were recovered within the turn (see `recoveryOf`): not a failure of the turn. */
+  recoveredErrorCount: number;
   assessments: AssessmentsDigest;
   /** `mlflow.trace.tokenUsage` metadata, when present and readable. */
   tokenUsage: TokenUsage | null;
@@ -91,6 +94,8 @@ export interface ErrorSpanDigest {
   statusMessage: string;
   /** The first `exception` event, if the span has one. */
   exception: { type: string | null; message: string | null } | null;
+  /** True when a later attempt succeeded within a turn that answered (see `recoveryOf`). */
+  recovered: boolean;
 }
 
 /** One feedback, triaged (see `triageAssessments`). */
@@ -254,6 +259,9 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
   const rootSpan = root === undefined ? undefined : trace.spans[root];
   const rootDurationMs =
     rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
+  const texts = turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS });
+  // As `turnFacts` decides it: an error can only have been recovered in a turn that answered.
+  const answered = trace.info.state !== 'ERROR' && rootSpan?.status !== 'ERROR' && texts.answerText.trim() !== '';
   const digest: TraceDigest = {
     traceId: name(trace.traceId),
     sessionId: key(sessionIdOf(trace, options.sessionKeys)),
@@ -265,8 +273,8 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     state: trace.info.state,
     format: trace.format.label,
     provenance: options.provenance ?? null,
-    turn: turnDigest(io, turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS })),
-    ...errorSpans(trace, options.noteChars ?? NOTE_CHARS),
+    turn: turnDigest(io, texts),
+    ...errorSpans(trace, options.noteChars ?? NOTE_CHARS, answered),
     assessments: assessmentsDigest(trace, options),
     tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
   };
@@ -307,8 +315,10 @@ function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
   };
 }
 
-function errorSpans(trace: Trace, noteChars: number): { errors: ErrorSpanDigest[]; errorSpanCount: number } {
+function errorSpans(trace: Trace, noteChars: number, answered: boolean): { errors: ErrorSpanDigest[]; errorSpanCount: number; recoveredErrorCount: number } {
   const failed = trace.spans.filter((s) => s.status === 'ERROR');
+  const parents = failed.length === 0 ? new Map<number, number>() : parentIndex(trace);
+  const recovered = new Set(failed.filter((span) => recoveryOf(trace, span, answered, parents) !== null));
   const errors = failed.slice(0, MAX_ERROR_SPANS).map((span): ErrorSpanDigest => {
     const event = span.events.find((e) => e.name === 'exception');
     const text = (key: string): string | null => {
@@ -321,9 +331,10 @@ function errorSpans(trace: Trace, noteChars: number): { errors: ErrorSpanDigest[
       depth: trace.tree.depth[span.index] ?? null,
       statusMessage: cutText(span.statusMessage, noteChars),
       exception: event ? { type: text('exception.type'), message: text('exception.message') } : null,
+      recovered: recovered.has(span),
     };
   });
-  return { errors, errorSpanCount: failed.length };
+  return { errors, errorSpanCount: failed.length, recoveredErrorCount: recovered.size };
 }
 
 function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDigest {

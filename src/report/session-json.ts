@@ -69,7 +69,7 @@ export interface TurnJson {
     input: { carrier: string; key: string } | null;
     output: { carrier: string; key: string } | null;
   };
-  errors: Array<{ span_id: string; name: string; depth: number | null; status_message: string; exception: { type: string | null; message: string | null } | null }>;
+  errors: Array<{ span_id: string; name: string; depth: number | null; status_message: string; exception: { type: string | null; message: string | null } | null; recovered: boolean }>;
   error_span_count: number;
   assessments: VerdictJson[];
   scorer_errors: ScorerErrorJson[];
@@ -121,7 +121,7 @@ function turnJson(report: SessionReport, turn: TurnView): TurnJson {
       input: t.input,
       output: t.output,
     },
-    errors: d.errors.map((e) => ({ span_id: e.spanId, name: e.name, depth: e.depth, status_message: e.statusMessage, exception: e.exception })),
+    errors: d.errors.map((e) => ({ span_id: e.spanId, name: e.name, depth: e.depth, status_message: e.statusMessage, exception: e.exception, recovered: e.recovered })),
     error_span_count: d.errorSpanCount,
     assessments: turn.verdicts.map(verdictJson),
     scorer_errors: turn.scorerErrors.map(scorerErrorJson),

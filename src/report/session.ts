@@ -50,7 +50,7 @@ function errorWords(e: ErrorSpanDigest): string {
   const what = e.exception
     ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ')
     : e.statusMessage;
-  return `${e.name} (depth ${e.depth ?? '?'}, span ${e.spanId || '?'}): ${what || 'no message'}`;
+  return `${e.name} (depth ${e.depth ?? '?'}, span ${e.spanId || '?'}): ${what || 'no message'}${e.recovered ? ' (recovered: a later attempt succeeded)' : ''}`;
 }
 
 function verdictWords(v: VerdictDigest): string {

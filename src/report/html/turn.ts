@@ -137,5 +137,5 @@ export function scorerErrorHtml(e: ScorerErrorDigest, where = ''): string {
 
 function errorSpanHtml(e: ErrorSpanDigest): string {
   const what = e.exception ? [e.exception.type, e.exception.message].filter((x): x is string => x !== null && x !== '').join(': ') : e.statusMessage;
-  return `<span class="error-span">✗ <code>${esc(e.name)}</code></span> <span class="muted">(depth ${e.depth ?? '?'}, span <code>${esc(e.spanId || '?')}</code>)</span>: ${esc(what || 'no message')}`;
+  return `<span class="error-span">✗ <code>${esc(e.name)}</code></span> <span class="muted">(depth ${e.depth ?? '?'}, span <code>${esc(e.spanId || '?')}</code>)</span>: ${esc(what || 'no message')}${e.recovered ? ' <span class="muted">(recovered: a later attempt succeeded)</span>' : ''}`;
 }

@@ -108,7 +108,8 @@ export function scorerErrorItem(e: ScorerErrorDigest, lengths: Lengths, loggedOn
 /** An error span as a list item: name, span id, its exception (or status message). */
 export function errorSpanItem(e: ErrorSpanDigest, lengths: Lengths): string {
   const what = e.exception ? [e.exception.type, e.exception.message].filter((x): x is string => x !== null && x !== '').join(': ') : e.statusMessage;
-  return `- ${mdCode(e.name || '(unnamed)')} (span ${mdCode(e.spanId || '?')}): ${what === '' ? 'no message' : note(what, lengths)}`;
+  const recovered = e.recovered ? ' (recovered: a later attempt succeeded)' : '';
+  return `- ${mdCode(e.name || '(unnamed)')} (span ${mdCode(e.spanId || '?')}): ${what === '' ? 'no message' : note(what, lengths)}${recovered}`;
 }
 
 /** Where the turn's input and output were read from, in words (Markdown). */
