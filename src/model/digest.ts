@@ -3,7 +3,7 @@
 import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityOverrides } from './scorers.js';
-import { parentIndex, recoveryOf } from './recovery.js';
+import { RecoveryIndex } from './recovery.js';
 import { sessionIdOf, userIdOf } from './session.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
@@ -39,7 +39,7 @@ export interface TraceDigest {
   errors: ErrorSpanDigest[];
   /** Every ERROR span, including those left out of `errors`. */
   errorSpanCount: number;
-  /** ERROR spans of those that were recovered within the turn (see `recoveryOf`): not a failure of the turn. */
+  /** ERROR spans of those that were recovered within the turn (see `RecoveryIndex.recoveryOf`): not a failure of the turn. */
   recoveredErrorCount: number;
   assessments: AssessmentsDigest;
   /** `mlflow.trace.tokenUsage` metadata, when present and readable. */
@@ -94,7 +94,7 @@ export interface ErrorSpanDigest {
   statusMessage: string;
   /** The first `exception` event, if the span has one. */
   exception: { type: string | null; message: string | null } | null;
-  /** True when a later attempt succeeded within a turn that answered (see `recoveryOf`). */
+  /** True when a later attempt succeeded within a turn that answered (see `RecoveryIndex.recoveryOf`). */
   recovered: boolean;
 }
 
@@ -317,8 +317,8 @@ function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
 
 function errorSpans(trace: Trace, noteChars: number, answered: boolean): { errors: ErrorSpanDigest[]; errorSpanCount: number; recoveredErrorCount: number } {
   const failed = trace.spans.filter((s) => s.status === 'ERROR');
-  const parents = failed.length === 0 ? new Map<number, number>() : parentIndex(trace);
-  const recovered = new Set(failed.filter((span) => recoveryOf(trace, span, answered, parents) !== null));
+  const index = failed.length === 0 || !answered ? null : new RecoveryIndex(trace);
+  const recovered = new Set(index === null ? [] : failed.filter((span) => index.recoveryOf(span, answered) !== null));
   const errors = failed.slice(0, MAX_ERROR_SPANS).map((span): ErrorSpanDigest => {
     const event = span.events.find((e) => e.name === 'exception');
     const text = (key: string): string | null => {

@@ -3,7 +3,7 @@ import { resolveSpanIo, type ResolveOptions } from './carriers.js';
 import { messageTexts } from './messages.js';
 import { cut, ELLIPSIS_AFTER, NO_MARK } from '../shared/text.js';
 import { documentAge, type DocumentAge } from './documents.js';
-import { parentIndex, recoveryOf } from './recovery.js';
+import { RecoveryIndex } from './recovery.js';
 import { spanRole } from './span-kind.js';
 import type { Span, Trace } from './types.js';
 import { isObject } from './values.js';
@@ -84,7 +84,7 @@ export interface ErrorFacts {
   /**
    * The attempt that succeeded after this error within the turn (a later sibling of the same
    * span or tool, or the span itself when it ended OK), in a turn that answered: a recovered
-   * error is information, not a failure of the turn (see `recoveryOf`). Null when not recovered.
+   * error is information, not a failure of the turn (see `RecoveryIndex.recoveryOf`). Null when not recovered.
    */
   recovered: { spanId: string; spanName: string; path: string } | null;
 }
@@ -133,10 +133,10 @@ export function turnFacts(
   // A turn answered when it did not end in error and has an answer: only then can an error in it
   // have been recovered.
   const answered = trace.info.state !== 'ERROR' && root?.status !== 'ERROR' && io.answerText.trim() !== '';
-  let parents: Map<number, number> | undefined;
+  let index: RecoveryIndex | undefined;
   const recovery = (span: Span): ErrorFacts['recovered'] => {
-    parents ??= parentIndex(trace);
-    const by = recoveryOf(trace, span, answered, parents);
+    index ??= new RecoveryIndex(trace);
+    const by = index.recoveryOf(span, answered);
     return by === null ? null : { spanId: by.spanId, spanName: shared(by.name), path: pathOf(by) };
   };
   for (const span of trace.spans) {

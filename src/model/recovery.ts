@@ -7,6 +7,7 @@ import type { Span, Trace } from './types.js';
  */
 export function attemptKey(span: Span): string {
   for (const key of ['gen_ai.tool.name', 'tool.name']) {
+    if (!span.attributes.has(key)) continue;
     const value = span.attributes.get(key);
     if (typeof value === 'string' && value !== '') return `tool:${value}`;
   }
@@ -19,52 +20,78 @@ export function succeeded(span: Span): boolean {
 }
 
 /**
- * The attempt that succeeded after `failed` (one or more failed attempts of one span): a span of
- * the same attempt key under the same parent, started at or after the last failure (file order
- * when times are missing), that neither failed nor recorded an exception. A sibling that ran
- * before or beside the failures is not a recovery from them. Null when there is none.
+ * The attempts of each span of a trace that succeeded, grouped by parent and attempt key, in
+ * start order: built once per trace (one pass over the spans), so asking for the recovery of
+ * every failed span of a trace of thousands of spans and failures stays linear.
  */
-export function laterSuccess(trace: Trace, failed: readonly Span[]): Span | null {
-  const first = failed[0];
-  if (first === undefined) return null;
-  const key = attemptKey(first);
-  const mine = new Set(failed);
-  let latest = Number.NEGATIVE_INFINITY;
-  let lastIndex = -1;
-  for (const span of failed) {
-    latest = Math.max(latest, span.startTimeNs ?? Number.NEGATIVE_INFINITY);
-    lastIndex = Math.max(lastIndex, span.index);
+export class RecoveryIndex {
+  private readonly successes = new Map<string, Span[]>();
+  private parents: Map<number, number> | undefined;
+
+  constructor(private readonly trace: Trace) {
+    for (const span of trace.spans) {
+      if (!succeeded(span)) continue;
+      const key = groupKey(span);
+      const list = this.successes.get(key);
+      if (list) list.push(span);
+      else this.successes.set(key, [span]);
+    }
+    for (const list of this.successes.values()) list.sort(byStart);
   }
-  let best: Span | null = null;
-  for (const span of trace.spans) {
-    if (mine.has(span) || span.parentId !== first.parentId || !succeeded(span) || attemptKey(span) !== key) continue;
-    const after = span.startTimeNs !== null && latest !== Number.NEGATIVE_INFINITY ? span.startTimeNs >= latest : span.index > lastIndex;
-    if (!after) continue;
-    if (best === null || (span.startTimeNs ?? Number.POSITIVE_INFINITY) < (best.startTimeNs ?? Number.POSITIVE_INFINITY)) best = span;
+
+  /**
+   * The attempt that succeeded after `failed` (one or more failed attempts of one span): the
+   * first span of the same attempt key under the same parent that started at or after the last
+   * failure (file order when times are missing) and neither failed nor recorded an exception. A
+   * sibling that ran before or beside the failures is not a recovery from them.
+   */
+  laterSuccess(failed: readonly Span[]): Span | null {
+    const first = failed[0];
+    if (first === undefined) return null;
+    const list = this.successes.get(groupKey(first));
+    if (list === undefined) return null;
+    let latest = Number.NEGATIVE_INFINITY;
+    let lastIndex = -1;
+    for (const span of failed) {
+      latest = Math.max(latest, span.startTimeNs ?? Number.NEGATIVE_INFINITY);
+      lastIndex = Math.max(lastIndex, span.index);
+    }
+    const timed = latest !== Number.NEGATIVE_INFINITY;
+    // The list is in start order, spans without a time last: the first that qualifies is the earliest.
+    for (const span of list) if (timed && span.startTimeNs !== null ? span.startTimeNs >= latest : span.index > lastIndex) return span;
+    return null;
   }
-  return best;
+
+  /**
+   * Whether an error on `span` was recovered within the turn, and by what: a later attempt that
+   * succeeded, or, for an exception recorded on a span that still ended `OK`, the span itself
+   * (the code caught it and went on). Never when the turn did not answer (`answered` false: trace
+   * state ERROR, an ERROR root, no answer) or when a span above it failed too: then the error
+   * reached the turn.
+   */
+  recoveryOf(span: Span, answered: boolean): Span | null {
+    if (!answered) return null;
+    this.parents ??= parentIndex(this.trace);
+    // Bounded walk: parent links from a reached span cannot loop, but a span on a cycle can.
+    let p = this.parents.get(span.index);
+    for (let steps = 0; p !== undefined && steps < this.trace.spans.length; steps++) {
+      if (this.trace.spans[p]!.status === 'ERROR') return null;
+      p = this.parents.get(p);
+    }
+    return span.status === 'OK' ? span : this.laterSuccess([span]);
+  }
 }
 
-/**
- * Whether an error on `span` was recovered within the turn, and by what: a later attempt that
- * succeeded (see {@link laterSuccess}), or, for an exception recorded on a span that still
- * ended `OK`, the span itself (the code caught it and went on). Never when the turn did not
- * answer (`answered` false: trace state ERROR, an ERROR root, no answer) or when a span above
- * it failed too: then the error reached the turn.
- */
-export function recoveryOf(trace: Trace, span: Span, answered: boolean, parents: ReadonlyMap<number, number>): Span | null {
-  if (!answered) return null;
-  // Bounded walk: parent links from a reached span cannot loop, but a span on a cycle can.
-  let p = parents.get(span.index);
-  for (let steps = 0; p !== undefined && steps < trace.spans.length; steps++) {
-    if (trace.spans[p]!.status === 'ERROR') return null;
-    p = parents.get(p);
-  }
-  return span.status === 'OK' ? span : laterSuccess(trace, [span]);
+function groupKey(span: Span): string {
+  return `${span.parentId ?? ''}\u0000${attemptKey(span)}`;
+}
+
+function byStart(a: Span, b: Span): number {
+  return (a.startTimeNs ?? Number.POSITIVE_INFINITY) - (b.startTimeNs ?? Number.POSITIVE_INFINITY) || a.index - b.index;
 }
 
 /** Parent index of each span reached from a root or an orphan (from the tree's child lists). */
-export function parentIndex(trace: Trace): Map<number, number> {
+function parentIndex(trace: Trace): Map<number, number> {
   const out = new Map<number, number>();
   trace.tree.children.forEach((list, parent) => {
     for (const child of list) out.set(child, parent);

@@ -1,5 +1,5 @@
 import { errorSignature } from '../model/facts.js';
-import { attemptKey, laterSuccess } from '../model/recovery.js';
+import { attemptKey, RecoveryIndex } from '../model/recovery.js';
 import type { Span, Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type ReportDescriptor } from './api.js';
 import { formatDuration, noStop } from './util/wording.js';
@@ -65,9 +65,10 @@ export default defineRule<MessageId, Options>({
         const failures = occurrences(trace);
         if (failures.length === 0) return;
         const covered = new Set<Span>();
+        const recovery = new RecoveryIndex(trace);
         const bySpan = groupBy(failures, (o) => `${attemptKey(o.span)}\u0000${o.span.parentId ?? ''}`);
         for (const [key, group] of bySpan) {
-          const success = laterSuccess(trace, [...new Set(group.map((o) => o.span))]);
+          const success = recovery.laterSuccess([...new Set(group.map((o) => o.span))]);
           // Fewer failures than a storm: said only when a later attempt succeeded (a recovered
           // error is information, never a failure of the turn: see `ErrorFacts.recovered`).
           if (group.length < min && success === null) continue;
