@@ -25,7 +25,7 @@ interface Case {
   name: string;
   input: string;
   /** The token as the note shows it, and where its string starts; null: no note. */
-  token: { shown: string; offset: number; line: number } | null;
+  token: { shown: string; offset: number; line: number; text?: string } | null;
   records: number;
 }
 
@@ -34,7 +34,8 @@ const CASES: Case[] = [
   { name: 'the token before traces', input: '{"next_page_token": "abc", "traces": [{"a": 1}]}', token: { shown: 'abc', offset: 20, line: 1 }, records: 1 },
   { name: 'the REST search body (bare TraceInfos)', input: '{"traces": [{"trace_id": "tr-1"}, {"trace_id": "tr-2"}], "next_page_token": "t2"}', token: { shown: 't2', offset: 76, line: 1 }, records: 2 },
   { name: 'other keys between', input: '{"traces": [], "x": {"y": [1, "z"]}, "next_page_token": "q"}', token: { shown: 'q', offset: 56, line: 1 }, records: 0 },
-  { name: 'a long token is cut in the note', input: `{"traces": [], "next_page_token": "${LONG}"}`, token: { shown: `${'A'.repeat(39)}…`, offset: 34, line: 1 }, records: 0 },
+  // The note shows 40 characters; the token kept for analyze is bounded at 256.
+  { name: 'a long token is cut in the note', input: `{"traces": [], "next_page_token": "${LONG}"}`, token: { shown: `${'A'.repeat(39)}…`, offset: 34, line: 1, text: 'A'.repeat(256) }, records: 0 },
   { name: 'a null token (the last page)', input: '{"traces": [{"a": 1}], "next_page_token": null}', token: null, records: 1 },
   { name: 'an empty token', input: '{"traces": [{"a": 1}], "next_page_token": ""}', token: null, records: 1 },
   { name: 'a token that is not a string', input: '{"traces": [], "next_page_token": 5}', token: null, records: 0 },
@@ -54,7 +55,10 @@ describe('next_page_token of a search envelope', () => {
         const pages = notes.filter((n) => n.code === 'next-page-token');
         expect(notes.filter((n) => n.code !== 'next-page-token')).toEqual([]);
         if (c.token === null) expect(pages).toEqual([]);
-        else expect(pages).toEqual([{ code: 'next-page-token', message: message(c.token.shown), offset: c.token.offset, line: c.token.line }]);
+        else {
+          const token = c.token.text ?? c.token.shown;
+          expect(pages).toEqual([{ code: 'next-page-token', message: message(c.token.shown), offset: c.token.offset, line: c.token.line, token }]);
+        }
       });
     }
   }

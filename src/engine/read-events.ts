@@ -40,6 +40,8 @@ export interface SourceNote {
   message: string;
   offset?: number;
   line?: number;
+  /** `next-page-token`: the token (kept for `analyze`, not printed in JSON notes). */
+  token?: string;
 }
 
 /** A note as JSON outputs print it (absent fields left out, not null). */

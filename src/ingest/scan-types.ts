@@ -25,6 +25,8 @@ export interface ScannedRecord extends RawRecord {
 export interface ScanNote {
   code: 'bom' | 'unclosed-envelope' | 'utf16' | 'next-page-token';
   message: string;
+  /** `next-page-token`: the token (at most its first 256 characters). */
+  token?: string;
   offset: number;
   line: number;
 }

@@ -218,7 +218,7 @@ export class RecordScanner {
     }
     if (this.keyText !== null) {
       // Bounded: a key or token is matched or shown by its first characters only.
-      if (this.keyText.length < CAPTURE_CAP) this.keyText += chunk.toString('latin1', this.keyFrom, Math.min(len, this.keyFrom + CAPTURE_CAP));
+      if (this.keyText.length < CAPTURE_CAP) this.keyText = (this.keyText + chunk.toString('latin1', this.keyFrom, Math.min(len, this.keyFrom + CAPTURE_CAP))).slice(0, CAPTURE_CAP);
       this.keyFrom = 0;
     }
     if (this.inRecord()) {
@@ -840,7 +840,7 @@ export class RecordScanner {
 
   private endKey(chunk: Buffer, q: number): void {
     const rest = this.keyText!.length < CAPTURE_CAP ? chunk.toString('latin1', this.keyFrom, Math.min(q, this.keyFrom + CAPTURE_CAP)) : '';
-    const text = this.keyText + rest;
+    const text = (this.keyText + rest).slice(0, CAPTURE_CAP);
     this.keyText = null;
     if (this.capturing === 'token') {
       this.capturing = 'key';
@@ -864,6 +864,7 @@ export class RecordScanner {
         'fetch every page (mlflow traces search … --page-token <token>, until next_page_token is null, or a larger --max-results) and read them together',
       offset: token.offset,
       line: token.line,
+      token: token.text,
     });
   }
 

@@ -86,6 +86,18 @@ export interface Turn extends TurnView {
 export interface SessionInput extends Omit<SessionView, 'turns'> {
   id: string;
   turns: Turn[];
+  /**
+   * Inputs holding traces of this session that are one page of a longer search (their envelope
+   * has a `next_page_token`): turns of the session may be on the pages not read. Empty when none.
+   */
+  pagedSources: readonly string[];
+}
+
+/** An input that is one page of a longer search (see {@link DumpInput.pages}). */
+export interface PageInput {
+  source: string;
+  /** Its `next_page_token` (at most the first 256 characters). */
+  token: string;
 }
 
 /**
@@ -100,6 +112,8 @@ export interface DumpInput {
   turnCount: number;
   /** Traces that have no session, in turn order, each as a turn of its own (number 1, with its facts). */
   withoutSession: readonly Turn[];
+  /** Inputs that are one page of a longer search, in the order they were read (one entry per input). */
+  pages: readonly PageInput[];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { EvidenceInput, SessionInput } from './api.js';
 import { cut, NO_MARK } from '../shared/text.js';
 import { defineRule } from './api.js';
 import { quote, verdictLabel } from './util/failures.js';
+import { missingReason, missingStart, missingTurnsEvidence } from './util/partial.js';
 import {
   DEFAULT_CORRECTION_PHRASES,
   failureEvidence,
@@ -41,9 +42,9 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
     description: 'Finds the turn where a conversation went wrong and the later failing turns that built on it, with the evidence linking them.',
     severity: 'error',
     messages: {
-      rootCause: 'Turn {{turn}} is where the conversation went wrong: {{failure}} {{later}} on it: {{how}}.',
+      rootCause: 'Turn {{turn}} is where the conversation went wrong{{partial}}: {{failure}} {{later}} on it: {{how}}.',
       inheritedFailure: 'Turn {{turn}} builds on the failure that started at turn {{root}}: {{how}}. Its own failure: {{failure}}',
-      isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}. Its failure: {{failure}}',
+      isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}{{partial}}. Its failure: {{failure}}',
       sessionAssessmentFailed: 'Session-level assessment {{name}} = {{value}} (logged on turn {{on}}) fails the session; {{causes}}.',
     },
     messageSeverity: { inheritedFailure: 'warn', isolatedFailure: 'warn', sessionAssessmentFailed: 'warn' },
@@ -71,15 +72,23 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         const p = findPropagation(session, { correctionPhrases: context.options.correctionPhrases });
         const into = byTurn(p.links, (l) => l.to);
         const blocked = byTurn(p.blocked, (b) => b.from);
+        // Partial dumps (issue 14): at the first turn the dump holds, when turns before it are
+        // missing, a root or an isolated failure is only the first bad turn the dump has.
+        const start = missingStart(session);
+        const firstTurn = session.turns[0]?.number;
+        const partial = (k: number, words: string): { partial: string; mark: EvidenceInput[] } =>
+          start === null || k !== firstTurn
+            ? { partial: '', mark: [] }
+            : { partial: `${words}: ${missingReason(start)})`, mark: [missingTurnsEvidence(session, start)] };
         for (const chain of p.chains) {
-          if (chain.explained.length > 0) reportChain(chain, p, into);
-          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? []);
+          if (chain.explained.length > 0) reportChain(chain, p, into, partial(chain.root, ' as far as the dump shows (it is the first bad turn the dump holds; earlier turns are missing, and the cause may lie there'));
+          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? [], partial(chain.root, '; but earlier turns are missing, so it may itself build on one of them (the first bad turn the dump holds'));
         }
         reportSessionVerdicts(session, p);
       },
     };
 
-    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>): void {
+    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>, partial: { partial: string; mark: EvidenceInput[] }): void {
       const failure = p.failures.get(chain.root)!;
       const root = failure.turn;
       context.report({
@@ -88,12 +97,13 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         relatedTurns: chain.explained,
         data: {
           turn: chain.root,
+          partial: partial.partial,
           failure: sentence(failureText(failure)),
           later: `${capitalize(turnList(chain.explained))} ${chain.explained.length === 1 ? 'builds' : 'build'}`,
           how: chainHow(chain),
           advice: chainAdvice(chain),
         },
-        evidence: boundedLinks(failureEvidence(failure), chain.links.flatMap((l) => l.evidence), root.digest.traceId),
+        evidence: boundedLinks([...failureEvidence(failure), ...partial.mark], chain.links.flatMap((l) => l.evidence), root.digest.traceId),
       });
       for (const n of chain.explained) {
         const mine = p.failures.get(n)!;
@@ -111,7 +121,7 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       }
     }
 
-    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[]): void {
+    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[], partial: { partial: string; mark: EvidenceInput[] }): void {
       const failure = p.failures.get(k)!;
       const later = session.turns.filter((t) => t.number > k);
       const passed = later.filter((t) => !p.failures.has(t.number)).map((t) => t.number);
@@ -132,8 +142,8 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       context.report({
         messageId: 'isolatedFailure',
         ...failurePlace(failure),
-        data: { turn: k, why: why.join('; '), failure: sentence(failureText(failure)) },
-        evidence: boundedLinks(failureEvidence(failure), blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
+        data: { turn: k, why: why.join('; '), partial: partial.partial, failure: sentence(failureText(failure)) },
+        evidence: boundedLinks([...failureEvidence(failure), ...partial.mark], blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
     }
 

@@ -10,7 +10,7 @@ import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
-import { exitVerdict, type CommandOutcome } from '../exit-code.js';
+import { exitVerdict, partialDump, type CommandOutcome } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
@@ -92,6 +92,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
     const command: CommandOutcome = {
       missing: args.session && result.sessions.length === 0 ? noSession(args.session) : null,
       failOn: failOn === 'none' ? null : { level: failOn, failed },
+      partial: partialDump(result.findings),
     };
     const report: AnalyzeReport = {
       findings: result.findings,
