@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
 
@@ -8,6 +9,13 @@ import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers
 // the page; analyze marks the verdicts that depend on the missing turns and does not exit clean.
 
 const SAMPLE = join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json');
+const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+for (const name of ['analyze-output.schema.json', 'stats-output.schema.json', 'validate-output.schema.json']) {
+  ajv.addSchema(JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', name), 'utf8')) as object);
+}
+const valid = (id: string, doc: unknown): void => {
+  expect(ajv.validate(`urn:tracetriage:schema:${id}`, doc), ajv.errorsText(ajv.errors)).toBe(true);
+};
 const TOKEN = 'eyJvZmZzZXQiOiAyfQ==';
 /** Turn 4 of the refund session (turn 1 of the page) and turn 5 (turn 2 of the page). */
 const TURN_4 = 'tr-431e32114628b590f68d7835089ffda1';
@@ -58,11 +66,13 @@ describe('a one-page export', () => {
   it('validate and stats say the page in their output', async () => {
     const validate = await runCliAsync(['validate', page, '--format', 'json']);
     expect(validate.status).toBe(0);
+    valid('validate-output', JSON.parse(validate.stdout));
     expect((JSON.parse(validate.stdout) as { notes: unknown[] }).notes).toEqual([{ source: page, kind: 'next-page-token', message: NOTE, ...tokenAt }]);
     const text = await runCliAsync(['validate', page]);
     expect(text.stdout).toContain(`notes:\n  ${page}:${tokenAt.line}: next-page-token: ${NOTE}\n`);
     const stats = await runCliAsync(['stats', page, '--format', 'json']);
     expect(stats.status).toBe(0);
+    valid('stats-output', JSON.parse(stats.stdout));
     expect((JSON.parse(stats.stdout) as { notes: unknown[] }).notes).toEqual([{ source: page, kind: 'next-page-token', message: NOTE, ...tokenAt }]);
   });
 
@@ -76,7 +86,13 @@ describe('a one-page export', () => {
     const run = await runCliAsync(['analyze', page, '--format', 'json', '--fail-on', 'none']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`tracetriage: ${page}: next-page-token: ${NOTE}\ntracetriage: exit 1: ${PARTIAL_EXIT}\n`);
-    const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+    const doc = JSON.parse(run.stdout) as { findings: JsonFinding[]; sessions: unknown[] };
+    valid('analyze-output', doc);
+    // The session's turn numbers count from the first turn the dump holds, and it says so.
+    expect(doc.sessions).toEqual([
+      { session_id: 'sess-refund-7f3a', user: 'cust-88121', turns: 2, findings: 4, root_cause_turns: [1], partial: { earlier_messages: 6, paged_sources: [page] } },
+    ]);
+    const findings = doc.findings;
     const partial = findings.filter((f) => f.rule_id === 'partial-dump');
     expect(partial.map((f) => [f.message_id, f.severity, f.session_id, f.trace_id, f.span_id, f.turn, f.message])).toEqual([
       [
@@ -122,6 +138,7 @@ describe('a one-page export', () => {
   it("analyze's text summary gives the status and why", async () => {
     const run = await runCliAsync(['analyze', page, '--fail-on', 'none']);
     expect(run.status).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('session sess-refund-7f3a · 2 turns · user cust-88121 · partial: starts mid-conversation (6 earlier messages), turns counted from the first the dump holds');
     expect(run.stdout.trimEnd().split('\n').at(-1)!.endsWith(`→ exit 1 (${PARTIAL_EXIT})`)).toBe(true);
   });
 
@@ -147,7 +164,9 @@ describe('a one-page export', () => {
     expect((JSON.parse(validate.stdout) as { notes: unknown[] }).notes).toEqual([]);
     const run = await runCliAsync(['analyze', whole, '--format', 'json', '--fail-on', 'none']);
     expect(run.status).toBe(0);
-    const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+    const doc = JSON.parse(run.stdout) as { findings: JsonFinding[]; sessions: Array<{ partial: unknown }> };
+    expect(doc.sessions.map((s) => s.partial)).toEqual([null]);
+    const findings = doc.findings;
     expect(findings.filter((f) => f.rule_id === 'partial-dump' || f.evidence.some((e) => e.kind === 'missingTurns'))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, ty
 import { SpillFile, type SpillRef } from '../ingest/spill.js';
 import type { Trace } from '../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } from '../rules/api.js';
+import { missingStart } from '../rules/util/partial.js';
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
 import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
@@ -59,6 +60,19 @@ export interface AnalyzedSession extends SessionSummary {
   turnTraceIds: string[];
   /** Each turn's position among the traces `add` analysed (what it returned): unique, unlike an empty trace id. */
   turnOrdinals: number[];
+  /**
+   * Set when turns before its first turn in the dump are missing (rules/util/partial.ts): its turn
+   * numbers count from the first turn the dump holds. Null for a session that starts in the dump.
+   */
+  partial: SessionPartial | null;
+}
+
+/** Why a session's first turn in the dump is not its conversation's first. */
+export interface SessionPartial {
+  /** Earlier user/assistant messages its first turn's model input carries; null when none do (a paged input only). */
+  earlierMessages: number | null;
+  /** Inputs of its traces that are one page of a longer search. */
+  pagedSources: string[];
 }
 
 /**
@@ -232,7 +246,13 @@ export class AnalysisCollector {
           this.problem(problem);
         }
       }
-      sessions.push({ ...session.session.summary, turnTraceIds: session.turns.map((t) => t.digest.traceId), turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!) });
+      const start = missingStart(session);
+      sessions.push({
+        ...session.session.summary,
+        turnTraceIds: session.turns.map((t) => t.digest.traceId),
+        turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!),
+        partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
+      });
       turnCount += session.turns.length;
     }
     this.loaded.clear();

@@ -96,7 +96,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
     };
     const report: AnalyzeReport = {
       findings: result.findings,
-      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds })),
+      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
       tracesWithoutSession: result.withoutSession,
       withoutSessionTraceIds: result.withoutSessionTraceIds,
       traces: result.traces,
