@@ -10,7 +10,7 @@ import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers
 
 const SAMPLE = join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json');
 const ajv = new Ajv({ strict: true, allowUnionTypes: true });
-for (const name of ['analyze-output.schema.json', 'stats-output.schema.json', 'validate-output.schema.json']) {
+for (const name of ['analyze-output.schema.json', 'stats-output.schema.json', 'validate-output.schema.json', 'session-output.schema.json', 'sessions-output.schema.json']) {
   ajv.addSchema(JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', name), 'utf8')) as object);
 }
 const valid = (id: string, doc: unknown): void => {
@@ -140,6 +140,26 @@ describe('a one-page export', () => {
     expect(run.status).toBe(1);
     expect(run.stdout.split('\n')[0]).toBe('session sess-refund-7f3a · 2 turns · user cust-88121 · partial: starts mid-conversation (6 earlier messages), turns counted from the first the dump holds');
     expect(run.stdout.trimEnd().split('\n').at(-1)!.endsWith(`→ exit 1 (${PARTIAL_EXIT})`)).toBe(true);
+  });
+
+  it('session <id> says its turns count from the first the page holds', async () => {
+    const json = await runCliAsync(['session', 'sess-refund-7f3a', page, '--format', 'json']);
+    expect(json.status).toBe(0);
+    const doc = JSON.parse(json.stdout) as { partial: unknown; turns: Array<{ turn: number; trace_id: string }> };
+    valid('session-output', doc);
+    expect(doc.partial).toEqual({ earlier_messages: 6, paged_sources: [page] });
+    expect(doc.turns.map((t) => [t.turn, t.trace_id])).toEqual([
+      [1, TURN_4],
+      [2, TURN_5],
+    ]);
+    const text = await runCliAsync(['session', 'sess-refund-7f3a', page]);
+    expect(text.stdout.split('\n')[3]).toBe(
+      `  partial: turns before turn 1 may be missing: its model input carries 6 earlier messages; its traces come from one page of a search (${page}); turns are numbered from the first the inputs hold`,
+    );
+    const markdown = await runCliAsync(['session', 'sess-refund-7f3a', page, '--format', 'markdown']);
+    expect(markdown.stdout).toContain('\n**Partial:** turns before turn 1 may be missing: its model input carries 6 earlier messages; its traces come from one page of a search (');
+    const whole = await runCliAsync(['session', 'sess-refund-7f3a', SAMPLE, '--format', 'json']);
+    expect((JSON.parse(whole.stdout) as { partial: unknown }).partial).toBeNull();
   });
 
   it('with partial-dump off, the marked verdict still keeps the run from a clean exit', async () => {
