@@ -146,6 +146,8 @@ export class RecordScanner {
   /** A token read before `traces`: said once the object is known to be the search envelope. */
   private pendingToken: { text: string; offset: number; line: number } | null = null;
   private tokenAt = { offset: 0, line: 1 };
+  /** The page note is said once per source: concatenated pages are still one file to fetch again. */
+  private pageNoted = false;
 
   constructor(
     private readonly source: string,
@@ -857,6 +859,8 @@ export class RecordScanner {
       this.pendingToken = token;
       return;
     }
+    if (this.pageNoted) return;
+    this.pageNoted = true;
     this.sink.note({
       code: 'next-page-token',
       message:
