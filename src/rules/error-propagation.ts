@@ -22,6 +22,9 @@ const MAX_EVIDENCE = 60;
 /** Turns named in a message at most. */
 const MAX_NAMED_TURNS = 8;
 
+/** A verdict at the first turn of a session that misses earlier turns: why, and the `missingTurns` evidence (rules/util/partial.ts). */
+type Mark = { reason: string; evidence: EvidenceInput[] } | null;
+
 interface Options {
   correctionPhrases: string[];
 }
@@ -75,20 +78,17 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         // Partial dumps (issue 14): at the first turn the dump holds, when turns before it are
         // missing, a root or an isolated failure is only the first bad turn the dump has.
         const start = missingStart(session);
-        const firstTurn = session.turns[0]?.number;
-        const partial = (k: number, words: string): { partial: string; mark: EvidenceInput[] } =>
-          start === null || k !== firstTurn
-            ? { partial: '', mark: [] }
-            : { partial: `${words}: ${missingReason(start)})`, mark: [missingTurnsEvidence(session, start)] };
+        const markAt = (k: number): Mark =>
+          start === null || k !== session.turns[0]?.number ? null : { reason: missingReason(start), evidence: [missingTurnsEvidence(session, start)] };
         for (const chain of p.chains) {
-          if (chain.explained.length > 0) reportChain(chain, p, into, partial(chain.root, ' as far as the dump shows (it is the first bad turn the dump holds; earlier turns are missing, and the cause may lie there'));
-          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? [], partial(chain.root, '; but earlier turns are missing, so it may itself build on one of them (the first bad turn the dump holds'));
+          if (chain.explained.length > 0) reportChain(chain, p, into, markAt(chain.root));
+          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? [], markAt(chain.root));
         }
         reportSessionVerdicts(session, p);
       },
     };
 
-    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>, partial: { partial: string; mark: EvidenceInput[] }): void {
+    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>, mark: Mark): void {
       const failure = p.failures.get(chain.root)!;
       const root = failure.turn;
       context.report({
@@ -97,13 +97,13 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         relatedTurns: chain.explained,
         data: {
           turn: chain.root,
-          partial: partial.partial,
+          partial: mark === null ? '' : ` as far as the dump shows (it is the first bad turn the dump holds; earlier turns are missing, and the cause may lie there: ${mark.reason})`,
           failure: sentence(failureText(failure)),
           later: `${capitalize(turnList(chain.explained))} ${chain.explained.length === 1 ? 'builds' : 'build'}`,
           how: chainHow(chain),
           advice: chainAdvice(chain),
         },
-        evidence: boundedLinks([...failureEvidence(failure), ...partial.mark], chain.links.flatMap((l) => l.evidence), root.digest.traceId),
+        evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], chain.links.flatMap((l) => l.evidence), root.digest.traceId),
       });
       for (const n of chain.explained) {
         const mine = p.failures.get(n)!;
@@ -121,7 +121,7 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       }
     }
 
-    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[], partial: { partial: string; mark: EvidenceInput[] }): void {
+    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[], mark: Mark): void {
       const failure = p.failures.get(k)!;
       const later = session.turns.filter((t) => t.number > k);
       const passed = later.filter((t) => !p.failures.has(t.number)).map((t) => t.number);
@@ -142,8 +142,13 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       context.report({
         messageId: 'isolatedFailure',
         ...failurePlace(failure),
-        data: { turn: k, why: why.join('; '), partial: partial.partial, failure: sentence(failureText(failure)) },
-        evidence: boundedLinks([...failureEvidence(failure), ...partial.mark], blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
+        data: {
+          turn: k,
+          why: why.join('; '),
+          partial: mark === null ? '' : `; but earlier turns are missing, so it may itself build on one of them (the first bad turn the dump holds: ${mark.reason})`,
+          failure: sentence(failureText(failure)),
+        },
+        evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
     }
 
