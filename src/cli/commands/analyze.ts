@@ -59,7 +59,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .option('fail-on', {
         choices: FAIL_ON,
         default: 'error' as const,
-        describe: 'exit 1 when a finding is at or above this severity (error > warn > info); none: always 0',
+        describe: 'exit 1 when a finding is at or above this severity (error > warn > info); none: findings never do (rejected records and a partial dump still exit 1)',
       })
       // Not `array: true`: an array option swallows the inputs after it (`--rule x file.json`).
       .option('rule', {
