@@ -48,8 +48,8 @@ describe('analyze --format json, streamed', () => {
   it('counts findings and root-cause turns per session', () => {
     const doc = analyzeJson(report(cases[2]![1])) as { sessions: unknown[]; summary: { root_causes: number; by_severity: object } };
     expect(doc.sessions).toEqual([
-      { session_id: 's1', user: 'u1', turns: 3, findings: 1, root_cause_turns: [3] },
-      { session_id: 's2', user: null, turns: 1, findings: 1, root_cause_turns: [] },
+      { session_id: 's1', user: 'u1', turns: 3, findings: 1, root_cause_turns: [3], partial: null },
+      { session_id: 's2', user: null, turns: 1, findings: 1, root_cause_turns: [], partial: null },
     ]);
     expect(doc.summary.root_causes).toBe(1);
     expect(doc.summary.by_severity).toEqual({ error: 1, warn: 0, info: 3 });

@@ -37,6 +37,41 @@ export interface CommandOutcome {
   missing?: string | null;
   /** `analyze`: the `--fail-on` level, and whether a finding reached it. */
   failOn?: { level: string; failed: boolean } | null;
+  /**
+   * `analyze`: the dump holds part of the conversations, said as a sentence ({@link partialDump}):
+   * its verdicts are relative to what it holds, so the run is not clean whatever `--fail-on` says.
+   */
+  partial?: string | null;
+}
+
+/** What {@link partialDump} reads of a finding. */
+interface FindingMark {
+  ruleId: string;
+  messageId: string;
+  evidence: ReadonlyArray<{ kind: string }>;
+}
+
+/**
+ * The reason an analysis of a partial dump is not clean, or null: inputs that are one page of a
+ * longer search and sessions that start mid-conversation (rule `partial-dump`), and verdicts marked
+ * as depending on turns the dump lacks (evidence `missingTurns`). Turning the rule off and the
+ * marks' rule off is how a run on a partial dump on purpose comes back clean.
+ */
+export function partialDump(findings: readonly FindingMark[]): string | null {
+  let pages = 0;
+  let sessions = 0;
+  let marked = 0;
+  for (const f of findings) {
+    if (f.ruleId === 'partial-dump' && f.messageId === 'pagedExport') pages++;
+    else if (f.ruleId === 'partial-dump' && f.messageId === 'firstTurnMissing') sessions++;
+    else if (f.evidence.some((e) => e.kind === 'missingTurns')) marked++;
+  }
+  const parts = [
+    pages > 0 ? `${pages === 1 ? 'an input is' : `${pages} inputs are`} one page of a longer search` : null,
+    sessions > 0 ? `${sessions === 1 ? '1 session starts' : `${sessions} sessions start`} mid-conversation` : null,
+    marked > 0 ? `${marked === 1 ? '1 verdict depends' : `${marked} verdicts depend`} on turns it lacks` : null,
+  ].filter((s) => s !== null);
+  return parts.length === 0 ? null : `the dump is partial (${parts.join('; ')}): its verdicts are relative to what it holds`;
 }
 
 /**
@@ -45,7 +80,8 @@ export interface CommandOutcome {
  * read (an empty input, a file that is not an export, MLflow's table output; a valid export that
  * holds zero traces is not this), or a trace hit an internal error;
  * 1 when the inputs hold something to look at — what was asked for is not there, a finding at or
- * above `--fail-on`, records that could not be read as traces;
+ * above `--fail-on`, a partial dump (`analyze`, whatever `--fail-on`), records that could not be
+ * read as traces;
  * 0 otherwise. The first reason in that order is the one the closing line gives.
  */
 export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): ExitVerdict {
@@ -76,6 +112,7 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
   }
   if (command.missing) return { code: 1, reason: command.missing };
   if (command.failOn?.failed) return { code: 1, reason: `findings at or above ${command.failOn.level}` };
+  if (command.partial) return { code: 1, reason: command.partial };
   if (read.rejected > 0) return { code: 1, reason: `${records(read.rejected)} could not be read as traces` };
   if (command.failOn) return { code: 0, reason: `nothing at or above ${command.failOn.level}` };
   return { code: 0, reason: 'clean' };

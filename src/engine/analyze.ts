@@ -5,12 +5,13 @@ import { sessionIdOf } from '../model/session.js';
 import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
 import { SpillFile, type SpillRef } from '../ingest/spill.js';
 import type { Trace } from '../model/types.js';
-import type { DumpInput, RuleMeta, SessionInput, Severity, Turn } from '../rules/api.js';
+import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } from '../rules/api.js';
+import { missingStart } from '../rules/util/partial.js';
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
 import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from './guard.js';
-import type { Rejection } from './read-events.js';
+import type { FrameEvent, Rejection } from './read-events.js';
 import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
 
 /** Options of {@link analyzeInputs}. */
@@ -60,6 +61,19 @@ export interface AnalyzedSession extends SessionSummary {
   turnTraceIds: string[];
   /** Each turn's position among the traces `add` analysed (what it returned): unique, unlike an empty trace id. */
   turnOrdinals: number[];
+  /**
+   * Set when turns before its first turn in the dump are missing (rules/util/partial.ts): its turn
+   * numbers count from the first turn the dump holds. Null for a session that starts in the dump.
+   */
+  partial: SessionPartial | null;
+}
+
+/** Why a session's first turn in the dump is not its conversation's first. */
+export interface SessionPartial {
+  /** Earlier user/assistant messages its first turn's model input carries; null when none do (a paged input only). */
+  earlierMessages: number | null;
+  /** Inputs of its traces that are one page of a longer search. */
+  pagedSources: string[];
 }
 
 /**
@@ -71,7 +85,7 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
   const onEvent = options.onEvent;
   const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   try {
-    for await (const event of filteredTraces(inputs, options)) {
+    for await (const event of filteredTraces(inputs, { ...options, onEvent: collector.watch(onEvent) })) {
       const { source, index, offset, length, line, within } = event.provenance;
       collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) });
     }
@@ -117,6 +131,8 @@ export class AnalysisCollector {
   private traces = 0;
   private duplicates = 0;
   private outsideSelection = 0;
+  /** Inputs that are one page of a longer search, by source name (the first token of each). */
+  private readonly pages = new Map<string, PageInput>();
 
   constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions' | 'onInternal'>) {
     this.runner = new TraceRuleRunner(options.rules);
@@ -172,6 +188,22 @@ export class AnalysisCollector {
     return this.kept.length - 1;
   }
 
+  /**
+   * Takes an input that is one page of a longer search (its `next_page_token`): its sessions may
+   * lack turns, which the session stage says. Once per input; a second token of it is ignored.
+   */
+  page(source: string, token: string): void {
+    if (!this.pages.has(source)) this.pages.set(source, { source, token });
+  }
+
+  /** A read's event handler that takes the page notes (see `page`) and passes every event on to `next`. */
+  watch(next?: (event: FrameEvent) => void): (event: FrameEvent) => void {
+    return (event) => {
+      if (event.type === 'note' && event.note.kind === 'next-page-token') this.page(event.note.source, event.note.token ?? '');
+      next?.(event);
+    };
+  }
+
   /** The session stage and the findings; call once, after the last `add`. */
   finish(): AnalyzeResult {
     const { options } = this;
@@ -206,6 +238,7 @@ export class AnalysisCollector {
         ),
         this.factsOf,
         this.documents,
+        this.pages,
       );
       for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
       const failures = sessionRunner.visit(session);
@@ -220,13 +253,19 @@ export class AnalysisCollector {
           this.problem(problem);
         }
       }
-      sessions.push({ ...session.session.summary, turnTraceIds: session.turns.map((t) => t.digest.traceId), turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!) });
+      const start = missingStart(session);
+      sessions.push({
+        ...session.session.summary,
+        turnTraceIds: session.turns.map((t) => t.digest.traceId),
+        turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!),
+        partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
+      });
       turnCount += session.turns.length;
     }
     this.loaded.clear();
     const withoutSession = loose.map((k) => this.load(k, false)).sort((a, b) => compareTurns(a.digest, b.digest)).map(({ digest, facts }) => turnOf(digest, facts));
     for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
-    const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession };
+    const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession, pages: [...this.pages.values()] };
     const exit = sessionRunner.exit(dump);
     for (const failure of exit.failures) {
       const problem = internalRejection(provenanceOf(DUMP_PROVENANCE), 'dump-rules', failure.error);
@@ -288,13 +327,19 @@ function firstTime(list: readonly Kept[]): number | null {
   return first;
 }
 
-function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts, documents: DocumentCatalog): SessionInput {
+function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>): SessionInput {
   const view = sessionView(session);
+  const paged = new Set<string>();
+  for (const t of view.turns) {
+    const source = t.digest.provenance?.source;
+    if (source !== undefined && pages.has(source)) paged.add(source);
+  }
   return {
     ...view,
     id: session.id,
     turns: view.turns.map((t) => ({ ...t, facts: factsOf(t.digest) })),
     documents,
+    pagedSources: [...paged].sort(),
   };
 }
 

@@ -94,8 +94,8 @@ export async function* scanSource(source: ByteSource, options: ReadOptions): Asy
       for (const event of events) pending.push({ kind: 'event', event });
     },
     note: (note: ScanNote): void => {
-      const { code, message, offset, line } = note;
-      pending.push(frame({ type: 'note', note: { source: source.name, kind: code, message, offset, line } }));
+      const { code, message, offset, line, token } = note;
+      pending.push(frame({ type: 'note', note: { source: source.name, kind: code, message, offset, line, ...(token !== undefined ? { token } : {}) } }));
     },
     oversizedStart: (provenance: Provenance, head: readonly Buffer[]): void => oversized.start(provenance, head),
     oversizedChunk: (chunk: Buffer): void => oversized.push(chunk),

@@ -54,7 +54,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
     const refs: SpillRef[] = [];
     const failed = new Set<number>();
-    for await (const event of filteredTraces(inputs, options)) {
+    for await (const event of filteredTraces(inputs, { ...options, onEvent: collector.watch(onEvent) })) {
       const { source, index, offset, length, line, within } = event.provenance;
       collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) }, (ordinal) => {
         const kept = reportTrace(event.trace, options);

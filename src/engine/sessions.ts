@@ -1,6 +1,7 @@
 import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { sessionIdOf } from '../model/session.js';
 import { groupSessions, makeSession, type Session, type SessionGroups } from '../model/sessions.js';
+import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
 import { faultPoint, internalEvent } from './guard.js';
@@ -39,6 +40,12 @@ export interface SessionRead {
   sessionsSeen: number;
   /** Copies of a trace already read, left out. */
   duplicates: number;
+  /**
+   * Set when turns before the session's first turn in the inputs are missing: that turn's model
+   * input carries earlier user/assistant messages, or its traces come from one page of a longer
+   * search (a `next-page-token` note). Null when nothing says so.
+   */
+  partial: { earlierMessages: number | null; pagedSources: string[] } | null;
 }
 
 /**
@@ -57,7 +64,15 @@ export async function readSession(
   const ids = new Set<string>();
   let duplicates = 0;
   const digestOptions = options.digest ?? {};
-  for await (const event of filteredTraces(inputs, options)) {
+  // What tells a session cut before its first turn (as analyze's partial-dump rule reads it).
+  const earlier = new Map<TraceDigest, number | null>();
+  const pages = new Set<string>();
+  const onEvent = options.onEvent;
+  const watch = (e: Parameters<NonNullable<typeof onEvent>>[0]): void => {
+    if (e.type === 'note' && e.note.kind === 'next-page-token') pages.add(e.note.source);
+    onEvent?.(e);
+  };
+  for await (const event of filteredTraces(inputs, { ...options, onEvent: watch })) {
     // Only the session id is looked at before a trace of another session is dropped.
     const id = sessionIdOf(event.trace, digestOptions.sessionKeys);
     if (id === null) continue;
@@ -70,13 +85,23 @@ export async function readSession(
     }
     if (traceId !== '') seen.add(traceId);
     const shown = guardedDigest(event, digestOptions, options, (digest) => {
+      const calls = turnFacts(event.trace, { spanIndex: null, userText: '', answerText: '' }, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {}).modelCalls;
+      earlier.set(digest, calls.find((c) => c.priorMessages !== null)?.priorMessages ?? null);
       if (!options.full) return;
       const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});
       fullTexts.set(digest, turnTexts(io, { full: true }));
     });
     if (shown !== null) kept.push(shown);
   }
-  return { session: kept.length === 0 ? null : makeSession(sessionId, kept), fullTexts, sessionsSeen: ids.size, duplicates };
+  const session = kept.length === 0 ? null : makeSession(sessionId, kept);
+  let partial: SessionRead['partial'] = null;
+  if (session !== null) {
+    const first = session.turns[0];
+    const n = first === undefined ? null : (earlier.get(first) ?? null);
+    const paged = [...new Set(session.turns.map((d) => d.provenance?.source).filter((s): s is string => s !== undefined && pages.has(s)))].sort();
+    if ((n !== null && n > 0) || paged.length > 0) partial = { earlierMessages: n !== null && n > 0 ? n : null, pagedSources: paged };
+  }
+  return { session, fullTexts, sessionsSeen: ids.size, duplicates, partial };
 }
 
 /**

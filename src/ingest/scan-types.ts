@@ -18,10 +18,15 @@ export interface ScannedRecord extends RawRecord {
   refused?: boolean;
 }
 
-/** A fact about a source that is not a record: a BOM, an unclosed envelope. */
+/**
+ * A fact about a source that is not a record: a BOM, an unclosed envelope, a search envelope
+ * whose `next_page_token` says the file is one page of a longer search.
+ */
 export interface ScanNote {
-  code: 'bom' | 'unclosed-envelope' | 'utf16';
+  code: 'bom' | 'unclosed-envelope' | 'utf16' | 'next-page-token';
   message: string;
+  /** `next-page-token`: the token (at most its first 256 characters). */
+  token?: string;
   offset: number;
   line: number;
 }

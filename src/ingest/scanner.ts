@@ -1,5 +1,6 @@
 import type { RawRecord, RecordContainer } from './record.js';
 import { RecordBuilder } from './record-builder.js';
+import { cut } from '../shared/text.js';
 import { DEFAULT_SCANNER_OPTIONS, type ScanNote, type ScanProblem, type ScanSink, type ScannedRecord, type ScannerOptions } from './scan-types.js';
 
 export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
@@ -33,6 +34,11 @@ for (const c of '{["-0123456789tfnNI') STARTS_VALUE[c.charCodeAt(0)] = 1;
  * enough to say what it is; past that it is refused and skipped to the end of its line unheld.
  */
 const RUN_CAP = 64 * 1024;
+
+/** Characters of a depth-1 key or page token kept while it is read: enough to match or show one. */
+const CAPTURE_CAP = 256;
+/** Characters of a page token shown in the note. */
+const TOKEN_SHOWN = 40;
 
 function startsValue(c: number): boolean {
   return STARTS_VALUE[c] === 1;
@@ -130,6 +136,18 @@ export class RecordScanner {
   private keyText: string | null = null;
   private keyFrom = 0;
   private tracesColon = false;
+  /**
+   * The page token of the search envelope (`next_page_token`, before or after its `traces`): a
+   * non-empty one means the file is one page of a longer search, said once in a note.
+   */
+  private tokenColon = false;
+  /** Whether the string held in `keyText` is a depth-1 key or the page token's value. */
+  private capturing: 'key' | 'token' = 'key';
+  /** A token read before `traces`: said once the object is known to be the search envelope. */
+  private pendingToken: { text: string; offset: number; line: number } | null = null;
+  private tokenAt = { offset: 0, line: 1 };
+  /** The page note is said once per source: concatenated pages are still one file to fetch again. */
+  private pageNoted = false;
 
   constructor(
     private readonly source: string,
@@ -200,12 +218,13 @@ export class RecordScanner {
       }
       i = this.outerByte(chunk, i, c);
     }
+    if (this.keyText !== null) {
+      // Bounded: a key or token is matched or shown by its first characters only.
+      if (this.keyText.length < CAPTURE_CAP) this.keyText = (this.keyText + chunk.toString('latin1', this.keyFrom, Math.min(len, this.keyFrom + CAPTURE_CAP))).slice(0, CAPTURE_CAP);
+      this.keyFrom = 0;
+    }
     if (this.inRecord()) {
       const from = Math.max(0, this.rec.start - this.base);
-      if (this.keyText !== null) {
-        this.keyText += chunk.toString('latin1', this.keyFrom, len);
-        this.keyFrom = 0;
-      }
       const piece = chunk.subarray(from);
       if ((this.mode === Mode.TopRun || this.mode === Mode.ElementScalar) && this.rec.heldBytes + piece.length > RUN_CAP) {
         this.rec.refuseRun(piece, startsValue);
@@ -344,15 +363,24 @@ export class RecordScanner {
         if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         return i + 1;
       case Mode.Envelope:
+        // The keys after `traces` are read only for the page token.
         if (c === LF) this.newLine(i);
-        else if (c === QUOTE) this.inString = true;
-        else if (c === LBRACE || c === LBRACKET) this.depth++;
+        else if (c === QUOTE) {
+          this.inString = true;
+          if (this.depth === 1) this.startCapture(i);
+        } else if (c === COMMA) {
+          if (this.depth === 1) this.expectKey = true;
+        } else if (c === COLON) {
+          if (this.depth === 1) this.expectKey = false;
+          return i + 1;
+        } else if (c === LBRACE || c === LBRACKET) this.depth++;
         else if (c === RBRACE || c === RBRACKET) {
           if (--this.depth === 0) {
             this.mode = Mode.Top;
             this.elementDepth = 0;
           }
         }
+        if (c !== SPACE && c !== TAB && c !== CR && c !== LF) this.tokenColon = false;
         return i + 1;
       default:
         return i + 1;
@@ -557,10 +585,8 @@ export class RecordScanner {
     switch (c) {
       case QUOTE:
         this.inString = true;
-        if (this.expectKey && this.depth === 1 && this.container === 'document') {
-          this.keyText = '';
-          this.keyFrom = i + 1;
-        }
+        if (this.depth === 1 && this.container === 'document') this.startCapture(i);
+        this.tokenColon = false;
         return i + 1;
       case LBRACE:
       case LBRACKET: {
@@ -569,6 +595,7 @@ export class RecordScanner {
           return i + 1;
         }
         this.tracesColon = false;
+        this.tokenColon = false;
         const rel = ++this.depth - this.elementDepth;
         if (rel > this.rec.maxDepth) {
           this.rec.maxDepth = rel;
@@ -586,6 +613,7 @@ export class RecordScanner {
       case RBRACE:
       case RBRACKET:
         this.tracesColon = false;
+        this.tokenColon = false;
         if (--this.depth === this.elementDepth) this.endRecordAt(chunk, i + 1);
         return i + 1;
       case COLON:
@@ -593,6 +621,7 @@ export class RecordScanner {
         return i + 1;
       case COMMA:
         this.tracesColon = false;
+        this.tokenColon = false;
         if (this.depth === 1 && this.container === 'document') this.expectKey = true;
         return i + 1;
       case LF:
@@ -615,6 +644,7 @@ export class RecordScanner {
         return i + 1;
       default:
         this.tracesColon = false;
+        this.tokenColon = false;
         if (c === UPPER_N || c === UPPER_I) this.rec.nonFinite = true;
         return i + 1;
     }
@@ -799,10 +829,47 @@ export class RecordScanner {
     return nl + 1;
   }
 
+  /** A string opens at depth 1 of the top-level object (at `i`): held when it is a key or the page token. */
+  private startCapture(i: number): void {
+    if (this.expectKey) this.capturing = 'key';
+    else if (this.tokenColon) {
+      this.capturing = 'token';
+      this.tokenAt = { offset: this.base + i, line: this.line };
+    } else return;
+    this.keyText = '';
+    this.keyFrom = i + 1;
+  }
+
   private endKey(chunk: Buffer, q: number): void {
-    const key = this.keyText + chunk.toString('latin1', this.keyFrom, q);
+    const rest = this.keyText!.length < CAPTURE_CAP ? chunk.toString('latin1', this.keyFrom, Math.min(q, this.keyFrom + CAPTURE_CAP)) : '';
+    const text = (this.keyText + rest).slice(0, CAPTURE_CAP);
     this.keyText = null;
-    this.tracesColon = key === 'traces';
+    if (this.capturing === 'token') {
+      this.capturing = 'key';
+      if (text !== '') this.foundToken({ text, ...this.tokenAt });
+      return;
+    }
+    this.tracesColon = text === 'traces';
+    this.tokenColon = text === 'next_page_token';
+  }
+
+  /** A non-empty page token: said now in the search envelope, or once `traces` shows the object is one. */
+  private foundToken(token: { text: string; offset: number; line: number }): void {
+    if (this.container !== 'search') {
+      this.pendingToken = token;
+      return;
+    }
+    if (this.pageNoted) return;
+    this.pageNoted = true;
+    this.sink.note({
+      code: 'next-page-token',
+      message:
+        `this file is one page of a search: more traces exist (next_page_token ${JSON.stringify(cut(token.text, TOKEN_SHOWN))}); ` +
+        'fetch every page (mlflow traces search … --page-token <token>, until next_page_token is null, or a larger --max-results) and read them together',
+      offset: token.offset,
+      line: token.line,
+      token: token.text,
+    });
   }
 
   /** `{"traces": [` at the top: what was held is envelope, and the array's elements are records. */
@@ -814,6 +881,8 @@ export class RecordScanner {
     this.depth = 2;
     this.elementDepth = 2;
     this.rec.drop();
+    if (this.pendingToken !== null) this.foundToken(this.pendingToken);
+    this.pendingToken = null;
   }
 
   private startRecord(i: number, container: RecordContainer): void {
@@ -823,6 +892,8 @@ export class RecordScanner {
     this.expectKey = false;
     this.keyText = null;
     this.tracesColon = false;
+    this.tokenColon = false;
+    this.pendingToken = null;
   }
 
   private inRecord(): boolean {

@@ -50,6 +50,14 @@ export interface ModelCallFacts {
   messageCount: number | null;
   /** Keys of the user and assistant messages of that call's input, oldest first ({@link MAX_HISTORY_KEYS} at most); empty for the others. */
   historyKeys: string[];
+  /**
+   * User and assistant messages with text from the first user message to the last one (that one
+   * left out) of that call's input: earlier exchanges the app sent along with this turn (a first
+   * turn of a session that carries some is not the conversation's first). Tool calls and tool
+   * results are not counted, nor an opening assistant greeting, nor the turn's own agent loop
+   * after its user message. Null for the other calls, and for an input with no user message.
+   */
+  priorMessages: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
 }
@@ -239,18 +247,29 @@ export function errorSignature(type: string | null, message: string): string {
 function modelCall(span: Span, path: string, options: ResolveOptions, withHistory: boolean): ModelCallFacts {
   const historyKeys: string[] = [];
   let messageCount: number | null = null;
+  let priorMessages: number | null = null;
   if (withHistory) {
     const input = resolveSpanIo(span, options).input;
     const messages = input === null ? [] : messageTexts(input.value, 'input');
     messageCount = messages.length;
+    // Exchanges before the turn's own (last) user message, from the first user message on: an
+    // opening assistant message (the greeting a chat shows before the user speaks) is no exchange,
+    // nor are tool messages (role `tool`, Anthropic and Gemini results included) or text-less
+    // tool-call messages.
+    let exchanges = -1;
     for (const m of messages) {
       if (m.role !== 'user' && m.role !== 'assistant') continue;
+      if (m.role === 'user') {
+        if (exchanges < 0) exchanges = 0;
+        priorMessages = exchanges;
+      }
+      if (exchanges >= 0) exchanges++;
       const key = textKey(m.content);
       if (key !== null && historyKeys.length < MAX_HISTORY_KEYS) historyKeys.push(key);
     }
   }
   const usage = spanTokens(span);
-  return { spanId: span.spanId, name: shared(span.name), path, messageCount, historyKeys, inputTokens: usage.input, outputTokens: usage.output };
+  return { spanId: span.spanId, name: shared(span.name), path, messageCount, historyKeys, priorMessages, inputTokens: usage.input, outputTokens: usage.output };
 }
 
 /**

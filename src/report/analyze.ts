@@ -7,7 +7,14 @@ import { safeText } from './terminal.js';
 export interface AnalyzeReport {
   findings: readonly Finding[];
   /** Sessions analysed, in report order: id, turns, user, and each turn's trace id (turn N at N - 1). */
-  sessions: ReadonlyArray<{ id: string; turns: number; user: string | null; turnTraceIds: readonly string[] }>;
+  sessions: ReadonlyArray<{
+    id: string;
+    turns: number;
+    user: string | null;
+    turnTraceIds: readonly string[];
+    /** Turns before its first turn in the dump are missing (see `AnalyzedSession.partial`); absent or null when not. */
+    partial?: { earlierMessages: number | null; pagedSources: readonly string[] } | null;
+  }>;
   tracesWithoutSession: number;
   /** Trace ids of the traces without a session, by request time. */
   withoutSessionTraceIds: readonly string[];
@@ -58,7 +65,7 @@ export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE): 
     const findings = bySession.get(s.id) ?? [];
     if (findings.length === 0) continue;
     const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
-    out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}`));
+    out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}${partialNote(s.partial)}`));
     const roots = findings.filter(isRootCause);
     for (const f of [...roots, ...findings.filter((f) => !isRootCause(f))]) out.push(...findingLines(f));
     out.push('');
@@ -183,6 +190,7 @@ export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] =
       turns: s.turns,
       findings: perSession.get(s.id)?.findings ?? 0,
       root_cause_turns: perSession.get(s.id)?.roots ?? [],
+      partial: s.partial ? { earlier_messages: s.partial.earlierMessages, paged_sources: [...s.partial.pagedSources] } : null,
     })),
     findings: report.findings.map(findingJson),
   };
@@ -204,4 +212,11 @@ function findingJson(f: Finding): Record<string, unknown> {
     suggestion: f.suggestion,
     fingerprint: f.fingerprint,
   };
+}
+
+/** ` · partial: …` after a session's header when turns before its first turn in the dump are missing. */
+function partialNote(partial: AnalyzeReport['sessions'][number]['partial']): string {
+  if (!partial) return '';
+  const why = partial.earlierMessages !== null ? `starts mid-conversation (${plural(partial.earlierMessages, 'earlier message')})` : 'from one page of a search';
+  return ` · partial: ${why}, turns counted from the first the dump holds`;
 }

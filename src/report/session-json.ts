@@ -13,6 +13,8 @@ export interface SessionJson {
   session_assessments: Array<VerdictJson & { turn: number; trace_id: string }>;
   session_scorer_errors: Array<ScorerErrorJson & { turn: number; trace_id: string }>;
   turns: TurnJson[];
+  /** Set when turns before turn 1 may be missing (rule partial-dump); null otherwise. */
+  partial: { earlier_messages: number | null; paged_sources: string[] } | null;
 }
 
 /** One verdict in JSON. */
@@ -90,6 +92,7 @@ export function sessionJson(report: SessionReport): SessionJson {
     session_assessments: view.sessionVerdicts.map(({ turn, traceId, entry }) => ({ turn, trace_id: traceId, ...verdictJson(entry) })),
     session_scorer_errors: view.sessionScorerErrors.map(({ turn, traceId, entry }) => ({ turn, trace_id: traceId, ...scorerErrorJson(entry) })),
     turns: view.turns.map((turn) => turnJson(report, turn)),
+    partial: report.partial ? { earlier_messages: report.partial.earlierMessages, paged_sources: [...report.partial.pagedSources] } : null,
   };
 }
 

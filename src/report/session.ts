@@ -17,6 +17,24 @@ export interface SessionReport {
   full: boolean;
   /** Copies of traces already read, left out. */
   duplicates: number;
+  /** Set when turns before the first turn the inputs hold are missing (`SessionRead.partial`); absent or null otherwise. */
+  partial?: SessionPartialView | null;
+}
+
+/** Why the session's first turn in the inputs is not its conversation's first. */
+export interface SessionPartialView {
+  /** Earlier user/assistant messages that turn's model input carries; null when only a paged input says so. */
+  earlierMessages: number | null;
+  /** Inputs holding its traces that are one page of a longer search. */
+  pagedSources: readonly string[];
+}
+
+/** `turns before turn 1 are not in the inputs: …; turns are numbered from the first the inputs hold`. */
+export function partialWords(p: SessionPartialView): string {
+  const why: string[] = [];
+  if (p.earlierMessages !== null) why.push(`its model input carries ${count(p.earlierMessages, 'earlier message')}`);
+  if (p.pagedSources.length > 0) why.push(`its traces come from one page of a search (${p.pagedSources.join(', ')})`);
+  return `turns before turn 1 may be missing: ${why.join('; ')}; turns are numbered from the first the inputs hold`;
 }
 
 // ---- shared wording ----------------------------------------------------------------------
@@ -104,6 +122,7 @@ export function sessionText(report: SessionReport, style: Style = PLAIN_STYLE): 
   const h = headline(report);
   const out: string[] = [style.bold(`Session ${line(view.session.id)}`), `  user ${line(h.user)} · ${h.counts}`, `  ${h.span}`];
   if (report.duplicates > 0) out.push(`  ${count(report.duplicates, 'trace')} read more than once: counted once`);
+  if (report.partial) out.push(`  ${style.warn(`partial: ${line(partialWords(report.partial))}`)}`);
   out.push('', style.bold('Session-level assessments'));
   if (view.sessionVerdicts.length === 0) out.push('  none');
   for (const { turn, entry } of view.sessionVerdicts) out.push(...verdictText(entry, `logged on turn ${turn}`, style));
@@ -184,6 +203,7 @@ export function sessionMarkdown(report: SessionReport): string {
     ['scorer errors', String(s.scorerErrors)],
   ]));
   if (report.duplicates > 0) out.push('', `${count(report.duplicates, 'trace')} read more than once: counted once.`);
+  if (report.partial) out.push('', `**Partial:** ${mdInline(partialWords(report.partial))}.`);
   out.push('', '## Session-level assessments', '');
   if (view.sessionVerdicts.length === 0) out.push('None.');
   else out.push(...verdictTable(view.sessionVerdicts.map((v) => ({ ...v.entry, turn: v.turn }))));

@@ -98,6 +98,18 @@ export interface SessionInput extends Omit<SessionView, 'turns'> {
   turns: Turn[];
   /** The newest version of each retrieved document the whole dump holds (any session), to tell an outdated one. */
   documents: Pick<DocumentCatalog, 'newerThan'>;
+  /**
+   * Inputs holding traces of this session that are one page of a longer search (their envelope
+   * has a `next_page_token`): turns of the session may be on the pages not read. Empty when none.
+   */
+  pagedSources: readonly string[];
+}
+
+/** An input that is one page of a longer search (see {@link DumpInput.pages}). */
+export interface PageInput {
+  source: string;
+  /** Its `next_page_token` (at most the first 256 characters). */
+  token: string;
 }
 
 /**
@@ -112,6 +124,8 @@ export interface DumpInput {
   turnCount: number;
   /** Traces that have no session, in turn order, each as a turn of its own (number 1, with its facts). */
   withoutSession: readonly Turn[];
+  /** Inputs that are one page of a longer search, in the order they were read (one entry per input). */
+  pages: readonly PageInput[];
 }
 
 /**

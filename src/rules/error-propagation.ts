@@ -3,6 +3,7 @@ import { cut, NO_MARK } from '../shared/text.js';
 import { defineRule } from './api.js';
 import { quote, verdictLabel } from './util/failures.js';
 import { DEFAULT_APOLOGY_PHRASES, DEFAULT_INABILITY_PHRASES, DEFAULT_PUSHBACK_PHRASES, DEFAULT_RETIRED_MARKERS } from './util/suspects.js';
+import { missingReason, missingStart, missingTurnsEvidence } from './util/partial.js';
 import {
   DEFAULT_CORRECTION_PHRASES,
   failureEvidence,
@@ -21,6 +22,9 @@ import {
 const MAX_EVIDENCE = 60;
 /** Turns named in a message at most. */
 const MAX_NAMED_TURNS = 8;
+
+/** A verdict at the first turn of a session that misses earlier turns: why, and the `missingTurns` evidence (rules/util/partial.ts). */
+type Mark = { reason: string; evidence: EvidenceInput[] } | null;
 
 interface Options {
   correctionPhrases: string[];
@@ -51,11 +55,11 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
     description: 'Finds the turn where a conversation went wrong and the later failing turns that built on it, with the evidence linking them.',
     severity: 'error',
     messages: {
-      rootCause: 'Turn {{turn}} is where the conversation went wrong: {{failure}} {{later}} on it: {{how}}.',
-      suspectedRootCause: 'Turn {{turn}} is where the conversation likely went wrong ({{failure}}). {{later}} on it: {{how}}.',
+      rootCause: 'Turn {{turn}} is where the conversation went wrong{{partial}}: {{failure}} {{later}} on it: {{how}}.',
+      suspectedRootCause: 'Turn {{turn}} is where the conversation likely went wrong{{partial}} ({{failure}}). {{later}} on it: {{how}}.',
       inheritedFailure: 'Turn {{turn}} builds on the failure that started at turn {{root}}: {{how}}. Its own failure: {{failure}}',
-      isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}. Its failure: {{failure}}',
-      suspectTurn: 'Turn {{turn}} is suspect ({{failure}}); nothing later built on it: {{why}}.',
+      isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}{{partial}}. Its failure: {{failure}}',
+      suspectTurn: 'Turn {{turn}} is suspect ({{failure}}); nothing later built on it: {{why}}{{partial}}.',
       sessionAssessmentFailed: 'Session-level assessment {{name}} = {{value}} (logged on turn {{on}}) fails the session; {{causes}}.',
     },
     roles: { rootCause: 'rootCause', suspectedRootCause: 'rootCause', inheritedFailure: 'inherited' },
@@ -104,15 +108,20 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
         const p = findPropagation(session, { correctionPhrases: o.correctionPhrases, suspects });
         const into = byTurn(p.links, (l) => l.to);
         const blocked = byTurn(p.blocked, (b) => b.from);
+        // Partial dumps (issue 14): at the first turn the dump holds, when turns before it are
+        // missing, a root or an isolated failure is only the first bad turn the dump has.
+        const start = missingStart(session);
+        const markAt = (k: number): Mark =>
+          start === null || k !== session.turns[0]?.number ? null : { reason: missingReason(start), evidence: [missingTurnsEvidence(session, start)] };
         for (const chain of p.chains) {
-          if (chain.explained.length > 0) reportChain(chain, p, into);
-          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? []);
+          if (chain.explained.length > 0) reportChain(chain, p, into, markAt(chain.root));
+          else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? [], markAt(chain.root));
         }
         reportSessionVerdicts(session, p);
       },
     };
 
-    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>): void {
+    function reportChain(chain: Chain, p: Propagation, into: ReadonlyMap<number, Link[]>, mark: Mark): void {
       const failure = p.failures.get(chain.root)!;
       const root = failure.turn;
       context.report({
@@ -121,12 +130,13 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
         relatedTurns: chain.explained,
         data: {
           turn: chain.root,
+          partial: mark === null ? '' : ` as far as the dump shows (it is the first bad turn the dump holds; earlier turns are missing, and the cause may lie there: ${mark.reason})`,
           failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)),
           later: `${capitalize(turnList(chain.explained))} ${chain.explained.length === 1 ? 'builds' : 'build'}`,
           how: chainHow(chain),
           advice: chainAdvice(chain),
         },
-        evidence: boundedLinks(failureEvidence(failure), chain.links.flatMap((l) => l.evidence), root.digest.traceId),
+        evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], chain.links.flatMap((l) => l.evidence), root.digest.traceId),
       });
       for (const n of chain.explained) {
         const mine = p.failures.get(n)!;
@@ -144,7 +154,7 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
       }
     }
 
-    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[]): void {
+    function reportIsolated(k: number, p: Propagation, session: SessionInput, blocked: readonly BlockedLink[], mark: Mark): void {
       const failure = p.failures.get(k)!;
       const later = session.turns.filter((t) => t.number > k);
       const passed = later.filter((t) => !p.failures.has(t.number)).map((t) => t.number);
@@ -165,8 +175,13 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
       context.report({
         messageId: failure.suspectOnly ? 'suspectTurn' : 'isolatedFailure',
         ...failurePlace(failure),
-        data: { turn: k, why: why.join('; '), failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)) },
-        evidence: boundedLinks(failureEvidence(failure), blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
+        data: {
+          turn: k,
+          why: why.join('; '),
+          partial: mark === null ? '' : `; but earlier turns are missing, so it may itself build on one of them (the first bad turn the dump holds: ${mark.reason})`,
+          failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)),
+        },
+        evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
     }
 

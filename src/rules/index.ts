@@ -12,6 +12,7 @@ import historyTruncation from './history-truncation.js';
 import retryStorm from './retry-storm.js';
 import turnGap from './turn-gap.js';
 import systemicFailure from './systemic-failure.js';
+import partialDump from './partial-dump.js';
 
 // Each rule keeps its own message-id and options types; `never` options let the table hold them all.
 const TABLE: ReadonlyArray<RuleModule<string, never>> = [
@@ -28,6 +29,7 @@ const TABLE: ReadonlyArray<RuleModule<string, never>> = [
   retryStorm,
   turnGap,
   systemicFailure,
+  partialDump,
 ];
 
 /** Every rule, in the order `tracetriage rules` lists them: the core rules first. */

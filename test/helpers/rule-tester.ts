@@ -35,6 +35,8 @@ export interface RuleCase {
   traces: ReadonlyArray<Record<string, unknown>>;
   /** Rule options, laid over the defaults. */
   options?: Record<string, unknown>;
+  /** The case's input (source `test`) is one page of a longer search: its envelope's next_page_token. */
+  page?: string;
 }
 
 export interface InvalidCase extends RuleCase {
@@ -43,7 +45,7 @@ export interface InvalidCase extends RuleCase {
 }
 
 /** Runs one rule over traces and returns the analysis (findings worded, located, sorted). */
-export function runRule(rule: AnyRule, traces: RuleCase['traces'], options: Record<string, unknown> = {}): AnalyzeResult {
+export function runRule(rule: AnyRule, traces: RuleCase['traces'], options: Record<string, unknown> = {}, page?: string): AnalyzeResult {
   const active: ActiveRule = { module: rule as RuleModule, options: { ...rule.meta.defaultOptions, ...options } };
   const collector = new AnalysisCollector({ rules: [active] });
   try {
@@ -52,6 +54,8 @@ export function runRule(rule: AnyRule, traces: RuleCase['traces'], options: Reco
       if (!('trace' in normalized)) throw new Error(`test record ${index} is not a trace: ${JSON.stringify(normalized.problem)}`);
       collector.add(normalized.trace, { source: 'test', index, offset: 0, length: 0, line: 1 });
     }
+    // As the reader tells it: the page note comes after the traces (the token follows `traces`).
+    if (page !== undefined) collector.page('test', page);
     return collector.finish();
   } finally {
     collector.close();
@@ -82,13 +86,13 @@ export function ruleTester(rule: AnyRule, cases: { valid: readonly RuleCase[]; i
   describe(`rule ${rule.meta.id}`, () => {
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, () => {
-        const { findings } = runRule(rule, c.traces, c.options);
+        const { findings } = runRule(rule, c.traces, c.options, c.page);
         expect(findings.map((f) => `${f.messageId}: ${f.message}`)).toEqual([]);
       });
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, () => {
-        const { findings } = runRule(rule, c.traces, c.options);
+        const { findings } = runRule(rule, c.traces, c.options, c.page);
         expect(findings.map((f) => f.messageId), 'message ids').toEqual(c.errors.map((e) => e.messageId));
         findings.forEach((f, i) => {
           check(f, c.errors[i]!, `finding ${i} (${f.messageId}: ${f.message})`);
@@ -97,7 +101,7 @@ export function ruleTester(rule: AnyRule, cases: { valid: readonly RuleCase[]; i
           expect(f.ruleId).toBe(rule.meta.id);
         });
         // The same input gives the same findings, fingerprints and order.
-        expect(runRule(rule, c.traces, c.options).findings).toEqual(findings);
+        expect(runRule(rule, c.traces, c.options, c.page).findings).toEqual(findings);
       });
     }
   });

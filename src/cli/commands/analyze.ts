@@ -10,7 +10,7 @@ import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
-import { exitVerdict, type CommandOutcome } from '../exit-code.js';
+import { exitVerdict, partialDump, type CommandOutcome } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
@@ -59,7 +59,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .option('fail-on', {
         choices: FAIL_ON,
         default: 'error' as const,
-        describe: 'exit 1 when a finding is at or above this severity (error > warn > info); none: always 0',
+        describe: 'exit 1 when a finding is at or above this severity (error > warn > info); none: findings never do (rejected records and a partial dump still exit 1)',
       })
       // Not `array: true`: an array option swallows the inputs after it (`--rule x file.json`).
       .option('rule', {
@@ -92,10 +92,11 @@ export const analyzeCommand: CommandModule<object, Args> = {
     const command: CommandOutcome = {
       missing: args.session && result.sessions.length === 0 ? noSession(args.session) : null,
       failOn: failOn === 'none' ? null : { level: failOn, failed },
+      partial: partialDump(result.findings),
     };
     const report: AnalyzeReport = {
       findings: result.findings,
-      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds })),
+      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
       tracesWithoutSession: result.withoutSession,
       withoutSessionTraceIds: result.withoutSessionTraceIds,
       traces: result.traces,

@@ -69,7 +69,7 @@ export const sessionCommand: CommandModule<object, Args> = {
     let text: string | null = null;
     try {
       for (const digest of session.turns) faultPoint('render', digest.traceId);
-      const report: SessionReport = { view: sessionView(session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates };
+      const report: SessionReport = { view: sessionView(session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates, partial: read.partial };
       text = FORMATTERS[args.format](report, stdoutStyle());
     } catch (error) {
       // The view is the session's, not one trace's: each of its traces gets the internal problem.
