@@ -156,6 +156,7 @@ function verdict(over: Partial<VerdictDigest>): VerdictDigest {
     level: 'turn',
     levelBasis: 'default',
     polarity: 'fail',
+    polarityBasis: 'table',
     value: '"<script>|"',
     rationale: HOSTILE,
     sourceType: 'LLM_JUDGE',

@@ -292,6 +292,7 @@ describe('sessionView', () => {
       name,
       level,
       levelBasis: level === 'session' ? ('metadata' as const) : ('default' as const),
+      polarityBasis: 'table' as const,
       polarity: 'fail' as const,
       value: '"no"',
       rationale: 'why',

@@ -2,7 +2,7 @@
 // the reports and the JSON schema agree on); the code that fills it is short.
 import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
-import type { Polarity, PolarityOverrides } from './scorers.js';
+import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
 import { sessionIdOf, userIdOf } from './session.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
@@ -101,6 +101,8 @@ export interface VerdictDigest {
   level: AssessmentLevel;
   levelBasis: LevelBasis;
   polarity: Polarity;
+  /** What decided the polarity (see `readVerdict`): `config`, `table`, `name`, `generic`, `rationale` or `none`. */
+  polarityBasis: PolarityBasis;
   /** The value as compact JSON (`false`, `"yes"`, `1.0` reads `1`), cut to {@link VALUE_CHARS}. */
   value: string;
   rationale: string | null;
@@ -352,6 +354,7 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       level: v.level,
       levelBasis: v.levelBasis,
       polarity: v.polarity,
+      polarityBasis: v.polarityBasis,
       value: compactJson(v.assessment.value, VALUE_CHARS),
       rationale: v.rationale === null ? null : cutText(v.rationale, noteChars),
       sourceType: name(v.source.type),

@@ -22,6 +22,7 @@ export interface VerdictJson {
   level: 'session' | 'turn';
   level_basis: string;
   polarity: 'pass' | 'fail' | 'unknown';
+  polarity_basis: string;
   value: string;
   rationale: string | null;
   source_type: string;
@@ -142,6 +143,7 @@ function verdictJson(v: VerdictDigest): VerdictJson {
     level: v.level,
     level_basis: v.levelBasis,
     polarity: v.polarity,
+    polarity_basis: v.polarityBasis,
     value: v.value,
     rationale: v.rationale,
     source_type: v.sourceType,
