@@ -62,6 +62,12 @@ export interface TurnDigest {
   depth: number | null;
   /** Names of the wrapper spans passed over, root first; at most {@link MAX_WRAPPERS}. */
   wrapperChain: string[];
+  /**
+   * The trace's first root span when the turn's I/O was read below it (selection `descendant`,
+   * `failed` or `partial` at depth 1 or more): the wrapper `wrapper-root-span` names, kept in the
+   * digest because that rule folds the turns of a session in the session stage. Null otherwise.
+   */
+  root: { spanId: string; name: string; path: string } | null;
   /** True when a side came from MLflow's truncated previews. */
   truncated: boolean;
   /** The later call of an agent loop the answer was read from, when not the I/O span itself. */
@@ -267,7 +273,7 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     state: trace.info.state,
     format: trace.format.label,
     provenance: options.provenance ?? null,
-    turn: turnDigest(io, turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS })),
+    turn: { ...turnDigest(io, turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS })), root: wrapperRoot(trace, io) },
     ...errorSpans(trace, options.noteChars ?? NOTE_CHARS),
     assessments: assessmentsDigest(trace, options),
     tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
@@ -293,7 +299,15 @@ export function turnTexts(io: TurnIo, options: { full?: boolean; maxChars?: numb
   };
 }
 
-function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
+function wrapperRoot(trace: Trace, io: TurnIo): TurnDigest['root'] {
+  if (io.depth === null || io.depth === 0 || io.spanId === null) return null;
+  if (io.selection !== 'descendant' && io.selection !== 'failed' && io.selection !== 'partial') return null;
+  const index = trace.tree.roots[0];
+  const span = index === undefined ? undefined : trace.spans[index];
+  return span === undefined ? null : { spanId: span.spanId, name: name(span.name), path: `${trace.paths.spans}[${span.index}]` };
+}
+
+function turnDigest(io: TurnIo, texts: TurnTexts): Omit<TurnDigest, 'root'> {
   const side = (v: TurnIo['input']): TurnDigest['input'] => (v ? { carrier: name(v.carrier), key: name(v.key) } : null);
   return {
     selection: io.selection,
