@@ -197,6 +197,7 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
     provenance: null,
     turn: {
       selection: 'root',
+      root: null,
       answerSpan: null,
       spanId: null,
       spanName: null,
