@@ -73,7 +73,8 @@ export default defineRule({
           spanId: w.turn.digest.turn.spanId,
           path: w.turn.facts.ioPath,
           kind: 'ioSpan',
-          label: `${inSession ? `turn ${w.turn.number}: ` : ''}turn I/O on "${w.turn.digest.turn.spanName ?? w.turn.digest.turn.spanId}", depth ${w.turn.digest.turn.depth}`,
+          // Reporters print each evidence's turn beside it: the label does not repeat it.
+          label: `turn I/O on "${w.turn.digest.turn.spanName ?? w.turn.digest.turn.spanId}", depth ${w.turn.digest.turn.depth}`,
         })),
       ];
       if (shown.length < group.length) evidence.push({ kind: 'omitted', label: `${group.length - shown.length} more ${inSession ? 'turns' : 'traces'} not listed` });

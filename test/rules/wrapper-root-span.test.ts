@@ -159,7 +159,8 @@ describe('wrapper-root-span evidence', () => {
     expect(findings[0]?.relatedTurns).toHaveLength(24);
     expect(findings[0]?.evidence.map((e) => e.kind)).toEqual(['wrapperRoot', ...Array<string>(20).fill('ioSpan'), 'omitted']);
     expect(findings[0]?.evidence.at(-1)?.label).toBe('5 more turns not listed');
-    expect(findings[0]?.evidence[20]?.label).toBe('turn 20: turn I/O on "support_agent", depth 1');
+    expect(findings[0]?.evidence[20]?.label).toBe('turn I/O on "support_agent", depth 1');
+    expect(findings[0]?.evidence[20]?.turn).toBe(20);
     expect(findings[0]?.message).toMatch(/in turns 1–25 of 25;/);
   });
 });
