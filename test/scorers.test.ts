@@ -275,6 +275,10 @@ describe('readVerdict: what decides polarity, and which basis says so', () => {
     { name: 'non_toxic', value: true, polarity: 'pass', basis: 'name' },
     { name: 'pii_free', value: 'no', polarity: 'fail', basis: 'name' },
     { name: 'hallucination_free', value: 0.9, polarity: 'unknown', basis: 'none' },
+    // So does a check for it, or its all-clear: MLflow's convention for a check that passed.
+    { name: 'toxicity_check', value: 'yes', polarity: 'pass', basis: 'name' },
+    { name: 'pii_safe', value: false, polarity: 'fail', basis: 'name' },
+    { name: 'stale_ok', value: true, polarity: 'pass', basis: 'name' },
     // Whole words only: these are not problem words.
     { name: 'harmlessness', value: 'yes', polarity: 'pass', basis: 'generic' },
     { name: 'stalemate_check', value: 'yes', polarity: 'pass', basis: 'generic' },
@@ -307,7 +311,8 @@ describe('readVerdict: what decides polarity, and which basis says so', () => {
     { name: 'tone', value: 'polite', overrides: { tone: { pass: ['polite'] } }, polarity: 'pass', basis: 'config' },
     { name: 'guard_flag', value: 'yes', overrides: { guard_flag: { detects: true } }, polarity: 'fail', basis: 'config' },
     { name: 'guard_flag', value: 0.9, overrides: { guard_flag: { detects: true } }, polarity: 'fail', basis: 'config' },
-    { name: 'stale_ok', value: 'yes', overrides: { stale_ok: { detects: false } }, polarity: 'pass', basis: 'config' },
+    { name: 'harm_reduction', value: 'yes', polarity: 'fail', basis: 'name' },
+    { name: 'harm_reduction', value: 'yes', overrides: { harm_reduction: { detects: false } }, polarity: 'pass', basis: 'config' },
     { name: 'toxicity', value: 'yes', overrides: { toxicity: { level: 'session' } }, polarity: 'fail', basis: 'config' },
     { name: 'toxicity', value: 'yes', overrides: { toxicity: { pass: ['yes'] } }, polarity: 'pass', basis: 'config' },
     { name: 'tone', value: 'meh', rationale: 'The answer is wrong.', overrides: { tone: { pass: ['polite'] } }, polarity: 'fail', basis: 'rationale' },
@@ -325,6 +330,7 @@ describe('name words and meaning', () => {
     ['PIILeakage', ['pii', 'leakage'], 'detects'],
     ['prompt-injection/score', ['prompt', 'injection', 'score'], 'detects'],
     ['no_hallucination', ['no', 'hallucination'], 'absence'],
+    ['ToxicityCheck', ['toxicity', 'check'], 'absence'],
     ['helpfulness', ['helpfulness'], null],
     ['', [], null],
   ])('%s', (name, words, meaning) => {

@@ -28,10 +28,12 @@ export const PROBLEM_WORDS: readonly string[] = [
 ];
 
 /**
- * Words that turn a problem name into the absence of the problem (`no_hallucination`,
- * `non_toxic`, `pii_free`): such a scorer checks the problem is absent, and "yes" is a pass.
+ * Words that turn a problem name into the problem's absence (`no_hallucination`, `non_toxic`,
+ * `pii_free`, `stale_ok`, `pii_safe`) or into a check for it (`toxicity_check`): such a scorer
+ * says whether the text is clear of the problem, and "yes" is a pass, as MLflow's own scorers
+ * and its `@scorer` examples write a check that passed.
  */
-export const NEGATION_WORDS: readonly string[] = ['no', 'non', 'not', 'without', 'free', 'zero', 'absent', 'absence'];
+export const ABSENCE_WORDS: readonly string[] = ['no', 'non', 'not', 'without', 'free', 'zero', 'absent', 'absence', 'ok', 'safe', 'clean', 'check', 'checks', 'passed'];
 
 /** The values a detector's "found" and "not found" are written as, lowercase (compared trimmed). */
 export const DETECTOR_LABELS: { readonly found: readonly string[]; readonly notFound: readonly string[] } = {
@@ -40,7 +42,7 @@ export const DETECTOR_LABELS: { readonly found: readonly string[]; readonly notF
 };
 
 const PROBLEMS = new Set(PROBLEM_WORDS);
-const NEGATIONS = new Set(NEGATION_WORDS);
+const ABSENCE = new Set(ABSENCE_WORDS);
 
 /** The words of a name: camelCase and every run of other characters split, lowercased. */
 export function nameWords(name: string): string[] {
@@ -54,13 +56,13 @@ export function nameWords(name: string): string[] {
 
 /**
  * What a scorer's name says: `detects` when it names a problem (see {@link PROBLEM_WORDS}),
- * `absence` when it names a problem's absence (a negation word beside it), null when it says
- * neither (`helpfulness`, `answer_check`).
+ * `absence` when it names a problem's absence or a check for it (one of {@link ABSENCE_WORDS}
+ * beside it), null when it says neither (`helpfulness`, `answer_check`).
  */
 export function nameMeaning(name: string): 'detects' | 'absence' | null {
   const words = nameWords(name);
   if (!words.some((w) => PROBLEMS.has(w))) return null;
-  return words.some((w) => NEGATIONS.has(w)) ? 'absence' : 'detects';
+  return words.some((w) => ABSENCE.has(w)) ? 'absence' : 'detects';
 }
 
 /**

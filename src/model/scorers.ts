@@ -51,7 +51,7 @@ export interface PolarityRule {
   /**
    * True for a scorer that detects a problem: a value the lists and bounds above leave unknown
    * reads as a detector's (yes, `true`, a high score: the problem was found, a fail). False turns
-   * the name's meaning off (a name such as `stale_ok` that only looks like a detector's).
+   * the name's meaning off (a name such as `harm_reduction` that only looks like a detector's).
    */
   detects?: boolean;
 }
