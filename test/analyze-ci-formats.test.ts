@@ -142,7 +142,7 @@ describe('analyze --format junit over samples/', () => {
     expect(wellFormed(junit.stdout).name).toBe('testsuites');
   });
 
-  it('has a suite per session with a testcase per turn, then the traces without a session, then the dump', () => {
+  it('has a suite per session with a testcase per turn, then the traces without a session (no dump suite: samples/ has no dump-level finding)', () => {
     const root = wellFormed(junit.stdout);
     const suites = kids(root, 'testsuite').map((s) => [s.attributes.name, s.attributes.tests, kids(s, 'testcase').length, s.attributes.failures]);
     expect(suites).toEqual([
@@ -151,9 +151,8 @@ describe('analyze --format junit over samples/', () => {
       ['sess-wrapper-19c2', '3', 3, '0'],
       ['sess-otel-44d1', '2', 2, '0'],
       ['traces without a session', '1', 1, '0'],
-      ['dump', '1', 1, '0'],
     ]);
-    expect([root.attributes.tests, root.attributes.failures]).toEqual(['14', '1']);
+    expect([root.attributes.tests, root.attributes.failures]).toEqual(['13', '1']);
     const refund = kids(root, 'testsuite')[1]!;
     expect(kids(refund, 'testcase').map((c) => [c.attributes.classname, (c.attributes.name ?? '').replace(/ · tr-\w+$/u, '')])).toEqual(
       [1, 2, 3, 4, 5].map((n) => ['sess-refund-7f3a', `turn ${n}`]),
@@ -178,8 +177,8 @@ describe('analyze --format junit over samples/', () => {
   // Failures follow --fail-on, so the report fails exactly when the exit status is 1.
   it.each([
     { failOn: 'error', status: 1, failures: '1' },
-    { failOn: 'warn', status: 1, failures: '11' },
-    { failOn: 'info', status: 1, failures: '12' },
+    { failOn: 'warn', status: 1, failures: '9' },
+    { failOn: 'info', status: 1, failures: '9' },
     { failOn: 'none', status: 0, failures: '0' },
   ])('--fail-on $failOn: exit $status, $failures failing testcases, the exit status of --format json', async ({ failOn, status, failures }) => {
     const [run, asJson] = await Promise.all([analyze('junit', [SAMPLES, '--fail-on', failOn]), analyze('json', [SAMPLES, '--fail-on', failOn])]);
@@ -221,10 +220,10 @@ describe('analyze --format sarif over samples/', () => {
     expect(table.map((r) => r.id)).toEqual(ran);
     expect(table.map((r) => [r.id, r.defaultConfiguration.level])).toEqual(rules.filter((r) => ran.includes(r.id)).map((r) => [r.id, LEVELS[r.default_severity]]));
     expect(table[0]!.name).toBe('ErrorPropagation');
-    const two = JSON.parse((await analyze('sarif', [SAMPLES, '--rule', 'token-growth,error-propagation'])).stdout) as SarifLog;
+    const two = JSON.parse((await analyze('sarif', [SAMPLES, '--rule', 'wrapper-root-span,error-propagation'])).stdout) as SarifLog;
     expectValidSarif(two);
-    expect(two.runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual(['error-propagation', 'token-growth']);
-    expect(two.runs[0]!.results.map((r) => [r.ruleId, r.ruleIndex])).toContainEqual(['token-growth', 1]);
+    expect(two.runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual(['error-propagation', 'wrapper-root-span']);
+    expect(two.runs[0]!.results.map((r) => [r.ruleId, r.ruleIndex])).toContainEqual(['wrapper-root-span', 1]);
   });
 
   it('locates the root cause at session / trace through nested logical locations, with its evidence as related locations', () => {
@@ -242,7 +241,7 @@ describe('analyze --format sarif over samples/', () => {
     expect(root.relatedLocations![1]).toMatchObject({ message: { text: 'turn 3\'s answer is in the input of "Completions" in turn 4' }, properties: { turn: 4, jsonPath: '$.data.spans[2]' } });
     expect(root.properties.suggestion).toMatch(/^Start at turn 3: /u);
     // A span finding sits three deep; every parent is listed before its children.
-    const span = run.results.find((r) => r.ruleId === 'token-growth')!.locations![0]!.logicalLocations![0]!;
+    const span = run.results.find((r) => r.ruleId === 'wrapper-root-span')!.locations![0]!.logicalLocations![0]!;
     expect([span.kind, span.fullyQualifiedName.split('/').length]).toEqual(['span', 3]);
     const PARENT_KINDS: Record<string, Array<string | undefined>> = { session: [undefined], trace: [undefined, 'session'], span: ['trace'] };
     places.forEach((p, i) => {
@@ -251,8 +250,8 @@ describe('analyze --format sarif over samples/', () => {
       expect(p.fullyQualifiedName).toBe(parent === undefined ? p.name : `${parent.fullyQualifiedName}/${p.name}`);
       if (p.parentIndex !== undefined) expect(p.parentIndex).toBeLessThan(i);
     });
-    // The dump-level finding has nowhere to point.
-    expect(run.results.find((r) => r.properties.messageId === 'scorerTotals')!.locations).toBeUndefined();
+    // samples/ has no dump-level finding: analyzeSarifChunks below checks that one has no location.
+    expect(run.results.filter((r) => r.properties.messageId === 'scorerTotals')).toEqual([]);
   });
 
   it.each([
@@ -418,6 +417,11 @@ describe('analyzeSarifChunks', () => {
     const run = sarifOf(report(findings)).runs[0]!;
     expect((run.logicalLocations ?? []).map((p) => [p.fullyQualifiedName, p.kind])).toEqual(places);
     expect(run.results.length).toBe(findings.length);
+  });
+
+  it('a dump-level finding (no session, trace or evidence) has nowhere to point: no location', () => {
+    const run = sarifOf(report([finding({ sessionId: null, traceId: null, turn: null, spanId: null, path: null, evidence: [] })])).runs[0]!;
+    expect([run.results.length, run.results[0]!.locations, run.logicalLocations ?? []]).toEqual([1, undefined, []]);
   });
 
   // The schema check has teeth: what a SARIF writer gets wrong most is rejected.

@@ -89,13 +89,8 @@ describe('analyze', () => {
   it('--rule runs only the rules named; an unknown rule is a usage error naming the known ones', async () => {
     const { doc } = await analyzeJson(['--rule', 'wrapper-root-span', SAMPLES]);
     expect(doc.summary.rules).toEqual(['wrapper-root-span']);
-    expect(doc.findings.map((f) => `${f.session_id} ${f.turn}`)).toEqual([
-      'sess-wrapper-19c2 1',
-      'sess-wrapper-19c2 2',
-      'sess-wrapper-19c2 3',
-      'sess-otel-44d1 1',
-      'sess-otel-44d1 2',
-    ]);
+    // One finding per session (its turns folded in), on the session's first wrapped turn.
+    expect(doc.findings.map((f) => `${f.session_id} ${f.turn}`)).toEqual(['sess-wrapper-19c2 1', 'sess-otel-44d1 1']);
     const bad = await runCliAsync(['analyze', '--rule', 'no-such-rule', SAMPLES]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^tracetriage: --rule: unknown rule "no-such-rule"; known rules: error-propagation, /);
@@ -103,7 +98,7 @@ describe('analyze', () => {
 
   it('--session keeps one session; --fail-on decides the exit status', async () => {
     const { doc, status } = await analyzeJson(['--rule', 'wrapper-root-span', '--session', 'sess-otel-44d1', '--fail-on', 'warn', SAMPLES]);
-    expect(doc.findings.map((f) => f.session_id)).toEqual(['sess-otel-44d1', 'sess-otel-44d1']);
+    expect(doc.findings.map((f) => f.session_id)).toEqual(['sess-otel-44d1']);
     expect(doc.summary.failed).toBe(true);
     expect(status).toBe(1);
     expect((await runCliAsync(['analyze', '--rule', 'wrapper-root-span', '--fail-on', 'error', SAMPLES])).status).toBe(0);
@@ -116,8 +111,8 @@ describe('analyze', () => {
     expect(run.status).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('session sess-wrapper-19c2 · 3 turns · user cust-51907');
-    expect(lines.at(-1)).toMatch(/^5 findings: 0 error, 5 warn, 0 info · .* → exit 1 \(findings at or above warn\)$/);
-    // The suggestion is said once, not under every turn.
+    expect(lines.at(-1)).toMatch(/^2 findings: 0 error, 2 warn, 0 info · .* → exit 1 \(findings at or above warn\)$/);
+    // The suggestion is said once, not under every finding.
     expect(run.stdout.split('fix: ').length - 1).toBe(1);
   });
 

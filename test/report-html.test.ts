@@ -83,6 +83,7 @@ function reportWith(t: (field: string) => string): ReportData {
     level: 'turn' as const,
     levelBasis: 'default' as const,
     polarity: 'fail' as const,
+    polarityBasis: 'table' as const,
     value: t(`${n}.value`),
     rationale: t(`${n}.rationale`),
     sourceType: t(`${n}.sourceType`),

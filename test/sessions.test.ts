@@ -200,6 +200,7 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
     provenance: null,
     turn: {
       selection: 'root',
+      root: null,
       answerSpan: null,
       spanId: null,
       spanName: null,
@@ -296,6 +297,7 @@ describe('sessionView', () => {
       name,
       level,
       levelBasis: level === 'session' ? ('metadata' as const) : ('default' as const),
+      polarityBasis: 'table' as const,
       polarity: 'fail' as const,
       value: '"no"',
       rationale: 'why',

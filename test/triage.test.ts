@@ -114,7 +114,7 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     expected: { turn: [0], superseded: [0], verdicts: [[0, 'fail', 'superseded']] },
   },
   {
-    name: 'override chain of 2: the judge is superseded by the human correction',
+    name: 'override chain of 2: a human correction of the other polarity outvotes the judge (replaced and calibrated)',
     raws: [
       feedback('a-1', 'correctness', 'no', { valid: false }),
       feedback('a-2', 'correctness', 'yes', { source: HUMAN, overrides: 'a-1' }),
@@ -122,7 +122,8 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     expected: {
       turn: [0, 1],
       superseded: [0],
-      verdicts: [[0, 'fail', 'superseded by 1'], [1, 'pass', 'effective', [0, 1]]],
+      disagreements: [[1, 0, 'pass', 'fail']],
+      verdicts: [[0, 'fail', 'human 1'], [1, 'pass', 'effective', [0, 1]]],
     },
   },
   {
@@ -132,12 +133,15 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
       feedback('a-1', 'relevance_to_query', 'no', { valid: false }),
       feedback('a-2', 'relevance_to_query', 'no', { source: HUMAN, overrides: 'a-1' }),
     ],
+    // The judge (1) said no; the first human (2) agreed, the newest (0) says yes: the newest
+    // end of the chain speaks for the humans, so the judge is outvoted by 0.
     expected: {
       turn: [0, 1, 2],
       superseded: [1, 2],
+      disagreements: [[0, 1, 'pass', 'fail']],
       verdicts: [
         [0, 'pass', 'effective', [1, 2, 0]],
-        [1, 'fail', 'superseded by 2'],
+        [1, 'fail', 'human 0'],
         [2, 'fail', 'superseded by 0', [1, 2]],
       ],
     },
@@ -157,7 +161,8 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     expected: {
       turn: [0, 1, 2],
       superseded: [0],
-      verdicts: [[0, 'fail', 'superseded by 2'], [1, 'pass', 'effective', [0, 1]], [2, 'pass', 'effective', [0, 2]]],
+      disagreements: [[2, 0, 'pass', 'fail']],
+      verdicts: [[0, 'fail', 'human 2'], [1, 'pass', 'effective', [0, 1]], [2, 'pass', 'effective', [0, 2]]],
     },
   },
   {
@@ -238,15 +243,52 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     },
   },
   {
-    name: 'a superseded judge is not a disagreement',
+    name: 'a judge a human replaced with the same polarity is superseded, not outvoted',
     raws: [
       feedback('a-1', 'safety', 'no', { valid: false }),
-      feedback('a-2', 'safety', 'yes', { source: HUMAN, overrides: 'a-1' }),
+      feedback('a-2', 'safety', 'no', { source: HUMAN, overrides: 'a-1', rationale: 'Unsafe indeed.' }),
+    ],
+    expected: {
+      turn: [0, 1],
+      superseded: [0],
+      verdicts: [[0, 'fail', 'superseded by 1'], [1, 'fail', 'effective', [0, 1]]],
+    },
+  },
+  {
+    name: 'a judge replaced by another judge is superseded, not outvoted',
+    raws: [
+      feedback('a-1', 'safety', 'no', { valid: false }),
+      feedback('a-2', 'safety', 'yes', { overrides: 'a-1' }),
     ],
     expected: {
       turn: [0, 1],
       superseded: [0],
       verdicts: [[0, 'fail', 'superseded by 1'], [1, 'pass', 'effective', [0, 1]]],
+    },
+  },
+  {
+    name: 'a human replacement of unknown polarity outvotes nobody',
+    raws: [
+      feedback('a-1', 'safety', 'no', { valid: false }),
+      feedback('a-2', 'safety', 'it depends', { source: HUMAN, overrides: 'a-1' }),
+    ],
+    expected: {
+      turn: [0, 1],
+      superseded: [0],
+      verdicts: [[0, 'fail', 'superseded by 1'], [1, 'unknown', 'effective', [0, 1]]],
+    },
+  },
+  {
+    name: 'a human override of a CODE scorer with the other polarity outvotes it too',
+    raws: [
+      feedback('a-1', 'is_polite', false, { source: CODE, valid: false }),
+      feedback('a-2', 'is_polite', true, { source: HUMAN, overrides: 'a-1' }),
+    ],
+    expected: {
+      turn: [0, 1],
+      superseded: [0],
+      disagreements: [[1, 0, 'pass', 'fail']],
+      verdicts: [[0, 'fail', 'human 1'], [1, 'pass', 'effective', [0, 1]]],
     },
   },
   {
@@ -284,7 +326,7 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     },
   },
   {
-    name: 'built-in scorer values (the traps): user_frustration "no" and "yes" are unknown',
+    name: 'built-in scorer values (the traps): user_frustration "no" is no frustration, hallucination_detection "no" a hallucination',
     raws: [
       feedback('a-1', 'user_frustration', 'no', { metadata: SESSION }),
       feedback('a-2', 'user_frustration', 'resolved', { metadata: SESSION }),
@@ -297,7 +339,7 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
       session: [0, 1],
       turn: [2, 3, 4, 5],
       verdicts: [
-        [0, 'unknown', 'effective'],
+        [0, 'pass', 'effective'],
         [1, 'pass', 'effective'],
         [2, 'pass', 'effective'],
         [3, 'fail', 'effective'],
@@ -362,7 +404,7 @@ describe('triageAssessments: cases', () => {
     ]);
     expect(triage.counts).toEqual({ scorerErrors: 0, pass: 2, fail: 0, unknown: 0, superseded: 0, disagreements: 1 });
     expect(triage.disagreements).toEqual([
-      { name: 'correctness', spanId: null, level: 'turn', human: 1, judge: 0, humanPolarity: 'pass', judgePolarity: 'fail' },
+      { name: 'correctness', spanId: null, level: 'turn', human: 1, judge: 0, humanPolarity: 'pass', judgePolarity: 'fail', via: 'same-target' },
     ]);
   });
 
@@ -505,5 +547,55 @@ describe('triageSession', () => {
       sessionScorerErrors: [],
       counts: { scorerErrors: 0, pass: 0, fail: 0, unknown: 0, superseded: 0, disagreements: 0 },
     });
+  });
+});
+
+describe('triageAssessments: polarity basis and human overrides', () => {
+  it('says what decided each polarity (table, name, generic, rationale, none, config)', () => {
+    const triage = triageAssessments(
+      build([
+        feedback('a-1', 'correctness', 'no'),
+        feedback('a-2', 'user_frustration', 'yes', { metadata: SESSION }),
+        feedback('a-3', 'frustration_score', 0.9, { metadata: SESSION }),
+        feedback('a-4', 'stale_context', true, { span_id: '5b558896d43fb57c' }),
+        feedback('a-5', 'thumbs_up', true, { source: HUMAN }),
+        feedback('a-6', 'answer_check', 'partial', { rationale: 'The answer is incorrect about the refund window.' }),
+        feedback('a-7', 'helpfulness', 4.0, { source: HUMAN }),
+        feedback('a-8', 'tone', 'rude'),
+      ]),
+      { overrides: { tone: { fail: ['rude'] } } },
+    );
+    expect(triage.verdicts.map((v) => [v.assessment.name, v.polarity, v.polarityBasis])).toEqual([
+      ['correctness', 'fail', 'table'],
+      ['user_frustration', 'fail', 'table'],
+      ['frustration_score', 'fail', 'name'],
+      ['stale_context', 'fail', 'name'],
+      ['thumbs_up', 'pass', 'generic'],
+      ['answer_check', 'fail', 'rationale'],
+      ['helpfulness', 'unknown', 'none'],
+      ['tone', 'fail', 'config'],
+    ]);
+    expect(triage.counts).toEqual({ scorerErrors: 0, pass: 1, fail: 6, unknown: 1, superseded: 0, disagreements: 0 });
+  });
+
+  it('a human override (MLflow override_feedback) of the other polarity is a disagreement via overrides', () => {
+    const triage = triageAssessments(
+      build([
+        feedback('a-1', 'stale_context', false, { valid: false, span_id: '5b558896d43fb57c', rationale: 'The document is current.' }),
+        feedback('a-2', 'stale_context', true, { source: HUMAN, overrides: 'a-1', span_id: '5b558896d43fb57c', rationale: 'A 2024 version exists.' }),
+      ]),
+    );
+    expect(triage.disagreements).toEqual([
+      { name: 'stale_context', spanId: '5b558896d43fb57c', level: 'turn', human: 1, judge: 0, humanPolarity: 'fail', judgePolarity: 'pass', via: 'overrides' },
+    ]);
+    const [judge, human] = triage.verdicts;
+    expect([judge?.effective, judge?.ineffective, judge?.overriddenByHuman, judge?.supersededBy]).toEqual([
+      false,
+      'human-disagrees',
+      { index: 1, assessmentId: 'a-2' },
+      { index: 1, assessmentId: 'a-2' },
+    ]);
+    expect([human?.effective, human?.polarity]).toEqual([true, 'fail']);
+    expect(triage.counts).toEqual({ scorerErrors: 0, pass: 0, fail: 1, unknown: 0, superseded: 1, disagreements: 1 });
   });
 });

@@ -58,6 +58,7 @@ interface ScorerEntry {
   pass_at_least?: number;
   pass_at_most?: number;
   level?: 'trace' | 'session';
+  detects?: boolean;
 }
 
 /**
@@ -178,6 +179,7 @@ function toRule(entry: ScorerEntry, scorer: string, name: string): Partial<Polar
   if (least !== undefined) rule.passAtLeast = least;
   if (most !== undefined) rule.passAtMost = most;
   if (entry.level !== undefined) rule.level = entry.level;
+  if (entry.detects !== undefined) rule.detects = entry.detects;
   return rule;
 }
 

@@ -49,16 +49,25 @@ export function analyzeTrace(
 
 /**
  * What the session stage keeps of a digest: everything the session visitors read, without what
- * only the trace visitors need (the wrapper chain, the carriers, expectations) or what the facts
+ * only the trace visitors need (the wrapper chain and carriers of a turn without a wrapper root,
+ * expectations) or what the facts
  * hold better (error messages: `facts.errors`), and with texts cut to
  * {@link ANALYSIS_TEXT_CHARS}. Kept for every trace of a dump, so each field counts: this took the
  * heap kept per trace from about 5.3 to 4 KB on the bench export.
  */
 function keptDigest(digest: TraceDigest): TraceDigest {
+  // A wrapper root's turn keeps its chain and carriers: wrapper-root-span names them when it
+  // folds a session's turns. Only such turns pay for them.
+  const wrapped = digest.turn.root !== null;
   return {
     ...digest,
     // `output` (a carrier and a key) stays: an empty answer is a clue only where an output was found.
-    turn: { ...digest.turn, wrapperChain: [], input: null, texts: shortTexts(digest.turn.texts) },
+    turn: {
+      ...digest.turn,
+      wrapperChain: wrapped ? digest.turn.wrapperChain : [],
+      input: wrapped ? digest.turn.input : null,
+      texts: shortTexts(digest.turn.texts),
+    },
     errors: digest.errors.map((e) => ({ ...e, statusMessage: '', exception: null })),
     assessments: { ...digest.assessments, expectations: [] },
   };

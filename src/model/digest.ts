@@ -2,7 +2,7 @@
 // the reports and the JSON schema agree on); the code that fills it is short.
 import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
-import type { Polarity, PolarityOverrides } from './scorers.js';
+import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
 import { RecoveryIndex } from './recovery.js';
 import { sessionIdOf, userIdOf } from './session.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
@@ -65,6 +65,12 @@ export interface TurnDigest {
   depth: number | null;
   /** Names of the wrapper spans passed over, root first; at most {@link MAX_WRAPPERS}. */
   wrapperChain: string[];
+  /**
+   * The trace's first root span when the turn's I/O was read below it (selection `descendant`,
+   * `failed` or `partial` at depth 1 or more): the wrapper `wrapper-root-span` names, kept in the
+   * digest because that rule folds the turns of a session in the session stage. Null otherwise.
+   */
+  root: { spanId: string; name: string; path: string } | null;
   /** True when a side came from MLflow's truncated previews. */
   truncated: boolean;
   /** The later call of an agent loop the answer was read from, when not the I/O span itself. */
@@ -106,6 +112,8 @@ export interface VerdictDigest {
   level: AssessmentLevel;
   levelBasis: LevelBasis;
   polarity: Polarity;
+  /** What decided the polarity (see `readVerdict`): `config`, `table`, `name`, `generic`, `rationale` or `none`. */
+  polarityBasis: PolarityBasis;
   /** The value as compact JSON (`false`, `"yes"`, `1.0` reads `1`), cut to {@link VALUE_CHARS}. */
   value: string;
   rationale: string | null;
@@ -273,7 +281,7 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     state: trace.info.state,
     format: trace.format.label,
     provenance: options.provenance ?? null,
-    turn: turnDigest(io, texts),
+    turn: { ...turnDigest(io, texts), root: wrapperRoot(trace, io) },
     ...errorSpans(trace, options.noteChars ?? NOTE_CHARS, answered),
     assessments: assessmentsDigest(trace, options),
     tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
@@ -299,7 +307,15 @@ export function turnTexts(io: TurnIo, options: { full?: boolean; maxChars?: numb
   };
 }
 
-function turnDigest(io: TurnIo, texts: TurnTexts): TurnDigest {
+function wrapperRoot(trace: Trace, io: TurnIo): TurnDigest['root'] {
+  if (io.depth === null || io.depth === 0 || io.spanId === null) return null;
+  if (io.selection !== 'descendant' && io.selection !== 'failed' && io.selection !== 'partial') return null;
+  const index = trace.tree.roots[0];
+  const span = index === undefined ? undefined : trace.spans[index];
+  return span === undefined ? null : { spanId: span.spanId, name: name(span.name), path: `${trace.paths.spans}[${span.index}]` };
+}
+
+function turnDigest(io: TurnIo, texts: TurnTexts): Omit<TurnDigest, 'root'> {
   const side = (v: TurnIo['input']): TurnDigest['input'] => (v ? { carrier: name(v.carrier), key: name(v.key) } : null);
   return {
     selection: io.selection,
@@ -363,6 +379,7 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       level: v.level,
       levelBasis: v.levelBasis,
       polarity: v.polarity,
+      polarityBasis: v.polarityBasis,
       value: compactJson(v.assessment.value, VALUE_CHARS),
       rationale: v.rationale === null ? null : cutText(v.rationale, noteChars),
       sourceType: name(v.source.type),

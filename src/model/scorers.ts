@@ -9,8 +9,27 @@
  * (`mlflow/genai/scorers/builtin_scorers.py` of the 3.9 cycle and the prompt files beside it).
  */
 
+import { detectorPolarity, nameMeaning, rationalePolarity } from './polarity-cues.js';
+
 /** `pass` and `fail` are verdicts; `unknown` means the value alone cannot say (read the rationale). */
 export type Polarity = 'pass' | 'fail' | 'unknown';
+
+/**
+ * What decided a verdict's polarity, first that applies (see {@link readVerdict}):
+ * - `config`: the config's row for the name;
+ * - `table`: a built-in row (by name, or an MLflow integration's vocabulary by source);
+ * - `name`: the name's meaning (a problem it detects, or that problem's absence);
+ * - `generic`: MLflow's `CategoricalRating` convention for any other name (yes / `true` pass);
+ * - `rationale`: the value said nothing; the judge's rationale did;
+ * - `none`: nothing did (polarity `unknown`).
+ */
+export type PolarityBasis = 'config' | 'table' | 'name' | 'generic' | 'rationale' | 'none';
+
+/** A value's polarity and what decided it. */
+export interface PolarityReading {
+  polarity: Polarity;
+  basis: PolarityBasis;
+}
 
 /** How one assessment name's values read. Config additions and replacements use the same shape. */
 export interface PolarityRule {
@@ -29,6 +48,12 @@ export interface PolarityRule {
   passAtMost?: number;
   /** `session` for multi-turn scorers: MLflow logs them on the session's first trace. */
   level: 'trace' | 'session';
+  /**
+   * True for a scorer that detects a problem: a value the lists and bounds above leave unknown
+   * reads as a detector's (yes, `true`, a high score: the problem was found, a fail). False turns
+   * the name's meaning off (a name such as `harm_reduction` that only looks like a detector's).
+   */
+  detects?: boolean;
 }
 
 /** One built-in scorer: the rule plus where it comes from. */
@@ -49,6 +74,16 @@ export type PolarityOverrides = Readonly<Record<string, Partial<PolarityRule>>>;
 /** Options shared by the polarity helpers. */
 export interface PolarityOptions {
   overrides?: PolarityOverrides;
+}
+
+/** One feedback as {@link readVerdict} reads it: the name and value, and what else can tell. */
+export interface VerdictInput {
+  name: string;
+  value: unknown;
+  rationale?: string | null;
+  /** The assessment source's id (`deepeval/Toxicity`, a model URI, a user). */
+  sourceId?: string | null;
+  metadata?: Readonly<Record<string, string>>;
 }
 
 const PROMPTS = 'mlflow/genai/judges/prompts';
@@ -118,18 +153,20 @@ export const BUILTIN_SCORERS: readonly BuiltinScorer[] = [
     source: 'mlflow/genai/scorers/builtin_code_scorers.py',
   },
 
-  // Trap: never yes/no. Three vocabularies shipped: frustrated / not_frustrated (the first prompt),
-  // no_frustration / frustration_resolved / frustration_not_resolved (3.7.0), none / resolved /
-  // unresolved (PR #19382). "Resolved" means the user "clearly ends the conversation satisfied",
-  // and the first prompt classed it "not frustrated": a pass. A yes, a no or a boolean stays
-  // unknown: it could mean "frustration found" or "check passed". MLflow does not run this
-  // judge's value through `_sanitize_scorer_feedback`, which would turn "none" into "no".
+  // Trap: never yes/no in MLflow. Three vocabularies shipped: frustrated / not_frustrated (the
+  // first prompt), no_frustration / frustration_resolved / frustration_not_resolved (3.7.0), none /
+  // resolved / unresolved (PR #19382). "Resolved" means the user "clearly ends the conversation
+  // satisfied", and the first prompt classed it "not frustrated": a pass. MLflow does not run
+  // this judge's value through `_sanitize_scorer_feedback`, which would turn "none" into "no".
+  // Other values (a custom judge of the same name answering yes / no, `true`, a 0–1 score) read
+  // as the detector it is: frustration found is a fail.
   {
     scorer: 'UserFrustration',
     names: ['user_frustration'],
     pass: ['none', 'resolved', 'no_frustration', 'frustration_resolved', 'not_frustrated'],
     fail: ['unresolved', 'frustration_not_resolved', 'frustrated'],
     booleans: false,
+    detects: true,
     level: 'session',
     since: '3.7.0',
     source: `${PROMPTS}/user_frustration.py`,
@@ -159,6 +196,29 @@ export const BUILTIN_SCORERS: readonly BuiltinScorer[] = [
  */
 export const GENERIC_RULE: PolarityRule = { pass: ['yes'], fail: ['no'], booleans: true, level: 'trace' };
 
+/**
+ * MLflow's third-party scorer integrations, told by their assessment source or metadata, not by
+ * name: they reuse problem names (`Toxicity`, `Bias`, `Hallucination`, `PIILeakage`) but write
+ * whether the metric passed its threshold. DeepEval (mlflow/genai/scorers/deepeval/__init__.py,
+ * source id `deepeval/<metric>`) and Guardrails AI (mlflow/genai/scorers/guardrails/__init__.py,
+ * source id `guardrails/<validator>`; older releases wrote `pass` / `fail`) write
+ * `CategoricalRating` yes when the metric passed; Phoenix (mlflow/genai/scorers/phoenix/__init__.py,
+ * metadata `mlflow.scorer.framework` = `phoenix`) writes its evaluator's label: factual /
+ * hallucinated, non-toxic / toxic, relevant / unrelated, correct / incorrect, good / bad.
+ */
+export const INTEGRATION_RULE: PolarityRule = {
+  pass: ['yes', 'pass', 'factual', 'non-toxic', 'relevant', 'correct', 'good'],
+  fail: ['no', 'fail', 'hallucinated', 'toxic', 'unrelated', 'incorrect', 'bad'],
+  booleans: true,
+  level: 'trace',
+};
+
+/** The metadata key MLflow's integrations set on their feedback (`FRAMEWORK_METADATA_KEY`, mlflow/genai/scorers/__init__.py). */
+export const FRAMEWORK_METADATA_KEY = 'mlflow.scorer.framework';
+
+/** Source id prefixes of MLflow's integrations that name themselves there. */
+const INTEGRATION_SOURCES = ['deepeval/', 'guardrails/'];
+
 const BY_NAME: ReadonlyMap<string, BuiltinScorer> = new Map(
   BUILTIN_SCORERS.flatMap((row) => row.names.map((name) => [name, row] as const)),
 );
@@ -169,25 +229,72 @@ export function builtinScorer(name: string): BuiltinScorer | null {
 }
 
 /**
- * The rule an assessment name reads by: the config's entry laid over the built-in row (over
- * {@link GENERIC_RULE} for a name the table lacks), else the built-in row, else null (no rule: the
- * generic one applies).
+ * The rule an assessment name reads by: the config's entry laid over the built-in row (for a name
+ * the table lacks, over {@link GENERIC_RULE}, or over an empty detector row when the entry or the
+ * name's meaning says the scorer detects a problem), else the built-in row, else null (no row:
+ * the name's meaning and the generic rule apply, see {@link readVerdict}).
  */
 export function ruleFor(name: string, options: PolarityOptions = {}): PolarityRule | null {
   const builtin = BY_NAME.get(name) ?? null;
   const override = options.overrides && Object.hasOwn(options.overrides, name) ? options.overrides[name] : undefined;
   if (override === undefined) return builtin;
-  return { ...(builtin ?? GENERIC_RULE), ...override };
+  if (builtin !== null) return { ...builtin, ...override };
+  // A name the table lacks keeps what its meaning says unless the row says otherwise, so a row
+  // that only sets a level does not turn a detector's yes into a pass. A detector starts from no
+  // labels: the generic yes = pass would otherwise read before the detector's yes = fail.
+  const detects = override.detects ?? nameMeaning(name) === 'detects';
+  return detects ? { ...DETECTOR_BASE, ...override, detects } : { ...GENERIC_RULE, ...override };
 }
+
+/** What a config row declaring `detects` on a name without a built-in row is laid over. */
+const DETECTOR_BASE: PolarityRule = { pass: [], fail: [], booleans: false, level: 'trace' };
 
 /** True when the name belongs to a multi-turn scorer (built in, or declared `level: 'session'` by the config). */
 export function isSessionScorer(name: string, options: PolarityOptions = {}): boolean {
   return ruleFor(name, options)?.level === 'session';
 }
 
-/** Reads one value under the rule for its name; see {@link GENERIC_RULE} for names without one. */
+/** Reads one value by its name alone (see {@link readVerdict}); the polarity only. */
 export function polarityOf(name: string, value: unknown, options: PolarityOptions = {}): Polarity {
-  return polarityUnder(ruleFor(name, options) ?? GENERIC_RULE, value);
+  return readVerdict({ name, value }, options).polarity;
+}
+
+/**
+ * Reads one feedback's polarity, saying what decided it ({@link PolarityBasis}). In order, the
+ * first that gives pass or fail wins:
+ * 1. a row: the config's for the name (laid over the built-in one), else the built-in row for the
+ *    name, else the integration row when the source says an MLflow integration wrote it; a row
+ *    with `detects` reads what its lists leave as a detector's value;
+ * 2. without a row, the name's meaning: a problem word reads as a detector's value
+ *    (`frustration_score = 0.8`, `stale_context = true` fail), a problem's absence
+ *    (`no_hallucination`) and any other name by MLflow's generic yes / no;
+ * 3. the rationale, when it says plainly that the answer is wrong or right.
+ * A config row stops step 2 (the config said how the name reads); a built-in row does too,
+ * because several MLflow names look like detectors and are not (`hallucination_detection`,
+ * `pii_leakage`: yes is a pass).
+ */
+export function readVerdict(input: VerdictInput, options: PolarityOptions = {}): PolarityReading {
+  const { name, value } = input;
+  const configured = options.overrides !== undefined && Object.hasOwn(options.overrides, name);
+  const row = ruleFor(name, options) ?? (fromIntegration(input) ? INTEGRATION_RULE : null);
+  let reading: PolarityReading;
+  if (row !== null) {
+    const polarity = polarityUnder(row, value);
+    reading = { polarity: polarity === 'unknown' && row.detects === true ? detectorPolarity(value) : polarity, basis: configured ? 'config' : 'table' };
+  } else {
+    const meaning = nameMeaning(name);
+    if (meaning === 'detects') reading = { polarity: detectorPolarity(value), basis: 'name' };
+    else reading = { polarity: polarityUnder(GENERIC_RULE, value), basis: meaning === 'absence' ? 'name' : 'generic' };
+  }
+  if (reading.polarity !== 'unknown') return reading;
+  const said = rationalePolarity(input.rationale);
+  return said === 'unknown' ? { polarity: 'unknown', basis: 'none' } : { polarity: said, basis: 'rationale' };
+}
+
+function fromIntegration(input: VerdictInput): boolean {
+  if (input.metadata !== undefined && Object.hasOwn(input.metadata, FRAMEWORK_METADATA_KEY)) return true;
+  const id = input.sourceId;
+  return typeof id === 'string' && INTEGRATION_SOURCES.some((p) => id.startsWith(p));
 }
 
 /** Reads one value under a given rule. */

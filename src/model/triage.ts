@@ -1,4 +1,4 @@
-import { isSessionScorer, polarityOf, type Polarity, type PolarityOptions } from './scorers.js';
+import { isSessionScorer, readVerdict, type Polarity, type PolarityBasis, type PolarityOptions } from './scorers.js';
 import type { Assessment, AssessmentError } from './types.js';
 
 /**
@@ -17,7 +17,11 @@ import type { Assessment, AssessmentError } from './types.js';
  *    mlflow/store/tracking/sqlalchemy_store.py). Chains are followed to their start.
  * 4. Human versus judge: among effective feedback with the same name, target span and level, a
  *    HUMAN verdict whose polarity differs from an LLM_JUDGE or CODE one wins; both stay listed.
- * 5. Polarity of every remaining value ({@link polarityOf}), the rationale always beside it.
+ *    So does a HUMAN verdict that replaced a judge's through `overrides` (MLflow's
+ *    `override_feedback`) with the other polarity: the judge's is marked as outvoted, not merely
+ *    superseded, because a judge that people correct is a judge to calibrate.
+ * 5. Polarity of every remaining value ({@link readVerdict}: table row, name meaning, rationale),
+ *    with what decided it; the rationale always beside it.
  *
  * Every entry keeps `index`, its position in `info.assessments`, for JSONPaths.
  */
@@ -61,6 +65,8 @@ export interface Verdict {
   levelBasis: LevelBasis;
   sessionId: string | null;
   polarity: Polarity;
+  /** What decided the polarity: a table row, the config, the name's meaning, the rationale… */
+  polarityBasis: PolarityBasis;
   /** Kept beside the value, always: a value alone can mislead. */
   rationale: string | null;
   source: { type: string; id: string | null };
@@ -84,6 +90,8 @@ export interface Disagreement {
   judge: number;
   humanPolarity: Polarity;
   judgePolarity: Polarity;
+  /** `same-target`: both stand side by side; `overrides`: the human's replaced the judge's. */
+  via: 'same-target' | 'overrides';
 }
 
 /** Tallies for summaries; pass / fail / unknown count effective verdicts only. */
@@ -152,7 +160,7 @@ export function triageAssessments(assessments: readonly Assessment[], options: T
       level: sessionId !== null ? 'session' : 'turn',
       levelBasis: sessionId !== null ? 'metadata' : 'default',
       sessionId,
-      polarity: polarityOf(a.name, a.value, options),
+      ...polarityFields(a, options),
       rationale: a.rationale,
       source: { type: a.sourceType, id: a.sourceId },
       effective: !superseded,
@@ -162,14 +170,14 @@ export function triageAssessments(assessments: readonly Assessment[], options: T
     });
   }
 
-  const disagreements = humanVersusJudge(verdicts);
+  const disagreements = [...humanVersusJudge(verdicts), ...humanOverrides(verdicts)].sort((a, b) => a.judge - b.judge);
   const effective = verdicts.filter((v) => v.effective);
   return {
     scorerErrors,
     sessionLevel,
     perTurn,
     expectations,
-    superseded: verdicts.filter((v) => v.ineffective === 'superseded').map((v) => v.index),
+    superseded: verdicts.filter(replaced).map((v) => v.index),
     disagreements,
     verdicts,
     counts: {
@@ -177,10 +185,58 @@ export function triageAssessments(assessments: readonly Assessment[], options: T
       pass: effective.filter((v) => v.polarity === 'pass').length,
       fail: effective.filter((v) => v.polarity === 'fail').length,
       unknown: effective.filter((v) => v.polarity === 'unknown').length,
-      superseded: verdicts.filter((v) => v.ineffective === 'superseded').length,
+      superseded: verdicts.filter(replaced).length,
       disagreements: disagreements.length,
     },
   };
+}
+
+/** Replaced by a later assessment, or marked invalid: whatever else made it not count. */
+function replaced(v: Verdict): boolean {
+  return !v.assessment.valid || v.supersededBy !== undefined;
+}
+
+function polarityFields(a: Assessment, options: TriageOptions): { polarity: Polarity; polarityBasis: PolarityBasis } {
+  const r = readVerdict({ name: a.name, value: a.value, rationale: a.rationale, sourceId: a.sourceId, metadata: a.metadata }, options);
+  return { polarity: r.polarity, polarityBasis: r.basis };
+}
+
+/**
+ * Judges a human replaced through `overrides` with the other polarity. The replacement is followed
+ * to its newest end (a human's correction may itself be corrected); when that end is an effective
+ * HUMAN verdict of known polarity and the judge's known polarity differs, the judge is marked
+ * outvoted by that human. A replacement of the same polarity, or by another judge, stays a plain
+ * supersession.
+ */
+function humanOverrides(verdicts: Verdict[]): Disagreement[] {
+  const byIndex = new Map(verdicts.map((v) => [v.index, v]));
+  const out: Disagreement[] = [];
+  for (const judge of verdicts) {
+    if (!JUDGES.has(judge.source.type) || judge.polarity === 'unknown' || judge.supersededBy === undefined) continue;
+    let end: Verdict | undefined;
+    const seen = new Set<number>([judge.index]);
+    for (let ref: AssessmentRef | undefined = judge.supersededBy; ref !== undefined; ref = end.supersededBy) {
+      if (ref.index === null || seen.has(ref.index)) break;
+      seen.add(ref.index);
+      const next = byIndex.get(ref.index);
+      if (next === undefined) break;
+      end = next;
+    }
+    if (end === undefined || !end.effective || end.source.type !== 'HUMAN' || end.polarity === 'unknown' || end.polarity === judge.polarity) continue;
+    judge.ineffective = 'human-disagrees';
+    judge.overriddenByHuman = { index: end.index, assessmentId: end.assessment.assessmentId };
+    out.push({
+      name: judge.assessment.name,
+      spanId: judge.assessment.spanId,
+      level: judge.level,
+      human: end.index,
+      judge: judge.index,
+      humanPolarity: end.polarity,
+      judgePolarity: judge.polarity,
+      via: 'overrides',
+    });
+  }
+  return out;
 }
 
 /** Who overrides whom, by assessment id. */
@@ -261,10 +317,11 @@ function humanVersusJudge(verdicts: Verdict[]): Disagreement[] {
         judge: judge.index,
         humanPolarity: human.polarity,
         judgePolarity: judge.polarity,
+        via: 'same-target',
       });
     }
   }
-  return out.sort((a, b) => a.judge - b.judge);
+  return out;
 }
 
 /** The assessments of one turn of a session, in turn order. */

@@ -24,6 +24,7 @@ export interface VerdictJson {
   level: 'session' | 'turn';
   level_basis: string;
   polarity: 'pass' | 'fail' | 'unknown';
+  polarity_basis: string;
   value: string;
   rationale: string | null;
   source_type: string;
@@ -145,6 +146,7 @@ function verdictJson(v: VerdictDigest): VerdictJson {
     level: v.level,
     level_basis: v.levelBasis,
     polarity: v.polarity,
+    polarity_basis: v.polarityBasis,
     value: v.value,
     rationale: v.rationale,
     source_type: v.sourceType,

@@ -3,6 +3,7 @@
 import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest, TurnDigest, TurnTexts, VerdictDigest } from '../model/digest.js';
 import type { OnTurn, SessionView, TurnView } from '../model/sessions.js';
 import { cut } from '../shared/text.js';
+import { polarityNote } from './polarity-note.js';
 import { count } from './sessions.js';
 import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Style } from './style.js';
@@ -75,6 +76,8 @@ function verdictWords(v: VerdictDigest): string {
   const notes = [v.sourceType];
   if (v.level === 'session' && v.levelBasis === 'scorer-name') notes.push('session-level by scorer name');
   if (v.spanId !== null) notes.push(`span ${v.spanId}`);
+  const inferred = polarityNote(v.polarityBasis);
+  if (inferred !== null) notes.push(inferred);
   if (v.ineffective === 'superseded') notes.push('superseded: does not count');
   if (v.ineffective === 'human-disagrees') notes.push(`outvoted by the HUMAN assessment #${v.overriddenByHuman ?? '?'}: does not count`);
   return `${v.name} = ${v.value} (${notes.join(', ')})`;
@@ -268,7 +271,7 @@ function verdictTable(verdicts: ReadonlyArray<VerdictDigest & { turn?: number }>
     verdicts.map((v) => [
       mdInline(v.name),
       mdInline(v.value),
-      v.polarity,
+      polarityNote(v.polarityBasis) === null ? v.polarity : `${v.polarity} (${polarityNote(v.polarityBasis)})`,
       mdInline(v.sourceType),
       ...(withTurn ? [String(v.turn ?? '')] : []),
       v.effective ? 'yes' : v.ineffective === 'human-disagrees' ? `no: outvoted by HUMAN ${mdInline(`#${v.overriddenByHuman ?? '?'}`)}` : 'no: superseded',

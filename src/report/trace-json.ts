@@ -55,6 +55,7 @@ export function traceJson(input: TraceReportInput, options: TraceReportOptions):
         ...assessmentJson(v.assessment, options),
         level: v.level,
         polarity: v.polarity,
+        polarity_basis: v.polarityBasis,
         rationale: v.rationale,
         effective: v.effective,
         ineffective: v.ineffective ?? null,

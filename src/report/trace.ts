@@ -2,6 +2,7 @@ import type { ScorerErrorEntry, Verdict } from '../model/triage.js';
 import type { Assessment } from '../model/types.js';
 import { cut, type CutMark } from '../shared/text.js';
 import { duration, utcTime } from './search.js';
+import { polarityNote } from './polarity-note.js';
 import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from './terminal.js';
 import {
@@ -150,6 +151,8 @@ function verdictLines(v: Verdict, options: TraceReportOptions, style: Style): st
   const a = v.assessment;
   const notes: string[] = [];
   if (v.level === 'session') notes.push('session-level');
+  const inferred = polarityNote(v.polarityBasis);
+  if (inferred !== null) notes.push(inferred);
   if (v.ineffective === 'superseded') notes.push(v.supersededBy ? `superseded by ${ref(v.supersededBy.assessmentId)}` : 'superseded (valid: false)');
   if (v.ineffective === 'human-disagrees' && v.overriddenByHuman) notes.push(`a human disagrees: ${ref(v.overriddenByHuman.assessmentId)} wins`);
   if (v.chain && v.chain.length > 1) notes.push(`overrides ${v.chain.slice(0, -1).map((r) => ref(r.assessmentId)).join(' > ')}`);

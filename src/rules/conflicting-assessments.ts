@@ -20,9 +20,10 @@ function groupKey(v: VerdictDigest): string {
 }
 
 /**
- * Two verdicts on the same thing that disagree. When a person and an LLM judge disagree, the
- * triage (src/model/triage.ts, `humanVersusJudge`) already lets the person win, so no other rule
- * counts the judge's verdict; this rule says it happened, because a judge that people overrule is
+ * Two verdicts on the same thing that disagree. When a person and an LLM judge disagree, side by
+ * side or by the person replacing the judge's assessment through `overrides`, the triage
+ * (src/model/triage.ts, `humanVersusJudge` and `humanOverrides`) already lets the person win, so
+ * no other rule counts the judge's verdict; this rule says it happened, because a judge that people overrule is
  * a judge to calibrate (its verdicts elsewhere, where no person looked, are suspect too). Two
  * judges that disagree with no person to settle it are reported too: neither verdict is firm.
  */

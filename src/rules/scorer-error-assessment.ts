@@ -20,15 +20,21 @@ interface ScorerTally {
 
 const NO_CODE = 'no error code';
 
+/** Options of the rule. */
+interface Options {
+  totals_min_failures: number;
+}
+
 /**
  * A feedback with `error` set means the scorer (an LLM judge, a code scorer) failed: the judge
  * failed, not the app (analyzing-mlflow-session.md, "Assessment errors are not trace errors").
  * Read as a verdict it is a false alarm; left unread it hides that a turn or a whole session has
  * no quality signal at all. This rule names each failure as what it is, adds up how often each
  * scorer fails over the dump (a judge behind a rate limit fails in bursts), and says when a
- * session has nothing but scorer errors.
+ * session has nothing but scorer errors. A scorer that failed once has no total worth saying:
+ * its one per-turn finding says it all, so totals start at `totals_min_failures` (2).
  */
-export default defineRule({
+export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotals' | 'noQualitySignal' | 'moreScorerErrors', Options>({
   meta: {
     id: 'scorer-error-assessment',
     type: 'problem',
@@ -54,8 +60,21 @@ export default defineRule({
       moreScorerErrors:
         "List them all with: tracetriage query '$.info.assessments[?@.feedback.error] | pick(assessment_name, feedback.error.error_code)' on this trace; fix the scorers' causes and re-run them.",
     },
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        totals_min_failures: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Failures of one scorer over the dump from which its scorerTotals finding is reported; fewer are left to the per-turn findings.',
+        },
+      },
+    },
+    defaultOptions: { totals_min_failures: 2 },
   },
   create(context) {
+    const { totals_min_failures: minFailures } = context.options;
     const tallies = new Map<string, ScorerTally>();
 
     /** Scorer runs that gave a verdict, by name, over the dump. */
@@ -151,6 +170,9 @@ export default defineRule({
       dumpExit(dump) {
         for (const { digest } of dump.withoutSession) count(digest, null, null);
         for (const [name, t] of [...tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          // One failure is one per-turn finding already (or a moreScorerErrors count): a total of
+          // one would only repeat it.
+          if (t.failures < minFailures) continue;
           const runs = t.failures + (verdictsByName.get(name) ?? 0);
           const code = mostCommon(t.codes) ?? { key: NO_CODE, count: t.failures };
           const where = [

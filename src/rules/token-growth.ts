@@ -4,8 +4,16 @@ import { defineRule } from './api.js';
 interface Options {
   min_turns: number;
   growth_factor: number;
+  min_tokens: number;
   max_input_tokens: number | null;
 }
+
+/**
+ * The default floor of a reported run: half of 8,192 tokens, the smallest context window of the
+ * chat models still in common use. A conversation that ends below it costs little and is far from
+ * any window, however fast it grew (a 341 → 779 token chat is a doubling of nothing much).
+ */
+const MIN_TOKENS = 4000;
 
 /** Evidence entries a tokenGrowth finding lists at most: the first and last turns of the run. */
 const MAX_EVIDENCE = 20;
@@ -37,7 +45,7 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
   meta: {
     id: 'token-growth',
     type: 'problem',
-    description: 'Finds sessions whose model input grows turn over turn, and turns whose input tokens exceed a configured limit.',
+    description: 'Finds sessions whose model input grows turn over turn to a size that matters, and turns whose input tokens exceed a configured limit.',
     severity: 'warn',
     messages: {
       tokenGrowth:
@@ -57,6 +65,11 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
       properties: {
         min_turns: { type: 'integer', minimum: 2, description: 'Consecutive turns of growing input tokens that make a run.' },
         growth_factor: { type: 'number', minimum: 1, description: 'How many times the first turn\'s input tokens the last turn of a run must reach.' },
+        min_tokens: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Input tokens the last turn of a run must reach to be reported: growth below it costs little and is far from any context window.',
+        },
         max_input_tokens: {
           type: ['integer', 'null'],
           minimum: 1,
@@ -64,10 +77,10 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
         },
       },
     },
-    defaultOptions: { min_turns: 3, growth_factor: 2, max_input_tokens: null },
+    defaultOptions: { min_turns: 3, growth_factor: 2, min_tokens: MIN_TOKENS, max_input_tokens: null },
   },
   create(context) {
-    const { min_turns: minTurns, growth_factor: factor, max_input_tokens: limit } = context.options;
+    const { min_turns: minTurns, growth_factor: factor, min_tokens: floor, max_input_tokens: limit } = context.options;
     return {
       sessionExit(session) {
         let run: Measure[] = [];
@@ -89,7 +102,7 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
     function closeRun(run: readonly Measure[]): void {
       const first = run[0];
       const last = run.at(-1);
-      if (first === undefined || last === undefined || run.length < minTurns) return;
+      if (first === undefined || last === undefined || run.length < minTurns || last.tokens < floor) return;
       const ratio = last.tokens / first.tokens;
       if (ratio < factor) return;
       const shown = run.length <= MAX_EVIDENCE ? run : [...run.slice(0, MAX_EVIDENCE / 2), ...run.slice(-MAX_EVIDENCE / 2)];

@@ -1,20 +1,39 @@
-import { defineRule } from './api.js';
+import { defineRule, type EvidenceInput, type Turn } from './api.js';
+import { plural } from './util/assessments.js';
+import { turnList } from './util/turn-list.js';
+
+/** Turns (or traces) a finding lists as evidence at most; the rest are counted. */
+const MAX_EVIDENCE = 20;
+
+/** A turn whose root span is a wrapper, with what the message says of it. */
+interface Wrapped {
+  turn: Turn;
+  root: { spanId: string; name: string; path: string };
+  missing: string;
+  /** Where the I/O was found: span name, depth and the wrappers above it. */
+  placement: string;
+}
 
 /**
  * MLflow's Chat Sessions view and `mlflow traces search` previews show the root span's I/O; when
  * the root is a wrapper (a web handler, a `@trace`d entry point without arguments) every turn
  * looks empty there. tracetriage reads the turn from the span below that carries it; this rule
  * says which one, so the instrumentation can be fixed or the view read with that in mind.
+ *
+ * The cause is the app's instrumentation, the same for every turn, so the rule says it once per
+ * session and root span (listing the turns and each place the I/O was found), and once per app
+ * pattern (root name, missing side, I/O placement) for traces without a session: one finding a
+ * person acts on, not one per turn.
  */
 export default defineRule({
   meta: {
     id: 'wrapper-root-span',
     type: 'suggestion',
-    description: 'The root span has no meaningful input or output; the turn is carried by a span below it.',
+    description: 'The root span has no meaningful input or output; the turn is carried by a span below it (said once per session and root span).',
     severity: 'warn',
     messages: {
       wrapperRoot:
-        'Root span "{{root}}" has no {{missing}}; the turn\'s I/O is on "{{span}}" at depth {{depth}} (via {{wrappers}}), read with carrier {{carrier}}.',
+        'Root span "{{root}}" has no {{missing}} in {{where}}; {{subject}} I/O is on {{placements}}, read with carrier {{carrier}}.',
     },
     suggestions: {
       wrapperRoot:
@@ -23,33 +42,83 @@ export default defineRule({
   },
   create(context) {
     return {
-      trace({ trace, digest, facts }) {
-        const turn = digest.turn;
-        if (turn.depth === null || turn.depth === 0 || turn.spanId === null) return;
-        if (turn.selection !== 'descendant' && turn.selection !== 'failed' && turn.selection !== 'partial') return;
-        const rootIndex = trace.tree.roots[0];
-        const root = rootIndex === undefined ? undefined : trace.spans[rootIndex];
-        if (root === undefined || (facts.rootIo?.input && facts.rootIo.output)) return;
-        const carriers = [...new Set([turn.input?.carrier, turn.output?.carrier].filter((c): c is string => c !== undefined))];
-        context.report({
-          messageId: 'wrapperRoot',
-          traceId: digest.traceId,
-          spanId: turn.spanId,
-          path: facts.ioPath,
-          data: {
-            root: root.name,
-            missing: facts.rootIo?.input ? 'output' : facts.rootIo?.output ? 'input' : 'input or output',
-            span: turn.spanName ?? turn.spanId,
-            depth: turn.depth,
-            wrappers: turn.wrapperChain.join(' > ') || root.name,
-            carrier: carriers.join(' + ') || 'none',
-          },
-          evidence: [
-            { spanId: root.spanId, path: `${trace.paths.spans}[${root.index}]`, kind: 'wrapperRoot', label: `root "${root.name}" without turn I/O` },
-            ...(facts.ioPath === null ? [] : [{ spanId: turn.spanId, path: facts.ioPath, kind: 'ioSpan', label: `turn I/O on "${turn.spanName ?? turn.spanId}", depth ${turn.depth}` }]),
-          ],
-        });
+      sessionExit(session) {
+        const wrapped = session.turns.map(wrappedOf).filter((w): w is Wrapped => w !== null);
+        const count = session.turns.length;
+        for (const group of groupBy(wrapped, (w) => [w.root.name, w.missing])) {
+          report(group, `${turnList(group.map((w) => w.turn.number))} of ${count}`, true);
+        }
+      },
+      dumpExit(dump) {
+        // Traces without a session fold by app pattern: the same root, the same missing side, the
+        // I/O in the same place.
+        const wrapped = dump.withoutSession.map(wrappedOf).filter((w): w is Wrapped => w !== null);
+        for (const group of groupBy(wrapped, (w) => [w.root.name, w.missing, w.placement])) {
+          report(group, `${plural(group.length, 'trace')} without a session`, false);
+        }
       },
     };
+
+    function report(group: readonly Wrapped[], where: string, inSession: boolean): void {
+      const first = group[0]!;
+      const placements = groupBy(group, (w) => [w.placement]).map((same) =>
+        group.length === same.length || !inSession ? same[0]!.placement : `${same[0]!.placement} in ${turnList(same.map((w) => w.turn.number))}`,
+      );
+      const carriers = [...new Set(group.flatMap((w) => [w.turn.digest.turn.input?.carrier, w.turn.digest.turn.output?.carrier]).filter((c): c is string => c !== undefined))];
+      const shown = group.slice(0, MAX_EVIDENCE);
+      const evidence: EvidenceInput[] = [
+        { traceId: first.turn.digest.traceId, spanId: first.root.spanId, path: first.root.path, kind: 'wrapperRoot', label: `root "${first.root.name}" without turn I/O` },
+        ...shown.map((w) => ({
+          traceId: w.turn.digest.traceId,
+          spanId: w.turn.digest.turn.spanId,
+          path: w.turn.facts.ioPath,
+          kind: 'ioSpan',
+          // Reporters print each evidence's turn beside it: the label does not repeat it.
+          label: `turn I/O on "${w.turn.digest.turn.spanName ?? w.turn.digest.turn.spanId}", depth ${w.turn.digest.turn.depth}`,
+        })),
+      ];
+      if (shown.length < group.length) evidence.push({ kind: 'omitted', label: `${group.length - shown.length} more ${inSession ? 'turns' : 'traces'} not listed` });
+      context.report({
+        messageId: 'wrapperRoot',
+        traceId: first.turn.digest.traceId,
+        spanId: first.turn.digest.turn.spanId,
+        path: first.turn.facts.ioPath,
+        ...(inSession ? { relatedTurns: group.slice(1).map((w) => w.turn.number) } : {}),
+        data: {
+          root: first.root.name,
+          missing: first.missing,
+          where,
+          subject: group.length === 1 ? "the turn's" : "the turns'",
+          placements: placements.join('; '),
+          carrier: carriers.join(' + ') || 'none',
+        },
+        evidence,
+      });
+    }
   },
 });
+
+/** The turn's wrapper root, when its root span lacks a side and the I/O was read below it. */
+function wrappedOf(turn: Turn): Wrapped | null {
+  const { root, spanId, spanName, depth, wrapperChain } = turn.digest.turn;
+  const io = turn.facts.rootIo;
+  if (root === null || spanId === null || (io?.input && io.output)) return null;
+  return {
+    turn,
+    root,
+    missing: io?.input ? 'output' : io?.output ? 'input' : 'input or output',
+    placement: `"${spanName ?? spanId}" at depth ${depth} (via ${wrapperChain.join(' > ') || root.name})`,
+  };
+}
+
+/** Groups in first-seen order by a key of strings. */
+function groupBy<T>(items: readonly T[], key: (item: T) => readonly string[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = JSON.stringify(key(item));
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}

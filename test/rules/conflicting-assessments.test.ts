@@ -32,6 +32,19 @@ ruleTester(rule, {
       traces: [turn('superseded', [{ name: 'correctness', value: true, valid: false }, { name: 'correctness', value: false }])],
     },
     {
+      name: 'a human override (MLflow overrides) of the same polarity confirms the judge: no calibration signal',
+      traces: [
+        turn('confirmed', [
+          { id: 'a-judge-1', name: 'correctness', value: false, valid: false },
+          { name: 'correctness', value: 'no', source: 'HUMAN', overrides: 'a-judge-1' },
+        ]),
+      ],
+    },
+    {
+      name: 'a judge replaced through overrides by another judge is superseded, not overruled',
+      traces: [turn('rejudged', [{ id: 'a-judge-2', name: 'correctness', value: false, valid: false }, { name: 'correctness', value: true, overrides: 'a-judge-2' }])],
+    },
+    {
       name: 'different names never conflict',
       traces: [turn('names', [{ name: 'correctness', value: false }, { name: 'relevance_to_query', value: 'yes' }])],
     },
@@ -60,6 +73,38 @@ ruleTester(rule, {
           suggestion: /^Calibrate the "correctness" judge/,
         },
       ],
+    },
+    {
+      name: 'a human override (MLflow overrides) of the other polarity: stale_context on a retriever span',
+      traces: [
+        turn('override', [
+          { id: 'a-stale-judge', name: 'stale_context', value: false, spanId: '3333333333333333', valid: false, rationale: 'The retrieved policy is current.' },
+          { name: 'stale_context', value: true, spanId: '3333333333333333', source: 'HUMAN', overrides: 'a-stale-judge', rationale: 'refund-policy-2024 replaced this 2023 document.' },
+        ]),
+      ],
+      errors: [
+        {
+          messageId: 'humanOverridesJudge',
+          traceId: traceIdOf({ key: 'override' }),
+          spanId: '3333333333333333',
+          turn: 1,
+          path: '$.info.assessments[0]',
+          message:
+            'The per-turn verdict "stale_context" = false by LLM judge openai:/gpt-4o-mini ($.info.assessments[0]) is overruled by human qa@example.com, who says true ($.info.assessments[1]). Rationales: judge "The retrieved policy is current."; human "refund-policy-2024 replaced this 2023 document.". The human\'s verdict counts.',
+          evidenceKinds: ['judgeVerdict', 'humanVerdict'],
+          suggestion: /^Calibrate the "stale_context" judge/,
+        },
+      ],
+    },
+    {
+      name: 'a human disagrees with a frustration judge (a detector: "yes" is the fail)',
+      traces: [
+        turn('frustration', [
+          { name: 'frustration_score', value: 0.9, session: 's-judges', rationale: 'The user repeats the question angrily.' },
+          { name: 'frustration_score', value: 'no', session: 's-judges', source: 'HUMAN', rationale: 'Terse, not angry.' },
+        ]),
+      ],
+      errors: [{ messageId: 'humanOverridesJudge', turn: 1, path: '$.info.assessments[0]', message: /^The session-level verdict "frustration_score" = 0\.9 by LLM judge .* who says "no"/ }],
     },
     {
       name: 'two judges contradict each other and no human settles it',

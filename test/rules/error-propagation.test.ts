@@ -486,3 +486,30 @@ describe('options and bounds', () => {
     expect(Math.max(...findings.map((f) => f.evidence.length))).toBeLessThanOrEqual(60);
   });
 });
+
+describe('session-level verdicts of problem detectors fail the session (polarity by name, src/model/scorers.ts)', () => {
+  const turns = [
+    { user: 'I need to change the name on my booking please.', answer: 'I can help with that. What is the booking code?' },
+    { user: 'I told you already, it is ZX4Q7P. Why do you keep asking?', answer: 'Thanks, the name is changed on ZX4Q7P.' },
+  ];
+  const withVerdict = (session: string, name: string, value: unknown): Array<Record<string, unknown>> =>
+    conversation(session, turns.map((t, i) => (i === 0 ? { ...t, assessments: [{ name, value, session, rationale: 'The user repeats the booking code, annoyed.' }] } : t)));
+
+  it.each<[string, unknown]>([
+    ['user_frustration', 'yes'],
+    ['user_frustration', true],
+    ['frustration_score', 0.8],
+    ['frustration_score', 4],
+  ])('%s = %j is a failing session verdict', (name, value) => {
+    const session = `s-frustrated-${name}-${String(value)}`;
+    const { findings } = runRule(rule, withVerdict(session, name, value));
+    expect(findings.map((f) => [f.messageId, f.sessionId, f.turn, f.path])).toEqual([['sessionAssessmentFailed', session, 1, '$.info.assessments[0]']]);
+  });
+
+  it.each<[string, unknown]>([
+    ['user_frustration', 'no'],
+    ['frustration_score', 0.1],
+  ])('%s = %j is not', (name, value) => {
+    expect(runRule(rule, withVerdict(`s-calm-${name}`, name, value)).findings).toEqual([]);
+  });
+});

@@ -43,6 +43,15 @@ ruleTester(rule, {
           evidenceKinds: ['scorerError'],
           suggestion: 'Fix the cause (RATE_LIMIT_EXCEEDED) and re-run the scorer on this trace; until then read the turn itself, not its missing verdict.',
         },
+        // One failure over the dump: no total, the per-turn finding says it all.
+      ],
+    },
+    {
+      name: 'samples/ sess-refund-7f3a with totals from one failure (totals_min_failures 1)',
+      traces: refund,
+      options: { totals_min_failures: 1 },
+      errors: [
+        { messageId: 'scorerError', turn: 4 },
         {
           messageId: 'scorerTotals',
           severity: 'info',
@@ -82,13 +91,12 @@ ruleTester(rule, {
         },
         { messageId: 'scorerError', traceId: traceIdOf({ key: 'b1' }), turn: 1, path: '$.info.assessments[0]' },
         { messageId: 'scorerError', traceId: traceIdOf({ key: 'b2' }), turn: 2, path: '$.info.assessments[0]' },
-        // Dump-level findings of one message id, too, go in fingerprint order.
-        { messageId: 'scorerTotals', message: 'Scorer "safety" failed 1 of 1 run (100%) in 1 session; most common error TIMEOUT (1 of 1).' },
+        // Two failures of correctness make a total; safety's one failure does not.
         { messageId: 'scorerTotals', message: 'Scorer "correctness" failed 2 of 2 runs (100%) in 1 session; most common error RATE_LIMIT_EXCEEDED (2 of 2).' },
       ],
     },
     {
-      name: 'a scorer error a later valid assessment replaced is info, and counted in the totals',
+      name: 'a scorer error a later valid assessment replaced is info (one failure: no total)',
       traces: [
         chatTurn({
           key: 'retried',
@@ -112,7 +120,6 @@ ruleTester(rule, {
             'The per-turn scorer "correctness" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. A later assessment replaced this result, so nothing is missing; not a quality signal.',
           suggestion: null,
         },
-        { messageId: 'scorerTotals', message: 'Scorer "correctness" failed 1 of 2 runs (50%) in 1 session; most common error RATE_LIMIT_EXCEEDED (1 of 1); 1 later replaced by another assessment.' },
       ],
     },
     {
@@ -134,7 +141,6 @@ ruleTester(rule, {
           turn: 1,
           message: 'The session-level scorer "conversation_completeness" failed with SCORER_ERROR: boom. This is a judge failure, not a quality signal: the session has no "conversation_completeness" verdict.',
         },
-        { messageId: 'scorerTotals', message: 'Scorer "conversation_completeness" failed 1 of 1 run (100%) in 1 session; most common error SCORER_ERROR (1 of 1).' },
       ],
     },
     {
@@ -149,7 +155,38 @@ ruleTester(rule, {
           path: '$.info.assessments[0]',
           message: 'The per-turn scorer "safety" failed with no error code: no message. This is a judge failure, not a quality signal: the turn has no "safety" verdict.',
         },
-        { messageId: 'scorerTotals', message: 'Scorer "safety" failed 1 of 1 run (100%) in 1 trace without a session; most common error no error code (1 of 1).' },
+      ],
+    },
+    {
+      name: 'two failures of one scorer in two traces without a session make a total',
+      traces: ['loose-1', 'loose-2'].map((key) =>
+        makeTrace({ key, spans: [{ name: 'handle', inputs: 'q', outputs: 'a' }], assessments: [{ name: 'safety', error: { code: 'TIMEOUT', message: 'judge timed out' } }] }),
+      ),
+      errors: [
+        { messageId: 'scorerError', traceId: traceIdOf({ key: 'loose-1' }) },
+        { messageId: 'scorerError', traceId: traceIdOf({ key: 'loose-2' }) },
+        { messageId: 'scorerTotals', message: 'Scorer "safety" failed 2 of 2 runs (100%) in 2 traces without a session; most common error TIMEOUT (2 of 2).', evidenceKinds: ['scorerError', 'scorerError'] },
+      ],
+    },
+    {
+      name: 'two failures of one scorer in one trace (span-level, one per chunk) make a total',
+      traces: [
+        chatTurn({
+          key: 'chunks',
+          session: 's-chunks',
+          user: 'which plan fits me?',
+          answer: 'the basic plan',
+          assessments: [
+            { name: 'retrieval_relevance', spanId: '4444444444444444', error: rateLimited },
+            { name: 'retrieval_relevance', spanId: '5555555555555555', error: rateLimited },
+            { name: 'retrieval_relevance', spanId: '6666666666666666', value: 'yes' },
+          ],
+        }),
+      ],
+      errors: [
+        { messageId: 'scorerError', path: '$.info.assessments[0]' },
+        { messageId: 'scorerError', path: '$.info.assessments[1]' },
+        { messageId: 'scorerTotals', message: 'Scorer "retrieval_relevance" failed 2 of 3 runs (67%) in 1 session; most common error RATE_LIMIT_EXCEEDED (2 of 2).' },
       ],
     },
   ],
@@ -177,6 +214,6 @@ describe('scorer-error-assessment totals', () => {
       { key: 'x1', user: 'first question here', answer: 'one', assessments: [{ name: 'relevance', error: rateLimited }] },
       { key: 'x2', user: 'second question here', answer: 'two', assessments: [{ name: 'correctness', value: false }] },
     ]);
-    expect(runRule(rule, traces).findings.map((f) => f.messageId)).toEqual(['scorerError', 'scorerTotals']);
+    expect(runRule(rule, traces).findings.map((f) => f.messageId)).toEqual(['scorerError']);
   });
 });

@@ -46,11 +46,16 @@ ruleTester(rule, {
     },
     { name: 'no limit by default, however large the prompt', traces: withTokens('big', [90_000, 80_000]) },
     { name: 'within max_input_tokens', traces: withTokens('within', [900, 1000, 800]), options: { max_input_tokens: 1000 } },
+    // The default floor (min_tokens 4000): growth of a small chat is not reported.
+    { name: 'a chat that grows ×3 but ends at 420 tokens, under the default floor', traces: withTokens('small', [135, 260, 420]) },
+    { name: 'a run that ends one token under the default floor', traces: withTokens('under', [1000, 2500, 3999]) },
+    { name: 'a run under a floor set higher', traces: withTokens('higher', [2000, 5000, 9000]), options: { min_tokens: 10_000 } },
   ],
   invalid: [
     {
-      name: 'the prompt doubles over four turns',
+      name: 'the prompt doubles over four turns (no floor)',
       traces: withTokens('grow', [100, 180, 260, 400]),
+      options: { min_tokens: 0 },
       errors: [
         {
           messageId: 'tokenGrowth',
@@ -71,6 +76,7 @@ ruleTester(rule, {
     {
       name: 'the run starts after a dip',
       traces: withTokens('after-dip', [500, 200, 300, 500]),
+      options: { min_tokens: 0 },
       errors: [
         {
           messageId: 'tokenGrowth',
@@ -83,7 +89,7 @@ ruleTester(rule, {
     },
     {
       name: 'trace-level token usage when no span has counts',
-      traces: [traceLevelTurn('tl', 1, 300), traceLevelTurn('tl', 2, 450), traceLevelTurn('tl', 3, 700)],
+      traces: [traceLevelTurn('tl', 1, 3000), traceLevelTurn('tl', 2, 4500), traceLevelTurn('tl', 3, 7000)],
       errors: [
         {
           messageId: 'tokenGrowth',
@@ -94,9 +100,19 @@ ruleTester(rule, {
           path: "$.info.trace_metadata['mlflow.trace.tokenUsage']",
           relatedTurns: [1, 2],
           message:
-            'Model input grew turn over turn from 300 tokens (turn 1) to 700 (turn 3), ×2.3 over 3 turns (trace token usage): the conversation piles up in the context.',
+            'Model input grew turn over turn from 3000 tokens (turn 1) to 7000 (turn 3), ×2.3 over 3 turns (trace token usage): the conversation piles up in the context.',
         },
       ],
+    },
+    {
+      name: 'a run that ends exactly at the default floor',
+      traces: withTokens('at-floor', [1000, 2500, 4000]),
+      errors: [{ messageId: 'tokenGrowth', turn: 3, relatedTurns: [1, 2], message: /from 1000 tokens \(turn 1\) to 4000 \(turn 3\), ×4\.0 over 3 turns/ }],
+    },
+    {
+      name: 'a run that starts under the floor and ends over it',
+      traces: withTokens('crossing', [900, 2000, 3500, 6000]),
+      errors: [{ messageId: 'tokenGrowth', turn: 4, relatedTurns: [1, 2, 3] }],
     },
     {
       name: 'a turn over max_input_tokens',
@@ -121,7 +137,7 @@ ruleTester(rule, {
     {
       name: 'both findings on one session, in turn order',
       traces: withTokens('both', [300, 700, 1100]),
-      options: { max_input_tokens: 1000 },
+      options: { max_input_tokens: 1000, min_tokens: 1000 },
       errors: [
         { messageId: 'contextNearLimit', turn: 3, traceId: turnId('both', 3) },
         { messageId: 'tokenGrowth', turn: 3, traceId: turnId('both', 3), relatedTurns: [1, 2] },
@@ -130,7 +146,7 @@ ruleTester(rule, {
     {
       name: 'min_turns and growth_factor options',
       traces: withTokens('opts', [100, 160]),
-      options: { min_turns: 2, growth_factor: 1.5 },
+      options: { min_turns: 2, growth_factor: 1.5, min_tokens: 0 },
       errors: [{ messageId: 'tokenGrowth', turn: 2, relatedTurns: [1], message: /from 100 tokens \(turn 1\) to 160 \(turn 2\), ×1\.6 over 2 turns/ }],
     },
     {
@@ -142,14 +158,14 @@ ruleTester(rule, {
           at: n * 60_000,
           user: `Loop question ${n}, long enough to key`,
           answer: `Loop answer ${n}, long enough to key`,
-          tokens: { input: 50, output: 10 },
+          tokens: { input: 500, output: 10 },
           spans: [
             {
               name: 'chat-2',
               parent: hexOf(`span/loop/turn-${n}/agent`, 16),
               type: 'CHAT_MODEL',
               start: 1000,
-              attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 100 * n * n, output_tokens: 10, total_tokens: 100 * n * n + 10 } },
+              attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 1000 * n * n, output_tokens: 10, total_tokens: 1000 * n * n + 10 } },
             },
           ],
         }),
@@ -160,7 +176,7 @@ ruleTester(rule, {
           traceId: traceIdOf({ key: 'loop/turn-3' }),
           spanId: spanIdOf('loop/turn-3', { name: 'chat-2' }),
           path: '$.data.spans[2]',
-          message: /from 100 tokens \(turn 1\) to 900 \(turn 3\), ×9\.0 over 3 turns \(largest model call per turn\)/,
+          message: /from 1000 tokens \(turn 1\) to 9000 \(turn 3\), ×9\.0 over 3 turns \(largest model call per turn\)/,
         },
       ],
     },
@@ -168,9 +184,14 @@ ruleTester(rule, {
 });
 
 describe('token-growth on samples/', () => {
-  it('reports the refund session growing from 341 to 779 prompt tokens (turns 1–5)', () => {
+  it('does not report the refund session by default: it ends at 779 tokens, under the floor', () => {
     const file = JSON.parse(readFileSync(join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json'), 'utf8')) as { traces: Array<Record<string, unknown>> };
-    const { findings } = runRule(rule, file.traces);
+    expect(runRule(rule, file.traces).findings).toEqual([]);
+  });
+
+  it('with min_tokens 300, reports the refund session growing from 341 to 779 prompt tokens (turns 1–5)', () => {
+    const file = JSON.parse(readFileSync(join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json'), 'utf8')) as { traces: Array<Record<string, unknown>> };
+    const { findings } = runRule(rule, file.traces, { min_tokens: 300 });
     expect(findings.map((f) => [f.messageId, f.traceId, f.turn, f.spanId, f.path, f.relatedTurns])).toEqual([
       ['tokenGrowth', REFUND_TURNS[4], 5, 'f56bb984657b6235', '$.data.spans[4]', [1, 2, 3, 4]],
     ]);
@@ -194,7 +215,7 @@ describe('token-growth on samples/', () => {
   });
 
   it('lists at most 20 turns of a long run as evidence, the rest counted', () => {
-    const { findings } = runRule(rule, withTokens('long', Array.from({ length: 30 }, (_, i) => 100 + i * 50)));
+    const { findings } = runRule(rule, withTokens('long', Array.from({ length: 30 }, (_, i) => 100 + i * 50)), { min_tokens: 0 });
     expect(findings).toHaveLength(1);
     expect(findings[0]?.relatedTurns).toHaveLength(29);
     expect(findings[0]?.evidence).toHaveLength(21);

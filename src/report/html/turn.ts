@@ -3,6 +3,7 @@ import type { Finding } from '../../engine/findings.js';
 import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
 import { duration, utcTime } from '../search.js';
 import { esc, htmlLines } from './escape.js';
+import { polarityNote } from '../polarity-note.js';
 import { findingList, type FindingShape, type PageLinks } from './findings.js';
 import { waterfallSvg } from './waterfall.js';
 
@@ -121,6 +122,8 @@ const MARK: Record<VerdictDigest['polarity'], string> = { pass: 'pass', fail: 'F
 export function verdictHtml(v: VerdictDigest, where = ''): string {
   const notes = [esc(v.sourceType)];
   if (v.spanId !== null) notes.push(`span <code>${esc(v.spanId)}</code>`);
+  const inferred = polarityNote(v.polarityBasis);
+  if (inferred !== null) notes.push(inferred);
   if (v.ineffective === 'superseded') notes.push('superseded: does not count');
   if (v.ineffective === 'human-disagrees') notes.push(`outvoted by the HUMAN assessment #${v.overriddenByHuman ?? '?'}: does not count`);
   const cls = v.effective ? `verdict-${v.polarity}` : 'dim';

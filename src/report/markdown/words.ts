@@ -3,6 +3,7 @@ import type { Evidence, Finding } from '../../engine/findings.js';
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
 import type { Severity } from '../../rules/api.js';
 import { excerpt, mdCode, mdInline } from './escape.js';
+import { polarityNote } from '../polarity-note.js';
 
 // The wording the Markdown report shares between sessions, turns and the loose findings: one
 // line per finding, evidence, verdict, scorer error and error span. Trace text goes through the
@@ -89,6 +90,8 @@ export function verdictItem(v: VerdictDigest, lengths: Lengths, loggedOn: number
   if (loggedOn !== null) notes.push(`logged on turn ${loggedOn}`);
   if (v.level === 'session' && v.levelBasis === 'scorer-name') notes.push('session-level by its scorer name');
   if (v.spanId !== null) notes.push(`on span ${mdCode(v.spanId)}`);
+  const inferred = polarityNote(v.polarityBasis);
+  if (inferred !== null) notes.push(inferred);
   if (v.ineffective === 'superseded') notes.push('superseded: does not count');
   // `assessment 3`, not `#3`: GitHub would link `#3` to an issue.
   if (v.ineffective === 'human-disagrees') notes.push(`outvoted by HUMAN assessment ${v.overriddenByHuman ?? '?'}: does not count`);
