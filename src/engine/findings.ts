@@ -94,7 +94,8 @@ function finish({ ruleId, descriptor: d }: RawFinding, context: FinishContext): 
   const template = (meta.messages as Record<string, string>)[d.messageId];
   if (template === undefined) throw new Error(`rule ${ruleId} reported unknown message id ${JSON.stringify(d.messageId)}`);
   const where = d.traceId ? context.locate(d.traceId) : undefined;
-  const sessionId = d.sessionId ?? where?.sessionId ?? null;
+  // `''` is the id of a trace without a session visited as a one-turn session: no session.
+  const sessionId = d.sessionId || where?.sessionId || null;
   const traceId = d.traceId ?? null;
   const spanId = d.spanId ?? null;
   const path = d.path ?? null;

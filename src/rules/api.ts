@@ -82,10 +82,17 @@ export interface Turn extends TurnView {
   facts: TurnFacts;
 }
 
-/** A session as the session visitors see it. */
+/**
+ * A session as the session visitors see it. A trace without a session is visited too, alone, as
+ * a session of one turn with `sessionless: true` and `id` `''` (its findings are located with no
+ * session and no turn): the per-turn rules (failures, errors, I/O) see it like any turn, a rule
+ * that needs two turns finds nothing, and a rule about sessions as such skips it.
+ */
 export interface SessionInput extends Omit<SessionView, 'turns'> {
   id: string;
   turns: Turn[];
+  /** True for a trace without a session visited as a one-turn session; its message must not speak of turns or a session. */
+  sessionless: boolean;
 }
 
 /**
@@ -98,7 +105,10 @@ export interface DumpInput {
   sessionCount: number;
   /** Turns of those sessions. */
   turnCount: number;
-  /** Traces that have no session, in turn order, each as a turn of its own (number 1, with its facts). */
+  /**
+   * Traces that have no session, in turn order, each as a turn of its own (number 1, with its
+   * facts); each was also visited by the session visitors as a `sessionless` session.
+   */
   withoutSession: readonly Turn[];
 }
 

@@ -34,7 +34,7 @@ interface Options {
  * evidence, the turns it explains, the failures that stayed isolated, and the failing
  * session-level assessments with the root causes that account for them.
  */
-export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' | 'sessionAssessmentFailed', Options>({
+export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' | 'sessionAssessmentFailed' | 'traceFailed', Options>({
   meta: {
     id: 'error-propagation',
     type: 'problem',
@@ -45,6 +45,7 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
       inheritedFailure: 'Turn {{turn}} builds on the failure that started at turn {{root}}: {{how}}. Its own failure: {{failure}}',
       isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}. Its failure: {{failure}}',
       sessionAssessmentFailed: 'Session-level assessment {{name}} = {{value}} (logged on turn {{on}}) fails the session; {{causes}}.',
+      traceFailed: 'This trace failed (it has no session id, so it is read as a conversation of one turn). Its failure: {{failure}}',
     },
     messageSeverity: { inheritedFailure: 'warn', isolatedFailure: 'warn', sessionAssessmentFailed: 'warn' },
     suggestions: {
@@ -69,6 +70,10 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
     return {
       sessionExit(session) {
         const p = findPropagation(session, { correctionPhrases: context.options.correctionPhrases });
+        if (session.sessionless) {
+          reportSessionless(p);
+          return;
+        }
         const into = byTurn(p.links, (l) => l.to);
         const blocked = byTurn(p.blocked, (b) => b.from);
         for (const chain of p.chains) {
@@ -135,6 +140,22 @@ export default defineRule<'rootCause' | 'inheritedFailure' | 'isolatedFailure' |
         data: { turn: k, why: why.join('; '), failure: sentence(failureText(failure)) },
         evidence: boundedLinks(failureEvidence(failure), blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
+    }
+
+    /**
+     * A trace without a session is a one-turn conversation: its failure (if any) is said as the
+     * trace's, without "turn 1", "the last turn" or a session-level verdict it has no session for.
+     */
+    function reportSessionless(p: Propagation): void {
+      for (const chain of p.chains) {
+        const failure = p.failures.get(chain.root)!;
+        context.report({
+          messageId: 'traceFailed',
+          ...failurePlace(failure),
+          data: { failure: sentence(failureText(failure)) },
+          evidence: failureEvidence(failure),
+        });
+      }
     }
 
     function reportSessionVerdicts(session: SessionInput, p: Propagation): void {
