@@ -37,6 +37,8 @@ export interface AnalyzeResult {
   withoutSession: number;
   /** Their trace ids, in that order. */
   withoutSessionTraceIds: string[];
+  /** Their positions among the traces `add` analysed (what it returned), in that order. */
+  withoutSessionOrdinals: number[];
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -218,7 +220,8 @@ export class AnalysisCollector {
       turnCount += session.turns.length;
     }
     this.loaded.clear();
-    const withoutSession = loose.map((k) => this.load(k, false)).sort((a, b) => compareTurns(a.digest, b.digest)).map(({ digest, facts }) => turnOf(digest, facts));
+    const looseRead = loose.map((k) => ({ ...this.load(k, false), ordinal: k.ordinal })).sort((a, b) => compareTurns(a.digest, b.digest));
+    const withoutSession = looseRead.map(({ digest, facts }) => turnOf(digest, facts));
     for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
     // A trace without a session is a conversation of one turn: the per-turn rules (a failed
     // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
@@ -254,6 +257,7 @@ export class AnalysisCollector {
       sessions,
       withoutSession: withoutSession.length,
       withoutSessionTraceIds: withoutSession.map((t) => t.digest.traceId),
+      withoutSessionOrdinals: looseRead.map((t) => t.ordinal),
       traces: this.traces,
       duplicates: this.duplicates,
       outsideSelection: this.outsideSelection,
