@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Attributes } from '../src/model/attributes.js';
 import { normalizeRecord } from '../src/model/normalize.js';
 import { sessionIdOf, sessionLookup, userIdOf, userLookup } from '../src/model/session.js';
 import type { Trace } from '../src/model/types.js';
 import { fixtureJson, traceOf } from './helpers/fixture-traces.js';
+import { makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
 import { makeTrace, type SpanSpec, type TraceSpec } from './helpers/trace-builder.js';
 
 // Sessions and users on any span (issue 14): OTel GenAI and OpenInference instrumentations put the
@@ -221,4 +224,74 @@ describe('sessions and users on any span', () => {
     expect(sessionIdOf(t, ['conversation_id'])).toBe('llm-s');
     expect(read).toEqual(['session.id']);
   });
+});
+
+describe('a conversation keyed on a child span, end to end', () => {
+  const ws = makeWorkspace('tracetriage-session-keys-');
+  afterAll(() => ws.cleanup());
+  const TIMEOUT = 120_000;
+
+  /**
+   * Three turns of an OpenInference-style app: an HTTP root, the agent, the LLM span; the app's
+   * own `conversation_id` on the LLM span (depth 2), nothing on the info. Two sessions on record
+   * (conv-a with turns 1 and 2, conv-b with one), so missing-session-id has something to compare.
+   */
+  function files(): { traces: string; config: string } {
+    const turn = (key: string, conv: string, at: number, history: Array<{ role: string; content: string }>, user: string): Record<string, unknown> =>
+      makeTrace({
+        key,
+        session: null,
+        time: Date.UTC(2026, 10, 10, 9, 0, 0) + at,
+        spans: [
+          { id: HTTP, name: 'POST /v1/chat', inputs: { messages: [...history, { role: 'user', content: user }] }, outputs: `answer to ${user}` },
+          { id: AGENT, name: 'agent', parent: HTTP, start: 5 },
+          {
+            id: LLM,
+            name: 'llm',
+            parent: AGENT,
+            type: 'CHAT_MODEL',
+            start: 10,
+            inputs: { messages: [...history, { role: 'user', content: user }] },
+            outputs: { choices: [{ message: { role: 'assistant', content: `answer to ${user}` } }] },
+            attributes: { conversation_id: conv },
+          },
+        ],
+      });
+    const first = 'Where is my order AC-1234, it is late?';
+    const traces = [
+      turn('a1', 'conv-a', 0, [], first),
+      turn('a2', 'conv-a', 60_000, [{ role: 'user', content: first }, { role: 'assistant', content: `answer to ${first}` }], 'Can you refund the shipping cost then?'),
+      turn('b1', 'conv-b', 120_000, [], 'What are your customer service hours?'),
+    ];
+    const dir = ws.dir;
+    writeFileSync(join(dir, 'chat.jsonl'), traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ schema_version: 1, session_keys: ['conversation_id'] }));
+    return { traces: join(dir, 'chat.jsonl'), config: join(dir, 'keys.json') };
+  }
+
+  it(
+    'sessions groups the turns by the configured key on the LLM span; without the config there is no session',
+    async () => {
+      const { traces, config } = files();
+      const keyed = JSON.parse((await runCliAsync(['sessions', traces, '--config', config, '--format', 'json'])).stdout) as { sessions: Array<{ session_id: string; turns: number }> };
+      expect(keyed.sessions.map((s) => [s.session_id, s.turns])).toEqual([
+        ['conv-a', 2],
+        ['conv-b', 1],
+      ]);
+      const plain = JSON.parse((await runCliAsync(['sessions', traces, '--format', 'json'])).stdout) as { sessions: unknown[]; traces_without_session: { count: number } };
+      expect([plain.sessions.length, plain.traces_without_session.count]).toEqual([0, 3]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'missing-session-id has nothing to say once the key is configured: the fix it suggests works',
+    async () => {
+      const { traces, config } = files();
+      const run = await runCliAsync(['analyze', traces, '--config', config, '--rule', 'missing-session-id', '--format', 'json']);
+      const doc = JSON.parse(run.stdout) as { summary: { sessions: number; traces_without_session: number }; findings: unknown[] };
+      expect([run.status, doc.summary.sessions, doc.summary.traces_without_session, doc.findings]).toEqual([0, 2, 0, []]);
+    },
+    TIMEOUT,
+  );
 });
