@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Attributes } from '../src/model/attributes.js';
 import { normalizeRecord } from '../src/model/normalize.js';
-import { sessionIdOf, sessionLookup, userIdOf, userLookup } from '../src/model/session.js';
+import { sessionConflictOf, sessionIdOf, sessionLookup, userIdOf, userLookup } from '../src/model/session.js';
+import { digestTrace } from '../src/model/digest.js';
 import type { Trace } from '../src/model/types.js';
 import { fixtureJson, traceOf } from './helpers/fixture-traces.js';
 import { makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
@@ -223,6 +224,64 @@ describe('sessions and users on any span', () => {
     }
     expect(sessionIdOf(t, ['conversation_id'])).toBe('llm-s');
     expect(read).toEqual(['session.id']);
+  });
+});
+
+describe('two session ids in one trace', () => {
+  const conflict = (t: Trace, keys: string[] = []) => {
+    const chosen = sessionLookup(t, keys);
+    return chosen === null ? null : sessionConflictOf(t, chosen, keys);
+  };
+
+  it.each([
+    {
+      name: 'metadata against the LLM span (depth 2): the span is the other one',
+      trace: () => httpAgentLlm({ llm: { 'session.id': 'llm-s' } }, { session: 'meta-s' }),
+      keys: [],
+      other: { value: 'llm-s', from: { kind: 'span', key: 'session.id', spanIndex: 2, depth: 2 } },
+    },
+    {
+      name: 'the agent against the LLM span: the deeper one is the other',
+      trace: () => httpAgentLlm({ agent: { 'gen_ai.conversation.id': 'agent-s' }, llm: { 'session.id': 'llm-s' } }),
+      keys: [],
+      other: { value: 'llm-s', from: { kind: 'span', key: 'session.id', spanIndex: 2, depth: 2 } },
+    },
+    {
+      name: 'two keys of one span',
+      trace: () => httpAgentLlm({ agent: { 'session.id': 'a', 'gen_ai.conversation.id': 'b' } }),
+      keys: [],
+      other: { value: 'b', from: { kind: 'span', key: 'gen_ai.conversation.id', spanIndex: 1, depth: 1 } },
+    },
+    {
+      name: 'a configured key in the tags against the metadata',
+      trace: () => httpAgentLlm({}, { session: 'meta-s', tags: { conversation_id: 'tag-s' } }),
+      keys: ['conversation_id'],
+      other: { value: 'tag-s', from: { kind: 'tags', key: 'conversation_id' } },
+    },
+    {
+      name: 'the same id everywhere: none',
+      trace: () => httpAgentLlm({ root: { 'session.id': 's' }, agent: { 'gen_ai.conversation.id': 's' }, llm: { conversation_id: 's' } }, { session: 's' }),
+      keys: ['conversation_id'],
+      other: null,
+    },
+    {
+      name: 'a configured key that is not configured is no conflict',
+      trace: () => httpAgentLlm({ llm: { conversation_id: 'other' } }, { session: 's' }),
+      keys: [],
+      other: null,
+    },
+  ])('$name', ({ trace, keys, other }) => {
+    expect(conflict(trace(), keys)).toEqual(other);
+  });
+
+  it('the digest keeps both, and nothing when there is no conflict', () => {
+    const d = digestTrace(httpAgentLlm({ agent: { 'session.id': 'agent-s' } }, { session: 'meta-s' }));
+    expect(d.sessionId).toBe('meta-s');
+    expect(d.sessionConflict).toEqual({
+      taken: { value: 'meta-s', kind: 'metadata', key: 'mlflow.trace.session', spanIndex: null, depth: null },
+      other: { value: 'agent-s', kind: 'span', key: 'session.id', spanIndex: 1, depth: 1 },
+    });
+    expect('sessionConflict' in digestTrace(httpAgentLlm({ agent: { 'session.id': 'agent-s' } }))).toBe(false);
   });
 });
 

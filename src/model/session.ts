@@ -42,6 +42,25 @@ export function sessionLookup(trace: Trace, extraKeys: readonly string[] = []): 
 }
 
 /**
+ * A second session id in the trace: the first source, in the order {@link sessionIdOf} reads them,
+ * whose id differs from `chosen` (what `sessionLookup` returned), or null when every source that
+ * names a session names the same one. Two ids in one trace mean a key holds something else than
+ * the conversation (a request id, another app's session), or two conversations share a trace.
+ * One more pass over the spans, reading only the keys that are present.
+ */
+export function sessionConflictOf(trace: Trace, chosen: KeyedValue, extraKeys: readonly string[] = []): KeyedValue | null {
+  const { metadata, tags } = trace.info;
+  const sources = [
+    info(metadata, 'metadata', 'mlflow.trace.session'),
+    info(tags, 'tags', 'mlflow.trace.session'),
+    info(tags, 'tags', 'session_id'),
+    ...extraKeys.flatMap((key) => [info(metadata, 'metadata', key), info(tags, 'tags', key)]),
+  ];
+  for (const found of sources) if (found !== null && found.value !== chosen.value) return found;
+  return nearestSpan(trace, [...SESSION_SPAN_KEYS, ...extraKeys], chosen.value);
+}
+
+/**
  * The end user of a trace, looked for like the session: metadata `mlflow.trace.user`
  * (`TraceMetadataKey.TRACE_USER`, mlflow/tracing/constant.py), the same key in tags, the
  * `user_id` tag that goes with the 2.x-era `session_id` tag, `extraKeys` (the config's
@@ -80,7 +99,7 @@ function fromInfoKeys(trace: Trace, keys: readonly string[]): KeyedValue | null 
  * first in the trace's span order. One pass in span order, keeping the best so far: a span no
  * shallower than it is skipped unread, so a root that has the key ends the search.
  */
-function nearestSpan(trace: Trace, keys: readonly string[]): KeyedValue | null {
+function nearestSpan(trace: Trace, keys: readonly string[], unlike?: string): KeyedValue | null {
   const { spans, tree } = trace;
   // Spans on a parent cycle have no depth (-1): they rank after every span that has one.
   const last = spans.length;
@@ -90,7 +109,7 @@ function nearestSpan(trace: Trace, keys: readonly string[]): KeyedValue | null {
     const raw = tree.depth[i] ?? -1;
     const depth = raw < 0 ? last : raw;
     if (depth >= bestDepth) continue;
-    const found = spanValue(spans[i]!, keys);
+    const found = spanValue(spans[i]!, keys, unlike);
     if (found === null) continue;
     best = { value: found.value, from: { kind: 'span', key: found.key, spanIndex: i, depth: raw } };
     bestDepth = depth;
@@ -99,15 +118,18 @@ function nearestSpan(trace: Trace, keys: readonly string[]): KeyedValue | null {
   return best;
 }
 
-/** The first non-empty string (or number, as some SDKs write ids) among a span's attributes `keys`. */
-function spanValue(span: Span, keys: readonly string[]): { key: string; value: string } | null {
+/**
+ * The first non-empty string (or number, as some SDKs write ids) among a span's attributes
+ * `keys`; with `unlike`, the first such value that differs from it.
+ */
+function spanValue(span: Span, keys: readonly string[], unlike?: string): { key: string; value: string } | null {
   const attributes = span.attributes;
   for (const key of keys) {
     // `has` first: an absent key costs a property check, and only a present value is decoded.
     if (!attributes.has(key)) continue;
-    const value = attributes.get(key);
-    if (typeof value === 'string' && value !== '') return { key, value };
-    if (typeof value === 'number' && Number.isFinite(value)) return { key, value: String(value) };
+    const raw = attributes.get(key);
+    const value = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
+    if (value !== '' && value !== unlike) return { key, value };
   }
   return null;
 }

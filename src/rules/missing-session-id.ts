@@ -1,4 +1,6 @@
+import type { SessionSourceDigest } from '../model/digest.js';
 import type { ModelCallFacts } from '../model/facts.js';
+import type { Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type Turn } from './api.js';
 import { plural } from './util/assessments.js';
 
@@ -32,11 +34,11 @@ interface CutTurn {
  * to the model. When no trace of the dump has a session the app is likely single-turn, and one
  * note says so instead of a finding per trace.
  */
-export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAll', Options>({
+export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAll' | 'conflictingSessionIds', Options>({
   meta: {
     id: 'missing-session-id',
     type: 'problem',
-    description: 'Traces without a session id whose model input carries earlier exchanges, in a dump that has sessions: turns cut off from their conversation.',
+    description: 'Traces without a session id whose model input carries earlier exchanges, in a dump that has sessions (turns cut off from their conversation), and traces that name two session ids.',
     severity: 'warn',
     messages: {
       noSessionId:
@@ -45,9 +47,17 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
         '{{without}} of {{total}} traces ({{percent}}%) are turns of a conversation without a session id, more than the {{limit}}% allowed: the session key is missing on a whole code path, not on a stray trace.',
       noSessionsAtAll:
         'None of the {{total}} in this dump has a session id: each trace is analysed as a single turn, and no cross-turn rule applies.',
+      conflictingSessionIds:
+        'This trace names two session ids: "{{taken}}" ({{takenWhere}}), the one it is grouped under, and "{{other}}" ({{otherWhere}}).',
     },
     messageSeverity: { manyWithoutSession: 'info', noSessionsAtAll: 'info' },
-    suggestions: { noSessionId: FIX, manyWithoutSession: FIX, noSessionsAtAll: `If the app is multi-turn: ${FIX}` },
+    suggestions: {
+      noSessionId: FIX,
+      manyWithoutSession: FIX,
+      noSessionsAtAll: `If the app is multi-turn: ${FIX}`,
+      conflictingSessionIds:
+        'Write one conversation id per trace. If "{{other}}" is the conversation, set it as the trace\'s mlflow.trace.session metadata; if {{otherKey}} holds something else (a request or run id), leave it out of the config\'s "session_keys". The trace info is read first, then the span nearest the root.',
+    },
     schema: {
       type: 'object',
       properties: {
@@ -65,6 +75,24 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
   },
   create(context) {
     return {
+      trace({ trace, digest }) {
+        const conflict = digest.sessionConflict;
+        if (conflict === undefined) return;
+        const taken = place(trace, conflict.taken);
+        const other = place(trace, conflict.other);
+        // The finding points at the id the trace was not grouped under: the one to check.
+        context.report({
+          messageId: 'conflictingSessionIds',
+          traceId: digest.traceId,
+          spanId: other.spanId,
+          path: other.path,
+          data: { taken: conflict.taken.value, takenWhere: taken.label, other: conflict.other.value, otherWhere: other.label, otherKey: conflict.other.key },
+          evidence: [
+            { spanId: taken.spanId, path: taken.path, kind: 'sessionId', label: `"${conflict.taken.value}" from ${taken.label} (taken)` },
+            { spanId: other.spanId, path: other.path, kind: 'sessionId', label: `"${conflict.other.value}" from ${other.label}` },
+          ],
+        });
+      },
       dumpExit({ sessionCount, turnCount, withoutSession }) {
         if (withoutSession.length === 0) return;
         const total = withoutSession.length + turnCount;
@@ -122,4 +150,15 @@ function cutTurn(turn: Turn): CutTurn | null {
     if (at === -1 && keys.length > 1) return { turn, call, history: `${plural(keys.length, 'user or assistant message')} of a conversation` };
   }
   return null;
+}
+
+/** Where a session id was read, in words and as a place in the trace. */
+function place(trace: Trace, s: SessionSourceDigest): { spanId: string | null; path: string; label: string } {
+  if (s.kind === 'span' && s.spanIndex !== null) {
+    const span = trace.spans[s.spanIndex];
+    const path = `${trace.paths.spans}[${s.spanIndex}]`;
+    return { spanId: span?.spanId ?? null, path, label: `attribute ${s.key} of span "${span?.name ?? ''}", depth ${s.depth ?? 'unknown'}` };
+  }
+  const map = s.kind === 'metadata' ? (trace.info.format === 'v2' ? 'request_metadata' : 'trace_metadata') : 'tags';
+  return { spanId: null, path: `${trace.paths.info}.${map}`, label: `${s.kind === 'metadata' ? 'metadata' : 'tag'} ${s.key}` };
 }

@@ -30,6 +30,10 @@ ruleTester(rule as RuleModule, {
     { name: 'a health check or batch call beside sessions: one question, no history', traces: [...chat, single('hc')] },
     { name: 'many single calls beside sessions: no share either', traces: [...chat, single('b1'), single('b2'), single('b3')] },
     {
+      name: 'the same session id in the metadata and on a span is no conflict',
+      traces: [chatTurn({ key: 'same', session: 's-1', user: 'question', answer: 'answer', spans: [{ name: 'step', parent: hexOf('span/same/agent', 16), start: 10, attributes: { 'session.id': 's-1', 'gen_ai.conversation.id': 's-1' } }] })],
+    },
+    {
       name: 'a turn whose own question is first in the model input, followed by its agent loop, is not history',
       traces: [
         ...chat,
@@ -109,6 +113,33 @@ ruleTester(rule as RuleModule, {
       traces: [...chat, loose('one')],
       options: { max_fraction: 0 },
       errors: [{ messageId: 'noSessionId' }, { messageId: 'manyWithoutSession', message: /^1 of 3 traces \(33%\) are turns of a conversation without a session id, more than the 0% allowed/ }],
+    },
+    {
+      name: 'two session ids in one trace: the metadata\'s is taken, the agent span\'s session.id is said',
+      traces: [
+        chatTurn({
+          key: 'two-ids',
+          session: 'meta-s',
+          user: 'question about the delivery date',
+          answer: 'answer',
+          spans: [{ name: 'agent-step', parent: hexOf('span/two-ids/agent', 16), type: 'CHAIN', start: 10, attributes: { 'session.id': 'span-s' } }],
+        }),
+      ],
+      errors: [
+        {
+          messageId: 'conflictingSessionIds',
+          severity: 'warn',
+          sessionId: 'meta-s',
+          traceId: traceIdOf({ key: 'two-ids' }),
+          spanId: spanIdOf('two-ids', { name: 'agent-step' }),
+          turn: 1,
+          path: '$.data.spans[2]',
+          message: 'This trace names two session ids: "meta-s" (metadata mlflow.trace.session), the one it is grouped under, and "span-s" (attribute session.id of span "agent-step", depth 1).',
+          evidenceKinds: ['sessionId', 'sessionId'],
+          suggestion:
+            'Write one conversation id per trace. If "span-s" is the conversation, set it as the trace\'s mlflow.trace.session metadata; if session.id holds something else (a request or run id), leave it out of the config\'s "session_keys". The trace info is read first, then the span nearest the root.',
+        },
+      ],
     },
     {
       name: 'the share counts turns of a conversation only: 2 of 7 is under the limit, though 5 of 7 have no session',
