@@ -5,7 +5,7 @@ import { AnalysisCollector } from '../src/engine/analyze.js';
 import type { Finding } from '../src/engine/findings.js';
 import { selectRules } from '../src/engine/rule-set.js';
 import { normalizeRecord } from '../src/model/normalize.js';
-import type { RuleModule } from '../src/rules/api.js';
+import { defineRule, type RuleModule } from '../src/rules/api.js';
 import errorPropagation from '../src/rules/error-propagation.js';
 import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 import { ruleTester, runRule } from './helpers/rule-tester.js';
@@ -292,4 +292,45 @@ describe('a real MLflow 3.9 SQLite store whose 3 failed traces have no session (
     },
     TIMEOUT,
   );
+});
+
+describe('a session rule that throws on a trace without a session', () => {
+  it('that trace gets one internal problem, the rule\'s findings on it are dropped, the other traces and the dump visitor stand', () => {
+    const bomb = traceIdOf({ key: 'bomb' });
+    const probe = defineRule({
+      meta: { id: 'probe', type: 'problem', description: 'Says each session it sees, and the dump (a test rule).', severity: 'info', messages: { seen: 'seen {{what}}', dump: 'dump of {{n}}' } },
+      create(context) {
+        return {
+          sessionExit(session) {
+            const traceId = session.turns[0]!.digest.traceId;
+            context.report({ messageId: 'seen', traceId, sessionId: session.id, data: { what: session.sessionless ? 'alone' : session.id } });
+            if (traceId === bomb) throw new TypeError('probe broke');
+          },
+          dumpExit(dump) {
+            context.report({ messageId: 'dump', data: { n: dump.withoutSession.length } });
+          },
+        };
+      },
+    });
+    const collector = new AnalysisCollector({ rules: [{ module: probe as unknown as RuleModule, options: {} }] });
+    try {
+      const records = [chatTurn({ key: 'bomb', session: null, user: 'hello there', answer: 'hi' }), chatTurn({ key: 'fine', session: null, user: 'hello again', answer: 'hi' }), chatTurn({ key: 'in', session: 's', user: 'hello', answer: 'hi' })];
+      for (const [index, record] of records.entries()) {
+        const normalized = normalizeRecord(record);
+        if (!('trace' in normalized)) throw new Error('not a trace');
+        collector.add(normalized.trace, { source: 'dump.jsonl', index, offset: index * 100, length: 100, line: index + 1 });
+      }
+      const result = collector.finish();
+      expect(result.internal.map((r) => [r.code, r.provenance.index, r.message])).toEqual([
+        ['internal', 0, 'internal error (session-rules): probe broke (rule probe on a trace without a session; its findings on this trace are left out)'],
+      ]);
+      expect(result.findings.map((f) => [f.messageId, f.message, f.sessionId, f.turn, f.traceId])).toEqual([
+        ['seen', 'seen s', 's', 1, traceIdOf({ key: 'in' })],
+        ['seen', 'seen alone', null, null, traceIdOf({ key: 'fine' })],
+        ['dump', 'dump of 2', null, null, null],
+      ]);
+    } finally {
+      collector.close();
+    }
+  });
 });
