@@ -143,6 +143,7 @@ function reportWith(t: (field: string) => string): ReportData {
       sessions: 2,
       turns: 3,
       tracesWithoutSession: 1,
+      failedWithoutSession: 0,
       duplicates: 1,
       outsideSelection: 2,
       rejected: 1,

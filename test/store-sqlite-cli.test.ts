@@ -299,7 +299,8 @@ describe('a store in a directory is read as a store, and what is not one is name
       mkdirSync(dir, { recursive: true });
       copyFileSync(CHAT_APP, join(dir, 'mlflow.db'));
       const run = await runCliAsync(['analyze', join(dir, 'mlflow.db'), '--format', 'json']);
-      expect(run.status).toBe(0);
+      // Exit 1: its 3 failed traces without a session are error findings (error-propagation/traceFailed).
+      expect(run.status).toBe(1);
       expect(readdirSync(dir)).toEqual(['mlflow.db']);
       expect(readFileSync(join(dir, 'mlflow.db')).equals(readFileSync(CHAT_APP))).toBe(true);
     },

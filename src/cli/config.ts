@@ -14,8 +14,9 @@ import { CliError } from './errors.js';
  */
 export interface TriageConfig {
   /**
-   * Session keys tried after the built-in ones (`sessionIdOf` in src/model/session.ts), in order;
-   * each is looked up in trace metadata, then trace tags, then the root span's attributes.
+   * Session keys, in order (`sessionIdOf` in src/model/session.ts): each is looked up in trace
+   * metadata, then trace tags, after the built-in info keys; then on every span, nearest the
+   * root first, after the span's built-in keys.
    */
   sessionKeys: string[];
   /** User keys tried after the built-in ones (`userIdOf`), looked up like `sessionKeys`. */

@@ -35,10 +35,12 @@ export interface AnalyzeResult {
   findings: Finding[];
   /** The sessions analysed, in report order (first time, then id): their numbers and the trace id of each turn. */
   sessions: AnalyzedSession[];
-  /** Traces without a session (analysed by the trace rules and the dump visitor), by request time. */
+  /** Traces without a session (each analysed as a one-turn session, and by the dump visitor), by request time. */
   withoutSession: number;
   /** Their trace ids, in that order. */
   withoutSessionTraceIds: string[];
+  /** Their positions among the traces `add` analysed (what it returned), in that order. */
+  withoutSessionOrdinals: number[];
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -116,7 +118,8 @@ interface Kept {
  * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
  * trace visitors have run; memory keeps ids, times and an offset per trace (about 150 bytes),
  * the raw findings, and, in the session stage, one session's turns at a time. The traces without
- * a session are read back together for the dump visitor.
+ * a session are read back together: each is visited as a one-turn session, then all of them by
+ * the dump visitor.
  */
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
@@ -263,8 +266,21 @@ export class AnalysisCollector {
       turnCount += session.turns.length;
     }
     this.loaded.clear();
-    const withoutSession = loose.map((k) => this.load(k, false)).sort((a, b) => compareTurns(a.digest, b.digest)).map(({ digest, facts }) => turnOf(digest, facts));
+    const looseRead = loose.map((k) => ({ ...this.load(k, false), ordinal: k.ordinal })).sort((a, b) => compareTurns(a.digest, b.digest));
+    const withoutSession = looseRead.map(({ digest, facts }) => turnOf(digest, facts));
     for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
+    // A trace without a session is a conversation of one turn: the per-turn rules (a failed
+    // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
+    // failures go unreported. Its findings have no session and no turn, so they sort after the
+    // sessions, where the traces without a session are listed.
+    for (const t of withoutSession) {
+      const failures = sessionRunner.visit(sessionlessInput(t, this.documents, this.pages));
+      if (failures.length === 0) continue;
+      const rules = failures.map((f) => f.ruleId);
+      const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
+      problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
+      this.problem(problem);
+    }
     const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession, pages: [...this.pages.values()] };
     const exit = sessionRunner.exit(dump);
     for (const failure of exit.failures) {
@@ -287,6 +303,7 @@ export class AnalysisCollector {
       sessions,
       withoutSession: withoutSession.length,
       withoutSessionTraceIds: withoutSession.map((t) => t.digest.traceId),
+      withoutSessionOrdinals: looseRead.map((t) => t.ordinal),
       traces: this.traces,
       duplicates: this.duplicates,
       outsideSelection: this.outsideSelection,
@@ -340,7 +357,13 @@ function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFa
     turns: view.turns.map((t) => ({ ...t, facts: factsOf(t.digest) })),
     documents,
     pagedSources: [...paged].sort(),
+    sessionless: false,
   };
+}
+
+/** A trace without a session as the session visitors see it: a session of one turn, id `''`. */
+function sessionlessInput(turn: Turn, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>): SessionInput {
+  return { ...sessionInput(makeSession('', [turn.digest]), () => turn.facts, documents, pages), sessionless: true };
 }
 
 /** A trace without a session as a turn of its own (number 1, no gap), for the dump visitor. */

@@ -68,8 +68,9 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 
 /**
  * Words, locates, fingerprints, de-duplicates and sorts raw findings. The order is fixed: session
- * (report order), then turn (session-level findings first), then severity, rule, message, span,
- * fingerprint; the same input gives the same list on every run.
+ * (report order; then the traces without a session, then the dump), then turn (session-level
+ * findings first), then severity, rule, message, span, fingerprint; the same input gives the same
+ * list on every run.
  */
 export function finishFindings(raw: readonly RawFinding[], context: FinishContext): Finding[] {
   const byPrint = new Map<string, Finding>();
@@ -81,6 +82,8 @@ export function finishFindings(raw: readonly RawFinding[], context: FinishContex
     (a, b) =>
       context.sessionRank(a.sessionId) - context.sessionRank(b.sessionId) ||
       (a.sessionId === b.sessionId ? 0 : compare(a.sessionId ?? '', b.sessionId ?? '')) ||
+      // Outside the sessions: the traces without a session before the findings about the dump.
+      aboutDump(a) - aboutDump(b) ||
       (a.turn ?? 0) - (b.turn ?? 0) ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       compare(a.ruleId, b.ruleId) ||
@@ -96,7 +99,8 @@ function finish({ ruleId, descriptor: d }: RawFinding, context: FinishContext): 
   const template = (meta.messages as Record<string, string>)[d.messageId];
   if (template === undefined) throw new Error(`rule ${ruleId} reported unknown message id ${JSON.stringify(d.messageId)}`);
   const where = d.traceId ? context.locate(d.traceId) : undefined;
-  const sessionId = d.sessionId ?? where?.sessionId ?? null;
+  // `''` is the id of a trace without a session visited as a one-turn session: no session.
+  const sessionId = d.sessionId || where?.sessionId || null;
   const traceId = d.traceId ?? null;
   const spanId = d.spanId ?? null;
   const path = d.path ?? null;
@@ -145,6 +149,11 @@ function fill(template: string, data: Readonly<Record<string, string | number>>,
 /** 16 hex digits of SHA-256 over the finding's identity (never its wording, which may change). */
 function fingerprint(parts: readonly string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+}
+
+/** 1 for a finding about the dump as a whole (no session, no trace), else 0. */
+function aboutDump(f: Finding): number {
+  return f.sessionId === null && f.traceId === null ? 1 : 0;
 }
 
 function compare(a: string, b: string): number {

@@ -35,6 +35,8 @@ export interface ReportSummary {
   sessions: number;
   turns: number;
   tracesWithoutSession: number;
+  /** Those of them that failed (trace state ERROR, a failed span, a failing per-turn verdict): each is a failed one-turn conversation. */
+  failedWithoutSession: number;
   duplicates: number;
   outsideSelection: number;
   /** Records that could not be read as traces. */

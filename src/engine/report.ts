@@ -88,6 +88,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         sessions: result.sessions.length,
         turns: result.sessions.reduce((n, s) => n + s.turns, 0),
         tracesWithoutSession: result.withoutSession,
+        failedWithoutSession: result.withoutSessionOrdinals.filter((o) => failed.has(o)).length,
         duplicates: result.duplicates,
         outsideSelection: result.outsideSelection,
         findings: result.findings.length,

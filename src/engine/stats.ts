@@ -55,7 +55,7 @@ class Tally {
     this.traces++;
     if (t.partial) this.partial++;
     this.spans += t.spans;
-    if (t.state === 'ERROR') this.errorTraces++;
+    if (t.failed) this.errorTraces++;
     this.errorSpans += t.errorSpans;
     if (t.sessionId === null) this.noSession++;
     else this.sessions.add(t.sessionId);

@@ -10,6 +10,12 @@ export interface TraceSummary {
   partial: boolean;
   format: string;
   state: TraceState;
+  /**
+   * The trace failed: its state is ERROR, or a root span ended in ERROR. Apps that catch and
+   * log their own exceptions, and OTLP-ingested traces, leave the trace state OK (or unset)
+   * while the request itself failed.
+   */
+  failed: boolean;
   sessionId: string | null;
   spans: number;
   errorSpans: number;
@@ -24,6 +30,7 @@ export interface TraceSummary {
 export function summarize(trace: Trace): TraceSummary {
   let errorSpans = 0;
   for (const span of trace.spans) if (span.status === 'ERROR') errorSpans++;
+  const rootFailed = trace.tree.roots.some((i) => trace.spans[i]!.status === 'ERROR');
   const assessments = { total: 0, feedback: 0, expectations: 0, scorerErrors: 0, invalid: 0 };
   for (const a of trace.assessments) {
     assessments.total++;
@@ -38,6 +45,7 @@ export function summarize(trace: Trace): TraceSummary {
     partial: trace.partial,
     format: trace.format.label,
     state: trace.info.state,
+    failed: trace.info.state === 'ERROR' || rootFailed,
     sessionId: sessionIdOf(trace),
     spans: trace.spans.length,
     errorSpans,

@@ -4,7 +4,7 @@ import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
 import { RecoveryIndex } from './recovery.js';
-import { sessionIdOf, userIdOf } from './session.js';
+import { sessionConflictOf, sessionLookup, userIdOf, type KeyedValue } from './session.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
 import type { Trace, TraceState } from './types.js';
@@ -20,6 +20,8 @@ import { isObject } from './values.js';
 export interface TraceDigest {
   traceId: string;
   sessionId: string | null;
+  /** Present only when the trace names a second, different session id (see `sessionConflictOf`). */
+  sessionConflict?: SessionConflictDigest;
   /** The end user (`mlflow.trace.user` and the like, see `userIdOf`). */
   user: string | null;
   /** The MLflow experiment the trace belongs to, where its info says. */
@@ -44,6 +46,21 @@ export interface TraceDigest {
   assessments: AssessmentsDigest;
   /** `mlflow.trace.tokenUsage` metadata, when present and readable. */
   tokenUsage: TokenUsage | null;
+}
+
+/** Two different session ids in one trace: the one it is grouped under, and the first other one. */
+export interface SessionConflictDigest {
+  taken: SessionSourceDigest;
+  other: SessionSourceDigest;
+}
+
+/** A session id and where it was read: a metadata or tag key, or a span attribute (the span's position in the trace, and its depth). */
+export interface SessionSourceDigest {
+  value: string;
+  kind: 'metadata' | 'tags' | 'span';
+  key: string;
+  spanIndex: number | null;
+  depth: number | null;
 }
 
 /** Where the trace's record is: enough to read it again by offset. */
@@ -270,9 +287,12 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
   const texts = turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS });
   // As `turnFacts` decides it: an error can only have been recovered in a turn that answered.
   const answered = trace.info.state !== 'ERROR' && rootSpan?.status !== 'ERROR' && texts.answerText.trim() !== '';
+  const session = sessionLookup(trace, options.sessionKeys);
+  const conflict = session === null ? null : sessionConflictOf(trace, session, options.sessionKeys);
   const digest: TraceDigest = {
     traceId: name(trace.traceId),
-    sessionId: key(sessionIdOf(trace, options.sessionKeys)),
+    sessionId: key(session?.value ?? null),
+    ...(session !== null && conflict !== null ? { sessionConflict: { taken: sessionSource(session), other: sessionSource(conflict) } } : {}),
     user: key(userIdOf(trace, options.userKeys)),
     experimentId: trace.info.experimentId,
     requestTimeMs: trace.info.requestTimeMs,
@@ -479,6 +499,11 @@ function tokenUsageOf(text: string | undefined): TokenUsage | null {
 
 function name(text: string): string {
   return cutText(text, NAME_CHARS);
+}
+
+function sessionSource({ value, from }: KeyedValue): SessionSourceDigest {
+  const span = from.kind === 'span';
+  return { value: key(value)!, kind: from.kind, key: name(from.key), spanIndex: span ? from.spanIndex : null, depth: span ? from.depth : null };
 }
 
 function key(text: string | null): string | null {

@@ -120,7 +120,7 @@ function summary(data: ReportData): string {
   const s = data.summary;
   const bySeverity = SEVERITIES.map((k) => `${s.bySeverity[k]} ${k}`).join(', ');
   const lines = [
-    `Read <strong>${count(s.traces, 'trace')}</strong>: <strong>${count(s.sessions, 'session')}</strong> with <strong>${count(s.turns, 'turn')}</strong>, and ${count(s.tracesWithoutSession, 'trace')} without a session.`,
+    `Read <strong>${count(s.traces, 'trace')}</strong>: <strong>${count(s.sessions, 'session')}</strong> with <strong>${count(s.turns, 'turn')}</strong>, and ${count(s.tracesWithoutSession, 'trace')} without a session, ${s.tracesWithoutSession === 1 ? '' : 'each '}analysed as a one-turn conversation${s.failedWithoutSession > 0 ? ` (<strong>${s.failedWithoutSession} failed</strong>)` : ''}.`,
     `Found <strong>${count(s.rootCauses, 'root cause')}</strong> and <strong>${count(s.findings, 'finding')}</strong> (${bySeverity}), with ${count(s.rules.length, 'rule')}; config ${s.config === null ? 'none' : `<code>${esc(s.config)}</code>`}.`,
     `Left out: ${count(s.rejected, 'record')} that could not be read, ${count(s.duplicates, 'copy', 'copies')} of traces already read${s.outsideSelection > 0 ? `, ${count(s.outsideSelection, 'trace')} of other sessions` : ''}.`,
   ];

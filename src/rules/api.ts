@@ -92,7 +92,12 @@ export interface Turn extends TurnView {
   facts: TurnFacts;
 }
 
-/** A session as the session visitors see it. */
+/**
+ * A session as the session visitors see it. A trace without a session is visited too, alone, as
+ * a session of one turn with `sessionless: true` and `id` `''` (its findings are located with no
+ * session and no turn): the per-turn rules (failures, errors, I/O) see it like any turn, a rule
+ * that needs two turns finds nothing, and a rule about sessions as such skips it.
+ */
 export interface SessionInput extends Omit<SessionView, 'turns'> {
   id: string;
   turns: Turn[];
@@ -103,6 +108,8 @@ export interface SessionInput extends Omit<SessionView, 'turns'> {
    * has a `next_page_token`): turns of the session may be on the pages not read. Empty when none.
    */
   pagedSources: readonly string[];
+  /** True for a trace without a session visited as a one-turn session; its message must not speak of turns or a session. */
+  sessionless: boolean;
 }
 
 /** An input that is one page of a longer search (see {@link DumpInput.pages}). */
@@ -122,7 +129,10 @@ export interface DumpInput {
   sessionCount: number;
   /** Turns of those sessions. */
   turnCount: number;
-  /** Traces that have no session, in turn order, each as a turn of its own (number 1, with its facts). */
+  /**
+   * Traces that have no session, in turn order, each as a turn of its own (number 1, with its
+   * facts); each was also visited by the session visitors as a `sessionless` session.
+   */
   withoutSession: readonly Turn[];
   /** Inputs that are one page of a longer search, in the order they were read (one entry per input). */
   pages: readonly PageInput[];

@@ -48,7 +48,7 @@ const phrases = (description: string) => ({ description, type: 'array', items: {
  * evidence, the turns it explains, the failures that stayed isolated, and the failing
  * session-level assessments with the root causes that account for them.
  */
-export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure' | 'isolatedFailure' | 'suspectTurn' | 'sessionAssessmentFailed', Options>({
+export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure' | 'isolatedFailure' | 'suspectTurn' | 'sessionAssessmentFailed' | 'traceFailed' | 'traceSuspect', Options>({
   meta: {
     id: 'error-propagation',
     type: 'problem',
@@ -61,10 +61,12 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
       isolatedFailure: 'Turn {{turn}} failed, but nothing later built on it: {{why}}{{partial}}. Its failure: {{failure}}',
       suspectTurn: 'Turn {{turn}} is suspect ({{failure}}); nothing later built on it: {{why}}{{partial}}.',
       sessionAssessmentFailed: 'Session-level assessment {{name}} = {{value}} (logged on turn {{on}}) fails the session; {{causes}}.',
+      traceFailed: 'This trace failed (it has no session id, so it is read as a conversation of one turn). Its failure: {{failure}}',
+      traceSuspect: 'This trace is suspect (it has no session id, so it is read as a conversation of one turn; {{failure}}).',
     },
     roles: { rootCause: 'rootCause', suspectedRootCause: 'rootCause', inheritedFailure: 'inherited' },
     // A root found from clues alone is a lead, not a verdict: it warns, and a lone suspect turn informs.
-    messageSeverity: { suspectedRootCause: 'warn', inheritedFailure: 'warn', isolatedFailure: 'warn', suspectTurn: 'info', sessionAssessmentFailed: 'warn' },
+    messageSeverity: { suspectedRootCause: 'warn', inheritedFailure: 'warn', isolatedFailure: 'warn', suspectTurn: 'info', sessionAssessmentFailed: 'warn', traceSuspect: 'info' },
     suggestions: {
       rootCause: 'Start at turn {{turn}}: {{advice}}.',
       suspectedRootCause: 'Read turn {{turn}} first (no judge scored it): {{advice}}.',
@@ -106,6 +108,10 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
           ? { pushbackPhrases: o.pushbackPhrases, apologyPhrases: o.apologyPhrases, inabilityPhrases: o.inabilityPhrases, retiredMarkers: o.retiredMarkers, olderDays: o.olderDays }
           : null;
         const p = findPropagation(session, { correctionPhrases: o.correctionPhrases, suspects });
+        if (session.sessionless) {
+          reportSessionless(p);
+          return;
+        }
         const into = byTurn(p.links, (l) => l.to);
         const blocked = byTurn(p.blocked, (b) => b.from);
         // Partial dumps (issue 14): at the first turn the dump holds, when turns before it are
@@ -183,6 +189,22 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
         },
         evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
       });
+    }
+
+    /**
+     * A trace without a session is a one-turn conversation: its failure (if any) is said as the
+     * trace's, without "turn 1", "the last turn" or a session-level verdict it has no session for.
+     */
+    function reportSessionless(p: Propagation): void {
+      for (const chain of p.chains) {
+        const failure = p.failures.get(chain.root)!;
+        context.report({
+          messageId: failure.suspectOnly ? 'traceSuspect' : 'traceFailed',
+          ...failurePlace(failure),
+          data: { failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)) },
+          evidence: failureEvidence(failure),
+        });
+      }
     }
 
     function reportSessionVerdicts(session: SessionInput, p: Propagation): void {

@@ -37,6 +37,9 @@ export default defineRule<MessageId>({
   create(context) {
     return {
       session(session) {
+        // A trace without a session that carries earlier exchanges is a turn cut from its
+        // conversation: missing-session-id says so, with the fix.
+        if (session.sessionless) return;
         const start = missingStart(session);
         const first = session.turns[0];
         if (start === null || start.carried === null || first === undefined) return;

@@ -139,6 +139,9 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
         }
       },
       sessionExit(session) {
+        // A trace without a session is tallied in dumpExit (as one "without a session"), and its
+        // scorer errors were each said in the trace phase; "session X has no quality signal" is not its.
+        if (session.sessionless) return;
         // A digest's `scorerErrors` hold both levels: `TurnView.scorerErrors` (per turn) and the
         // entries `SessionView.sessionScorerErrors` gathered, so each failure is counted once.
         for (const turn of session.turns) count(turn.digest, session.id, turn.facts.assessmentsPath);

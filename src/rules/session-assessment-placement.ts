@@ -77,8 +77,9 @@ export default defineRule({
     };
     return {
       session(session) {
-        // Traces without a session never reach here: a session-level assessment on one has no
-        // session to be placed in, and the missing session is missing-session-id's finding.
+        // A trace without a session has no session for a session-level assessment to be placed
+        // in; the missing session is missing-session-id's finding.
+        if (session.sessionless) return;
         for (const v of session.sessionVerdicts) check(session, v, 'assessment');
         for (const e of session.sessionScorerErrors) check(session, e, 'scorer error');
       },

@@ -69,6 +69,7 @@ export default defineRule<MessageId, Options>({
     return {
       sessionExit(session) {
         // Traces without a session are left out: "how many sessions" is the measure here.
+        if (session.sessionless) return;
         reaching[session.turns.length] = (reaching[session.turns.length] ?? 0) + 1;
         const seen = new Set<string>();
         let previousFailed = false;

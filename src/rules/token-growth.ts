@@ -51,13 +51,13 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
       tokenGrowth:
         'Model input grew turn over turn from {{first}} tokens (turn {{firstTurn}}) to {{last}} (turn {{lastTurn}}), ×{{factor}} over {{count}} turns ({{measure}}): the conversation piles up in the context.',
       contextNearLimit:
-        'Turn {{turn}} sent {{tokens}} input tokens ({{source}}), over max_input_tokens = {{limit}}: the prompt is near the model\'s context window.',
+        '{{subject}} sent {{tokens}} input tokens ({{source}}), over max_input_tokens = {{limit}}: the prompt is near the model\'s context window.',
     },
     suggestions: {
       tokenGrowth:
         'Bound what each turn sends: keep the last few turns verbatim plus a running summary (or a memory of key facts), and drop earlier tool outputs and retrieved documents once answered.',
       contextNearLimit:
-        'Trim or summarize the history before it reaches the context window; check whether turn {{turn}}\'s call was cut by the provider or lost earlier messages (history-truncation).',
+        'Trim or summarize the history before it reaches the context window; check whether {{whose}} call was cut by the provider or lost earlier messages (history-truncation).',
     },
     schema: {
       type: 'object',
@@ -86,7 +86,7 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
         let run: Measure[] = [];
         for (const turn of session.turns) {
           const m = measure(turn);
-          if (m !== null && limit !== null && m.tokens > limit) reportLimit(m, limit);
+          if (m !== null && limit !== null && m.tokens > limit) reportLimit(m, limit, session.sessionless);
           const last = run.at(-1);
           // A turn without a count breaks the run: growth across a gap is a guess. So does a
           // change of measure (a prompt size next to a per-trace sum says nothing about growth).
@@ -133,13 +133,20 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
       });
     }
 
-    function reportLimit(m: Measure, max: number): void {
+    /** A trace without a session is said as "this trace", not "turn 1". */
+    function reportLimit(m: Measure, max: number, sessionless: boolean): void {
       context.report({
         messageId: 'contextNearLimit',
         traceId: m.turn.digest.traceId,
         spanId: m.spanId,
         path: m.path,
-        data: { turn: m.turn.number, tokens: m.tokens, source: m.source, limit: max },
+        data: {
+          subject: sessionless ? 'This trace' : `Turn ${m.turn.number}`,
+          whose: sessionless ? 'its' : `turn ${m.turn.number}'s`,
+          tokens: m.tokens,
+          source: m.source,
+          limit: max,
+        },
         evidence: [{ spanId: m.spanId, path: m.path, kind: 'inputTokens', label: `${m.tokens} input tokens (${m.source})` }],
       });
     }

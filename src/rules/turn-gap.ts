@@ -52,6 +52,8 @@ export default defineRule<MessageId, Options>({
     const maxGapMs = context.options.max_gap_minutes * 60_000;
     return {
       session(session) {
+        // A trace without a session has no turn before it: no gap, no missing turn, no place to put it.
+        if (session.sessionless) return;
         const known = knownKeys(session);
         // A run of missing messages shows again in every later turn's input: told once, where first seen.
         const told = new Set<string>();

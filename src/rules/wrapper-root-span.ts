@@ -43,6 +43,8 @@ export default defineRule({
   create(context) {
     return {
       sessionExit(session) {
+        // Traces without a session are folded by app pattern in dumpExit, once.
+        if (session.sessionless) return;
         const wrapped = session.turns.map(wrappedOf).filter((w): w is Wrapped => w !== null);
         const count = session.turns.length;
         for (const group of groupBy(wrapped, (w) => [w.root.name, w.missing])) {

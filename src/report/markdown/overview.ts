@@ -18,13 +18,17 @@ export function headLines(data: ReportData, analyze: string): string[] {
   const title =
     data.sessionFilter.length === 1
       ? `# Trace triage: session ${mdCode(data.sessionFilter[0]!)}`
-      : `# Trace triage: ${plural(s.rootCauses, 'root cause')} in ${plural(s.sessions, 'session')}`;
+      : `# Trace triage: ${plural(s.rootCauses, 'root cause')} in ${plural(s.sessions, 'session')}${s.failedWithoutSession > 0 ? `, ${plural(s.failedWithoutSession, 'failed trace')} without a session` : ''}`;
   const parts = [
     `**${plural(s.rootCauses, 'root cause')}** found in ${plural(s.sessions, 'session')} (${plural(s.turns, 'turn')}), ${plural(s.traces, 'trace')} read`,
     `${plural(s.findings, 'finding')}: ${s.bySeverity.error} error, ${s.bySeverity.warn} warn, ${s.bySeverity.info} info`,
   ];
+  // Traces without a session are analysed, each as a one-turn conversation: not skipped.
+  if (s.tracesWithoutSession > 0) {
+    const failed = s.failedWithoutSession > 0 ? `**${s.failedWithoutSession} failed**; ` : '';
+    parts.push(`${plural(s.tracesWithoutSession, 'trace')} without a session, ${s.tracesWithoutSession === 1 ? '' : 'each '}analysed as a one-turn conversation (${failed}${s.tracesWithoutSession === 1 ? 'its' : 'their'} findings are at the end)`);
+  }
   const skipped: string[] = [];
-  if (s.tracesWithoutSession > 0) skipped.push(`${plural(s.tracesWithoutSession, 'trace')} without a session (analysed alone; their findings are at the end)`);
   if (s.rejected > 0) skipped.push(`${plural(s.rejected, 'record')} not readable as a trace`);
   if (s.duplicates > 0) skipped.push(`${plural(s.duplicates, 'copy', 'copies')} of traces already read`);
   if (s.outsideSelection > 0) skipped.push(`${plural(s.outsideSelection, 'trace')} of other sessions (\`--session\`)`);
