@@ -77,7 +77,7 @@ $(CHROMIUM):
 typecheck: build
 	npx tsc -p test/tsconfig.json
 
-## samples: regenerate samples/ and its judge-free variant test/fixtures/judge-free/ (deterministic; both checked in)
+## samples: regenerate samples/ and its judge-free variant test/judge-free/ (deterministic; both checked in)
 samples:
 	$(NODE) scripts/make-samples.mjs
 	$(NODE) scripts/make-samples.mjs --judge-free

@@ -19,11 +19,11 @@ import { dumps, ensureAscii, pyFloat } from './lib/pyjson.mjs';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `node scripts/make-samples.mjs [dir] [--judge-free]`: samples/ by default; the test writes to a
 // temporary dir. `--judge-free` writes the variant without assessments (what most production
-// dumps look like), test/fixtures/judge-free/ by default, with one more session a real dump of
+// dumps look like), test/judge-free/ by default, with one more session a real dump of
 // the app would hold: another customer asking about refunds, answered from the current policy.
 const ARGS = process.argv.slice(2);
 const JUDGE_FREE = ARGS.includes('--judge-free');
-const OUT = resolve(ARGS.find((a) => !a.startsWith('--')) ?? join(REPO, JUDGE_FREE ? 'test/fixtures/judge-free' : 'samples'));
+const OUT = resolve(ARGS.find((a) => !a.startsWith('--')) ?? join(REPO, JUDGE_FREE ? 'test/judge-free' : 'samples'));
 
 /** How the Python SDK stores a span attribute: json.dumps(v, ensure_ascii=False). */
 const enc = (v) => dumps(v);
@@ -1607,7 +1607,7 @@ is what most production dumps look like, plus what a real dump of the same app w
 \`${POLICY_SESSION}\` (user \`${POLICY_USER}\`, the day before), in which the retriever returns
 the current \`refund-policy-2024.md\` (version 2024.1, 30 days) and the assistant answers right.
 
-\`tracetriage analyze test/fixtures/judge-free/\` still finds where \`sess-refund-7f3a\` went wrong,
+\`tracetriage analyze test/judge-free/\` still finds where \`sess-refund-7f3a\` went wrong,
 from what the traces hold: turn 3 retrieved \`refund-policy-2023.md\` while the dump holds a
 newer version of it, and turns 4 and 5 carried its answer and retrieved the same outdated document
 (a suspected root cause, \`error-propagation/suspectedRootCause\`; docs/rules/error-propagation.md,

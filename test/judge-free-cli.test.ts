@@ -4,10 +4,10 @@ import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js'
 import { REFUND_TURNS } from './helpers/samples.js';
 import { conversation, spanIdOf } from './helpers/trace-builder.js';
 
-// The samples without a single assessment (test/fixtures/judge-free/, made by
+// The samples without a single assessment (test/judge-free/, made by
 // `scripts/make-samples.mjs --judge-free`): what most production dumps look like. `analyze` must
 // still find where the refund session went wrong, from what the traces hold.
-const JUDGE_FREE = join(REPO_ROOT, 'test/fixtures/judge-free');
+const JUDGE_FREE = join(REPO_ROOT, 'test/judge-free');
 const CLI_TIMEOUT = 60_000;
 
 interface EvidenceJson {

@@ -20,7 +20,7 @@ const files = (dir: string): string[] => walk(dir).map((path) => relative(dir, p
 
 describe.each([
   { committed: 'samples', args: [] },
-  { committed: 'test/fixtures/judge-free', args: ['--judge-free'] },
+  { committed: 'test/judge-free', args: ['--judge-free'] },
 ])('$committed', ({ committed, args }) => {
   it('is exactly what scripts/make-samples.mjs makes (run `make samples` after changing it)', () => {
     const dir = join(out, committed.replace(/\//gu, '_'));

@@ -172,12 +172,17 @@ describe('every rule over traces without a session', () => {
   });
 
   it('a scorer error on a trace without a session is counted once in the totals, and no session is said to lack a signal', () => {
-    const trace = chatTurn({ key: 'judge-down', session: null, user: 'hello, what can you do?', answer: 'Many things.', assessments: [{ name: 'relevance_to_query', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429 Too Many Requests' } }] });
-    const findings = analyzeAll([trace]);
+    // Two traces: totals start at two failures of a scorer (one is its per-turn finding already).
+    const traces = ['judge-down-1', 'judge-down-2'].map((key) =>
+      chatTurn({ key, session: null, user: 'hello, what can you do?', answer: 'Many things.', assessments: [{ name: 'relevance_to_query', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429 Too Many Requests' } }] }),
+    );
+    const findings = analyzeAll(traces);
     const scorer = findings.filter((f) => f.ruleId === 'scorer-error-assessment');
+    const perTurn = 'The per-turn scorer "relevance_to_query" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. This is a judge failure, not a quality signal: the turn has no "relevance_to_query" verdict.';
     expect(scorer.map((f) => [f.messageId, f.message])).toEqual([
-      ['scorerError', 'The per-turn scorer "relevance_to_query" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. This is a judge failure, not a quality signal: the turn has no "relevance_to_query" verdict.'],
-      ['scorerTotals', 'Scorer "relevance_to_query" failed 1 of 1 run (100%) in 1 trace without a session; most common error RATE_LIMIT_EXCEEDED (1 of 1).'],
+      ['scorerError', perTurn],
+      ['scorerError', perTurn],
+      ['scorerTotals', 'Scorer "relevance_to_query" failed 2 of 2 runs (100%) in 2 traces without a session; most common error RATE_LIMIT_EXCEEDED (2 of 2).'],
     ]);
   });
 

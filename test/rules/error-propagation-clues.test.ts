@@ -259,6 +259,21 @@ ruleTester(module, {
       ],
     },
     {
+      name: 'a trace without a session whose answer says it could not: a suspect trace, not a failed one',
+      traces: [chatTurn({ key: 'lone', session: null, user: 'Can you move my flight to Friday?', answer: 'I was unable to change the booking, please call our support line.' })],
+      errors: [
+        {
+          messageId: 'traceSuspect',
+          sessionId: null,
+          turn: null,
+          severity: 'info',
+          message:
+            'This trace is suspect (it has no session id, so it is read as a conversation of one turn; no assessment; suspected from: the answer says it could not ("I was unable"): "I was unable to change the booking, please call our support line." [medium]).',
+          evidenceKinds: ['answerCouldNot'],
+        },
+      ],
+    },
+    {
       name: 'a failed tool that was not retried is still a failure, even when the turn answered',
       traces: conversation('s-noretry', [
         { user: 'Where is my order AC-1 right now?', answer: 'Your order is on its way.', toolError: { name: 'lookup_order', type: 'TimeoutError', message: 'order service timed out after 30s' } },
