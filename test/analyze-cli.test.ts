@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import type { FindingJson } from '../src/report/analyze.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
 import { conversation, makeTrace } from './helpers/trace-builder.js';
@@ -15,16 +16,6 @@ ajv.addSchema(schema('rules-output.schema.json'));
 const ws = makeWorkspace();
 afterAll(() => ws.cleanup());
 
-interface FindingJson {
-  rule_id: string;
-  message_id: string;
-  severity: string;
-  message: string;
-  session_id: string | null;
-  trace_id: string | null;
-  turn: number | null;
-  fingerprint: string;
-}
 interface AnalyzeJson {
   summary: { traces: number; sessions: number; findings: number; failed: boolean; fail_on: string; rules: string[]; config: string | null };
   findings: FindingJson[];
@@ -55,8 +46,7 @@ describe('analyze', () => {
   it('finds the propagation story of samples/: root cause turn 3 of sess-refund-7f3a, turns 4 and 5 explained by it, with evidence', async () => {
     const { doc, status } = await analyzeJson([SAMPLES]);
     expect(status).toBe(1);
-    type Full = FindingJson & { related_turns: number[]; path: string; evidence: Array<{ kind: string; turn: number | null; path: string | null; trace_id: string }> };
-    const story = (doc.findings as Full[]).filter((f) => f.rule_id === 'error-propagation' && f.session_id === 'sess-refund-7f3a');
+    const story = doc.findings.filter((f) => f.rule_id === 'error-propagation' && f.session_id === 'sess-refund-7f3a');
     expect(story.map((f) => [f.message_id, f.turn, f.related_turns])).toEqual([
       ['sessionAssessmentFailed', 1, [3]],
       ['rootCause', 3, [4, 5]],

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FindingJson } from '../src/report/analyze.js';
 import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
 import { REFUND_TURNS } from './helpers/samples.js';
 import { conversation, spanIdOf } from './helpers/trace-builder.js';
@@ -9,24 +10,6 @@ import { conversation, spanIdOf } from './helpers/trace-builder.js';
 // still find where the refund session went wrong, from what the traces hold.
 const JUDGE_FREE = join(REPO_ROOT, 'test/judge-free');
 const CLI_TIMEOUT = 60_000;
-
-interface EvidenceJson {
-  trace_id: string | null;
-  turn: number | null;
-  kind: string;
-  label: string;
-}
-interface FindingJson {
-  rule_id: string;
-  message_id: string;
-  severity: string;
-  message: string;
-  session_id: string | null;
-  trace_id: string | null;
-  turn: number | null;
-  related_turns: number[];
-  evidence: EvidenceJson[];
-}
 
 describe('analyze on the judge-free samples', () => {
   it(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import type { FindingJson } from '../src/report/analyze.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
 
@@ -28,18 +29,6 @@ const NOTE =
   'fetch every page (mlflow traces search … --page-token <token>, until next_page_token is null, or a larger --max-results) and read them together';
 const PARTIAL_EXIT =
   'the dump is partial (an input is one page of a longer search; 1 session starts mid-conversation; 1 verdict depends on turns it lacks): its verdicts are relative to what it holds';
-
-interface JsonFinding {
-  rule_id: string;
-  message_id: string;
-  severity: string;
-  message: string;
-  session_id: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-  turn: number | null;
-  evidence: Array<{ trace_id: string | null; span_id: string | null; turn: number | null; path: string | null; kind: string; label: string }>;
-}
 
 let ws: Workspace;
 let page: string;
@@ -86,7 +75,7 @@ describe('a one-page export', () => {
     const run = await runCliAsync(['analyze', page, '--format', 'json', '--fail-on', 'none']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`tracetriage: ${page}: next-page-token: ${NOTE}\ntracetriage: exit 1: ${PARTIAL_EXIT}\n`);
-    const doc = JSON.parse(run.stdout) as { findings: JsonFinding[]; sessions: unknown[] };
+    const doc = JSON.parse(run.stdout) as { findings: FindingJson[]; sessions: unknown[] };
     valid('analyze-output', doc);
     // The session's turn numbers count from the first turn the dump holds, and it says so.
     expect(doc.sessions).toEqual([
@@ -175,7 +164,7 @@ describe('a one-page export', () => {
     const config = ws.write('off.json', JSON.stringify({ schema_version: 1, rules: { 'partial-dump': 'off', 'error-propagation': 'off' } }));
     const run = await runCliAsync(['analyze', page, '--format', 'json', '--fail-on', 'none', '--config', config]);
     expect(run.status).toBe(0);
-    const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+    const findings = (JSON.parse(run.stdout) as { findings: FindingJson[] }).findings;
     expect(findings.filter((f) => f.rule_id === 'partial-dump' || f.evidence.some((e) => e.kind === 'missingTurns'))).toEqual([]);
   });
 
@@ -184,7 +173,7 @@ describe('a one-page export', () => {
     expect((JSON.parse(validate.stdout) as { notes: unknown[] }).notes).toEqual([]);
     const run = await runCliAsync(['analyze', whole, '--format', 'json', '--fail-on', 'none']);
     expect(run.status).toBe(0);
-    const doc = JSON.parse(run.stdout) as { findings: JsonFinding[]; sessions: Array<{ partial: unknown }> };
+    const doc = JSON.parse(run.stdout) as { findings: FindingJson[]; sessions: Array<{ partial: unknown }> };
     expect(doc.sessions.map((s) => s.partial)).toEqual([null]);
     const findings = doc.findings;
     expect(findings.filter((f) => f.rule_id === 'partial-dump' || f.evidence.some((e) => e.kind === 'missingTurns'))).toEqual([]);

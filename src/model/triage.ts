@@ -223,20 +223,29 @@ function humanOverrides(verdicts: Verdict[]): Disagreement[] {
       end = next;
     }
     if (end === undefined || !end.effective || end.source.type !== 'HUMAN' || end.polarity === 'unknown' || end.polarity === judge.polarity) continue;
-    judge.ineffective = 'human-disagrees';
-    judge.overriddenByHuman = { index: end.index, assessmentId: end.assessment.assessmentId };
-    out.push({
-      name: judge.assessment.name,
-      spanId: judge.assessment.spanId,
-      level: judge.level,
-      human: end.index,
-      judge: judge.index,
-      humanPolarity: end.polarity,
-      judgePolarity: judge.polarity,
-      via: 'overrides',
-    });
+    out.push(outvote(judge, end, 'overrides'));
   }
   return out;
+}
+
+/**
+ * Marks a judge outvoted by a human of the other polarity and says so. The disagreement is named
+ * after the judge's target (name, span, level): through `overrides` the human may have been
+ * logged under another name; on the same target the two are the same.
+ */
+function outvote(judge: Verdict, human: Verdict, via: Disagreement['via']): Disagreement {
+  judge.ineffective = 'human-disagrees';
+  judge.overriddenByHuman = { index: human.index, assessmentId: human.assessment.assessmentId };
+  return {
+    name: judge.assessment.name,
+    spanId: judge.assessment.spanId,
+    level: judge.level,
+    human: human.index,
+    judge: judge.index,
+    humanPolarity: human.polarity,
+    judgePolarity: judge.polarity,
+    via,
+  };
 }
 
 /** Who overrides whom, by assessment id. */
@@ -307,18 +316,7 @@ function humanVersusJudge(verdicts: Verdict[]): Disagreement[] {
     for (const judge of group) {
       if (!JUDGES.has(judge.source.type) || judge.polarity === 'unknown' || judge.polarity === human.polarity) continue;
       judge.effective = false;
-      judge.ineffective = 'human-disagrees';
-      judge.overriddenByHuman = { index: human.index, assessmentId: human.assessment.assessmentId };
-      out.push({
-        name: human.assessment.name,
-        spanId: human.assessment.spanId,
-        level: human.level,
-        human: human.index,
-        judge: judge.index,
-        humanPolarity: human.polarity,
-        judgePolarity: judge.polarity,
-        via: 'same-target',
-      });
+      out.push(outvote(judge, human, 'same-target'));
     }
   }
   return out;

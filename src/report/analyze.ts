@@ -196,7 +196,24 @@ export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] =
   };
 }
 
-function findingJson(f: Finding): Record<string, unknown> {
+/** One finding of `analyze --format json` (schemas/analyze-output.schema.json, `findings[]`). */
+export interface FindingJson {
+  rule_id: string;
+  message_id: string;
+  severity: Finding['severity'];
+  message: string;
+  session_id: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  turn: number | null;
+  path: string | null;
+  related_turns: number[];
+  evidence: Array<{ trace_id: string | null; span_id: string | null; turn: number | null; path: string | null; kind: string; label: string }>;
+  suggestion: string | null;
+  fingerprint: string;
+}
+
+function findingJson(f: Finding): FindingJson {
   return {
     rule_id: f.ruleId,
     message_id: f.messageId,
