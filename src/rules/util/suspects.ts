@@ -84,6 +84,7 @@ export function suspectSignals(session: SessionInput, options: SuspectOptions): 
   const pushback = phraseMatcher(options.pushbackPhrases);
   const apology = phraseMatcher(options.apologyPhrases);
   const inability = phraseMatcher(options.inabilityPhrases);
+  const retired = retiredMatcher(options.retiredMarkers);
   const out = new Map<number, SuspectSignal[]>();
   for (const [i, turn] of session.turns.entries()) {
     if (judgedPass(turn)) continue;
@@ -91,7 +92,7 @@ export function suspectSignals(session: SessionInput, options: SuspectOptions): 
     const next = session.turns[i + 1];
     if (next !== undefined) signals.push(...userClues(turn, next, pushback));
     signals.push(...answerClues(turn, apology, inability));
-    signals.push(...documentClues(turn, session, options));
+    signals.push(...documentClues(turn, session, options, retired));
     const score = signals.reduce((n, s) => n + WEIGHT[s.strength], 0);
     if (score >= SUSPECT_SCORE) out.set(turn.number, signals);
   }
@@ -130,9 +131,8 @@ function answerClues(turn: Turn, apology: (text: string) => string | null, inabi
   return out;
 }
 
-function documentClues(turn: Turn, session: SessionInput, options: SuspectOptions): SuspectSignal[] {
+function documentClues(turn: Turn, session: SessionInput, options: SuspectOptions, retired: (entry: string) => boolean): SuspectSignal[] {
   const out: SuspectSignal[] = [];
-  const retired = retiredMatcher(options.retiredMarkers);
   for (const doc of turn.facts.documents) {
     const at = { traceId: turn.digest.traceId, spanId: doc.spanId, path: doc.path, documents: [doc] };
     const newer = session.documents.newerThan(doc.age);
