@@ -48,7 +48,8 @@ function metaOf(id: string): SarifTool['rules'][number] {
 /** `tracetriage analyze <inputs..>`: run the rules over every session; exit 1 at `--fail-on`. */
 export const analyzeCommand: CommandModule<object, Args> = {
   command: 'analyze <inputs..>',
-  describe: 'Run the rules over every session: where each conversation went wrong (root-cause turn, the turns that inherited it, the evidence), scorer errors, instrumentation problems',
+  describe:
+    'Run the rules over every session: where each conversation went wrong (root-cause turn, the turns that inherited it, the evidence; with or without LLM-judge assessments: without, from errors that were not recovered and clues such as a user pushing back or an outdated document), scorer errors, instrumentation problems',
   builder: (y) =>
     configOption(inputsPositional(y))
       .option('format', {
