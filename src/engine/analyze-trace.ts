@@ -13,18 +13,19 @@ export interface AnalyzedTrace {
 }
 
 /**
- * Longest user text or answer an analysis keeps: enough to label evidence and for the judge-free
- * clues (a push-back, an answer that says it could not) that sit past a greeting.
+ * Longest user text or answer an analysis keeps: the excerpt the digest reads to key them
+ * (`KEY_TEXT_CHARS`), which is also enough to label evidence and for the judge-free clues (a
+ * push-back, an answer that says it could not) that sit past a greeting.
  */
-export const ANALYSIS_TEXT_CHARS = 400;
+export const ANALYSIS_TEXT_CHARS = KEY_TEXT_CHARS;
 /** Longest rationale or error message an analysis keeps. */
 export const ANALYSIS_NOTE_CHARS = 200;
 
 /**
  * The per-trace stage of `analyze`, a pure map (it may run in a worker): digest the trace, take
  * its facts, run the rules' trace visitors. Texts are read long enough to key them
- * (`KEY_TEXT_CHARS`), then cut to {@link ANALYSIS_TEXT_CHARS} and copied, so a kept excerpt never
- * holds a whole decoded payload alive.
+ * ({@link ANALYSIS_TEXT_CHARS}) and copied, so a kept excerpt never holds a whole decoded payload
+ * alive.
  */
 export function analyzeTrace(
   trace: Trace,
@@ -32,15 +33,15 @@ export function analyzeTrace(
   options: Omit<DigestOptions, 'provenance'>,
   runner: TraceRuleRunner,
 ): AnalyzedTrace {
-  const { digest, io } = digestAndIo(trace, {
+  const { digest, io, recovered } = digestAndIo(trace, {
     ...options,
-    textChars: KEY_TEXT_CHARS,
+    textChars: ANALYSIS_TEXT_CHARS,
     noteChars: ANALYSIS_NOTE_CHARS,
     ...(provenance ? { provenance } : {}),
   });
   const facts = turnFacts(
     trace,
-    { spanIndex: io.spanIndex, userText: digest.turn.texts.userText, answerText: digest.turn.texts.answerText },
+    { spanIndex: io.spanIndex, userText: digest.turn.texts.userText, answerText: digest.turn.texts.answerText, recovered },
     options.extraCarriers ? { extraCarriers: options.extraCarriers } : {},
   );
   const findings = runner.run({ trace, digest, facts });
@@ -74,12 +75,13 @@ function keptDigest(digest: TraceDigest): TraceDigest {
 }
 
 function shortTexts(texts: TurnTexts): TurnTexts {
-  const short = (text: string): string => detach(cutText(text, ANALYSIS_TEXT_CHARS));
+  // The texts are the digest's excerpts already (made at ANALYSIS_TEXT_CHARS): cutting them again
+  // would cut the cut marker. Tool arguments are bounded by the digest's longer note bound.
   return {
     ...texts,
-    userText: short(texts.userText),
-    answerText: short(texts.answerText),
-    toolCalls: texts.toolCalls.map((c) => ({ name: c.name, arguments: short(c.arguments) })),
+    userText: detach(texts.userText),
+    answerText: detach(texts.answerText),
+    toolCalls: texts.toolCalls.map((c) => ({ name: c.name, arguments: detach(cutText(c.arguments, ANALYSIS_TEXT_CHARS)) })),
   };
 }
 

@@ -185,9 +185,7 @@ export class AnalysisCollector {
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
     this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
     for (const f of findings) this.raw.push(f);
-    for (const d of facts.documents) {
-      this.documents.add(d.age, { label: d.label, versionText: d.age.versionText, updated: d.age.updated, version: d.age.version, updatedMs: d.age.updatedMs, traceId: digest.traceId, spanId: d.spanId, path: d.path });
-    }
+    for (const d of facts.documents) this.documents.add({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path });
     return this.kept.length - 1;
   }
 

@@ -85,7 +85,7 @@ export async function readSession(
     }
     if (traceId !== '') seen.add(traceId);
     const shown = guardedDigest(event, digestOptions, options, (digest) => {
-      const calls = turnFacts(event.trace, { spanIndex: null, userText: '', answerText: '' }, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {}).modelCalls;
+      const calls = turnFacts(event.trace, { spanIndex: null, userText: '', answerText: '', recovered: new Map() }, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {}).modelCalls;
       earlier.set(digest, calls.find((c) => c.priorMessages !== null)?.priorMessages ?? null);
       if (!options.full) return;
       const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});

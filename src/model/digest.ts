@@ -3,11 +3,11 @@
 import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
-import { RecoveryIndex } from './recovery.js';
+import { recoveredSpans, turnAnswered } from './recovery.js';
 import { sessionConflictOf, sessionLookup, userIdOf, type KeyedValue } from './session.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
-import type { Trace, TraceState } from './types.js';
+import type { Span, Trace, TraceState } from './types.js';
 import { isObject } from './values.js';
 
 /**
@@ -41,7 +41,7 @@ export interface TraceDigest {
   errors: ErrorSpanDigest[];
   /** Every ERROR span, including those left out of `errors`. */
   errorSpanCount: number;
-  /** ERROR spans of those that were recovered within the turn (see `RecoveryIndex.recoveryOf`): not a failure of the turn. */
+  /** ERROR spans of those that were recovered within the turn (see `recoveredSpans`): not a failure of the turn. */
   recoveredErrorCount: number;
   assessments: AssessmentsDigest;
   /** `mlflow.trace.tokenUsage` metadata, when present and readable. */
@@ -117,7 +117,7 @@ export interface ErrorSpanDigest {
   statusMessage: string;
   /** The first `exception` event, if the span has one. */
   exception: { type: string | null; message: string | null } | null;
-  /** True when a later attempt succeeded within a turn that answered (see `RecoveryIndex.recoveryOf`). */
+  /** True when a later attempt succeeded within a turn that answered (see `recoveredSpans`). */
   recovered: boolean;
 }
 
@@ -277,16 +277,18 @@ export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDig
   return digestAndIo(trace, options).digest;
 }
 
-/** {@link digestTrace}, with the turn I/O it found (for facts taken from the same trace). */
-export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest: TraceDigest; io: TurnIo } {
+/**
+ * {@link digestTrace}, with the turn I/O it found and the recovered spans it decided (see
+ * `recoveredSpans`), for facts taken from the same trace.
+ */
+export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest: TraceDigest; io: TurnIo; recovered: ReadonlyMap<Span, Span> } {
   const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
   const root = trace.tree.roots[0];
   const rootSpan = root === undefined ? undefined : trace.spans[root];
   const rootDurationMs =
     rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
   const texts = turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS });
-  // As `turnFacts` decides it: an error can only have been recovered in a turn that answered.
-  const answered = trace.info.state !== 'ERROR' && rootSpan?.status !== 'ERROR' && texts.answerText.trim() !== '';
+  const recovered = recoveredSpans(trace, turnAnswered(trace, texts.answerText));
   const session = sessionLookup(trace, options.sessionKeys);
   const conflict = session === null ? null : sessionConflictOf(trace, session, options.sessionKeys);
   const digest: TraceDigest = {
@@ -302,11 +304,11 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     format: trace.format.label,
     provenance: options.provenance ?? null,
     turn: { ...turnDigest(io, texts), root: wrapperRoot(trace, io) },
-    ...errorSpans(trace, options.noteChars ?? NOTE_CHARS, answered),
+    ...errorSpans(trace, options.noteChars ?? NOTE_CHARS, recovered),
     assessments: assessmentsDigest(trace, options),
     tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
   };
-  return { digest, io };
+  return { digest, io, recovered };
 }
 
 /**
@@ -351,10 +353,8 @@ function turnDigest(io: TurnIo, texts: TurnTexts): Omit<TurnDigest, 'root'> {
   };
 }
 
-function errorSpans(trace: Trace, noteChars: number, answered: boolean): { errors: ErrorSpanDigest[]; errorSpanCount: number; recoveredErrorCount: number } {
+function errorSpans(trace: Trace, noteChars: number, recovered: ReadonlyMap<Span, Span>): { errors: ErrorSpanDigest[]; errorSpanCount: number; recoveredErrorCount: number } {
   const failed = trace.spans.filter((s) => s.status === 'ERROR');
-  const index = failed.length === 0 || !answered ? null : new RecoveryIndex(trace);
-  const recovered = new Set(index === null ? [] : failed.filter((span) => index.recoveryOf(span, answered) !== null));
   const errors = failed.slice(0, MAX_ERROR_SPANS).map((span): ErrorSpanDigest => {
     const event = span.events.find((e) => e.name === 'exception');
     const text = (key: string): string | null => {
@@ -370,7 +370,7 @@ function errorSpans(trace: Trace, noteChars: number, answered: boolean): { error
       recovered: recovered.has(span),
     };
   });
-  return { errors, errorSpanCount: failed.length, recoveredErrorCount: recovered.size };
+  return { errors, errorSpanCount: failed.length, recoveredErrorCount: failed.filter((span) => recovered.has(span)).length };
 }
 
 function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDigest {

@@ -109,19 +109,36 @@ export function compareVersions(a: readonly number[], b: readonly number[]): num
   return a.length - b.length;
 }
 
+/** Dated documents retrieved beside a document before its age relative to them is said. */
+export const MIN_PEERS = 2;
+
+/**
+ * Days document `i` of one retrieval is older than the oldest of the other dated documents
+ * retrieved with it (at least {@link MIN_PEERS}); null when it is not older than all of them.
+ */
+export function daysBehindPeers(ages: readonly DocumentAge[], i: number): number | null {
+  const mine = ages[i]!.updatedMs;
+  if (mine === null) return null;
+  let oldestOther = Number.POSITIVE_INFINITY;
+  let peers = 0;
+  for (const [j, age] of ages.entries()) {
+    if (j === i || age.updatedMs === null) continue;
+    peers++;
+    oldestOther = Math.min(oldestOther, age.updatedMs);
+  }
+  return peers < MIN_PEERS || oldestOther <= mine ? null : Math.floor((oldestOther - mine) / DAY_MS);
+}
+
 /** A version of a document seen somewhere in the dump, with where. */
 export interface DocumentSighting {
   label: string;
-  versionText: string | null;
-  updated: string | null;
-  version: number[];
-  updatedMs: number | null;
+  age: DocumentAge;
   traceId: string;
   spanId: string;
   path: string;
 }
 
-/** Families kept by a catalog; past it, new families are counted, not kept (see {@link DocumentCatalog.dropped}). */
+/** Families kept by a catalog; a dump with more compares only the first ones (said in docs/rules/error-propagation.md). */
 export const MAX_FAMILIES = 50_000;
 /** A newer date counts only this much later: the same document re-indexed within a day is the same version. */
 const DAY_MS = 86_400_000;
@@ -133,31 +150,24 @@ const DAY_MS = 86_400_000;
  */
 export class DocumentCatalog {
   private readonly newest = new Map<string, DocumentSighting>();
-  /** Sightings of families left out because the catalog was full. */
-  dropped = 0;
 
-  /** Notes a document seen in a trace. */
-  add(age: DocumentAge, sighting: DocumentSighting): void {
+  /** Notes a document seen in a trace (one with neither a version nor a date compares with nothing). */
+  add(sighting: DocumentSighting): void {
+    const { age } = sighting;
     if (age.version.length === 0 && age.updatedMs === null) return;
     const known = this.newest.get(age.family);
-    if (known === undefined) {
-      if (this.newest.size >= MAX_FAMILIES) {
-        this.dropped++;
-        return;
-      }
-      this.newest.set(age.family, sighting);
-    } else if (isNewer(sighting, known)) this.newest.set(age.family, sighting);
+    if (known === undefined ? this.newest.size < MAX_FAMILIES : isNewer(age, known.age)) this.newest.set(age.family, sighting);
   }
 
   /** A version of the family newer than this document, if the dump holds one. */
-  newerThan(age: Pick<DocumentAge, 'family' | 'version' | 'updatedMs'>): DocumentSighting | null {
+  newerThan(age: DocumentAge): DocumentSighting | null {
     const known = this.newest.get(age.family);
-    return known !== undefined && isNewer(known, age) ? known : null;
+    return known !== undefined && isNewer(known.age, age) ? known : null;
   }
 }
 
 /** True when `a` is a later version than `b`: a higher version, else (versions equal or unknown) a date more than a day later. */
-function isNewer(a: Pick<DocumentAge, 'version' | 'updatedMs'>, b: Pick<DocumentAge, 'version' | 'updatedMs'>): boolean {
+function isNewer(a: DocumentAge, b: DocumentAge): boolean {
   const byVersion = compareVersions(a.version, b.version);
   if (byVersion !== 0) return byVersion > 0;
   return a.updatedMs !== null && b.updatedMs !== null && a.updatedMs - b.updatedMs > DAY_MS;

@@ -2,8 +2,7 @@ import { decodeAttributeValue } from './attributes.js';
 import { resolveSpanIo, type ResolveOptions } from './carriers.js';
 import { messageTexts } from './messages.js';
 import { cut, ELLIPSIS_AFTER, NO_MARK } from '../shared/text.js';
-import { documentAge, type DocumentAge } from './documents.js';
-import { RecoveryIndex } from './recovery.js';
+import { daysBehindPeers, documentAge, type DocumentAge } from './documents.js';
 import { spanRole } from './span-kind.js';
 import type { Span, Trace } from './types.js';
 import { isObject } from './values.js';
@@ -73,8 +72,8 @@ export interface DocumentFacts {
   /** Its version, date and lifecycle markers (see `documentAge`). */
   age: DocumentAge;
   /**
-   * Days by which its date is older than every other dated document retrieved with it (at least
-   * {@link MIN_PEERS} of them), when it is older than all of them; null otherwise.
+   * Days by which its date is older than every other dated document retrieved with it (see
+   * `daysBehindPeers`), when it is older than all of them; null otherwise.
    */
   behindDays: number | null;
 }
@@ -92,7 +91,7 @@ export interface ErrorFacts {
   /**
    * The attempt that succeeded after this error within the turn (a later sibling of the same
    * span or tool, or the span itself when it ended OK), in a turn that answered: a recovered
-   * error is information, not a failure of the turn (see `RecoveryIndex.recoveryOf`). Null when not recovered.
+   * error is information, not a failure of the turn (see `recoveredSpans`). Null when not recovered.
    */
   recovered: { spanId: string; spanName: string; path: string } | null;
 }
@@ -108,8 +107,6 @@ export const MAX_MODEL_CALLS = 20;
 export const MAX_HISTORY_KEYS = 200;
 export const MAX_DOCUMENTS = 50;
 export const MAX_SIGNATURES = 20;
-/** Dated documents retrieved beside a document before its age relative to them is said. */
-export const MIN_PEERS = 2;
 const NOTE_CHARS = 300;
 /**
  * Characters of a text that make its key: enough to tell answers apart, cheap to hash. Callers
@@ -125,7 +122,13 @@ const MIN_KEY_CHARS = 24;
 /** Facts of one trace (see {@link TurnFacts}); never throws on odd content. */
 export function turnFacts(
   trace: Trace,
-  io: { spanIndex: number | null; userText: string; answerText: string },
+  io: {
+    spanIndex: number | null;
+    userText: string;
+    answerText: string;
+    /** The spans whose failure was recovered, with what recovered them (`digestAndIo` decides it: `recoveredSpans`). */
+    recovered: ReadonlyMap<Span, Span>;
+  },
   options: ResolveOptions = {},
 ): TurnFacts {
   const pathOf = (span: Span): string => shared(`${trace.paths.spans}[${span.index}]`);
@@ -138,14 +141,9 @@ export function turnFacts(
   const withHistory = historyCall(trace.spans.filter((_, i) => roles[i] === 'model'));
   const rootIndex = trace.tree.roots[0];
   const root = rootIndex === undefined ? undefined : trace.spans[rootIndex];
-  // A turn answered when it did not end in error and has an answer: only then can an error in it
-  // have been recovered.
-  const answered = trace.info.state !== 'ERROR' && root?.status !== 'ERROR' && io.answerText.trim() !== '';
-  let index: RecoveryIndex | undefined;
   const recovery = (span: Span): ErrorFacts['recovered'] => {
-    index ??= new RecoveryIndex(trace);
-    const by = index.recoveryOf(span, answered);
-    return by === null ? null : { spanId: by.spanId, spanName: shared(by.name), path: pathOf(by) };
+    const by = io.recovered.get(span);
+    return by === undefined ? null : { spanId: by.spanId, spanName: shared(by.name), path: pathOf(by) };
   };
   for (const span of trace.spans) {
     const role = roles[span.index] ?? spanRole(span);
@@ -165,7 +163,7 @@ export function turnFacts(
         if (seenDocs.has(doc.id) || documents.length >= MAX_DOCUMENTS) continue;
         seenDocs.add(doc.id);
         const age = ages[i]!;
-        documents.push({ id: shared(doc.id), label: shared(doc.label), spanId: span.spanId, path: pathOf(span), age: { ...age, family: shared(age.family) }, behindDays: behind(ages, i) });
+        documents.push({ id: shared(doc.id), label: shared(doc.label), spanId: span.spanId, path: pathOf(span), age: { ...age, family: shared(age.family) }, behindDays: daysBehindPeers(ages, i) });
       }
     }
     if (errors.length < MAX_SIGNATURES) errors.push(...errorFacts(span, pathOf(span), recovery).slice(0, MAX_SIGNATURES - errors.length));
@@ -344,20 +342,6 @@ function retrievedDocuments(span: Span, options: ResolveOptions): Array<{ id: st
     if (doc) out.push(doc);
   }
   return out;
-}
-
-/** Days document `i` is older than the oldest of the other dated documents (at least {@link MIN_PEERS}); null when it is not older than all of them. */
-function behind(ages: readonly DocumentAge[], i: number): number | null {
-  const mine = ages[i]!.updatedMs;
-  if (mine === null) return null;
-  let oldestOther = Number.POSITIVE_INFINITY;
-  let peers = 0;
-  for (const [j, age] of ages.entries()) {
-    if (j === i || age.updatedMs === null) continue;
-    peers++;
-    oldestOther = Math.min(oldestOther, age.updatedMs);
-  }
-  return peers < MIN_PEERS || oldestOther <= mine ? null : Math.floor((oldestOther - mine) / 86_400_000);
 }
 
 function documentOf(item: unknown): { id: string; label: string; metadata: unknown } | null {

@@ -63,14 +63,12 @@ export class RecoveryIndex {
   }
 
   /**
-   * Whether an error on `span` was recovered within the turn, and by what: a later attempt that
-   * succeeded, or, for an exception recorded on a span that still ended `OK`, the span itself
-   * (the code caught it and went on). Never when the turn did not answer (`answered` false: trace
-   * state ERROR, an ERROR root, no answer) or when a span above it failed too: then the error
-   * reached the turn.
+   * Whether an error on `span` was recovered within a turn that answered (see `turnAnswered`), and
+   * by what: a later attempt that succeeded, or, for an exception recorded on a span that still
+   * ended `OK`, the span itself (the code caught it and went on). Never when a span above it
+   * failed too: then the error reached the turn.
    */
-  recoveryOf(span: Span, answered: boolean): Span | null {
-    if (!answered) return null;
+  recoveryOf(span: Span): Span | null {
     this.parents ??= parentIndex(this.trace);
     // Bounded walk: parent links from a reached span cannot loop, but a span on a cycle can.
     let p = this.parents.get(span.index);
@@ -80,6 +78,33 @@ export class RecoveryIndex {
     }
     return span.status === 'OK' ? span : this.laterSuccess([span]);
   }
+}
+
+/**
+ * True when a turn answered: the trace did not end in error (state, first root span) and it has
+ * an answer text. Only then can an error in it have been recovered.
+ */
+export function turnAnswered(trace: Trace, answerText: string): boolean {
+  const root = trace.tree.roots[0];
+  return trace.info.state !== 'ERROR' && (root === undefined || trace.spans[root]!.status !== 'ERROR') && answerText.trim() !== '';
+}
+
+/**
+ * Every span of the trace whose failure (ERROR, or an exception recorded) was recovered within
+ * the turn, with the span that recovered it (see {@link RecoveryIndex.recoveryOf}): decided once
+ * per trace, read by the digest and the facts alike. Empty when the turn did not answer.
+ */
+export function recoveredSpans(trace: Trace, answered: boolean): Map<Span, Span> {
+  const out = new Map<Span, Span>();
+  if (!answered) return out;
+  let index: RecoveryIndex | undefined;
+  for (const span of trace.spans) {
+    if (succeeded(span)) continue;
+    index ??= new RecoveryIndex(trace);
+    const by = index.recoveryOf(span);
+    if (by !== null) out.set(span, by);
+  }
+  return out;
 }
 
 function groupKey(span: Span): string {

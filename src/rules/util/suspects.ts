@@ -138,7 +138,7 @@ function documentClues(turn: Turn, session: SessionInput, options: SuspectOption
     const newer = session.documents.newerThan(doc.age);
     if (newer !== null) {
       const mine = doc.age.versionText ?? doc.age.updated;
-      const theirs = newer.versionText ?? newer.updated;
+      const theirs = newer.age.versionText ?? newer.age.updated;
       out.push({
         ...at,
         kind: 'outdatedDocument',
