@@ -379,6 +379,11 @@ describe('classification', () => {
     { name: 'array', value: [1], found: 'array of 1 item' },
     { name: 'null', value: null, found: 'null' },
     { name: 'empty object', value: {}, found: 'empty object' },
+    // Once taken as a REST body with an empty trace id: a plain object that has a `trace` key.
+    { name: 'a trace key holding no MLflow keys', value: { trace: { id: 'x' } }, found: "an object whose trace holds object with key id (not MLflow's trace_info and spans)" },
+    { name: 'an empty trace object', value: { trace: {} }, found: "an object whose trace holds empty object (not MLflow's trace_info and spans)" },
+    { name: 'data as a list (a paged API answer)', value: { data: [{ id: 1 }] }, found: 'object with key data' },
+    { name: 'info of unknown keys', value: { info: { title: 'x' } }, found: 'object with key info' },
     { name: 'long string is cut', value: 'x'.repeat(100), found: `string "${'x'.repeat(59)}…"` },
     { name: 'control characters are escaped', value: 'a\u001b[31m\nb', found: 'string "a\\u001b[31m\\nb"' },
   ];
@@ -390,7 +395,7 @@ describe('classification', () => {
   it.each<[string, unknown, RecordKind]>([
     ['info and data', { info: {}, data: {} }, 'trace'],
     ['data only', { data: {} }, 'trace'],
-    ['trace', { trace: {} }, 'rest'],
+    ['trace', { trace: { trace_info: {} } }, 'rest'],
     ['spans', { spans: [] }, 'artifact'],
     ['trace_id and state', { trace_id: 'tr-1', state: 'OK' }, 'info'],
     ['request_id and timestamp_ms', { request_id: 'r', timestamp_ms: 1 }, 'info'],

@@ -140,6 +140,7 @@ export class OutcomeCounter {
       if (event.note.kind === 'read-error') o.unreadable++;
       else if (event.note.kind === 'no-traces') o.emptyExports++;
       else if (event.note.kind === 'unsupported') o.unsupported++;
+      else if (event.note.kind === 'not-traces' || event.note.kind === 'partly-read') o.rejected += event.note.records ?? 1;
     }
   }
 

@@ -36,12 +36,14 @@ export interface Rejection {
 /** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
 export interface SourceNote {
   source: string;
-  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'next-page-token' | 'empty' | 'no-traces' | 'store' | SourceNoteKind;
+  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'next-page-token' | 'empty' | 'no-traces' | 'store' | 'partly-read' | 'not-traces' | SourceNoteKind;
   message: string;
   offset?: number;
   line?: number;
   /** `next-page-token`: the token (kept for `analyze`, not printed in JSON notes). */
   token?: string;
+  /** `not-traces`: how many records the note stands for (each counted as not read). */
+  records?: number;
 }
 
 /** A note as JSON outputs print it (absent fields left out, not null). */

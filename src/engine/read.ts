@@ -1,13 +1,16 @@
 import { OversizedParseError, OversizedRecordParser } from '../ingest/oversized.js';
 import type { Provenance } from '../ingest/record.js';
-import { RecordScanner, type ScanNote, type ScannedRecord, type ScannerOptions } from '../ingest/scanner.js';
-import { openInputs, type ByteSource, type OpenOptions, type SourceEvent } from '../ingest/sources.js';
+import type { ScannedRecord, ScannerOptions } from '../ingest/scanner.js';
+import { openInputs, type OpenOptions, type SourceEvent } from '../ingest/sources.js';
 import type { FrameEvent, ReadEvent } from './read-events.js';
 import { guardRecord, readRecord } from './guard.js';
+import { ForeignJoin } from './foreign.js';
+import { scanSource } from './scan-source.js';
 import { reject, toTraceEvent } from './records.js';
 import { scanStore } from './store-scan.js';
 import type { StoreReadOptions } from '../store/types.js';
 
+export { scanSource } from './scan-source.js';
 export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './read-events.js';
 
 export interface ReadOptions extends OpenOptions, StoreReadOptions {
@@ -35,11 +38,14 @@ export async function* readTraces(inputs: readonly string[], options: ReadOption
 
 /** Opens the inputs and scans each source into units. */
 export async function* scanInputs(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<ScanUnit> {
+  // Other tracers' spans are joined into traces across every input, then read at the end.
+  const join = new ForeignJoin();
   for await (const event of openInputs(inputs, options)) {
-    if (event.type === 'source') yield* scanSource(event.source, options);
+    if (event.type === 'source') yield* scanSource(event.source, options, join);
     else if (event.type === 'store') yield* scanStore(event.store, options);
     else yield frame(openNote(event));
   }
+  yield* join.finish();
 }
 
 /** The note for an input that could not be opened or was skipped while opening. */
@@ -52,82 +58,6 @@ export function openNote(event: Exclude<SourceEvent, { type: 'source' | 'store' 
 
 function frame(event: FrameEvent): ScanUnit {
   return { kind: 'event', event };
-}
-
-/** Scans one opened source into units (see `ScanUnit`). */
-export async function* scanSource(source: ByteSource, options: ReadOptions): AsyncGenerator<ScanUnit> {
-  // A discovered file is only a source once its first record shows it is an export; until then
-  // nothing is yielded, so a skipped file leaves just its note.
-  let decided = !source.discovered;
-  if (decided) yield frame({ type: 'source-start', source: source.name });
-  const pending: ScanUnit[] = [];
-  let bytes = 0;
-  let records = 0;
-  let skipRest: string | null = null;
-  const oversized = new OversizedSink();
-
-  const sink = {
-    record: (record: ScannedRecord): void => {
-      records++;
-      if (skipRest !== null) return;
-      if (record.oversized) {
-        for (const event of guardRecord(record.provenance, () => [oversized.finish(record)])) pending.push({ kind: 'event', event });
-        return;
-      }
-      if (!decided) {
-        decided = true;
-        pending.unshift(frame({ type: 'source-start', source: source.name }));
-      }
-      if (!source.discovered || records > 1 || record.container !== 'document') {
-        pending.push({ kind: 'record', record });
-        return;
-      }
-      // A file found in a directory or an archive whose first value is JSON but not a trace is
-      // not an export (a package.json, a config): skip it with a note instead of rejecting it.
-      const events = readRecord(record);
-      const first = events[0];
-      if (events.length === 1 && first?.type === 'rejected' && first.rejection.code === 'not-a-trace') {
-        skipRest = `not a trace export (found ${first.rejection.found ?? 'something else'})`;
-        pending.shift(); // the source-start put in front above
-        return;
-      }
-      for (const event of events) pending.push({ kind: 'event', event });
-    },
-    note: (note: ScanNote): void => {
-      const { code, message, offset, line, token } = note;
-      pending.push(frame({ type: 'note', note: { source: source.name, kind: code, message, offset, line, ...(token !== undefined ? { token } : {}) } }));
-    },
-    oversizedStart: (provenance: Provenance, head: readonly Buffer[]): void => oversized.start(provenance, head),
-    oversizedChunk: (chunk: Buffer): void => oversized.push(chunk),
-  };
-
-  const scanner = new RecordScanner(source.name, sink, options.scanner);
-  for await (const chunk of source) {
-    bytes += chunk.length;
-    scanner.push(chunk);
-    if (skipRest !== null) break;
-    if (decided && pending.length > 0) yield* pending.splice(0);
-  }
-  if (skipRest !== null) {
-    await source.drain();
-    yield* pending.splice(0).filter((unit) => unit.kind === 'event' && unit.event.type === 'note');
-    yield frame({ type: 'note', note: { source: source.name, kind: 'skipped', message: skipRest } });
-    return;
-  }
-  scanner.finish();
-  if (!decided) pending.unshift(frame({ type: 'source-start', source: source.name }));
-  yield* pending.splice(0);
-  if (source.error) {
-    const message = `reading stopped at byte ${bytes}: ${source.error.message}`;
-    yield frame({ type: 'note', note: { source: source.name, kind: 'read-error', message, offset: bytes } });
-  } else if (records === 0 && scanner.listsOpened > 0) {
-    // `{"traces": []}` or `[]`: a valid export of zero traces (a search that matched nothing).
-    yield frame({ type: 'note', note: { source: source.name, kind: 'no-traces', message: 'a valid export that holds no trace (an empty list)' } });
-  } else if (records === 0) {
-    const message = bytes === 0 ? 'empty input: no records' : 'no records (only white space)';
-    yield frame({ type: 'note', note: { source: source.name, kind: 'empty', message } });
-  }
-  yield frame({ type: 'source-end', source: source.name, bytes, unpacked: source.unpacked });
 }
 
 /** Feeds a record too big for one string to the span-by-span parser as its bytes arrive. */

@@ -1,4 +1,4 @@
-import { parseRecord, type ParsedRecord, type ParseProblem } from '../ingest/parse.js';
+import { parseRecord, type ParsedRecord } from '../ingest/parse.js';
 import type { Provenance } from '../ingest/record.js';
 import { explainLine } from '../ingest/rescan.js';
 import type { ScannedRecord } from '../ingest/scanner.js';
@@ -14,20 +14,34 @@ import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
  * the reason a rescan finds.
  */
 export function processRecord(record: ScannedRecord): ReadEvent[] {
+  const parsed = parseScanned(record);
+  if ('type' in parsed) return [parsed];
+  return [toTraceEvent(record, parsed.value, parsed.nonFiniteTokens, 0)];
+}
+
+/**
+ * One record's bytes as a JSON value within the depth bound, or the rejection saying why they are
+ * not one. What the value is (a trace, another tracer's record) is the caller's to decide.
+ */
+export function parseScanned(record: ScannedRecord): ParsedRecord | ReadEvent {
   if (record.problem) {
     const { code, message, offset, line } = record.problem;
-    return [reject(record.provenance, code, message, { offset, line })];
+    return reject(record.provenance, code, message, { offset, line });
   }
   const parsed = parseRecord(record);
   if ('problem' in parsed && record.unscanned && parsed.problem.code === 'invalid-json') {
-    const event = reread(record);
-    if (event !== null) return [event];
+    const again = reread(record);
+    if (again !== null) return again;
   }
-  if (!('problem' in parsed) && record.unscanned) {
+  if ('problem' in parsed) {
+    const { code, message, offset, line, column } = parsed.problem;
+    return reject(record.provenance, code, message, { offset, line, column });
+  }
+  if (record.unscanned) {
     const deep = tooDeep(record, parsed.value);
-    if (deep !== null) return [deep];
+    if (deep !== null) return deep;
   }
-  return [fromParsed(record, parsed)];
+  return parsed;
 }
 
 /**
@@ -35,10 +49,10 @@ export function processRecord(record: ScannedRecord): ReadEvent[] {
  * Infinity (which the fast path did not look for), or, for a JSON line, be cut short or hold two
  * values, which a rescan says precisely. Null when JSON.parse's own complaint stands.
  */
-function reread(record: ScannedRecord): ReadEvent | null {
+function reread(record: ScannedRecord): ParsedRecord | ReadEvent | null {
   if (!record.nonFinite) {
     const again = parseRecord({ ...record, nonFinite: true });
-    if (!('problem' in again)) return tooDeep(record, again.value) ?? fromParsed(record, again);
+    if (!('problem' in again)) return tooDeep(record, again.value) ?? again;
   }
   // A pretty element stays with JSON.parse's complaint: its lines are not records.
   if (record.container !== 'document') return null;
@@ -69,14 +83,6 @@ function tooDeep(record: ScannedRecord, value: unknown): ReadEvent | null {
   );
 }
 
-function fromParsed(record: ScannedRecord, parsed: ParsedRecord | { problem: ParseProblem }): ReadEvent {
-  if ('problem' in parsed) {
-    const { code, message, offset, line, column } = parsed.problem;
-    return reject(record.provenance, code, message, { offset, line, column });
-  }
-  return toTraceEvent(record, parsed.value, parsed.nonFiniteTokens, 0);
-}
-
 /** Normalizes a parsed value (from JSON.parse or the oversized path) into a trace or a rejection. */
 export function toTraceEvent(record: ScannedRecord, value: unknown, nonFinite: number, truncatedStrings: number): ReadEvent {
   const result = normalizeRecord(value);
@@ -93,6 +99,8 @@ export function toTraceEvent(record: ScannedRecord, value: unknown, nonFinite: n
   }
   const { trace } = result;
   if (record.storeWarnings) trace.warnings.push(...record.storeWarnings);
+  if (record.joinWarnings) trace.warnings.push(...record.joinWarnings);
+  if (record.origin !== undefined) trace.format = { ...trace.format, label: record.origin };
   if (nonFinite > 0) {
     trace.warnings.push({
       code: 'non-finite-number',

@@ -133,6 +133,9 @@ export class StatsCollector {
         break;
       case 'note':
         this.notes.push(noteJson(event.note));
+        if (event.note.kind === 'not-traces') {
+          for (const t of [this.current, this.total]) if (t) t.rejected += event.note.records ?? 0;
+        }
         break;
       case 'source-end':
         if (this.current) {

@@ -5,6 +5,7 @@ import { normalizeRecord } from '../model/normalize.js';
 import { toSummaryEvent } from './batch.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
+import { ForeignJoin } from './foreign.js';
 import { openNote, scanSource, type ReadOptions, type ScanUnit } from './read.js';
 import { scanStore } from './store-scan.js';
 import { readRecord } from './guard.js';
@@ -47,6 +48,8 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
   const batchJobs = Math.max(1, Math.floor(options.batchJobs ?? 1));
   let pool: WorkerPool | null = null;
   const poolOf = (size: number): WorkerPool => (pool ??= new WorkerPool(Math.max(jobs, batchJobs, size)));
+  // Other tracers' spans are joined into traces across every input, then read at the end.
+  const join = new ForeignJoin();
   try {
     for await (const event of openInputs(inputs, options)) {
       if (event.type === 'store') {
@@ -59,9 +62,10 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
         await event.source.close();
         yield* readRanges(poolOf(jobs), { path, size, counted }, jobs, options);
       } else {
-        yield* readUnits(scanSource(event.source, options), options, batchJobs, batchJobs > 1 ? poolOf : null);
+        yield* readUnits(scanSource(event.source, options, join), options, batchJobs, batchJobs > 1 ? poolOf : null);
       }
     }
+    if (join.size > 0) yield* readUnits(toAsync(join.finish()), options, batchJobs, batchJobs > 1 ? poolOf : null);
   } finally {
     await (pool as WorkerPool | null)?.close();
   }
@@ -194,4 +198,8 @@ async function* readUnits(
   }
   flush();
   while (slots.length > 0) yield* await slots.shift()!;
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }

@@ -43,6 +43,8 @@ export class ValidateCollector {
         // An input of a kind tracetriage does not read (MLflow's table output, a database) is as
         // unreadable as a missing file: no record of it could be checked.
         if (event.note.kind === 'read-error' || event.note.kind === 'unsupported') this.result.unreadable = true;
+        // Records that are not traces, folded into one note: counted, not listed.
+        if (event.note.kind === 'not-traces') this.result.records += event.note.records ?? 0;
         break;
       default:
         break;

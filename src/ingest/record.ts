@@ -51,6 +51,20 @@ export interface RawRecord {
   text?: string;
   /** Warnings found while assembling the record from an MLflow store (spans missing, re-rooted). */
   storeWarnings?: readonly StoreWarning[];
+  /**
+   * Another tracer's format the record was read from and rewritten as an MLflow trace (`OTLP/JSON`,
+   * `Langfuse export`): the name `stats` shows in place of an MLflow version.
+   */
+  origin?: string;
+  /** Warnings found while joining the record's spans from another tracer's records (a span seen twice). */
+  joinWarnings?: readonly JoinWarning[];
+}
+
+/** A fact about a trace joined from another tracer's records, kept as one of its warnings. */
+export interface JoinWarning {
+  code: 'duplicate-span-id';
+  message: string;
+  jsonPath: string;
 }
 
 /**

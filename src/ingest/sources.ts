@@ -91,7 +91,7 @@ export type SourceEvent =
  * `gzip -dc` does), a tar archive with no entry, an input of a kind tracetriage does not read
  * (named once for what it is, with what to do instead).
  */
-export type SourceNoteKind = 'trailing-bytes' | 'empty-archive' | 'unsupported';
+export type SourceNoteKind = 'trailing-bytes' | 'empty-archive' | 'unsupported' | 'utf16';
 
 export interface OpenOptions {
   /** The stream `-` reads (the CLI passes process.stdin). */
@@ -315,6 +315,22 @@ async function* fromStream(
     for (const { message } of notes) yield { type: 'note', name, kind: 'trailing-bytes', message };
     return;
   }
+  const utf16 = utf16Encoding(head);
+  if (utf16 !== null) {
+    const { label, bom } = utf16;
+    const message = `UTF-16${label === 'utf-16le' ? 'LE' : 'BE'} text${bom ? ' (it starts with a byte order mark)' : ''}, read as UTF-8: offsets and lengths count bytes of the UTF-8 text`;
+    yield { type: 'note', name, kind: 'utf16', message };
+    const decoded = decodeUtf16(prepend(head, iterator), label);
+    const stream8: ByteStream = {
+      [Symbol.asyncIterator]: () => decoded,
+      destroy: () => {
+        void decoded.return(undefined);
+        stream.destroy?.();
+      },
+    };
+    yield* fromStream(name, stream8, discovered, unpacked, closeable);
+    return;
+  }
   if (isTar(head)) {
     yield* tarEntries(name, head, iterator);
     return;
@@ -421,6 +437,33 @@ async function readHead(iterator: AsyncIterator<Buffer>, want: number): Promise<
 }
 
 /** The head, then the rest of an iterator. */
+/**
+ * UTF-16 text, told by its byte order mark or, without one, by the NUL byte every ASCII character
+ * of JSON has beside it in UTF-16 (`{\0"\0` little-endian, `\0{\0"` big-endian). PowerShell's
+ * `>` and some Windows editors write exports so.
+ */
+function utf16Encoding(head: Buffer): { label: 'utf-16le' | 'utf-16be'; bom: boolean } | null {
+  if (head.length < 2) return null;
+  if (head[0] === 0xff && head[1] === 0xfe) return { label: 'utf-16le', bom: true };
+  if (head[0] === 0xfe && head[1] === 0xff) return { label: 'utf-16be', bom: true };
+  if (head.length < 4) return null;
+  const jsonStart = (c: number): boolean => c === 0x7b || c === 0x5b || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+  if (jsonStart(head[0]!) && head[1] === 0 && head[2] !== 0 && head[3] === 0) return { label: 'utf-16le', bom: false };
+  if (head[0] === 0 && jsonStart(head[1]!) && head[2] === 0 && head[3] !== 0) return { label: 'utf-16be', bom: false };
+  return null;
+}
+
+/** UTF-16 bytes as UTF-8 (a byte order mark dropped; an unpaired surrogate becomes U+FFFD). */
+async function* decodeUtf16(input: AsyncIterable<Buffer>, label: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(label);
+  for await (const chunk of input) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const tail = decoder.decode();
+  if (tail.length > 0) yield Buffer.from(tail, 'utf8');
+}
+
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
   for (;;) {

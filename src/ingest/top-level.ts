@@ -99,3 +99,27 @@ function equalAt(bytes: Uint8Array, at: number, needle: Uint8Array): boolean {
   for (let k = 0; k < needle.length; k++) if (bytes[at + k] !== needle[k]) return false;
   return true;
 }
+
+/**
+ * The first key of the object a record's bytes hold and the first byte of its value, read without
+ * parsing (a few bytes in): enough to tell an MLflow trace (`{"info": {…`) from another tracer's
+ * record before the record is parsed. Null when the bytes do not start that way, or the key holds
+ * an escape.
+ */
+export function firstKey(bytes: Uint8Array): { key: string; value: number } | null {
+  let i = skipSpace(bytes, 0, bytes.length);
+  if (bytes[i] !== LBRACE) return null;
+  i = skipSpace(bytes, i + 1, bytes.length);
+  if (bytes[i] !== QUOTE) return null;
+  const end = stringEnd(bytes, i, Math.min(bytes.length, i + MAX_FIRST_KEY));
+  if (end < 0) return null;
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset + i + 1, end - i - 2).toString('latin1');
+  if (key.includes('\\')) return null;
+  i = skipSpace(bytes, end, bytes.length);
+  if (bytes[i] !== COLON) return null;
+  i = skipSpace(bytes, i + 1, bytes.length);
+  return i < bytes.length ? { key, value: bytes[i]! } : null;
+}
+
+/** A first key longer than this is no key of a trace format. */
+const MAX_FIRST_KEY = 256;

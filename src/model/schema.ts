@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as generated from './generated/trace-record-validators.js';
 import { pointerSegments, pointerToJsonPath, toJsonPath } from './json-path.js';
 import { cut } from '../shared/text.js';
+import { describeUnread, readerFor, type ForeignFormat } from './foreign/index.js';
 
 /** What a record is, decided from its keys, never from a file name. */
 export type RecordKind =
@@ -42,13 +43,69 @@ const validators = generated as unknown as Readonly<Record<RecordKind, ValidateF
 export function classifyRecord(value: unknown): { kind: RecordKind } | { problem: SchemaProblem } {
   if (isPlainObject(value)) {
     const has = (key: string): boolean => Object.hasOwn(value, key);
-    if (has('info') || has('data')) return { kind: 'trace' };
-    if (has('trace')) return { kind: 'rest' };
-    if (has('spans')) return { kind: 'artifact' };
+    // Another tracer's record is named for what it is, never read as a partial MLflow trace.
+    const foreign = foreignName(value);
+    if (foreign !== null) return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found: foreign } };
+    if ((has('info') || has('data')) && isMlflowTrace(value)) return { kind: 'trace' };
+    if (has('trace')) {
+      if (isRestBody(value.trace)) return { kind: 'rest' };
+      const found = `an object whose trace holds ${describeFound(value.trace)} (not MLflow's trace_info and spans)`;
+      return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found } };
+    }
+    if (has('spans') && Array.isArray(value.spans)) return { kind: 'artifact' };
     const hasId = has('trace_id') || has('request_id');
     if (hasId && ['request_time', 'timestamp_ms', 'state', 'status'].some(has)) return { kind: 'info' };
   }
   return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found: describeFound(value) } };
+}
+
+/** What a record of another tracer is, in words ("a Jaeger trace list"), or null. */
+function foreignName(value: Record<string, unknown>): string | null {
+  const reader = readerFor(value);
+  if (reader !== null) return `${FOREIGN_NAMES[reader.format]} (read when the file holds only such records)`;
+  return describeUnread(value);
+}
+
+const FOREIGN_NAMES: Readonly<Record<ForeignFormat, string>> = {
+  'otlp-json': 'an OTLP/JSON trace request',
+  'otel-console': 'a span of OpenTelemetry console output',
+  jaeger: 'a Jaeger trace',
+  'zipkin-v2': 'a Zipkin v2 span',
+  langfuse: 'a Langfuse trace export',
+};
+
+/** Keys of a 3.x TraceInfo and a 2.x TraceInfo: what `--extract-fields` may select under `info`. */
+const INFO_KEYS = new Set([
+  'trace_id', 'client_request_id', 'trace_location', 'request_time', 'execution_duration', 'execution_duration_ms',
+  'state', 'trace_metadata', 'assessments', 'tags', 'request_preview', 'response_preview',
+  'request_id', 'experiment_id', 'timestamp_ms', 'execution_time_ms', 'status', 'request_metadata',
+]);
+const DATA_KEYS = new Set(['spans', 'request', 'response']);
+
+/**
+ * `{info, data}` as MLflow writes it: a trace with an id or spans, or a partial one that
+ * `--extract-fields` cut from it (only keys a trace has). `{"data": [...]}` (Jaeger, a paged API
+ * answer) or an `info` of other keys is not one.
+ */
+function isMlflowTrace(value: Record<string, unknown>): boolean {
+  const { info, data } = value;
+  const infoOk = isPlainObject(info) && (Object.hasOwn(info, 'trace_id') || Object.hasOwn(info, 'request_id') || knownKeys(info, INFO_KEYS));
+  const dataOk = isPlainObject(data) && (Object.hasOwn(data, 'spans') || knownKeys(data, DATA_KEYS));
+  // One half of MLflow's shape is enough: a broken other half is then reported where it is broken.
+  return infoOk || dataOk;
+}
+
+function knownKeys(object: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  return Object.keys(object).every((key) => keys.has(key));
+}
+
+/**
+ * The REST GetTrace body's `trace`: an object with `trace_info` or `spans` (proto names). A value
+ * that is no object is taken as a broken body, so the schema says what `trace` should hold.
+ */
+function isRestBody(trace: unknown): boolean {
+  if (!isPlainObject(trace)) return true;
+  return Object.hasOwn(trace, 'trace_info') || Object.hasOwn(trace, 'spans');
 }
 
 /**

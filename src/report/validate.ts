@@ -33,7 +33,8 @@ export function validateText(result: ValidateResult, options: { warnings: boolea
     }
   }
   if (out.length > 0) out.push('');
-  const rejected = result.rejections.length;
+  // Records that are not traces past a file's first are folded into one note: counted here too.
+  const rejected = result.records - result.valid;
   out.push(`${result.records} records: ${result.valid} valid, ${rejected} rejected`);
   return out.join('\n') + '\n';
 }
@@ -45,7 +46,7 @@ export function validateJson(result: ValidateResult, exitCode: number): object {
     schema_version: 1,
     records: result.records,
     valid: result.valid,
-    rejected: result.rejections.length,
+    rejected: result.records - result.valid,
     rejections: result.rejections.map((r) => ({
       ...prov(r.provenance),
       code: r.code,
