@@ -243,7 +243,7 @@ describe('RecordScanner', () => {
 
   it('keeps a damaged pretty element one record, and reads on after it', async () => {
     const broken = '    {\n      "info": {\n        "name": "cut"';
-    const good = '    {\n      "info": {\n        "name": "ok"\n      }\n    }';
+    const good = '    {\n      "info": {\n        "trace_id": "tr-ok"\n      }\n    }';
     const pretty = `{\n  "traces": [\n${broken},\n${good},\n${good}\n  ]\n}\n`;
     const { cuts } = scan(pretty);
     // The damaged element runs to the first closing line at its indentation, the next element's.
