@@ -217,8 +217,14 @@ function time(owner: Record<string, unknown>, camel: string, snake: string, path
   return null;
 }
 
+/**
+ * The value under either mapping's key, with the key found; a missing key is named as the owner's
+ * other keys are written (proto field names have `_`, OTLP/JSON's lowerCamelCase never does).
+ */
 function entry(owner: Record<string, unknown>, camel: string, snake: string): [string, unknown] {
-  return camel in owner ? [camel, owner[camel]] : [snake, owner[snake]];
+  if (camel in owner) return [camel, owner[camel]];
+  if (snake in owner || Object.keys(owner).some((k) => k.includes('_'))) return [snake, owner[snake]];
+  return [camel, undefined];
 }
 
 function pick(owner: Record<string, unknown>, camel: string, snake: string): unknown {
