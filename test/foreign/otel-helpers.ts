@@ -43,7 +43,7 @@ export function joinTraces(batches: readonly ForeignBatch[]): Map<string, Joined
   const out = new Map<string, Joined>();
   for (const [traceId, spans] of byTrace) {
     const result = normalizeRecord(JSON.parse(mlflowTraceJson(traceId, spans)));
-    if ('problem' in result) throw new Error(`${traceId}: ${result.problem.message}`);
+    if ('problem' in result) throw new Error(`${traceId}: ${result.problem.jsonPath}: expected ${result.problem.expected}, found ${result.problem.found}`);
     out.set(traceId, { traceId, spans, trace: result.trace });
   }
   return out;
