@@ -63,7 +63,8 @@ export function nanosFromIso(value: unknown): string | null {
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
   const ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s));
-  if (!Number.isFinite(ms)) return null;
+  // Date.UTC rolls 31 February over into March: a day the month does not have is no time.
+  if (!Number.isFinite(ms) || new Date(ms).getUTCDate() !== day) return null;
   let offsetMinutes = 0;
   if (zone !== 'Z' && zone !== 'z') {
     const sign = zone.startsWith('-') ? -1 : 1;
