@@ -1,3 +1,5 @@
+import { otelConsoleReader } from './otel-console.js';
+import { otlpJsonReader, otlpOtherSignals } from './otlp.js';
 import type { ForeignBatch, ForeignFormat } from './types.js';
 
 export type { ForeignAssessment, ForeignBatch, ForeignEvent, ForeignFormat, ForeignProblem, ForeignSpan, ForeignTraceInfo } from './types.js';
@@ -23,8 +25,8 @@ export interface ForeignRecogniser {
   describe(value: unknown): string | null;
 }
 
-const readers: ForeignReader[] = [];
-const recognisers: ForeignRecogniser[] = [];
+const readers: ForeignReader[] = [otlpJsonReader, otelConsoleReader];
+const recognisers: ForeignRecogniser[] = [otlpOtherSignals];
 
 /** The reader for a record, if one reads it. */
 export function readerFor(value: unknown): ForeignReader | null {
