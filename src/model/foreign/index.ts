@@ -1,4 +1,8 @@
+import { jaegerReader } from './jaeger.js';
+import { langfuseReader } from './langfuse.js';
+import { nearMisses } from './near-misses.js';
 import type { ForeignBatch, ForeignFormat } from './types.js';
+import { zipkinReader } from './zipkin.js';
 
 export type { ForeignAssessment, ForeignBatch, ForeignEvent, ForeignFormat, ForeignProblem, ForeignSpan, ForeignTraceInfo } from './types.js';
 export { FOREIGN_LABELS } from './types.js';
@@ -23,8 +27,8 @@ export interface ForeignRecogniser {
   describe(value: unknown): string | null;
 }
 
-const readers: ForeignReader[] = [];
-const recognisers: ForeignRecogniser[] = [];
+const readers: ForeignReader[] = [jaegerReader, zipkinReader, langfuseReader];
+const recognisers: ForeignRecogniser[] = [...nearMisses];
 
 /** The reader for a record, if one reads it. */
 export function readerFor(value: unknown): ForeignReader | null {
