@@ -96,7 +96,7 @@ function readSpan(
   if (Array.isArray(raw.warnings) && raw.warnings.length > 0) attributes['jaeger.warnings'] = raw.warnings;
   const events = logsToEvents(raw.logs);
   const startNs = microsToNs(raw.startTime);
-  const process = processOf(raw, processes);
+  const resource = resourceOf(raw, processes);
   const span: ForeignSpan = {
     traceId,
     spanId,
@@ -108,7 +108,7 @@ function readSpan(
     ...(kind ? { kind } : {}),
     attributes,
     events,
-    ...(process ? { resource: process } : {}),
+    ...(resource ? { resource } : {}),
   };
   return span;
 }
@@ -176,11 +176,12 @@ function logsToEvents(logs: unknown): ForeignEvent[] {
   });
 }
 
-function processOf(raw: Record<string, unknown>, processes: Record<string, unknown>): Record<string, unknown> | null {
-  const process = typeof raw.processID === 'string' && isRecord(processes[raw.processID]) ? processes[raw.processID] : raw.process;
-  if (!isRecord(process)) return null;
-  const resource = keyValues(process.tags);
-  if (typeof process.serviceName === 'string') resource['service.name'] = process.serviceName;
+/** The span's Jaeger process (by `processID` in the trace's table, else embedded) as the resource. */
+function resourceOf(raw: Record<string, unknown>, processes: Record<string, unknown>): Record<string, unknown> | null {
+  const owner = typeof raw.processID === 'string' && isRecord(processes[raw.processID]) ? processes[raw.processID] : raw.process;
+  if (!isRecord(owner)) return null;
+  const resource = keyValues(owner.tags);
+  if (typeof owner.serviceName === 'string') resource['service.name'] = owner.serviceName;
   return resource;
 }
 

@@ -98,8 +98,9 @@ function statusOf(tags: Record<string, unknown>): Pick<ForeignSpan, 'status' | '
 }
 
 /**
- * Endpoints as the OTel attributes OTel's Zipkin receiver maps them to: the remote service is
- * `peer.service`, addresses are `net.peer.*` / `net.host.*`; the local service is the resource.
+ * Endpoints as OTel attributes (the pre-1.21 network names, which Zipkin-era tools know): the
+ * remote service is `peer.service`, addresses are `net.peer.*` / `net.host.*`; the local service
+ * is the resource's `service.name`.
  */
 function endpointAttributes(endpoint: unknown, side: 'peer' | 'host'): Record<string, unknown> {
   if (!isRecord(endpoint)) return {};
