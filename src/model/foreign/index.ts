@@ -1,6 +1,10 @@
 import { otelConsoleReader } from './otel-console.js';
 import { otlpJsonReader, otlpOtherSignals } from './otlp.js';
+import { jaegerReader } from './jaeger.js';
+import { langfuseReader } from './langfuse.js';
+import { nearMisses } from './near-misses.js';
 import type { ForeignBatch, ForeignFormat } from './types.js';
+import { zipkinReader } from './zipkin.js';
 
 export type { ForeignAssessment, ForeignBatch, ForeignEvent, ForeignFormat, ForeignProblem, ForeignSpan, ForeignTraceInfo } from './types.js';
 export { FOREIGN_LABELS } from './types.js';
@@ -25,8 +29,8 @@ export interface ForeignRecogniser {
   describe(value: unknown): string | null;
 }
 
-const readers: ForeignReader[] = [otlpJsonReader, otelConsoleReader];
-const recognisers: ForeignRecogniser[] = [otlpOtherSignals];
+const readers: ForeignReader[] = [otlpJsonReader, otelConsoleReader, jaegerReader, zipkinReader, langfuseReader];
+const recognisers: ForeignRecogniser[] = [otlpOtherSignals, ...nearMisses];
 
 /** The reader for a record, if one reads it. */
 export function readerFor(value: unknown): ForeignReader | null {
