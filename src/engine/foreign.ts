@@ -21,6 +21,7 @@ interface PendingTrace {
   /** The record that brought the trace's first span. */
   provenance: Provenance;
   spans: ForeignSpan[];
+  /** Span id, times and name of each span kept: what makes a span the same span again. */
   spanIds: Set<string>;
   info: ForeignTraceInfo;
   records: number;
@@ -63,11 +64,14 @@ export class ForeignJoin {
       const pending = this.pending(span.traceId, batch.format, source, provenance);
       if (!seen.has(span.traceId)) pending.records++;
       seen.add(span.traceId);
-      if (pending.spanIds.has(span.spanId)) {
+      // The same span again (a file read twice, an exporter's retry) is read once; two different
+      // spans that share an id (Zipkin's shared server span) are both kept, and the tree says so.
+      const key = `${span.spanId} ${span.startNs ?? ''} ${span.endNs ?? ''} ${span.name}`;
+      if (pending.spanIds.has(key)) {
         pending.duplicates++;
         continue;
       }
-      pending.spanIds.add(span.spanId);
+      pending.spanIds.add(key);
       pending.spans.push(span);
     }
     for (const [traceId, info] of Object.entries(batch.traces ?? {})) {
@@ -121,7 +125,7 @@ function joinedRecord(traceId: string, pending: PendingTrace): ScannedRecord {
   if (pending.duplicates > 0) {
     warnings.push({
       code: 'duplicate-span-id',
-      message: `${pending.duplicates} span(s) came again in later records (the same file read twice, or an exporter's retry): each read once`,
+      message: `${pending.duplicates} span(s) seen again, the same id, name and times (a file read twice, an exporter's retry): each read once`,
       jsonPath: toJsonPath(['data', 'spans']),
     });
   }

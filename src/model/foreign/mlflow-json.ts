@@ -24,7 +24,6 @@ export function mlflowTraceJson(traceId: string, spans: readonly ForeignSpan[], 
   const mlflowId = `tr-${traceId}`;
   const traceInfo: Record<string, unknown> = {
     trace_id: mlflowId,
-    trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '0' } },
     ...(first !== null ? { request_time: new Date(Number(first / 1_000_000n)).toISOString() } : {}),
     state: root?.status === 'ERROR' ? 'ERROR' : 'OK',
     trace_metadata: metadata,
@@ -81,7 +80,8 @@ function digits(value: string | null): string {
 function byStart(a: ForeignSpan, b: ForeignSpan): number {
   const x = a.startNs === null ? null : BigInt(a.startNs);
   const y = b.startNs === null ? null : BigInt(b.startNs);
-  if (x === y) return 0;
+  // Millisecond clocks (the JavaScript SDK) start a parent and its first child at once: root first.
+  if (x === y) return (a.parentId === null ? 0 : 1) - (b.parentId === null ? 0 : 1);
   if (x === null) return 1;
   if (y === null) return -1;
   return x < y ? -1 : 1;
