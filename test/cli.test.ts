@@ -111,11 +111,12 @@ const scenarios: Scenario[] = [
     stderr: `tracetriage: Invalid values:\n  Argument: format, Given: "xml", Choices: "text", "json"\n${USAGE_HINT}\n`,
   },
   {
-    name: 'validate test/fixtures: all 14 records valid, exit 0',
+    // 14 MLflow traces, and 16 traces of other tracers' files (test/fixtures/foreign/).
+    name: 'validate test/fixtures: all 30 records valid, exit 0',
     args: ['validate', 'test/fixtures'],
     status: 0,
     stdout: (out) => {
-      expect(lastLine(out)).toBe('14 records: 14 valid, 0 rejected');
+      expect(lastLine(out)).toBe('30 records: 30 valid, 0 rejected');
       expect(out).toContain('  test/fixtures/SOURCES.md: skipped: not JSON (starts with "# Sources of")\n');
     },
     stderr: '',
@@ -128,11 +129,18 @@ const scenarios: Scenario[] = [
       const json = JSON.parse(out) as ValidateJson;
       expect([json.schema_version, json.records, json.valid, json.rejected, json.exit_code, json.notes.map((n) => `${n.kind} ${n.source}`)]).toEqual([
         1,
-        14,
-        14,
+        30,
+        30,
         0,
         0,
-        ['skipped test/fixtures/SOURCES.md'],
+        [
+          'skipped test/fixtures/SOURCES.md',
+          ...['jaeger', 'langfuse', 'otel-console', 'otlp'].map((d) => `skipped test/fixtures/foreign/${d}/SOURCES.md`),
+          // OTLP logs and metrics: named once for what they are, not read.
+          'skipped test/fixtures/foreign/otlp/proto-example-logs.json',
+          'skipped test/fixtures/foreign/otlp/proto-example-metrics.json',
+          'skipped test/fixtures/foreign/zipkin/SOURCES.md',
+        ],
       ]);
     },
     stderr: '',

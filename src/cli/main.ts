@@ -16,7 +16,7 @@ setTestFault(process.env['TRACETRIAGE_TEST_FAULT']);
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin.
+const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin, MLflow stores (mlflow.db, mlruns/); besides MLflow exports, OTLP/JSON, OpenTelemetry console output, Jaeger, Zipkin and Langfuse trace exports (docs/inputs.md).
 Colour: text output on a terminal is coloured; NO_COLOR=1 or --no-color turns it off, FORCE_COLOR=1 or --color turns it on for a pipe. A progress bar shows on stderr (a terminal only) for big or slow reads; --no-progress hides it.
 Exit codes: 0 clean; 1 findings at or above --fail-on (analyze), rejected records, not found (session, trace, get, --session); 2 usage error, invalid query, unreadable input, no trace read at all, or an internal error.
 Everything runs offline. Documentation: README.md and docs/ in the package.`;

@@ -57,7 +57,7 @@ export function inputsPositional<T>(y: Argv<T>) {
     array: true,
     demandOption: true,
     default: undefined,
-    describe: 'files, directories, .gz, .tar(.gz), MLflow stores (mlflow.db, sqlite:///mlflow.db, mlruns/), or - for stdin',
+    describe: 'files, directories, .gz, .tar(.gz), MLflow stores (mlflow.db, sqlite:///mlflow.db, mlruns/), or - for stdin; MLflow exports, or OTLP/JSON, OpenTelemetry console, Jaeger, Zipkin, Langfuse files',
   });
 }
 

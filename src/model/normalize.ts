@@ -122,12 +122,17 @@ function buildTrace(kind: RecordKind, record: Json): Trace {
   };
 }
 
+/**
+ * A trace without a TraceInfo (a traces.json artifact): its id from the spans, MLflow's request id
+ * attribute first, else the OpenTelemetry trace id the spans share, as MLflow 3 names it.
+ */
 function traceIdFromSpans(spans: readonly Span[]): string | null {
   for (const span of spans) {
     const id = span.attributes.getString('mlflow.traceRequestId');
     if (id) return id;
   }
-  return null;
+  const otel = spans.find((span) => span.otelTraceId)?.otelTraceId;
+  return otel ? `tr-${otel}` : null;
 }
 
 function formatOf(kind: RecordKind, info: TraceInfo, spans: SpanFormat, partial: boolean): TraceFormat {

@@ -52,7 +52,7 @@ export function classifyRecord(value: unknown): { kind: RecordKind } | { problem
       const found = `an object whose trace holds ${describeFound(value.trace)} (not MLflow's trace_info and spans)`;
       return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found } };
     }
-    if (has('spans') && Array.isArray(value.spans)) return { kind: 'artifact' };
+    if (has('spans') && Array.isArray(value.spans) && mlflowSpans(value.spans)) return { kind: 'artifact' };
     const hasId = has('trace_id') || has('request_id');
     if (hasId && ['request_time', 'timestamp_ms', 'state', 'status'].some(has)) return { kind: 'info' };
   }
@@ -73,6 +73,16 @@ const FOREIGN_NAMES: Readonly<Record<ForeignFormat, string>> = {
   'zipkin-v2': 'a Zipkin v2 span',
   langfuse: 'a Langfuse trace export',
 };
+
+/**
+ * A traces.json artifact's spans are MLflow's (`span_id` or 2.x `context`, snake_case): a list of
+ * OTLP spans (`spanId`, an OTLP scope's `spans`) or of anything else is not one.
+ */
+function mlflowSpans(spans: readonly unknown[]): boolean {
+  const first = spans.find(isPlainObject);
+  if (first === undefined) return spans.length === 0;
+  return ['span_id', 'context', 'start_time_unix_nano', 'trace_id'].some((key) => Object.hasOwn(first, key));
+}
 
 /** Keys of a 3.x TraceInfo and a 2.x TraceInfo: what `--extract-fields` may select under `info`. */
 const INFO_KEYS = new Set([

@@ -22,7 +22,7 @@ const cases: [string, unknown, string][] = [
   ['Jaeger trace list', foreignFixture('jaeger/jaeger_api-traces-response.json'), 'read: jaeger'],
   ['Jaeger empty answer', { data: [], total: 0, limit: 0, offset: 0, errors: null }, 'read: jaeger'],
   ['Jaeger span (anonymizer list element)', recordsOf(foreignFixture('jaeger/jaeger_anonymizer-span-list.json'))[0], 'read: jaeger'],
-  ['Jaeger API v3 (OTLP in result)', { result: { resourceSpans: [{ resource: {}, scopeSpans: [{ scope: {}, spans: [{ traceId: '00000000000000000000000000000001', spanId: '0000000000000002', name: 'foobar', kind: 2, status: { code: 2 } }] }] }] } }, 'named: a Jaeger API v3 response'],
+  ['Jaeger API v3 (OTLP in result)', { result: { resourceSpans: [{ resource: {}, scopeSpans: [{ scope: {}, spans: [{ traceId: '00000000000000000000000000000001', spanId: '0000000000000002', name: 'foobar', kind: 2, status: { code: 2 } }] }] }] } }, 'read: otlp-json'],
   ['Zipkin v2 span', recordsOf(foreignFixture('zipkin/skew.json'))[0], 'read: zipkin-v2'],
   ['Zipkin v2 list in one record', foreignFixture('zipkin/skew.json'), 'read: zipkin-v2'],
   ['Phoenix dataframe record', { name: 'llm', span_kind: 'LLM', 'context.span_id': 'a', 'context.trace_id': 'b', 'attributes.llm.model_name': 'gpt-4o' }, 'named: Phoenix spans in its own shape (dataframe or REST span list)'],

@@ -35,20 +35,30 @@ export function deepJson(depth: number, inner: 'array' | 'object'): string {
   return inner === 'array' ? '['.repeat(depth) + '1' + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 }
 
-/** Files of real exports: samples/ and test/fixtures/ (the upstream MLflow fixtures), as bytes. */
-export const CORPUS: ReadonlyArray<{ name: string; bytes: Buffer }> = corpusFiles();
+/**
+ * Files of real MLflow exports: samples/ and test/fixtures/ (the upstream MLflow fixtures), as
+ * bytes. Other tracers' files (test/fixtures/foreign/) are apart: their spans join across records,
+ * so the properties of an export (a JSON line is one trace) are not theirs.
+ */
+export const CORPUS: ReadonlyArray<{ name: string; bytes: Buffer }> = [
+  ...corpusFiles(join(REPO_ROOT, 'samples')),
+  ...corpusFiles(join(REPO_ROOT, 'test', 'fixtures'), /^foreign$/u),
+];
 
-function corpusFiles(): Array<{ name: string; bytes: Buffer }> {
+/** Other tracers' files (OTLP/JSON, console output, Jaeger, Zipkin, Langfuse), as bytes. */
+export const FOREIGN_CORPUS: ReadonlyArray<{ name: string; bytes: Buffer }> = corpusFiles(join(REPO_ROOT, 'test', 'fixtures', 'foreign'), null, /\.(jsonl?|txt)$/u);
+
+function corpusFiles(root: string, skip: RegExp | null = null, names = /\.jsonl?$/u): Array<{ name: string; bytes: Buffer }> {
   const out: Array<{ name: string; bytes: Buffer }> = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.jsonl?$/u.test(entry)) out.push({ name: path.slice(REPO_ROOT.length + 1), bytes: readFileSync(path) });
+      if (statSync(path).isDirectory()) {
+        if (skip === null || !skip.test(entry)) walk(path);
+      } else if (names.test(entry)) out.push({ name: path.slice(REPO_ROOT.length + 1), bytes: readFileSync(path) });
     }
   };
-  walk(join(REPO_ROOT, 'samples'));
-  walk(join(REPO_ROOT, 'test', 'fixtures'));
+  walk(root);
   return out;
 }
 

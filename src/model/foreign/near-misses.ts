@@ -52,16 +52,5 @@ export const phoenixSpans: ForeignRecogniser = {
   },
 };
 
-/**
- * Jaeger's API v3 (`/api/v3/traces/{id}`, grpc-gateway JSON): OTLP/JSON wrapped in `result`
- * (cmd/jaeger/internal/extension/jaegerquery/internal/apiv3/snapshots/GetTrace.json).
- */
-export const jaegerApiV3: ForeignRecogniser = {
-  describe(value) {
-    if (!isRecord(value) || !isRecord(value.result) || !Array.isArray(value.result.resourceSpans)) return null;
-    return 'a Jaeger API v3 response: OTLP/JSON inside "result"; save its "result" value (jq .result) and read that as OTLP/JSON';
-  },
-};
-
 /** The near misses above, in the order they are tried. */
-export const nearMisses: readonly ForeignRecogniser[] = [langfuseTraceList, langfuseObservationList, phoenixSpans, jaegerApiV3];
+export const nearMisses: readonly ForeignRecogniser[] = [langfuseTraceList, langfuseObservationList, phoenixSpans];

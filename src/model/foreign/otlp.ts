@@ -20,7 +20,7 @@ import type { ForeignBatch, ForeignEvent, ForeignSpan } from './types.js';
 export const otlpJsonReader: ForeignReader = {
   format: 'otlp-json',
   matches(value) {
-    const top = objectOf(value);
+    const top = unwrapResult(objectOf(value)).top;
     if (!top) return false;
     const list = pick(top, 'resourceSpans', 'resource_spans');
     if (Array.isArray(list)) return true;
@@ -30,17 +30,28 @@ export const otlpJsonReader: ForeignReader = {
   },
   read(value) {
     const batch: ForeignBatch = { format: 'otlp-json', spans: [], problems: [] };
-    const top = objectOf(value) ?? {};
+    const { top: found, base } = unwrapResult(objectOf(value));
+    const top = found ?? {};
     const key = 'resourceSpans' in top ? 'resourceSpans' : 'resource_spans' in top ? 'resource_spans' : 'batches';
     const list = top[key];
     if (!Array.isArray(list)) {
-      problem(batch, `$.${key}`, 'an array of resource spans', list);
+      problem(batch, `${base}.${key}`, 'an array of resource spans', list);
       return batch;
     }
-    list.forEach((item, i) => readResourceSpans(item, `$.${key}[${i}]`, batch));
+    list.forEach((item, i) => readResourceSpans(item, `${base}.${key}[${i}]`, batch));
     return batch;
   },
 };
+
+/**
+ * Jaeger's API v3 (`/api/v3/traces/{id}`, grpc-gateway JSON) answers with the OTLP request in
+ * `result` (jaegerquery's apiv3/snapshots/GetTrace.json): read through it.
+ */
+function unwrapResult(top: Record<string, unknown> | null): { top: Record<string, unknown> | null; base: string } {
+  const inner = top !== null && Object.keys(top).length === 1 ? objectOf(top['result']) : null;
+  if (inner !== null && (Array.isArray(inner['resourceSpans']) || Array.isArray(inner['resource_spans']))) return { top: inner, base: '$.result' };
+  return { top, base: '$' };
+}
 
 const SCOPE_KEYS = ['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'];
 
