@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readerFor } from '../../src/model/foreign/index.js';
 import { otelConsoleReader } from '../../src/model/foreign/otel-console.js';
-import { decodeOtelId, nanosFromIso, spanKindName } from '../../src/model/foreign/otel-values.js';
+import { decodeOtelId, nanosFromIso, spanKindName } from '../../src/model/foreign/values.js';
 import { otlpJsonReader } from '../../src/model/foreign/otlp.js';
 import { batchesOf, factsOf, joinTraces, mlflowShapes, OTHER_FORMAT_SHAPES, parentsOf, recordsOf } from './otel-helpers.js';
 
@@ -114,18 +114,18 @@ describe('OpenTelemetry console reader: shapes and bad values', () => {
     const batch = otelConsoleReader.read(span({ parent_id: 'nope', end_time: '2024-13-01T00:00:00Z', status: { status_code: 'FINE' }, events: [1], kind: 'SpanKind.WEIRD' }));
     expect(batch.spans[0]).toMatchObject({ startNs: '1705016717982858000', endNs: null, parentId: null, status: 'UNSET' });
     expect(batch.problems).toEqual([
-      { jsonPath: '$.parent_id', expected: 'a parent span id (0x and 16 hex digits), or null', found: '"nope"' },
-      { jsonPath: '$.end_time', expected: 'an ISO 8601 time with a zone (2026-01-02T03:04:05.123456Z)', found: '"2024-13-01T00:00:00Z"' },
-      { jsonPath: '$.status.status_code', expected: 'UNSET, OK or ERROR', found: '"FINE"' },
-      { jsonPath: '$.events[0]', expected: 'an event object', found: '1' },
-      { jsonPath: '$.kind', expected: 'a span kind (SpanKind.INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER)', found: '"SpanKind.WEIRD"' },
+      { jsonPath: '$.parent_id', expected: 'a parent span id (0x and 16 hex digits), or null', found: 'string "nope"' },
+      { jsonPath: '$.end_time', expected: 'an ISO 8601 time with a zone (2026-01-02T03:04:05.123456Z)', found: 'string "2024-13-01T00:00:00Z"' },
+      { jsonPath: '$.status.status_code', expected: 'UNSET, OK or ERROR', found: 'string "FINE"' },
+      { jsonPath: '$.events[0]', expected: 'an event object', found: 'number 1' },
+      { jsonPath: '$.kind', expected: 'a span kind (SpanKind.INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER)', found: 'string "SpanKind.WEIRD"' },
     ]);
   });
 
   it('a span without a usable span id is a problem, not a span', () => {
     const batch = otelConsoleReader.read(span({ context: { trace_id: `0x${'a'.repeat(32)}`, span_id: '0x0000000000000000' } }));
     expect(batch.spans).toEqual([]);
-    expect(batch.problems).toEqual([{ jsonPath: '$.context.span_id', expected: 'a span id (0x and 16 hex digits)', found: '"0x0000000000000000"' }]);
+    expect(batch.problems).toEqual([{ jsonPath: '$.context.span_id', expected: 'a span id (0x and 16 hex digits)', found: 'string "0x0000000000000000"' }]);
   });
 
   it.each(mlflowShapes())('does not match MLflow: $name', ({ value }) => {
@@ -158,7 +158,8 @@ describe('OTel value decoders', () => {
     ['2026-12-04T05:12:20.123456789+02:00', '1796353940123456789'],
     ['1970-01-01T00:00:00.000001Z', '1000'],
     ['2026-12-04 03:12:20.5z', '1796353940500000000'],
-    ['2026-12-04T03:12:20.881817', null],
+    // No zone: read as UTC (Langfuse's ClickHouse times are written so).
+    ['2026-12-04T03:12:20.881817', '1796353940881817000'],
     ['2026-02-31T00:00:00Z', null],
     ['not a time', null],
     [1796353940, null],

@@ -223,12 +223,12 @@ describe('OTLP/JSON reader: shapes and bad values', () => {
     ]);
     expect(batch.problems).toEqual([
       { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[2].spanId', expected: 'a span id (16 hex digits or base64 of 8 bytes)', found: 'nothing' },
-      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[3].traceId', expected: 'a trace id (32 hex digits or base64 of 16 bytes)', found: `"${'0'.repeat(32)}"` },
-      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].parentSpanId', expected: 'a parent span id (16 hex digits or base64 of 8 bytes), or none', found: '"not-an-id!"' },
-      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].startTimeUnixNano', expected: 'nanoseconds since the epoch (decimal digits)', found: '"12.5"' },
-      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].status.code', expected: 'a status code (0-2 or STATUS_CODE_UNSET/OK/ERROR)', found: '7' },
-      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].kind', expected: 'a span kind (0-5 or SPAN_KIND_*)', found: '9' },
-      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[5]', expected: 'a span object', found: '"not a span"' },
+      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[3].traceId', expected: 'a trace id (32 hex digits or base64 of 16 bytes)', found: `string "${'0'.repeat(32)}"` },
+      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].parentSpanId', expected: 'a parent span id (16 hex digits or base64 of 8 bytes), or none', found: 'string "not-an-id!"' },
+      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].startTimeUnixNano', expected: 'nanoseconds since the epoch (decimal digits)', found: 'string "12.5"' },
+      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].status.code', expected: 'a status code (0-2 or STATUS_CODE_UNSET/OK/ERROR)', found: 'number 7' },
+      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[4].kind', expected: 'a span kind (0-5 or SPAN_KIND_*)', found: 'number 9' },
+      { jsonPath: '$.resourceSpans[0].scopeSpans[0].spans[5]', expected: 'a span object', found: 'string "not a span"' },
     ]);
   });
 

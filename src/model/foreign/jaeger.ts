@@ -1,6 +1,6 @@
 import type { ForeignReader } from './index.js';
 import type { ForeignBatch, ForeignEvent, ForeignProblem, ForeignSpan } from './types.js';
-import { endFromDuration, hexId, isRecord, microsToNs, problem, spanKindName, text } from './values.js';
+import { decodeOtelId, endFromDuration, isRecord, microsToNs, problem, spanKindName, text } from './values.js';
 
 /**
  * Jaeger's JSON, as the query service's `/api/traces` and `/api/traces/{id}` answer and the UI's
@@ -79,12 +79,12 @@ function readSpan(
     problems.push(problem(path, 'a Jaeger span object', raw));
     return null;
   }
-  const traceId = hexId(raw.traceID ?? traceTraceId, 32);
+  const traceId = decodeOtelId(raw.traceID ?? traceTraceId, 16);
   if (traceId === null) {
     problems.push(problem(`${path}.traceID`, 'a hex trace id of 16 or 32 digits', raw.traceID ?? traceTraceId));
     return null;
   }
-  const spanId = hexId(raw.spanID, 16);
+  const spanId = decodeOtelId(raw.spanID, 8);
   if (spanId === null) {
     problems.push(problem(`${path}.spanID`, 'a hex span id of 16 digits', raw.spanID));
     return null;
@@ -120,12 +120,12 @@ function readSpan(
  */
 function parentOf(raw: Record<string, unknown>, traceId: string): string | null {
   const refs = Array.isArray(raw.references) ? raw.references.filter(isRecord) : [];
-  const sameTrace = refs.filter((r) => hexId(r.traceID, 32) === traceId);
+  const sameTrace = refs.filter((r) => decodeOtelId(r.traceID, 16) === traceId);
   for (const type of ['CHILD_OF', 'FOLLOWS_FROM']) {
-    const ref = sameTrace.find((r) => r.refType === type && hexId(r.spanID, 16) !== null);
-    if (ref) return hexId(ref.spanID, 16);
+    const ref = sameTrace.find((r) => r.refType === type && decodeOtelId(r.spanID, 8) !== null);
+    if (ref) return decodeOtelId(ref.spanID, 8);
   }
-  return hexId(raw.parentSpanID, 16);
+  return decodeOtelId(raw.parentSpanID, 8);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { decodeAttributeValue } from '../attributes.js';
 import type { ForeignReader } from './index.js';
 import type { ForeignAssessment, ForeignBatch, ForeignSpan, ForeignTraceInfo, NanoDigits } from './types.js';
-import { fnv1a64, isRecord, isoToNs, problem, text } from './values.js';
+import { fnv1a64, isRecord, nanosFromIso, problem, text } from './values.js';
 
 /**
  * A Langfuse trace with its observations and scores, in the three shapes Langfuse writes one:
@@ -81,7 +81,7 @@ function readGroup(group: Group, scores: unknown[], batch: ForeignBatch): void {
   const name = text(trace.name) ?? text(first?.traceName) ?? 'trace';
   const starts = spans.map((s) => s.startNs).filter((t): t is NanoDigits => t !== null);
   const ends = spans.flatMap((s) => [s.startNs, s.endNs]).filter((t): t is NanoDigits => t !== null);
-  const startNs = isoToNs(trace.timestamp) ?? (starts.length > 0 ? starts.reduce(minDigits) : null);
+  const startNs = nanosFromIso(trace.timestamp) ?? (starts.length > 0 ? starts.reduce(minDigits) : null);
   const input = decoded(trace.input);
   const output = decoded(trace.output);
   const resource = resourceOf(first);
@@ -177,9 +177,9 @@ function observationSpan(o: Record<string, unknown>, traceId: string, rootId: st
   const type = typeof o.type === 'string' ? o.type : '';
   const input = decoded(o.input);
   const output = decoded(o.output);
-  const startNs = isoToNs(o.startTime);
+  const startNs = nanosFromIso(o.startTime);
   // An EVENT is a point in time; Langfuse leaves its end empty or equal to its start.
-  const endNs = isoToNs(o.endTime) ?? (type === 'EVENT' ? startNs : null);
+  const endNs = nanosFromIso(o.endTime) ?? (type === 'EVENT' ? startNs : null);
   const attributes: Record<string, unknown> = {
     'mlflow.spanType': type === 'GENERATION' ? (isChat(input) ? 'CHAT_MODEL' : 'LLM') : (SPAN_TYPES[type] ?? 'UNKNOWN'),
     'langfuse.observation.type': type,

@@ -1,5 +1,5 @@
 import type { ForeignReader } from './index.js';
-import { decodeOtelId, nanosFromIso, objectOf, problem, spanKindName } from './otel-values.js';
+import { addProblem, decodeOtelId, nanosFromIso, objectOf, spanKindName } from './values.js';
 import type { ForeignBatch, ForeignEvent, ForeignSpan } from './types.js';
 
 /**
@@ -43,13 +43,13 @@ function readSpan(s: Record<string, unknown>, batch: ForeignBatch): ForeignSpan 
   const context = objectOf(s['context']) ?? {};
   const traceId = decodeOtelId(context['trace_id'], 16);
   const spanId = decodeOtelId(context['span_id'], 8);
-  if (traceId === null) problem(batch, '$.context.trace_id', 'a trace id (0x and 32 hex digits)', context['trace_id']);
-  if (spanId === null) problem(batch, '$.context.span_id', 'a span id (0x and 16 hex digits)', context['span_id']);
+  if (traceId === null) addProblem(batch, '$.context.trace_id', 'a trace id (0x and 32 hex digits)', context['trace_id']);
+  if (spanId === null) addProblem(batch, '$.context.span_id', 'a span id (0x and 16 hex digits)', context['span_id']);
   if (traceId === null || spanId === null) return null;
   let parentId: string | null = null;
   if (s['parent_id'] !== null && s['parent_id'] !== undefined) {
     parentId = decodeOtelId(s['parent_id'], 8);
-    if (parentId === null) problem(batch, '$.parent_id', 'a parent span id (0x and 16 hex digits), or null', s['parent_id']);
+    if (parentId === null) addProblem(batch, '$.parent_id', 'a parent span id (0x and 16 hex digits), or null', s['parent_id']);
   }
   const span: ForeignSpan = {
     traceId,
@@ -65,7 +65,7 @@ function readSpan(s: Record<string, unknown>, batch: ForeignBatch): ForeignSpan 
   if (s['kind'] !== undefined && s['kind'] !== null) {
     const kind = spanKindName(s['kind']);
     if (kind !== undefined) span.kind = kind;
-    else problem(batch, '$.kind', 'a span kind (SpanKind.INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER)', s['kind']);
+    else addProblem(batch, '$.kind', 'a span kind (SpanKind.INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER)', s['kind']);
   }
   const resource = objectOf(s['resource']);
   if (resource) span.resource = attributesOf(resource['attributes'], '$.resource.attributes', batch);
@@ -76,21 +76,21 @@ function readStatus(status: Record<string, unknown>, batch: ForeignBatch): Pick<
   const code = status['status_code'];
   const statusMessage = typeof status['description'] === 'string' ? status['description'] : '';
   if (code === 'OK' || code === 'ERROR' || code === 'UNSET') return { status: code, statusMessage };
-  problem(batch, '$.status.status_code', 'UNSET, OK or ERROR', code);
+  addProblem(batch, '$.status.status_code', 'UNSET, OK or ERROR', code);
   return { status: 'UNSET', statusMessage };
 }
 
 function readEvents(value: unknown, batch: ForeignBatch): ForeignEvent[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
-    problem(batch, '$.events', 'an array of events', value);
+    addProblem(batch, '$.events', 'an array of events', value);
     return [];
   }
   const events: ForeignEvent[] = [];
   value.forEach((item, i) => {
     const e = objectOf(item);
     if (!e) {
-      problem(batch, `$.events[${i}]`, 'an event object', item);
+      addProblem(batch, `$.events[${i}]`, 'an event object', item);
       return;
     }
     events.push({
@@ -107,13 +107,13 @@ function attributesOf(value: unknown, path: string, batch: ForeignBatch): Record
   if (value === undefined || value === null) return {};
   const attributes = objectOf(value);
   if (attributes) return { ...attributes };
-  problem(batch, path, 'an object of attributes', value);
+  addProblem(batch, path, 'an object of attributes', value);
   return {};
 }
 
 function time(value: unknown, path: string, batch: ForeignBatch): string | null {
   if (value === undefined || value === null) return null;
   const nanos = nanosFromIso(value);
-  if (nanos === null) problem(batch, path, 'an ISO 8601 time with a zone (2026-01-02T03:04:05.123456Z)', value);
+  if (nanos === null) addProblem(batch, path, 'an ISO 8601 time with a zone (2026-01-02T03:04:05.123456Z)', value);
   return nanos;
 }

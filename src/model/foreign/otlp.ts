@@ -1,6 +1,6 @@
 import { flattenOtlpAttributes } from '../attributes.js';
 import type { ForeignReader, ForeignRecogniser } from './index.js';
-import { decodeOtelId, nanosFromOtlp, objectOf, problem, spanKindName } from './otel-values.js';
+import { addProblem, decodeOtelId, nanosFromOtlp, objectOf, spanKindName } from './values.js';
 import type { ForeignBatch, ForeignEvent, ForeignSpan } from './types.js';
 
 /**
@@ -35,7 +35,7 @@ export const otlpJsonReader: ForeignReader = {
     const key = 'resourceSpans' in top ? 'resourceSpans' : 'resource_spans' in top ? 'resource_spans' : 'batches';
     const list = top[key];
     if (!Array.isArray(list)) {
-      problem(batch, `${base}.${key}`, 'an array of resource spans', list);
+      addProblem(batch, `${base}.${key}`, 'an array of resource spans', list);
       return batch;
     }
     list.forEach((item, i) => readResourceSpans(item, `${base}.${key}[${i}]`, batch));
@@ -78,7 +78,7 @@ const OTHER_SIGNALS: ReadonlyArray<readonly [string, string, string]> = [
 function readResourceSpans(item: unknown, path: string, batch: ForeignBatch): void {
   const rs = objectOf(item);
   if (!rs) {
-    problem(batch, path, 'a resource spans object', item);
+    addProblem(batch, path, 'a resource spans object', item);
     return;
   }
   const resource = readResource(rs['resource'], `${path}.resource`, batch);
@@ -86,21 +86,21 @@ function readResourceSpans(item: unknown, path: string, batch: ForeignBatch): vo
   if (scopeKey === undefined) return;
   const scopes = rs[scopeKey];
   if (!Array.isArray(scopes)) {
-    problem(batch, `${path}.${scopeKey}`, 'an array of scope spans', scopes);
+    addProblem(batch, `${path}.${scopeKey}`, 'an array of scope spans', scopes);
     return;
   }
   scopes.forEach((scopeItem, j) => {
     const scopePath = `${path}.${scopeKey}[${j}]`;
     const ss = objectOf(scopeItem);
     if (!ss) {
-      problem(batch, scopePath, 'a scope spans object', scopeItem);
+      addProblem(batch, scopePath, 'a scope spans object', scopeItem);
       return;
     }
     const scope = objectOf(ss['scope']) ?? objectOf(pick(ss, 'instrumentationLibrary', 'instrumentation_library'));
     const spans = ss['spans'];
     if (spans === undefined) return;
     if (!Array.isArray(spans)) {
-      problem(batch, `${scopePath}.spans`, 'an array of spans', spans);
+      addProblem(batch, `${scopePath}.spans`, 'an array of spans', spans);
       return;
     }
     spans.forEach((spanItem, k) => {
@@ -114,7 +114,7 @@ function readResource(value: unknown, path: string, batch: ForeignBatch): Record
   if (value === undefined || value === null) return undefined;
   const resource = objectOf(value);
   if (!resource) {
-    problem(batch, path, 'a resource object', value);
+    addProblem(batch, path, 'a resource object', value);
     return undefined;
   }
   return attributesOf(resource, `${path}.attributes`, batch);
@@ -123,7 +123,7 @@ function readResource(value: unknown, path: string, batch: ForeignBatch): Record
 function readSpan(value: unknown, path: string, batch: ForeignBatch, scope: Record<string, unknown> | null): ForeignSpan | null {
   const s = objectOf(value);
   if (!s) {
-    problem(batch, path, 'a span object', value);
+    addProblem(batch, path, 'a span object', value);
     return null;
   }
   const [traceKey, rawTrace] = entry(s, 'traceId', 'trace_id');
@@ -131,8 +131,8 @@ function readSpan(value: unknown, path: string, batch: ForeignBatch, scope: Reco
   const traceId = decodeOtelId(rawTrace, 16);
   const spanId = decodeOtelId(rawSpan, 8);
   if (traceId === null || spanId === null) {
-    if (traceId === null) problem(batch, `${path}.${traceKey}`, 'a trace id (32 hex digits or base64 of 16 bytes)', rawTrace);
-    if (spanId === null) problem(batch, `${path}.${spanKey}`, 'a span id (16 hex digits or base64 of 8 bytes)', rawSpan);
+    if (traceId === null) addProblem(batch, `${path}.${traceKey}`, 'a trace id (32 hex digits or base64 of 16 bytes)', rawTrace);
+    if (spanId === null) addProblem(batch, `${path}.${spanKey}`, 'a span id (16 hex digits or base64 of 8 bytes)', rawSpan);
     return null;
   }
   const [parentKey, rawParent] = entry(s, 'parentSpanId', 'parent_span_id');
@@ -140,7 +140,7 @@ function readSpan(value: unknown, path: string, batch: ForeignBatch, scope: Reco
   // An empty or all-zero parent is OTLP's "no parent"; anything else must decode.
   if (rawParent !== undefined && rawParent !== null && rawParent !== '' && !/^(?:0x)?0+$/i.test(String(rawParent))) {
     parentId = decodeOtelId(rawParent, 8);
-    if (parentId === null) problem(batch, `${path}.${parentKey}`, 'a parent span id (16 hex digits or base64 of 8 bytes), or none', rawParent);
+    if (parentId === null) addProblem(batch, `${path}.${parentKey}`, 'a parent span id (16 hex digits or base64 of 8 bytes), or none', rawParent);
   }
   const name = typeof s['name'] === 'string' ? s['name'] : '';
   const attributes = attributesOf(s, `${path}.attributes`, batch);
@@ -164,7 +164,7 @@ function readSpan(value: unknown, path: string, batch: ForeignBatch, scope: Reco
   if (s['kind'] !== undefined) {
     const kind = spanKindName(s['kind']);
     if (kind !== undefined) span.kind = kind;
-    else problem(batch, `${path}.kind`, 'a span kind (0-5 or SPAN_KIND_*)', s['kind']);
+    else addProblem(batch, `${path}.kind`, 'a span kind (0-5 or SPAN_KIND_*)', s['kind']);
   }
   return span;
 }
@@ -172,7 +172,7 @@ function readSpan(value: unknown, path: string, batch: ForeignBatch, scope: Reco
 function readStatus(value: unknown, path: string, batch: ForeignBatch): Pick<ForeignSpan, 'status' | 'statusMessage'> {
   const status = objectOf(value);
   if (!status) {
-    if (value !== undefined && value !== null) problem(batch, path, 'a status object', value);
+    if (value !== undefined && value !== null) addProblem(batch, path, 'a status object', value);
     return { status: 'UNSET', statusMessage: '' };
   }
   const message = typeof status['message'] === 'string' ? status['message'] : '';
@@ -180,7 +180,7 @@ function readStatus(value: unknown, path: string, batch: ForeignBatch): Pick<For
   if (code === undefined || code === null) return { status: 'UNSET', statusMessage: message };
   const named = STATUS_CODES[String(code).toUpperCase().replace(/^STATUS_CODE_/, '')];
   if (named === undefined) {
-    problem(batch, `${path}.code`, 'a status code (0-2 or STATUS_CODE_UNSET/OK/ERROR)', code);
+    addProblem(batch, `${path}.code`, 'a status code (0-2 or STATUS_CODE_UNSET/OK/ERROR)', code);
     return { status: 'UNSET', statusMessage: message };
   }
   return { status: named, statusMessage: message };
@@ -191,14 +191,14 @@ const STATUS_CODES: Readonly<Record<string, ForeignSpan['status']>> = { '0': 'UN
 function readEvents(value: unknown, path: string, batch: ForeignBatch): ForeignEvent[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
-    problem(batch, path, 'an array of events', value);
+    addProblem(batch, path, 'an array of events', value);
     return [];
   }
   const events: ForeignEvent[] = [];
   value.forEach((item, i) => {
     const e = objectOf(item);
     if (!e) {
-      problem(batch, `${path}[${i}]`, 'an event object', item);
+      addProblem(batch, `${path}[${i}]`, 'an event object', item);
       return;
     }
     events.push({
@@ -214,7 +214,7 @@ function attributesOf(owner: Record<string, unknown>, path: string, batch: Forei
   const list = owner['attributes'];
   if (list === undefined || list === null) return {};
   if (!Array.isArray(list)) {
-    problem(batch, path, 'an array of {key, value} attributes', list);
+    addProblem(batch, path, 'an array of {key, value} attributes', list);
     return {};
   }
   return flattenOtlpAttributes(list);
@@ -224,7 +224,7 @@ function time(owner: Record<string, unknown>, camel: string, snake: string, path
   const [key, value] = entry(owner, camel, snake);
   const nanos = nanosFromOtlp(value);
   if (nanos !== undefined) return nanos;
-  problem(batch, `${path}.${key}`, 'nanoseconds since the epoch (decimal digits)', value);
+  addProblem(batch, `${path}.${key}`, 'nanoseconds since the epoch (decimal digits)', value);
   return null;
 }
 

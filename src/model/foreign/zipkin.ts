@@ -1,6 +1,6 @@
 import type { ForeignReader } from './index.js';
 import type { ForeignBatch, ForeignProblem, ForeignSpan } from './types.js';
-import { endFromDuration, hexId, isRecord, microsToNs, problem, spanKindName, text } from './values.js';
+import { decodeOtelId, endFromDuration, isRecord, microsToNs, problem, spanKindName, text } from './values.js';
 
 /**
  * Zipkin v2 JSON (zipkin2 `Span`, zipkin-api's `zipkin2-api.yaml`): a file is a list of spans, and
@@ -45,12 +45,12 @@ function readSpan(raw: unknown, path: string, problems: ForeignProblem[]): Forei
     problems.push(problem(path, 'a Zipkin v2 span object', raw));
     return null;
   }
-  const traceId = hexId(raw.traceId, 32);
+  const traceId = decodeOtelId(raw.traceId, 16);
   if (traceId === null) {
     problems.push(problem(`${path}.traceId`, 'a hex trace id of 16 or 32 digits', raw.traceId));
     return null;
   }
-  const spanId = hexId(raw.id, 16);
+  const spanId = decodeOtelId(raw.id, 8);
   if (spanId === null) {
     problems.push(problem(`${path}.id`, 'a hex span id of 16 digits', raw.id));
     return null;
@@ -70,7 +70,7 @@ function readSpan(raw: unknown, path: string, problems: ForeignProblem[]): Forei
   return {
     traceId,
     spanId,
-    parentId: hexId(raw.parentId, 16),
+    parentId: decodeOtelId(raw.parentId, 8),
     name: typeof raw.name === 'string' ? raw.name : '',
     startNs,
     endNs: endFromDuration(startNs, raw.duration),
