@@ -22,6 +22,20 @@ describe('SpillFile', () => {
     spill.close();
   });
 
+  it("with read-ahead (other tracers' spans) gives back the same texts, in order, backwards, across blocks and longer than a block", () => {
+    const spill = new SpillFile('tracetriage-spill-ahead-', 4096);
+    const texts = Array.from({ length: 2000 }, (_, i) => `${i}: ${'é日本🙂'.repeat(i % 50)}${'x'.repeat((i * 37) % 9000)}`);
+    const refs = texts.map((t) => spill.append(t));
+    // A text written last may still be in the write buffer; a block never reaches past the end.
+    expect(spill.read(refs.at(-1)!)).toBe(texts.at(-1));
+    for (let i = 0; i < texts.length; i++) expect(spill.read(refs[i]!)).toBe(texts[i]);
+    for (let i = texts.length - 1; i >= 0; i -= 3) expect(spill.read(refs[i]!)).toBe(texts[i]);
+    // A block read, then more appended past it: the later texts are read from the file, not the old block.
+    const more = spill.append('appended after the reads');
+    expect(spill.read(more)).toBe('appended after the reads');
+    spill.close();
+  });
+
   it('leaves nothing in the temp directory, even before close (unlinked while open, on POSIX)', () => {
     const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('tracetriage-spill-gone-')));
     const spill = new SpillFile('tracetriage-spill-gone-');

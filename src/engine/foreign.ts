@@ -1,6 +1,7 @@
 import type { JoinWarning, Provenance } from '../ingest/record.js';
+import { SpillFile } from '../ingest/spill.js';
 import type { ScannedRecord } from '../ingest/scan-types.js';
-import { FOREIGN_LABELS, mlflowTraceJson, type ForeignBatch, type ForeignFormat, type ForeignSpan, type ForeignTraceInfo } from '../model/foreign/index.js';
+import { FOREIGN_LABELS, renderSpan, traceJson, type ForeignBatch, type ForeignFormat, type ForeignTraceInfo, type RenderedSpan } from '../model/foreign/index.js';
 import { toJsonPath } from '../model/json-path.js';
 import type { FrameEvent } from './read-events.js';
 import type { ScanUnit } from './read.js';
@@ -20,12 +21,10 @@ interface PendingTrace {
   source: DeferredSource;
   /** The record that brought the trace's first span. */
   provenance: Provenance;
-  spans: ForeignSpan[];
-  /** Span id, times and name of each span kept: what makes a span the same span again. */
-  spanIds: Set<string>;
+  /** Where each span (its facts and its MLflow JSON text) was put in the spill file: offset, length, … */
+  refs: number[];
   info: ForeignTraceInfo;
   records: number;
-  duplicates: number;
 }
 
 /**
@@ -35,12 +34,13 @@ interface PendingTrace {
  * trace until every input has been read. Each trace then becomes one record in the shape of an
  * MLflow export, emitted with the source it was first seen in, and read downstream like any other.
  *
- * Memory: the spans of every foreign trace are held until the end of the run (an MLflow export is
- * read one trace at a time); docs/inputs.md says so.
+ * Memory: each span waits in a temporary file until the end of the run; what stays in memory is
+ * two numbers a span (where it is in the file) and a small record a trace.
  */
 export class ForeignJoin {
   private readonly traces = new Map<string, PendingTrace>();
   private readonly sources: DeferredSource[] = [];
+  private spill: SpillFile | null = null;
 
   /** A source whose events are held until {@link finish}. */
   open(name: string): DeferredSource {
@@ -64,15 +64,9 @@ export class ForeignJoin {
       const pending = this.pending(span.traceId, batch.format, source, provenance);
       if (!seen.has(span.traceId)) pending.records++;
       seen.add(span.traceId);
-      // The same span again (a file read twice, an exporter's retry) is read once; two different
-      // spans that share an id (Zipkin's shared server span) are both kept, and the tree says so.
-      const key = `${span.spanId} ${span.startNs ?? ''} ${span.endNs ?? ''} ${span.name}`;
-      if (pending.spanIds.has(key)) {
-        pending.duplicates++;
-        continue;
-      }
-      pending.spanIds.add(key);
-      pending.spans.push(span);
+      this.spill ??= new SpillFile('tracetriage-foreign-', READ_AHEAD);
+      const { offset, length } = this.spill.append(held(renderSpan(span)));
+      pending.refs.push(offset, length);
     }
     for (const [traceId, info] of Object.entries(batch.traces ?? {})) {
       const pending = this.pending(traceId, batch.format, source, provenance);
@@ -83,7 +77,7 @@ export class ForeignJoin {
   private pending(traceId: string, format: ForeignFormat, source: DeferredSource, provenance: Provenance): PendingTrace {
     let pending = this.traces.get(traceId);
     if (pending === undefined) {
-      pending = { format, source, provenance, spans: [], spanIds: new Set(), info: {}, records: 0, duplicates: 0 };
+      pending = { format, source, provenance, refs: [], info: {}, records: 0 };
       this.traces.set(traceId, pending);
       source.traceIds.push(traceId);
     }
@@ -92,18 +86,69 @@ export class ForeignJoin {
 
   /** Every held source in order: its start, its notes and records, its joined traces, its end. */
   *finish(): Generator<ScanUnit> {
-    for (const source of this.sources) {
-      yield frame({ type: 'source-start', source: source.name });
-      yield* source.units;
-      for (const traceId of source.traceIds) {
-        const pending = this.traces.get(traceId);
-        this.traces.delete(traceId);
-        if (pending !== undefined) yield { kind: 'record', record: joinedRecord(traceId, pending) };
+    try {
+      for (const source of this.sources) {
+        yield frame({ type: 'source-start', source: source.name });
+        yield* source.units;
+        for (const traceId of source.traceIds) {
+          const pending = this.traces.get(traceId);
+          this.traces.delete(traceId);
+          if (pending !== undefined) yield { kind: 'record', record: joinedRecord(traceId, pending, this.spans(pending)) };
+        }
+        if (source.end !== null) yield frame(source.end);
       }
-      if (source.end !== null) yield frame(source.end);
+    } finally {
+      this.sources.length = 0;
+      this.spill?.close();
+      this.spill = null;
     }
-    this.sources.length = 0;
   }
+
+  /**
+   * A trace's spans read back. The same span again (a file read twice, an exporter's retry: the
+   * same id, name and times) is read once; two different spans that share an id (Zipkin's shared
+   * server span) are both kept, and the tree says so.
+   */
+  private spans(pending: PendingTrace): { spans: RenderedSpan[]; duplicates: number } {
+    const spans: RenderedSpan[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    for (let i = 0; i < pending.refs.length; i += 2) {
+      const span = unheld(this.spill!.read({ offset: pending.refs[i]!, length: pending.refs[i + 1]! }));
+      const key = `${span.spanId} ${span.startNs ?? ''} ${span.endNs ?? ''} ${span.name}`;
+      if (seen.has(key)) duplicates++;
+      else {
+        seen.add(key);
+        spans.push(span);
+      }
+    }
+    return { spans, duplicates };
+  }
+}
+
+/**
+ * A rendered span as one text for the spill file: its facts on a first line, tab-separated (ids,
+ * digits and a status hold no tab; the name and service are JSON strings, whose tabs are escaped),
+ * then its MLflow JSON.
+ */
+function held(span: RenderedSpan): string {
+  const { spanId, parentId, startNs, endNs, status, name, service, text } = span;
+  return `${spanId}\t${parentId ?? ''}\t${startNs ?? ''}\t${endNs ?? ''}\t${status}\t${JSON.stringify(name)}\t${JSON.stringify(service)}\n${text}`;
+}
+
+function unheld(stored: string): RenderedSpan {
+  const cut = stored.indexOf('\n');
+  const [spanId = '', parentId = '', startNs = '', endNs = '', status = 'UNSET', name = '""', service = 'null'] = stored.slice(0, cut).split('\t');
+  return {
+    spanId,
+    parentId: parentId === '' ? null : parentId,
+    startNs: startNs === '' ? null : startNs,
+    endNs: endNs === '' ? null : endNs,
+    status: status as RenderedSpan['status'],
+    name: JSON.parse(name) as string,
+    service: JSON.parse(service) as string | null,
+    text: stored.slice(cut + 1),
+  };
 }
 
 function mergeInfo(a: ForeignTraceInfo, b: ForeignTraceInfo): ForeignTraceInfo {
@@ -117,15 +162,15 @@ function mergeInfo(a: ForeignTraceInfo, b: ForeignTraceInfo): ForeignTraceInfo {
 }
 
 /** A joined trace as a record: the MLflow-shaped text, where its first span was read, what it was. */
-function joinedRecord(traceId: string, pending: PendingTrace): ScannedRecord {
-  const text = mlflowTraceJson(traceId, pending.spans, pending.info);
+function joinedRecord(traceId: string, pending: PendingTrace, { spans, duplicates }: { spans: readonly RenderedSpan[]; duplicates: number }): ScannedRecord {
+  const text = traceJson(traceId, spans, pending.info);
   const label = FOREIGN_LABELS[pending.format];
   const from = pending.records > 1 ? `, spans from ${pending.records} records` : '';
   const warnings: JoinWarning[] = [];
-  if (pending.duplicates > 0) {
+  if (duplicates > 0) {
     warnings.push({
       code: 'duplicate-span-id',
-      message: `${pending.duplicates} span(s) seen again, the same id, name and times (a file read twice, an exporter's retry): each read once`,
+      message: `${duplicates} span(s) seen again, the same id, name and times (a file read twice, an exporter's retry): each read once`,
       jsonPath: toJsonPath(['data', 'spans']),
     });
   }
@@ -142,6 +187,9 @@ function joinedRecord(traceId: string, pending: PendingTrace): ScannedRecord {
   let bytes: Buffer | undefined;
   return Object.defineProperty(record, 'bytes', { enumerable: true, get: () => (bytes ??= Buffer.from(text)) }) as ScannedRecord;
 }
+
+/** Spans are read back in about the order they came: a block of this size serves many of them. */
+const READ_AHEAD = 1 << 20;
 
 function frame(event: FrameEvent): ScanUnit {
   return { kind: 'event', event };

@@ -26,8 +26,18 @@ export class SpillFile {
   private size = 0;
   private closed = false;
   private removed = false;
+  /** With read-ahead: the last block read, and where it starts in the file. */
+  private window: { start: number; bytes: Buffer } | null = null;
 
-  constructor(prefix = 'tracetriage-') {
+  /**
+   * `readAhead` (bytes) suits texts read back in about the order they were written (the spans of
+   * other tracers' files): each read that misses takes a block of that size, and the reads after
+   * it are served from memory. Without it, each read reads just its text.
+   */
+  constructor(
+    prefix = 'tracetriage-',
+    private readonly readAhead = 0,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), prefix));
     const path = join(this.dir, 'spill');
     this.fd = openSync(path, 'w+', 0o600);
@@ -58,14 +68,27 @@ export class SpillFile {
   /** The text at `ref`. */
   read(ref: SpillRef): string {
     if (ref.offset + ref.length > this.size - this.pendingBytes) this.flush();
-    const buffer = Buffer.allocUnsafe(ref.length);
+    if (this.readAhead > ref.length) {
+      const w = this.window;
+      if (w === null || ref.offset < w.start || ref.offset + ref.length > w.start + w.bytes.length) {
+        const length = Math.min(this.readAhead, this.size - ref.offset);
+        this.window = { start: ref.offset, bytes: this.readAt(ref.offset, length) };
+      }
+      const at = ref.offset - this.window!.start;
+      return this.window!.bytes.toString('utf8', at, at + ref.length);
+    }
+    return this.readAt(ref.offset, ref.length).toString('utf8');
+  }
+
+  private readAt(offset: number, length: number): Buffer {
+    const buffer = Buffer.allocUnsafe(length);
     let done = 0;
-    while (done < ref.length) {
-      const n = readSync(this.fd, buffer, done, ref.length - done, ref.offset + done);
-      if (n === 0) throw new Error(`spill file ended at byte ${ref.offset + done} of ${this.size}`);
+    while (done < length) {
+      const n = readSync(this.fd, buffer, done, length - done, offset + done);
+      if (n === 0) throw new Error(`spill file ended at byte ${offset + done} of ${this.size}`);
       done += n;
     }
-    return buffer.toString('utf8');
+    return buffer;
   }
 
   /** Deletes the file and its directory; safe to call twice. */
@@ -73,6 +96,7 @@ export class SpillFile {
     if (this.closed) return;
     this.closed = true;
     this.pending = [];
+    this.window = null;
     closeSync(this.fd);
     if (!this.removed) rmSync(this.dir, { recursive: true, force: true });
   }

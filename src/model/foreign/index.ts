@@ -8,7 +8,7 @@ import { zipkinReader } from './zipkin.js';
 
 export type { ForeignAssessment, ForeignBatch, ForeignEvent, ForeignFormat, ForeignProblem, ForeignSpan, ForeignTraceInfo } from './types.js';
 export { FOREIGN_LABELS } from './types.js';
-export { mlflowTraceJson } from './mlflow-json.js';
+export { mlflowTraceJson, renderSpan, traceJson, type RenderedSpan } from './mlflow-json.js';
 
 /**
  * A reader of one format: `matches` decides from a parsed record's shape alone (keys and value

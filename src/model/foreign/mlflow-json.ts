@@ -1,26 +1,63 @@
 import type { ForeignAssessment, ForeignSpan, ForeignTraceInfo } from './types.js';
 
 /**
+ * A span written as MLflow's JSON, with the few facts the trace's info is made of: what a join
+ * holds per span until its trace is complete (a string and six small fields, not the span's
+ * attribute objects, which would keep a whole file's values alive).
+ */
+export interface RenderedSpan {
+  spanId: string;
+  parentId: string | null;
+  name: string;
+  startNs: string | null;
+  endNs: string | null;
+  status: ForeignSpan['status'];
+  service: string | null;
+  text: string;
+}
+
+export function renderSpan(span: ForeignSpan): RenderedSpan {
+  const service = span.resource?.['service.name'];
+  return {
+    spanId: span.spanId,
+    parentId: span.parentId,
+    name: span.name,
+    startNs: span.startNs,
+    endNs: span.endNs,
+    status: span.status,
+    service: typeof service === 'string' && service !== '' ? service : null,
+    text: spanJson(span),
+  };
+}
+
+/**
  * Writes one joined foreign trace as the MLflow 3 export MLflow would hold after ingesting its
  * spans over OTLP (`{info, data: {spans}}`, span ids in base64, attribute values as JSON text,
  * as `mlflow traces get` prints them): every command then reads it exactly as an MLflow export,
  * and `get`/`search` print it in the shape a user of MLflow expects.
  */
 export function mlflowTraceJson(traceId: string, spans: readonly ForeignSpan[], info: ForeignTraceInfo = {}): string {
+  return traceJson(traceId, spans.map(renderSpan), info);
+}
+
+/** {@link mlflowTraceJson} from spans already rendered. */
+export function traceJson(traceId: string, spans: readonly RenderedSpan[], info: ForeignTraceInfo = {}): string {
   const ordered = [...spans].sort(byStart);
-  const root = ordered.find((s) => s.parentId === null || !ordered.some((o) => o.spanId === s.parentId)) ?? ordered[0];
-  const starts = ordered.map((s) => s.startNs).filter((t): t is string => t !== null).map(BigInt);
-  const ends = ordered.map((s) => s.endNs).filter((t): t is string => t !== null).map(BigInt);
-  const first = starts.length > 0 ? starts.reduce(min) : null;
-  const last = ends.length > 0 ? ends.reduce(max) : null;
+  const ids = new Set(ordered.map((s) => s.spanId));
+  const root = ordered.find((s) => s.parentId === null || !ids.has(s.parentId)) ?? ordered[0];
+  let first: bigint | null = null;
+  let last: bigint | null = null;
+  for (const s of ordered) {
+    if (s.startNs !== null && (first === null || BigInt(s.startNs) < first)) first = BigInt(s.startNs);
+    if (s.endNs !== null && (last === null || BigInt(s.endNs) > last)) last = BigInt(s.endNs);
+  }
   const metadata: Record<string, string> = { 'mlflow.trace_schema.version': '3', ...(info.metadata ?? {}) };
   if (info.sessionId) metadata['mlflow.trace.session'] = info.sessionId;
   if (info.userId) metadata['mlflow.trace.user'] = info.userId;
   const tags: Record<string, string> = { ...(info.tags ?? {}) };
   const name = info.name ?? root?.name;
   if (name) tags['mlflow.traceName'] = name;
-  const service = root?.resource?.['service.name'];
-  if (typeof service === 'string' && service !== '') tags['service.name'] = service;
+  if (root?.service) tags['service.name'] = root.service;
   const mlflowId = `tr-${traceId}`;
   const traceInfo: Record<string, unknown> = {
     trace_id: mlflowId,
@@ -31,8 +68,7 @@ export function mlflowTraceJson(traceId: string, spans: readonly ForeignSpan[], 
     ...(first !== null && last !== null && last >= first ? { execution_duration_ms: Number((last - first) / 1_000_000n) } : {}),
     ...(info.assessments && info.assessments.length > 0 ? { assessments: info.assessments.map((a) => assessmentJson(a, mlflowId)) } : {}),
   };
-  const spanTexts = ordered.map((span) => spanJson(span));
-  return `{"info":${JSON.stringify(traceInfo)},"data":{"spans":[${spanTexts.join(',')}]}}`;
+  return `{"info":${JSON.stringify(traceInfo)},"data":{"spans":[${ordered.map((span) => span.text).join(',')}]}}`;
 }
 
 function spanJson(span: ForeignSpan): string {
@@ -77,15 +113,14 @@ function digits(value: string | null): string {
   return value !== null && /^\d{1,30}$/.test(value) ? value : 'null';
 }
 
-function byStart(a: ForeignSpan, b: ForeignSpan): number {
-  const x = a.startNs === null ? null : BigInt(a.startNs);
-  const y = b.startNs === null ? null : BigInt(b.startNs);
+function byStart(a: RenderedSpan, b: RenderedSpan): number {
+  const x = a.startNs;
+  const y = b.startNs;
   // Millisecond clocks (the JavaScript SDK) start a parent and its first child at once: root first.
   if (x === y) return (a.parentId === null ? 0 : 1) - (b.parentId === null ? 0 : 1);
   if (x === null) return 1;
   if (y === null) return -1;
-  return x < y ? -1 : 1;
+  // Digit strings without leading zeros: the longer is the later; of equal length, text order is time order.
+  return x.length !== y.length ? x.length - y.length : x < y ? -1 : 1;
 }
 
-const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
