@@ -3,13 +3,12 @@ import { readerFor } from '../../src/model/foreign/index.js';
 import { otelConsoleReader } from '../../src/model/foreign/otel-console.js';
 import { decodeOtelId, nanosFromIso, spanKindName } from '../../src/model/foreign/values.js';
 import { otlpJsonReader } from '../../src/model/foreign/otlp.js';
-import { batchesOf, factsOf, joinTraces, mlflowShapes, OTHER_FORMAT_SHAPES, parentsOf, recordsOf } from './otel-helpers.js';
+import { batchesOf, factsOf, joinTraces, mlflowShapes, OTHER_FORMAT_SHAPES, parentsOf, recordsOf, PYTHON_RUN } from './otel-helpers.js';
 
 const CONSOLE = 'test/fixtures/foreign/otel-console/python-console-chat.txt';
 // The same run's spans, written by the OTLP JSON file exporter beside the console exporter.
 const SAME_RUN_OTLP = 'test/fixtures/foreign/otlp/python-file-exporter-chat.jsonl';
-const TURN_1 = '477024c808a24c225aef690ced5337d2';
-const TURN_2 = 'bb339ac81f621a4d04f6360dc279d3d2';
+const [TURN_1, TURN_2] = PYTHON_RUN.turns;
 
 describe('OpenTelemetry console reader: the Python SDK ConsoleSpanExporter fixture', () => {
   const records = recordsOf(CONSOLE);
@@ -51,25 +50,8 @@ describe('OpenTelemetry console reader: the Python SDK ConsoleSpanExporter fixtu
 
   it('joins into two traces of one session with their turn I/O', () => {
     const joined = joinTraces(batchesOf(otelConsoleReader, CONSOLE));
-    expect([...joined.keys()]).toEqual([TURN_1, TURN_2]);
-    expect(factsOf(joined.get(TURN_1)!)).toEqual({
-      spans: 3,
-      roots: ['chat_turn'],
-      state: 'OK',
-      session: 'sess-py-42',
-      input: 'Where is my order A-1187?',
-      output: 'Your order A-1187 left the warehouse yesterday.',
-      errorSpans: [],
-    });
-    expect(factsOf(joined.get(TURN_2)!)).toEqual({
-      spans: 3,
-      roots: ['chat_turn'],
-      state: 'ERROR',
-      session: 'sess-py-42',
-      input: 'And when will it arrive?',
-      output: '',
-      errorSpans: ['chat_turn', 'chat gpt-4o-mini'],
-    });
+    expect([...joined.keys()]).toEqual(PYTHON_RUN.turns);
+    expect(PYTHON_RUN.turns.map((id) => factsOf(joined.get(id)!))).toEqual(PYTHON_RUN.facts);
   });
 
   it("agrees with the OTLP file exporter's copy of the same run, times to the microsecond the console prints", () => {

@@ -136,3 +136,15 @@ export const OTHER_FORMAT_SHAPES: Array<{ name: string; value: unknown }> = [
     },
   },
 ];
+
+/**
+ * The Python chat app of scripts/fixtures/otel-console-chat.py, one run written twice (console
+ * output and the OTLP JSON file exporter): its two turns as both formats must read.
+ */
+export const PYTHON_RUN = {
+  turns: ['477024c808a24c225aef690ced5337d2', 'bb339ac81f621a4d04f6360dc279d3d2'],
+  facts: [
+    { spans: 3, roots: ['chat_turn'], state: 'OK', session: 'sess-py-42', input: 'Where is my order A-1187?', output: 'Your order A-1187 left the warehouse yesterday.', errorSpans: [] },
+    { spans: 3, roots: ['chat_turn'], state: 'ERROR', session: 'sess-py-42', input: 'And when will it arrive?', output: '', errorSpans: ['chat_turn', 'chat gpt-4o-mini'] },
+  ] satisfies TraceFacts[],
+} as const;

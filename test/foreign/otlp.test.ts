@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { describeUnread, readerFor } from '../../src/model/foreign/index.js';
 import { otelConsoleReader } from '../../src/model/foreign/otel-console.js';
 import { otlpJsonReader, otlpOtherSignals } from '../../src/model/foreign/otlp.js';
-import { batchesOf, factsOf, joinTraces, mlflowShapes, OTHER_FORMAT_SHAPES, parentsOf, recordsOf, type TraceFacts } from './otel-helpers.js';
+import { batchesOf, factsOf, joinTraces, mlflowShapes, OTHER_FORMAT_SHAPES, parentsOf, recordsOf, type TraceFacts, PYTHON_RUN } from './otel-helpers.js';
 
 const DIR = 'test/fixtures/foreign/otlp';
 const at = (file: string): string => `${DIR}/${file}`;
 
 const JS_TURN_1 = '0f0c8f1b913814734a94bba90505d3bd';
 const JS_TURN_2 = 'acdf6a2912fa28d6e36e0cbad42dda4b';
-const PY_TURN_1 = '477024c808a24c225aef690ced5337d2';
-const PY_TURN_2 = 'bb339ac81f621a4d04f6360dc279d3d2';
+const [PY_TURN_1, PY_TURN_2] = PYTHON_RUN.turns;
 
 const jsTurn1: TraceFacts = {
   spans: 3,
@@ -128,25 +127,8 @@ describe('OTLP/JSON reader: fixtures', () => {
     const batches = batchesOf(otlpJsonReader, at('python-file-exporter-chat.jsonl'));
     expect(batches).toHaveLength(6);
     const joined = joinTraces(batches);
-    expect([...joined.keys()]).toEqual([PY_TURN_1, PY_TURN_2]);
-    expect(factsOf(joined.get(PY_TURN_1)!)).toEqual({
-      spans: 3,
-      roots: ['chat_turn'],
-      state: 'OK',
-      session: 'sess-py-42',
-      input: 'Where is my order A-1187?',
-      output: 'Your order A-1187 left the warehouse yesterday.',
-      errorSpans: [],
-    });
-    expect(factsOf(joined.get(PY_TURN_2)!)).toEqual({
-      spans: 3,
-      roots: ['chat_turn'],
-      state: 'ERROR',
-      session: 'sess-py-42',
-      input: 'And when will it arrive?',
-      output: '',
-      errorSpans: ['chat_turn', 'chat gpt-4o-mini'],
-    });
+    expect([...joined.keys()]).toEqual(PYTHON_RUN.turns);
+    expect(PYTHON_RUN.turns.map((id) => factsOf(joined.get(id)!))).toEqual(PYTHON_RUN.facts);
     const failed = joined.get(PY_TURN_2)!.spans.find((s) => s.name === 'chat gpt-4o-mini')!;
     expect(failed.events.map((e) => [e.name, e.attributes['exception.type'], e.attributes['exception.message']])).toEqual([
       ['exception', '__main__.ModelTimeout', 'model did not answer within 30 s'],
