@@ -81,6 +81,10 @@ describe('a session of OpenTelemetry spans in OTLP/JSON files', () => {
       expect(span.startTimeUnixNano.slice(-3)).not.toBe('000');
       const exact = await runCliAsync(['get', '--trace-id', span.traceId, python]);
       expect(exact.stdout).toContain(`"start_time_unix_nano": ${span.startTimeUnixNano}`);
+      // The root's resource is kept on the trace: the service as a tag, every attribute as metadata.
+      const info = (JSON.parse(exact.stdout) as { info: { tags: Record<string, string>; trace_metadata: Record<string, string> } }).info;
+      expect(info.tags['service.name']).toBe('chat-app');
+      expect(info.trace_metadata['otel.resource.deployment.environment']).toBe('test');
     },
     CLI_TIMEOUT,
   );

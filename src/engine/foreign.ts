@@ -128,17 +128,17 @@ export class ForeignJoin {
 
 /**
  * A rendered span as one text for the spill file: its facts on a first line, tab-separated (ids,
- * digits and a status hold no tab; the name and service are JSON strings, whose tabs are escaped),
+ * digits and a status hold no tab; the name and the resource are JSON, whose tabs are escaped),
  * then its MLflow JSON.
  */
 function held(span: RenderedSpan): string {
-  const { spanId, parentId, startNs, endNs, status, name, service, text } = span;
-  return `${spanId}\t${parentId ?? ''}\t${startNs ?? ''}\t${endNs ?? ''}\t${status}\t${JSON.stringify(name)}\t${JSON.stringify(service)}\n${text}`;
+  const { spanId, parentId, startNs, endNs, status, name, resource, text } = span;
+  return `${spanId}\t${parentId ?? ''}\t${startNs ?? ''}\t${endNs ?? ''}\t${status}\t${JSON.stringify(name)}\t${JSON.stringify(resource)}\n${text}`;
 }
 
 function unheld(stored: string): RenderedSpan {
   const cut = stored.indexOf('\n');
-  const [spanId = '', parentId = '', startNs = '', endNs = '', status = 'UNSET', name = '""', service = 'null'] = stored.slice(0, cut).split('\t');
+  const [spanId = '', parentId = '', startNs = '', endNs = '', status = 'UNSET', name = '""', resource = 'null'] = stored.slice(0, cut).split('\t');
   return {
     spanId,
     parentId: parentId === '' ? null : parentId,
@@ -146,7 +146,7 @@ function unheld(stored: string): RenderedSpan {
     endNs: endNs === '' ? null : endNs,
     status: status as RenderedSpan['status'],
     name: JSON.parse(name) as string,
-    service: JSON.parse(service) as string | null,
+    resource: JSON.parse(resource) as Record<string, unknown> | null,
     text: stored.slice(cut + 1),
   };
 }

@@ -12,12 +12,12 @@ export interface RenderedSpan {
   startNs: string | null;
   endNs: string | null;
   status: ForeignSpan['status'];
-  service: string | null;
+  /** The resource's attributes (`service.name`, `deployment.environment`, …), or null. */
+  resource: Record<string, unknown> | null;
   text: string;
 }
 
 export function renderSpan(span: ForeignSpan): RenderedSpan {
-  const service = span.resource?.['service.name'];
   return {
     spanId: span.spanId,
     parentId: span.parentId,
@@ -25,7 +25,7 @@ export function renderSpan(span: ForeignSpan): RenderedSpan {
     startNs: span.startNs,
     endNs: span.endNs,
     status: span.status,
-    service: typeof service === 'string' && service !== '' ? service : null,
+    resource: span.resource !== undefined && Object.keys(span.resource).length > 0 ? span.resource : null,
     text: spanJson(span),
   };
 }
@@ -57,7 +57,13 @@ export function traceJson(traceId: string, spans: readonly RenderedSpan[], info:
   const tags: Record<string, string> = { ...(info.tags ?? {}) };
   const name = info.name ?? root?.name;
   if (name) tags['mlflow.traceName'] = name;
-  if (root?.service) tags['service.name'] = root.service;
+  // The root's resource says which service served the turn: its attributes are kept on the trace,
+  // as `otel.resource.<key>` metadata (MLflow's OTLP ingest keeps none), the service name as a tag.
+  for (const [key, value] of Object.entries(root?.resource ?? {})) {
+    metadata[`otel.resource.${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const service = root?.resource?.['service.name'];
+  if (typeof service === 'string' && service !== '') tags['service.name'] = service;
   const mlflowId = `tr-${traceId}`;
   const traceInfo: Record<string, unknown> = {
     trace_id: mlflowId,
