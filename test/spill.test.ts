@@ -26,6 +26,12 @@ describe('SpillFile', () => {
     const spill = new SpillFile('tracetriage-spill-ahead-', 4096);
     const texts = Array.from({ length: 2000 }, (_, i) => `${i}: ${'é日本🙂'.repeat(i % 50)}${'x'.repeat((i * 37) % 9000)}`);
     const refs = texts.map((t) => spill.append(t));
+    // In order first, while the last texts are still in the write buffer: a block never reaches
+    // past what is on disk.
+    const ahead = new SpillFile('tracetriage-spill-ahead-', 1 << 20);
+    const aheadRefs = texts.map((t) => ahead.append(t));
+    for (let i = 0; i < texts.length; i++) expect(ahead.read(aheadRefs[i]!)).toBe(texts[i]);
+    ahead.close();
     // A text written last may still be in the write buffer; a block never reaches past the end.
     expect(spill.read(refs.at(-1)!)).toBe(texts.at(-1));
     for (let i = 0; i < texts.length; i++) expect(spill.read(refs[i]!)).toBe(texts[i]);

@@ -36,7 +36,7 @@ export interface Rejection {
 /** A fact about a source (not a record): skipped, unreadable, a BOM, an unclosed envelope. */
 export interface SourceNote {
   source: string;
-  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'next-page-token' | 'empty' | 'no-traces' | 'store' | 'partly-read' | 'not-traces' | SourceNoteKind;
+  kind: 'skipped' | 'read-error' | 'bom' | 'unclosed-envelope' | 'utf16' | 'next-page-token' | 'empty' | 'no-traces' | 'store' | 'partly-read' | 'not-traces' | 'truncated-strings' | SourceNoteKind;
   message: string;
   offset?: number;
   line?: number;

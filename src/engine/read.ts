@@ -1,4 +1,4 @@
-import { OversizedParseError, OversizedRecordParser } from '../ingest/oversized.js';
+import { OversizedParseError, OversizedRecordParser, type OversizedResult } from '../ingest/oversized.js';
 import type { Provenance } from '../ingest/record.js';
 import type { ScannedRecord, ScannerOptions } from '../ingest/scanner.js';
 import { openInputs, type OpenOptions, type SourceEvent } from '../ingest/sources.js';
@@ -82,6 +82,12 @@ export class OversizedSink {
   }
 
   finish(record: ScannedRecord): ReadEvent {
+    const result = this.parsed(record);
+    return 'type' in result ? result : toTraceEvent(record, result.value, result.nonFiniteTokens, result.truncatedStrings);
+  }
+
+  /** The record's value (what it is, the caller decides), or the rejection saying why there is none. */
+  parsed(record: ScannedRecord): OversizedResult | ReadEvent {
     const { provenance } = record;
     const parser = this.parser;
     this.parser = null;
@@ -92,8 +98,7 @@ export class OversizedSink {
     let error = this.error;
     if (parser !== null && error === null) {
       try {
-        const result = parser.finish();
-        return toTraceEvent(record, result.value, result.nonFiniteTokens, result.truncatedStrings);
+        return parser.finish();
       } catch (caught) {
         if (!(caught instanceof OversizedParseError)) throw caught;
         error = caught;

@@ -68,11 +68,7 @@ class SourceState {
   record(record: ScannedRecord): void {
     this.records++;
     if (this.skipped !== null) return;
-    if (record.oversized) {
-      this.decide('mlflow');
-      for (const event of guardRecord(record.provenance, () => [this.oversized.finish(record)])) this.emit({ kind: 'event', event });
-      return;
-    }
+    if (record.oversized) return this.oversizedRecord(record);
     switch (this.mode) {
       case 'undecided':
         return this.first(record);
@@ -96,6 +92,32 @@ class SourceState {
 
   oversizedChunk(chunk: Buffer): void {
     this.oversized.push(chunk);
+  }
+
+  /**
+   * A record too big for one string, parsed span by span: another tracer's when the source is (or,
+   * first, when the record is), else read as MLflow's.
+   */
+  private oversizedRecord(record: ScannedRecord): void {
+    const events = guardRecord(record.provenance, () => {
+      const result = this.oversized.parsed(record);
+      if ('type' in result) return [result];
+      const { value, nonFiniteTokens, truncatedStrings } = result;
+      const reader = this.join !== undefined && this.mode !== 'mlflow' ? readerFor(value) : null;
+      if (reader === null || (this.mode !== 'undecided' && this.mode !== 'foreign')) {
+        this.decide('mlflow');
+        return [toTraceEvent(record, value, nonFiniteTokens, truncatedStrings)];
+      }
+      this.decide('foreign');
+      if (truncatedStrings > 0) {
+        const message = `record ${record.provenance.index} of ${record.provenance.length} bytes read in streaming mode: ${truncatedStrings} long string(s) kept as excerpts`;
+        this.emit(frame({ type: 'note', note: { source: this.source.name, kind: 'truncated-strings', message, offset: record.provenance.offset, line: record.provenance.line } }));
+      }
+      this.join!.add(this.deferred!, reader.read(value), record.provenance);
+      return [];
+    });
+    if (events.length > 0 && this.mode === 'undecided') this.decide('mlflow');
+    for (const event of events) this.emit({ kind: 'event', event });
   }
 
   // --- the first record decides ------------------------------------------------------------------

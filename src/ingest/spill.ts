@@ -71,7 +71,8 @@ export class SpillFile {
     if (this.readAhead > ref.length) {
       const w = this.window;
       if (w === null || ref.offset < w.start || ref.offset + ref.length > w.start + w.bytes.length) {
-        const length = Math.min(this.readAhead, this.size - ref.offset);
+        // Only what is on disk: the texts still in the write buffer are not in the file yet.
+        const length = Math.max(ref.length, Math.min(this.readAhead, this.size - this.pendingBytes - ref.offset));
         this.window = { start: ref.offset, bytes: this.readAt(ref.offset, length) };
       }
       const at = ref.offset - this.window!.start;
