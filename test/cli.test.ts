@@ -11,6 +11,8 @@ const ERR = 'v3.6_trace_error.json';
 const OK_LINE = fixtureLine(OK);
 const ERR_LINE = fixtureLine(ERR);
 const USAGE_HINT = "Run 'tracetriage --help' for usage.";
+/** A usage error of one command points at that command's help. */
+const usageHint = (command: string): string => `Run 'tracetriage ${command} --help' for usage.`;
 
 /** The text a person sees, with yargs' wrapping undone. */
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
@@ -90,25 +92,81 @@ const scenarios: Scenario[] = [
     stderr: `tracetriage: Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats or rules (see --help).\n${USAGE_HINT}\n`,
   },
   {
-    name: 'validate without inputs',
+    name: 'validate without inputs: said plainly, not in yargs words',
     args: ['validate'],
     status: 2,
     stdout: '',
-    stderr: `tracetriage: Not enough non-option arguments: got 0, need at least 1\n${USAGE_HINT}\n`,
+    stderr: `tracetriage: validate needs an input: a file, a directory, an MLflow store (mlflow.db, mlruns/), or - for standard input (e.g. tracetriage validate samples/)\n${usageHint('validate')}\n`,
+  },
+  {
+    name: 'help <command> is that command\'s --help, not "Did you mean get?"',
+    args: ['help', 'analyze'],
+    status: 0,
+    stdout: (out) => expect(out.split('\n')[0]).toBe('tracetriage analyze <inputs..>'),
+    stderr: '',
+  },
+  {
+    name: 'trace with an id and no input',
+    args: ['trace', 'tr-eaad7e61ac6baaa620d497e41960925c'],
+    status: 2,
+    stdout: '',
+    stderr: 'tracetriage: trace needs an input: a file, a directory, an MLflow store (mlflow.db, mlruns/), or - for standard input (e.g. tracetriage trace samples/)\n',
+  },
+  {
+    name: 'trace of a file that holds one trace needs no id',
+    args: ['trace', 'samples/traces/no-session-smoke-test.json'],
+    status: 0,
+    stdout: (out) => expect(out.split('\n')[0]).toMatch(/^trace tr-13cfe5b30981a23e50c077e461f6a2e6 /u),
+    stderr: '',
+  },
+  {
+    name: 'trace of inputs that hold many traces asks for an id and says where to find one',
+    args: ['trace', 'samples/'],
+    status: 2,
+    stdout: '',
+    stderr: 'tracetriage: 1 file(s) skipped: not trace exports\ntracetriage: the inputs hold more than one trace: name one (tracetriage search samples/ --output table lists their ids)\n',
+  },
+  {
+    name: 'trace takes the id by --trace-id too, as mlflow traces get does',
+    args: ['trace', '--trace-id', 'tr-13cfe5b30981a23e50c077e461f6a2e6', 'samples/'],
+    status: 0,
+    stdout: (out) => expect(out.split('\n')[0]).toMatch(/^trace tr-13cfe5b30981a23e50c077e461f6a2e6 /u),
+    stderr: 'tracetriage: 1 file(s) skipped: not trace exports\n',
+  },
+  {
+    name: 'get takes the id as its first word too',
+    args: ['get', 'tr-13cfe5b30981a23e50c077e461f6a2e6', 'samples/traces/'],
+    status: 0,
+    stdout: (out) => expect((JSON.parse(out) as { info: { trace_id: string } }).info.trace_id).toBe('tr-13cfe5b30981a23e50c077e461f6a2e6'),
+    stderr: '',
+  },
+  {
+    name: 'session of a file that holds one session needs no id; --session-id names one',
+    args: ['session', 'samples/otel-genai.jsonl'],
+    status: 0,
+    stdout: (out) => expect(out.split('\n')[0]).toBe('Session sess-otel-44d1'),
+    stderr: '',
+  },
+  {
+    name: 'session of inputs that hold many sessions asks for an id',
+    args: ['session', 'samples/'],
+    status: 2,
+    stdout: '',
+    stderr: 'tracetriage: 1 file(s) skipped: not trace exports\ntracetriage: the inputs hold 4 sessions: name one (tracetriage sessions samples/ lists them)\n',
   },
   {
     name: 'an unknown option',
     args: ['stats', 'samples/', '--frobnicate'],
     status: 2,
     stdout: '',
-    stderr: `tracetriage: Unknown argument: frobnicate\n${USAGE_HINT}\n`,
+    stderr: `tracetriage: Unknown argument: frobnicate\n${usageHint('stats')}\n`,
   },
   {
     name: 'a bad --format value',
     args: ['stats', 'samples/', '--format', 'xml'],
     status: 2,
     stdout: '',
-    stderr: `tracetriage: Invalid values:\n  Argument: format, Given: "xml", Choices: "text", "json"\n${USAGE_HINT}\n`,
+    stderr: `tracetriage: Invalid values:\n  Argument: format, Given: "xml", Choices: "text", "json"\n${usageHint('stats')}\n`,
   },
   {
     // 14 MLflow traces, and 16 traces of other tracers' files (test/fixtures/foreign/).

@@ -8,6 +8,7 @@ import { QuerySyntaxError } from '../query/errors.js';
 import { CliError, querySyntaxMessage } from './errors.js';
 import { setColorFlag } from './color.js';
 import { setProgressFlag, stopProgress, writeErr } from './progress.js';
+import { missingInputs } from './id-inputs.js';
 import { STDIN_ARG } from './run-read.js';
 import { setTestFault } from '../engine/guard.js';
 
@@ -64,7 +65,26 @@ function skipHelpCache(cli: object): void {
   if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * `tracetriage help analyze` as `tracetriage analyze --help` (and `help` alone as `--help`):
+ * the way git, npm and cargo take it. yargs alone took `help` for a misspelt command.
+ */
+function helpAsFlag(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  const named = COMMANDS.find(([name]) => name === argv[1]);
+  return named ? [named[0], '--help'] : ['--help'];
+}
+
+/** yargs's words for a command run without its inputs, said plainly. */
+function plainFailure(message: string, argv: readonly string[]): string {
+  const command = COMMANDS.find(([name]) => name === argv[0])?.[0];
+  if (command === undefined || !/^Not enough non-option arguments/.test(message)) return message;
+  if (command === 'query') return `query needs a query (a JSONPath, or --jq with a jq program) and an input: a file, a directory, an MLflow store, or - for standard input (e.g. tracetriage query '$.info.trace_id' samples/)`;
+  return missingInputs(command);
+}
+
+async function main(given: string[]): Promise<void> {
+  const argv = helpAsFlag(given);
   const commands = await commandsFor(argv);
   let cli = yargs(argv)
     .scriptName('tracetriage')
@@ -97,7 +117,8 @@ async function main(argv: string[]): Promise<void> {
     .fail((message, error, y) => {
       if (error) throw error;
       void y;
-      writeErr(`tracetriage: ${safeLines(message)}\nRun 'tracetriage --help' for usage.\n`);
+      const command = COMMANDS.find(([name]) => name === argv[0])?.[0];
+      writeErr(`tracetriage: ${safeLines(plainFailure(message, argv))}\nRun 'tracetriage ${command !== undefined ? `${command} ` : ''}--help' for usage.\n`);
       process.exit(2);
     })
     .parseAsync();

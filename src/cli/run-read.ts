@@ -51,13 +51,17 @@ function batchJobs(jobs: number): number {
 }
 
 /** The positional inputs (and the hidden `--max-record-mb`) of every command that reads traces. */
+/** What every reading command's inputs may be. */
+export const INPUTS_DESCRIPTION =
+  'files, directories, .gz, .tar(.gz), MLflow stores (mlflow.db, sqlite:///mlflow.db, mlruns/), or - for stdin; MLflow exports, or OTLP/JSON, OpenTelemetry console, Jaeger, Zipkin, Langfuse files';
+
 export function inputsPositional<T>(y: Argv<T>) {
   return maxRecordOption(y).positional('inputs', {
     type: 'string',
     array: true,
     demandOption: true,
     default: undefined,
-    describe: 'files, directories, .gz, .tar(.gz), MLflow stores (mlflow.db, sqlite:///mlflow.db, mlruns/), or - for stdin; MLflow exports, or OTLP/JSON, OpenTelemetry console, Jaeger, Zipkin, Langfuse files',
+    describe: INPUTS_DESCRIPTION,
   });
 }
 

@@ -12,6 +12,8 @@ export interface FindResult {
   records: number;
   /** Of those, the traces (a record passed over on its `info` alone counts as one). */
   traces: number;
+  /** Asked for the only trace: set when the inputs hold more than one (then `found` is null). */
+  more?: boolean;
 }
 
 /**
@@ -22,9 +24,10 @@ export interface FindResult {
  */
 export async function findTrace(
   inputs: readonly string[],
-  traceId: string,
+  traceId: string | null,
   options: ReadOptions & { onEvent?: (event: FrameEvent) => void } = {},
 ): Promise<FindResult> {
+  if (traceId === null) return findOnlyTrace(inputs, options);
   const wanted = idForms(traceId);
   let records = 0;
   let traces = 0;
@@ -54,6 +57,29 @@ export async function findTrace(
     } else options.onEvent?.(unit.event);
   }
   return { found: null, records, traces };
+}
+
+/**
+ * The one trace of inputs that hold one (`trace file.json`): read until a second trace shows the
+ * inputs hold more, which the caller says, asking for an id.
+ */
+async function findOnlyTrace(inputs: readonly string[], options: ReadOptions & { onEvent?: (event: FrameEvent) => void }): Promise<FindResult> {
+  let records = 0;
+  let only: TraceEvent | null = null;
+  const take = (event: TraceEvent): boolean => {
+    if (only !== null) return true;
+    only = event;
+    return false;
+  };
+  for await (const unit of scanInputs(inputs, options)) {
+    const events = unit.kind === 'record' ? readRecord(unit.record) : [unit.event];
+    if (unit.kind === 'record') records++;
+    for (const event of events) {
+      if (event.type !== 'trace') options.onEvent?.(event);
+      else if (take(event)) return { found: null, records, traces: 2, more: true };
+    }
+  }
+  return { found: only, records, traces: only === null ? 0 : 1 };
 }
 
 function idForms(id: string): Set<string> {

@@ -55,7 +55,7 @@ export interface SessionRead {
  */
 export async function readSession(
   inputs: readonly string[],
-  sessionId: string,
+  asked: string | null,
   options: SessionReadOptions & { full?: boolean },
 ): Promise<SessionRead> {
   const kept: TraceDigest[] = [];
@@ -72,11 +72,15 @@ export async function readSession(
     if (e.type === 'note' && e.note.kind === 'next-page-token') pages.add(e.note.source);
     onEvent?.(e);
   };
+  // Without an id, the first session met is the one (`session file.jsonl`); the caller asks for an
+  // id when `sessionsSeen` says the inputs hold more than one.
+  let sessionId = asked;
   for await (const event of filteredTraces(inputs, { ...options, onEvent: watch })) {
     // Only the session id is looked at before a trace of another session is dropped.
     const id = sessionIdOf(event.trace, digestOptions.sessionKeys);
     if (id === null) continue;
     ids.add(id);
+    sessionId ??= id;
     if (id !== sessionId) continue;
     const { traceId } = event.trace;
     if (traceId !== '' && seen.has(traceId)) {
@@ -93,7 +97,7 @@ export async function readSession(
     });
     if (shown !== null) kept.push(shown);
   }
-  const session = kept.length === 0 ? null : makeSession(sessionId, kept);
+  const session = kept.length === 0 || sessionId === null ? null : makeSession(sessionId, kept);
   let partial: SessionRead['partial'] = null;
   if (session !== null) {
     const first = session.turns[0];

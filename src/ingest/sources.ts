@@ -1,4 +1,4 @@
-import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { createReadStream, existsSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -489,4 +489,14 @@ function describeFsError(error: unknown): string {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Whether a command-line word names an input rather than an id: standard input, an MLflow store
+ * URI, or a path that exists. Used where an id may be left out (`trace file.json`), so that the
+ * one word is read as the input it is.
+ */
+export function namesInput(word: string): boolean {
+  if (word === '-' || word.startsWith('sqlite:')) return true;
+  return existsSync(word);
 }

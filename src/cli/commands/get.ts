@@ -7,42 +7,48 @@ import { safeText } from '../../report/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { writeErr } from '../progress.js';
-import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
+import { idAndInputs, shellWord } from '../id-inputs.js';
+import { INPUTS_DESCRIPTION, inputsOf, maxRecordOption, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
 interface Args {
-  inputs: string[];
-  'trace-id': string;
+  inputs?: string[] | undefined;
+  'trace-id'?: string | undefined;
   'extract-fields'?: string | undefined;
   'max-record-mb'?: number | undefined;
 }
 
 /** `tracetriage get --trace-id <id> <inputs..>`: the offline twin of `mlflow traces get`. */
 export const getCommand: CommandModule<object, Args> = {
-  command: 'get <inputs..>',
+  command: 'get [inputs..]',
   describe: 'Print one trace as `mlflow traces get` does: its original text laid out with indent 2, every digit kept',
   builder: (y) =>
-    inputsPositional(y)
-      .option('trace-id', { type: 'string', demandOption: true, describe: 'the trace id (tr-… or a 2.x request id); the first match in input order is printed' })
+    maxRecordOption(y.positional('inputs', { type: 'string', array: true, describe: INPUTS_DESCRIPTION }))
+      .option('trace-id', { type: 'string', describe: 'the trace id (tr-… or a 2.x request id; also accepted as the first word); the first match in input order is printed; left out, the one trace the inputs hold' })
       .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, e.g. 'info.assessments.*.feedback.value'" })
       .example('$0 get --trace-id tr-5fea91443bc8bda79ff15a5ab90fff94 export.json > trace.json', 'one trace out of an export')
       .example("$0 get --trace-id tr-5fea91443bc8bda79ff15a5ab90fff94 dumps/ --extract-fields 'info.state,data.spans.*.name'", 'two fields of it'),
   handler: async (args) => {
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
-    const inputs = inputsOf(args.inputs);
+    const asked = idAndInputs('get', args['trace-id'], args.inputs ?? []);
+    const inputs = inputsOf(asked.inputs);
     const problems = new ProblemReporter();
-    const { found, traces } = await findTrace(inputs, args['trace-id'], {
+    const { found, traces, more } = await findTrace(inputs, asked.id, {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...readProgressHooks(inputs),
       onEvent: problems.onEvent,
     });
     problems.addTraces(traces);
+    if (more === true) {
+      problems.finish();
+      throw new CliError(`the inputs hold more than one trace: name one with --trace-id (tracetriage search ${asked.inputs.map(shellWord).join(' ')} --output table lists their ids)`, 'usage');
+    }
     if (found === null) {
       problems.finish();
-      problems.close({ missing: `trace ${safeText(args['trace-id'])} is not in the inputs` });
+      problems.close({ missing: asked.id === null ? 'the inputs hold no trace' : `trace ${safeText(asked.id)} is not in the inputs` });
       return;
     }
-    if (found.bytes.length === 0) throw new CliError(`trace ${args['trace-id']} is too big to print from its text (read span by span)`, 'input');
+    if (found.bytes.length === 0) throw new CliError(`trace ${found.trace.traceId} is too big to print from its text (read span by span)`, 'input');
     const text = found.bytes.toString('utf8');
     let out: string | null = null;
     let unmatched: number[] = [];

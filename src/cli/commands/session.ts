@@ -9,11 +9,14 @@ import { safeText } from '../../report/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { CliError } from '../errors.js';
+import { idAndInputs, shellWord } from '../id-inputs.js';
+import { INPUTS_DESCRIPTION, inputsOf, maxRecordOption, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 interface Args {
-  id: string;
-  inputs: string[];
+  id?: string | undefined;
+  inputs?: string[] | undefined;
+  'session-id'?: string | undefined;
   full: boolean;
   format: 'text' | 'json' | 'markdown';
   config?: string | undefined;
@@ -29,12 +32,15 @@ const FORMATTERS: Record<Args['format'], (report: SessionReport, style: Style) =
 
 /** `tracetriage session <id> <inputs..>`: one conversation, turn by turn. */
 export const sessionCommand: CommandModule<object, Args> = {
-  command: 'session <id> <inputs..>',
+  command: 'session [id] [inputs..]',
   describe: 'Show one session turn by turn: what the user said, what the app answered, the I/O span and carrier, errors, assessments with rationale',
   builder: (y) =>
     configOption(
-      inputsPositional(
-        y.positional('id', { type: 'string', demandOption: true, describe: 'the session id, matched exactly (tracetriage sessions lists them)' }),
+      maxRecordOption(
+        y
+          .positional('id', { type: 'string', describe: 'the session id, matched exactly (tracetriage sessions lists them); leave it out when the inputs hold one session' })
+          .positional('inputs', { type: 'string', array: true, describe: INPUTS_DESCRIPTION })
+          .option('session-id', { type: 'string', describe: 'the session id as a flag (then every word is an input)' }),
       ),
     )
       .option('full', { type: 'boolean', default: false, describe: 'show whole texts (by default long texts are cut with a marker)' })
@@ -45,12 +51,14 @@ export const sessionCommand: CommandModule<object, Args> = {
       })
       .example('$0 session sess-refund-7f3a samples/', 'the refund conversation: the wrong answer of turn 3 and what it led to')
       .example('$0 session sess-wrapper-19c2 samples/traces/', 'turn I/O found below a wrapper root span')
-      .example('$0 session sess-otel-44d1 samples/otel-genai.jsonl --format markdown > ticket.md', 'a session for a bug ticket'),
+      .example('$0 session sess-otel-44d1 samples/otel-genai.jsonl --format markdown > ticket.md', 'a session for a bug ticket')
+      .example('$0 session samples/otel-genai.jsonl', 'the one session an input holds, without naming it'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
-    const inputs = inputsOf(args.inputs);
+    const asked = idAndInputs('session', args['session-id'], [...(args.id !== undefined ? [args.id] : []), ...(args.inputs ?? [])]);
+    const inputs = inputsOf(asked.inputs);
     const problems = new ProblemReporter();
-    const read = await readSession(inputs, String(args.id), {
+    const read = await readSession(inputs, asked.id, {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...traceProgressHooks(inputs),
@@ -59,10 +67,18 @@ export const sessionCommand: CommandModule<object, Args> = {
       onTrace: problems.onTrace,
       digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
     });
+    if (asked.id === null && read.sessionsSeen > 1) {
+      problems.finish();
+      throw new CliError(`the inputs hold ${read.sessionsSeen} sessions: name one (tracetriage sessions ${asked.inputs.map(shellWord).join(' ')} lists them)`, 'usage');
+    }
     if (read.session === null) {
       problems.finish();
+      if (asked.id === null) {
+        problems.close({ missing: 'the inputs hold no session (no trace has a session id; tracetriage trace shows one trace)' });
+        return;
+      }
       const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
-      problems.close({ missing: `session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)` });
+      problems.close({ missing: `session ${safeText(asked.id)} is not in the inputs (${seen} found; tracetriage sessions lists them)` });
       return;
     }
     const session = read.session;
