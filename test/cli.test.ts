@@ -326,6 +326,34 @@ describe('CLI scenarios (the real binary)', () => {
     else stdout(run.stdout);
   });
 
+  it('-o/--output-file writes what stdout would show to a file, on every command that writes', () => {
+    for (const [command, ...rest] of [['stats', 'samples/'], ['sessions', 'samples/', '--format', 'json'], ['search', 'samples/', '--format', 'json'], ['trace', 'samples/traces/no-session-smoke-test.json']] as const) {
+      const target = ws.path(`${command}.out`);
+      const toStdout = runCli([command, ...rest]);
+      const toFile = runCli([command, ...rest, '-o', target]);
+      expect(toFile.status).toBe(toStdout.status);
+      expect(toFile.stdout).toBe('');
+      // stats counts time: compare its lines but the timing one.
+      const shown = (text: string): string => text.replace(/^read .*$/mu, 'read …');
+      expect(shown(readFileSync(target, 'utf8'))).toBe(shown(toStdout.stdout));
+      expect(toFile.stderr).toContain(`tracetriage: wrote ${target} (`);
+    }
+  });
+
+  it('-o leaves the file it would replace as it was when the run fails, and leaves no temporary file', () => {
+    const target = ws.write('kept.txt', 'earlier output\n');
+    const run = runCli(['analyze', 'samples/', '--config', ws.path('no-such-config.json'), '-o', target]);
+    expect(run.status).toBe(2);
+    expect(readFileSync(target, 'utf8')).toBe('earlier output\n');
+    expect(ws.list().filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a mistyped flag is named with the flag it was likely meant to be', () => {
+    const run = runCli(['search', 'samples/', '--max-result', '3']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`tracetriage: Unknown argument: max-result (did you mean --max-results?)\n${usageHint('search')}\n`);
+  });
+
   it('validate output is the same whatever the number of worker threads', () => {
     const runs = ['1', '4'].map((jobs) => runCli(['validate', 'test/fixtures', 'samples', '--format', 'json', '--jobs', jobs]));
     expect(runs.map((r) => r.status)).toEqual([0, 0]);

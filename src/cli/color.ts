@@ -1,4 +1,5 @@
 import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/style.js';
+import { outputToFile } from './run-read.js';
 
 /** What the colour decision looks at: the environment and the stream the text goes to. */
 export interface ColorInput {
@@ -49,5 +50,7 @@ export function setColorFlag(flag: boolean | undefined): void {
  * formats ask for it; JSON, Markdown and files written with `-o` are never painted.
  */
 export function stdoutStyle(): Style {
-  return colorWanted({ flag: colorFlag, env: process.env, stream: process.stdout }) ? ANSI_STYLE : PLAIN_STYLE;
+  // Output sent to a file (-o) is no terminal, whatever stdout is.
+  const stream = outputToFile() ? { isTTY: false } : process.stdout;
+  return colorWanted({ flag: colorFlag, env: process.env, stream }) ? ANSI_STYLE : PLAIN_STYLE;
 }

@@ -9,7 +9,7 @@ import { CliError, querySyntaxMessage } from './errors.js';
 import { setColorFlag } from './color.js';
 import { setProgressFlag, stopProgress, writeErr } from './progress.js';
 import { missingInputs } from './id-inputs.js';
-import { STDIN_ARG } from './run-read.js';
+import { abortOutput, commitOutput, setOutputFile, STDIN_ARG } from './run-read.js';
 import { setTestFault } from '../engine/guard.js';
 
 // For tests only: makes one named stage throw on one trace id, to reach the per-trace guard (docs/inputs.md).
@@ -75,12 +75,47 @@ function helpAsFlag(argv: string[]): string[] {
   return named ? [named[0], '--help'] : ['--help'];
 }
 
-/** yargs's words for a command run without its inputs, said plainly. */
-function plainFailure(message: string, argv: readonly string[]): string {
+/** yargs's words for a command run without its inputs, said plainly; a mistyped flag gets its nearest flag. */
+function plainFailure(message: string, argv: readonly string[], known: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/su.exec(message);
+  if (unknown !== null) {
+    // yargs lists a dashed flag twice, as typed and camel-cased (`max-result, maxResult`): once here.
+    const words = unknown[1]!.split(', ');
+    const typed = words.filter((word) => !/[A-Z]/.test(word) || !words.includes(word.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+    const hints = [...new Set(typed.flatMap((word) => nearest(word, known) ?? []))];
+    const said = `Unknown argument${typed.length === 1 ? '' : 's'}: ${typed.join(', ')}`;
+    return hints.length === 0 ? said : `${said} (did you mean ${hints.map((h) => `--${h}`).join(' or ')}?)`;
+  }
   const command = COMMANDS.find(([name]) => name === argv[0])?.[0];
   if (command === undefined || !/^Not enough non-option arguments/.test(message)) return message;
   if (command === 'query') return `query needs a query (a JSONPath, or --jq with a jq program) and an input: a file, a directory, an MLflow store, or - for standard input (e.g. tracetriage query '$.info.trace_id' samples/)`;
   return missingInputs(command);
+}
+
+/** The known flag closest to a mistyped one (at most two edits, or a prefix of it), or null. */
+function nearest(word: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    if (candidate.length <= 1) continue;
+    const d = candidate.startsWith(word) && word.length >= 3 ? 1 : editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (short flag names: the quadratic table is nothing). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 async function main(given: string[]): Promise<void> {
@@ -103,9 +138,11 @@ async function main(given: string[]): Promise<void> {
     // No defaults: "not given" must stay apart from "false", so the environment decides then.
     .option('color', { type: 'boolean', describe: 'colour text output (--no-color: never); default: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces)' })
     .option('progress', { type: 'boolean', describe: 'progress bar on stderr for big or slow reads (--no-progress: never); only ever on a terminal' })
+    .option('output-file', { alias: 'o', type: 'string', describe: 'write the output to this file instead of stdout (put in place whole at the end, never left half-written)' })
     .middleware((argv) => {
       setColorFlag(argv.color);
       setProgressFlag(argv.progress);
+      setOutputFile(argv['output-file']);
     })
     .strict()
     .recommendCommands()
@@ -114,14 +151,17 @@ async function main(given: string[]): Promise<void> {
     .alias('h', 'help')
     .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((message, error, y) => {
+    .fail((message, error, usage) => {
       if (error) throw error;
-      void y;
+      // The flags known where the failure happened (the command's own and the global ones).
+      const known = Object.keys((usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {});
       const command = COMMANDS.find(([name]) => name === argv[0])?.[0];
-      writeErr(`tracetriage: ${safeLines(plainFailure(message, argv))}\nRun 'tracetriage ${command !== undefined ? `${command} ` : ''}--help' for usage.\n`);
+      writeErr(`tracetriage: ${safeLines(plainFailure(message, argv, known))}\nRun 'tracetriage ${command !== undefined ? `${command} ` : ''}--help' for usage.\n`);
       process.exit(2);
     })
     .parseAsync();
+  const written = await commitOutput();
+  if (written !== null) writeErr(`tracetriage: wrote ${safeText(written.path)} (${written.bytes} bytes)\n`);
 }
 
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
@@ -133,7 +173,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(hideBin(process.argv).map((arg) => (arg === '-' ? STDIN_ARG : arg))).catch((error: unknown) => {
+main(hideBin(process.argv).map((arg) => (arg === '-' ? STDIN_ARG : arg))).catch(async (error: unknown) => {
+  // A run that failed leaves no half-written output file (the one it replaces stays as it was).
+  await abortOutput();
   const debug = process.argv.includes('--debug');
   // A command that fails mid-read leaves its bar on screen: erase it before the message.
   stopProgress();

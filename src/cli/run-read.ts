@@ -7,6 +7,8 @@ import { where } from '../report/validate.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 import { internalEvent } from '../engine/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
+import { AtomicFileWriter } from '../ingest/text-file.js';
+import { CliError } from './errors.js';
 import { OutcomeCounter, type ReadOutcome } from './exit-code.js';
 import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
@@ -172,8 +174,41 @@ export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEve
  * On a terminal the progress bar stops first: output and bar would overwrite each other.
  */
 export function writeOut(text: string): Promise<void> {
+  if (outputFile !== null) return outputFile.write(escapeInvisible(text));
   beforeStdout();
   return new Promise((resolve, reject) => {
     process.stdout.write(escapeInvisible(text), (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** `-o/--output-file`: where the output goes instead of stdout, written whole at the end. */
+let outputFile: AtomicFileWriter | null = null;
+
+/** Sends every later `writeOut` to `path` (see {@link AtomicFileWriter}). */
+export function setOutputFile(path: string | undefined): void {
+  outputFile = path === undefined || path === '' ? null : new AtomicFileWriter(path);
+}
+
+/** Whether the output goes to a file (then it is never coloured unless --color says so). */
+export function outputToFile(): boolean {
+  return outputFile !== null;
+}
+
+/** Puts the output file in place at the end of a run: its path and size, or null if none was written. */
+export async function commitOutput(): Promise<{ path: string; bytes: number } | null> {
+  const file = outputFile;
+  outputFile = null;
+  if (file === null) return null;
+  try {
+    return (await file.commit()) ? { path: file.path, bytes: file.bytes } : null;
+  } catch (error) {
+    throw new CliError(`cannot write ${safeText(file.path)}: ${safeText((error as Error).message)}`, 'output');
+  }
+}
+
+/** Drops the output file of a run that failed: nothing half-written is left. */
+export async function abortOutput(): Promise<void> {
+  const file = outputFile;
+  outputFile = null;
+  await file?.abort();
 }

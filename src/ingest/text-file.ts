@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -38,5 +38,56 @@ export async function writeTextFileAtomic(path: string, text: string): Promise<v
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A file written as a stream and put in place whole: chunks go to a temporary name beside `path`
+ * (opened at the first chunk, so a command that writes nothing leaves nothing), renamed over
+ * `path` by {@link AtomicFileWriter.commit}; {@link AtomicFileWriter.abort} removes it, so a run
+ * that fails half-way never leaves a half-written file that looks whole.
+ */
+export class AtomicFileWriter {
+  private handle: FileHandle | null = null;
+  private readonly temporary: string;
+
+  constructor(readonly path: string) {
+    this.temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  /** Bytes written so far. */
+  bytes = 0;
+
+  async write(text: string): Promise<void> {
+    this.handle ??= await open(this.temporary, 'w');
+    const buffer = Buffer.from(text, 'utf8');
+    await this.handle.write(buffer);
+    this.bytes += buffer.length;
+  }
+
+  /** Puts the file in place; false when nothing was written (no file is made). */
+  async commit(): Promise<boolean> {
+    const handle = this.handle;
+    if (handle === null) return false;
+    this.handle = null;
+    try {
+      await handle.close();
+      await rename(this.temporary, this.path);
+      return true;
+    } catch (error) {
+      await rm(this.temporary, { force: true });
+      throw error;
+    }
+  }
+
+  /** Removes what was written (the run failed); the target file is left as it was. */
+  async abort(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    try {
+      await handle?.close();
+    } finally {
+      await rm(this.temporary, { force: true });
+    }
   }
 }

@@ -24,6 +24,7 @@ interface Args {
   inputs: string[];
   format?: Format | undefined;
   output?: string | undefined;
+  'output-file'?: string | undefined;
   'max-bytes': number;
   'max-sessions': number;
   session?: string[] | undefined;
@@ -67,9 +68,15 @@ function sessionGuard(problems: ProblemReporter): SessionGuard {
 }
 
 /** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
+/** The file the report goes to: `--output`, or `-o/--output-file` as every command takes it. */
+function targetOf(args: Args): string | undefined {
+  return args.output ?? args['output-file'];
+}
+
 function formatOf(args: Args): Format {
   if (args.format !== undefined) return args.format;
-  const ext = args.output === undefined ? '' : extname(args.output).toLowerCase();
+  const target = targetOf(args);
+  const ext = target === undefined ? '' : extname(target).toLowerCase();
   return ext === '.html' || ext === '.htm' ? 'html' : 'markdown';
 }
 
@@ -80,7 +87,7 @@ export const reportCommand: CommandModule<object, Args> = {
   builder: (y) =>
     configOption(inputsPositional(y))
       .option('format', { choices: FORMATS, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout (replaced whole, never left half-written)' })
+      .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written)' })
       .option('max-bytes', {
         type: 'number',
         default: DEFAULT_MAX_BYTES,
@@ -122,14 +129,16 @@ export const reportCommand: CommandModule<object, Args> = {
     });
     stopProgress();
     const text = await RENDERERS[format](data, args, sessionGuard(problems));
-    if (args.output === undefined) await writeOut(text);
+    const target = targetOf(args);
+    if (target === undefined) await writeOut(text);
     else {
+      // Written here, whole, with what it holds said; the shared -o writer is left unused.
       try {
-        await writeTextFileAtomic(args.output, text);
+        await writeTextFileAtomic(target, text);
       } catch (error) {
-        throw new CliError(`cannot write ${safeText(args.output)}: ${safeText((error as Error).message)}`, 'output');
+        throw new CliError(`cannot write ${safeText(target)}: ${safeText((error as Error).message)}`, 'output');
       }
-      process.stderr.write(`tracetriage: wrote ${safeText(args.output)} (${format}, ${Buffer.byteLength(text)} bytes, ${data.sessions.length} of ${data.summary.sessions} sessions in detail)\n`);
+      process.stderr.write(`tracetriage: wrote ${safeText(target)} (${format}, ${Buffer.byteLength(text)} bytes, ${data.sessions.length} of ${data.summary.sessions} sessions in detail)\n`);
     }
     problems.finish();
     // A report is not a gate (analyze --fail-on is): its findings leave the status alone.

@@ -43,7 +43,7 @@ export const searchCommand: CommandModule<object, Args> = {
         .option('page-token', { type: 'string', describe: 'resume where the previous page stopped (the token it printed)' })
         .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, `backticks` around dotted keys, * over lists: 'info.trace_id,data.spans.*.name'" })
         .option('include-spans', { type: 'boolean', default: true, describe: 'print spans (--no-include-spans prints "spans": [])' })
-        .option('output', { choices: ['table', 'json', 'jsonl'] as const, default: 'table' as const, describe: 'table (as MLflow), json (MLflow\'s exact shape), jsonl (one trace per line)' })
+        .option('output', { alias: 'format', choices: ['table', 'json', 'jsonl'] as const, default: 'table' as const, describe: 'table (as MLflow), json (MLflow\'s exact shape), jsonl (one trace per line); --format says the same, as on every other command' })
         .option('experiment-id', { alias: 'x', type: 'string', array: true, describe: 'keep traces of these experiments (where the trace names one)' })
         .option('run-id', { type: 'string', describe: 'keep traces of this run (metadata mlflow.sourceRun, where present)' })
         .option('model-id', { type: 'string', describe: 'keep traces of this model (metadata mlflow.modelId, where present)' })
