@@ -56,6 +56,15 @@ describe('report', { timeout: 120_000 }, () => {
     }
   });
 
+  it.concurrent('says how many sessions the Markdown report details once --max-bytes is met, not how many were chosen', async () => {
+    const small = ws.path('small.md');
+    const run = await runCliAsync(['report', SAMPLES, '--format', 'markdown', '--max-bytes', '9000', '-o', small]);
+    expect(run.status).toBe(0);
+    const detailed = readFileSync(small, 'utf8').split('\n').filter((line) => line.startsWith('## Session `')).length;
+    expect(detailed).toBeLessThan(4);
+    expect(run.stderr).toContain(`, ${detailed} of 4 sessions in detail)`);
+  });
+
   it.concurrent('shows --max-sessions sessions in detail, and only the sessions asked for with --session', async () => {
     const one = ws.path('one.html');
     const run = await runCliAsync(['report', SAMPLES, '--max-sessions', '1', '-o', one]);

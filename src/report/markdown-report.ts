@@ -109,12 +109,21 @@ const TABLE: ReadonlyArray<SessionShape['turnTable']> = ['none', 'telling', 'all
  * Throws {@link ReportTooLargeError} when even the smallest report does not fit. Deterministic.
  */
 export function reportMarkdown(data: ReportData, options: MarkdownReportOptions): string {
+  return reportMarkdownWithPlan(data, options).text;
+}
+
+/**
+ * {@link reportMarkdown}, with how many sessions the report shows in detail once fitted to
+ * `--max-bytes` (the CLI says so when it writes the file; the budget may detail fewer than chosen).
+ */
+export function reportMarkdownWithPlan(data: ReportData, options: MarkdownReportOptions): { text: string; sessionsInDetail: number } {
   const renderer = new Renderer(data, options.guard);
   const { maxBytes } = options;
   const fits = (plan: Plan): boolean => renderer.bytes(plan, maxBytes) <= maxBytes;
+  const done = (plan: Plan): { text: string; sessionsInDetail: number } => ({ text: renderer.text(plan, maxBytes), sessionsInDetail: plan.sessions });
   const { full } = renderer;
   let plan = full;
-  if (fits(plan)) return renderer.text(plan, maxBytes);
+  if (fits(plan)) return done(plan);
   /** The largest level of `key` in [lo, hi] that fits, lo known to fit. */
   const largest = (key: keyof Plan, lo: number, hi: number): number => {
     while (lo < hi) {
@@ -136,7 +145,7 @@ export function reportMarkdown(data: ReportData, options: MarkdownReportOptions)
     for (const earlier of STAGES.slice(0, j).reverse()) {
       if (plan[earlier.key] < full[earlier.key]) plan = { ...plan, [earlier.key]: largest(earlier.key, plan[earlier.key], full[earlier.key]) };
     }
-    return renderer.text(plan, maxBytes);
+    return done(plan);
   }
   // The note at the top names the budget, so the smallest report's size depends on the number
   // in it: grow the number until the report fits it (a few steps at most, as digits are few).

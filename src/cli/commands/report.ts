@@ -38,18 +38,25 @@ interface Args {
  * The renderers, one per format: pure functions of the report data, each loaded when its format is
  * asked for (a run writes one format, and each renderer is some 50 kB of JavaScript to load).
  */
-const RENDERERS: Record<Format, (data: ReportData, args: Args, guard: SessionGuard) => Promise<string>> = {
+/** A rendered report, and how many sessions it shows in detail (what the CLI says it wrote). */
+interface Rendered {
+  text: string;
+  sessionsInDetail: number;
+}
+
+const RENDERERS: Record<Format, (data: ReportData, args: Args, guard: SessionGuard) => Promise<Rendered>> = {
   markdown: async (data, args, guard) => {
-    const { reportMarkdown, ReportTooLargeError } = await import('../../report/markdown-report.js');
+    const { reportMarkdownWithPlan, ReportTooLargeError } = await import('../../report/markdown-report.js');
     try {
-      return reportMarkdown(data, { maxBytes: args['max-bytes'], guard });
+      return reportMarkdownWithPlan(data, { maxBytes: args['max-bytes'], guard });
     } catch (error) {
       // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
       if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
       throw error;
     }
   },
-  html: async (data, _args, guard) => (await import('../../report/html-report.js')).reportHtml(data, guard),
+  // The HTML report has no byte budget: every session chosen is shown in detail.
+  html: async (data, _args, guard) => ({ text: (await import('../../report/html-report.js')).reportHtml(data, guard), sessionsInDetail: data.sessions.length }),
 };
 
 /**
@@ -128,7 +135,7 @@ export const reportCommand: CommandModule<object, Args> = {
       rejected: () => problems.rejectedCount,
     });
     stopProgress();
-    const text = await RENDERERS[format](data, args, sessionGuard(problems));
+    const { text, sessionsInDetail } = await RENDERERS[format](data, args, sessionGuard(problems));
     const target = targetOf(args);
     if (target === undefined) await writeOut(text);
     else {
@@ -138,7 +145,7 @@ export const reportCommand: CommandModule<object, Args> = {
       } catch (error) {
         throw new CliError(`cannot write ${safeText(target)}: ${safeText((error as Error).message)}`, 'output');
       }
-      process.stderr.write(`tracetriage: wrote ${safeText(target)} (${format}, ${Buffer.byteLength(text)} bytes, ${data.sessions.length} of ${data.summary.sessions} sessions in detail)\n`);
+      process.stderr.write(`tracetriage: wrote ${safeText(target)} (${format}, ${Buffer.byteLength(text)} bytes, ${sessionsInDetail} of ${data.summary.sessions} sessions in detail)\n`);
     }
     problems.finish();
     // A report is not a gate (analyze --fail-on is): its findings leave the status alone.
