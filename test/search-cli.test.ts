@@ -86,6 +86,14 @@ describe('search --output json', () => {
     expect(run.stdout).toContain('"value": 4.0');
   });
 
+  it('--extract-fields in the table warns only of the fields that matched nothing, not of those it printed', async () => {
+    const run = await runCliAsync(['search', SEARCH_FIXTURE, '--extract-fields', 'info.trace_id,info.no_such_key']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^info\.trace_id +info\.no_such_key$/u);
+    expect(run.stderr).not.toContain('info.trace_id matched nothing');
+    expect(run.stderr).toMatch(/^tracetriage: --extract-fields: info\.no_such_key matched nothing in the \d+ trace\(s\) printed$/mu);
+  });
+
   it('names rejected records on stderr, with file, line and byte offset, and still answers (exit 1)', async () => {
     const run = await runCliAsync(['search', ws.path('mixed.jsonl'), '--output', 'json']);
     expect(run.status).toBe(1);

@@ -153,8 +153,10 @@ class HitPrinter {
     const fields = this.fields ?? [];
     const rows = hits.map((hit) => {
       const doc = parseLossless(this.text(hit));
-      return fields.map((field) => {
-        const { value } = extractFields(doc, [field]);
+      return fields.map((field, i) => {
+        const { value, unmatched } = extractFields(doc, [field]);
+        // The table's cells count as matches as the JSON outputs' do: a field shown is no "nothing".
+        if (unmatched.length === 0) this.matchedSomewhere[i] = true;
         const leaf = leafOf(value);
         return leaf === undefined ? 'N/A' : typeof leaf === 'string' ? leaf : compactJson(printLossless(leaf, 0));
       });
