@@ -5,7 +5,8 @@ import { mdCode, mdInline, utf8Bytes } from './markdown/escape.js';
 import { guardSession, type SessionGuard } from './session-guard.js';
 import { cutNoteLines, group, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
 import { ROOT_EVIDENCE, sessionLines, type SessionShape } from './markdown/session.js';
-import { firstSaid, isRootCause, plural, type Lengths } from './markdown/words.js';
+import { firstSaid, isRootCause, type Lengths } from './markdown/words.js';
+import { plural } from '../shared/plural.js';
 
 /** Options of {@link reportMarkdown}. */
 export interface MarkdownReportOptions {

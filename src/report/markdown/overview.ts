@@ -1,7 +1,8 @@
 import type { Finding } from '../../engine/findings.js';
 import type { ReportData, SessionLine } from '../../engine/report-data.js';
 import { mdCode } from './escape.js';
-import { findingItem, plural, turnsWords, type Lengths } from './words.js';
+import { findingItem, turnsWords, type Lengths } from './words.js';
+import { plural } from '../../shared/plural.js';
 
 /** What the overview table says of a session: detailed below, or only here. */
 export type RowShown = 'detailed' | 'overview' | 'cut';

@@ -35,11 +35,6 @@ export function isRootCause(f: Finding): boolean {
   return f.role === 'rootCause';
 }
 
-/** `3 turns`, `1 turn`. */
-export function plural(n: number, noun: string, many = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : many}`;
-}
-
 /** `turn 3`, `turns 3 and 4`, `turns 3, 4 and 5`. */
 export function turnsWords(turns: readonly number[]): string {
   if (turns.length === 1) return `turn ${turns[0]}`;

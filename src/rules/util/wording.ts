@@ -12,11 +12,6 @@ export function formatDuration(ms: number): string {
   return `${one(ms / 86_400_000)} d`;
 }
 
-/** `1 span`, `3 spans`: the noun in the singular for one, with an `s` otherwise. */
-export function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 /** A text without its closing full stop, to sit inside a sentence that has its own. */
 export function noStop(text: string): string {
   return text.replace(/\.+$/u, '');
