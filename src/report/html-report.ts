@@ -10,13 +10,13 @@ import { REPORT_SCRIPT } from './html/script.js';
 import { sessionSection, turnAnchor } from './html/session.js';
 import { REPORT_CSS } from './html/style.js';
 import { plural } from '../shared/plural.js';
+import { SEVERITIES } from '../shared/severity.js';
 
 // The HTML ticket report: one self-contained file that opens from file:// with no network. The
 // page is built from our own markup, and trace text enters it only through `esc` (./html/
 // escape.ts); the CSS and the script are constants allowed by their hashes in the page's
 // Content-Security-Policy, so nothing a trace says can become a style or a script.
 
-const SEVERITIES: readonly Severity[] = ['error', 'warn', 'info'];
 
 /**
  * Sessions not shown in detail whose findings are still listed, and findings listed per section

@@ -2,6 +2,7 @@ import type { Evidence, Finding } from '../engine/findings.js';
 import type { Severity } from '../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
 import { safeText } from './terminal.js';
+import { atLeast } from '../shared/severity.js';
 
 /** The suite (and testcase class) of the traces that have no session. */
 export const WITHOUT_SESSION_SUITE = 'traces without a session';
@@ -9,9 +10,6 @@ export const WITHOUT_SESSION_SUITE = 'traces without a session';
 export const DUMP_SUITE = 'dump';
 /** The testcase of a session's findings that have no turn. */
 export const SESSION_CASE = 'session';
-
-// The engine's `atLeast`, restated: report/ may import only types from the engine.
-const RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
 
 interface Case {
   classname: string;
@@ -61,7 +59,7 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
 }
 
 function failing(f: Finding, failOn: Severity | 'none'): boolean {
-  return failOn !== 'none' && RANK[f.severity] <= RANK[failOn];
+  return failOn !== 'none' && atLeast(f.severity, failOn);
 }
 
 /** Suites in report order: sessions, then the traces without one, then the dump; each finding on its testcase. */
