@@ -3,10 +3,11 @@ import type { ReportData, SessionLine } from '../engine/report-data.js';
 import { reproduceCommands, shellQuote, type ReproduceCommands } from './commands.js';
 import { mdCode, mdInline, utf8Bytes } from './markdown/escape.js';
 import { guardSession, type SessionGuard } from './session-guard.js';
-import { cutNoteLines, group, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
+import { cutNoteLines, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
 import { ROOT_EVIDENCE, sessionLines, type SessionShape } from './markdown/session.js';
 import { firstSaid, isRootCause, type Lengths } from './markdown/words.js';
 import { plural } from '../shared/plural.js';
+import { group } from '../shared/text.js';
 
 /** Options of {@link reportMarkdown}. */
 export interface MarkdownReportOptions {

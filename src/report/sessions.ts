@@ -35,9 +35,9 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
   const experiments = new Set(report.sessions.flatMap(({ summary: s }) => s.experiments));
   const withExperiment = experiments.size > 1;
   const rows = report.sessions.map(({ summary: s }) => [
-    short(oneLine(s.sessionId), ID_WIDTH),
-    ...(withExperiment ? [s.experiments.length === 0 ? '-' : short(oneLine(s.experiments.join(',')), ID_WIDTH)] : []),
-    s.user === null ? '-' : short(oneLine(s.user), ID_WIDTH),
+    cut(oneLine(s.sessionId), ID_WIDTH),
+    ...(withExperiment ? [s.experiments.length === 0 ? '-' : cut(oneLine(s.experiments.join(',')), ID_WIDTH)] : []),
+    s.user === null ? '-' : cut(oneLine(s.user), ID_WIDTH),
     String(s.turns),
     s.firstTimeMs === null ? '-' : utcTime(s.firstTimeMs),
     s.lastTimeMs === null ? '-' : utcTime(s.lastTimeMs),
@@ -130,9 +130,5 @@ export function oneLine(text: string): string {
 /** A count, painted when it is not zero (a zero is the good news: it stays plain). */
 function nonZero(n: number, paint: Paint): string {
   return n === 0 ? '0' : paint(String(n));
-}
-
-function short(text: string, width: number): string {
-  return cut(text, width);
 }
 

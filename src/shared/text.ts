@@ -39,6 +39,14 @@ export const DOTS: CutMark = { tail: () => '...', within: true };
 /** The engine's marker after `max` code points: `… [cut, 1 234 chars]`, the count being what was left out. */
 export const CUT_COUNT: CutMark = { tail: (left) => `… [cut, ${group(left)} chars]`, within: false };
 
+/**
+ * `… (12345 characters)` after `max` code points: the whole text's length, and `note` after it
+ * (`; --full shows all` where a flag shows the rest).
+ */
+export function withTotal(note = ''): CutMark {
+  return { tail: (_left, total) => `… (${total} characters${note})`, within: false };
+}
+
 /** No marker: at most `max` code points (for keys and a line fitted to a terminal's width). */
 export const NO_MARK: CutMark = { tail: () => '', within: true };
 
@@ -88,7 +96,7 @@ export function codePoints(text: string, end = text.length): number {
   return n;
 }
 
-/** `1 234`: a count as the cut markers write it. */
+/** `1 234`: a count as the cut markers and the Markdown report's byte limits write it. */
 export function group(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/gu, ' ');
 }

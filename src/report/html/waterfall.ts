@@ -1,6 +1,7 @@
 import type { Waterfall, WaterfallSpan } from '../../engine/report-data.js';
 import { duration } from '../search.js';
-import { cut, esc } from './escape.js';
+import { esc } from './escape.js';
+import { cut } from '../../shared/text.js';
 import { plural } from '../../shared/plural.js';
 
 // A trace's spans as an inline SVG: one row per span, the name indented by depth on the left,
