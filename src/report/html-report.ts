@@ -4,7 +4,7 @@ import type { ReportData, ReportSession, SessionLine } from '../engine/report-da
 import type { Severity } from '../rules/api.js';
 import { reproduceCommands } from './commands.js';
 import { reportPolicy } from './html/csp.js';
-import { esc } from './html/escape.js';
+import { esc } from '../shared/escape/html.js';
 import { findingList, type PageLinks } from './html/findings.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { sessionSection, turnAnchor } from './html/session.js';
@@ -13,8 +13,8 @@ import { plural } from '../shared/plural.js';
 import { SEVERITIES } from '../shared/severity.js';
 
 // The HTML ticket report: one self-contained file that opens from file:// with no network. The
-// page is built from our own markup, and trace text enters it only through `esc` (./html/
-// escape.ts); the CSS and the script are constants allowed by their hashes in the page's
+// page is built from our own markup, and trace text enters it only through `esc` (src/shared/
+// escape/html.ts); the CSS and the script are constants allowed by their hashes in the page's
 // Content-Security-Policy, so nothing a trace says can become a style or a script.
 
 

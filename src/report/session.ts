@@ -7,8 +7,8 @@ import { polarityNote } from './polarity-note.js';
 import { plural } from '../shared/plural.js';
 import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { mdCode, mdInline } from './markdown/escape.js';
-import { safeText } from './terminal.js';
+import { mdCode, mdInline } from '../shared/escape/markdown.js';
+import { safeText } from '../shared/escape/terminal.js';
 
 /** What `session <id>` reports. */
 export interface SessionReport {
@@ -188,7 +188,7 @@ function line(text: string): string {
 /**
  * Markdown for a bug ticket: a summary table, session-level assessments, an overview of the
  * turns, then each turn's details. Every piece of trace text goes through the one Markdown
- * escaper (./markdown/escape.ts: `mdInline` for prose and cells, `mdCode` for ids), so a hostile
+ * escaper (src/shared/escape/markdown.ts: `mdInline` for prose and cells, `mdCode` for ids), so a hostile
  * trace cannot end a table cell, open a code span, inject HTML, link, mention a user or team,
  * reference an issue, start math, or reach the terminal.
  */

@@ -4,7 +4,8 @@ import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.
 import { cut } from '../shared/text.js';
 import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Paint, type Style } from './style.js';
-import { safeText, table } from './terminal.js';
+import { table } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
 import { plural } from '../shared/plural.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */

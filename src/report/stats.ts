@@ -1,6 +1,7 @@
 import type { Counts, StatsReport } from '../engine/stats.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText, table } from './terminal.js';
+import { table } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
 import { plural } from '../shared/plural.js';
 
 const HEADER = ['SOURCE', 'TRACES', 'SPANS', 'SESSIONS', 'ERR TRACES', 'ERR SPANS', 'ASSESS', 'SCORER ERR', 'REJECTED', 'MB', 'FORMATS'];

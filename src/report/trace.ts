@@ -4,7 +4,7 @@ import { cut, withTotal } from '../shared/text.js';
 import { duration, utcTime } from './search.js';
 import { polarityNote } from './polarity-note.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
 import {
   spanRows,
   stackExcerpt,

@@ -6,7 +6,7 @@ import { ruleById } from '../../engine/rule-set.js';
 import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
 import { analyzeJunitChunks } from '../../report/junit.js';
 import { analyzeSarifChunks, type SarifTool } from '../../report/sarif.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';

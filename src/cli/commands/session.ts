@@ -5,7 +5,7 @@ import { sessionView } from '../../model/sessions.js';
 import { sessionJson } from '../../report/session-json.js';
 import { sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
 import type { Style } from '../../report/style.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';

@@ -2,7 +2,7 @@ import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../mo
 import type { Finding } from '../../engine/findings.js';
 import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
 import { duration, utcTime } from '../search.js';
-import { esc, htmlLines } from './escape.js';
+import { esc, htmlLines } from '../../shared/escape/html.js';
 import { polarityNote } from '../polarity-note.js';
 import { findingList, type FindingShape, type PageLinks } from './findings.js';
 import { waterfallSvg } from './waterfall.js';

@@ -1,6 +1,6 @@
 import type { Waterfall, WaterfallSpan } from '../../engine/report-data.js';
 import { duration } from '../search.js';
-import { esc } from './escape.js';
+import { esc } from '../../shared/escape/html.js';
 import { cut } from '../../shared/text.js';
 import { plural } from '../../shared/plural.js';
 

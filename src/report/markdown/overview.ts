@@ -1,6 +1,6 @@
 import type { Finding } from '../../engine/findings.js';
 import type { ReportData, SessionLine } from '../../engine/report-data.js';
-import { mdCode } from './escape.js';
+import { mdCode } from '../../shared/escape/markdown.js';
 import { group } from '../../shared/text.js';
 import { findingItem, turnsWords, type Lengths } from './words.js';
 import { plural } from '../../shared/plural.js';

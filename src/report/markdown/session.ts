@@ -2,8 +2,9 @@ import type { Finding } from '../../engine/findings.js';
 import type { ReportSession, ReportTurn, TurnStatus } from '../../engine/report-data.js';
 import type { ReproduceCommands } from '../commands.js';
 import { duration, utcTime } from '../search.js';
-import { safeText } from '../terminal.js';
-import { excerpt, mdCode, mdFence } from './escape.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { excerpt } from '../../shared/text.js';
+import { mdCode, mdFence } from '../../shared/escape/markdown.js';
 import { plural } from '../../shared/plural.js';
 import {
   errorSpanItem,

@@ -1,4 +1,4 @@
-import { safeText } from '../terminal.js';
+import { safeText } from './terminal.js';
 
 // Every piece of trace text reaches the page through these two functions, and through nothing
 // else: the page has no other way to turn data into markup.
