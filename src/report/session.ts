@@ -5,7 +5,7 @@ import type { OnTurn, SessionView, TurnView } from '../model/sessions.js';
 import { cut } from '../shared/text.js';
 import { polarityNote } from './polarity-note.js';
 import { plural } from '../shared/plural.js';
-import { duration, utcTime } from './search.js';
+import { duration, utcTime } from '../shared/time.js';
 import { PLAIN_STYLE, type Style } from './style.js';
 import { mdCode, mdInline } from '../shared/escape/markdown.js';
 import { safeText } from '../shared/escape/terminal.js';

@@ -1,8 +1,7 @@
-import { isoTime } from '../shared/time.js';
+import { duration, isoTime, utcTime } from '../shared/time.js';
 import type { TraceDigest } from '../model/digest.js';
 import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
 import { cut } from '../shared/text.js';
-import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Paint, type Style } from './style.js';
 import { table } from './terminal.js';
 import { safeText } from '../shared/escape/terminal.js';

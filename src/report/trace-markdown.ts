@@ -1,6 +1,6 @@
 import type { Assessment } from '../model/types.js';
 import { cut, ELLIPSIS_AFTER } from '../shared/text.js';
-import { duration, utcTime } from './search.js';
+import { duration, utcTime } from '../shared/time.js';
 import { mdCode, mdInline } from '../shared/escape/markdown.js';
 import { attributeText, ioLine } from './trace.js';
 import { spanRows, stackExcerpt, type SpanRow, type TraceReportInput, type TraceReportOptions } from './trace-view.js';

@@ -1,7 +1,7 @@
 import type { ScorerErrorEntry, Verdict } from '../model/triage.js';
 import type { Assessment } from '../model/types.js';
 import { cut, withTotal } from '../shared/text.js';
-import { duration, utcTime } from './search.js';
+import { duration, utcTime } from '../shared/time.js';
 import { polarityNote } from './polarity-note.js';
 import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from '../shared/escape/terminal.js';

@@ -1,6 +1,6 @@
 import type { ModelCallFacts, TurnFacts } from '../model/facts.js';
 import { defineRule, type SessionInput, type Turn } from './api.js';
-import { formatDuration } from './util/wording.js';
+import { formatDuration } from '../shared/time.js';
 import { plural } from '../shared/plural.js';
 
 type MessageId = 'longGap' | 'missingTurn' | 'unknownTime';

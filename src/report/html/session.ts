@@ -1,7 +1,7 @@
 import type { Finding } from '../../engine/findings.js';
 import type { ReportSession } from '../../engine/report-data.js';
 import type { ReproduceCommands } from '../commands.js';
-import { duration, utcTime } from '../search.js';
+import { duration, utcTime } from '../../shared/time.js';
 import { esc } from '../../shared/escape/html.js';
 import { cut } from '../../shared/text.js';
 import { findingList, isRootCause, turnLink, type PageLinks } from './findings.js';

@@ -1,7 +1,7 @@
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
 import type { Finding } from '../../engine/findings.js';
 import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
-import { duration, utcTime } from '../search.js';
+import { duration, utcTime } from '../../shared/time.js';
 import { esc, htmlLines } from '../../shared/escape/html.js';
 import { polarityNote } from '../polarity-note.js';
 import { findingList, type FindingShape, type PageLinks } from './findings.js';

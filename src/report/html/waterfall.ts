@@ -1,5 +1,5 @@
 import type { Waterfall, WaterfallSpan } from '../../engine/report-data.js';
-import { duration } from '../search.js';
+import { duration } from '../../shared/time.js';
 import { esc } from '../../shared/escape/html.js';
 import { cut } from '../../shared/text.js';
 import { plural } from '../../shared/plural.js';
