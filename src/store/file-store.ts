@@ -67,7 +67,7 @@ export async function* readFileStore(root: string, options: StoreReadOptions): A
       yield event;
     }
   }
-  const experiments = selected.length === 1 ? '1 experiment' : `${selected.length} experiments`;
+  const experiments = plural(selected.length, 'experiment');
   yield { type: 'note', message: `file store ${storeRoot}: read ${plural(traces, 'trace')}${rejected > 0 ? ` and rejected ${rejected}` : ''} from ${experiments}${selected.length > 0 ? ` (${selected.map(label).join(', ')})` : ''}` };
 }
 

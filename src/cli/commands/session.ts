@@ -6,6 +6,7 @@ import { sessionJson } from '../../report/session-json.js';
 import { sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
 import type { Style } from '../../report/style.js';
 import { safeText } from '../../shared/escape/terminal.js';
+import { plural } from '../../shared/plural.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
@@ -61,7 +62,7 @@ export const sessionCommand: CommandModule<object, Args> = {
     });
     if (read.session === null) {
       problems.finish();
-      const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
+      const seen = plural(read.sessionsSeen, 'other session');
       problems.close({ missing: `session ${safeText(String(args.id))} is not in the inputs (${seen} found; tracetriage sessions lists them)` });
       return;
     }
