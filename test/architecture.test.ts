@@ -41,7 +41,8 @@ const ALLOWED: Record<string, string[]> = {
   report: ['report', 'shared'],
   // MLflow's stores read into traces (src/store): the store's own files and the shared leaf only.
   store: ['store', 'shared'],
-  // The pure leaf (text cutting): imports nothing of the project, so every folder may import it.
+  // The pure leaf (cutting, plurals, severity order, times, one escaper per target): imports nothing
+  // of the project, so every folder may import it.
   shared: ['shared'],
   index: ['engine', 'model', 'ingest', 'query'],
 };

@@ -6,7 +6,8 @@ import type { ReportData, ReportSession, ReportTurn, SessionLine } from '../src/
 import { selectRules } from '../src/engine/rule-set.js';
 import type { VerdictDigest } from '../src/model/digest.js';
 import { reproduceCommands } from '../src/report/commands.js';
-import { excerpt, fenceBody, mdCode, mdFence, mdInline, utf8Bytes } from '../src/report/markdown/escape.js';
+import { excerpt, utf8Bytes } from '../src/shared/text.js';
+import { fenceBody, mdCode, mdFence, mdInline } from '../src/shared/escape/markdown.js';
 import { reportMarkdown, ReportTooLargeError } from '../src/report/markdown-report.js';
 import { expectGolden } from './helpers/golden.js';
 import { expectInertMarkdown, mdNodes, parseMarkdown, plainText } from './helpers/markdown-inert.js';

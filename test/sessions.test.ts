@@ -4,7 +4,7 @@ import { keyCarrier } from '../src/model/carriers.js';
 import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../src/model/digest.js';
 import { sessionIdOf, userIdOf } from '../src/model/session.js';
 import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../src/model/sessions.js';
-import { mdInline } from '../src/report/markdown/escape.js';
+import { mdInline } from '../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from './helpers/fixture-traces.js';
 import { REPO_ROOT } from './helpers/make-inputs.js';
 

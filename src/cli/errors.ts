@@ -1,5 +1,5 @@
 import type { QuerySyntaxError } from '../query/errors.js';
-import { safeText } from '../report/terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
 
 /** A known failure: printed as one clean line, exit code 2. Unknown errors keep their stack (`--debug`). */
 export class CliError extends Error {

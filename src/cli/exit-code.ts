@@ -1,5 +1,6 @@
 import { DUMP_SOURCE } from '../engine/guard.js';
 import type { FrameEvent, SummaryEvent } from '../engine/read-events.js';
+import { plural } from '../shared/plural.js';
 
 /** A process exit status: 0 clean, 1 something to look at, 2 the run could not do its job. */
 export type ExitCode = 0 | 1 | 2;
@@ -85,12 +86,11 @@ export function partialDump(findings: readonly FindingMark[]): string | null {
  * 0 otherwise. The first reason in that order is the one the closing line gives.
  */
 export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): ExitVerdict {
-  const records = (n: number): string => `${n} record${n === 1 ? '' : 's'}`;
   if (read.traces === 0 && read.emptyExports === 0) {
     const why = [
-      read.unreadable > 0 ? `${read.unreadable} input${read.unreadable === 1 ? '' : 's'} unreadable` : null,
-      read.unsupported > 0 ? `${read.unsupported} input${read.unsupported === 1 ? '' : 's'} of a kind it does not read` : null,
-      read.rejected > 0 ? `${records(read.rejected)} rejected` : null,
+      read.unreadable > 0 ? `${plural(read.unreadable, 'input')} unreadable` : null,
+      read.unsupported > 0 ? `${plural(read.unsupported, 'input')} of a kind it does not read` : null,
+      read.rejected > 0 ? `${plural(read.rejected, 'record')} rejected` : null,
     ].filter((s) => s !== null);
     return { code: 2, reason: `no trace could be read from the inputs: ${why.length > 0 ? why.join(', ') : 'they hold no records'}` };
   }
@@ -104,7 +104,7 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
   }
   if (read.internal > 0) {
     const n = read.internal;
-    return { code: 2, reason: `${n === 1 ? '1 trace' : `${n} traces`} left out after an internal error; --debug shows the stack` };
+    return { code: 2, reason: `${plural(n, 'trace')} left out after an internal error; --debug shows the stack` };
   }
   if ((read.partFailures ?? 0) > 0) {
     const n = read.partFailures!;
@@ -113,7 +113,7 @@ export function exitVerdict(read: ReadOutcome, command: CommandOutcome = {}): Ex
   if (command.missing) return { code: 1, reason: command.missing };
   if (command.failOn?.failed) return { code: 1, reason: `findings at or above ${command.failOn.level}` };
   if (command.partial) return { code: 1, reason: command.partial };
-  if (read.rejected > 0) return { code: 1, reason: `${records(read.rejected)} could not be read as traces` };
+  if (read.rejected > 0) return { code: 1, reason: `${plural(read.rejected, 'record')} could not be read as traces` };
   if (command.failOn) return { code: 0, reason: `nothing at or above ${command.failOn.level}` };
   return { code: 0, reason: 'clean' };
 }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CommandModule } from 'yargs';
-import { safeLines, safeText } from '../report/terminal.js';
+import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { QuerySyntaxError } from '../query/errors.js';
 import { CliError, querySyntaxMessage } from './errors.js';
 import { setColorFlag } from './color.js';

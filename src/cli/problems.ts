@@ -1,6 +1,6 @@
 import { DUMP_SOURCE } from '../engine/guard.js';
 import type { FrameEvent } from '../engine/read-events.js';
-import { safeLines, safeText } from '../report/terminal.js';
+import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { where } from '../report/validate.js';
 import { closingLine, exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from './exit-code.js';
 import { startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';

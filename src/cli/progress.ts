@@ -1,5 +1,6 @@
 import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read-events.js';
 import { cut, NO_MARK } from '../shared/text.js';
+import { plural } from '../shared/plural.js';
 
 /** What the progress decision looks at: `--progress` / `--no-progress`, the environment, stderr. */
 export interface ProgressInput {
@@ -53,7 +54,7 @@ export function progressLine(state: ProgressState, columns: number): string {
   } else parts.push(`reading ${mb(bytes)} MB`);
   const seconds = elapsedMs / 1000;
   if (seconds > 0) parts.push(`${rate(bytes / 1e6 / seconds)} MB/s`);
-  if (traces !== null) parts.push(`${traces} ${traces === 1 ? 'trace' : 'traces'}`);
+  if (traces !== null) parts.push(plural(traces, 'trace'));
   parts.push(`${Math.floor(seconds)} s`);
   const line = parts.join(' · ');
   const width = Math.max(0, columns - 1);

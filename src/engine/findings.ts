@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceInput, FindingRole, ReportDescriptor, RuleMeta, Severity } from '../rules/api.js';
+import { compareSeverity } from '../shared/severity.js';
 
 /** One piece of evidence, located. */
 export interface Evidence {
@@ -59,13 +60,6 @@ export interface FinishContext {
   sessionRank(sessionId: string | null): number;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
-
-/** True when `severity` is at or above `threshold` (`error` > `warn` > `info`). */
-export function atLeast(severity: Severity, threshold: Severity): boolean {
-  return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold];
-}
-
 /**
  * Words, locates, fingerprints, de-duplicates and sorts raw findings. The order is fixed: session
  * (report order; then the traces without a session, then the dump), then turn (session-level
@@ -85,7 +79,7 @@ export function finishFindings(raw: readonly RawFinding[], context: FinishContex
       // Outside the sessions: the traces without a session before the findings about the dump.
       aboutDump(a) - aboutDump(b) ||
       (a.turn ?? 0) - (b.turn ?? 0) ||
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      compareSeverity(a.severity, b.severity) ||
       compare(a.ruleId, b.ruleId) ||
       compare(a.messageId, b.messageId) ||
       compare(a.spanId ?? '', b.spanId ?? '') ||

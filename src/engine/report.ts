@@ -5,6 +5,7 @@ import type { Trace } from '../model/types.js';
 import { waterfallOf, type Waterfall } from '../model/waterfall.js';
 import type { Severity } from '../rules/api.js';
 import { verdictLabel } from '../rules/util/failures.js';
+import { compareSeverity, worse } from '../shared/severity.js';
 import { cut } from '../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from './analyze.js';
 import { filteredTraces } from './filtered.js';
@@ -35,8 +36,6 @@ interface ReportTrace {
   digest: TraceDigest;
   waterfall: Waterfall;
 }
-
-const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
 
 /**
  * Reads the inputs once: the analysis runs as in `analyze`, and beside it each analysed trace's
@@ -133,7 +132,7 @@ function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]>
 
 function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<number>): SessionLine {
   let worst: Severity | null = null;
-  for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
+  for (const f of findings) worst = worse(worst, f.severity);
   const roots = [...new Set(findings.filter((f) => f.role === 'rootCause' && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
   return {
     id: s.sessionId,
@@ -159,12 +158,9 @@ function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[]
     const set = new Set(wanted);
     return lines.filter((l) => set.has(l.id)).slice(0, max);
   }
-  const rank = (l: SessionLine): number[] => [l.rootCauseTurns.length > 0 ? 1 : 0, l.worst === null ? 0 : SEVERITY_RANK[l.worst], l.failedTurns];
-  const order = lines.map((line, i) => ({ line, i, key: rank(line) }));
-  order.sort((a, b) => {
-    for (let k = 0; k < a.key.length; k++) if (a.key[k] !== b.key[k]) return b.key[k]! - a.key[k]!;
-    return a.i - b.i;
-  });
+  const rooted = (l: SessionLine): number => (l.rootCauseTurns.length > 0 ? 1 : 0);
+  const order = lines.map((line, i) => ({ line, i }));
+  order.sort((a, b) => rooted(b.line) - rooted(a.line) || compareSeverity(a.line.worst, b.line.worst) || b.line.failedTurns - a.line.failedTurns || a.i - b.i);
   return order.slice(0, max).map((o) => o.line);
 }
 

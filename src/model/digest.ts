@@ -342,9 +342,9 @@ function turnDigest(io: TurnIo, texts: TurnTexts): Omit<TurnDigest, 'root'> {
   return {
     selection: io.selection,
     spanId: io.spanId,
-    spanName: clip(io.spanName),
+    spanName: name(io.spanName),
     depth: io.depth,
-    wrapperChain: io.wrapperChain.slice(0, MAX_WRAPPERS).map(name),
+    wrapperChain: io.wrapperChain.slice(0, MAX_WRAPPERS).map((n) => name(n)),
     truncated: io.truncated,
     answerSpan: io.answerSpan === null ? null : { spanId: io.answerSpan.spanId, name: name(io.answerSpan.name) },
     input: side(io.input),
@@ -386,7 +386,7 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       name: name(e.assessment.name),
       level: e.level,
       levelBasis: e.levelBasis,
-      code: clip(e.error.code),
+      code: name(e.error.code),
       message: e.error.message === null ? null : cutText(e.error.message, noteChars),
       spanId: e.assessment.spanId,
       superseded: e.supersededBy !== undefined,
@@ -403,7 +403,7 @@ function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDig
       value: compactJson(v.assessment.value, VALUE_CHARS),
       rationale: v.rationale === null ? null : cutText(v.rationale, noteChars),
       sourceType: name(v.source.type),
-      sourceId: clip(v.source.id),
+      sourceId: name(v.source.id),
       spanId: v.assessment.spanId,
       effective: v.effective,
       ineffective: v.ineffective ?? null,
@@ -470,7 +470,7 @@ function scorerCounts(triage: ReturnType<typeof triageAssessments>): ScorerCount
     const { count, codes } = entry(e.assessment.name);
     count.failures++;
     if (e.supersededBy !== undefined) count.replaced++;
-    const code = clip(e.error.code);
+    const code = name(e.error.code);
     codes.set(code, (codes.get(code) ?? 0) + 1);
   }
   for (const v of triage.verdicts) if (v.source.type !== 'HUMAN') entry(v.assessment.name).count.runs++;
@@ -497,8 +497,10 @@ function tokenUsageOf(text: string | undefined): TokenUsage | null {
   return usage.inputTokens === null && usage.outputTokens === null && usage.totalTokens === null ? null : usage;
 }
 
-function name(text: string): string {
-  return cutText(text, NAME_CHARS);
+function name(text: string): string;
+function name(text: string | null): string | null;
+function name(text: string | null): string | null {
+  return text === null ? null : cutText(text, NAME_CHARS);
 }
 
 function sessionSource({ value, from }: KeyedValue): SessionSourceDigest {
@@ -508,8 +510,4 @@ function sessionSource({ value, from }: KeyedValue): SessionSourceDigest {
 
 function key(text: string | null): string | null {
   return text === null ? null : cutText(text, ID_CHARS);
-}
-
-function clip(text: string | null): string | null {
-  return text === null ? null : name(text);
 }

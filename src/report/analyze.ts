@@ -1,7 +1,8 @@
 import type { Evidence, Finding } from '../engine/findings.js';
 import type { Severity } from '../rules/api.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
+import { plural } from '../shared/plural.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
 export interface AnalyzeReport {
@@ -116,22 +117,18 @@ function summaryLine(r: AnalyzeReport, style: Style): string {
   const roots = r.findings.filter(isRootCause).length;
   const parts = [
     `${plural(r.findings.length, 'finding')}: ${count('error')} error, ${count('warn')} warn, ${count('info')} info`,
-    `${plural(roots, 'root cause')}`,
+    plural(roots, 'root cause'),
     `${plural(r.sessions.length, 'session')}, ${plural(r.traces, 'trace')} read`,
   ];
   if (r.tracesWithoutSession > 0) parts.push(`${r.tracesWithoutSession} without a session`);
   if (r.duplicates > 0) parts.push(`${plural(r.duplicates, 'copy', 'copies')} of traces left out`);
   if (r.outsideSelection > 0) parts.push(`${r.outsideSelection} of other sessions left out`);
   if (r.rejected > 0) parts.push(`${plural(r.rejected, 'record')} rejected`);
-  parts.push(`${plural(r.rules.length, 'rule')}`, `config ${r.config === null ? 'none' : safeText(r.config)}`);
+  parts.push(plural(r.rules.length, 'rule'), `config ${r.config === null ? 'none' : safeText(r.config)}`);
   const exit = r.exit ?? (r.failOn === 'none' ? null : r.failed ? { code: 1, reason: `findings at or above ${r.failOn}` } : { code: 0, reason: `nothing at or above ${r.failOn}` });
   // `--fail-on none` with a clean read says nothing of a status (it is 0 whatever was found).
   const verdict = exit === null || (exit.code === 0 && r.failOn === 'none') ? '' : ` ${(exit.code === 0 ? style.ok : style.error)(`→ exit ${exit.code} (${exit.reason})`)}`;
   return parts.join(' · ') + verdict;
-}
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
 }
 
 /**

@@ -4,18 +4,19 @@ import type { ReportData, ReportSession, SessionLine } from '../engine/report-da
 import type { Severity } from '../rules/api.js';
 import { reproduceCommands } from './commands.js';
 import { reportPolicy } from './html/csp.js';
-import { esc } from './html/escape.js';
+import { esc } from '../shared/escape/html.js';
 import { findingList, type PageLinks } from './html/findings.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { sessionSection, turnAnchor } from './html/session.js';
 import { REPORT_CSS } from './html/style.js';
+import { plural } from '../shared/plural.js';
+import { SEVERITIES } from '../shared/severity.js';
 
 // The HTML ticket report: one self-contained file that opens from file:// with no network. The
-// page is built from our own markup, and trace text enters it only through `esc` (./html/
-// escape.ts); the CSS and the script are constants allowed by their hashes in the page's
+// page is built from our own markup, and trace text enters it only through `esc` (src/shared/
+// escape/html.ts); the CSS and the script are constants allowed by their hashes in the page's
 // Content-Security-Policy, so nothing a trace says can become a style or a script.
 
-const SEVERITIES: readonly Severity[] = ['error', 'warn', 'info'];
 
 /**
  * Sessions not shown in detail whose findings are still listed, and findings listed per section
@@ -86,7 +87,7 @@ export function reportHtml(data: ReportData, guard?: SessionGuard): string {
     }
     if (others.length > MAX_OTHER_SESSIONS_LISTED) {
       const left = others.slice(MAX_OTHER_SESSIONS_LISTED).reduce((n, id) => n + bySession.get(id)!.length, 0);
-      body.push(`<p class="muted">${count(left, 'finding')} in ${count(others.length - MAX_OTHER_SESSIONS_LISTED, 'more session')} not listed here: <code>${esc(commands.analyze)}</code> lists every finding.</p>`);
+      body.push(`<p class="muted">${plural(left, 'finding')} in ${plural(others.length - MAX_OTHER_SESSIONS_LISTED, 'more session')} not listed here: <code>${esc(commands.analyze)}</code> lists every finding.</p>`);
     }
     body.push('</section>');
   }
@@ -104,7 +105,7 @@ export function reportHtml(data: ReportData, guard?: SessionGuard): string {
     `<meta http-equiv="Content-Security-Policy" content="${reportPolicy(REPORT_CSS, REPORT_SCRIPT)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="color-scheme" content="light dark">',
-    `<title>tracetriage report: ${count(data.summary.sessions, 'session')}, ${count(data.summary.rootCauses, 'root cause')}, ${count(data.summary.findings, 'finding')}</title>`,
+    `<title>tracetriage report: ${plural(data.summary.sessions, 'session')}, ${plural(data.summary.rootCauses, 'root cause')}, ${plural(data.summary.findings, 'finding')}</title>`,
     `<style>${REPORT_CSS}</style>`,
     '</head>',
     '<body>',
@@ -120,9 +121,9 @@ function summary(data: ReportData): string {
   const s = data.summary;
   const bySeverity = SEVERITIES.map((k) => `${s.bySeverity[k]} ${k}`).join(', ');
   const lines = [
-    `Read <strong>${count(s.traces, 'trace')}</strong>: <strong>${count(s.sessions, 'session')}</strong> with <strong>${count(s.turns, 'turn')}</strong>, and ${count(s.tracesWithoutSession, 'trace')} without a session, ${s.tracesWithoutSession === 1 ? '' : 'each '}analysed as a one-turn conversation${s.failedWithoutSession > 0 ? ` (<strong>${s.failedWithoutSession} failed</strong>)` : ''}.`,
-    `Found <strong>${count(s.rootCauses, 'root cause')}</strong> and <strong>${count(s.findings, 'finding')}</strong> (${bySeverity}), with ${count(s.rules.length, 'rule')}; config ${s.config === null ? 'none' : `<code>${esc(s.config)}</code>`}.`,
-    `Left out: ${count(s.rejected, 'record')} that could not be read, ${count(s.duplicates, 'copy', 'copies')} of traces already read${s.outsideSelection > 0 ? `, ${count(s.outsideSelection, 'trace')} of other sessions` : ''}.`,
+    `Read <strong>${plural(s.traces, 'trace')}</strong>: <strong>${plural(s.sessions, 'session')}</strong> with <strong>${plural(s.turns, 'turn')}</strong>, and ${plural(s.tracesWithoutSession, 'trace')} without a session, ${s.tracesWithoutSession === 1 ? '' : 'each '}analysed as a one-turn conversation${s.failedWithoutSession > 0 ? ` (<strong>${s.failedWithoutSession} failed</strong>)` : ''}.`,
+    `Found <strong>${plural(s.rootCauses, 'root cause')}</strong> and <strong>${plural(s.findings, 'finding')}</strong> (${bySeverity}), with ${plural(s.rules.length, 'rule')}; config ${s.config === null ? 'none' : `<code>${esc(s.config)}</code>`}.`,
+    `Left out: ${plural(s.rejected, 'record')} that could not be read, ${plural(s.duplicates, 'copy', 'copies')} of traces already read${s.outsideSelection > 0 ? `, ${plural(s.outsideSelection, 'trace')} of other sessions` : ''}.`,
   ];
   if (data.sessionFilter.length > 0) lines.push(`Only ${data.sessionFilter.length === 1 ? 'session' : 'sessions'} ${data.sessionFilter.map((id) => `<code>${esc(id)}</code>`).join(', ')}.`);
   return `<p class="summary">${lines.join('\n')}</p>`;
@@ -160,7 +161,7 @@ function overview(data: ReportData, anchors: ReadonlyMap<string, { anchor: strin
     out.push('<table>', '<thead><tr><th scope="col">session</th><th scope="col">user</th><th scope="col">turns</th><th scope="col">findings</th><th scope="col">worst</th><th scope="col">root-cause turns</th><th scope="col">failed turns</th></tr></thead>');
     out.push('<tbody>', ...all.map(row), '</tbody>', '</table>');
   }
-  if (data.otherSessions.length > 0) out.push(`<p class="muted">${count(data.otherSessions.length, 'session')} not shown turn by turn: <code>--session &lt;id&gt;</code> or <code>--max-sessions</code> shows them.</p>`);
+  if (data.otherSessions.length > 0) out.push(`<p class="muted">${plural(data.otherSessions.length, 'session')} not shown turn by turn: <code>--session &lt;id&gt;</code> or <code>--max-sessions</code> shows them.</p>`);
   out.push('</section>');
   return out.join('\n');
 }
@@ -168,7 +169,7 @@ function overview(data: ReportData, anchors: ReadonlyMap<string, { anchor: strin
 function looseSection(id: string, title: string, findings: readonly Finding[], links: PageLinks, said: Set<string>, analyze: string): string {
   const shown = findings.slice(0, MAX_LOOSE_FINDINGS);
   const out = [`<section id="${id}" aria-labelledby="${id}-h">`, `<h2 id="${id}-h">${title} (${findings.length})</h2>`, findingList(shown, links, { evidence: 'folded', said, inTurn: false })];
-  if (findings.length > shown.length) out.push(`<p class="muted">${count(findings.length - shown.length, 'more finding')} not listed here: <code>${esc(analyze)}</code> lists every finding.</p>`);
+  if (findings.length > shown.length) out.push(`<p class="muted">${plural(findings.length - shown.length, 'more finding')} not listed here: <code>${esc(analyze)}</code> lists every finding.</p>`);
   out.push('</section>');
   return out.join('\n');
 }
@@ -177,6 +178,3 @@ function num(n: number): string {
   return `<td class="num">${n}</td>`;
 }
 
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -1,7 +1,9 @@
 import type { Evidence, Finding } from '../engine/findings.js';
 import type { Severity } from '../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
-import { safeText } from './terminal.js';
+import { strictText } from '../shared/escape/terminal.js';
+import { xmlAttr, xmlText } from '../shared/escape/xml.js';
+import { atLeast } from '../shared/severity.js';
 
 /** The suite (and testcase class) of the traces that have no session. */
 export const WITHOUT_SESSION_SUITE = 'traces without a session';
@@ -9,9 +11,6 @@ export const WITHOUT_SESSION_SUITE = 'traces without a session';
 export const DUMP_SUITE = 'dump';
 /** The testcase of a session's findings that have no turn. */
 export const SESSION_CASE = 'session';
-
-// The engine's `atLeast`, restated: report/ may import only types from the engine.
-const RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
 
 interface Case {
   classname: string;
@@ -61,7 +60,7 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
 }
 
 function failing(f: Finding, failOn: Severity | 'none'): boolean {
-  return failOn !== 'none' && RANK[f.severity] <= RANK[failOn];
+  return failOn !== 'none' && atLeast(f.severity, failOn);
 }
 
 /** Suites in report order: sessions, then the traces without one, then the dump; each finding on its testcase. */
@@ -142,47 +141,22 @@ function propertiesXml(props: ReadonlyArray<[string, string]>, indent: string): 
 /** Every finding in full: what, where, fingerprint, all its evidence, the fix. GitLab shows only this body. */
 function body(findings: readonly Finding[]): string {
   const blocks = findings.map((f) => {
-    const lines = [`${f.severity} ${f.ruleId}/${f.messageId}${f.turn === null ? '' : ` turn ${f.turn}`}`, clean(f.message)];
-    const at = [f.traceId && `trace ${clean(f.traceId)}`, f.spanId && `span ${clean(f.spanId)}`, f.path && clean(f.path)].filter(Boolean);
+    const lines = [`${f.severity} ${f.ruleId}/${f.messageId}${f.turn === null ? '' : ` turn ${f.turn}`}`, strictText(f.message)];
+    const at = [f.traceId && `trace ${strictText(f.traceId)}`, f.spanId && `span ${strictText(f.spanId)}`, f.path && strictText(f.path)].filter(Boolean);
     if (at.length > 0) lines.push(`at ${at.join(' · ')}`);
     lines.push(`fingerprint ${f.fingerprint}`);
     for (const e of f.evidence) lines.push(`- ${evidenceText(e)}`);
-    if (f.suggestion !== null) lines.push(`fix: ${clean(f.suggestion)}`);
+    if (f.suggestion !== null) lines.push(`fix: ${strictText(f.suggestion)}`);
     return lines.join('\n');
   });
-  return escapeText(`\n${blocks.join('\n\n')}\n`);
+  return xmlText(`\n${blocks.join('\n\n')}\n`);
 }
 
 function evidenceText(e: Evidence): string {
-  const where = [e.turn === null ? null : `turn ${e.turn}`, e.traceId === null ? null : `trace ${clean(e.traceId)}`, e.path === null ? null : clean(e.path)].filter(Boolean);
-  return `${clean(e.label)}${where.length === 0 ? '' : `  (${where.join(' · ')})`}`;
+  const where = [e.turn === null ? null : `turn ${e.turn}`, e.traceId === null ? null : `trace ${strictText(e.traceId)}`, e.path === null ? null : strictText(e.path)].filter(Boolean);
+  return `${strictText(e.label)}${where.length === 0 ? '' : `  (${where.join(' · ')})`}`;
 }
 
 function attrs(pairs: ReadonlyArray<[string, string | number]>): string {
-  return pairs.map(([name, value]) => ` ${name}="${escapeAttr(typeof value === 'number' ? String(value) : clean(value))}"`).join('');
+  return pairs.map(([name, value]) => ` ${name}="${xmlAttr(typeof value === 'number' ? String(value) : strictText(value))}"`).join('');
 }
-
-// XML 1.0 has no way to write these at all, not even as character references: lone surrogates
-// and U+FFFE/U+FFFF (the C0 controls, also forbidden, are taken by safeText first).
-const NOT_XML = /[\ud800-\udfff\ufffe\uffff]/gu;
-
-/**
- * Trace text made safe for the page a CI server shows and for an XML parser: `safeText` shows
- * control, bidi and zero-width characters as `\u{…}` (a web UI is as easy to mislead as a
- * terminal), and characters XML 1.0 forbids are shown the same way.
- */
-function clean(text: string): string {
-  return safeText(text).replace(NOT_XML, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
-}
-
-/** Escapes character data: `&` and `<` start markup, and `>` too so that `]]>` cannot appear. */
-function escapeText(text: string): string {
-  return text.replace(/[&<>]/gu, (ch) => ESCAPES[ch] ?? ch);
-}
-
-/** Escapes a double-quoted attribute value (tab and line breaks never reach here: `clean` shows them as `\u{…}`). */
-function escapeAttr(text: string): string {
-  return text.replace(/[&<>"]/gu, (ch) => ESCAPES[ch] ?? ch);
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };

@@ -1,11 +1,13 @@
 import type { Finding } from '../engine/findings.js';
 import type { ReportData, SessionLine } from '../engine/report-data.js';
 import { reproduceCommands, shellQuote, type ReproduceCommands } from './commands.js';
-import { mdCode, mdInline, utf8Bytes } from './markdown/escape.js';
+import { mdCode, mdInline } from '../shared/escape/markdown.js';
 import { guardSession, type SessionGuard } from './session-guard.js';
-import { cutNoteLines, group, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
+import { cutNoteLines, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
 import { ROOT_EVIDENCE, sessionLines, type SessionShape } from './markdown/session.js';
-import { firstSaid, isRootCause, plural, type Lengths } from './markdown/words.js';
+import { firstSaid, isRootCause, type Lengths } from './markdown/words.js';
+import { plural } from '../shared/plural.js';
+import { group, utf8Bytes } from '../shared/text.js';
 
 /** Options of {@link reportMarkdown}. */
 export interface MarkdownReportOptions {
@@ -101,7 +103,7 @@ const TABLE: ReadonlyArray<SessionShape['turnTable']> = ['none', 'telling', 'all
  * The Markdown ticket report (`report --format markdown`): title and summary, the overview table
  * of sessions, each detailed session (commands, root cause, assessments, turns), then findings
  * outside the sessions. Renders on GitHub and GitLab; every piece of trace text is escaped or
- * fenced (./markdown/escape.ts). The whole text is at most `maxBytes` in UTF-8: payloads are cut
+ * fenced (src/shared/escape/markdown.ts). The whole text is at most `maxBytes` in UTF-8: payloads are cut
  * before structure, in the order of {@link STAGES} (excerpts 600 → 200 → 80 characters, turn
  * details of the sessions after the first, those sessions, findings outside the sessions,
  * overview rows, then the first session's turns, assessments, turn table and evidence), each

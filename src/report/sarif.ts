@@ -1,7 +1,7 @@
 import type { Evidence, Finding } from '../engine/findings.js';
 import type { RuleMeta, Severity } from '../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
-import { safeText } from './terminal.js';
+import { strictText } from '../shared/escape/terminal.js';
 
 /** What the SARIF log says about the tool; the CLI reads both (report/ reads no files). */
 export interface SarifTool {
@@ -78,11 +78,11 @@ function ruleDescriptor(meta: RuleMeta): Record<string, unknown> {
 
 function result(f: Finding, ruleIndex: number | undefined, places: LogicalPlaces): Record<string, unknown> {
   const here = places.of(f.sessionId, f.traceId, f.spanId);
-  const location = here === null ? null : { logicalLocations: [here], ...(f.path === null ? {} : { properties: { jsonPath: clean(f.path) } }) };
+  const location = here === null ? null : { logicalLocations: [here], ...(f.path === null ? {} : { properties: { jsonPath: strictText(f.path) } }) };
   const props: Record<string, unknown> = { messageId: f.messageId };
   if (f.turn !== null) props.turn = f.turn;
   if (f.relatedTurns.length > 0) props.relatedTurns = f.relatedTurns;
-  if (f.suggestion !== null) props.suggestion = clean(f.suggestion);
+  if (f.suggestion !== null) props.suggestion = strictText(f.suggestion);
   return {
     ruleId: f.ruleId,
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
@@ -101,7 +101,7 @@ function related(e: Evidence, id: number, f: Finding, places: LogicalPlaces): Re
   const there = places.of(session, e.traceId, e.spanId);
   const props: Record<string, unknown> = { kind: e.kind };
   if (e.turn !== null) props.turn = e.turn;
-  if (e.path !== null) props.jsonPath = clean(e.path);
+  if (e.path !== null) props.jsonPath = strictText(e.path);
   return { id, message: { text: plainMessage(e.label) }, ...(there === null ? {} : { logicalLocations: [there] }), properties: props };
 }
 
@@ -121,7 +121,7 @@ class LogicalPlaces {
     let path: string[] = [];
     for (const [kind, id] of [['session', sessionId], ['trace', traceId], ['span', traceId === null ? null : spanId]] as const) {
       if (id === null) continue;
-      path = [...path, clean(id)];
+      path = [...path, strictText(id)];
       parent = this.add(kind, path, parent);
     }
     if (parent === undefined) return null;
@@ -156,15 +156,5 @@ class LogicalPlaces {
  * before it doubled, so they cannot cancel the escape). Then as `clean`.
  */
 function plainMessage(text: string): string {
-  return clean(text).replace(/(\\*)\]\(/gu, (_, slashes: string) => `${slashes}${slashes}\\](`);
-}
-
-/**
- * Trace text as a SARIF viewer may show it (a web page, an editor, a terminal): control, bidi and
- * zero-width characters as `\u{…}`, and so lone surrogates (`JSON.stringify` writes them as
- * `\ud800` escapes, which strict JSON readers reject or replace) and the non-characters
- * U+FFFE/U+FFFF, as in the JUnit report.
- */
-function clean(text: string): string {
-  return safeText(text).replace(/[\ud800-\udfff\ufffe\uffff]/gu, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
+  return strictText(text).replace(/(\\*)\]\(/gu, (_, slashes: string) => `${slashes}${slashes}\\](`);
 }

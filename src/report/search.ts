@@ -1,8 +1,9 @@
-import { utcTime } from '../shared/time.js';
+import { duration, utcTime } from '../shared/time.js';
 import type { TraceInfo } from '../model/types.js';
 import { cut, DOTS } from '../shared/text.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText, table } from './terminal.js';
+import { table } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
 
 /** MLflow's default `--output table` columns; `info.execution_duration` shows a real duration here (MLflow's is always N/A). */
 export const SEARCH_COLUMNS = [
@@ -39,18 +40,6 @@ export function searchTable(infos: readonly TraceInfo[], style: Style = PLAIN_ST
  */
 export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<readonly string[]>, style: Style = PLAIN_STYLE): string {
   return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set(), style) + '\n';
-}
-
-/** Re-exported for the formatters that import it from here. */
-export { utcTime };
-
-/** A duration for people: `850 ms`, `2.41 s`, `3 min 05 s`. */
-export function duration(ms: number): string {
-  if (!Number.isFinite(ms)) return 'unknown';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
 function preview(text: string | null, width = PREVIEW): string {

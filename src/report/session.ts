@@ -4,11 +4,11 @@ import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest
 import type { OnTurn, SessionView, TurnView } from '../model/sessions.js';
 import { cut } from '../shared/text.js';
 import { polarityNote } from './polarity-note.js';
-import { count } from './sessions.js';
-import { duration, utcTime } from './search.js';
+import { plural } from '../shared/plural.js';
+import { duration, utcTime } from '../shared/time.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { mdCode, mdInline } from './markdown/escape.js';
-import { safeText } from './terminal.js';
+import { mdCode, mdInline } from '../shared/escape/markdown.js';
+import { safeText } from '../shared/escape/terminal.js';
 
 /** What `session <id>` reports. */
 export interface SessionReport {
@@ -33,7 +33,7 @@ export interface SessionPartialView {
 /** `turns before turn 1 are not in the inputs: …; turns are numbered from the first the inputs hold`. */
 export function partialWords(p: SessionPartialView): string {
   const why: string[] = [];
-  if (p.earlierMessages !== null) why.push(`its model input carries ${count(p.earlierMessages, 'earlier message')}`);
+  if (p.earlierMessages !== null) why.push(`its model input carries ${plural(p.earlierMessages, 'earlier message')}`);
   if (p.pagedSources.length > 0) why.push(`its traces come from one page of a search (${p.pagedSources.join(', ')})`);
   return `turns before turn 1 may be missing: ${why.join('; ')}; turns are numbered from the first the inputs hold`;
 }
@@ -110,7 +110,7 @@ function headline(report: SessionReport): { user: string; span: string; counts: 
   return {
     user: s.user ?? '-',
     span,
-    counts: `${count(s.turns, 'turn')} · ${count(s.turnsWithErrors, 'turn')} with errors · ${count(s.failingAssessments, 'failing assessment')} · ${count(s.scorerErrors, 'scorer error')}`,
+    counts: `${plural(s.turns, 'turn')} · ${plural(s.turnsWithErrors, 'turn')} with errors · ${plural(s.failingAssessments, 'failing assessment')} · ${plural(s.scorerErrors, 'scorer error')}`,
   };
 }
 
@@ -124,7 +124,7 @@ export function sessionText(report: SessionReport, style: Style = PLAIN_STYLE): 
   const { view } = report;
   const h = headline(report);
   const out: string[] = [style.bold(`Session ${line(view.session.id)}`), `  user ${line(h.user)} · ${h.counts}`, `  ${h.span}`];
-  if (report.duplicates > 0) out.push(`  ${count(report.duplicates, 'trace')} read more than once: counted once`);
+  if (report.duplicates > 0) out.push(`  ${plural(report.duplicates, 'trace')} read more than once: counted once`);
   if (report.partial) out.push(`  ${style.warn(`partial: ${line(partialWords(report.partial))}`)}`);
   out.push('', style.bold('Session-level assessments'));
   if (view.sessionVerdicts.length === 0) out.push('  none');
@@ -149,7 +149,7 @@ function turnText(report: SessionReport, turn: TurnView, style: Style): string[]
   out.push(block('span', spanWords(d.turn)));
   if (d.errors.length === 0) out.push('  errors: none');
   else {
-    out.push(`  errors: ${style.error(`${d.errorSpanCount} span${d.errorSpanCount === 1 ? '' : 's'} with status ERROR`)}`);
+    out.push(`  errors: ${style.error(`${plural(d.errorSpanCount, 'span')} with status ERROR`)}`);
     for (const e of d.errors) out.push(`    ${style.error(line(errorWords(e)))}`);
   }
   out.push(turn.verdicts.length === 0 ? '  assessments: none' : '  assessments:');
@@ -162,7 +162,7 @@ function turnText(report: SessionReport, turn: TurnView, style: Style): string[]
     out.push('  expectations:');
     for (const e of d.assessments.expectations) out.push(`    ${line(expectationWords(e))}`);
   }
-  if (d.assessments.omitted > 0) out.push(`  … ${count(d.assessments.omitted, 'more assessment')} not shown`);
+  if (d.assessments.omitted > 0) out.push(`  … ${plural(d.assessments.omitted, 'more assessment')} not shown`);
   return out;
 }
 
@@ -188,7 +188,7 @@ function line(text: string): string {
 /**
  * Markdown for a bug ticket: a summary table, session-level assessments, an overview of the
  * turns, then each turn's details. Every piece of trace text goes through the one Markdown
- * escaper (./markdown/escape.ts: `mdInline` for prose and cells, `mdCode` for ids), so a hostile
+ * escaper (src/shared/escape/markdown.ts: `mdInline` for prose and cells, `mdCode` for ids), so a hostile
  * trace cannot end a table cell, open a code span, inject HTML, link, mention a user or team,
  * reference an issue, start math, or reach the terminal.
  */
@@ -205,7 +205,7 @@ export function sessionMarkdown(report: SessionReport): string {
     ['failing assessments', String(s.failingAssessments)],
     ['scorer errors', String(s.scorerErrors)],
   ]));
-  if (report.duplicates > 0) out.push('', `${count(report.duplicates, 'trace')} read more than once: counted once.`);
+  if (report.duplicates > 0) out.push('', `${plural(report.duplicates, 'trace')} read more than once: counted once.`);
   if (report.partial) out.push('', `**Partial:** ${mdInline(partialWords(report.partial))}.`);
   out.push('', '## Session-level assessments', '');
   if (view.sessionVerdicts.length === 0) out.push('None.');
@@ -259,7 +259,7 @@ function turnMarkdown(report: SessionReport, turn: TurnView): string[] {
     out.push('', ...mdTable(['expectation', 'value', 'source'], d.assessments.expectations.map((e) => [mdInline(e.name), mdInline(e.value), mdInline(e.sourceType)])));
   }
   // The lists are bounded (MAX_ASSESSMENTS); the summary's counts are not, so say what is left out.
-  if (d.assessments.omitted > 0) out.push('', `… and ${count(d.assessments.omitted, 'more assessment')} not listed (the summary counts them).`);
+  if (d.assessments.omitted > 0) out.push('', `… and ${plural(d.assessments.omitted, 'more assessment')} not listed (the summary counts them).`);
   return out;
 }
 

@@ -1,10 +1,11 @@
-import { isoTime } from '../shared/time.js';
+import { duration, isoTime, utcTime } from '../shared/time.js';
 import type { TraceDigest } from '../model/digest.js';
 import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
 import { cut } from '../shared/text.js';
-import { duration, utcTime } from './search.js';
 import { PLAIN_STYLE, type Paint, type Style } from './style.js';
-import { safeText, table } from './terminal.js';
+import { table } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
+import { plural } from '../shared/plural.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */
 export interface SessionsReport {
@@ -34,9 +35,9 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
   const experiments = new Set(report.sessions.flatMap(({ summary: s }) => s.experiments));
   const withExperiment = experiments.size > 1;
   const rows = report.sessions.map(({ summary: s }) => [
-    short(oneLine(s.sessionId), ID_WIDTH),
-    ...(withExperiment ? [s.experiments.length === 0 ? '-' : short(oneLine(s.experiments.join(',')), ID_WIDTH)] : []),
-    s.user === null ? '-' : short(oneLine(s.user), ID_WIDTH),
+    cut(oneLine(s.sessionId), ID_WIDTH),
+    ...(withExperiment ? [s.experiments.length === 0 ? '-' : cut(oneLine(s.experiments.join(',')), ID_WIDTH)] : []),
+    s.user === null ? '-' : cut(oneLine(s.user), ID_WIDTH),
     String(s.turns),
     s.firstTimeMs === null ? '-' : utcTime(s.firstTimeMs),
     s.lastTimeMs === null ? '-' : utcTime(s.lastTimeMs),
@@ -49,13 +50,13 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
   const numeric = withExperiment ? new Set([...NUMERIC].map((i) => i + 1)) : NUMERIC;
   const lines = report.sessions.length > 0 ? [table(header, rows, numeric, style), ''] : [];
   const turns = report.sessions.reduce((n, s) => n + s.summary.turns, 0);
-  lines.push(`${count(report.sessions.length, 'session')}, ${count(turns, 'turn')}`);
+  lines.push(`${plural(report.sessions.length, 'session')}, ${plural(turns, 'turn')}`);
   const ids = report.withoutSession.map((d) => oneLine(d.traceId || '(no trace id)'));
-  const n = count(ids.length, 'trace');
+  const n = plural(ids.length, 'trace');
   if (ids.length === 0) lines.push('0 traces without a session');
   else if (ids.length <= LISTED_WITHOUT_SESSION) lines.push(`${n} without a session: ${ids.join(', ')}`);
   else lines.push(`${n} without a session (first ${LISTED_WITHOUT_SESSION}: ${ids.slice(0, LISTED_WITHOUT_SESSION).join(', ')}; --format json lists all)`);
-  if (report.duplicates > 0) lines.push(`${count(report.duplicates, 'trace')} read more than once (same trace id): counted once`);
+  if (report.duplicates > 0) lines.push(`${plural(report.duplicates, 'trace')} read more than once (same trace id): counted once`);
   return lines.join('\n') + '\n';
 }
 
@@ -131,11 +132,3 @@ function nonZero(n: number, paint: Paint): string {
   return n === 0 ? '0' : paint(String(n));
 }
 
-function short(text: string, width: number): string {
-  return cut(text, width);
-}
-
-/** `1 trace`, `2 traces`. */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

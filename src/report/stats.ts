@@ -1,6 +1,8 @@
 import type { Counts, StatsReport } from '../engine/stats.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText, table } from './terminal.js';
+import { table } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
+import { plural } from '../shared/plural.js';
 
 const HEADER = ['SOURCE', 'TRACES', 'SPANS', 'SESSIONS', 'ERR TRACES', 'ERR SPANS', 'ASSESS', 'SCORER ERR', 'REJECTED', 'MB', 'FORMATS'];
 const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -36,11 +38,11 @@ export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): stri
   lines.push(`time range:   ${t.time_range.first ?? '-'} … ${t.time_range.last ?? '-'}`);
   const a = t.assessments;
   lines.push(
-    `sessions:     ${t.sessions} (${count(t.traces_without_session, 'trace')} without a session)`,
-    `assessments:  ${a.total} (${a.feedback} feedback, ${count(a.expectations, 'expectation')}; ` +
-      `${count(a.scorer_errors, 'scorer error')} set apart; ${a.invalid} superseded)`,
-    `records:      ${t.records} (${count(t.traces, 'trace')}, ${t.rejected} rejected${t.partial_traces ? `, ${t.partial_traces} partial` : ''}); ` +
-      `${count(t.warnings, 'warning')} — see \`tracetriage validate\``,
+    `sessions:     ${t.sessions} (${plural(t.traces_without_session, 'trace')} without a session)`,
+    `assessments:  ${a.total} (${a.feedback} feedback, ${plural(a.expectations, 'expectation')}; ` +
+      `${plural(a.scorer_errors, 'scorer error')} set apart; ${a.invalid} superseded)`,
+    `records:      ${t.records} (${plural(t.traces, 'trace')}, ${t.rejected} rejected${t.partial_traces ? `, ${t.partial_traces} partial` : ''}); ` +
+      `${plural(t.warnings, 'warning')} — see \`tracetriage validate\``,
   );
   if (report.notes.length > 0) {
     lines.push('notes:');
@@ -50,7 +52,3 @@ export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): stri
   return lines.join('\n') + '\n';
 }
 
-/** `1 trace`, `2 traces`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

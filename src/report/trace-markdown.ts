@@ -1,14 +1,14 @@
 import type { Assessment } from '../model/types.js';
 import { cut, ELLIPSIS_AFTER } from '../shared/text.js';
-import { duration, utcTime } from './search.js';
-import { mdCode, mdInline } from './markdown/escape.js';
+import { duration, utcTime } from '../shared/time.js';
+import { mdCode, mdInline } from '../shared/escape/markdown.js';
 import { attributeText, ioLine } from './trace.js';
 import { spanRows, stackExcerpt, type SpanRow, type TraceReportInput, type TraceReportOptions } from './trace-view.js';
 import { renderValue, VALUE_CHARS } from './trace-values.js';
 
 /**
  * `tracetriage trace --format markdown`: a summary, the span table, exceptions, attributes,
- * assessments. Trace text goes through the one Markdown escaper (./markdown/escape.ts): prose
+ * assessments. Trace text goes through the one Markdown escaper (src/shared/escape/markdown.ts): prose
  * and table cells through `mdInline`, ids through `mdCode`, so a hostile trace cannot end a
  * cell, inject HTML, link, mention, reference or math, or reach the terminal.
  */

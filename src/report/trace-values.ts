@@ -1,4 +1,7 @@
-import { cut, ELLIPSIS_AFTER, type CutMark } from '../shared/text.js';
+import { cut, ELLIPSIS_AFTER, withTotal } from '../shared/text.js';
+
+/** After a long string value: its whole length in code points. */
+const WITH_TOTAL = withTotal();
 
 // Attribute and assessment values come from untrusted files and can nest 100 000 levels deep
 // (JSON.parse copes; JSON.stringify and any recursive walk overflow the stack). Both functions
@@ -12,8 +15,6 @@ export const JSON_VALUE_DEPTH = 32;
 export const JSON_STRING_CHARS = 2000;
 export const JSON_ITEMS = 100;
 
-/** `… (12345 characters)` after a long string value: its whole length in code points. */
-const WITH_TOTAL: CutMark = { tail: (_left, total) => `… (${total} characters)`, within: false };
 /** What stands for a container nested deeper than {@link JSON_VALUE_DEPTH}. */
 export const TOO_DEEP_MARKER = '[nested too deep]';
 

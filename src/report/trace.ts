@@ -1,10 +1,10 @@
 import type { ScorerErrorEntry, Verdict } from '../model/triage.js';
 import type { Assessment } from '../model/types.js';
-import { cut, type CutMark } from '../shared/text.js';
-import { duration, utcTime } from './search.js';
+import { cut, withTotal } from '../shared/text.js';
+import { duration, utcTime } from '../shared/time.js';
 import { polarityNote } from './polarity-note.js';
 import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText } from './terminal.js';
+import { safeText } from '../shared/escape/terminal.js';
 import {
   spanRows,
   stackExcerpt,
@@ -196,8 +196,8 @@ function cutText(text: string, limit: number | null): string {
   return limit === null ? text : cut(text, limit, COUNTED);
 }
 
-/** `… (12345 characters; --full shows all)` after the kept text: the whole text's length and how to see it. */
-const COUNTED: CutMark = { tail: (_left, total) => `… (${total} characters; --full shows all)`, within: false };
+/** After the kept text: the whole text's length and how to see it. */
+const COUNTED = withTotal('; --full shows all');
 
 function pad(depth: number): string {
   return '  '.repeat(depth);

@@ -3,12 +3,13 @@ import type { DocumentCatalog } from '../model/documents.js';
 import type { TurnFacts } from '../model/facts.js';
 import type { SessionView, TurnView } from '../model/sessions.js';
 import type { Assessment, Span, Trace } from '../model/types.js';
+import type { Severity } from '../shared/severity.js';
 
 /** See {@link RuleMeta.roles}. */
 export type FindingRole = 'rootCause' | 'inherited';
 
-/** How much a finding matters; `off` (config only) turns a rule off. */
-export type Severity = 'error' | 'warn' | 'info';
+// How much a finding matters (src/shared/severity.ts holds the order); `off` (config only) turns a rule off.
+export type { Severity };
 
 /**
  * What a rule is, declared before it runs (STYLE.md, "declare before you detect"): `rules`, the

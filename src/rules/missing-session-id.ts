@@ -2,7 +2,7 @@ import type { SessionSourceDigest } from '../model/digest.js';
 import type { ModelCallFacts } from '../model/facts.js';
 import type { Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type Turn } from './api.js';
-import { plural } from './util/assessments.js';
+import { plural } from '../shared/plural.js';
 
 /** Options of the rule (snake_case, as the config writes them). */
 type Options = {

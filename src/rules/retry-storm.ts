@@ -2,7 +2,8 @@ import { errorSignature } from '../model/facts.js';
 import { attemptKey, RecoveryIndex } from '../model/recovery.js';
 import type { Span, Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type ReportDescriptor } from './api.js';
-import { formatDuration, noStop } from './util/wording.js';
+import { noStop } from './util/wording.js';
+import { formatDuration } from '../shared/time.js';
 
 type MessageId = 'retryStorm' | 'retriesThenSuccess';
 

@@ -1,6 +1,7 @@
 import type { ScorerErrorDigest, TraceDigest } from '../model/digest.js';
 import { defineRule, type EvidenceInput } from './api.js';
-import { assessmentPath, mostCommon, plural, quote } from './util/assessments.js';
+import { assessmentPath, mostCommon, quote } from './util/assessments.js';
+import { plural } from '../shared/plural.js';
 
 /** Failures listed as evidence of a scorer's totals. */
 const MAX_TOTALS_EVIDENCE = 5;

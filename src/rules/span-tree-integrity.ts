@@ -1,6 +1,6 @@
 import type { Span, Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type ReportDescriptor } from './api.js';
-import { countOf } from './util/wording.js';
+import { plural } from '../shared/plural.js';
 
 type MessageId = 'orphanSpan' | 'multipleRoots' | 'spanCycle' | 'duplicateSpanId' | 'noRoot' | 'moreProblems';
 
@@ -82,8 +82,8 @@ function problems(trace: Trace, traceId: string): Array<ReportDescriptor<Message
 
   if (tree.roots.length === 0) {
     const instead = [
-      tree.orphans.length > 0 ? countOf(tree.orphans.length, 'orphan') : null,
-      tree.cycles.length > 0 ? `${countOf(tree.cycles.length, 'span')} on or below a cycle` : null,
+      tree.orphans.length > 0 ? plural(tree.orphans.length, 'orphan') : null,
+      tree.cycles.length > 0 ? `${plural(tree.cycles.length, 'span')} on or below a cycle` : null,
     ].filter((s): s is string => s !== null);
     out.push({
       messageId: 'noRoot',
@@ -138,7 +138,7 @@ function problems(trace: Trace, traceId: string): Array<ReportDescriptor<Message
         name: span.name,
         spanId: span.spanId,
         parentId: span.parentId ?? '',
-        cut: below === 0 ? 'it is' : `it and the ${countOf(below, 'span')} below it are`,
+        cut: below === 0 ? 'it is' : `it and the ${plural(below, 'span')} below it are`,
         state,
       },
       evidence: evidence([i], 'orphanSpan', 'orphan'),

@@ -1,5 +1,6 @@
 import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
-import { countOf, noStop } from './util/wording.js';
+import { noStop } from './util/wording.js';
+import { plural } from '../shared/plural.js';
 import { errorLabel, quote, turnFailure, type TurnFailure } from './util/failures.js';
 
 type MessageId = 'sameSignature' | 'sameTurnNumber';
@@ -99,7 +100,7 @@ export default defineRule<MessageId, Options>({
           context.report({
             messageId: 'sameSignature',
             key: `signature:${signature}`,
-            data: { signature, sessions, turns: countOf(turns, 'failing turn'), first: first.session, turn: first.turn },
+            data: { signature, sessions, turns: plural(turns, 'failing turn'), first: first.session, turn: first.turn },
             evidence,
           });
         }

@@ -1,6 +1,7 @@
 import type { ModelCallFacts, TurnFacts } from '../model/facts.js';
 import { defineRule, type SessionInput, type Turn } from './api.js';
-import { countOf, formatDuration } from './util/wording.js';
+import { formatDuration } from '../shared/time.js';
+import { plural } from '../shared/plural.js';
 
 type MessageId = 'longGap' | 'missingTurn' | 'unknownTime';
 
@@ -89,9 +90,9 @@ export default defineRule<MessageId, Options>({
                 path: call.path,
                 key: run.keys[0]!,
                 relatedTurns: [run.before, run.after].filter((n) => n !== turn.number),
-                data: { turn: turn.number, call: call.name, messages: countOf(run.keys.length, 'message'), before: run.before, after: run.after },
+                data: { turn: turn.number, call: call.name, messages: plural(run.keys.length, 'message'), before: run.before, after: run.after },
                 evidence: [
-                  { spanId: call.spanId, path: call.path, kind: 'modelCall', label: call.messageCount === null ? `model call "${call.name}"` : `model call "${call.name}", ${countOf(call.messageCount, 'input message')}` },
+                  { spanId: call.spanId, path: call.path, kind: 'modelCall', label: call.messageCount === null ? `model call "${call.name}"` : `model call "${call.name}", ${plural(call.messageCount, 'input message')}` },
                   { traceId: before.digest.traceId, path: infoPath(before.facts), kind: 'turnBefore', label: `turn ${run.before}, before the gap` },
                   ...(after === turn ? [] : [{ traceId: after.digest.traceId, path: infoPath(after.facts), kind: 'turnAfter', label: `turn ${run.after}, after the gap` }]),
                 ],

@@ -1,5 +1,5 @@
 import { defineRule, type EvidenceInput, type Turn } from './api.js';
-import { plural } from './util/assessments.js';
+import { plural } from '../shared/plural.js';
 import { turnList } from './util/turn-list.js';
 
 /** Turns (or traces) a finding lists as evidence at most; the rest are counted. */

@@ -39,6 +39,14 @@ export const DOTS: CutMark = { tail: () => '...', within: true };
 /** The engine's marker after `max` code points: `… [cut, 1 234 chars]`, the count being what was left out. */
 export const CUT_COUNT: CutMark = { tail: (left) => `… [cut, ${group(left)} chars]`, within: false };
 
+/**
+ * `… (12345 characters)` after `max` code points: the whole text's length, and `note` after it
+ * (`; --full shows all` where a flag shows the rest).
+ */
+export function withTotal(note = ''): CutMark {
+  return { tail: (_left, total) => `… (${total} characters${note})`, within: false };
+}
+
 /** No marker: at most `max` code points (for keys and a line fitted to a terminal's width). */
 export const NO_MARK: CutMark = { tail: () => '', within: true };
 
@@ -88,9 +96,45 @@ export function codePoints(text: string, end = text.length): number {
   return n;
 }
 
-/** `1 234`: a count as the cut markers write it. */
+/** `1 234`: a count as the cut markers and the Markdown report's byte limits write it. */
 export function group(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/gu, ' ');
+}
+
+/** {@link CUT_COUNT}'s text, as `cutText` (src/model/messages.ts) leaves it at the end of an excerpt. */
+const CUT_MARK = /… \[cut, ([\d ]+) chars\]$/u;
+
+/**
+ * `text` cut again to at most `maxChars` code points by {@link cut}, with the engine's marker
+ * `… [cut, N chars]`, N counting what this cut and any earlier one left out (an excerpt is never
+ * marked twice). Cutting happens before escaping, so no escape sequence, UTF-8 character or
+ * markup can be cut in half.
+ */
+export function excerpt(text: string, maxChars: number): string {
+  const mark = CUT_MARK.exec(text);
+  if (mark === null) return cut(text, maxChars, CUT_COUNT);
+  const base = text.slice(0, mark.index);
+  // Short enough once the engine's marker is set aside: kept as the engine cut it.
+  if (!isCut(base, maxChars)) return text;
+  return cut(base, maxChars, CUT_COUNT, Number(mark[1]!.replace(/ /gu, '')));
+}
+
+/** Bytes of `text` in UTF-8, counted without encoding it (src/report/ has no Buffer by design, and this leaf no Node). */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function isPairAt(text: string, i: number): boolean {

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { isoTime } from '../shared/time.js';
 import { protoTimestamp } from './trace-info.js';
 import type { StoreEvent, StoreReadOptions, StoreWarning } from './types.js';
+import { plural } from '../shared/plural.js';
 
 /** An experiment of a store, as both store layouts describe it. */
 export interface Experiment {
@@ -43,7 +44,7 @@ export function* selectExperiments<T extends Experiment>(experiments: readonly T
     for (const id of ids) if (!experiments.some((e) => e.id === id)) yield { type: 'note', message: `no experiment with id ${id} in this store` };
     for (const name of names) if (!experiments.some((e) => e.name === name)) yield { type: 'note', message: `no experiment named '${name}' in this store` };
     const left = experiments.filter((e) => !out.includes(e)).length;
-    yield { type: 'note', message: `experiments selected: ${out.length === 0 ? 'none' : out.map(experimentLabel).join(', ')}${left > 0 ? `; ${left} other${left === 1 ? '' : 's'} not read` : ''}` };
+    yield { type: 'note', message: `experiments selected: ${out.length === 0 ? 'none' : out.map(experimentLabel).join(', ')}${left > 0 ? `; ${plural(left, 'other')} not read` : ''}` };
   }
   return out;
 }

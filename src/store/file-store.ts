@@ -9,6 +9,7 @@ import { readTraceFolder, readTraceInfo, type ExperimentFolder } from './file-tr
 import { listFolder, parseYaml, plainScalarText, readText } from './store-files.js';
 import { experimentLabel, selectExperiments, type Experiment as StoreExperiment } from './common.js';
 import type { StoreEvent, StoreReadOptions } from './types.js';
+import { plural } from '../shared/plural.js';
 
 const EXPERIMENT_ID = /^\d+$/;
 
@@ -66,8 +67,8 @@ export async function* readFileStore(root: string, options: StoreReadOptions): A
       yield event;
     }
   }
-  const experiments = selected.length === 1 ? '1 experiment' : `${selected.length} experiments`;
-  yield { type: 'note', message: `file store ${storeRoot}: read ${traces} trace${traces === 1 ? '' : 's'}${rejected > 0 ? ` and rejected ${rejected}` : ''} from ${experiments}${selected.length > 0 ? ` (${selected.map(label).join(', ')})` : ''}` };
+  const experiments = plural(selected.length, 'experiment');
+  yield { type: 'note', message: `file store ${storeRoot}: read ${plural(traces, 'trace')}${rejected > 0 ? ` and rejected ${rejected}` : ''} from ${experiments}${selected.length > 0 ? ` (${selected.map(label).join(', ')})` : ''}` };
 }
 
 const label = experimentLabel;

@@ -4,6 +4,7 @@ import { readTracesJson } from './traces-json.js';
 import { checkSpanCount, isoMillis, parseJsonText, selectExperiments, type Experiment } from './common.js';
 import { openSqlite, type Row, type SqliteReader, type SqlValue } from './sqlite.js';
 import type { StoreEvent, StoreReadOptions, StoreTrace, StoreWarning } from './types.js';
+import { plural } from '../shared/plural.js';
 
 /**
  * Reads an MLflow SQLite tracking store (`mlflow.db`) trace by trace, in the shape
@@ -89,7 +90,7 @@ async function* readOpened(db: SqliteReader, dbPath: string, options: StoreReadO
       after = [Number(last.timestamp_ms), String(last.request_id)];
     }
   }
-  yield { type: 'note', message: `${traces} trace${traces === 1 ? '' : 's'} in ${chosen.length} experiment${chosen.length === 1 ? '' : 's'} read` };
+  yield { type: 'note', message: `${plural(traces, 'trace')} in ${plural(chosen.length, 'experiment')} read` };
 }
 
 /** Trace rows read per query. */

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
 import { analyzeInputs } from '../../engine/analyze.js';
-import { atLeast } from '../../engine/findings.js';
+import { atLeast, SEVERITIES } from '../../shared/severity.js';
 import { ruleById } from '../../engine/rule-set.js';
 import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
 import { analyzeJunitChunks } from '../../report/junit.js';
 import { analyzeSarifChunks, type SarifTool } from '../../report/sarif.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
@@ -15,7 +15,7 @@ import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
-const FAIL_ON = ['error', 'warn', 'info', 'none'] as const;
+const FAIL_ON = [...SEVERITIES, 'none'] as const;
 const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
 
 // The SARIF log names the tool's version; report/ reads no files, so it is read here (as main.ts does for --version).

@@ -3,7 +3,7 @@ import { findTrace } from '../../engine/get.js';
 import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../../query/extract-fields.js';
 import { reindentJson } from '../../query/reindent.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { writeErr } from '../progress.js';

@@ -6,7 +6,7 @@ import { createJq, type JqOutput, type JqRunner } from '../../query/jq.js';
 import { parseQuery } from '../../query/pipeline/parse.js';
 import { formatRow } from '../../query/pipeline/run.js';
 import type { QueryRow } from '../../query/pipeline/types.js';
-import { safeLines, safeText } from '../../report/terminal.js';
+import { safeLines, safeText } from '../../shared/escape/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { writeErr } from '../progress.js';

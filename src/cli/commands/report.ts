@@ -6,7 +6,7 @@ import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import type { SessionGuard } from '../../report/session-guard.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
 import { noSession } from './analyze.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';

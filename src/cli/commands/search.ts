@@ -9,7 +9,7 @@ import { parseOrderBy } from '../../query/order-by.js';
 import { compactJson, reindentJson } from '../../query/reindent.js';
 import { fieldsTable, searchTable } from '../../report/search.js';
 import type { Style } from '../../report/style.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';

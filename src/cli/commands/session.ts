@@ -5,7 +5,8 @@ import { sessionView } from '../../model/sessions.js';
 import { sessionJson } from '../../report/session-json.js';
 import { sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
 import type { Style } from '../../report/style.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { plural } from '../../shared/plural.js';
 import { stdoutStyle } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
@@ -77,7 +78,7 @@ export const sessionCommand: CommandModule<object, Args> = {
         problems.close({ missing: 'the inputs hold no session (no trace has a session id; tracetriage trace shows one trace)' });
         return;
       }
-      const seen = read.sessionsSeen === 1 ? '1 other session' : `${read.sessionsSeen} other sessions`;
+      const seen = plural(read.sessionsSeen, 'other session');
       problems.close({ missing: `session ${safeText(asked.id)} is not in the inputs (${seen} found; tracetriage sessions lists them)` });
       return;
     }

@@ -5,7 +5,7 @@ import { sessionIdOf, userIdOf } from '../../model/session.js';
 import { triageAssessments } from '../../model/triage.js';
 import { turnIo } from '../../model/turn-io.js';
 import type { Style } from '../../report/style.js';
-import { safeText } from '../../report/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import { traceText } from '../../report/trace.js';
 import { traceJson } from '../../report/trace-json.js';
 import { traceMarkdown } from '../../report/trace-markdown.js';

@@ -1,10 +1,12 @@
 import type { Finding } from '../../engine/findings.js';
 import type { ReportSession } from '../../engine/report-data.js';
 import type { ReproduceCommands } from '../commands.js';
-import { duration, utcTime } from '../search.js';
-import { cut, esc } from './escape.js';
+import { duration, utcTime } from '../../shared/time.js';
+import { esc } from '../../shared/escape/html.js';
+import { cut } from '../../shared/text.js';
 import { findingList, isRootCause, turnLink, type PageLinks } from './findings.js';
 import { scorerErrorHtml, STATUS, turnSection, verdictHtml } from './turn.js';
+import { plural } from '../../shared/plural.js';
 
 /** What a session section needs besides the session. */
 export interface SessionContext {
@@ -73,11 +75,11 @@ export function sessionSection(s: ReportSession, ctx: SessionContext): string {
 }
 
 function sessionMeta(s: ReportSession): string {
-  const parts = [`user ${s.user === null ? '-' : `<code>${esc(s.user)}</code>`}`, `${s.turns} turn${s.turns === 1 ? '' : 's'}`];
+  const parts = [`user ${s.user === null ? '-' : `<code>${esc(s.user)}</code>`}`, plural(s.turns, 'turn')];
   if (s.experiments.length > 0) parts.unshift(`experiment${s.experiments.length === 1 ? '' : 's'} ${s.experiments.map((e) => `<code>${esc(e)}</code>`).join(', ')}`);
   if (s.firstTimeMs !== null) parts.push(`from ${utcTime(s.firstTimeMs)}${s.durationMs === null ? '' : ` for ${duration(s.durationMs)}`}`);
-  parts.push(`${s.findings} finding${s.findings === 1 ? '' : 's'}${s.worst === null ? '' : `, worst <span class="sev-${s.worst}">${s.worst}</span>`}`);
-  parts.push(`${s.failedTurns} failed turn${s.failedTurns === 1 ? '' : 's'}`);
+  parts.push(`${plural(s.findings, 'finding')}${s.worst === null ? '' : `, worst <span class="sev-${s.worst}">${s.worst}</span>`}`);
+  parts.push(plural(s.failedTurns, 'failed turn'));
   return parts.join(' · ');
 }
 

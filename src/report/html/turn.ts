@@ -1,11 +1,12 @@
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
 import type { Finding } from '../../engine/findings.js';
 import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
-import { duration, utcTime } from '../search.js';
-import { esc, htmlLines } from './escape.js';
+import { duration, utcTime } from '../../shared/time.js';
+import { esc, htmlLines } from '../../shared/escape/html.js';
 import { polarityNote } from '../polarity-note.js';
 import { findingList, type FindingShape, type PageLinks } from './findings.js';
 import { waterfallSvg } from './waterfall.js';
+import { plural } from '../../shared/plural.js';
 
 /** How each status reads: in words, and as a glyph beside the colour (colour alone is not enough). */
 export const STATUS: Record<TurnStatus, { label: string; glyph: string }> = {
@@ -65,7 +66,7 @@ export function turnSection(turn: ReportTurn, ctx: TurnContext): string {
   }
   if (turn.assessmentsOmitted > 0) {
     const n = turn.assessmentsOmitted;
-    out.push(`<p class="muted">… and ${n} more assessment${n === 1 ? '' : 's'} not listed: <code>tracetriage trace</code> shows them all.</p>`);
+    out.push(`<p class="muted">… and ${plural(n, 'more assessment')} not listed: <code>tracetriage trace</code> shows them all.</p>`);
   }
   if (turn.errors.length > 0) {
     const more = turn.errorSpanCount > turn.errors.length ? `<li class="muted">… ${turn.errorSpanCount - turn.errors.length} more</li>` : '';
@@ -74,7 +75,7 @@ export function turnSection(turn: ReportTurn, ctx: TurnContext): string {
   }
   const open = turn.status === 'passed' ? '' : ' open';
   const spans = turn.waterfall.spans.length + turn.waterfall.omitted;
-  out.push(`<details class="waterfall"${open}><summary>Span waterfall (${spans} span${spans === 1 ? '' : 's'})</summary>`);
+  out.push(`<details class="waterfall"${open}><summary>Span waterfall (${plural(spans, 'span')})</summary>`);
   out.push(waterfallSvg(turn.waterfall, `Spans of turn ${turn.number}`), '</details>');
   out.push(...findingsOnTurn(ctx), '</section>');
   return out.join('\n');

@@ -1,6 +1,8 @@
 import type { Waterfall, WaterfallSpan } from '../../engine/report-data.js';
-import { duration } from '../search.js';
-import { cut, esc } from './escape.js';
+import { duration } from '../../shared/time.js';
+import { esc } from '../../shared/escape/html.js';
+import { cut } from '../../shared/text.js';
+import { plural } from '../../shared/plural.js';
 
 // A trace's spans as an inline SVG: one row per span, the name indented by depth on the left,
 // the bar placed by start and duration on a 0-based axis, the duration on the right. Geometry
@@ -27,12 +29,12 @@ const MIN_BAR = 1.5;
  */
 export function waterfallSvg(waterfall: Waterfall, label: string): string {
   const { spans, totalMs, omitted } = waterfall;
-  const notShown = omitted > 0 ? `\n<p class="muted">${omitted} span${omitted === 1 ? '' : 's'} not shown (a waterfall draws at most ${spans.length}).</p>` : '';
+  const notShown = omitted > 0 ? `\n<p class="muted">${plural(omitted, 'span')} not shown (a waterfall draws at most ${spans.length}).</p>` : '';
   if (spans.length === 0) return `<p class="muted">No spans to draw.</p>${notShown}`;
   const height = AXIS_H + spans.length * ROW_H + 4;
   const total = totalMs === null ? 'total time unknown' : duration(totalMs);
   const out = [
-    `<svg class="wf" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${esc(`${label}: ${spans.length} span${spans.length === 1 ? '' : 's'}, ${total}`)}">`,
+    `<svg class="wf" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${esc(`${label}: ${plural(spans.length, 'span')}, ${total}`)}">`,
     `<line class="axis" x1="${BAR_X0}" y1="${AXIS_H - 4}" x2="${BAR_X1}" y2="${AXIS_H - 4}"/>`,
     `<text x="${BAR_X0}" y="${AXIS_H - 8}">0</text>`,
     `<text x="${BAR_X1}" y="${AXIS_H - 8}" text-anchor="end">${esc(total)}</text>`,

@@ -1,7 +1,9 @@
 import type { Finding } from '../../engine/findings.js';
 import type { ReportData, SessionLine } from '../../engine/report-data.js';
-import { mdCode } from './escape.js';
-import { findingItem, plural, turnsWords, type Lengths } from './words.js';
+import { mdCode } from '../../shared/escape/markdown.js';
+import { group } from '../../shared/text.js';
+import { findingItem, turnsWords, type Lengths } from './words.js';
+import { plural } from '../../shared/plural.js';
 
 /** What the overview table says of a session: detailed below, or only here. */
 export type RowShown = 'detailed' | 'overview' | 'cut';
@@ -82,9 +84,4 @@ export function looseItem(f: Finding, suggest: boolean, lengths: Lengths): strin
 /** The line saying how many findings outside the sessions were left out, and where they are. */
 export function looseFoot(left: number, analyze: string): string[] {
   return left === 0 ? [] : [`${plural(left, 'more finding')} outside the sessions left out to fit the size limit; ${mdCode(analyze)} lists them.`, ''];
-}
-
-/** `60 000`: a byte count as people read it. */
-export function group(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/gu, ' ');
 }

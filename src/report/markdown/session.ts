@@ -1,9 +1,11 @@
 import type { Finding } from '../../engine/findings.js';
 import type { ReportSession, ReportTurn, TurnStatus } from '../../engine/report-data.js';
 import type { ReproduceCommands } from '../commands.js';
-import { duration, utcTime } from '../search.js';
-import { safeText } from '../terminal.js';
-import { excerpt, mdCode, mdFence } from './escape.js';
+import { duration, utcTime } from '../../shared/time.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { excerpt } from '../../shared/text.js';
+import { mdCode, mdFence } from '../../shared/escape/markdown.js';
+import { plural } from '../../shared/plural.js';
 import {
   errorSpanItem,
   evidenceWords,
@@ -12,7 +14,6 @@ import {
   ioWords,
   isRootCause,
   note,
-  plural,
   scorerErrorItem,
   STATUS,
   turnsWords,
@@ -112,7 +113,7 @@ function headline(s: ReportSession): string {
   if (s.experiments.length > 0) parts.unshift(`${s.experiments.length === 1 ? 'Experiment' : 'Experiments'} ${s.experiments.map((e) => mdCode(e)).join(', ')}`);
   if (s.firstTimeMs !== null) parts.push(`from ${utcTime(s.firstTimeMs)}${s.durationMs === null ? '' : `, lasted ${duration(s.durationMs)}`}`);
   parts.push(`${plural(s.findings, 'finding')}${s.worst === null ? '' : `, worst ${s.worst === 'error' ? '**error**' : s.worst}`}`);
-  parts.push(`${plural(s.failedTurns, 'failed turn')}`);
+  parts.push(plural(s.failedTurns, 'failed turn'));
   return parts.join(' · ');
 }
 

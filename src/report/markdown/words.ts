@@ -2,12 +2,13 @@ import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
 import type { Evidence, Finding } from '../../engine/findings.js';
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
 import type { Severity } from '../../rules/api.js';
-import { excerpt, mdCode, mdInline } from './escape.js';
+import { excerpt } from '../../shared/text.js';
+import { mdCode, mdInline } from '../../shared/escape/markdown.js';
 import { polarityNote } from '../polarity-note.js';
 
 // The wording the Markdown report shares between sessions, turns and the loose findings: one
 // line per finding, evidence, verdict, scorer error and error span. Trace text goes through the
-// escapers of ./escape.ts; our own words do not need to.
+// escapers of src/shared/escape/markdown.ts; our own words do not need to.
 
 /** How long the texts of a rendering may be: cut further when the report is over its budget. */
 export interface Lengths {
@@ -33,11 +34,6 @@ export const STATUS: Record<TurnStatus, string> = {
 /** The finding every session story starts from: where the conversation went wrong. */
 export function isRootCause(f: Finding): boolean {
   return f.role === 'rootCause';
-}
-
-/** `3 turns`, `1 turn`. */
-export function plural(n: number, noun: string, many = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : many}`;
 }
 
 /** `turn 3`, `turns 3 and 4`, `turns 3, 4 and 5`. */

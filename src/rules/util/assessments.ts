@@ -35,7 +35,3 @@ export function mostCommon(tally: ReadonlyMap<string, number>): { key: string; c
   return best;
 }
 
-/** `n thing` or `n things`, for counts in messages. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -1,6 +1,6 @@
 import type { ModelCallFacts } from '../../model/facts.js';
 import type { EvidenceInput, SessionInput } from '../api.js';
-import { countOf } from './wording.js';
+import { plural } from '../../shared/plural.js';
 
 /** Why the first turn of a session in the dump may not be the first turn of its conversation. */
 export interface MissingStart {
@@ -32,7 +32,7 @@ export function missingStart(session: SessionInput): MissingStart | null {
 
 /** `6 earlier messages`: how many messages the first turn's model input carries from before it. */
 export function earlierMessages(n: number): string {
-  return countOf(n, 'earlier message');
+  return plural(n, 'earlier message');
 }
 
 /** Why turns are missing, in a few words: `its model input carries 6 earlier messages`, `it comes from one page of a search (p1.json)`. */

@@ -1,5 +1,4 @@
-import { cut, CUT_COUNT, isCut } from '../../shared/text.js';
-import { safeText } from '../terminal.js';
+import { safeText } from './terminal.js';
 
 // Trace text in a Markdown ticket, three ways: escaped prose (`mdInline`), a code span
 // (`mdCode`) and a fenced block (`mdFence`). What each must defeat, on GitHub and GitLab:
@@ -140,41 +139,4 @@ function longestRun(text: string, ch: string): number {
     if (run > best) best = run;
   }
   return best;
-}
-
-/** The engine's cut marker (`cutText`, src/model/messages.ts): `… [cut, 1 234 chars]`. */
-const CUT_MARK = /… \[cut, ([\d ]+) chars\]$/u;
-
-/**
- * `text` cut to at most `maxChars` code points by the one cutter (`cut`, src/shared/text.ts: at
- * a grapheme boundary, an emoji or an accented letter kept whole or dropped whole), with the
- * engine's marker `… [cut, N chars]`, N counting what this cut and any earlier one left out.
- * Cutting happens before escaping, so no escape sequence, UTF-8 character or markup can be cut
- * in half.
- */
-export function excerpt(text: string, maxChars: number): string {
-  const mark = CUT_MARK.exec(text);
-  if (mark === null) return cut(text, maxChars, CUT_COUNT);
-  const base = text.slice(0, mark.index);
-  // Short enough once the engine's marker is set aside: kept as the engine cut it.
-  if (!isCut(base, maxChars)) return text;
-  return cut(base, maxChars, CUT_COUNT, Number(mark[1]!.replace(/ /gu, '')));
-}
-
-/** Bytes of `text` in UTF-8, counted without encoding it (src/report/ has no Buffer by design). */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
 }

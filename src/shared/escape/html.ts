@@ -1,5 +1,4 @@
-import { safeText } from '../terminal.js';
-import { cut as cutText } from '../../shared/text.js';
+import { safeText } from './terminal.js';
 
 // Every piece of trace text reaches the page through these two functions, and through nothing
 // else: the page has no other way to turn data into markup.
@@ -19,9 +18,4 @@ export function esc(text: string): string {
 /** Like {@link esc}, but keeps line breaks (as `\n`) for text shown with `white-space: pre-wrap`. */
 export function htmlLines(text: string): string {
   return text.split(/\r\n|\r|\n/u).map(esc).join('\n');
-}
-
-/** `text` cut to `max` code points with `…`, for labels whose whole text is in a tooltip. */
-export function cut(text: string, max: number): string {
-  return cutText(text, max);
 }
