@@ -18,11 +18,14 @@ export function idAndInputs(command: string, flag: string | undefined, words: re
   if (flag !== undefined) return { id: flag, inputs: needInputs(command, [...words]) };
   const [first, ...rest] = words;
   if (first === undefined) return { id: null, inputs: needInputs(command, []) };
-  if (first === STDIN_ARG || namesInput(first) || looksLikePath(first)) return { id: null, inputs: [...words] };
+  if (first === STDIN_ARG || namesInput(first)) return { id: null, inputs: [...words] };
+  // Ids may hold anything (a session id with a slash): only a word that exists is an input. A
+  // word alone that looks like a path and does not exist is most likely a mistyped input.
+  if (rest.length === 0 && looksLikePath(first)) throw new CliError(`${missingInputs(command)}; no file or directory ${first} exists`, 'usage');
   return { id: first, inputs: needInputs(command, rest) };
 }
 
-/** A word no id looks like: a path with a folder or an input's extension (a file that is missing is then said to be). */
+/** A word that looks like a path: with a folder or an input's extension. */
 function looksLikePath(word: string): boolean {
   return /[\\/]/.test(word) || /\.(?:jsonl?|json\.gz|jsonl\.gz|gz|tgz|tar|db|txt)$/i.test(word);
 }
