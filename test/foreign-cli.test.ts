@@ -121,6 +121,9 @@ describe('each reader from the real CLI', () => {
       const { doc } = await json<{ turns: Array<{ assessments: Array<{ name: string; source_type: string; rationale: string | null }> }> }>(['session', '--format', 'json', 'demo-session', file]);
       const assessments = doc.turns.flatMap((t) => t.assessments);
       expect(assessments.length).toBe(2);
+      // The same export given twice is one trace with its two scores, not four.
+      const twice = await json<{ turns: Array<{ assessments: unknown[] }> }>(['session', '--format', 'json', 'demo-session', file, file]);
+      expect(twice.doc.turns.map((t) => t.assessments.length)).toEqual(doc.turns.map((t) => t.assessments.length));
       for (const a of assessments) {
         expect(a.rationale).toMatch(/\S/u);
         expect(['HUMAN', 'LLM_JUDGE', 'CODE']).toContain(a.source_type);

@@ -151,13 +151,18 @@ function unheld(stored: string): RenderedSpan {
   };
 }
 
+/**
+ * The facts of one trace met twice (the same export given twice, a trace in two files): the first
+ * seen wins each field; a score is kept once by its id.
+ */
 function mergeInfo(a: ForeignTraceInfo, b: ForeignTraceInfo): ForeignTraceInfo {
+  const ids = new Set((a.assessments ?? []).map((x) => x.id).filter((id) => id !== undefined));
   return {
     ...b,
     ...a,
     tags: { ...b.tags, ...a.tags },
     metadata: { ...b.metadata, ...a.metadata },
-    assessments: [...(a.assessments ?? []), ...(b.assessments ?? [])],
+    assessments: [...(a.assessments ?? []), ...(b.assessments ?? []).filter((x) => x.id === undefined || !ids.has(x.id))],
   };
 }
 
