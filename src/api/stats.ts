@@ -1,9 +1,8 @@
-import { readSummaries } from '../engine/summaries.js';
-import { StatsCollector, type StatsReport } from '../engine/stats.js';
-import type { ExitVerdict } from '../engine/outcome.js';
-import { ValidateCollector, type ValidateResult } from '../engine/validate.js';
+import { exitVerdict, OutcomeCounter, type ExitVerdict } from '../engine/outcome.js';
 import type { SummaryEvent } from '../engine/read-events.js';
-import { OutcomeCounter, exitVerdict } from '../engine/outcome.js';
+import { StatsCollector, type StatsReport } from '../engine/stats.js';
+import { readSummaries } from '../engine/summaries.js';
+import { ValidateCollector, type ValidateResult } from '../engine/validate.js';
 import { statsText } from '../report/stats.js';
 import { validateJson, validateText } from '../report/validate.js';
 import { joined, styleOf, type FormatOptions } from './output.js';
