@@ -1,8 +1,46 @@
 /**
- * tracetriage's programmatic API: the same powers as the CLI, without `process`.
+ * tracetriage's programmatic API: the same powers as the CLI, without `process`. One async
+ * function per command reads the inputs (paths, a stream, an MLflow store) and returns typed data;
+ * one pure formatter per view renders that data as the CLI prints it. docs/api.md has examples.
  *
  * @packageDocumentation
  */
+
+// Commands: each reads its inputs once and returns data (never prints, never exits).
+export { analyze, formatAnalyze, formatAnalyzeChunks } from './api/analyze.js';
+export type { Analysis, AnalysisOptions, AnalyzeFormat, AnalyzeOptions, AnalyzedSessionInfo } from './api/analyze.js';
+export { listSessions, formatSessions, getSession, formatSession } from './api/sessions.js';
+export type { GetSessionOptions, ListSessionsOptions, SessionFormat, SessionList, SessionLookup, SessionsFormat } from './api/sessions.js';
+export { getTrace, formatTrace, formatTraceRecord } from './api/trace.js';
+export type { FoundTrace, GetTraceOptions, TraceFormat, TraceFormatOptions, TraceLookup, TraceRecordOptions } from './api/trace.js';
+export { search, formatSearch } from './api/search.js';
+export type { SearchFormat, SearchOptions, SearchPage } from './api/search.js';
+export { report, reportData, formatReport } from './api/report.js';
+export type { ReportBuild, ReportDataOptions, ReportFormat, ReportFormatOptions, ReportOptions } from './api/report.js';
+export { stats, formatStats, validate, formatValidate } from './api/stats.js';
+export type { Stats, SummaryReadOptions, Validation, ValidateFormatOptions } from './api/stats.js';
+export { loadConfig, parseConfig } from './api/config.js';
+export { writeOutput } from './api/output.js';
+export type { FormatOptions } from './api/output.js';
+export type { Input, ReadingOptions, ReadProblems } from './api/read.js';
+export type * from './api/types.js';
+export { ReportTooLargeError } from './api/types.js';
+
+// Errors the functions above throw for what they were asked (not for bad input, which is data).
+export { ConfigError } from './engine/config.js';
+export type { ConfigFile, ScorerEntry, TriageConfig } from './engine/config.js';
+export { UnknownRuleError } from './engine/rule-set.js';
+export { QuerySyntaxError } from './query/errors.js';
+
+// The data the results hold.
+export type { Evidence, Finding } from './engine/findings.js';
+export type { ExitCode, ExitVerdict, ReadOutcome } from './engine/outcome.js';
+export type { SearchHit } from './engine/search.js';
+export type { ReportData } from './engine/report-data.js';
+export type { Session, SessionSortKey, SessionSummary, SessionView } from './model/sessions.js';
+export type { TraceDigest } from './model/digest.js';
+
+// The reading layer under the commands: every trace, or a summary per trace, as events.
 export { readTraces } from './engine/read.js';
 export type { ReadOptions } from './engine/read.js';
 export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './engine/read-events.js';

@@ -136,3 +136,5 @@ export const MAX_WATERFALL_SPANS = 150;
 export const MAX_DETAILED_TURNS = 100;
 /** Sessions shown turn by turn by default (`--max-sessions`). */
 export const DEFAULT_MAX_SESSIONS = 20;
+/** Default `--max-bytes` of a Markdown report: under GitHub's 65 536-character limit on an issue or comment body, with room for a note around it. */
+export const DEFAULT_MAX_BYTES = 60_000;

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { reportInputs } from '../../engine/report.js';
-import { DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import type { SessionGuard } from '../../report/session-guard.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
@@ -17,8 +17,6 @@ import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOu
 const FORMATS = ['markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** Default `--max-bytes`: under GitHub's 65 536-character limit on an issue or comment body, with room for a note around it. */
-export const DEFAULT_MAX_BYTES = 60_000;
 
 interface Args {
   inputs: string[];

@@ -1,14 +1,11 @@
-import { isLosslessNumber } from 'lossless-json';
 import type { CommandModule } from 'yargs';
 import { makePageToken, readPageToken, type PageScope } from '../../engine/page-token.js';
 import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { searchTraces, type SearchHit } from '../../engine/search.js';
-import { findValue } from '../../ingest/top-level.js';
-import { extractFields, parseExtractFields, parseLossless, printLossless, type FieldPath } from '../../query/extract-fields.js';
+import { parseExtractFields } from '../../query/extract-fields.js';
+import { HitPrinter } from '../../query/hit-text.js';
 import { parseOrderBy } from '../../query/order-by.js';
-import { compactJson, reindentJson } from '../../query/reindent.js';
 import { fieldsTable, searchTable } from '../../report/search.js';
-import type { Style } from '../../report/style.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { filterOption } from '../filter-option.js';
@@ -118,90 +115,20 @@ export const searchCommand: CommandModule<object, Args> = {
       if (token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
     } else {
       const style = stdoutStyle();
-      const hits = result.hits.filter((hit) => printed(hit, (h) => (fields === null ? searchTable([h.info], style) : printer.table([h], style))) !== null);
-      await writeOut(fields === null ? searchTable(hits.map((h) => h.info), style) : printer.table(hits, style));
+      if (fields === null) {
+        const hits = result.hits.filter((hit) => printed(hit, (h) => searchTable([h.info], style)) !== null);
+        await writeOut(searchTable(hits.map((h) => h.info), style));
+      } else {
+        const rows = result.hits.map((hit) => printed(hit, (h) => printer.cells(h))).filter((row) => row !== null);
+        await writeOut(fieldsTable(fields.map((f) => f.text), rows, style));
+      }
       if (token !== null) await writeOut(`Next page token: ${token}\n`);
     }
-    printer.warnUnmatched(result.hits.length);
+    // Said on stderr, where MLflow would abort: a field no printed trace has.
+    if (result.hits.length > 0) {
+      for (const field of printer.unmatched()) writeErr(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${result.hits.length} trace(s) printed\n`);
+    }
     problems.finish();
     problems.close();
   },
 };
-
-/** Prints hits from their original text: whole (re-laid-out, never re-encoded) or as extracted fields. */
-class HitPrinter {
-  private readonly matchedSomewhere: boolean[];
-
-  constructor(
-    private readonly fields: FieldPath[] | null,
-    private readonly includeSpans: boolean,
-  ) {
-    this.matchedSomewhere = (fields ?? []).map(() => false);
-  }
-
-  pretty(hit: SearchHit): string {
-    if (this.fields === null) return reindentJson(this.text(hit), 2);
-    return printLossless(this.extract(hit), 2);
-  }
-
-  compact(hit: SearchHit): string {
-    if (this.fields === null) return compactJson(this.text(hit));
-    return compactJson(printLossless(this.extract(hit), 0));
-  }
-
-  table(hits: readonly SearchHit[], style: Style): string {
-    const fields = this.fields ?? [];
-    const rows = hits.map((hit) => {
-      const doc = parseLossless(this.text(hit));
-      return fields.map((field, i) => {
-        const { value, unmatched } = extractFields(doc, [field]);
-        // The table's cells count as matches as the JSON outputs' do: a field shown is no "nothing".
-        if (unmatched.length === 0) this.matchedSomewhere[i] = true;
-        const leaf = leafOf(value);
-        return leaf === undefined ? 'N/A' : typeof leaf === 'string' ? leaf : compactJson(printLossless(leaf, 0));
-      });
-    });
-    return fieldsTable(fields.map((f) => f.text), rows, style);
-  }
-
-  /** Says on stderr which fields matched nothing in any printed trace (MLflow aborts instead). */
-  warnUnmatched(hits: number): void {
-    if (this.fields === null || hits === 0) return;
-    this.fields.forEach((field, i) => {
-      if (!this.matchedSomewhere[i]) writeErr(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${hits} trace(s) printed\n`);
-    });
-  }
-
-  private extract(hit: SearchHit): Record<string, unknown> {
-    const { value, unmatched } = extractFields(parseLossless(this.text(hit)), this.fields ?? []);
-    const missed = new Set(unmatched);
-    this.matchedSomewhere.forEach((_, i) => {
-      if (!missed.has(i)) this.matchedSomewhere[i] = true;
-    });
-    return value;
-  }
-
-  /** The trace's text, its spans replaced by `[]` under --no-include-spans (as MLflow prints such traces). */
-  private text(hit: SearchHit): string {
-    const { bytes } = hit;
-    if (!this.includeSpans) {
-      for (const path of [['data', 'spans'], ['trace', 'spans'], ['spans']]) {
-        const range = findValue(bytes, path);
-        if (range === null) continue;
-        return bytes.toString('utf8', 0, range.start) + '[]' + bytes.toString('utf8', range.end);
-      }
-    }
-    return bytes.toString('utf8');
-  }
-}
-
-/** The single leaf a one-path extraction selected (the nested object's innermost value), if any. */
-function leafOf(value: unknown): unknown {
-  let node = value;
-  while (typeof node === 'object' && node !== null && !Array.isArray(node) && !isLosslessNumber(node)) {
-    const keys = Object.keys(node);
-    if (keys.length !== 1) return keys.length === 0 ? undefined : node;
-    node = (node as Record<string, unknown>)[keys[0]!];
-  }
-  return node;
-}

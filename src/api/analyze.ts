@@ -1,0 +1,155 @@
+import { createRequire } from 'node:module';
+import { analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
+import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
+import type { Finding } from '../engine/findings.js';
+import { atLeast } from '../shared/severity.js';
+import type { ExitVerdict } from '../engine/outcome.js';
+import { partialDump } from '../engine/outcome.js';
+import { ruleById, selectRules } from '../engine/rule-set.js';
+import { compileFilter } from '../query/filter/compile.js';
+import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../report/analyze.js';
+import { analyzeJunitChunks } from '../report/junit.js';
+import { analyzeSarifChunks, type SarifTool } from '../report/sarif.js';
+import type { Severity } from '../rules/api.js';
+import { configOf } from './config.js';
+import { joined, outputChunks, styleOf, type FormatOptions } from './output.js';
+import { engineRead, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';
+
+/** What {@link analyze} and {@link reportData} take: which rules, which sessions, which traces. */
+export interface AnalysisOptions extends ReadingOptions {
+  /** Rule settings, session/user keys, carriers, scorer polarity (`loadConfig`, `parseConfig`); default none. */
+  config?: TriageConfig;
+  /** Run only these rules (ids, as `tracetriage rules` lists them); an unknown id throws `UnknownRuleError`. */
+  rules?: readonly string[];
+  /** Analyse only these sessions (ids compare exactly). */
+  sessions?: readonly string[];
+  /** An MLflow filter applied to traces first (docs/search-filters.md); a bad one throws `QuerySyntaxError`. */
+  filterString?: string;
+}
+
+/** Options of {@link analyze}. */
+export interface AnalyzeOptions extends AnalysisOptions {
+  /** The severity at which `failed` is set (and `exit` is 1), or `none`; default `error`. */
+  failOn?: Severity | 'none';
+}
+
+/** One session analysed: its id, turns and user, and the trace id of each turn (turn N at index N - 1). */
+export interface AnalyzedSessionInfo {
+  id: string;
+  turns: number;
+  user: string | null;
+  turnTraceIds: string[];
+  /** Set when turns before its first turn in the inputs are missing; null otherwise. */
+  partial: { earlierMessages: number | null; pagedSources: string[] } | null;
+}
+
+/** What {@link analyze} found, and what it read: the data `analyze --format json` prints. */
+export interface Analysis {
+  /** Worded, located, de-duplicated and sorted: sessions in order, then traces without a session, then the dump. */
+  findings: Finding[];
+  sessions: AnalyzedSessionInfo[];
+  tracesWithoutSession: number;
+  /** Trace ids of the traces without a session, by request time. */
+  withoutSessionTraceIds: string[];
+  /** Traces read, copies included. */
+  traces: number;
+  /** Copies of a trace already read, left out. */
+  duplicates: number;
+  /** Traces of other sessions left out by `sessions`. */
+  outsideSelection: number;
+  /** Records that could not be read as traces. */
+  rejected: number;
+  /** Ids of the rules that ran, in table order. */
+  rules: string[];
+  /** The config's name (its file), or null. */
+  config: string | null;
+  failOn: Severity | 'none';
+  /** A finding reached `failOn`. */
+  failed: boolean;
+  /** The status `tracetriage analyze` would exit with for the same inputs and options, and why. */
+  exit: ExitVerdict;
+  problems: ReadProblems;
+}
+
+/** The formats of {@link formatAnalyze}: as `analyze --format`. */
+export type AnalyzeFormat = 'text' | 'json' | 'junit' | 'sarif';
+
+/** What the engine takes for an analysis: the rules, the digest keys, the filter, the sessions. */
+export function engineAnalysis(options: AnalysisOptions, config: TriageConfig): Pick<EngineAnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
+  const selection = selectRules(config.rules, options.rules ?? []);
+  const filter = options.filterString === undefined || options.filterString.trim() === '' ? null : compileFilter(options.filterString);
+  return {
+    rules: selection.rules,
+    severityOverride: selection.severityOverride,
+    digest: digestOptionsOf(config),
+    filter,
+    ...(options.sessions ? { sessions: [...options.sessions] } : {}),
+  };
+}
+
+/**
+ * Runs the rules over every session of the inputs, as `tracetriage analyze` does: where each
+ * conversation went wrong (the root-cause turn, the turns that inherited it, the evidence), scorer
+ * errors, instrumentation problems. Records that cannot be read are in `problems`, not thrown.
+ */
+export async function analyze(inputs: Input | readonly Input[], options: AnalyzeOptions = {}): Promise<Analysis> {
+  const config = configOf(options.config);
+  const read = engineRead(inputs, options);
+  const analysis = engineAnalysis(options, config);
+  const log = new ProblemLog(options.onEvent);
+  const result = await analyzeInputs(read.inputs, { ...read.options, onEvent: log.onEvent, onTrace: log.onTrace, ...analysis });
+  const failOn = options.failOn ?? 'error';
+  const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
+  const missing = options.sessions && result.sessions.length === 0 ? noSession(options.sessions) : null;
+  return {
+    findings: result.findings,
+    sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
+    tracesWithoutSession: result.withoutSession,
+    withoutSessionTraceIds: result.withoutSessionTraceIds,
+    traces: result.traces,
+    duplicates: result.duplicates,
+    outsideSelection: result.outsideSelection,
+    rejected: log.rejectedRecords,
+    rules: result.rules,
+    config: config.source,
+    failOn,
+    failed,
+    exit: log.verdict({ missing, failOn: failOn === 'none' ? null : { level: failOn, failed }, partial: partialDump(result.findings) }),
+    problems: log.problems,
+  };
+}
+
+/** Why the run is not clean when no session asked for is in the inputs (the CLI's words, without its hint). */
+export function noSession(ids: readonly string[]): string {
+  const list = ids.map((s) => JSON.stringify(s)).join(', ');
+  return ids.length === 1 ? `session ${list} is not in the inputs` : `none of the sessions ${list} is in the inputs`;
+}
+
+// The SARIF log names the tool's version: the package's own (two folders up from src/api and dist/api).
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const FORMATTERS: Record<AnalyzeFormat, (report: AnalyzeReport, options: FormatOptions) => Iterable<string>> = {
+  text: (report, options) => [analyzeText(report, styleOf(options))],
+  json: analyzeJsonChunks,
+  junit: analyzeJunitChunks,
+  sarif: (report) => analyzeSarifChunks(report, { version, rules: report.rules.map(metaOf) }),
+};
+
+function metaOf(id: string): SarifTool['rules'][number] {
+  const rule = ruleById(id);
+  if (rule === undefined) throw new Error(`the analysis ran rule ${JSON.stringify(id)}, which the rule table does not have`);
+  return rule.meta;
+}
+
+/**
+ * An analysis as `analyze --format <format>` prints it, piece by piece (JSON, JUnit and SARIF of a
+ * big dump are tens of MB: write them with `writeOutput` rather than join them).
+ */
+export function formatAnalyzeChunks(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): Iterable<string> {
+  return outputChunks(FORMATTERS[format](analysis, options));
+}
+
+/** An analysis as `analyze --format <format>` prints it, as one string. */
+export function formatAnalyze(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): string {
+  return joined(FORMATTERS[format](analysis, options));
+}
