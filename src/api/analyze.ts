@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import { analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
+import { analysisFacts, analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
 import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
 import type { Finding } from '../engine/findings.js';
-import { atLeast } from '../shared/severity.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import { partialDump } from '../engine/outcome.js';
 import { ruleById, selectRules } from '../engine/rule-set.js';
@@ -98,22 +97,13 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   const analysis = engineAnalysis(options, config);
   const log = new ProblemLog(options.onEvent);
   const result = await analyzeInputs(read.inputs, { ...read.options, onEvent: log.onEvent, onTrace: log.onTrace, ...analysis });
-  const failOn = options.failOn ?? 'error';
-  const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
+  const facts = analysisFacts(result, options.failOn ?? 'error');
+  const { failOn, failed } = facts;
   const missing = options.sessions && result.sessions.length === 0 ? noSession(options.sessions) : null;
   return {
-    findings: result.findings,
-    sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
-    tracesWithoutSession: result.withoutSession,
-    withoutSessionTraceIds: result.withoutSessionTraceIds,
-    traces: result.traces,
-    duplicates: result.duplicates,
-    outsideSelection: result.outsideSelection,
+    ...facts,
     rejected: log.rejectedRecords,
-    rules: result.rules,
     config: config.source,
-    failOn,
-    failed,
     exit: log.verdict({ missing, failOn: failOn === 'none' ? null : { level: failOn, failed }, partial: partialDump(result.findings) }),
     problems: log.problems,
   };

@@ -1,10 +1,8 @@
-import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
+import { traceView } from '../engine/trace-view.js';
+import type { TriageConfig } from '../engine/config.js';
 import { findTrace } from '../engine/get.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import type { Provenance } from '../ingest/record.js';
-import { sessionIdOf, userIdOf } from '../model/session.js';
-import { triageAssessments } from '../model/triage.js';
-import { turnIo } from '../model/turn-io.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../query/extract-fields.js';
 import { reindentJson } from '../query/reindent.js';
 import { traceJson } from '../report/trace-json.js';
@@ -57,15 +55,7 @@ export async function getTrace(inputs: Input | readonly Input[], id: string | nu
     const missing = id === null ? 'the inputs hold no trace' : `trace ${JSON.stringify(id)} is not in the inputs`;
     return { status: 'missing', trace: null, exit: log.verdict({ missing }), problems: log.problems };
   }
-  const { trace } = found;
-  const digest = digestOptionsOf(config);
-  const view: TraceReportInput = {
-    trace,
-    io: turnIo(trace, { extraCarriers: digest.extraCarriers }),
-    triage: triageAssessments(trace.assessments, { overrides: digest.overrides }),
-    session: sessionIdOf(trace, digest.sessionKeys),
-    user: userIdOf(trace, digest.userKeys),
-  };
+  const view: TraceReportInput = traceView(found.trace, config);
   const text = found.bytes.length === 0 ? null : found.bytes.toString('utf8');
   return { status: 'found', trace: { view, text, provenance: found.provenance }, exit: log.verdict(), problems: log.problems };
 }

@@ -43,18 +43,19 @@ const validators = generated as unknown as Readonly<Record<RecordKind, ValidateF
 export function classifyRecord(value: unknown): { kind: RecordKind } | { problem: SchemaProblem } {
   if (isPlainObject(value)) {
     const has = (key: string): boolean => Object.hasOwn(value, key);
-    // Another tracer's record is named for what it is, never read as a partial MLflow trace.
-    const foreign = foreignName(value);
-    if (foreign !== null) return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found: foreign } };
     if ((has('info') || has('data')) && isMlflowTrace(value)) return { kind: 'trace' };
-    if (has('trace')) {
-      if (isRestBody(value.trace)) return { kind: 'rest' };
-      const found = `an object whose trace holds ${describeFound(value.trace)} (not MLflow's trace_info and spans)`;
-      return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found } };
-    }
+    if (has('trace') && isRestBody(value.trace)) return { kind: 'rest' };
     if (has('spans') && Array.isArray(value.spans) && mlflowSpans(value.spans)) return { kind: 'artifact' };
     const hasId = has('trace_id') || has('request_id');
     if (hasId && ['request_time', 'timestamp_ms', 'state', 'status'].some(has)) return { kind: 'info' };
+    // Not MLflow's (the shapes above are strict enough that no other tracer's record fits them):
+    // another tracer's record is named for what it is. Asked only here, off the path of a trace.
+    const foreign = foreignName(value);
+    if (foreign !== null) return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found: foreign } };
+    if (has('trace')) {
+      const found = `an object whose trace holds ${describeFound(value.trace)} (not MLflow's trace_info and spans)`;
+      return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found } };
+    }
   }
   return { problem: { jsonPath: '$', expected: NOT_A_TRACE, found: describeFound(value) } };
 }

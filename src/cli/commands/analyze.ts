@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
-import { analyzeInputs } from '../../engine/analyze.js';
-import { atLeast, SEVERITIES } from '../../shared/severity.js';
+import { analysisFacts, analyzeInputs } from '../../engine/analyze.js';
+import { SEVERITIES } from '../../shared/severity.js';
 import { ruleById } from '../../engine/rule-set.js';
 import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
 import { analyzeJunitChunks } from '../../report/junit.js';
@@ -88,26 +88,17 @@ export const analyzeCommand: CommandModule<object, Args> = {
       ...(await analysisOptions(args, config)),
     });
     stopProgress();
-    const failOn = args['fail-on'];
-    const failed = failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn));
+    const facts = analysisFacts(result, args['fail-on']);
+    const { failOn, failed } = facts;
     const command: CommandOutcome = {
       missing: args.session && result.sessions.length === 0 ? noSession(args.session) : null,
       failOn: failOn === 'none' ? null : { level: failOn, failed },
       partial: partialDump(result.findings),
     };
     const report: AnalyzeReport = {
-      findings: result.findings,
-      sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
-      tracesWithoutSession: result.withoutSession,
-      withoutSessionTraceIds: result.withoutSessionTraceIds,
-      traces: result.traces,
-      duplicates: result.duplicates,
-      outsideSelection: result.outsideSelection,
+      ...facts,
       rejected: problems.rejectedCount,
-      rules: result.rules,
       config: config.source,
-      failOn,
-      failed,
       exit: exitVerdict(problems.outcome, command),
     };
     for (const chunk of FORMATTERS[args.format](report)) await writeOut(chunk);

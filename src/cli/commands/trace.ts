@@ -1,9 +1,7 @@
+import { traceView } from '../../engine/trace-view.js';
 import type { CommandModule } from 'yargs';
 import { findTrace } from '../../engine/get.js';
 import { faultPoint, internalEvent } from '../../engine/guard.js';
-import { sessionIdOf, userIdOf } from '../../model/session.js';
-import { triageAssessments } from '../../model/triage.js';
-import { turnIo } from '../../model/turn-io.js';
 import type { Style } from '../../report/style.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { traceText } from '../../report/trace.js';
@@ -83,13 +81,7 @@ export const traceCommand: CommandModule<object, Args> = {
     // What this one trace breaks is its `internal` rejection, with its provenance: exit 2.
     try {
       faultPoint('render', trace.traceId);
-      const input: TraceReportInput = {
-        trace,
-        io: turnIo(trace, { extraCarriers: config.carriers }),
-        triage: triageAssessments(trace.assessments, { overrides: config.scorers }),
-        session: sessionIdOf(trace, config.sessionKeys),
-        user: userIdOf(trace, config.userKeys),
-      };
+      const input: TraceReportInput = traceView(trace, config);
       text = FORMATS[args.format](input, options, stdoutStyle());
     } catch (error) {
       problems.onEvent(internalEvent(found.provenance, 'render', error));
