@@ -51,6 +51,7 @@ beforeAll(() => {
   ws.write('good.jsonl', GOOD);
   ws.write('mixed.jsonl', Buffer.concat([GOOD, Buffer.from('hello\n')]));
   ws.write('hello.txt', 'hello\n');
+  ws.write('damaged-first-line.jsonl', Buffer.concat([Buffer.from('hello\n'), GOOD]));
   ws.write('empty-export.json', '{"traces": []}\n');
   ws.write('empty-list.json', '[]\n');
   // SQLite's header with no database after it (a committed mlflow.db mangled on the way): read as a
@@ -67,7 +68,7 @@ type Situation = { input: string; stdin?: string; env?: Record<string, string>; 
 
 const SITUATIONS: Record<string, Situation> = {
   'empty stdin': { input: '-', stdin: '', expect: () => [2, 'no trace could be read from the inputs: they hold no records'] },
-  'a file that is not a trace': { input: 'hello.txt', expect: () => [2, 'no trace could be read from the inputs: 1 record rejected'] },
+  'a file that is not a trace': { input: 'hello.txt', expect: () => [2, 'no trace could be read from the inputs: 1 input of a kind it does not read'] },
   'a missing file': { input: 'missing.json', expect: () => [2, 'no trace could be read from the inputs: 1 input unreadable'] },
   'a gzip cut short after a trace': { input: 'cut.jsonl.gz', expect: () => [2, 'an input could not be read to the end'] },
   'a valid export of zero traces': {
@@ -83,6 +84,7 @@ const SITUATIONS: Record<string, Situation> = {
   'a store SQLite cannot open': { input: 'mlflow.db', expect: () => [2, 'no trace could be read from the inputs: 1 input unreadable'] },
   'a zip archive': { input: 'archive.zip', expect: () => [2, 'no trace could be read from the inputs: 1 input of a kind it does not read'] },
   'a clean export': { input: 'good.jsonl', expect: () => [0, null] },
+  'a damaged first line, then traces (read, not named as another kind)': { input: 'damaged-first-line.jsonl', expect: () => [1, '1 record could not be read as traces'] },
   'traces and one rejected record': { input: 'mixed.jsonl', expect: (c) => (c === 'get' || c === 'trace' ? [0, null] : [1, '1 record could not be read as traces']) },
   'an internal error on one trace': {
     input: 'good.jsonl',

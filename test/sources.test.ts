@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTraces } from '../src/engine/read.js';
+import { hasJsonLine } from '../src/ingest/sniff.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracetriage-sources-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,4 +26,20 @@ describe('openInputs', () => {
       'trace 3781cb4c5076daa8b83e9664f2d7445c',
     ]);
   });
+});
+
+describe('hasJsonLine: whether a named file that does not start like JSON is read or named once', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['Markdown', '# Title\n\nSome text, {braces} inside a line.\n', false],
+    ['CSV', 'a,b,c\n1,2,3\n', false],
+    ['a damaged first line, then a JSON line', 'garbage\n{"info": {}}\n', true],
+    ['a JSON line indented, after CRLF', 'garbage\r\n  \t[1, 2]\r\n', true],
+    ['an array line after blank lines', 'x\n\n\n[\n', true],
+    ['nothing', '', false],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, () => {
+      expect(hasJsonLine(Buffer.from(text))).toBe(expected);
+    });
+  }
 });

@@ -51,6 +51,22 @@ export function startsLikeJson(head: Buffer): boolean {
   return i === head.length || head[i] === 0x7b || head[i] === 0x5b;
 }
 
+/**
+ * Whether some line of the head starts (after white space) with `{` or `[`: a JSON Lines file whose
+ * first line is damaged still has one. A named file with none (Markdown, CSV, a log) is not a trace
+ * export and is named once for that, not read as a rejected record per line.
+ */
+export function hasJsonLine(head: Buffer): boolean {
+  let lineStart = true;
+  for (let i = 0; i < head.length; i++) {
+    const byte = head[i]!;
+    if (byte === 0x0a) lineStart = true;
+    else if (lineStart && (byte === 0x7b || byte === 0x5b)) return true;
+    else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) lineStart = false;
+  }
+  return false;
+}
+
 /** The first bytes of a head, printable, for a message. */
 export function describeStart(head: Buffer): string {
   const text = head.toString('latin1', 0, 12).replace(/[^\x20-\x7e]/g, '.');

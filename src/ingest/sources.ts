@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { isFileStore } from '../store/file-store.js';
 import { storePath, storesAmong } from './store-inputs.js';
 import { gunzipMembers } from './gunzip.js';
-import { describeStart, isSqlite, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
+import { describeStart, hasJsonLine, isSqlite, isTar, isZeroBlock, readZeros, recognise, startsLikeJson } from './sniff.js';
 
 /**
  * One byte stream to scan: a file, stdin, a decompressed `.gz`, or an entry of a tar archive
@@ -361,11 +361,15 @@ async function* fromStream(
     else yield { type: 'note', name, kind: 'unsupported', message: kind };
     return;
   }
-  if (discovered && !startsLikeJson(head) && head.length > 0) {
+  // A file found in a directory is skipped unless it starts like JSON; one the user named is read
+  // (its damaged lines are rejected one by one) unless no line of its head starts a JSON value.
+  if (head.length > 0 && !startsLikeJson(head) && (discovered || !hasJsonLine(head))) {
     // A tar entry must be read to its end before the next one comes; a file can just be closed.
     if (closeable) stream.destroy?.();
     else for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) void chunk;
-    yield { type: 'skipped', name, reason: `not JSON (starts with ${describeStart(head)})` };
+    const reason = `not JSON (starts with ${describeStart(head)})`;
+    if (discovered) yield { type: 'skipped', name, reason };
+    else yield { type: 'note', name, kind: 'unsupported', message: `${reason}: no line of its first ${head.length} bytes starts a JSON value, so it is not a trace export` };
     return;
   }
   const source = new ByteSource(name, discovered, unpacked, file, head, iterator);
