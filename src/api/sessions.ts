@@ -4,11 +4,12 @@ import { readSession, readSessions } from '../engine/sessions.js';
 import type { TraceDigest } from '../model/digest.js';
 import { sessionView, sortSessions, type Session, type SessionSortKey } from '../model/sessions.js';
 import { compileFilter } from '../query/filter/compile.js';
-import { sessionJson } from '../report/session-json.js';
-import { sessionMarkdown, sessionText, type SessionReport } from '../report/session.js';
-import { sessionsJson, sessionsText } from '../report/sessions.js';
+import type { FormatOptions } from '../report/format.js';
+import { SESSION_FORMATS, type SessionFormat } from '../report/session/formats.js';
+import type { SessionReport } from '../report/session.js';
+import { SESSIONS_FORMATS, type SessionsFormat } from '../report/sessions/formats.js';
 import { configOf } from './config.js';
-import { joined, styleOf, type FormatOptions } from './output.js';
+import { formatWith } from './output.js';
 import { engineRead, logHooks, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';
 
 /** Options of {@link listSessions}. */
@@ -46,11 +47,11 @@ export async function listSessions(inputs: Input | readonly Input[], options: Li
 }
 
 /** The formats of {@link formatSessions}: as `sessions --format`. */
-export type SessionsFormat = 'text' | 'json';
+export type { SessionsFormat };
 
 /** A session list as `sessions --format <format>` prints it. */
 export function formatSessions(list: SessionList, format: SessionsFormat, options: FormatOptions = {}): string {
-  return joined([format === 'json' ? JSON.stringify(sessionsJson(list), null, 2) + '\n' : sessionsText(list, styleOf(options))]);
+  return formatWith(SESSIONS_FORMATS, list, format, options);
 }
 
 /** Options of {@link getSession}. */
@@ -95,10 +96,9 @@ export async function getSession(inputs: Input | readonly Input[], id: string | 
 }
 
 /** The formats of {@link formatSession}: as `session --format`. */
-export type SessionFormat = 'text' | 'json' | 'markdown';
+export type { SessionFormat };
 
 /** A session as `session <id> --format <format>` prints it (Markdown for a bug ticket). */
 export function formatSession(session: SessionReport, format: SessionFormat, options: FormatOptions = {}): string {
-  if (format === 'json') return joined([JSON.stringify(sessionJson(session), null, 2) + '\n']);
-  return joined([format === 'markdown' ? sessionMarkdown(session) : sessionText(session, styleOf(options))]);
+  return formatWith(SESSION_FORMATS, session, format, options);
 }

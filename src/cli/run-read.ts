@@ -21,15 +21,15 @@ export const STDIN_ARG = '\u0000stdin';
 /** Options every reading command shares. */
 export interface ReadArgs {
   inputs: string[];
-  format: 'text' | 'json';
+  format: string;
   jobs?: number | undefined;
   'max-record-mb'?: number | undefined;
 }
 
-/** Declares the positional inputs and the options every reading command shares. */
-export function readingOptions<T>(y: Argv<T>) {
+/** Declares the positional inputs and the options every reading command shares; `formats` are the command's registry's. */
+export function readingOptions<T, F extends string>(y: Argv<T>, formats: readonly F[]) {
   return inputsPositional(y)
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+    .option('format', { choices: formats, default: formats[0]!, describe: 'output format' })
     .option('jobs', {
       type: 'number',
       describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel',

@@ -1,4 +1,5 @@
-import type { RuleModule, Severity } from '../rules/api.js';
+import { createRequire } from 'node:module';
+import type { RuleMeta, RuleModule, Severity } from '../rules/api.js';
 import { RULES } from '../rules/index.js';
 import type { ActiveRule } from './rule-runner.js';
 
@@ -51,4 +52,19 @@ export function selectRules(settings: Readonly<Record<string, RuleSetting>>, onl
     rules.push({ module, options: { ...module.meta.defaultOptions, ...setting.options } });
   }
   return { rules, severityOverride };
+}
+
+// The SARIF log names the tool's version: the package's own (two folders up from src/engine and dist/engine).
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** What a SARIF log says of the tool: its version and the metadata of the rules that ran, in that order. */
+export function sarifTool(ruleIds: readonly string[]): { version: string; rules: RuleMeta[] } {
+  return {
+    version,
+    rules: ruleIds.map((id) => {
+      const rule = ruleById(id);
+      if (rule === undefined) throw new Error(`the analysis ran rule ${JSON.stringify(id)}, which the rule table does not have`);
+      return rule.meta;
+    }),
+  };
 }

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { readSessions } from '../../engine/sessions.js';
 import { SESSION_SORT_KEYS, sortSessions, type SessionSortKey } from '../../model/sessions.js';
-import { sessionsJson, sessionsText } from '../../report/sessions.js';
-import { stdoutStyle } from '../color.js';
+import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
+import { stdoutColor } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
@@ -12,7 +12,7 @@ import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOu
 interface Args {
   inputs: string[];
   sort: SessionSortKey;
-  format: 'text' | 'json';
+  format: SessionsFormat;
   'filter-string'?: string | undefined;
   config?: string | undefined;
   'max-record-mb'?: number | undefined;
@@ -29,7 +29,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
         default: 'first' as const,
         describe: 'id; first or last time (oldest first); turns, errors (turns with errors) or failing (failing assessments), most first',
       })
-      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json for machines (schemas/sessions-output.schema.json)' })
+      .option('format', { choices: SESSIONS_FORMAT_NAMES, default: 'text' as const, describe: 'text for people, json for machines (schemas/sessions-output.schema.json)' })
       .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces before grouping, e.g. \"status = 'ERROR'\" (docs/search-filters.md)" })
       .example('$0 sessions samples/', 'the four sample sessions and the trace without one')
       .example('$0 sessions samples/ --sort failing', 'sessions with the most failing assessments first')
@@ -55,7 +55,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       withoutSession: groups.withoutSession,
       duplicates: groups.duplicates,
     };
-    await writeOut(args.format === 'json' ? JSON.stringify(sessionsJson(report), null, 2) + '\n' : sessionsText(report, stdoutStyle()));
+    for (const chunk of SESSIONS_FORMATS[args.format](report, { color: stdoutColor() })) await writeOut(chunk);
     problems.finish();
     problems.close();
   },
