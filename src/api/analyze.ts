@@ -1,9 +1,9 @@
-import { analysisFacts, analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
-import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
+import { analysisFacts, analysisOutcome, analysisSelection } from '../engine/analysis-view.js';
+import { analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
+import type { TriageConfig } from '../engine/config.js';
 import type { Finding } from '../engine/findings.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { partialDump } from '../engine/outcome.js';
-import { sarifTool, selectRules } from '../engine/rule-set.js';
+import { sarifTool } from '../engine/rule-set.js';
 import { compileFilter } from '../query/filter/compile.js';
 import { ANALYZE_FORMATS, type AnalyzeFormat } from '../report/analyze/formats.js';
 import type { FormatOptions } from '../report/format.js';
@@ -73,15 +73,8 @@ export type { AnalyzeFormat };
 
 /** What the engine takes for an analysis: the rules, the digest keys, the filter, the sessions. */
 export function engineAnalysis(options: AnalysisOptions, config: TriageConfig): Pick<EngineAnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
-  const selection = selectRules(config.rules, options.rules ?? []);
   const filter = options.filterString === undefined || options.filterString.trim() === '' ? null : compileFilter(options.filterString);
-  return {
-    rules: selection.rules,
-    severityOverride: selection.severityOverride,
-    digest: digestOptionsOf(config),
-    filter,
-    ...(options.sessions ? { sessions: [...options.sessions] } : {}),
-  };
+  return analysisSelection(config, { rules: options.rules, sessions: options.sessions, filter });
 }
 
 /**
@@ -96,21 +89,13 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   const log = new ProblemLog(options.onEvent);
   const result = await analyzeInputs(read.inputs, { ...read.options, onEvent: log.onEvent, onTrace: log.onTrace, ...analysis });
   const facts = analysisFacts(result, options.failOn ?? 'error');
-  const { failOn, failed } = facts;
-  const missing = options.sessions && result.sessions.length === 0 ? noSession(options.sessions) : null;
   return {
     ...facts,
     rejected: log.rejectedRecords,
     config: config.source,
-    exit: log.verdict({ missing, failOn: failOn === 'none' ? null : { level: failOn, failed }, partial: partialDump(result.findings) }),
+    exit: log.verdict(analysisOutcome(result, facts, options.sessions)),
     problems: log.problems,
   };
-}
-
-/** Why the run is not clean when no session asked for is in the inputs (the CLI's words, without its hint). */
-export function noSession(ids: readonly string[]): string {
-  const list = ids.map((s) => JSON.stringify(s)).join(', ');
-  return ids.length === 1 ? `session ${list} is not in the inputs` : `none of the sessions ${list} is in the inputs`;
 }
 
 

@@ -3,7 +3,8 @@ import { reportInputs } from '../engine/report.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../engine/report-data.js';
 import type { SessionGuard } from '../report/session-guard.js';
 import { TICKET_FORMATS, type TicketFormat } from '../report/ticket/formats.js';
-import { engineAnalysis, noSession, type AnalysisOptions } from './analyze.js';
+import { reportOutcome } from '../engine/analysis-view.js';
+import { engineAnalysis, type AnalysisOptions } from './analyze.js';
 import { configOf } from './config.js';
 import { formatWith } from './output.js';
 import { engineRead, ProblemLog, type Input, type ReadProblems } from './read.js';
@@ -43,9 +44,7 @@ export async function reportData(inputs: Input | readonly Input[], options: Repo
     config: config.source,
     rejected: () => log.rejectedRecords,
   });
-  const missing = options.sessions !== undefined && data.summary.sessions === 0 ? noSession(options.sessions) : null;
-  // A report is not a gate (analyze's failOn is): its findings leave the status alone.
-  return { data, exit: log.verdict({ missing }), problems: log.problems };
+  return { data, exit: log.verdict(reportOutcome(data.summary.sessions, options.sessions)), problems: log.problems };
 }
 
 /** The formats of {@link formatReport}: a Markdown ticket or one self-contained HTML file. */

@@ -1,4 +1,4 @@
-import { makePageToken, readPageToken, type PageScope } from '../engine/page-token.js';
+import { nextPageToken, pageStart } from '../engine/page-token.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import { searchTraces, type SearchHit } from '../engine/search.js';
 import type { Provenance } from '../ingest/record.js';
@@ -63,8 +63,7 @@ export async function search(inputs: Input | readonly Input[], options: SearchOp
   if (options.extractFields !== undefined) parseExtractFields(options.extractFields);
   const experimentIds = [...(options.experimentIds ?? [])];
   const runId = options.runId ?? null;
-  const scope: PageScope = { inputs: read.inputs, filter: filterText, order: orderClauses, experimentIds, runId };
-  const offset = options.pageToken ? readPageToken(options.pageToken, scope) : 0;
+  const { scope, offset } = pageStart({ inputs: read.inputs, filter: filterText, order: orderClauses, experimentIds, runId, pageToken: options.pageToken });
   const log = new ProblemLog(options.onEvent);
   const result = await searchTraces(read.inputs, {
     ...read.options,
@@ -80,7 +79,7 @@ export async function search(inputs: Input | readonly Input[], options: SearchOp
   log.addTraces(result.records - result.rejected);
   return {
     hits: result.hits,
-    nextPageToken: result.nextOffset === null ? null : makePageToken(result.nextOffset, scope),
+    nextPageToken: nextPageToken(result.nextOffset, scope),
     matched: result.matched,
     records: result.records,
     unprintable: result.unprintable,

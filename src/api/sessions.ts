@@ -1,8 +1,8 @@
 import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { readSession, readSessions } from '../engine/sessions.js';
+import { readSession, readSessions, sessionReport, sessionsView } from '../engine/sessions.js';
 import type { TraceDigest } from '../model/digest.js';
-import { sessionView, sortSessions, type Session, type SessionSortKey } from '../model/sessions.js';
+import type { Session, SessionSortKey } from '../model/sessions.js';
 import { compileFilter } from '../query/filter/compile.js';
 import type { FormatOptions } from '../report/format.js';
 import { SESSION_FORMATS, type SessionFormat } from '../report/session/formats.js';
@@ -43,7 +43,7 @@ export async function listSessions(inputs: Input | readonly Input[], options: Li
   const log = new ProblemLog(options.onEvent);
   const groups = await readSessions(read.inputs, { ...read.options, ...logHooks(log), filter, digest: digestOptionsOf(config) });
   const sort = options.sort ?? 'first';
-  return { sessions: sortSessions(groups.sessions, sort), sort, withoutSession: groups.withoutSession, duplicates: groups.duplicates, exit: log.verdict(), problems: log.problems };
+  return { ...sessionsView(groups, sort), exit: log.verdict(), problems: log.problems };
 }
 
 /** The formats of {@link formatSessions}: as `sessions --format`. */
@@ -91,7 +91,7 @@ export async function getSession(inputs: Input | readonly Input[], id: string | 
     const missing = id === null ? 'the inputs hold no session' : `session ${JSON.stringify(id)} is not in the inputs`;
     return { status: 'missing', session: null, sessionsSeen, exit: log.verdict({ missing }), problems: log.problems };
   }
-  const session: SessionReport = { view: sessionView(found.session), fullTexts: found.fullTexts, full, duplicates: found.duplicates, partial: found.partial };
+  const session: SessionReport = sessionReport({ ...found, session: found.session }, full);
   return { status: 'found', session, sessionsSeen, exit: log.verdict(), problems: log.problems };
 }
 

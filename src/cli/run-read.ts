@@ -9,7 +9,7 @@ import { internalEvent } from '../engine/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
 import { AtomicFileWriter } from '../ingest/text-file.js';
 import { CliError } from './errors.js';
-import { OutcomeCounter, type ReadOutcome } from './exit-code.js';
+import { OutcomeCounter, type ReadOutcome } from '../engine/outcome.js';
 import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 /**

@@ -1,4 +1,3 @@
-import { atLeast } from '../shared/severity.js';
 import type { DigestOptions, DigestProvenance, TraceDigest } from '../model/digest.js';
 import { DocumentCatalog } from '../model/documents.js';
 import type { TurnFacts } from '../model/facts.js';
@@ -377,22 +376,3 @@ const NO_PROVENANCE = { source: '(no source)', index: 0, offset: 0, length: 0, l
 const DUMP_PROVENANCE = { source: DUMP_SOURCE, index: 0, offset: 0, length: 0, line: 1 };
 
 const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };
-
-/**
- * What every `analyze` output shows of a result, built once for the CLI and the API: the findings,
- * each session's numbers, the counts, and whether a finding reached `failOn`.
- */
-export function analysisFacts(result: AnalyzeResult, failOn: Severity | 'none') {
-  return {
-    findings: result.findings,
-    sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
-    tracesWithoutSession: result.withoutSession,
-    withoutSessionTraceIds: result.withoutSessionTraceIds,
-    traces: result.traces,
-    duplicates: result.duplicates,
-    outsideSelection: result.outsideSelection,
-    rules: result.rules,
-    failOn,
-    failed: failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn)),
-  };
-}

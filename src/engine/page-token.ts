@@ -41,3 +41,19 @@ export function readPageToken(token: string, expected: PageScope): number {
 function digest(scope: PageScope): string {
   return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 16);
 }
+
+/** What a search page is asked for: the scope a token belongs to, and the token it resumes from. */
+export interface PageRequest extends PageScope {
+  pageToken?: string | undefined;
+}
+
+/** A search's scope and the offset its page starts at (0 without a token; a foreign token throws). */
+export function pageStart(request: PageRequest): { scope: PageScope; offset: number } {
+  const scope: PageScope = { inputs: request.inputs, filter: request.filter, order: request.order, experimentIds: request.experimentIds, runId: request.runId };
+  return { scope, offset: request.pageToken ? readPageToken(request.pageToken, scope) : 0 };
+}
+
+/** The next page's token, or null when the page was the last. */
+export function nextPageToken(nextOffset: number | null, scope: PageScope): string | null {
+  return nextOffset === null ? null : makePageToken(nextOffset, scope);
+}

@@ -68,3 +68,8 @@ export function sarifTool(ruleIds: readonly string[]): { version: string; rules:
     }),
   };
 }
+
+/** The `rules` view: every rule of the table with the severity the config's `rules` set (or null). */
+export function ruleRows(configured: Readonly<Record<string, RuleSetting>>): { meta: RuleMeta; configured: string | null }[] {
+  return RULES.map((r) => ({ meta: r.meta, configured: configured[r.meta.id]?.severity ?? null }));
+}

@@ -1,6 +1,6 @@
 import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { sessionIdOf } from '../model/session.js';
-import { groupSessions, makeSession, type Session, type SessionGroups } from '../model/sessions.js';
+import { groupSessions, makeSession, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './filtered.js';
@@ -127,4 +127,14 @@ function guardedDigest(event: TraceEvent, options: DigestOptions, sink: Pick<Fil
 function digestOf(event: TraceEvent, options: DigestOptions): TraceDigest {
   const { source, index, offset, length, line, within } = event.provenance;
   return digestTrace(event.trace, { ...options, provenance: { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) } });
+}
+
+/** The `sessions` view: every session in `sort` order, and the traces without one. */
+export function sessionsView(groups: SessionGroups, sort: SessionSortKey): { sessions: Session[]; sort: SessionSortKey; withoutSession: TraceDigest[]; duplicates: number } {
+  return { sessions: sortSessions(groups.sessions, sort), sort, withoutSession: groups.withoutSession, duplicates: groups.duplicates };
+}
+
+/** The `session` view of a session found: its turns, whole texts with `full`, copies left out, what is missing before it. */
+export function sessionReport(read: SessionRead & { session: Session }, full: boolean): { view: SessionView; fullTexts: Map<TraceDigest, TurnTexts>; full: boolean; duplicates: number; partial: SessionRead['partial'] } {
+  return { view: sessionView(read.session), fullTexts: read.fullTexts, full, duplicates: read.duplicates, partial: read.partial };
 }

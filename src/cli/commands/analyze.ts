@@ -1,14 +1,15 @@
 import type { CommandModule } from 'yargs';
-import { analysisFacts, analyzeInputs } from '../../engine/analyze.js';
+import { analysisFacts, analysisOutcome } from '../../engine/analysis-view.js';
+import { analyzeInputs } from '../../engine/analyze.js';
+import { exitVerdict } from '../../engine/outcome.js';
 import { SEVERITIES } from '../../shared/severity.js';
 import { sarifTool } from '../../engine/rule-set.js';
 import type { AnalyzeReport } from '../../report/analyze.js';
 import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
-import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutColor } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
-import { exitVerdict, partialDump, type CommandOutcome } from '../exit-code.js';
+import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
@@ -70,12 +71,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
     });
     stopProgress();
     const facts = analysisFacts(result, args['fail-on']);
-    const { failOn, failed } = facts;
-    const command: CommandOutcome = {
-      missing: args.session && result.sessions.length === 0 ? noSession(args.session) : null,
-      failOn: failOn === 'none' ? null : { level: failOn, failed },
-      partial: partialDump(result.findings),
-    };
+    const command = missingHint(analysisOutcome(result, facts, args.session), 'tracetriage sessions lists them');
     const report: AnalyzeReport = {
       ...facts,
       rejected: problems.rejectedCount,
@@ -88,10 +84,3 @@ export const analyzeCommand: CommandModule<object, Args> = {
     problems.close(command, args.format === 'text');
   },
 };
-
-/** The closing reason when no `--session` id is in the inputs. */
-export function noSession(ids: readonly string[]): string {
-  const list = ids.map((s) => safeText(JSON.stringify(s))).join(', ');
-  const what = ids.length === 1 ? `session ${list} is not in the inputs` : `none of the sessions ${list} is in the inputs`;
-  return `${what}; tracetriage sessions lists them`;
-}

@@ -6,7 +6,8 @@ import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import type { SessionGuard } from '../../report/session-guard.js';
 import { TICKET_FORMAT_NAMES, type TicketFormat } from '../../report/ticket/names.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
-import { noSession } from './analyze.js';
+import { reportOutcome } from '../../engine/analysis-view.js';
+import { missingHint } from '../exit-code.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
@@ -132,6 +133,6 @@ export const reportCommand: CommandModule<object, Args> = {
     }
     problems.finish();
     // A report is not a gate (analyze --fail-on is): its findings leave the status alone.
-    problems.close({ missing: args.session !== undefined && data.summary.sessions === 0 ? noSession(args.session) : null });
+    problems.close(missingHint(reportOutcome(data.summary.sessions, args.session), 'tracetriage sessions lists them'));
   },
 };

@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { RULES } from '../../engine/rule-set.js';
-import type { RuleRow } from '../../report/rules.js';
+import { ruleRows } from '../../engine/rule-set.js';
 import { RULES_FORMAT_NAMES, RULES_FORMATS, type RulesFormat } from '../../report/rules/formats.js';
 import { configOption, loadConfig } from '../config.js';
 import { writeOut } from '../run-read.js';
@@ -21,7 +20,6 @@ export const rulesCommand: CommandModule<object, Args> = {
       .example('$0 rules --format json', 'rule metadata, message templates and option schemas as JSON'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
-    const rows: RuleRow[] = RULES.map((r) => ({ meta: r.meta, configured: config.rules[r.meta.id]?.severity ?? null }));
-    for (const chunk of RULES_FORMATS[args.format](rows, {})) await writeOut(chunk);
+    for (const chunk of RULES_FORMATS[args.format](ruleRows(config.rules), {})) await writeOut(chunk);
   },
 };

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { makePageToken, readPageToken, type PageScope } from '../../engine/page-token.js';
+import { nextPageToken, pageStart } from '../../engine/page-token.js';
 import { faultPoint, internalEvent } from '../../engine/guard.js';
 import { searchTraces } from '../../engine/search.js';
 import { parseExtractFields } from '../../query/extract-fields.js';
@@ -62,8 +62,7 @@ export const searchCommand: CommandModule<object, Args> = {
     const order = parseOrderBy(orderClauses);
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
     const experimentIds = (args['experiment-id'] ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
-    const scope: PageScope = { inputs, filter: filterText, order: orderClauses, experimentIds, runId: args['run-id'] ?? null };
-    const offset = args['page-token'] ? readPageToken(args['page-token'], scope) : 0;
+    const { scope, offset } = pageStart({ inputs, filter: filterText, order: orderClauses, experimentIds, runId: args['run-id'] ?? null, pageToken: args['page-token'] });
 
     const problems = new ProblemReporter();
     const result = await searchTraces(inputs, {
@@ -80,7 +79,7 @@ export const searchCommand: CommandModule<object, Args> = {
       onEvent: problems.onEvent,
     });
     stopProgress();
-    const token = result.nextOffset === null ? null : makePageToken(result.nextOffset, scope);
+    const token = nextPageToken(result.nextOffset, scope);
     for (const p of result.unprintable) {
       writeErr(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
     }

@@ -1,9 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { faultPoint, internalEvent, provenanceOf } from '../../engine/guard.js';
-import { readSession } from '../../engine/sessions.js';
-import { sessionView } from '../../model/sessions.js';
+import { digestOptionsOf } from '../../engine/config.js';
+import { readSession, sessionReport } from '../../engine/sessions.js';
 import { SESSION_FORMAT_NAMES, SESSION_FORMATS, type SessionFormat } from '../../report/session/formats.js';
-import type { SessionReport } from '../../report/session.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
 import { stdoutColor } from '../color.js';
@@ -58,7 +57,7 @@ export const sessionCommand: CommandModule<object, Args> = {
       full: args.full,
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+      digest: digestOptionsOf(config),
     });
     if (asked.id === null && read.sessionsSeen > 1) {
       problems.finish();
@@ -78,8 +77,7 @@ export const sessionCommand: CommandModule<object, Args> = {
     let text: string | null = null;
     try {
       for (const digest of session.turns) faultPoint('render', digest.traceId);
-      const report: SessionReport = { view: sessionView(session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates, partial: read.partial };
-      text = [...SESSION_FORMATS[args.format](report, { color: stdoutColor() })].join('');
+      text = [...SESSION_FORMATS[args.format](sessionReport({ ...read, session }, args.full), { color: stdoutColor() })].join('');
     } catch (error) {
       // The view is the session's, not one trace's: each of its traces gets the internal problem.
       for (const digest of session.turns) problems.onEvent(internalEvent(provenanceOf(digest.provenance ?? { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 }), 'render', error));

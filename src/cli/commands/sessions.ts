@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { readSessions } from '../../engine/sessions.js';
-import { SESSION_SORT_KEYS, sortSessions, type SessionSortKey } from '../../model/sessions.js';
+import { digestOptionsOf } from '../../engine/config.js';
+import { readSessions, sessionsView } from '../../engine/sessions.js';
+import { SESSION_SORT_KEYS, type SessionSortKey } from '../../model/sessions.js';
 import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
 import { stdoutColor } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
@@ -46,16 +47,10 @@ export const sessionsCommand: CommandModule<object, Args> = {
       filter,
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+      digest: digestOptionsOf(config),
     });
     stopProgress();
-    const report = {
-      sessions: sortSessions(groups.sessions, args.sort),
-      sort: args.sort,
-      withoutSession: groups.withoutSession,
-      duplicates: groups.duplicates,
-    };
-    for (const chunk of SESSIONS_FORMATS[args.format](report, { color: stdoutColor() })) await writeOut(chunk);
+    for (const chunk of SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), { color: stdoutColor() })) await writeOut(chunk);
     problems.finish();
     problems.close();
   },

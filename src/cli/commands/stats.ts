@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import { StatsCollector } from '../../engine/stats.js';
 import { STATS_FORMAT_NAMES, STATS_FORMATS, type StatsFormat } from '../../report/stats/formats.js';
 import { stdoutColor } from '../color.js';
-import { closingLine, exitVerdict } from '../exit-code.js';
-import { writeErr } from '../progress.js';
+import { exitVerdict } from '../../engine/outcome.js';
+import { applyVerdict } from '../exit-code.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
@@ -23,7 +23,6 @@ export const statsCommand: CommandModule<object, Args> = {
     const outcome = await forEachSummary(args, (event) => collector.add(event));
     for (const chunk of STATS_FORMATS[args.format](collector.report(), { color: stdoutColor() })) await writeOut(chunk);
     const verdict = exitVerdict(outcome);
-    if (verdict.code !== 0) writeErr(closingLine(verdict));
-    process.exitCode = verdict.code;
+    applyVerdict(verdict);
   },
 };

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { ValidateCollector } from '../../engine/validate.js';
 import { VALIDATE_FORMAT_NAMES, VALIDATE_FORMATS, type ValidateFormat } from '../../report/validate/formats.js';
-import { closingLine, exitVerdict } from '../exit-code.js';
-import { writeErr } from '../progress.js';
+import { exitVerdict } from '../../engine/outcome.js';
+import { applyVerdict } from '../exit-code.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
@@ -25,7 +25,6 @@ export const validateCommand: CommandModule<object, Args> = {
     const outcome = await forEachSummary(args, (event) => collector.add(event), { listsRejections: true });
     const verdict = exitVerdict(outcome);
     for (const chunk of VALIDATE_FORMATS[args.format]({ ...collector.done(), exit: verdict }, { warnings: args.warnings })) await writeOut(chunk);
-    if (verdict.code !== 0) writeErr(closingLine(verdict));
-    process.exitCode = verdict.code;
+    applyVerdict(verdict);
   },
 };
