@@ -53,7 +53,7 @@ export type { Counts, StatsReport } from './engine/stats.js';
 export { ValidateCollector } from './engine/validate.js';
 export type { ValidateResult, LocatedWarning } from './engine/validate.js';
 export { normalizeRecord } from './model/normalize.js';
-export { sessionIdOf } from './model/session.js';
+export { sessionIdOf } from './model/session-keys.js';
 export { Attributes, decodeAttributeValue } from './model/attributes.js';
 export type * from './model/types.js';
 export type { Provenance, RawRecord } from './ingest/record.js';

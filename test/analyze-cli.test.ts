@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import type { FindingJson } from '../src/report/analyze.js';
+import type { FindingJson } from '../src/report/analyze/analyze.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
 import { conversation, makeTrace } from './helpers/trace-builder.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../src/cli/errors.js';
 import { loadConfig, parseConfig, type TriageConfig } from '../src/cli/config.js';
-import { sessionIdOf } from '../src/model/session.js';
+import { sessionIdOf } from '../src/model/session-keys.js';
 import { triageAssessments } from '../src/model/triage.js';
 import { turnIo } from '../src/model/turn-io.js';
 import type { Trace } from '../src/model/types.js';

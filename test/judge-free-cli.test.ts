@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FindingJson } from '../src/report/analyze.js';
+import type { FindingJson } from '../src/report/analyze/analyze.js';
 import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
 import { REFUND_TURNS } from './helpers/samples.js';
 import { conversation, spanIdOf } from './helpers/trace-builder.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeAssessment } from '../src/model/assessment.js';
 import { Attributes, decodeAttributeValue } from '../src/model/attributes.js';
 import { normalizeId } from '../src/model/ids.js';
-import { sessionIdOf } from '../src/model/session.js';
+import { sessionIdOf } from '../src/model/session-keys.js';
 import { normalizeStatus } from '../src/model/span.js';
 import { buildSpanTree } from '../src/model/tree.js';
 import type { Assessment, SpanEvent, SpanTree, TraceFormat, TraceInfo } from '../src/model/types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/engine/findings.js';
-import { analyzeJson, analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../src/report/analyze.js';
+import { analyzeJson, analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../src/report/analyze/analyze.js';
 import { makeFinding } from './helpers/findings.js';
 
 // The analyze reporters as pure functions: the streamed JSON equals the whole document, counts

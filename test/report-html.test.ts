@@ -5,10 +5,10 @@ import type { Finding } from '../src/engine/findings.js';
 import { reportInputs } from '../src/engine/report.js';
 import type { ReportData, ReportTurn, Waterfall, WaterfallSpan } from '../src/engine/report-data.js';
 import { selectRules } from '../src/engine/rule-set.js';
-import { MAX_LOOSE_FINDINGS, MAX_OTHER_SESSIONS_LISTED, reportHtml } from '../src/report/html-report.js';
-import { REPORT_SCRIPT } from '../src/report/html/script.js';
-import { REPORT_CSS } from '../src/report/html/style.js';
-import { waterfallSvg } from '../src/report/html/waterfall.js';
+import { MAX_LOOSE_FINDINGS, MAX_OTHER_SESSIONS_LISTED, reportHtml } from '../src/report/ticket/html/report.js';
+import { REPORT_SCRIPT } from '../src/report/ticket/html/script.js';
+import { REPORT_CSS } from '../src/report/ticket/html/style.js';
+import { waterfallSvg } from '../src/report/ticket/html/waterfall.js';
 import { expectGolden } from './helpers/golden.js';
 import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Attributes } from '../src/model/attributes.js';
 import { normalizeRecord } from '../src/model/normalize.js';
-import { sessionConflictOf, sessionIdOf, sessionLookup, userIdOf, userLookup } from '../src/model/session.js';
+import { sessionConflictOf, sessionIdOf, sessionLookup, userIdOf, userLookup } from '../src/model/session-keys.js';
 import { digestTrace } from '../src/model/digest.js';
 import type { Trace } from '../src/model/types.js';
 import { fixtureJson, traceOf } from './helpers/fixture-traces.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyCarrier } from '../src/model/carriers.js';
 import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../src/model/digest.js';
-import { sessionIdOf, userIdOf } from '../src/model/session.js';
+import { sessionIdOf, userIdOf } from '../src/model/session-keys.js';
 import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../src/model/sessions.js';
 import { mdInline } from '../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from './helpers/fixture-traces.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { colorWanted, type ColorInput } from '../src/cli/color.js';
 import type { Finding } from '../src/engine/findings.js';
-import { analyzeText, type AnalyzeReport } from '../src/report/analyze.js';
-import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../src/report/style.js';
-import { fit, table, visibleWidth } from '../src/report/terminal.js';
+import { analyzeText, type AnalyzeReport } from '../src/report/analyze/analyze.js';
+import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../src/report/shared/style.js';
+import { fit, table, visibleWidth } from '../src/report/shared/terminal.js';
 import { escapeInvisible } from '../src/shared/escape/terminal.js';
 import { expectGolden } from './helpers/golden.js';
 import { runCliAsync, type CliRun } from './helpers/make-inputs.js';

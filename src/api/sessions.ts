@@ -6,7 +6,7 @@ import type { Session, SessionSortKey } from '../model/sessions.js';
 import { compileFilter } from '../query/filter/compile.js';
 import type { FormatOptions } from '../report/format.js';
 import { SESSION_FORMATS, type SessionFormat } from '../report/session/formats.js';
-import type { SessionReport } from '../report/session.js';
+import type { SessionReport } from '../report/session/session.js';
 import { SESSIONS_FORMATS, type SessionsFormat } from '../report/sessions/formats.js';
 import { configOf } from './config.js';
 import { formatWith } from './output.js';

@@ -6,7 +6,7 @@ import type { Provenance } from '../ingest/record.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../query/extract-fields.js';
 import { reindentJson } from '../query/reindent.js';
 import { TRACE_FORMATS, type TraceFormat, type TraceFormatOptions } from '../report/trace/formats.js';
-import type { TraceReportInput } from '../report/trace-view.js';
+import type { TraceReportInput } from '../report/trace/view.js';
 import { configOf } from './config.js';
 import { formatWith, joined } from './output.js';
 import { engineRead, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';

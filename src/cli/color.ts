@@ -1,4 +1,4 @@
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/style.js';
+import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/shared/style.js';
 import { outputToFile } from './run-read.js';
 
 /** What the colour decision looks at: the environment and the stream the text goes to. */

@@ -1,7 +1,7 @@
 import { DUMP_SOURCE } from '../engine/guard.js';
 import type { FrameEvent } from '../engine/read-events.js';
 import { safeLines, safeText } from '../shared/escape/terminal.js';
-import { where } from '../report/validate.js';
+import { where } from '../report/validate/validate.js';
 import { exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from '../engine/outcome.js';
 import { applyVerdict } from './exit-code.js';
 import { startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';

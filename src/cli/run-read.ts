@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { FilteredOptions } from '../engine/filtered.js';
 import type { SummaryEvent } from '../engine/read-events.js';
 import { escapeInvisible, safeLines, safeText } from '../shared/escape/terminal.js';
-import { where } from '../report/validate.js';
+import { where } from '../report/validate/validate.js';
 import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
 import { internalEvent } from '../engine/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';

@@ -1,7 +1,7 @@
 import type { DigestOptions, DigestProvenance, TraceDigest } from '../model/digest.js';
 import { DocumentCatalog } from '../model/documents.js';
 import type { TurnFacts } from '../model/facts.js';
-import { sessionIdOf } from '../model/session.js';
+import { sessionIdOf } from '../model/session-keys.js';
 import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
 import { SpillFile, type SpillRef } from '../ingest/spill.js';
 import type { Trace } from '../model/types.js';

@@ -12,7 +12,7 @@ import { cut } from '../shared/text.js';
  */
 export interface TriageConfig {
   /**
-   * Session keys, in order (`sessionIdOf` in src/model/session.ts): each is looked up in trace
+   * Session keys, in order (`sessionIdOf` in src/model/session-keys.ts): each is looked up in trace
    * metadata, then trace tags, after the built-in info keys; then on every span, nearest the
    * root first, after the span's built-in keys.
    */

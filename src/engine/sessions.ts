@@ -1,5 +1,5 @@
 import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
-import { sessionIdOf } from '../model/session.js';
+import { sessionIdOf } from '../model/session-keys.js';
 import { groupSessions, makeSession, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';

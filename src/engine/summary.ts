@@ -1,4 +1,4 @@
-import { sessionIdOf } from '../model/session.js';
+import { sessionIdOf } from '../model/session-keys.js';
 import type { Trace, TraceState, TraceWarning } from '../model/types.js';
 
 /**

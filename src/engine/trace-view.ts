@@ -1,6 +1,6 @@
 import type { AssessmentTriage } from '../model/triage.js';
 import { triageAssessments } from '../model/triage.js';
-import { sessionIdOf, userIdOf } from '../model/session.js';
+import { sessionIdOf, userIdOf } from '../model/session-keys.js';
 import { turnIo, type TurnIo } from '../model/turn-io.js';
 import type { Trace } from '../model/types.js';
 import { digestOptionsOf, type TriageConfig } from './config.js';

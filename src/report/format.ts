@@ -1,4 +1,4 @@
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from './style.js';
+import { ANSI_STYLE, PLAIN_STYLE, type Style } from './shared/style.js';
 
 /**
  * What every formatter takes besides its view. Extensible: a view whose formats need more (the

@@ -4,7 +4,7 @@ import { analyzeInputs } from '../../engine/analyze.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { SEVERITIES } from '../../shared/severity.js';
 import { sarifTool } from '../../engine/rule-set.js';
-import type { AnalyzeReport } from '../../report/analyze.js';
+import type { AnalyzeReport } from '../../report/analyze/analyze.js';
 import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
 import { stdoutColor } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { reportInputs } from '../../engine/report.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS } from '../../engine/report-data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
-import type { SessionGuard } from '../../report/session-guard.js';
+import type { SessionGuard } from '../../report/ticket/session-guard.js';
 import { TICKET_FORMAT_NAMES, type TicketFormat } from '../../report/ticket/names.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
 import { reportOutcome } from '../../engine/analysis-view.js';

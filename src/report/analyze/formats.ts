@@ -1,7 +1,7 @@
-import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../analyze.js';
+import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from './analyze.js';
 import { formatNames, once, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
-import { analyzeJunitChunks } from '../junit.js';
-import { analyzeSarifChunks, type SarifTool } from '../sarif.js';
+import { analyzeJunitChunks } from './junit.js';
+import { analyzeSarifChunks, type SarifTool } from './sarif.js';
 
 /** The formats of `analyze --format`. */
 export type AnalyzeFormat = 'text' | 'json' | 'junit' | 'sarif';

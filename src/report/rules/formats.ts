@@ -1,5 +1,5 @@
 import { formatNames, jsonOutput, once, type FormatRegistry } from '../format.js';
-import { rulesJson, rulesText, type RuleRow } from '../rules.js';
+import { rulesJson, rulesText, type RuleRow } from './rules.js';
 
 /** The formats of `rules --format`. */
 export type RulesFormat = 'text' | 'json';

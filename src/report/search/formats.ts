@@ -1,7 +1,7 @@
 import type { SearchHit } from '../../engine/search.js';
 import type { HitPrinter } from '../../query/hit-text.js';
 import { formatNames, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
-import { fieldsTable, searchTable } from '../search.js';
+import { fieldsTable, searchTable } from './search.js';
 
 /** The formats of `search --output` (`--format`). */
 export type SearchFormat = 'table' | 'json' | 'jsonl';

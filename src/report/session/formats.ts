@@ -1,6 +1,6 @@
 import { formatNames, jsonOutput, once, styleOf, type FormatRegistry } from '../format.js';
-import { sessionJson } from '../session-json.js';
-import { sessionMarkdown, sessionText, type SessionReport } from '../session.js';
+import { sessionJson } from './json.js';
+import { sessionMarkdown, sessionText, type SessionReport } from './session.js';
 
 /** The formats of `session --format`. */
 export type SessionFormat = 'text' | 'json' | 'markdown';

@@ -1,5 +1,5 @@
 import { formatNames, jsonOutput, once, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
-import { sessionsJson, sessionsText, type SessionsReport } from '../sessions.js';
+import { sessionsJson, sessionsText, type SessionsReport } from './sessions.js';
 
 /** The formats of `sessions --format`. */
 export type SessionsFormat = 'text' | 'json';

@@ -1,6 +1,6 @@
 import type { StatsReport } from '../../engine/stats.js';
 import { formatNames, jsonOutput, once, styleOf, type FormatRegistry } from '../format.js';
-import { statsText } from '../stats.js';
+import { statsText } from './stats.js';
 
 /** The formats of `stats --format`. */
 export type StatsFormat = 'text' | 'json';

@@ -1,12 +1,12 @@
 import type { ReportData } from '../../engine/report-data.js';
 import type { FormatOptions, FormatRegistry } from '../format.js';
-import { reportHtml } from '../html-report.js';
-import { reportMarkdownWithPlan } from '../markdown-report.js';
-import type { SessionGuard } from '../session-guard.js';
+import { reportHtml } from './html/report.js';
+import { reportMarkdownWithPlan } from './markdown/report.js';
+import type { SessionGuard } from './session-guard.js';
 import type { TicketFormat } from './names.js';
 
 export { TICKET_FORMAT_NAMES, type TicketFormat } from './names.js';
-export { ReportTooLargeError } from '../markdown-report.js';
+export { ReportTooLargeError } from './markdown/report.js';
 
 /** Options of the report formats. */
 export interface TicketFormatOptions extends FormatOptions {

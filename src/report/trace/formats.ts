@@ -1,8 +1,8 @@
 import { formatNames, jsonOutput, once, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
-import { traceJson } from '../trace-json.js';
-import { traceMarkdown } from '../trace-markdown.js';
-import type { TraceReportInput, TraceReportOptions } from '../trace-view.js';
-import { traceText } from '../trace.js';
+import { traceJson } from './json.js';
+import { traceMarkdown } from './markdown.js';
+import type { TraceReportInput, TraceReportOptions } from './view.js';
+import { traceText } from './trace.js';
 
 /** The formats of `trace --format`. */
 export type TraceFormat = 'text' | 'json' | 'markdown';

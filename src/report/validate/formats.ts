@@ -1,6 +1,6 @@
 import type { ValidateResult } from '../../engine/validate.js';
 import { formatNames, jsonOutput, once, type FormatOptions, type FormatRegistry } from '../format.js';
-import { validateJson, validateText } from '../validate.js';
+import { validateJson, validateText } from './validate.js';
 
 /** The formats of `validate --format`. */
 export type ValidateFormat = 'text' | 'json';

@@ -1,8 +1,8 @@
-import type { Evidence, Finding } from '../engine/findings.js';
-import type { Severity } from '../rules/api.js';
-import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText } from '../shared/escape/terminal.js';
-import { plural } from '../shared/plural.js';
+import type { Evidence, Finding } from '../../engine/findings.js';
+import type { Severity } from '../../rules/api.js';
+import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { plural } from '../../shared/plural.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
 export interface AnalyzeReport {

@@ -1,10 +1,10 @@
-import type { Assessment } from '../model/types.js';
-import { cut, ELLIPSIS_AFTER } from '../shared/text.js';
-import { duration, utcTime } from '../shared/time.js';
-import { mdCode, mdInline } from '../shared/escape/markdown.js';
+import type { Assessment } from '../../model/types.js';
+import { cut, ELLIPSIS_AFTER } from '../../shared/text.js';
+import { duration, utcTime } from '../../shared/time.js';
+import { mdCode, mdInline } from '../../shared/escape/markdown.js';
 import { attributeText, ioLine } from './trace.js';
-import { spanRows, stackExcerpt, type SpanRow, type TraceReportInput, type TraceReportOptions } from './trace-view.js';
-import { renderValue, VALUE_CHARS } from './trace-values.js';
+import { spanRows, stackExcerpt, type SpanRow, type TraceReportInput, type TraceReportOptions } from './view.js';
+import { renderValue, VALUE_CHARS } from './values.js';
 
 /**
  * `tracetriage trace --format markdown`: a summary, the span table, exceptions, attributes,

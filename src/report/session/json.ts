@@ -1,7 +1,7 @@
-import type { ScorerErrorDigest, VerdictDigest } from '../model/digest.js';
-import type { TurnView } from '../model/sessions.js';
+import type { ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
+import type { TurnView } from '../../model/sessions.js';
 import { textsOf, type SessionReport } from './session.js';
-import { isoTime, round, summaryJson, type SessionSummaryJson } from './sessions.js';
+import { isoTime, round, summaryJson, type SessionSummaryJson } from '../sessions/sessions.js';
 
 /** `session <id> --format json` (schemas/session-output.schema.json). */
 export interface SessionJson {

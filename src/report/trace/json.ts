@@ -1,9 +1,9 @@
-import { isoTime } from '../shared/time.js';
-import type { IoValue } from '../model/carriers.js';
-import type { AssessmentRef } from '../model/triage.js';
-import type { Assessment } from '../model/types.js';
-import { spanRows, stackExcerpt, type SpanRow, type TraceReportInput, type TraceReportOptions } from './trace-view.js';
-import { boundedValue } from './trace-values.js';
+import { isoTime } from '../../shared/time.js';
+import type { IoValue } from '../../model/carriers.js';
+import type { AssessmentRef } from '../../model/triage.js';
+import type { Assessment } from '../../model/types.js';
+import { spanRows, stackExcerpt, type SpanRow, type TraceReportInput, type TraceReportOptions } from './view.js';
+import { boundedValue } from './values.js';
 
 /** The version of the `--format json` document (schemas/trace-output.schema.json). */
 export const TRACE_OUTPUT_VERSION = 1;

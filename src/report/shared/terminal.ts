@@ -1,5 +1,5 @@
 import { PLAIN_STYLE, stripStyle, type Style } from './style.js';
-import { cut } from '../shared/text.js';
+import { cut } from '../../shared/text.js';
 
 /** Columns `text` takes on a terminal: code points, SGR codes left out (wide characters are rare here). */
 export function visibleWidth(text: string): number {

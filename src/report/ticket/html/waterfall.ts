@@ -1,8 +1,8 @@
-import type { Waterfall, WaterfallSpan } from '../../engine/report-data.js';
-import { duration } from '../../shared/time.js';
-import { esc } from '../../shared/escape/html.js';
-import { cut } from '../../shared/text.js';
-import { plural } from '../../shared/plural.js';
+import type { Waterfall, WaterfallSpan } from '../../../engine/report-data.js';
+import { duration } from '../../../shared/time.js';
+import { esc } from '../../../shared/escape/html.js';
+import { cut } from '../../../shared/text.js';
+import { plural } from '../../../shared/plural.js';
 
 // A trace's spans as an inline SVG: one row per span, the name indented by depth on the left,
 // the bar placed by start and duration on a 0-based axis, the duration on the right. Geometry

@@ -1,7 +1,7 @@
-import type { Evidence, Finding } from '../engine/findings.js';
-import type { RuleMeta, Severity } from '../rules/api.js';
+import type { Evidence, Finding } from '../../engine/findings.js';
+import type { RuleMeta, Severity } from '../../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
-import { strictText } from '../shared/escape/terminal.js';
+import { strictText } from '../../shared/escape/terminal.js';
 
 /** What the SARIF log says about the tool; the CLI reads both (report/ reads no files). */
 export interface SarifTool {

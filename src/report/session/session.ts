@@ -1,14 +1,14 @@
 // Text and Markdown of one view in one file: they share the wording helpers (span, error,
 // verdict lines), so both formats say the same things. JSON is in session-json.ts.
-import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest, TurnDigest, TurnTexts, VerdictDigest } from '../model/digest.js';
-import type { OnTurn, SessionView, TurnView } from '../model/sessions.js';
-import { cut } from '../shared/text.js';
-import { polarityNote } from './polarity-note.js';
-import { plural } from '../shared/plural.js';
-import { duration, utcTime } from '../shared/time.js';
-import { PLAIN_STYLE, type Style } from './style.js';
-import { mdCode, mdInline } from '../shared/escape/markdown.js';
-import { safeText } from '../shared/escape/terminal.js';
+import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest, TurnDigest, TurnTexts, VerdictDigest } from '../../model/digest.js';
+import type { OnTurn, SessionView, TurnView } from '../../model/sessions.js';
+import { cut } from '../../shared/text.js';
+import { polarityNote } from '../shared/polarity-note.js';
+import { plural } from '../../shared/plural.js';
+import { duration, utcTime } from '../../shared/time.js';
+import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import { mdCode, mdInline } from '../../shared/escape/markdown.js';
+import { safeText } from '../../shared/escape/terminal.js';
 
 /** What `session <id>` reports. */
 export interface SessionReport {

@@ -1,13 +1,13 @@
-import type { Finding } from '../engine/findings.js';
-import type { ReportData, SessionLine } from '../engine/report-data.js';
-import { reproduceCommands, shellQuote, type ReproduceCommands } from './commands.js';
-import { mdCode, mdInline } from '../shared/escape/markdown.js';
-import { guardSession, type SessionGuard } from './session-guard.js';
-import { cutNoteLines, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './markdown/overview.js';
-import { ROOT_EVIDENCE, sessionLines, type SessionShape } from './markdown/session.js';
-import { firstSaid, isRootCause, type Lengths } from './markdown/words.js';
-import { plural } from '../shared/plural.js';
-import { group, utf8Bytes } from '../shared/text.js';
+import type { Finding } from '../../../engine/findings.js';
+import type { ReportData, SessionLine } from '../../../engine/report-data.js';
+import { reproduceCommands, shellQuote, type ReproduceCommands } from '../commands.js';
+import { mdCode, mdInline } from '../../../shared/escape/markdown.js';
+import { guardSession, type SessionGuard } from '../session-guard.js';
+import { cutNoteLines, headLines, looseFoot, looseHeading, looseItem, overviewFoot, overviewHead, overviewRow, type RowShown } from './overview.js';
+import { ROOT_EVIDENCE, sessionLines, type SessionShape } from './session.js';
+import { firstSaid, isRootCause, type Lengths } from './words.js';
+import { plural } from '../../../shared/plural.js';
+import { group, utf8Bytes } from '../../../shared/text.js';
 
 /** Options of {@link reportMarkdown}. */
 export interface MarkdownReportOptions {

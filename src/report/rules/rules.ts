@@ -1,5 +1,5 @@
-import type { RuleMeta } from '../rules/api.js';
-import { table } from './terminal.js';
+import type { RuleMeta } from '../../rules/api.js';
+import { table } from '../shared/terminal.js';
 
 /** One row of `tracetriage rules`. */
 export interface RuleRow {

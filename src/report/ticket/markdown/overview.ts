@@ -1,9 +1,9 @@
-import type { Finding } from '../../engine/findings.js';
-import type { ReportData, SessionLine } from '../../engine/report-data.js';
-import { mdCode } from '../../shared/escape/markdown.js';
-import { group } from '../../shared/text.js';
+import type { Finding } from '../../../engine/findings.js';
+import type { ReportData, SessionLine } from '../../../engine/report-data.js';
+import { mdCode } from '../../../shared/escape/markdown.js';
+import { group } from '../../../shared/text.js';
 import { findingItem, turnsWords, type Lengths } from './words.js';
-import { plural } from '../../shared/plural.js';
+import { plural } from '../../../shared/plural.js';
 
 /** What the overview table says of a session: detailed below, or only here. */
 export type RowShown = 'detailed' | 'overview' | 'cut';

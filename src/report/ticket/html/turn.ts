@@ -1,12 +1,12 @@
-import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
-import type { Finding } from '../../engine/findings.js';
-import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
-import { duration, utcTime } from '../../shared/time.js';
-import { esc, htmlLines } from '../../shared/escape/html.js';
-import { polarityNote } from '../polarity-note.js';
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest.js';
+import type { Finding } from '../../../engine/findings.js';
+import type { ReportTurn, TurnStatus } from '../../../engine/report-data.js';
+import { duration, utcTime } from '../../../shared/time.js';
+import { esc, htmlLines } from '../../../shared/escape/html.js';
+import { polarityNote } from '../../shared/polarity-note.js';
 import { findingList, type FindingShape, type PageLinks } from './findings.js';
 import { waterfallSvg } from './waterfall.js';
-import { plural } from '../../shared/plural.js';
+import { plural } from '../../../shared/plural.js';
 
 /** How each status reads: in words, and as a glyph beside the colour (colour alone is not enough). */
 export const STATUS: Record<TurnStatus, { label: string; glyph: string }> = {

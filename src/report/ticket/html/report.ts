@@ -1,16 +1,16 @@
-import type { Finding } from '../engine/findings.js';
-import { guardSession, type SessionGuard } from './session-guard.js';
-import type { ReportData, ReportSession, SessionLine } from '../engine/report-data.js';
-import type { Severity } from '../rules/api.js';
-import { reproduceCommands } from './commands.js';
-import { reportPolicy } from './html/csp.js';
-import { esc } from '../shared/escape/html.js';
-import { findingList, type PageLinks } from './html/findings.js';
-import { REPORT_SCRIPT } from './html/script.js';
-import { sessionSection, turnAnchor } from './html/session.js';
-import { REPORT_CSS } from './html/style.js';
-import { plural } from '../shared/plural.js';
-import { SEVERITIES } from '../shared/severity.js';
+import type { Finding } from '../../../engine/findings.js';
+import { guardSession, type SessionGuard } from '../session-guard.js';
+import type { ReportData, ReportSession, SessionLine } from '../../../engine/report-data.js';
+import type { Severity } from '../../../rules/api.js';
+import { reproduceCommands } from '../commands.js';
+import { reportPolicy } from './csp.js';
+import { esc } from '../../../shared/escape/html.js';
+import { findingList, type PageLinks } from './findings.js';
+import { REPORT_SCRIPT } from './script.js';
+import { sessionSection, turnAnchor } from './session.js';
+import { REPORT_CSS } from './style.js';
+import { plural } from '../../../shared/plural.js';
+import { SEVERITIES } from '../../../shared/severity.js';
 
 // The HTML ticket report: one self-contained file that opens from file:// with no network. The
 // page is built from our own markup, and trace text enters it only through `esc` (src/shared/

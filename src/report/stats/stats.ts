@@ -1,8 +1,8 @@
-import type { Counts, StatsReport } from '../engine/stats.js';
-import { PLAIN_STYLE, type Style } from './style.js';
-import { table } from './terminal.js';
-import { safeText } from '../shared/escape/terminal.js';
-import { plural } from '../shared/plural.js';
+import type { Counts, StatsReport } from '../../engine/stats.js';
+import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import { table } from '../shared/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { plural } from '../../shared/plural.js';
 
 const HEADER = ['SOURCE', 'TRACES', 'SPANS', 'SESSIONS', 'ERR TRACES', 'ERR SPANS', 'ASSESS', 'SCORER ERR', 'REJECTED', 'MB', 'FORMATS'];
 const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);

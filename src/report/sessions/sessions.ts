@@ -1,11 +1,11 @@
-import { duration, isoTime, utcTime } from '../shared/time.js';
-import type { TraceDigest } from '../model/digest.js';
-import type { Session, SessionSortKey, SessionSummary } from '../model/sessions.js';
-import { cut } from '../shared/text.js';
-import { PLAIN_STYLE, type Paint, type Style } from './style.js';
-import { table } from './terminal.js';
-import { safeText } from '../shared/escape/terminal.js';
-import { plural } from '../shared/plural.js';
+import { duration, isoTime, utcTime } from '../../shared/time.js';
+import type { TraceDigest } from '../../model/digest.js';
+import type { Session, SessionSortKey, SessionSummary } from '../../model/sessions.js';
+import { cut } from '../../shared/text.js';
+import { PLAIN_STYLE, type Paint, type Style } from '../shared/style.js';
+import { table } from '../shared/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { plural } from '../../shared/plural.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */
 export interface SessionsReport {

@@ -1,4 +1,4 @@
-import { cut, ELLIPSIS_AFTER, withTotal } from '../shared/text.js';
+import { cut, ELLIPSIS_AFTER, withTotal } from '../../shared/text.js';
 
 /** After a long string value: its whole length in code points. */
 const WITH_TOTAL = withTotal();

@@ -1,11 +1,11 @@
-import type { Finding } from '../../engine/findings.js';
-import type { ReportSession, ReportTurn, TurnStatus } from '../../engine/report-data.js';
+import type { Finding } from '../../../engine/findings.js';
+import type { ReportSession, ReportTurn, TurnStatus } from '../../../engine/report-data.js';
 import type { ReproduceCommands } from '../commands.js';
-import { duration, utcTime } from '../../shared/time.js';
-import { safeText } from '../../shared/escape/terminal.js';
-import { excerpt } from '../../shared/text.js';
-import { mdCode, mdFence } from '../../shared/escape/markdown.js';
-import { plural } from '../../shared/plural.js';
+import { duration, utcTime } from '../../../shared/time.js';
+import { safeText } from '../../../shared/escape/terminal.js';
+import { excerpt } from '../../../shared/text.js';
+import { mdCode, mdFence } from '../../../shared/escape/markdown.js';
+import { plural } from '../../../shared/plural.js';
 import {
   errorSpanItem,
   evidenceWords,

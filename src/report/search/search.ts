@@ -1,9 +1,9 @@
-import { duration, utcTime } from '../shared/time.js';
-import type { TraceInfo } from '../model/types.js';
-import { cut, DOTS } from '../shared/text.js';
-import { PLAIN_STYLE, type Style } from './style.js';
-import { table } from './terminal.js';
-import { safeText } from '../shared/escape/terminal.js';
+import { duration, utcTime } from '../../shared/time.js';
+import type { TraceInfo } from '../../model/types.js';
+import { cut, DOTS } from '../../shared/text.js';
+import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import { table } from '../shared/terminal.js';
+import { safeText } from '../../shared/escape/terminal.js';
 
 /** MLflow's default `--output table` columns; `info.execution_duration` shows a real duration here (MLflow's is always N/A). */
 export const SEARCH_COLUMNS = [

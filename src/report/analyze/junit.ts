@@ -1,9 +1,9 @@
-import type { Evidence, Finding } from '../engine/findings.js';
-import type { Severity } from '../rules/api.js';
+import type { Evidence, Finding } from '../../engine/findings.js';
+import type { Severity } from '../../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
-import { strictText } from '../shared/escape/terminal.js';
-import { xmlAttr, xmlText } from '../shared/escape/xml.js';
-import { atLeast } from '../shared/severity.js';
+import { strictText } from '../../shared/escape/terminal.js';
+import { xmlAttr, xmlText } from '../../shared/escape/xml.js';
+import { atLeast } from '../../shared/severity.js';
 
 /** The suite (and testcase class) of the traces that have no session. */
 export const WITHOUT_SESSION_SUITE = 'traces without a session';

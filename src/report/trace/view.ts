@@ -1,6 +1,6 @@
-import type { TurnIo } from '../model/turn-io.js';
-import type { AssessmentTriage } from '../model/triage.js';
-import type { Span, SpanEvent, Trace } from '../model/types.js';
+import type { TurnIo } from '../../model/turn-io.js';
+import type { AssessmentTriage } from '../../model/triage.js';
+import type { Span, SpanEvent, Trace } from '../../model/types.js';
 
 // What the three forms of `tracetriage trace` (text, Markdown, JSON) share: the order spans are
 // shown in, what is cut, and how a span's type, duration and exceptions are read. Pure functions

@@ -1,12 +1,12 @@
-import type { Finding } from '../../engine/findings.js';
-import type { ReportSession } from '../../engine/report-data.js';
+import type { Finding } from '../../../engine/findings.js';
+import type { ReportSession } from '../../../engine/report-data.js';
 import type { ReproduceCommands } from '../commands.js';
-import { duration, utcTime } from '../../shared/time.js';
-import { esc } from '../../shared/escape/html.js';
-import { cut } from '../../shared/text.js';
+import { duration, utcTime } from '../../../shared/time.js';
+import { esc } from '../../../shared/escape/html.js';
+import { cut } from '../../../shared/text.js';
 import { findingList, isRootCause, turnLink, type PageLinks } from './findings.js';
 import { scorerErrorHtml, STATUS, turnSection, verdictHtml } from './turn.js';
-import { plural } from '../../shared/plural.js';
+import { plural } from '../../../shared/plural.js';
 
 /** What a session section needs besides the session. */
 export interface SessionContext {

@@ -1,10 +1,10 @@
-import type { ReportTurn, TurnStatus } from '../../engine/report-data.js';
-import type { Evidence, Finding } from '../../engine/findings.js';
-import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
-import type { Severity } from '../../rules/api.js';
-import { excerpt } from '../../shared/text.js';
-import { mdCode, mdInline } from '../../shared/escape/markdown.js';
-import { polarityNote } from '../polarity-note.js';
+import type { ReportTurn, TurnStatus } from '../../../engine/report-data.js';
+import type { Evidence, Finding } from '../../../engine/findings.js';
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest.js';
+import type { Severity } from '../../../rules/api.js';
+import { excerpt } from '../../../shared/text.js';
+import { mdCode, mdInline } from '../../../shared/escape/markdown.js';
+import { polarityNote } from '../../shared/polarity-note.js';
 
 // The wording the Markdown report shares between sessions, turns and the loose findings: one
 // line per finding, evidence, verdict, scorer error and error span. Trace text goes through the

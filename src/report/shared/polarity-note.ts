@@ -1,4 +1,4 @@
-import type { PolarityBasis } from '../model/scorers.js';
+import type { PolarityBasis } from '../../model/scorers.js';
 
 /**
  * The note a verdict's line carries when its polarity was inferred rather than read from a table

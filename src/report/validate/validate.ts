@@ -1,6 +1,6 @@
-import type { ValidateResult } from '../engine/validate.js';
-import type { Provenance } from '../ingest/record.js';
-import { safeText } from '../shared/escape/terminal.js';
+import type { ValidateResult } from '../../engine/validate.js';
+import type { Provenance } from '../../ingest/record.js';
+import { safeText } from '../../shared/escape/terminal.js';
 
 /** Where a record is, as `file:line:column record N (byte B)`, or `store trace_info tr-… (record N)` for a store's trace. */
 export function where(p: Provenance): string {

@@ -1,10 +1,10 @@
-import type { ScorerErrorEntry, Verdict } from '../model/triage.js';
-import type { Assessment } from '../model/types.js';
-import { cut, withTotal } from '../shared/text.js';
-import { duration, utcTime } from '../shared/time.js';
-import { polarityNote } from './polarity-note.js';
-import { PLAIN_STYLE, type Style } from './style.js';
-import { safeText } from '../shared/escape/terminal.js';
+import type { ScorerErrorEntry, Verdict } from '../../model/triage.js';
+import type { Assessment } from '../../model/types.js';
+import { cut, withTotal } from '../../shared/text.js';
+import { duration, utcTime } from '../../shared/time.js';
+import { polarityNote } from '../shared/polarity-note.js';
+import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import { safeText } from '../../shared/escape/terminal.js';
 import {
   spanRows,
   stackExcerpt,
@@ -12,8 +12,8 @@ import {
   type SpanRow,
   type TraceReportInput,
   type TraceReportOptions,
-} from './trace-view.js';
-import { renderValue, VALUE_CHARS } from './trace-values.js';
+} from './view.js';
+import { renderValue, VALUE_CHARS } from './values.js';
 
 /** Characters of a status message, exception message or rationale shown without `--full`. */
 export const TEXT_CHARS = 600;
