@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/findings.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
 import rule from '../src/rules/error-propagation.js';
 import type { RuleModule } from '../src/rules/api.js';
 import { runRule } from './helpers/rule-tester.js';

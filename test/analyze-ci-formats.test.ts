@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/findings.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
 import type { AnalyzeReport } from '../src/report/analyze/analyze.js';
 import { analyzeJunitChunks } from '../src/report/analyze/junit.js';
 import { analyzeSarifChunks, FINGERPRINT_KEY, SARIF_SCHEMA_URI } from '../src/report/analyze/sarif.js';

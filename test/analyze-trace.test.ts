@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYSIS_TEXT_CHARS, analyzeTrace } from '../src/engine/analyze-trace.js';
-import { TraceRuleRunner } from '../src/engine/rule-runner.js';
+import { ANALYSIS_TEXT_CHARS, analyzeTrace } from '../src/engine/analyze/analyze-trace.js';
+import { TraceRuleRunner } from '../src/engine/analyze/rule-runner.js';
 import { normalizeRecord } from '../src/model/normalize.js';
 import { chatTurn } from './helpers/trace-builder.js';
 

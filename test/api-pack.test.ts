@@ -64,7 +64,7 @@ afterAll(() => {
 
 describe('the packed package', () => {
   it('ships the built API, its types and the config schema, and no sources or tests', () => {
-    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/api/analyze.js', 'dist/api/analyze.d.ts', 'dist/cli/main.js', 'dist/engine/worker.js', 'schemas/config.schema.json', 'docs/api.md', 'package.json']) {
+    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/api/analyze.js', 'dist/api/analyze.d.ts', 'dist/cli/main.js', 'dist/engine/read/worker.js', 'schemas/config.schema.json', 'docs/api.md', 'package.json']) {
       expect(packed).toContain(path);
     }
     expect(packed.filter((path) => path.startsWith('src/') || path.startsWith('test/'))).toEqual([]);

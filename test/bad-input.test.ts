@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReadEvent } from '../src/engine/read.js';
+import type { ReadEvent } from '../src/engine/read/read.js';
 import {
   CLI,
   fixture,

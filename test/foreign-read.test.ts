@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readTraces, type ReadEvent } from '../src/engine/read.js';
+import { readTraces, type ReadEvent } from '../src/engine/read/read.js';
 import { REPO_ROOT } from './helpers/make-inputs.js';
 
 // The reading path of other tracers' files, below the CLI: what a source turns out to be from its

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnalysisCollector } from '../src/engine/analyze.js';
-import { toSummaryEvent } from '../src/engine/batch.js';
-import { DUMP_SOURCE, setTestFault } from '../src/engine/guard.js';
-import type { ActiveRule } from '../src/engine/rule-runner.js';
+import { AnalysisCollector } from '../src/engine/analyze/analyze.js';
+import { toSummaryEvent } from '../src/engine/read/batch.js';
+import { DUMP_SOURCE, setTestFault } from '../src/engine/read/guard.js';
+import type { ActiveRule } from '../src/engine/analyze/rule-runner.js';
 import { normalizeRecord } from '../src/model/normalize.js';
 import { defineRule, type RuleModule } from '../src/rules/api.js';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReadEvent } from '../src/engine/read.js';
+import type { ReadEvent } from '../src/engine/read/read.js';
 import type { StatsReport } from '../src/engine/stats.js';
 import {
   CLI,

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSummaries } from '../dist/engine/summaries.js';
-import type { SummaryEvent } from '../src/engine/read-events.js';
+import { readSummaries } from '../dist/engine/read/read-summaries.js';
+import type { SummaryEvent } from '../src/engine/read/read-events.js';
 
-// Runs the built package: range workers load dist/engine/worker.js.
+// Runs the built package: range workers load dist/engine/read/worker.js.
 const dir = mkdtempSync(join(tmpdir(), 'tracetriage-ranges-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReadEvent } from '../src/engine/read.js';
+import type { ReadEvent } from '../src/engine/read/read.js';
 import { explainLine } from '../src/ingest/rescan.js';
 import { RecordScanner, type ScannedRecord } from '../src/ingest/scanner.js';
 import { makeWorkspace, readAll, readStdin, runCliAsync, type ValidateJson } from './helpers/make-inputs.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/findings.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
 import { analyzeJson, analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../src/report/analyze/analyze.js';
 import { makeFinding } from './helpers/findings.js';
 

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reportInputs, type ReportOptions } from '../src/engine/report.js';
-import { MAX_DETAILED_TURNS } from '../src/engine/report-data.js';
+import { reportInputs, type ReportOptions } from '../src/engine/report/report.js';
+import { MAX_DETAILED_TURNS } from '../src/engine/report/data.js';
 import { reportHtml } from '../src/report/ticket/html/report.js';
 import { reportMarkdown } from '../src/report/ticket/markdown/report.js';
-import { selectRules } from '../src/engine/rule-set.js';
+import { selectRules } from '../src/engine/analyze/rule-set.js';
 import { waterfallOf } from '../src/model/waterfall.js';
 import { traceOf } from './helpers/fixture-traces.js';
 import { REPO_ROOT, makeWorkspace } from './helpers/make-inputs.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/findings.js';
-import { reportInputs } from '../src/engine/report.js';
-import type { ReportData, ReportTurn, Waterfall, WaterfallSpan } from '../src/engine/report-data.js';
-import { selectRules } from '../src/engine/rule-set.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
+import { reportInputs } from '../src/engine/report/report.js';
+import type { ReportData, ReportTurn, Waterfall, WaterfallSpan } from '../src/engine/report/data.js';
+import { selectRules } from '../src/engine/analyze/rule-set.js';
 import { MAX_LOOSE_FINDINGS, MAX_OTHER_SESSIONS_LISTED, reportHtml } from '../src/report/ticket/html/report.js';
 import { REPORT_SCRIPT } from '../src/report/ticket/html/script.js';
 import { REPORT_CSS } from '../src/report/ticket/html/style.js';

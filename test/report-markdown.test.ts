@@ -1,9 +1,9 @@
 import type { Code, InlineCode, Nodes, Root, Table } from 'mdast';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/findings.js';
-import { reportInputs } from '../src/engine/report.js';
-import type { ReportData, ReportSession, ReportTurn, SessionLine } from '../src/engine/report-data.js';
-import { selectRules } from '../src/engine/rule-set.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
+import { reportInputs } from '../src/engine/report/report.js';
+import type { ReportData, ReportSession, ReportTurn, SessionLine } from '../src/engine/report/data.js';
+import { selectRules } from '../src/engine/analyze/rule-set.js';
 import type { VerdictDigest } from '../src/model/digest.js';
 import { reproduceCommands } from '../src/report/ticket/commands.js';
 import { excerpt, utf8Bytes } from '../src/shared/text.js';

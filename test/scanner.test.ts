@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read.js';
+import { readTraces } from '../src/engine/read/read.js';
 import { explainLine, rescanRecord } from '../src/ingest/rescan.js';
 import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
 

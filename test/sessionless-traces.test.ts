@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AnalysisCollector } from '../src/engine/analyze.js';
-import type { Finding } from '../src/engine/findings.js';
-import { selectRules } from '../src/engine/rule-set.js';
+import { AnalysisCollector } from '../src/engine/analyze/analyze.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
+import { selectRules } from '../src/engine/analyze/rule-set.js';
 import { normalizeRecord } from '../src/model/normalize.js';
 import { defineRule, type RuleModule } from '../src/rules/api.js';
 import errorPropagation from '../src/rules/error-propagation.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read.js';
+import { readTraces } from '../src/engine/read/read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracetriage-sources-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colorWanted, type ColorInput } from '../src/cli/color.js';
-import type { Finding } from '../src/engine/findings.js';
+import type { Finding } from '../src/engine/analyze/findings.js';
 import { analyzeText, type AnalyzeReport } from '../src/report/analyze/analyze.js';
 import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../src/report/shared/style.js';
 import { fit, table, visibleWidth } from '../src/report/shared/terminal.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findValue } from '../src/ingest/top-level.js';
-import { TopK } from '../src/engine/top-k.js';
-import { readInfoFast } from '../src/engine/fast-info.js';
-import { makePageToken, readPageToken, type PageScope } from '../src/engine/page-token.js';
+import { TopK } from '../src/engine/search/top-k.js';
+import { readInfoFast } from '../src/engine/read/fast-info.js';
+import { makePageToken, readPageToken, type PageScope } from '../src/engine/search/page-token.js';
 import { QuerySyntaxError } from '../src/query/errors.js';
 import { fixturePath } from './helpers/fixture-traces.js';
 

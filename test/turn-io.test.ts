@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read.js';
+import { readTraces } from '../src/engine/read/read.js';
 import { keyCarrier } from '../src/model/carriers.js';
 import { summarizeIo } from '../src/model/messages.js';
 import { turnIo, type TurnIo } from '../src/model/turn-io.js';

@@ -1,9 +1,9 @@
-import { analysisFacts, analysisOutcome, analysisSelection } from '../engine/analysis-view.js';
-import { analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
+import { analysisFacts, analysisOutcome, analysisSelection } from '../engine/analyze/view.js';
+import { analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze/analyze.js';
 import type { TriageConfig } from '../engine/config.js';
-import type { Finding } from '../engine/findings.js';
+import type { Finding } from '../engine/analyze/findings.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { sarifTool } from '../engine/rule-set.js';
+import { sarifTool } from '../engine/analyze/rule-set.js';
 import { compileFilter } from '../query/filter/compile.js';
 import { ANALYZE_FORMATS, type AnalyzeFormat } from '../report/analyze/formats.js';
 import type { FormatOptions } from '../report/format.js';

@@ -1,9 +1,9 @@
 import type { ExitVerdict } from '../engine/outcome.js';
-import { reportInputs } from '../engine/report.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../engine/report-data.js';
+import { reportInputs } from '../engine/report/report.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../engine/report/data.js';
 import type { SessionGuard } from '../report/ticket/session-guard.js';
 import { TICKET_FORMATS, type TicketFormat } from '../report/ticket/formats.js';
-import { reportOutcome } from '../engine/analysis-view.js';
+import { reportOutcome } from '../engine/analyze/view.js';
 import { engineAnalysis, type AnalysisOptions } from './analyze.js';
 import { configOf } from './config.js';
 import { formatWith } from './output.js';

@@ -1,6 +1,6 @@
-import { nextPageToken, pageStart } from '../engine/page-token.js';
+import { nextPageToken, pageStart } from '../engine/search/page-token.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { searchTraces, type SearchHit } from '../engine/search.js';
+import { searchTraces, type SearchHit } from '../engine/search/search.js';
 import type { Provenance } from '../ingest/record.js';
 import { parseExtractFields } from '../query/extract-fields.js';
 import { compileFilter } from '../query/filter/compile.js';

@@ -1,6 +1,6 @@
 import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { readSession, readSessions, sessionReport, sessionsView } from '../engine/sessions.js';
+import { readSession, readSessions, sessionReport, sessionsView } from '../engine/session-reader.js';
 import type { TraceDigest } from '../model/digest.js';
 import type { Session, SessionSortKey } from '../model/sessions.js';
 import { compileFilter } from '../query/filter/compile.js';

@@ -1,7 +1,7 @@
 import { exitVerdict, OutcomeCounter, type ExitVerdict } from '../engine/outcome.js';
-import type { SummaryEvent } from '../engine/read-events.js';
+import type { SummaryEvent } from '../engine/read/read-events.js';
 import { StatsCollector, type StatsReport } from '../engine/stats.js';
-import { readSummaries } from '../engine/summaries.js';
+import { readSummaries } from '../engine/read/read-summaries.js';
 import { ValidateCollector, type ValidateResult } from '../engine/validate.js';
 import type { FormatOptions } from '../report/format.js';
 import { STATS_FORMATS, type StatsFormat } from '../report/stats/formats.js';

@@ -1,6 +1,6 @@
-import { traceView } from '../engine/trace-view.js';
+import { traceView } from '../engine/trace.js';
 import type { TriageConfig } from '../engine/config.js';
-import { findTrace } from '../engine/get.js';
+import { findTrace } from '../engine/search/get.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import type { Provenance } from '../ingest/record.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../query/extract-fields.js';

@@ -1,6 +1,6 @@
-import type { AnalyzeOptions } from '../engine/analyze.js';
-import { analysisSelection } from '../engine/analysis-view.js';
-import { UnknownRuleError } from '../engine/rule-set.js';
+import type { AnalyzeOptions } from '../engine/analyze/analyze.js';
+import { analysisSelection } from '../engine/analyze/view.js';
+import { UnknownRuleError } from '../engine/analyze/rule-set.js';
 import type { TriageConfig } from './config.js';
 import { CliError } from './errors.js';
 import { filterOption } from './filter-option.js';

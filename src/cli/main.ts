@@ -10,7 +10,7 @@ import { setColorFlag } from './color.js';
 import { setProgressFlag, stopProgress, writeErr } from './progress.js';
 import { missingInputs } from './id-inputs.js';
 import { abortOutput, commitOutput, setOutputFile, STDIN_ARG } from './run-read.js';
-import { setTestFault } from '../engine/guard.js';
+import { setTestFault } from '../engine/read/guard.js';
 
 // For tests only: makes one named stage throw on one trace id, to reach the per-trace guard (docs/inputs.md).
 setTestFault(process.env['TRACETRIAGE_TEST_FAULT']);

@@ -1,5 +1,5 @@
-import { DUMP_SOURCE } from '../engine/guard.js';
-import type { FrameEvent } from '../engine/read-events.js';
+import { DUMP_SOURCE } from '../engine/read/guard.js';
+import type { FrameEvent } from '../engine/read/read-events.js';
 import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { where } from '../report/validate/validate.js';
 import { exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from '../engine/outcome.js';

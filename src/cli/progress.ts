@@ -1,4 +1,4 @@
-import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read-events.js';
+import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read/read-events.js';
 import { cut, NO_MARK } from '../shared/text.js';
 import { plural } from '../shared/plural.js';
 

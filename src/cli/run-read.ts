@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
-import type { FilteredOptions } from '../engine/filtered.js';
-import type { SummaryEvent } from '../engine/read-events.js';
+import type { FilteredOptions } from '../engine/read/filtered.js';
+import type { SummaryEvent } from '../engine/read/read-events.js';
 import { escapeInvisible, safeLines, safeText } from '../shared/escape/terminal.js';
 import { where } from '../report/validate/validate.js';
-import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
-import { internalEvent } from '../engine/guard.js';
+import { readSummaries, type SummaryOptions } from '../engine/read/read-summaries.js';
+import { internalEvent } from '../engine/read/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
 import { AtomicFileWriter } from '../ingest/text-file.js';
 import { CliError } from './errors.js';

@@ -1,5 +1,5 @@
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
-import { ruleById, type RuleSetting } from './rule-set.js';
+import { ruleById, type RuleSetting } from './analyze/rule-set.js';
 import { readTextFile } from '../ingest/text-file.js';
 import { keyCarrier, CARRIERS, type Carrier } from '../model/carriers.js';
 import { pointerSegments, toJsonPath } from '../model/json-path.js';

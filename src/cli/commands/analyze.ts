@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { analysisFacts, analysisOutcome } from '../../engine/analysis-view.js';
-import { analyzeInputs } from '../../engine/analyze.js';
+import { analysisFacts, analysisOutcome } from '../../engine/analyze/view.js';
+import { analyzeInputs } from '../../engine/analyze/analyze.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { SEVERITIES } from '../../shared/severity.js';
-import { sarifTool } from '../../engine/rule-set.js';
+import { sarifTool } from '../../engine/analyze/rule-set.js';
 import type { AnalyzeReport } from '../../report/analyze/analyze.js';
 import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
 import { stdoutColor } from '../color.js';

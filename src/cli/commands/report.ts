@@ -1,12 +1,12 @@
 import { extname } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { reportInputs } from '../../engine/report.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS } from '../../engine/report-data.js';
+import { reportInputs } from '../../engine/report/report.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS } from '../../engine/report/data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import type { SessionGuard } from '../../report/ticket/session-guard.js';
 import { TICKET_FORMAT_NAMES, type TicketFormat } from '../../report/ticket/names.js';
-import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
-import { reportOutcome } from '../../engine/analysis-view.js';
+import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/read/guard.js';
+import { reportOutcome } from '../../engine/analyze/view.js';
 import { missingHint } from '../exit-code.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { analysisOptions } from '../analysis-options.js';

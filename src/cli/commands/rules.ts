@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ruleRows } from '../../engine/rule-set.js';
+import { ruleRows } from '../../engine/analyze/rule-set.js';
 import { RULES_FORMAT_NAMES, RULES_FORMATS, type RulesFormat } from '../../report/rules/formats.js';
 import { configOption, loadConfig } from '../config.js';
 import { writeOut } from '../run-read.js';

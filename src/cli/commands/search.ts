@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { nextPageToken, pageStart } from '../../engine/page-token.js';
-import { faultPoint, internalEvent } from '../../engine/guard.js';
-import { searchTraces } from '../../engine/search.js';
+import { nextPageToken, pageStart } from '../../engine/search/page-token.js';
+import { faultPoint, internalEvent } from '../../engine/read/guard.js';
+import { searchTraces } from '../../engine/search/search.js';
 import { parseExtractFields } from '../../query/extract-fields.js';
 import { HitPrinter } from '../../query/hit-text.js';
 import { parseOrderBy } from '../../query/order-by.js';

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { faultPoint, internalEvent, provenanceOf } from '../../engine/guard.js';
+import { faultPoint, internalEvent, provenanceOf } from '../../engine/read/guard.js';
 import { digestOptionsOf } from '../../engine/config.js';
-import { readSession, sessionReport } from '../../engine/sessions.js';
+import { readSession, sessionReport } from '../../engine/session-reader.js';
 import { SESSION_FORMAT_NAMES, SESSION_FORMATS, type SessionFormat } from '../../report/session/formats.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { digestOptionsOf } from '../../engine/config.js';
-import { readSessions, sessionsView } from '../../engine/sessions.js';
+import { readSessions, sessionsView } from '../../engine/session-reader.js';
 import { SESSION_SORT_KEYS, type SessionSortKey } from '../../model/sessions.js';
 import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
 import { stdoutColor } from '../color.js';

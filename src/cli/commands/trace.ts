@@ -1,7 +1,7 @@
-import { traceView } from '../../engine/trace-view.js';
+import { traceView } from '../../engine/trace.js';
 import type { CommandModule } from 'yargs';
-import { findTrace } from '../../engine/get.js';
-import { faultPoint, internalEvent } from '../../engine/guard.js';
+import { findTrace } from '../../engine/search/get.js';
+import { faultPoint, internalEvent } from '../../engine/read/guard.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { TRACE_FORMAT_NAMES, TRACE_FORMATS, type TraceFormat } from '../../report/trace/formats.js';
 import { stdoutColor } from '../color.js';

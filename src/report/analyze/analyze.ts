@@ -1,4 +1,4 @@
-import type { Evidence, Finding } from '../../engine/findings.js';
+import type { Evidence, Finding } from '../../engine/analyze/findings.js';
 import type { Severity } from '../../rules/api.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
 import { safeText } from '../../shared/escape/terminal.js';

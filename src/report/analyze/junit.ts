@@ -1,4 +1,4 @@
-import type { Evidence, Finding } from '../../engine/findings.js';
+import type { Evidence, Finding } from '../../engine/analyze/findings.js';
 import type { Severity } from '../../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
 import { strictText } from '../../shared/escape/terminal.js';

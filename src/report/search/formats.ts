@@ -1,4 +1,4 @@
-import type { SearchHit } from '../../engine/search.js';
+import type { SearchHit } from '../../engine/search/search.js';
 import type { HitPrinter } from '../../query/hit-text.js';
 import { formatNames, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
 import { fieldsTable, searchTable } from './search.js';

@@ -1,4 +1,4 @@
-import type { ReportData } from '../../engine/report-data.js';
+import type { ReportData } from '../../engine/report/data.js';
 import type { FormatOptions, FormatRegistry } from '../format.js';
 import { reportHtml } from './html/report.js';
 import { reportMarkdownWithPlan } from './markdown/report.js';

@@ -1,4 +1,4 @@
-import type { ReportSession } from '../../engine/report-data.js';
+import type { ReportSession } from '../../engine/report/data.js';
 
 /**
  * What a whole-report renderer is told for one session that it could not draw, and how tests

@@ -1,4 +1,4 @@
-import type { Evidence, Finding } from '../../../engine/findings.js';
+import type { Evidence, Finding } from '../../../engine/analyze/findings.js';
 import { esc } from '../../../shared/escape/html.js';
 
 /** Where the page can link to: the anchor of a turn shown in detail, if it is on the page. */

@@ -1,5 +1,5 @@
-import type { Finding } from '../../../engine/findings.js';
-import type { ReportSession } from '../../../engine/report-data.js';
+import type { Finding } from '../../../engine/analyze/findings.js';
+import type { ReportSession } from '../../../engine/report/data.js';
 import type { ReproduceCommands } from '../commands.js';
 import { duration, utcTime } from '../../../shared/time.js';
 import { esc } from '../../../shared/escape/html.js';

@@ -1,6 +1,6 @@
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest.js';
-import type { Finding } from '../../../engine/findings.js';
-import type { ReportTurn, TurnStatus } from '../../../engine/report-data.js';
+import type { Finding } from '../../../engine/analyze/findings.js';
+import type { ReportTurn, TurnStatus } from '../../../engine/report/data.js';
 import { duration, utcTime } from '../../../shared/time.js';
 import { esc, htmlLines } from '../../../shared/escape/html.js';
 import { polarityNote } from '../../shared/polarity-note.js';

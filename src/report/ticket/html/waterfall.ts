@@ -1,4 +1,4 @@
-import type { Waterfall, WaterfallSpan } from '../../../engine/report-data.js';
+import type { Waterfall, WaterfallSpan } from '../../../engine/report/data.js';
 import { duration } from '../../../shared/time.js';
 import { esc } from '../../../shared/escape/html.js';
 import { cut } from '../../../shared/text.js';

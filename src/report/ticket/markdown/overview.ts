@@ -1,5 +1,5 @@
-import type { Finding } from '../../../engine/findings.js';
-import type { ReportData, SessionLine } from '../../../engine/report-data.js';
+import type { Finding } from '../../../engine/analyze/findings.js';
+import type { ReportData, SessionLine } from '../../../engine/report/data.js';
 import { mdCode } from '../../../shared/escape/markdown.js';
 import { group } from '../../../shared/text.js';
 import { findingItem, turnsWords, type Lengths } from './words.js';

@@ -1,5 +1,5 @@
-import type { Finding } from '../../../engine/findings.js';
-import type { ReportData, SessionLine } from '../../../engine/report-data.js';
+import type { Finding } from '../../../engine/analyze/findings.js';
+import type { ReportData, SessionLine } from '../../../engine/report/data.js';
 import { reproduceCommands, shellQuote, type ReproduceCommands } from '../commands.js';
 import { mdCode, mdInline } from '../../../shared/escape/markdown.js';
 import { guardSession, type SessionGuard } from '../session-guard.js';

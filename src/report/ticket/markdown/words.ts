@@ -1,5 +1,5 @@
-import type { ReportTurn, TurnStatus } from '../../../engine/report-data.js';
-import type { Evidence, Finding } from '../../../engine/findings.js';
+import type { ReportTurn, TurnStatus } from '../../../engine/report/data.js';
+import type { Evidence, Finding } from '../../../engine/analyze/findings.js';
 import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest.js';
 import type { Severity } from '../../../rules/api.js';
 import { excerpt } from '../../../shared/text.js';

@@ -3,9 +3,9 @@ import { sessionIdOf } from '../model/session-keys.js';
 import { groupSessions, makeSession, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
-import { filteredTraces, type FilteredOptions } from './filtered.js';
-import { faultPoint, internalEvent } from './guard.js';
-import type { TraceEvent } from './read-events.js';
+import { filteredTraces, type FilteredOptions } from './read/filtered.js';
+import { faultPoint, internalEvent } from './read/guard.js';
+import type { TraceEvent } from './read/read-events.js';
 
 /** Options of {@link readSessions} and {@link readSession}: reading, selection, digest options. */
 export interface SessionReadOptions extends FilteredOptions {

@@ -1,15 +1,15 @@
-import { digestAndIo, type ErrorSpanDigest, type TraceDigest } from '../model/digest.js';
-import { SpillFile, type SpillRef } from '../ingest/spill.js';
-import { makeSession, sessionView } from '../model/sessions.js';
-import type { Trace } from '../model/types.js';
-import { waterfallOf, type Waterfall } from '../model/waterfall.js';
-import type { Severity } from '../rules/api.js';
-import { verdictLabel } from '../rules/util/failures.js';
-import { compareSeverity, worse } from '../shared/severity.js';
-import { cut } from '../shared/text.js';
-import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from './analyze.js';
-import { filteredTraces } from './filtered.js';
-import type { Finding } from './findings.js';
+import { digestAndIo, type ErrorSpanDigest, type TraceDigest } from '../../model/digest.js';
+import { SpillFile, type SpillRef } from '../../ingest/spill.js';
+import { makeSession, sessionView } from '../../model/sessions.js';
+import type { Trace } from '../../model/types.js';
+import { waterfallOf, type Waterfall } from '../../model/waterfall.js';
+import type { Severity } from '../../rules/api.js';
+import { verdictLabel } from '../../rules/util/failures.js';
+import { compareSeverity, worse } from '../../shared/severity.js';
+import { cut } from '../../shared/text.js';
+import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
+import { filteredTraces } from '../read/filtered.js';
+import type { Finding } from '../analyze/findings.js';
 import {
   MAX_DETAILED_TURNS,
   MAX_WATERFALL_SPANS,
@@ -19,7 +19,7 @@ import {
   type ReportTurn,
   type SessionLine,
   type TurnStatus,
-} from './report-data.js';
+} from './data.js';
 
 /** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
 export interface ReportOptions extends AnalyzeOptions {

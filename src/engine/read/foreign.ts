@@ -1,8 +1,8 @@
-import type { JoinWarning, Provenance } from '../ingest/record.js';
-import { SpillFile } from '../ingest/spill.js';
-import type { ScannedRecord } from '../ingest/scan-types.js';
-import { FOREIGN_LABELS, renderSpan, traceJson, type ForeignBatch, type ForeignFormat, type ForeignTraceInfo, type RenderedSpan } from '../model/foreign/index.js';
-import { toJsonPath } from '../model/json-path.js';
+import type { JoinWarning, Provenance } from '../../ingest/record.js';
+import { SpillFile } from '../../ingest/spill.js';
+import type { ScannedRecord } from '../../ingest/scan-types.js';
+import { FOREIGN_LABELS, renderSpan, traceJson, type ForeignBatch, type ForeignFormat, type ForeignTraceInfo, type RenderedSpan } from '../../model/foreign/index.js';
+import { toJsonPath } from '../../model/json-path.js';
 import type { FrameEvent } from './read-events.js';
 import type { ScanUnit } from './read.js';
 

@@ -1,7 +1,7 @@
-import type { Provenance } from '../ingest/record.js';
-import type { SourceNoteKind } from '../ingest/sources.js';
-import type { Trace } from '../model/types.js';
-import type { TraceSummary } from './summary.js';
+import type { Provenance } from '../../ingest/record.js';
+import type { SourceNoteKind } from '../../ingest/sources.js';
+import type { Trace } from '../../model/types.js';
+import type { TraceSummary } from './summarize.js';
 
 /** Why a record was not read as a trace. */
 export type RejectionCode =

@@ -1,14 +1,14 @@
-import { OversizedParseError, OversizedRecordParser, type OversizedResult } from '../ingest/oversized.js';
-import type { Provenance } from '../ingest/record.js';
-import type { ScannedRecord, ScannerOptions } from '../ingest/scanner.js';
-import { openInputs, type OpenOptions, type SourceEvent } from '../ingest/sources.js';
+import { OversizedParseError, OversizedRecordParser, type OversizedResult } from '../../ingest/oversized.js';
+import type { Provenance } from '../../ingest/record.js';
+import type { ScannedRecord, ScannerOptions } from '../../ingest/scanner.js';
+import { openInputs, type OpenOptions, type SourceEvent } from '../../ingest/sources.js';
 import type { FrameEvent, ReadEvent } from './read-events.js';
 import { guardRecord, readRecord } from './guard.js';
 import { ForeignJoin } from './foreign.js';
 import { scanSource } from './scan-source.js';
 import { reject, toTraceEvent } from './records.js';
 import { scanStore } from './store-scan.js';
-import type { StoreReadOptions } from '../store/types.js';
+import type { StoreReadOptions } from '../../store/types.js';
 
 export { scanSource } from './scan-source.js';
 export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './read-events.js';

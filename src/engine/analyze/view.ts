@@ -1,9 +1,9 @@
-import type { CompiledFilter } from '../query/filter/compile.js';
-import type { Severity } from '../rules/api.js';
-import { atLeast } from '../shared/severity.js';
+import type { CompiledFilter } from '../../query/filter/compile.js';
+import type { Severity } from '../../rules/api.js';
+import { atLeast } from '../../shared/severity.js';
 import type { AnalyzeOptions, AnalyzeResult } from './analyze.js';
-import { digestOptionsOf, type TriageConfig } from './config.js';
-import { partialDump, type CommandOutcome } from './outcome.js';
+import { digestOptionsOf, type TriageConfig } from '../config.js';
+import { partialDump, type CommandOutcome } from '../outcome.js';
 import { selectRules } from './rule-set.js';
 
 // What `analyze` and `report` make of a request and of a result, built once for the CLI and the API.

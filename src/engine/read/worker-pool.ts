@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ScannedRecord } from '../ingest/scanner.js';
+import type { ScannedRecord } from '../../ingest/scanner.js';
 import { testFault } from './guard.js';
 import { packBatch, type BatchResult } from './batch.js';
 import type { RangeMessage, RangeRequest } from './range-job.js';

@@ -1,5 +1,5 @@
-import type { Provenance } from '../ingest/record.js';
-import type { ScannedRecord } from '../ingest/scan-types.js';
+import type { Provenance } from '../../ingest/record.js';
+import type { ScannedRecord } from '../../ingest/scan-types.js';
 import type { ReadEvent, Rejection } from './read-events.js';
 import { processRecord } from './records.js';
 

@@ -1,10 +1,10 @@
-import { parseRecord, type ParsedRecord } from '../ingest/parse.js';
-import type { Provenance } from '../ingest/record.js';
-import { explainLine } from '../ingest/rescan.js';
-import type { ScannedRecord } from '../ingest/scanner.js';
-import { depthBeyond, MAX_DEPTH } from '../model/depth.js';
-import { toJsonPath } from '../model/json-path.js';
-import { normalizeRecord } from '../model/normalize.js';
+import { parseRecord, type ParsedRecord } from '../../ingest/parse.js';
+import type { Provenance } from '../../ingest/record.js';
+import { explainLine } from '../../ingest/rescan.js';
+import type { ScannedRecord } from '../../ingest/scanner.js';
+import { depthBeyond, MAX_DEPTH } from '../../model/depth.js';
+import { toJsonPath } from '../../model/json-path.js';
+import { normalizeRecord } from '../../model/normalize.js';
 import type { ReadEvent, Rejection, RejectionCode } from './read-events.js';
 
 /**

@@ -1,8 +1,8 @@
-import { findValue } from '../ingest/top-level.js';
-import { assessmentsOf } from '../model/assessment.js';
-import { normalizeInfo } from '../model/info.js';
-import type { Assessment, TraceInfo } from '../model/types.js';
-import { isObject } from '../model/values.js';
+import { findValue } from '../../ingest/top-level.js';
+import { assessmentsOf } from '../../model/assessment.js';
+import { normalizeInfo } from '../../model/info.js';
+import type { Assessment, TraceInfo } from '../../model/types.js';
+import { isObject } from '../../model/values.js';
 
 /** A trace's info and assessments, read without parsing its spans. */
 export interface FastInfo {

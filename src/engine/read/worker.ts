@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ScannedRecord } from '../ingest/scanner.js';
+import type { ScannedRecord } from '../../ingest/scanner.js';
 import { toSummaryEvent, type BatchRequest, type BatchResult } from './batch.js';
 import { runRange, type RangeRequest } from './range-job.js';
 import { readRecord, setTestFault } from './guard.js';

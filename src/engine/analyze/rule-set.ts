@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type { RuleMeta, RuleModule, Severity } from '../rules/api.js';
-import { RULES } from '../rules/index.js';
+import type { RuleMeta, RuleModule, Severity } from '../../rules/api.js';
+import { RULES } from '../../rules/index.js';
 import type { ActiveRule } from './rule-runner.js';
 
 export { RULES };
@@ -55,7 +55,7 @@ export function selectRules(settings: Readonly<Record<string, RuleSetting>>, onl
 }
 
 // The SARIF log names the tool's version: the package's own (two folders up from src/engine and dist/engine).
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 /** What a SARIF log says of the tool: its version and the metadata of the rules that ran, in that order. */
 export function sarifTool(ruleIds: readonly string[]): { version: string; rules: RuleMeta[] } {

@@ -1,10 +1,10 @@
-import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../model/digest.js';
-import type { ToolCall } from '../model/messages.js';
-import type { TurnSelection } from '../model/turn-io.js';
-import type { TraceState } from '../model/types.js';
-import type { Waterfall, WaterfallSpan } from '../model/waterfall.js';
-import type { Severity } from '../rules/api.js';
-import type { Finding } from './findings.js';
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
+import type { ToolCall } from '../../model/messages.js';
+import type { TurnSelection } from '../../model/turn-io.js';
+import type { TraceState } from '../../model/types.js';
+import type { Waterfall, WaterfallSpan } from '../../model/waterfall.js';
+import type { Severity } from '../../rules/api.js';
+import type { Finding } from '../analyze/findings.js';
 
 export type { Waterfall, WaterfallSpan };
 

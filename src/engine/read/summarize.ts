@@ -1,5 +1,5 @@
-import { sessionIdOf } from '../model/session-keys.js';
-import type { Trace, TraceState, TraceWarning } from '../model/types.js';
+import { sessionIdOf } from '../../model/session-keys.js';
+import type { Trace, TraceState, TraceWarning } from '../../model/types.js';
 
 /**
  * What `stats` and `validate` need of a trace: a few numbers and the warnings. Small and plain, so

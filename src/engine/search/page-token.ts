@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QuerySyntaxError } from '../query/errors.js';
+import { QuerySyntaxError } from '../../query/errors.js';
 
 /** What a search page depends on: a token made for one search must not resume another. */
 export interface PageScope {

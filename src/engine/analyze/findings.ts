@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceInput, FindingRole, ReportDescriptor, RuleMeta, Severity } from '../rules/api.js';
-import { compareSeverity } from '../shared/severity.js';
+import type { EvidenceInput, FindingRole, ReportDescriptor, RuleMeta, Severity } from '../../rules/api.js';
+import { compareSeverity } from '../../shared/severity.js';
 
 /** One piece of evidence, located. */
 export interface Evidence {

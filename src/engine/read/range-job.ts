@@ -1,6 +1,6 @@
-import { readLineRange } from '../ingest/ranges.js';
-import type { ScanNote, ScannedRecord, ScannerOptions } from '../ingest/scan-types.js';
-import { RecordScanner } from '../ingest/scanner.js';
+import { readLineRange } from '../../ingest/ranges.js';
+import type { ScanNote, ScannedRecord, ScannerOptions } from '../../ingest/scan-types.js';
+import { RecordScanner } from '../../ingest/scanner.js';
 import { toSummaryEvent } from './batch.js';
 import type { SummaryEvent } from './read-events.js';
 import { OversizedSink } from './read.js';

@@ -1,7 +1,7 @@
-import type { ScannedRecord } from '../ingest/scanner.js';
+import type { ScannedRecord } from '../../ingest/scanner.js';
 import type { ReadEvent, SummaryEvent } from './read-events.js';
 import { faultPoint, internalEvent } from './guard.js';
-import { summarize } from './summary.js';
+import { summarize } from './summarize.js';
 
 /** A batch of records sent to a worker: their metadata, and their bytes in one transferred buffer. */
 export interface BatchRequest {

@@ -1,6 +1,6 @@
-import type { DumpInput, ReportDescriptor, RuleContext, RuleModule, RuleVisitors, SessionInput, TraceInput } from '../rules/api.js';
+import type { DumpInput, ReportDescriptor, RuleContext, RuleModule, RuleVisitors, SessionInput, TraceInput } from '../../rules/api.js';
 import type { RawFinding } from './findings.js';
-import { faultPoint } from './guard.js';
+import { faultPoint } from '../read/guard.js';
 
 /** A rule whose session visitor threw on a session. */
 export interface SessionRuleFailure {

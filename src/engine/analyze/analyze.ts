@@ -1,17 +1,17 @@
-import type { DigestOptions, DigestProvenance, TraceDigest } from '../model/digest.js';
-import { DocumentCatalog } from '../model/documents.js';
-import type { TurnFacts } from '../model/facts.js';
-import { sessionIdOf } from '../model/session-keys.js';
-import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../model/sessions.js';
-import { SpillFile, type SpillRef } from '../ingest/spill.js';
-import type { Trace } from '../model/types.js';
-import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } from '../rules/api.js';
-import { missingStart } from '../rules/util/partial.js';
+import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/digest.js';
+import { DocumentCatalog } from '../../model/documents.js';
+import type { TurnFacts } from '../../model/facts.js';
+import { sessionIdOf } from '../../model/session-keys.js';
+import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../../model/sessions.js';
+import { SpillFile, type SpillRef } from '../../ingest/spill.js';
+import type { Trace } from '../../model/types.js';
+import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } from '../../rules/api.js';
+import { missingStart } from '../../rules/util/partial.js';
 import { analyzeTrace } from './analyze-trace.js';
-import { filteredTraces, type FilteredOptions } from './filtered.js';
+import { filteredTraces, type FilteredOptions } from '../read/filtered.js';
 import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
-import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from './guard.js';
-import type { FrameEvent, Rejection } from './read-events.js';
+import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
+import type { FrameEvent, Rejection } from '../read/read-events.js';
 import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
 
 /** Options of {@link analyzeInputs}. */

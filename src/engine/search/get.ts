@@ -1,8 +1,8 @@
-import type { ScannedRecord } from '../ingest/scanner.js';
-import { readInfoFast } from './fast-info.js';
-import { scanInputs, type ReadOptions } from './read.js';
-import type { FrameEvent, TraceEvent } from './read-events.js';
-import { readRecord } from './guard.js';
+import type { ScannedRecord } from '../../ingest/scanner.js';
+import { readInfoFast } from '../read/fast-info.js';
+import { scanInputs, type ReadOptions } from '../read/read.js';
+import type { FrameEvent, TraceEvent } from '../read/read-events.js';
+import { readRecord } from '../read/guard.js';
 
 /** What `findTrace` reports. */
 export interface FindResult {

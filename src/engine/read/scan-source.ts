@@ -1,11 +1,11 @@
-import type { Provenance } from '../ingest/record.js';
-import { RecordScanner, type ScanNote, type ScannedRecord } from '../ingest/scanner.js';
-import type { ByteSource } from '../ingest/sources.js';
-import { firstKey } from '../ingest/top-level.js';
-import { describeUnread, readerFor } from '../model/foreign/index.js';
+import type { Provenance } from '../../ingest/record.js';
+import { RecordScanner, type ScanNote, type ScannedRecord } from '../../ingest/scanner.js';
+import type { ByteSource } from '../../ingest/sources.js';
+import { firstKey } from '../../ingest/top-level.js';
+import { describeUnread, readerFor } from '../../model/foreign/index.js';
 import type { DeferredSource, ForeignJoin } from './foreign.js';
 import { guardRecord } from './guard.js';
-import type { ParsedRecord } from '../ingest/parse.js';
+import type { ParsedRecord } from '../../ingest/parse.js';
 import type { FrameEvent } from './read-events.js';
 import type { ReadOptions, ScanUnit } from './read.js';
 import { OversizedSink } from './read.js';

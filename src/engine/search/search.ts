@@ -1,12 +1,12 @@
-import type { Provenance } from '../ingest/record.js';
-import type { ScannedRecord } from '../ingest/scanner.js';
-import type { TraceInfo } from '../model/types.js';
-import { compareInfos, type OrderKey } from '../query/order-by.js';
-import { readInfoFast } from './fast-info.js';
-import { infoSelectionTest, selectionTest, type Selection } from './filtered.js';
-import { scanInputs, type ReadOptions } from './read.js';
-import type { FrameEvent, TraceEvent } from './read-events.js';
-import { readRecord } from './guard.js';
+import type { Provenance } from '../../ingest/record.js';
+import type { ScannedRecord } from '../../ingest/scanner.js';
+import type { TraceInfo } from '../../model/types.js';
+import { compareInfos, type OrderKey } from '../../query/order-by.js';
+import { readInfoFast } from '../read/fast-info.js';
+import { infoSelectionTest, selectionTest, type Selection } from '../read/filtered.js';
+import { scanInputs, type ReadOptions } from '../read/read.js';
+import type { FrameEvent, TraceEvent } from '../read/read-events.js';
+import { readRecord } from '../read/guard.js';
 import { TopK } from './top-k.js';
 
 /** What `searchTraces` looks for, and where the page starts. */

@@ -1,7 +1,7 @@
-import { digestAndIo, type DigestOptions, type DigestProvenance, type TraceDigest, type TurnTexts } from '../model/digest.js';
-import { KEY_TEXT_CHARS, turnFacts, type TurnFacts } from '../model/facts.js';
-import { cutText } from '../model/messages.js';
-import type { Trace } from '../model/types.js';
+import { digestAndIo, type DigestOptions, type DigestProvenance, type TraceDigest, type TurnTexts } from '../../model/digest.js';
+import { KEY_TEXT_CHARS, turnFacts, type TurnFacts } from '../../model/facts.js';
+import { cutText } from '../../model/messages.js';
+import type { Trace } from '../../model/types.js';
 import type { RawFinding } from './findings.js';
 import type { TraceRuleRunner } from './rule-runner.js';
 

@@ -1,6 +1,6 @@
-import type { TraceInfo, Trace } from '../model/types.js';
-import type { CompiledFilter } from '../query/filter/compile.js';
-import type { InfoSubject, SpanSubject } from '../query/subject.js';
+import type { TraceInfo, Trace } from '../../model/types.js';
+import type { CompiledFilter } from '../../query/filter/compile.js';
+import type { InfoSubject, SpanSubject } from '../../query/subject.js';
 import { readInfoFast } from './fast-info.js';
 import { scanInputs, type ReadOptions } from './read.js';
 import type { FrameEvent, TraceEvent } from './read-events.js';
