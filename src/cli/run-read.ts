@@ -45,8 +45,13 @@ export function readingOptions<T, F extends string>(y: Argv<T>, formats: readonl
  */
 export function defaultJobs(): number {
   const cores = availableParallelism();
-  return cores <= 2 ? 1 : Math.min(4, cores);
+  return cores <= FEW_CORES ? 1 : Math.min(MAX_DEFAULT_JOBS, cores);
 }
+
+/** Up to this many cores, one thread by default (a worker's heap costs more than it saves there). */
+const FEW_CORES = 2;
+/** Worker threads by default at most: beyond four, reading waits on the disk and JSON.parse, not on threads. */
+const MAX_DEFAULT_JOBS = 4;
 
 function batchJobs(jobs: number): number {
   return availableParallelism() > jobs ? jobs : 1;

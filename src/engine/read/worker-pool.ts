@@ -14,6 +14,9 @@ interface Slot {
   listeners: Map<number, Listener>;
 }
 
+/** A worker's young generation: measured as fast as V8's default and 35-50 MB lower peak RSS. */
+const YOUNG_GENERATION_MB = 16;
+
 /** A fixed set of threads running `worker.js`; each job goes to the least busy one. */
 export class WorkerPool {
   private readonly slots: Slot[];
@@ -27,8 +30,7 @@ export class WorkerPool {
       throw new Error(`worker script ${fileURLToPath(url)} is missing: build with 'make build', or use --jobs 1`);
     }
     this.slots = Array.from({ length: size }, () => {
-      // A 16 MB young generation: measured as fast as V8's default and 35-50 MB lower peak RSS.
-      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { testFault: testFault() } });
+      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, workerData: { testFault: testFault() } });
       const slot: Slot = { worker, listeners: new Map() };
       slot.worker.on('message', (message: BatchResult | RangeMessage) => slot.listeners.get(message.id)?.message(message));
       slot.worker.on('error', (error) => {

@@ -249,8 +249,11 @@ function failureLine(d: TraceDigest): string | null {
   return parts.join('; ');
 }
 
+/** An error span's message in a session line: enough to recognise it, the report has the rest. */
+const ERROR_CHARS = 160;
+
 function errorText(e: ErrorSpanDigest): string {
   const what = e.exception ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ') : e.statusMessage;
-  const short = cut(what, 160);
+  const short = cut(what, ERROR_CHARS);
   return short === '' ? `span ${e.name} failed` : `span ${e.name} failed: ${short}`;
 }
