@@ -34,7 +34,7 @@ export function styleOf(options: FormatOptions): Style {
 }
 
 /** A whole text as a formatter's output (most text formats build their text at once). */
-export function once(text: string): Iterable<string> {
+export function whole(text: string): Iterable<string> {
   return [text];
 }
 

@@ -1,4 +1,4 @@
-import { formatNames, jsonOutput, once, type FormatRegistry } from '../format.js';
+import { formatNames, jsonOutput, whole, type FormatRegistry } from '../format.js';
 import { rulesJson, rulesText, type RuleRow } from './rules.js';
 
 /** The formats of `rules --format`. */
@@ -6,7 +6,7 @@ export type RulesFormat = 'text' | 'json';
 
 /** `rules`' formats: a list with docs pages, or the rule metadata as JSON. */
 export const RULES_FORMATS: FormatRegistry<RulesFormat, readonly RuleRow[]> = {
-  text: (rows) => once(rulesText(rows)),
+  text: (rows) => whole(rulesText(rows)),
   json: (rows) => jsonOutput(rulesJson(rows)),
 };
 

@@ -1,4 +1,4 @@
-import { formatNames, jsonOutput, once, styleOf, type FormatRegistry } from '../format.js';
+import { formatNames, jsonOutput, whole, styleOf, type FormatRegistry } from '../format.js';
 import { sessionJson } from './json.js';
 import { sessionMarkdown, sessionText, type SessionReport } from './session.js';
 
@@ -7,9 +7,9 @@ export type SessionFormat = 'text' | 'json' | 'markdown';
 
 /** `session`'s formats: turn by turn for people, JSON (schemas/session-output.schema.json), Markdown for a ticket. */
 export const SESSION_FORMATS: FormatRegistry<SessionFormat, SessionReport> = {
-  text: (report, options) => once(sessionText(report, styleOf(options))),
+  text: (report, options) => whole(sessionText(report, styleOf(options))),
   json: (report) => jsonOutput(sessionJson(report)),
-  markdown: (report) => once(sessionMarkdown(report)),
+  markdown: (report) => whole(sessionMarkdown(report)),
 };
 
 /** `session --format` choices. */

@@ -1,4 +1,4 @@
-import { formatNames, jsonOutput, once, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
+import { formatNames, jsonOutput, whole, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
 import { sessionsJson, sessionsText, type SessionsReport } from './sessions.js';
 
 /** The formats of `sessions --format`. */
@@ -6,7 +6,7 @@ export type SessionsFormat = 'text' | 'json';
 
 /** `sessions`' formats: one row per session for people, or JSON (schemas/sessions-output.schema.json). */
 export const SESSIONS_FORMATS: FormatRegistry<SessionsFormat, SessionsReport> = {
-  text: (report, options: FormatOptions) => once(sessionsText(report, styleOf(options))),
+  text: (report, options: FormatOptions) => whole(sessionsText(report, styleOf(options))),
   json: (report) => jsonOutput(sessionsJson(report)),
 };
 

@@ -1,5 +1,5 @@
 import type { StatsReport } from '../../engine/stats.js';
-import { formatNames, jsonOutput, once, styleOf, type FormatRegistry } from '../format.js';
+import { formatNames, jsonOutput, whole, styleOf, type FormatRegistry } from '../format.js';
 import { statsText } from './stats.js';
 
 /** The formats of `stats --format`. */
@@ -7,7 +7,7 @@ export type StatsFormat = 'text' | 'json';
 
 /** `stats`' formats: tables for people, the counts as JSON. */
 export const STATS_FORMATS: FormatRegistry<StatsFormat, StatsReport> = {
-  text: (report, options) => once(statsText(report, styleOf(options))),
+  text: (report, options) => whole(statsText(report, styleOf(options))),
   json: (report) => jsonOutput(report),
 };
 

@@ -1,4 +1,4 @@
-import { formatNames, jsonOutput, once, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
+import { formatNames, jsonOutput, whole, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
 import { traceJson } from './json.js';
 import { traceMarkdown } from './markdown.js';
 import type { TraceReportInput, TraceReportOptions } from './view.js';
@@ -21,9 +21,9 @@ function shown(options: TraceFormatOptions): TraceReportOptions {
 
 /** `trace`'s formats: the span tree for people, JSON, Markdown for an issue. */
 export const TRACE_FORMATS: FormatRegistry<TraceFormat, TraceReportInput, TraceFormatOptions> = {
-  text: (input, options) => once(traceText(input, shown(options), styleOf(options))),
+  text: (input, options) => whole(traceText(input, shown(options), styleOf(options))),
   json: (input, options) => jsonOutput(traceJson(input, shown(options))),
-  markdown: (input, options) => once(traceMarkdown(input, shown(options))),
+  markdown: (input, options) => whole(traceMarkdown(input, shown(options))),
 };
 
 /** `trace --format` choices. */

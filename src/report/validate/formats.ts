@@ -1,5 +1,5 @@
 import type { ValidateResult } from '../../engine/validate.js';
-import { formatNames, jsonOutput, once, type FormatOptions, type FormatRegistry } from '../format.js';
+import { formatNames, jsonOutput, whole, type FormatOptions, type FormatRegistry } from '../format.js';
 import { validateJson, validateText } from './validate.js';
 
 /** The formats of `validate --format`. */
@@ -18,7 +18,7 @@ export interface ValidateFormatOptions extends FormatOptions {
 
 /** `validate`'s formats: each rejected record for people, or JSON. */
 export const VALIDATE_FORMATS: FormatRegistry<ValidateFormat, ValidateView, ValidateFormatOptions> = {
-  text: (view, options) => once(validateText(view, { warnings: options.warnings ?? true })),
+  text: (view, options) => whole(validateText(view, { warnings: options.warnings ?? true })),
   json: (view) => jsonOutput(validateJson(view, view.exit.code)),
 };
 
