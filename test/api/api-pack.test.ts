@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/make-inputs.js';
+import { REPO_ROOT } from '../helpers/make-inputs.js';
 
 // The package as a user gets it: `npm pack` (its prepack builds dist/ from the sources packed),
 // the tarball installed into an empty folder with npm, then every example of docs/api.md run

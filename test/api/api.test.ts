@@ -27,9 +27,9 @@ import {
   ConfigError,
   QuerySyntaxError,
   UnknownRuleError,
-} from '../src/index.js';
-import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
-import { REFUND_TURNS } from './helpers/samples.js';
+} from '../../src/index.js';
+import { makeWorkspace, REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
+import { REFUND_TURNS } from '../helpers/samples.js';
 
 // The API's answers equal the CLI's: each case runs the real binary and the API on the same
 // inputs and options and compares the output byte for byte, and the API's exit verdict with the

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import type { FindingJson } from '../src/report/analyze/analyze.js';
+import type { FindingJson } from '../../src/report/analyze/analyze.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
-import { conversation, makeTrace } from './helpers/trace-builder.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync } from '../helpers/make-inputs.js';
+import { conversation, makeTrace } from '../helpers/trace-builder.js';
 
 // `analyze` and `rules` from the real binary: formats, schema, exit codes, --rule, --session,
 // --fail-on, the config's rules section, hostile text.

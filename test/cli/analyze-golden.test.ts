@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectGolden } from './helpers/golden.js';
-import { runCliAsync } from './helpers/make-inputs.js';
+import { expectGolden } from '../helpers/golden.js';
+import { runCliAsync } from '../helpers/make-inputs.js';
 
 // `analyze` text and JSON over samples/, pinned whole (the CI formats and the reports have their
 // own golden files: analyze-ci-formats, report-markdown, report-html). A change in wording,

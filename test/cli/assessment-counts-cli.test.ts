@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ASSESSMENTS } from '../src/model/digest.js';
-import { jsonl, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
-import { makeTrace, type AssessmentSpec } from './helpers/trace-builder.js';
+import { MAX_ASSESSMENTS } from '../../src/model/digest.js';
+import { jsonl, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
+import { makeTrace, type AssessmentSpec } from '../helpers/trace-builder.js';
 
 // Issue 12, "Nothing lost": a trace's digest lists at most MAX_ASSESSMENTS assessments, but every
 // count (failing, scorer errors, per-scorer totals) is over all of them. The scorer errors and

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReadEvent } from '../src/engine/read/read.js';
+import type { ReadEvent } from '../../src/engine/read/read.js';
 import {
   CLI,
   fixture,
@@ -18,7 +18,7 @@ import {
   type CliRun,
   type ValidateJson,
   type Workspace,
-} from './helpers/make-inputs.js';
+} from '../helpers/make-inputs.js';
 
 const OK = 'v3.6_trace_ok_assessments_session.json';
 const ERR = 'v3.6_trace_error.json';

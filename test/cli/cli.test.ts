@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatsReport } from '../src/engine/stats.js';
-import { CLI, REPO_ROOT, fixtureLine, fixtureValue, jsonl, makeWorkspace, runCli, type CliRun, type ValidateJson, type Workspace } from './helpers/make-inputs.js';
+import type { StatsReport } from '../../src/engine/stats.js';
+import { CLI, REPO_ROOT, fixtureLine, fixtureValue, jsonl, makeWorkspace, runCli, type CliRun, type ValidateJson, type Workspace } from '../helpers/make-inputs.js';
 
 const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../src/cli/errors.js';
-import { loadConfig, parseConfig, type TriageConfig } from '../src/cli/config.js';
-import { sessionIdOf } from '../src/model/session-keys.js';
-import { triageAssessments } from '../src/model/triage.js';
-import { turnIo } from '../src/model/turn-io.js';
-import type { Trace } from '../src/model/types.js';
-import { traceOf } from './helpers/fixture-traces.js';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { CliError } from '../../src/cli/errors.js';
+import { loadConfig, parseConfig, type TriageConfig } from '../../src/cli/config.js';
+import { sessionIdOf } from '../../src/model/session-keys.js';
+import { triageAssessments } from '../../src/model/triage.js';
+import { turnIo } from '../../src/model/turn-io.js';
+import type { Trace } from '../../src/model/types.js';
+import { traceOf } from '../helpers/fixture-traces.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 
 // The --config file: what it accepts, what it refuses (with the message a person sees), and that
 // each section changes what the model concludes.

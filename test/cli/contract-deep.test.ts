@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 
 // Issue 12, "deep values": JSON Lines taken by the fast path are parsed by JSON.parse (not
 // recursive) without the scanner's 512-level bound. Such a record is refused as too-deep with its

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 
 // Issue 12, "times out of range": a time the model cannot use (past Date's range, before 1970,
 // Infinity from 1e400, a string that is not RFC 3339, an end before its start) is a warning on

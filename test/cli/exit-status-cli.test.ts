@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun, type Workspace } from './helpers/make-inputs.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun, type Workspace } from '../helpers/make-inputs.js';
 
 // The exit status of every reading command, from the real binary: a table of (command ×
 // situation) → status and closing line (src/cli/exit-code.ts; README "Exit codes").

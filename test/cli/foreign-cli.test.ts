@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type ValidateJson } from './helpers/make-inputs.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type ValidateJson } from '../helpers/make-inputs.js';
 
 // Other tracers' files from the real CLI: read into the same model (sessions, turns, formats in
 // stats), joined across files, or named once for what they are; never taken for an MLflow trace.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace, type TraceSpec } from './helpers/trace-builder.js';
-import { makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
-import { expectInertMarkdown, mdNodes } from './helpers/markdown-inert.js';
+import { makeTrace, type TraceSpec } from '../helpers/trace-builder.js';
+import { makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
+import { expectInertMarkdown, mdNodes } from '../helpers/markdown-inert.js';
 
 // Text that cannot break what it lands in, from the real binary. One export whose every text
 // field is hostile Markdown goes through every command with a Markdown format: the output parses

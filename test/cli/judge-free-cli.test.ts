@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FindingJson } from '../src/report/analyze/analyze.js';
-import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
-import { REFUND_TURNS } from './helpers/samples.js';
-import { conversation, spanIdOf } from './helpers/trace-builder.js';
+import type { FindingJson } from '../../src/report/analyze/analyze.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync } from '../helpers/make-inputs.js';
+import { REFUND_TURNS } from '../helpers/samples.js';
+import { conversation, spanIdOf } from '../helpers/trace-builder.js';
 
 // The samples without a single assessment (test/judge-free/, made by
 // `scripts/make-samples.mjs --judge-free`): what most production dumps look like. `analyze` must

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonl, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
-import { chatTurn, makeTrace, type AssessmentSpec } from './helpers/trace-builder.js';
+import { jsonl, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
+import { chatTurn, makeTrace, type AssessmentSpec } from '../helpers/trace-builder.js';
 
 // Issue 12, "Bounded work": a session of thousands of turns and a trace of thousands of
 // assessments, through the real binary. Correctness only (speed is `make bench -- --scenario

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { StatsCollector } from '../dist/engine/stats.js';
-import { readSummaries } from '../dist/engine/read/read-summaries.js';
-import { ValidateCollector } from '../dist/engine/validate.js';
+import { StatsCollector } from '../../dist/engine/stats.js';
+import { readSummaries } from '../../dist/engine/read/read-summaries.js';
+import { ValidateCollector } from '../../dist/engine/validate.js';
 
 // These run the built package (make test builds first): worker threads load dist/engine/read/worker.js.
-const root = new URL('..', import.meta.url);
+const root = new URL('../..', import.meta.url);
 const schema = (name: string): object => JSON.parse(readFileSync(new URL(`schemas/${name}`, root), 'utf8')) as object;
 const ajv = new Ajv({ strict: true, allErrors: true });
 ajv.addSchema(schema('stats-output.schema.json'));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import type { FindingJson } from '../src/report/analyze/analyze.js';
+import type { FindingJson } from '../../src/report/analyze/analyze.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 
 // A one-page export, from the real binary: the samples' refund session as `mlflow traces search`
 // returns it (newest first), cut to its last 2 turns, with a next_page_token. Every command says

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
-import { conversation, hexOf, spanIdOf, traceIdOf } from './helpers/trace-builder.js';
+import { makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
+import { conversation, hexOf, spanIdOf, traceIdOf } from '../helpers/trace-builder.js';
 
 // What a reader sees of an inferred polarity (src/model/scorers.ts, `readVerdict`): the JSON
 // says the basis, the text, Markdown and HTML lines say when it was the name or the rationale.

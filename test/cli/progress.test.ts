@@ -2,14 +2,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filteredTraces } from '../dist/engine/read/filtered.js';
-import { readTraces } from '../dist/engine/read/read.js';
-import { readSummaries, type SummaryOptions } from '../dist/engine/read/read-summaries.js';
-import { inputBytes, openInputs, type OpenOptions } from '../dist/ingest/sources.js';
-import { compileFilter } from '../dist/query/filter/compile.js';
-import { ERASE_LINE, ProgressBar, ReadCounter, progressLine, progressWanted, type ProgressInput, type ProgressState } from '../src/cli/progress.js';
-import type { Provenance } from '../src/ingest/record.js';
-import { CLI, REPO_ROOT, fixture, fixtureLine, gzip, jsonl, makeWorkspace, tarball, type Workspace } from './helpers/make-inputs.js';
+import { filteredTraces } from '../../dist/engine/read/filtered.js';
+import { readTraces } from '../../dist/engine/read/read.js';
+import { readSummaries, type SummaryOptions } from '../../dist/engine/read/read-summaries.js';
+import { inputBytes, openInputs, type OpenOptions } from '../../dist/ingest/sources.js';
+import { compileFilter } from '../../dist/query/filter/compile.js';
+import { ERASE_LINE, ProgressBar, ReadCounter, progressLine, progressWanted, type ProgressInput, type ProgressState } from '../../src/cli/progress.js';
+import type { Provenance } from '../../src/ingest/record.js';
+import { CLI, REPO_ROOT, fixture, fixtureLine, gzip, jsonl, makeWorkspace, tarball, type Workspace } from '../helpers/make-inputs.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
 const CLI_TIMEOUT = 120_000;

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
-import { fixturePath } from './helpers/fixture-traces.js';
+import { REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
 
 // `tracetriage query` from the real binary: the pipeline and --jq answer the same questions alike,
 // over several files at once.

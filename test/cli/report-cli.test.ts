@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
-import { conversation } from './helpers/trace-builder.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync } from '../helpers/make-inputs.js';
+import { conversation } from '../helpers/trace-builder.js';
 
 // `tracetriage report` from the real binary: formats, -o, exit codes, bounds, bad input.
-// The renderers' own tests are report-markdown.test.ts and report-html*.test.ts.
+// The renderers' own tests are test/report/markdown.test.ts and test/report/html*.test.ts.
 const SAMPLES = join(REPO_ROOT, 'samples');
 const ws = makeWorkspace();
 afterAll(() => ws.cleanup());

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, REPO_ROOT, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { makeWorkspace, REPO_ROOT, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 
 // Issue 12, "Nothing crashes": `report --format markdown` at its default budget (60 000 bytes)
 // fails on no input. A session of 2 000 turns with 48 root causes took 76 915 bytes at its

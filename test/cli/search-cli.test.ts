@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, fixtureLine, jsonl, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
-import { fixturePath } from './helpers/fixture-traces.js';
-import { REFUND_TURNS } from './helpers/samples.js';
+import { REPO_ROOT, fixtureLine, jsonl, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
+import { REFUND_TURNS } from '../helpers/samples.js';
 
 // `search` and `get` from the real binary on real files: MLflow's bytes out where MLflow's bytes went in.
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureJson } from './helpers/fixture-traces.js';
-import { REPO_ROOT, jsonl, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
-import { REFUND_TURNS } from './helpers/samples.js';
+import { fixtureJson } from '../helpers/fixture-traces.js';
+import { REPO_ROOT, jsonl, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
+import { REFUND_TURNS } from '../helpers/samples.js';
 
 // `sessions` and `session <id>` from the real binary (make test builds dist/ first) on samples/,
 // the upstream fixtures, and workspaces written here.

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { experimentOf, parseExport, tracesOf, writeExport, writeFileStore, writeSqliteStore } from '../scripts/store-writer.mjs';
-import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
+import { experimentOf, parseExport, tracesOf, writeExport, writeFileStore, writeSqliteStore } from '../../scripts/store-writer.mjs';
+import { makeWorkspace, REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
 
 // A store and the export of the same traces give the same answers (issue 13). The samples' MLflow 3
 // traces (three sessions with assessments, a scorer error, error spans, a root cause; one trace

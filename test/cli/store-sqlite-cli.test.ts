@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../scripts/lib/sqlite-write.mjs';
-import { MLFLOW_DDL, parseExport, tracesOf, writeSqliteStore } from '../scripts/store-writer.mjs';
-import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
+import { openDatabase } from '../../scripts/lib/sqlite-write.mjs';
+import { MLFLOW_DDL, parseExport, tracesOf, writeSqliteStore } from '../../scripts/store-writer.mjs';
+import { makeWorkspace, REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
 
 // MLflow SQLite tracking stores read as inputs of every command (issue 13), over the two real
 // stores of test/fixtures/mlflow-stores. Expected values were counted independently of

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonl, makeWorkspace, runCliAsync, type CliRun, type Workspace } from './helpers/make-inputs.js';
-import { conversation, makeTrace, traceIdOf } from './helpers/trace-builder.js';
+import { jsonl, makeWorkspace, runCliAsync, type CliRun, type Workspace } from '../helpers/make-inputs.js';
+import { conversation, makeTrace, traceIdOf } from '../helpers/trace-builder.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
 const CLI_TIMEOUT = 120_000;

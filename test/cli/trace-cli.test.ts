@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath } from './helpers/fixture-traces.js';
-import { REPO_ROOT, fixtureValue, makeWorkspace, runCliAsync, type Workspace } from './helpers/make-inputs.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
+import { REPO_ROOT, fixtureValue, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 
 // `tracetriage trace` from the real binary on samples/ and the upstream fixtures.
 

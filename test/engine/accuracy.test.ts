@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import rule from '../src/rules/error-propagation.js';
-import type { RuleModule } from '../src/rules/api.js';
-import { runRule } from './helpers/rule-tester.js';
-import { conversation, spanIdOf, type AssessmentSpec, type ChatTurnSpec, type SpanSpec } from './helpers/trace-builder.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import rule from '../../src/rules/error-propagation.js';
+import type { RuleModule } from '../../src/rules/api.js';
+import { runRule } from '../helpers/rule-tester.js';
+import { conversation, spanIdOf, type AssessmentSpec, type ChatTurnSpec, type SpanSpec } from '../helpers/trace-builder.js';
 
 // A labelled corpus of sessions, each class of issue 14 in several sizes and places, with and
 // without assessments: the root-cause turn `error-propagation` names must be the labelled one, and
 // a clean session must get no root. It is made here, so it guards the classes against regressions;
 // it is no measure of real traffic (the issue's corpus is kept apart so the rules are not tuned to
-// it). The numbers are printed (`node node_modules/vitest/vitest.mjs run test/accuracy.test.ts`).
+// it). The numbers are printed (`node node_modules/vitest/vitest.mjs run test/engine/accuracy.test.ts`).
 
 type Turn = Omit<ChatTurnSpec, 'key' | 'session'>;
 interface Labelled {

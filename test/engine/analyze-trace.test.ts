@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYSIS_TEXT_CHARS, analyzeTrace } from '../src/engine/analyze/analyze-trace.js';
-import { TraceRuleRunner } from '../src/engine/analyze/rule-runner.js';
-import { normalizeRecord } from '../src/model/normalize.js';
-import { chatTurn } from './helpers/trace-builder.js';
+import { ANALYSIS_TEXT_CHARS, analyzeTrace } from '../../src/engine/analyze/analyze-trace.js';
+import { TraceRuleRunner } from '../../src/engine/analyze/rule-runner.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import { chatTurn } from '../helpers/trace-builder.js';
 
 describe('the per-trace stage of analyze', () => {
   it('keeps the digest\'s excerpt of a long answer as it is, its cut marker counting the whole answer', () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readTraces, type ReadEvent } from '../src/engine/read/read.js';
-import { REPO_ROOT } from './helpers/make-inputs.js';
+import { readTraces, type ReadEvent } from '../../src/engine/read/read.js';
+import { REPO_ROOT } from '../helpers/make-inputs.js';
 
 // The reading path of other tracers' files, below the CLI: what a source turns out to be from its
 // first record, records of another kind inside it, and records too big for one string.

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnalysisCollector } from '../src/engine/analyze/analyze.js';
-import { toSummaryEvent } from '../src/engine/read/batch.js';
-import { DUMP_SOURCE, setTestFault } from '../src/engine/read/guard.js';
-import type { ActiveRule } from '../src/engine/analyze/rule-runner.js';
-import { normalizeRecord } from '../src/model/normalize.js';
-import { defineRule, type RuleModule } from '../src/rules/api.js';
+import { AnalysisCollector } from '../../src/engine/analyze/analyze.js';
+import { toSummaryEvent } from '../../src/engine/read/batch.js';
+import { DUMP_SOURCE, setTestFault } from '../../src/engine/read/guard.js';
+import type { ActiveRule } from '../../src/engine/analyze/rule-runner.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import { defineRule, type RuleModule } from '../../src/rules/api.js';
 import { join } from 'node:path';
-import { readStdin, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
-import { conversation, traceIdOf } from './helpers/trace-builder.js';
+import { readStdin, REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
+import { conversation, traceIdOf } from '../helpers/trace-builder.js';
 
 // The per-trace guard at engine level: a rule or a stage that throws on one trace (or one
 // session) becomes an `internal` problem of that trace, and everything else is still analysed.

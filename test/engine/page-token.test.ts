@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordScanner, type ScanNote } from '../src/ingest/scanner.js';
+import { RecordScanner, type ScanNote } from '../../src/ingest/scanner.js';
 
 // A search envelope whose `next_page_token` is a non-empty string is one page of a longer search:
 // the scanner says so once per file, wherever the key stands and however the bytes arrive.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exitVerdict, partialDump, type ReadOutcome } from '../src/engine/outcome.js';
+import { exitVerdict, partialDump, type ReadOutcome } from '../../src/engine/outcome.js';
 
 // A partial dump is not a clean run for CI (docs/analyze.md "Partial dumps"): the reason names
 // what is partial, and it comes after the findings at --fail-on and before rejected records.

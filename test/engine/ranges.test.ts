@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSummaries } from '../dist/engine/read/read-summaries.js';
-import type { SummaryEvent } from '../src/engine/read/read-events.js';
+import { readSummaries } from '../../dist/engine/read/read-summaries.js';
+import type { SummaryEvent } from '../../src/engine/read/read-events.js';
 
 // Runs the built package: range workers load dist/engine/read/worker.js.
 const dir = mkdtempSync(join(tmpdir(), 'tracetriage-ranges-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sample = (name: string): string => readFileSync(new URL(`../samples/${name}`, import.meta.url), 'utf8');
-const fixture = (name: string): string => JSON.stringify(JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')));
+const sample = (name: string): string => readFileSync(new URL(`../../samples/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => JSON.stringify(JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')));
 
 /** A JSON Lines export with every kind of line the scanner treats specially. */
 function tricky(): string {

@@ -2,16 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReadEvent } from '../src/engine/read/read.js';
-import { explainLine } from '../src/ingest/rescan.js';
-import { RecordScanner, type ScannedRecord } from '../src/ingest/scanner.js';
-import { makeWorkspace, readAll, readStdin, runCliAsync, type ValidateJson } from './helpers/make-inputs.js';
+import type { ReadEvent } from '../../src/engine/read/read.js';
+import { explainLine } from '../../src/ingest/rescan.js';
+import { RecordScanner, type ScannedRecord } from '../../src/ingest/scanner.js';
+import { makeWorkspace, readAll, readStdin, runCliAsync, type ValidateJson } from '../helpers/make-inputs.js';
 
 // The reading contract (issue 12): every record in is a trace or a rejection with its provenance,
 // records = valid + rejected, and nothing after a bad record moves or disappears. One describe per
 // class of input; each checks the real binary's counts and the positions of what follows.
 
-const SAMPLE = readFileSync(new URL('../samples/otel-genai.jsonl', import.meta.url), 'utf8').split('\n');
+const SAMPLE = readFileSync(new URL('../../samples/otel-genai.jsonl', import.meta.url), 'utf8').split('\n');
 const L1 = SAMPLE[0]!;
 const L2 = SAMPLE[1]!;
 const N1 = Buffer.byteLength(L1) + 1; // line 1 and its line feed

@@ -1,15 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reportInputs, type ReportOptions } from '../src/engine/report/report.js';
-import { MAX_DETAILED_TURNS } from '../src/engine/report/data.js';
-import { reportHtml } from '../src/report/ticket/html/report.js';
-import { reportMarkdown } from '../src/report/ticket/markdown/report.js';
-import { selectRules } from '../src/engine/analyze/rule-set.js';
-import { waterfallOf } from '../src/model/waterfall.js';
-import { traceOf } from './helpers/fixture-traces.js';
-import { REPO_ROOT, makeWorkspace } from './helpers/make-inputs.js';
-import { conversation, makeTrace, spanIdOf } from './helpers/trace-builder.js';
+import { reportInputs, type ReportOptions } from '../../src/engine/report/report.js';
+import { MAX_DETAILED_TURNS } from '../../src/engine/report/data.js';
+import { reportHtml } from '../../src/report/ticket/html/report.js';
+import { reportMarkdown } from '../../src/report/ticket/markdown/report.js';
+import { selectRules } from '../../src/engine/analyze/rule-set.js';
+import { waterfallOf } from '../../src/model/waterfall.js';
+import { traceOf } from '../helpers/fixture-traces.js';
+import { REPO_ROOT, makeWorkspace } from '../helpers/make-inputs.js';
+import { conversation, makeTrace, spanIdOf } from '../helpers/trace-builder.js';
 
 // The data `report` renders: which sessions are shown, each turn's status, excerpts and waterfall.
 const ws = makeWorkspace();

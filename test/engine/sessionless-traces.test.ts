@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AnalysisCollector } from '../src/engine/analyze/analyze.js';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import { selectRules } from '../src/engine/analyze/rule-set.js';
-import { normalizeRecord } from '../src/model/normalize.js';
-import { defineRule, type RuleModule } from '../src/rules/api.js';
-import errorPropagation from '../src/rules/error-propagation.js';
-import { makeWorkspace, REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
-import { ruleTester, runRule } from './helpers/rule-tester.js';
-import { chatTurn, conversation, makeTrace, spanIdOf, traceIdOf, type SpanSpec, type TraceSpec } from './helpers/trace-builder.js';
+import { AnalysisCollector } from '../../src/engine/analyze/analyze.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import { selectRules } from '../../src/engine/analyze/rule-set.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import { defineRule, type RuleModule } from '../../src/rules/api.js';
+import errorPropagation from '../../src/rules/error-propagation.js';
+import { makeWorkspace, REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
+import { ruleTester, runRule } from '../helpers/rule-tester.js';
+import { chatTurn, conversation, makeTrace, spanIdOf, traceIdOf, type SpanSpec, type TraceSpec } from '../helpers/trace-builder.js';
 
 // A failed trace without a session is still a failure (issue 14): a trace without a session is a
 // conversation of one turn for every per-turn rule, and a trace whose root span failed is an error

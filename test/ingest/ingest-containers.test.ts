@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReadEvent } from '../src/engine/read/read.js';
-import type { StatsReport } from '../src/engine/stats.js';
+import type { ReadEvent } from '../../src/engine/read/read.js';
+import type { StatsReport } from '../../src/engine/stats.js';
 import {
   CLI,
   REPO_ROOT,
@@ -19,7 +19,7 @@ import {
   tarball,
   type TarEntry,
   type Workspace,
-} from './helpers/make-inputs.js';
+} from '../helpers/make-inputs.js';
 
 // The fixtures every container case packs, and what reading them must give.
 const OK = 'v3.6_trace_ok_assessments_session.json';

@@ -5,10 +5,10 @@ import {
   OversizedRecordParser,
   type OversizedOptions,
   type OversizedResult,
-} from '../src/ingest/oversized.js';
-import { thrown } from './helpers/thrown.js';
+} from '../../src/ingest/oversized.js';
+import { thrown } from '../helpers/thrown.js';
 
-const FIXTURE = readFileSync(new URL('./fixtures/v3.6_trace_ok_assessments_session.json', import.meta.url));
+const FIXTURE = readFileSync(new URL('../fixtures/v3.6_trace_ok_assessments_session.json', import.meta.url));
 
 /** Feeds `input` in chunks of `chunkSize` bytes and finishes the record. */
 function parse(input: string | Buffer, chunkSize: number, options?: Partial<OversizedOptions>): OversizedResult {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read/read.js';
-import { explainLine, rescanRecord } from '../src/ingest/rescan.js';
-import { RecordScanner, type ScanNote, type ScannedRecord } from '../src/ingest/scanner.js';
+import { readTraces } from '../../src/engine/read/read.js';
+import { explainLine, rescanRecord } from '../../src/ingest/rescan.js';
+import { RecordScanner, type ScanNote, type ScannedRecord } from '../../src/ingest/scanner.js';
 
 interface Cut {
   text: string;
@@ -201,7 +201,7 @@ describe('RecordScanner', () => {
       'v2.19_trace_ok.json': 1,
     };
     for (const [file, count] of Object.entries(expectations)) {
-      const buf = readFileSync(new URL(`./fixtures/${file}`, import.meta.url));
+      const buf = readFileSync(new URL(`../fixtures/${file}`, import.meta.url));
       const { cuts } = scan(buf, 512);
       expect(cuts.length, file).toBe(count);
       for (const c of cuts) expect(() => JSON.parse(c.text), file).not.toThrow();
@@ -210,7 +210,7 @@ describe('RecordScanner', () => {
 
   it('cuts the same records from real exports whatever the chunk size', () => {
     for (const file of ['search-sess-refund-7f3a.json', 'legacy-v2.json', 'otel-genai.jsonl']) {
-      const buf = readFileSync(new URL(`../samples/${file}`, import.meta.url));
+      const buf = readFileSync(new URL(`../../samples/${file}`, import.meta.url));
       const reference = scan(buf).cuts;
       expect(reference.length, file).toBeGreaterThan(1);
       for (const c of reference) expect(() => JSON.parse(c.text), file).not.toThrow();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read/read.js';
+import { readTraces } from '../../src/engine/read/read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracetriage-sources-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +13,7 @@ describe('openInputs', () => {
   it('skips a large gzipped non-JSON file in a directory without stalling, and reads the rest', async () => {
     // Several MiB of gunzipped text: the gunzip stream is closed by the reader mid-way.
     writeFileSync(join(dir, 'a-logs.csv.gz'), gzipSync(randomBytes(6 << 20).toString('base64')));
-    copyFileSync(new URL('../samples/legacy-v2.json', import.meta.url), join(dir, 'b-traces.json'));
+    copyFileSync(new URL('../../samples/legacy-v2.json', import.meta.url), join(dir, 'b-traces.json'));
     const seen: string[] = [];
     for await (const event of readTraces([dir])) {
       if (event.type === 'note') seen.push(`${event.note.kind} ${event.note.source.slice(dir.length + 1)}`);

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { AnalysisCollector } from '../src/engine/analyze/analyze.js';
-import { SpillFile } from '../src/ingest/spill.js';
-import { normalizeRecord } from '../src/model/normalize.js';
-import { RULES } from '../src/engine/analyze/rule-set.js';
-import { conversation } from './helpers/trace-builder.js';
+import { AnalysisCollector } from '../../src/engine/analyze/analyze.js';
+import { SpillFile } from '../../src/ingest/spill.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import { RULES } from '../../src/engine/analyze/rule-set.js';
+import { conversation } from '../helpers/trace-builder.js';
 
 // The temporary file `analyze` keeps digests in: texts come back exactly, in any order, before
 // and after a flush, and nothing is left behind.

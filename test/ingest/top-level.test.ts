@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findValue } from '../src/ingest/top-level.js';
-import { TopK } from '../src/engine/search/top-k.js';
-import { readInfoFast } from '../src/engine/read/fast-info.js';
-import { makePageToken, readPageToken, type PageScope } from '../src/engine/search/page-token.js';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import { fixturePath } from './helpers/fixture-traces.js';
+import { findValue } from '../../src/ingest/top-level.js';
+import { TopK } from '../../src/engine/search/top-k.js';
+import { readInfoFast } from '../../src/engine/read/fast-info.js';
+import { makePageToken, readPageToken, type PageScope } from '../../src/engine/search/page-token.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
 
 const slice = (text: string, path: string[]): string | null => {
   const bytes = Buffer.from(text);

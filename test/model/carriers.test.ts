@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Attributes } from '../src/model/attributes.js';
+import { Attributes } from '../../src/model/attributes.js';
 import {
   CARRIERS,
   carrierTable,
@@ -8,10 +8,10 @@ import {
   resolveSpanIo,
   type Carrier,
   type IoValue,
-} from '../src/model/carriers.js';
-import { messageLines, summarizeIo, type ToolCall } from '../src/model/messages.js';
-import type { Span, SpanEvent } from '../src/model/types.js';
-import { fixtureTraces } from './helpers/fixture-traces.js';
+} from '../../src/model/carriers.js';
+import { messageLines, summarizeIo, type ToolCall } from '../../src/model/messages.js';
+import type { Span, SpanEvent } from '../../src/model/types.js';
+import { fixtureTraces } from '../helpers/fixture-traces.js';
 
 const APP_HTTP = keyCarrier('app.http', ['app.request.body'], ['app.response.body']);
 

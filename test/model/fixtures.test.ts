@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAssessment } from '../src/model/assessment.js';
-import { Attributes, decodeAttributeValue } from '../src/model/attributes.js';
-import { normalizeId } from '../src/model/ids.js';
-import { sessionIdOf } from '../src/model/session-keys.js';
-import { normalizeStatus } from '../src/model/span.js';
-import { buildSpanTree } from '../src/model/tree.js';
-import type { Assessment, SpanEvent, SpanTree, TraceFormat, TraceInfo } from '../src/model/types.js';
-import { parseDurationMs, parseTimeMs } from '../src/model/values.js';
+import { normalizeAssessment } from '../../src/model/assessment.js';
+import { Attributes, decodeAttributeValue } from '../../src/model/attributes.js';
+import { normalizeId } from '../../src/model/ids.js';
+import { sessionIdOf } from '../../src/model/session-keys.js';
+import { normalizeStatus } from '../../src/model/span.js';
+import { buildSpanTree } from '../../src/model/tree.js';
+import type { Assessment, SpanEvent, SpanTree, TraceFormat, TraceInfo } from '../../src/model/types.js';
+import { parseDurationMs, parseTimeMs } from '../../src/model/values.js';
 import {
   fixtureJson,
   fixtureTraces,
@@ -15,7 +15,7 @@ import {
   treeSpan,
   viewSpan,
   type SpanView,
-} from './helpers/fixture-traces.js';
+} from '../helpers/fixture-traces.js';
 
 // Every expectation below was written from the fixture text and mlflow-trace-formats.md §1–§3:
 // base64 ids were decoded by hand (`Buffer.from(id, 'base64').toString('hex')`) and checked

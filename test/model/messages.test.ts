@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactJson, cutText, MAX_MESSAGES, messageLines, summarizeIo, type ToolCall } from '../src/model/messages.js';
+import { compactJson, cutText, MAX_MESSAGES, messageLines, summarizeIo, type ToolCall } from '../../src/model/messages.js';
 
 interface Case {
   name: string;

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { checkRecord, classifyRecord, type RecordKind, type SchemaProblem } from '../src/model/schema.js';
+import { checkRecord, classifyRecord, type RecordKind, type SchemaProblem } from '../../src/model/schema.js';
 
-const FIXTURES = new URL('./fixtures/', import.meta.url);
+const FIXTURES = new URL('../fixtures/', import.meta.url);
 const NOT_A_TRACE =
   'a trace: an object with info and data (Trace.to_json), trace (REST), spans (traces.json) or a TraceInfo';
 const SPAN_STATUS_CODES = 'one of OK, ERROR, UNSET, STATUS_CODE_OK, STATUS_CODE_ERROR, STATUS_CODE_UNSET, 0, 1, 2';
@@ -405,7 +405,7 @@ describe('classification', () => {
 });
 
 describe('schema file', () => {
-  const schema = createRequire(import.meta.url)('../schemas/trace-record.schema.json') as {
+  const schema = createRequire(import.meta.url)('../../schemas/trace-record.schema.json') as {
     $id?: unknown;
     $defs: Record<string, { title?: unknown; description?: unknown }>;
   };

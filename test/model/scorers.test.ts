@@ -9,8 +9,8 @@ import {
   type Polarity,
   type PolarityBasis,
   type PolarityOverrides,
-} from '../src/model/scorers.js';
-import { nameMeaning, nameWords } from '../src/model/polarity-cues.js';
+} from '../../src/model/scorers.js';
+import { nameMeaning, nameWords } from '../../src/model/polarity-cues.js';
 
 // Each line was written from the MLflow judge prompt or scorer class named in the table's
 // `source`, not derived from the table: pass / fail labels, then values that must stay unknown.

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Attributes } from '../src/model/attributes.js';
-import { normalizeRecord } from '../src/model/normalize.js';
-import { sessionConflictOf, sessionIdOf, sessionLookup, userIdOf, userLookup } from '../src/model/session-keys.js';
-import { digestTrace } from '../src/model/digest.js';
-import type { Trace } from '../src/model/types.js';
-import { fixtureJson, traceOf } from './helpers/fixture-traces.js';
-import { makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
-import { makeTrace, type SpanSpec, type TraceSpec } from './helpers/trace-builder.js';
+import { Attributes } from '../../src/model/attributes.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import { sessionConflictOf, sessionIdOf, sessionLookup, userIdOf, userLookup } from '../../src/model/session-keys.js';
+import { digestTrace } from '../../src/model/digest.js';
+import type { Trace } from '../../src/model/types.js';
+import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
+import { makeWorkspace, runCliAsync } from '../helpers/make-inputs.js';
+import { makeTrace, type SpanSpec, type TraceSpec } from '../helpers/trace-builder.js';
 
 // Sessions and users on any span (issue 14): OTel GenAI and OpenInference instrumentations put the
 // ids on the agent and LLM spans, below the root an HTTP server instrumentation makes.

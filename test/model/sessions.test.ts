@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { keyCarrier } from '../src/model/carriers.js';
-import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../src/model/digest.js';
-import { sessionIdOf, userIdOf } from '../src/model/session-keys.js';
-import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../src/model/sessions.js';
-import { mdInline } from '../src/shared/escape/markdown.js';
-import { fixtureJson, traceOf } from './helpers/fixture-traces.js';
-import { REPO_ROOT } from './helpers/make-inputs.js';
+import { keyCarrier } from '../../src/model/carriers.js';
+import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest.js';
+import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
+import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../../src/model/sessions.js';
+import { mdInline } from '../../src/shared/escape/markdown.js';
+import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
+import { REPO_ROOT } from '../helpers/make-inputs.js';
 
 const sample = (rel: string): Record<string, unknown> => JSON.parse(readFileSync(`${REPO_ROOT}/samples/${rel}`, 'utf8')) as Record<string, unknown>;
 const refundTraces = (): Array<Record<string, unknown>> => (sample('search-sess-refund-7f3a.json').traces as Array<Record<string, unknown>>);

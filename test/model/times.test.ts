@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { depthBeyond } from '../src/model/depth.js';
-import { TimeReader } from '../src/model/times.js';
-import { isoTime, utcTime } from '../src/shared/time.js';
+import { depthBeyond } from '../../src/model/depth.js';
+import { TimeReader } from '../../src/model/times.js';
+import { isoTime, utcTime } from '../../src/shared/time.js';
 
 // What a usable time is, decided once (src/model/times.ts), and the one safe time formatter.
 

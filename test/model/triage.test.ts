@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAssessment } from '../src/model/assessment.js';
-import type { Polarity } from '../src/model/scorers.js';
-import { triageAssessments, triageSession, type AssessmentTriage } from '../src/model/triage.js';
-import type { Assessment } from '../src/model/types.js';
-import { fixtureJson, fixtureTraces, traceOf } from './helpers/fixture-traces.js';
+import { normalizeAssessment } from '../../src/model/assessment.js';
+import type { Polarity } from '../../src/model/scorers.js';
+import { triageAssessments, triageSession, type AssessmentTriage } from '../../src/model/triage.js';
+import type { Assessment } from '../../src/model/types.js';
+import { fixtureJson, fixtureTraces, traceOf } from '../helpers/fixture-traces.js';
 
 // Assessments are built from raw dicts in the shapes MLflow writes (mlflow-trace-formats.md §3:
 // 3.x proto names; §2.3: 2.x dataclass names with a top-level `error`), then normalized.

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readTraces } from '../src/engine/read/read.js';
-import { keyCarrier } from '../src/model/carriers.js';
-import { summarizeIo } from '../src/model/messages.js';
-import { turnIo, type TurnIo } from '../src/model/turn-io.js';
-import type { Trace } from '../src/model/types.js';
-import { fixtureJson, fixtureTraces, traceOf } from './helpers/fixture-traces.js';
+import { readTraces } from '../../src/engine/read/read.js';
+import { keyCarrier } from '../../src/model/carriers.js';
+import { summarizeIo } from '../../src/model/messages.js';
+import { turnIo, type TurnIo } from '../../src/model/turn-io.js';
+import type { Trace } from '../../src/model/types.js';
+import { fixtureJson, fixtureTraces, traceOf } from '../helpers/fixture-traces.js';
 
 // ---- hand-built traces (MLflow 3.5.1+ span format) --------------------------------------------
 
@@ -390,7 +390,7 @@ describe('turnIo on the upstream fixtures', () => {
 describe('turnIo on samples/', () => {
   it('finds every turn: roots, wrappers at depth 1 and 2, a failed agent, OTel GenAI below invoke_agent', async () => {
     const got: Array<[string, Expected]> = [];
-    for await (const event of readTraces([new URL('../samples', import.meta.url).pathname])) {
+    for await (const event of readTraces([new URL('../../samples', import.meta.url).pathname])) {
       if (event.type === 'trace') got.push([event.trace.traceId, await turnOf(event.trace, 40)]);
     }
     got.sort(([a], [b]) => a.localeCompare(b));

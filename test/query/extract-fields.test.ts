@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isLosslessNumber } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import { extractFields, parseExtractFields, parseLossless, printLossless } from '../src/query/extract-fields.js';
-import { fixturePath } from './helpers/fixture-traces.js';
-import { thrown } from './helpers/thrown.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import { extractFields, parseExtractFields, parseLossless, printLossless } from '../../src/query/extract-fields.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
+import { thrown } from '../helpers/thrown.js';
 
 const text = (file: string): string => readFileSync(fixturePath(file), 'utf8');
 

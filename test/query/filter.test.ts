@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { compileFilter, type CompiledFilter } from '../src/query/filter/compile.js';
-import { parseComparisons } from '../src/query/filter/parse.js';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import type { InfoSubject, SpanSubject } from '../src/query/subject.js';
-import type { Trace } from '../src/model/types.js';
-import { fixtureJson, fixtureTraces, traceOf } from './helpers/fixture-traces.js';
-import { thrown } from './helpers/thrown.js';
+import { compileFilter, type CompiledFilter } from '../../src/query/filter/compile.js';
+import { parseComparisons } from '../../src/query/filter/parse.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import type { InfoSubject, SpanSubject } from '../../src/query/subject.js';
+import type { Trace } from '../../src/model/types.js';
+import { fixtureJson, fixtureTraces, traceOf } from '../helpers/fixture-traces.js';
+import { thrown } from '../helpers/thrown.js';
 
 // Every fixture trace, by a short label. The extract-fields output is included on purpose: it is a
 // partial trace (no times, unnamed assessments, spans with only a name), which shows that missing
@@ -443,7 +443,7 @@ describe('parseComparisons', () => {
 
 /** The rows of the markdown table whose header starts with `header`, as cells with code spans unwrapped. */
 function docTable(header: string): string[][] {
-  const doc = readFileSync(new URL('../docs/search-filters.md', import.meta.url), 'utf8');
+  const doc = readFileSync(new URL('../../docs/search-filters.md', import.meta.url), 'utf8');
   const start = doc.indexOf(`\n${header}`);
   expect(start).toBeGreaterThan(0);
   const rows: string[][] = [];

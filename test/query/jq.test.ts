@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import { createJq, type JqOutput } from '../src/query/jq.js';
-import { parseQuery } from '../src/query/pipeline/parse.js';
-import { formatRow } from '../src/query/pipeline/run.js';
-import { queryTraces, SINGLE_TRACE_FIXTURES, type QueryTrace } from './helpers/fixture-traces.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import { createJq, type JqOutput } from '../../src/query/jq.js';
+import { parseQuery } from '../../src/query/pipeline/parse.js';
+import { formatRow } from '../../src/query/pipeline/run.js';
+import { queryTraces, SINGLE_TRACE_FIXTURES, type QueryTrace } from '../helpers/fixture-traces.js';
 
 // `--jq`: real jq 1.8.2 (jq-wasm) over traces fed in batches. The same questions asked of the
 // pipeline and of jq get the same answers.
@@ -190,9 +190,9 @@ describe('createJq', () => {
   it('is real jq 1.8.2 from jq-wasm pinned to 3.0.0-jq-1.8.2, imported only when used', async () => {
     const { version } = await import('jq-wasm');
     expect(await version()).toBe('jq-1.8.2');
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
     expect(pkg.dependencies['jq-wasm']).toBe('3.0.0-jq-1.8.2');
-    const source = readFileSync(new URL('../src/query/jq.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/query/jq.ts', import.meta.url), 'utf8');
     expect(source.match(/^import .* from 'jq-wasm';$/gm)).toEqual(["import type { Jq } from 'jq-wasm';"]);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import { compileJsonPath } from '../src/query/jsonpath.js';
-import { fixtureJson } from './helpers/fixture-traces.js';
-import { thrown } from './helpers/thrown.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import { compileJsonPath } from '../../src/query/jsonpath.js';
+import { fixtureJson } from '../helpers/fixture-traces.js';
+import { thrown } from '../helpers/thrown.js';
 
 // RFC 9535 JSONPath (json-p3) over real MLflow traces of every serialization: what is selected,
 // with which normalized path, and how a bad query is reported.

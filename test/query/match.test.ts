@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { likeMatcher, quoteRegex, regexMatcher } from '../src/query/match.js';
+import { likeMatcher, quoteRegex, regexMatcher } from '../../src/query/match.js';
 
 // [pattern, case-insensitive, text, matches]
 const like: Array<[string, boolean, string, boolean]> = [

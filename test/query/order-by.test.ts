@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emptyInfo } from '../src/model/info.js';
-import type { TraceInfo } from '../src/model/types.js';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import { compareInfos, parseOrderBy, type OrderKey } from '../src/query/order-by.js';
-import { fixtureTraces } from './helpers/fixture-traces.js';
-import { thrown } from './helpers/thrown.js';
+import { emptyInfo } from '../../src/model/info.js';
+import type { TraceInfo } from '../../src/model/types.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import { compareInfos, parseOrderBy, type OrderKey } from '../../src/query/order-by.js';
+import { fixtureTraces } from '../helpers/fixture-traces.js';
+import { thrown } from '../helpers/thrown.js';
 
 /**
  * Ten traces of the fixtures under short names (request time ms, duration ms, state, name tag,

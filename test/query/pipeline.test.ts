@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QuerySyntaxError } from '../src/query/errors.js';
-import { OR_MESSAGE } from '../src/query/filter/parse.js';
-import { STAGES, parseQuery } from '../src/query/pipeline/parse.js';
-import { formatRow, type QueryRun } from '../src/query/pipeline/run.js';
-import { fixturePath, queryTraces, SINGLE_TRACE_FIXTURES, type QueryTrace } from './helpers/fixture-traces.js';
-import { thrown } from './helpers/thrown.js';
+import { QuerySyntaxError } from '../../src/query/errors.js';
+import { OR_MESSAGE } from '../../src/query/filter/parse.js';
+import { STAGES, parseQuery } from '../../src/query/pipeline/parse.js';
+import { formatRow, type QueryRun } from '../../src/query/pipeline/run.js';
+import { fixturePath, queryTraces, SINGLE_TRACE_FIXTURES, type QueryTrace } from '../helpers/fixture-traces.js';
+import { thrown } from '../helpers/thrown.js';
 
 // `tracetriage query '<jsonpath> | stage ...'` without the CLI: the pipeline stages over real
 // traces, read by the engine as the CLI reads them (parsed JSON, MLflow trace id, original bytes).
@@ -329,7 +329,7 @@ describe('streaming: done and early stop', () => {
 });
 
 describe('the stages and their docs agree', () => {
-  const docs = readFileSync(new URL('../docs/query.md', import.meta.url), 'utf8');
+  const docs = readFileSync(new URL('../../docs/query.md', import.meta.url), 'utf8');
   it.each(STAGES.map((s) => [s.name, s.syntax]))('docs/query.md describes %s as `%s`', (_, syntax) => {
     expect(docs).toContain(`\`${syntax}\``);
   });

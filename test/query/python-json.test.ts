@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { LosslessNumber, parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { pythonFloatRepr, pythonJsonDumps, type PythonJsonOptions } from '../src/query/python-json.js';
-import { fixturePath } from './helpers/fixture-traces.js';
+import { pythonFloatRepr, pythonJsonDumps, type PythonJsonOptions } from '../../src/query/python-json.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
 
 // Expected texts are what CPython 3.11 prints for `json.dumps(value)` (checked by hand in a
 // Python shell for each row).

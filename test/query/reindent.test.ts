@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compactJson, reindentJson } from '../src/query/reindent.js';
-import { fixturePath } from './helpers/fixture-traces.js';
+import { compactJson, reindentJson } from '../../src/query/reindent.js';
+import { fixturePath } from '../helpers/fixture-traces.js';
 
 const fixtures = readdirSync(fixturePath('.')).filter((f) => f.endsWith('.json'));
 const text = (file: string): string => readFileSync(fixturePath(file), 'utf8');

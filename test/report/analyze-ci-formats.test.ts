@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import type { AnalyzeReport } from '../src/report/analyze/analyze.js';
-import { analyzeJunitChunks } from '../src/report/analyze/junit.js';
-import { analyzeSarifChunks, FINGERPRINT_KEY, SARIF_SCHEMA_URI } from '../src/report/analyze/sarif.js';
-import { RULES } from '../src/rules/index.js';
-import { expectGolden } from './helpers/golden.js';
-import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun } from './helpers/make-inputs.js';
-import { conversation, makeTrace } from './helpers/trace-builder.js';
-import { makeFinding } from './helpers/findings.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import type { AnalyzeReport } from '../../src/report/analyze/analyze.js';
+import { analyzeJunitChunks } from '../../src/report/analyze/junit.js';
+import { analyzeSarifChunks, FINGERPRINT_KEY, SARIF_SCHEMA_URI } from '../../src/report/analyze/sarif.js';
+import { RULES } from '../../src/rules/index.js';
+import { expectGolden } from '../helpers/golden.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun } from '../helpers/make-inputs.js';
+import { conversation, makeTrace } from '../helpers/trace-builder.js';
+import { makeFinding } from '../helpers/findings.js';
 
 // `analyze --format junit` and `--format sarif`: golden files over samples/, the JUnit read back
 // by a conforming XML parser (saxes), the SARIF checked against the OASIS SARIF 2.1.0 schema,

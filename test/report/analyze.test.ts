@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import { analyzeJson, analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../src/report/analyze/analyze.js';
-import { makeFinding } from './helpers/findings.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import { analyzeJson, analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../src/report/analyze/analyze.js';
+import { makeFinding } from '../helpers/findings.js';
 
 // The analyze reporters as pure functions: the streamed JSON equals the whole document, counts
 // per session, and hostile text stays inert in the terminal.

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS } from '../src/report/analyze/formats.js';
-import { formatNames } from '../src/report/format.js';
-import { RULES_FORMAT_NAMES, RULES_FORMATS } from '../src/report/rules/formats.js';
-import { SEARCH_FORMAT_NAMES } from '../src/report/search/formats.js';
-import { SESSION_FORMAT_NAMES } from '../src/report/session/formats.js';
-import { SESSIONS_FORMAT_NAMES } from '../src/report/sessions/formats.js';
-import { STATS_FORMAT_NAMES } from '../src/report/stats/formats.js';
-import { TICKET_FORMAT_NAMES, TICKET_FORMATS } from '../src/report/ticket/formats.js';
-import { TRACE_FORMAT_NAMES } from '../src/report/trace/formats.js';
-import { VALIDATE_FORMAT_NAMES } from '../src/report/validate/formats.js';
-import { ruleRows } from '../src/engine/analyze/rule-set.js';
-import { runCli } from './helpers/make-inputs.js';
+import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS } from '../../src/report/analyze/formats.js';
+import { formatNames } from '../../src/report/format.js';
+import { RULES_FORMAT_NAMES, RULES_FORMATS } from '../../src/report/rules/formats.js';
+import { SEARCH_FORMAT_NAMES } from '../../src/report/search/formats.js';
+import { SESSION_FORMAT_NAMES } from '../../src/report/session/formats.js';
+import { SESSIONS_FORMAT_NAMES } from '../../src/report/sessions/formats.js';
+import { STATS_FORMAT_NAMES } from '../../src/report/stats/formats.js';
+import { TICKET_FORMAT_NAMES, TICKET_FORMATS } from '../../src/report/ticket/formats.js';
+import { TRACE_FORMAT_NAMES } from '../../src/report/trace/formats.js';
+import { VALIDATE_FORMAT_NAMES } from '../../src/report/validate/formats.js';
+import { ruleRows } from '../../src/engine/analyze/rule-set.js';
+import { runCli } from '../helpers/make-inputs.js';
 
 /** The choices yargs lists for `option` in `tracetriage <command> --help`. */
 function helpChoices(command: string, option: string): string[] {

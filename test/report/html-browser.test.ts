@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportInputs } from '../src/engine/report/report.js';
-import type { ReportData } from '../src/engine/report/data.js';
-import { selectRules } from '../src/engine/analyze/rule-set.js';
-import { launchChromium, openWatched, type WatchedPage } from './helpers/browser.js';
-import { REPO_ROOT, makeWorkspace, runCliAsync } from './helpers/make-inputs.js';
-import { conversation, makeTrace } from './helpers/trace-builder.js';
+import { reportInputs } from '../../src/engine/report/report.js';
+import type { ReportData } from '../../src/engine/report/data.js';
+import { selectRules } from '../../src/engine/analyze/rule-set.js';
+import { launchChromium, openWatched, type WatchedPage } from '../helpers/browser.js';
+import { REPO_ROOT, makeWorkspace, runCliAsync } from '../helpers/make-inputs.js';
+import { conversation, makeTrace } from '../helpers/trace-builder.js';
 
 // The HTML report in a real headless Chromium, opened from file:// as a reader would: the samples
 // report's turns, findings, links and waterfall bars, the script's highlight, filter and

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import { reportInputs } from '../src/engine/report/report.js';
-import type { ReportData, ReportTurn, Waterfall, WaterfallSpan } from '../src/engine/report/data.js';
-import { selectRules } from '../src/engine/analyze/rule-set.js';
-import { MAX_LOOSE_FINDINGS, MAX_OTHER_SESSIONS_LISTED, reportHtml } from '../src/report/ticket/html/report.js';
-import { REPORT_SCRIPT } from '../src/report/ticket/html/script.js';
-import { REPORT_CSS } from '../src/report/ticket/html/style.js';
-import { waterfallSvg } from '../src/report/ticket/html/waterfall.js';
-import { expectGolden } from './helpers/golden.js';
-import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import { reportInputs } from '../../src/engine/report/report.js';
+import type { ReportData, ReportTurn, Waterfall, WaterfallSpan } from '../../src/engine/report/data.js';
+import { selectRules } from '../../src/engine/analyze/rule-set.js';
+import { MAX_LOOSE_FINDINGS, MAX_OTHER_SESSIONS_LISTED, reportHtml } from '../../src/report/ticket/html/report.js';
+import { REPORT_SCRIPT } from '../../src/report/ticket/html/script.js';
+import { REPORT_CSS } from '../../src/report/ticket/html/style.js';
+import { waterfallSvg } from '../../src/report/ticket/html/waterfall.js';
+import { expectGolden } from '../helpers/golden.js';
+import { REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
 
 // The HTML report as a pure function: hostile trace text in every field stays text, the
 // Content-Security-Policy matches the inline blocks, nothing points off the page, the waterfall

@@ -1,17 +1,17 @@
 import type { Code, InlineCode, Nodes, Root, Table } from 'mdast';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import { reportInputs } from '../src/engine/report/report.js';
-import type { ReportData, ReportSession, ReportTurn, SessionLine } from '../src/engine/report/data.js';
-import { selectRules } from '../src/engine/analyze/rule-set.js';
-import type { VerdictDigest } from '../src/model/digest.js';
-import { reproduceCommands } from '../src/report/ticket/commands.js';
-import { excerpt, utf8Bytes } from '../src/shared/text.js';
-import { fenceBody, mdCode, mdFence, mdInline } from '../src/shared/escape/markdown.js';
-import { reportMarkdown, ReportTooLargeError } from '../src/report/ticket/markdown/report.js';
-import { expectGolden } from './helpers/golden.js';
-import { expectInertMarkdown, mdNodes, parseMarkdown, plainText } from './helpers/markdown-inert.js';
-import { REPO_ROOT, runCliAsync } from './helpers/make-inputs.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import { reportInputs } from '../../src/engine/report/report.js';
+import type { ReportData, ReportSession, ReportTurn, SessionLine } from '../../src/engine/report/data.js';
+import { selectRules } from '../../src/engine/analyze/rule-set.js';
+import type { VerdictDigest } from '../../src/model/digest.js';
+import { reproduceCommands } from '../../src/report/ticket/commands.js';
+import { excerpt, utf8Bytes } from '../../src/shared/text.js';
+import { fenceBody, mdCode, mdFence, mdInline } from '../../src/shared/escape/markdown.js';
+import { reportMarkdown, ReportTooLargeError } from '../../src/report/ticket/markdown/report.js';
+import { expectGolden } from '../helpers/golden.js';
+import { expectInertMarkdown, mdNodes, parseMarkdown, plainText } from '../helpers/markdown-inert.js';
+import { REPO_ROOT, runCliAsync } from '../helpers/make-inputs.js';
 
 // The Markdown ticket report: trace text stays inert on GitHub and GitLab, the report stays within
 // --max-bytes by cutting payloads before structure, and samples/ renders as the golden files say.

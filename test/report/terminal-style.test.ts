@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { colorWanted, type ColorInput } from '../src/cli/color.js';
-import type { Finding } from '../src/engine/analyze/findings.js';
-import { analyzeText, type AnalyzeReport } from '../src/report/analyze/analyze.js';
-import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../src/report/shared/style.js';
-import { fit, table, visibleWidth } from '../src/report/shared/terminal.js';
-import { escapeInvisible } from '../src/shared/escape/terminal.js';
-import { expectGolden } from './helpers/golden.js';
-import { runCliAsync, type CliRun } from './helpers/make-inputs.js';
-import { makeFinding } from './helpers/findings.js';
+import { colorWanted, type ColorInput } from '../../src/cli/color.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import { analyzeText, type AnalyzeReport } from '../../src/report/analyze/analyze.js';
+import { ANSI_STYLE, PLAIN_STYLE, stripStyle, type Style } from '../../src/report/shared/style.js';
+import { fit, table, visibleWidth } from '../../src/report/shared/terminal.js';
+import { escapeInvisible } from '../../src/shared/escape/terminal.js';
+import { expectGolden } from '../helpers/golden.js';
+import { runCliAsync, type CliRun } from '../helpers/make-inputs.js';
+import { makeFinding } from '../helpers/findings.js';
 
 /** Each case runs the real binary (some twice, or for seconds on purpose); a loaded machine is slow to start Node. */
 const CLI_TIMEOUT = 120_000;

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { excerpt as ruleExcerpt } from '../src/rules/util/turn-list.js';
-import { codePoints, cut, CUT_COUNT, DOTS, ELLIPSIS, ELLIPSIS_AFTER, ELLIPSIS_TRIMMED, NO_MARK, type CutMark } from '../src/shared/text.js';
+import { excerpt as ruleExcerpt } from '../../src/rules/util/turn-list.js';
+import { codePoints, cut, CUT_COUNT, DOTS, ELLIPSIS, ELLIPSIS_AFTER, ELLIPSIS_TRIMMED, NO_MARK, type CutMark } from '../../src/shared/text.js';
 
 // The one text cutter (src/shared/text.ts): lengths in code points, never half a character,
 // never half a grapheme cluster, every marker from one function.
@@ -119,7 +119,7 @@ describe('the rules’ evidence excerpt (turn-list.ts) cuts through the shared c
 // cutter. It looks for the hand-written shapes the cutter replaced (`Array.from(x).slice(0,`,
 // `[...x].slice(0,`, `${x.slice(0, N)}…`, `x.slice(0, N) + '…'`): a slice of a list is not flagged.
 describe('no hand-written text cut in src/report and src/rules', () => {
-  const SRC = new URL('../src/', import.meta.url).pathname;
+  const SRC = new URL('../../src/', import.meta.url).pathname;
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {
       const path = join(dir, name);

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseArtifactUri, percentDecode } from '../src/store/artifact-uri.js';
-import { findTracesJson, type ArtifactQuery } from '../src/store/artifacts.js';
-import { coreInfoFromYaml, parseRfc3339Ms, protoTimestamp } from '../src/store/trace-info.js';
-import { put } from './helpers/mlruns-writer.js';
+import { parseArtifactUri, percentDecode } from '../../src/store/artifact-uri.js';
+import { findTracesJson, type ArtifactQuery } from '../../src/store/artifacts.js';
+import { coreInfoFromYaml, parseRfc3339Ms, protoTimestamp } from '../../src/store/trace-info.js';
+import { put } from '../helpers/mlruns-writer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tracetriage-artifacts-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFileStore, readFileStore } from '../src/store/file-store.js';
-import type { StoreEvent, StoreReadOptions, StoreTrace } from '../src/store/types.js';
-import { put, q, span, v2Info, v3Info, writeExperiment, writeTrace } from './helpers/mlruns-writer.js';
+import { isFileStore, readFileStore } from '../../src/store/file-store.js';
+import type { StoreEvent, StoreReadOptions, StoreTrace } from '../../src/store/types.js';
+import { put, q, span, v2Info, v3Info, writeExperiment, writeTrace } from '../helpers/mlruns-writer.js';
 
 /** A store trace's `data`: the traces.json text the reader keeps (parsed here), else the empty data it sets. */
 function dataOf(t: StoreTrace): { spans: unknown[] } {
   return t.dataJson !== undefined ? (JSON.parse(t.dataJson) as { spans: unknown[] }) : t.trace.data;
 }
 
-const FIXTURES = fileURLToPath(new URL('stores/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../stores/', import.meta.url));
 const LLMOPS = join(FIXTURES, 'filestore_2.21.3__Pabitra-Biswas_LLMOps');
 const OPENTRACE = join(FIXTURES, 'filestore_3.x__guru-code-expert_OpenTrace');
 const PROMPTCHAIN = join(FIXTURES, 'filestore_3.x__gyasis_PromptChain');
-const UPSTREAM = fileURLToPath(new URL('fixtures/', import.meta.url));
+const UPSTREAM = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const tmp = mkdtempSync(join(tmpdir(), 'tracetriage-filestore-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

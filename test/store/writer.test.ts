@@ -8,18 +8,18 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { generateStore } from '../bench/gen-store.mjs';
-import { openDatabase } from '../scripts/lib/sqlite-write.mjs';
+import { generateStore } from '../../bench/gen-store.mjs';
+import { openDatabase } from '../../scripts/lib/sqlite-write.mjs';
 import {
   MLFLOW_DDL, parseExport, tracesOf, writeExport, writeFileStore, writeSqliteStore, type ExportTrace,
-} from '../scripts/store-writer.mjs';
+} from '../../scripts/store-writer.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'store-writer-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The real stores (test/stores/) and MLflow's own exports (test/fixtures/) copied into the repository. */
-const STORES = fileURLToPath(new URL('stores/', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('fixtures/', import.meta.url));
+const STORES = fileURLToPath(new URL('../stores/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 async function query(dbPath: string, sql: string): Promise<Array<Record<string, any>>> {
   const db = await openDatabase(dbPath, { readOnly: true });
