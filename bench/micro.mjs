@@ -52,7 +52,7 @@ const never = (message) => {
 const SCENARIOS = [
   {
     name: 'reindent-20mb',
-    what: 'reindentJson re-lays out a 20 MB array of search exports (test/query-reindent.test.ts)',
+    what: 'reindentJson re-lays out a 20 MB array of search exports (test/query/reindent.test.ts)',
     budgetMs: 1000,
     setup() {
       const one = readFileSync(join(ROOT, 'test/fixtures/v3.6_cli_traces_search_output_json.json'), 'utf8');
@@ -63,7 +63,7 @@ const SCENARIOS = [
   },
   {
     name: 'like-wildcards',
-    what: "LIKE '%a%a%a%a%a%b' over 20 000 a's (test/query-match.test.ts)",
+    what: "LIKE '%a%a%a%a%a%b' over 20 000 a's (test/query/match.test.ts)",
     budgetMs: 1000,
     setup() {
       const match = likeMatcher('%a%a%a%a%a%b', false);
@@ -73,7 +73,7 @@ const SCENARIOS = [
   },
   {
     name: 'regex-backtracking',
-    what: "RLIKE '(a+)+$' over 50 000 a's and a b, on RE2 (test/query-match.test.ts)",
+    what: "RLIKE '(a+)+$' over 50 000 a's and a b, on RE2 (test/query/match.test.ts)",
     budgetMs: 1000,
     setup() {
       const match = regexMatcher('(a+)+$', never);
@@ -83,7 +83,7 @@ const SCENARIOS = [
   },
   {
     name: 'jsonpath-search',
-    what: 'JSONPath search(@.s, "^(a+)+$") over 30 000 a\'s and a b (test/query-jsonpath.test.ts)',
+    what: 'JSONPath search(@.s, "^(a+)+$") over 30 000 a\'s and a b (test/query/jsonpath.test.ts)',
     budgetMs: 2000,
     setup() {
       const doc = [{ s: `${'a'.repeat(30_000)}b` }];

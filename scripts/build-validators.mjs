@@ -1,6 +1,6 @@
 // Compiles schemas/trace-record.schema.json to standalone validator code with ajv, once, at
 // development time, so the CLI loads plain functions instead of compiling the schema at every
-// start (ajv's compiler alone took ~50 ms of start-up). test/validators.test.ts fails when the
+// start (ajv's compiler alone took ~50 ms of start-up). test/model/validators.test.ts fails when the
 // generated file is out of date; `make validators` rewrites it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

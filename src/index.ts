@@ -29,31 +29,31 @@ export { ReportTooLargeError } from './api/types.js';
 // Errors the functions above throw for what they were asked (not for bad input, which is data).
 export { ConfigError } from './engine/config.js';
 export type { ConfigFile, ScorerEntry, TriageConfig } from './engine/config.js';
-export { UnknownRuleError } from './engine/rule-set.js';
+export { UnknownRuleError } from './engine/analyze/rule-set.js';
 export { QuerySyntaxError } from './query/errors.js';
 
 // The data the results hold.
-export type { Evidence, Finding } from './engine/findings.js';
+export type { Evidence, Finding } from './engine/analyze/findings.js';
 export type { ExitCode, ExitVerdict, ReadOutcome } from './engine/outcome.js';
-export type { SearchHit } from './engine/search.js';
-export type { ReportData } from './engine/report-data.js';
+export type { SearchHit } from './engine/search/search.js';
+export type { ReportData } from './engine/report/data.js';
 export type { Session, SessionSortKey, SessionSummary, SessionView } from './model/sessions.js';
 export type { TraceDigest } from './model/digest.js';
 
 // The reading layer under the commands: every trace, or a summary per trace, as events.
-export { readTraces } from './engine/read.js';
-export type { ReadOptions } from './engine/read.js';
-export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './engine/read-events.js';
-export { readSummaries } from './engine/summaries.js';
-export type { SummaryOptions } from './engine/summaries.js';
-export { summarize } from './engine/summary.js';
-export type { TraceSummary } from './engine/summary.js';
+export { readTraces } from './engine/read/read.js';
+export type { ReadOptions } from './engine/read/read.js';
+export type { FrameEvent, ReadEvent, Rejection, RejectionCode, SourceNote, SummaryEvent } from './engine/read/read-events.js';
+export { readSummaries } from './engine/read/read-summaries.js';
+export type { SummaryOptions } from './engine/read/read-summaries.js';
+export { summarize } from './engine/read/summarize.js';
+export type { TraceSummary } from './engine/read/summarize.js';
 export { StatsCollector } from './engine/stats.js';
 export type { Counts, StatsReport } from './engine/stats.js';
 export { ValidateCollector } from './engine/validate.js';
 export type { ValidateResult, LocatedWarning } from './engine/validate.js';
 export { normalizeRecord } from './model/normalize.js';
-export { sessionIdOf } from './model/session.js';
+export { sessionIdOf } from './model/session-keys.js';
 export { Attributes, decodeAttributeValue } from './model/attributes.js';
 export type * from './model/types.js';
 export type { Provenance, RawRecord } from './ingest/record.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { RULES } from '../src/engine/rule-set.js';
+import { RULES } from '../src/engine/analyze/rule-set.js';
 import { REPO_ROOT } from './helpers/make-inputs.js';
 
 // STYLE.md habit 1: one rule, one file, one docs page, one test file, id = file name; and the

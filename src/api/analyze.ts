@@ -1,17 +1,15 @@
-import { createRequire } from 'node:module';
-import { analysisFacts, analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze.js';
-import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
-import type { Finding } from '../engine/findings.js';
+import { analysisFacts, analysisOutcome, analysisSelection } from '../engine/analyze/view.js';
+import { analyzeInputs, type AnalyzeOptions as EngineAnalyzeOptions } from '../engine/analyze/analyze.js';
+import type { TriageConfig } from '../engine/config.js';
+import type { Finding } from '../engine/analyze/findings.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { partialDump } from '../engine/outcome.js';
-import { ruleById, selectRules } from '../engine/rule-set.js';
+import { sarifTool } from '../engine/analyze/rule-set.js';
 import { compileFilter } from '../query/filter/compile.js';
-import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../report/analyze.js';
-import { analyzeJunitChunks } from '../report/junit.js';
-import { analyzeSarifChunks, type SarifTool } from '../report/sarif.js';
+import { ANALYZE_FORMATS, type AnalyzeFormat } from '../report/analyze/formats.js';
+import type { FormatOptions } from '../report/format.js';
 import type { Severity } from '../rules/api.js';
 import { configOf } from './config.js';
-import { joined, outputChunks, styleOf, type FormatOptions } from './output.js';
+import { formatWith, outputChunks } from './output.js';
 import { engineRead, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';
 
 /** What {@link analyze} and {@link reportData} take: which rules, which sessions, which traces. */
@@ -71,19 +69,12 @@ export interface Analysis {
 }
 
 /** The formats of {@link formatAnalyze}: as `analyze --format`. */
-export type AnalyzeFormat = 'text' | 'json' | 'junit' | 'sarif';
+export type { AnalyzeFormat };
 
 /** What the engine takes for an analysis: the rules, the digest keys, the filter, the sessions. */
 export function engineAnalysis(options: AnalysisOptions, config: TriageConfig): Pick<EngineAnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
-  const selection = selectRules(config.rules, options.rules ?? []);
   const filter = options.filterString === undefined || options.filterString.trim() === '' ? null : compileFilter(options.filterString);
-  return {
-    rules: selection.rules,
-    severityOverride: selection.severityOverride,
-    digest: digestOptionsOf(config),
-    filter,
-    ...(options.sessions ? { sessions: [...options.sessions] } : {}),
-  };
+  return analysisSelection(config, { rules: options.rules, sessions: options.sessions, filter });
 }
 
 /**
@@ -98,48 +89,25 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   const log = new ProblemLog(options.onEvent);
   const result = await analyzeInputs(read.inputs, { ...read.options, onEvent: log.onEvent, onTrace: log.onTrace, ...analysis });
   const facts = analysisFacts(result, options.failOn ?? 'error');
-  const { failOn, failed } = facts;
-  const missing = options.sessions && result.sessions.length === 0 ? noSession(options.sessions) : null;
   return {
     ...facts,
     rejected: log.rejectedRecords,
     config: config.source,
-    exit: log.verdict({ missing, failOn: failOn === 'none' ? null : { level: failOn, failed }, partial: partialDump(result.findings) }),
+    exit: log.verdict(analysisOutcome(result, facts, options.sessions)),
     problems: log.problems,
   };
 }
 
-/** Why the run is not clean when no session asked for is in the inputs (the CLI's words, without its hint). */
-export function noSession(ids: readonly string[]): string {
-  const list = ids.map((s) => JSON.stringify(s)).join(', ');
-  return ids.length === 1 ? `session ${list} is not in the inputs` : `none of the sessions ${list} is in the inputs`;
-}
-
-// The SARIF log names the tool's version: the package's own (two folders up from src/api and dist/api).
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-const FORMATTERS: Record<AnalyzeFormat, (report: AnalyzeReport, options: FormatOptions) => Iterable<string>> = {
-  text: (report, options) => [analyzeText(report, styleOf(options))],
-  json: analyzeJsonChunks,
-  junit: analyzeJunitChunks,
-  sarif: (report) => analyzeSarifChunks(report, { version, rules: report.rules.map(metaOf) }),
-};
-
-function metaOf(id: string): SarifTool['rules'][number] {
-  const rule = ruleById(id);
-  if (rule === undefined) throw new Error(`the analysis ran rule ${JSON.stringify(id)}, which the rule table does not have`);
-  return rule.meta;
-}
 
 /**
  * An analysis as `analyze --format <format>` prints it, piece by piece (JSON, JUnit and SARIF of a
  * big dump are tens of MB: write them with `writeOutput` rather than join them).
  */
 export function formatAnalyzeChunks(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): Iterable<string> {
-  return outputChunks(FORMATTERS[format](analysis, options));
+  return outputChunks(ANALYZE_FORMATS[format](analysis, { ...options, tool: sarifTool(analysis.rules) }));
 }
 
 /** An analysis as `analyze --format <format>` prints it, as one string. */
 export function formatAnalyze(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): string {
-  return joined(FORMATTERS[format](analysis, options));
+  return formatWith(ANALYZE_FORMATS, analysis, format, { ...options, tool: sarifTool(analysis.rules) });
 }

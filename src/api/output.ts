@@ -1,18 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/style.js';
+import type { FormatOptions, FormatRegistry } from '../report/format.js';
 import { escapeInvisible } from '../shared/escape/terminal.js';
 
-/** Options every text formatter takes. */
-export interface FormatOptions {
-  /** ANSI colours in the text formats (never in JSON, Markdown, JUnit or SARIF); default false. */
-  color?: boolean;
-}
-
-/** The style of a text format. */
-export function styleOf(options: FormatOptions): Style {
-  return options.color === true ? ANSI_STYLE : PLAIN_STYLE;
-}
+export type { FormatOptions } from '../report/format.js';
 
 /**
  * A formatter's output as the CLI writes it: invisible and C1 characters that trace content
@@ -21,6 +12,17 @@ export function styleOf(options: FormatOptions): Style {
  */
 export function* outputChunks(chunks: Iterable<string>): Generator<string> {
   for (const chunk of chunks) yield escapeInvisible(chunk);
+}
+
+/** A view as one format of its registry prints it, as one string: the CLI's bytes. */
+export function formatWith<Format extends string, View, Options extends FormatOptions>(
+  registry: FormatRegistry<Format, View, Options>,
+  view: View,
+  format: Format,
+  options: Options,
+): string {
+  if (!Object.hasOwn(registry, format)) throw new RangeError(`unknown format ${JSON.stringify(format)}; known: ${Object.keys(registry).join(', ')}`);
+  return joined(registry[format](view, options));
 }
 
 /** Every chunk joined: the whole output as one string. */

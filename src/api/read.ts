@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { FilteredOptions } from '../engine/filtered.js';
-import { DUMP_SOURCE } from '../engine/guard.js';
+import type { FilteredOptions } from '../engine/read/filtered.js';
+import { DUMP_SOURCE } from '../engine/read/guard.js';
 import { exitVerdict, OutcomeCounter, type CommandOutcome, type ExitVerdict, type ReadOutcome } from '../engine/outcome.js';
-import type { FrameEvent, Rejection, SourceNote } from '../engine/read-events.js';
-import type { ReadOptions } from '../engine/read.js';
+import type { FrameEvent, Rejection, SourceNote } from '../engine/read/read-events.js';
+import type { ReadOptions } from '../engine/read/read.js';
 
 /**
  * One input: a path (a file, a directory, a `.gz` or `.tar(.gz)` archive, an MLflow store such

@@ -1,12 +1,12 @@
 import type { ExitVerdict } from '../engine/outcome.js';
-import { reportInputs } from '../engine/report.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../engine/report-data.js';
-import { reportHtml } from '../report/html-report.js';
-import { reportMarkdownWithPlan } from '../report/markdown-report.js';
-import type { SessionGuard } from '../report/session-guard.js';
-import { engineAnalysis, noSession, type AnalysisOptions } from './analyze.js';
+import { reportInputs } from '../engine/report/report.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../engine/report/data.js';
+import type { SessionGuard } from '../report/ticket/session-guard.js';
+import { TICKET_FORMATS, type TicketFormat } from '../report/ticket/formats.js';
+import { reportOutcome } from '../engine/analyze/view.js';
+import { engineAnalysis, type AnalysisOptions } from './analyze.js';
 import { configOf } from './config.js';
-import { joined } from './output.js';
+import { formatWith } from './output.js';
 import { engineRead, ProblemLog, type Input, type ReadProblems } from './read.js';
 
 /** Options of {@link reportData}: the analysis's, and how many sessions to show turn by turn. */
@@ -44,13 +44,11 @@ export async function reportData(inputs: Input | readonly Input[], options: Repo
     config: config.source,
     rejected: () => log.rejectedRecords,
   });
-  const missing = options.sessions !== undefined && data.summary.sessions === 0 ? noSession(options.sessions) : null;
-  // A report is not a gate (analyze's failOn is): its findings leave the status alone.
-  return { data, exit: log.verdict({ missing }), problems: log.problems };
+  return { data, exit: log.verdict(reportOutcome(data.summary.sessions, options.sessions)), problems: log.problems };
 }
 
 /** The formats of {@link formatReport}: a Markdown ticket or one self-contained HTML file. */
-export type ReportFormat = 'markdown' | 'html';
+export type ReportFormat = TicketFormat;
 
 /** Options of {@link formatReport}. */
 export interface ReportFormatOptions {
@@ -70,9 +68,8 @@ export interface ReportFormatOptions {
 export function formatReport(data: ReportData, format: ReportFormat, options: ReportFormatOptions = {}): string {
   const { onSessionError } = options;
   const guard: SessionGuard | undefined = onSessionError === undefined ? undefined : { failed: onSessionError };
-  if (format === 'html') return joined([reportHtml(data, guard)]);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  return joined([reportMarkdownWithPlan(data, { maxBytes, ...(guard !== undefined ? { guard } : {}) }).text]);
+  return formatWith(TICKET_FORMATS, data, format, { maxBytes, ...(guard !== undefined ? { guard } : {}) });
 }
 
 /** Options of {@link report}. */

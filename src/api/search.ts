@@ -1,13 +1,14 @@
-import { makePageToken, readPageToken, type PageScope } from '../engine/page-token.js';
+import { nextPageToken, pageStart } from '../engine/search/page-token.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { searchTraces, type SearchHit } from '../engine/search.js';
+import { searchTraces, type SearchHit } from '../engine/search/search.js';
 import type { Provenance } from '../ingest/record.js';
 import { parseExtractFields } from '../query/extract-fields.js';
 import { compileFilter } from '../query/filter/compile.js';
 import { HitPrinter } from '../query/hit-text.js';
 import { parseOrderBy } from '../query/order-by.js';
-import { fieldsTable, searchTable } from '../report/search.js';
-import { joined, styleOf, type FormatOptions } from './output.js';
+import type { FormatOptions } from '../report/format.js';
+import { SEARCH_FORMATS, type SearchFormat } from '../report/search/formats.js';
+import { formatWith } from './output.js';
 import { engineRead, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';
 
 /** Options of {@link search}: `mlflow traces search`'s, offline. */
@@ -62,8 +63,7 @@ export async function search(inputs: Input | readonly Input[], options: SearchOp
   if (options.extractFields !== undefined) parseExtractFields(options.extractFields);
   const experimentIds = [...(options.experimentIds ?? [])];
   const runId = options.runId ?? null;
-  const scope: PageScope = { inputs: read.inputs, filter: filterText, order: orderClauses, experimentIds, runId };
-  const offset = options.pageToken ? readPageToken(options.pageToken, scope) : 0;
+  const { scope, offset } = pageStart({ inputs: read.inputs, filter: filterText, order: orderClauses, experimentIds, runId, pageToken: options.pageToken });
   const log = new ProblemLog(options.onEvent);
   const result = await searchTraces(read.inputs, {
     ...read.options,
@@ -79,7 +79,7 @@ export async function search(inputs: Input | readonly Input[], options: SearchOp
   log.addTraces(result.records - result.rejected);
   return {
     hits: result.hits,
-    nextPageToken: result.nextOffset === null ? null : makePageToken(result.nextOffset, scope),
+    nextPageToken: nextPageToken(result.nextOffset, scope),
     matched: result.matched,
     records: result.records,
     unprintable: result.unprintable,
@@ -91,7 +91,7 @@ export async function search(inputs: Input | readonly Input[], options: SearchOp
 }
 
 /** The formats of {@link formatSearch}: as `search --output`. */
-export type SearchFormat = 'table' | 'json' | 'jsonl';
+export type { SearchFormat };
 
 /**
  * A page as `search --output <format>` prints it: `json` is MLflow's exact shape (with
@@ -101,13 +101,5 @@ export type SearchFormat = 'table' | 'json' | 'jsonl';
 export function formatSearch(page: SearchPage, format: SearchFormat, options: FormatOptions = {}): string {
   const fields = page.extractFields === null ? null : parseExtractFields(page.extractFields);
   const printer = new HitPrinter(fields, page.includeSpans);
-  if (format === 'json') {
-    const texts = page.hits.map((hit) => printer.pretty(hit));
-    const list = texts.length === 0 ? '  "traces": [],\n' : `  "traces": [\n${texts.map((t) => `    ${t}`).join(',\n')}\n  ],\n`;
-    return joined([`{\n${list}  "next_page_token": ${JSON.stringify(page.nextPageToken)}\n}\n`]);
-  }
-  if (format === 'jsonl') return joined(page.hits.map((hit) => printer.compact(hit) + '\n'));
-  const style = styleOf(options);
-  const table = fields === null ? searchTable(page.hits.map((h) => h.info), style) : fieldsTable(fields.map((f) => f.text), page.hits.map((h) => printer.cells(h)), style);
-  return joined([table, page.nextPageToken === null ? '' : `Next page token: ${page.nextPageToken}\n`]);
+  return formatWith(SEARCH_FORMATS, { hits: page.hits, printer, nextPageToken: page.nextPageToken }, format, options);
 }

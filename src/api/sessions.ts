@@ -1,14 +1,15 @@
 import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
 import type { ExitVerdict } from '../engine/outcome.js';
-import { readSession, readSessions } from '../engine/sessions.js';
+import { readSession, readSessions, sessionReport, sessionsView } from '../engine/session-reader.js';
 import type { TraceDigest } from '../model/digest.js';
-import { sessionView, sortSessions, type Session, type SessionSortKey } from '../model/sessions.js';
+import type { Session, SessionSortKey } from '../model/sessions.js';
 import { compileFilter } from '../query/filter/compile.js';
-import { sessionJson } from '../report/session-json.js';
-import { sessionMarkdown, sessionText, type SessionReport } from '../report/session.js';
-import { sessionsJson, sessionsText } from '../report/sessions.js';
+import type { FormatOptions } from '../report/format.js';
+import { SESSION_FORMATS, type SessionFormat } from '../report/session/formats.js';
+import type { SessionReport } from '../report/session/session.js';
+import { SESSIONS_FORMATS, type SessionsFormat } from '../report/sessions/formats.js';
 import { configOf } from './config.js';
-import { joined, styleOf, type FormatOptions } from './output.js';
+import { formatWith } from './output.js';
 import { engineRead, logHooks, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';
 
 /** Options of {@link listSessions}. */
@@ -42,15 +43,15 @@ export async function listSessions(inputs: Input | readonly Input[], options: Li
   const log = new ProblemLog(options.onEvent);
   const groups = await readSessions(read.inputs, { ...read.options, ...logHooks(log), filter, digest: digestOptionsOf(config) });
   const sort = options.sort ?? 'first';
-  return { sessions: sortSessions(groups.sessions, sort), sort, withoutSession: groups.withoutSession, duplicates: groups.duplicates, exit: log.verdict(), problems: log.problems };
+  return { ...sessionsView(groups, sort), exit: log.verdict(), problems: log.problems };
 }
 
 /** The formats of {@link formatSessions}: as `sessions --format`. */
-export type SessionsFormat = 'text' | 'json';
+export type { SessionsFormat };
 
 /** A session list as `sessions --format <format>` prints it. */
 export function formatSessions(list: SessionList, format: SessionsFormat, options: FormatOptions = {}): string {
-  return joined([format === 'json' ? JSON.stringify(sessionsJson(list), null, 2) + '\n' : sessionsText(list, styleOf(options))]);
+  return formatWith(SESSIONS_FORMATS, list, format, options);
 }
 
 /** Options of {@link getSession}. */
@@ -90,15 +91,14 @@ export async function getSession(inputs: Input | readonly Input[], id: string | 
     const missing = id === null ? 'the inputs hold no session' : `session ${JSON.stringify(id)} is not in the inputs`;
     return { status: 'missing', session: null, sessionsSeen, exit: log.verdict({ missing }), problems: log.problems };
   }
-  const session: SessionReport = { view: sessionView(found.session), fullTexts: found.fullTexts, full, duplicates: found.duplicates, partial: found.partial };
+  const session: SessionReport = sessionReport({ ...found, session: found.session }, full);
   return { status: 'found', session, sessionsSeen, exit: log.verdict(), problems: log.problems };
 }
 
 /** The formats of {@link formatSession}: as `session --format`. */
-export type SessionFormat = 'text' | 'json' | 'markdown';
+export type { SessionFormat };
 
 /** A session as `session <id> --format <format>` prints it (Markdown for a bug ticket). */
 export function formatSession(session: SessionReport, format: SessionFormat, options: FormatOptions = {}): string {
-  if (format === 'json') return joined([JSON.stringify(sessionJson(session), null, 2) + '\n']);
-  return joined([format === 'markdown' ? sessionMarkdown(session) : sessionText(session, styleOf(options))]);
+  return formatWith(SESSION_FORMATS, session, format, options);
 }

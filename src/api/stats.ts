@@ -1,11 +1,12 @@
 import { exitVerdict, OutcomeCounter, type ExitVerdict } from '../engine/outcome.js';
-import type { SummaryEvent } from '../engine/read-events.js';
+import type { SummaryEvent } from '../engine/read/read-events.js';
 import { StatsCollector, type StatsReport } from '../engine/stats.js';
-import { readSummaries } from '../engine/summaries.js';
+import { readSummaries } from '../engine/read/read-summaries.js';
 import { ValidateCollector, type ValidateResult } from '../engine/validate.js';
-import { statsText } from '../report/stats.js';
-import { validateJson, validateText } from '../report/validate.js';
-import { joined, styleOf, type FormatOptions } from './output.js';
+import type { FormatOptions } from '../report/format.js';
+import { STATS_FORMATS, type StatsFormat } from '../report/stats/formats.js';
+import { VALIDATE_FORMATS, type ValidateFormat, type ValidateFormatOptions } from '../report/validate/formats.js';
+import { formatWith } from './output.js';
 import { engineRead, type Input, type ReadingOptions } from './read.js';
 
 /** Options of {@link stats} and {@link validate}. */
@@ -40,10 +41,9 @@ export async function stats(inputs: Input | readonly Input[], options: SummaryRe
 }
 
 /** Counts as `stats --format <format>` prints them. */
-export function formatStats(report: Stats, format: 'text' | 'json', options: FormatOptions = {}): string {
-  if (format === 'text') return joined([statsText(report, styleOf(options))]);
+export function formatStats(report: Stats, format: StatsFormat, options: FormatOptions = {}): string {
   const { exit: _exit, ...counts } = report;
-  return joined([JSON.stringify(counts, null, 2) + '\n']);
+  return formatWith(STATS_FORMATS, counts, format, options);
 }
 
 /** `validate`'s result, and the status the CLI would exit with. */
@@ -58,14 +58,10 @@ export async function validate(inputs: Input | readonly Input[], options: Summar
   return { ...collector.done(), exit };
 }
 
-/** Options of {@link formatValidate}. */
-export interface ValidateFormatOptions {
-  /** List trace warnings (orphan spans, cycles, NaN tokens…) in the text form; default true. */
-  warnings?: boolean;
-}
+/** Options of {@link formatValidate}: `warnings` lists trace warnings in the text form (default true). */
+export type { ValidateFormatOptions };
 
 /** A validation as `validate --format <format>` prints it. */
-export function formatValidate(result: Validation, format: 'text' | 'json', options: ValidateFormatOptions = {}): string {
-  if (format === 'json') return joined([JSON.stringify(validateJson(result, result.exit.code), null, 2) + '\n']);
-  return joined([validateText(result, { warnings: options.warnings ?? true })]);
+export function formatValidate(result: Validation, format: ValidateFormat, options: ValidateFormatOptions = {}): string {
+  return formatWith(VALIDATE_FORMATS, result, format, options);
 }

@@ -1,16 +1,14 @@
-import { traceView } from '../engine/trace-view.js';
+import { traceView } from '../engine/trace.js';
 import type { TriageConfig } from '../engine/config.js';
-import { findTrace } from '../engine/get.js';
+import { findTrace } from '../engine/search/get.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import type { Provenance } from '../ingest/record.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../query/extract-fields.js';
 import { reindentJson } from '../query/reindent.js';
-import { traceJson } from '../report/trace-json.js';
-import { traceMarkdown } from '../report/trace-markdown.js';
-import type { TraceReportInput } from '../report/trace-view.js';
-import { traceText } from '../report/trace.js';
+import { TRACE_FORMATS, type TraceFormat, type TraceFormatOptions } from '../report/trace/formats.js';
+import type { TraceReportInput } from '../report/trace/view.js';
 import { configOf } from './config.js';
-import { joined, styleOf, type FormatOptions } from './output.js';
+import { formatWith, joined } from './output.js';
 import { engineRead, ProblemLog, type Input, type ReadingOptions, type ReadProblems } from './read.js';
 
 /** Options of {@link getTrace}. */
@@ -60,22 +58,12 @@ export async function getTrace(inputs: Input | readonly Input[], id: string | nu
   return { status: 'found', trace: { view, text, provenance: found.provenance }, exit: log.verdict(), problems: log.problems };
 }
 
-/** The formats of {@link formatTrace}: as `trace --format`. */
-export type TraceFormat = 'text' | 'json' | 'markdown';
-
-/** Options of {@link formatTrace}. */
-export interface TraceFormatOptions extends FormatOptions {
-  /** Show each span's decoded attributes (`--attributes`). */
-  attributes?: boolean;
-  /** Do not cut long values, messages, stack traces or wide trees (`--full`). */
-  full?: boolean;
-}
+/** The formats of {@link formatTrace} (as `trace --format`), and its options (`--attributes`, `--full`, colour). */
+export type { TraceFormat, TraceFormatOptions };
 
 /** A trace as `trace <id> --format <format>` prints it: the span tree, errors, the turn I/O span, assessments triaged. */
 export function formatTrace(trace: FoundTrace, format: TraceFormat, options: TraceFormatOptions = {}): string {
-  const shown = { attributes: options.attributes === true, full: options.full === true };
-  if (format === 'json') return joined([`${JSON.stringify(traceJson(trace.view, shown), null, 2)}\n`]);
-  return joined([format === 'markdown' ? traceMarkdown(trace.view, shown) : traceText(trace.view, shown, styleOf(options))]);
+  return formatWith(TRACE_FORMATS, trace.view, format, options);
 }
 
 /** Options of {@link formatTraceRecord}. */

@@ -1,5 +1,6 @@
-import type { AnalyzeOptions } from '../engine/analyze.js';
-import { selectRules, UnknownRuleError } from '../engine/rule-set.js';
+import type { AnalyzeOptions } from '../engine/analyze/analyze.js';
+import { analysisSelection } from '../engine/analyze/view.js';
+import { UnknownRuleError } from '../engine/analyze/rule-set.js';
 import type { TriageConfig } from './config.js';
 import { CliError } from './errors.js';
 import { filterOption } from './filter-option.js';
@@ -17,19 +18,11 @@ export interface AnalysisArgs {
  * `--filter-string` compiled once, the `--session` selection.
  */
 export async function analysisOptions(args: AnalysisArgs, config: TriageConfig): Promise<Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'>> {
-  let selection;
+  const filter = await filterOption(args['filter-string']);
   try {
-    selection = selectRules(config.rules, args.rule ?? []);
+    return analysisSelection(config, { rules: args.rule, sessions: args.session, filter });
   } catch (error) {
     if (error instanceof UnknownRuleError) throw new CliError(`--rule: ${error.message}`, 'usage');
     throw error;
   }
-  const filter = await filterOption(args['filter-string']);
-  return {
-    rules: selection.rules,
-    severityOverride: selection.severityOverride,
-    digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
-    filter,
-    ...(args.session ? { sessions: args.session.map(String) } : {}),
-  };
 }

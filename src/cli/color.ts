@@ -1,4 +1,4 @@
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/style.js';
+import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/shared/style.js';
 import { outputToFile } from './run-read.js';
 
 /** What the colour decision looks at: the environment and the stream the text goes to. */
@@ -50,7 +50,12 @@ export function setColorFlag(flag: boolean | undefined): void {
  * formats ask for it; JSON, Markdown and files written with `-o` are never painted.
  */
 export function stdoutStyle(): Style {
+  return stdoutColor() ? ANSI_STYLE : PLAIN_STYLE;
+}
+
+/** Whether text written to stdout gets colour (a formatter's `color` option), per {@link colorWanted}. */
+export function stdoutColor(): boolean {
   // Output sent to a file (-o) is no terminal, whatever stdout is.
   const stream = outputToFile() ? { isTTY: false } : process.stdout;
-  return colorWanted({ flag: colorFlag, env: process.env, stream }) ? ANSI_STYLE : PLAIN_STYLE;
+  return colorWanted({ flag: colorFlag, env: process.env, stream });
 }

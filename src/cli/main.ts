@@ -10,7 +10,7 @@ import { setColorFlag } from './color.js';
 import { setProgressFlag, stopProgress, writeErr } from './progress.js';
 import { missingInputs } from './id-inputs.js';
 import { abortOutput, commitOutput, setOutputFile, STDIN_ARG } from './run-read.js';
-import { setTestFault } from '../engine/guard.js';
+import { setTestFault } from '../engine/read/guard.js';
 
 // For tests only: makes one named stage throw on one trace id, to reach the per-trace guard (docs/inputs.md).
 setTestFault(process.env['TRACETRIAGE_TEST_FAULT']);
@@ -92,13 +92,23 @@ function plainFailure(message: string, argv: readonly string[], known: readonly 
   return missingInputs(command);
 }
 
+/** `--help` is wrapped at the terminal's width, at most this wide (longer lines are hard to read). */
+const HELP_MAX_COLUMNS = 110;
+/** `--help`'s width when stdout is not a terminal (a pipe, a file). */
+const HELP_COLUMNS_NO_TTY = 100;
+
+/** A mistyped flag is taken for a known one at most this many edits away. */
+const MAX_FLAG_EDITS = 2;
+/** A prefix this long or longer of a known flag names it (`--fail` for `--fail-on`). */
+const MIN_FLAG_PREFIX = 3;
+
 /** The known flag closest to a mistyped one (at most two edits, or a prefix of it), or null. */
 function nearest(word: string, known: readonly string[]): string | null {
   let best: string | null = null;
-  let bestDistance = 3;
+  let bestDistance = MAX_FLAG_EDITS + 1;
   for (const candidate of known) {
     if (candidate.length <= 1) continue;
-    const d = candidate.startsWith(word) && word.length >= 3 ? 1 : editDistance(word, candidate);
+    const d = candidate.startsWith(word) && word.length >= MIN_FLAG_PREFIX ? 1 : editDistance(word, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -150,7 +160,7 @@ async function main(given: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .epilogue(EPILOGUE)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(HELP_MAX_COLUMNS, process.stdout.columns || HELP_COLUMNS_NO_TTY))
     .fail((message, error, usage) => {
       if (error) throw error;
       // The flags known where the failure happened (the command's own and the global ones).

@@ -1,8 +1,9 @@
-import { DUMP_SOURCE } from '../engine/guard.js';
-import type { FrameEvent } from '../engine/read-events.js';
+import { DUMP_SOURCE } from '../engine/read/guard.js';
+import type { FrameEvent } from '../engine/read/read-events.js';
 import { safeLines, safeText } from '../shared/escape/terminal.js';
-import { where } from '../report/validate.js';
-import { closingLine, exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from './exit-code.js';
+import { where } from '../report/validate/validate.js';
+import { exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from '../engine/outcome.js';
+import { applyVerdict } from './exit-code.js';
 import { startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 const SHOWN = 10;
@@ -77,8 +78,7 @@ export class ProblemReporter {
    */
   close(command: CommandOutcome = {}, said = false): ExitCode {
     const verdict = exitVerdict(this.counter.outcome, command);
-    if (verdict.code !== 0 && !said) writeErr(closingLine(verdict));
-    process.exitCode = verdict.code;
+    applyVerdict(verdict, said);
     return verdict.code;
   }
 

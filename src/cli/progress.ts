@@ -1,4 +1,4 @@
-import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read-events.js';
+import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read/read-events.js';
 import { cut, NO_MARK } from '../shared/text.js';
 import { plural } from '../shared/plural.js';
 
@@ -36,6 +36,12 @@ export interface ProgressState {
 }
 
 const BAR_CELLS = 20;
+/** A read shorter than this never shows a bar (it would only flicker). */
+const SHOW_AFTER_MS = 1000;
+/** How often the bar redraws. */
+const REDRAW_MS = 100;
+/** stderr's width when the terminal does not say. */
+const DEFAULT_COLUMNS = 80;
 
 /**
  * The bar's line for a state, at most `columns - 1` wide (writing the last column makes some
@@ -109,8 +115,8 @@ export class ProgressBar {
     this.start = options.now();
     this.total = options.total;
     this.bigBytes = options.bigBytes ?? 64e6;
-    this.delayMs = options.delayMs ?? 1000;
-    this.intervalMs = options.intervalMs ?? 100;
+    this.delayMs = options.delayMs ?? SHOW_AFTER_MS;
+    this.intervalMs = options.intervalMs ?? REDRAW_MS;
   }
 
   /** New counts; redraws if the bar is due. */
@@ -260,11 +266,11 @@ export function startProgress(total: number | null = null): ReadProgress {
   const bar = new ProgressBar({
     write: (text) => process.stderr.write(text),
     now: () => performance.now(),
-    columns: () => process.stderr.columns || 80,
+    columns: () => process.stderr.columns || DEFAULT_COLUMNS,
     total,
   });
   // The timer only redraws: it must not keep a finished process alive.
-  const timer = setInterval(() => bar.tick(), 100).unref();
+  const timer = setInterval(() => bar.tick(), REDRAW_MS).unref();
   const counter = new ReadCounter();
   const progress: ReadProgress = {
     running: true,

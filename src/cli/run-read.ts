@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
-import type { FilteredOptions } from '../engine/filtered.js';
-import type { SummaryEvent } from '../engine/read-events.js';
+import type { FilteredOptions } from '../engine/read/filtered.js';
+import type { SummaryEvent } from '../engine/read/read-events.js';
 import { escapeInvisible, safeLines, safeText } from '../shared/escape/terminal.js';
-import { where } from '../report/validate.js';
-import { readSummaries, type SummaryOptions } from '../engine/summaries.js';
-import { internalEvent } from '../engine/guard.js';
+import { where } from '../report/validate/validate.js';
+import { readSummaries, type SummaryOptions } from '../engine/read/read-summaries.js';
+import { internalEvent } from '../engine/read/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
 import { AtomicFileWriter } from '../ingest/text-file.js';
 import { CliError } from './errors.js';
-import { OutcomeCounter, type ReadOutcome } from './exit-code.js';
+import { OutcomeCounter, type ReadOutcome } from '../engine/outcome.js';
 import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
 
 /**
@@ -21,15 +21,15 @@ export const STDIN_ARG = '\u0000stdin';
 /** Options every reading command shares. */
 export interface ReadArgs {
   inputs: string[];
-  format: 'text' | 'json';
+  format: string;
   jobs?: number | undefined;
   'max-record-mb'?: number | undefined;
 }
 
-/** Declares the positional inputs and the options every reading command shares. */
-export function readingOptions<T>(y: Argv<T>) {
+/** Declares the positional inputs and the options every reading command shares; `formats` are the command's registry's. */
+export function readingOptions<T, F extends string>(y: Argv<T>, formats: readonly F[]) {
   return inputsPositional(y)
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+    .option('format', { choices: formats, default: formats[0]!, describe: 'output format' })
     .option('jobs', {
       type: 'number',
       describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel',
@@ -45,8 +45,13 @@ export function readingOptions<T>(y: Argv<T>) {
  */
 export function defaultJobs(): number {
   const cores = availableParallelism();
-  return cores <= 2 ? 1 : Math.min(4, cores);
+  return cores <= FEW_CORES ? 1 : Math.min(MAX_DEFAULT_JOBS, cores);
 }
+
+/** Up to this many cores, one thread by default (a worker's heap costs more than it saves there). */
+const FEW_CORES = 2;
+/** Worker threads by default at most: beyond four, reading waits on the disk and JSON.parse, not on threads. */
+const MAX_DEFAULT_JOBS = 4;
 
 function batchJobs(jobs: number): number {
   return availableParallelism() > jobs ? jobs : 1;

@@ -1,5 +1,5 @@
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
-import { ruleById, type RuleSetting } from './rule-set.js';
+import { ruleById, type RuleSetting } from './analyze/rule-set.js';
 import { readTextFile } from '../ingest/text-file.js';
 import { keyCarrier, CARRIERS, type Carrier } from '../model/carriers.js';
 import { pointerSegments, toJsonPath } from '../model/json-path.js';
@@ -12,7 +12,7 @@ import { cut } from '../shared/text.js';
  */
 export interface TriageConfig {
   /**
-   * Session keys, in order (`sessionIdOf` in src/model/session.ts): each is looked up in trace
+   * Session keys, in order (`sessionIdOf` in src/model/session-keys.ts): each is looked up in trace
    * metadata, then trace tags, after the built-in info keys; then on every span, nearest the
    * root first, after the span's built-in keys.
    */

@@ -1,5 +1,5 @@
-import { DUMP_SOURCE } from './guard.js';
-import type { FrameEvent, SummaryEvent } from './read-events.js';
+import { DUMP_SOURCE } from './read/guard.js';
+import type { FrameEvent, SummaryEvent } from './read/read-events.js';
 
 // The exit status of every reading command, decided in one place from what the read came to and
 // what the command adds. Pure: the CLI sets it as the process's status, the API reports it as data.

@@ -1,6 +1,6 @@
 import { isoTime } from '../shared/time.js';
-import { noteJson, type NoteJson, type SummaryEvent } from './read-events.js';
-import type { TraceSummary } from './summary.js';
+import { noteJson, type NoteJson, type SummaryEvent } from './read/read-events.js';
+import type { TraceSummary } from './read/summarize.js';
 
 /** Counts for one source or for the whole run (snake_case: this is the JSON output's shape). */
 export interface Counts {

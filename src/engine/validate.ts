@@ -1,5 +1,5 @@
 import type { Provenance } from '../ingest/record.js';
-import { noteJson, type NoteJson, type Rejection, type SummaryEvent } from './read-events.js';
+import { noteJson, type NoteJson, type Rejection, type SummaryEvent } from './read/read-events.js';
 
 /** A trace-level warning with where to find it. */
 export interface LocatedWarning {

@@ -4,7 +4,7 @@ import type { Carrier } from './carriers.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
 import { recoveredSpans, turnAnswered } from './recovery.js';
-import { sessionConflictOf, sessionLookup, userIdOf, type KeyedValue } from './session.js';
+import { sessionConflictOf, sessionLookup, userIdOf, type KeyedValue } from './session-keys.js';
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
 import type { Span, Trace, TraceState } from './types.js';

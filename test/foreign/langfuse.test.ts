@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { langfuseReader, langfuseSpanId, langfuseTraceId } from '../../src/model/foreign/langfuse.js';
 import { fnv1a64 } from '../../src/model/foreign/values.js';
-import { sessionIdOf, userIdOf } from '../../src/model/session.js';
+import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
 import { turnIo } from '../../src/model/turn-io.js';
 import { foreignFixture, modelTrace, readFile, spanRows, turnText } from './foreign-helpers.js';
 

@@ -5,7 +5,7 @@ import { turnTexts } from '../../src/model/digest.js';
 import { mlflowTraceJson } from '../../src/model/foreign/index.js';
 import type { ForeignBatch, ForeignReader, ForeignSpan } from '../../src/model/foreign/index.js';
 import { normalizeRecord } from '../../src/model/normalize.js';
-import { sessionIdOf } from '../../src/model/session.js';
+import { sessionIdOf } from '../../src/model/session-keys.js';
 import { turnIo } from '../../src/model/turn-io.js';
 import type { Trace } from '../../src/model/types.js';
 

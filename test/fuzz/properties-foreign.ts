@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { readTraces } from '../../src/engine/read.js';
+import { readTraces } from '../../src/engine/read/read.js';
 import { applyEdits, chunkSizes, chunksOf, edits, FOREIGN_CORPUS } from './arbitraries.js';
 import { defineProperty } from './property.js';
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { readTraces } from '../../src/engine/read.js';
+import { readTraces } from '../../src/engine/read/read.js';
 import { RecordScanner, type ScanNote, type ScannedRecord } from '../../src/ingest/scanner.js';
 import { normalizeRecord } from '../../src/model/normalize.js';
 import type { Trace } from '../../src/model/types.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../../src/engine/findings.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
 
 /**
  * A worded finding for reporter tests: a `turn-gap/longGap` warning on turn 1 of session `s1`

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readTraces } from '../../src/engine/read.js';
+import { readTraces } from '../../src/engine/read/read.js';
 import { normalizeRecord } from '../../src/model/normalize.js';
 import { Attributes } from '../../src/model/attributes.js';
 import type { Span, SpanEvent, Trace } from '../../src/model/types.js';

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants, createGzip, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import { readTraces, type ReadEvent, type ReadOptions } from '../../src/engine/read.js';
+import { readTraces, type ReadEvent, type ReadOptions } from '../../src/engine/read/read.js';
 
 /** The repository root: the CLI runs from here, and fixture paths are relative to it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisCollector, type AnalyzeResult } from '../../src/engine/analyze.js';
-import type { Finding } from '../../src/engine/findings.js';
-import type { ActiveRule } from '../../src/engine/rule-runner.js';
+import { AnalysisCollector, type AnalyzeResult } from '../../src/engine/analyze/analyze.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
+import type { ActiveRule } from '../../src/engine/analyze/rule-runner.js';
 import { normalizeRecord } from '../../src/model/normalize.js';
 import type { RuleModule, Severity } from '../../src/rules/api.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeInputs } from '../../src/engine/analyze.js';
-import type { Finding } from '../../src/engine/findings.js';
+import { analyzeInputs } from '../../src/engine/analyze/analyze.js';
+import type { Finding } from '../../src/engine/analyze/findings.js';
 import type { RuleModule } from '../../src/rules/api.js';
 import rule from '../../src/rules/error-propagation.js';
 import { correctionMatcher, DEFAULT_CORRECTION_PHRASES } from '../../src/rules/util/propagation.js';

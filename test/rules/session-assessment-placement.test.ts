@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeInputs } from '../../src/engine/analyze.js';
+import { analyzeInputs } from '../../src/engine/analyze/analyze.js';
 import type { RuleModule } from '../../src/rules/api.js';
 import rule from '../../src/rules/session-assessment-placement.js';
 import { ruleTester } from '../helpers/rule-tester.js';

@@ -1,48 +1,30 @@
-import { createRequire } from 'node:module';
 import type { CommandModule } from 'yargs';
-import { analysisFacts, analyzeInputs } from '../../engine/analyze.js';
+import { analysisFacts, analysisOutcome } from '../../engine/analyze/view.js';
+import { analyzeInputs } from '../../engine/analyze/analyze.js';
+import { exitVerdict } from '../../engine/outcome.js';
 import { SEVERITIES } from '../../shared/severity.js';
-import { ruleById } from '../../engine/rule-set.js';
-import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from '../../report/analyze.js';
-import { analyzeJunitChunks } from '../../report/junit.js';
-import { analyzeSarifChunks, type SarifTool } from '../../report/sarif.js';
-import { safeText } from '../../shared/escape/terminal.js';
-import { stdoutStyle } from '../color.js';
+import { sarifTool } from '../../engine/analyze/rule-set.js';
+import type { AnalyzeReport } from '../../report/analyze/analyze.js';
+import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
+import { stdoutColor } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
-import { exitVerdict, partialDump, type CommandOutcome } from '../exit-code.js';
+import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
-const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
-
-// The SARIF log names the tool's version; report/ reads no files, so it is read here (as main.ts does for --version).
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 interface Args {
   inputs: string[];
-  format: (typeof FORMATS)[number];
+  format: AnalyzeFormat;
   'fail-on': (typeof FAIL_ON)[number];
   rule?: string[] | undefined;
   session?: string[] | undefined;
   'filter-string'?: string | undefined;
   config?: string | boolean | undefined;
   'max-record-mb'?: number | undefined;
-}
-
-const FORMATTERS: Record<Args['format'], (report: AnalyzeReport) => Iterable<string>> = {
-  text: (report) => [analyzeText(report, stdoutStyle())],
-  json: analyzeJsonChunks,
-  junit: analyzeJunitChunks,
-  sarif: (report) => analyzeSarifChunks(report, { version, rules: report.rules.map(metaOf) }),
-};
-
-function metaOf(id: string): SarifTool['rules'][number] {
-  const rule = ruleById(id);
-  if (rule === undefined) throw new Error(`analyze ran rule ${JSON.stringify(id)}, which the rule table does not have`);
-  return rule.meta;
 }
 
 /** `tracetriage analyze <inputs..>`: run the rules over every session; exit 1 at `--fail-on`. */
@@ -53,7 +35,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
   builder: (y) =>
     configOption(inputsPositional(y))
       .option('format', {
-        choices: FORMATS,
+        choices: ANALYZE_FORMAT_NAMES,
         default: 'text' as const,
         describe: 'text for people, json for machines (schemas/analyze-output.schema.json), junit for CI test reports, sarif for code scanning (docs/ci.md)',
       })
@@ -89,28 +71,16 @@ export const analyzeCommand: CommandModule<object, Args> = {
     });
     stopProgress();
     const facts = analysisFacts(result, args['fail-on']);
-    const { failOn, failed } = facts;
-    const command: CommandOutcome = {
-      missing: args.session && result.sessions.length === 0 ? noSession(args.session) : null,
-      failOn: failOn === 'none' ? null : { level: failOn, failed },
-      partial: partialDump(result.findings),
-    };
+    const command = missingHint(analysisOutcome(result, facts, args.session), 'tracetriage sessions lists them');
     const report: AnalyzeReport = {
       ...facts,
       rejected: problems.rejectedCount,
       config: config.source,
       exit: exitVerdict(problems.outcome, command),
     };
-    for (const chunk of FORMATTERS[args.format](report)) await writeOut(chunk);
+    for (const chunk of ANALYZE_FORMATS[args.format](report, { color: stdoutColor(), tool: sarifTool(report.rules) })) await writeOut(chunk);
     problems.finish();
     // The text form's summary line states the status already; the others get it on stderr.
     problems.close(command, args.format === 'text');
   },
 };
-
-/** The closing reason when no `--session` id is in the inputs. */
-export function noSession(ids: readonly string[]): string {
-  const list = ids.map((s) => safeText(JSON.stringify(s))).join(', ');
-  const what = ids.length === 1 ? `session ${list} is not in the inputs` : `none of the sessions ${list} is in the inputs`;
-  return `${what}; tracetriage sessions lists them`;
-}

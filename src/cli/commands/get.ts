@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { findTrace } from '../../engine/get.js';
-import { faultPoint, internalEvent } from '../../engine/guard.js';
+import { findTrace } from '../../engine/search/get.js';
+import { faultPoint, internalEvent } from '../../engine/read/guard.js';
 import { extractFields, parseExtractFields, parseLossless, printLossless } from '../../query/extract-fields.js';
 import { reindentJson } from '../../query/reindent.js';
 import { safeText } from '../../shared/escape/terminal.js';

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { filteredTraces, type FilteredOptions } from '../../engine/filtered.js';
-import { faultPoint, internalEvent } from '../../engine/guard.js';
+import { filteredTraces, type FilteredOptions } from '../../engine/read/filtered.js';
+import { faultPoint, internalEvent } from '../../engine/read/guard.js';
 import { compileFilter } from '../../query/filter/compile.js';
 import { createJq, type JqOutput, type JqRunner } from '../../query/jq.js';
 import { parseQuery } from '../../query/pipeline/parse.js';

@@ -1,11 +1,13 @@
 import { extname } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { reportInputs } from '../../engine/report.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../../engine/report-data.js';
+import { reportInputs } from '../../engine/report/report.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS } from '../../engine/report/data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
-import type { SessionGuard } from '../../report/session-guard.js';
-import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/guard.js';
-import { noSession } from './analyze.js';
+import type { SessionGuard } from '../../report/ticket/session-guard.js';
+import { TICKET_FORMAT_NAMES, type TicketFormat } from '../../report/ticket/names.js';
+import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../engine/read/guard.js';
+import { reportOutcome } from '../../engine/analyze/view.js';
+import { missingHint } from '../exit-code.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
@@ -14,9 +16,7 @@ import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
-const FORMATS = ['markdown', 'html'] as const;
-type Format = (typeof FORMATS)[number];
-
+type Format = TicketFormat;
 
 interface Args {
   inputs: string[];
@@ -33,31 +33,6 @@ interface Args {
 }
 
 /**
- * The renderers, one per format: pure functions of the report data, each loaded when its format is
- * asked for (a run writes one format, and each renderer is some 50 kB of JavaScript to load).
- */
-/** A rendered report, and how many sessions it shows in detail (what the CLI says it wrote). */
-interface Rendered {
-  text: string;
-  sessionsInDetail: number;
-}
-
-const RENDERERS: Record<Format, (data: ReportData, args: Args, guard: SessionGuard) => Promise<Rendered>> = {
-  markdown: async (data, args, guard) => {
-    const { reportMarkdownWithPlan, ReportTooLargeError } = await import('../../report/markdown-report.js');
-    try {
-      return reportMarkdownWithPlan(data, { maxBytes: args['max-bytes'], guard });
-    } catch (error) {
-      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
-      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
-      throw error;
-    }
-  },
-  // The HTML report has no byte budget: every session chosen is shown in detail.
-  html: async (data, _args, guard) => ({ text: (await import('../../report/html-report.js')).reportHtml(data, guard), sessionsInDetail: data.sessions.length }),
-};
-
-/**
  * A session the renderer could not draw is said in its place in the report and, here, as an
  * internal problem of no one trace: on stderr with `--debug`'s stack, and exit 2.
  */
@@ -72,12 +47,12 @@ function sessionGuard(problems: ProblemReporter): SessionGuard {
   };
 }
 
-/** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
 /** The file the report goes to: `--output`, or `-o/--output-file` as every command takes it. */
 function targetOf(args: Args): string | undefined {
   return args.output ?? args['output-file'];
 }
 
+/** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
 function formatOf(args: Args): Format {
   if (args.format !== undefined) return args.format;
   const target = targetOf(args);
@@ -91,7 +66,7 @@ export const reportCommand: CommandModule<object, Args> = {
   describe: 'Write a report for a bug ticket: summary, each session turn by turn with the root cause and its evidence, assessments with rationale, error spans, span waterfalls (HTML), and the commands that reproduce each view',
   builder: (y) =>
     configOption(inputsPositional(y))
-      .option('format', { choices: FORMATS, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
+      .option('format', { choices: TICKET_FORMAT_NAMES, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
       .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written)' })
       .option('max-bytes', {
         type: 'number',
@@ -133,7 +108,18 @@ export const reportCommand: CommandModule<object, Args> = {
       rejected: () => problems.rejectedCount,
     });
     stopProgress();
-    const { text, sessionsInDetail } = await RENDERERS[format](data, args, sessionGuard(problems));
+    // The registry loads both renderers (some 50 kB of JavaScript each): only when a report is made.
+    const { TICKET_FORMATS, ReportTooLargeError } = await import('../../report/ticket/formats.js');
+    let sessionsInDetail = 0;
+    let text = '';
+    try {
+      const options = { maxBytes: args['max-bytes'], guard: sessionGuard(problems), onRendered: (r: { sessionsInDetail: number }) => (sessionsInDetail = r.sessionsInDetail) };
+      for (const chunk of TICKET_FORMATS[format](data, options)) text += chunk;
+    } catch (error) {
+      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
+      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
+      throw error;
+    }
     const target = targetOf(args);
     if (target === undefined) await writeOut(text);
     else {
@@ -147,6 +133,6 @@ export const reportCommand: CommandModule<object, Args> = {
     }
     problems.finish();
     // A report is not a gate (analyze --fail-on is): its findings leave the status alone.
-    problems.close({ missing: args.session !== undefined && data.summary.sessions === 0 ? noSession(args.session) : null });
+    problems.close(missingHint(reportOutcome(data.summary.sessions, args.session), 'tracetriage sessions lists them'));
   },
 };

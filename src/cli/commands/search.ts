@@ -1,13 +1,13 @@
 import type { CommandModule } from 'yargs';
-import { makePageToken, readPageToken, type PageScope } from '../../engine/page-token.js';
-import { faultPoint, internalEvent } from '../../engine/guard.js';
-import { searchTraces, type SearchHit } from '../../engine/search.js';
+import { nextPageToken, pageStart } from '../../engine/search/page-token.js';
+import { faultPoint, internalEvent } from '../../engine/read/guard.js';
+import { searchTraces } from '../../engine/search/search.js';
 import { parseExtractFields } from '../../query/extract-fields.js';
 import { HitPrinter } from '../../query/hit-text.js';
 import { parseOrderBy } from '../../query/order-by.js';
-import { fieldsTable, searchTable } from '../../report/search.js';
+import { SEARCH_FORMAT_NAMES, SEARCH_FORMATS, type HitGuard, type SearchFormat } from '../../report/search/formats.js';
 import { safeText } from '../../shared/escape/terminal.js';
-import { stdoutStyle } from '../color.js';
+import { stdoutColor } from '../color.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress, writeErr } from '../progress.js';
@@ -21,7 +21,7 @@ interface Args {
   'page-token'?: string | undefined;
   'extract-fields'?: string | undefined;
   'include-spans': boolean;
-  output: 'table' | 'json' | 'jsonl';
+  output: SearchFormat;
   'experiment-id'?: string[] | undefined;
   'run-id'?: string | undefined;
   'model-id'?: string | undefined;
@@ -40,7 +40,7 @@ export const searchCommand: CommandModule<object, Args> = {
         .option('page-token', { type: 'string', describe: 'resume where the previous page stopped (the token it printed)' })
         .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, `backticks` around dotted keys, * over lists: 'info.trace_id,data.spans.*.name'" })
         .option('include-spans', { type: 'boolean', default: true, describe: 'print spans (--no-include-spans prints "spans": [])' })
-        .option('output', { alias: 'format', choices: ['table', 'json', 'jsonl'] as const, default: 'table' as const, describe: 'table (as MLflow), json (MLflow\'s exact shape), jsonl (one trace per line); --format says the same, as on every other command' })
+        .option('output', { alias: 'format', choices: SEARCH_FORMAT_NAMES, default: 'table' as const, describe: 'table (as MLflow), json (MLflow\'s exact shape), jsonl (one trace per line); --format says the same, as on every other command' })
         .option('experiment-id', { alias: 'x', type: 'string', array: true, describe: 'keep traces of these experiments (where the trace names one)' })
         .option('run-id', { type: 'string', describe: 'keep traces of this run (metadata mlflow.sourceRun, where present)' })
         .option('model-id', { type: 'string', describe: 'keep traces of this model (metadata mlflow.modelId, where present)' })
@@ -62,8 +62,7 @@ export const searchCommand: CommandModule<object, Args> = {
     const order = parseOrderBy(orderClauses);
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
     const experimentIds = (args['experiment-id'] ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
-    const scope: PageScope = { inputs, filter: filterText, order: orderClauses, experimentIds, runId: args['run-id'] ?? null };
-    const offset = args['page-token'] ? readPageToken(args['page-token'], scope) : 0;
+    const { scope, offset } = pageStart({ inputs, filter: filterText, order: orderClauses, experimentIds, runId: args['run-id'] ?? null, pageToken: args['page-token'] });
 
     const problems = new ProblemReporter();
     const result = await searchTraces(inputs, {
@@ -80,7 +79,7 @@ export const searchCommand: CommandModule<object, Args> = {
       onEvent: problems.onEvent,
     });
     stopProgress();
-    const token = result.nextOffset === null ? null : makePageToken(result.nextOffset, scope);
+    const token = nextPageToken(result.nextOffset, scope);
     for (const p of result.unprintable) {
       writeErr(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
     }
@@ -89,41 +88,14 @@ export const searchCommand: CommandModule<object, Args> = {
     const printer = new HitPrinter(fields, args['include-spans']);
     // Each hit is printed under the guard: one that breaks the printer is that trace's `internal`
     // rejection (with its provenance) and the page goes on without it.
-    const printed = <T>(hit: SearchHit, print: (hit: SearchHit) => T): T | null => {
-      try {
-        faultPoint('render', hit.traceId);
-        return print(hit);
-      } catch (error) {
-        problems.onEvent(internalEvent(hit.provenance, 'render', error));
-        return null;
-      }
+    const guard: HitGuard = {
+      probe: (traceId) => faultPoint('render', traceId),
+      failed: (hit, error) => problems.onEvent(internalEvent(hit.provenance, 'render', error)),
     };
-    if (args.output === 'json') {
-      const texts = result.hits.map((hit) => printed(hit, (h) => printer.pretty(h))).filter((t) => t !== null);
-      await writeOut(texts.length === 0 ? '{\n  "traces": [],\n' : '{\n  "traces": [\n');
-      for (let i = 0; i < texts.length; i++) {
-        const sep = i < texts.length - 1 ? ',\n' : '\n';
-        await writeOut('    ' + texts[i]! + sep);
-      }
-      if (texts.length > 0) await writeOut('  ],\n');
-      await writeOut(`  "next_page_token": ${JSON.stringify(token)}\n}\n`);
-    } else if (args.output === 'jsonl') {
-      for (const hit of result.hits) {
-        const text = printed(hit, (h) => printer.compact(h));
-        if (text !== null) await writeOut(text + '\n');
-      }
-      if (token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
-    } else {
-      const style = stdoutStyle();
-      if (fields === null) {
-        const hits = result.hits.filter((hit) => printed(hit, (h) => searchTable([h.info], style)) !== null);
-        await writeOut(searchTable(hits.map((h) => h.info), style));
-      } else {
-        const rows = result.hits.map((hit) => printed(hit, (h) => printer.cells(h))).filter((row) => row !== null);
-        await writeOut(fieldsTable(fields.map((f) => f.text), rows, style));
-      }
-      if (token !== null) await writeOut(`Next page token: ${token}\n`);
-    }
+    const view = { hits: result.hits, printer, nextPageToken: token };
+    for (const chunk of SEARCH_FORMATS[args.output](view, { color: stdoutColor(), guard })) await writeOut(chunk);
+    // jsonl has no place for the token in its output: it is said on stderr.
+    if (args.output === 'jsonl' && token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
     // Said on stderr, where MLflow would abort: a field no printed trace has.
     if (result.hits.length > 0) {
       for (const field of printer.unmatched()) writeErr(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${result.hits.length} trace(s) printed\n`);

@@ -1,13 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { faultPoint, internalEvent, provenanceOf } from '../../engine/guard.js';
-import { readSession } from '../../engine/sessions.js';
-import { sessionView } from '../../model/sessions.js';
-import { sessionJson } from '../../report/session-json.js';
-import { sessionMarkdown, sessionText, type SessionReport } from '../../report/session.js';
-import type { Style } from '../../report/style.js';
+import { faultPoint, internalEvent, provenanceOf } from '../../engine/read/guard.js';
+import { digestOptionsOf } from '../../engine/config.js';
+import { readSession, sessionReport } from '../../engine/session-reader.js';
+import { SESSION_FORMAT_NAMES, SESSION_FORMATS, type SessionFormat } from '../../report/session/formats.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
-import { stdoutStyle } from '../color.js';
+import { stdoutColor } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
 import { CliError } from '../errors.js';
@@ -19,17 +17,10 @@ interface Args {
   inputs?: string[] | undefined;
   'session-id'?: string | undefined;
   full: boolean;
-  format: 'text' | 'json' | 'markdown';
+  format: SessionFormat;
   config?: string | undefined;
   'max-record-mb'?: number | undefined;
 }
-
-/** Colour is for the text form only; JSON and Markdown are read by programs and renderers. */
-const FORMATTERS: Record<Args['format'], (report: SessionReport, style: Style) => string> = {
-  text: sessionText,
-  json: (report) => JSON.stringify(sessionJson(report), null, 2) + '\n',
-  markdown: (report) => sessionMarkdown(report),
-};
 
 /** `tracetriage session <id> <inputs..>`: one conversation, turn by turn. */
 export const sessionCommand: CommandModule<object, Args> = {
@@ -46,7 +37,7 @@ export const sessionCommand: CommandModule<object, Args> = {
     )
       .option('full', { type: 'boolean', default: false, describe: 'show whole texts (by default long texts are cut with a marker)' })
       .option('format', {
-        choices: ['text', 'json', 'markdown'] as const,
+        choices: SESSION_FORMAT_NAMES,
         default: 'text' as const,
         describe: 'text for people, json for machines (schemas/session-output.schema.json), markdown for a bug ticket',
       })
@@ -66,7 +57,7 @@ export const sessionCommand: CommandModule<object, Args> = {
       full: args.full,
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+      digest: digestOptionsOf(config),
     });
     if (asked.id === null && read.sessionsSeen > 1) {
       problems.finish();
@@ -86,8 +77,7 @@ export const sessionCommand: CommandModule<object, Args> = {
     let text: string | null = null;
     try {
       for (const digest of session.turns) faultPoint('render', digest.traceId);
-      const report: SessionReport = { view: sessionView(session), fullTexts: read.fullTexts, full: args.full, duplicates: read.duplicates, partial: read.partial };
-      text = FORMATTERS[args.format](report, stdoutStyle());
+      text = [...SESSION_FORMATS[args.format](sessionReport({ ...read, session }, args.full), { color: stdoutColor() })].join('');
     } catch (error) {
       // The view is the session's, not one trace's: each of its traces gets the internal problem.
       for (const digest of session.turns) problems.onEvent(internalEvent(provenanceOf(digest.provenance ?? { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 }), 'render', error));

@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { readSessions } from '../../engine/sessions.js';
-import { SESSION_SORT_KEYS, sortSessions, type SessionSortKey } from '../../model/sessions.js';
-import { sessionsJson, sessionsText } from '../../report/sessions.js';
-import { stdoutStyle } from '../color.js';
+import { digestOptionsOf } from '../../engine/config.js';
+import { readSessions, sessionsView } from '../../engine/session-reader.js';
+import { SESSION_SORT_KEYS, type SessionSortKey } from '../../model/sessions.js';
+import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
+import { stdoutColor } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
@@ -12,7 +13,7 @@ import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOu
 interface Args {
   inputs: string[];
   sort: SessionSortKey;
-  format: 'text' | 'json';
+  format: SessionsFormat;
   'filter-string'?: string | undefined;
   config?: string | undefined;
   'max-record-mb'?: number | undefined;
@@ -29,7 +30,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
         default: 'first' as const,
         describe: 'id; first or last time (oldest first); turns, errors (turns with errors) or failing (failing assessments), most first',
       })
-      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json for machines (schemas/sessions-output.schema.json)' })
+      .option('format', { choices: SESSIONS_FORMAT_NAMES, default: 'text' as const, describe: 'text for people, json for machines (schemas/sessions-output.schema.json)' })
       .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces before grouping, e.g. \"status = 'ERROR'\" (docs/search-filters.md)" })
       .example('$0 sessions samples/', 'the four sample sessions and the trace without one')
       .example('$0 sessions samples/ --sort failing', 'sessions with the most failing assessments first')
@@ -46,16 +47,10 @@ export const sessionsCommand: CommandModule<object, Args> = {
       filter,
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,
-      digest: { extraCarriers: config.carriers, sessionKeys: config.sessionKeys, userKeys: config.userKeys, overrides: config.scorers },
+      digest: digestOptionsOf(config),
     });
     stopProgress();
-    const report = {
-      sessions: sortSessions(groups.sessions, args.sort),
-      sort: args.sort,
-      withoutSession: groups.withoutSession,
-      duplicates: groups.duplicates,
-    };
-    await writeOut(args.format === 'json' ? JSON.stringify(sessionsJson(report), null, 2) + '\n' : sessionsText(report, stdoutStyle()));
+    for (const chunk of SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), { color: stdoutColor() })) await writeOut(chunk);
     problems.finish();
     problems.close();
   },

@@ -1,29 +1,28 @@
 import type { CommandModule } from 'yargs';
 import { StatsCollector } from '../../engine/stats.js';
-import { statsText } from '../../report/stats.js';
-import { stdoutStyle } from '../color.js';
-import { closingLine, exitVerdict } from '../exit-code.js';
-import { writeErr } from '../progress.js';
+import { STATS_FORMAT_NAMES, STATS_FORMATS, type StatsFormat } from '../../report/stats/formats.js';
+import { stdoutColor } from '../color.js';
+import { exitVerdict } from '../../engine/outcome.js';
+import { applyVerdict } from '../exit-code.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
-type Args = ReadArgs;
+interface Args extends ReadArgs {
+  format: StatsFormat;
+}
 
 /** `tracetriage stats <inputs..>` */
 export const statsCommand: CommandModule<object, Args> = {
   command: 'stats <inputs..>',
   describe: 'Count traces, spans, sessions, formats, errors and assessments per source and in total, with MB/s',
   builder: (y) =>
-    readingOptions(y)
+    readingOptions(y, STATS_FORMAT_NAMES)
       .example('$0 stats samples/', 'counts for the bundled samples')
       .example('$0 stats archive.tgz --format json', 'counts for an archive, machine-readable'),
   handler: async (args) => {
     const collector = new StatsCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event));
-    const report = collector.report();
-    if (args.format === 'json') await writeOut(JSON.stringify(report, null, 2) + '\n');
-    else await writeOut(statsText(report, stdoutStyle()));
+    for (const chunk of STATS_FORMATS[args.format](collector.report(), { color: stdoutColor() })) await writeOut(chunk);
     const verdict = exitVerdict(outcome);
-    if (verdict.code !== 0) writeErr(closingLine(verdict));
-    process.exitCode = verdict.code;
+    applyVerdict(verdict);
   },
 };

@@ -1,14 +1,10 @@
-import { traceView } from '../../engine/trace-view.js';
+import { traceView } from '../../engine/trace.js';
 import type { CommandModule } from 'yargs';
-import { findTrace } from '../../engine/get.js';
-import { faultPoint, internalEvent } from '../../engine/guard.js';
-import type { Style } from '../../report/style.js';
+import { findTrace } from '../../engine/search/get.js';
+import { faultPoint, internalEvent } from '../../engine/read/guard.js';
 import { safeText } from '../../shared/escape/terminal.js';
-import { traceText } from '../../report/trace.js';
-import { traceJson } from '../../report/trace-json.js';
-import { traceMarkdown } from '../../report/trace-markdown.js';
-import type { TraceReportInput, TraceReportOptions } from '../../report/trace-view.js';
-import { stdoutStyle } from '../color.js';
+import { TRACE_FORMAT_NAMES, TRACE_FORMATS, type TraceFormat } from '../../report/trace/formats.js';
+import { stdoutColor } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
 import { CliError } from '../errors.js';
@@ -21,17 +17,10 @@ interface Args {
   'trace-id'?: string | undefined;
   attributes?: boolean | undefined;
   full?: boolean | undefined;
-  format: 'text' | 'json' | 'markdown';
+  format: TraceFormat;
   config?: string | undefined;
   'max-record-mb'?: number | undefined;
 }
-
-/** The report forms, one pure function each; colour is for the text form only. */
-const FORMATS = {
-  text: (input: TraceReportInput, options: TraceReportOptions, style: Style) => traceText(input, options, style),
-  json: (input: TraceReportInput, options: TraceReportOptions) => `${JSON.stringify(traceJson(input, options), null, 2)}\n`,
-  markdown: (input: TraceReportInput, options: TraceReportOptions) => traceMarkdown(input, options),
-} as const;
 
 /** `tracetriage trace <id> <inputs..>`: one trace's span tree, errors and triaged assessments. */
 export const traceCommand: CommandModule<object, Args> = {
@@ -47,7 +36,7 @@ export const traceCommand: CommandModule<object, Args> = {
       )
         .option('attributes', { type: 'boolean', describe: "show each span's decoded attributes" })
         .option('full', { type: 'boolean', describe: 'do not cut long values, messages, stack traces or wide trees' })
-        .option('format', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'output format' }),
+        .option('format', { choices: TRACE_FORMAT_NAMES, default: 'text' as const, describe: 'output format' }),
     )
       .example('$0 trace tr-eaad7e61ac6baaa620d497e41960925c samples/', 'where turn 5 of the refund session went wrong')
       .example('$0 trace tr-9326a5b04ef80418fd5771af1f6b56bb samples/traces --attributes', 'with every span attribute, decoded')
@@ -76,13 +65,12 @@ export const traceCommand: CommandModule<object, Args> = {
       return;
     }
     const { trace } = found;
-    const options: TraceReportOptions = { attributes: args.attributes === true, full: args.full === true };
     let text: string | null = null;
     // What this one trace breaks is its `internal` rejection, with its provenance: exit 2.
     try {
       faultPoint('render', trace.traceId);
-      const input: TraceReportInput = traceView(trace, config);
-      text = FORMATS[args.format](input, options, stdoutStyle());
+      const options = { color: stdoutColor(), attributes: args.attributes === true, full: args.full === true };
+      text = [...TRACE_FORMATS[args.format](traceView(trace, config), options)].join('');
     } catch (error) {
       problems.onEvent(internalEvent(found.provenance, 'render', error));
     }

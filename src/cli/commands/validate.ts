@@ -1,11 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { ValidateCollector } from '../../engine/validate.js';
-import { closingLine, exitVerdict } from '../exit-code.js';
-import { writeErr } from '../progress.js';
-import { validateJson, validateText } from '../../report/validate.js';
+import { VALIDATE_FORMAT_NAMES, VALIDATE_FORMATS, type ValidateFormat } from '../../report/validate/formats.js';
+import { exitVerdict } from '../../engine/outcome.js';
+import { applyVerdict } from '../exit-code.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
+  format: ValidateFormat;
   warnings: boolean;
 }
 
@@ -14,7 +15,7 @@ export const validateCommand: CommandModule<object, Args> = {
   command: 'validate <inputs..>',
   describe: 'Check every record; report each rejected one with file, line, record, byte offset, JSON path and reason',
   builder: (y) =>
-    readingOptions(y)
+    readingOptions(y, VALIDATE_FORMAT_NAMES)
       .option('warnings', { type: 'boolean', default: true, describe: 'list trace warnings (orphan spans, cycles, NaN tokens…); --no-warnings hides them' })
       .example('$0 validate export.json', 'check one file')
       .example('$0 validate dumps/ --format json', 'check a directory, machine-readable')
@@ -22,11 +23,8 @@ export const validateCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const collector = new ValidateCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event), { listsRejections: true });
-    const result = collector.done();
     const verdict = exitVerdict(outcome);
-    if (args.format === 'json') await writeOut(JSON.stringify(validateJson(result, verdict.code), null, 2) + '\n');
-    else await writeOut(validateText(result, { warnings: args.warnings }));
-    if (verdict.code !== 0) writeErr(closingLine(verdict));
-    process.exitCode = verdict.code;
+    for (const chunk of VALIDATE_FORMATS[args.format]({ ...collector.done(), exit: verdict }, { warnings: args.warnings })) await writeOut(chunk);
+    applyVerdict(verdict);
   },
 };

@@ -1,0 +1,378 @@
+import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/digest.js';
+import { DocumentCatalog } from '../../model/documents.js';
+import type { TurnFacts } from '../../model/facts.js';
+import { sessionIdOf } from '../../model/session-keys.js';
+import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../../model/sessions.js';
+import { SpillFile, type SpillRef } from '../../ingest/spill.js';
+import type { Trace } from '../../model/types.js';
+import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } from '../../rules/api.js';
+import { missingStart } from '../../rules/util/partial.js';
+import { analyzeTrace } from './analyze-trace.js';
+import { filteredTraces, type FilteredOptions } from '../read/filtered.js';
+import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
+import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
+import type { FrameEvent, Rejection } from '../read/read-events.js';
+import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
+
+/** Options of {@link analyzeInputs}. */
+export interface AnalyzeOptions extends FilteredOptions {
+  digest?: Omit<DigestOptions, 'provenance'>;
+  /** The rules to run, options resolved (see `activeRules`). */
+  rules: readonly ActiveRule[];
+  /** Severities the config sets per rule, over the rules' defaults. */
+  severityOverride?: ReadonlyMap<string, Severity>;
+  /** Only these sessions (ids compare exactly); traces of others are dropped once their session is known. */
+  sessions?: readonly string[];
+  /**
+   * Told of each `internal` problem as it happens: a trace whose digest, facts or trace rules
+   * threw (left out), or a trace of a session on which a session rule threw (see `internal`).
+   */
+  onInternal?: (rejection: Rejection) => void;
+}
+
+/** What `analyze` found, and what it read. */
+export interface AnalyzeResult {
+  findings: Finding[];
+  /** The sessions analysed, in report order (first time, then id): their numbers and the trace id of each turn. */
+  sessions: AnalyzedSession[];
+  /** Traces without a session (each analysed as a one-turn session, and by the dump visitor), by request time. */
+  withoutSession: number;
+  /** Their trace ids, in that order. */
+  withoutSessionTraceIds: string[];
+  /** Their positions among the traces `add` analysed (what it returned), in that order. */
+  withoutSessionOrdinals: number[];
+  /** Traces read (copies included). */
+  traces: number;
+  /** Copies of a trace already read, left out. */
+  duplicates: number;
+  /** Traces of other sessions left out by `sessions`. */
+  outsideSelection: number;
+  /** Ids of the rules that ran, in table order. */
+  rules: string[];
+  /**
+   * Unexpected exceptions, one per trace concerned, in the order they happened: a trace whose
+   * per-trace stage threw is left out (not counted in `traces`); a session rule that threw on a
+   * session loses its findings there, and each trace of that session is listed here, while its
+   * other rules' findings and the other sessions stand.
+   */
+  internal: Rejection[];
+}
+
+/** A session's numbers, and its turns in turn order (turn N at index N - 1). */
+export interface AnalyzedSession extends SessionSummary {
+  turnTraceIds: string[];
+  /** Each turn's position among the traces `add` analysed (what it returned): unique, unlike an empty trace id. */
+  turnOrdinals: number[];
+  /**
+   * Set when turns before its first turn in the dump are missing (rules/util/partial.ts): its turn
+   * numbers count from the first turn the dump holds. Null for a session that starts in the dump.
+   */
+  partial: SessionPartial | null;
+}
+
+/** Why a session's first turn in the dump is not its conversation's first. */
+export interface SessionPartial {
+  /** Earlier user/assistant messages its first turn's model input carries; null when none do (a paged input only). */
+  earlierMessages: number | null;
+  /** Inputs of its traces that are one page of a longer search. */
+  pagedSources: string[];
+}
+
+/**
+ * Runs the rules over the inputs. Each trace is digested, its facts taken and the trace visitors
+ * run while it is in hand, then it is dropped; once everything is read, sessions are formed and
+ * the session visitors run, one session at a time. See {@link AnalysisCollector} for memory.
+ */
+export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions): Promise<AnalyzeResult> {
+  const onEvent = options.onEvent;
+  const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
+  try {
+    for await (const event of filteredTraces(inputs, { ...options, onEvent: collector.watch(onEvent) })) {
+      const { source, index, offset, length, line, within } = event.provenance;
+      collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) });
+    }
+    return collector.finish();
+  } finally {
+    collector.close();
+  }
+}
+
+/** What stays in memory of a trace until the session stage: where its digest and facts are, and how to order it. */
+interface Kept {
+  traceId: string;
+  sessionId: string | null;
+  requestTimeMs: number | null;
+  rootStartNs: number | null;
+  ref: SpillRef;
+  /** Position in `kept`: what `add` returned. */
+  ordinal: number;
+}
+
+/**
+ * The two stages of `analyze` without the reading: `add` each trace as it is read (session
+ * selection, copies of a trace already seen, then digest, facts and trace rules), `finish` once
+ * (sessions in order, the session visitors one session at a time, the dump visitor, findings
+ * worded, located, de-duplicated and sorted), then `close`. The CLI's reader and the rule tester
+ * feed it the same way.
+ *
+ * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
+ * trace visitors have run; memory keeps ids, times and an offset per trace (about 150 bytes),
+ * the raw findings, and, in the session stage, one session's turns at a time. The traces without
+ * a session are read back together: each is visited as a one-turn session, then all of them by
+ * the dump visitor.
+ */
+export class AnalysisCollector {
+  private readonly runner: TraceRuleRunner;
+  private readonly wanted: ReadonlySet<string> | null;
+  private readonly kept: Kept[] = [];
+  private readonly raw: RawFinding[] = [];
+  private readonly seen = new Set<string>();
+  private readonly spill = new SpillFile();
+  private readonly internal: Rejection[] = [];
+  /** Versions of the documents retrieved anywhere in the dump, for the session stage. */
+  private readonly documents = new DocumentCatalog();
+  private traces = 0;
+  private duplicates = 0;
+  private outsideSelection = 0;
+  /** Inputs that are one page of a longer search, by source name (the first token of each). */
+  private readonly pages = new Map<string, PageInput>();
+
+  constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions' | 'onInternal'>) {
+    this.runner = new TraceRuleRunner(options.rules);
+    this.wanted = options.sessions && options.sessions.length > 0 ? new Set(options.sessions) : null;
+  }
+
+  /**
+   * Analyses one trace, unless it belongs to a session not asked for or is a copy of one already
+   * read. Returns its ordinal (0, 1, … in the order traces were analysed; sessions list their
+   * turns' ordinals), or null when it was left out. `alongside` is more per-trace work of the
+   * caller's (the report's digest), under the same guard: if it throws, the trace is left out of
+   * the analysis too, so the two never disagree.
+   */
+  add(trace: Trace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
+    this.traces++;
+    const digestOptions = this.options.digest ?? {};
+    if (this.wanted !== null) {
+      const id = sessionIdOf(trace, digestOptions.sessionKeys);
+      if (id === null || !this.wanted.has(id)) {
+        this.outsideSelection++;
+        return null;
+      }
+    }
+    // A copy (the same export passed twice, a `get` file beside its search export) is one trace:
+    // its findings would repeat the first copy's, or contradict them if the copies differ.
+    if (trace.traceId !== '') {
+      if (this.seen.has(trace.traceId)) {
+        this.duplicates++;
+        return null;
+      }
+      this.seen.add(trace.traceId);
+    }
+    let analyzed;
+    try {
+      faultPoint('digest', trace.traceId);
+      analyzed = analyzeTrace(trace, provenance, digestOptions, this.runner);
+      alongside?.(this.kept.length);
+    } catch (error) {
+      // One trace that breaks the digest, the facts or a trace rule is that trace's problem: it
+      // is left out (a later copy may still be read) and the run goes on.
+      this.traces--;
+      this.seen.delete(trace.traceId);
+      this.problem(internalRejection(provenanceOf(provenance ?? NO_PROVENANCE), 'analyze', error));
+      return null;
+    }
+    const { digest, facts, findings } = analyzed;
+    const ref = this.spill.append(JSON.stringify({ digest, facts }));
+    this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
+    for (const f of findings) this.raw.push(f);
+    for (const d of facts.documents) this.documents.add({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path });
+    return this.kept.length - 1;
+  }
+
+  /**
+   * Takes an input that is one page of a longer search (its `next_page_token`): its sessions may
+   * lack turns, which the session stage says. Once per input; a second token of it is ignored.
+   */
+  page(source: string, token: string): void {
+    if (!this.pages.has(source)) this.pages.set(source, { source, token });
+  }
+
+  /** A read's event handler that takes the page notes (see `page`) and passes every event on to `next`. */
+  watch(next?: (event: FrameEvent) => void): (event: FrameEvent) => void {
+    return (event) => {
+      if (event.type === 'note' && event.note.kind === 'next-page-token') this.page(event.note.source, event.note.token ?? '');
+      next?.(event);
+    };
+  }
+
+  /** The session stage and the findings; call once, after the last `add`. */
+  finish(): AnalyzeResult {
+    const { options } = this;
+    const bySession = new Map<string, Kept[]>();
+    const loose: Kept[] = [];
+    for (const k of this.kept) {
+      if (k.sessionId === null) loose.push(k);
+      else {
+        const list = bySession.get(k.sessionId);
+        if (list) list.push(k);
+        else bySession.set(k.sessionId, [k]);
+      }
+    }
+    const order = [...bySession].map(([id, list]) => ({ id, list, first: firstTime(list) }));
+    order.sort((a, b) => compareNullable(a.first, b.first) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+    const sessionRunner = new SessionRuleRunner(options.rules);
+    const where = new Map<string, TraceLocation>();
+    const sessions: AnalyzedSession[] = [];
+    let turnCount = 0;
+    for (const { id, list } of order) {
+      this.loaded.clear();
+      const ordinals = new Map<TraceDigest, number>();
+      const session = sessionInput(
+        makeSession(
+          id,
+          list.map((k) => {
+            const { digest } = this.load(k);
+            ordinals.set(digest, k.ordinal);
+            return digest;
+          }),
+        ),
+        this.factsOf,
+        this.documents,
+        this.pages,
+      );
+      for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
+      const failures = sessionRunner.visit(session);
+      if (failures.length > 0) {
+        // One problem per trace of the session, however many rules failed on it: the first
+        // rule's error, and every failed rule named.
+        const rules = failures.map((f) => f.ruleId);
+        const which = rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`;
+        for (const t of session.turns) {
+          const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
+          problem.message = `${problem.message} (${which} on session ${JSON.stringify(id)}, turn ${t.number}; ${rules.length === 1 ? 'its' : 'their'} findings on this session are left out)`;
+          this.problem(problem);
+        }
+      }
+      const start = missingStart(session);
+      sessions.push({
+        ...session.session.summary,
+        turnTraceIds: session.turns.map((t) => t.digest.traceId),
+        turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!),
+        partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
+      });
+      turnCount += session.turns.length;
+    }
+    this.loaded.clear();
+    const looseRead = loose.map((k) => ({ ...this.load(k, false), ordinal: k.ordinal })).sort((a, b) => compareTurns(a.digest, b.digest));
+    const withoutSession = looseRead.map(({ digest, facts }) => turnOf(digest, facts));
+    for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
+    // A trace without a session is a conversation of one turn: the per-turn rules (a failed
+    // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
+    // failures go unreported. Its findings have no session and no turn, so they sort after the
+    // sessions, where the traces without a session are listed.
+    for (const t of withoutSession) {
+      const failures = sessionRunner.visit(sessionlessInput(t, this.documents, this.pages));
+      if (failures.length === 0) continue;
+      const rules = failures.map((f) => f.ruleId);
+      const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
+      problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
+      this.problem(problem);
+    }
+    const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession, pages: [...this.pages.values()] };
+    const exit = sessionRunner.exit(dump);
+    for (const failure of exit.failures) {
+      const problem = internalRejection(provenanceOf(DUMP_PROVENANCE), 'dump-rules', failure.error);
+      problem.message = `${problem.message} (rule ${failure.ruleId} on the whole dump; its dump-level findings are left out)`;
+      this.problem(problem);
+    }
+    const raw = [...this.raw, ...exit.findings];
+    const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
+    const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
+    const findings = finishFindings(raw, {
+      meta,
+      severityOverride: options.severityOverride ?? new Map(),
+      locate: (traceId) => where.get(traceId),
+      // Sessions in report order, then traces without a session, then findings about the dump.
+      sessionRank: (id) => (id === null ? sessions.length : (rank.get(id) ?? sessions.length)),
+    });
+    return {
+      findings,
+      sessions,
+      withoutSession: withoutSession.length,
+      withoutSessionTraceIds: withoutSession.map((t) => t.digest.traceId),
+      withoutSessionOrdinals: looseRead.map((t) => t.ordinal),
+      traces: this.traces,
+      duplicates: this.duplicates,
+      outsideSelection: this.outsideSelection,
+      rules: options.rules.map((r) => r.module.meta.id),
+      internal: this.internal,
+    };
+  }
+
+  private problem(rejection: Rejection): void {
+    this.internal.push(rejection);
+    this.options.onInternal?.(rejection);
+  }
+
+  /** Deletes the temporary file; call when done (also after an error). */
+  close(): void {
+    this.spill.close();
+  }
+
+  /** Facts of the digests loaded for the session being visited (emptied before each session). */
+  private readonly loaded = new Map<TraceDigest, TurnFacts>();
+  private readonly factsOf = (digest: TraceDigest): TurnFacts => this.loaded.get(digest) ?? EMPTY_FACTS;
+
+  /** Reads a trace's digest and facts back; `remember` keeps its facts for `factsOf` (the session being visited). */
+  private load(k: Kept, remember = true): { digest: TraceDigest; facts: TurnFacts } {
+    const value = JSON.parse(this.spill.read(k.ref)) as { digest: TraceDigest; facts: TurnFacts };
+    if (remember) this.loaded.set(value.digest, value.facts);
+    return value;
+  }
+}
+
+/** The first time of a session's turns (request time, else root start), as `sessions` orders them. */
+function firstTime(list: readonly Kept[]): number | null {
+  let first: number | null = null;
+  for (const k of list) {
+    const t = turnTimeMs(k);
+    if (t !== null) first = first === null ? t : Math.min(first, t);
+  }
+  return first;
+}
+
+function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>): SessionInput {
+  const view = sessionView(session);
+  const paged = new Set<string>();
+  for (const t of view.turns) {
+    const source = t.digest.provenance?.source;
+    if (source !== undefined && pages.has(source)) paged.add(source);
+  }
+  return {
+    ...view,
+    id: session.id,
+    turns: view.turns.map((t) => ({ ...t, facts: factsOf(t.digest) })),
+    documents,
+    pagedSources: [...paged].sort(),
+    sessionless: false,
+  };
+}
+
+/** A trace without a session as the session visitors see it: a session of one turn, id `''`. */
+function sessionlessInput(turn: Turn, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>): SessionInput {
+  return { ...sessionInput(makeSession('', [turn.digest]), () => turn.facts, documents, pages), sessionless: true };
+}
+
+/** A trace without a session as a turn of its own (number 1, no gap), for the dump visitor. */
+function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
+  const { verdicts, scorerErrors } = digest.assessments;
+  return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts };
+}
+
+/** Where a trace added without provenance (the programmatic API, tests) is said to be. */
+const NO_PROVENANCE = { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 };
+/** Where a failure of a dump-level rule is: no one trace, the dump as a whole. */
+const DUMP_PROVENANCE = { source: DUMP_SOURCE, index: 0, offset: 0, length: 0, line: 1 };
+
+const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };

@@ -1,0 +1,105 @@
+import type { TraceInfo, Trace } from '../../model/types.js';
+import type { CompiledFilter } from '../../query/filter/compile.js';
+import type { InfoSubject, SpanSubject } from '../../query/subject.js';
+import { readInfoFast } from './fast-info.js';
+import { scanInputs, type ReadOptions } from './read.js';
+import type { FrameEvent, TraceEvent } from './read-events.js';
+import { readRecord } from './guard.js';
+
+/** Which traces to keep: an MLflow filter and the `--experiment-id` / `--run-id` / `--model-id` scope. */
+export interface Selection {
+  filter?: CompiledFilter | null;
+  /** A trace whose location names another experiment is left out; one that names none is kept. */
+  experimentIds?: readonly string[];
+  /** A trace whose `mlflow.sourceRun` metadata names another run is left out. */
+  runId?: string | null;
+  /** A trace whose `mlflow.modelId` metadata names another model is left out. */
+  modelId?: string | null;
+}
+
+/** Reading options plus a selection and a sink for what is not a trace. */
+export interface FilteredOptions extends ReadOptions, Selection {
+  /** Notes, rejected records and source boundaries, in input order, as they happen. */
+  onEvent?: (event: FrameEvent) => void;
+  /**
+   * Told of each trace read, kept by the selection or not (a record left out on its `info` alone
+   * counts too, though its spans were never parsed): a progress bar's trace count.
+   */
+  onTrace?: () => void;
+}
+
+/**
+ * Every trace of the inputs that the selection keeps, whole, in input order. A filter on `info`
+ * fields is decided from the record's `info` alone, so the records it excludes are never parsed
+ * whole; `span.*` clauses are decided on the parsed spans.
+ */
+export async function* filteredTraces(inputs: readonly string[], options: FilteredOptions): AsyncGenerator<TraceEvent> {
+  const keep = selectionTest(options);
+  const infoTest = infoSelectionTest(options);
+  // With nothing to select on (sessions, query without a filter), reading the info first would
+  // only parse it twice.
+  const selects = (options.filter ?? null) !== null || (options.experimentIds?.length ?? 0) > 0 || options.runId != null || options.modelId != null;
+  const { onTrace } = options;
+  for await (const unit of scanInputs(inputs, options)) {
+    if (unit.kind === 'event') {
+      if (unit.event.type === 'trace') {
+        onTrace?.();
+        if (keep(unit.event)) yield unit.event;
+      } else options.onEvent?.(unit.event);
+      continue;
+    }
+    const { record } = unit;
+    const fast = !selects || record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
+    if (fast !== null && !infoTest(fast)) {
+      onTrace?.();
+      continue;
+    }
+    for (const event of readRecord(record)) {
+      if (event.type !== 'trace') options.onEvent?.(event);
+      else {
+        onTrace?.();
+        if (keep(event)) yield event;
+      }
+    }
+  }
+}
+
+/** The part of a selection the `info` decides: scope and the filter's info clauses. */
+export function infoSelectionTest(selection: Selection): (subject: InfoSubject) => boolean {
+  const inScope = scopeTest(selection);
+  const filter = selection.filter ?? null;
+  return (subject) => inScope(subject.info) && (filter === null || filter.matchesInfo(subject));
+}
+
+/** The whole selection, on a trace read whole. */
+export function selectionTest(selection: Selection): (event: TraceEvent) => boolean {
+  const infoTest = infoSelectionTest(selection);
+  const filter = selection.filter ?? null;
+  return ({ trace, value }) =>
+    infoTest({ info: trace.info, assessments: trace.assessments }) && (filter === null || filter.infoOnly || filter.matchesSpans(spanSubjects(trace, value)));
+}
+
+/** The spans of a trace paired with their exported JSON (what `span.content` filters read). */
+export function spanSubjects(trace: Trace, value: unknown): SpanSubject[] {
+  const raw = rawAt(value, trace.paths.spans);
+  return trace.spans.map((span) => ({ span, raw: Array.isArray(raw) ? raw[span.index] : undefined }));
+}
+
+/** The value at a simple `$.a.b` path of the model's `Trace.paths`. */
+function rawAt(value: unknown, path: string): unknown {
+  let node = value;
+  for (const key of path.split('.').slice(1)) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function scopeTest(selection: Selection): (info: TraceInfo) => boolean {
+  const experiments = selection.experimentIds?.length ? new Set(selection.experimentIds) : null;
+  const absentOr = (key: string, wanted: string | null | undefined) => (info: TraceInfo) =>
+    wanted == null || info.metadata[key] === undefined || info.metadata[key] === wanted;
+  const run = absentOr('mlflow.sourceRun', selection.runId);
+  const model = absentOr('mlflow.modelId', selection.modelId);
+  return (info) => (experiments === null || info.experimentId === null || experiments.has(info.experimentId)) && run(info) && model(info);
+}

@@ -1,0 +1,259 @@
+import { digestAndIo, type ErrorSpanDigest, type TraceDigest } from '../../model/digest.js';
+import { SpillFile, type SpillRef } from '../../ingest/spill.js';
+import { makeSession, sessionView } from '../../model/sessions.js';
+import type { Trace } from '../../model/types.js';
+import { waterfallOf, type Waterfall } from '../../model/waterfall.js';
+import type { Severity } from '../../rules/api.js';
+import { verdictLabel } from '../../rules/util/failures.js';
+import { compareSeverity, worse } from '../../shared/severity.js';
+import { cut } from '../../shared/text.js';
+import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
+import { filteredTraces } from '../read/filtered.js';
+import type { Finding } from '../analyze/findings.js';
+import {
+  MAX_DETAILED_TURNS,
+  MAX_WATERFALL_SPANS,
+  REPORT_TEXT_CHARS,
+  type ReportData,
+  type ReportSession,
+  type ReportTurn,
+  type SessionLine,
+  type TurnStatus,
+} from './data.js';
+
+/** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
+export interface ReportOptions extends AnalyzeOptions {
+  /** Sessions shown turn by turn; the others get one line each. */
+  maxSessions: number;
+  /** The config file read, or null (shown in the summary). */
+  config: string | null;
+  /** Records rejected while reading, asked once reading is done (the CLI's problem reporter counts them). */
+  rejected: () => number;
+}
+
+/** What the report keeps of a trace until its session is chosen (in a temporary file). */
+interface ReportTrace {
+  digest: TraceDigest;
+  waterfall: Waterfall;
+}
+
+/**
+ * Reads the inputs once: the analysis runs as in `analyze`, and beside it each analysed trace's
+ * report digest (excerpts up to {@link REPORT_TEXT_CHARS}) and waterfall go to a temporary file,
+ * with one flag per trace (failed or not) kept in memory. Once the findings are known the most
+ * telling sessions are chosen (root causes first, then the worst severity, then failed turns,
+ * then report order; `--session` picks them instead) and only theirs are read back, so memory
+ * and output are bounded by `maxSessions`, not by the dump.
+ */
+export async function reportInputs(inputs: readonly string[], options: ReportOptions): Promise<ReportData> {
+  const { onEvent } = options;
+  const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
+  const spill = new SpillFile('tracetriage-report-');
+  try {
+    // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
+    const refs: SpillRef[] = [];
+    const failed = new Set<number>();
+    for await (const event of filteredTraces(inputs, { ...options, onEvent: collector.watch(onEvent) })) {
+      const { source, index, offset, length, line, within } = event.provenance;
+      collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) }, (ordinal) => {
+        const kept = reportTrace(event.trace, options);
+        refs[ordinal] = spill.append(JSON.stringify(kept));
+        if (turnFailed(kept.digest)) failed.add(ordinal);
+      });
+    }
+    const result = collector.finish();
+    const bySession = findingsBySession(result.findings);
+    const lines = result.sessions.map((s) => sessionLine(s, bySession.get(s.sessionId) ?? [], failed));
+    const chosen = chooseSessions(lines, options.sessions ?? [], options.maxSessions);
+    const chosenIds = new Set(chosen.map((l) => l.id));
+    const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
+    const sessions = chosen.map((line) => {
+      const findings = bySession.get(line.id) ?? [];
+      const ordinals = sessionsById.get(line.id)!.turnOrdinals;
+      const detailed = detailedTurns(ordinals, findings, failed);
+      // A turn past the bound is read back and cut to what the strip and the table show at once.
+      const turns = ordinals.map((ordinal, i) => {
+        const trace = JSON.parse(spill.read(refs[ordinal]!)) as ReportTrace;
+        return detailed.has(i + 1) ? trace : outline(trace);
+      });
+      return reportSession(line, turns, findings, detailed);
+    });
+    const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
+    return {
+      inputs: [...inputs],
+      sessionFilter: [...(options.sessions ?? [])],
+      summary: {
+        traces: result.traces,
+        sessions: result.sessions.length,
+        turns: result.sessions.reduce((n, s) => n + s.turns, 0),
+        tracesWithoutSession: result.withoutSession,
+        failedWithoutSession: result.withoutSessionOrdinals.filter((o) => failed.has(o)).length,
+        duplicates: result.duplicates,
+        outsideSelection: result.outsideSelection,
+        findings: result.findings.length,
+        bySeverity: { error: count('error'), warn: count('warn'), info: count('info') },
+        rootCauses: result.findings.filter((f) => f.role === 'rootCause').length,
+        rules: result.rules,
+        rejected: options.rejected(),
+        config: options.config,
+      },
+      sessions,
+      otherSessions: lines.filter((l) => !chosenIds.has(l.id)),
+      findings: result.findings,
+    };
+  } finally {
+    spill.close();
+    collector.close();
+  }
+}
+
+function reportTrace(trace: Trace, options: ReportOptions): ReportTrace {
+  const { digest, io } = digestAndIo(trace, { ...(options.digest ?? {}), textChars: REPORT_TEXT_CHARS });
+  return { digest, waterfall: waterfallOf(trace, io.spanIndex, MAX_WATERFALL_SPANS) };
+}
+
+/** A turn failed: trace state ERROR, a failed span, or an effective per-turn verdict that fails (a scorer error is not one). */
+function turnFailed(d: TraceDigest): boolean {
+  // A recovered error (a retry that worked, in a turn that answered) is no failure of the turn.
+  return d.state === 'ERROR' || d.errorSpanCount > d.recoveredErrorCount || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
+}
+
+
+function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]> {
+  const map = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.sessionId === null) continue;
+    const list = map.get(f.sessionId);
+    if (list) list.push(f);
+    else map.set(f.sessionId, [f]);
+  }
+  return map;
+}
+
+function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<number>): SessionLine {
+  let worst: Severity | null = null;
+  for (const f of findings) worst = worse(worst, f.severity);
+  const roots = [...new Set(findings.filter((f) => f.role === 'rootCause' && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
+  return {
+    id: s.sessionId,
+    user: s.user,
+    experiments: s.experiments,
+    turns: s.turns,
+    findings: findings.length,
+    worst,
+    rootCauseTurns: roots,
+    failedTurns: s.turnOrdinals.filter((ordinal) => failed.has(ordinal)).length,
+    firstTimeMs: s.firstTimeMs,
+    durationMs: s.durationMs,
+  };
+}
+
+/**
+ * The sessions shown turn by turn: those asked for with `--session` (in report order), else the
+ * most telling — a root cause, then the worst finding, then more failed turns — up to `max`,
+ * ties in report order (the order of `lines`).
+ */
+function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[], max: number): SessionLine[] {
+  if (wanted.length > 0) {
+    const set = new Set(wanted);
+    return lines.filter((l) => set.has(l.id)).slice(0, max);
+  }
+  const rooted = (l: SessionLine): number => (l.rootCauseTurns.length > 0 ? 1 : 0);
+  const order = lines.map((line, i) => ({ line, i }));
+  order.sort((a, b) => rooted(b.line) - rooted(a.line) || compareSeverity(a.line.worst, b.line.worst) || b.line.failedTurns - a.line.failedTurns || a.i - b.i);
+  return order.slice(0, max).map((o) => o.line);
+}
+
+/**
+ * The turn numbers shown in detail: all of them up to {@link MAX_DETAILED_TURNS}; past it, the
+ * turns that did not pass first (root causes, inherited, failed), then the rest from turn 1.
+ */
+function detailedTurns(ordinals: readonly number[], findings: readonly Finding[], failed: ReadonlySet<number>): Set<number> {
+  const numbers = ordinals.map((_, i) => i + 1);
+  if (numbers.length <= MAX_DETAILED_TURNS) return new Set(numbers);
+  const notPassed = new Set(findings.filter((f) => (f.role === 'rootCause' || f.role === 'inherited') && f.turn !== null).map((f) => f.turn!));
+  ordinals.forEach((ordinal, i) => failed.has(ordinal) && notPassed.add(i + 1));
+  const first = numbers.filter((n) => notPassed.has(n));
+  const rest = numbers.filter((n) => !notPassed.has(n));
+  return new Set([...first, ...rest].slice(0, MAX_DETAILED_TURNS));
+}
+
+/**
+ * What a turn not shown in detail keeps: ids, times, state and what its failure line is read
+ * from (per-turn failing verdicts, the first error span), without texts, other assessments or
+ * its waterfall.
+ */
+function outline(trace: ReportTrace): ReportTrace {
+  const d = trace.digest;
+  const failing = d.assessments.verdicts.filter((v) => v.level !== 'turn' || (v.effective && v.polarity === 'fail'));
+  return {
+    digest: {
+      ...d,
+      turn: { ...d.turn, wrapperChain: [], texts: { userText: '', answerText: '', toolCalls: [], cut: false } },
+      errors: d.errors.slice(0, 1),
+      assessments: { ...d.assessments, verdicts: failing, scorerErrors: d.assessments.scorerErrors.filter((e) => e.level !== 'turn'), expectations: [] },
+    },
+    waterfall: { totalMs: trace.waterfall.totalMs, spans: [], omitted: trace.waterfall.spans.length + trace.waterfall.omitted },
+  };
+}
+
+function reportSession(line: SessionLine, traces: readonly ReportTrace[], findings: readonly Finding[], detailed: ReadonlySet<number>): ReportSession {
+  // The turns come in turn order already, and makeSession's sort is stable with the same
+  // comparator: turn i of the view is traces[i] (trace ids need not be unique, or present).
+  const view = sessionView(makeSession(line.id, traces.map((t) => t.digest)));
+  const roots = new Set(line.rootCauseTurns);
+  const inherited = new Set(findings.filter((f) => f.role === 'inherited' && f.turn !== null).map((f) => f.turn!));
+  const turnList = view.turns.map((t, i): ReportTurn => {
+    const d = t.digest;
+    const failure = failureLine(d);
+    const status: TurnStatus = roots.has(t.number) ? 'root-cause' : inherited.has(t.number) ? 'inherited' : failure !== null ? 'failed' : 'passed';
+    return {
+      number: t.number,
+      traceId: d.traceId,
+      status,
+      detailed: detailed.has(t.number),
+      failure,
+      state: d.state,
+      timeMs: t.timeMs,
+      gapMs: t.gapMs,
+      durationMs: d.durationMs,
+      userText: d.turn.texts.userText,
+      answerText: d.turn.texts.answerText,
+      toolCalls: d.turn.texts.toolCalls,
+      textsCut: d.turn.texts.cut,
+      io: { spanId: d.turn.spanId, name: d.turn.spanName, selection: d.turn.selection, wrapperChain: d.turn.wrapperChain },
+      verdicts: detailed.has(t.number) ? t.verdicts : [],
+      scorerErrors: t.scorerErrors,
+      assessmentsOmitted: d.assessments.omitted,
+      errors: detailed.has(t.number) ? d.errors : [],
+      errorSpanCount: d.errorSpanCount,
+      waterfall: traces[i]!.waterfall,
+    };
+  });
+  return {
+    ...line,
+    sessionVerdicts: view.sessionVerdicts.map((v) => ({ turn: v.turn, traceId: v.traceId, verdict: v.entry })),
+    sessionScorerErrors: view.sessionScorerErrors.map((e) => ({ turn: e.turn, traceId: e.traceId, error: e.entry })),
+    turnList,
+  };
+}
+
+/** Why a turn failed, in one line: failing per-turn verdicts, then error spans, then the trace state; null when it did not. */
+function failureLine(d: TraceDigest): string | null {
+  if (!turnFailed(d)) return null;
+  const parts = d.assessments.verdicts.filter((v) => v.level === 'turn' && v.effective && v.polarity === 'fail').map(verdictLabel);
+  const firstError = d.errors.find((e) => !e.recovered);
+  const failedSpans = d.errorSpanCount - d.recoveredErrorCount;
+  if (firstError !== undefined) parts.push(errorText(firstError) + (failedSpans > 1 ? ` (+${failedSpans - 1} more failed span${failedSpans > 2 ? 's' : ''})` : ''));
+  else if (d.state === 'ERROR') parts.push('trace state ERROR');
+  return parts.join('; ');
+}
+
+/** An error span's message in a session line: enough to recognise it, the report has the rest. */
+const ERROR_CHARS = 160;
+
+function errorText(e: ErrorSpanDigest): string {
+  const what = e.exception ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ') : e.statusMessage;
+  const short = cut(what, ERROR_CHARS);
+  return short === '' ? `span ${e.name} failed` : `span ${e.name} failed: ${short}`;
+}

@@ -1,0 +1,236 @@
+import type { Evidence, Finding } from '../../engine/analyze/findings.js';
+import type { Severity } from '../../rules/api.js';
+import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import { safeText } from '../../shared/escape/terminal.js';
+import { plural } from '../../shared/plural.js';
+
+/** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
+export interface AnalyzeReport {
+  findings: readonly Finding[];
+  /** Sessions analysed, in report order: id, turns, user, and each turn's trace id (turn N at N - 1). */
+  sessions: ReadonlyArray<{
+    id: string;
+    turns: number;
+    user: string | null;
+    turnTraceIds: readonly string[];
+    /** Turns before its first turn in the dump are missing (see `AnalyzedSession.partial`); absent or null when not. */
+    partial?: { earlierMessages: number | null; pagedSources: readonly string[] } | null;
+  }>;
+  tracesWithoutSession: number;
+  /** Trace ids of the traces without a session, by request time. */
+  withoutSessionTraceIds: readonly string[];
+  traces: number;
+  duplicates: number;
+  outsideSelection: number;
+  /** Records that could not be read as traces (counted on stderr too). */
+  rejected: number;
+  rules: readonly string[];
+  config: string | null;
+  failOn: Severity | 'none';
+  /** True when a finding reaches `failOn`. */
+  failed: boolean;
+  /**
+   * The status the process returns and why (`exitVerdict`), which the summary line states; when
+   * absent (a report made outside the CLI), it is read from `failed`.
+   */
+  exit?: { code: 0 | 1 | 2; reason: string };
+}
+
+/** The finding a session's story starts with in text output: where the conversation went wrong. */
+
+const MARK: Record<Severity, string> = { error: '✖ error', warn: '▲ warn ', info: '· info ' };
+/** The paint of each severity's mark (the mark only: the message stays readable in any theme). */
+const PAINT: Record<Severity, keyof Style> = { error: 'error', warn: 'warn', info: 'info' };
+/** Evidence lines shown per finding in text (JSON has all). */
+const SHOWN_EVIDENCE = 8;
+
+/**
+ * Terminal text: one block per session (root causes first, then the other findings in the
+ * engine's order), then traces without a session, then findings about the dump as a whole, then
+ * one summary line. Every piece of trace text goes through `safeText`; `style` paints our own
+ * words after that (severity marks, headers, the verdict), never trace text before it.
+ */
+export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE): string {
+  const out: string[] = [];
+  const bySession = new Map<string | null, Finding[]>();
+  for (const f of report.findings) {
+    const key = f.sessionId ?? (f.traceId === null ? null : '');
+    const list = bySession.get(key) ?? [];
+    list.push(f);
+    bySession.set(key, list);
+  }
+  // A suggestion is printed once, at its first finding: the same advice under every turn is noise.
+  const said = new Set<string>();
+  const findingLines = (f: Finding): string[] => linesOf(f, said, style);
+  for (const s of report.sessions) {
+    const findings = bySession.get(s.id) ?? [];
+    if (findings.length === 0) continue;
+    const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
+    out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}${partialNote(s.partial)}`));
+    const roots = findings.filter(isRootCause);
+    for (const f of [...roots, ...findings.filter((f) => !isRootCause(f))]) out.push(...findingLines(f));
+    out.push('');
+  }
+  const loose = bySession.get('') ?? [];
+  if (loose.length > 0) {
+    out.push(style.bold('traces without a session'));
+    for (const f of loose) out.push(...findingLines(f));
+    out.push('');
+  }
+  const dump = bySession.get(null) ?? [];
+  if (dump.length > 0) {
+    out.push(style.bold('across the dump'));
+    for (const f of dump) out.push(...findingLines(f));
+    out.push('');
+  }
+  out.push(summaryLine(report, style));
+  return out.join('\n') + '\n';
+}
+
+function isRootCause(f: Finding): boolean {
+  return f.role === 'rootCause';
+}
+
+function linesOf(f: Finding, said: Set<string>, style: Style): string[] {
+  // The root cause's turn stands out: it is where a reader starts.
+  const turn = f.turn === null ? '' : `${isRootCause(f) ? style.accent(`turn ${f.turn}`) : `turn ${f.turn}`}  `;
+  const mark = style[PAINT[f.severity]](MARK[f.severity]);
+  const lines = [`  ${mark}  ${turn}${safeText(f.message)}  ${style.dim(`[${f.ruleId}/${f.messageId}]`)}`];
+  const at = [f.traceId && `trace ${safeText(f.traceId)}`, f.spanId && `span ${safeText(f.spanId)}`, f.path && safeText(f.path)].filter(Boolean);
+  if (at.length > 0) lines.push(style.dim(`      at ${at.join(' · ')}`));
+  for (const e of f.evidence.slice(0, SHOWN_EVIDENCE)) lines.push(`      - ${evidenceText(e)}`);
+  if (f.evidence.length > SHOWN_EVIDENCE) lines.push(`      - … ${f.evidence.length - SHOWN_EVIDENCE} more (--format json lists all)`);
+  if (f.suggestion !== null && !said.has(f.suggestion)) {
+    said.add(f.suggestion);
+    lines.push(`      fix: ${safeText(f.suggestion)}`);
+  }
+  return lines;
+}
+
+function evidenceText(e: Evidence): string {
+  const where = [e.turn === null ? null : `turn ${e.turn}`, e.path === null ? null : safeText(e.path)].filter(Boolean).join(' ');
+  return `${safeText(e.label)}${where === '' ? '' : `  (${where})`}`;
+}
+
+function summaryLine(r: AnalyzeReport, style: Style): string {
+  const count = (s: Severity): number => r.findings.filter((f) => f.severity === s).length;
+  const roots = r.findings.filter(isRootCause).length;
+  const parts = [
+    `${plural(r.findings.length, 'finding')}: ${count('error')} error, ${count('warn')} warn, ${count('info')} info`,
+    plural(roots, 'root cause'),
+    `${plural(r.sessions.length, 'session')}, ${plural(r.traces, 'trace')} read`,
+  ];
+  if (r.tracesWithoutSession > 0) parts.push(`${r.tracesWithoutSession} without a session`);
+  if (r.duplicates > 0) parts.push(`${plural(r.duplicates, 'copy', 'copies')} of traces left out`);
+  if (r.outsideSelection > 0) parts.push(`${r.outsideSelection} of other sessions left out`);
+  if (r.rejected > 0) parts.push(`${plural(r.rejected, 'record')} rejected`);
+  parts.push(plural(r.rules.length, 'rule'), `config ${r.config === null ? 'none' : safeText(r.config)}`);
+  const exit = r.exit ?? (r.failOn === 'none' ? null : r.failed ? { code: 1, reason: `findings at or above ${r.failOn}` } : { code: 0, reason: `nothing at or above ${r.failOn}` });
+  // `--fail-on none` with a clean read says nothing of a status (it is 0 whatever was found).
+  const verdict = exit === null || (exit.code === 0 && r.failOn === 'none') ? '' : ` ${(exit.code === 0 ? style.ok : style.error)(`→ exit ${exit.code} (${exit.reason})`)}`;
+  return parts.join(' · ') + verdict;
+}
+
+/**
+ * `analyze --format json` as pieces of text to write one after the other: byte for byte
+ * `JSON.stringify(analyzeJson(report), null, 2)` and a newline, without holding that whole text
+ * (tens of MB for a big dump) or every finding's JSON object at once.
+ */
+export function* analyzeJsonChunks(report: AnalyzeReport): Generator<string> {
+  const head = JSON.stringify(analyzeJson({ ...report, findings: [] }, report.findings), null, 2);
+  const at = head.lastIndexOf('"findings": []');
+  if (report.findings.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  yield `${head.slice(0, at)}"findings": [\n`;
+  let first = true;
+  for (const f of report.findings) {
+    const text = JSON.stringify(findingJson(f), null, 2).replace(/\n/gu, '\n    ');
+    yield `${first ? '' : ',\n'}    ${text}`;
+    first = false;
+  }
+  yield `\n  ]${head.slice(at + '"findings": []'.length)}\n`;
+}
+
+/** `analyze --format json` (schemas/analyze-output.schema.json): snake_case, `schema_version`. */
+export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] = report.findings): Record<string, unknown> {
+  const count = (s: Severity): number => counted.filter((f) => f.severity === s).length;
+  const perSession = new Map<string, { findings: number; roots: number[] }>();
+  for (const f of counted) {
+    if (f.sessionId === null) continue;
+    const entry = perSession.get(f.sessionId) ?? { findings: 0, roots: [] };
+    entry.findings++;
+    if (isRootCause(f) && f.turn !== null) entry.roots.push(f.turn);
+    perSession.set(f.sessionId, entry);
+  }
+  return {
+    schema_version: 1,
+    summary: {
+      traces: report.traces,
+      sessions: report.sessions.length,
+      traces_without_session: report.tracesWithoutSession,
+      duplicate_traces: report.duplicates,
+      outside_selection: report.outsideSelection,
+      rejected_records: report.rejected,
+      findings: counted.length,
+      by_severity: { error: count('error'), warn: count('warn'), info: count('info') },
+      root_causes: counted.filter(isRootCause).length,
+      rules: [...report.rules],
+      config: report.config,
+      fail_on: report.failOn,
+      failed: report.failed,
+    },
+    sessions: report.sessions.map((s) => ({
+      session_id: s.id,
+      user: s.user,
+      turns: s.turns,
+      findings: perSession.get(s.id)?.findings ?? 0,
+      root_cause_turns: perSession.get(s.id)?.roots ?? [],
+      partial: s.partial ? { earlier_messages: s.partial.earlierMessages, paged_sources: [...s.partial.pagedSources] } : null,
+    })),
+    findings: report.findings.map(findingJson),
+  };
+}
+
+/** One finding of `analyze --format json` (schemas/analyze-output.schema.json, `findings[]`). */
+export interface FindingJson {
+  rule_id: string;
+  message_id: string;
+  severity: Finding['severity'];
+  message: string;
+  session_id: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  turn: number | null;
+  path: string | null;
+  related_turns: number[];
+  evidence: Array<{ trace_id: string | null; span_id: string | null; turn: number | null; path: string | null; kind: string; label: string }>;
+  suggestion: string | null;
+  fingerprint: string;
+}
+
+function findingJson(f: Finding): FindingJson {
+  return {
+    rule_id: f.ruleId,
+    message_id: f.messageId,
+    severity: f.severity,
+    message: f.message,
+    session_id: f.sessionId,
+    trace_id: f.traceId,
+    span_id: f.spanId,
+    turn: f.turn,
+    path: f.path,
+    related_turns: f.relatedTurns,
+    evidence: f.evidence.map((e) => ({ trace_id: e.traceId, span_id: e.spanId, turn: e.turn, path: e.path, kind: e.kind, label: e.label })),
+    suggestion: f.suggestion,
+    fingerprint: f.fingerprint,
+  };
+}
+
+/** ` · partial: …` after a session's header when turns before its first turn in the dump are missing. */
+function partialNote(partial: AnalyzeReport['sessions'][number]['partial']): string {
+  if (!partial) return '';
+  const why = partial.earlierMessages !== null ? `starts mid-conversation (${plural(partial.earlierMessages, 'earlier message')})` : 'from one page of a search';
+  return ` · partial: ${why}, turns counted from the first the dump holds`;
+}

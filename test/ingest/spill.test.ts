@@ -1,0 +1,86 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { AnalysisCollector } from '../../src/engine/analyze/analyze.js';
+import { SpillFile } from '../../src/ingest/spill.js';
+import { normalizeRecord } from '../../src/model/normalize.js';
+import { RULES } from '../../src/engine/analyze/rule-set.js';
+import { conversation } from '../helpers/trace-builder.js';
+
+// The temporary file `analyze` keeps digests in: texts come back exactly, in any order, before
+// and after a flush, and nothing is left behind.
+describe('SpillFile', () => {
+  it('gives back every text exactly, in any order, flushed or not', () => {
+    const spill = new SpillFile('tracetriage-spill-test-');
+    const texts = Array.from({ length: 3000 }, (_, i) => `${i}: ${'é日本🙂'.repeat(i % 50)}${'x'.repeat((i * 37) % 2000)}`);
+    const refs = texts.map((t) => spill.append(t));
+    // Read the last one while it may still be in the write buffer, then everything backwards.
+    expect(spill.read(refs.at(-1)!)).toBe(texts.at(-1));
+    for (let i = texts.length - 1; i >= 0; i -= 7) expect(spill.read(refs[i]!)).toBe(texts[i]);
+    expect(refs[1]!.offset).toBe(Buffer.byteLength(texts[0]!));
+    spill.close();
+    spill.close();
+  });
+
+  it("with read-ahead (other tracers' spans) gives back the same texts, in order, backwards, across blocks and longer than a block", () => {
+    const spill = new SpillFile('tracetriage-spill-ahead-', 4096);
+    const texts = Array.from({ length: 2000 }, (_, i) => `${i}: ${'é日本🙂'.repeat(i % 50)}${'x'.repeat((i * 37) % 9000)}`);
+    const refs = texts.map((t) => spill.append(t));
+    // In order first, while the last texts are still in the write buffer: a block never reaches
+    // past what is on disk.
+    const ahead = new SpillFile('tracetriage-spill-ahead-', 1 << 20);
+    const aheadRefs = texts.map((t) => ahead.append(t));
+    for (let i = 0; i < texts.length; i++) expect(ahead.read(aheadRefs[i]!)).toBe(texts[i]);
+    ahead.close();
+    // A text written last may still be in the write buffer; a block never reaches past the end.
+    expect(spill.read(refs.at(-1)!)).toBe(texts.at(-1));
+    for (let i = 0; i < texts.length; i++) expect(spill.read(refs[i]!)).toBe(texts[i]);
+    for (let i = texts.length - 1; i >= 0; i -= 3) expect(spill.read(refs[i]!)).toBe(texts[i]);
+    // A block read, then more appended past it: the later texts are read from the file, not the old block.
+    const more = spill.append('appended after the reads');
+    expect(spill.read(more)).toBe('appended after the reads');
+    spill.close();
+  });
+
+  it('leaves nothing in the temp directory, even before close (unlinked while open, on POSIX)', () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('tracetriage-spill-gone-')));
+    const spill = new SpillFile('tracetriage-spill-gone-');
+    const ref = spill.append('hello');
+    const made = readdirSync(tmpdir()).filter((n) => n.startsWith('tracetriage-spill-gone-') && !before.has(n));
+    expect(made).toEqual(process.platform === 'win32' ? [expect.any(String)] : []);
+    expect(spill.read(ref)).toBe('hello');
+    spill.close();
+    for (const name of made) expect(existsSync(`${tmpdir()}/${name}`)).toBe(false);
+  });
+});
+
+describe('AnalysisCollector', () => {
+  it('gives the same findings whatever the order the traces arrive in (sessions interleaved)', () => {
+    const a = conversation('sess-a', [
+      { user: 'What is the status of order AC-1 please?', answer: 'Order AC-1 shipped yesterday and arrives on Friday.' },
+      { user: 'Can I still change the delivery address?', answer: 'Yes, you can change it until it reaches the depot.', toolError: { name: 'update_address', type: 'TimeoutError', message: 'carrier API timed out after 30s' } },
+    ]);
+    const b = conversation('sess-b', [
+      { user: 'I need an invoice for my last purchase, thanks.', answer: 'Here is the invoice for order AC-9, sent to your email.' },
+      { user: 'Please change the delivery address for AC-9 too.', answer: 'I tried, but the carrier did not answer in time.', toolError: { name: 'update_address', type: 'TimeoutError', message: 'carrier API timed out after 31s' } },
+    ]);
+    const run = (records: ReadonlyArray<Record<string, unknown>>) => {
+      const collector = new AnalysisCollector({ rules: RULES.map((module) => ({ module, options: { ...module.meta.defaultOptions } })) });
+      try {
+        for (const r of records) collector.add((normalizeRecord(r) as { trace: never }).trace);
+        return collector.finish();
+      } finally {
+        collector.close();
+      }
+    };
+    const inOrder = run([...a, ...b]);
+    const shuffled = run([b[1]!, a[1]!, b[0]!, a[0]!, a[1]!]);
+    expect(shuffled.findings).toEqual(inOrder.findings);
+    expect(shuffled.duplicates).toBe(1);
+    expect(inOrder.sessions.map((s) => [s.sessionId, s.turns])).toEqual([
+      ['sess-a', 2],
+      ['sess-b', 2],
+    ]);
+    expect(inOrder.findings.some((f) => f.ruleId === 'error-propagation' && f.sessionId === 'sess-b' && f.turn === 2)).toBe(true);
+  });
+});
