@@ -119,7 +119,7 @@ export function noSession(ids: readonly string[]): string {
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const FORMATTERS: Record<AnalyzeFormat, (report: AnalyzeReport, options: FormatOptions) => Iterable<string>> = {
-  text: (report, options) => [analyzeText(report, styleOf(options))],
+  text: (report, options) => [analyzeText(report, styleOf(options), options.verbosity)],
   json: analyzeJsonChunks,
   junit: analyzeJunitChunks,
   sarif: (report) => analyzeSarifChunks(report, { version, rules: report.rules.map(metaOf) }),

@@ -1,17 +1,27 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/style.js';
+import { ANSI_STYLE, PLAIN_STYLE, withWidth, type Style } from '../report/style.js';
 import { escapeInvisible } from '../shared/escape/terminal.js';
 
 /** Options every text formatter takes. */
 export interface FormatOptions {
   /** ANSI colours in the text formats (never in JSON, Markdown, JUnit or SARIF); default false. */
   color?: boolean;
+  /** Columns the text formats may take (tables cut cells and drop columns, long lines are cut or wrapped); default 0, no limit. */
+  width?: number;
+  /**
+   * How much `analyze`'s text says: `normal` (default) one line per session and repeated findings
+   * folded; `verbose` every finding with its evidence; `quiet` error findings only.
+   */
+  verbosity?: Verbosity;
 }
+
+/** How much a text format says. */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 /** The style of a text format. */
 export function styleOf(options: FormatOptions): Style {
-  return options.color === true ? ANSI_STYLE : PLAIN_STYLE;
+  return withWidth(options.color === true ? ANSI_STYLE : PLAIN_STYLE, options.width);
 }
 
 /**

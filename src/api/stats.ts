@@ -62,10 +62,12 @@ export async function validate(inputs: Input | readonly Input[], options: Summar
 export interface ValidateFormatOptions {
   /** List trace warnings (orphan spans, cycles, NaN tokens…) in the text form; default true. */
   warnings?: boolean;
+  /** Columns the text may take (long lines wrap); default 0, no limit. */
+  width?: number;
 }
 
 /** A validation as `validate --format <format>` prints it. */
 export function formatValidate(result: Validation, format: 'text' | 'json', options: ValidateFormatOptions = {}): string {
   if (format === 'json') return joined([JSON.stringify(validateJson(result, result.exit.code), null, 2) + '\n']);
-  return joined([validateText(result, { warnings: options.warnings ?? true })]);
+  return joined([validateText(result, { warnings: options.warnings ?? true, width: options.width })]);
 }

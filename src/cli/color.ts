@@ -1,4 +1,5 @@
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/style.js';
+import { ANSI_STYLE, PLAIN_STYLE, withWidth, type Style } from '../report/style.js';
+import { stdoutWidth } from './output-options.js';
 import { outputToFile } from './run-read.js';
 
 /** What the colour decision looks at: the environment and the stream the text goes to. */
@@ -46,11 +47,13 @@ export function setColorFlag(flag: boolean | undefined): void {
 }
 
 /**
- * The style for text written to stdout: ANSI colour or plain, per {@link colorWanted}. Only text
+ * The style for text written to stdout: ANSI colour or plain, per {@link colorWanted}, and the
+ * width to fit (`output-options.ts`). Only text
  * formats ask for it; JSON, Markdown and files written with `-o` are never painted.
  */
 export function stdoutStyle(): Style {
   // Output sent to a file (-o) is no terminal, whatever stdout is.
   const stream = outputToFile() ? { isTTY: false } : process.stdout;
-  return colorWanted({ flag: colorFlag, env: process.env, stream }) ? ANSI_STYLE : PLAIN_STYLE;
+  const style = colorWanted({ flag: colorFlag, env: process.env, stream }) ? ANSI_STYLE : PLAIN_STYLE;
+  return withWidth(style, stdoutWidth(outputToFile()));
 }

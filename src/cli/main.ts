@@ -7,7 +7,8 @@ import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { QuerySyntaxError } from '../query/errors.js';
 import { CliError, querySyntaxMessage } from './errors.js';
 import { setColorFlag } from './color.js';
-import { setProgressFlag, stopProgress, writeErr } from './progress.js';
+import { setOutputOptions } from './output-options.js';
+import { setProgressFlag, stopProgress, writeErr, writeNote } from './progress.js';
 import { missingInputs } from './id-inputs.js';
 import { abortOutput, commitOutput, setOutputFile, STDIN_ARG } from './run-read.js';
 import { setTestFault } from '../engine/guard.js';
@@ -138,11 +139,16 @@ async function main(given: string[]): Promise<void> {
     // No defaults: "not given" must stay apart from "false", so the environment decides then.
     .option('color', { type: 'boolean', describe: 'colour text output (--no-color: never); default: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces)' })
     .option('progress', { type: 'boolean', describe: 'progress bar on stderr for big or slow reads (--no-progress: never); only ever on a terminal' })
+    .option('width', { type: 'number', describe: 'fit text output to this many columns (tables cut cells with … and drop columns, long lines are cut or wrapped); 0: no limit; default: the terminal\'s width, no limit on a pipe or file' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'errors only: analyze prints error findings; stderr says errors only (no notes, warnings or progress)' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'say more: analyze prints every finding with its evidence; stderr lists every rejected record' })
+    .conflicts('quiet', 'verbose')
     .option('output-file', { alias: 'o', type: 'string', describe: 'write the output to this file instead of stdout (put in place whole at the end, never left half-written)' })
     .middleware((argv) => {
       setColorFlag(argv.color);
       setProgressFlag(argv.progress);
       setOutputFile(argv['output-file']);
+      setOutputOptions({ width: argv.width, quiet: argv.quiet, verbose: argv.verbose });
     })
     .strict()
     .recommendCommands()
@@ -161,7 +167,7 @@ async function main(given: string[]): Promise<void> {
     })
     .parseAsync();
   const written = await commitOutput();
-  if (written !== null) writeErr(`tracetriage: wrote ${safeText(written.path)} (${written.bytes} bytes)\n`);
+  if (written !== null) writeNote(`tracetriage: wrote ${safeText(written.path)} (${written.bytes} bytes)\n`);
 }
 
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.

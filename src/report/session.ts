@@ -7,6 +7,7 @@ import { polarityNote } from './polarity-note.js';
 import { plural } from '../shared/plural.js';
 import { duration, utcTime } from '../shared/time.js';
 import { PLAIN_STYLE, type Style } from './style.js';
+import { fitLines } from './terminal.js';
 import { mdCode, mdInline } from '../shared/escape/markdown.js';
 import { safeText } from '../shared/escape/terminal.js';
 
@@ -134,7 +135,7 @@ export function sessionText(report: SessionReport, style: Style = PLAIN_STYLE): 
     for (const { turn, entry } of view.sessionScorerErrors) out.push(`  ${style.warn(line(scorerErrorWords(entry)))} (logged on turn ${turn})`);
   }
   for (const turn of view.turns) out.push('', ...turnText(report, turn, style));
-  return out.join('\n') + '\n';
+  return fitLines(out.join('\n'), style.width, 'wrap') + '\n';
 }
 
 function turnText(report: SessionReport, turn: TurnView, style: Style): string[] {

@@ -4,6 +4,7 @@ import { cut, withTotal } from '../shared/text.js';
 import { duration, utcTime } from '../shared/time.js';
 import { polarityNote } from './polarity-note.js';
 import { PLAIN_STYLE, type Style } from './style.js';
+import { fitLines } from './terminal.js';
 import { safeText } from '../shared/escape/terminal.js';
 import {
   spanRows,
@@ -51,7 +52,8 @@ export function traceText(input: TraceReportInput, options: TraceReportOptions, 
     out.push('', style.bold('warnings'));
     for (const w of input.trace.warnings) out.push(`  ${w.code}: ${safeText(w.message)} (${safeText(w.jsonPath)})`);
   }
-  return out.join('\n') + '\n';
+  // The span tree reads by its indents: a long line is cut, not wrapped under the next span.
+  return fitLines(out.join('\n'), style.width, 'cut') + '\n';
 }
 
 function header(input: TraceReportInput, style: Style): string[] {

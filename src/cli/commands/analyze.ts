@@ -8,6 +8,7 @@ import { analyzeJunitChunks } from '../../report/junit.js';
 import { analyzeSarifChunks, type SarifTool } from '../../report/sarif.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
+import { verbosity } from '../output-options.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { exitVerdict, partialDump, type CommandOutcome } from '../exit-code.js';
@@ -33,7 +34,7 @@ interface Args {
 }
 
 const FORMATTERS: Record<Args['format'], (report: AnalyzeReport) => Iterable<string>> = {
-  text: (report) => [analyzeText(report, stdoutStyle())],
+  text: (report) => [analyzeText(report, stdoutStyle(), verbosity())],
   json: analyzeJsonChunks,
   junit: analyzeJunitChunks,
   sarif: (report) => analyzeSarifChunks(report, { version, rules: report.rules.map(metaOf) }),

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { RULES } from '../../engine/rule-set.js';
 import { rulesJson, rulesText, type RuleRow } from '../../report/rules.js';
 import { configOption, loadConfig } from '../config.js';
+import { stdoutStyle } from '../color.js';
 import { writeOut } from '../run-read.js';
 
 interface Args {
@@ -21,6 +22,6 @@ export const rulesCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const rows: RuleRow[] = RULES.map((r) => ({ meta: r.meta, configured: config.rules[r.meta.id]?.severity ?? null }));
-    await writeOut(args.format === 'json' ? JSON.stringify(rulesJson(rows), null, 2) + '\n' : rulesText(rows));
+    await writeOut(args.format === 'json' ? JSON.stringify(rulesJson(rows), null, 2) + '\n' : rulesText(rows, stdoutStyle().width));
   },
 };

@@ -10,7 +10,7 @@ import { safeText } from '../../shared/escape/terminal.js';
 import { stdoutStyle } from '../color.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
-import { stopProgress, writeErr } from '../progress.js';
+import { stopProgress, writeErr, writeNote } from '../progress.js';
 import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
 interface Args {
@@ -82,7 +82,7 @@ export const searchCommand: CommandModule<object, Args> = {
     stopProgress();
     const token = result.nextOffset === null ? null : makePageToken(result.nextOffset, scope);
     for (const p of result.unprintable) {
-      writeErr(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
+      writeNote(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
     }
 
     problems.addTraces(result.records - result.rejected);
@@ -112,7 +112,7 @@ export const searchCommand: CommandModule<object, Args> = {
         const text = printed(hit, (h) => printer.compact(h));
         if (text !== null) await writeOut(text + '\n');
       }
-      if (token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
+      if (token !== null) writeNote(`tracetriage: more traces: --page-token ${token}\n`);
     } else {
       const style = stdoutStyle();
       if (fields === null) {
@@ -126,7 +126,7 @@ export const searchCommand: CommandModule<object, Args> = {
     }
     // Said on stderr, where MLflow would abort: a field no printed trace has.
     if (result.hits.length > 0) {
-      for (const field of printer.unmatched()) writeErr(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${result.hits.length} trace(s) printed\n`);
+      for (const field of printer.unmatched()) writeNote(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${result.hits.length} trace(s) printed\n`);
     }
     problems.finish();
     problems.close();

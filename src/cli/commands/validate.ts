@@ -3,6 +3,7 @@ import { ValidateCollector } from '../../engine/validate.js';
 import { closingLine, exitVerdict } from '../exit-code.js';
 import { writeErr } from '../progress.js';
 import { validateJson, validateText } from '../../report/validate.js';
+import { stdoutStyle } from '../color.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
@@ -25,7 +26,7 @@ export const validateCommand: CommandModule<object, Args> = {
     const result = collector.done();
     const verdict = exitVerdict(outcome);
     if (args.format === 'json') await writeOut(JSON.stringify(validateJson(result, verdict.code), null, 2) + '\n');
-    else await writeOut(validateText(result, { warnings: args.warnings }));
+    else await writeOut(validateText(result, { warnings: args.warnings, width: stdoutStyle().width }));
     if (verdict.code !== 0) writeErr(closingLine(verdict));
     process.exitCode = verdict.code;
   },
