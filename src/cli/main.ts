@@ -76,6 +76,19 @@ function helpAsFlag(argv: string[]): string[] {
   return named ? [named[0], '--help'] : ['--help'];
 }
 
+/**
+ * The help text's width: `--width` when given (yargs lays the help out before the middleware
+ * sees options, so it is read from the words here; 0: no wrapping), else the terminal's up to
+ * 110 columns, 100 on a pipe.
+ */
+function helpWidth(argv: readonly string[]): number | null {
+  const at = argv.findIndex((word) => word === '--width' || word.startsWith('--width='));
+  const given = at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.slice('--width='.length) : argv[at + 1];
+  const width = given === undefined ? Number.NaN : Number(given);
+  if (Number.isFinite(width) && width >= 0) return width === 0 ? null : Math.floor(width);
+  return Math.min(110, process.stdout.columns || 100);
+}
+
 /** yargs's words for a command run without its inputs, said plainly; a mistyped flag gets its nearest flag. */
 function plainFailure(message: string, argv: readonly string[], known: readonly string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/su.exec(message);
@@ -156,7 +169,7 @@ async function main(given: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .epilogue(EPILOGUE)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(helpWidth(argv))
     .fail((message, error, usage) => {
       if (error) throw error;
       // The flags known where the failure happened (the command's own and the global ones).

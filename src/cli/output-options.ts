@@ -1,4 +1,5 @@
-import type { Verbosity } from '../api/output.js';
+/** How much the output says (the API's `Verbosity`; cli does not import the API). */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 /** What the width decision looks at: `--width`, and the stream the text goes to. */
 export interface WidthInput {

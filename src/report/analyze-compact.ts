@@ -46,7 +46,7 @@ export function compactAnalyzeText(report: AnalyzeReport, style: Style, summary:
       const { line, shown } = sessionLine(bySession.get(s.id) ?? [], style);
       if (shown !== null) verdicts.add(shown);
       const id = ids[i]!;
-      out.push(`${line.mark} ${id}${' '.repeat(column - visibleWidth(id))}  ${line.text}`);
+      out.push(`${line.mark} ${id}${' '.repeat(column - visibleWidth(id))}  ${line.text}${partialNote(s.partial)}`);
     });
   }
   const rest = report.findings.filter((f) => !verdicts.has(f) && (!quiet || f.severity === 'error'));
@@ -167,4 +167,11 @@ function where(f: Finding): string {
 /** A message on one line, cut to {@link SHORT} columns. */
 function short(text: string): string {
   return cutColumns(safeText(text.replace(/[\r\n\t]+/gu, ' ')), SHORT);
+}
+
+/** ` · partial: …` after a session's header when turns before its first turn in the dump are missing. */
+export function partialNote(partial: AnalyzeReport['sessions'][number]['partial']): string {
+  if (!partial) return '';
+  const why = partial.earlierMessages !== null ? `starts mid-conversation (${plural(partial.earlierMessages, 'earlier message')})` : 'from one page of a search';
+  return ` · partial: ${why}, turns counted from the first the dump holds`;
 }

@@ -3,7 +3,7 @@ import type { Severity } from '../rules/api.js';
 import { PLAIN_STYLE, type Style } from './style.js';
 import { safeText } from '../shared/escape/terminal.js';
 import { plural } from '../shared/plural.js';
-import { compactAnalyzeText, isRootCause, MARK, paintOf } from './analyze-compact.js';
+import { compactAnalyzeText, isRootCause, MARK, paintOf, partialNote } from './analyze-compact.js';
 import { fitLines } from './terminal.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
@@ -223,11 +223,4 @@ function findingJson(f: Finding): FindingJson {
     suggestion: f.suggestion,
     fingerprint: f.fingerprint,
   };
-}
-
-/** ` · partial: …` after a session's header when turns before its first turn in the dump are missing. */
-function partialNote(partial: AnalyzeReport['sessions'][number]['partial']): string {
-  if (!partial) return '';
-  const why = partial.earlierMessages !== null ? `starts mid-conversation (${plural(partial.earlierMessages, 'earlier message')})` : 'from one page of a search';
-  return ` · partial: ${why}, turns counted from the first the dump holds`;
 }

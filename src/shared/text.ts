@@ -185,7 +185,7 @@ function simple(c: number): boolean {
 // this leaf imports no package; test/terminal-width.test.ts checks it against `string-width`.
 
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]+$/u;
-const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Emoji}\u20E3|\p{Regional_Indicator}/u;
+const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Emoji}\uFE0F?\u20E3|\p{Regional_Indicator}/u;
 
 /** True for code points that East Asian Width calls Wide (W) or Fullwidth (F); the common blocks. */
 function isWide(c: number): boolean {
@@ -212,7 +212,7 @@ function isWide(c: number): boolean {
 /** Columns one grapheme cluster takes on a terminal (0, 1 or 2). */
 function clusterWidth(cluster: string): number {
   const first = cluster.codePointAt(0) ?? 0;
-  if (first >= 0x20 && first < 0x7f) return 1;
+  if (first >= 0x20 && first < 0x7f && cluster.length === 1) return 1;
   if (ZERO_WIDTH.test(cluster)) return 0;
   if (isWide(first) || EMOJI.test(cluster)) return 2;
   return 1;
