@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { FormatOptions, FormatRegistry } from '../report/format.js';
 import { escapeInvisible } from '../shared/escape/terminal.js';
 
-export type { FormatOptions } from '../report/format.js';
+export type { FormatOptions, Verbosity } from '../report/format.js';
 
 /**
  * A formatter's output as the CLI writes it: invisible and C1 characters that trace content

@@ -1,4 +1,6 @@
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from '../report/shared/style.js';
+import type { FormatOptions } from '../report/format.js';
+import { ANSI_STYLE, PLAIN_STYLE, withWidth, type Style } from '../report/shared/style.js';
+import { stdoutWidth, verbosity } from './output-options.js';
 import { outputToFile } from './run-read.js';
 
 /** What the colour decision looks at: the environment and the stream the text goes to. */
@@ -46,11 +48,17 @@ export function setColorFlag(flag: boolean | undefined): void {
 }
 
 /**
- * The style for text written to stdout: ANSI colour or plain, per {@link colorWanted}. Only text
+ * The style for text written to stdout: ANSI colour or plain, per {@link colorWanted}, and the
+ * width to fit (`output-options.ts`). Only text
  * formats ask for it; JSON, Markdown and files written with `-o` are never painted.
  */
 export function stdoutStyle(): Style {
-  return stdoutColor() ? ANSI_STYLE : PLAIN_STYLE;
+  return withWidth(stdoutColor() ? ANSI_STYLE : PLAIN_STYLE, stdoutWidth(outputToFile()));
+}
+
+/** The options of a text formatter writing to stdout: colour, width and verbosity as decided for this run. */
+export function textOptions(): Required<Pick<FormatOptions, 'color' | 'width' | 'verbosity'>> {
+  return { color: stdoutColor(), width: stdoutWidth(outputToFile()), verbosity: verbosity() };
 }
 
 /** Whether text written to stdout gets colour (a formatter's `color` option), per {@link colorWanted}. */

@@ -7,7 +7,8 @@ import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { QuerySyntaxError } from '../query/errors.js';
 import { CliError, querySyntaxMessage } from './errors.js';
 import { setColorFlag } from './color.js';
-import { setProgressFlag, stopProgress, writeErr } from './progress.js';
+import { setOutputOptions } from './output-options.js';
+import { setProgressFlag, stopProgress, writeErr, writeNote } from './progress.js';
 import { missingInputs } from './id-inputs.js';
 import { abortOutput, commitOutput, setOutputFile, STDIN_ARG } from './run-read.js';
 import { setTestFault } from '../engine/read/guard.js';
@@ -73,6 +74,19 @@ function helpAsFlag(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
   const named = COMMANDS.find(([name]) => name === argv[1]);
   return named ? [named[0], '--help'] : ['--help'];
+}
+
+/**
+ * The help text's width: `--width` when given (yargs lays the help out before the middleware
+ * sees options, so it is read from the words here; 0: no wrapping), else the terminal's up to
+ * 110 columns, 100 on a pipe.
+ */
+function helpWidth(argv: readonly string[]): number | null {
+  const at = argv.findIndex((word) => word === '--width' || word.startsWith('--width='));
+  const given = at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.slice('--width='.length) : argv[at + 1];
+  const width = given === undefined ? Number.NaN : Number(given);
+  if (Number.isFinite(width) && width >= 0) return width === 0 ? null : Math.floor(width);
+  return Math.min(HELP_MAX_COLUMNS, process.stdout.columns || HELP_COLUMNS_NO_TTY);
 }
 
 /** yargs's words for a command run without its inputs, said plainly; a mistyped flag gets its nearest flag. */
@@ -148,11 +162,16 @@ async function main(given: string[]): Promise<void> {
     // No defaults: "not given" must stay apart from "false", so the environment decides then.
     .option('color', { type: 'boolean', describe: 'colour text output (--no-color: never); default: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces)' })
     .option('progress', { type: 'boolean', describe: 'progress bar on stderr for big or slow reads (--no-progress: never); only ever on a terminal' })
+    .option('width', { type: 'number', describe: 'fit text output to this many columns (tables cut cells with … and drop columns, long lines are cut or wrapped); 0: no limit; default: the terminal\'s width, no limit on a pipe or file' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'errors only: analyze prints error findings; stderr says errors only (no notes, warnings or progress)' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'say more: analyze prints every finding with its evidence; stderr lists every rejected record' })
+    .conflicts('quiet', 'verbose')
     .option('output-file', { alias: 'o', type: 'string', describe: 'write the output to this file instead of stdout (put in place whole at the end, never left half-written)' })
     .middleware((argv) => {
       setColorFlag(argv.color);
       setProgressFlag(argv.progress);
       setOutputFile(argv['output-file']);
+      setOutputOptions({ width: argv.width, quiet: argv.quiet, verbose: argv.verbose });
     })
     .strict()
     .recommendCommands()
@@ -160,7 +179,7 @@ async function main(given: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .epilogue(EPILOGUE)
-    .wrap(Math.min(HELP_MAX_COLUMNS, process.stdout.columns || HELP_COLUMNS_NO_TTY))
+    .wrap(helpWidth(argv))
     .fail((message, error, usage) => {
       if (error) throw error;
       // The flags known where the failure happened (the command's own and the global ones).
@@ -171,7 +190,7 @@ async function main(given: string[]): Promise<void> {
     })
     .parseAsync();
   const written = await commitOutput();
-  if (written !== null) writeErr(`tracetriage: wrote ${safeText(written.path)} (${written.bytes} bytes)\n`);
+  if (written !== null) writeNote(`tracetriage: wrote ${safeText(written.path)} (${written.bytes} bytes)\n`);
 }
 
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.

@@ -4,9 +4,15 @@ import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { where } from '../report/validate/validate.js';
 import { exitVerdict, OutcomeCounter, type CommandOutcome, type ExitCode, type ReadOutcome } from '../engine/outcome.js';
 import { applyVerdict } from './exit-code.js';
-import { startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
+import { startProgress, stopProgress, writeErr, writeNote, type ReadProgress } from './progress.js';
+import { verbosity } from './output-options.js';
 
+/** Rejected records named on stderr (`--verbose`: all of them). */
 const SHOWN = 10;
+
+function shown(): number {
+  return verbosity() === 'verbose' ? Number.POSITIVE_INFINITY : SHOWN;
+}
 
 /**
  * What a command that prints traces (search, get, query) says on stderr about input it could not
@@ -40,7 +46,7 @@ export class ProblemReporter {
       this.rejected++;
       const r = event.rejection;
       // An internal error is always named (it is a bug to report), with its stack under --debug.
-      if (this.rejected <= SHOWN || r.code === 'internal') {
+      if (this.rejected <= shown() || r.code === 'internal') {
         this.say(`${where(r.provenance)}: ${safeText(r.message)} [${r.code}]`);
         if (r.stack !== undefined && process.argv.includes('--debug')) writeErr(`${safeLines(r.stack)}\n`);
       }
@@ -51,7 +57,7 @@ export class ProblemReporter {
         this.say(`${safeText(note.source)}: ${safeText(note.message)}`);
       } else if (note.kind === 'skipped') this.skipped++;
       else if (note.kind === 'utf16' || note.kind === 'partly-read' || note.kind === 'not-traces' || note.kind === 'truncated-strings' || note.kind === 'unclosed-envelope' || note.kind === 'next-page-token' || note.kind === 'empty' || note.kind === 'no-traces' || note.kind === 'trailing-bytes' || note.kind === 'empty-archive') {
-        this.say(`${safeText(note.source)}: ${note.kind}: ${safeText(note.message)}`);
+        this.note(`${safeText(note.source)}: ${note.kind}: ${safeText(note.message)}`);
       }
     }
   };
@@ -93,15 +99,20 @@ export class ProblemReporter {
    */
   finish(): boolean {
     stopProgress();
-    if (this.rejected > SHOWN) this.say(`… and ${this.rejected - SHOWN} more rejected records`);
+    if (this.rejected > shown()) this.say(`… and ${this.rejected - SHOWN} more rejected records (--verbose lists all)`);
     if (this.rejected > 0) {
       this.say(`${this.rejected} record(s) could not be read as traces and were left out (tracetriage validate lists them all)`);
     }
-    if (this.skipped > 0) this.say(`${this.skipped} file(s) skipped: not trace exports`);
+    if (this.skipped > 0) this.note(`${this.skipped} file(s) skipped: not trace exports`);
     return this.readErrors > 0;
   }
 
   private say(line: string): void {
     writeErr(`tracetriage: ${line}\n`);
+  }
+
+  /** A note, not an error: left out under `--quiet`. */
+  private note(line: string): void {
+    writeNote(`tracetriage: ${line}\n`);
   }
 }

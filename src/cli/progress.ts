@@ -1,6 +1,7 @@
 import type { FrameEvent, SummaryEvent, TraceEvent } from '../engine/read/read-events.js';
 import { cut, NO_MARK } from '../shared/text.js';
 import { plural } from '../shared/plural.js';
+import { notesWanted } from './output-options.js';
 
 /** What the progress decision looks at: `--progress` / `--no-progress`, the environment, stderr. */
 export interface ProgressInput {
@@ -262,7 +263,8 @@ const NO_PROGRESS: ReadProgress = {
  */
 export function startProgress(total: number | null = null): ReadProgress {
   stopProgress();
-  if (!progressWanted({ flag: progressFlag, env: process.env, stream: process.stderr })) return NO_PROGRESS;
+  // `--quiet` keeps stderr for errors: no bar either.
+  if (!notesWanted() || !progressWanted({ flag: progressFlag, env: process.env, stream: process.stderr })) return NO_PROGRESS;
   const bar = new ProgressBar({
     write: (text) => process.stderr.write(text),
     now: () => performance.now(),
@@ -312,6 +314,14 @@ export function stopProgress(): void {
 export function writeErr(text: string): void {
   active?.bar.clear();
   process.stderr.write(text);
+}
+
+/**
+ * Writes a note or a warning to stderr (something the run did or skipped, not an error): as
+ * {@link writeErr}, but not under `--quiet`, which keeps stderr for errors.
+ */
+export function writeNote(text: string): void {
+  if (notesWanted()) writeErr(text);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ANSI_STYLE, PLAIN_STYLE, type Style } from './shared/style.js';
+import { ANSI_STYLE, PLAIN_STYLE, withWidth, type Style } from './shared/style.js';
 
 /**
  * What every formatter takes besides its view. Extensible: a view whose formats need more (the
@@ -8,7 +8,17 @@ import { ANSI_STYLE, PLAIN_STYLE, type Style } from './shared/style.js';
 export interface FormatOptions {
   /** ANSI colours in the text formats (never in JSON, Markdown, JUnit or SARIF); default false. */
   color?: boolean;
+  /** Columns the text formats may take (tables cut cells and drop columns, long lines are cut or wrapped); default 0, no limit. */
+  width?: number;
+  /**
+   * How much `analyze`'s text says: `normal` (default) one line per session and repeated findings
+   * folded; `verbose` every finding with its evidence; `quiet` error findings only.
+   */
+  verbosity?: Verbosity;
 }
+
+/** How much a text format says. */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 /**
  * One output format of one view: a pure function of the view model and the options, giving the
@@ -30,7 +40,7 @@ export function formatNames<Format extends string>(registry: Readonly<Record<For
 
 /** The style of a text format. */
 export function styleOf(options: FormatOptions): Style {
-  return options.color === true ? ANSI_STYLE : PLAIN_STYLE;
+  return withWidth(options.color === true ? ANSI_STYLE : PLAIN_STYLE, options.width);
 }
 
 /** A whole text as a formatter's output (most text formats build their text at once). */

@@ -176,3 +176,112 @@ function clusterStart(text: string, i: number): number {
 function simple(c: number): boolean {
   return c < 0x300 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30a1 && c <= 0x30fa);
 }
+
+// Display width. A terminal gives a grapheme cluster the width of its first character: 2 for
+// East Asian Wide and Fullwidth characters and for emoji shown as pictures (a ZWJ family, a
+// flag and a keycap are one cluster of 2), 0 for a lone combining mark, a zero-width joiner or
+// another format character, 1 for the rest. Ambiguous-width characters count 1, as terminals
+// outside East Asian locales draw them. Written here rather than imported (`string-width`) because
+// this leaf imports no package; test/terminal-width.test.ts checks it against `string-width`.
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]+$/u;
+const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Emoji}\uFE0F?\u20E3|\p{Regional_Indicator}/u;
+
+/** True for code points that East Asian Width calls Wide (W) or Fullwidth (F); the common blocks. */
+function isWide(c: number): boolean {
+  return (
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0x303e) ||
+    (c >= 0x3041 && c <= 0x33ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xa000 && c <= 0xa4cf) ||
+    (c >= 0xa960 && c <= 0xa97f) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe10 && c <= 0xfe19) ||
+    (c >= 0xfe30 && c <= 0xfe6f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    (c >= 0x1b000 && c <= 0x1b2ff) ||
+    (c >= 0x1f200 && c <= 0x1f2ff) ||
+    (c >= 0x20000 && c <= 0x3fffd)
+  );
+}
+
+/** Columns one grapheme cluster takes on a terminal (0, 1 or 2). */
+function clusterWidth(cluster: string): number {
+  const first = cluster.codePointAt(0) ?? 0;
+  if (first >= 0x20 && first < 0x7f && cluster.length === 1) return 1;
+  if (ZERO_WIDTH.test(cluster)) return 0;
+  if (isWide(first) || EMOJI.test(cluster)) return 2;
+  return 1;
+}
+
+/** Printable ASCII only: one column per character, no segmenting needed. */
+const ASCII = /^[\x20-\x7e]*$/u;
+
+/** Columns `text` takes on a terminal (one line, no escape sequences): see the note above. */
+export function displayWidth(text: string): number {
+  if (ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) width += clusterWidth(segment);
+  return width;
+}
+
+/**
+ * `text` cut to at most `columns` display columns, `…` in the last column when anything is left
+ * out (it takes one column); whole grapheme clusters only, so a wide character that would
+ * straddle the edge goes whole. Returned as is when it fits.
+ */
+export function cutColumns(text: string, columns: number): string {
+  if (ASCII.test(text)) return text.length <= columns ? text : columns <= 0 ? '' : `${text.slice(0, columns - 1)}…`;
+  if (displayWidth(text) <= columns) return text;
+  if (columns <= 0) return '';
+  let kept = '';
+  let width = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    const w = clusterWidth(segment);
+    if (width + w > columns - 1) break;
+    kept += segment;
+    width += w;
+  }
+  return `${kept}…`;
+}
+
+/**
+ * `text` broken into lines of at most `columns` display columns, at spaces where it can (a word
+ * longer than a line is broken inside it, between grapheme clusters); the lines after the first
+ * start with `indent` (counted in the width). One line in, no line feeds.
+ */
+export function wrapColumns(text: string, columns: number, indent = ''): string[] {
+  if (displayWidth(text) <= columns) return [text];
+  const room = (first: boolean): number => Math.max(1, columns - (first ? 0 : displayWidth(indent)));
+  const lines: string[] = [];
+  let line = '';
+  let width = 0;
+  const flush = (): void => {
+    lines.push((lines.length === 0 ? '' : indent) + line.trimEnd());
+    line = '';
+    width = 0;
+  };
+  for (const word of text.split(/(?<= )/u)) {
+    const w = displayWidth(word);
+    const limit = room(lines.length === 0);
+    if (width + w - (word.endsWith(' ') ? 1 : 0) <= limit) {
+      line += word;
+      width += w;
+      continue;
+    }
+    if (line.trim() !== '') flush();
+    else line = '';
+    for (const { segment } of GRAPHEMES.segment(word)) {
+      const cw = clusterWidth(segment);
+      if (width + cw > room(lines.length === 0) && segment !== ' ') flush();
+      line += segment;
+      width += cw;
+    }
+  }
+  if (line.trim() !== '' || lines.length === 0) flush();
+  return lines;
+}

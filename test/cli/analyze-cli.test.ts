@@ -96,8 +96,24 @@ describe('analyze', () => {
     expect((await runCliAsync(['analyze', '--fail-on', 'sometimes', SAMPLES])).status).toBe(2);
   });
 
-  it('text output groups by session and ends with the verdict', async () => {
+  it('text output: one line per session, then the findings, then the verdict', async () => {
     const run = await runCliAsync(['analyze', '--rule', 'wrapper-root-span', '--fail-on', 'warn', SAMPLES]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      'analyze: 4 sessions · 0 went wrong · 2 with warnings or notes · 2 ok',
+      '✓ sess-legacy-2b     ok',
+      '✓ sess-refund-7f3a   ok',
+      '▲ sess-wrapper-19c2  ok · 1 warn',
+      '▲ sess-otel-44d1     ok · 1 warn',
+      '',
+    ]);
+    expect(lines[6]).toBe('findings (2)');
+    expect(lines.at(-1)).toMatch(/^2 findings: 0 error, 2 warn, 0 info · .* → exit 1 \(findings at or above warn\)$/);
+  });
+
+  it('--verbose text output groups by session and ends with the verdict', async () => {
+    const run = await runCliAsync(['analyze', '--rule', 'wrapper-root-span', '--fail-on', 'warn', SAMPLES, '--verbose']);
     expect(run.status).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('session sess-wrapper-19c2 · 3 turns · user cust-51907');
@@ -135,10 +151,12 @@ describe('analyze', () => {
   it('keeps hostile trace text from driving the terminal', async () => {
     const evil = 'x\u001b]0;pwned\u0007\u001b[2J\u202e<script>alert(1)</script>';
     const file = ws.write('evil.jsonl', jsonl([makeTrace({ key: 'evil', session: evil, spans: [{ name: evil, attributes: { [evil]: 1 } }] })]));
-    const run = await runCliAsync(['analyze', '--rule', 'no-turn-io', file]);
-    expect(run.stdout).toContain('no-turn-io/noIo');
-    expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/u);
-    expect(run.stdout).toContain('\\u{1b}]0;pwned');
+    for (const view of [[], ['--verbose'], ['--width', '80']]) {
+      const run = await runCliAsync(['analyze', '--rule', 'no-turn-io', file, ...view]);
+      expect(run.stdout).toContain(view[0] === '--verbose' ? 'no-turn-io/noIo' : 'no-turn-io');
+      expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/u);
+      expect(run.stdout).toContain('\\u{1b}]0;pwned');
+    }
   });
 
   it('counts rejected records and still analyses the rest (exit 1: records not read as traces)', async () => {

@@ -6,12 +6,13 @@ import { runCliAsync } from '../helpers/make-inputs.js';
 // own golden files: analyze-ci-formats, report-markdown, report-html). A change in wording,
 // order or a finding shows up here as a diff to review, then `UPDATE_GOLDEN=1`.
 describe('analyze over samples/ (golden files)', () => {
-  for (const [format, name] of [
-    ['text', 'analyze.txt'],
-    ['json', 'analyze.json'],
+  for (const [format, name, extra] of [
+    ['text', 'analyze.txt', []],
+    ['text', 'analyze-verbose.txt', ['--verbose']],
+    ['json', 'analyze.json', []],
   ] as const) {
-    it(`--format ${format}`, async () => {
-      const run = await runCliAsync(['analyze', 'samples/', '--format', format]);
+    it(`--format ${format} ${extra.join(' ')}`, async () => {
+      const run = await runCliAsync(['analyze', 'samples/', '--format', format, ...extra]);
       expect(run.status).toBe(1);
       // The text's summary line states the status; the other formats close on stderr.
       const closing = format === 'text' ? '' : 'tracetriage: exit 1: findings at or above error\n';

@@ -125,7 +125,11 @@ describe('a one-page export', () => {
   });
 
   it("analyze's text summary gives the status and why", async () => {
-    const run = await runCliAsync(['analyze', page, '--fail-on', 'none']);
+    const compact = await runCliAsync(['analyze', page, '--fail-on', 'none']);
+    expect(compact.status).toBe(1);
+    expect(compact.stdout.split('\n')[1]).toMatch(/^. sess-refund-7f3a  .* · partial: starts mid-conversation \(6 earlier messages\), turns counted from the first the dump holds$/u);
+    expect(compact.stdout.trimEnd().split('\n').at(-1)!.endsWith(`→ exit 1 (${PARTIAL_EXIT})`)).toBe(true);
+    const run = await runCliAsync(['analyze', page, '--fail-on', 'none', '--verbose']);
     expect(run.status).toBe(1);
     expect(run.stdout.split('\n')[0]).toBe('session sess-refund-7f3a · 2 turns · user cust-88121 · partial: starts mid-conversation (6 earlier messages), turns counted from the first the dump holds');
     expect(run.stdout.trimEnd().split('\n').at(-1)!.endsWith(`→ exit 1 (${PARTIAL_EXIT})`)).toBe(true);

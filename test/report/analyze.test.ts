@@ -57,8 +57,8 @@ describe('analyze --format json, streamed', () => {
 });
 
 describe('analyze text', () => {
-  it('groups by session, root cause first, then traces without a session, then the dump', () => {
-    const text = analyzeText(report([finding({ turn: 1 }), finding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', turn: 3, fingerprint: '1111111111111111' }), ...cases[2]![1].slice(2)]));
+  it('--verbose groups by session, root cause first, then traces without a session, then the dump', () => {
+    const text = analyzeText(report([finding({ turn: 1 }), finding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', turn: 3, fingerprint: '1111111111111111' }), ...cases[2]![1].slice(2)]), undefined, 'verbose');
     const heads = text.split('\n').filter((l) => !l.startsWith(' ') && l !== '');
     expect(heads).toEqual([
       'session s1 · 3 turns · user u1',
@@ -73,8 +73,11 @@ describe('analyze text', () => {
 
   it('escapes terminal control, bidi and zero-width characters in every field', () => {
     const evil = 'a\u001b[31mred\u0007\u202eevil\u200b';
-    const text = analyzeText(report([finding({ message: evil, traceId: evil, path: evil, suggestion: evil, evidence: [{ traceId: 't', spanId: null, turn: 1, path: evil, kind: 'k', label: evil }] })]));
-    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202e]/u);
-    expect(text).toContain('a\\u{1b}[31mred\\u{7}\\u{202e}evil\\u{200b}');
+    const evilReport = report([finding({ message: evil, traceId: evil, path: evil, suggestion: evil, evidence: [{ traceId: 't', spanId: null, turn: 1, path: evil, kind: 'k', label: evil }] })]);
+    for (const verbosity of ['quiet', 'normal', 'verbose'] as const) {
+      const text = analyzeText(evilReport, undefined, verbosity);
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202e]/u);
+      if (verbosity !== 'quiet' || evilReport.findings.some((f) => f.severity === 'error')) expect(text).toContain('a\\u{1b}[31mred\\u{7}\\u{202e}evil\\u{200b}');
+    }
   });
 });

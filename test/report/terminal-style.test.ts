@@ -20,7 +20,7 @@ const ESC = '\u001b';
 const TURN_5 = 'tr-eaad7e61ac6baaa620d497e41960925c';
 
 describe('Style', () => {
-  const paints: ReadonlyArray<[keyof Style, string]> = [
+  const paints: ReadonlyArray<[Exclude<keyof Style, 'width'>, string]> = [
     ['error', `${ESC}[31mx${ESC}[39m`],
     ['warn', `${ESC}[33mx${ESC}[39m`],
     ['info', `${ESC}[36mx${ESC}[39m`],
@@ -217,7 +217,7 @@ describe('analyzeText with a style', () => {
 
   it('paints the marks, the root-cause turn, headers, locations and the verdict; plain is unchanged', () => {
     const r = report([finding({}), finding({ ruleId: 'turn-gap', messageId: 'longGap', role: null, severity: 'info', message: 'a pause', turn: 1 })], true);
-    const text = analyzeText(r, ANSI_STYLE);
+    const text = analyzeText(r, ANSI_STYLE, 'verbose');
     expect(text.split('\n')).toEqual([
       `${ESC}[1msession s1 · 2 turns${ESC}[22m`,
       `  ${ESC}[31m✖ error${ESC}[39m  ${ESC}[35mturn 2${ESC}[39m  turn 2 went wrong  ${ESC}[2m[error-propagation/rootCause]${ESC}[22m`,
@@ -228,13 +228,22 @@ describe('analyzeText with a style', () => {
       `2 findings: 1 error, 0 warn, 1 info · 1 root cause · 1 session, 2 traces read · 2 rules · config none ${ESC}[31m→ exit 1 (findings at or above error)${ESC}[39m`,
       '',
     ]);
+    expect(stripStyle(text)).toBe(analyzeText(r, PLAIN_STYLE, 'verbose'));
+    expect(analyzeText(r, PLAIN_STYLE, 'verbose')).toBe(analyzeText(r, undefined, 'verbose'));
+  });
+
+  it('compact: paints the verdict mark, the root-cause turn and the findings marks; plain is unchanged', () => {
+    const r = report([finding({}), finding({ ruleId: 'turn-gap', messageId: 'longGap', role: null, severity: 'info', message: 'a pause', turn: 1 })], true);
+    const text = analyzeText(r, ANSI_STYLE);
+    expect(text).toContain(`${ESC}[31m✖${ESC}[39m s1  ${ESC}[31mwent wrong${ESC}[39m at ${ESC}[35mturn 2${ESC}[39m: error-propagation — `);
+    expect(text).toContain(`  ${ESC}[36m· info ${ESC}[39m  ${ESC}[2mturn-gap${ESC}[22m  s1 turn 1  a pause`);
     expect(stripStyle(text)).toBe(analyzeText(r));
-    expect(analyzeText(r, PLAIN_STYLE)).toBe(analyzeText(r));
   });
 
   it('a passing run gets its verdict in the ok colour', () => {
     const text = analyzeText(report([finding({ severity: 'warn', ruleId: 'turn-gap', messageId: 'longGap' })], false), ANSI_STYLE);
-    expect(text).toContain(`${ESC}[33m▲ warn ${ESC}[39m`);
+    expect(text).toContain(`${ESC}[33m▲${ESC}[39m s1  ${ESC}[33mlikely went wrong${ESC}[39m`);
+    expect(analyzeText(report([finding({ severity: 'warn', ruleId: 'turn-gap', messageId: 'longGap' })], false), ANSI_STYLE, 'verbose')).toContain(`${ESC}[33m▲ warn ${ESC}[39m`);
     expect(text.trimEnd().endsWith(`${ESC}[32m→ exit 0 (nothing at or above error)${ESC}[39m`)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { SEVERITIES } from '../../shared/severity.js';
 import { sarifTool } from '../../engine/analyze/rule-set.js';
 import type { AnalyzeReport } from '../../report/analyze/analyze.js';
 import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
-import { stdoutColor } from '../color.js';
+import { textOptions } from '../color.js';
 import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
@@ -53,6 +53,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .option('session', { type: 'string', describe: 'analyse only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
       .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces first, e.g. \"timestamp_ms > 1731000000000\" (docs/search-filters.md)" })
       .example('$0 analyze samples/', 'every session of the samples: the refund session went wrong at turn 3')
+      .example('$0 analyze samples/ --verbose', 'every finding with its location and evidence (--quiet: errors only)')
       .example('$0 analyze export.json --fail-on warn', 'gate CI: exit 1 on any warning or error')
       .example('$0 analyze samples/ --rule error-propagation --session sess-refund-7f3a --format json', 'one rule, one session, as JSON')
       .example('$0 analyze export.json --format junit > tracetriage.xml', 'a JUnit report for the CI server: a test suite per session, a test case per turn')
@@ -78,7 +79,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       config: config.source,
       exit: exitVerdict(problems.outcome, command),
     };
-    for (const chunk of ANALYZE_FORMATS[args.format](report, { color: stdoutColor(), tool: sarifTool(report.rules) })) await writeOut(chunk);
+    for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
     problems.finish();
     // The text form's summary line states the status already; the others get it on stderr.
     problems.close(command, args.format === 'text');

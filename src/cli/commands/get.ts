@@ -6,7 +6,7 @@ import { reindentJson } from '../../query/reindent.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { writeErr } from '../progress.js';
+import { writeErr, writeNote } from '../progress.js';
 import { idAndInputs, shellWord } from '../id-inputs.js';
 import { INPUTS_DESCRIPTION, inputsOf, maxRecordOption, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
@@ -64,7 +64,7 @@ export const getCommand: CommandModule<object, Args> = {
     } catch (error) {
       problems.onEvent(internalEvent(found.provenance, 'render', error));
     }
-    for (const i of unmatched) writeErr(`tracetriage: --extract-fields: ${safeText(fields![i]!.text)} matched nothing\n`);
+    for (const i of unmatched) writeNote(`tracetriage: --extract-fields: ${safeText(fields![i]!.text)} matched nothing\n`);
     if (out !== null) await writeOut(out);
     problems.finish();
     problems.close();

@@ -9,7 +9,7 @@ import type { QueryRow } from '../../query/pipeline/types.js';
 import { safeLines, safeText } from '../../shared/escape/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { writeErr } from '../progress.js';
+import { writeErr, writeNote } from '../progress.js';
 import { inputsOf, maxRecordOption, scannerOptions, STDIN_ARG, traceProgressHooks, writeOut } from '../run-read.js';
 
 interface Args {
@@ -82,7 +82,7 @@ async function runPipeline(text: string, values: boolean, inputs: readonly strin
     if (run.done) break;
   }
   await print(run.finish());
-  for (const w of run.warnings) writeErr(`tracetriage: ${safeText(w.trace_id)}: ${safeText(w.message)}\n`);
+  for (const w of run.warnings) writeNote(`tracetriage: ${safeText(w.trace_id)}: ${safeText(w.message)}\n`);
 }
 
 async function runJq(jq: JqRunner, inputs: readonly string[], options: FilteredOptions): Promise<void> {

@@ -13,7 +13,7 @@ import { analysisOptions } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { stopProgress } from '../progress.js';
+import { stopProgress, writeNote } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 type Format = TicketFormat;
@@ -129,7 +129,7 @@ export const reportCommand: CommandModule<object, Args> = {
       } catch (error) {
         throw new CliError(`cannot write ${safeText(target)}: ${safeText((error as Error).message)}`, 'output');
       }
-      process.stderr.write(`tracetriage: wrote ${safeText(target)} (${format}, ${Buffer.byteLength(text)} bytes, ${sessionsInDetail} of ${data.summary.sessions} sessions in detail)\n`);
+      writeNote(`tracetriage: wrote ${safeText(target)} (${format}, ${Buffer.byteLength(text)} bytes, ${sessionsInDetail} of ${data.summary.sessions} sessions in detail)\n`);
     }
     problems.finish();
     // A report is not a gate (analyze --fail-on is): its findings leave the status alone.

@@ -7,10 +7,10 @@ import { HitPrinter } from '../../query/hit-text.js';
 import { parseOrderBy } from '../../query/order-by.js';
 import { SEARCH_FORMAT_NAMES, SEARCH_FORMATS, type HitGuard, type SearchFormat } from '../../report/search/formats.js';
 import { safeText } from '../../shared/escape/terminal.js';
-import { stdoutColor } from '../color.js';
+import { textOptions } from '../color.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
-import { stopProgress, writeErr } from '../progress.js';
+import { stopProgress, writeNote } from '../progress.js';
 import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 
 interface Args {
@@ -81,7 +81,7 @@ export const searchCommand: CommandModule<object, Args> = {
     stopProgress();
     const token = nextPageToken(result.nextOffset, scope);
     for (const p of result.unprintable) {
-      writeErr(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
+      writeNote(`tracetriage: ${safeText(p.source)}:${p.line} record ${p.index}: matches, but is too big to print from its text; left out\n`);
     }
 
     problems.addTraces(result.records - result.rejected);
@@ -93,12 +93,12 @@ export const searchCommand: CommandModule<object, Args> = {
       failed: (hit, error) => problems.onEvent(internalEvent(hit.provenance, 'render', error)),
     };
     const view = { hits: result.hits, printer, nextPageToken: token };
-    for (const chunk of SEARCH_FORMATS[args.output](view, { color: stdoutColor(), guard })) await writeOut(chunk);
+    for (const chunk of SEARCH_FORMATS[args.output](view, { ...textOptions(), guard })) await writeOut(chunk);
     // jsonl has no place for the token in its output: it is said on stderr.
-    if (args.output === 'jsonl' && token !== null) writeErr(`tracetriage: more traces: --page-token ${token}\n`);
+    if (args.output === 'jsonl' && token !== null) writeNote(`tracetriage: more traces: --page-token ${token}\n`);
     // Said on stderr, where MLflow would abort: a field no printed trace has.
     if (result.hits.length > 0) {
-      for (const field of printer.unmatched()) writeErr(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${result.hits.length} trace(s) printed\n`);
+      for (const field of printer.unmatched()) writeNote(`tracetriage: --extract-fields: ${safeText(field.text)} matched nothing in the ${result.hits.length} trace(s) printed\n`);
     }
     problems.finish();
     problems.close();

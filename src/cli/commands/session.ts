@@ -5,7 +5,7 @@ import { readSession, sessionReport } from '../../engine/session-reader.js';
 import { SESSION_FORMAT_NAMES, SESSION_FORMATS, type SessionFormat } from '../../report/session/formats.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
-import { stdoutColor } from '../color.js';
+import { textOptions } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
 import { CliError } from '../errors.js';
@@ -77,7 +77,7 @@ export const sessionCommand: CommandModule<object, Args> = {
     let text: string | null = null;
     try {
       for (const digest of session.turns) faultPoint('render', digest.traceId);
-      text = [...SESSION_FORMATS[args.format](sessionReport({ ...read, session }, args.full), { color: stdoutColor() })].join('');
+      text = [...SESSION_FORMATS[args.format](sessionReport({ ...read, session }, args.full), textOptions())].join('');
     } catch (error) {
       // The view is the session's, not one trace's: each of its traces gets the internal problem.
       for (const digest of session.turns) problems.onEvent(internalEvent(provenanceOf(digest.provenance ?? { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 }), 'render', error));

@@ -3,7 +3,7 @@ import { digestOptionsOf } from '../../engine/config.js';
 import { readSessions, sessionsView } from '../../engine/session-reader.js';
 import { SESSION_SORT_KEYS, type SessionSortKey } from '../../model/sessions.js';
 import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
-import { stdoutColor } from '../color.js';
+import { textOptions } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
@@ -50,7 +50,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       digest: digestOptionsOf(config),
     });
     stopProgress();
-    for (const chunk of SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), { color: stdoutColor() })) await writeOut(chunk);
+    for (const chunk of SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), textOptions())) await writeOut(chunk);
     problems.finish();
     problems.close();
   },

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { StatsCollector } from '../../engine/stats.js';
 import { STATS_FORMAT_NAMES, STATS_FORMATS, type StatsFormat } from '../../report/stats/formats.js';
-import { stdoutColor } from '../color.js';
+import { textOptions } from '../color.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { applyVerdict } from '../exit-code.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
@@ -21,7 +21,7 @@ export const statsCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const collector = new StatsCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event));
-    for (const chunk of STATS_FORMATS[args.format](collector.report(), { color: stdoutColor() })) await writeOut(chunk);
+    for (const chunk of STATS_FORMATS[args.format](collector.report(), textOptions())) await writeOut(chunk);
     const verdict = exitVerdict(outcome);
     applyVerdict(verdict);
   },

@@ -4,7 +4,7 @@ import { findTrace } from '../../engine/search/get.js';
 import { faultPoint, internalEvent } from '../../engine/read/guard.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { TRACE_FORMAT_NAMES, TRACE_FORMATS, type TraceFormat } from '../../report/trace/formats.js';
-import { stdoutColor } from '../color.js';
+import { textOptions } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { ProblemReporter } from '../problems.js';
 import { CliError } from '../errors.js';
@@ -69,7 +69,7 @@ export const traceCommand: CommandModule<object, Args> = {
     // What this one trace breaks is its `internal` rejection, with its provenance: exit 2.
     try {
       faultPoint('render', trace.traceId);
-      const options = { color: stdoutColor(), attributes: args.attributes === true, full: args.full === true };
+      const options = { ...textOptions(), attributes: args.attributes === true, full: args.full === true };
       text = [...TRACE_FORMATS[args.format](traceView(trace, config), options)].join('');
     } catch (error) {
       problems.onEvent(internalEvent(found.provenance, 'render', error));

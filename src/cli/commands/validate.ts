@@ -4,6 +4,7 @@ import { VALIDATE_FORMAT_NAMES, VALIDATE_FORMATS, type ValidateFormat } from '..
 import { exitVerdict } from '../../engine/outcome.js';
 import { applyVerdict } from '../exit-code.js';
 import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
+import { textOptions } from '../color.js';
 
 interface Args extends ReadArgs {
   format: ValidateFormat;
@@ -24,7 +25,7 @@ export const validateCommand: CommandModule<object, Args> = {
     const collector = new ValidateCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event), { listsRejections: true });
     const verdict = exitVerdict(outcome);
-    for (const chunk of VALIDATE_FORMATS[args.format]({ ...collector.done(), exit: verdict }, { warnings: args.warnings })) await writeOut(chunk);
+    for (const chunk of VALIDATE_FORMATS[args.format]({ ...collector.done(), exit: verdict }, { ...textOptions(), warnings: args.warnings })) await writeOut(chunk);
     applyVerdict(verdict);
   },
 };

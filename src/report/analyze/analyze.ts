@@ -1,8 +1,11 @@
 import type { Evidence, Finding } from '../../engine/analyze/findings.js';
 import type { Severity } from '../../rules/api.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
+import type { Verbosity } from '../format.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
+import { compactAnalyzeText, isRootCause, MARK, paintOf, partialNote } from './compact.js';
+import { fitLines } from '../shared/terminal.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
 export interface AnalyzeReport {
@@ -36,21 +39,20 @@ export interface AnalyzeReport {
   exit?: { code: 0 | 1 | 2; reason: string };
 }
 
-/** The finding a session's story starts with in text output: where the conversation went wrong. */
-
-const MARK: Record<Severity, string> = { error: '✖ error', warn: '▲ warn ', info: '· info ' };
-/** The paint of each severity's mark (the mark only: the message stays readable in any theme). */
-const PAINT: Record<Severity, keyof Style> = { error: 'error', warn: 'warn', info: 'info' };
 /** Evidence lines shown per finding in text (JSON has all). */
 const SHOWN_EVIDENCE = 8;
 
 /**
- * Terminal text: one block per session (root causes first, then the other findings in the
- * engine's order), then traces without a session, then findings about the dump as a whole, then
- * one summary line. Every piece of trace text goes through `safeText`; `style` paints our own
- * words after that (severity marks, headers, the verdict), never trace text before it.
+ * Terminal text. `normal` (the default): one line per session with its verdict and the other
+ * findings folded (`analyze-compact.ts`); `quiet`: the error findings only; `verbose`: one block
+ * per session (root causes first, then the other findings in the engine's order, each with its
+ * location and evidence), then traces without a session, then findings about the dump as a whole.
+ * All end in one summary line. Every piece of trace text goes through `safeText`; `style` paints
+ * our own words after that (severity marks, headers, the verdict), never trace text before it,
+ * and its width, when set, is fitted (verbose lines wrap).
  */
-export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE): string {
+export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE, verbosity: Verbosity = 'normal'): string {
+  if (verbosity !== 'verbose') return compactAnalyzeText(report, style, summaryLine(report, style), verbosity === 'quiet');
   const out: string[] = [];
   const bySession = new Map<string | null, Finding[]>();
   for (const f of report.findings) {
@@ -84,17 +86,13 @@ export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE): 
     out.push('');
   }
   out.push(summaryLine(report, style));
-  return out.join('\n') + '\n';
-}
-
-function isRootCause(f: Finding): boolean {
-  return f.role === 'rootCause';
+  return fitLines(out.join('\n'), style.width, 'wrap') + '\n';
 }
 
 function linesOf(f: Finding, said: Set<string>, style: Style): string[] {
   // The root cause's turn stands out: it is where a reader starts.
   const turn = f.turn === null ? '' : `${isRootCause(f) ? style.accent(`turn ${f.turn}`) : `turn ${f.turn}`}  `;
-  const mark = style[PAINT[f.severity]](MARK[f.severity]);
+  const mark = paintOf(style, f.severity)(MARK[f.severity]);
   const lines = [`  ${mark}  ${turn}${safeText(f.message)}  ${style.dim(`[${f.ruleId}/${f.messageId}]`)}`];
   const at = [f.traceId && `trace ${safeText(f.traceId)}`, f.spanId && `span ${safeText(f.spanId)}`, f.path && safeText(f.path)].filter(Boolean);
   if (at.length > 0) lines.push(style.dim(`      at ${at.join(' · ')}`));
@@ -226,11 +224,4 @@ function findingJson(f: Finding): FindingJson {
     suggestion: f.suggestion,
     fingerprint: f.fingerprint,
   };
-}
-
-/** ` · partial: …` after a session's header when turns before its first turn in the dump are missing. */
-function partialNote(partial: AnalyzeReport['sessions'][number]['partial']): string {
-  if (!partial) return '';
-  const why = partial.earlierMessages !== null ? `starts mid-conversation (${plural(partial.earlierMessages, 'earlier message')})` : 'from one page of a search';
-  return ` · partial: ${why}, turns counted from the first the dump holds`;
 }

@@ -14,7 +14,7 @@ export interface AnalyzeFormatOptions extends FormatOptions {
 
 /** `analyze`'s formats: terminal text, JSON, JUnit XML for CI, SARIF for code scanning. */
 export const ANALYZE_FORMATS: FormatRegistry<AnalyzeFormat, AnalyzeReport, AnalyzeFormatOptions> = {
-  text: (report, options) => whole(analyzeText(report, styleOf(options))),
+  text: (report, options) => whole(analyzeText(report, styleOf(options), options.verbosity)),
   json: (report) => analyzeJsonChunks(report),
   junit: (report) => analyzeJunitChunks(report),
   sarif: (report, options) => analyzeSarifChunks(report, options.tool),

@@ -6,7 +6,7 @@ export type RulesFormat = 'text' | 'json';
 
 /** `rules`' formats: a list with docs pages, or the rule metadata as JSON. */
 export const RULES_FORMATS: FormatRegistry<RulesFormat, readonly RuleRow[]> = {
-  text: (rows) => whole(rulesText(rows)),
+  text: (rows, options) => whole(rulesText(rows, options.width)),
   json: (rows) => jsonOutput(rulesJson(rows)),
 };
 

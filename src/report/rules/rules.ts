@@ -1,5 +1,6 @@
 import type { RuleMeta } from '../../rules/api.js';
-import { table } from '../shared/terminal.js';
+import { fitLines, table } from '../shared/terminal.js';
+import { PLAIN_STYLE } from '../shared/style.js';
 
 /** One row of `tracetriage rules`. */
 export interface RuleRow {
@@ -14,7 +15,7 @@ export function docsPage(id: string): string {
 }
 
 /** `tracetriage rules`: id, type, severity (default, and the config's when it differs), description, docs. */
-export function rulesText(rows: readonly RuleRow[]): string {
+export function rulesText(rows: readonly RuleRow[], width = 0): string {
   const body = rows.map(({ meta, configured }) => [
     meta.id,
     meta.type,
@@ -22,7 +23,9 @@ export function rulesText(rows: readonly RuleRow[]): string {
     meta.description,
     docsPage(meta.id),
   ]);
-  return `${table(['RULE', 'TYPE', 'SEVERITY', 'DESCRIPTION', 'DOCS'], body, new Set())}\n\n${rows.length} rules; set severity and options in tracetriage.config.json (docs/config.md)\n`;
+  // Within a width: the docs path goes first (it is docs/rules/<id>.md), then the type; the description is cut.
+  const text = table(['RULE', 'TYPE', 'SEVERITY', 'DESCRIPTION', 'DOCS'], body, new Set(), PLAIN_STYLE, { width, drop: [4, 1] });
+  return `${text}\n\n${fitLines(`${rows.length} rules; set severity and options in tracetriage.config.json (docs/config.md)`, width, 'wrap')}\n`;
 }
 
 /** `tracetriage rules --format json` (schemas/rules-output.schema.json). */

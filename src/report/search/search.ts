@@ -31,7 +31,8 @@ export function searchTable(infos: readonly TraceInfo[], style: Style = PLAIN_ST
     preview(info.requestPreview ?? info.metadata['mlflow.traceInputs'] ?? null),
     preview(info.responsePreview ?? info.metadata['mlflow.traceOutputs'] ?? null),
   ]);
-  return table(SEARCH_COLUMNS, rows, new Set([3]), style) + '\n';
+  // Within a width: the request time goes first, then the duration, the response, the request.
+  return table(SEARCH_COLUMNS, rows, new Set([3]), style, { width: style.width, drop: [1, 3, 5, 4] }) + '\n';
 }
 
 /**
@@ -39,7 +40,7 @@ export function searchTable(infos: readonly TraceInfo[], style: Style = PLAIN_ST
  * (strings bare); `style` paints the header only (the values are the trace's).
  */
 export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<readonly string[]>, style: Style = PLAIN_STYLE): string {
-  return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set(), style) + '\n';
+  return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set(), style, { width: style.width }) + '\n';
 }
 
 function preview(text: string | null, width = PREVIEW): string {

@@ -9,6 +9,7 @@ import { duration, utcTime } from '../../shared/time.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
 import { mdCode, mdInline } from '../../shared/escape/markdown.js';
 import { safeText } from '../../shared/escape/terminal.js';
+import { fitLines } from '../shared/terminal.js';
 
 /** What `session <id>` reports. */
 export interface SessionReport {
@@ -134,7 +135,7 @@ export function sessionText(report: SessionReport, style: Style = PLAIN_STYLE): 
     for (const { turn, entry } of view.sessionScorerErrors) out.push(`  ${style.warn(line(scorerErrorWords(entry)))} (logged on turn ${turn})`);
   }
   for (const turn of view.turns) out.push('', ...turnText(report, turn, style));
-  return out.join('\n') + '\n';
+  return fitLines(out.join('\n'), style.width, 'wrap') + '\n';
 }
 
 function turnText(report: SessionReport, turn: TurnView, style: Style): string[] {

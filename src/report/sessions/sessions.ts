@@ -3,7 +3,7 @@ import type { TraceDigest } from '../../model/digest.js';
 import type { Session, SessionSortKey, SessionSummary } from '../../model/sessions.js';
 import { cut } from '../../shared/text.js';
 import { PLAIN_STYLE, type Paint, type Style } from '../shared/style.js';
-import { table } from '../shared/terminal.js';
+import { fitLines, table } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
 
@@ -48,7 +48,11 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
   ]);
   const header = withExperiment ? [HEADER[0]!, 'EXPERIMENT', ...HEADER.slice(1)] : HEADER;
   const numeric = withExperiment ? new Set([...NUMERIC].map((i) => i + 1)) : NUMERIC;
-  const lines = report.sessions.length > 0 ? [table(header, rows, numeric, style), ''] : [];
+  // Within a width: the last time goes first (first time and duration say it), then the
+  // experiment, the duration, the user and the first time; the id and the counts stay.
+  const at = (name: string): number => header.indexOf(name);
+  const drop = ['LAST', 'EXPERIMENT', 'DURATION', 'USER', 'FIRST'].map(at).filter((c) => c >= 0);
+  const lines = report.sessions.length > 0 ? [table(header, rows, numeric, style, { width: style.width, drop }), ''] : [];
   const turns = report.sessions.reduce((n, s) => n + s.summary.turns, 0);
   lines.push(`${plural(report.sessions.length, 'session')}, ${plural(turns, 'turn')}`);
   const ids = report.withoutSession.map((d) => oneLine(d.traceId || '(no trace id)'));
@@ -57,7 +61,7 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
   else if (ids.length <= LISTED_WITHOUT_SESSION) lines.push(`${n} without a session: ${ids.join(', ')}`);
   else lines.push(`${n} without a session (first ${LISTED_WITHOUT_SESSION}: ${ids.slice(0, LISTED_WITHOUT_SESSION).join(', ')}; --format json lists all)`);
   if (report.duplicates > 0) lines.push(`${plural(report.duplicates, 'trace')} read more than once (same trace id): counted once`);
-  return lines.join('\n') + '\n';
+  return fitLines(lines.join('\n'), style.width, 'wrap') + '\n';
 }
 
 /** `sessions --format json` (schemas/sessions-output.schema.json). */

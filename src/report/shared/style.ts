@@ -21,6 +21,16 @@ export interface Style {
   readonly bold: Paint;
   /** The one thing to look at first: the root cause. */
   readonly accent: Paint;
+  /**
+   * Columns the text may take (a terminal's width, or `--width`): tables cut cells and drop
+   * columns, long lines are cut or wrapped. Absent or 0: no limit (pipes and files keep whole lines).
+   */
+  readonly width?: number;
+}
+
+/** `style` with a width limit (0 or undefined: none). */
+export function withWidth(style: Style, width: number | undefined): Style {
+  return width === undefined || width <= 0 ? style : { ...style, width };
 }
 
 const identity: Paint = (text) => text;

@@ -1,6 +1,6 @@
 import type { Counts, StatsReport } from '../../engine/stats.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
-import { table } from '../shared/terminal.js';
+import { fitLines, table } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
 
@@ -34,7 +34,8 @@ export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): stri
   const rows = report.sources.map((s) => row(safeText(s.source) + (s.unpacked ? ' (gunzipped)' : ''), s, style));
   const t = report.total;
   rows.push(row(style.bold('total'), t, style));
-  const lines = [table(HEADER, rows, NUMERIC, style), ''];
+  // Within a width: formats, megabytes, then the assessment columns go; the source is cut.
+  const lines = [table(HEADER, rows, NUMERIC, style, { width: style.width, drop: [10, 9, 6, 7, 5, 4, 3] }), ''];
   lines.push(`time range:   ${t.time_range.first ?? '-'} … ${t.time_range.last ?? '-'}`);
   const a = t.assessments;
   lines.push(
@@ -49,6 +50,6 @@ export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): stri
     for (const n of report.notes) lines.push(`  ${safeText(n.source)}: ${n.kind}: ${safeText(n.message)}`);
   }
   lines.push(`read ${(t.bytes / 1e6).toFixed(2)} MB in ${t.elapsed_seconds.toFixed(3)} s (${t.mb_per_s.toFixed(1)} MB/s)`);
-  return lines.join('\n') + '\n';
+  return fitLines(lines.join('\n'), style.width, 'wrap') + '\n';
 }
 

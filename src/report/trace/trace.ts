@@ -5,6 +5,7 @@ import { duration, utcTime } from '../../shared/time.js';
 import { polarityNote } from '../shared/polarity-note.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
 import { safeText } from '../../shared/escape/terminal.js';
+import { fitLines } from '../shared/terminal.js';
 import {
   spanRows,
   stackExcerpt,
@@ -51,7 +52,8 @@ export function traceText(input: TraceReportInput, options: TraceReportOptions, 
     out.push('', style.bold('warnings'));
     for (const w of input.trace.warnings) out.push(`  ${w.code}: ${safeText(w.message)} (${safeText(w.jsonPath)})`);
   }
-  return out.join('\n') + '\n';
+  // The span tree reads by its indents: a long line is cut, not wrapped under the next span.
+  return fitLines(out.join('\n'), style.width, 'cut') + '\n';
 }
 
 function header(input: TraceReportInput, style: Style): string[] {

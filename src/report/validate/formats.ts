@@ -18,7 +18,7 @@ export interface ValidateFormatOptions extends FormatOptions {
 
 /** `validate`'s formats: each rejected record for people, or JSON. */
 export const VALIDATE_FORMATS: FormatRegistry<ValidateFormat, ValidateView, ValidateFormatOptions> = {
-  text: (view, options) => whole(validateText(view, { warnings: options.warnings ?? true })),
+  text: (view, options) => whole(validateText(view, { warnings: options.warnings ?? true, width: options.width })),
   json: (view) => jsonOutput(validateJson(view, view.exit.code)),
 };
 

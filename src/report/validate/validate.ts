@@ -1,6 +1,7 @@
 import type { ValidateResult } from '../../engine/validate.js';
 import type { Provenance } from '../../ingest/record.js';
 import { safeText } from '../../shared/escape/terminal.js';
+import { fitLines } from '../shared/terminal.js';
 
 /** Where a record is, as `file:line:column record N (byte B)`, or `store trace_info tr-… (record N)` for a store's trace. */
 export function where(p: Provenance): string {
@@ -9,7 +10,7 @@ export function where(p: Provenance): string {
 }
 
 /** Human text for `validate`: each rejected record, then warnings and notes, then the count line. */
-export function validateText(result: ValidateResult, options: { warnings: boolean }): string {
+export function validateText(result: ValidateResult, options: { warnings: boolean; width?: number | undefined }): string {
   const out: string[] = [];
   for (const r of result.rejections) {
     const col = r.at.column !== undefined ? `:${r.at.column}` : '';
@@ -36,7 +37,7 @@ export function validateText(result: ValidateResult, options: { warnings: boolea
   // Records that are not traces past a file's first are folded into one note: counted here too.
   const rejected = result.records - result.valid;
   out.push(`${result.records} records: ${result.valid} valid, ${rejected} rejected`);
-  return out.join('\n') + '\n';
+  return fitLines(out.join('\n'), options.width, 'wrap') + '\n';
 }
 
 /** The JSON form of `validate` (schemas/validate-output.schema.json). */
