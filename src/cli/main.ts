@@ -146,7 +146,7 @@ async function main(given: string[]): Promise<void> {
     .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
     .example('$0 validate <export.json>', 'every record that cannot be read, with file, line, byte offset and JSON path')
     .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
-    .demandCommand(1, 'Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats or rules (see --help).')
+    .demandCommand(1, 'Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats, rules or samples (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     // No defaults: "not given" must stay apart from "false", so the environment decides then.
     .option('color', { type: 'boolean', describe: 'colour text output (--no-color: never); default: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces)' })
