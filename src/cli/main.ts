@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { safeLines, safeText } from '../shared/escape/terminal.js';
 import { QuerySyntaxError } from '../query/errors.js';
 import { CliError, querySyntaxMessage } from './errors.js';
@@ -18,9 +18,14 @@ setTestFault(process.env['TRACETRIAGE_TEST_FAULT']);
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
+/** What the examples read, said under every command's examples (yargs shows the main epilogue only in the main --help). */
+const EXAMPLES_NOTE =
+  'Examples read samples/, the sample traces the package ships: run `tracetriage samples` to copy them here. A name in <angle brackets> (<export.json>, <dumps/>) stands for a file or folder of yours.';
+
 const EPILOGUE = `Inputs: files, directories (recursive, sorted), .gz, .tar, .tar.gz/.tgz (streamed, never extracted), - for stdin, MLflow stores (mlflow.db, mlruns/); besides MLflow exports, OTLP/JSON, OpenTelemetry console output, Jaeger, Zipkin and Langfuse trace exports (docs/inputs.md).
 Colour: text output on a terminal is coloured; NO_COLOR=1 or --no-color turns it off, FORCE_COLOR=1 or --color turns it on for a pipe. A progress bar shows on stderr (a terminal only) for big or slow reads; --no-progress hides it.
 Exit codes: 0 clean; 1 findings at or above --fail-on (analyze), rejected records, not found (session, trace, get, --session); 2 usage error, invalid query, unreadable input, no trace read at all, or an internal error.
+${EXAMPLES_NOTE}
 Everything runs offline. Documentation: README.md and docs/ in the package.`;
 
 /**
@@ -40,6 +45,7 @@ const COMMANDS: ReadonlyArray<[string, () => Promise<CommandModule<object, never
   ['validate', async () => (await import('./commands/validate.js')).validateCommand as CommandModule<object, never>],
   ['stats', async () => (await import('./commands/stats.js')).statsCommand as CommandModule<object, never>],
   ['rules', async () => (await import('./commands/rules.js')).rulesCommand as CommandModule<object, never>],
+  ['samples', async () => (await import('./commands/samples.js')).samplesCommand as CommandModule<object, never>],
 ];
 
 /**
@@ -49,7 +55,14 @@ const COMMANDS: ReadonlyArray<[string, () => Promise<CommandModule<object, never
  */
 async function commandsFor(argv: readonly string[]): Promise<Array<CommandModule<object, never>>> {
   const named = COMMANDS.find(([name]) => name === argv[0]);
-  return Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
+  return Promise.all((named ? [named] : COMMANDS).map(async ([name, load]) => (name === 'rules' ? load() : withExamplesNote(await load()))));
+}
+
+/** A command whose --help ends with {@link EXAMPLES_NOTE} (`rules` reads no input, so it has no such examples). */
+function withExamplesNote(command: CommandModule<object, never>): CommandModule<object, never> {
+  const builder = command.builder;
+  if (typeof builder !== 'function') return command;
+  return { ...command, builder: (y) => (builder(y) as Argv<object>).epilogue(EXAMPLES_NOTE) as Argv<never> };
 }
 
 /**
@@ -155,9 +168,9 @@ async function main(given: string[]): Promise<void> {
     .example('$0 sessions samples/', 'every conversation in a dump: turns, errors, failing assessments, scorer errors')
     .example('$0 session sess-refund-7f3a samples/', 'one conversation turn by turn: what was said, assessments with rationale')
     .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
-    .example('$0 validate export.json', 'every record that cannot be read, with file, line, byte offset and JSON path')
+    .example('$0 validate <export.json>', 'every record that cannot be read, with file, line, byte offset and JSON path')
     .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
-    .demandCommand(1, 'Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats or rules (see --help).')
+    .demandCommand(1, 'Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats, rules or samples (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     // No defaults: "not given" must stay apart from "false", so the environment decides then.
     .option('color', { type: 'boolean', describe: 'colour text output (--no-color: never); default: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces)' })

@@ -22,6 +22,21 @@ export type SqlValue = string | number | bigint | null;
 /** Raised when no SQLite library can be loaded on this Node: the store cannot be read. */
 export class SqliteUnavailableError extends Error {}
 
+/**
+ * Why this Node cannot read SQLite, with the fix, in one line (the user sees it as the note of an
+ * unreadable input). `missing`: better-sqlite3 is not installed (left out with `--omit=optional`,
+ * or dropped by npm when compiling it failed); `unbuilt`: installed without its compiled part
+ * (its install script did not run: `--ignore-scripts`, npm's allow-scripts policy) or built for
+ * another Node. docs/inputs.md says the same.
+ */
+export function sqliteMissing(why: 'missing' | 'unbuilt'): string {
+  const needs = 'reading an SQLite store needs Node 22.13 or later (node:sqlite) or the optional package better-sqlite3';
+  if (why === 'missing') {
+    return `${needs}, which is not installed: use Node 22.13 or later, or install tracetriage again with it (npm install -g tracetriage --include=optional; it compiles with python3 and a C++ compiler)`;
+  }
+  return `${needs}, which is installed but not built for this Node (its install script did not run): run npm rebuild -g better-sqlite3 (npm rebuild better-sqlite3 in a project), or use Node 22.13 or later`;
+}
+
 interface Statement {
   all(...params: SqlValue[]): unknown[];
   iterate(...params: SqlValue[]): IterableIterator<unknown>;
@@ -46,12 +61,16 @@ export async function sqliteEngine(): Promise<{ open: Opener; engine: string }> 
     return opener;
   }
   const addon = await import('better-sqlite3' as string).catch((error: unknown) => error as Error);
-  if (addon instanceof Error) {
-    throw new SqliteUnavailableError(
-      `reading an SQLite store needs Node 22.13 or later (node:sqlite) or the better-sqlite3 package, and this Node has neither: ${addon.message.split('\n')[0]}`,
-    );
-  }
+  if (addon instanceof Error) throw new SqliteUnavailableError(sqliteMissing('missing'));
   const Database = (addon as { default: new (path: string, options: object) => Connection }).default;
+  // better-sqlite3's JavaScript loads without its compiled part, which is looked for only when a
+  // database is opened: an install whose script did not run (npm's --ignore-scripts, an
+  // allow-scripts policy) or that was built for another Node is found here, not mid-read.
+  try {
+    new Database(':memory:', {}).close();
+  } catch (error) {
+    throw new SqliteUnavailableError(sqliteMissing('unbuilt'), { cause: error });
+  }
   opener = { engine: 'better-sqlite3', open: (path) => new Database(path, { readonly: true, fileMustExist: true }) };
   return opener;
 }

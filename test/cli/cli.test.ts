@@ -46,7 +46,8 @@ const scenarios: Scenario[] = [
       expect(out).toMatch(/^ {2}tracetriage stats <inputs\.\.> {2,}Count traces/m);
       expect(out).toMatch(/^Examples:\n {2}tracetriage /m);
       expect(flat(out)).toContain('tracetriage stats samples/');
-      expect(flat(out)).toContain('tracetriage validate export.json');
+      expect(flat(out)).toContain('tracetriage validate <export.json>');
+      expect(flat(out)).toContain('Examples read samples/, the sample traces the package ships: run `tracetriage samples` to copy them here.');
       expect(flat(out)).toMatch(/Exit codes: 0 clean; 1 [^;]+; 2 usage error, invalid query, unreadable input, no trace read at all, or an internal error\./);
     },
     stderr: '',
@@ -65,7 +66,9 @@ const scenarios: Scenario[] = [
     stdout: (out) => {
       expect(out.split('\n')[0]).toBe('tracetriage validate <inputs..>');
       expect(out).toMatch(/^ {6}--format +output format +\[choices: "text", "json"\] \[default: "text"\]$/m);
-      expect(out).toMatch(/^Examples:\n {2}tracetriage validate export.json /m);
+      expect(out).toMatch(/^Examples:\n {2}tracetriage validate <export\.json> /m);
+      // Each command's help says what its examples read (the main epilogue is not shown there).
+      expect(flat(out)).toContain('A name in <angle brackets> (<export.json>, <dumps/>) stands for a file or folder of yours.');
     },
     stderr: '',
   },
@@ -89,7 +92,7 @@ const scenarios: Scenario[] = [
     args: [],
     status: 2,
     stdout: '',
-    stderr: `tracetriage: Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats or rules (see --help).\n${USAGE_HINT}\n`,
+    stderr: `tracetriage: Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats, rules or samples (see --help).\n${USAGE_HINT}\n`,
   },
   {
     name: 'validate without inputs: said plainly, not in yargs words',

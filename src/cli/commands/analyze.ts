@@ -54,10 +54,10 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces first, e.g. \"timestamp_ms > 1731000000000\" (docs/search-filters.md)" })
       .example('$0 analyze samples/', 'every session of the samples: the refund session went wrong at turn 3')
       .example('$0 analyze samples/ --verbose', 'every finding with its location and evidence (--quiet: errors only)')
-      .example('$0 analyze export.json --fail-on warn', 'gate CI: exit 1 on any warning or error')
+      .example('$0 analyze <export.json> --fail-on warn', 'gate CI: exit 1 on any warning or error')
       .example('$0 analyze samples/ --rule error-propagation --session sess-refund-7f3a --format json', 'one rule, one session, as JSON')
-      .example('$0 analyze export.json --format junit > tracetriage.xml', 'a JUnit report for the CI server: a test suite per session, a test case per turn')
-      .example('$0 analyze export.json --format sarif > tracetriage.sarif', 'a SARIF 2.1.0 log for code-scanning tools'),
+      .example('$0 analyze <export.json> --format junit > tracetriage.xml', 'a JUnit report for the CI server: a test suite per session, a test case per turn')
+      .example('$0 analyze <export.json> --format sarif > tracetriage.sarif', 'a SARIF 2.1.0 log for code-scanning tools'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const inputs = inputsOf(args.inputs);

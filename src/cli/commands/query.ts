@@ -35,9 +35,9 @@ export const queryCommand: CommandModule<object, Args> = {
       .option('values', { type: 'boolean', default: false, describe: 'print bare values instead of {"trace_id", "path", "value"}' })
       .option('filter-string', { type: 'string', describe: 'first keep the traces an MLflow filter matches (as in search)' })
       .option('jq', { type: 'string', describe: 'hand each trace to real jq 1.8.2 (wasm) instead; every positional is then an input' })
-      .example(`$0 query '$.data.spans[?@.status.code == "STATUS_CODE_ERROR"] | group_by(name) | count' dumps/`, 'error span names counted across a whole archive')
-      .example(`$0 query '$.info.assessments[*] | where(feedback.value = "false") | pick(assessment_name, rationale)' export.json`, 'failing assessments with their rationale')
-      .example(`$0 query --jq '.info.trace_id' export.json`, 'the same with jq'),
+      .example(`$0 query '$.data.spans[?@.status.code == "STATUS_CODE_ERROR"] | group_by(name) | count' <dumps/>`, 'error span names counted across a whole archive')
+      .example(`$0 query '$.info.assessments[*] | where(feedback.value = "false") | pick(assessment_name, rationale)' samples/`, 'failing assessments with their rationale')
+      .example(`$0 query --jq '.info.trace_id' <export.json>`, 'the same with jq'),
   handler: async (args) => {
     const positionals = [args.query, ...(args.inputs ?? [])];
     const jqProgram = args.jq;

@@ -90,7 +90,7 @@ export const reportCommand: CommandModule<object, Args> = {
       })
       .example('$0 report samples/ -o report.html', 'one HTML file: every session, turn strips, span waterfalls, findings linked to turns')
       .example('$0 report samples/ --session sess-refund-7f3a --format markdown', 'the refund conversation, ready to paste into an issue')
-      .example('$0 report export.json --format markdown --max-bytes 20000 -o ticket.md', 'a smaller ticket: excerpts are cut before structure'),
+      .example('$0 report <export.json> --format markdown --max-bytes 20000 -o ticket.md', 'a smaller ticket: excerpts are cut before structure'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const format = formatOf(args);

@@ -51,9 +51,9 @@ export const searchCommand: CommandModule<object, Args> = {
           if (!Number.isSafeInteger(max) || max < 1) throw new Error(`--max-results must be a whole number of at least 1, got ${String(max)}`);
           return true;
         })
-        .example(`$0 search export.json --filter-string 'metadata.\`mlflow.trace.session\` = "chat-42"' --order-by 'timestamp_ms ASC' --output json`, 'one session, oldest turn first, as MLflow prints it')
-        .example("$0 search dumps/ --filter-string \"status = 'ERROR'\" --extract-fields 'info.trace_id,info.request_time'", 'failed traces of a whole directory, two fields each')
-        .example("$0 search export.json --filter-string \"span.type = 'RETRIEVER' AND feedback.correctness = 'false'\"", 'wrong answers that used a retriever'),
+        .example(`$0 search samples/ --filter-string 'metadata.\`mlflow.trace.session\` = "sess-refund-7f3a"' --order-by 'timestamp_ms ASC' --output json`, 'one session, oldest turn first, as MLflow prints it')
+        .example("$0 search <dumps/> --filter-string \"status = 'ERROR'\" --extract-fields 'info.trace_id,info.request_time'", 'failed traces of a whole directory, two fields each')
+        .example("$0 search <export.json> --filter-string \"span.type = 'RETRIEVER' AND feedback.correctness = 'false'\"", 'wrong answers that used a retriever'),
   handler: async (args) => {
     const inputs = inputsOf(args.inputs);
     const filterText = args['filter-string'] ?? '';

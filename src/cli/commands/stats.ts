@@ -17,7 +17,7 @@ export const statsCommand: CommandModule<object, Args> = {
   builder: (y) =>
     readingOptions(y, STATS_FORMAT_NAMES)
       .example('$0 stats samples/', 'counts for the bundled samples')
-      .example('$0 stats archive.tgz --format json', 'counts for an archive, machine-readable'),
+      .example('$0 stats <archive.tgz> --format json', 'counts for an archive, machine-readable'),
   handler: async (args) => {
     const collector = new StatsCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event));

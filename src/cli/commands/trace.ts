@@ -40,7 +40,7 @@ export const traceCommand: CommandModule<object, Args> = {
     )
       .example('$0 trace tr-eaad7e61ac6baaa620d497e41960925c samples/', 'where turn 5 of the refund session went wrong')
       .example('$0 trace tr-9326a5b04ef80418fd5771af1f6b56bb samples/traces --attributes', 'with every span attribute, decoded')
-      .example('$0 trace tr-eaad7e61ac6baaa620d497e41960925c export.json --format markdown > turn5.md', 'for an issue or a review')
+      .example('$0 trace tr-eaad7e61ac6baaa620d497e41960925c samples/ --format markdown > turn5.md', 'for an issue or a review')
       .example('$0 trace samples/traces/no-session-smoke-test.json', 'the one trace a file holds, without naming it'),
   handler: async (args) => {
     // The config first: a bad config fails before any input is read.

@@ -18,9 +18,9 @@ export const validateCommand: CommandModule<object, Args> = {
   builder: (y) =>
     readingOptions(y, VALIDATE_FORMAT_NAMES)
       .option('warnings', { type: 'boolean', default: true, describe: 'list trace warnings (orphan spans, cycles, NaN tokens…); --no-warnings hides them' })
-      .example('$0 validate export.json', 'check one file')
-      .example('$0 validate dumps/ --format json', 'check a directory, machine-readable')
-      .example('gunzip -c dump.jsonl.gz | $0 validate -', 'check what arrives on stdin'),
+      .example('$0 validate <export.json>', 'check one file')
+      .example('$0 validate <dumps/> --format json', 'check a directory, machine-readable')
+      .example('gunzip -c <dump.jsonl.gz> | $0 validate -', 'check what arrives on stdin'),
   handler: async (args) => {
     const collector = new ValidateCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event), { listsRejections: true });
