@@ -87,12 +87,14 @@ validators: node_modules/.installed
 	$(NODE) scripts/build-validators.mjs
 
 ## bench: micro benchmarks of the functions whose speed matters (bench/micro.mjs), then seeded 1 GB
-## and 4 GB exports (not committed) and stats vs a scan + JSON.parse baseline, then the store scenario
-## (a 1 GB MLflow SQLite store, spans in the table and in artifacts, beside its export; bench-store)
+## and 4 GB exports (not committed), synthetic and shaped like real chat traffic, with stats, search,
+## sessions, analyze and report vs a scan + JSON.parse baseline and issue 17's targets, then the store
+## scenario (a 1 GB MLflow SQLite store, spans in the table and in artifacts, beside its export; bench-store)
 ## (options: make bench BENCH_ARGS='--bytes 100e6 --keep'; see bench/README.md)
 bench: build
 	$(NODE) bench/micro.mjs
 	$(NODE) bench/run.mjs $(BENCH_ARGS)
+	$(NODE) bench/run.mjs --scenario chat $(BENCH_ARGS)
 	$(NODE) bench/run.mjs --scenario store $(BENCH_STORE_ARGS)
 
 ## bench-store: only the store scenario: stats and analyze on a generated 1 GB MLflow SQLite store (spans

@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 /**
- * `make bench`: throughput and peak RSS of `tracetriage stats` next to the plain scan +
- * JSON.parse baseline (bench/baseline.mjs), on seeded exports of 1× and scale× --bytes.
+ * `make bench`: throughput and peak RSS of `tracetriage stats`, `search` (a session; a span
+ * attribute), `sessions`, `analyze` (json, text) and `report` next to the plain scan + JSON.parse
+ * baseline (bench/baseline.mjs), on seeded exports of 1× and scale× --bytes, each as a ratio to the
+ * baseline measured in the same run on the same file; PASS/FAIL for issue 17's targets.
  *
- *   node bench/run.mjs [--bytes 1e9] [--scale 4] [--seed 42] [--runs 2] [--keep] [--search]
- *                      [--cmd 'dist/cli/main.js stats --format json {file}'] [--dir .bench]
+ *   node bench/run.mjs [--scenario export|chat] [--bytes 1e9] [--scale 4] [--seed 42] [--runs 2] [--keep]
+ *                      [--search] [--cmd 'dist/cli/main.js stats --format json {file}'] [--dir .bench]
+ *
+ * `--scenario export` (the default) measures the synthetic export of bench/gen-export.mjs (65 KB
+ * traces); `--scenario chat` an export shaped like real chat traffic (bench/gen-chat.mjs: 8–9 KB
+ * traces replicated from real MLflow traces, histories, assessments, failing sessions), results in
+ * <dir>/chat-results.json.
  *   node bench/run.mjs --scenario long-session [--turns 1000,2000,5000,10000] [--window 20]
  *                      [--assessments 10000,50000] [--seed 42] [--runs 1] [--keep] [--dir .bench]
  *
@@ -36,6 +43,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parseBytes } from './gen-export.mjs';
+import { templateFiles } from './lib/chat-templates.mjs';
 import { describeFailure, liveChildren, run, runMeasured } from './lib/measure.mjs';
 import { addRatios, printReport, verdicts } from './lib/report.mjs';
 import { integers, longSession } from './long-session.mjs';
@@ -88,7 +96,10 @@ function checkOptions() {
     scenario: values.scenario, turns: integers(values.turns, 'turns'), window: Number(values.window),
     assessments: integers(values.assessments, 'assessments'),
   };
-  if (!['export', 'long-session', 'store'].includes(o.scenario)) throw new SetupError(`--scenario must be export, long-session or store, got ${o.scenario}`);
+  if (!['export', 'chat', 'long-session', 'store'].includes(o.scenario)) {
+    throw new SetupError(`--scenario must be export, chat, long-session or store, got ${o.scenario}`);
+  }
+  if (o.scenario === 'chat' && o.search) throw new SetupError('--search is for --scenario export only');
   if (!Number.isInteger(o.window) || o.window < 0) throw new SetupError(`--window must be a non-negative integer, got ${values.window}`);
   if (!Number.isFinite(o.scale) || o.scale < 1) throw new SetupError(`--scale must be a number ≥ 1, got ${values.scale}`);
   if (!Number.isInteger(o.seed)) throw new SetupError(`--seed must be an integer, got ${values.seed}`);
@@ -110,13 +121,19 @@ function checkTool() {
     "  To check the harness alone, measure the baseline as a stand-in: node bench/run.mjs --cmd 'bench/baseline.mjs {file}'");
 }
 
-/** Hash of the generator's source: a cached export is reused only if it came from this code. */
+/** The generator of each scenario's exports and the files its output depends on (relative to the repository). */
+const GENERATORS = {
+  export: { script: 'bench/gen-export.mjs', prefix: 'export', sources: ['bench/gen-export.mjs', 'bench/lib/prng.mjs',
+    'scripts/lib/pyjson.mjs', 'bench/lib/text.mjs', 'bench/lib/trace-info.mjs', 'bench/lib/traces.mjs', 'bench/lib/util.mjs',
+    'bench/lib/vocab.mjs'] },
+  chat: { script: 'bench/gen-chat.mjs', prefix: 'chat', sources: ['bench/gen-chat.mjs', 'bench/gen-export.mjs',
+    'bench/lib/chat-templates.mjs', 'bench/lib/prng.mjs', 'bench/lib/util.mjs', 'scripts/lib/pyjson.mjs', ...templateFiles()] },
+};
+
+/** Hash of the generator's source (and templates): a cached export is reused only if it came from these. */
 function generatorHash() {
   const h = createHash('sha256');
-  for (const f of ['gen-export.mjs', 'lib/prng.mjs', '../scripts/lib/pyjson.mjs', 'lib/text.mjs', 'lib/trace-info.mjs',
-    'lib/traces.mjs', 'lib/util.mjs', 'lib/vocab.mjs']) {
-    h.update(readFileSync(join(BENCH, f)));
-  }
+  for (const f of GENERATORS[opts.scenario].sources) h.update(readFileSync(join(ROOT, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -141,8 +158,8 @@ async function ensureExport(path, bytes, format) {
   log(`generating ${name} (${gb(bytes)}, seed ${opts.seed}, ${format}) ...`);
   const tmp = path + '.tmp';
   generated.add(tmp);
-  const r = await run([process.execPath, join(BENCH, 'gen-export.mjs'), '--out', tmp, '--bytes', String(bytes),
-    '--seed', String(opts.seed), '--format', format, '--quiet'], { cwd: ROOT });
+  const r = await run([process.execPath, join(ROOT, GENERATORS[opts.scenario].script), '--out', tmp, '--bytes', String(bytes),
+    '--seed', String(opts.seed), ...(opts.scenario === 'export' ? ['--format', format] : []), '--quiet'], { cwd: ROOT });
   if (r.code !== 0) throw new CrashError(`bench: generating ${name} failed (${r.error ?? `exit ${r.code ?? r.signal}`})`);
   const summary = JSON.parse(r.stdout);
   renameSync(tmp, path);
@@ -151,8 +168,9 @@ async function ensureExport(path, bytes, format) {
   generated.add(path + '.meta.json');
   writeFileSync(path + '.meta.json', JSON.stringify({ ...want, bytes: summary.bytes, traces: summary.traces,
     spans: summary.spans, sessions: summary.sessions }, null, 2) + '\n');
-  log(`  ${summary.traces} traces, ${summary.spans} spans, ${summary.sessions} sessions, largest trace ` +
-    `${(summary.max_trace_bytes / 1e6).toFixed(2)} MB; ${summary.seconds} s (${summary.mb_per_s} MB/s)`);
+  log(`  ${summary.traces} traces, ${summary.spans} spans, ${summary.sessions} sessions, mean trace ` +
+    `${(summary.avg_trace_bytes ?? summary.mean_trace_bytes) / 1e3} KB, largest ${(summary.max_trace_bytes / 1e6).toFixed(2)} MB; ` +
+    `${summary.seconds} s (${summary.mb_per_s} MB/s)`);
   return { path, bytes: summary.bytes, reused: false, generation: summary };
 }
 
@@ -182,26 +200,40 @@ async function measure(label, args) {
   return r;
 }
 
-/**
- * `tracetriage search` for one session, by a metadata filter (the skill's first step), on the same
- * export: the session of the file's first trace. Only when the default tool is measured.
- */
-function searchScenario(file) {
-  if (opts.cmd !== DEFAULT_CMD) return [];
+/** The parsed traces in the first MB of a JSON Lines file (to pick what to search for). */
+function headTraces(file) {
   const fd = openSync(file, 'r');
   const head = Buffer.alloc(1 << 20);
   const n = readSync(fd, head, 0, head.length, 0);
   closeSync(fd);
-  const lines = head.subarray(0, n).toString('utf8').split('\n').slice(0, -1);
-  const session = lines.map((l) => JSON.parse(l).info.trace_metadata['mlflow.trace.session']).find((s) => typeof s === 'string');
+  return head.subarray(0, n).toString('utf8').split('\n').slice(0, -1).map((l) => JSON.parse(l));
+}
+
+/**
+ * The commands issue 17 sets targets for, on one export (only when the default tool is measured):
+ * `search` for one session by a metadata filter (the file's first session) and for the traces that
+ * called one tool by a span attribute (the first TOOL span's function in the file), `sessions`,
+ * `analyze` (JSON and text, every rule) and `report` (Markdown to a file).
+ */
+function toolScenarios(file, label) {
+  if (opts.cmd !== DEFAULT_CMD) return [];
+  const traces = headTraces(file);
+  const session = traces.map((t) => t.info.trace_metadata?.['mlflow.trace.session']).find((s) => typeof s === 'string');
   if (session === undefined) throw new SetupError(`no trace with a session in the first MB of ${file}`);
-  const filter = `metadata.\`mlflow.trace.session\` = '${session}'`;
+  const spans = traces.flatMap((t) => t.data.spans);
+  const tool = spans.find((s) => s.attributes?.['mlflow.spanType'] === '"TOOL"' && s.attributes['mlflow.spanFunctionName']) ??
+    spans.find((s) => s.attributes?.['mlflow.spanFunctionName']);
+  if (tool === undefined) throw new SetupError(`no span with mlflow.spanFunctionName in the first MB of ${file}`);
+  const fn = JSON.parse(tool.attributes['mlflow.spanFunctionName']);
+  const cli = join(ROOT, 'dist/cli/main.js');
   return [
-    ['search', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'search', '--output', 'json', '--filter-string', filter, file]],
+    ['search', 'session', [cli, 'search', '--output', 'json', '--filter-string', `metadata.\`mlflow.trace.session\` = '${session}'`, file]],
+    ['search-span', 'span attr', [cli, 'search', '--output', 'json', '--filter-string', `span.attributes.mlflow.spanFunctionName = '${fn}'`, file]],
     // Every session of the export held as digests (bounded excerpts), not payloads: watch its RSS.
-    ['sessions', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'sessions', '--format', 'json', file]],
-    // Every rule over every session: digests and facts of every trace held until the end.
-    ['analyze', 'jsonl', [join(ROOT, 'dist/cli/main.js'), 'analyze', '--format', 'json', '--fail-on', 'none', '--no-config', file]],
+    ['sessions', 'json', [cli, 'sessions', '--format', 'json', file]],
+    ['analyze', 'json', [cli, 'analyze', '--format', 'json', '--fail-on', 'none', '--no-config', file]],
+    ['analyze-text', 'text', [cli, 'analyze', '--fail-on', 'none', '--no-config', file]],
+    ['report', 'markdown', [cli, 'report', '--format', 'markdown', '--no-config', '-o', join(opts.dir, `${opts.scenario}-report-${label}.md`), file]],
   ];
 }
 
@@ -230,15 +262,17 @@ async function main() {
   mkdirSync(opts.dir, { recursive: true });
   opts.generator = generatorHash();
 
-  const preflight = await ensureExport(join(opts.dir, 'preflight.jsonl'), PREFLIGHT_BYTES, 'jsonl');
+  const prefix = GENERATORS[opts.scenario].prefix;
+  const preflight = await ensureExport(join(opts.dir, opts.scenario === 'export' ? 'preflight.jsonl' : `${prefix}-preflight.jsonl`),
+    PREFLIGHT_BYTES, 'jsonl');
   generated.delete(preflight.path); // tiny; kept as a cache
   generated.delete(preflight.path + '.meta.json');
   const pre = await measure('stats (preflight)', toolArgs(preflight.path));
   log(`preflight: ${opts.cmd.replace('{file}', relative(ROOT, preflight.path))} ran in ${pre.seconds.toFixed(2)} s`);
 
-  const plan = [{ label: '1x', bytes: opts.bytes, format: 'jsonl', file: 'export-1x.jsonl' }];
+  const plan = [{ label: '1x', bytes: opts.bytes, format: 'jsonl', file: `${prefix}-1x.jsonl` }];
   if (opts.scale > 1) {
-    plan.push({ label: `${opts.scale}x`, bytes: Math.round(opts.bytes * opts.scale), format: 'jsonl', file: `export-${opts.scale}x.jsonl` });
+    plan.push({ label: `${opts.scale}x`, bytes: Math.round(opts.bytes * opts.scale), format: 'jsonl', file: `${prefix}-${opts.scale}x.jsonl` });
   }
   if (opts.search) plan.push({ label: '1x', bytes: opts.bytes, format: 'search', file: 'export-1x.search.json' });
   for (const p of plan) p.path = join(opts.dir, p.file);
@@ -251,21 +285,23 @@ async function main() {
     log(`warming the page cache for ${p.file} ...`);
     warm(p.path);
     const scenarios = p.format === 'jsonl'
-      ? [['baseline', 'jsonl', [join(BENCH, 'baseline.mjs'), p.path]], ['stats', 'jsonl', toolArgs(p.path)], ...searchScenario(p.path)]
+      ? [['baseline', 'jsonl', [join(BENCH, 'baseline.mjs'), p.path]], ['stats', 'jsonl', toolArgs(p.path)], ...toolScenarios(p.path, p.label)]
       : [['stats', 'search', toolArgs(p.path)]];
     const rows = scenarios.map(([command, format]) => ({ command, format, size: p.label, file: relative(ROOT, p.path),
       bytes: p.export.bytes, runs: [] }));
     for (let run = 1; run <= opts.runs; run++) {
       for (let i = 0; i < scenarios.length; i++) {
         const r = await measure(`${scenarios[i][0]} on ${p.file} (run ${run})`, scenarios[i][2]);
-        rows[i].runs.push({ seconds: r.seconds, peak_rss_bytes: r.peakRssBytes, reported_traces: reportedCount(r.stdout) ?? null });
-        log(`  ${p.file} run ${run}/${opts.runs} ${scenarios[i][0].padEnd(8)} ${r.seconds.toFixed(2)} s  ` +
+        rows[i].runs.push({ seconds: r.seconds, cpu_seconds: r.cpuSeconds, peak_rss_bytes: r.peakRssBytes,
+          reported_traces: reportedCount(r.stdout) ?? null });
+        log(`  ${p.file} run ${run}/${opts.runs} ${scenarios[i][0].padEnd(12)} ${r.seconds.toFixed(2)} s  ` +
           `${(p.export.bytes / 1e6 / r.seconds).toFixed(0)} MB/s  peak RSS ${(r.peakRssBytes / 1e6).toFixed(1)} MB`);
       }
     }
     for (const row of rows) {
       row.best_seconds = Math.min(...row.runs.map((x) => x.seconds));
       row.mb_per_s = row.bytes / 1e6 / row.best_seconds;
+      row.cpu_seconds = row.runs.every((x) => x.cpu_seconds != null) ? Math.min(...row.runs.map((x) => x.cpu_seconds)) : null;
       row.peak_rss_mb = Math.max(...row.runs.map((x) => x.peak_rss_bytes)) / 1e6;
       row.reported_traces = row.runs[0].reported_traces;
     }
@@ -274,6 +310,8 @@ async function main() {
   addRatios(measurements);
   return { plan, measurements };
 }
+
+const resultsFile = () => (opts.scenario === 'chat' ? 'chat-results.json' : 'results.json');
 
 function finish(result, error) {
   const results = {
@@ -284,10 +322,12 @@ function finish(result, error) {
       loadavg_1m_start: loadAtStart[0], loadavg_1m_end: loadavg()[0] },
     method: {
       mb: '1e6 bytes', seconds: 'wall clock, spawn to exit, best of runs (Node start-up included)',
+      cpu_seconds: 'user + system CPU of the measured process (process.resourceUsage at exit), best of runs; cpu_ratio = baseline CPU ÷ command CPU',
       peak_rss: 'process.resourceUsage().maxRSS of the measured Node process (getrusage ru_maxrss), reported at exit by bench/report-rss.mjs; highest of runs',
       baseline: 'bench/baseline.mjs: 1 MiB read stream, split on \\n with Buffer#indexOf, JSON.parse per line, data.spans.length touched',
     },
-    params: opts && { bytes: opts.bytes, scale: opts.scale, seed: opts.seed, runs: opts.runs, cmd: opts.cmd, search: opts.search },
+    params: opts && { scenario: opts.scenario, bytes: opts.bytes, scale: opts.scale, seed: opts.seed, runs: opts.runs, cmd: opts.cmd,
+      search: opts.search },
     files: result?.plan.map((p) => ({ path: relative(ROOT, p.path), format: p.format, bytes: p.export?.bytes ?? null,
       reused: p.export?.reused ?? null, generation: p.export?.generation ?? null })) ?? [],
     measurements: result?.measurements ?? [],
@@ -296,7 +336,7 @@ function finish(result, error) {
   };
   if (opts) {
     mkdirSync(opts.dir, { recursive: true });
-    writeFileSync(join(opts.dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(join(opts.dir, resultsFile()), JSON.stringify(results, null, 2) + '\n');
   }
   return results;
 }
@@ -350,7 +390,7 @@ try {
   const result = await main();
   const results = finish(result);
   printReport(results, log);
-  log(`\nresults written to ${relative(ROOT, join(opts.dir, 'results.json'))}`);
+  log(`\nresults written to ${relative(ROOT, join(opts.dir, resultsFile()))}`);
   cleanup();
 } catch (err) {
   if (err instanceof SetupError) {
