@@ -323,7 +323,7 @@ describe('--quiet and --verbose on stderr', () => {
   });
 
   it('--verbose lists every rejected record; the default stops at ten', async () => {
-    const bad = ws.write('many-bad.jsonl', '{not json\n'.repeat(14));
+    const bad = ws.write('many-bad.jsonl', '{"info": not json}\n'.repeat(14));
     const [verbose, normal] = await Promise.all([runCliAsync(['search', bad, '--verbose']), runCliAsync(['search', bad])]);
     expect(normal.stderr).toContain('… and 4 more rejected records');
     expect(verbose.stderr).not.toContain('more rejected records');
