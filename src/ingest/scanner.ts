@@ -70,6 +70,7 @@ function isBomPrefix(bytes: Buffer): boolean {
 }
 
 /** Where the scanner stands. */
+// biome-ignore lint/suspicious/noConstEnum: file-local, so tsc inlines it into the scanner's hot loop; it never crosses a module boundary
 const enum Mode {
   /** Between top-level values. */
   Top,
