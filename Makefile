@@ -7,7 +7,7 @@ NODE24 := $(NODE24_DIR)/node_modules/.bin/node
 CLI := $(NODE) dist/cli/main.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all install build demo test test-node test-node24 typecheck chromium samples validators bench bench-micro bench-store fuzz clean
+.PHONY: all install build demo test test-node test-node24 typecheck lint format format-check chromium samples validators bench bench-micro bench-store fuzz clean
 
 all: build
 
@@ -44,9 +44,9 @@ demo: build
 	@$(CLI) report samples/ -o demo-report.html
 	@echo "Open the report: file://$(abspath demo-report.html)"
 
-## test: install, build, and run the whole suite on this machine's Node and on Node 24. Both runs
-## always happen (one failing does not hide the other); the target fails if either did.
-test: build
+## test: install, lint, build, and run the whole suite on this machine's Node and on Node 24. Both
+## runs always happen (one failing does not hide the other); the target fails if either did.
+test: lint build
 	@status=0; \
 	$(MAKE) --no-print-directory test-node || status=1; \
 	$(MAKE) --no-print-directory test-node24 || status=1; \
@@ -76,6 +76,25 @@ $(CHROMIUM):
 ## typecheck: the sources and the tests (the tests import dist/, hence the build)
 typecheck: build
 	npx tsc -p test/tsconfig.json
+
+## lint: Biome's linter over src/, test/, scripts/ and bench/ (biome.jsonc; warnings fail too), then,
+## with FORMAT_CHECK=yes, the format check. Seconds: Biome needs no cache.
+# The format check is off until the tree has been formatted once (`make format`, one commit of its
+# own); then set FORMAT_CHECK ?= yes here.
+FORMAT_CHECK ?= no
+lint: node_modules/.installed
+	npx biome lint --error-on-warnings
+ifeq ($(FORMAT_CHECK),yes)
+	@$(MAKE) --no-print-directory format-check
+endif
+
+## format-check: fails, showing the difference, when a file is not as `make format` would write it
+format-check: node_modules/.installed
+	npx biome format
+
+## format: rewrite the linted files in Biome's format (biome.jsonc), in place
+format: node_modules/.installed
+	npx biome format --write
 
 ## samples: regenerate samples/ and its judge-free variant test/judge-free/ (deterministic; both checked in)
 samples:

@@ -93,7 +93,7 @@ function truncatedPreview(raw, role) {
     } else if (Array.isArray(obj.choices) && obj.choices.length && obj.choices[0]?.message) {
       messages = [obj.choices[0].message];
     }
-    if (messages && messages.length) {
+    if (messages?.length) {
       const msg = [...messages].reverse().find((m) => m.role === role) ?? messages[messages.length - 1];
       content = typeof msg.content === 'string' ? msg.content : '';
     }
@@ -276,7 +276,7 @@ function sdkTraceV3(trace, spans, opts) {
     state: info.state,
     trace_metadata: meta,
   };
-  if (opts.assessments && opts.assessments.length) out.assessments = opts.assessments;
+  if (opts.assessments?.length) out.assessments = opts.assessments;
   out.tags = {
     'mlflow.artifactLocation': `mlflow-artifacts:/${opts.experimentId}/traces/${trace.traceId}/artifacts`,
     ...tagsAtExport,

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: types of an untyped script whose traces and rows are free-form JSON, read by tests that index them freely
 /** Types of scripts/store-writer.mjs (test and benchmark tooling: MLflow stores written from export-shape traces). */
 
 /** A trace as `mlflow traces search --output json` prints it; a span may be its JSON text. */

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: rows of any table, read by tests and benches that index them freely
 /** Types of scripts/lib/sqlite-write.mjs: a writable SQLite connection for test and bench tooling. */
 export interface Db {
   readonly engine: 'node:sqlite' | 'better-sqlite3';

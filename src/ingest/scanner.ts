@@ -1,7 +1,7 @@
 import type { RawRecord, RecordContainer } from './record.js';
 import { RecordBuilder } from './record-builder.js';
 import { cut } from '../shared/text.js';
-import { DEFAULT_SCANNER_OPTIONS, type ScanNote, type ScanProblem, type ScanSink, type ScannedRecord, type ScannerOptions } from './scan-types.js';
+import { DEFAULT_SCANNER_OPTIONS, type ScanProblem, type ScanSink, type ScannerOptions } from './scan-types.js';
 
 export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
 export { DEFAULT_SCANNER_OPTIONS } from './scan-types.js';
@@ -70,6 +70,7 @@ function isBomPrefix(bytes: Buffer): boolean {
 }
 
 /** Where the scanner stands. */
+// biome-ignore lint/suspicious/noConstEnum: file-local, so tsc inlines it into the scanner's hot loop; it never crosses a module boundary
 const enum Mode {
   /** Between top-level values. */
   Top,
@@ -150,7 +151,7 @@ export class RecordScanner {
   private pageNoted = false;
 
   constructor(
-    private readonly source: string,
+    source: string,
     private readonly sink: ScanSink,
     options: Partial<ScannerOptions> = {},
   ) {

@@ -23,7 +23,7 @@ export class Attributes {
   }
 
   has(key: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.raw, key);
+    return Object.hasOwn(this.raw, key);
   }
 
   /** The decoded value, or undefined when the attribute is absent. */

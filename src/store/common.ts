@@ -99,5 +99,5 @@ export function checkSpanCount(sizeStats: string | undefined, held: () => number
  */
 export async function storeBytes(path: string): Promise<number> {
   const info = await stat(path).catch(() => null);
-  return info !== null && info.isFile() ? info.size : 0;
+  return info?.isFile() ? info.size : 0;
 }

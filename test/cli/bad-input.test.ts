@@ -101,8 +101,8 @@ function deepOtlpRestLine(): string {
           trace_id: 'X+qRRDvIvaef8VpauQ//lA==',
           span_id: 'W1WIltQ/tXw=',
           name: 'agent',
-          start_time_unix_nano: 1795494419740777036,
-          end_time_unix_nano: 1795494419803228591,
+          start_time_unix_nano: 1795494419740777000, // the double nearest 1795494419740777036
+          end_time_unix_nano: 1795494419803228700,
           status: { code: 'STATUS_CODE_OK' },
           attributes: [{ key: 'deep', value: '__DEEP__' }],
         },

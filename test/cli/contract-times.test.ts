@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: sample traces edited in place by each case; loose typing keeps the tables readable
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -79,7 +79,7 @@ describe('a tool retried with success, in a turn that answered', () => {
       expect(report.status).toBe(0);
       expect(report.stdout).toContain('- `lookup_order` (span `b1b1b1b1b1b1b1b1`): TimeoutError: order service timed out after 30s (recovered: a later attempt succeeded)');
       // The turn passed: the session table's row and the turn's heading say so, with no "why it failed".
-      expect(report.stdout).toMatch(/^\| 1 \| passed \| [^|]+ \| [^|]+ \| `tr-[0-9a-f]{32}` \|  \|$/mu);
+      expect(report.stdout).toMatch(/^\| 1 \| passed \| [^|]+ \| [^|]+ \| `tr-[0-9a-f]{32}` \| {2}\|$/mu);
       expect(report.stdout).toContain('#### Turn 1 · passed');
 
       const session = await runCliAsync(['session', 's-retry', file, '--format', 'json']);

@@ -90,8 +90,8 @@ const REST_BODY = {
         trace_id: 'X+qRRDvIvaef8VpauQ//lA==',
         span_id: 'W1WIltQ/tXw=',
         name: 'agent',
-        start_time_unix_nano: 1795494419740777036,
-        end_time_unix_nano: 1795494419803228591,
+        start_time_unix_nano: 1795494419740777000, // the double nearest 1795494419740777036
+        end_time_unix_nano: 1795494419803228700,
         status: { code: 'STATUS_CODE_OK' },
         attributes: [
           { key: 'mlflow.spanType', value: { string_value: 'AGENT' } },

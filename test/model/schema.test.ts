@@ -34,8 +34,8 @@ const span = (extra: Record<string, unknown>): Record<string, unknown> => ({
   span_id: 'Ypa6UHx1CEU=',
   parent_span_id: null,
   name: 'agent',
-  start_time_unix_nano: 1795494448390281686,
-  end_time_unix_nano: 1795494448505196196,
+  start_time_unix_nano: 1795494448390281700, // the double nearest 1795494448390281686
+  end_time_unix_nano: 1795494448505196300,
   events: [],
   status: { code: 'STATUS_CODE_OK', message: '' },
   attributes: { 'mlflow.spanType': '"AGENT"' },

@@ -66,7 +66,7 @@ function subjectOf(label: string, trace: Trace, record: unknown): Subject {
   };
 }
 
-let subjects: Subject[] = [];
+const subjects: Subject[] = [];
 
 beforeAll(async () => {
   for (const [file, via, labels] of FIXTURES) {

@@ -278,9 +278,11 @@ describe('19-digit integers keep every digit in the output', () => {
     const nan = '{"t": 1795494419859181591, "n": NaN}';
     const dup = '{"t": 1795494419859181591, "a": 1, "a": 2}';
     const started = parseQuery('$.t').start();
+    // biome-ignore-start lint/correctness/noPrecisionLoss: the values JSON.parse gives for the texts above, digits lost on purpose
     const first = started.pushTrace('tr-nan', { t: 1795494419859181591, n: null }, nan);
     const second = started.pushTrace('tr-dup', { t: 1795494419859181591, a: 2 }, new TextEncoder().encode(dup));
     const third = started.pushTrace('tr-huge', { t: 1795494419859181591 }, new Uint8Array(0));
+    // biome-ignore-end lint/correctness/noPrecisionLoss: the values JSON.parse gives for the texts above, digits lost on purpose
     expect([...first, ...second, ...third].map((row) => formatRow(row, true))).toEqual(['1795494419859181591', '1795494419859181600', '1795494419859181600']);
     expect(started.warnings).toEqual([
       {

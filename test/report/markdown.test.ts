@@ -1,4 +1,4 @@
-import type { Code, InlineCode, Nodes, Root, Table } from 'mdast';
+import type { Code, InlineCode, Root, Table } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/analyze/findings.js';
 import { reportInputs } from '../../src/engine/report/report.js';

@@ -54,6 +54,7 @@ describe('Style', () => {
     ['cuts a painted cell whole, colour dropped (no half code)', ANSI_STYLE.error('abcdef'), 4, 'left', 'abc…'],
     ['plain text as before', 'abcdef', 4, 'left', 'abc…'],
   ] as const)('fit: %s', (_name, text, width, align, expected) => {
+    // biome-ignore lint/suspicious/noFocusedTests: fit() is the terminal cell fitter, not a focused test
     expect(fit(text, width, align)).toBe(expected);
   });
 
@@ -107,7 +108,11 @@ describe('colorWanted: flag > FORCE_COLOR > NO_COLOR > terminal', () => {
 
   it('hands Node neither FORCE_COLOR nor NO_COLOR (decided above; Node would warn when it sees both)', () => {
     const seen: unknown[] = [];
-    colorWanted({ flag: undefined, env: { NO_COLOR: '', FORCE_COLOR: 'maybe', TERM: 'xterm-256color' }, stream: { isTTY: true, hasColors: (env) => (seen.push(env), true) } });
+    const hasColors = (env?: Record<string, string | undefined>): boolean => {
+      seen.push(env);
+      return true;
+    };
+    colorWanted({ flag: undefined, env: { NO_COLOR: '', FORCE_COLOR: 'maybe', TERM: 'xterm-256color' }, stream: { isTTY: true, hasColors } });
     expect(seen).toEqual([{ TERM: 'xterm-256color' }]);
   });
 });

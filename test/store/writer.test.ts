@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: sample traces edited in place by each case; loose typing keeps the tables readable
 // scripts/store-writer.mjs writes MLflow stores for tests and `make bench`: its SQLite schema must be
 // the real one (compared with the real stores in test/stores, table by table) and
 // its values where MLflow puts them (read back with plain SQL; expected values written out by hand
@@ -213,14 +214,14 @@ describe('values go where MLflow puts them (read back with plain SQL)', () => {
     expect(await query(db, 'SELECT * FROM trace_info ORDER BY timestamp_ms LIMIT 1'))
       .toEqual([{ request_id: T1, experiment_id: 7, timestamp_ms: 1767607200250, execution_time_ms: 3000, status: 'OK' }]);
     // traces.json as 2.x wrote it: V2 spans (hex ids, parent_id, status_code, events with timestamp), request/response.
-    expect(readFileSync(join(tmp, 'v2', 'mlruns', '7', 'traces', T1, 'artifacts', 'traces.json'), 'utf8')).toBe(String.raw`{"spans": [` +
-      String.raw`{"name": "chat", "context": {"span_id": "a1b2c3d4e5f60718", "trace_id": "5fea91443bc8bda79ff15a5ab90fff94"}, "parent_id": null, ` +
-      String.raw`"start_time": 1767607200250123456, "end_time": 1767607203250987654, "status_code": "OK", "status_message": "", ` +
+    expect(readFileSync(join(tmp, 'v2', 'mlruns', '7', 'traces', T1, 'artifacts', 'traces.json'), 'utf8')).toBe(`{"spans": [` +
+      `{"name": "chat", "context": {"span_id": "a1b2c3d4e5f60718", "trace_id": "5fea91443bc8bda79ff15a5ab90fff94"}, "parent_id": null, ` +
+      `"start_time": 1767607200250123456, "end_time": 1767607203250987654, "status_code": "OK", "status_message": "", ` +
       String.raw`"attributes": {"mlflow.spanType": "\"AGENT\"", "mlflow.spanInputs": "{\"q\": \"h\u00e9\"}"}, "events": []}, ` +
-      String.raw`{"name": "llm", "context": {"span_id": "0f1e2d3c4b5a6978", "trace_id": "5fea91443bc8bda79ff15a5ab90fff94"}, ` +
-      String.raw`"parent_id": "a1b2c3d4e5f60718", "start_time": 1767607200300000001, "end_time": 1767607203000000002, "status_code": "ERROR", ` +
+      `{"name": "llm", "context": {"span_id": "0f1e2d3c4b5a6978", "trace_id": "5fea91443bc8bda79ff15a5ab90fff94"}, ` +
+      `"parent_id": "a1b2c3d4e5f60718", "start_time": 1767607200300000001, "end_time": 1767607203000000002, "status_code": "ERROR", ` +
       String.raw`"status_message": "boom", "attributes": {"mlflow.spanType": "\"CHAT_MODEL\""}, "events": [{"name": "exception", ` +
-      String.raw`"timestamp": 1767607202999999999, "attributes": {"exception.type": "ValueError"}}]}], ` +
+      `"timestamp": 1767607202999999999, "attributes": {"exception.type": "ValueError"}}]}], ` +
       String.raw`"request": "{\"q\": \"h\u00e9\"}", "response": null}`);
     expect(existsSync(join(tmp, 'v2', 'mlruns', '7', 'traces', T2, 'artifacts', 'traces.json'))).toBe(true);
     await expect(writeSqliteStore(join(tmp, 'v2b', 'mlflow.db'), [], { schema: '2.21', spansIn: 'table' })).rejects.toThrow(/no spans table/);

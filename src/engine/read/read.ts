@@ -3,7 +3,7 @@ import type { Provenance } from '../../ingest/record.js';
 import type { ScannedRecord, ScannerOptions } from '../../ingest/scanner.js';
 import { openInputs, type OpenOptions, type SourceEvent } from '../../ingest/sources.js';
 import type { FrameEvent, ReadEvent } from './read-events.js';
-import { guardRecord, readRecord } from './guard.js';
+import { readRecord } from './guard.js';
 import { ForeignJoin } from './foreign.js';
 import { scanSource } from './scan-source.js';
 import { reject, toTraceEvent } from './records.js';

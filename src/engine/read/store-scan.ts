@@ -29,7 +29,6 @@ export async function* scanStore(store: StoreInput, options: StoreReadOptions): 
     started = true;
   };
   let index = 0;
-  let traces = 0;
   let failed = false;
   try {
     for await (const event of events) {
@@ -41,7 +40,6 @@ export async function* scanStore(store: StoreInput, options: StoreReadOptions): 
         const detail = { ...(event.jsonPath ? { jsonPath: event.jsonPath } : {}), ...(event.expected ? { expected: event.expected } : {}), ...(event.found ? { found: event.found } : {}) };
         yield frame(reject(provenance, 'store', event.message, { offset: 0, line: 1 }, detail) as FrameEvent);
       } else {
-        traces++;
         yield { kind: 'record', record: toRecord(source, index++, event.trace) };
       }
     }

@@ -52,7 +52,7 @@ export class NonFiniteRewriter {
     let parserParts: string[] | null = null;
     let verifierParts: string[] | null = null;
     let copied = 0;
-    scan: while (i < end) {
+    while (i < end) {
       if (this.inString) {
         if (this.escaped) {
           this.escaped = false;
@@ -104,7 +104,7 @@ export class NonFiniteRewriter {
       if (!final && at + token.length > end && token.startsWith(text.slice(at, end))) {
         // The rest of the token may come with the next chunk.
         end = at;
-        break scan;
+        break;
       }
       // Not a token: left as is for the verifier to reject.
       i = at + 1;

@@ -97,7 +97,7 @@ export const KIND_KEYS: readonly string[] = ['openinference.span.kind', 'gen_ai.
  */
 export function spanRows(input: TraceReportInput, options: Pick<TraceReportOptions, 'full'>): SpanRows {
   const { trace, io } = input;
-  const { tree, spans } = trace;
+  const { tree } = trace;
   const rows: Array<SpanRow | CutRow> = [];
   const seen = new Set<number>();
   let cut = 0;

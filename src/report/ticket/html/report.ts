@@ -1,7 +1,6 @@
 import type { Finding } from '../../../engine/analyze/findings.js';
 import { guardSession, type SessionGuard } from '../session-guard.js';
 import type { ReportData, ReportSession, SessionLine } from '../../../engine/report/data.js';
-import type { Severity } from '../../../rules/api.js';
 import { reproduceCommands } from '../commands.js';
 import { reportPolicy } from './csp.js';
 import { esc } from '../../../shared/escape/html.js';
