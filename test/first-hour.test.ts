@@ -249,7 +249,7 @@ describe('a first hour from a global install', () => {
       expect([command, examples.length]).toEqual([command, (readFileSync(file, 'utf8').match(/\.example\(/g) ?? []).length]);
       for (const example of examples) {
         count++;
-        const filled = example.replace(/<([\w.\/-]+)>/g, (whole, name: string) => {
+        const filled = example.replace(/<([\w./-]+)>/g, (whole, name: string) => {
           const value = fill[name];
           if (value === undefined) failures.push(`${example}: no file to put in place of ${whole}`);
           return value ?? whole;

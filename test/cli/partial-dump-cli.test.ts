@@ -127,7 +127,7 @@ describe('a one-page export', () => {
   it("analyze's text summary gives the status and why", async () => {
     const compact = await runCliAsync(['analyze', page, '--fail-on', 'none']);
     expect(compact.status).toBe(1);
-    expect(compact.stdout.split('\n')[1]).toMatch(/^. sess-refund-7f3a  .* · partial: starts mid-conversation \(6 earlier messages\), turns counted from the first the dump holds$/u);
+    expect(compact.stdout.split('\n')[1]).toMatch(/^. sess-refund-7f3a {2}.* · partial: starts mid-conversation \(6 earlier messages\), turns counted from the first the dump holds$/u);
     expect(compact.stdout.trimEnd().split('\n').at(-1)!.endsWith(`→ exit 1 (${PARTIAL_EXIT})`)).toBe(true);
     const run = await runCliAsync(['analyze', page, '--fail-on', 'none', '--verbose']);
     expect(run.status).toBe(1);

@@ -6,7 +6,7 @@ import { reindentJson } from '../../query/reindent.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
-import { writeErr, writeNote } from '../progress.js';
+import { writeNote } from '../progress.js';
 import { idAndInputs, shellWord } from '../id-inputs.js';
 import { INPUTS_DESCRIPTION, inputsOf, maxRecordOption, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
 

@@ -63,7 +63,11 @@ function* searchTableOutput(view: SearchView, options: SearchFormatOptions): Gen
   const style = styleOf(options);
   const { fields } = view.printer;
   if (fields === null) {
-    const hits = printed(view.hits, options.guard, (hit) => (searchTable([hit.info], style), hit));
+    // Each row is rendered alone first, so that a hit which cannot be printed is left out (and said) by the guard.
+    const hits = printed(view.hits, options.guard, (hit) => {
+      searchTable([hit.info], style);
+      return hit;
+    });
     yield searchTable(hits.map((h) => h.info), style);
   } else {
     yield fieldsTable(fields.map((f) => f.text), printed(view.hits, options.guard, (hit) => view.printer.cells(hit)), style);
