@@ -77,16 +77,11 @@ $(CHROMIUM):
 typecheck: build
 	npx tsc -p test/tsconfig.json
 
-## lint: Biome's linter over src/, test/, scripts/ and bench/ (biome.jsonc; warnings fail too), then,
-## with FORMAT_CHECK=yes, the format check. Seconds: Biome needs no cache.
-# The format check is off until the tree has been formatted once (`make format`, one commit of its
-# own); then set FORMAT_CHECK ?= yes here.
-FORMAT_CHECK ?= no
+## lint: Biome's linter over src/, test/, scripts/ and bench/ (biome.jsonc; warnings fail too), then
+## the format check. Seconds: Biome needs no cache.
 lint: node_modules/.installed
 	npx biome lint --error-on-warnings
-ifeq ($(FORMAT_CHECK),yes)
 	@$(MAKE) --no-print-directory format-check
-endif
 
 ## format-check: fails, showing the difference, when a file is not as `make format` would write it
 format-check: node_modules/.installed

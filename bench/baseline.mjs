@@ -75,5 +75,4 @@ try {
 }
 
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ bytes, records, spans, seconds: Math.round(seconds * 1000) / 1000,
-  mb_per_s: Math.round((bytes / 1e6 / seconds) * 10) / 10 }) + '\n');
+process.stdout.write(JSON.stringify({ bytes, records, spans, seconds: Math.round(seconds * 1000) / 1000, mb_per_s: Math.round((bytes / 1e6 / seconds) * 10) / 10 }) + '\n');

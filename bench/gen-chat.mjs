@@ -43,7 +43,7 @@ class Heap {
   push(x) {
     const h = this.items;
     h.push(x);
-    for (let i = h.length - 1; i > 0;) {
+    for (let i = h.length - 1; i > 0; ) {
       const p = (i - 1) >> 1;
       if (!Heap.less(h[i], h[p])) break;
       [h[i], h[p]] = [h[p], h[i]];
@@ -56,7 +56,7 @@ class Heap {
     const last = h.pop();
     if (h.length) {
       h[0] = last;
-      for (let i = 0; ;) {
+      for (let i = 0; ; ) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -91,11 +91,16 @@ function idValue(id, fresh, rng, session) {
     fresh.set(key, hex);
   }
   switch (id.form) {
-    case 'tr': return `tr-${hex}`;
-    case 'b64': return Buffer.from(hex, 'hex').toString('base64');
-    case 'assessment': return `a-${hex}`;
-    case 'request': return `req-${hex}`;
-    default: return hex;
+    case 'tr':
+      return `tr-${hex}`;
+    case 'b64':
+      return Buffer.from(hex, 'hex').toString('base64');
+    case 'assessment':
+      return `a-${hex}`;
+    case 'request':
+      return `req-${hex}`;
+    default:
+      return hex;
   }
 }
 
@@ -195,9 +200,10 @@ export async function generate({ out, bytes, seed = 42, root = ROOT, onProgress 
     if (written >= bytes) break;
     const { group, tpl } = pickTemplate(groups, total, rng);
     const n = group.kind === 'single' ? 1 : rng.skewed(1, group.maxTurns, 1.5);
-    const session = group.kind === 'single' ? null
-      : { id: freshName(tpl.ids.find((x) => x.kind === 'session').text, rng, false),
-        user: freshName(tpl.ids.find((x) => x.kind === 'user')?.text ?? 'user-0', rng, true) };
+    const session =
+      group.kind === 'single'
+        ? null
+        : { id: freshName(tpl.ids.find((x) => x.kind === 'session').text, rng, false), user: freshName(tpl.ids.find((x) => x.kind === 'user')?.text ?? 'user-0', rng, true) };
     const turns = [...sessionTurns(tpl, n)];
     const failingSession = turns.some(({ t }) => tpl.turns[t].failing);
     let clock = startMs;
@@ -217,17 +223,32 @@ export async function generate({ out, bytes, seed = 42, root = ROOT, onProgress 
   ws.end();
   await Promise.race([once(ws, 'finish'), failed]);
   const seconds = (performance.now() - t0) / 1000;
-  return { out, format: 'jsonl', scenario: 'chat', seed, bytes: written, traces: stats.traces, spans: stats.spans,
-    sessions: stats.sessions, failing_sessions: stats.failingSessions, traces_without_session: stats.noSession,
-    mean_trace_bytes: Math.round(written / stats.traces), max_trace_bytes: stats.maxTrace,
-    seconds: Math.round(seconds * 100) / 100, mb_per_s: Math.round(written / 1e6 / seconds) };
+  return {
+    out,
+    format: 'jsonl',
+    scenario: 'chat',
+    seed,
+    bytes: written,
+    traces: stats.traces,
+    spans: stats.spans,
+    sessions: stats.sessions,
+    failing_sessions: stats.failingSessions,
+    traces_without_session: stats.noSession,
+    mean_trace_bytes: Math.round(written / stats.traces),
+    max_trace_bytes: stats.maxTrace,
+    seconds: Math.round(seconds * 100) / 100,
+    mb_per_s: Math.round(written / 1e6 / seconds),
+  };
 }
 
 async function main() {
   const { values } = parseArgs({
     options: {
-      out: { type: 'string' }, bytes: { type: 'string' }, seed: { type: 'string', default: '42' },
-      quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' },
+      bytes: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || !values.out || !values.bytes) {
@@ -237,7 +258,9 @@ async function main() {
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const summary = await generate({
-    out: values.out, bytes: parseBytes(values.bytes), seed,
+    out: values.out,
+    bytes: parseBytes(values.bytes),
+    seed,
     onProgress: values.quiet ? undefined : (f) => process.stderr.write(`gen-chat: ${Math.round(f * 100)}%\n`),
   });
   process.stdout.write(JSON.stringify(summary) + '\n');

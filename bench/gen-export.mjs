@@ -84,7 +84,10 @@ export async function generate({ out, bytes, seed = 42, format = 'jsonl', nonAsc
   while (written + footer.length < bytes) {
     const { info, spans: spanDicts } = model.next();
     const spanTexts = spanDicts.map((s) => dumps(s, indent, spanDepth));
-    setSizeMetadata(info, spanTexts.map((s) => s.length));
+    setSizeMetadata(
+      info,
+      spanTexts.map((s) => s.length),
+    );
     let text = dumps({ info, data: { spans: spanTexts.map((s) => new Raw(s)) } }, indent, 2);
     const raw = nonAscii === 'raw' || (nonAscii === 'mixed' && asciiRng.chance(0.25));
     if (!raw) text = ensureAscii(text);
@@ -106,28 +109,46 @@ export async function generate({ out, bytes, seed = 42, format = 'jsonl', nonAsc
   ws.end();
   await Promise.race([once(ws, 'finish'), failed]);
   const seconds = (performance.now() - t0) / 1000;
-  return { out, format, seed, non_ascii: nonAscii, bytes: written, traces, spans, sessions: sessions.size,
-    max_trace_bytes: maxTrace, avg_trace_bytes: Math.round(written / traces),
-    seconds: Math.round(seconds * 100) / 100, mb_per_s: Math.round(written / 1e6 / seconds) };
+  return {
+    out,
+    format,
+    seed,
+    non_ascii: nonAscii,
+    bytes: written,
+    traces,
+    spans,
+    sessions: sessions.size,
+    max_trace_bytes: maxTrace,
+    avg_trace_bytes: Math.round(written / traces),
+    seconds: Math.round(seconds * 100) / 100,
+    mb_per_s: Math.round(written / 1e6 / seconds),
+  };
 }
 
 async function main() {
   const { values } = parseArgs({
     options: {
-      out: { type: 'string' }, bytes: { type: 'string' }, seed: { type: 'string', default: '42' },
-      format: { type: 'string', default: 'jsonl' }, 'non-ascii': { type: 'string' },
-      quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' },
+      bytes: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      format: { type: 'string', default: 'jsonl' },
+      'non-ascii': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || !values.out || !values.bytes) {
-    process.stderr.write('usage: node bench/gen-export.mjs --out <file> --bytes <N> [--seed 42] ' +
-      '[--format jsonl|search] [--non-ascii mixed|escaped|raw] [--quiet]\n');
+    process.stderr.write('usage: node bench/gen-export.mjs --out <file> --bytes <N> [--seed 42] ' + '[--format jsonl|search] [--non-ascii mixed|escaped|raw] [--quiet]\n');
     process.exit(values.help ? 0 : 2);
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const summary = await generate({
-    out: values.out, bytes: parseBytes(values.bytes), seed, format: values.format, nonAscii: values['non-ascii'],
+    out: values.out,
+    bytes: parseBytes(values.bytes),
+    seed,
+    format: values.format,
+    nonAscii: values['non-ascii'],
     onProgress: values.quiet ? undefined : (f) => process.stderr.write(`gen-export: ${Math.round(f * 100)}%\n`),
   });
   process.stdout.write(JSON.stringify(summary) + '\n');

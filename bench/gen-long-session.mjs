@@ -25,8 +25,28 @@ import { b64 } from './lib/util.mjs';
 
 /** 2026-01-05T00:00:00Z in ms. */
 const T0 = 1767571200000;
-const WORDS = ['refund', 'order', 'invoice', 'shipping', 'account', 'password', 'delivery', 'address', 'warranty',
-  'return', 'label', 'payment', 'card', 'discount', 'coupon', 'tracking', 'parcel', 'store', 'manager', 'policy'];
+const WORDS = [
+  'refund',
+  'order',
+  'invoice',
+  'shipping',
+  'account',
+  'password',
+  'delivery',
+  'address',
+  'warranty',
+  'return',
+  'label',
+  'payment',
+  'card',
+  'discount',
+  'coupon',
+  'tracking',
+  'parcel',
+  'store',
+  'manager',
+  'policy',
+];
 const SYSTEM = 'You are a helpful support assistant. Answer from the knowledge base; say when you do not know.';
 
 /** 32 (or `digits`) hex digits from a text (FNV-1a rounds; deterministic, not cryptographic). */
@@ -56,12 +76,10 @@ function span(traceId, key, s) {
   if (s.inputs !== undefined) attributes['mlflow.spanInputs'] = JSON.stringify(s.inputs);
   if (s.outputs !== undefined) attributes['mlflow.spanOutputs'] = JSON.stringify(s.outputs);
   if (s.tokens) {
-    attributes['mlflow.chat.tokenUsage'] = JSON.stringify({ input_tokens: s.tokens[0], output_tokens: s.tokens[1],
-      total_tokens: s.tokens[0] + s.tokens[1] });
+    attributes['mlflow.chat.tokenUsage'] = JSON.stringify({ input_tokens: s.tokens[0], output_tokens: s.tokens[1], total_tokens: s.tokens[0] + s.tokens[1] });
   }
   const events = s.exception
-    ? [{ name: 'exception', time_unix_nano: Number(ns(s.end)) / 1000,
-      attributes: { 'exception.type': s.exception[0], 'exception.message': s.exception[1], 'exception.stacktrace': 'Traceback: ...' } }]
+    ? [{ name: 'exception', time_unix_nano: Number(ns(s.end)) / 1000, attributes: { 'exception.type': s.exception[0], 'exception.message': s.exception[1], 'exception.stacktrace': 'Traceback: ...' } }]
     : [];
   return {
     trace_id: b64(traceId.slice(3)),
@@ -126,27 +144,63 @@ function turn(rng, t, history, window, session) {
   const failing = t % 97 === 13;
   const toolError = failing || t % 31 === 7;
   const spans = [
-    { name: 'agent', type: 'AGENT', start: time, end: time + 2000, inputs: { question: user },
-      outputs: failing ? undefined : answer, error: failing ? 'TimeoutError: upstream' : undefined,
-      exception: failing ? ['TimeoutError', 'upstream timed out'] : undefined },
-    { name: 'retrieve_docs', parent: 'agent', type: 'RETRIEVER', start: time + 10, end: time + 150, inputs: { query: user },
-      outputs: [0, 1, 2].map((d) => ({ id: `doc-${(t * 3 + d) % 500}`, page_content: sentence(rng, 12),
-        metadata: { doc_uri: `kb://doc-${(t * 3 + d) % 500}` } })) },
+    {
+      name: 'agent',
+      type: 'AGENT',
+      start: time,
+      end: time + 2000,
+      inputs: { question: user },
+      outputs: failing ? undefined : answer,
+      error: failing ? 'TimeoutError: upstream' : undefined,
+      exception: failing ? ['TimeoutError', 'upstream timed out'] : undefined,
+    },
+    {
+      name: 'retrieve_docs',
+      parent: 'agent',
+      type: 'RETRIEVER',
+      start: time + 10,
+      end: time + 150,
+      inputs: { query: user },
+      outputs: [0, 1, 2].map((d) => ({ id: `doc-${(t * 3 + d) % 500}`, page_content: sentence(rng, 12), metadata: { doc_uri: `kb://doc-${(t * 3 + d) % 500}` } })),
+    },
   ];
   if (toolError) {
-    spans.push({ name: 'lookup_order', parent: 'agent', type: 'TOOL', start: time + 200, end: time + 400, inputs: { order: t },
-      error: failing ? 'TimeoutError: upstream timed out' : 'KeyError: order', exception: failing ? ['TimeoutError', 'upstream timed out'] : ['KeyError', `order ${t}`] });
+    spans.push({
+      name: 'lookup_order',
+      parent: 'agent',
+      type: 'TOOL',
+      start: time + 200,
+      end: time + 400,
+      inputs: { order: t },
+      error: failing ? 'TimeoutError: upstream timed out' : 'KeyError: order',
+      exception: failing ? ['TimeoutError', 'upstream timed out'] : ['KeyError', `order ${t}`],
+    });
   }
   if (t % 53 === 5) {
     for (let r = 0; r < 4; r++) {
-      spans.push({ name: `call_api_${r}`, parent: 'agent', type: 'TOOL', start: time + 400 + r * 10, end: time + 405 + r * 10,
-        inputs: { url: '/orders' }, error: 'HTTPError: 503', exception: ['HTTPError', '503 Service Unavailable'] });
+      spans.push({
+        name: `call_api_${r}`,
+        parent: 'agent',
+        type: 'TOOL',
+        start: time + 400 + r * 10,
+        end: time + 405 + r * 10,
+        inputs: { url: '/orders' },
+        error: 'HTTPError: 503',
+        exception: ['HTTPError', '503 Service Unavailable'],
+      });
     }
   }
   const inputChars = messages.reduce((n, m) => n + m.content.length, 0);
-  spans.push({ name: 'chat', parent: 'agent', type: 'CHAT_MODEL', start: time + 500, end: time + 1900, inputs: { messages },
+  spans.push({
+    name: 'chat',
+    parent: 'agent',
+    type: 'CHAT_MODEL',
+    start: time + 500,
+    end: time + 1900,
+    inputs: { messages },
     outputs: failing ? undefined : { choices: [{ message: { role: 'assistant', content: answer } }] },
-    tokens: [Math.ceil(inputChars / 4), Math.ceil(answer.length / 4)] });
+    tokens: [Math.ceil(inputChars / 4), Math.ceil(answer.length / 4)],
+  });
   const assessments = [];
   if (t % 7 === 3) assessments.push({ name: 'relevance', error: 'judge rate limited' });
   else assessments.push({ name: 'relevance', value: t % 11 === 4 ? 'no' : 'yes', rationale: `The answer ${t % 11 === 4 ? 'misses' : 'covers'} the question.` });
@@ -164,11 +218,16 @@ function assessed(m) {
   const key = 'assessed';
   const time = T0 - 3_600_000;
   const spans = [
-    { name: 'agent', type: 'AGENT', start: time, end: time + 2000, inputs: { messages: [{ role: 'user', content: 'Where is my parcel?' }] },
-      outputs: 'It ships tomorrow.' },
-    { name: 'chat', parent: 'agent', type: 'CHAT_MODEL', start: time + 100, end: time + 1900,
+    { name: 'agent', type: 'AGENT', start: time, end: time + 2000, inputs: { messages: [{ role: 'user', content: 'Where is my parcel?' }] }, outputs: 'It ships tomorrow.' },
+    {
+      name: 'chat',
+      parent: 'agent',
+      type: 'CHAT_MODEL',
+      start: time + 100,
+      end: time + 1900,
       inputs: { messages: [{ role: 'user', content: 'Where is my parcel?' }] },
-      outputs: { choices: [{ message: { role: 'assistant', content: 'It ships tomorrow.' } }] } },
+      outputs: { choices: [{ message: { role: 'assistant', content: 'It ships tomorrow.' } }] },
+    },
   ];
   const assessments = [];
   for (let i = 0; i < m; i++) {
@@ -209,12 +268,15 @@ export async function generate({ out, turns, window, assessments, seed }) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
-      out: { type: 'string' }, turns: { type: 'string', default: '1000' }, window: { type: 'string', default: '0' },
-      assessments: { type: 'string', default: '0' }, seed: { type: 'string', default: '42' }, quiet: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      turns: { type: 'string', default: '1000' },
+      window: { type: 'string', default: '0' },
+      assessments: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '42' },
+      quiet: { type: 'boolean', default: false },
     },
   });
-  const opts = { out: values.out, turns: Number(values.turns), window: Number(values.window),
-    assessments: Number(values.assessments), seed: Number(values.seed) };
+  const opts = { out: values.out, turns: Number(values.turns), window: Number(values.window), assessments: Number(values.assessments), seed: Number(values.seed) };
   for (const k of ['turns', 'window', 'assessments', 'seed']) {
     if (!Number.isInteger(opts[k]) || opts[k] < 0) {
       process.stderr.write(`gen-long-session: --${k} must be a non-negative integer, got ${values[k]}\n`);

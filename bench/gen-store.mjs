@@ -62,7 +62,10 @@ export async function generateStore({ dir, bytes, seed = 42, onProgress }) {
       const { info, spans: spanDicts } = model.next();
       // json.dumps as MLflow writes a span (ensure_ascii), once; both stores and the export share it.
       const spanTexts = spanDicts.map((s) => ensureAscii(dumps(s)));
-      setSizeMetadata(info, spanTexts.map((s) => s.length));
+      setSizeMetadata(
+        info,
+        spanTexts.map((s) => s.length),
+      );
       const expId = info.trace_location.mlflow_experiment.experiment_id;
       // The export is what `mlflow traces search` prints for the table store: its tags included.
       const stored = { ...info, tags: storedTags({ info, data: { spans: [] } }, tableStore.artifactLocation(expId), true) };
@@ -91,7 +94,12 @@ export async function generateStore({ dir, bytes, seed = 42, onProgress }) {
   artStore.close();
   const seconds = (performance.now() - t0) / 1000;
   return {
-    dir, seed, target_bytes: bytes, traces, spans, seconds: Math.round(seconds * 10) / 10,
+    dir,
+    seed,
+    target_bytes: bytes,
+    traces,
+    spans,
+    seconds: Math.round(seconds * 10) / 10,
     forms: {
       export: { path: exportPath, bytes: sizeOnDisk(exportPath) },
       table: { path: join(table, 'mlflow.db'), bytes: sizeOnDisk(join(table, 'mlflow.db')) },
@@ -102,8 +110,13 @@ export async function generateStore({ dir, bytes, seed = 42, onProgress }) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { dir: { type: 'string' }, bytes: { type: 'string', default: '1e9' }, seed: { type: 'string', default: '42' },
-      quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      dir: { type: 'string' },
+      bytes: { type: 'string', default: '1e9' },
+      seed: { type: 'string', default: '42' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help || !values.dir) {
     process.stderr.write('usage: node bench/gen-store.mjs --dir <dir> [--bytes 1e9] [--seed 42] [--quiet]\n');
@@ -111,8 +124,12 @@ async function main() {
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
-  const summary = await generateStore({ dir: values.dir, bytes: parseBytes(values.bytes), seed,
-    onProgress: values.quiet ? undefined : (f) => process.stderr.write(`gen-store: ${Math.round(f * 100)}%\n`) });
+  const summary = await generateStore({
+    dir: values.dir,
+    bytes: parseBytes(values.bytes),
+    seed,
+    onProgress: values.quiet ? undefined : (f) => process.stderr.write(`gen-store: ${Math.round(f * 100)}%\n`),
+  });
   process.stdout.write(JSON.stringify(summary) + '\n');
 }
 

@@ -23,7 +23,10 @@ const COMMANDS = [
 
 /** Comma-separated non-negative integers. */
 export function integers(text, name) {
-  const list = String(text).split(',').filter((s) => s !== '').map(Number);
+  const list = String(text)
+    .split(',')
+    .filter((s) => s !== '')
+    .map(Number);
   if (list.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--${name} must be comma-separated integers, got ${text}`);
   return list;
 }
@@ -35,8 +38,7 @@ export function integers(text, name) {
 export async function longSession({ root, dir, turns, window, assessments, seed, runs, keep, log }) {
   const plan = [
     ...turns.map((n) => ({ label: `${n} turns, window ${window}`, file: `long-${n}-w${window}.jsonl`, gen: { turns: n, window, assessments: 0 } })),
-    ...(turns.length > 0 ? [{ label: `${Math.min(...turns)} turns, whole history`, file: `long-${Math.min(...turns)}-w0.jsonl`,
-      gen: { turns: Math.min(...turns), window: 0, assessments: 0 } }] : []),
+    ...(turns.length > 0 ? [{ label: `${Math.min(...turns)} turns, whole history`, file: `long-${Math.min(...turns)}-w0.jsonl`, gen: { turns: Math.min(...turns), window: 0, assessments: 0 } }] : []),
     ...assessments.map((m) => ({ label: `1 trace, ${m} assessments`, file: `assessed-${m}.jsonl`, gen: { turns: 0, window: 0, assessments: m } })),
   ];
   const rows = [];
@@ -67,8 +69,7 @@ export async function longSession({ root, dir, turns, window, assessments, seed,
     const cells = COMMANDS.map(([n], i) => (i === 0 ? `${r.seconds[n].toFixed(2)} s` : `${r.seconds[n].toFixed(2)} s (${(r.seconds[n] / r.seconds.sessions).toFixed(1)}×)`));
     log(`| ${r.case} | ${(r.bytes / 1e6).toFixed(1)} | ${cells.join(' | ')} |`);
   }
-  const results = { schema_version: 1, scenario: 'long-session', finished_at: new Date().toISOString(), node: process.version,
-    params: { turns, window, assessments, seed, runs }, rows };
+  const results = { schema_version: 1, scenario: 'long-session', finished_at: new Date().toISOString(), node: process.version, params: { turns, window, assessments, seed, runs }, rows };
   writeFileSync(join(dir, 'long-session-results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`\nresults written to ${relative(root, join(dir, 'long-session-results.json'))}`);
   return results;

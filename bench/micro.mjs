@@ -24,7 +24,13 @@ const dist = (path) => pathToFileURL(join(ROOT, 'dist', path)).href;
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n?/, '').replace(/^ \* ?/gm, '').trimEnd() + '\n');
+  process.stdout.write(
+    readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('*/')[0]
+      .replace(/^#!.*\n\/\*\*\n?/, '')
+      .replace(/^ \* ?/gm, '')
+      .trimEnd() + '\n',
+  );
   process.exit(0);
 }
 const runs = Number(values.runs);
@@ -99,7 +105,11 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
-process.stdout.write(`micro benchmarks: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, best of ${runs}\n`);
+process.stdout.write(
+  `micro benchmarks: ${cpus().length} cores, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, best of ${runs}\n`,
+);
 const results = [];
 let broken = false;
 for (const scenario of selected) {

@@ -18,26 +18,29 @@ import { pathToFileURL } from 'node:url';
 export const STAGES = [
   ['parse', /\/dist\/ingest\/parse\.js$/],
   ['digest and facts', /\/dist\/ingest\/spill\.js$/],
-  ['read', /\/dist\/(ingest|store)\/|\/dist\/engine\/(read|read-events|scan-source|batch|guard|worker-pool|worker|range-job|store-scan|foreign)\.js$|^node:(internal\/)?(fs|streams?|stream\/|buffer|string_decoder)/],
+  [
+    'read',
+    /\/dist\/(ingest|store)\/|\/dist\/engine\/(read|read-events|scan-source|batch|guard|worker-pool|worker|range-job|store-scan|foreign)\.js$|^node:(internal\/)?(fs|streams?|stream\/|buffer|string_decoder)/,
+  ],
   ['normalize', /\/dist\/model\/(normalize|span|info|schema|attributes|assessment|ids|times|values|recovery|depth|span-kind|tree)\.js$|\/dist\/model\/(foreign|validators|generated)\/|\/schemas?\//],
-  ['digest and facts', /\/dist\/ingest\/spill\.js$|\/dist\/model\/|\/dist\/engine\/(analyze-trace|records|summary|summaries|sessions|trace-view|report-data|report|stats|search|filtered|fast-info|top-k|get|validate)\.js$|\/dist\/query\//],
+  [
+    'digest and facts',
+    /\/dist\/ingest\/spill\.js$|\/dist\/model\/|\/dist\/engine\/(analyze-trace|records|summary|summaries|sessions|trace-view|report-data|report|stats|search|filtered|fast-info|top-k|get|validate)\.js$|\/dist\/query\//,
+  ],
   ['rules', /\/dist\/rules\/|\/dist\/engine\/(rule-runner|rule-set|findings|analyze|config|outcome)\.js$/],
   ['output', /\/dist\/(report|cli|api|shared)\//],
   ['garbage collection', /^\(garbage collector\)$/],
 ];
 
 /** The stages in the order of the data flow, then what is not the tool's own code. */
-const ORDER = ['read', 'parse', 'normalize', 'digest and facts', 'rules', 'output', 'garbage collection', 'dependencies',
-  'other (start-up, idle, Node internals)'];
+const ORDER = ['read', 'parse', 'normalize', 'digest and facts', 'rules', 'output', 'garbage collection', 'dependencies', 'other (start-up, idle, Node internals)'];
 
 /**
  * Functions of the engine's wiring that belong to another stage than their file: the analysis
  * collector's `add` (writing a trace's digest and facts to the temporary file) and `load` (reading
  * them back) are the per-trace stage's round trip; the rest of engine/analyze.js is the session stage.
  */
-export const FUNCTION_STAGES = [
-  ['digest and facts', /\/dist\/engine\/analyze\.js#(add|load)$/],
-];
+export const FUNCTION_STAGES = [['digest and facts', /\/dist\/engine\/analyze\.js#(add|load)$/]];
 
 /** Where a frame's self time goes: its script's path, or V8's name for what is not a script. */
 function fileOf(frame) {
@@ -67,8 +70,7 @@ export function selfTimeByFile(profile) {
 }
 
 function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true,
-    options: { top: { type: 'string', default: '4' }, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '4' }, json: { type: 'boolean', default: false } } });
   if (!positionals.length) {
     process.stderr.write('usage: node bench/profile-stages.mjs <file.cpuprofile>... [--top 4] [--json]\n');
     process.exit(2);
@@ -88,15 +90,33 @@ function main() {
   }
   const order = ORDER.filter((s) => stages.has(s));
   if (values.json) {
-    process.stdout.write(JSON.stringify({ total_ms: Math.round(total), stages: order.map((s) => ({ stage: s, ms: Math.round(stages.get(s).ms),
-      files: stages.get(s).files.sort((a, b) => b[1] - a[1]).map(([f, ms]) => ({ file: f, ms: Math.round(ms) })) })) }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        {
+          total_ms: Math.round(total),
+          stages: order.map((s) => ({
+            stage: s,
+            ms: Math.round(stages.get(s).ms),
+            files: stages
+              .get(s)
+              .files.sort((a, b) => b[1] - a[1])
+              .map(([f, ms]) => ({ file: f, ms: Math.round(ms) })),
+          })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return;
   }
   process.stdout.write(`| stage | self time s | share | largest files (s) |\n|---|---|---|---|\n`);
   for (const s of order) {
     const e = stages.get(s);
-    const top = e.files.sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))
-      .map(([f, ms]) => `${f} ${(ms / 1000).toFixed(2)}`).join(', ');
+    const top = e.files
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, Number(values.top))
+      .map(([f, ms]) => `${f} ${(ms / 1000).toFixed(2)}`)
+      .join(', ');
     process.stdout.write(`| ${s} | ${(e.ms / 1000).toFixed(2)} | ${((100 * e.ms) / total).toFixed(1)}% | ${top} |\n`);
   }
   process.stdout.write(`| total | ${(total / 1000).toFixed(2)} | 100% | |\n`);

@@ -35,8 +35,7 @@
  * Exit status: 0 when everything ran (a missed target is a measurement, not an error), 1 when a
  * measured command crashed, 2 for a usage or setup problem (e.g. the CLI is not built).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, statfsSync, writeFileSync, openSync,
-  readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, statfsSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -76,24 +75,43 @@ function parseOptions() {
 function checkOptions() {
   const { values } = parseArgs({
     options: {
-      bytes: { type: 'string', default: '1e9' }, scale: { type: 'string', default: '4' },
-      seed: { type: 'string', default: '42' }, runs: { type: 'string', default: '2' },
-      keep: { type: 'boolean', default: false }, search: { type: 'boolean', default: false },
-      cmd: { type: 'string', default: DEFAULT_CMD }, dir: { type: 'string', default: '.bench' },
+      bytes: { type: 'string', default: '1e9' },
+      scale: { type: 'string', default: '4' },
+      seed: { type: 'string', default: '42' },
+      runs: { type: 'string', default: '2' },
+      keep: { type: 'boolean', default: false },
+      search: { type: 'boolean', default: false },
+      cmd: { type: 'string', default: DEFAULT_CMD },
+      dir: { type: 'string', default: '.bench' },
       help: { type: 'boolean', short: 'h', default: false },
-      scenario: { type: 'string', default: 'export' }, turns: { type: 'string', default: '1000,2000,5000,10000' },
-      window: { type: 'string', default: '20' }, assessments: { type: 'string', default: '10000,50000' },
+      scenario: { type: 'string', default: 'export' },
+      turns: { type: 'string', default: '1000,2000,5000,10000' },
+      window: { type: 'string', default: '20' },
+      assessments: { type: 'string', default: '10000,50000' },
     },
   });
   if (values.help) {
-    log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n?/, '')
-      .replace(/^ \* ?/gm, '').trimEnd());
+    log(
+      readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('*/')[0]
+        .replace(/^#!.*\n\/\*\*\n?/, '')
+        .replace(/^ \* ?/gm, '')
+        .trimEnd(),
+    );
     process.exit(0);
   }
   const o = {
-    bytes: parseBytes(values.bytes), scale: Number(values.scale), seed: Number(values.seed), runs: Number(values.runs),
-    keep: values.keep, search: values.search, cmd: values.cmd, dir: resolve(ROOT, values.dir),
-    scenario: values.scenario, turns: integers(values.turns, 'turns'), window: Number(values.window),
+    bytes: parseBytes(values.bytes),
+    scale: Number(values.scale),
+    seed: Number(values.seed),
+    runs: Number(values.runs),
+    keep: values.keep,
+    search: values.search,
+    cmd: values.cmd,
+    dir: resolve(ROOT, values.dir),
+    scenario: values.scenario,
+    turns: integers(values.turns, 'turns'),
+    window: Number(values.window),
     assessments: integers(values.assessments, 'assessments'),
   };
   if (!['export', 'chat', 'long-session', 'store'].includes(o.scenario)) {
@@ -110,24 +128,43 @@ function checkOptions() {
 
 /** The Node script and arguments of the measured tool, `{file}` filled in. */
 function toolArgs(file) {
-  return opts.cmd.trim().split(/\s+/).map((a) => (a === '{file}' ? file : a));
+  return opts.cmd
+    .trim()
+    .split(/\s+/)
+    .map((a) => (a === '{file}' ? file : a));
 }
 
 function checkTool() {
   const script = opts.cmd.trim().split(/\s+/)[0];
   if (existsSync(resolve(ROOT, script))) return;
-  throw new SetupError(`${script} does not exist, so there is no \`stats\` to measure.\n` +
-    '  Build the CLI first: `npm run build` (`make bench` builds before running).\n' +
-    "  To check the harness alone, measure the baseline as a stand-in: node bench/run.mjs --cmd 'bench/baseline.mjs {file}'");
+  throw new SetupError(
+    `${script} does not exist, so there is no \`stats\` to measure.\n` +
+      '  Build the CLI first: `npm run build` (`make bench` builds before running).\n' +
+      "  To check the harness alone, measure the baseline as a stand-in: node bench/run.mjs --cmd 'bench/baseline.mjs {file}'",
+  );
 }
 
 /** The generator of each scenario's exports and the files its output depends on (relative to the repository). */
 const GENERATORS = {
-  export: { script: 'bench/gen-export.mjs', prefix: 'export', sources: ['bench/gen-export.mjs', 'bench/lib/prng.mjs',
-    'scripts/lib/pyjson.mjs', 'bench/lib/text.mjs', 'bench/lib/trace-info.mjs', 'bench/lib/traces.mjs', 'bench/lib/util.mjs',
-    'bench/lib/vocab.mjs'] },
-  chat: { script: 'bench/gen-chat.mjs', prefix: 'chat', sources: ['bench/gen-chat.mjs', 'bench/gen-export.mjs',
-    'bench/lib/chat-templates.mjs', 'bench/lib/prng.mjs', 'bench/lib/util.mjs', 'scripts/lib/pyjson.mjs', ...templateFiles()] },
+  export: {
+    script: 'bench/gen-export.mjs',
+    prefix: 'export',
+    sources: [
+      'bench/gen-export.mjs',
+      'bench/lib/prng.mjs',
+      'scripts/lib/pyjson.mjs',
+      'bench/lib/text.mjs',
+      'bench/lib/trace-info.mjs',
+      'bench/lib/traces.mjs',
+      'bench/lib/util.mjs',
+      'bench/lib/vocab.mjs',
+    ],
+  },
+  chat: {
+    script: 'bench/gen-chat.mjs',
+    prefix: 'chat',
+    sources: ['bench/gen-chat.mjs', 'bench/gen-export.mjs', 'bench/lib/chat-templates.mjs', 'bench/lib/prng.mjs', 'bench/lib/util.mjs', 'scripts/lib/pyjson.mjs', ...templateFiles()],
+  },
 };
 
 /** Hash of the generator's source (and templates): a cached export is reused only if it came from these. */
@@ -140,8 +177,7 @@ function generatorHash() {
 function cached(path, want) {
   try {
     const meta = JSON.parse(readFileSync(path + '.meta.json', 'utf8'));
-    return ['generator', 'seed', 'format', 'target_bytes'].every((k) => meta[k] === want[k]) &&
-      statSync(path).size === meta.bytes ? meta : null;
+    return ['generator', 'seed', 'format', 'target_bytes'].every((k) => meta[k] === want[k]) && statSync(path).size === meta.bytes ? meta : null;
   } catch {
     return null;
   }
@@ -158,19 +194,33 @@ async function ensureExport(path, bytes, format) {
   log(`generating ${name} (${gb(bytes)}, seed ${opts.seed}, ${format}) ...`);
   const tmp = path + '.tmp';
   generated.add(tmp);
-  const r = await run([process.execPath, join(ROOT, GENERATORS[opts.scenario].script), '--out', tmp, '--bytes', String(bytes),
-    '--seed', String(opts.seed), ...(opts.scenario === 'export' ? ['--format', format] : []), '--quiet'], { cwd: ROOT });
+  const r = await run(
+    [
+      process.execPath,
+      join(ROOT, GENERATORS[opts.scenario].script),
+      '--out',
+      tmp,
+      '--bytes',
+      String(bytes),
+      '--seed',
+      String(opts.seed),
+      ...(opts.scenario === 'export' ? ['--format', format] : []),
+      '--quiet',
+    ],
+    { cwd: ROOT },
+  );
   if (r.code !== 0) throw new CrashError(`bench: generating ${name} failed (${r.error ?? `exit ${r.code ?? r.signal}`})`);
   const summary = JSON.parse(r.stdout);
   renameSync(tmp, path);
   generated.delete(tmp);
   generated.add(path);
   generated.add(path + '.meta.json');
-  writeFileSync(path + '.meta.json', JSON.stringify({ ...want, bytes: summary.bytes, traces: summary.traces,
-    spans: summary.spans, sessions: summary.sessions }, null, 2) + '\n');
-  log(`  ${summary.traces} traces, ${summary.spans} spans, ${summary.sessions} sessions, mean trace ` +
-    `${(summary.avg_trace_bytes ?? summary.mean_trace_bytes) / 1e3} KB, largest ${(summary.max_trace_bytes / 1e6).toFixed(2)} MB; ` +
-    `${summary.seconds} s (${summary.mb_per_s} MB/s)`);
+  writeFileSync(path + '.meta.json', JSON.stringify({ ...want, bytes: summary.bytes, traces: summary.traces, spans: summary.spans, sessions: summary.sessions }, null, 2) + '\n');
+  log(
+    `  ${summary.traces} traces, ${summary.spans} spans, ${summary.sessions} sessions, mean trace ` +
+      `${(summary.avg_trace_bytes ?? summary.mean_trace_bytes) / 1e3} KB, largest ${(summary.max_trace_bytes / 1e6).toFixed(2)} MB; ` +
+      `${summary.seconds} s (${summary.mb_per_s} MB/s)`,
+  );
   return { path, bytes: summary.bytes, reused: false, generation: summary };
 }
 
@@ -179,8 +229,7 @@ function checkDisk(needed) {
   const fs = statfsSync(opts.dir);
   const free = fs.bavail * fs.bsize;
   if (free < needed * 1.02) {
-    throw new SetupError(`not enough disk space in ${opts.dir}: need ${gb(needed)}, ${gb(free)} free ` +
-      '(use --bytes for smaller exports)');
+    throw new SetupError(`not enough disk space in ${opts.dir}: need ${gb(needed)}, ${gb(free)} free ` + '(use --bytes for smaller exports)');
   }
 }
 
@@ -206,7 +255,12 @@ function headTraces(file) {
   const head = Buffer.alloc(1 << 20);
   const n = readSync(fd, head, 0, head.length, 0);
   closeSync(fd);
-  return head.subarray(0, n).toString('utf8').split('\n').slice(0, -1).map((l) => JSON.parse(l));
+  return head
+    .subarray(0, n)
+    .toString('utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => JSON.parse(l));
 }
 
 /**
@@ -221,8 +275,7 @@ function toolScenarios(file, label) {
   const session = traces.map((t) => t.info.trace_metadata?.['mlflow.trace.session']).find((s) => typeof s === 'string');
   if (session === undefined) throw new SetupError(`no trace with a session in the first MB of ${file}`);
   const spans = traces.flatMap((t) => t.data.spans);
-  const tool = spans.find((s) => s.attributes?.['mlflow.spanType'] === '"TOOL"' && s.attributes['mlflow.spanFunctionName']) ??
-    spans.find((s) => s.attributes?.['mlflow.spanFunctionName']);
+  const tool = spans.find((s) => s.attributes?.['mlflow.spanType'] === '"TOOL"' && s.attributes['mlflow.spanFunctionName']) ?? spans.find((s) => s.attributes?.['mlflow.spanFunctionName']);
   if (tool === undefined) throw new SetupError(`no span with mlflow.spanFunctionName in the first MB of ${file}`);
   const fn = JSON.parse(tool.attributes['mlflow.spanFunctionName']);
   const cli = join(ROOT, 'dist/cli/main.js');
@@ -263,8 +316,7 @@ async function main() {
   opts.generator = generatorHash();
 
   const prefix = GENERATORS[opts.scenario].prefix;
-  const preflight = await ensureExport(join(opts.dir, opts.scenario === 'export' ? 'preflight.jsonl' : `${prefix}-preflight.jsonl`),
-    PREFLIGHT_BYTES, 'jsonl');
+  const preflight = await ensureExport(join(opts.dir, opts.scenario === 'export' ? 'preflight.jsonl' : `${prefix}-preflight.jsonl`), PREFLIGHT_BYTES, 'jsonl');
   generated.delete(preflight.path); // tiny; kept as a cache
   generated.delete(preflight.path + '.meta.json');
   const pre = await measure('stats (preflight)', toolArgs(preflight.path));
@@ -276,26 +328,26 @@ async function main() {
   }
   if (opts.search) plan.push({ label: '1x', bytes: opts.bytes, format: 'search', file: 'export-1x.search.json' });
   for (const p of plan) p.path = join(opts.dir, p.file);
-  checkDisk(plan.reduce((n, p) => n + (cached(p.path, { generator: opts.generator, seed: opts.seed, format: p.format,
-    target_bytes: p.bytes }) ? 0 : p.bytes), 0));
+  checkDisk(plan.reduce((n, p) => n + (cached(p.path, { generator: opts.generator, seed: opts.seed, format: p.format, target_bytes: p.bytes }) ? 0 : p.bytes), 0));
   for (const p of plan) p.export = await ensureExport(p.path, p.bytes, p.format);
 
   const measurements = [];
   for (const p of plan) {
     log(`warming the page cache for ${p.file} ...`);
     warm(p.path);
-    const scenarios = p.format === 'jsonl'
-      ? [['baseline', 'jsonl', [join(BENCH, 'baseline.mjs'), p.path]], ['stats', 'jsonl', toolArgs(p.path)], ...toolScenarios(p.path, p.label)]
-      : [['stats', 'search', toolArgs(p.path)]];
-    const rows = scenarios.map(([command, format]) => ({ command, format, size: p.label, file: relative(ROOT, p.path),
-      bytes: p.export.bytes, runs: [] }));
+    const scenarios =
+      p.format === 'jsonl'
+        ? [['baseline', 'jsonl', [join(BENCH, 'baseline.mjs'), p.path]], ['stats', 'jsonl', toolArgs(p.path)], ...toolScenarios(p.path, p.label)]
+        : [['stats', 'search', toolArgs(p.path)]];
+    const rows = scenarios.map(([command, format]) => ({ command, format, size: p.label, file: relative(ROOT, p.path), bytes: p.export.bytes, runs: [] }));
     for (let run = 1; run <= opts.runs; run++) {
       for (let i = 0; i < scenarios.length; i++) {
         const r = await measure(`${scenarios[i][0]} on ${p.file} (run ${run})`, scenarios[i][2]);
-        rows[i].runs.push({ seconds: r.seconds, cpu_seconds: r.cpuSeconds, peak_rss_bytes: r.peakRssBytes,
-          reported_traces: reportedCount(r.stdout) ?? null });
-        log(`  ${p.file} run ${run}/${opts.runs} ${scenarios[i][0].padEnd(12)} ${r.seconds.toFixed(2)} s  ` +
-          `${(p.export.bytes / 1e6 / r.seconds).toFixed(0)} MB/s  peak RSS ${(r.peakRssBytes / 1e6).toFixed(1)} MB`);
+        rows[i].runs.push({ seconds: r.seconds, cpu_seconds: r.cpuSeconds, peak_rss_bytes: r.peakRssBytes, reported_traces: reportedCount(r.stdout) ?? null });
+        log(
+          `  ${p.file} run ${run}/${opts.runs} ${scenarios[i][0].padEnd(12)} ${r.seconds.toFixed(2)} s  ` +
+            `${(p.export.bytes / 1e6 / r.seconds).toFixed(0)} MB/s  peak RSS ${(r.peakRssBytes / 1e6).toFixed(1)} MB`,
+        );
       }
     }
     for (const row of rows) {
@@ -317,19 +369,27 @@ function finish(result, error) {
   const results = {
     schema_version: 1,
     finished_at: new Date().toISOString(),
-    machine: { node: process.version, platform: process.platform, arch: process.arch, kernel: release(),
-      cpus: cpus().length, cpu_model: cpus()[0]?.model ?? null, total_mem_bytes: totalmem(),
-      loadavg_1m_start: loadAtStart[0], loadavg_1m_end: loadavg()[0] },
+    machine: {
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      kernel: release(),
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? null,
+      total_mem_bytes: totalmem(),
+      loadavg_1m_start: loadAtStart[0],
+      loadavg_1m_end: loadavg()[0],
+    },
     method: {
-      mb: '1e6 bytes', seconds: 'wall clock, spawn to exit, best of runs (Node start-up included)',
+      mb: '1e6 bytes',
+      seconds: 'wall clock, spawn to exit, best of runs (Node start-up included)',
       cpu_seconds: 'user + system CPU of the measured process (process.resourceUsage at exit), best of runs; cpu_ratio = baseline CPU ÷ command CPU',
       peak_rss: 'process.resourceUsage().maxRSS of the measured Node process (getrusage ru_maxrss), reported at exit by bench/report-rss.mjs; highest of runs',
       baseline: 'bench/baseline.mjs: 1 MiB read stream, split on \\n with Buffer#indexOf, JSON.parse per line, data.spans.length touched',
     },
-    params: opts && { scenario: opts.scenario, bytes: opts.bytes, scale: opts.scale, seed: opts.seed, runs: opts.runs, cmd: opts.cmd,
-      search: opts.search },
-    files: result?.plan.map((p) => ({ path: relative(ROOT, p.path), format: p.format, bytes: p.export?.bytes ?? null,
-      reused: p.export?.reused ?? null, generation: p.export?.generation ?? null })) ?? [],
+    params: opts && { scenario: opts.scenario, bytes: opts.bytes, scale: opts.scale, seed: opts.seed, runs: opts.runs, cmd: opts.cmd, search: opts.search },
+    files:
+      result?.plan.map((p) => ({ path: relative(ROOT, p.path), format: p.format, bytes: p.export?.bytes ?? null, reused: p.export?.reused ?? null, generation: p.export?.generation ?? null })) ?? [],
     measurements: result?.measurements ?? [],
     targets: result ? verdicts(result.measurements) : [],
     error: error ?? null,

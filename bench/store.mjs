@@ -18,8 +18,18 @@ const COMMANDS = [
 ];
 
 /** Source files whose change makes a cached store stale. */
-const SOURCES = ['bench/gen-store.mjs', 'bench/lib/traces.mjs', 'bench/lib/trace-info.mjs', 'bench/lib/text.mjs', 'bench/lib/prng.mjs',
-  'bench/lib/util.mjs', 'bench/lib/vocab.mjs', 'scripts/store-writer.mjs', 'scripts/mlflow-ddl.json', 'scripts/lib/pyjson.mjs'];
+const SOURCES = [
+  'bench/gen-store.mjs',
+  'bench/lib/traces.mjs',
+  'bench/lib/trace-info.mjs',
+  'bench/lib/text.mjs',
+  'bench/lib/prng.mjs',
+  'bench/lib/util.mjs',
+  'bench/lib/vocab.mjs',
+  'scripts/store-writer.mjs',
+  'scripts/mlflow-ddl.json',
+  'scripts/lib/pyjson.mjs',
+];
 
 function generatorHash(root) {
   const h = createHash('sha256');
@@ -36,8 +46,7 @@ async function ensureStore({ root, dir, bytes, seed, log }) {
   const want = { generator: generatorHash(root), seed, target_bytes: bytes };
   try {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
-    const same = Object.keys(want).every((k) => meta[k] === want[k]) &&
-      Object.values(meta.summary.forms).every((f) => existsSync(f.path) && sizeOnDisk(f.path) === f.bytes);
+    const same = Object.keys(want).every((k) => meta[k] === want[k]) && Object.values(meta.summary.forms).every((f) => existsSync(f.path) && sizeOnDisk(f.path) === f.bytes);
     if (same) {
       log(`reusing ${relative(root, out)} (${meta.summary.traces} traces, seed ${seed})`);
       return { summary: meta.summary, reused: true };
@@ -49,8 +58,10 @@ async function ensureStore({ root, dir, bytes, seed, log }) {
   const summary = await generateStore({ dir: out, bytes, seed });
   writeFileSync(metaPath, JSON.stringify({ ...want, summary }, null, 2) + '\n');
   const f = summary.forms;
-  log(`  ${summary.traces} traces, ${summary.spans} spans in ${summary.seconds} s; on disk: export ${mb(f.export.bytes)} MB, ` +
-    `store-table ${mb(f.table.bytes)} MB, store-artifacts ${mb(f.artifacts.bytes)} MB + ${mb(f.artifacts.artifact_bytes)} MB of traces.json`);
+  log(
+    `  ${summary.traces} traces, ${summary.spans} spans in ${summary.seconds} s; on disk: export ${mb(f.export.bytes)} MB, ` +
+      `store-table ${mb(f.table.bytes)} MB, store-artifacts ${mb(f.artifacts.bytes)} MB + ${mb(f.artifacts.artifact_bytes)} MB of traces.json`,
+  );
   return { summary, reused: false };
 }
 
@@ -81,18 +92,22 @@ export async function storeScenario({ root, dir, bytes, scale, seed, runs, keep,
       { form: 'sqlite, spans in artifacts', path: f.artifacts.path, bytes: f.artifacts.bytes + f.artifacts.artifact_bytes },
     ];
     for (const form of forms) {
-      const plan = [...(form.baseline ? [['baseline', [join(root, 'bench', 'baseline.mjs'), form.path]]] : []),
-        ...COMMANDS.map(([name, args]) => [name, [join(root, 'dist/cli/main.js'), ...args, form.path]])];
+      const plan = [
+        ...(form.baseline ? [['baseline', [join(root, 'bench', 'baseline.mjs'), form.path]]] : []),
+        ...COMMANDS.map(([name, args]) => [name, [join(root, 'dist/cli/main.js'), ...args, form.path]]),
+      ];
       for (const [command, args] of plan) {
-        const row = { size: summary.target_bytes, traces: summary.traces, form: form.form, path: relative(root, form.path), bytes: form.bytes,
-          command, runs: [] };
+        const row = { size: summary.target_bytes, traces: summary.traces, form: form.form, path: relative(root, form.path), bytes: form.bytes, command, runs: [] };
         for (let i = 0; i < runs; i++) {
           const r = await runMeasured(args, { cwd: root });
           if (!r.ok) {
-            const how = r.error ? `could not start (${r.error})` : r.signal ? `was killed by ${r.signal}` : r.code !== 0 ? `exited with code ${r.code}`
-              : 'reported no peak RSS';
+            const how = r.error ? `could not start (${r.error})` : r.signal ? `was killed by ${r.signal}` : r.code !== 0 ? `exited with code ${r.code}` : 'reported no peak RSS';
             // The first line says what went wrong, the last how the run ended: both, once.
-            const lines = r.stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+            const lines = r.stderr
+              .trim()
+              .split('\n')
+              .map((l) => l.trim())
+              .filter(Boolean);
             const said = [...new Set([lines[0], lines[lines.length - 1]].filter((l) => l !== undefined))].join(' / ');
             const line = `FAILED  ${command} on ${row.path} (${form.form}) ${how}: ${said || 'nothing on stderr'}`;
             log(line);
@@ -100,22 +115,22 @@ export async function storeScenario({ root, dir, bytes, scale, seed, runs, keep,
             row.failed = line;
             break;
           }
-          row.runs.push({ seconds: r.seconds, cpu_seconds: r.cpuSeconds, peak_rss_mb: r.peakRssBytes / 1e6,
-            reported_traces: command === 'baseline' ? null : reportedTraces(r.stdout) });
+          row.runs.push({ seconds: r.seconds, cpu_seconds: r.cpuSeconds, peak_rss_mb: r.peakRssBytes / 1e6, reported_traces: command === 'baseline' ? null : reportedTraces(r.stdout) });
           const reported = row.runs[row.runs.length - 1].reported_traces;
           if (reported !== null && reported !== summary.traces) {
             log(`warning: ${command} on ${row.path} reported ${reported} traces; the store holds ${summary.traces}`);
           }
-          log(`  ${mb(summary.target_bytes)} MB  ${form.form.padEnd(27)} ${command.padEnd(8)} ${r.seconds.toFixed(2)} s wall, ` +
-            `${r.cpuSeconds.toFixed(2)} s CPU, peak RSS ${(r.peakRssBytes / 1e6).toFixed(0)} MB`);
+          log(
+            `  ${mb(summary.target_bytes)} MB  ${form.form.padEnd(27)} ${command.padEnd(8)} ${r.seconds.toFixed(2)} s wall, ` +
+              `${r.cpuSeconds.toFixed(2)} s CPU, peak RSS ${(r.peakRssBytes / 1e6).toFixed(0)} MB`,
+          );
         }
         rows.push(row);
       }
     }
   }
   printTable(rows, log);
-  const results = { schema_version: 1, scenario: 'store', finished_at: new Date().toISOString(), node: process.version,
-    params: { sizes, seed, runs }, rows, failures };
+  const results = { schema_version: 1, scenario: 'store', finished_at: new Date().toISOString(), node: process.version, params: { sizes, seed, runs }, rows, failures };
   writeFileSync(join(dir, 'store-results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`\nresults written to ${relative(root, join(dir, 'store-results.json'))}`);
   if (!keep) {
@@ -131,10 +146,16 @@ function printTable(rows, log) {
   for (const r of rows) {
     const best = (k) => Math.min(...r.runs.map((x) => x[k]));
     const ref = rows.find((x) => x.size === r.size && x.form.startsWith('export') && x.command === r.command && x.runs.length);
-    const cells = r.runs.length === 0 ? ['FAILED', '', '', '', '']
-      : [best('seconds').toFixed(2), best('cpu_seconds').toFixed(2),
-        ref && ref !== r ? `${(best('cpu_seconds') / Math.min(...ref.runs.map((x) => x.cpu_seconds))).toFixed(2)}×` : '',
-        Math.max(...r.runs.map((x) => x.peak_rss_mb)).toFixed(0), String(r.runs[0].reported_traces ?? '')];
+    const cells =
+      r.runs.length === 0
+        ? ['FAILED', '', '', '', '']
+        : [
+            best('seconds').toFixed(2),
+            best('cpu_seconds').toFixed(2),
+            ref && ref !== r ? `${(best('cpu_seconds') / Math.min(...ref.runs.map((x) => x.cpu_seconds))).toFixed(2)}×` : '',
+            Math.max(...r.runs.map((x) => x.peak_rss_mb)).toFixed(0),
+            String(r.runs[0].reported_traces ?? ''),
+          ];
     log(`| ${mb(r.size)} MB | ${r.form} | ${mb(r.bytes)} | ${r.command} | ${cells.join(' | ')} |`);
   }
 }

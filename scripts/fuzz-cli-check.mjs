@@ -41,7 +41,10 @@ function run(args) {
 /** First line of an internal error, numbers and quoted parts left out: one class per bug, not per record. */
 function errorClass(stderr) {
   const line = stderr.split('\n').find((l) => /internal error/iu.test(l)) ?? '';
-  return line.replace(/^.*internal error:?\s*/iu, '').replace(/"[^"]*"|'[^']*'|\d+/gu, '#').slice(0, 80);
+  return line
+    .replace(/^.*internal error:?\s*/iu, '')
+    .replace(/"[^"]*"|'[^']*'|\d+/gu, '#')
+    .slice(0, 80);
 }
 
 /**

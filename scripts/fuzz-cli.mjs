@@ -61,11 +61,55 @@ export function loadCorpus(dirs) {
   return { traces: traces.filter((t) => t && typeof t === 'object'), files: files.map((f) => relative(ROOT, f)) };
 }
 
-const HOSTILE = ['\u001b[2J', '\u009b31m', '\r', '\u0000', '\u007f', '\u0085', '\u202e', '\u200b', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '@team', '#12',
-  '`', '```', '| x |', '[a](javascript:alert(1))', 'http://evil.example', '$x$', '\ud800', '\udc00', '😀', '\n# heading', '\t'];
+const HOSTILE = [
+  '\u001b[2J',
+  '\u009b31m',
+  '\r',
+  '\u0000',
+  '\u007f',
+  '\u0085',
+  '\u202e',
+  '\u200b',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '@team',
+  '#12',
+  '`',
+  '```',
+  '| x |',
+  '[a](javascript:alert(1))',
+  'http://evil.example',
+  '$x$',
+  '\ud800',
+  '\udc00',
+  '😀',
+  '\n# heading',
+  '\t',
+];
 /** Values that break times, numbers, texts and depth (raw JSON text). */
-const RAW_VALUES = ['1e400', '-1e30', '-1', '0', '1e300', '8640000000000001', '-8640000000000001', '9007199254740993', 'true', 'false', 'null', '""', '"not a time"',
-  '"+275760-09-13T00:00:00.001Z"', '"2026-13-45T99:99:99Z"', '{}', '[]', '"1e400"', 'NaN', 'Infinity', '-Infinity'];
+const RAW_VALUES = [
+  '1e400',
+  '-1e30',
+  '-1',
+  '0',
+  '1e300',
+  '8640000000000001',
+  '-8640000000000001',
+  '9007199254740993',
+  'true',
+  'false',
+  'null',
+  '""',
+  '"not a time"',
+  '"+275760-09-13T00:00:00.001Z"',
+  '"2026-13-45T99:99:99Z"',
+  '{}',
+  '[]',
+  '"1e400"',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+];
 const GARBAGE = ['{', '}', '[', ']', '"', '\\', ',', ':', 'NaN', '1e400', '\u00e9', '\u0000', 'hello', '\ufeff', '\ud83d', '{"info": {}}'];
 
 function paths(value, prefix = [], out = []) {
@@ -103,8 +147,12 @@ function mutate(traces, r) {
     const buf = Buffer.from(text);
     const at = r.int(buf.length);
     const op = r.int(3);
-    text = op === 0 ? buf.subarray(0, at).toString('utf8') : op === 1 ? Buffer.concat([buf.subarray(0, at), buf.subarray(at + 1 + r.int(100))]).toString('utf8')
-      : Buffer.concat([buf.subarray(0, at), Buffer.from(r.pick(GARBAGE)), buf.subarray(at)]).toString('utf8');
+    text =
+      op === 0
+        ? buf.subarray(0, at).toString('utf8')
+        : op === 1
+          ? Buffer.concat([buf.subarray(0, at), buf.subarray(at + 1 + r.int(100))]).toString('utf8')
+          : Buffer.concat([buf.subarray(0, at), Buffer.from(r.pick(GARBAGE)), buf.subarray(at)]).toString('utf8');
   } else if (kind === 'two') text = `${text} ${text}`;
   else if (kind === 'unclosed') text = `[${text.slice(0, Math.floor(text.length / 2))}`;
   text = text.replace(/[\r\n]/gu, ' ');
@@ -141,7 +189,10 @@ async function minimise(lines, kind, deadline) {
 function writeFound(found) {
   mkdirSync(FOUND_DIR, { recursive: true });
   // As test/fuzz/found.ts names it: sha256 of the counterexample as codec.ts writes it (an array of strings is itself).
-  const name = `${found.property}-${createHash('sha256').update(JSON.stringify(found.counterexample, null, 1)).digest('hex').slice(0, 8)}.json`;
+  const name = `${found.property}-${createHash('sha256')
+    .update(JSON.stringify(found.counterexample, null, 1))
+    .digest('hex')
+    .slice(0, 8)}.json`;
   writeFileSync(join(FOUND_DIR, name), JSON.stringify(found, null, 1) + '\n');
   return name;
 }
@@ -176,14 +227,23 @@ export async function cliCampaign({ seed, minutes, batches = null, batchSize = 2
       }
       figures.failures[f.class] = { batches: 1, command: f.command, detail: f.detail };
       const minimal = await minimise(lines, f.class, Date.now() + 5 * 60_000);
-      const file = writeFound({ property: 'cli-records', seed, path: null, error: `${f.class} (${f.command}): ${f.detail.split('\n')[0]}`.slice(0, 500), counterexample: minimal,
-        found: `${new Date().toISOString()} make fuzz FUZZ_SEED=${seed} (CLI campaign, batch ${figures.batches})` });
+      const file = writeFound({
+        property: 'cli-records',
+        seed,
+        path: null,
+        error: `${f.class} (${f.command}): ${f.detail.split('\n')[0]}`.slice(0, 500),
+        counterexample: minimal,
+        found: `${new Date().toISOString()} make fuzz FUZZ_SEED=${seed} (CLI campaign, batch ${figures.batches})`,
+      });
       figures.failures[f.class].file = file;
       figures.failures[f.class].minimalRecords = minimal.length;
       figures.found.push(file);
       process.stdout.write(`  found ${f.class} (${f.command}) → test/fuzz/found/${file} (${minimal.length} records)\n`);
     }
-    if (figures.batches % 5 === 0) process.stdout.write(`  CLI campaign: ${figures.batches} files, ${figures.records} records, ${Object.keys(figures.failures).length} failure classes, ${Math.round((Date.now() - started) / 1000)} s\n`);
+    if (figures.batches % 5 === 0)
+      process.stdout.write(
+        `  CLI campaign: ${figures.batches} files, ${figures.records} records, ${Object.keys(figures.failures).length} failure classes, ${Math.round((Date.now() - started) / 1000)} s\n`,
+      );
   }
   figures.seconds = Math.round((Date.now() - started) / 1000);
   return figures;

@@ -33,12 +33,22 @@ function usage(message) {
 
 const { values } = parseArgs({
   options: {
-    seed: { type: 'string' }, minutes: { type: 'string', default: '10' }, runs: { type: 'string' }, batch: { type: 'string', default: '200' },
-    corpus: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h' },
+    seed: { type: 'string' },
+    minutes: { type: 'string', default: '10' },
+    runs: { type: 'string' },
+    batch: { type: 'string', default: '200' },
+    corpus: { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n?/, '').replace(/^ \* ?/gm, '').trimEnd() + '\n');
+  process.stdout.write(
+    readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('*/')[0]
+      .replace(/^#!.*\n\/\*\*\n?/, '')
+      .replace(/^ \* ?/gm, '')
+      .trimEnd() + '\n',
+  );
   process.exit(0);
 }
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
@@ -74,10 +84,15 @@ const lines = [
   '',
   `make fuzz, seed ${seed}: ${((Date.now() - started) / 60_000).toFixed(1)} min`,
   'properties (fast-check):',
-  ...properties.map((p) => `  ${p.property.padEnd(26)} ${String(p.runs).padStart(7)} runs  ${(p.ms / 1000).toFixed(0).padStart(5)} s  ${p.found.length} found${p.found.map((f) => `\n      ${f.file}: ${f.error}`).join('')}`),
+  ...properties.map(
+    (p) =>
+      `  ${p.property.padEnd(26)} ${String(p.runs).padStart(7)} runs  ${(p.ms / 1000).toFixed(0).padStart(5)} s  ${p.found.length} found${p.found.map((f) => `\n      ${f.file}: ${f.error}`).join('')}`,
+  ),
   `CLI campaign: ${cli.batches} files, ${cli.records} records from ${cli.corpusTraces} traces in ${cli.corpusFiles} corpus files, ${cli.seconds} s`,
   ...Object.entries(cli.perCommand).map(([c, n]) => `  ${c.padEnd(48)} ${n} records`),
-  `  damage: ${Object.entries(cli.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+  `  damage: ${Object.entries(cli.kinds)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')}`,
   `  failures by class: ${Object.keys(cli.failures).length === 0 ? 'none' : ''}`,
   ...Object.entries(cli.failures).map(([k, f]) => `    ${k} — ${f.command}, in ${f.batches} of ${cli.batches} files; minimal: ${f.minimalRecords} records, test/fuzz/found/${f.file}`),
   `${found.length} failure(s) written to test/fuzz/found/${found.length ? ': replayed by test/fuzz/replay.test.ts' : ''}`,

@@ -508,8 +508,7 @@ const REFUND_TURNS = [
         delivered_on: '2026-10-02',
       },
     },
-    answer:
-      'Hi! I found order AC-58213: Acme Voyager 40L carry-on (\u20ac129.00), paid by Visa and delivered on 2 October 2026. What can I help you with?',
+    answer: 'Hi! I found order AC-58213: Acme Voyager 40L carry-on (\u20ac129.00), paid by Visa and delivered on 2 October 2026. What can I help you with?',
     timing: { end: 3190.412, retr: [14.2, 162.9], chat1: [171.3, 1102.6], tool: [1108.1, 1386.4], chat2: [1392.7, 3171.5] },
   },
   {
@@ -550,8 +549,7 @@ const REFUND_TURNS = [
       error: {
         type: 'RefundRejectedError',
         qualified: 'acme_support.clients.orders.RefundRejectedError',
-        message:
-          '422 refund_window_expired: order AC-58213 was delivered on 2026-10-02 (39 days ago); refunds are accepted within 30 days of delivery (refund-policy-2024)',
+        message: '422 refund_window_expired: order AC-58213 was delivered on 2026-10-02 (39 days ago); refunds are accepted within 30 days of delivery (refund-policy-2024)',
       },
     },
     answer:
@@ -690,11 +688,7 @@ function buildRefundSession({ session = REFUND_SESSION, user = REFUND_USER, turn
         });
         toolMessage = enc(turn.tool.result);
       }
-      finalMessages = [
-        ...baseMessages,
-        { role: 'assistant', content: null, tool_calls: [call] },
-        { role: 'tool', tool_call_id: call.id, content: toolMessage },
-      ];
+      finalMessages = [...baseMessages, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: toolMessage }];
     }
     const req2 = { messages: finalMessages, model: 'gpt-4o-mini', temperature: 0.2, tools: REFUND_TOOLS };
     const c2Start = at(T, tm.chat2[0], `${trace.key}/c20`);
@@ -844,8 +838,7 @@ const WRAPPER_TURNS = [
       args: { booking_ref: 'ZX4Q7P', weight_kg: 23 },
       result: { booking_ref: 'ZX4Q7P', status: 'confirmed', checked_bags: 1, price_eur: pyFloat(35.0) },
     },
-    answer:
-      'Done \u2014 one 23 kg checked bag is now on booking ZX4Q7P. \u20ac35.00 was charged to the card on file, and your updated e-ticket is on its way by email.',
+    answer: 'Done \u2014 one 23 kg checked bag is now on booking ZX4Q7P. \u20ac35.00 was charged to the card on file, and your updated e-ticket is on its way by email.',
     timing: { end: 2870.24, mw: [2.1, 2866.3], agent: [41.5, 2861.0], tool: [43.8, 702.6], chat: [706.9, 2853.1] },
   },
   {
@@ -871,11 +864,7 @@ function buildWrapperSession() {
     const agentParent = turn.middleware ? 'mw' : 'root';
     const agentInputs = { messages: [...history, { role: 'user', content: turn.user }] };
     const chatReq = {
-      messages: [
-        { role: 'system', content: `${BOOKING_SYSTEM}\n\nBooking record: ${enc(turn.tool.result)}` },
-        ...history,
-        { role: 'user', content: turn.user },
-      ],
+      messages: [{ role: 'system', content: `${BOOKING_SYSTEM}\n\nBooking record: ${enc(turn.tool.result)}` }, ...history, { role: 'user', content: turn.user }],
       model: 'gpt-4o-mini',
       temperature: 0.3,
     };
@@ -919,9 +908,7 @@ function buildWrapperSession() {
         'AGENT',
         'predict',
         agentInputs,
-        turn.answer === undefined
-          ? undefined
-          : { messages: [{ role: 'assistant', content: turn.answer, id: `msg_${alnumId(`msg/${trace.key}`, 20)}` }] },
+        turn.answer === undefined ? undefined : { messages: [{ role: 'assistant', content: turn.answer, id: `msg_${alnumId(`msg/${trace.key}`, 20)}` }] },
       ),
     };
     specs.push(agentSpec);
@@ -1052,11 +1039,9 @@ function buildOtelSession() {
     terminal: '1',
   };
   const user1 = 'Is my flight AX412 to Madrid tomorrow on time?';
-  const answer1 =
-    'Yes \u2014 AX412 from Lisbon to Madrid tomorrow (11 November) is currently on time. It departs at 07:40 from Terminal 1.';
+  const answer1 = 'Yes \u2014 AX412 from Lisbon to Madrid tomorrow (11 November) is currently on time. It departs at 07:40 from Terminal 1.';
   const user2 = 'Can I already check in online?';
-  const answer2 =
-    'Yes. Online check-in for AX412 opens 24 hours before departure, so it is open from 07:40 today. You can check in in the Acme Trips app or at acme-trips.example/checkin.';
+  const answer2 = 'Yes. Online check-in for AX412 opens 24 hours before departure, so it is open from 07:40 today. You can check in in the Acme Trips app or at acme-trips.example/checkin.';
 
   const turns = [
     { start: '2026-11-10T11:02:13.481Z', user: user1, answer: answer1, withTool: true, end: 2841.06 },
@@ -1180,8 +1165,7 @@ const LEGACY_SESSION = 'sess-legacy-2b';
 
 function buildLegacySession() {
   const shipping = {
-    page_content:
-      'Standard delivery to Portugal and Spain takes 3\u20135 business days and is free over \u20ac50. Express delivery costs \u20ac9.90 and arrives in 1\u20132 business days.',
+    page_content: 'Standard delivery to Portugal and Spain takes 3\u20135 business days and is free over \u20ac50. Express delivery costs \u20ac9.90 and arrives in 1\u20132 business days.',
     metadata: { doc_uri: 'kb://acme-help/shipping/delivery-times.md', version: '2024.4', updated: '2024-11-02' },
     id: 'delivery-times#c0',
   };
@@ -1191,8 +1175,7 @@ function buildLegacySession() {
       user: 'How long does delivery to Portugal take?',
       query: 'delivery time Portugal',
       docs: [shipping],
-      answer:
-        'Standard delivery to Portugal takes 3\u20135 business days and is free on orders over \u20ac50. Express delivery (\u20ac9.90) arrives in 1\u20132 business days.',
+      answer: 'Standard delivery to Portugal takes 3\u20135 business days and is free on orders over \u20ac50. Express delivery (\u20ac9.90) arrives in 1\u20132 business days.',
       timing: { end: 2361.8, retr: [9.8, 121.4], chat: [127.5, 2349.3] },
     },
     {
@@ -1204,8 +1187,7 @@ function buildLegacySession() {
         qualified: 'acme_support.kb.client.ConnectionError',
         message: 'vector store kb-prod-eu unavailable: connection refused (10.4.2.17:6333)',
       },
-      answer:
-        "I'm sorry, I can't look up our payment options right now. Please check the Payments section of our Help Centre, or ask me again in a few minutes.",
+      answer: "I'm sorry, I can't look up our payment options right now. Please check the Payments section of our Help Centre, or ask me again in a few minutes.",
       // the retriever gives up after ~1 s, then the model answers without context
       timing: { end: 2911.7, retr: [10.6, 1014.9], chat: [1020.3, 2905.2] },
     },
@@ -1309,14 +1291,7 @@ function buildLegacySession() {
         ],
       );
     } else {
-      retriever = v2span(
-        'retrieve_policy_docs',
-        'retriever',
-        'agent',
-        tm.retr[0],
-        tm.retr[1],
-        decorated('RETRIEVER', 'retrieve_policy_docs', { query: turn.query, k: 2 }, turn.docs),
-      );
+      retriever = v2span('retrieve_policy_docs', 'retriever', 'agent', tm.retr[0], tm.retr[1], decorated('RETRIEVER', 'retrieve_policy_docs', { query: turn.query, k: 2 }, turn.docs));
     }
     const chatReq = { messages: chatMessages, model: 'gpt-4o-mini', temperature: 0.2 };
     const chat = v2span('Completions', 'chat', 'agent', tm.chat[0], tm.chat[1], [
@@ -1367,13 +1342,11 @@ function buildNoSessionTrace() {
   const T = utcNs('2026-11-10T08:55:00.000Z') + 412_345n;
   const user = 'What are your customer service hours?';
   const hours = {
-    page_content:
-      'Customer service is available Monday to Friday 08:00\u201320:00 CET and Saturday 09:00\u201314:00 CET. The assistant in the app and on the website is available 24/7.',
+    page_content: 'Customer service is available Monday to Friday 08:00\u201320:00 CET and Saturday 09:00\u201314:00 CET. The assistant in the app and on the website is available 24/7.',
     metadata: { doc_uri: 'kb://acme-help/contact/opening-hours.md', version: '2026.1', updated: '2026-01-07', score: 0.91 },
     id: 'opening-hours#c0',
   };
-  const answer =
-    'Our customer service team is available Monday to Friday 08:00\u201320:00 CET and Saturday 09:00\u201314:00 CET. This assistant is available 24/7.';
+  const answer = 'Our customer service team is available Monday to Friday 08:00\u201320:00 CET and Saturday 09:00\u201314:00 CET. This assistant is available 24/7.';
   const chatReq = {
     messages: [
       { role: 'system', content: systemPrompt([hours]) },

@@ -23,13 +23,19 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, wri
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import {
-  assessmentRow, entries, experimentOf, exportTraceText, spanColumns, storedTags, traceDataText, traceDataTextV2, traceIdOf, writeFile,
-} from './lib/mlflow-values.mjs';
+import { assessmentRow, entries, experimentOf, exportTraceText, spanColumns, storedTags, traceDataText, traceDataTextV2, traceIdOf, writeFile } from './lib/mlflow-values.mjs';
 import { openDatabase } from './lib/sqlite-write.mjs';
 
 export {
-  experimentOf, exportTraceText, parseExport, spanText, storedTags, traceDataText, traceDataTextV2, tracesOf, v2Span,
+  experimentOf,
+  exportTraceText,
+  parseExport,
+  spanText,
+  storedTags,
+  traceDataText,
+  traceDataTextV2,
+  tracesOf,
+  v2Span,
 } from './lib/mlflow-values.mjs';
 
 /** @type {{ schemas: Record<string, { alembic_head: string, entries: { type: string, name: string, tbl_name: string, sql: string | null }[] }> }} */
@@ -117,8 +123,15 @@ export class SqliteStoreWriter {
 
   insertExperiment(e) {
     const t = e.creation_time ?? 1767571200000;
-    this.db.run('INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?)',
-      BigInt(e.experiment_id), e.name, this.artifactLocation(e.experiment_id), 'active', t, t);
+    this.db.run(
+      'INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?)',
+      BigInt(e.experiment_id),
+      e.name,
+      this.artifactLocation(e.experiment_id),
+      'active',
+      t,
+      t,
+    );
     this.written.add(e.experiment_id);
   }
 
@@ -137,8 +150,13 @@ export class SqliteStoreWriter {
     if (!Number.isFinite(ts)) throw new Error(`trace ${id}: request_time ${JSON.stringify(info.request_time)} is not an ISO time`);
     const cols = [id, exp, ts, info.execution_duration_ms ?? null, info.state ?? 'STATE_UNSPECIFIED'];
     if (this.v3) {
-      db.run('INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id, request_preview, response_preview) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        ...cols, info.client_request_id ?? null, info.request_preview ?? null, info.response_preview ?? null);
+      db.run(
+        'INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id, request_preview, response_preview) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        ...cols,
+        info.client_request_id ?? null,
+        info.request_preview ?? null,
+        info.response_preview ?? null,
+      );
     } else {
       db.run('INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status) VALUES (?, ?, ?, ?, ?)', ...cols);
     }
@@ -155,15 +173,28 @@ export class SqliteStoreWriter {
         this.summary.assessmentsNotStored++;
         continue;
       }
-      db.run('INSERT INTO assessments (assessment_id, trace_id, name, assessment_type, value, error, created_timestamp, last_updated_timestamp, source_type, source_id, run_id, span_id, rationale, overrides, valid, assessment_metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        ...assessmentRow(a, id));
+      db.run(
+        'INSERT INTO assessments (assessment_id, trace_id, name, assessment_type, value, error, created_timestamp, last_updated_timestamp, source_type, source_id, run_id, span_id, rationale, overrides, valid, assessment_metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ...assessmentRow(a, id),
+      );
       this.summary.assessments++;
     }
     if (inTable) {
       for (const span of trace.data.spans) {
         const s = spanColumns(span);
-        db.run('INSERT INTO spans (trace_id, experiment_id, span_id, parent_span_id, name, type, status, start_time_unix_nano, end_time_unix_nano, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          id, exp, s.spanId, s.parentId, s.name, s.type, s.status, s.start, s.end, s.text);
+        db.run(
+          'INSERT INTO spans (trace_id, experiment_id, span_id, parent_span_id, name, type, status, start_time_unix_nano, end_time_unix_nano, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          id,
+          exp,
+          s.spanId,
+          s.parentId,
+          s.name,
+          s.type,
+          s.status,
+          s.start,
+          s.end,
+          s.text,
+        );
       }
     } else {
       writeFile(join(this.artifactRoot, expId, 'traces', id, 'artifacts', TRACE_DATA_FILE), this.dataText(trace));
@@ -249,8 +280,7 @@ export class FileStoreWriter {
   }
 
   artifactLocation(expId) {
-    return this.experiments.get(expId)?.artifact_location ??
-      (this.beside ? `mlflow-artifacts:/${expId}` : pathToFileURL(join(this.root, expId)).href);
+    return this.experiments.get(expId)?.artifact_location ?? (this.beside ? `mlflow-artifacts:/${expId}` : pathToFileURL(join(this.root, expId)).href);
   }
 
   experimentMeta(expId) {
@@ -258,8 +288,10 @@ export class FileStoreWriter {
     const e = this.experiments.get(expId) ?? { experiment_id: expId, name: `experiment-${expId}` };
     this.experiments.set(expId, e);
     const t = e.creation_time ?? 1767571200000;
-    writeFile(join(this.root, expId, 'meta.yaml'), yaml({ artifact_location: this.artifactLocation(expId), creation_time: t,
-      experiment_id: expId, last_update_time: t, lifecycle_stage: 'active', name: e.name }));
+    writeFile(
+      join(this.root, expId, 'meta.yaml'),
+      yaml({ artifact_location: this.artifactLocation(expId), creation_time: t, experiment_id: expId, last_update_time: t, lifecycle_stage: 'active', name: e.name }),
+    );
     this.written.add(expId);
   }
 
@@ -271,8 +303,7 @@ export class FileStoreWriter {
     this.experimentMeta(expId);
     const dir = join(this.root, expId, 'traces', id);
     const infoDoc = this.v2
-      ? { assessments: [], execution_time_ms: info.execution_duration_ms ?? null, experiment_id: expId, request_id: id,
-        status: info.state, timestamp_ms: Date.parse(info.request_time) }
+      ? { assessments: [], execution_time_ms: info.execution_duration_ms ?? null, experiment_id: expId, request_id: id, status: info.state, timestamp_ms: Date.parse(info.request_time) }
       : pick(info, ['trace_metadata', 'tags', 'assessments']);
     writeFile(join(dir, 'trace_info.yaml'), yaml(infoDoc));
     for (const [k, v] of entries(info.trace_metadata)) writeFile(join(dir, 'request_metadata', k), v);

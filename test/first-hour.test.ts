@@ -82,17 +82,21 @@ describe('a first hour from a clean clone, following the README', () => {
     expect(TOUR.length).toBeGreaterThanOrEqual(8);
   });
 
-  it('runs `make demo` as the README writes it: installs (here: seeded), builds, runs the tour of samples/ and writes the HTML report', () => {
-    const demo = /^(make demo)\b/m.exec(SETUP)![1]!;
-    const run = sh(demo, clone, env);
-    expect(run.stderr).not.toContain('npm was run in the clone');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('$ tracetriage analyze samples/');
-    expect(run.stdout).toContain('sess-refund-7f3a   went wrong at turn 3: error-propagation');
-    expect(run.stdout).toContain('user cust-88121 · 5 turns · 1 turn with errors');
-    expect(run.stdout).toContain(`Open the report: file://${join(clone, 'demo-report.html')}`);
-    expect(readFileSync(join(clone, 'demo-report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
-  }, 8 * MINUTES);
+  it(
+    'runs `make demo` as the README writes it: installs (here: seeded), builds, runs the tour of samples/ and writes the HTML report',
+    () => {
+      const demo = /^(make demo)\b/m.exec(SETUP)![1]!;
+      const run = sh(demo, clone, env);
+      expect(run.stderr).not.toContain('npm was run in the clone');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('$ tracetriage analyze samples/');
+      expect(run.stdout).toContain('sess-refund-7f3a   went wrong at turn 3: error-propagation');
+      expect(run.stdout).toContain('user cust-88121 · 5 turns · 1 turn with errors');
+      expect(run.stdout).toContain(`Open the report: file://${join(clone, 'demo-report.html')}`);
+      expect(readFileSync(join(clone, 'demo-report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+    },
+    8 * MINUTES,
+  );
 
   it.each(TOUR.map(({ command, output }) => [command, output] as const))(
     'prints what the README shows for `%s`, run as `npx tracetriage …`',
@@ -114,11 +118,15 @@ describe('a first hour from a clean clone, following the README', () => {
     2 * MINUTES,
   );
 
-  it('runs the tour with the other way the README gives, `node dist/cli/main.js …`', () => {
-    const run = sh(`${FROM_CLONE[1]!} sessions samples/`, clone, env);
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('4 sessions, 12 turns');
-  }, 2 * MINUTES);
+  it(
+    'runs the tour with the other way the README gives, `node dist/cli/main.js …`',
+    () => {
+      const run = sh(`${FROM_CLONE[1]!} sessions samples/`, clone, env);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('4 sessions, 12 turns');
+    },
+    2 * MINUTES,
+  );
 });
 
 /**
@@ -227,41 +235,45 @@ describe('a first hour from a global install', () => {
     expect(forced.stdout).toMatch(/^copied 8 sample files into mine, replacing 1 file that differed \(legacy-v2\.json\)\n/);
   });
 
-  it('runs every example of every --help, placeholders filled, with the documented exit status', () => {
-    expect(existsSync(join(work, 'samples', 'search-sess-refund-7f3a.json'))).toBe(true);
-    // What a user would put in place of each <placeholder>: files made from the samples.
-    ok('tar czf samples.tgz samples && gzip -c samples/otel-genai.jsonl > dump.jsonl.gz', work, env);
-    const fill: Record<string, string> = {
-      'export.json': 'samples/search-sess-refund-7f3a.json',
-      'dumps/': 'samples/',
-      'archive.tgz': 'samples.tgz',
-      'dump.jsonl.gz': 'dump.jsonl.gz',
-    };
-    const help = sh('tracetriage --help', work, env).stdout;
-    const commands = [...help.matchAll(/^ {2}tracetriage ([a-z]+)\b/gm)].map((m) => m[1]!);
-    const sources = ['', ...new Set(commands)];
-    const failures: string[] = [];
-    let count = 0;
-    for (const command of sources) {
-      const examples = examplesOf(sh(`tracetriage ${command} --help`, work, env).stdout);
-      // The unwrapping is checked against the source: one example per .example() call.
-      const file = command === '' ? join(REPO_ROOT, 'src', 'cli', 'main.ts') : join(REPO_ROOT, 'src', 'cli', 'commands', `${command}.ts`);
-      expect([command, examples.length]).toEqual([command, (readFileSync(file, 'utf8').match(/\.example\(/g) ?? []).length]);
-      for (const example of examples) {
-        count++;
-        const filled = example.replace(/<([\w./-]+)>/g, (whole, name: string) => {
-          const value = fill[name];
-          if (value === undefined) failures.push(`${example}: no file to put in place of ${whole}`);
-          return value ?? whole;
-        });
-        const run = sh(filled, work, env);
-        const expected = /^tracetriage analyze\b/.test(filled) ? 1 : 0;
-        if (run.status !== expected || /internal error|\n\s+at /.test(run.stderr)) failures.push(`${filled}: exit ${String(run.status)} (expected ${expected})\n${run.stderr}`);
+  it(
+    'runs every example of every --help, placeholders filled, with the documented exit status',
+    () => {
+      expect(existsSync(join(work, 'samples', 'search-sess-refund-7f3a.json'))).toBe(true);
+      // What a user would put in place of each <placeholder>: files made from the samples.
+      ok('tar czf samples.tgz samples && gzip -c samples/otel-genai.jsonl > dump.jsonl.gz', work, env);
+      const fill: Record<string, string> = {
+        'export.json': 'samples/search-sess-refund-7f3a.json',
+        'dumps/': 'samples/',
+        'archive.tgz': 'samples.tgz',
+        'dump.jsonl.gz': 'dump.jsonl.gz',
+      };
+      const help = sh('tracetriage --help', work, env).stdout;
+      const commands = [...help.matchAll(/^ {2}tracetriage ([a-z]+)\b/gm)].map((m) => m[1]!);
+      const sources = ['', ...new Set(commands)];
+      const failures: string[] = [];
+      let count = 0;
+      for (const command of sources) {
+        const examples = examplesOf(sh(`tracetriage ${command} --help`, work, env).stdout);
+        // The unwrapping is checked against the source: one example per .example() call.
+        const file = command === '' ? join(REPO_ROOT, 'src', 'cli', 'main.ts') : join(REPO_ROOT, 'src', 'cli', 'commands', `${command}.ts`);
+        expect([command, examples.length]).toEqual([command, (readFileSync(file, 'utf8').match(/\.example\(/g) ?? []).length]);
+        for (const example of examples) {
+          count++;
+          const filled = example.replace(/<([\w./-]+)>/g, (whole, name: string) => {
+            const value = fill[name];
+            if (value === undefined) failures.push(`${example}: no file to put in place of ${whole}`);
+            return value ?? whole;
+          });
+          const run = sh(filled, work, env);
+          const expected = /^tracetriage analyze\b/.test(filled) ? 1 : 0;
+          if (run.status !== expected || /internal error|\n\s+at /.test(run.stderr)) failures.push(`${filled}: exit ${String(run.status)} (expected ${expected})\n${run.stderr}`);
+        }
       }
-    }
-    expect(failures).toEqual([]);
-    expect(count).toBeGreaterThanOrEqual(35);
-  }, 8 * MINUTES);
+      expect(failures).toEqual([]);
+      expect(count).toBeGreaterThanOrEqual(35);
+    },
+    8 * MINUTES,
+  );
 
   it('reads an mlflow.db, or says in one line what to do when this Node cannot (Node 20 without a built better-sqlite3)', () => {
     const inputs = readFileSync(join(REPO_ROOT, 'docs', 'inputs.md'), 'utf8');

@@ -11,7 +11,9 @@ const RULE_DIR = join(REPO_ROOT, 'src', 'rules');
 const NOT_RULES = new Set(['api.ts', 'index.ts']);
 
 describe('the rule table', () => {
-  const files = readdirSync(RULE_DIR).filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f)).sort();
+  const files = readdirSync(RULE_DIR)
+    .filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f))
+    .sort();
 
   it('lists every rule file of src/rules/ once, and nothing else', () => {
     expect(RULES.map((r) => `${r.meta.id}.ts`).sort()).toEqual(files);

@@ -16,7 +16,10 @@ function walk(dir: string): string[] {
   });
 }
 
-const files = (dir: string): string[] => walk(dir).map((path) => relative(dir, path)).sort();
+const files = (dir: string): string[] =>
+  walk(dir)
+    .map((path) => relative(dir, path))
+    .sort();
 
 describe.each([
   { committed: 'samples', args: [] },

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 const dir = new URL('../schemas/', import.meta.url);
 
 describe('schemas/', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
 
   it('holds the input schema and one schema per JSON output', () => {
     expect(files).toEqual([

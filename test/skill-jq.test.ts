@@ -44,12 +44,19 @@ describe('the skill, step 1: discover the schema from the first trace', () => {
   let detail: string;
   beforeAll(async () => {
     firstTrace = await tracetriage([
-      'search', '--experiment-id', '4',
-      '--filter-string', `metadata.\`mlflow.trace.session\` = "${SESSION}"`,
-      '--order-by', 'timestamp_ms ASC',
-      '--extract-fields', 'info.trace_id',
-      '--output', 'json',
-      '--max-results', '1',
+      'search',
+      '--experiment-id',
+      '4',
+      '--filter-string',
+      `metadata.\`mlflow.trace.session\` = "${SESSION}"`,
+      '--order-by',
+      'timestamp_ms ASC',
+      '--extract-fields',
+      'info.trace_id',
+      '--output',
+      'json',
+      '--max-results',
+      '1',
     ]);
     detail = await tracetriage(['get', '--trace-id', FIRST]);
   });
@@ -66,25 +73,28 @@ describe('the skill, step 1: discover the schema from the first trace', () => {
   it('jq --arg root "$ROOT_ID" lists the root\'s children with their inputs and outputs', () => {
     const [rootId] = jqLines(detail, '.data.spans[] | select(.parent_span_id == null) | .span_id', ['-r']);
     expect(rootId).toBe('C1RKQ0oam0E=');
-    const children = jqOn(
-      detail,
-      '.data.spans[] | select(.parent_span_id == $root) | {name: .name, inputs: .attributes["mlflow.spanInputs"], outputs: .attributes["mlflow.spanOutputs"]}',
-      ['--arg', 'root', rootId!],
-    ) as Array<{ name: string; inputs: string }>;
+    const children = jqOn(detail, '.data.spans[] | select(.parent_span_id == $root) | {name: .name, inputs: .attributes["mlflow.spanInputs"], outputs: .attributes["mlflow.spanOutputs"]}', [
+      '--arg',
+      'root',
+      rootId!,
+    ]) as Array<{ name: string; inputs: string }>;
     expect(children.map((c) => c.name)).toEqual(['retrieve_policy_docs', 'Completions', 'lookup_order', 'Completions']);
     expect(typeof children[0]!.inputs).toBe('string');
   });
 
   it('session-level assessments (scorer errors excluded)', () => {
-    const program =
-      '[.info.assessments[] | select(.feedback.error == null) | select(.metadata["mlflow.trace.session"]) | {name: .assessment_name, value: .feedback.value}]';
+    const program = '[.info.assessments[] | select(.feedback.error == null) | select(.metadata["mlflow.trace.session"]) | {name: .assessment_name, value: .feedback.value}]';
     expect(jqOn(detail, program)).toEqual([[{ name: 'conversation_completeness', value: 'no' }]]);
   });
 
   it('per-turn assessments (scorer errors excluded)', () => {
-    const program =
-      '[.info.assessments[] | select(.feedback.error == null) | select(.metadata["mlflow.trace.session"] == null) | {name: .assessment_name, value: .feedback.value}]';
-    expect(jqOn(detail, program)).toEqual([[{ name: 'correctness', value: true }, { name: 'relevance_to_query', value: 'yes' }]]);
+    const program = '[.info.assessments[] | select(.feedback.error == null) | select(.metadata["mlflow.trace.session"] == null) | {name: .assessment_name, value: .feedback.value}]';
+    expect(jqOn(detail, program)).toEqual([
+      [
+        { name: 'correctness', value: true },
+        { name: 'relevance_to_query', value: 'yes' },
+      ],
+    ]);
   });
 
   it('assessments with their rationale', () => {
@@ -98,12 +108,19 @@ describe('the skill, step 1: discover the schema from the first trace', () => {
 describe('the skill, step 2: extract across all session traces', () => {
   it('lists turns with their valid assessments; the scorer error of turn 4 is left out', async () => {
     const session = await tracetriage([
-      'search', '--experiment-id', '4',
-      '--filter-string', `metadata.\`mlflow.trace.session\` = "${SESSION}"`,
-      '--order-by', 'timestamp_ms ASC',
-      '--extract-fields', 'info.trace_id,info.state,info.request_time,info.assessments,info.trace_metadata.`mlflow.traceInputs`,info.trace_metadata.`mlflow.traceOutputs`',
-      '--output', 'json',
-      '--max-results', '100',
+      'search',
+      '--experiment-id',
+      '4',
+      '--filter-string',
+      `metadata.\`mlflow.trace.session\` = "${SESSION}"`,
+      '--order-by',
+      'timestamp_ms ASC',
+      '--extract-fields',
+      'info.trace_id,info.state,info.request_time,info.assessments,info.trace_metadata.`mlflow.traceInputs`,info.trace_metadata.`mlflow.traceOutputs`',
+      '--output',
+      'json',
+      '--max-results',
+      '100',
     ]);
     const turns = jqOn(
       session,

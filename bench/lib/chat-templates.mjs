@@ -19,9 +19,13 @@ export const TEMPLATE_SOURCES = [
   // judge, a wrong answer at turn 3 (a 60-day window the policy does not have) that turns 4 and 5 build on.
   { name: 'refund', kind: 'session', weight: 0.12, maxTurns: 20, files: ['samples/search-sess-refund-7f3a.json'] },
   // 3 turns behind an HTTP wrapper root span; turn 3 fails (a tool error propagated to the root).
-  { name: 'wrapper', kind: 'session', weight: 0.3, maxTurns: 20,
-    files: ['samples/traces/sess-wrapper-19c2-turn1.json', 'samples/traces/sess-wrapper-19c2-turn2.json',
-      'samples/traces/sess-wrapper-19c2-turn3.json'] },
+  {
+    name: 'wrapper',
+    kind: 'session',
+    weight: 0.3,
+    maxTurns: 20,
+    files: ['samples/traces/sess-wrapper-19c2-turn1.json', 'samples/traces/sess-wrapper-19c2-turn2.json', 'samples/traces/sess-wrapper-19c2-turn3.json'],
+  },
   // 2 turns ingested over OTLP: OTel GenAI attributes, the session only in span attributes.
   { name: 'otel-genai', kind: 'session', weight: 0.08, maxTurns: 6, files: ['samples/otel-genai.jsonl'] },
   // Real MLflow 3.4 / 3.5 / 3.6 output: human and judge feedback, expectations, a scorer error.
@@ -30,12 +34,19 @@ export const TEMPLATE_SOURCES = [
   { name: 'judged-3.4', kind: 'session', weight: 0.02, maxTurns: 3, files: ['test/fixtures/v3.4_trace_ok_assessments_session.json'] },
   // Traces without a session: a smoke test, real MLflow error traces, an OpenInference trace,
   // span events in microseconds, and the five LangChain chat traces of a real MLflow 3.9 store.
-  { name: 'no-session', kind: 'single', weight: 0.39,
-    files: ['samples/traces/no-session-smoke-test.json', 'test/fixtures/v3.6_trace_error.json',
+  {
+    name: 'no-session',
+    kind: 'single',
+    weight: 0.39,
+    files: [
+      'samples/traces/no-session-smoke-test.json',
+      'test/fixtures/v3.6_trace_error.json',
       'test/fixtures/v3.6_trace_otel_ingested_genai_openinference.json',
       'test/fixtures/v3.6_trace_span_events_microsecond_timestamps.json',
       'test/fixtures/v3.4_cli_traces_search_output_json.json#no-session',
-      'bench/templates/dric2018-chat-app.jsonl'] },
+      'bench/templates/dric2018-chat-app.jsonl',
+    ],
+  },
 ];
 
 /** Every file the templates are read from (for the export cache's hash). */
@@ -102,7 +113,10 @@ function recordTexts(root, file) {
   const text = readFileSync(join(root, file), 'utf8');
   const first = text.trimStart();
   if (first.startsWith('{"info"') && text.trimEnd().includes('\n')) {
-    return text.split('\n').filter((l) => l.trim() !== '').map(compact);
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(compact);
   }
   const m = /^\{\s*"traces"\s*:\s*\[/.exec(first);
   if (m) return arrayElements(first, m[0].length - 1).map(compact);
@@ -140,7 +154,13 @@ function slotProgram(text, ids) {
   const hits = [];
   if (ids.length) {
     // Longest first, so `tr-<hex>` wins over the bare hex inside it.
-    const re = new RegExp([...ids].sort((a, b) => b.text.length - a.text.length).map((x) => escapeRe(x.text)).join('|'), 'g');
+    const re = new RegExp(
+      [...ids]
+        .sort((a, b) => b.text.length - a.text.length)
+        .map((x) => escapeRe(x.text))
+        .join('|'),
+      'g',
+    );
     const byText = new Map(ids.map((x) => [x.text, x]));
     for (const m of text.matchAll(re)) hits.push({ at: m.index, len: m[0].length, slot: { id: byText.get(m[0]) } });
   }
@@ -225,8 +245,10 @@ function historyText(last) {
  * not a verdict; a session-level judge speaks of the whole template conversation, not this turn).
  */
 function failing(rec) {
-  return rec.info.state === 'ERROR' || (rec.info.assessments ?? []).some((a) => a.feedback && !a.feedback.error &&
-    a.metadata?.['mlflow.trace.session'] === undefined && (a.feedback.value === false || a.feedback.value === 'no'));
+  return (
+    rec.info.state === 'ERROR' ||
+    (rec.info.assessments ?? []).some((a) => a.feedback && !a.feedback.error && a.metadata?.['mlflow.trace.session'] === undefined && (a.feedback.value === false || a.feedback.value === 'no'))
+  );
 }
 
 /**
@@ -249,9 +271,11 @@ export function loadTemplates(root) {
     const groups = src.kind === 'session' ? [recs.sort((a, b) => a.timeMs - b.timeMs)] : recs.map((r) => [r]);
     const templates = groups.map((g) => {
       const ids = templateIds(g.map((r) => r.rec));
-      return { turns: g.map((r) => ({ parts: slotProgram(r.text, ids), timeMs: r.timeMs, spans: r.rec.data?.spans?.length ?? 0,
-        failing: failing(r.rec) })), ids,
-        history: src.kind === 'session' ? historyText(g[g.length - 1].rec) : null };
+      return {
+        turns: g.map((r) => ({ parts: slotProgram(r.text, ids), timeMs: r.timeMs, spans: r.rec.data?.spans?.length ?? 0, failing: failing(r.rec) })),
+        ids,
+        history: src.kind === 'session' ? historyText(g[g.length - 1].rec) : null,
+      };
     });
     out.push({ ...src, templates });
   }

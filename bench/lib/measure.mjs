@@ -61,12 +61,9 @@ export function runMeasured(args, { cwd }) {
 
 /** Explain a failed run in a few lines: what ran, how it ended, the end of its stderr. */
 export function describeFailure(label, r) {
-  const how = r.error ? `could not start (${r.error})`
-    : r.signal ? `was killed by ${r.signal}`
-      : r.code !== 0 ? `exited with code ${r.code}` : 'exited without reporting its peak RSS';
+  const how = r.error ? `could not start (${r.error})` : r.signal ? `was killed by ${r.signal}` : r.code !== 0 ? `exited with code ${r.code}` : 'exited without reporting its peak RSS';
   const tail = r.stderr.trim().split('\n').slice(-25).join('\n');
-  return `bench: ${label} ${how}\n  command: ${r.argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}` +
-    (tail ? `\n  stderr (last lines):\n${tail.replace(/^/gm, '    ')}` : '');
+  return `bench: ${label} ${how}\n  command: ${r.argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}` + (tail ? `\n  stderr (last lines):\n${tail.replace(/^/gm, '    ')}` : '');
 }
 
 /** Run a command to completion, stdout collected, stderr passed through. */

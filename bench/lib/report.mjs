@@ -37,16 +37,20 @@ const ratioTarget = (id, description, rows, min) => {
 function earlierTargets(measurements, stats) {
   const out = [ratioTarget('throughput', `stats ≥ ${TARGETS.ratio}× baseline MB/s`, stats, TARGETS.ratio)];
   const rss = stats.map((m) => ({ command: m.command, size: m.size, peak_rss_mb: m.peak_rss_mb }));
-  out.push({ id: 'peak-rss', description: `stats peak RSS ≤ ${TARGETS.rssMb} MB`, threshold: TARGETS.rssMb, values: rss,
-    pass: rss.every((r) => r.peak_rss_mb <= TARGETS.rssMb) });
+  out.push({ id: 'peak-rss', description: `stats peak RSS ≤ ${TARGETS.rssMb} MB`, threshold: TARGETS.rssMb, values: rss, pass: rss.every((r) => r.peak_rss_mb <= TARGETS.rssMb) });
   out.push(growthTarget('rss-growth', 'stats', stats, TARGETS.rssGrowth));
   const search = measurements.filter((m) => m.command === 'search');
   if (search.length) out.push(ratioTarget('search-throughput', `search (metadata filter) ≥ ${TARGETS.searchRatio}× baseline`, search, TARGETS.searchRatio));
   const analyze = measurements.filter((m) => m.command === 'analyze');
   if (analyze.length) {
     const values = analyze.map((m) => ({ command: m.command, size: m.size, peak_rss_mb: m.peak_rss_mb }));
-    out.push({ id: 'analyze-peak-rss', description: `analyze peak RSS ≤ ${TARGETS.analyzeRssMb} MB (rules issue)`, threshold: TARGETS.analyzeRssMb,
-      values, pass: values.every((r) => r.peak_rss_mb <= TARGETS.analyzeRssMb) });
+    out.push({
+      id: 'analyze-peak-rss',
+      description: `analyze peak RSS ≤ ${TARGETS.analyzeRssMb} MB (rules issue)`,
+      threshold: TARGETS.analyzeRssMb,
+      values,
+      pass: values.every((r) => r.peak_rss_mb <= TARGETS.analyzeRssMb),
+    });
   }
   return out;
 }
@@ -57,9 +61,17 @@ function growthTarget(id, command, rows, max) {
   const first = rows[0];
   const last = rows[rows.length - 1];
   const growth = (last.peak_rss_mb - first.peak_rss_mb) / first.peak_rss_mb;
-  return { id, description: `${command} peak RSS at ${last.size} within ${max * 100}% of ${first.size}`, threshold: max,
-    values: [{ command, size: first.size, peak_rss_mb: first.peak_rss_mb }, { command, size: last.size, peak_rss_mb: last.peak_rss_mb }],
-    growth, pass: Math.abs(growth) <= max };
+  return {
+    id,
+    description: `${command} peak RSS at ${last.size} within ${max * 100}% of ${first.size}`,
+    threshold: max,
+    values: [
+      { command, size: first.size, peak_rss_mb: first.peak_rss_mb },
+      { command, size: last.size, peak_rss_mb: last.peak_rss_mb },
+    ],
+    growth,
+    pass: Math.abs(growth) <= max,
+  };
 }
 
 /** Every target, judged on the jsonl rows: the earlier issues' first, then issue 17's. */
@@ -75,11 +87,25 @@ export function verdicts(measurements) {
   const commands = [...new Set(jsonl.map((m) => m.command))].filter((c) => c !== 'baseline');
   const tool = jsonl.filter((m) => m.command !== 'baseline');
   const rss = tool.map((m) => ({ command: m.command, size: m.size, peak_rss_mb: m.peak_rss_mb }));
-  out.push({ id: 'i17-peak-rss', issue: 17, description: `every command's peak RSS ≤ ${ISSUE_17.rssMb} MB`, threshold: ISSUE_17.rssMb,
-    values: rss.filter((r) => r.peak_rss_mb > ISSUE_17.rssMb), highest: rss.reduce((a, b) => (b.peak_rss_mb > a.peak_rss_mb ? b : a)),
-    pass: rss.every((r) => r.peak_rss_mb <= ISSUE_17.rssMb) });
+  out.push({
+    id: 'i17-peak-rss',
+    issue: 17,
+    description: `every command's peak RSS ≤ ${ISSUE_17.rssMb} MB`,
+    threshold: ISSUE_17.rssMb,
+    values: rss.filter((r) => r.peak_rss_mb > ISSUE_17.rssMb),
+    highest: rss.reduce((a, b) => (b.peak_rss_mb > a.peak_rss_mb ? b : a)),
+    pass: rss.every((r) => r.peak_rss_mb <= ISSUE_17.rssMb),
+  });
   for (const c of commands) {
-    out.push({ ...growthTarget(`i17-rss-growth-${c}`, c, tool.filter((m) => m.command === c), ISSUE_17.rssGrowth), issue: 17 });
+    out.push({
+      ...growthTarget(
+        `i17-rss-growth-${c}`,
+        c,
+        tool.filter((m) => m.command === c),
+        ISSUE_17.rssGrowth,
+      ),
+      issue: 17,
+    });
   }
   return out;
 }
@@ -88,21 +114,36 @@ const size = (b) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFi
 
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Print the results table and one PASS/FAIL line per target. */
 export function printReport(results, log) {
   const rows = [['scenario', 'size', 'file', 'seconds', 'MB/s', 'peak RSS MB (each run)', '÷ baseline', 'CPU s', 'CPU ÷ baseline', 'traces']];
   for (const m of results.measurements) {
-    rows.push([`${m.command} (${m.format})`, m.size, size(m.bytes), m.best_seconds.toFixed(2), m.mb_per_s.toFixed(0),
+    rows.push([
+      `${m.command} (${m.format})`,
+      m.size,
+      size(m.bytes),
+      m.best_seconds.toFixed(2),
+      m.mb_per_s.toFixed(0),
       m.runs.map((r) => (r.peak_rss_bytes / 1e6).toFixed(1)).join(', '),
-      m.ratio == null ? '' : `${m.ratio.toFixed(2)}×`, m.cpu_seconds == null ? '' : m.cpu_seconds.toFixed(2),
-      m.cpu_ratio == null ? '' : `${m.cpu_ratio.toFixed(2)}×`, m.reported_traces == null ? '?' : String(m.reported_traces)]);
+      m.ratio == null ? '' : `${m.ratio.toFixed(2)}×`,
+      m.cpu_seconds == null ? '' : m.cpu_seconds.toFixed(2),
+      m.cpu_ratio == null ? '' : `${m.cpu_ratio.toFixed(2)}×`,
+      m.reported_traces == null ? '?' : String(m.reported_traces),
+    ]);
   }
   const { machine } = results;
-  log(`\ntracetriage bench — node ${machine.node}, ${machine.cpus} × ${machine.cpu_model}, ` +
-    `${(machine.total_mem_bytes / 2 ** 30).toFixed(0)} GiB RAM (MB = 10^6 bytes; seconds = best of ${results.params.runs})\n`);
+  log(
+    `\ntracetriage bench — node ${machine.node}, ${machine.cpus} × ${machine.cpu_model}, ` +
+      `${(machine.total_mem_bytes / 2 ** 30).toFixed(0)} GiB RAM (MB = 10^6 bytes; seconds = best of ${results.params.runs})\n`,
+  );
   for (const line of table(rows)) log(line);
   const load = Math.max(machine.loadavg_1m_start, machine.loadavg_1m_end);
   if (load > machine.cpus / 2) {

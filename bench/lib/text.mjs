@@ -15,11 +15,9 @@ model query result document section page table column value field record file re
 latency timeout retry limit quota usage token cost price discount coupon region warehouse carrier
 because however therefore although unless while since until whether which when where how why what
 can could should would will may might must need want help find show explain compare list describe
-new old first last next previous current available missing broken damaged late early correct wrong`
-  .split(/\s+/);
+new old first last next previous current available missing broken damaged late early correct wrong`.split(/\s+/);
 
-const EN_SPICE = ['—', '…', '“exactly”', '‘fine’', 'café', 'naïve', 'Zürich', 'São Paulo', 'résumé', 'ﬁle', '€120',
-  '±5%', '✓', '→', '😀', '🚀', '👍', '°C', 'Ångström', 'Kraków'];
+const EN_SPICE = ['—', '…', '“exactly”', '‘fine’', 'café', 'naïve', 'Zürich', 'São Paulo', 'résumé', 'ﬁle', '€120', '±5%', '✓', '→', '😀', '🚀', '👍', '°C', 'Ångström', 'Kraków'];
 
 const LANGS = {
   fr: `le la les un une des de du et à en pour avec sur dans est sont commande livraison remboursement
@@ -46,7 +44,7 @@ const CODE = [
   '```json\n{"order_id": "A-10293", "status": "shipped", "carrier": "UPS", "eta": "2026-02-03"}\n```\n',
   'Steps:\n1. Open **Settings** → *Billing*.\n2. Click "Update card".\n3. Enter the code sent to your phone.\n',
   '| item | qty | price |\n|---|---|---|\n| USB-C cable | 2 | $9.99 |\n| Charger "Pro" | 1 | $39.00 |\n',
-  'Regex used: `^(?:[a-z0-9!#$%&\'*+/=?^_`{|}~-]+)@example\\.com$` and a tab\there.\n',
+  "Regex used: `^(?:[a-z0-9!#$%&'*+/=?^_`{|}~-]+)@example\\.com$` and a tab\there.\n",
 ];
 
 function sentence(rng, words, spice, spaced) {

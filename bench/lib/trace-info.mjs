@@ -64,24 +64,39 @@ function assessments(model, t, root) {
   let when = root.end / 1000 + rng.logUniform(500, 3_600_000);
   const base = (name, type, sourceId, spanId) => {
     when += rng.int(1, 5000);
-    return { assessment_id: `a-${rng.hex(32)}`, assessment_name: name, trace_id: t.traceId, span_id: spanId,
-      source: { source_type: type, source_id: sourceId }, create_time: iso(when), last_update_time: iso(when) };
+    return {
+      assessment_id: `a-${rng.hex(32)}`,
+      assessment_name: name,
+      trace_id: t.traceId,
+      span_id: spanId,
+      source: { source_type: type, source_id: sourceId },
+      create_time: iso(when),
+      last_update_time: iso(when),
+    };
   };
   const judge = (name, metadata) => {
     const retriever = t.spans.find((sp) => sp.type === 'RETRIEVER');
-    const a = base(name, 'LLM_JUDGE', rng.pick(['openai:/gpt-4o-mini', 'databricks']),
-      name === 'retrieval_relevance' && retriever ? retriever.idHex : undefined);
+    const a = base(name, 'LLM_JUDGE', rng.pick(['openai:/gpt-4o-mini', 'databricks']), name === 'retrieval_relevance' && retriever ? retriever.idHex : undefined);
     if (rng.chance(0.08)) {
       const [code, msg] = rng.pick(SCORER_ERRORS);
-      a.feedback = { value: null, error: { error_code: code, error_message: msg,
-        stack_trace: rng.chance(0.5) ? truncate(`Traceback (most recent call last):\n  File "/app/.venv/lib/python3.11/site-packages/mlflow/genai/judges/utils.py", line 412, in invoke_judge_model\n    raise MlflowException(${JSON.stringify(msg)})\n`, 1000) : undefined } };
+      a.feedback = {
+        value: null,
+        error: {
+          error_code: code,
+          error_message: msg,
+          stack_trace: rng.chance(0.5)
+            ? truncate(
+                `Traceback (most recent call last):\n  File "/app/.venv/lib/python3.11/site-packages/mlflow/genai/judges/utils.py", line 412, in invoke_judge_model\n    raise MlflowException(${JSON.stringify(msg)})\n`,
+                1000,
+              )
+            : undefined,
+        },
+      };
     } else {
       a.feedback = { value: rng.chance(0.7) ? rng.pick(['yes', 'yes', 'yes', 'no']) : rng.chance(0.8) };
-      a.rationale = `The response ${rng.pick(['addresses', 'partly addresses', 'does not address'])} the request. ` +
-        model.corpus.text(rng, 'en', rng.logUniform(80, 1500));
+      a.rationale = `The response ${rng.pick(['addresses', 'partly addresses', 'does not address'])} the request. ` + model.corpus.text(rng, 'en', rng.logUniform(80, 1500));
     }
-    a.metadata = metadata ?? (rng.chance(0.5) ? { 'mlflow.assessment.judgeCost': String(rng.int(10, 900) / 1e6),
-      'mlflow.assessment.sourceRunId': rng.hex(32) } : undefined);
+    a.metadata = metadata ?? (rng.chance(0.5) ? { 'mlflow.assessment.judgeCost': String(rng.int(10, 900) / 1e6), 'mlflow.assessment.sourceRunId': rng.hex(32) } : undefined);
     a.valid = true;
     return a;
   };
@@ -100,9 +115,10 @@ function assessments(model, t, root) {
   }
   if (rng.chance(0.05)) {
     const a = base(rng.chance(0.5) ? 'expected_response' : 'expected_facts', 'HUMAN', 'default');
-    a.expectation = a.assessment_name === 'expected_response' ? { value: model.corpus.text(rng, s.lang, rng.logUniform(40, 800)) }
-      : { serialized_value: { serialization_format: 'JSON_FORMAT',
-        value: dumps([model.corpus.phrase(rng, s.lang, 4), model.corpus.phrase(rng, s.lang, 4)]) } };
+    a.expectation =
+      a.assessment_name === 'expected_response'
+        ? { value: model.corpus.text(rng, s.lang, rng.logUniform(40, 800)) }
+        : { serialized_value: { serialization_format: 'JSON_FORMAT', value: dumps([model.corpus.phrase(rng, s.lang, 4), model.corpus.phrase(rng, s.lang, 4)]) } };
     out.push(a);
   }
   if (s.id && s.turn === s.turns - 1 && s.turns > 1 && rng.chance(0.3)) {
@@ -116,7 +132,6 @@ export function setSizeMetadata(info, spanLengths) {
   const sorted = [...spanLengths].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   const total = spanLengths.reduce((a, b) => a + b, 0) + 2 * spanLengths.length + 1200;
-  info.trace_metadata['mlflow.trace.sizeStats'] = dumps({ total_size_bytes: total, num_spans: sorted.length,
-    max: sorted[sorted.length - 1], p25: q(0.25), p50: q(0.5), p75: q(0.75) });
+  info.trace_metadata['mlflow.trace.sizeStats'] = dumps({ total_size_bytes: total, num_spans: sorted.length, max: sorted[sorted.length - 1], p25: q(0.25), p50: q(0.5), p75: q(0.75) });
   info.trace_metadata['mlflow.trace.sizeBytes'] = String(total);
 }

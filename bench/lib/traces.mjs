@@ -51,8 +51,7 @@ export class ExportModel {
     const single = rng.chance(0.12);
     return {
       id: single ? null : rng.chance(0.5) ? uuid(rng) : `sess-${rng.hex(12)}`,
-      user: rng.chance(0.3) ? `${rng.pick(['alice', 'bob', 'chen', 'dana', 'émile', 'yuki'])}${rng.int(1, 999)}@example.com`
-        : `user-${rng.int(1, 50000)}`,
+      user: rng.chance(0.3) ? `${rng.pick(['alice', 'bob', 'chen', 'dana', 'émile', 'yuki'])}${rng.int(1, 999)}@example.com` : `user-${rng.int(1, 50000)}`,
       app: APPS[appIndex],
       appIndex,
       experimentId: this.experiments[appIndex],
@@ -69,9 +68,20 @@ export class ExportModel {
 
   span(t, parent, name, type, fn) {
     const sp = {
-      idHex: this.rng.hex(16), parent, name, type, fn,
-      start: this.clock, end: 0, subNs: [this.rng.int(0, 999), this.rng.int(0, 999)],
-      events: [], error: null, inputs: undefined, outputs: undefined, extra: null, usage: null,
+      idHex: this.rng.hex(16),
+      parent,
+      name,
+      type,
+      fn,
+      start: this.clock,
+      end: 0,
+      subNs: [this.rng.int(0, 999), this.rng.int(0, 999)],
+      events: [],
+      error: null,
+      inputs: undefined,
+      outputs: undefined,
+      extra: null,
+      usage: null,
     };
     t.spans.push(sp);
     this.clock += this.rng.int(30, 900);
@@ -88,11 +98,12 @@ export class ExportModel {
     const props = {};
     const n = rng.int(1, 4);
     for (let i = 0; i < n; i++) {
-      props[rng.pick(['query', 'order_id', 'customer_id', 'path', 'city', 'date', 'limit', 'currency', 'pattern'])] =
-        { type: rng.pick(['string', 'string', 'integer']), description: this.corpus.phrase(rng, 'en', 6) };
+      props[rng.pick(['query', 'order_id', 'customer_id', 'path', 'city', 'date', 'limit', 'currency', 'pattern'])] = {
+        type: rng.pick(['string', 'string', 'integer']),
+        description: this.corpus.phrase(rng, 'en', 6),
+      };
     }
-    return { type: 'function', function: { name, description: this.corpus.phrase(rng, 'en', 20),
-      parameters: { type: 'object', properties: props, required: Object.keys(props).slice(0, 1) } } };
+    return { type: 'function', function: { name, description: this.corpus.phrase(rng, 'en', 20), parameters: { type: 'object', properties: props, required: Object.keys(props).slice(0, 1) } } };
   }
 
   llm(t, parent, msgs, wantTools) {
@@ -113,8 +124,7 @@ export class ExportModel {
         for (const k of Object.keys(this.toolSchemas[name].function.parameters.properties)) {
           args[k] = k === 'limit' ? rng.int(1, 50) : this.corpus.phrase(rng, s.lang, rng.int(1, 8));
         }
-        message.tool_calls.push({ id: `call_${rng.hex(24)}`, type: 'function',
-          function: { name, arguments: dumps(args) } });
+        message.tool_calls.push({ id: `call_${rng.hex(24)}`, type: 'function', function: { name, arguments: dumps(args) } });
       }
       finish = 'tool_calls';
     } else {
@@ -136,10 +146,14 @@ export class ExportModel {
       'mlflow.message.format': '"openai"',
     };
     sp.outputs = {
-      id: `chatcmpl-${rng.hex(29)}`, object: 'chat.completion', created: Math.floor(sp.start / 1e6), model: version,
+      id: `chatcmpl-${rng.hex(29)}`,
+      object: 'chat.completion',
+      created: Math.floor(sp.start / 1e6),
+      model: version,
       choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
       usage: { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens },
-      service_tier: 'default', system_fingerprint: `fp_${rng.hex(10)}`,
+      service_tier: 'default',
+      system_fingerprint: `fp_${rng.hex(10)}`,
     };
     return message;
   }
@@ -150,17 +164,14 @@ export class ExportModel {
     const words = text.split(' ');
     for (let i = 0; i < n; i++) {
       this.clock += this.rng.int(5_000, 40_000);
-      const chunk = { id: 'chatcmpl-stream', object: 'chat.completion.chunk', model: version,
-        choices: [{ index: 0, delta: { content: (words[i] ?? '') + ' ' }, finish_reason: null }] };
-      sp.events.push({ name: `mlflow.chunk.item.${i}`, time_unix_nano: new Raw(String(this.clock)),
-        attributes: { 'mlflow.chunk.value': dumps(chunk) } });
+      const chunk = { id: 'chatcmpl-stream', object: 'chat.completion.chunk', model: version, choices: [{ index: 0, delta: { content: (words[i] ?? '') + ' ' }, finish_reason: null }] };
+      sp.events.push({ name: `mlflow.chunk.item.${i}`, time_unix_nano: new Raw(String(this.clock)), attributes: { 'mlflow.chunk.value': dumps(chunk) } });
     }
   }
 
   retrieve(t, parent, query) {
     const rng = this.rng;
-    const sp = this.span(t, parent, rng.pick(['retrieve_documents', 'VectorStoreRetriever']), 'RETRIEVER',
-      'retrieve_documents');
+    const sp = this.span(t, parent, rng.pick(['retrieve_documents', 'VectorStoreRetriever']), 'RETRIEVER', 'retrieve_documents');
     sp.inputs = { query };
     if (rng.chance(0.3)) {
       const e = this.span(t, sp, 'Embeddings', 'EMBEDDING', null);
@@ -170,16 +181,25 @@ export class ExportModel {
         vec.push(Math.abs(x) < 1e-4 ? 0.0001 : Math.round(x * 1e6) / 1e6);
       }
       e.inputs = { input: [query], model: 'text-embedding-3-small' };
-      e.outputs = { data: [{ embedding: vec.map(pyFloat), index: 0, object: 'embedding' }],
-        model: 'text-embedding-3-small', object: 'list', usage: { prompt_tokens: tokens(query.length), total_tokens: tokens(query.length) } };
+      e.outputs = {
+        data: [{ embedding: vec.map(pyFloat), index: 0, object: 'embedding' }],
+        model: 'text-embedding-3-small',
+        object: 'list',
+        usage: { prompt_tokens: tokens(query.length), total_tokens: tokens(query.length) },
+      };
       this.close(e, rng.int(20_000, 120_000));
     }
     const docs = [];
     for (let i = rng.int(3, 5); i > 0; i--) {
-      docs.push({ page_content: this.corpus.text(rng, t.session.lang, rng.skewed(200, 2000)),
-        metadata: { doc_uri: `https://docs.example.com/${rng.pick(['billing', 'orders', 'devices', 'travel', 'api'])}/${rng.hex(6)}.html`,
-          chunk_id: String(rng.int(0, 400)), source: rng.pick(['kb', 'confluence', 'zendesk']) },
-        id: uuid(rng) });
+      docs.push({
+        page_content: this.corpus.text(rng, t.session.lang, rng.skewed(200, 2000)),
+        metadata: {
+          doc_uri: `https://docs.example.com/${rng.pick(['billing', 'orders', 'devices', 'travel', 'api'])}/${rng.hex(6)}.html`,
+          chunk_id: String(rng.int(0, 400)),
+          source: rng.pick(['kb', 'confluence', 'zendesk']),
+        },
+        id: uuid(rng),
+      });
     }
     if (rng.chance(0.15)) {
       const r = this.span(t, sp, 'rerank', 'RERANKER', 'rerank');
@@ -200,8 +220,10 @@ export class ExportModel {
     sp.inputs = JSON.parse(call.function.arguments);
     if (kind === 'agent') {
       const chain = this.span(t, sp, 'research_agent', 'CHAIN', 'research_agent');
-      const msgs = [{ role: 'system', content: this.corpus.text(rng, 'en', rng.int(200, 800)) },
-        { role: 'user', content: call.function.arguments }];
+      const msgs = [
+        { role: 'system', content: this.corpus.text(rng, 'en', rng.int(200, 800)) },
+        { role: 'user', content: call.function.arguments },
+      ];
       chain.inputs = { messages: msgs };
       for (let r = rng.int(0, 2); r > 0 && t.spans.length < MAX_SPANS - 6; r--) {
         const m = this.llm(t, chain, msgs, true);
@@ -234,13 +256,18 @@ export class ExportModel {
     } else if (kind === 'results') {
       out = [];
       for (let i = rng.int(1, 8); i > 0; i--) {
-        out.push({ title: this.corpus.phrase(rng, lang, 8), url: `https://www.example.org/${rng.hex(10)}`,
-          snippet: this.corpus.text(rng, lang, rng.skewed(80, 1200)) });
+        out.push({ title: this.corpus.phrase(rng, lang, 8), url: `https://www.example.org/${rng.hex(10)}`, snippet: this.corpus.text(rng, lang, rng.skewed(80, 1200)) });
       }
     } else {
-      out = { id: `${rng.pick(['A', 'C', 'T'])}-${rng.int(10000, 99999)}`, status: rng.pick(['open', 'shipped', 'delivered', 'refunded']),
-        updated_at: iso(this.clock / 1000), amount: pyFloat(rng.int(100, 99999) / 100), currency: rng.pick(['USD', 'EUR', 'JPY']),
-        notes: this.corpus.text(rng, lang, rng.skewed(50, 3000)), tags: [this.corpus.phrase(rng, lang, 2)] };
+      out = {
+        id: `${rng.pick(['A', 'C', 'T'])}-${rng.int(10000, 99999)}`,
+        status: rng.pick(['open', 'shipped', 'delivered', 'refunded']),
+        updated_at: iso(this.clock / 1000),
+        amount: pyFloat(rng.int(100, 99999) / 100),
+        currency: rng.pick(['USD', 'EUR', 'JPY']),
+        notes: this.corpus.text(rng, lang, rng.skewed(50, 3000)),
+        tags: [this.corpus.phrase(rng, lang, 2)],
+      };
     }
     sp.outputs = out;
     this.close(sp, rng.logUniform(2_000, 2_000_000));
@@ -283,8 +310,7 @@ export class ExportModel {
     const t = { session: s, traceId: `tr-${hex}`, traceB64: b64(hex), spans: [] };
     const root = this.span(t, null, app.name, 'AGENT', app.name);
     const user = { role: 'user', content: this.corpus.text(rng, s.lang, rng.skewed(50, 4000, 3)) };
-    root.inputs = app.io === 'messages' ? { messages: [...s.history, user] }
-      : { query: user.content, session_id: s.id ?? undefined };
+    root.inputs = app.io === 'messages' ? { messages: [...s.history, user] } : { query: user.content, session_id: s.id ?? undefined };
     if (rng.chance(0.1)) {
       const mem = this.span(t, root, 'load_memory', 'MEMORY', 'load_memory');
       mem.inputs = { user_id: s.user };
@@ -339,7 +365,10 @@ export class ExportModel {
     for (let i = 1; i < spans.length; i++) if (spans[i].type !== 'PARSER') candidates.push(i);
     let idx = rng.pick(candidates);
     let last = idx;
-    const isDesc = (sp, anc) => { for (let p = sp.parent; p; p = p.parent) if (p === anc) return true; return false; };
+    const isDesc = (sp, anc) => {
+      for (let p = sp.parent; p; p = p.parent) if (p === anc) return true;
+      return false;
+    };
     while (last + 1 < spans.length && isDesc(spans[last + 1], spans[idx])) last++;
     if (last < 2) last = idx = spans.length - 1; // keep at least three spans
     spans.length = last + 1;

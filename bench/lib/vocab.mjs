@@ -2,21 +2,37 @@
 
 /** An agent app: how its root span takes input, how often it retrieves, which tools it may call. */
 export const APPS = [
-  { name: 'support_agent', source: 'support_bot/app.py', io: 'messages', retrieval: 0.6, maxRounds: 4,
-    tools: ['lookup_order', 'get_customer', 'search_kb', 'create_ticket', 'issue_refund'] },
+  { name: 'support_agent', source: 'support_bot/app.py', io: 'messages', retrieval: 0.6, maxRounds: 4, tools: ['lookup_order', 'get_customer', 'search_kb', 'create_ticket', 'issue_refund'] },
   { name: 'rag_chatbot', source: 'rag/serve.py', io: 'query', retrieval: 1, maxRounds: 1, tools: ['web_search'] },
-  { name: 'code_assistant', source: 'assistant/main.py', io: 'messages', retrieval: 0.15, maxRounds: 8,
-    tools: ['read_file', 'search_code', 'run_tests', 'apply_patch', 'export_table'] },
-  { name: 'travel_planner', source: 'travel/agent.py', io: 'messages', retrieval: 0.3, maxRounds: 3,
-    tools: ['get_weather', 'search_flights', 'search_hotels', 'research_destination', 'currency_convert'] },
+  { name: 'code_assistant', source: 'assistant/main.py', io: 'messages', retrieval: 0.15, maxRounds: 8, tools: ['read_file', 'search_code', 'run_tests', 'apply_patch', 'export_table'] },
+  {
+    name: 'travel_planner',
+    source: 'travel/agent.py',
+    io: 'messages',
+    retrieval: 0.3,
+    maxRounds: 3,
+    tools: ['get_weather', 'search_flights', 'search_hotels', 'research_destination', 'currency_convert'],
+  },
 ];
 
 /** Tool name → shape of its output. `agent` tools run a nested sub-agent. */
 export const TOOL_KIND = {
-  lookup_order: 'record', get_customer: 'record', search_kb: 'results', create_ticket: 'record',
-  issue_refund: 'record', web_search: 'results', read_file: 'text', search_code: 'results',
-  run_tests: 'text', apply_patch: 'text', export_table: 'text', get_weather: 'record',
-  search_flights: 'results', search_hotels: 'results', research_destination: 'agent', currency_convert: 'record',
+  lookup_order: 'record',
+  get_customer: 'record',
+  search_kb: 'results',
+  create_ticket: 'record',
+  issue_refund: 'record',
+  web_search: 'results',
+  read_file: 'text',
+  search_code: 'results',
+  run_tests: 'text',
+  apply_patch: 'text',
+  export_table: 'text',
+  get_weather: 'record',
+  search_flights: 'results',
+  search_hotels: 'results',
+  research_destination: 'agent',
+  currency_convert: 'record',
 };
 
 /** Tools whose output can now and then be huge (file dumps, table exports). */
@@ -30,8 +46,7 @@ export const MODELS = [
   ['databricks-meta-llama-3-3-70b-instruct', 'meta-llama-3.3-70b-instruct', 'ChatDatabricks'],
 ];
 
-export const JUDGES = ['relevance_to_query', 'safety', 'correctness', 'groundedness', 'guideline_adherence',
-  'retrieval_relevance', 'helpfulness'];
+export const JUDGES = ['relevance_to_query', 'safety', 'correctness', 'groundedness', 'guideline_adherence', 'retrieval_relevance', 'helpfulness'];
 
 export const SESSION_JUDGES = ['conversation_completeness', 'user_frustration', 'knowledge_retention'];
 
@@ -43,11 +58,14 @@ export const SCORER_ERRORS = [
 ];
 
 export const EXCEPTIONS = [
-  ['openai.RateLimitError', "Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o-mini in organization org-4a1b on tokens per min (TPM): Limit 200000, Used 199812, Requested 1024.', 'type': 'tokens', 'param': None, 'code': 'rate_limit_exceeded'}}"],
+  [
+    'openai.RateLimitError',
+    "Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o-mini in organization org-4a1b on tokens per min (TPM): Limit 200000, Used 199812, Requested 1024.', 'type': 'tokens', 'param': None, 'code': 'rate_limit_exceeded'}}",
+  ],
   ['TimeoutError', 'The read operation timed out'],
   ['requests.exceptions.HTTPError', '503 Server Error: Service Unavailable for url: https://api.internal.example.com/v1/orders/A-10293'],
   ['KeyError', "'customer_id'"],
-  ['ValueError', 'Could not parse tool arguments: Expecting \',\' delimiter: line 1 column 57 (char 56)'],
+  ['ValueError', "Could not parse tool arguments: Expecting ',' delimiter: line 1 column 57 (char 56)"],
   ['mlflow.exceptions.MlflowException', 'Endpoint "databricks-meta-llama-3-3-70b-instruct" returned status 500: {"error_code": "INTERNAL_ERROR", "message": "upstream model failure"}'],
   ['sqlite3.OperationalError', 'database is locked'],
 ];

@@ -77,8 +77,7 @@ export function spanColumns(span) {
     }
   }
   const code = String(obj.status?.code ?? 'STATUS_CODE_UNSET').replace(/^STATUS_CODE_/, '');
-  return { text, spanId: b64hex(obj.span_id), parentId: b64hex(obj.parent_span_id), name: obj.name ?? null, type,
-    status: code, start: time('start_time_unix_nano'), end: time('end_time_unix_nano') };
+  return { text, spanId: b64hex(obj.span_id), parentId: b64hex(obj.parent_span_id), name: obj.name ?? null, type, status: code, start: time('start_time_unix_nano'), end: time('end_time_unix_nano') };
 }
 
 /** An assessment as an `assessments` row (SqlAssessments.from_mlflow_entity). */
@@ -99,14 +98,31 @@ export function assessmentRow(a, traceId) {
     throw new Error(`trace ${traceId}: assessment ${a.assessment_id} has neither feedback nor expectation`);
   }
   const ms = (iso) => (iso ? Date.parse(iso) : null);
-  return [a.assessment_id, traceId, a.assessment_name, type, value, error, ms(a.create_time), ms(a.last_update_time ?? a.create_time),
-    a.source?.source_type ?? 'CODE', a.source?.source_id ?? null, a.run_id ?? null, a.span_id ?? null, a.rationale ?? null,
-    a.overrides ?? null, a.valid === false ? 0 : 1, a.metadata && Object.keys(a.metadata).length ? json(a.metadata) : null];
+  return [
+    a.assessment_id,
+    traceId,
+    a.assessment_name,
+    type,
+    value,
+    error,
+    ms(a.create_time),
+    ms(a.last_update_time ?? a.create_time),
+    a.source?.source_type ?? 'CODE',
+    a.source?.source_id ?? null,
+    a.run_id ?? null,
+    a.span_id ?? null,
+    a.rationale ?? null,
+    a.overrides ?? null,
+    a.valid === false ? 0 : 1,
+    a.metadata && Object.keys(a.metadata).length ? json(a.metadata) : null,
+  ];
 }
 
 /** Metadata values as MLflow keeps them: strings; an absent key is left out. */
 export function entries(map) {
-  return Object.entries(map ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]);
+  return Object.entries(map ?? {})
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => [k, String(v)]);
 }
 
 /** The tags a store records for a trace: its own, with the store's artifact location and spans location. */
@@ -166,4 +182,3 @@ export function exportTraceText(trace, indent = 2, depth = 2) {
   const spans = trace.data.spans.map((s) => (typeof s === 'string' ? new Raw(s) : s));
   return ensureAscii(dumps({ info: trace.info, data: { ...trace.data, spans } }, indent, depth));
 }
-

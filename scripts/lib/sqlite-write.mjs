@@ -23,11 +23,21 @@ export async function openDatabase(path, { readOnly = false } = {}) {
   const builtIn = await import('node:sqlite').catch(() => null);
   if (builtIn && typeof builtIn.DatabaseSync === 'function') {
     const db = new builtIn.DatabaseSync(path, { readOnly });
-    return wrap('node:sqlite', db, (st) => st.setReadBigInts(true), (st, params) => st.all(...params).map((row) => narrow({ ...row })));
+    return wrap(
+      'node:sqlite',
+      db,
+      (st) => st.setReadBigInts(true),
+      (st, params) => st.all(...params).map((row) => narrow({ ...row })),
+    );
   }
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(path, { readonly: readOnly, fileMustExist: readOnly });
-  return wrap('better-sqlite3', db, (st) => st.reader && st.safeIntegers(true), (st, params) => st.all(...params).map(narrow));
+  return wrap(
+    'better-sqlite3',
+    db,
+    (st) => st.reader && st.safeIntegers(true),
+    (st, params) => st.all(...params).map(narrow),
+  );
 }
 
 /** BigInt where a number would lose digits, plain numbers elsewhere (easier to compare in tests). */

@@ -98,7 +98,6 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   };
 }
 
-
 /**
  * An analysis as `analyze --format <format>` prints it, piece by piece (JSON, JUnit and SARIF of a
  * big dump are tens of MB: write them with `writeOutput` rather than join them).

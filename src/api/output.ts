@@ -15,12 +15,7 @@ export function* outputChunks(chunks: Iterable<string>): Generator<string> {
 }
 
 /** A view as one format of its registry prints it, as one string: the CLI's bytes. */
-export function formatWith<Format extends string, View, Options extends FormatOptions>(
-  registry: FormatRegistry<Format, View, Options>,
-  view: View,
-  format: Format,
-  options: Options,
-): string {
+export function formatWith<Format extends string, View, Options extends FormatOptions>(registry: FormatRegistry<Format, View, Options>, view: View, format: Format, options: Options): string {
   if (!Object.hasOwn(registry, format)) throw new RangeError(`unknown format ${JSON.stringify(format)}; known: ${Object.keys(registry).join(', ')}`);
   return joined(registry[format](view, options));
 }

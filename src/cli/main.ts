@@ -115,7 +115,8 @@ function plainFailure(message: string, argv: readonly string[], known: readonly 
   }
   const command = COMMANDS.find(([name]) => name === argv[0])?.[0];
   if (command === undefined || !/^Not enough non-option arguments/.test(message)) return message;
-  if (command === 'query') return `query needs a query (a JSONPath, or --jq with a jq program) and an input: a file, a directory, an MLflow store, or - for standard input (e.g. tracetriage query '$.info.trace_id' samples/)`;
+  if (command === 'query')
+    return `query needs a query (a JSONPath, or --jq with a jq program) and an input: a file, a directory, an MLflow store, or - for standard input (e.g. tracetriage query '$.info.trace_id' samples/)`;
   return missingInputs(command);
 }
 
@@ -169,13 +170,17 @@ async function main(given: string[]): Promise<void> {
     .example('$0 session sess-refund-7f3a samples/', 'one conversation turn by turn: what was said, assessments with rationale')
     .example('$0 stats samples/', 'what is in a dump: traces, sessions, formats, errors, assessments')
     .example('$0 validate <export.json>', 'every record that cannot be read, with file, line, byte offset and JSON path')
-    .example("mlflow traces search -x 1 --output json | $0 stats -", 'read an export from standard input')
+    .example('mlflow traces search -x 1 --output json | $0 stats -', 'read an export from standard input')
     .demandCommand(1, 'Name a command: analyze, report, sessions, session, trace, search, get, query, validate, stats, rules or samples (see --help).')
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors' })
     // No defaults: "not given" must stay apart from "false", so the environment decides then.
     .option('color', { type: 'boolean', describe: 'colour text output (--no-color: never); default: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces)' })
     .option('progress', { type: 'boolean', describe: 'progress bar on stderr for big or slow reads (--no-progress: never); only ever on a terminal' })
-    .option('width', { type: 'number', describe: 'fit text output to this many columns (tables cut cells with … and drop columns, long lines are cut or wrapped); 0: no limit; default: the terminal\'s width, no limit on a pipe or file' })
+    .option('width', {
+      type: 'number',
+      describe:
+        "fit text output to this many columns (tables cut cells with … and drop columns, long lines are cut or wrapped); 0: no limit; default: the terminal's width, no limit on a pipe or file",
+    })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'errors only: analyze prints error findings; stderr says errors only (no notes, warnings or progress)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'say more: analyze prints every finding with its evidence; stderr lists every rejected record' })
     .conflicts('quiet', 'verbose')

@@ -56,7 +56,18 @@ export class ProblemReporter {
         this.readErrors++;
         this.say(`${safeText(note.source)}: ${safeText(note.message)}`);
       } else if (note.kind === 'skipped') this.skipped++;
-      else if (note.kind === 'utf16' || note.kind === 'partly-read' || note.kind === 'not-traces' || note.kind === 'truncated-strings' || note.kind === 'unclosed-envelope' || note.kind === 'next-page-token' || note.kind === 'empty' || note.kind === 'no-traces' || note.kind === 'trailing-bytes' || note.kind === 'empty-archive') {
+      else if (
+        note.kind === 'utf16' ||
+        note.kind === 'partly-read' ||
+        note.kind === 'not-traces' ||
+        note.kind === 'truncated-strings' ||
+        note.kind === 'unclosed-envelope' ||
+        note.kind === 'next-page-token' ||
+        note.kind === 'empty' ||
+        note.kind === 'no-traces' ||
+        note.kind === 'trailing-bytes' ||
+        note.kind === 'empty-archive'
+      ) {
         this.note(`${safeText(note.source)}: ${note.kind}: ${safeText(note.message)}`);
       }
     }

@@ -28,12 +28,10 @@ export interface ReadArgs {
 
 /** Declares the positional inputs and the options every reading command shares; `formats` are the command's registry's. */
 export function readingOptions<T, F extends string>(y: Argv<T>, formats: readonly F[]) {
-  return inputsPositional(y)
-    .option('format', { choices: formats, default: formats[0]!, describe: 'output format' })
-    .option('jobs', {
-      type: 'number',
-      describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel',
-    });
+  return inputsPositional(y).option('format', { choices: formats, default: formats[0]!, describe: 'output format' }).option('jobs', {
+    type: 'number',
+    describe: 'worker threads (default: 1 on up to 2 cores, else one per core up to 4); big JSON Lines files are read by ranges in parallel',
+  });
 }
 
 /**
@@ -88,11 +86,11 @@ export function maxRecordOption<T>(y: Argv<T>) {
 }
 
 /** What every reading command passes on: scanner options from `--max-record-mb`, the experiments to read from a store. */
-export function scannerOptions(args: {
-  'max-record-mb'?: number | undefined;
-  'experiment-id'?: Array<string | number> | undefined;
-  'experiment-name'?: Array<string | number> | undefined;
-}): { scanner?: { maxRecordBytes: number }; experimentIds?: string[]; experimentNames?: string[] } {
+export function scannerOptions(args: { 'max-record-mb'?: number | undefined; 'experiment-id'?: Array<string | number> | undefined; 'experiment-name'?: Array<string | number> | undefined }): {
+  scanner?: { maxRecordBytes: number };
+  experimentIds?: string[];
+  experimentNames?: string[];
+} {
   const mb = args['max-record-mb'];
   const ids = args['experiment-id']?.map(String);
   const names = args['experiment-name']?.map(String);

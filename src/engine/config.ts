@@ -137,7 +137,7 @@ function checkedRule(id: string, entry: NonNullable<ConfigFile['rules']>[string]
         throw new ConfigError(`config ${name}: ${toJsonPath([...segments, extra])}: expected ${expected}, found an unknown option`);
       }
       const found = describe(valueAt(setting.options, pointerSegments(error?.instancePath ?? '')));
-      throw new ConfigError(`config ${name}: ${toJsonPath(segments)}: expected a value that ${error?.message ?? 'fits the rule\'s schema'}, found ${found}`);
+      throw new ConfigError(`config ${name}: ${toJsonPath(segments)}: expected a value that ${error?.message ?? "fits the rule's schema"}, found ${found}`);
     }
   }
   return setting;
@@ -251,7 +251,6 @@ function annotation(schema: unknown): string | undefined {
   if (typeof ref === 'string' && ref.startsWith('#/$defs/') && defs !== undefined) return annotation(defs[ref.slice('#/$defs/'.length)]);
   return undefined;
 }
-
 
 function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unknown {
   let current = root;

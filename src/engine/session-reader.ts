@@ -53,11 +53,7 @@ export interface SessionRead {
  * With `full`, the whole texts of those turns are made while each trace is in hand, so nothing
  * is read twice; other sessions' traces are dropped right after their session id is known.
  */
-export async function readSession(
-  inputs: readonly string[],
-  asked: string | null,
-  options: SessionReadOptions & { full?: boolean },
-): Promise<SessionRead> {
+export async function readSession(inputs: readonly string[], asked: string | null, options: SessionReadOptions & { full?: boolean }): Promise<SessionRead> {
   const kept: TraceDigest[] = [];
   const fullTexts = new Map<TraceDigest, TurnTexts>();
   const seen = new Set<string>();
@@ -89,7 +85,11 @@ export async function readSession(
     }
     if (traceId !== '') seen.add(traceId);
     const shown = guardedDigest(event, digestOptions, options, (digest) => {
-      const calls = turnFacts(event.trace, { spanIndex: null, userText: '', answerText: '', recovered: new Map() }, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {}).modelCalls;
+      const calls = turnFacts(
+        event.trace,
+        { spanIndex: null, userText: '', answerText: '', recovered: new Map() },
+        digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {},
+      ).modelCalls;
       earlier.set(digest, calls.find((c) => c.priorMessages !== null)?.priorMessages ?? null);
       if (!options.full) return;
       const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});
@@ -135,6 +135,9 @@ export function sessionsView(groups: SessionGroups, sort: SessionSortKey): { ses
 }
 
 /** The `session` view of a session found: its turns, whole texts with `full`, copies left out, what is missing before it. */
-export function sessionReport(read: SessionRead & { session: Session }, full: boolean): { view: SessionView; fullTexts: Map<TraceDigest, TurnTexts>; full: boolean; duplicates: number; partial: SessionRead['partial'] } {
+export function sessionReport(
+  read: SessionRead & { session: Session },
+  full: boolean,
+): { view: SessionView; fullTexts: Map<TraceDigest, TurnTexts>; full: boolean; duplicates: number; partial: SessionRead['partial'] } {
   return { view: sessionView(read.session), fullTexts: read.fullTexts, full, duplicates: read.duplicates, partial: read.partial };
 }

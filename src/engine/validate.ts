@@ -55,4 +55,3 @@ export class ValidateCollector {
     return this.result;
   }
 }
-

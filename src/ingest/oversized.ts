@@ -112,9 +112,7 @@ export class OversizedRecordParser {
       throw new RangeError(`maxStringLength must be a non-negative integer, got ${maxStringLength}`);
     }
     if (!Number.isInteger(excerptLength) || excerptLength < 0 || excerptLength > maxStringLength) {
-      throw new RangeError(
-        `excerptLength must be an integer between 0 and maxStringLength (${maxStringLength}), got ${excerptLength}`,
-      );
+      throw new RangeError(`excerptLength must be an integer between 0 and maxStringLength (${maxStringLength}), got ${excerptLength}`);
     }
     this.assembler = new SpanAssembler(maxStringLength, excerptLength);
   }
@@ -150,13 +148,7 @@ export class OversizedRecordParser {
     const asm = this.assembler;
     if (!asm.complete) {
       // The verifier accepted the whole record, so the tokenizer must have produced a value.
-      throw this.fail(
-        new OversizedParseError(
-          `internal error: the JSON value at byte ${this.bytesPushed} was not fully assembled`,
-          this.bytesPushed,
-          'end of input',
-        ),
-      );
+      throw this.fail(new OversizedParseError(`internal error: the JSON value at byte ${this.bytesPushed} was not fully assembled`, this.bytesPushed, 'end of input'));
     }
     return {
       value: asm.value,
@@ -219,13 +211,7 @@ export class OversizedRecordParser {
       // Unreachable while the verifier and tokenizer agree on the grammar; the offset is then only
       // an upper bound.
       const detail = error instanceof Error ? error.message : String(error);
-      throw this.fail(
-        new OversizedParseError(
-          `invalid JSON at or before byte ${this.bytesPushed}: ${detail}`,
-          this.bytesPushed,
-          describeExpected(detail, null),
-        ),
-      );
+      throw this.fail(new OversizedParseError(`invalid JSON at or before byte ${this.bytesPushed}: ${detail}`, this.bytesPushed, describeExpected(detail, null)));
     }
     if (result !== FLUSH) this.assembler.consume(result.values);
   }

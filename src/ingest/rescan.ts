@@ -14,11 +14,7 @@ const VALUE_START = new Set([...'{["-0123456789tfnNI'].map((c) => c.charCodeAt(0
 export function explainLine(record: ScannedRecord, options: Partial<ScannerOptions> = {}): (ScanProblem & { column?: number }) | null {
   const parts: ScannedRecord[] = [];
   let unclosed = false;
-  const scanner = new RecordScanner(
-    record.provenance.source,
-    { record: (r) => parts.push(r), note: (n) => (unclosed ||= n.code === 'unclosed-envelope') },
-    options,
-  );
+  const scanner = new RecordScanner(record.provenance.source, { record: (r) => parts.push(r), note: (n) => (unclosed ||= n.code === 'unclosed-envelope') }, options);
   scanner.startAt(record);
   scanner.push(record.bytes);
   scanner.finish();
@@ -28,7 +24,9 @@ export function explainLine(record: ScannedRecord, options: Partial<ScannerOptio
   if (first === undefined) return null;
   if (first.container !== 'document') {
     // A line that opens an array: its elements are no separate values.
-    return unclosed ? { code: 'cut-short-line', message: 'the line ends inside an array that is not closed', offset: record.provenance.offset + record.bytes.length, line: record.provenance.line } : null;
+    return unclosed
+      ? { code: 'cut-short-line', message: 'the line ends inside an array that is not closed', offset: record.provenance.offset + record.bytes.length, line: record.provenance.line }
+      : null;
   }
   // What follows the first value on the line, past white space.
   let at = first.provenance.offset + first.provenance.length - record.provenance.offset;

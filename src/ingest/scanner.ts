@@ -254,9 +254,7 @@ export class RecordScanner {
         this.mode === Mode.Record
           ? {
               code: 'truncated',
-              message: this.inString
-                ? 'input ended inside a string'
-                : `input ended inside the value (${this.depth - this.elementDepth} bracket(s) not closed)`,
+              message: this.inString ? 'input ended inside a string' : `input ended inside the value (${this.depth - this.elementDepth} bracket(s) not closed)`,
               offset: this.base,
               line: this.line,
             }
@@ -561,8 +559,7 @@ export class RecordScanner {
     if (end === -1) {
       const keep = needle.length - 1;
       // Chunks shorter than the closing line (a slow pipe) add to the seam rather than replace it.
-      this.seam =
-        chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([this.seam, chunk]).subarray(-keep);
+      this.seam = chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([this.seam, chunk]).subarray(-keep);
       return chunk.length;
     }
     this.endRecordAt(chunk, end);

@@ -28,7 +28,10 @@ export function recognise(head: Buffer): string | null {
  * or the `--extract-fields` paths), then a line of dashes under each column, two spaces apart.
  */
 function isMlflowTable(head: Buffer): boolean {
-  const lines = head.toString('latin1', 0, Math.min(head.length, 64 * 1024)).replace(/^\s*\n/, '').split('\n', 2);
+  const lines = head
+    .toString('latin1', 0, Math.min(head.length, 64 * 1024))
+    .replace(/^\s*\n/, '')
+    .split('\n', 2);
   const [header, rule] = lines;
   if (header === undefined || rule === undefined) return false;
   return /^(info|data)\.\S*( {2,}\S+)*\s*$/.test(header) && /^-{4,}( {2}-{4,})*\s*$/.test(rule);

@@ -85,10 +85,7 @@ function tryParseJson(text: string): unknown {
 function looksLikeJson(text: string): boolean {
   const c = text.charCodeAt(0);
   // { [ " - 0-9 t f n, after optional white space (rare; JSON.parse decides).
-  return (
-    c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) ||
-    c === 0x74 || c === 0x66 || c === 0x6e || c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d
-  );
+  return c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e || c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
 function looksLikeContainer(text: string): boolean {

@@ -134,12 +134,7 @@ export const CARRIERS: readonly Carrier[] = [
     id: 'vercel.ai',
     convention: 'Vercel AI SDK telemetry',
     input: [attr('ai.prompt.messages'), attr('ai.prompt'), attr('ai.toolCall.args')],
-    output: [
-      attr('ai.response.text', false),
-      attr('ai.response.toolCalls'),
-      attr('ai.response.object'),
-      attr('ai.toolCall.result'),
-    ],
+    output: [attr('ai.response.text', false), attr('ai.response.toolCalls'), attr('ai.response.object'), attr('ai.toolCall.result')],
   },
   {
     id: 'gen_ai.events',
@@ -321,11 +316,7 @@ function toPlain(node: unknown): unknown {
  * here, as MLflow's `GenAiTranslator.get_input_value_from_events` does. `gen_ai.choice` may name
  * its own role.
  */
-function readEvents(
-  span: Span,
-  roles: Readonly<Record<string, string>>,
-  attribute: string,
-): { key: string; value: unknown } | null {
+function readEvents(span: Span, roles: Readonly<Record<string, string>>, attribute: string): { key: string; value: unknown } | null {
   const messages: Array<Record<string, unknown>> = [];
   const names: string[] = [];
   for (const event of span.events) {

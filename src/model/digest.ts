@@ -285,8 +285,7 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
   const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
   const root = trace.tree.roots[0];
   const rootSpan = root === undefined ? undefined : trace.spans[root];
-  const rootDurationMs =
-    rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
+  const rootDurationMs = rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
   const texts = turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS });
   const recovered = recoveredSpans(trace, turnAnswered(trace, texts.answerText));
   const session = sessionLookup(trace, options.sessionKeys);

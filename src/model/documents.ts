@@ -33,7 +33,21 @@ const DATE_KEYS = ['last_updated', 'lastUpdated', 'updated_at', 'updatedAt', 'la
 /** Metadata keys that version a document. */
 const VERSION_KEYS = ['version', 'doc_version', 'revision'];
 /** Metadata keys whose value says where a document is in its life (read by the rules against their marker words). */
-const LIFECYCLE_KEYS = ['status', 'state', 'lifecycle', 'lifecycle_state', 'archived', 'is_archived', 'deprecated', 'is_deprecated', 'superseded', 'superseded_by', 'replaced_by', 'obsolete', 'outdated'];
+const LIFECYCLE_KEYS = [
+  'status',
+  'state',
+  'lifecycle',
+  'lifecycle_state',
+  'archived',
+  'is_archived',
+  'deprecated',
+  'is_deprecated',
+  'superseded',
+  'superseded_by',
+  'replaced_by',
+  'obsolete',
+  'outdated',
+];
 
 /**
  * One version or year token in a label: `2023` (a year standing alone, not part of a longer number
@@ -47,7 +61,8 @@ const FULL_DATE = /(?:19|20)\d\d[-_/.](?:0?[1-9]|1[0-2])[-_/.](?:0?[1-9]|[12]\d|
 /** The age facts of a document from its label (URI or id) and metadata. */
 export function documentAge(label: string, metadata: unknown): DocumentAge {
   const meta = isObject(metadata) ? metadata : {};
-  const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'boolean' ? String(v) : null);
+  const text = (v: unknown): string | null =>
+    typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'boolean' ? String(v) : null;
   const path = label.replace(/[?#].*$/u, '');
   const tokens = FULL_DATE.test(path) ? [] : [...path.matchAll(TOKEN)];
   let family = label;

@@ -336,7 +336,7 @@ function retrievedDocuments(span: Span, options: ResolveOptions): Array<{ id: st
     const doc = documentOf(item);
     if (doc) out.push(doc);
   }
-  for (let i = 0; out.length < MAX_DOCUMENTS && span.attributes.has(`retrieval.documents.${i}.document.id`) ; i++) {
+  for (let i = 0; out.length < MAX_DOCUMENTS && span.attributes.has(`retrieval.documents.${i}.document.id`); i++) {
     const prefix = `retrieval.documents.${i}.document.`;
     const doc = documentOf({ id: span.attributes.get(`${prefix}id`), page_content: span.attributes.get(`${prefix}content`), metadata: span.attributes.get(`${prefix}metadata`) });
     if (doc) out.push(doc);
@@ -366,11 +366,27 @@ function errorFacts(span: Span, path: string, recovery: (span: Span) => ErrorFac
     const type = typeof event.attributes['exception.type'] === 'string' ? (event.attributes['exception.type'] as string) : null;
     const raw = event.attributes['exception.message'];
     const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
-    out.push({ signature: errorSignature(type, message), spanId: span.spanId, spanName: shared(span.name), path, type: type === null ? null : shared(type), message: cut(message, NOTE_CHARS, NO_MARK), recovered });
+    out.push({
+      signature: errorSignature(type, message),
+      spanId: span.spanId,
+      spanName: shared(span.name),
+      path,
+      type: type === null ? null : shared(type),
+      message: cut(message, NOTE_CHARS, NO_MARK),
+      recovered,
+    });
   }
   if (out.length === 0 && span.status === 'ERROR') {
     const message = span.statusMessage;
-    out.push({ signature: errorSignature(null, message === '' ? `${span.name} failed` : message), spanId: span.spanId, spanName: shared(span.name), path, type: null, message: cut(message, NOTE_CHARS, NO_MARK), recovered });
+    out.push({
+      signature: errorSignature(null, message === '' ? `${span.name} failed` : message),
+      spanId: span.spanId,
+      spanName: shared(span.name),
+      path,
+      type: null,
+      message: cut(message, NOTE_CHARS, NO_MARK),
+      recovered,
+    });
   }
   return out;
 }
@@ -394,4 +410,3 @@ function shared(text: string): string {
   SHARED.set(own, own);
   return own;
 }
-

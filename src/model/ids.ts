@@ -11,7 +11,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function normalizeId(id: string): string {
   if (id.startsWith('0x') || id.startsWith('0X')) return id.slice(2).toLowerCase();
   if (id.startsWith('tr-')) return id.slice(3).toLowerCase();
-  if (id.startsWith('trace:/')) return (id.slice(id.lastIndexOf('/') + 1)).replace(/^tr-/, '').toLowerCase();
+  if (id.startsWith('trace:/'))
+    return id
+      .slice(id.lastIndexOf('/') + 1)
+      .replace(/^tr-/, '')
+      .toLowerCase();
   if ((id.length === 16 || id.length === 32) && HEX.test(id)) return id.toLowerCase();
   if ((id.length === 12 || id.length === 24) && BASE64.test(id)) {
     return Buffer.from(id, 'base64').toString('hex');

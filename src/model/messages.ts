@@ -437,12 +437,18 @@ function joinPieces(pieces: readonly Piece[], sep: string): Piece {
 }
 
 function textOf(m: Msg): Piece {
-  return joinPieces(m.texts.filter((t) => t.text !== ''), '\n');
+  return joinPieces(
+    m.texts.filter((t) => t.text !== ''),
+    '\n',
+  );
 }
 
 function contentOf(m: Msg): Piece {
   const calls = m.calls.map((c) => ({ text: `→ ${c.name}(${c.args.text})`, hidden: c.args.hidden }));
-  return joinPieces([textOf(m), ...calls].filter((p) => p.text !== ''), '\n');
+  return joinPieces(
+    [textOf(m), ...calls].filter((p) => p.text !== ''),
+    '\n',
+  );
 }
 
 /** MLflow cuts previews to exactly these lengths, ending in `...` (`mlflow/tracing/constant.py`). */

@@ -95,10 +95,7 @@ function buildTrace(kind: RecordKind, record: Json): Trace {
   warnings.push(...times.warnings);
 
   const traceId = info.traceId ?? traceIdFromSpans(spans) ?? '';
-  const partial =
-    (kind === 'trace' && (rawInfo === undefined || rawSpans === undefined)) ||
-    (rawInfo !== undefined && info.traceId === null) ||
-    idless > 0;
+  const partial = (kind === 'trace' && (rawInfo === undefined || rawSpans === undefined)) || (rawInfo !== undefined && info.traceId === null) || idless > 0;
   if (partial) {
     warnings.push({
       code: 'partial-trace',

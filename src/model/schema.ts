@@ -28,8 +28,7 @@ export interface SchemaProblem {
 /** Our annotation keyword: the phrase a person sees when a value does not fit that schema. */
 const EXPECTED_KEYWORD = 'x-expected';
 
-const NOT_A_TRACE =
-  'a trace: an object with info and data (Trace.to_json), trace (REST), spans (traces.json) or a TraceInfo';
+const NOT_A_TRACE = 'a trace: an object with info and data (Trace.to_json), trace (REST), spans (traces.json) or a TraceInfo';
 
 // The schema (schemas/trace-record.schema.json, shipped for other tools to read) is compiled
 // ahead of time by scripts/build-validators.mjs into plain functions: nothing is compiled at start.
@@ -87,9 +86,24 @@ function mlflowSpans(spans: readonly unknown[]): boolean {
 
 /** Keys of a 3.x TraceInfo and a 2.x TraceInfo: what `--extract-fields` may select under `info`. */
 const INFO_KEYS = new Set([
-  'trace_id', 'client_request_id', 'trace_location', 'request_time', 'execution_duration', 'execution_duration_ms',
-  'state', 'trace_metadata', 'assessments', 'tags', 'request_preview', 'response_preview',
-  'request_id', 'experiment_id', 'timestamp_ms', 'execution_time_ms', 'status', 'request_metadata',
+  'trace_id',
+  'client_request_id',
+  'trace_location',
+  'request_time',
+  'execution_duration',
+  'execution_duration_ms',
+  'state',
+  'trace_metadata',
+  'assessments',
+  'tags',
+  'request_preview',
+  'response_preview',
+  'request_id',
+  'experiment_id',
+  'timestamp_ms',
+  'execution_time_ms',
+  'status',
+  'request_metadata',
 ]);
 const DATA_KEYS = new Set(['spans', 'request', 'response']);
 
@@ -191,7 +205,6 @@ function joinAlternatives(phrases: readonly string[]): string {
   return `${phrases.slice(0, -1).join(', ')} or ${phrases[phrases.length - 1] ?? ''}`;
 }
 
-
 function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unknown {
   let current = root;
   for (const segment of segments) {
@@ -219,9 +232,7 @@ function describeFound(value: unknown): string {
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 0) return 'empty object';
-    const shown = keys.slice(0, MAX_KEYS_LISTED).map((key) =>
-      PLAIN_KEY.test(key) && key.length <= MAX_KEY_CHARS ? key : quote(key, MAX_KEY_CHARS),
-    );
+    const shown = keys.slice(0, MAX_KEYS_LISTED).map((key) => (PLAIN_KEY.test(key) && key.length <= MAX_KEY_CHARS ? key : quote(key, MAX_KEY_CHARS)));
     const more = keys.length > MAX_KEYS_LISTED ? `, … (${keys.length} keys)` : '';
     return `object with ${keys.length === 1 ? 'key' : 'keys'} ${shown.join(', ')}${more}`;
   }
@@ -234,10 +245,7 @@ function describeFound(value: unknown): string {
  * files and end up on a terminal.
  */
 function quote(text: string, max: number): string {
-  return JSON.stringify(cut(text, max)).replace(
-    /[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
-    (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(cut(text, max)).replace(/[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -219,9 +219,7 @@ export const FRAMEWORK_METADATA_KEY = 'mlflow.scorer.framework';
 /** Source id prefixes of MLflow's integrations that name themselves there. */
 const INTEGRATION_SOURCES = ['deepeval/', 'guardrails/'];
 
-const BY_NAME: ReadonlyMap<string, BuiltinScorer> = new Map(
-  BUILTIN_SCORERS.flatMap((row) => row.names.map((name) => [name, row] as const)),
-);
+const BY_NAME: ReadonlyMap<string, BuiltinScorer> = new Map(BUILTIN_SCORERS.flatMap((row) => row.names.map((name) => [name, row] as const)));
 
 /** The built-in row for an assessment name, or null. */
 export function builtinScorer(name: string): BuiltinScorer | null {

@@ -6,9 +6,7 @@ const SESSION_SPAN_KEYS = ['session.id', 'gen_ai.conversation.id'] as const;
 const USER_SPAN_KEYS = ['user.id'] as const;
 
 /** Where a session or user id was found: the trace info, or a span's attributes. */
-export type KeyedValueSource =
-  | { kind: 'metadata' | 'tags'; key: string }
-  | { kind: 'span'; key: string; spanIndex: number; depth: number };
+export type KeyedValueSource = { kind: 'metadata' | 'tags'; key: string } | { kind: 'span'; key: string; spanIndex: number; depth: number };
 
 /** A session or user id and where it was read. */
 export interface KeyedValue {

@@ -50,11 +50,7 @@ export function turnTimeMs(d: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs'>
  * (`timestamp_ms`), and the order of the files or of the records in them never matters.
  */
 export function compareTurns(a: TraceDigest, b: TraceDigest): number {
-  return (
-    compareNullable(a.requestTimeMs, b.requestTimeMs) ||
-    compareNullable(a.rootStartNs, b.rootStartNs) ||
-    (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
-  );
+  return compareNullable(a.requestTimeMs, b.requestTimeMs) || compareNullable(a.rootStartNs, b.rootStartNs) || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
 }
 
 /** Ascending, a missing value after every known one (the order of turns and sessions). */

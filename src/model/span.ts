@@ -73,14 +73,7 @@ function cachedId(raw: string, cache: IdCache): string {
  * null and a warning in `times`, at `path`, the span's JSONPath; an end before the start is an
  * unknown end.
  */
-export function normalizeSpan(
-  raw: Json,
-  index: number,
-  format: SpanFormat,
-  ids: IdCache = new Map(),
-  times = new TimeReader(),
-  path = `$.data.spans[${index}]`,
-): Span {
+export function normalizeSpan(raw: Json, index: number, format: SpanFormat, ids: IdCache = new Map(), times = new TimeReader(), path = `$.data.spans[${index}]`): Span {
   const v2 = format === 'v2' || format === 'v2-0x';
   const context = v2 && isObject(raw.context) ? raw.context : undefined;
   const rawSpanId = str(context ? context.span_id : raw.span_id);

@@ -32,7 +32,8 @@ export function buildSpanTree(spans: readonly Span[]): SpanTree {
     }
     const parent = byId.get(parentId);
     if (parent === undefined) orphans.push(i);
-    else if (parent === i) continue; // its own parent: left unreached, so reported as a cycle
+    else if (parent === i)
+      continue; // its own parent: left unreached, so reported as a cycle
     else children[parent]!.push(i);
   }
   const byStart = (a: number, b: number): number => startOf(spans[a]!) - startOf(spans[b]!) || a - b;

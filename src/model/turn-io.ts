@@ -92,12 +92,7 @@ export function turnIo(trace: Trace, options: TurnIoOptions = {}): TurnIo {
   return fromPreviews(trace);
 }
 
-function searchHead(
-  trace: Trace,
-  head: number,
-  io: (i: number) => SpanIo,
-  parents: Map<number, number>,
-): { best: Candidate | null; partial: Candidate | null } {
+function searchHead(trace: Trace, head: number, io: (i: number) => SpanIo, parents: Map<number, number>): { best: Candidate | null; partial: Candidate | null } {
   const { spans, tree } = trace;
   const isRoot = tree.roots.includes(head);
   let partial: Candidate | null = null;
@@ -128,13 +123,7 @@ function searchHead(
   return { best: null, partial };
 }
 
-function fromSpan(
-  trace: Trace,
-  found: Candidate,
-  spanIo: SpanIo,
-  parents: Map<number, number>,
-  io: (i: number) => SpanIo = () => ({ input: null, output: null }),
-): TurnIo {
+function fromSpan(trace: Trace, found: Candidate, spanIo: SpanIo, parents: Map<number, number>, io: (i: number) => SpanIo = () => ({ input: null, output: null })): TurnIo {
   const span = trace.spans[found.index]!;
   const answer = found.selection === 'descendant' ? loopAnswer(trace, found.index, parents, io) : null;
   const chain: string[] = [];

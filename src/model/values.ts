@@ -36,8 +36,7 @@ function asText(value: unknown): string {
   return JSON.stringify(value) ?? '';
 }
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Milliseconds since the epoch from an RFC 3339 time with 0–9 fraction digits (protobuf writes 0,

@@ -9,12 +9,7 @@ export type PathSegment = { kind: 'key'; key: string; quoted: boolean; column: n
  * unquoted `*` is a wildcard. `offset` is the path's 0-based position in `source` (the text the
  * user wrote), so errors point at the right column of the whole argument.
  */
-export function parseDottedPath(
-  path: string,
-  what: QuerySyntaxError['what'],
-  source: string = path,
-  offset = 0,
-): PathSegment[] {
+export function parseDottedPath(path: string, what: QuerySyntaxError['what'], source: string = path, offset = 0): PathSegment[] {
   const segments: PathSegment[] = [];
   const fail = (message: string, at: number): never => {
     throw new QuerySyntaxError(message, what, source, offset + at + 1);

@@ -150,8 +150,7 @@ export function parseLossless(text: string): unknown {
     const { nan, inf } = rewritten;
     return parse(rewritten.text, null, {
       onDuplicateKey: lastValue,
-      parseNumber: (literal: string) =>
-        literal === nan ? NaN : literal === inf ? Infinity : literal === `-${inf}` ? -Infinity : new LosslessNumber(literal),
+      parseNumber: (literal: string) => (literal === nan ? NaN : literal === inf ? Infinity : literal === `-${inf}` ? -Infinity : new LosslessNumber(literal)),
     });
   }
 }

@@ -155,13 +155,7 @@ function parseClause(text: string, start: number, end: number): OrderKey {
 }
 
 /** Turns the key text[start, end) into where its value comes from. */
-function resolveKey(
-  text: string,
-  start: number,
-  end: number,
-  dot: number,
-  fail: (message: string, at: number) => never,
-): Omit<OrderKey, 'descending' | 'implicit'> {
+function resolveKey(text: string, start: number, end: number, dot: number, fail: (message: string, at: number) => never): Omit<OrderKey, 'descending' | 'implicit'> {
   if (dot < 0) return attribute(unquote(text.slice(start, end)), start, fail);
   const entity = unquote(text.slice(start, dot));
   const name = unquote(text.slice(dot + 1, end));
@@ -270,4 +264,3 @@ function compareIds(x: number | string, y: number | string): number {
   }
   return compareStrings(a, b);
 }
-

@@ -86,7 +86,7 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
         pushbackPhrases: phrases('Phrases in a user message that reject, correct or retry the previous answer (case-insensitive, word-bounded): the previous turn is suspect (medium).'),
         apologyPhrases: phrases('Phrases of an answer that apologises (weak: needs another clue).'),
         inabilityPhrases: phrases('Phrases of an answer that says it could not do what was asked, or blames a failure (medium).'),
-        retiredMarkers: phrases('Words in a retrieved document\'s lifecycle metadata (status, archived, deprecated, …) that mark it no longer current (medium).'),
+        retiredMarkers: phrases("Words in a retrieved document's lifecycle metadata (status, archived, deprecated, …) that mark it no longer current (medium)."),
         olderDays: { description: 'Days a retrieved document must be older than every other one retrieved with it to count (weak).', type: 'integer', minimum: 1 },
       },
     },
@@ -117,8 +117,7 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
         // Partial dumps (issue 14): at the first turn the dump holds, when turns before it are
         // missing, a root or an isolated failure is only the first bad turn the dump has.
         const start = missingStart(session);
-        const markAt = (k: number): Mark =>
-          start === null || k !== session.turns[0]?.number ? null : { reason: missingReason(start), evidence: [missingTurnsEvidence(session, start)] };
+        const markAt = (k: number): Mark => (start === null || k !== session.turns[0]?.number ? null : { reason: missingReason(start), evidence: [missingTurnsEvidence(session, start)] });
         for (const chain of p.chains) {
           if (chain.explained.length > 0) reportChain(chain, p, into, markAt(chain.root));
           else reportIsolated(chain.root, p, session, blocked.get(chain.root) ?? [], markAt(chain.root));
@@ -142,7 +141,11 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
           how: chainHow(chain),
           advice: chainAdvice(chain),
         },
-        evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], chain.links.flatMap((l) => l.evidence), root.digest.traceId),
+        evidence: boundedLinks(
+          [...failureEvidence(failure), ...(mark?.evidence ?? [])],
+          chain.links.flatMap((l) => l.evidence),
+          root.digest.traceId,
+        ),
       });
       for (const n of chain.explained) {
         const mine = p.failures.get(n)!;
@@ -155,7 +158,11 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
           ...failurePlace(mine),
           relatedTurns: [rootOfN, ...own.map((l) => l.from)],
           data: { turn: n, root: rootOfN, how: turnHow(own), failure: sentence(failureText(mine)) },
-          evidence: boundedLinks(failureEvidence(mine), own.flatMap((l) => l.evidence), mine.turn.digest.traceId),
+          evidence: boundedLinks(
+            failureEvidence(mine),
+            own.flatMap((l) => l.evidence),
+            mine.turn.digest.traceId,
+          ),
         });
       }
     }
@@ -187,7 +194,11 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
           partial: mark === null ? '' : `; but earlier turns are missing, so it may itself build on one of them (the first bad turn the dump holds: ${mark.reason})`,
           failure: failure.suspectOnly ? failureText(failure) : sentence(failureText(failure)),
         },
-        evidence: boundedLinks([...failureEvidence(failure), ...(mark?.evidence ?? [])], blocked.flatMap((b) => b.evidence), failure.turn.digest.traceId),
+        evidence: boundedLinks(
+          [...failureEvidence(failure), ...(mark?.evidence ?? [])],
+          blocked.flatMap((b) => b.evidence),
+          failure.turn.digest.traceId,
+        ),
       });
     }
 
@@ -222,7 +233,9 @@ export default defineRule<'rootCause' | 'suspectedRootCause' | 'inheritedFailure
           roots.length === 0
             ? 'no turn failed on its own, so no root cause can be named: the assessment is the only signal'
             : `${roots.length === 1 ? `its root cause is turn ${roots[0]}` : `its root causes are ${turnList(roots)}`}${
-                suspected.length === 0 ? '' : ` (${suspected.length === roots.length && roots.length === 1 ? 'suspected' : `${turnList(suspected)} suspected`} from clues, no judge failed ${suspected.length === 1 ? 'it' : 'them'})`
+                suspected.length === 0
+                  ? ''
+                  : ` (${suspected.length === roots.length && roots.length === 1 ? 'suspected' : `${turnList(suspected)} suspected`} from clues, no judge failed ${suspected.length === 1 ? 'it' : 'them'})`
               }`;
         context.report({
           messageId: 'sessionAssessmentFailed',
@@ -323,7 +336,8 @@ function chainAdvice(chain: Chain): string {
   const kinds = new Set(chain.links.flatMap((l) => l.kinds));
   const advice: string[] = [];
   const documents = unique(chain.links.flatMap((l) => l.documents)).map(basename);
-  if (kinds.has('sameDocuments')) advice.push(`check the retrieved ${documents.length === 1 ? 'document' : 'documents'} ${listed(documents, 3)} (an outdated or wrong source?) and what the retriever ranks first`);
+  if (kinds.has('sameDocuments'))
+    advice.push(`check the retrieved ${documents.length === 1 ? 'document' : 'documents'} ${listed(documents, 3)} (an outdated or wrong source?) and what the retriever ranks first`);
   if (kinds.has('answerInHistory')) advice.push(`fix turn ${chain.root}'s answer at its source; later turns trusted it`);
   if (kinds.has('sameErrorSignature')) advice.push(`fix the error turn ${chain.root} hit first; later turns hit it again`);
   return advice.join('; ');
@@ -359,7 +373,11 @@ function unique<T>(items: readonly T[]): T[] {
 
 /** `kb://acme-help/policies/refund-policy-2023.md` reads `refund-policy-2023.md` in a message (the evidence keeps the whole label). */
 function basename(label: string): string {
-  const last = label.replace(/[?#].*$/u, '').replace(/\/+$/u, '').split('/').at(-1);
+  const last = label
+    .replace(/[?#].*$/u, '')
+    .replace(/\/+$/u, '')
+    .split('/')
+    .at(-1);
   return last === undefined || last === '' ? label : last;
 }
 

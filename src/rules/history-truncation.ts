@@ -36,8 +36,7 @@ export default defineRule<'historyDropped', Options>({
       historyDropped: 'Turn {{turn}}: {{dropped}} {{verb}} no longer in the model input of "{{call}}" ({{kept}}); the model cannot see what was said there.',
     },
     suggestions: {
-      historyDropped:
-        'Summarize the dropped turns into the prompt instead of cutting them, or keep key facts (order ids, dates, amounts, constraints) in a memory the app sends with every turn.',
+      historyDropped: 'Summarize the dropped turns into the prompt instead of cutting them, or keep key facts (order ids, dates, amounts, constraints) in a memory the app sends with every turn.',
     },
     schema: {
       type: 'object',

@@ -45,10 +45,8 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
         'This trace has no session id (no mlflow.trace.session metadata and no other session key), yet its model call "{{call}}" is sent {{history}}: it is a turn cut from its conversation, analysed alone, while {{withSession}} of this dump have a session.',
       manyWithoutSession:
         '{{without}} of {{total}} traces ({{percent}}%) are turns of a conversation without a session id, more than the {{limit}}% allowed: the session key is missing on a whole code path, not on a stray trace.',
-      noSessionsAtAll:
-        'None of the {{total}} in this dump has a session id: each trace is analysed as a single turn, and no cross-turn rule applies.',
-      conflictingSessionIds:
-        'This trace names two session ids: "{{taken}}" ({{takenWhere}}), the one it is grouped under, and "{{other}}" ({{otherWhere}}).',
+      noSessionsAtAll: 'None of the {{total}} in this dump has a session id: each trace is analysed as a single turn, and no cross-turn rule applies.',
+      conflictingSessionIds: 'This trace names two session ids: "{{taken}}" ({{takenWhere}}), the one it is grouped under, and "{{other}}" ({{otherWhere}}).',
     },
     messageSeverity: { manyWithoutSession: 'info', noSessionsAtAll: 'info' },
     suggestions: {
@@ -65,8 +63,7 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
           type: 'number',
           minimum: 0,
           maximum: 1,
-          description:
-            'Share of the traces (0 to 1) that may be turns of a conversation without a session id before manyWithoutSession is reported; only when the dump has sessions.',
+          description: 'Share of the traces (0 to 1) that may be turns of a conversation without a session id before manyWithoutSession is reported; only when the dump has sessions.',
         },
       },
       additionalProperties: false,
@@ -122,7 +119,9 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
         const fraction = cut.length / total;
         const limit = context.options.max_fraction;
         if (cut.length > 0 && fraction > limit) {
-          const evidence = cut.slice(0, MAX_EVIDENCE).map(({ turn: { digest: d } }): EvidenceInput => ({ traceId: d.traceId, kind: 'traceWithoutSession', label: `trace ${d.traceId} without a session` }));
+          const evidence = cut
+            .slice(0, MAX_EVIDENCE)
+            .map(({ turn: { digest: d } }): EvidenceInput => ({ traceId: d.traceId, kind: 'traceWithoutSession', label: `trace ${d.traceId} without a session` }));
           context.report({
             messageId: 'manyWithoutSession',
             data: { without: cut.length, total, percent: Math.round(fraction * 100), limit: Math.round(limit * 100) },

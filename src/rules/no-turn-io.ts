@@ -18,8 +18,8 @@ export default defineRule({
     description: 'No span in the trace has input or output any I/O carrier recognizes; lists the attribute keys seen.',
     severity: 'warn',
     messages: {
-      previewOnly: 'No span carries the turn\'s I/O; it was read from MLflow\'s truncated previews. Attribute keys seen: {{keys}}.',
-      noIo: 'No span carries the turn\'s I/O and the trace has no previews: the turn is empty. Attribute keys seen: {{keys}}.',
+      previewOnly: "No span carries the turn's I/O; it was read from MLflow's truncated previews. Attribute keys seen: {{keys}}.",
+      noIo: "No span carries the turn's I/O and the trace has no previews: the turn is empty. Attribute keys seen: {{keys}}.",
     },
     suggestions: {
       previewOnly: 'If one of these keys holds the input or output, add a carrier to the config: {"carriers": [{"id": "my-app", "input": ["<key>"], "output": ["<key>"]}]} (docs/config.md).',

@@ -42,16 +42,11 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
     description: 'A scorer (LLM judge or code scorer) failed to assess a trace or session: a judge failure, not a quality signal.',
     severity: 'warn',
     messages: {
-      scorerError:
-        'The {{level}} scorer "{{scorer}}" failed with {{code}}: {{error}} This is a judge failure, not a quality signal: the {{subject}} has no "{{scorer}}" verdict.',
-      supersededScorerError:
-        'The {{level}} scorer "{{scorer}}" failed with {{code}}: {{error}} A later assessment replaced this result, so nothing is missing; not a quality signal.',
-      scorerTotals:
-        'Scorer "{{scorer}}" failed {{failures}} of {{runs}} ({{percent}}%) in {{where}}; most common error {{code}} ({{codeCount}} of {{failures}}){{replaced}}.',
-      noQualitySignal:
-        'Session {{session}} has no quality signal: all {{count}} assessments are scorer errors ({{scorers}}), so nothing says whether its {{turns}} went well.',
-      moreScorerErrors:
-        'This trace has {{total}} scorer errors; the {{listed}} above are named one by one and {{more}} more are not ({{scorers}}): each is a judge failure, not a quality signal.',
+      scorerError: 'The {{level}} scorer "{{scorer}}" failed with {{code}}: {{error}} This is a judge failure, not a quality signal: the {{subject}} has no "{{scorer}}" verdict.',
+      supersededScorerError: 'The {{level}} scorer "{{scorer}}" failed with {{code}}: {{error}} A later assessment replaced this result, so nothing is missing; not a quality signal.',
+      scorerTotals: 'Scorer "{{scorer}}" failed {{failures}} of {{runs}} ({{percent}}%) in {{where}}; most common error {{code}} ({{codeCount}} of {{failures}}){{replaced}}.',
+      noQualitySignal: 'Session {{session}} has no quality signal: all {{count}} assessments are scorer errors ({{scorers}}), so nothing says whether its {{turns}} went well.',
+      moreScorerErrors: 'This trace has {{total}} scorer errors; the {{listed}} above are named one by one and {{more}} more are not ({{scorers}}): each is a judge failure, not a quality signal.',
     },
     messageSeverity: { supersededScorerError: 'info', scorerTotals: 'info', noQualitySignal: 'warn', moreScorerErrors: 'warn' },
     suggestions: {
@@ -158,9 +153,7 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
           data: {
             session: session.id,
             count: failures,
-            scorers: [...new Set(session.turns.flatMap((turn) => turn.digest.assessments.scorers.filter((c) => c.failures > 0).map((c) => c.name)))]
-              .sort()
-              .join(', '),
+            scorers: [...new Set(session.turns.flatMap((turn) => turn.digest.assessments.scorers.filter((c) => c.failures > 0).map((c) => c.name)))].sort().join(', '),
             turns: plural(session.turns.length, 'turn'),
           },
           evidence: errors.slice(0, MAX_SESSION_EVIDENCE).map(({ turn, e }) => ({
@@ -179,10 +172,9 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
           if (t.failures < minFailures) continue;
           const runs = t.failures + (verdictsByName.get(name) ?? 0);
           const code = mostCommon(t.codes) ?? { key: NO_CODE, count: t.failures };
-          const where = [
-            ...(t.sessions.size > 0 ? [plural(t.sessions.size, 'session')] : []),
-            ...(t.withoutSession > 0 ? [plural(t.withoutSession, 'trace') + ' without a session'] : []),
-          ].join(' and ');
+          const where = [...(t.sessions.size > 0 ? [plural(t.sessions.size, 'session')] : []), ...(t.withoutSession > 0 ? [plural(t.withoutSession, 'trace') + ' without a session'] : [])].join(
+            ' and ',
+          );
           context.report({
             messageId: 'scorerTotals',
             key: name,

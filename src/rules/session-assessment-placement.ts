@@ -26,7 +26,7 @@ export default defineRule({
   meta: {
     id: 'session-assessment-placement',
     type: 'suggestion',
-    description: 'A session-level assessment is not on the session\'s first trace, or is session-level only by its scorer\'s name.',
+    description: "A session-level assessment is not on the session's first trace, or is session-level only by its scorer's name.",
     severity: 'warn',
     messages: {
       notOnFirstTrace:

@@ -38,9 +38,8 @@ export default defineRule<MessageId>({
     },
     messageSeverity: { spanCycle: 'error' },
     suggestions: {
-      orphanSpan:
-        'Check that every service on the request exports its spans to the same MLflow trace, and that the trace had ended (state {{state}}) when it was exported.',
-      multipleRoots: 'Start the extra root spans inside the request\'s root span (pass the parent span or keep the tracing context across threads and tasks).',
+      orphanSpan: 'Check that every service on the request exports its spans to the same MLflow trace, and that the trace had ended (state {{state}}) when it was exported.',
+      multipleRoots: "Start the extra root spans inside the request's root span (pass the parent span or keep the tracing context across threads and tasks).",
       spanCycle: 'The exporter or a hand-written span wrote wrong parent ids; re-export the trace from MLflow or fix the code that sets parent_span_id.',
       duplicateSpanId: 'Span ids must be unique in a trace; check for traces merged by hand or an SDK that reuses span ids.',
       noRoot: 'Export the trace again once it has ended (state {{state}}): the root span is exported last.',
@@ -81,10 +80,9 @@ function problems(trace: Trace, traceId: string): Array<ReportDescriptor<Message
   const out: Array<ReportDescriptor<MessageId>> = [];
 
   if (tree.roots.length === 0) {
-    const instead = [
-      tree.orphans.length > 0 ? plural(tree.orphans.length, 'orphan') : null,
-      tree.cycles.length > 0 ? `${plural(tree.cycles.length, 'span')} on or below a cycle` : null,
-    ].filter((s): s is string => s !== null);
+    const instead = [tree.orphans.length > 0 ? plural(tree.orphans.length, 'orphan') : null, tree.cycles.length > 0 ? `${plural(tree.cycles.length, 'span')} on or below a cycle` : null].filter(
+      (s): s is string => s !== null,
+    );
     out.push({
       messageId: 'noRoot',
       traceId,

@@ -37,8 +37,7 @@ export default defineRule<MessageId, Options>({
     severity: 'error',
     messages: {
       sameSignature: 'The same error fails {{sessions}} sessions ({{turns}} in all): {{signature}}; first seen in session {{first}}, turn {{turn}}.',
-      sameTurnNumber:
-        '{{sessions}} sessions start failing at turn {{turn}} ({{share}} of the {{reaching}} sessions that reach it); e.g. {{example}}.',
+      sameTurnNumber: '{{sessions}} sessions start failing at turn {{turn}} ({{share}} of the {{reaching}} sessions that reach it); e.g. {{example}}.',
     },
     messageSeverity: { sameTurnNumber: 'warn' },
     suggestions: {
@@ -108,7 +107,9 @@ export default defineRule<MessageId, Options>({
         // Sessions that reach turn n: those with n turns or more. Counted once per session
         // length, from the longest down, and found by binary search: one pass over every length
         // per onset turn was quadratic on a dump with one session of thousands of turns.
-        const lengths = Object.keys(reaching).map(Number).sort((a, b) => a - b);
+        const lengths = Object.keys(reaching)
+          .map(Number)
+          .sort((a, b) => a - b);
         const atLeast = new Array<number>(lengths.length + 1).fill(0);
         for (let i = lengths.length - 1; i >= 0; i--) atLeast[i] = atLeast[i + 1]! + reaching[lengths[i]!]!;
         const reach = (n: number): number => {

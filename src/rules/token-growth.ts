@@ -50,21 +50,19 @@ export default defineRule<'tokenGrowth' | 'contextNearLimit', Options>({
     messages: {
       tokenGrowth:
         'Model input grew turn over turn from {{first}} tokens (turn {{firstTurn}}) to {{last}} (turn {{lastTurn}}), ×{{factor}} over {{count}} turns ({{measure}}): the conversation piles up in the context.',
-      contextNearLimit:
-        '{{subject}} sent {{tokens}} input tokens ({{source}}), over max_input_tokens = {{limit}}: the prompt is near the model\'s context window.',
+      contextNearLimit: "{{subject}} sent {{tokens}} input tokens ({{source}}), over max_input_tokens = {{limit}}: the prompt is near the model's context window.",
     },
     suggestions: {
       tokenGrowth:
         'Bound what each turn sends: keep the last few turns verbatim plus a running summary (or a memory of key facts), and drop earlier tool outputs and retrieved documents once answered.',
-      contextNearLimit:
-        'Trim or summarize the history before it reaches the context window; check whether {{whose}} call was cut by the provider or lost earlier messages (history-truncation).',
+      contextNearLimit: 'Trim or summarize the history before it reaches the context window; check whether {{whose}} call was cut by the provider or lost earlier messages (history-truncation).',
     },
     schema: {
       type: 'object',
       additionalProperties: false,
       properties: {
         min_turns: { type: 'integer', minimum: 2, description: 'Consecutive turns of growing input tokens that make a run.' },
-        growth_factor: { type: 'number', minimum: 1, description: 'How many times the first turn\'s input tokens the last turn of a run must reach.' },
+        growth_factor: { type: 'number', minimum: 1, description: "How many times the first turn's input tokens the last turn of a run must reach." },
         min_tokens: {
           type: 'integer',
           minimum: 0,
@@ -173,7 +171,6 @@ function measure(turn: Turn): Measure | null {
   if (tokens === null || tokens.input === null || tokens.input <= 0) return null;
   // The trace's figure lives in its metadata (the key missing-session-id points at too); a
   // per-span sum (`source: 'spans'`) with no call left to name has no one place to point at.
-  const path =
-    tokens.source === 'trace' ? `${turn.facts.metadataPath}['mlflow.trace.tokenUsage']` : null;
+  const path = tokens.source === 'trace' ? `${turn.facts.metadataPath}['mlflow.trace.tokenUsage']` : null;
   return { turn, tokens: tokens.input, kind: 'trace', spanId: null, path, source: tokens.source === 'trace' ? 'mlflow.trace.tokenUsage' : 'sum over spans' };
 }

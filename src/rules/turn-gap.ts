@@ -44,7 +44,7 @@ export default defineRule<MessageId, Options>({
       type: 'object',
       additionalProperties: false,
       properties: {
-        max_gap_minutes: { type: 'number', exclusiveMinimum: 0, description: 'Minutes from one turn\'s start to the next turn\'s start above which the pause is reported.' },
+        max_gap_minutes: { type: 'number', exclusiveMinimum: 0, description: "Minutes from one turn's start to the next turn's start above which the pause is reported." },
       },
     },
     defaultOptions: { max_gap_minutes: 30 },
@@ -92,7 +92,12 @@ export default defineRule<MessageId, Options>({
                 relatedTurns: [run.before, run.after].filter((n) => n !== turn.number),
                 data: { turn: turn.number, call: call.name, messages: plural(run.keys.length, 'message'), before: run.before, after: run.after },
                 evidence: [
-                  { spanId: call.spanId, path: call.path, kind: 'modelCall', label: call.messageCount === null ? `model call "${call.name}"` : `model call "${call.name}", ${plural(call.messageCount, 'input message')}` },
+                  {
+                    spanId: call.spanId,
+                    path: call.path,
+                    kind: 'modelCall',
+                    label: call.messageCount === null ? `model call "${call.name}"` : `model call "${call.name}", ${plural(call.messageCount, 'input message')}`,
+                  },
                   { traceId: before.digest.traceId, path: infoPath(before.facts), kind: 'turnBefore', label: `turn ${run.before}, before the gap` },
                   ...(after === turn ? [] : [{ traceId: after.digest.traceId, path: infoPath(after.facts), kind: 'turnAfter', label: `turn ${run.after}, after the gap` }]),
                 ],

@@ -32,12 +32,11 @@ export default defineRule({
     description: 'The root span has no meaningful input or output; the turn is carried by a span below it (said once per session and root span).',
     severity: 'warn',
     messages: {
-      wrapperRoot:
-        'Root span "{{root}}" has no {{missing}} in {{where}}; {{subject}} I/O is on {{placements}}, read with carrier {{carrier}}.',
+      wrapperRoot: 'Root span "{{root}}" has no {{missing}} in {{where}}; {{subject}} I/O is on {{placements}}, read with carrier {{carrier}}.',
     },
     suggestions: {
       wrapperRoot:
-        'Put the request and the answer on the root span (span.set_inputs() / set_outputs() on it, or @mlflow.trace on the entry point that receives them), so MLflow\'s session view and previews show the turn.',
+        "Put the request and the answer on the root span (span.set_inputs() / set_outputs() on it, or @mlflow.trace on the entry point that receives them), so MLflow's session view and previews show the turn.",
     },
   },
   create(context) {

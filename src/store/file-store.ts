@@ -49,7 +49,10 @@ export async function* readFileStore(root: string, options: StoreReadOptions): A
     }
     const notTraces = listed.filter((entry) => !entry.isDir).map((entry) => entry.name);
     if (notTraces.length > 0) {
-      yield { type: 'note', message: `${experiment.relDir}/traces holds ${notTraces.length === 1 ? 'a file' : 'files'} that ${notTraces.length === 1 ? 'is' : 'are'} not a trace folder, not read: ${notTraces.join(', ')}` };
+      yield {
+        type: 'note',
+        message: `${experiment.relDir}/traces holds ${notTraces.length === 1 ? 'a file' : 'files'} that ${notTraces.length === 1 ? 'is' : 'are'} not a trace folder, not read: ${notTraces.join(', ')}`,
+      };
     }
     // Request times first (a second small read of each trace_info.yaml), so the traces stream in
     // order while only their names and times are held.
@@ -68,19 +71,24 @@ export async function* readFileStore(root: string, options: StoreReadOptions): A
     }
   }
   const experiments = plural(selected.length, 'experiment');
-  yield { type: 'note', message: `file store ${storeRoot}: read ${plural(traces, 'trace')}${rejected > 0 ? ` and rejected ${rejected}` : ''} from ${experiments}${selected.length > 0 ? ` (${selected.map(label).join(', ')})` : ''}` };
+  yield {
+    type: 'note',
+    message: `file store ${storeRoot}: read ${plural(traces, 'trace')}${rejected > 0 ? ` and rejected ${rejected}` : ''} from ${experiments}${selected.length > 0 ? ` (${selected.map(label).join(', ')})` : ''}`,
+  };
 }
 
 const label = experimentLabel;
 
 /** Experiment ids in numeric order (18-digit ids exceed 2^53: compared as digit strings). */
-const byId = (a: Experiment, b: Experiment): number =>
-  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || Number(a.deleted) - Number(b.deleted);
+const byId = (a: Experiment, b: Experiment): number => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || Number(a.deleted) - Number(b.deleted);
 
 async function* findExperiments(storeRoot: string): AsyncGenerator<StoreEvent, Experiment[]> {
   const experiments: Experiment[] = [];
   const others: string[] = [];
-  for (const [relParent, deleted] of [['', false], ['.trash', true]] as const) {
+  for (const [relParent, deleted] of [
+    ['', false],
+    ['.trash', true],
+  ] as const) {
     const listed = await listFolder(join(storeRoot, relParent));
     if (listed === null && deleted) continue;
     if (!Array.isArray(listed)) {

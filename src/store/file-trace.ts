@@ -23,12 +23,13 @@ export interface ExperimentFolder {
 }
 
 /** `trace_info.yaml` read and understood, or why not (the trace is then rejected). */
-export async function readTraceInfo(traceDir: string, experimentId: string): Promise<{ info: CoreInfo; warnings: string[] } | { message: string; jsonPath?: string; expected?: string; found?: string }> {
+export async function readTraceInfo(
+  traceDir: string,
+  experimentId: string,
+): Promise<{ info: CoreInfo; warnings: string[] } | { message: string; jsonPath?: string; expected?: string; found?: string }> {
   const read = await readText(join(traceDir, 'trace_info.yaml'));
   if ('error' in read) {
-    return read.missing
-      ? { message: 'no trace_info.yaml in the trace folder (MLflow writes one for every trace)', expected: 'trace_info.yaml' }
-      : { message: `trace_info.yaml ${read.error}` };
+    return read.missing ? { message: 'no trace_info.yaml in the trace folder (MLflow writes one for every trace)', expected: 'trace_info.yaml' } : { message: `trace_info.yaml ${read.error}` };
   }
   const parsed = parseYaml(read.text);
   if ('error' in parsed) return { message: `trace_info.yaml: ${parsed.error}` };
@@ -54,7 +55,10 @@ export async function readTraceFolder(storeRoot: string, experiment: ExperimentF
 
   const metadata = await readValueFolder(join(traceDir, 'request_metadata'));
   const tags = await readValueFolder(join(traceDir, 'tags'));
-  for (const [folder, found, path] of [['request_metadata', metadata, 'trace_metadata'], ['tags', tags, 'tags']] as const) {
+  for (const [folder, found, path] of [
+    ['request_metadata', metadata, 'trace_metadata'],
+    ['tags', tags, 'tags'],
+  ] as const) {
     for (const { key, problem } of found.problems) {
       warnings.push({ code: 'store-value', message: `${folder}/${key} ${problem}; that value is left out`, jsonPath: `$.info.${path}[${quote(key)}]` });
     }
@@ -124,8 +128,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** A YAML timestamp left unquoted by hand arrives as a Date: printed back as MLflow prints times. */
 function withProtoTimes(value: Record<string, unknown>): Record<string, unknown> {

@@ -40,8 +40,7 @@ async function* readOpened(db: SqliteReader, dbPath: string, options: StoreReadO
     yield { type: 'note', message: 'this store has no trace tables (MLflow before 2.13 made none): no traces' };
     return;
   }
-  const columns = (table: string): Set<string> =>
-    tables.has(table) ? new Set(db.all(`PRAGMA table_info("${table}")`).map((row) => String(row.name))) : new Set<string>();
+  const columns = (table: string): Set<string> => (tables.has(table) ? new Set(db.all(`PRAGMA table_info("${table}")`).map((row) => String(row.name))) : new Set<string>());
   const info = columns('trace_info');
   const has = {
     tags: tables.has('trace_tags'),
@@ -51,15 +50,15 @@ async function* readOpened(db: SqliteReader, dbPath: string, options: StoreReadO
   };
   // Ids as text: 18-digit experiment ids (as MLflow makes them) are past 2^53, where a number
   // would round to another experiment; they are bound back as BigInt, which the index takes.
-  const experiments = db.all('SELECT CAST(experiment_id AS TEXT) AS id, name, artifact_location, lifecycle_stage FROM experiments ORDER BY experiment_id').map(
-    (row): Experiment & { key: SqlValue } => ({
+  const experiments = db
+    .all('SELECT CAST(experiment_id AS TEXT) AS id, name, artifact_location, lifecycle_stage FROM experiments ORDER BY experiment_id')
+    .map((row): Experiment & { key: SqlValue } => ({
       id: String(row.id),
       key: /^-?\d+$/.test(String(row.id)) ? BigInt(String(row.id)) : String(row.id),
       name: row.name == null ? null : String(row.name),
       artifactLocation: row.artifact_location == null ? undefined : String(row.artifact_location),
       deleted: row.lifecycle_stage === 'deleted',
-    }),
-  );
+    }));
   const chosen = yield* selectExperiments(experiments, options);
   const optional = ['client_request_id', 'request_preview', 'response_preview'].filter((name) => info.has(name));
   const select = `SELECT request_id, timestamp_ms, execution_time_ms, status${optional.map((c) => `, ${c}`).join('')} FROM trace_info`;

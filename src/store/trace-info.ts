@@ -39,11 +39,9 @@ const V2_STATUS_TO_STATE: Readonly<Record<string, string>> = {
   IN_PROGRESS: 'IN_PROGRESS',
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
-const describe = (value: unknown): string =>
-  value === undefined ? 'nothing' : value instanceof Date ? value.toISOString() : JSON.stringify(value) ?? String(value);
+const describe = (value: unknown): string => (value === undefined ? 'nothing' : value instanceof Date ? value.toISOString() : (JSON.stringify(value) ?? String(value)));
 
 /**
  * Reads a parsed `trace_info.yaml` (either shape; MLflow's `TraceInfo.from_dict` hands any dict with
@@ -51,10 +49,7 @@ const describe = (value: unknown): string =>
  * has no `trace_location` (MLflow itself would refuse the file; the folder says the same thing).
  * Returns the fields and warnings (values read but odd), or the problem that makes the file unusable.
  */
-export function coreInfoFromYaml(
-  doc: unknown,
-  folderExperimentId: string,
-): { info: CoreInfo; warnings: string[] } | { problem: InfoProblem } {
+export function coreInfoFromYaml(doc: unknown, folderExperimentId: string): { info: CoreInfo; warnings: string[] } | { problem: InfoProblem } {
   if (!isRecord(doc)) {
     return { problem: { message: 'trace_info.yaml is not a mapping of keys to values', jsonPath: '$', expected: 'a YAML mapping', found: describe(doc) } };
   }
@@ -135,7 +130,11 @@ function fromV3(doc: Record<string, unknown>, folderExperimentId: string): { inf
     state,
     inlineAssessments: [],
   };
-  for (const [key, field] of [['request_preview', 'requestPreview'], ['response_preview', 'responsePreview'], ['client_request_id', 'clientRequestId']] as const) {
+  for (const [key, field] of [
+    ['request_preview', 'requestPreview'],
+    ['response_preview', 'responsePreview'],
+    ['client_request_id', 'clientRequestId'],
+  ] as const) {
     const value = doc[key];
     if (typeof value === 'string') info[field] = value;
     else if (value !== undefined && value !== null) warnings.push(`trace_info.yaml: \`${key}\` is ${describe(value)}, expected a string; not read`);
@@ -193,12 +192,7 @@ export function protoTimestamp(ms: number): string {
  * `execution_duration_ms` appended by MLflow after the proto fields); empty maps and lists are left
  * out, as MessageToDict leaves them out.
  */
-export function assembleInfo(
-  core: CoreInfo,
-  traceMetadata: Record<string, string>,
-  tags: Record<string, string>,
-  assessments: unknown[],
-): Record<string, unknown> {
+export function assembleInfo(core: CoreInfo, traceMetadata: Record<string, string>, tags: Record<string, string>, assessments: unknown[]): Record<string, unknown> {
   const info: Record<string, unknown> = { trace_id: core.traceId };
   if (core.clientRequestId !== undefined) info.client_request_id = core.clientRequestId;
   info.trace_location = { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: core.experimentId } };
@@ -215,8 +209,20 @@ export function assembleInfo(
 
 /** Assessment keys in the order `Assessment.to_dictionary` (MessageToDict, proto field order) prints them. */
 const ASSESSMENT_KEYS = [
-  'assessment_id', 'assessment_name', 'trace_id', 'span_id', 'source', 'create_time', 'last_update_time',
-  'expectation', 'feedback', 'rationale', 'error', 'metadata', 'overrides', 'valid',
+  'assessment_id',
+  'assessment_name',
+  'trace_id',
+  'span_id',
+  'source',
+  'create_time',
+  'last_update_time',
+  'expectation',
+  'feedback',
+  'rationale',
+  'error',
+  'metadata',
+  'overrides',
+  'valid',
 ];
 
 /** An assessment mapping with its keys in MLflow's print order; keys MLflow may add later follow. */

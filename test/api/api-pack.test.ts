@@ -64,13 +64,25 @@ afterAll(() => {
 
 describe('the packed package', () => {
   it('ships the built API, its types and the config schema, and no sources or tests', () => {
-    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/api/analyze.js', 'dist/api/analyze.d.ts', 'dist/cli/main.js', 'dist/engine/read/worker.js', 'schemas/config.schema.json', 'docs/api.md', 'package.json']) {
+    for (const path of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/api/analyze.js',
+      'dist/api/analyze.d.ts',
+      'dist/cli/main.js',
+      'dist/engine/read/worker.js',
+      'schemas/config.schema.json',
+      'docs/api.md',
+      'package.json',
+    ]) {
       expect(packed).toContain(path);
     }
     expect(packed.filter((path) => path.startsWith('src/') || path.startsWith('test/'))).toEqual([]);
-    expect(readdirSync(join(app, 'node_modules', 'tracetriage', 'dist', 'api')).filter((f) => f.endsWith('.js')).sort()).toEqual(
-      ['analyze.js', 'config.js', 'output.js', 'read.js', 'report.js', 'search.js', 'sessions.js', 'stats.js', 'trace.js', 'types.js'],
-    );
+    expect(
+      readdirSync(join(app, 'node_modules', 'tracetriage', 'dist', 'api'))
+        .filter((f) => f.endsWith('.js'))
+        .sort(),
+    ).toEqual(['analyze.js', 'config.js', 'output.js', 'read.js', 'report.js', 'search.js', 'sessions.js', 'stats.js', 'trace.js', 'types.js']);
   });
 
   it('docs/api.md has examples to run', () => {
@@ -92,19 +104,46 @@ describe('the packed package', () => {
     2 * MINUTES,
   );
 
-  it('type-checks the TypeScript example against the installed types (NodeNext, strict)', () => {
-    TS_EXAMPLES.forEach((code, i) => writeFileSync(join(app, `example-${i + 1}.ts`), `${code}export {};\n`));
-    const files = TS_EXAMPLES.map((_, i) => `example-${i + 1}.ts`);
-    const args = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--strict', '--noEmit', '--exactOptionalPropertyTypes', '--typeRoots', join(REPO_ROOT, 'node_modules', '@types'), '--types', 'node', ...files];
-    const result = run(process.execPath, [TSC, ...args], app);
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  }, 2 * MINUTES);
+  it(
+    'type-checks the TypeScript example against the installed types (NodeNext, strict)',
+    () => {
+      TS_EXAMPLES.forEach((code, i) => writeFileSync(join(app, `example-${i + 1}.ts`), `${code}export {};\n`));
+      const files = TS_EXAMPLES.map((_, i) => `example-${i + 1}.ts`);
+      const args = [
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2023',
+        '--strict',
+        '--noEmit',
+        '--exactOptionalPropertyTypes',
+        '--typeRoots',
+        join(REPO_ROOT, 'node_modules', '@types'),
+        '--types',
+        'node',
+        ...files,
+      ];
+      const result = run(process.execPath, [TSC, ...args], app);
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+    2 * MINUTES,
+  );
 
-  it('refuses a type the package does not export, so the check above is a real one', () => {
-    writeFileSync(join(app, 'wrong.ts'), "import type { NoSuchType } from 'tracetriage';\nexport const x: NoSuchType | null = null;\n");
-    const result = run(process.execPath, [TSC, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--strict', '--noEmit', '--typeRoots', join(REPO_ROOT, 'node_modules', '@types'), '--types', 'node', 'wrong.ts'], app);
-    expect(result.status).not.toBe(0);
-    expect(result.stdout).toContain('NoSuchType');
-  }, 2 * MINUTES);
+  it(
+    'refuses a type the package does not export, so the check above is a real one',
+    () => {
+      writeFileSync(join(app, 'wrong.ts'), "import type { NoSuchType } from 'tracetriage';\nexport const x: NoSuchType | null = null;\n");
+      const result = run(
+        process.execPath,
+        [TSC, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--strict', '--noEmit', '--typeRoots', join(REPO_ROOT, 'node_modules', '@types'), '--types', 'node', 'wrong.ts'],
+        app,
+      );
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toContain('NoSuchType');
+    },
+    2 * MINUTES,
+  );
 });

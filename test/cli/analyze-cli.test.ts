@@ -138,7 +138,7 @@ describe('analyze', () => {
 
   it.each([
     [{ rules: { 'no-such-rule': 'warn' } }, "$.rules['no-such-rule']: expected a rule id (see 'tracetriage rules'), found an unknown rule"],
-    [{ rules: { 'wrapper-root-span': 'loud' } }, "$.rules['wrapper-root-span']: expected one of \"off\", \"info\", \"warn\", \"error\", found string \"loud\""],
+    [{ rules: { 'wrapper-root-span': 'loud' } }, '$.rules[\'wrapper-root-span\']: expected one of "off", "info", "warn", "error", found string "loud"'],
     [{ rules: { 'wrapper-root-span': { options: { depth: 2 } } } }, "$.rules['wrapper-root-span'].options.depth: expected no options (this rule has none), found an unknown option"],
     [{ rules: { 'wrapper-root-span': { level: 'warn' } } }, "$.rules['wrapper-root-span'].level: expected one of the keys severity, options, found an unknown key"],
   ])('a config that does not fit is refused with the key and what was expected: %j', async (config, message) => {

@@ -299,9 +299,7 @@ const cases: BadCase[] = [
     file: 'garbage.jsonl',
     bytes: Buffer.from(jsonl([OK_LINE, 'hello world', ERR_LINE])),
     valid: [0, 2],
-    rejected: [
-      { index: 1, offset: A + 1, line: 2, column: 1, code: 'invalid-json', message: "not valid JSON: expected a value, found 'h'", at: { offset: A + 1, line: 2, column: 1 } },
-    ],
+    rejected: [{ index: 1, offset: A + 1, line: 2, column: 1, code: 'invalid-json', message: "not valid JSON: expected a value, found 'h'", at: { offset: A + 1, line: 2, column: 1 } }],
     notes: [],
     exit: 1,
   },
@@ -457,9 +455,7 @@ const cases: BadCase[] = [
     file: 'deep-first.jsonl',
     bytes: Buffer.from(DEEP_LINE_FIRST),
     valid: [1],
-    rejected: [
-      { index: 0, offset: 0, line: 1, column: 1, code: 'too-deep', message: 'nested deeper than 512 levels (no trace is); not parsed', at: { offset: 6 + 511, line: 1 } },
-    ],
+    rejected: [{ index: 0, offset: 0, line: 1, column: 1, code: 'too-deep', message: 'nested deeper than 512 levels (no trace is); not parsed', at: { offset: 6 + 511, line: 1 } }],
     notes: [],
     exit: 1,
   },
@@ -557,9 +553,7 @@ async function gzCases(): Promise<BadCase[]> {
   expect(partial(tgz.gz, tgz.flushAt)).toEqual(tar.subarray(0, TAR_CUT));
   const cutEntry = (archive: string, error: string): Pick<BadCase, 'valid' | 'rejected' | 'notes' | 'exit'> => ({
     valid: [0],
-    rejected: [
-      { source: `${archive}!a/one.jsonl`, index: 1, offset: A + 1, line: 2, column: 1, code: 'truncated', message: 'input ended inside a string', at: { offset: 7000, line: 2 } },
-    ],
+    rejected: [{ source: `${archive}!a/one.jsonl`, index: 1, offset: A + 1, line: 2, column: 1, code: 'truncated', message: 'input ended inside a string', at: { offset: 7000, line: 2 } }],
     notes: [
       { source: `${archive}!a/one.jsonl`, kind: 'read-error', message: `reading stopped at byte 7000: ${error}`, offset: 7000 },
       { source: archive, kind: 'read-error', message: `reading the tar archive failed: ${error}` },
@@ -664,7 +658,10 @@ describe('bad input', () => {
       // No trace read at all is exit 2, whatever the records were (docs/commands.md#exit-status).
       const exit = c.valid.length === 0 ? 2 : c.exit;
       // Inputs that cannot be read are also said on stderr, one line each, then the closing line.
-      const readErrors = out.notes.filter((n) => n.kind === 'read-error').map((n) => `tracetriage: ${n.source}: ${n.message}\n`).join('');
+      const readErrors = out.notes
+        .filter((n) => n.kind === 'read-error')
+        .map((n) => `tracetriage: ${n.source}: ${n.message}\n`)
+        .join('');
       expect(run.stderr.slice(0, readErrors.length)).toBe(readErrors);
       expect(run.stderr.slice(readErrors.length)).toMatch(exit === 0 ? /^$/ : new RegExp(`^tracetriage: exit ${exit}: [^\n]+\n$`));
       expect({
@@ -746,9 +743,7 @@ describe('bad input', () => {
   it('100,000 levels of OTLP array_value in a REST body on a later JSON line: no crash, the next line is read', async () => {
     const file = ws.write('deep-otlp.jsonl', jsonl([OK_LINE, deepOtlpRestLine(), ERR_LINE]));
     const events = await readAll([file]);
-    const records = events.flatMap((e) =>
-      e.type === 'trace' ? [[e.provenance.index, 'trace']] : e.type === 'rejected' ? [[e.rejection.provenance.index, 'rejected']] : [],
-    );
+    const records = events.flatMap((e) => (e.type === 'trace' ? [[e.provenance.index, 'trace']] : e.type === 'rejected' ? [[e.rejection.provenance.index, 'rejected']] : []));
     expect(records).toHaveLength(3);
     expect(records).toEqual([
       [0, 'trace'],
@@ -768,13 +763,7 @@ describe('bad input', () => {
     ws.write('present.jsonl', jsonl([OK_LINE]));
     const run = runCli(['validate', 'missing.json', 'present.jsonl', '--format', 'json'], { cwd: ws.dir });
     const out = JSON.parse(run.stdout) as ValidateJson;
-    expect([run.status, out.records, out.valid, out.rejected, out.notes]).toEqual([
-      2,
-      1,
-      1,
-      0,
-      [{ source: 'missing.json', kind: 'read-error', message: 'no such file or directory' }],
-    ]);
+    expect([run.status, out.records, out.valid, out.rejected, out.notes]).toEqual([2, 1, 1, 0, [{ source: 'missing.json', kind: 'read-error', message: 'no such file or directory' }]]);
   });
 
   it('bad input in a .gz keeps offsets in unpacked bytes', async () => {

@@ -330,7 +330,12 @@ describe('CLI scenarios (the real binary)', () => {
   });
 
   it('-o/--output-file writes what stdout would show to a file, on every command that writes', () => {
-    for (const [command, ...rest] of [['stats', 'samples/'], ['sessions', 'samples/', '--format', 'json'], ['search', 'samples/', '--format', 'json'], ['trace', 'samples/traces/no-session-smoke-test.json']] as const) {
+    for (const [command, ...rest] of [
+      ['stats', 'samples/'],
+      ['sessions', 'samples/', '--format', 'json'],
+      ['search', 'samples/', '--format', 'json'],
+      ['trace', 'samples/traces/no-session-smoke-test.json'],
+    ] as const) {
       const target = ws.path(`${command}.out`);
       const toStdout = runCli([command, ...rest]);
       const toFile = runCli([command, ...rest, '-o', target]);

@@ -43,7 +43,12 @@ describe('parseConfig: valid', () => {
       session_keys: ['conversation_id'],
       user_keys: ['customer'],
       carriers: [{ id: 'app', input: ['app.request'], output: ['app.reply', 'app.answer'] }],
-      scorers: { helpfulness: { pass_at_least: 0.5 }, tone: { pass: [' Friendly '], fail: ['RUDE'], booleans: false, level: 'session' }, latency: { pass_at_most: 2000 }, guard_flag: { detects: true } },
+      scorers: {
+        helpfulness: { pass_at_least: 0.5 },
+        tone: { pass: [' Friendly '], fail: ['RUDE'], booleans: false, level: 'session' },
+        latency: { pass_at_most: 2000 },
+        guard_flag: { detects: true },
+      },
       rules: { 'wrapper-root-span': 'off', 'no-turn-io': { severity: 'error' } },
     });
     const expected: TriageConfig = {
@@ -79,16 +84,34 @@ describe('parseConfig: invalid, with the message a person sees', () => {
     ['{"schema_version": 1, "session_keys": [""]}', 'config c.json: $.session_keys[0]: expected a non-empty string (a key), found string ""'],
     ['{"schema_version": 1, "carriers": [{"id": "x", "input": ["a"]}]}', 'config c.json: $.carriers[0].output: expected an array of non-empty strings (keys), found nothing (the key is missing)'],
     ['{"schema_version": 1, "carriers": [{"id": "x", "input": [], "output": []}]}', 'config c.json: $.carriers[0]: expected at least one input or output key, found none'],
-    ['{"schema_version": 1, "carriers": [{"id": "mlflow.span", "input": ["a"], "output": []}]}', 'config c.json: $.carriers[0].id: expected a carrier id not already in the carrier table, found "mlflow.span"'],
-    ['{"schema_version": 1, "carriers": [{"id": "x", "input": ["a"], "output": []}, {"id": "x", "input": ["b"], "output": []}]}', 'config c.json: $.carriers[1].id: expected a carrier id not already in the carrier table, found "x"'],
+    [
+      '{"schema_version": 1, "carriers": [{"id": "mlflow.span", "input": ["a"], "output": []}]}',
+      'config c.json: $.carriers[0].id: expected a carrier id not already in the carrier table, found "mlflow.span"',
+    ],
+    [
+      '{"schema_version": 1, "carriers": [{"id": "x", "input": ["a"], "output": []}, {"id": "x", "input": ["b"], "output": []}]}',
+      'config c.json: $.carriers[1].id: expected a carrier id not already in the carrier table, found "x"',
+    ],
     ['{"schema_version": 1, "scorers": []}', 'config c.json: $.scorers: expected an object mapping assessment names to polarity rules, found an array of 0 items'],
-    ['{"schema_version": 1, "scorers": {"j": {}}}', 'config c.json: $.scorers.j: expected a polarity rule: an object with pass, fail, booleans, pass_at_least, pass_at_most, level or detects, found an empty object'],
+    [
+      '{"schema_version": 1, "scorers": {"j": {}}}',
+      'config c.json: $.scorers.j: expected a polarity rule: an object with pass, fail, booleans, pass_at_least, pass_at_most, level or detects, found an empty object',
+    ],
     ['{"schema_version": 1, "scorers": {"j": {"level": "turn"}}}', 'config c.json: $.scorers.j.level: expected one of "trace", "session", found string "turn"'],
     ['{"schema_version": 1, "scorers": {"j": {"pass": "yes"}}}', 'config c.json: $.scorers.j.pass: expected an array of strings (values that mean pass), found string "yes"'],
-    ['{"schema_version": 1, "scorers": {"my judge": {"booleans": "no"}}}', "config c.json: $.scorers['my judge'].booleans: expected true or false (whether true means pass and false fail), found string \"no\""],
+    [
+      '{"schema_version": 1, "scorers": {"my judge": {"booleans": "no"}}}',
+      'config c.json: $.scorers[\'my judge\'].booleans: expected true or false (whether true means pass and false fail), found string "no"',
+    ],
     ['{"schema_version": 1, "scorers": {"j": {"pass_at_least": 2, "pass_at_most": 1}}}', 'config c.json: $.scorers.j: expected pass_at_least <= pass_at_most, found 2 > 1'],
-    ['{"schema_version": 1, "scorers": {"j": {"pass_at_leest": 2}}}', 'config c.json: $.scorers.j.pass_at_leest: expected one of the keys pass, fail, booleans, pass_at_least, pass_at_most, level, detects, found an unknown key'],
-    ['{"schema_version": 1, "scorers": {"j": {"detects": "yes"}}}', 'config c.json: $.scorers.j.detects: expected true or false (whether the scorer detects a problem: yes, true or a high score is then a fail), found string "yes"'],
+    [
+      '{"schema_version": 1, "scorers": {"j": {"pass_at_leest": 2}}}',
+      'config c.json: $.scorers.j.pass_at_leest: expected one of the keys pass, fail, booleans, pass_at_least, pass_at_most, level, detects, found an unknown key',
+    ],
+    [
+      '{"schema_version": 1, "scorers": {"j": {"detects": "yes"}}}',
+      'config c.json: $.scorers.j.detects: expected true or false (whether the scorer detects a problem: yes, true or a high score is then a fail), found string "yes"',
+    ],
   ])('%s', async (text, message) => {
     expect(await rejection(text)).toBe(message);
   });

@@ -100,14 +100,18 @@ function refusal(file: string, r: (typeof REFUSED)[number]): string {
 describe.each(DEPTHS)('values nested %i levels deep', (depth) => {
   const file = (): string => inputs.get(depth)!;
 
-  it('validate refuses the raw nesting as too-deep with its JSONPath, and reads the rest', async () => {
-    const run = await runCliAsync(['validate', '--format', 'json', file()]);
-    expect(run.stderr).not.toMatch(CRASH);
-    const out = JSON.parse(run.stdout) as { records: number; valid: number; rejections: Array<{ index: number; code: string; json_path: string; message: string }> };
-    expect(out).toMatchObject({ records: ROWS.length + 1, valid: READ_IDS.length });
-    expect(out.rejections.map((r) => [r.index, r.code, r.json_path])).toEqual(REFUSED.map((r) => [r.index, 'too-deep', r.refusedUnder]));
-    expect(run.status).toBe(1);
-  }, TIMEOUT);
+  it(
+    'validate refuses the raw nesting as too-deep with its JSONPath, and reads the rest',
+    async () => {
+      const run = await runCliAsync(['validate', '--format', 'json', file()]);
+      expect(run.stderr).not.toMatch(CRASH);
+      const out = JSON.parse(run.stdout) as { records: number; valid: number; rejections: Array<{ index: number; code: string; json_path: string; message: string }> };
+      expect(out).toMatchObject({ records: ROWS.length + 1, valid: READ_IDS.length });
+      expect(out.rejections.map((r) => [r.index, r.code, r.json_path])).toEqual(REFUSED.map((r) => [r.index, 'too-deep', r.refusedUnder]));
+      expect(run.status).toBe(1);
+    },
+    TIMEOUT,
+  );
 
   const table = [
     { args: ['search', '--output', 'json'], json: (o: Json): string[] => (o.traces as Json[]).map((t) => t.info.trace_id as string) },
@@ -128,72 +132,104 @@ describe.each(DEPTHS)('values nested %i levels deep', (depth) => {
   // Every command at 100,000 levels; at 20,000 those that ended the run there before.
   const SHORT = new Set(['search --output json', 'query $..name', 'query --jq .info.trace_id']);
   const rows = depth === 100_000 ? table : table.filter((r) => SHORT.has(r.args.join(' ')));
-  it.each(rows)('$args.0 $args.1 $args.2: refuses the two records by name and reads the others', async ({ args, json }) => {
-    const run = await runCliAsync([...args, file()]);
-    expect(run.stderr).not.toMatch(CRASH);
-    // stats counts rejections instead of listing them.
-    if (args[0] !== 'stats') for (const r of REFUSED) expect(run.stderr).toContain(refusal(file(), r));
-    // 0 today; 1 once rejected records set the exit status (the exit change of issue 12).
-    expect([0, 1]).toContain(run.status);
-    if (json) expect(json(JSON.parse(run.stdout) as Json).sort()).toEqual([...READ_IDS].sort());
-    if (args[0] === 'query' && args[1] === '$..name') {
-      const ids = new Set(run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { trace_id: string }).trace_id));
-      expect([...ids].sort()).toEqual([...READ_IDS].sort());
-    }
-    if (args[1] === '$.info.trace_id | count') expect(JSON.parse(run.stdout)).toEqual({ count: READ_IDS.length });
-    if (args[1] === '--jq') expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l) as string).sort()).toEqual([...READ_IDS].sort());
-    if (args[0] === 'stats') expect(JSON.parse(run.stdout)).toMatchObject({ total: { traces: READ_IDS.length, rejected: REFUSED.length } });
-  }, TIMEOUT);
-
-  it('get prints a trace that holds deep JSON text, and names a refused one as not read', async () => {
-    const held = await runCliAsync(['get', '--trace-id', id('d'), file()]);
-    expect(held.stderr).not.toMatch(CRASH);
-    expect((JSON.parse(held.stdout) as Json).info.trace_id).toBe(id('d'));
-    const refused = await runCliAsync(['get', '--trace-id', id('c'), file()]);
-    expect(refused.stderr).not.toMatch(CRASH);
-    expect(refused.stderr).toContain(refusal(file(), REFUSED[1]!));
-    expect(refused.stderr).toContain(`trace ${id('c')} is not in the inputs`);
-    expect(refused.status).toBe(1);
-  }, TIMEOUT);
-
-  it('trace keeps deep JSON text as text', async () => {
-    const runs = [
-      ...['text', 'json', 'markdown'].map((format) => ({ format, trace: id('d') })),
-      ...[id('b'), id('e'), id('f')].map((trace) => ({ format: 'json', trace })),
-    ];
-    for (const { format, trace } of runs) {
-      {
-        const run = await runCliAsync(['trace', trace, '--format', format, file()]);
-        expect(run.stderr, `${trace} ${format}`).not.toMatch(CRASH);
-        expect([0, 1], `${trace} ${format}`).toContain(run.status);
-        expect(run.stdout, `${trace} ${format}`).toContain(trace);
+  it.each(rows)(
+    '$args.0 $args.1 $args.2: refuses the two records by name and reads the others',
+    async ({ args, json }) => {
+      const run = await runCliAsync([...args, file()]);
+      expect(run.stderr).not.toMatch(CRASH);
+      // stats counts rejections instead of listing them.
+      if (args[0] !== 'stats') for (const r of REFUSED) expect(run.stderr).toContain(refusal(file(), r));
+      // 0 today; 1 once rejected records set the exit status (the exit change of issue 12).
+      expect([0, 1]).toContain(run.status);
+      if (json) expect(json(JSON.parse(run.stdout) as Json).sort()).toEqual([...READ_IDS].sort());
+      if (args[0] === 'query' && args[1] === '$..name') {
+        const ids = new Set(
+          run.stdout
+            .trim()
+            .split('\n')
+            .map((l) => (JSON.parse(l) as { trace_id: string }).trace_id),
+        );
+        expect([...ids].sort()).toEqual([...READ_IDS].sort());
       }
-    }
-  }, TIMEOUT);
+      if (args[1] === '$.info.trace_id | count') expect(JSON.parse(run.stdout)).toEqual({ count: READ_IDS.length });
+      if (args[1] === '--jq')
+        expect(
+          run.stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as string)
+            .sort(),
+        ).toEqual([...READ_IDS].sort());
+      if (args[0] === 'stats') expect(JSON.parse(run.stdout)).toMatchObject({ total: { traces: READ_IDS.length, rejected: REFUSED.length } });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'get prints a trace that holds deep JSON text, and names a refused one as not read',
+    async () => {
+      const held = await runCliAsync(['get', '--trace-id', id('d'), file()]);
+      expect(held.stderr).not.toMatch(CRASH);
+      expect((JSON.parse(held.stdout) as Json).info.trace_id).toBe(id('d'));
+      const refused = await runCliAsync(['get', '--trace-id', id('c'), file()]);
+      expect(refused.stderr).not.toMatch(CRASH);
+      expect(refused.stderr).toContain(refusal(file(), REFUSED[1]!));
+      expect(refused.stderr).toContain(`trace ${id('c')} is not in the inputs`);
+      expect(refused.status).toBe(1);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'trace keeps deep JSON text as text',
+    async () => {
+      const runs = [...['text', 'json', 'markdown'].map((format) => ({ format, trace: id('d') })), ...[id('b'), id('e'), id('f')].map((trace) => ({ format: 'json', trace }))];
+      for (const { format, trace } of runs) {
+        {
+          const run = await runCliAsync(['trace', trace, '--format', format, file()]);
+          expect(run.stderr, `${trace} ${format}`).not.toMatch(CRASH);
+          expect([0, 1], `${trace} ${format}`).toContain(run.status);
+          expect(run.stdout, `${trace} ${format}`).toContain(trace);
+        }
+      }
+    },
+    TIMEOUT,
+  );
 });
 
 describe('the bound is the same on both paths', () => {
-  it('512 levels are read and 513 refused, on the first line (scanned) and on later lines (fast path)', async () => {
-    const at = (c: string, total: number): string => {
-      const trace = structuredClone(BASE);
-      trace.info.trace_id = id(c);
-      trace.data.spans[1].attributes['deep.raw'] = '@DEEP@';
-      // $ (1) > data (2) > spans (3) > span (4) > attributes (5) > the nesting.
-      return JSON.stringify(trace).replace(MARK, nest(total - 5));
-    };
-    const file = ws.write('bound.jsonl', [at('5', 513), at('6', 512), at('7', 513), at('8', 512)].join('\n') + '\n');
-    const run = await runCliAsync(['validate', '--format', 'json', file]);
-    const out = JSON.parse(run.stdout) as { valid: number; rejections: Array<{ index: number; code: string }> };
-    expect(out.valid).toBe(2);
-    expect(out.rejections.map((r) => [r.index, r.code])).toEqual([
-      [0, 'too-deep'],
-      [2, 'too-deep'],
-    ]);
-    const names = await runCliAsync(['query', '$..name', file]);
-    expect(names.stderr).not.toMatch(CRASH);
-    expect(new Set(names.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { trace_id: string }).trace_id))).toEqual(new Set([id('6'), id('8')]));
-    const printed = await runCliAsync(['get', '--trace-id', id('8'), file]);
-    expect(printed.stderr).not.toMatch(CRASH);
-    expect((JSON.parse(printed.stdout) as Json).data.spans[1].attributes['deep.raw']).toHaveLength(1);
-  }, TIMEOUT);
+  it(
+    '512 levels are read and 513 refused, on the first line (scanned) and on later lines (fast path)',
+    async () => {
+      const at = (c: string, total: number): string => {
+        const trace = structuredClone(BASE);
+        trace.info.trace_id = id(c);
+        trace.data.spans[1].attributes['deep.raw'] = '@DEEP@';
+        // $ (1) > data (2) > spans (3) > span (4) > attributes (5) > the nesting.
+        return JSON.stringify(trace).replace(MARK, nest(total - 5));
+      };
+      const file = ws.write('bound.jsonl', [at('5', 513), at('6', 512), at('7', 513), at('8', 512)].join('\n') + '\n');
+      const run = await runCliAsync(['validate', '--format', 'json', file]);
+      const out = JSON.parse(run.stdout) as { valid: number; rejections: Array<{ index: number; code: string }> };
+      expect(out.valid).toBe(2);
+      expect(out.rejections.map((r) => [r.index, r.code])).toEqual([
+        [0, 'too-deep'],
+        [2, 'too-deep'],
+      ]);
+      const names = await runCliAsync(['query', '$..name', file]);
+      expect(names.stderr).not.toMatch(CRASH);
+      expect(
+        new Set(
+          names.stdout
+            .trim()
+            .split('\n')
+            .map((l) => (JSON.parse(l) as { trace_id: string }).trace_id),
+        ),
+      ).toEqual(new Set([id('6'), id('8')]));
+      const printed = await runCliAsync(['get', '--trace-id', id('8'), file]);
+      expect(printed.stderr).not.toMatch(CRASH);
+      expect((JSON.parse(printed.stdout) as Json).data.spans[1].attributes['deep.raw']).toHaveLength(1);
+    },
+    TIMEOUT,
+  );
 });

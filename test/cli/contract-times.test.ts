@@ -64,7 +64,15 @@ const CASES: Case[] = [
   { name: 'execution_duration_ms -1e30', set: (t) => (t.info.execution_duration_ms = '@BAD@'), raw: '-1e30', warningAt: '$.info.execution_duration_ms' },
   { name: 'execution_duration_ms negative', set: (t) => (t.info.execution_duration_ms = '@BAD@'), raw: '-5', warningAt: '$.info.execution_duration_ms' },
   { name: 'execution_duration_ms 1e300', set: (t) => (t.info.execution_duration_ms = '@BAD@'), raw: '1e300', warningAt: '$.info.execution_duration_ms' },
-  { name: 'execution_duration "-3s"', set: (t) => { delete t.info.execution_duration_ms; t.info.execution_duration = '@BAD@'; }, raw: '"-3s"', warningAt: '$.info.execution_duration' },
+  {
+    name: 'execution_duration "-3s"',
+    set: (t) => {
+      delete t.info.execution_duration_ms;
+      t.info.execution_duration = '@BAD@';
+    },
+    raw: '"-3s"',
+    warningAt: '$.info.execution_duration',
+  },
   { name: 'V2 timestamp_ms past Date range', v2: true, set: (t) => (t.info.timestamp_ms = '@BAD@'), raw: '9000000000000000', warningAt: '$.info.timestamp_ms' },
   { name: 'V2 timestamp_ms 1e400 (Infinity)', v2: true, set: (t) => (t.info.timestamp_ms = '@BAD@'), raw: '1e400', warningAt: null, refusedAt: '$.info.timestamp_ms' },
   { name: 'V2 timestamp_ms 1e300', v2: true, set: (t) => (t.info.timestamp_ms = '@BAD@'), raw: '1e300', warningAt: '$.info.timestamp_ms' },
@@ -120,33 +128,44 @@ const INTERNAL = /internal error|Invalid time value|RangeError/;
 const TIMEOUT = 300_000;
 
 describe('unusable times: validate names each one at its JSONPath and reads the trace', () => {
-  it('warns unusable-time per case; the schema refuses what its types exclude; the clean trace is valid', async () => {
-    const run = await runCliAsync(['validate', '--format', 'json', input]);
-    expect(run.stderr).not.toMatch(INTERNAL);
-    const out = JSON.parse(run.stdout) as {
-      records: number;
-      valid: number;
-      rejected: number;
-      rejections: Array<{ index: number; code: string; json_path: string }>;
-      warnings: Array<{ index: number; code: string; json_path: string; message: string }>;
-    };
-    expect(out).toMatchObject({ records: CASES.length + 1, valid: READ.length + 1, rejected: REFUSED.length });
-    for (const { c, i } of READ) {
-      const mine = out.warnings.filter((w) => w.index === i + 1 && w.code === 'unusable-time');
-      expect(mine.map((w) => w.json_path), c.name).toEqual([c.warningAt]);
-      expect(mine[0]!.message, c.name).toMatch(/^unusable time: expected .+, found .+; read as unknown$/);
-    }
-    expect(out.warnings.filter((w) => w.index === 0)).toEqual([]);
-    expect(out.rejections.map((r) => [r.index, r.code, r.json_path])).toEqual(REFUSED.map(({ c, i }) => [i + 1, 'schema', c.refusedAt]));
-    expect(run.status).toBe(1);
-  }, TIMEOUT);
+  it(
+    'warns unusable-time per case; the schema refuses what its types exclude; the clean trace is valid',
+    async () => {
+      const run = await runCliAsync(['validate', '--format', 'json', input]);
+      expect(run.stderr).not.toMatch(INTERNAL);
+      const out = JSON.parse(run.stdout) as {
+        records: number;
+        valid: number;
+        rejected: number;
+        rejections: Array<{ index: number; code: string; json_path: string }>;
+        warnings: Array<{ index: number; code: string; json_path: string; message: string }>;
+      };
+      expect(out).toMatchObject({ records: CASES.length + 1, valid: READ.length + 1, rejected: REFUSED.length });
+      for (const { c, i } of READ) {
+        const mine = out.warnings.filter((w) => w.index === i + 1 && w.code === 'unusable-time');
+        expect(
+          mine.map((w) => w.json_path),
+          c.name,
+        ).toEqual([c.warningAt]);
+        expect(mine[0]!.message, c.name).toMatch(/^unusable time: expected .+, found .+; read as unknown$/);
+      }
+      expect(out.warnings.filter((w) => w.index === 0)).toEqual([]);
+      expect(out.rejections.map((r) => [r.index, r.code, r.json_path])).toEqual(REFUSED.map(({ c, i }) => [i + 1, 'schema', c.refusedAt]));
+      expect(run.status).toBe(1);
+    },
+    TIMEOUT,
+  );
 
-  it('the text form prints the path and what was expected', async () => {
-    const run = await runCliAsync(['validate', input]);
-    expect(run.stdout).toContain(
-      `times.jsonl:2:1 record 1 (byte ${readFileSync(input).indexOf('\n') + 1}) ${traceId(0)} $.info.request_time: unusable time: expected milliseconds since the epoch for a time from 1970 to 9999, found -1e+30; read as unknown [unusable-time]`,
-    );
-  }, TIMEOUT);
+  it(
+    'the text form prints the path and what was expected',
+    async () => {
+      const run = await runCliAsync(['validate', input]);
+      expect(run.stdout).toContain(
+        `times.jsonl:2:1 record 1 (byte ${readFileSync(input).indexOf('\n') + 1}) ${traceId(0)} $.info.request_time: unusable time: expected milliseconds since the epoch for a time from 1970 to 9999, found -1e+30; read as unknown [unusable-time]`,
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 const EVERY_TRACE = [GOOD_ID, ...READ.map(({ id }) => id)];
@@ -167,50 +186,60 @@ describe.each([
   { command: ['report', '--format', 'markdown'], shows: [SESSION] },
   { command: ['report', '--format', 'html'], shows: [SESSION] },
 ])('$command.0 $command.1 $command.2 over unusable times', ({ command, shows }) => {
-  it('reads every usable trace and does not end on a time', async () => {
-    const run = await runCliAsync([...command, input]);
-    expect(run.stderr).not.toMatch(INTERNAL);
-    expect(run.stdout).not.toMatch(/Invalid (time value|Date)|NaN-|undefined/);
-    // The schema refusals make the read incomplete; nothing else may go wrong (stats counts them).
-    if (command[0] !== 'stats') expect(run.stderr).toContain(`${REFUSED.length} record(s) could not be read as traces`);
-    expect([0, 1]).toContain(run.status);
-    for (const id of shows) expect(run.stdout).toContain(id);
-    if (command[0] === 'stats') {
-      const stats = JSON.parse(run.stdout) as { total: { traces: number; rejected: number; time_range: unknown } };
-      expect(stats.total).toMatchObject({ traces: READ.length + 1, rejected: REFUSED.length });
-      // The earliest and latest usable times of the input (V2 sample, V3 sample): no unusable one moved them.
-      expect(stats.total.time_range).toEqual({ first: '2026-11-09T16:20:48.305Z', last: '2026-11-10T11:02:16.322Z' });
-    }
-    if (command[0] === 'sessions' && command.includes('json')) {
-      const sessions = JSON.parse(run.stdout) as { sessions: Array<{ session_id: string; turns: number }> };
-      expect(sessions.sessions.map((s) => [s.session_id, s.turns])).toEqual([[SESSION, READ.length + 1]]);
-    }
-  }, TIMEOUT);
+  it(
+    'reads every usable trace and does not end on a time',
+    async () => {
+      const run = await runCliAsync([...command, input]);
+      expect(run.stderr).not.toMatch(INTERNAL);
+      expect(run.stdout).not.toMatch(/Invalid (time value|Date)|NaN-|undefined/);
+      // The schema refusals make the read incomplete; nothing else may go wrong (stats counts them).
+      if (command[0] !== 'stats') expect(run.stderr).toContain(`${REFUSED.length} record(s) could not be read as traces`);
+      expect([0, 1]).toContain(run.status);
+      for (const id of shows) expect(run.stdout).toContain(id);
+      if (command[0] === 'stats') {
+        const stats = JSON.parse(run.stdout) as { total: { traces: number; rejected: number; time_range: unknown } };
+        expect(stats.total).toMatchObject({ traces: READ.length + 1, rejected: REFUSED.length });
+        // The earliest and latest usable times of the input (V2 sample, V3 sample): no unusable one moved them.
+        expect(stats.total.time_range).toEqual({ first: '2026-11-09T16:20:48.305Z', last: '2026-11-10T11:02:16.322Z' });
+      }
+      if (command[0] === 'sessions' && command.includes('json')) {
+        const sessions = JSON.parse(run.stdout) as { sessions: Array<{ session_id: string; turns: number }> };
+        expect(sessions.sessions.map((s) => [s.session_id, s.turns])).toEqual([[SESSION, READ.length + 1]]);
+      }
+    },
+    TIMEOUT,
+  );
 });
 
 describe('trace <id> for each unusable time', () => {
   // Every format for one case of each kind of time; the text format for the others.
   const SAMPLED = new Set(['request_time -1e30', 'execution_duration_ms negative', 'span end before start', 'event time past Date range', 'assessment create_time month 13']);
-  it.each(READ.map(({ c, id }) => ({ name: c.name, id, formats: SAMPLED.has(c.name) ? ['text', 'json', 'markdown'] : ['text'] })))('$name', async ({ id, formats: FORMATS }) => {
-    for (const format of FORMATS) {
-      const run = await runCliAsync(['trace', id, '--format', format, input]);
-      expect(run.stderr, format).not.toMatch(INTERNAL);
-      // 0 today; 1 once rejected records (the schema refusals in this input) set the exit status.
-      expect([0, 1], format).toContain(run.status);
-      expect(run.stdout, format).toContain(id);
-    }
-  }, TIMEOUT);
+  it.each(READ.map(({ c, id }) => ({ name: c.name, id, formats: SAMPLED.has(c.name) ? ['text', 'json', 'markdown'] : ['text'] })))(
+    '$name',
+    async ({ id, formats: FORMATS }) => {
+      for (const format of FORMATS) {
+        const run = await runCliAsync(['trace', id, '--format', format, input]);
+        expect(run.stderr, format).not.toMatch(INTERNAL);
+        // 0 today; 1 once rejected records (the schema refusals in this input) set the exit status.
+        expect([0, 1], format).toContain(run.status);
+        expect(run.stdout, format).toContain(id);
+      }
+    },
+    TIMEOUT,
+  );
 });
 
 describe('a filter on time: a trace with no usable time matches no comparison', () => {
-  it('timestamp_ms > 0 keeps the traces whose request time is usable', async () => {
-    const run = await runCliAsync(['search', '--filter-string', 'timestamp_ms > 0', '--output', 'json', input]);
-    expect(run.stderr).not.toMatch(INTERNAL);
-    const ids = (JSON.parse(run.stdout) as { traces: Array<{ info: { trace_id?: string; request_id?: string } }> }).traces.map(
-      (t) => t.info.trace_id ?? t.info.request_id,
-    );
-    const noTime = new Set(READ.filter(({ c }) => /^\$\.info\.(request_time|timestamp_ms)$/.test(c.warningAt ?? '')).map(({ id }) => id));
-    expect(noTime.size).toBe(7);
-    expect([...ids].sort()).toEqual(EVERY_TRACE.filter((id) => !noTime.has(id)).sort());
-  }, TIMEOUT);
+  it(
+    'timestamp_ms > 0 keeps the traces whose request time is usable',
+    async () => {
+      const run = await runCliAsync(['search', '--filter-string', 'timestamp_ms > 0', '--output', 'json', input]);
+      expect(run.stderr).not.toMatch(INTERNAL);
+      const ids = (JSON.parse(run.stdout) as { traces: Array<{ info: { trace_id?: string; request_id?: string } }> }).traces.map((t) => t.info.trace_id ?? t.info.request_id);
+      const noTime = new Set(READ.filter(({ c }) => /^\$\.info\.(request_time|timestamp_ms)$/.test(c.warningAt ?? '')).map(({ id }) => id));
+      expect(noTime.size).toBe(7);
+      expect([...ids].sort()).toEqual(EVERY_TRACE.filter((id) => !noTime.has(id)).sort());
+    },
+    TIMEOUT,
+  );
 });

@@ -80,7 +80,15 @@ const SITUATIONS: Record<string, Situation> = {
           ? [1, `session ${SESSION} is not in the inputs (0 other sessions found; tracetriage sessions lists them)`]
           : [0, null],
   },
-  'an empty list': { input: 'empty-list.json', expect: (c) => (c === 'get' || c === 'trace' ? [1, `trace ${T2} is not in the inputs`] : c === 'session' ? [1, `session ${SESSION} is not in the inputs (0 other sessions found; tracetriage sessions lists them)`] : [0, null]) },
+  'an empty list': {
+    input: 'empty-list.json',
+    expect: (c) =>
+      c === 'get' || c === 'trace'
+        ? [1, `trace ${T2} is not in the inputs`]
+        : c === 'session'
+          ? [1, `session ${SESSION} is not in the inputs (0 other sessions found; tracetriage sessions lists them)`]
+          : [0, null],
+  },
   'a store SQLite cannot open': { input: 'mlflow.db', expect: () => [2, 'no trace could be read from the inputs: 1 input unreadable'] },
   'a zip archive': { input: 'archive.zip', expect: () => [2, 'no trace could be read from the inputs: 1 input of a kind it does not read'] },
   'a clean export': { input: 'good.jsonl', expect: () => [0, null] },
@@ -100,17 +108,21 @@ const SLOW = 180_000;
 describe('every reading command, every situation', () => {
   // One test per situation, its commands one after the other: a hundred node processes at once
   // would only fight for two cores.
-  it.each(Object.entries(SITUATIONS))('%s', async (_name, situation) => {
-    const got: Array<[string, number | null, string]> = [];
-    const want: Array<[string, number | null, string]> = [];
-    for (const command of Object.keys(COMMANDS)) {
-      const run = await runCliAsync(COMMANDS[command]!(situation.input), { cwd: ws.dir, input: situation.stdin ?? '', env: situation.env ?? {} });
-      const [code, reason] = situation.expect(command);
-      got.push([command, run.status, closing(command, run)]);
-      want.push([command, code, said(command, code, reason)]);
-    }
-    expect(got).toEqual(want);
-  }, SLOW);
+  it.each(Object.entries(SITUATIONS))(
+    '%s',
+    async (_name, situation) => {
+      const got: Array<[string, number | null, string]> = [];
+      const want: Array<[string, number | null, string]> = [];
+      for (const command of Object.keys(COMMANDS)) {
+        const run = await runCliAsync(COMMANDS[command]!(situation.input), { cwd: ws.dir, input: situation.stdin ?? '', env: situation.env ?? {} });
+        const [code, reason] = situation.expect(command);
+        got.push([command, run.status, closing(command, run)]);
+        want.push([command, code, said(command, code, reason)]);
+      }
+      expect(got).toEqual(want);
+    },
+    SLOW,
+  );
 });
 
 describe('the internal rejection from each command’s own stage', () => {
@@ -126,66 +138,102 @@ describe('the internal rejection from each command’s own stage', () => {
     ['search', 'render', 'render'],
     ['query', 'render', 'render'],
   ];
-  it.each(STAGES)('%s (%s)', async (command, stage, named) => {
-    const run = await runCliAsync(COMMANDS[command]!('good.jsonl'), { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `${stage}:${T1}` } });
-    expect(run.status).toBe(2);
-    const line = `good.jsonl:1:1 record 0 (byte 0): internal error (${named}): test fault injected at ${stage} for ${T1} (TRACETRIAGE_TEST_FAULT) [internal]`;
-    if (command === 'validate') expect(run.stdout).toContain(`${line}\n`);
-    else expect(run.stderr).toContain(`tracetriage: ${line}\n`);
-    if (command === 'stats') expect(run.stdout).toContain('records:      2 (1 trace, 1 rejected)');
-    expect(run.stderr).not.toContain('    at ');
-  }, SLOW);
+  it.each(STAGES)(
+    '%s (%s)',
+    async (command, stage, named) => {
+      const run = await runCliAsync(COMMANDS[command]!('good.jsonl'), { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `${stage}:${T1}` } });
+      expect(run.status).toBe(2);
+      const line = `good.jsonl:1:1 record 0 (byte 0): internal error (${named}): test fault injected at ${stage} for ${T1} (TRACETRIAGE_TEST_FAULT) [internal]`;
+      if (command === 'validate') expect(run.stdout).toContain(`${line}\n`);
+      else expect(run.stderr).toContain(`tracetriage: ${line}\n`);
+      if (command === 'stats') expect(run.stdout).toContain('records:      2 (1 trace, 1 rejected)');
+      expect(run.stderr).not.toContain('    at ');
+    },
+    SLOW,
+  );
 
-  it('get and trace: the trace asked for breaks the printer: rejected with its provenance, exit 2', async () => {
-    for (const command of ['get', 'trace']) {
-      const run = await runCliAsync(COMMANDS[command]!('good.jsonl'), { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `render:${T2}` } });
-      expect([command, run.status, run.stdout]).toEqual([command, 2, '']);
-      expect(run.stderr).toContain(`tracetriage: good.jsonl:2:1 record 1 (byte ${GOOD.indexOf('\n') + 1}): internal error (render): test fault injected at render for ${T2} (TRACETRIAGE_TEST_FAULT) [internal]\n`);
-    }
-  }, SLOW);
+  it(
+    'get and trace: the trace asked for breaks the printer: rejected with its provenance, exit 2',
+    async () => {
+      for (const command of ['get', 'trace']) {
+        const run = await runCliAsync(COMMANDS[command]!('good.jsonl'), { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `render:${T2}` } });
+        expect([command, run.status, run.stdout]).toEqual([command, 2, '']);
+        expect(run.stderr).toContain(
+          `tracetriage: good.jsonl:2:1 record 1 (byte ${GOOD.indexOf('\n') + 1}): internal error (render): test fault injected at render for ${T2} (TRACETRIAGE_TEST_FAULT) [internal]\n`,
+        );
+      }
+    },
+    SLOW,
+  );
 
-  it('--debug prints the stack of an internal rejection', async () => {
-    const run = await runCliAsync(['sessions', 'good.jsonl', '--debug'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `digest:${T1}` } });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/internal error \(digest\): test fault injected[^\n]*\nError: test fault injected at digest[^\n]*\n {4}at faultPoint/);
-  }, SLOW);
+  it(
+    '--debug prints the stack of an internal rejection',
+    async () => {
+      const run = await runCliAsync(['sessions', 'good.jsonl', '--debug'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `digest:${T1}` } });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/internal error \(digest\): test fault injected[^\n]*\nError: test fault injected at digest[^\n]*\n {4}at faultPoint/);
+    },
+    SLOW,
+  );
 
-  it('a rule that throws on a session: each of its traces is rejected, the session still listed, exit 2', async () => {
-    const run = await runCliAsync(['analyze', 'good.jsonl', '--format', 'json'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `session-rules:${T1}` } });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(
-      new RegExp(`good\\.jsonl:1:1 record 0 \\(byte 0\\): internal error \\(session-rules\\): test fault injected at session-rules for ${T1} \\(TRACETRIAGE_TEST_FAULT\\) \\(rules [a-z-]+(, [a-z-]+)+ on session "${SESSION}", turn 1; their findings on this session are left out\\) \\[internal\\]`),
-    );
-    // The session is still listed.
-    expect((JSON.parse(run.stdout) as { sessions: Array<{ session_id: string }> }).sessions.map((s) => s.session_id)).toEqual([SESSION]);
-    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: 2 traces left out after an internal error; --debug shows the stack');
-  }, SLOW);
+  it(
+    'a rule that throws on a session: each of its traces is rejected, the session still listed, exit 2',
+    async () => {
+      const run = await runCliAsync(['analyze', 'good.jsonl', '--format', 'json'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `session-rules:${T1}` } });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `good\\.jsonl:1:1 record 0 \\(byte 0\\): internal error \\(session-rules\\): test fault injected at session-rules for ${T1} \\(TRACETRIAGE_TEST_FAULT\\) \\(rules [a-z-]+(, [a-z-]+)+ on session "${SESSION}", turn 1; their findings on this session are left out\\) \\[internal\\]`,
+        ),
+      );
+      // The session is still listed.
+      expect((JSON.parse(run.stdout) as { sessions: Array<{ session_id: string }> }).sessions.map((s) => s.session_id)).toEqual([SESSION]);
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: 2 traces left out after an internal error; --debug shows the stack');
+    },
+    SLOW,
+  );
 });
 
 describe('--session that matches nothing', () => {
-  it.each(['analyze', 'report'])('%s exits 1 and says so', async (command) => {
-    const run = await runCliAsync([command, 'good.jsonl', '--session', 'nope', ...(command === 'analyze' ? ['--format', 'json'] : [])], { cwd: ws.dir });
-    expect([run.status, run.stderr.trimEnd().split('\n').at(-1)]).toEqual([1, 'tracetriage: exit 1: session "nope" is not in the inputs; tracetriage sessions lists them']);
-  }, SLOW);
+  it.each(['analyze', 'report'])(
+    '%s exits 1 and says so',
+    async (command) => {
+      const run = await runCliAsync([command, 'good.jsonl', '--session', 'nope', ...(command === 'analyze' ? ['--format', 'json'] : [])], { cwd: ws.dir });
+      expect([run.status, run.stderr.trimEnd().split('\n').at(-1)]).toEqual([1, 'tracetriage: exit 1: session "nope" is not in the inputs; tracetriage sessions lists them']);
+    },
+    SLOW,
+  );
 
-  it('analyze in text says it in its summary line', async () => {
-    const run = await runCliAsync(['analyze', 'good.jsonl', '--session', 'nope', '--session', 'nada'], { cwd: ws.dir });
-    expect([run.status, closing('analyze', run)]).toEqual([1, 'exit 1 (none of the sessions "nope", "nada" is in the inputs; tracetriage sessions lists them)']);
-  }, SLOW);
+  it(
+    'analyze in text says it in its summary line',
+    async () => {
+      const run = await runCliAsync(['analyze', 'good.jsonl', '--session', 'nope', '--session', 'nada'], { cwd: ws.dir });
+      expect([run.status, closing('analyze', run)]).toEqual([1, 'exit 1 (none of the sessions "nope", "nada" is in the inputs; tracetriage sessions lists them)']);
+    },
+    SLOW,
+  );
 });
 
 describe('a usage error names its own option', () => {
-  it('an unknown --rule', async () => {
-    const run = await runCliAsync(['analyze', 'good.jsonl', '--rule', 'no-such-rule'], { cwd: ws.dir });
-    expect([run.status, run.stdout]).toEqual([2, '']);
-    expect(run.stderr).toMatch(/^tracetriage: --rule: unknown rule "no-such-rule"; known rules: /);
-  }, SLOW);
+  it(
+    'an unknown --rule',
+    async () => {
+      const run = await runCliAsync(['analyze', 'good.jsonl', '--rule', 'no-such-rule'], { cwd: ws.dir });
+      expect([run.status, run.stdout]).toEqual([2, '']);
+      expect(run.stderr).toMatch(/^tracetriage: --rule: unknown rule "no-such-rule"; known rules: /);
+    },
+    SLOW,
+  );
 
-  it('a --max-bytes too small for the bare report', async () => {
-    const run = await runCliAsync(['report', 'good.jsonl', '--max-bytes', '10'], { cwd: ws.dir });
-    expect([run.status, run.stdout]).toEqual([2, '']);
-    expect(run.stderr).toMatch(/^tracetriage: --max-bytes: the smallest Markdown report of this input takes [\d ,]+ bytes, more than 10: allow at least \d+\n$/);
-  }, SLOW);
+  it(
+    'a --max-bytes too small for the bare report',
+    async () => {
+      const run = await runCliAsync(['report', 'good.jsonl', '--max-bytes', '10'], { cwd: ws.dir });
+      expect([run.status, run.stdout]).toEqual([2, '']);
+      expect(run.stderr).toMatch(/^tracetriage: --max-bytes: the smallest Markdown report of this input takes [\d ,]+ bytes, more than 10: allow at least \d+\n$/);
+    },
+    SLOW,
+  );
 });
 
 describe('JSON outputs that list what was not read fit their schemas', () => {
@@ -194,39 +242,56 @@ describe('JSON outputs that list what was not read fit their schemas', () => {
   // validate-output refers to stats-output's note definition.
   ajv.addSchema(schema('stats-output.schema.json'));
 
-  it('validate --format json with an internal rejection (its stack is not in the JSON)', async () => {
-    const run = await runCliAsync(['validate', 'good.jsonl', '--format', 'json'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `summary:${T1}` } });
-    const out = JSON.parse(run.stdout) as { rejections: Array<Record<string, unknown>>; exit_code: number };
-    expect(ajv.validate(schema('validate-output.schema.json'), out), JSON.stringify(ajv.errors)).toBe(true);
-    expect([run.status, out.exit_code, out.rejections]).toEqual([
-      2,
-      2,
-      [
-        {
-          source: 'good.jsonl', index: 0, offset: 0, length: GOOD.indexOf('\n'), line: 1, column: 1,
-          code: 'internal',
-          message: `internal error (summary): test fault injected at summary for ${T1} (TRACETRIAGE_TEST_FAULT)`,
-          at: { offset: 0, line: 1 },
-        },
-      ],
-    ]);
-  }, SLOW);
+  it(
+    'validate --format json with an internal rejection (its stack is not in the JSON)',
+    async () => {
+      const run = await runCliAsync(['validate', 'good.jsonl', '--format', 'json'], { cwd: ws.dir, env: { TRACETRIAGE_TEST_FAULT: `summary:${T1}` } });
+      const out = JSON.parse(run.stdout) as { rejections: Array<Record<string, unknown>>; exit_code: number };
+      expect(ajv.validate(schema('validate-output.schema.json'), out), JSON.stringify(ajv.errors)).toBe(true);
+      expect([run.status, out.exit_code, out.rejections]).toEqual([
+        2,
+        2,
+        [
+          {
+            source: 'good.jsonl',
+            index: 0,
+            offset: 0,
+            length: GOOD.indexOf('\n'),
+            line: 1,
+            column: 1,
+            code: 'internal',
+            message: `internal error (summary): test fault injected at summary for ${T1} (TRACETRIAGE_TEST_FAULT)`,
+            at: { offset: 0, line: 1 },
+          },
+        ],
+      ]);
+    },
+    SLOW,
+  );
 
-  it('stats --format json over a valid export of zero traces: a no-traces note, exit 0', async () => {
-    const run = await runCliAsync(['stats', 'empty-export.json', '--format', 'json'], { cwd: ws.dir });
-    const out = JSON.parse(run.stdout) as { notes: unknown[] };
-    expect(ajv.validate('urn:tracetriage:schema:stats-output', out), JSON.stringify(ajv.errors)).toBe(true);
-    expect([run.status, out.notes]).toEqual([0, [{ source: 'empty-export.json', kind: 'no-traces', message: 'a valid export that holds no trace (an empty list)' }]]);
-  }, SLOW);
+  it(
+    'stats --format json over a valid export of zero traces: a no-traces note, exit 0',
+    async () => {
+      const run = await runCliAsync(['stats', 'empty-export.json', '--format', 'json'], { cwd: ws.dir });
+      const out = JSON.parse(run.stdout) as { notes: unknown[] };
+      expect(ajv.validate('urn:tracetriage:schema:stats-output', out), JSON.stringify(ajv.errors)).toBe(true);
+      expect([run.status, out.notes]).toEqual([0, [{ source: 'empty-export.json', kind: 'no-traces', message: 'a valid export that holds no trace (an empty list)' }]]);
+    },
+    SLOW,
+  );
 });
 
 describe('an input of a kind it does not read, beside a clean export', () => {
-  it('still reports the export, names the zip once and exits 2', async () => {
-    const run = await runCliAsync(['sessions', 'good.jsonl', 'archive.zip'], { cwd: ws.dir });
-    expect(run.status).toBe(2);
-    expect(run.stdout).toContain(SESSION);
-    const named = run.stderr.split('\n').filter((line) => line.includes('archive.zip'));
-    expect(named).toEqual([expect.stringContaining('archive.zip: a zip archive')]);
-    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: an input is of a kind tracetriage does not read');
-  }, SLOW);
+  it(
+    'still reports the export, names the zip once and exits 2',
+    async () => {
+      const run = await runCliAsync(['sessions', 'good.jsonl', 'archive.zip'], { cwd: ws.dir });
+      expect(run.status).toBe(2);
+      expect(run.stdout).toContain(SESSION);
+      const named = run.stderr.split('\n').filter((line) => line.includes('archive.zip'));
+      expect(named).toEqual([expect.stringContaining('archive.zip: a zip archive')]);
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: an input is of a kind tracetriage does not read');
+    },
+    SLOW,
+  );
 });

@@ -70,7 +70,10 @@ describe('a session of OpenTelemetry spans in OTLP/JSON files', () => {
       const doc = JSON.parse(run.stdout) as { findings: Array<{ rule_id: string; message_id: string; turn: number; trace_id: string }> };
       expect(doc.findings.map((f) => [f.rule_id, f.message_id, f.turn, f.trace_id])).toEqual([['error-propagation', 'isolatedFailure', 2, TURN_2]]);
       const get = await runCliAsync(['get', '--trace-id', TURN_2, OTLP_1, OTLP_2]);
-      const trace = JSON.parse(get.stdout) as { info: { trace_id: string; state: string; trace_metadata: Record<string, string> }; data: { spans: Array<{ name: string; start_time_unix_nano: number }> } };
+      const trace = JSON.parse(get.stdout) as {
+        info: { trace_id: string; state: string; trace_metadata: Record<string, string> };
+        data: { spans: Array<{ name: string; start_time_unix_nano: number }> };
+      };
       expect(trace.info.trace_id).toBe(TURN_2);
       expect(trace.info.state).toBe('ERROR');
       expect(trace.data.spans.map((s) => s.name)).toEqual(['invoke_agent support-bot', 'execute_tool lookup_order', 'chat gpt-4o-mini']);
@@ -115,7 +118,7 @@ describe('each reader from the real CLI', () => {
   );
 
   it(
-    'turns Langfuse scores into assessments with their rationale and source, in the trace\'s session',
+    "turns Langfuse scores into assessments with their rationale and source, in the trace's session",
     async () => {
       const file = join(FOREIGN, 'langfuse/google-adk-2025-08-28.trace.json');
       const { doc } = await json<{ turns: Array<{ assessments: Array<{ name: string; source_type: string; rationale: string | null }> }> }>(['session', '--format', 'json', 'demo-session', file]);
@@ -153,23 +156,55 @@ const SHAPES: Shape[] = [
   { name: 'Jaeger single trace', file: 'jaeger-one.json', content: JSON.stringify(jaegerOne), expect: { read: 1 } },
   { name: 'OpenTelemetry console output', file: 'console.txt', content: consoleSpans, expect: { read: 2 } },
   { name: 'Zipkin v2 span list', file: 'zipkin.json', content: fixtureText('zipkin/yelp.json'), expect: { read: 1 } },
-  { name: 'OTLP/JSON in UTF-16 with a BOM', file: 'otlp-utf16.json', content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixtureText('otlp/proto-example-trace.json'), 'utf16le')]), expect: { read: 1 } },
+  {
+    name: 'OTLP/JSON in UTF-16 with a BOM',
+    file: 'otlp-utf16.json',
+    content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixtureText('otlp/proto-example-trace.json'), 'utf16le')]),
+    expect: { read: 1 },
+  },
   { name: 'OTLP/JSON logs', file: 'logs.json', content: fixtureText('otlp/proto-example-logs.json'), expect: { named: /^OTLP\/JSON logs, not traces/u } },
   {
     name: 'Langfuse trace list',
     file: 'langfuse-list.json',
-    content: JSON.stringify({ data: [{ id: 't1', name: 'chat', timestamp: '2025-01-01T00:00:00Z', observations: ['o1', 'o2'], scores: [], sessionId: 's1' }], meta: { page: 1, limit: 50, totalItems: 1, totalPages: 1 } }),
+    content: JSON.stringify({
+      data: [{ id: 't1', name: 'chat', timestamp: '2025-01-01T00:00:00Z', observations: ['o1', 'o2'], scores: [], sessionId: 's1' }],
+      meta: { page: 1, limit: 50, totalItems: 1, totalPages: 1 },
+    }),
     expect: { named: /Langfuse trace list/u },
   },
   {
     name: 'Phoenix span dataframe as JSON records',
     file: 'phoenix.jsonl',
-    content: [1, 2, 3].map((i) => JSON.stringify({ name: `llm ${i}`, span_kind: 'LLM', 'context.span_id': `${i}`.padStart(16, '0'), 'context.trace_id': '1'.padStart(32, '0'), parent_id: null, start_time: '2025-01-01T00:00:00Z', end_time: '2025-01-01T00:00:01Z', status_code: 'OK', 'attributes.llm.model_name': 'gpt-4o' })).join('\n'),
+    content: [1, 2, 3]
+      .map((i) =>
+        JSON.stringify({
+          name: `llm ${i}`,
+          span_kind: 'LLM',
+          'context.span_id': `${i}`.padStart(16, '0'),
+          'context.trace_id': '1'.padStart(32, '0'),
+          parent_id: null,
+          start_time: '2025-01-01T00:00:00Z',
+          end_time: '2025-01-01T00:00:01Z',
+          status_code: 'OK',
+          'attributes.llm.model_name': 'gpt-4o',
+        }),
+      )
+      .join('\n'),
     expect: { named: /Phoenix/u },
   },
   { name: 'MLflow table output', file: 'table.txt', content: 'info.trace_id  info.state\n-------------  ----------\ntr-1           OK\n', expect: { named: /table output/u } },
-  { name: 'plain JSON with a trace key', file: 'trace-key.json', content: JSON.stringify({ trace: { id: 'abc', name: 'chat', input: 'hi' } }), expect: { rejected: /whose trace holds object with keys id, name, input/u } },
-  { name: 'JSON lines that are no traces', file: 'events.jsonl', content: Array.from({ length: 40 }, (_, i) => JSON.stringify({ event: 'click', n: i })).join('\n'), expect: { rejected: /^object with keys event, n$/u } },
+  {
+    name: 'plain JSON with a trace key',
+    file: 'trace-key.json',
+    content: JSON.stringify({ trace: { id: 'abc', name: 'chat', input: 'hi' } }),
+    expect: { rejected: /whose trace holds object with keys id, name, input/u },
+  },
+  {
+    name: 'JSON lines that are no traces',
+    file: 'events.jsonl',
+    content: Array.from({ length: 40 }, (_, i) => JSON.stringify({ event: 'click', n: i })).join('\n'),
+    expect: { rejected: /^object with keys event, n$/u },
+  },
 ];
 
 describe('foreign and near-miss shapes: read, or named once, never valid with an empty id', () => {

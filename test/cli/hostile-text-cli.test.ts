@@ -54,7 +54,17 @@ function hostileTrace(key: string, time: number): TraceSpec {
         statusMessage: H,
         end: 50,
       },
-      { name: `tool ${H}`, parent: 'a0a0a0a0a0a0a0a0', type: 'TOOL', status: 'ERROR', statusMessage: H, exception: { type: `Err ${H}`, message: H }, attributes: { [`key ${H}`]: H }, start: 5, end: 20 },
+      {
+        name: `tool ${H}`,
+        parent: 'a0a0a0a0a0a0a0a0',
+        type: 'TOOL',
+        status: 'ERROR',
+        statusMessage: H,
+        exception: { type: `Err ${H}`, message: H },
+        attributes: { [`key ${H}`]: H },
+        start: 5,
+        end: 20,
+      },
     ],
     assessments: [
       { name: `judge ${H}`, value: H, rationale: H, source: 'LLM_JUDGE', sourceId: `model ${H}` },
@@ -128,23 +138,27 @@ describe('Markdown outputs keep hostile trace text inert', () => {
     ['report --format markdown', () => ['report', hostileFile, '--format', 'markdown']],
     ['report --format markdown --session', () => ['report', hostileFile, '--format', 'markdown', '--session', SESSION]],
   ];
-  it.each(commands)('%s', async (_name, args) => {
-    const run = await runCliAsync(args());
-    expect(run.stderr).not.toMatch(/Error:|at .*\.js:\d+/u);
-    expect(run.status).toBe(0);
-    // Not vacuous: the hostile text is there, escaped.
-    expect(run.stdout).toContain('\\@<!-- -->team');
-    const tree = expectInertMarkdown(run.stdout, OWN);
-    // GitLab's references and GitHub's math, which a CommonMark parser does not see: the source
-    // of every text node (code spans and fences are other nodes) has `!1`, `~label`,
-    // `%milestone` and `$x` only behind a backslash.
-    const texts = mdNodes(tree).filter((n) => n.type === 'text');
-    expect(texts.length).toBeGreaterThan(10);
-    for (const n of texts) {
-      const source = run.stdout.slice(n.position!.start.offset, n.position!.end.offset);
-      expect(source).not.toMatch(/(?<!\\)(?:!1|~label|%milestone|\$x)/u);
-    }
-  }, 120_000);
+  it.each(commands)(
+    '%s',
+    async (_name, args) => {
+      const run = await runCliAsync(args());
+      expect(run.stderr).not.toMatch(/Error:|at .*\.js:\d+/u);
+      expect(run.status).toBe(0);
+      // Not vacuous: the hostile text is there, escaped.
+      expect(run.stdout).toContain('\\@<!-- -->team');
+      const tree = expectInertMarkdown(run.stdout, OWN);
+      // GitLab's references and GitHub's math, which a CommonMark parser does not see: the source
+      // of every text node (code spans and fences are other nodes) has `!1`, `~label`,
+      // `%milestone` and `$x` only behind a backslash.
+      const texts = mdNodes(tree).filter((n) => n.type === 'text');
+      expect(texts.length).toBeGreaterThan(10);
+      for (const n of texts) {
+        const source = run.stdout.slice(n.position!.start.offset, n.position!.end.offset);
+        expect(source).not.toMatch(/(?<!\\)(?:!1|~label|%milestone|\$x)/u);
+      }
+    },
+    120_000,
+  );
 });
 
 describe('no output holds a lone surrogate when texts are emoji at every offset', () => {
@@ -164,14 +178,18 @@ describe('no output holds a lone surrogate when texts are emoji at every offset'
     ['report --format markdown --max-bytes 20000', () => ['report', emojiFile, '--format', 'markdown', '--max-bytes', '20000']],
     ['report --format html', () => ['report', emojiFile, '--format', 'html']],
   ];
-  it.each(commands)('%s', async (_name, args) => {
-    const run = await runCliAsync(args());
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('😀');
-    // A lone surrogate reaches stdout as U+FFFD (UTF-8), as `\udXXX` (JSON) or `\u{dXXX}` (escaped text).
-    expect(run.stdout).not.toContain('\ufffd');
-    expect(run.stdout).not.toMatch(/\\ud[89a-f][0-9a-f]{2}|\\u\{d[89a-f][0-9a-f]{2}\}/iu);
-    // Cuts keep grapheme clusters whole: a family or a flag is never split by a cut marker.
-    expect(run.stdout).not.toMatch(/(?:👨\u200d|👨\u200d👩\u200d|🇫)(?:…|\.\.\.|\s|"|$)/u);
-  }, 120_000);
+  it.each(commands)(
+    '%s',
+    async (_name, args) => {
+      const run = await runCliAsync(args());
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('😀');
+      // A lone surrogate reaches stdout as U+FFFD (UTF-8), as `\udXXX` (JSON) or `\u{dXXX}` (escaped text).
+      expect(run.stdout).not.toContain('\ufffd');
+      expect(run.stdout).not.toMatch(/\\ud[89a-f][0-9a-f]{2}|\\u\{d[89a-f][0-9a-f]{2}\}/iu);
+      // Cuts keep grapheme clusters whole: a family or a flag is never split by a cut marker.
+      expect(run.stdout).not.toMatch(/(?:👨\u200d|👨\u200d👩\u200d|🇫)(?:…|\.\.\.|\s|"|$)/u);
+    },
+    120_000,
+  );
 });

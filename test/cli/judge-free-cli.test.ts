@@ -13,7 +13,7 @@ const CLI_TIMEOUT = 60_000;
 
 describe('analyze on the judge-free samples', () => {
   it(
-    'finds the refund session\'s root cause at turn 3 from the outdated document, with turns 4 and 5 inheriting it',
+    "finds the refund session's root cause at turn 3 from the outdated document, with turns 4 and 5 inheriting it",
     async () => {
       const run = await runCliAsync(['analyze', '--format', 'json', JUDGE_FREE]);
       // Clues warn, never fail a CI gate on their own: exit 0 at the default --fail-on error.
@@ -27,7 +27,9 @@ describe('analyze on the judge-free samples', () => {
       ]);
       const root = refund[0]!;
       expect(root.trace_id).toBe(REFUND_TURNS[2]);
-      expect(root.message).toMatch(/^Turn 3 is where the conversation likely went wrong \(no assessment; suspected from: turn 3 retrieved kb:\/\/acme-help\/policies\/refund-policy-2023\.md \(2023\), but the dump holds a newer version: kb:\/\/acme-help\/policies\/refund-policy-2024\.md \(2024\) in trace tr-[0-9a-f]{32} \[medium\]\)\. /u);
+      expect(root.message).toMatch(
+        /^Turn 3 is where the conversation likely went wrong \(no assessment; suspected from: turn 3 retrieved kb:\/\/acme-help\/policies\/refund-policy-2023\.md \(2023\), but the dump holds a newer version: kb:\/\/acme-help\/policies\/refund-policy-2024\.md \(2024\) in trace tr-[0-9a-f]{32} \[medium\]\)\. /u,
+      );
       const outdated = root.evidence.filter((e) => e.kind === 'outdatedDocument');
       expect(outdated.map((e) => [e.turn, e.trace_id])).toEqual([[3, REFUND_TURNS[2]]]);
       // The newer version is in the other customer's session, which has no finding of its own.
@@ -57,7 +59,18 @@ describe('a tool retried with success, in a turn that answered', () => {
         user: 'Where is my order AC-1 right now?',
         answer: 'Your order AC-1 shipped yesterday and arrives on Friday.',
         spans: [
-          { id: 'b1b1b1b1b1b1b1b1', name: 'lookup_order', parent: agent, type: 'TOOL', start: 200, end: 400, status: 'ERROR', statusMessage: 'TimeoutError: timed out', inputs: {}, exception: { type: 'TimeoutError', message: 'order service timed out after 30s' } },
+          {
+            id: 'b1b1b1b1b1b1b1b1',
+            name: 'lookup_order',
+            parent: agent,
+            type: 'TOOL',
+            start: 200,
+            end: 400,
+            status: 'ERROR',
+            statusMessage: 'TimeoutError: timed out',
+            inputs: {},
+            exception: { type: 'TimeoutError', message: 'order service timed out after 30s' },
+          },
           { id: 'b2b2b2b2b2b2b2b2', name: 'lookup_order', parent: agent, type: 'TOOL', start: 420, end: 480, status: 'OK', inputs: {}, outputs: { status: 'shipped' } },
         ],
       },
@@ -84,7 +97,19 @@ describe('a tool retried with success, in a turn that answered', () => {
 
       const session = await runCliAsync(['session', 's-retry', file, '--format', 'json']);
       const doc = JSON.parse(session.stdout) as { turns: Array<{ errors: Array<{ span_id: string; recovered: boolean }> }> };
-      expect(doc.turns.map((t) => t.errors)).toEqual([[{ span_id: 'b1b1b1b1b1b1b1b1', name: 'lookup_order', depth: 1, status_message: 'TimeoutError: timed out', exception: { type: 'TimeoutError', message: 'order service timed out after 30s' }, recovered: true }], []]);
+      expect(doc.turns.map((t) => t.errors)).toEqual([
+        [
+          {
+            span_id: 'b1b1b1b1b1b1b1b1',
+            name: 'lookup_order',
+            depth: 1,
+            status_message: 'TimeoutError: timed out',
+            exception: { type: 'TimeoutError', message: 'order service timed out after 30s' },
+            recovered: true,
+          },
+        ],
+        [],
+      ]);
     },
     CLI_TIMEOUT,
   );

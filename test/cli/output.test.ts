@@ -18,8 +18,7 @@ function cli(...args: string[]): { status: number | null; stdout: string } {
   return { status: run.status, stdout: run.stdout };
 }
 
-const withoutTimes = (report: { total: object; sources: object[] }): unknown =>
-  JSON.parse(JSON.stringify(report, (k, v: unknown) => (k === 'elapsed_seconds' || k === 'mb_per_s' ? 0 : v)));
+const withoutTimes = (report: { total: object; sources: object[] }): unknown => JSON.parse(JSON.stringify(report, (k, v: unknown) => (k === 'elapsed_seconds' || k === 'mb_per_s' ? 0 : v)));
 
 describe('JSON outputs match their schemas', () => {
   for (const input of ['samples/', 'test/fixtures/']) {
@@ -47,7 +46,10 @@ describe('worker threads change nothing but speed', () => {
       for (const jobs of [1, 2]) {
         const stats = new StatsCollector();
         const validate = new ValidateCollector();
-        for await (const event of readSummaries(input.map((p) => new URL(p, root).pathname), { jobs, batchJobs: jobs, poolThresholdBytes: 0 })) {
+        for await (const event of readSummaries(
+          input.map((p) => new URL(p, root).pathname),
+          { jobs, batchJobs: jobs, poolThresholdBytes: 0 },
+        )) {
           stats.add(event);
           validate.add(event);
         }

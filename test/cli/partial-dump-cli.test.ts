@@ -78,9 +78,7 @@ describe('a one-page export', () => {
     const doc = JSON.parse(run.stdout) as { findings: FindingJson[]; sessions: unknown[] };
     valid('analyze-output', doc);
     // The session's turn numbers count from the first turn the dump holds, and it says so.
-    expect(doc.sessions).toEqual([
-      { session_id: 'sess-refund-7f3a', user: 'cust-88121', turns: 2, findings: 4, root_cause_turns: [1], partial: { earlier_messages: 6, paged_sources: [page] } },
-    ]);
+    expect(doc.sessions).toEqual([{ session_id: 'sess-refund-7f3a', user: 'cust-88121', turns: 2, findings: 4, root_cause_turns: [1], partial: { earlier_messages: 6, paged_sources: [page] } }]);
     const findings = doc.findings;
     const partial = findings.filter((f) => f.rule_id === 'partial-dump');
     expect(partial.map((f) => [f.message_id, f.severity, f.session_id, f.trace_id, f.span_id, f.turn, f.message])).toEqual([
@@ -105,10 +103,12 @@ describe('a one-page export', () => {
     ]);
     const root = findings.find((f) => f.message_id === 'rootCause')!;
     expect([root.trace_id, root.turn]).toEqual([TURN_4, 1]);
-    expect(root.message.startsWith(
-      'Turn 1 is where the conversation went wrong as far as the dump shows (it is the first bad turn the dump holds; earlier turns are missing, and the cause may lie there: ' +
-        `its model input carries 6 earlier messages; the session comes from one page of a search (${page})): correctness = false: `,
-    )).toBe(true);
+    expect(
+      root.message.startsWith(
+        'Turn 1 is where the conversation went wrong as far as the dump shows (it is the first bad turn the dump holds; earlier turns are missing, and the cause may lie there: ' +
+          `its model input carries 6 earlier messages; the session comes from one page of a search (${page})): correctness = false: `,
+      ),
+    ).toBe(true);
     expect(root.evidence.filter((e) => e.kind === 'missingTurns')).toEqual([
       {
         trace_id: TURN_4,
@@ -159,9 +159,7 @@ describe('a one-page export', () => {
     const config = ws.write('off-rule.json', JSON.stringify({ schema_version: 1, rules: { 'partial-dump': 'off' } }));
     const run = await runCliAsync(['analyze', page, '--format', 'json', '--fail-on', 'none', '--config', config]);
     expect(run.status).toBe(1);
-    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(
-      'tracetriage: exit 1: the dump is partial (1 verdict depends on turns it lacks): its verdicts are relative to what it holds',
-    );
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 1: the dump is partial (1 verdict depends on turns it lacks): its verdicts are relative to what it holds');
   });
 
   it('with both rules off, the marks and the partial exit go too', async () => {

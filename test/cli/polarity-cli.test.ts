@@ -65,10 +65,7 @@ describe('polarity basis in the commands', () => {
   });
 
   it('session (text and markdown) notes them beside the source', async () => {
-    const [text, md] = await Promise.all([
-      runCliAsync(['session', SESSION, ws.path('dump.json')]),
-      runCliAsync(['session', SESSION, ws.path('dump.json'), '--format', 'markdown']),
-    ]);
+    const [text, md] = await Promise.all([runCliAsync(['session', SESSION, ws.path('dump.json')]), runCliAsync(['session', SESSION, ws.path('dump.json'), '--format', 'markdown'])]);
     expect([text.status, md.status]).toEqual([0, 0]);
     expect(text.stdout).toContain(`stale_context = true (LLM_JUDGE, span ${retriever}, polarity read from its name)`);
     expect(text.stdout).toContain('answer_check = "partial" (LLM_JUDGE, polarity read from its rationale)');
@@ -77,10 +74,7 @@ describe('polarity basis in the commands', () => {
   });
 
   it('report (markdown and html) notes them on the failing turn', async () => {
-    const [md, html] = await Promise.all([
-      runCliAsync(['report', ws.path('dump.json'), '--format', 'markdown']),
-      runCliAsync(['report', ws.path('dump.json'), '--format', 'html']),
-    ]);
+    const [md, html] = await Promise.all([runCliAsync(['report', ws.path('dump.json'), '--format', 'markdown']), runCliAsync(['report', ws.path('dump.json'), '--format', 'html'])]);
     expect(md.stdout).toContain(`(LLM_JUDGE openai\\:/gpt-4o-mini, on span \`${retriever}\`, polarity read from its name)`);
     expect(md.stdout).toContain('(LLM_JUDGE openai\\:/gpt-4o-mini, polarity read from its rationale)');
     expect(html.stdout).toContain(`(LLM_JUDGE, span <code>${retriever}</code>, polarity read from its name)`);

@@ -28,12 +28,7 @@ describe('progressLine', () => {
       120,
       'reading  42% ████████░░░░░░░░░░░░ 512.0/1219.0 MB · 210 MB/s · 1200 traces · 2 s',
     ],
-    [
-      'at the start of a big input',
-      { bytes: 1e6, total: 100e6, traces: 1, elapsedMs: 10 },
-      120,
-      'reading   1% ░░░░░░░░░░░░░░░░░░░░ 1.0/100.0 MB · 100 MB/s · 1 trace · 0 s',
-    ],
+    ['at the start of a big input', { bytes: 1e6, total: 100e6, traces: 1, elapsedMs: 10 }, 120, 'reading   1% ░░░░░░░░░░░░░░░░░░░░ 1.0/100.0 MB · 100 MB/s · 1 trace · 0 s'],
     [
       'more bytes than the total (a file that grew while read): 100%, never more',
       { bytes: 3e6, total: 1e6, traces: 7, elapsedMs: 1000 },
@@ -257,7 +252,11 @@ describe('inputBytes and the onRead hook', () => {
     ['a .gz: its compressed size', ['tree/sub/deeper/c.jsonl.gz'], () => size('tree/sub/deeper/c.jsonl.gz')],
     ['a .tar', ['tree/d.tar'], () => size('tree/d.tar')],
     ['a .tgz', ['tree/e.tgz'], () => size('tree/e.tgz')],
-    ['several inputs add up (the same file twice counts twice, as it is read twice)', ['tree/a.jsonl', 'outside-dir', 'tree/a.jsonl'], () => size('tree/a.jsonl', 'outside-dir/z.jsonl', 'tree/a.jsonl')],
+    [
+      'several inputs add up (the same file twice counts twice, as it is read twice)',
+      ['tree/a.jsonl', 'outside-dir', 'tree/a.jsonl'],
+      () => size('tree/a.jsonl', 'outside-dir/z.jsonl', 'tree/a.jsonl'),
+    ],
     ['no inputs', [], () => 0],
     ['stdin among the inputs: unknown', ['tree/a.jsonl', '-'], () => null],
     ['a missing file: unknown', ['missing.jsonl'], () => null],
@@ -387,72 +386,91 @@ describe('the real binary', () => {
   }
 
   /** The JSON report in a terminal transcript (the terminal writes line feeds as CR LF). */
-  const reportIn = (transcript: string): { total: { traces: number } } =>
-    JSON.parse(transcript.slice(transcript.indexOf('{')).replace(/\r\n/g, '\n')) as { total: { traces: number } };
+  const reportIn = (transcript: string): { total: { traces: number } } => JSON.parse(transcript.slice(transcript.indexOf('{')).replace(/\r\n/g, '\n')) as { total: { traces: number } };
 
-  it.concurrent('on a terminal: the bar shows during a slow read, and is erased before the output', async () => {
-    const transcript = await underTerminal('', terminalEnv());
-    expect(transcript).toMatch(/\r\u001b\[2Kreading \d+\.\d MB · [\d.]+ MB\/s · 200 traces · \d+ s/);
-    // The last thing before the output is an erase: no bar left on the report's first line.
-    expect(transcript.indexOf('{')).toBe(transcript.lastIndexOf(ERASE_LINE) + ERASE_LINE.length);
-    expect(reportIn(transcript).total.traces).toBe(300);
-  }, CLI_TIMEOUT);
+  it.concurrent(
+    'on a terminal: the bar shows during a slow read, and is erased before the output',
+    async () => {
+      const transcript = await underTerminal('', terminalEnv());
+      expect(transcript).toMatch(/\r\u001b\[2Kreading \d+\.\d MB · [\d.]+ MB\/s · 200 traces · \d+ s/);
+      // The last thing before the output is an erase: no bar left on the report's first line.
+      expect(transcript.indexOf('{')).toBe(transcript.lastIndexOf(ERASE_LINE) + ERASE_LINE.length);
+      expect(reportIn(transcript).total.traces).toBe(300);
+    },
+    CLI_TIMEOUT,
+  );
 
   it.concurrent.each([
     ['--no-progress', '--no-progress', terminalEnv()],
     ['CI=true', '', terminalEnv({ CI: 'true' })],
-  ])('on a terminal with %s: no bar', async (_name, flags, env) => {
-    const transcript = await underTerminal(flags, env);
-    expect(transcript).not.toContain(ERASE_LINE);
-    expect(transcript).not.toContain('reading');
-    expect(reportIn(transcript).total.traces).toBe(300);
-  }, CLI_TIMEOUT);
+  ])(
+    'on a terminal with %s: no bar',
+    async (_name, flags, env) => {
+      const transcript = await underTerminal(flags, env);
+      expect(transcript).not.toContain(ERASE_LINE);
+      expect(transcript).not.toContain('reading');
+      expect(reportIn(transcript).total.traces).toBe(300);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it.concurrent('on a pipe: no bar, no carriage return, whatever the flags and FORCE_COLOR say', async () => {
-    const child = spawn(process.execPath, [CLI, 'stats', '-', '--format', 'json', '--progress', '--color'], {
-      cwd: REPO_ROOT,
-      env: terminalEnv({ FORCE_COLOR: '1' }),
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.stdin.write(readFileSync(first));
-    // Slower than the bar's one-second delay: on a terminal, the bar would have shown.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    child.stdin.end(readFileSync(rest));
-    expect(await closed).toBe(0);
-    const stderr = Buffer.concat(err).toString('utf8');
-    expect(stderr).toBe('');
-    expect((JSON.parse(Buffer.concat(out).toString('utf8')) as { total: { traces: number } }).total.traces).toBe(300);
-  }, CLI_TIMEOUT);
+  it.concurrent(
+    'on a pipe: no bar, no carriage return, whatever the flags and FORCE_COLOR say',
+    async () => {
+      const child = spawn(process.execPath, [CLI, 'stats', '-', '--format', 'json', '--progress', '--color'], {
+        cwd: REPO_ROOT,
+        env: terminalEnv({ FORCE_COLOR: '1' }),
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.stdin.write(readFileSync(first));
+      // Slower than the bar's one-second delay: on a terminal, the bar would have shown.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      child.stdin.end(readFileSync(rest));
+      expect(await closed).toBe(0);
+      const stderr = Buffer.concat(err).toString('utf8');
+      expect(stderr).toBe('');
+      expect((JSON.parse(Buffer.concat(out).toString('utf8')) as { total: { traces: number } }).total.traces).toBe(300);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it.concurrent('analyze of a big file on a terminal: the bar shows the percentage read of its size, and is erased before the output', async () => {
-    const transcript = await inTerminal(`'${process.execPath}' '${CLI}' analyze '${big.path}' --format json --no-config`, terminalEnv());
-    const bar = new RegExp(`\\r\u001b\\[2Kreading +(\\d+)% [█░]{20} \\d+\\.\\d/${big.mb.replace('.', '\\.')} MB · [\\d.]+ MB/s · (?:\\d+ traces? · )?\\d+ s`, 'g');
-    const draws = [...transcript.matchAll(bar)];
-    const percents = draws.map((m) => Number(m[1]));
-    expect(percents.length).toBeGreaterThan(0);
-    // It moves forward with the bytes read, never past the whole.
-    expect(percents).toEqual([...percents].sort((a, b) => a - b));
-    expect(percents.every((p) => p <= 100)).toBe(true);
-    // Every bar drawn is a bar with a percentage, and traces are counted as they are read.
-    expect(transcript.split(ERASE_LINE).filter((piece) => piece.startsWith('reading'))).toHaveLength(draws.length);
-    expect(transcript).toMatch(/% [█░]{20} [\d./]+ MB · [\d.]+ MB\/s · \d+ traces? · \d+ s/);
-    expect(transcript.indexOf('{')).toBe(transcript.lastIndexOf(ERASE_LINE) + ERASE_LINE.length);
-    const report = JSON.parse(transcript.slice(transcript.indexOf('{')).replace(/\r\n/g, '\n')) as { summary: { traces: number } };
-    expect(report.summary.traces).toBe(big.traces);
-  }, CLI_TIMEOUT);
+  it.concurrent(
+    'analyze of a big file on a terminal: the bar shows the percentage read of its size, and is erased before the output',
+    async () => {
+      const transcript = await inTerminal(`'${process.execPath}' '${CLI}' analyze '${big.path}' --format json --no-config`, terminalEnv());
+      const bar = new RegExp(`\\r\u001b\\[2Kreading +(\\d+)% [█░]{20} \\d+\\.\\d/${big.mb.replace('.', '\\.')} MB · [\\d.]+ MB/s · (?:\\d+ traces? · )?\\d+ s`, 'g');
+      const draws = [...transcript.matchAll(bar)];
+      const percents = draws.map((m) => Number(m[1]));
+      expect(percents.length).toBeGreaterThan(0);
+      // It moves forward with the bytes read, never past the whole.
+      expect(percents).toEqual([...percents].sort((a, b) => a - b));
+      expect(percents.every((p) => p <= 100)).toBe(true);
+      // Every bar drawn is a bar with a percentage, and traces are counted as they are read.
+      expect(transcript.split(ERASE_LINE).filter((piece) => piece.startsWith('reading'))).toHaveLength(draws.length);
+      expect(transcript).toMatch(/% [█░]{20} [\d./]+ MB · [\d.]+ MB\/s · \d+ traces? · \d+ s/);
+      expect(transcript.indexOf('{')).toBe(transcript.lastIndexOf(ERASE_LINE) + ERASE_LINE.length);
+      const report = JSON.parse(transcript.slice(transcript.indexOf('{')).replace(/\r\n/g, '\n')) as { summary: { traces: number } };
+      expect(report.summary.traces).toBe(big.traces);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it.concurrent('analyze of a big file into a pipe, --progress given: stderr stays empty (no carriage return)', async () => {
-    const child = spawn(process.execPath, [CLI, 'analyze', big.path, '--format', 'json', '--no-config', '--progress'], { cwd: REPO_ROOT, env: terminalEnv() });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect([status, Buffer.concat(err).toString('utf8')]).toEqual([0, '']);
-    expect((JSON.parse(Buffer.concat(out).toString('utf8')) as { summary: { traces: number } }).summary.traces).toBe(big.traces);
-  }, CLI_TIMEOUT);
+  it.concurrent(
+    'analyze of a big file into a pipe, --progress given: stderr stays empty (no carriage return)',
+    async () => {
+      const child = spawn(process.execPath, [CLI, 'analyze', big.path, '--format', 'json', '--no-config', '--progress'], { cwd: REPO_ROOT, env: terminalEnv() });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect([status, Buffer.concat(err).toString('utf8')]).toEqual([0, '']);
+      expect((JSON.parse(Buffer.concat(out).toString('utf8')) as { summary: { traces: number } }).summary.traces).toBe(big.traces);
+    },
+    CLI_TIMEOUT,
+  );
 });

@@ -34,7 +34,7 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'error span names counted across samples/ and the fixtures (the issue\'s example)',
+    name: "error span names counted across samples/ and the fixtures (the issue's example)",
     query: '$.data.spans[?@.status.code == "STATUS_CODE_ERROR"] | group_by(name) | count',
     jq: '.data.spans[]? | select(.status.code == "STATUS_CODE_ERROR") | .name',
     fromJq: (names) => {
@@ -101,9 +101,7 @@ describe('query output and behaviour', () => {
   it('prints {trace_id, path, value} by default, with every digit of nanosecond times', async () => {
     const run = await runCliAsync(['query', '$.data.spans[0].start_time_unix_nano', join(SAMPLES, 'search-sess-refund-7f3a.json')]);
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n')[0]).toBe(
-      '{"trace_id":"tr-eaad7e61ac6baaa620d497e41960925c","path":"$[\'data\'][\'spans\'][0][\'start_time_unix_nano\']","value":1794301462740732050}',
-    );
+    expect(run.stdout.split('\n')[0]).toBe('{"trace_id":"tr-eaad7e61ac6baaa620d497e41960925c","path":"$[\'data\'][\'spans\'][0][\'start_time_unix_nano\']","value":1794301462740732050}');
   });
 
   it('--filter-string keeps only the traces the MLflow filter matches', async () => {
@@ -111,12 +109,7 @@ describe('query output and behaviour', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe(SKIPPED(1));
     // samples' failed wrapper turn, the 2.22 error fixture, and the 3.6 error trace (in two fixtures).
-    expect(lines(run.stdout)).toEqual([
-      'tr-9326a5b04ef80418fd5771af1f6b56bb',
-      'tr-fffbeddaa789c9f4e4122a9f1cde99ce',
-      'tr-0518806ea3e1bc6d2c78973da68756aa',
-      'tr-0518806ea3e1bc6d2c78973da68756aa',
-    ]);
+    expect(lines(run.stdout)).toEqual(['tr-9326a5b04ef80418fd5771af1f6b56bb', 'tr-fffbeddaa789c9f4e4122a9f1cde99ce', 'tr-0518806ea3e1bc6d2c78973da68756aa', 'tr-0518806ea3e1bc6d2c78973da68756aa']);
   });
 
   it('limit(N) stops reading once reached', async () => {
@@ -135,7 +128,7 @@ describe('query output and behaviour', () => {
     expect(run.stderr.split('\n')[0]).toMatch(new RegExp(`^tracetriage: invalid ${what}: .+ \\(column ${column}\\)$`));
   });
 
-  it('--jq: a compile error with jq\'s message and the column', async () => {
+  it("--jq: a compile error with jq's message and the column", async () => {
     const run = await runCliAsync(['query', '--jq', '.data.spans[', SAMPLES]);
     expect(run.status).toBe(2);
     expect(run.stderr.split('\n')[0]).toMatch(/^tracetriage: invalid jq: jq cannot compile the program: syntax error.* \(column \d+\)$/);

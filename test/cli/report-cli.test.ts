@@ -60,7 +60,9 @@ describe('report', { timeout: 120_000 }, () => {
     const small = ws.path('small.md');
     const run = await runCliAsync(['report', SAMPLES, '--format', 'markdown', '--max-bytes', '9000', '-o', small]);
     expect(run.status).toBe(0);
-    const detailed = readFileSync(small, 'utf8').split('\n').filter((line) => line.startsWith('## Session `')).length;
+    const detailed = readFileSync(small, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('## Session `')).length;
     expect(detailed).toBeLessThan(4);
     expect(run.stderr).toContain(`, ${detailed} of 4 sessions in detail)`);
   });

@@ -28,7 +28,7 @@ beforeAll(() => {
 afterAll(() => ws.cleanup());
 
 describe('search --output json', () => {
-  it('prints MLflow\'s own search output byte for byte when given it back (default order timestamp_ms DESC)', async () => {
+  it("prints MLflow's own search output byte for byte when given it back (default order timestamp_ms DESC)", async () => {
     const run = await runCliAsync(['search', '--output', 'json', SEARCH_FIXTURE]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -109,7 +109,7 @@ describe('search --output json', () => {
 });
 
 describe('search --output table and jsonl', () => {
-  it('table: MLflow\'s columns with a real duration', async () => {
+  it("table: MLflow's columns with a real duration", async () => {
     const run = await runCliAsync(['search', SEARCH_FIXTURE]);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^info\.trace_id +info\.request_time +info\.state +info\.execution_duration +info\.request_preview +info\.response_preview$/);

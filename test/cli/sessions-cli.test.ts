@@ -134,9 +134,7 @@ describe('session sess-refund-7f3a', () => {
     const rationale3 = at('FAIL  correctness = false (LLM_JUDGE)\n          rationale: States a 60-day refund window; the current policy (refund-policy-2024) allows 30 days.');
     expect(rationale3).toBeGreaterThan(turns[2]!);
     expect(rationale3).toBeLessThan(turns[3]!);
-    const scorer = at(
-      '  scorer errors (a judge that failed, not the turn):\n    relevance_to_query: RATE_LIMIT_EXCEEDED: Judge call to openai:/gpt-4o-mini failed: 429 Too Many Requests',
-    );
+    const scorer = at('  scorer errors (a judge that failed, not the turn):\n    relevance_to_query: RATE_LIMIT_EXCEEDED: Judge call to openai:/gpt-4o-mini failed: 429 Too Many Requests');
     expect(scorer).toBeGreaterThan(turns[3]!);
     expect(scorer).toBeLessThan(turns[4]!);
     expect(at('create_refund_request (depth 1, span 1ff7a0d562d0177e): RefundRejectedError: 422 refund_window_expired')).toBeGreaterThan(turns[4]!);
@@ -158,7 +156,7 @@ describe('session sess-refund-7f3a', () => {
 });
 
 describe('session: where the turn I/O lives', () => {
-  it('sess-wrapper-19c2 names booking_agent at depth 1, 2, 1 below the wrapper and turn 3\'s timeout', async () => {
+  it("sess-wrapper-19c2 names booking_agent at depth 1, 2, 1 below the wrapper and turn 3's timeout", async () => {
     const doc = await sessionJson('sess-wrapper-19c2', SAMPLES);
     expect(doc.turns.map((t) => [t.io_span.name, t.io_span.depth, t.io_span.selection, t.io_span.wrapper_chain])).toEqual([
       ['booking_agent', 1, 'descendant', ['POST /v1/assistant/chat']],
@@ -299,7 +297,10 @@ describe('exit codes and help', () => {
 
   it('exits 2 when an input cannot be read', async () => {
     const missing = ws.path('missing.json');
-    for (const args of [['sessions', missing], ['session', 'sess-refund-7f3a', missing]]) {
+    for (const args of [
+      ['sessions', missing],
+      ['session', 'sess-refund-7f3a', missing],
+    ]) {
       const run = await runCliAsync(args);
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr).toContain('missing.json');
@@ -307,7 +308,11 @@ describe('exit codes and help', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    for (const args of [['session', 'sess-refund-7f3a'], ['sessions', SAMPLES, '--sort', 'size'], ['session', 'x', SAMPLES, '--format', 'html']]) {
+    for (const args of [
+      ['session', 'sess-refund-7f3a'],
+      ['sessions', SAMPLES, '--sort', 'size'],
+      ['session', 'x', SAMPLES, '--format', 'html'],
+    ]) {
       expect((await runCliAsync(args)).status, args.join(' ')).toBe(2);
     }
   });

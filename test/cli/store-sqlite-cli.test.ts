@@ -109,9 +109,7 @@ describe('a real MLflow 3.8.1 store (skill-fleet), named as MLflow spells its UR
       expect(traces.map((t) => [t.info.trace_id, t.info.state, Date.parse(t.info.request_time), t.info.execution_duration_ms])).toEqual([
         ['tr-27d8b87f6b0833fb13eb9b7d83854e00', 'OK', 1769167852998, 1196],
       ]);
-      expect(traces[0]!.data.spans.map((s) => s.name).sort()).toEqual(
-        ['ChatAdapter.format', 'ChatAdapter.parse', 'LM.__call__', 'Predict.forward', 'SimpleProgram.forward'].sort(),
-      );
+      expect(traces[0]!.data.spans.map((s) => s.name).sort()).toEqual(['ChatAdapter.format', 'ChatAdapter.parse', 'LM.__call__', 'Predict.forward', 'SimpleProgram.forward'].sort());
     },
     TIMEOUT,
   );
@@ -236,7 +234,7 @@ describe('a store in a directory is read as a store, and what is not one is name
   );
 
   it(
-    'an SQLite database that is not MLflow\'s: named on the command line, exit 2 with what it is; found in a folder, skipped',
+    "an SQLite database that is not MLflow's: named on the command line, exit 2 with what it is; found in a folder, skipped",
     async () => {
       const other = join(ws.dir, 'other');
       mkdirSync(other, { recursive: true });
@@ -271,7 +269,7 @@ describe('a store in a directory is read as a store, and what is not one is name
   );
 
   it(
-    'a corrupt page under one trace\'s spans: that trace is one rejected record named by its place, the other four are read',
+    "a corrupt page under one trace's spans: that trace is one rejected record named by its place, the other four are read",
     async () => {
       // Page 141 holds the spans row of the first trace (found with SQLite's dbstat table:
       // SELECT pageno FROM dbstat WHERE name = 'spans'); overwritten, SQLite finds it malformed.

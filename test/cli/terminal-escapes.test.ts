@@ -136,16 +136,20 @@ const CASES: Case[] = [
 ];
 
 describe('escape sequences in trace content never reach the terminal (FORCE_COLOR=1)', () => {
-  it.concurrent.each(CASES)('$name', async ({ args, status, shown, stderrShown, coloured }) => {
-    const result = await run(args());
-    expect(result.status).toBe(status);
-    expect(leak(result.stdout)).toBeNull();
-    expect(leak(result.stderr)).toBeNull();
-    // Our own escapes are colours only, and only on stdout: stderr stays plain.
-    expect(result.stderr.match(SGR)).toBeNull();
-    if (shown !== null) expect(result.stdout).toContain(shown);
-    else expect(result.stdout).not.toContain('[2J');
-    expect(result.stderr.includes(SHOWN)).toBe(stderrShown);
-    expect(result.stdout.match(SGR) !== null).toBe(coloured);
-  }, CLI_TIMEOUT);
+  it.concurrent.each(CASES)(
+    '$name',
+    async ({ args, status, shown, stderrShown, coloured }) => {
+      const result = await run(args());
+      expect(result.status).toBe(status);
+      expect(leak(result.stdout)).toBeNull();
+      expect(leak(result.stderr)).toBeNull();
+      // Our own escapes are colours only, and only on stdout: stderr stays plain.
+      expect(result.stderr.match(SGR)).toBeNull();
+      if (shown !== null) expect(result.stdout).toContain(shown);
+      else expect(result.stdout).not.toContain('[2J');
+      expect(result.stderr.includes(SHOWN)).toBe(stderrShown);
+      expect(result.stdout.match(SGR) !== null).toBe(coloured);
+    },
+    CLI_TIMEOUT,
+  );
 });

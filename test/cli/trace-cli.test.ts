@@ -39,7 +39,14 @@ beforeAll(() => {
     // Within what a trace may nest, so decoded, and bounded when printed.
     deep100: JSON.stringify('['.repeat(100) + ']'.repeat(100)),
   };
-  const copy = (spanId: string, parent: string, name: string): Record<string, unknown> => ({ ...child, span_id: spanId, parent_span_id: parent, name, events: [], status: { code: 'STATUS_CODE_UNSET', message: '' } });
+  const copy = (spanId: string, parent: string, name: string): Record<string, unknown> => ({
+    ...child,
+    span_id: spanId,
+    parent_span_id: parent,
+    name,
+    events: [],
+    status: { code: 'STATUS_CODE_UNSET', message: '' },
+  });
   spans.push(copy('AAAAAAAAAAE=', 'AAAAAAAAAAI=', 'lost_child'), copy('AAAAAAAAAAM=', 'AAAAAAAAAAQ=', 'loop_a'), copy('AAAAAAAAAAQ=', 'AAAAAAAAAAM=', 'loop_b'));
   hostile = ws.write('hostile.json', JSON.stringify(record));
   // A chain 60 spans deep under the root, and 250 more children of the root (251 in all).
@@ -104,9 +111,17 @@ describe('trace: text', () => {
 
   it.each([
     ['v2.19_trace_ok.json', '844221753fab44e2af0ba28057036bad', ['agent  AGENT  7 ms  OK  << turn I/O', '  get_weather  TOOL  0 ms  OK', '  chat_completion  CHAT_MODEL  6 ms  OK']],
-    ['v2.22_trace_error.json', 'd3511c9ea8e0437a95589caa181d1541', ['error_root  UNKNOWN  2 ms  ERROR  << turn I/O', '  error: ValueError: index not found', '  broken_retriever  RETRIEVER  1 ms  ERROR']],
+    [
+      'v2.22_trace_error.json',
+      'd3511c9ea8e0437a95589caa181d1541',
+      ['error_root  UNKNOWN  2 ms  ERROR  << turn I/O', '  error: ValueError: index not found', '  broken_retriever  RETRIEVER  1 ms  ERROR'],
+    ],
     ['v2.22_trace_ok_chat_messages.json', '9a62b6314808422996c687383a6ad4aa', ['agent  AGENT  15 ms  OK  << turn I/O', '  get_weather  TOOL  0 ms  OK', '  chat_completion  CHAT_MODEL  15 ms  OK']],
-    ['v3.6_trace_span_events_microsecond_timestamps.json', 'tr-e8fd07e17bfd2bf2dbe182bc48b16be6', ['  stream_llm  LLM  0 ms  ERROR', '    exception RuntimeError: upstream 503 (at +0 ms)', '    events: mlflow.chunk.item.0, custom']],
+    [
+      'v3.6_trace_span_events_microsecond_timestamps.json',
+      'tr-e8fd07e17bfd2bf2dbe182bc48b16be6',
+      ['  stream_llm  LLM  0 ms  ERROR', '    exception RuntimeError: upstream 503 (at +0 ms)', '    events: mlflow.chunk.item.0, custom'],
+    ],
   ])('%s: the span tree', async (file, id, expected) => {
     const run = await runCliAsync(['trace', id, fixturePath(file)]);
     expect(run.status).toBe(0);
@@ -166,9 +181,7 @@ describe('trace: hostile and malformed traces', () => {
     expect(run.stdout).not.toMatch(/[\u001b\u202e]|<script|<img|<b>/);
     const out = lines(run.stdout);
     const row = out.find((l) => l.includes('evil'));
-    expect(row).toBe(
-      '| &nbsp;&nbsp;↳ evil\\|name\\`&lt;script&gt;alert(1)&lt;/script&gt;\\\\u\\{1b\\}\\[31mRED\\\\u\\{202e\\}abc<br>next | RETRIEVER | 1 ms | ERROR | ValueError: index not found |',
-    );
+    expect(row).toBe('| &nbsp;&nbsp;↳ evil\\|name\\`&lt;script&gt;alert(1)&lt;/script&gt;\\\\u\\{1b\\}\\[31mRED\\\\u\\{202e\\}abc<br>next | RETRIEVER | 1 ms | ERROR | ValueError: index not found |');
     // Every table row keeps its cell count: unescaped pipes only between cells.
     for (const line of out.filter((l) => l.startsWith('| '))) {
       const cells = line.replace(/\\\|/g, '').split('|').length - 2;

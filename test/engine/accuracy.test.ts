@@ -48,11 +48,25 @@ function staleChain(n: number, root: number, judged: boolean): Labelled {
   const turns: Turn[] = [];
   for (let t = 1; t <= n; t++) {
     if (t < root) turns.push(plain(t, judged));
-    else if (t === root) turns.push({ user: 'What is your return policy for unused items?', answer: 'Unused items can be returned within 60 days of delivery.', docs: [doc(2023)], ...(judged ? { assessments: wrong('Says 60 days; the policy allows 30.') } : {}) });
-    else turns.push({ user: `So a return on day ${30 + t * 5} still works?`, answer: `Yes, day ${30 + t * 5} is inside the 60-day return window.`, docs: [doc(2023)], ...(judged ? { assessments: wrong('Builds on the 60-day window.') } : {}) });
+    else if (t === root)
+      turns.push({
+        user: 'What is your return policy for unused items?',
+        answer: 'Unused items can be returned within 60 days of delivery.',
+        docs: [doc(2023)],
+        ...(judged ? { assessments: wrong('Says 60 days; the policy allows 30.') } : {}),
+      });
+    else
+      turns.push({
+        user: `So a return on day ${30 + t * 5} still works?`,
+        answer: `Yes, day ${30 + t * 5} is inside the 60-day return window.`,
+        docs: [doc(2023)],
+        ...(judged ? { assessments: wrong('Builds on the 60-day window.') } : {}),
+      });
   }
   // What a dump of the app holds beside it: a customer answered from the current policy.
-  const other = conversation(`${session}-other`, [{ user: 'What is your return policy?', answer: 'Unused items can be returned within 30 days of delivery.', docs: [doc(2024)], ...(judged ? { assessments: pass } : {}) }]);
+  const other = conversation(`${session}-other`, [
+    { user: 'What is your return policy?', answer: 'Unused items can be returned within 30 days of delivery.', docs: [doc(2024)], ...(judged ? { assessments: pass } : {}) },
+  ]);
   return { name: `outdated document at turn ${root} of ${n}${judged ? '' : ', no judge'}`, root, traces: [...conversation(session, turns), ...other] };
 }
 
@@ -62,7 +76,14 @@ function errorChain(n: number, root: number, judged: boolean): Labelled {
   const timeout = (s: number) => ({ name: 'lookup_order', type: 'TimeoutError', message: `order service timed out after ${s}s (request ${(s * 7919).toString(16)}a1b2c3)` });
   const turns: Turn[] = [];
   for (let t = 1; t <= n; t++) {
-    if (t === root || t === n) turns.push({ user: `Please look up order AC-${t} for me.`, answer: 'The order service is not answering at the moment.', history: [], toolError: timeout(30 + t), ...(judged ? { assessments: wrong('No order status given.') } : {}) });
+    if (t === root || t === n)
+      turns.push({
+        user: `Please look up order AC-${t} for me.`,
+        answer: 'The order service is not answering at the moment.',
+        history: [],
+        toolError: timeout(30 + t),
+        ...(judged ? { assessments: wrong('No order status given.') } : {}),
+      });
     else turns.push({ ...plain(t, judged), history: [] });
   }
   return { name: `same tool error at turn ${root} and ${n} of ${n}${judged ? '' : ', no judge'}`, root, traces: conversation(session, turns) };
@@ -75,7 +96,17 @@ function recovered(n: number, judged: boolean): Labelled {
   for (let t = 1; t <= n; t++) {
     const agent = spanIdOf(`${session}/turn-${t}`, { name: 'agent' });
     const spans: SpanSpec[] = [
-      { id: `c${t}`.padEnd(16, '1'), name: 'lookup_order', parent: agent, type: 'TOOL', start: 200, end: 400, status: 'ERROR', inputs: {}, exception: { type: 'TimeoutError', message: 'timed out after 30s' } },
+      {
+        id: `c${t}`.padEnd(16, '1'),
+        name: 'lookup_order',
+        parent: agent,
+        type: 'TOOL',
+        start: 200,
+        end: 400,
+        status: 'ERROR',
+        inputs: {},
+        exception: { type: 'TimeoutError', message: 'timed out after 30s' },
+      },
       { id: `c${t}`.padEnd(16, '2'), name: 'lookup_order', parent: agent, type: 'TOOL', start: 420, end: 480, status: 'OK', inputs: {}, outputs: { ok: true } },
     ];
     turns.push({ ...plain(t, judged), spans });
@@ -96,14 +127,35 @@ function pushback(n: number, root: number, judged: boolean): Labelled {
 }
 
 function clean(n: number, judged: boolean): Labelled {
-  return { name: `clean, ${n} turns${judged ? '' : ', no judge'}`, root: null, traces: conversation(`clean-${n}-${judged ? 'j' : 'f'}`, Array.from({ length: n }, (_, i) => plain(i + 1, judged))) };
+  return {
+    name: `clean, ${n} turns${judged ? '' : ', no judge'}`,
+    root: null,
+    traces: conversation(
+      `clean-${n}-${judged ? 'j' : 'f'}`,
+      Array.from({ length: n }, (_, i) => plain(i + 1, judged)),
+    ),
+  };
 }
 
 const corpus: Labelled[] = [];
 for (const judged of [true, false]) {
-  for (const [n, root] of [[3, 1], [4, 2], [5, 3], [6, 2]] as const) corpus.push(staleChain(n, root, judged));
-  for (const [n, root] of [[3, 1], [5, 2]] as const) corpus.push(errorChain(n, root, judged));
-  for (const [n, root] of [[2, 1], [4, 2]] as const) corpus.push(pushback(n, root, judged));
+  for (const [n, root] of [
+    [3, 1],
+    [4, 2],
+    [5, 3],
+    [6, 2],
+  ] as const)
+    corpus.push(staleChain(n, root, judged));
+  for (const [n, root] of [
+    [3, 1],
+    [5, 2],
+  ] as const)
+    corpus.push(errorChain(n, root, judged));
+  for (const [n, root] of [
+    [2, 1],
+    [4, 2],
+  ] as const)
+    corpus.push(pushback(n, root, judged));
   for (const n of [2, 4]) corpus.push(recovered(n, judged), clean(n, judged));
 }
 

@@ -5,7 +5,7 @@ import { normalizeRecord } from '../../src/model/normalize.js';
 import { chatTurn } from '../helpers/trace-builder.js';
 
 describe('the per-trace stage of analyze', () => {
-  it('keeps the digest\'s excerpt of a long answer as it is, its cut marker counting the whole answer', () => {
+  it("keeps the digest's excerpt of a long answer as it is, its cut marker counting the whole answer", () => {
     const answer = 'word '.repeat(300).trim();
     const normalized = normalizeRecord(chatTurn({ key: 'long', user: 'Tell me everything about the warranty.', answer }));
     if (!('trace' in normalized)) throw new Error('not a trace');

@@ -25,16 +25,13 @@ async function read(bytes: Buffer, options: { chunk?: number; maxRecordBytes?: n
   return out;
 }
 
-describe('reading another tracer\'s file', () => {
-  it('reads a record too big for one string (parsed span by span) with its format\'s reader', async () => {
+describe("reading another tracer's file", () => {
+  it("reads a record too big for one string (parsed span by span) with its format's reader", async () => {
     // 8 KB of OTLP/JSON in 1 KB chunks with a 4 KB record limit: the streaming path.
-    expect(await read(OTLP, { chunk: 1024, maxRecordBytes: 4096 })).toEqual([
-      'trace tr-0f0c8f1b913814734a94bba90505d3bd 3 OTLP/JSON',
-      'trace tr-acdf6a2912fa28d6e36e0cbad42dda4b 1 OTLP/JSON',
-    ]);
+    expect(await read(OTLP, { chunk: 1024, maxRecordBytes: 4096 })).toEqual(['trace tr-0f0c8f1b913814734a94bba90505d3bd 3 OTLP/JSON', 'trace tr-acdf6a2912fa28d6e36e0cbad42dda4b 1 OTLP/JSON']);
   });
 
-  it('reads an MLflow record found in a foreign file as MLflow\'s, in the file\'s place', async () => {
+  it("reads an MLflow record found in a foreign file as MLflow's, in the file's place", async () => {
     const lines = Buffer.from(`${JSON.stringify(JSON.parse(OTLP.toString('utf8')))}\n${MLFLOW}\n`);
     expect(await read(lines)).toEqual([
       'trace tr-0518806ea3e1bc6d2c78973da68756aa 2 3.5.1+',
@@ -45,10 +42,7 @@ describe('reading another tracer\'s file', () => {
 
   it('rejects a foreign record inside an MLflow export, naming its format', async () => {
     const lines = Buffer.from(`${MLFLOW}\n${JSON.stringify(JSON.parse(OTLP.toString('utf8')))}\n`);
-    expect(await read(lines)).toEqual([
-      'trace tr-0518806ea3e1bc6d2c78973da68756aa 2 3.5.1+',
-      'rejected not-a-trace an OTLP/JSON trace request (read when the file holds only such records)',
-    ]);
+    expect(await read(lines)).toEqual(['trace tr-0518806ea3e1bc6d2c78973da68756aa 2 3.5.1+', 'rejected not-a-trace an OTLP/JSON trace request (read when the file holds only such records)']);
   });
 
   it('folds records that are no traces into one note after the first rejection, and still reads the traces among them', async () => {

@@ -75,10 +75,16 @@ describe('a rule that throws', () => {
     expect(told).toEqual([`internal error (analyze): probe broke on ${BOMB}`]);
     // The failed trace is left out: counted as a problem, not as a trace read or a turn.
     expect(result.traces).toBe(2);
-    expect(result.sessions.map((s) => [s.sessionId, s.turns])).toEqual([['sess-alpha', 1], ['sess-beta', 1]]);
-    expect(result.findings.filter((f) => f.messageId === 'seen').map((f) => f.traceId).sort()).toEqual(
-      [traceIdOf({ key: 'sess-alpha/turn-1' }), traceIdOf({ key: 'sess-beta/turn-1' })].sort(),
-    );
+    expect(result.sessions.map((s) => [s.sessionId, s.turns])).toEqual([
+      ['sess-alpha', 1],
+      ['sess-beta', 1],
+    ]);
+    expect(
+      result.findings
+        .filter((f) => f.messageId === 'seen')
+        .map((f) => f.traceId)
+        .sort(),
+    ).toEqual([traceIdOf({ key: 'sess-alpha/turn-1' }), traceIdOf({ key: 'sess-beta/turn-1' })].sort());
   });
 
   it("on one session: each of its traces gets an internal problem, the rule's findings there are dropped, the other sessions stand", () => {
@@ -118,7 +124,11 @@ describe('the reader and the summaries under the guard', () => {
     setTestFault(`read:${BOMB}`);
     const events = await readStdin(lines);
     const offset = lines.indexOf('\n') + 1;
-    expect(events.filter((e) => e.type === 'rejected' || e.type === 'trace').map((e) => (e.type === 'trace' ? e.trace.traceId : [e.rejection.code, e.rejection.provenance.index, e.rejection.provenance.offset, e.rejection.provenance.line, e.rejection.message]))).toEqual([
+    expect(
+      events
+        .filter((e) => e.type === 'rejected' || e.type === 'trace')
+        .map((e) => (e.type === 'trace' ? e.trace.traceId : [e.rejection.code, e.rejection.provenance.index, e.rejection.provenance.offset, e.rejection.provenance.line, e.rejection.message])),
+    ).toEqual([
       traceIdOf({ key: 'sess-alpha/turn-1' }),
       ['internal', 1, offset, 2, `internal error (read): test fault injected at read for ${BOMB} (TRACETRIAGE_TEST_FAULT)`],
       traceIdOf({ key: 'sess-beta/turn-1' }),
@@ -138,7 +148,9 @@ describe('a rule that fails on the whole dump, from the binary', () => {
     const run = await runCliAsync(['analyze', join(REPO_ROOT, 'samples'), '--no-config'], { env: { TRACETRIAGE_TEST_FAULT: 'dump-rules:scorer-error-assessment' } });
     expect(run.status).toBe(2);
     const last = run.stdout.trimEnd().split('\n').at(-1)!;
-    expect(last).toBe('9 findings: 1 error, 8 warn, 0 info · 1 root cause · 4 sessions, 13 traces read · 1 without a session · 14 rules · config none → exit 2 (an internal error left part of the output out (said above); --debug shows the stack)');
+    expect(last).toBe(
+      '9 findings: 1 error, 8 warn, 0 info · 1 root cause · 4 sessions, 13 traces read · 1 without a session · 14 rules · config none → exit 2 (an internal error left part of the output out (said above); --debug shows the stack)',
+    );
     expect(run.stderr.split('\n')).toContain(
       'tracetriage: internal error (dump-rules): test fault injected at dump-rules for scorer-error-assessment (TRACETRIAGE_TEST_FAULT) (rule scorer-error-assessment on the whole dump; its dump-level findings are left out)',
     );
@@ -146,18 +158,22 @@ describe('a rule that fails on the whole dump, from the binary', () => {
 });
 
 describe('a report session that cannot be drawn, from the binary', () => {
-  it.each(['markdown', 'html'] as const)('%s: said in its place, the other sessions drawn, the failure named once, exit 2', async (format) => {
-    const turn3 = 'tr-0db43d844574d1055d12ea28d4b290e6';
-    const run = await runCliAsync(['report', join(REPO_ROOT, 'samples'), '--no-config', '--format', format], { env: { TRACETRIAGE_TEST_FAULT: `render:${turn3}` } });
-    expect(run.status).toBe(2);
-    const said = `this session could not be drawn (internal error: test fault injected at render for ${turn3} (TRACETRIAGE_TEST_FAULT))`;
-    expect(run.stdout.split(said)).toHaveLength(2);
-    // The other three sessions are still drawn in detail.
-    for (const id of ['sess-legacy-2b', 'sess-wrapper-19c2', 'sess-otel-44d1']) expect(run.stdout).toContain(format === 'html' ? `Session <code>${id}</code>` : `## Session \`${id}\``);
-    const named = run.stderr.split('\n').filter((line) => line.includes('could not be drawn'));
-    expect(named).toEqual([
-      `tracetriage: internal error (render): test fault injected at render for ${turn3} (TRACETRIAGE_TEST_FAULT) (session "sess-refund-7f3a" could not be drawn in the report; the report says so in its place)`,
-    ]);
-    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: an internal error left part of the output out (said above); --debug shows the stack');
-  }, 120_000);
+  it.each(['markdown', 'html'] as const)(
+    '%s: said in its place, the other sessions drawn, the failure named once, exit 2',
+    async (format) => {
+      const turn3 = 'tr-0db43d844574d1055d12ea28d4b290e6';
+      const run = await runCliAsync(['report', join(REPO_ROOT, 'samples'), '--no-config', '--format', format], { env: { TRACETRIAGE_TEST_FAULT: `render:${turn3}` } });
+      expect(run.status).toBe(2);
+      const said = `this session could not be drawn (internal error: test fault injected at render for ${turn3} (TRACETRIAGE_TEST_FAULT))`;
+      expect(run.stdout.split(said)).toHaveLength(2);
+      // The other three sessions are still drawn in detail.
+      for (const id of ['sess-legacy-2b', 'sess-wrapper-19c2', 'sess-otel-44d1']) expect(run.stdout).toContain(format === 'html' ? `Session <code>${id}</code>` : `## Session \`${id}\``);
+      const named = run.stderr.split('\n').filter((line) => line.includes('could not be drawn'));
+      expect(named).toEqual([
+        `tracetriage: internal error (render): test fault injected at render for ${turn3} (TRACETRIAGE_TEST_FAULT) (session "sess-refund-7f3a" could not be drawn in the report; the report says so in its place)`,
+      ]);
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('tracetriage: exit 2: an internal error left part of the output out (said above); --debug shows the stack');
+    },
+    120_000,
+  );
 });

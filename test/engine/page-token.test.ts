@@ -32,7 +32,12 @@ interface Case {
 const CASES: Case[] = [
   { name: 'the CLI page (pretty-printed, token after traces)', input: CLI_PAGE, token: { shown: 'eyJvZmZzZXQiOiAxMDB9', offset: CLI_PAGE.indexOf('"eyJ'), line: 7 }, records: 1 },
   { name: 'the token before traces', input: '{"next_page_token": "abc", "traces": [{"a": 1}]}', token: { shown: 'abc', offset: 20, line: 1 }, records: 1 },
-  { name: 'the REST search body (bare TraceInfos)', input: '{"traces": [{"trace_id": "tr-1"}, {"trace_id": "tr-2"}], "next_page_token": "t2"}', token: { shown: 't2', offset: 76, line: 1 }, records: 2 },
+  {
+    name: 'the REST search body (bare TraceInfos)',
+    input: '{"traces": [{"trace_id": "tr-1"}, {"trace_id": "tr-2"}], "next_page_token": "t2"}',
+    token: { shown: 't2', offset: 76, line: 1 },
+    records: 2,
+  },
   { name: 'other keys between', input: '{"traces": [], "x": {"y": [1, "z"]}, "next_page_token": "q"}', token: { shown: 'q', offset: 56, line: 1 }, records: 0 },
   // The note shows 40 characters; the token kept for analyze is bounded at 256.
   { name: 'a long token is cut in the note', input: `{"traces": [], "next_page_token": "${LONG}"}`, token: { shown: `${'A'.repeat(39)}…`, offset: 34, line: 1, text: 'A'.repeat(256) }, records: 0 },

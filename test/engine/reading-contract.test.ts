@@ -169,9 +169,7 @@ describe('a line that opens an array, an object or a string and never closes it'
         ['trace', 1, 2, 1, after],
         ['trace', 2, 3, 1, after + N1],
       ]);
-      expect(events.flatMap((e) => (e.type === 'note' ? [[e.note.kind, e.note.line, e.note.offset, e.note.message.startsWith(why)]] : []))).toEqual([
-        ['unclosed-envelope', 2, after, true],
-      ]);
+      expect(events.flatMap((e) => (e.type === 'note' ? [[e.note.kind, e.note.line, e.note.offset, e.note.message.startsWith(why)]] : []))).toEqual([['unclosed-envelope', 2, after, true]]);
       const out = await validate(['-'], input);
       expect([out.records, out.valid, out.rejected]).toEqual([3, 2, 1]);
     },
@@ -348,7 +346,11 @@ describe('an input the tool does not read is named once for what it is', () => {
     '',
   ].join('\n');
   const kinds: Array<[string, Buffer, string]> = [
-    ["MLflow's table output", Buffer.from(table), "MLflow's table output (`mlflow traces search` without `--output json`), not a trace export: run `mlflow traces search --experiment-id <id> --output json`"],
+    [
+      "MLflow's table output",
+      Buffer.from(table),
+      "MLflow's table output (`mlflow traces search` without `--output json`), not a trace export: run `mlflow traces search --experiment-id <id> --output json`",
+    ],
     [
       'a zip archive',
       Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(600, 0x41)]),
@@ -376,20 +378,24 @@ describe('an input the tool does not read is named once for what it is', () => {
     TIMEOUT,
   );
 
-  it('SQLite\'s header: read as a store from a file (named or found), refused where SQLite cannot open it (stdin)', async () => {
-    const bytes = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080, 1)]);
-    const file = ws.write('header-only.db', bytes);
-    const unreadable = 'not readable as an SQLite database: file is not a database';
-    const named = await validate([file]);
-    expect([named.records, named.status, named.notes]).toEqual([0, 2, [{ source: file, kind: 'read-error', message: unreadable }]]);
-    ws.write('dir-sqlite/a-export.jsonl', `${L1}\n`);
-    const found = ws.write('dir-sqlite/b-mlflow.db', bytes);
-    const dir = await validate([ws.path('dir-sqlite')]);
-    expect([dir.records, dir.valid, dir.status, dir.notes]).toEqual([1, 1, 2, [{ source: found, kind: 'read-error', message: unreadable }]]);
-    const stdin = await validate(['-'], bytes);
-    const message = 'an SQLite database on standard input or inside an archive: an MLflow store (mlflow.db) is read from a file; extract it and pass its path (`tracetriage analyze mlflow.db`)';
-    expect([stdin.records, stdin.status, stdin.notes]).toEqual([0, 2, [{ source: '<stdin>', kind: 'unsupported', message }]]);
-  }, TIMEOUT);
+  it(
+    "SQLite's header: read as a store from a file (named or found), refused where SQLite cannot open it (stdin)",
+    async () => {
+      const bytes = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080, 1)]);
+      const file = ws.write('header-only.db', bytes);
+      const unreadable = 'not readable as an SQLite database: file is not a database';
+      const named = await validate([file]);
+      expect([named.records, named.status, named.notes]).toEqual([0, 2, [{ source: file, kind: 'read-error', message: unreadable }]]);
+      ws.write('dir-sqlite/a-export.jsonl', `${L1}\n`);
+      const found = ws.write('dir-sqlite/b-mlflow.db', bytes);
+      const dir = await validate([ws.path('dir-sqlite')]);
+      expect([dir.records, dir.valid, dir.status, dir.notes]).toEqual([1, 1, 2, [{ source: found, kind: 'read-error', message: unreadable }]]);
+      const stdin = await validate(['-'], bytes);
+      const message = 'an SQLite database on standard input or inside an archive: an MLflow store (mlflow.db) is read from a file; extract it and pass its path (`tracetriage analyze mlflow.db`)';
+      expect([stdin.records, stdin.status, stdin.notes]).toEqual([0, 2, [{ source: '<stdin>', kind: 'unsupported', message }]]);
+    },
+    TIMEOUT,
+  );
 
   it('the table of an --extract-fields search is recognised too, and a JSON file starting with "info." text is not', async () => {
     const fields = 'info.trace_id                        info.state\n-----------------------------------  ----------\ntr-1                                 OK\n';

@@ -23,7 +23,16 @@ function options(over: Partial<ReportOptions> = {}): ReportOptions {
 describe('reportInputs on samples/', () => {
   it('shows the session with the root cause first, each turn with its status, and counts everything', async () => {
     const data = await reportInputs([join(REPO_ROOT, 'samples')], options());
-    expect(data.summary).toMatchObject({ traces: 13, sessions: 4, turns: 12, tracesWithoutSession: 1, failedWithoutSession: 0, findings: 9, rootCauses: 1, bySeverity: { error: 1, warn: 8, info: 0 } });
+    expect(data.summary).toMatchObject({
+      traces: 13,
+      sessions: 4,
+      turns: 12,
+      tracesWithoutSession: 1,
+      failedWithoutSession: 0,
+      findings: 9,
+      rootCauses: 1,
+      bySeverity: { error: 1, warn: 8, info: 0 },
+    });
     // Root cause first; the two sessions with one warn and one failed turn keep report order (first turn time).
     expect(data.sessions.map((s) => s.id)).toEqual(['sess-refund-7f3a', 'sess-legacy-2b', 'sess-wrapper-19c2', 'sess-otel-44d1']);
     const refund = data.sessions[0]!;

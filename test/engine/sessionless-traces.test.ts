@@ -79,7 +79,15 @@ ruleTester(errorPropagation as unknown as RuleModule, {
     },
     {
       name: 'a failing per-turn verdict on a trace without a session',
-      traces: [chatTurn({ key: 'judged', session: null, user: 'How long is the refund window?', answer: '60 days.', assessments: [{ name: 'correctness', value: false, rationale: 'The refund window is 30 days.' }] })],
+      traces: [
+        chatTurn({
+          key: 'judged',
+          session: null,
+          user: 'How long is the refund window?',
+          answer: '60 days.',
+          assessments: [{ name: 'correctness', value: false, rationale: 'The refund window is 30 days.' }],
+        }),
+      ],
       errors: [
         {
           messageId: 'traceFailed',
@@ -93,7 +101,7 @@ ruleTester(errorPropagation as unknown as RuleModule, {
       ],
     },
     {
-      name: 'beside a session: the session\'s findings first, then the failed trace without a session; a passing one says nothing',
+      name: "beside a session: the session's findings first, then the failed trace without a session; a passing one says nothing",
       traces: [
         ...conversation('s-1', [
           { user: 'my order AC-1 is late, where is it?', answer: 'It ships tomorrow.' },
@@ -160,7 +168,17 @@ describe('every rule over traces without a session', () => {
   it('no message about a trace without a session speaks of a turn number or of its session', () => {
     const traces = [
       failedRoot('f1'),
-      chatTurn({ key: 'f2', session: null, user: 'How long is the refund window?', answer: '60 days.', tokens: { input: 5000, output: 10 }, assessments: [{ name: 'correctness', value: false, rationale: 'It is 30 days.' }, { name: 'relevance_to_query', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429' } }] }),
+      chatTurn({
+        key: 'f2',
+        session: null,
+        user: 'How long is the refund window?',
+        answer: '60 days.',
+        tokens: { input: 5000, output: 10 },
+        assessments: [
+          { name: 'correctness', value: false, rationale: 'It is 30 days.' },
+          { name: 'relevance_to_query', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429' } },
+        ],
+      }),
     ];
     const findings = analyzeAll(traces, { 'token-growth': { options: { max_input_tokens: 1000 } } });
     const loose = findings.filter((f) => f.traceId !== null);
@@ -174,11 +192,18 @@ describe('every rule over traces without a session', () => {
   it('a scorer error on a trace without a session is counted once in the totals, and no session is said to lack a signal', () => {
     // Two traces: totals start at two failures of a scorer (one is its per-turn finding already).
     const traces = ['judge-down-1', 'judge-down-2'].map((key) =>
-      chatTurn({ key, session: null, user: 'hello, what can you do?', answer: 'Many things.', assessments: [{ name: 'relevance_to_query', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429 Too Many Requests' } }] }),
+      chatTurn({
+        key,
+        session: null,
+        user: 'hello, what can you do?',
+        answer: 'Many things.',
+        assessments: [{ name: 'relevance_to_query', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429 Too Many Requests' } }],
+      }),
     );
     const findings = analyzeAll(traces);
     const scorer = findings.filter((f) => f.ruleId === 'scorer-error-assessment');
-    const perTurn = 'The per-turn scorer "relevance_to_query" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. This is a judge failure, not a quality signal: the turn has no "relevance_to_query" verdict.';
+    const perTurn =
+      'The per-turn scorer "relevance_to_query" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. This is a judge failure, not a quality signal: the turn has no "relevance_to_query" verdict.';
     expect(scorer.map((f) => [f.messageId, f.message])).toEqual([
       ['scorerError', perTurn],
       ['scorerError', perTurn],
@@ -197,7 +222,10 @@ describe('every rule over traces without a session', () => {
 
   it('a trace without a session and without any time gets no turn-gap finding (it has no place among turns)', () => {
     const timeless = (session: string | null): Record<string, unknown> => {
-      const record = chatTurn({ key: 'timeless', session, user: 'hello, what can you do?', answer: 'Many things.' }) as { info: Record<string, unknown>; data: { spans: Array<Record<string, unknown>> } };
+      const record = chatTurn({ key: 'timeless', session, user: 'hello, what can you do?', answer: 'Many things.' }) as {
+        info: Record<string, unknown>;
+        data: { spans: Array<Record<string, unknown>> };
+      };
       delete record.info.request_time;
       for (const span of record.data.spans) {
         delete span.start_time_unix_nano;
@@ -212,11 +240,20 @@ describe('every rule over traces without a session', () => {
   it('the same error in three traces without a session is three failed traces, not a failure shared by three sessions', () => {
     const findings = analyzeAll([failedRoot('e1'), failedRoot('e2'), failedRoot('e3')]);
     expect(ids(findings).filter((id) => id.startsWith('systemic-failure/'))).toEqual([]);
-    expect(findings.filter((f) => f.messageId === 'traceFailed').map((f) => f.traceId).sort()).toEqual(['e1', 'e2', 'e3'].map((key) => traceIdOf({ key })).sort());
+    expect(
+      findings
+        .filter((f) => f.messageId === 'traceFailed')
+        .map((f) => f.traceId)
+        .sort(),
+    ).toEqual(['e1', 'e2', 'e3'].map((key) => traceIdOf({ key })).sort());
   });
 
   it('runRule agrees: one traceFailed per failed trace, none for the others', () => {
-    const { findings, withoutSession } = runRule(errorPropagation as unknown as RuleModule, [failedRoot('a'), failedRoot('b', 'ERROR'), chatTurn({ key: 'c', session: null, user: 'hello there, how are you?', answer: 'fine' })]);
+    const { findings, withoutSession } = runRule(errorPropagation as unknown as RuleModule, [
+      failedRoot('a'),
+      failedRoot('b', 'ERROR'),
+      chatTurn({ key: 'c', session: null, user: 'hello there, how are you?', answer: 'fine' }),
+    ]);
     expect(withoutSession).toBe(3);
     expect(findings.map((f) => f.traceId).sort()).toEqual([traceIdOf({ key: 'a' }), traceIdOf({ key: 'b' })].sort());
   });
@@ -262,7 +299,10 @@ describe('a real MLflow 3.9 SQLite store whose 3 failed traces have no session (
     async () => {
       const run = await runCliAsync(['analyze', STORE, '--format', 'json']);
       expect(run.status).toBe(1);
-      const doc = JSON.parse(run.stdout) as { summary: { traces: number; traces_without_session: number; by_severity: Record<string, number> }; findings: Array<{ rule_id: string; message_id: string; trace_id: string | null; span_id: string | null; session_id: string | null; turn: number | null; path: string | null; message: string }> };
+      const doc = JSON.parse(run.stdout) as {
+        summary: { traces: number; traces_without_session: number; by_severity: Record<string, number> };
+        findings: Array<{ rule_id: string; message_id: string; trace_id: string | null; span_id: string | null; session_id: string | null; turn: number | null; path: string | null; message: string }>;
+      };
       expect([doc.summary.traces, doc.summary.traces_without_session, doc.summary.by_severity.error]).toEqual([5, 5, 3]);
       const failed = doc.findings.filter((f) => f.message_id === 'traceFailed');
       expect(sorted(failed.map((f) => [f.trace_id!, f.span_id]))).toEqual(sorted(FAILED));
@@ -300,7 +340,7 @@ describe('a real MLflow 3.9 SQLite store whose 3 failed traces have no session (
 });
 
 describe('a session rule that throws on a trace without a session', () => {
-  it('that trace gets one internal problem, the rule\'s findings on it are dropped, the other traces and the dump visitor stand', () => {
+  it("that trace gets one internal problem, the rule's findings on it are dropped, the other traces and the dump visitor stand", () => {
     const bomb = traceIdOf({ key: 'bomb' });
     const probe = defineRule({
       meta: { id: 'probe', type: 'problem', description: 'Says each session it sees, and the dump (a test rule).', severity: 'info', messages: { seen: 'seen {{what}}', dump: 'dump of {{n}}' } },
@@ -319,7 +359,11 @@ describe('a session rule that throws on a trace without a session', () => {
     });
     const collector = new AnalysisCollector({ rules: [{ module: probe as unknown as RuleModule, options: {} }] });
     try {
-      const records = [chatTurn({ key: 'bomb', session: null, user: 'hello there', answer: 'hi' }), chatTurn({ key: 'fine', session: null, user: 'hello again', answer: 'hi' }), chatTurn({ key: 'in', session: 's', user: 'hello', answer: 'hi' })];
+      const records = [
+        chatTurn({ key: 'bomb', session: null, user: 'hello there', answer: 'hi' }),
+        chatTurn({ key: 'fine', session: null, user: 'hello again', answer: 'hi' }),
+        chatTurn({ key: 'in', session: 's', user: 'hello', answer: 'hi' }),
+      ];
       for (const [index, record] of records.entries()) {
         const normalized = normalizeRecord(record);
         if (!('trace' in normalized)) throw new Error('not a trace');

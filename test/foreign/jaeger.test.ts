@@ -21,12 +21,7 @@ describe('Jaeger JSON: jaeger-ui genaiTestTrace.json (a bare trace, the UI downl
 
   it('turns microseconds into nanosecond digits, span.kind into the kind, the process into the resource', () => {
     const [root] = spans;
-    expect([root!.startNs, root!.endNs, root!.kind, root!.resource]).toEqual([
-      '1770000000001000000',
-      '1770000044001000000',
-      'SPAN_KIND_SERVER',
-      { 'service.name': 'api-edge' },
-    ]);
+    expect([root!.startNs, root!.endNs, root!.kind, root!.resource]).toEqual(['1770000000001000000', '1770000044001000000', 'SPAN_KIND_SERVER', { 'service.name': 'api-edge' }]);
     expect(root!.attributes).toEqual({ 'http.request.method': 'POST', 'http.route': '/api/graphql', 'http.response.status_code': 200 });
   });
 
@@ -125,7 +120,15 @@ describe('Jaeger JSON: status, exceptions and odd input', () => {
   const readOne = (extra: Record<string, unknown>) => jaegerReader.read({ data: [{ traceID: 'ab', spans: [span(extra)], processes: {} }] });
 
   it.each([
-    ['otel.status_code ERROR with its description', [{ key: 'otel.status_code', type: 'string', value: 'ERROR' }, { key: 'otel.status_description', type: 'string', value: 'boom' }], 'ERROR', 'boom'],
+    [
+      'otel.status_code ERROR with its description',
+      [
+        { key: 'otel.status_code', type: 'string', value: 'ERROR' },
+        { key: 'otel.status_description', type: 'string', value: 'boom' },
+      ],
+      'ERROR',
+      'boom',
+    ],
     ['otel.status_code OK', [{ key: 'otel.status_code', type: 'string', value: 'OK' }], 'OK', ''],
     ['error=false', [{ key: 'error', type: 'bool', value: false }], 'UNSET', ''],
   ])('%s', (_label, tags, status, message) => {
@@ -136,7 +139,16 @@ describe('Jaeger JSON: status, exceptions and odd input', () => {
   it('an exception log keeps its OTel keys and gives the ERROR its message', () => {
     const [read] = readOne({
       tags: [{ key: 'error', type: 'bool', value: true }],
-      logs: [{ timestamp: 3, fields: [{ key: 'event', type: 'string', value: 'exception' }, { key: 'exception.type', type: 'string', value: 'ValueError' }, { key: 'exception.message', type: 'string', value: 'bad' }] }],
+      logs: [
+        {
+          timestamp: 3,
+          fields: [
+            { key: 'event', type: 'string', value: 'exception' },
+            { key: 'exception.type', type: 'string', value: 'ValueError' },
+            { key: 'exception.message', type: 'string', value: 'bad' },
+          ],
+        },
+      ],
     }).spans;
     expect([read!.status, read!.statusMessage, read!.events]).toEqual([
       'ERROR',
@@ -147,7 +159,17 @@ describe('Jaeger JSON: status, exceptions and odd input', () => {
 
   it('an OpenTracing error log becomes an exception event', () => {
     const [read] = readOne({
-      logs: [{ timestamp: 3, fields: [{ key: 'event', value: 'error' }, { key: 'error.kind', value: 'Timeout' }, { key: 'message', value: 'took too long' }, { key: 'stack', value: 'at x' }] }],
+      logs: [
+        {
+          timestamp: 3,
+          fields: [
+            { key: 'event', value: 'error' },
+            { key: 'error.kind', value: 'Timeout' },
+            { key: 'message', value: 'took too long' },
+            { key: 'stack', value: 'at x' },
+          ],
+        },
+      ],
     }).spans;
     expect(read!.events[0]).toEqual({
       name: 'exception',

@@ -132,10 +132,7 @@ const observation = (extra: Record<string, unknown>): Record<string, unknown> =>
 describe('Langfuse: shapes and fields beyond the fixtures', () => {
   it('an ERROR observation is an ERROR span with its status message; WARNING is not', () => {
     const batch = langfuseReader.read({
-      observations: [
-        observation({ level: 'ERROR', statusMessage: 'RateLimitError: quota exceeded' }),
-        observation({ id: '2222222222222222', level: 'WARNING', statusMessage: 'slow' }),
-      ],
+      observations: [observation({ level: 'ERROR', statusMessage: 'RateLimitError: quota exceeded' }), observation({ id: '2222222222222222', level: 'WARNING', statusMessage: 'slow' })],
       scores: [],
     });
     expect(batch.spans.slice(1).map((s) => [s.status, s.statusMessage, s.attributes['langfuse.observation.status_message']])).toEqual([
@@ -147,7 +144,20 @@ describe('Langfuse: shapes and fields beyond the fixtures', () => {
   it('the server download {observations, scores} takes trace facts from the observations', () => {
     const value = {
       observations: [observation({ traceName: 'chat', sessionId: 's-1', userId: 'u-1', tags: ['prod'], environment: 'production' })],
-      scores: [{ id: 'sc1', traceId: 'trace-1', name: 'ok', source: 'ANNOTATION', dataType: 'BOOLEAN', value: 1, stringValue: 'True', comment: 'fine', authorUserId: 'user-9', timestamp: '2025-01-02T00:00:00.000Z' }],
+      scores: [
+        {
+          id: 'sc1',
+          traceId: 'trace-1',
+          name: 'ok',
+          source: 'ANNOTATION',
+          dataType: 'BOOLEAN',
+          value: 1,
+          stringValue: 'True',
+          comment: 'fine',
+          authorUserId: 'user-9',
+          timestamp: '2025-01-02T00:00:00.000Z',
+        },
+      ],
     };
     expect(langfuseReader.matches(value)).toBe(true);
     const batch = langfuseReader.read(value);

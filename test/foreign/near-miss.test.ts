@@ -16,17 +16,39 @@ const langfuseTrace = (LANGFUSE_EXPORT as { trace: Record<string, unknown> }).tr
 
 const cases: [string, unknown, string][] = [
   ['Langfuse trace download {trace, observations}', LANGFUSE_EXPORT, 'read: langfuse'],
-  ['Langfuse trace list (observations as ids)', { data: [{ ...langfuseTrace, htmlPath: '/p', observations: ['bded677884f031ce'], scores: [] }], meta: { page: 1, limit: 50, totalItems: 1, totalPages: 1 } }, 'named: a Langfuse trace list'],
+  [
+    'Langfuse trace list (observations as ids)',
+    { data: [{ ...langfuseTrace, htmlPath: '/p', observations: ['bded677884f031ce'], scores: [] }], meta: { page: 1, limit: 50, totalItems: 1, totalPages: 1 } },
+    'named: a Langfuse trace list',
+  ],
   ['Langfuse observation list', { data: [{ id: 'o', traceId: 't', type: 'SPAN', startTime: '2025-01-01T00:00:00Z' }], meta: { cursor: 'x' } }, 'named: a Langfuse observation list'],
   ['Jaeger single trace', foreignFixture('jaeger/jaeger-ui_genai-trace.json'), 'read: jaeger'],
   ['Jaeger trace list', foreignFixture('jaeger/jaeger_api-traces-response.json'), 'read: jaeger'],
   ['Jaeger empty answer', { data: [], total: 0, limit: 0, offset: 0, errors: null }, 'read: jaeger'],
   ['Jaeger span (anonymizer list element)', recordsOf(foreignFixture('jaeger/jaeger_anonymizer-span-list.json'))[0], 'read: jaeger'],
-  ['Jaeger API v3 (OTLP in result)', { result: { resourceSpans: [{ resource: {}, scopeSpans: [{ scope: {}, spans: [{ traceId: '00000000000000000000000000000001', spanId: '0000000000000002', name: 'foobar', kind: 2, status: { code: 2 } }] }] }] } }, 'read: otlp-json'],
+  [
+    'Jaeger API v3 (OTLP in result)',
+    {
+      result: {
+        resourceSpans: [
+          { resource: {}, scopeSpans: [{ scope: {}, spans: [{ traceId: '00000000000000000000000000000001', spanId: '0000000000000002', name: 'foobar', kind: 2, status: { code: 2 } }] }] },
+        ],
+      },
+    },
+    'read: otlp-json',
+  ],
   ['Zipkin v2 span', recordsOf(foreignFixture('zipkin/skew.json'))[0], 'read: zipkin-v2'],
   ['Zipkin v2 list in one record', foreignFixture('zipkin/skew.json'), 'read: zipkin-v2'],
-  ['Phoenix dataframe record', { name: 'llm', span_kind: 'LLM', 'context.span_id': 'a', 'context.trace_id': 'b', 'attributes.llm.model_name': 'gpt-4o' }, 'named: Phoenix spans in its own shape (dataframe or REST span list)'],
-  ['Phoenix REST span page', { data: [{ id: 'x', name: 'llm', context: { span_id: 'a', trace_id: 'b' }, span_kind: 'LLM' }], next_cursor: null }, 'named: Phoenix spans in its own shape (dataframe or REST span list)'],
+  [
+    'Phoenix dataframe record',
+    { name: 'llm', span_kind: 'LLM', 'context.span_id': 'a', 'context.trace_id': 'b', 'attributes.llm.model_name': 'gpt-4o' },
+    'named: Phoenix spans in its own shape (dataframe or REST span list)',
+  ],
+  [
+    'Phoenix REST span page',
+    { data: [{ id: 'x', name: 'llm', context: { span_id: 'a', trace_id: 'b' }, span_kind: 'LLM' }], next_cursor: null },
+    'named: Phoenix spans in its own shape (dataframe or REST span list)',
+  ],
   ['a Langfuse observation alone (hex ids like a Zipkin span)', (LANGFUSE_EXPORT as { observations: unknown[] }).observations[0], 'none'],
   ['plain object with a trace key', { trace: { foo: 1 } }, 'none'],
 ];

@@ -70,7 +70,11 @@ describe('OpenTelemetry console reader: the Python SDK ConsoleSpanExporter fixtu
         events: otlp.events.map((e) => ({ ...e, timeNs: null })),
       });
       // The SDK prints a float's microseconds: within a microsecond or so of the nanoseconds.
-      const pairs: Array<[string | null, string | null]> = [[con.startNs, otlp.startNs], [con.endNs, otlp.endNs], ...con.events.map((e, j): [string | null, string | null] => [e.timeNs, otlp.events[j]!.timeNs])];
+      const pairs: Array<[string | null, string | null]> = [
+        [con.startNs, otlp.startNs],
+        [con.endNs, otlp.endNs],
+        ...con.events.map((e, j): [string | null, string | null] => [e.timeNs, otlp.events[j]!.timeNs]),
+      ];
       for (const [a, b] of pairs) expect(Math.abs(Number(BigInt(a!) - BigInt(b!)))).toBeLessThan(2000);
     });
   });

@@ -107,7 +107,19 @@ export const OTHER_FORMAT_SHAPES: Array<{ name: string; value: unknown }> = [
       data: [
         {
           traceID: '5b8efff798038103d269b633813fc60c',
-          spans: [{ traceID: '5b8efff798038103d269b633813fc60c', spanID: 'eee19b7ec3c1b174', operationName: 'chat', references: [], startTime: 1544712660000000, duration: 1000, tags: [], logs: [], processID: 'p1' }],
+          spans: [
+            {
+              traceID: '5b8efff798038103d269b633813fc60c',
+              spanID: 'eee19b7ec3c1b174',
+              operationName: 'chat',
+              references: [],
+              startTime: 1544712660000000,
+              duration: 1000,
+              tags: [],
+              logs: [],
+              processID: 'p1',
+            },
+          ],
           processes: { p1: { serviceName: 'svc', tags: [] } },
         },
       ],
@@ -119,7 +131,15 @@ export const OTHER_FORMAT_SHAPES: Array<{ name: string; value: unknown }> = [
   },
   {
     name: 'Langfuse trace',
-    value: { id: 'trace-1', name: 'chat', sessionId: 's1', input: 'hi', output: 'hello', observations: [{ id: 'obs-1', traceId: 'trace-1', type: 'GENERATION', startTime: '2025-01-01T00:00:00.000Z' }], scores: [] },
+    value: {
+      id: 'trace-1',
+      name: 'chat',
+      sessionId: 's1',
+      input: 'hi',
+      output: 'hello',
+      observations: [{ id: 'obs-1', traceId: 'trace-1', type: 'GENERATION', startTime: '2025-01-01T00:00:00.000Z' }],
+      scores: [],
+    },
   },
   {
     name: 'OpenInference/Phoenix span JSON',

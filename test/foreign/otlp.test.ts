@@ -130,9 +130,7 @@ describe('OTLP/JSON reader: fixtures', () => {
     expect([...joined.keys()]).toEqual(PYTHON_RUN.turns);
     expect(PYTHON_RUN.turns.map((id) => factsOf(joined.get(id)!))).toEqual(PYTHON_RUN.facts);
     const failed = joined.get(PY_TURN_2)!.spans.find((s) => s.name === 'chat gpt-4o-mini')!;
-    expect(failed.events.map((e) => [e.name, e.attributes['exception.type'], e.attributes['exception.message']])).toEqual([
-      ['exception', '__main__.ModelTimeout', 'model did not answer within 30 s'],
-    ]);
+    expect(failed.events.map((e) => [e.name, e.attributes['exception.type'], e.attributes['exception.message']])).toEqual([['exception', '__main__.ModelTimeout', 'model did not answer within 30 s']]);
     // `status: {}` is UNSET; `kind: 1` INTERNAL; nanosecond digits kept as written.
     const tool = joined.get(PY_TURN_1)!.spans.find((s) => s.name === 'lookup_order')!;
     expect(tool).toMatchObject({ status: 'UNSET', kind: 'SPAN_KIND_INTERNAL', startNs: '1796353940881817378', endNs: '1796353940881845180' });
@@ -251,8 +249,7 @@ describe('OTLP/JSON: other signals and near misses', () => {
     expect(otlpJsonReader.matches(value)).toBe(false);
   });
 
-  it.each(recordsOf('test/fixtures/foreign/otel-console/python-console-chat.txt').map((value, i) => ({ i, value })))(
-    'does not match console span $i',
-    ({ value }) => expect(otlpJsonReader.matches(value)).toBe(false),
+  it.each(recordsOf('test/fixtures/foreign/otel-console/python-console-chat.txt').map((value, i) => ({ i, value })))('does not match console span $i', ({ value }) =>
+    expect(otlpJsonReader.matches(value)).toBe(false),
   );
 });

@@ -56,9 +56,7 @@ describe('Zipkin v2: yelp.json (annotations)', () => {
   it('reads 16 spans, the annotation as an event, the remote endpoint as peer attributes', () => {
     expect(spans).toHaveLength(16);
     const annotated = spans.filter((s) => s.events.length > 0);
-    expect(annotated.map((s) => [s.name, s.events])).toEqual([
-      ['post api proxy proxy', [{ name: 'py_zipkin.logging_end', timeNs: '1571896375355436000', attributes: {} }]],
-    ]);
+    expect(annotated.map((s) => [s.name, s.events])).toEqual([['post api proxy proxy', [{ name: 'py_zipkin.logging_end', timeNs: '1571896375355436000', attributes: {} }]]]);
     expect([spans[0]!.name, spans[0]!.attributes['peer.service'], spans[0]!.attributes['net.peer.port']]).toEqual(['post', 'blt', 31882]);
   });
 });

@@ -8,12 +8,61 @@ import { REPO_ROOT } from '../helpers/make-inputs.js';
 
 /** Pieces that break terminals, Markdown, HTML, XML or a naive cutter; the generator mixes them with random text. */
 export const HOSTILE_PIECES: readonly string[] = [
-  '\u001b[2J', '\u001b]8;;http://x\u0007ln\u001b]8;;\u0007', '\u009b31m', '\u0085', '\r', '\b', '\u0000', '\u0007', '\u007f',
-  '\u202e', '\u2066', '\u200b', '\ufeff', '\u2028', '\t', '\n', '\r\n',
-  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<fz-el>', '</td></tr></table>', '<!--', '-->', ']]>', '&amp;', '&#64;',
-  '@team', '@org/team', '#12', '!3', '`', '```', '~~~', '| x |', '[a](javascript:alert(1))', '![i](http://e.example/i.png)',
-  'http://evil.example', 'www.evil.example', '$x$', '*em*', '_u_', '~~s~~', '> quote', '# h', '- item', '1. item',
-  '\ud800', '\udc00', '😀', '👨‍👩‍👧', 'é', 'e\u0301', '"', "'", '\\',
+  '\u001b[2J',
+  '\u001b]8;;http://x\u0007ln\u001b]8;;\u0007',
+  '\u009b31m',
+  '\u0085',
+  '\r',
+  '\b',
+  '\u0000',
+  '\u0007',
+  '\u007f',
+  '\u202e',
+  '\u2066',
+  '\u200b',
+  '\ufeff',
+  '\u2028',
+  '\t',
+  '\n',
+  '\r\n',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '<fz-el>',
+  '</td></tr></table>',
+  '<!--',
+  '-->',
+  ']]>',
+  '&amp;',
+  '&#64;',
+  '@team',
+  '@org/team',
+  '#12',
+  '!3',
+  '`',
+  '```',
+  '~~~',
+  '| x |',
+  '[a](javascript:alert(1))',
+  '![i](http://e.example/i.png)',
+  'http://evil.example',
+  'www.evil.example',
+  '$x$',
+  '*em*',
+  '_u_',
+  '~~s~~',
+  '> quote',
+  '# h',
+  '- item',
+  '1. item',
+  '\ud800',
+  '\udc00',
+  '😀',
+  '👨‍👩‍👧',
+  'é',
+  'e\u0301',
+  '"',
+  "'",
+  '\\',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: hostile text on purpose, a placeholder no template must expand
   '${x}',
   '$(rm -rf ~)',
@@ -21,7 +70,14 @@ export const HOSTILE_PIECES: readonly string[] = [
 
 /** Text with hostile pieces in it (lone surrogates included). */
 export const hostileText: fc.Arbitrary<string> = fc
-  .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...HOSTILE_PIECES) }, { weight: 2, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) }), { minLength: 1, maxLength: 6 })
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_PIECES) },
+      { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
   .map((parts) => parts.join(''));
 
 /** A UTF-16 code unit of a surrogate pair without its other half. */
@@ -43,10 +99,7 @@ export function deepJson(depth: number, inner: 'array' | 'object'): string {
  * bytes. Other tracers' files (test/fixtures/foreign/) are apart: their spans join across records,
  * so the properties of an export (a JSON line is one trace) are not theirs.
  */
-export const CORPUS: ReadonlyArray<{ name: string; bytes: Buffer }> = [
-  ...corpusFiles(join(REPO_ROOT, 'samples')),
-  ...corpusFiles(join(REPO_ROOT, 'test', 'fixtures'), /^foreign$/u),
-];
+export const CORPUS: ReadonlyArray<{ name: string; bytes: Buffer }> = [...corpusFiles(join(REPO_ROOT, 'samples')), ...corpusFiles(join(REPO_ROOT, 'test', 'fixtures'), /^foreign$/u)];
 
 /** Other tracers' files (OTLP/JSON, console output, Jaeger, Zipkin, Langfuse), as bytes. */
 export const FOREIGN_CORPUS: ReadonlyArray<{ name: string; bytes: Buffer }> = corpusFiles(join(REPO_ROOT, 'test', 'fixtures', 'foreign'), null, /\.(jsonl?|txt)$/u);
@@ -73,7 +126,10 @@ export const CORPUS_TRACES: readonly unknown[] = CORPUS.flatMap(({ bytes }) => {
       return [JSON.parse(text) as unknown];
     } catch {
       // JSON Lines: one value a line (the corpus is ours; a line that does not parse is a bug in it).
-      return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+      return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as unknown);
     }
   })();
   return values.flatMap((v) => (Array.isArray(v) ? v : v !== null && typeof v === 'object' && Array.isArray((v as { traces?: unknown }).traces) ? (v as { traces: unknown[] }).traces : [v]));

@@ -28,7 +28,10 @@ const figures: Figures[] = [];
 
 /** The class of a failure: its first line with numbers, quotes and paths left out, to tell one bug from another. */
 function failureClass(error: string): string {
-  return error.split('\n')[0]!.replace(/"[^"]*"|'[^']*'|\d+(\.\d+)?(e[+-]?\d+)?/giu, '#').slice(0, 200);
+  return error
+    .split('\n')[0]!
+    .replace(/"[^"]*"|'[^']*'|\d+(\.\d+)?(e[+-]?\d+)?/giu, '#')
+    .slice(0, 200);
 }
 
 describe(`fuzz campaign (seed ${seed}, ${runs === null ? `${budgetMs} ms` : `${runs} runs`} a property)`, () => {
@@ -50,7 +53,12 @@ describe(`fuzz campaign (seed ${seed}, ${runs === null ? `${budgetMs} ms` : `${r
           }),
           // A round (shrinking included) stops at the budget's end plus a half, or after SHRINK_MS
           // when counting runs: what it has by then is kept.
-          { seed: seed + round, numRuns: Math.min(roundRuns, left), interruptAfterTimeLimit: runs === null ? Math.max(10_000, budgetMs * 1.5 - (Date.now() - started)) : SHRINK_MS, markInterruptAsFailure: false },
+          {
+            seed: seed + round,
+            numRuns: Math.min(roundRuns, left),
+            interruptAfterTimeLimit: runs === null ? Math.max(10_000, budgetMs * 1.5 - (Date.now() - started)) : SHRINK_MS,
+            markInterruptAsFailure: false,
+          },
         );
         f.rounds++;
         f.runs += details.numRuns;
@@ -59,7 +67,14 @@ describe(`fuzz campaign (seed ${seed}, ${runs === null ? `${budgetMs} ms` : `${r
         const kind = failureClass(error);
         if (classes.has(kind)) continue;
         classes.add(kind);
-        const file = writeFound({ property: property.name, seed: details.seed, path: details.counterexamplePath, error: error.split('\n')[0]!.slice(0, 500), counterexample: details.counterexample[0], found: `${new Date().toISOString()} make fuzz FUZZ_SEED=${seed}` });
+        const file = writeFound({
+          property: property.name,
+          seed: details.seed,
+          path: details.counterexamplePath,
+          error: error.split('\n')[0]!.slice(0, 500),
+          counterexample: details.counterexample[0],
+          found: `${new Date().toISOString()} make fuzz FUZZ_SEED=${seed}`,
+        });
         f.found.push({ file, error: error.split('\n')[0]!.slice(0, 300), seed: details.seed });
       }
       f.ms = Date.now() - started;

@@ -16,7 +16,10 @@ const INVISIBLE = /[\u0009\u200b-\u200f\u202a-\u202e\u2066-\u2069]/u;
 /** No raw control character (nor, for `forEyes` outputs, bidi or zero-width ones). */
 export function expectNoControls(output: string, forEyes: boolean, what: string): void {
   const bad = CONTROLS.exec(output) ?? (forEyes ? INVISIBLE.exec(output) : null);
-  expect(bad === null, `${what}: raw U+${bad?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} at ${bad?.index}: ${JSON.stringify(output.slice(Math.max(0, (bad?.index ?? 0) - 40), (bad?.index ?? 0) + 20))}`).toBe(true);
+  expect(
+    bad === null,
+    `${what}: raw U+${bad?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} at ${bad?.index}: ${JSON.stringify(output.slice(Math.max(0, (bad?.index ?? 0) - 40), (bad?.index ?? 0) + 20))}`,
+  ).toBe(true);
 }
 
 function nodes(tree: Nodes): Nodes[] {
@@ -38,7 +41,11 @@ export function expectInertMarkdown(md: string, what: string): void {
     const found = all.find((n) => n.type === banned);
     expect(found, `${what}: a ${banned} from trace text: ${JSON.stringify(found?.position ? md.slice(found.position.start.offset, found.position.end.offset) : '')}`).toBeUndefined();
   }
-  for (const html of all.filter((n): n is Html => n.type === 'html')) expect(OWN_HTML.some((re) => re.test(html.value)), `${what}: HTML from trace text: ${html.value}`).toBe(true);
+  for (const html of all.filter((n): n is Html => n.type === 'html'))
+    expect(
+      OWN_HTML.some((re) => re.test(html.value)),
+      `${what}: HTML from trace text: ${html.value}`,
+    ).toBe(true);
   for (const text of all.filter((n): n is Text => n.type === 'text')) {
     expect(text.value, `${what}: live mention, reference or URL`).not.toMatch(/@[\p{L}\p{N}_-]|#\d|https?:\/\/|www\./iu);
   }

@@ -13,7 +13,7 @@ const damagedForeign = fc.record({ file: fc.nat({ max: FOREIGN_CORPUS.length - 1
 
 export const foreignFiles = defineProperty({
   name: 'foreign-files',
-  claim: "a damaged file of another tracer (OTLP/JSON, console output, Jaeger, Zipkin, Langfuse) reads without an internal error; each trace read has a 32-digit id",
+  claim: 'a damaged file of another tracer (OTLP/JSON, console output, Jaeger, Zipkin, Langfuse) reads without an internal error; each trace read has a 32-digit id',
   arbitrary: damagedForeign.map(({ file, edits: list, sizes }) => ({ name: FOREIGN_CORPUS[file]!.name, chunks: chunksOf(applyEdits(FOREIGN_CORPUS[file]!.bytes, list), sizes) })),
   suiteRuns: 40,
   async check({ chunks }) {

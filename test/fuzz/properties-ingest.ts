@@ -32,7 +32,13 @@ function scan(chunks: readonly Buffer[]): { records: unknown[]; notes: ScanNote[
 export const scannerChunking = defineProperty({
   name: 'scanner-chunking',
   claim: 'the scanner cuts the same records and notes whatever the chunks, each record is the bytes its provenance names, in order',
-  arbitrary: fc.record({ input: fc.oneof(damagedExport.map(damagedBytes), fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a))), sizes: chunkSizes }),
+  arbitrary: fc.record({
+    input: fc.oneof(
+      damagedExport.map(damagedBytes),
+      fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+    ),
+    sizes: chunkSizes,
+  }),
   suiteRuns: 60,
   check({ input, sizes }) {
     const whole = scan([input]);
@@ -90,7 +96,9 @@ export function lineText(l: Line): string {
   if (l.kind === 'two') return `${one} ${one}`;
   if (l.kind === 'unclosed') return `[${one.slice(0, Math.floor(one.length / 2))}`;
   // A line feed or carriage return would make two lines: those become spaces.
-  const text = applyEdits(Buffer.from(one), l.edits).toString('utf8').replace(/[\r\n]/gu, ' ');
+  const text = applyEdits(Buffer.from(one), l.edits)
+    .toString('utf8')
+    .replace(/[\r\n]/gu, ' ');
   return text.trim() === '' ? '{' : text;
 }
 
@@ -141,7 +149,27 @@ export function expectUsableTimes(trace: Trace): void {
 /** Values that break times, numbers and texts where a trace has a time, a number or a text. */
 const hostileValue = fc.oneof(
   jsonValue,
-  fc.constantFrom(-1e30, 1e300, -1, 0, 8.64e15 + 1, 1e21, 2 ** 53 + 1, true, false, null, '', 'not a time', '+275760-09-13T00:00:00.001Z', '2026-13-45T99:99:99Z', '1e400', '-1', '99999999999999999999s', {}, []),
+  fc.constantFrom(
+    -1e30,
+    1e300,
+    -1,
+    0,
+    8.64e15 + 1,
+    1e21,
+    2 ** 53 + 1,
+    true,
+    false,
+    null,
+    '',
+    'not a time',
+    '+275760-09-13T00:00:00.001Z',
+    '2026-13-45T99:99:99Z',
+    '1e400',
+    '-1',
+    '99999999999999999999s',
+    {},
+    [],
+  ),
 );
 
 /** Every path (keys and indices) to a value inside `value`, in document order. */

@@ -23,9 +23,33 @@ function expectSyntaxError(error: unknown, text: string): void {
 }
 
 const KEYS = [
-  'status', 'trace.status', 'attributes.status', 'timestamp_ms', 'timestamp', 'execution_time_ms', 'end_time', 'request_id', 'client_request_id', 'name', 'run_id', 'text',
-  'tag.x', 'tags.`mlflow.traceName`', 'metadata.`mlflow.trace.session`', 'metadata.mlflow.trace.user', 'feedback.correctness', 'expectation.expected_response',
-  'span.name', 'span.type', 'span.status', 'span.content', 'span.attributes.`mlflow.spanType`', 'span.attribute.x', '`a``b`', '"quoted key"', 'trace.timestamp_ms',
+  'status',
+  'trace.status',
+  'attributes.status',
+  'timestamp_ms',
+  'timestamp',
+  'execution_time_ms',
+  'end_time',
+  'request_id',
+  'client_request_id',
+  'name',
+  'run_id',
+  'text',
+  'tag.x',
+  'tags.`mlflow.traceName`',
+  'metadata.`mlflow.trace.session`',
+  'metadata.mlflow.trace.user',
+  'feedback.correctness',
+  'expectation.expected_response',
+  'span.name',
+  'span.type',
+  'span.status',
+  'span.content',
+  'span.attributes.`mlflow.spanType`',
+  'span.attribute.x',
+  '`a``b`',
+  '"quoted key"',
+  'trace.timestamp_ms',
 ];
 const COMPARATORS = ['=', '!=', '<', '<=', '>', '>=', 'IN', 'NOT IN', 'LIKE', 'ILIKE', 'RLIKE', 'like', 'not in', '==', '<>', '~'];
 const quoted = hostileText.map((t) => `'${t.replace(/'/gu, "''")}'`);
@@ -44,7 +68,13 @@ const filterText = fc.oneof(
 );
 
 /** Normalised traces to run compiled filters on: the corpus, and corpus traces damaged. */
-const traces = fc.array(fc.oneof(fc.nat({ max: CORPUS_TRACES.length - 1 }).map((i) => CORPUS_TRACES[i]), mutatedTrace), { minLength: 1, maxLength: 3 });
+const traces = fc.array(
+  fc.oneof(
+    fc.nat({ max: CORPUS_TRACES.length - 1 }).map((i) => CORPUS_TRACES[i]),
+    mutatedTrace,
+  ),
+  { minLength: 1, maxLength: 3 },
+);
 
 export const filterParse = defineProperty({
   name: 'filter-parse',
@@ -77,7 +107,12 @@ const segment = fc.oneof(
   hostileText,
 );
 /** --extract-fields texts: dotted paths of known and hostile segments, comma-separated. */
-const fieldSpec = fc.array(fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('.')), { minLength: 1, maxLength: 3 }).map((ps) => ps.join(','));
+const fieldSpec = fc
+  .array(
+    fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('.')),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((ps) => ps.join(','));
 
 /** A value nested `depth` levels, as a parsed document holds it (built without recursion). */
 function deepValue(depth: number, kind: 'array' | 'object'): unknown {
@@ -105,7 +140,8 @@ function buildDoc(spec: DocSpec): unknown {
 
 export const extractFieldsProperty = defineProperty({
   name: 'extract-fields',
-  claim: 'parseExtractFields accepts a text or throws a QuerySyntaxError with a column inside it; extractFields never throws at any depth; printLossless prints JSON (up to 600 levels), the same twice',
+  claim:
+    'parseExtractFields accepts a text or throws a QuerySyntaxError with a column inside it; extractFields never throws at any depth; printLossless prints JSON (up to 600 levels), the same twice',
   arbitrary: fc.record({ spec: fieldSpec, doc: docSpec }),
   suiteRuns: 150,
   check({ spec, doc }) {

@@ -14,21 +14,25 @@ import { defineProperty } from './property.js';
 // what happened, output the same twice, and nothing in it that a terminal, GitHub, a browser or a
 // CI server would take as its own.
 
-const assessment: fc.Arbitrary<AssessmentSpec> = fc.record({
-  name: hostileText,
-  value: fc.oneof(fc.boolean(), hostileText, fc.integer()),
-  rationale: hostileText,
-  error: fc.option(fc.record({ code: hostileText, message: hostileText }), { nil: undefined }),
-}).map(({ error, ...a }) => (error ? { ...a, error } : a));
+const assessment: fc.Arbitrary<AssessmentSpec> = fc
+  .record({
+    name: hostileText,
+    value: fc.oneof(fc.boolean(), hostileText, fc.integer()),
+    rationale: hostileText,
+    error: fc.option(fc.record({ code: hostileText, message: hostileText }), { nil: undefined }),
+  })
+  .map(({ error, ...a }) => (error ? { ...a, error } : a));
 
-const turn = fc.record({
-  user: hostileText,
-  answer: hostileText,
-  state: fc.constantFrom('OK' as const, 'ERROR' as const),
-  assessments: fc.array(assessment, { maxLength: 2 }),
-  toolError: fc.option(fc.record({ name: hostileText, type: hostileText, message: hostileText }), { nil: undefined }),
-  docs: fc.option(fc.array(fc.record({ id: hostileText, uri: hostileText }), { minLength: 1, maxLength: 2 }), { nil: undefined }),
-}).map(({ toolError, docs, ...t }): Omit<ChatTurnSpec, 'key' | 'session'> => ({ ...t, ...(toolError ? { toolError } : {}), ...(docs ? { docs } : {}) }));
+const turn = fc
+  .record({
+    user: hostileText,
+    answer: hostileText,
+    state: fc.constantFrom('OK' as const, 'ERROR' as const),
+    assessments: fc.array(assessment, { maxLength: 2 }),
+    toolError: fc.option(fc.record({ name: hostileText, type: hostileText, message: hostileText }), { nil: undefined }),
+    docs: fc.option(fc.array(fc.record({ id: hostileText, uri: hostileText }), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  })
+  .map(({ toolError, docs, ...t }): Omit<ChatTurnSpec, 'key' | 'session'> => ({ ...t, ...(toolError ? { toolError } : {}), ...(docs ? { docs } : {}) }));
 
 /** A trace with hostile names, types, attributes, metadata and tags (no session, or a hostile one). */
 const oddTrace = fc.record({ session: fc.option(hostileArg, { nil: null }), name: hostileText, type: hostileText, key: hostileText, value: hostileText, status: hostileText, user: hostileText });
@@ -47,7 +51,12 @@ type TraceSet = typeof traceSet extends fc.Arbitrary<infer T> ? T : never;
 
 /** The JSON Lines file of a generated set, the session asked for and the trace asked for. */
 export function buildTraceSet(set: TraceSet): { jsonl: string; session: string; traceId: string } {
-  const traces = set.sessions.flatMap((s, i) => conversation(s.id, s.turns.map((t, k) => ({ ...t, key: `s${i}/turn-${k + 1}` }))));
+  const traces = set.sessions.flatMap((s, i) =>
+    conversation(
+      s.id,
+      s.turns.map((t, k) => ({ ...t, key: `s${i}/turn-${k + 1}` })),
+    ),
+  );
   if (set.odd) {
     const o = set.odd;
     traces.push(
@@ -139,13 +148,13 @@ export async function checkViews(set: TraceSet, everyViewTwice: boolean): Promis
     expect(counts.records).toBe(counts.valid + counts.rejected);
     expect(counts.records).toBe(jsonl.split('\n').length - 1);
     await inBatches(VIEWS, 4, async (v, i) => {
-        const args = v.args(file, session, traceId);
-        const what = `tracetriage ${args.slice(0, 1).join(' ')} --format ${v.format}`;
-        const run = await runCliAsync(args);
-        expect(run.stderr, what).not.toMatch(/internal error/iu);
-        expect([0, 1], `${what}: exit ${String(run.status)}\n${run.stderr}`).toContain(run.status);
-        expectSafe(v.format, run.stdout, what);
-        if (everyViewTwice || i % 3 === jsonl.length % 3) expect((await runCliAsync(args)).stdoutBytes.equals(run.stdoutBytes), `${what}: not the same bytes twice`).toBe(true);
+      const args = v.args(file, session, traceId);
+      const what = `tracetriage ${args.slice(0, 1).join(' ')} --format ${v.format}`;
+      const run = await runCliAsync(args);
+      expect(run.stderr, what).not.toMatch(/internal error/iu);
+      expect([0, 1], `${what}: exit ${String(run.status)}\n${run.stderr}`).toContain(run.status);
+      expectSafe(v.format, run.stdout, what);
+      if (everyViewTwice || i % 3 === jsonl.length % 3) expect((await runCliAsync(args)).stdoutBytes.equals(run.stdoutBytes), `${what}: not the same bytes twice`).toBe(true);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,16 +8,7 @@ export const CHROMIUM = '/usr/bin/chromium';
  * networking, component update and sync flags it keeps trying to reach Google's hosts, and each
  * refused connection is noise (or a stall) in a test; `--no-sandbox` because CI runs as root.
  */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * One headless Chromium for a test file. Without `userDataDir`, playwright-core starts it on a

@@ -159,10 +159,7 @@ export function runCli(args: readonly string[], options: { input?: string | Buff
  * `env` goes over the default environment (plain text: `NO_COLOR=1`, `FORCE_COLOR=0`); a key set
  * to undefined is removed.
  */
-export function runCliAsync(
-  args: readonly string[],
-  options: { input?: string | Buffer; cwd?: string; env?: Record<string, string | undefined> } = {},
-): Promise<CliRun> {
+export function runCliAsync(args: readonly string[], options: { input?: string | Buffer; cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];

@@ -55,7 +55,11 @@ export function expectInertMarkdown(md: string, own: OwnMarkup): Root {
   for (const banned of ['link', 'image', 'linkReference', 'imageReference', 'definition', 'footnoteReference', 'footnoteDefinition', 'emphasis', 'delete']) {
     expect(types.has(banned as Nodes['type']), banned).toBe(false);
   }
-  for (const html of all.filter((n): n is Html => n.type === 'html')) expect(own.html.some((re) => re.test(html.value)), html.value).toBe(true);
+  for (const html of all.filter((n): n is Html => n.type === 'html'))
+    expect(
+      own.html.some((re) => re.test(html.value)),
+      html.value,
+    ).toBe(true);
   for (const strong of all.filter((n): n is Strong => n.type === 'strong')) expect(plainText(strong)).toMatch(own.strong);
   // GitHub finds mentions and issue references in text nodes: an `@` or `#` must never be followed by a word in the same node.
   for (const text of all.filter((n): n is Text => n.type === 'text')) {

@@ -34,7 +34,16 @@ export function writeExperiment(root: string, relDir: string, id: string, name: 
 export const q = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /** A V3 `trace_info.yaml` (MLflow 3.2+), keys sorted as PyYAML sorts them. */
-export function v3Info(fields: { traceId: string; experimentId: string; requestTime: string; state: string; durationMs?: number; requestPreview?: string; responsePreview?: string; clientRequestId?: string }): string {
+export function v3Info(fields: {
+  traceId: string;
+  experimentId: string;
+  requestTime: string;
+  state: string;
+  durationMs?: number;
+  requestPreview?: string;
+  responsePreview?: string;
+  clientRequestId?: string;
+}): string {
   const lines: string[] = [];
   if (fields.clientRequestId !== undefined) lines.push(`client_request_id: ${q(fields.clientRequestId)}`);
   if (fields.durationMs !== undefined) lines.push(`execution_duration_ms: ${fields.durationMs}`);

@@ -74,7 +74,11 @@ function check(actual: Finding, expected: ExpectedFinding, where: string): void 
   else if (message !== undefined) expect(actual.message, where).toBe(message);
   if (suggestion instanceof RegExp) expect(actual.suggestion, where).toMatch(suggestion);
   else if (suggestion !== undefined) expect(actual.suggestion, where).toBe(suggestion);
-  if (evidenceKinds !== undefined) expect(actual.evidence.map((e) => e.kind), where).toEqual(evidenceKinds);
+  if (evidenceKinds !== undefined)
+    expect(
+      actual.evidence.map((e) => e.kind),
+      where,
+    ).toEqual(evidenceKinds);
 }
 
 /**
@@ -93,7 +97,10 @@ export function ruleTester(rule: AnyRule, cases: { valid: readonly RuleCase[]; i
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, () => {
         const { findings } = runRule(rule, c.traces, c.options, c.page);
-        expect(findings.map((f) => f.messageId), 'message ids').toEqual(c.errors.map((e) => e.messageId));
+        expect(
+          findings.map((f) => f.messageId),
+          'message ids',
+        ).toEqual(c.errors.map((e) => e.messageId));
         findings.forEach((f, i) => {
           check(f, c.errors[i]!, `finding ${i} (${f.messageId}: ${f.message})`);
           expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);

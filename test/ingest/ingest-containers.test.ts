@@ -4,22 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadEvent } from '../../src/engine/read/read.js';
 import type { StatsReport } from '../../src/engine/stats.js';
-import {
-  CLI,
-  REPO_ROOT,
-  fixture,
-  fixtureLine,
-  fixtureValue,
-  gzip,
-  jsonl,
-  makeWorkspace,
-  readAll,
-  readStdin,
-  runCliAsync,
-  tarball,
-  type TarEntry,
-  type Workspace,
-} from '../helpers/make-inputs.js';
+import { CLI, REPO_ROOT, fixture, fixtureLine, fixtureValue, gzip, jsonl, makeWorkspace, readAll, readStdin, runCliAsync, tarball, type TarEntry, type Workspace } from '../helpers/make-inputs.js';
 
 // The fixtures every container case packs, and what reading them must give.
 const OK = 'v3.6_trace_ok_assessments_session.json';
@@ -38,10 +23,7 @@ const README = '# Exported traces\n\nSee the notes.\n';
 
 /** `trace` lines of a JSON Lines file holding OK then ERR, from `source`. */
 function twoLineTraces(source: string): string[] {
-  return [
-    `trace ${source}#0 @0+${OK_LINE.length} 1:1 ${OK_ID} 3.5.1+`,
-    `trace ${source}#1 @${OK_LINE.length + 1}+${ERR_LINE.length} 2:1 ${ERR_ID} 3.5.1+`,
-  ];
+  return [`trace ${source}#0 @0+${OK_LINE.length} 1:1 ${OK_ID} 3.5.1+`, `trace ${source}#1 @${OK_LINE.length + 1}+${ERR_LINE.length} 2:1 ${ERR_ID} 3.5.1+`];
 }
 
 /** One line per event, with exact provenance; paths are shown relative to the workspace or repo. */
@@ -206,11 +188,7 @@ const cases: ContainerCase[] = [
   {
     name: 'a .tgz with a path longer than 100 bytes (pax header) and a name that says nothing',
     setup: async (ws) => [ws.write('backup.dat', gzip(await tarball([{ name: `${LONG_DIR}t.jsonl`, content: TWO_LINES }])))],
-    expected: [
-      `start backup.dat!${LONG_DIR}t.jsonl`,
-      ...twoLineTraces(`backup.dat!${LONG_DIR}t.jsonl`),
-      `end backup.dat!${LONG_DIR}t.jsonl bytes=${TWO_LINES.length} records=2 unpacked=-`,
-    ],
+    expected: [`start backup.dat!${LONG_DIR}t.jsonl`, ...twoLineTraces(`backup.dat!${LONG_DIR}t.jsonl`), `end backup.dat!${LONG_DIR}t.jsonl bytes=${TWO_LINES.length} records=2 unpacked=-`],
   },
   {
     name: 'a gz inside a tar',
@@ -419,11 +397,7 @@ describe('readTraces: containers', () => {
 
   it('a file named by the user that is JSON but not a trace is rejected, not skipped', async () => {
     const events = await readAll([ws.write('named/package.json', PACKAGE_JSON)]);
-    expect(summarize(events, ws)).toEqual([
-      'start named/package.json',
-      'rejected named/package.json#0 @0 1:1 not-a-trace',
-      `end named/package.json bytes=${PACKAGE_JSON.length} records=1 unpacked=-`,
-    ]);
+    expect(summarize(events, ws)).toEqual(['start named/package.json', 'rejected named/package.json#0 @0 1:1 not-a-trace', `end named/package.json bytes=${PACKAGE_JSON.length} records=1 unpacked=-`]);
   });
 });
 
@@ -503,10 +477,7 @@ const statsCases: StatsCase[] = [
   },
   {
     name: 'both search outputs',
-    setup: () => [
-      join(REPO_ROOT, 'test/fixtures/v3.6_cli_traces_search_output_json.json'),
-      join(REPO_ROOT, 'test/fixtures/v3.4_cli_traces_search_output_json.json'),
-    ],
+    setup: () => [join(REPO_ROOT, 'test/fixtures/v3.6_cli_traces_search_output_json.json'), join(REPO_ROOT, 'test/fixtures/v3.4_cli_traces_search_output_json.json')],
     sources: [
       ['test/fixtures/v3.6_cli_traces_search_output_json.json', null, 2, 2, 0],
       ['test/fixtures/v3.4_cli_traces_search_output_json.json', null, 2, 2, 0],

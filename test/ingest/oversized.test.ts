@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  OversizedParseError,
-  OversizedRecordParser,
-  type OversizedOptions,
-  type OversizedResult,
-} from '../../src/ingest/oversized.js';
+import { OversizedParseError, OversizedRecordParser, type OversizedOptions, type OversizedResult } from '../../src/ingest/oversized.js';
 import { thrown } from '../helpers/thrown.js';
 
 const FIXTURE = readFileSync(new URL('../fixtures/v3.6_trace_ok_assessments_session.json', import.meta.url));
@@ -83,11 +78,7 @@ describe('OversizedRecordParser: record shapes', () => {
     }
   }
 
-  const manySpans = JSON.stringify(
-    { info: fixture.info, data: { spans: Array.from({ length: 100 }, (_, i) => fixture.data.spans[i % 3]) } },
-    null,
-    2,
-  );
+  const manySpans = JSON.stringify({ info: fixture.info, data: { spans: Array.from({ length: 100 }, (_, i) => fixture.data.spans[i % 3]) } }, null, 2);
   for (const chunkSize of [1, 7, 4096]) {
     it(`assembles a 100-span trace bigger than one batch in ${chunkSize}-byte chunks`, () => {
       const result = parse(manySpans, chunkSize);
@@ -187,7 +178,7 @@ describe('OversizedRecordParser: string cutting', () => {
 });
 
 describe('OversizedRecordParser: UTF-8 split across chunks', () => {
-  const text = JSON.stringify({ 'clé': 'café 😀 naïve', emoji: ['😀😀', 'é'], mixed: `a${'é😀'.repeat(30)}b` });
+  const text = JSON.stringify({ clé: 'café 😀 naïve', emoji: ['😀😀', 'é'], mixed: `a${'é😀'.repeat(30)}b` });
   const bytes = Buffer.from(text);
   for (const chunkSize of [1, 2, 3, 5]) {
     it(`decodes é and 😀 in ${chunkSize}-byte chunks`, () => {

@@ -222,7 +222,10 @@ describe('RecordScanner', () => {
     const deep = '['.repeat(600) + ']'.repeat(600);
     for (const input of [`[{"a": ${deep}}, {"b": 1}]`, `{"traces": [{"a": ${deep}}, {"b": 1}]}`]) {
       for (const size of [1, 5, 1 << 20]) {
-        expect(scan(input, size, { maxDepth: 512 }).cuts.map((c) => [c.text.slice(0, 6), c.problem]), input.slice(0, 12)).toEqual([
+        expect(
+          scan(input, size, { maxDepth: 512 }).cuts.map((c) => [c.text.slice(0, 6), c.problem]),
+          input.slice(0, 12),
+        ).toEqual([
           ['{"a": ', 'too-deep'],
           ['{"b": ', undefined],
         ]);

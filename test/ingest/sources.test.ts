@@ -20,11 +20,7 @@ describe('openInputs', () => {
       if (event.type === 'note') seen.push(`${event.note.kind} ${event.note.source.slice(dir.length + 1)}`);
       if (event.type === 'trace') seen.push(`trace ${event.trace.traceId}`);
     }
-    expect(seen).toEqual([
-      'skipped a-logs.csv.gz',
-      'trace 4d3a3b9fe6b5501cc34cdcea6dfa01bc',
-      'trace 3781cb4c5076daa8b83e9664f2d7445c',
-    ]);
+    expect(seen).toEqual(['skipped a-logs.csv.gz', 'trace 4d3a3b9fe6b5501cc34cdcea6dfa01bc', 'trace 3781cb4c5076daa8b83e9664f2d7445c']);
   });
 });
 

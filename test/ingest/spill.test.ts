@@ -58,11 +58,19 @@ describe('AnalysisCollector', () => {
   it('gives the same findings whatever the order the traces arrive in (sessions interleaved)', () => {
     const a = conversation('sess-a', [
       { user: 'What is the status of order AC-1 please?', answer: 'Order AC-1 shipped yesterday and arrives on Friday.' },
-      { user: 'Can I still change the delivery address?', answer: 'Yes, you can change it until it reaches the depot.', toolError: { name: 'update_address', type: 'TimeoutError', message: 'carrier API timed out after 30s' } },
+      {
+        user: 'Can I still change the delivery address?',
+        answer: 'Yes, you can change it until it reaches the depot.',
+        toolError: { name: 'update_address', type: 'TimeoutError', message: 'carrier API timed out after 30s' },
+      },
     ]);
     const b = conversation('sess-b', [
       { user: 'I need an invoice for my last purchase, thanks.', answer: 'Here is the invoice for order AC-9, sent to your email.' },
-      { user: 'Please change the delivery address for AC-9 too.', answer: 'I tried, but the carrier did not answer in time.', toolError: { name: 'update_address', type: 'TimeoutError', message: 'carrier API timed out after 31s' } },
+      {
+        user: 'Please change the delivery address for AC-9 too.',
+        answer: 'I tried, but the carrier did not answer in time.',
+        toolError: { name: 'update_address', type: 'TimeoutError', message: 'carrier API timed out after 31s' },
+      },
     ]);
     const run = (records: ReadonlyArray<Record<string, unknown>>) => {
       const collector = new AnalysisCollector({ rules: RULES.map((module) => ({ module, options: { ...module.meta.defaultOptions } })) });

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes } from '../../src/model/attributes.js';
-import {
-  CARRIERS,
-  carrierTable,
-  isEmptyIo,
-  keyCarrier,
-  resolveSpanIo,
-  type Carrier,
-  type IoValue,
-} from '../../src/model/carriers.js';
+import { CARRIERS, carrierTable, isEmptyIo, keyCarrier, resolveSpanIo, type Carrier, type IoValue } from '../../src/model/carriers.js';
 import { messageLines, summarizeIo, type ToolCall } from '../../src/model/messages.js';
 import type { Span, SpanEvent } from '../../src/model/types.js';
 import { fixtureTraces } from '../helpers/fixture-traces.js';
@@ -49,12 +41,7 @@ const FIXTURES: FixtureCase[] = [
       carrier: 'mlflow.chat.messages',
       key: 'mlflow.chat.messages',
       userText: 'How much is 120 EUR in yen?',
-      lines: [
-        'system: You convert currencies for travellers.',
-        'user: How much is 120 EUR in yen?',
-        'assistant: → get_rate({"from": "EUR", "to": "JPY"})',
-        'tool: 162.4',
-      ],
+      lines: ['system: You convert currencies for travellers.', 'user: How much is 120 EUR in yen?', 'assistant: → get_rate({"from": "EUR", "to": "JPY"})', 'tool: 162.4'],
     },
     output: {
       carrier: 'mlflow.chat.messages',
@@ -157,9 +144,7 @@ const FIXTURES: FixtureCase[] = [
       carrier: 'openinference.messages',
       key: 'llm.output_messages.*',
       assistantText: 'Let me check the measurements against the rules.',
-      lines: [
-        'assistant: Let me check the measurements against the rules.\n→ check_bag_size({"height_cm":55,"width_cm":40,"depth_cm":23})',
-      ],
+      lines: ['assistant: Let me check the measurements against the rules.\n→ check_bag_size({"height_cm":55,"width_cm":40,"depth_cm":23})'],
       toolCalls: [{ name: 'check_bag_size', arguments: '{"height_cm":55,"width_cm":40,"depth_cm":23}' }],
     },
   },
@@ -304,7 +289,11 @@ describe('carrier table', () => {
   });
 
   it('places configured rows just before generic', () => {
-    expect(carrierTable([APP_HTTP]).map((c) => c.id).slice(-3)).toEqual(['gen_ai.events', 'app.http', 'generic']);
+    expect(
+      carrierTable([APP_HTTP])
+        .map((c) => c.id)
+        .slice(-3),
+    ).toEqual(['gen_ai.events', 'app.http', 'generic']);
     expect(carrierTable()).toBe(CARRIERS);
   });
 
@@ -403,10 +392,7 @@ describe('resolveSpanIo', () => {
     },
     {
       name: 'raw OTel strings (TypeScript SDK, REST) are decoded when the convention writes JSON',
-      span: spanWith(
-        { 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]', 'ai.response.text': '{"not": "json here"}' },
-        { encoded: false },
-      ),
+      span: spanWith({ 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]', 'ai.response.text': '{"not": "json here"}' }, { encoded: false }),
       input: ['gen_ai.messages', 'gen_ai.input.messages', [{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }]],
       output: ['vercel.ai', 'ai.response.text', '{"not": "json here"}'],
     },
@@ -430,7 +416,14 @@ describe('resolveSpanIo', () => {
         'gen_ai.prompt.x.content': '"not an index"',
         'gen_ai.completion.0.content': '"ok"',
       }),
-      input: ['gen_ai.indexed', 'gen_ai.prompt.*', [{ role: 'user', content: 'first' }, { role: 'user', content: 'second' }]],
+      input: [
+        'gen_ai.indexed',
+        'gen_ai.prompt.*',
+        [
+          { role: 'user', content: 'first' },
+          { role: 'user', content: 'second' },
+        ],
+      ],
       output: ['gen_ai.indexed', 'gen_ai.completion.*', [{ content: 'ok' }]],
     },
     {
@@ -442,7 +435,14 @@ describe('resolveSpanIo', () => {
     {
       name: 'mlflow.chat.messages without a trailing assistant message has no output',
       span: spanWith({ 'mlflow.chat.messages': '[{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]' }),
-      input: ['mlflow.chat.messages', 'mlflow.chat.messages', [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }]],
+      input: [
+        'mlflow.chat.messages',
+        'mlflow.chat.messages',
+        [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'u' },
+        ],
+      ],
       output: null,
     },
     {
@@ -451,18 +451,28 @@ describe('resolveSpanIo', () => {
         'mlflow.chat.messages': '[{"role": "user", "content": "u"}, {"role": "assistant", "content": "a1"}, {"role": "assistant", "content": "a2"}]',
       }),
       input: ['mlflow.chat.messages', 'mlflow.chat.messages', [{ role: 'user', content: 'u' }]],
-      output: ['mlflow.chat.messages', 'mlflow.chat.messages', [{ role: 'assistant', content: 'a1' }, { role: 'assistant', content: 'a2' }]],
+      output: [
+        'mlflow.chat.messages',
+        'mlflow.chat.messages',
+        [
+          { role: 'assistant', content: 'a1' },
+          { role: 'assistant', content: 'a2' },
+        ],
+      ],
     },
     {
       name: 'GenAI events: JSON content and tool calls decoded, a choice may name its role, empty events skipped',
-      span: spanWith({}, {
-        events: [
-          event('gen_ai.user.message', { content: '[{"type": "text", "text": "hi"}]' }),
-          event('gen_ai.assistant.message', { content: '' }),
-          event('gen_ai.choice', { role: 'model', content: 'hello', tool_calls: '[{"name": "f"}]' }),
-          event('unrelated', { content: 'x' }),
-        ],
-      }),
+      span: spanWith(
+        {},
+        {
+          events: [
+            event('gen_ai.user.message', { content: '[{"type": "text", "text": "hi"}]' }),
+            event('gen_ai.assistant.message', { content: '' }),
+            event('gen_ai.choice', { role: 'model', content: 'hello', tool_calls: '[{"name": "f"}]' }),
+            event('unrelated', { content: 'x' }),
+          ],
+        },
+      ),
       input: ['gen_ai.events', 'event:gen_ai.user.message', [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]],
       output: ['gen_ai.events', 'event:gen_ai.choice', [{ role: 'model', content: 'hello', tool_calls: [{ name: 'f' }] }]],
     },

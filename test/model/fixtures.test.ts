@@ -7,15 +7,7 @@ import { normalizeStatus } from '../../src/model/span.js';
 import { buildSpanTree } from '../../src/model/tree.js';
 import type { Assessment, SpanEvent, SpanTree, TraceFormat, TraceInfo } from '../../src/model/types.js';
 import { parseDurationMs, parseTimeMs } from '../../src/model/values.js';
-import {
-  fixtureJson,
-  fixtureTraces,
-  ns,
-  traceOf,
-  treeSpan,
-  viewSpan,
-  type SpanView,
-} from '../helpers/fixture-traces.js';
+import { fixtureJson, fixtureTraces, ns, traceOf, treeSpan, viewSpan, type SpanView } from '../helpers/fixture-traces.js';
 
 // Every expectation below was written from the fixture text and mlflow-trace-formats.md §1–§3:
 // base64 ids were decoded by hand (`Buffer.from(id, 'base64').toString('hex')`) and checked
@@ -118,12 +110,7 @@ const failed: Pick<SpanView, 'status' | 'statusMessage'> = {
 };
 
 /** The five assessments the 3.x fixtures log, by name (their order differs per file). */
-function assessmentsOf(
-  traceId: string,
-  rootSpanId: string,
-  order: string[],
-  times: Record<string, number>,
-): Assessment[] {
+function assessmentsOf(traceId: string, rootSpanId: string, order: string[], times: Record<string, number>): Assessment[] {
   const at = (name: string): Pick<Assessment, 'createTimeMs' | 'lastUpdateTimeMs'> => ({
     createTimeMs: times[name]!,
     lastUpdateTimeMs: times[name]!,
@@ -1397,32 +1384,55 @@ describe('buildSpanTree', () => {
     { name: 'no spans', rows: [], expected: { roots: [], children: [], depth: [], ...empty } },
     {
       name: 'one root, children in start order',
-      rows: [['r', null, 0], ['b', 'r', 20], ['a', 'r', 10]],
+      rows: [
+        ['r', null, 0],
+        ['b', 'r', 20],
+        ['a', 'r', 10],
+      ],
       expected: { roots: [0], children: [[2, 1], [], []], depth: [0, 1, 1], ...empty },
     },
     {
       name: 'child listed before its parent',
-      rows: [['c', 'r', 5], ['r', null, 0]],
+      rows: [
+        ['c', 'r', 5],
+        ['r', null, 0],
+      ],
       expected: { roots: [1], children: [[], [0]], depth: [1, 0], ...empty },
     },
     {
       name: 'orphan heads its own subtree',
-      rows: [['r', null, 0], ['o', 'missing', 5], ['c', 'o', 6]],
+      rows: [
+        ['r', null, 0],
+        ['o', 'missing', 5],
+        ['c', 'o', 6],
+      ],
       expected: { roots: [0], children: [[], [2], []], depth: [0, 0, 1], orphans: [1], cycles: [], duplicates: [] },
     },
     {
       name: '2-cycle beside a root',
-      rows: [['r', null, 0], ['a', 'b', 1], ['b', 'a', 2]],
+      rows: [
+        ['r', null, 0],
+        ['a', 'b', 1],
+        ['b', 'a', 2],
+      ],
       expected: { roots: [0], children: [[], [2], [1]], depth: [0, -1, -1], orphans: [], cycles: [1, 2], duplicates: [] },
     },
     {
       name: 'self-parent',
-      rows: [['r', null, 0], ['s', 's', 1]],
+      rows: [
+        ['r', null, 0],
+        ['s', 's', 1],
+      ],
       expected: { roots: [0], children: [[], []], depth: [0, -1], orphans: [], cycles: [1], duplicates: [] },
     },
     {
       name: 'duplicate ids: the first one is the parent target',
-      rows: [['r', null, 0], ['x', 'r', 1], ['x', 'r', 2], ['c', 'x', 3]],
+      rows: [
+        ['r', null, 0],
+        ['x', 'r', 1],
+        ['x', 'r', 2],
+        ['c', 'x', 3],
+      ],
       expected: {
         roots: [0],
         children: [[1, 2], [3], [], []],
@@ -1434,7 +1444,11 @@ describe('buildSpanTree', () => {
     },
     {
       name: 'an id used three times',
-      rows: [['x', null, 0], ['x', null, 1], ['x', null, 2]],
+      rows: [
+        ['x', null, 0],
+        ['x', null, 1],
+        ['x', null, 2],
+      ],
       expected: {
         roots: [0, 1, 2],
         children: [[], [], []],
@@ -1446,12 +1460,20 @@ describe('buildSpanTree', () => {
     },
     {
       name: 'multiple roots in start order',
-      rows: [['a', null, 50], ['b', null, 10], ['c', 'a', 60]],
+      rows: [
+        ['a', null, 50],
+        ['b', null, 10],
+        ['c', 'a', 60],
+      ],
       expected: { roots: [1, 0], children: [[2], [], []], depth: [0, 0, 1], ...empty },
     },
     {
       name: 'equal starts keep file order, missing start goes last',
-      rows: [['a', null, null], ['b', null, 5], ['c', null, 5]],
+      rows: [
+        ['a', null, null],
+        ['b', null, 5],
+        ['c', null, 5],
+      ],
       expected: { roots: [1, 2, 0], children: [[], [], []], depth: [0, 0, 0], ...empty },
     },
   ];

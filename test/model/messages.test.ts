@@ -58,7 +58,15 @@ const CASES: Case[] = [
   {
     name: 'OpenAI content parts: text and image',
     side: 'input',
-    value: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:...' } }] }],
+    value: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'data:...' } },
+        ],
+      },
+    ],
     lines: ['user: What is this?\n[image]'],
     user: 'What is this?\n[image]',
   },
@@ -122,7 +130,13 @@ const CASES: Case[] = [
       system: 'Use tools.',
       messages: [
         { role: 'user', content: 'Weather in Rome?' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'tu_1', name: 'get_weather', input: { city: 'Rome' } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'tu_1', name: 'get_weather', input: { city: 'Rome' } },
+          ],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu_1', content: [{ type: 'text', text: '25 C' }] }] },
       ],
     },
@@ -138,7 +152,10 @@ const CASES: Case[] = [
       id: 'msg_1',
       type: 'message',
       role: 'assistant',
-      content: [{ type: 'thinking', thinking: 'hmm' }, { type: 'text', text: 'It is 25 C in Rome.' }],
+      content: [
+        { type: 'thinking', thinking: 'hmm' },
+        { type: 'text', text: 'It is 25 C in Rome.' },
+      ],
       stop_reason: 'end_turn',
     },
     lines: ['assistant: It is 25 C in Rome.'],
@@ -147,7 +164,13 @@ const CASES: Case[] = [
   {
     name: 'Anthropic system as blocks',
     side: 'input',
-    value: { system: [{ type: 'text', text: 'Part one.' }, { type: 'text', text: 'Part two.' }], messages: [{ role: 'user', content: 'Hi' }] },
+    value: {
+      system: [
+        { type: 'text', text: 'Part one.' },
+        { type: 'text', text: 'Part two.' },
+      ],
+      messages: [{ role: 'user', content: 'Hi' }],
+    },
     lines: ['system: Part one.\nPart two.', 'user: Hi'],
     user: 'Hi',
   },
@@ -171,7 +194,12 @@ const CASES: Case[] = [
   {
     name: 'LangChain batch of one: [[messages]]',
     side: 'input',
-    value: [[{ type: 'system', content: 'Sys' }, { type: 'human', content: 'Hi' }]],
+    value: [
+      [
+        { type: 'system', content: 'Sys' },
+        { type: 'human', content: 'Hi' },
+      ],
+    ],
     lines: ['system: Sys', 'user: Hi'],
     user: 'Hi',
   },
@@ -211,7 +239,14 @@ const CASES: Case[] = [
   {
     name: 'LangGraph state output: the whole conversation, answer after the last user message',
     side: 'output',
-    value: { messages: [{ type: 'human', content: 'Q1' }, { type: 'ai', content: 'A1' }, { type: 'human', content: 'Q2' }, { type: 'AIMessageChunk', content: 'A2' }] },
+    value: {
+      messages: [
+        { type: 'human', content: 'Q1' },
+        { type: 'ai', content: 'A1' },
+        { type: 'human', content: 'Q2' },
+        { type: 'AIMessageChunk', content: 'A2' },
+      ],
+    },
     lines: ['user: Q1', 'assistant: A1', 'user: Q2', 'assistant: A2'],
     user: 'Q2',
     answer: 'A2',
@@ -249,9 +284,7 @@ const CASES: Case[] = [
     name: 'Gemini response: candidates[0].content, thought parts skipped, snake_case function_call',
     side: 'output',
     value: {
-      candidates: [
-        { content: { role: 'model', parts: [{ text: 'thinking…', thought: true }, { text: 'Cold: 3 C.' }, { function_call: { name: 'log', args: {} } }] }, finishReason: 'STOP' },
-      ],
+      candidates: [{ content: { role: 'model', parts: [{ text: 'thinking…', thought: true }, { text: 'Cold: 3 C.' }, { function_call: { name: 'log', args: {} } }] }, finishReason: 'STOP' }],
     },
     lines: ['assistant: Cold: 3 C.\n→ log({})'],
     answer: 'Cold: 3 C.',
@@ -273,7 +306,16 @@ const CASES: Case[] = [
   {
     name: 'GenAI output messages with finish_reason',
     side: 'output',
-    value: [{ role: 'assistant', parts: [{ type: 'text', content: 'Yes.' }, { type: 'reasoning', content: 'r' }], finish_reason: 'stop' }],
+    value: [
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'Yes.' },
+          { type: 'reasoning', content: 'r' },
+        ],
+        finish_reason: 'stop',
+      },
+    ],
     lines: ['assistant: Yes.'],
     answer: 'Yes.',
   },
@@ -379,7 +421,13 @@ const CASES: Case[] = [
     lines: ['user: {"city":"Paris","days":3,"flags":[true,null]}'],
     user: '{"city":"Paris","days":3,"flags":[true,null]}',
   },
-  { name: 'a list of documents', side: 'output', value: [{ page_content: 'doc', metadata: {} }], lines: ['assistant: [{"page_content":"doc","metadata":{}}]'], answer: '[{"page_content":"doc","metadata":{}}]' },
+  {
+    name: 'a list of documents',
+    side: 'output',
+    value: [{ page_content: 'doc', metadata: {} }],
+    lines: ['assistant: [{"page_content":"doc","metadata":{}}]'],
+    answer: '[{"page_content":"doc","metadata":{}}]',
+  },
   { name: 'a number', side: 'output', value: 3.5, lines: ['assistant: 3.5'], answer: '3.5' },
   { name: 'false', side: 'output', value: false, lines: ['assistant: false'], answer: 'false' },
 ];
@@ -395,7 +443,17 @@ describe('summarizeIo: message shapes', () => {
   });
 
   it('the answer is only what follows the last user message', () => {
-    const s = summarizeIo({ messages: [{ role: 'user', content: 'Q1' }, { role: 'assistant', content: 'A1' }, { role: 'user', content: 'Q2' }] }, 'x', { side: 'input' });
+    const s = summarizeIo(
+      {
+        messages: [
+          { role: 'user', content: 'Q1' },
+          { role: 'assistant', content: 'A1' },
+          { role: 'user', content: 'Q2' },
+        ],
+      },
+      'x',
+      { side: 'input' },
+    );
     expect([s.userText, s.assistantText]).toEqual(['Q2', '']);
   });
 
@@ -486,9 +544,7 @@ describe('summarizeIo: bounded work, never throws, text fields always strings', 
     let wrapped: Record<string, unknown> = { type: 'text', text: 'core' };
     for (let i = 0; i < 5000; i++) wrapped = { message_content: wrapped };
     // 12 wrappers are read, the rest is a JSON excerpt capped at depth 64: 64 × 19 + 3 + 64 = 1 283 characters.
-    expect(messageLines(summarizeIo([{ role: 'user', contents: [wrapped] }], 'x', { side: 'input', maxChars: 20 }))).toEqual([
-      'user: {"message_content":{… [cut, 1 263 chars]',
-    ]);
+    expect(messageLines(summarizeIo([{ role: 'user', contents: [wrapped] }], 'x', { side: 'input', maxChars: 20 }))).toEqual(['user: {"message_content":{… [cut, 1 263 chars]']);
   });
 
   it.each<[string, unknown]>([
@@ -515,9 +571,7 @@ describe('summarizeIo: bounded work, never throws, text fields always strings', 
   });
 
   it('odd shapes render predictably', () => {
-    expect(messageLines(summarizeIo([{ role: 'user', content: [1, null, true, { foo: 'bar' }] }], 'x', { side: 'input' }))).toEqual([
-      'user: 1\ntrue\n{"foo":"bar"}',
-    ]);
+    expect(messageLines(summarizeIo([{ role: 'user', content: [1, null, true, { foo: 'bar' }] }], 'x', { side: 'input' }))).toEqual(['user: 1\ntrue\n{"foo":"bar"}']);
     expect(messageLines(summarizeIo({ a: Number.NaN }, 'x', { side: 'input' }))).toEqual(['user: {"a":null}']);
     expect(messageLines(summarizeIo({ messages: ['a', 'b'] }, 'x', { side: 'input' }))).toEqual(['user: {"messages":["a","b"]}']);
     expect(summarizeIo(null, 'x', { side: 'input' }).messages).toEqual([{ role: 'user', content: 'null' }]);

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRecord, classifyRecord, type RecordKind, type SchemaProblem } from '../../src/model/schema.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
-const NOT_A_TRACE =
-  'a trace: an object with info and data (Trace.to_json), trace (REST), spans (traces.json) or a TraceInfo';
+const NOT_A_TRACE = 'a trace: an object with info and data (Trace.to_json), trace (REST), spans (traces.json) or a TraceInfo';
 const SPAN_STATUS_CODES = 'one of OK, ERROR, UNSET, STATUS_CODE_OK, STATUS_CODE_ERROR, STATUS_CODE_UNSET, 0, 1, 2';
 
 function readFixture(name: string): unknown {
@@ -15,7 +14,9 @@ function readFixture(name: string): unknown {
 /** A `{"traces": [...]}` file holds one record per element; any other file is one record. */
 function fixtureRecords(): Array<[string, unknown]> {
   const rows: Array<[string, unknown]> = [];
-  for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const doc = readFixture(name) as { traces?: unknown };
     if (Array.isArray(doc.traces)) doc.traces.forEach((trace, i) => rows.push([`${name} traces[${i}]`, trace]));
     else rows.push([name, doc]);

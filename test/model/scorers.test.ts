@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BUILTIN_SCORERS,
-  builtinScorer,
-  isSessionScorer,
-  polarityOf,
-  readVerdict,
-  ruleFor,
-  type Polarity,
-  type PolarityBasis,
-  type PolarityOverrides,
-} from '../../src/model/scorers.js';
+import { BUILTIN_SCORERS, builtinScorer, isSessionScorer, polarityOf, readVerdict, ruleFor, type Polarity, type PolarityBasis, type PolarityOverrides } from '../../src/model/scorers.js';
 import { nameMeaning, nameWords } from '../../src/model/polarity-cues.js';
 
 // Each line was written from the MLflow judge prompt or scorer class named in the table's
@@ -111,12 +101,9 @@ describe('the built-in polarity table', () => {
     }
   });
 
-  it.each(CASES.map((c) => [c.name, SESSION_SCORERS.includes(c.name)] as const))(
-    '%s is a session scorer: %s',
-    (name, session) => {
-      expect(isSessionScorer(name)).toBe(session);
-    },
-  );
+  it.each(CASES.map((c) => [c.name, SESSION_SCORERS.includes(c.name)] as const))('%s is a session scorer: %s', (name, session) => {
+    expect(isSessionScorer(name)).toBe(session);
+  });
 
   it('finds rows by any of their names', () => {
     expect(builtinScorer('groundedness')?.scorer).toBe('RetrievalGroundedness');

@@ -209,7 +209,7 @@ describe('sessions and users on any span', () => {
     expect(sessionIdOf(traceOf(record))).toBe(original);
   });
 
-  it('decodes only the values of the keys it looks for: a span\'s inputs and outputs are never read', () => {
+  it("decodes only the values of the keys it looks for: a span's inputs and outputs are never read", () => {
     const t = httpAgentLlm({ llm: { 'session.id': 'llm-s' } });
     const read: string[] = [];
     for (const span of t.spans) {
@@ -319,7 +319,16 @@ describe('a conversation keyed on a child span, end to end', () => {
     const first = 'Where is my order AC-1234, it is late?';
     const traces = [
       turn('a1', 'conv-a', 0, [], first),
-      turn('a2', 'conv-a', 60_000, [{ role: 'user', content: first }, { role: 'assistant', content: `answer to ${first}` }], 'Can you refund the shipping cost then?'),
+      turn(
+        'a2',
+        'conv-a',
+        60_000,
+        [
+          { role: 'user', content: first },
+          { role: 'assistant', content: `answer to ${first}` },
+        ],
+        'Can you refund the shipping cost then?',
+      ),
       turn('b1', 'conv-b', 120_000, [], 'What are your customer service hours?'),
     ];
     const dir = ws.dir;

@@ -9,9 +9,8 @@ import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
 import { REPO_ROOT } from '../helpers/make-inputs.js';
 
 const sample = (rel: string): Record<string, unknown> => JSON.parse(readFileSync(`${REPO_ROOT}/samples/${rel}`, 'utf8')) as Record<string, unknown>;
-const refundTraces = (): Array<Record<string, unknown>> => (sample('search-sess-refund-7f3a.json').traces as Array<Record<string, unknown>>);
-const byId = (id: string): Record<string, unknown> =>
-  refundTraces().find((t) => (t.info as { trace_id: string }).trace_id === id)!;
+const refundTraces = (): Array<Record<string, unknown>> => sample('search-sess-refund-7f3a.json').traces as Array<Record<string, unknown>>;
+const byId = (id: string): Record<string, unknown> => refundTraces().find((t) => (t.info as { trace_id: string }).trace_id === id)!;
 
 type Span = { name: string; status: { code: string; message: string }; attributes: Record<string, string>; events: unknown[] };
 const spansOf = (record: Record<string, unknown>): Span[] => (record.data as { spans: Span[] }).spans;
@@ -36,8 +35,7 @@ describe('digestTrace on the samples', () => {
         spanId: '1ff7a0d562d0177e',
         name: 'create_refund_request',
         depth: 1,
-        statusMessage:
-          'RefundRejectedError: 422 refund_window_expired: order AC-58213 was delivered on 2026-10-02 (39 days ago); refunds are accepted within 30 days of delivery (refund-policy-2024)',
+        statusMessage: 'RefundRejectedError: 422 refund_window_expired: order AC-58213 was delivered on 2026-10-02 (39 days ago); refunds are accepted within 30 days of delivery (refund-policy-2024)',
         exception: {
           type: 'RefundRejectedError',
           message: '422 refund_window_expired: order AC-58213 was delivered on 2026-10-02 (39 days ago); refunds are accepted within 30 days of delivery (refund-policy-2024)',
@@ -61,9 +59,7 @@ describe('digestTrace on the samples', () => {
     expect(four.assessments.scorerErrors.map((e) => [e.name, e.code, e.level])).toEqual([['relevance_to_query', 'RATE_LIMIT_EXCEEDED', 'turn']]);
     expect(four.assessments.verdicts.map((v) => v.name)).toEqual(['correctness']);
     const one = digestTrace(traceOf(byId('tr-1b5ff12852e9a8599f3d68af257f6254')));
-    expect(one.assessments.verdicts.filter((v) => v.level === 'session').map((v) => [v.name, v.value, v.polarity])).toEqual([
-      ['conversation_completeness', '"no"', 'fail'],
-    ]);
+    expect(one.assessments.verdicts.filter((v) => v.level === 'session').map((v) => [v.name, v.value, v.polarity])).toEqual([['conversation_completeness', '"no"', 'fail']]);
   });
 
   it('finds the turn below a wrapper root and stops at the failed agent (sess-wrapper-19c2)', () => {
@@ -74,13 +70,7 @@ describe('digestTrace on the samples', () => {
     ];
     for (const c of cases) {
       const d = digestTrace(traceOf(sample(`traces/sess-wrapper-19c2-${c.file}.json`)));
-      expect([d.turn.spanName, d.turn.selection, d.turn.depth, d.turn.wrapperChain, d.errorSpanCount], c.file).toEqual([
-        'booking_agent',
-        c.selection,
-        c.depth,
-        c.chain,
-        c.errors,
-      ]);
+      expect([d.turn.spanName, d.turn.selection, d.turn.depth, d.turn.wrapperChain, d.errorSpanCount], c.file).toEqual(['booking_agent', c.selection, c.depth, c.chain, c.errors]);
     }
   });
 
@@ -214,7 +204,15 @@ function digest(traceId: string, over: Partial<TraceDigest> = {}): TraceDigest {
     errors: [],
     recoveredErrorCount: 0,
     errorSpanCount: 0,
-    assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 0, counts: { feedback: 0, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 0, unknown: 0 }, scorers: [] },
+    assessments: {
+      verdicts: [],
+      scorerErrors: [],
+      expectations: [],
+      omitted: 0,
+      failing: 0,
+      counts: { feedback: 0, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 0, unknown: 0 },
+      scorers: [],
+    },
     tokenUsage: null,
     ...over,
   };
@@ -274,7 +272,19 @@ describe('groupSessions', () => {
     digest('a1', { sessionId: 'a', requestTimeMs: 300 }),
     digest('b1', { sessionId: 'b', requestTimeMs: 100, errorSpanCount: 1 }),
     digest('b2', { sessionId: 'b', requestTimeMs: 400 }),
-    digest('c1', { sessionId: 'c', requestTimeMs: 200, assessments: { verdicts: [], scorerErrors: [], expectations: [], omitted: 0, failing: 2, counts: { feedback: 2, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 2, unknown: 0 }, scorers: [] } }),
+    digest('c1', {
+      sessionId: 'c',
+      requestTimeMs: 200,
+      assessments: {
+        verdicts: [],
+        scorerErrors: [],
+        expectations: [],
+        omitted: 0,
+        failing: 2,
+        counts: { feedback: 2, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 2, unknown: 0 },
+        scorers: [],
+      },
+    }),
     digest('c2', { sessionId: 'c', requestTimeMs: 250 }),
   ]).sessions;
   const orders: Array<[SessionSortKey, string[]]> = [
@@ -308,7 +318,15 @@ describe('sessionView', () => {
       ineffective: null,
       overriddenByHuman: null,
     });
-    const assessments = { verdicts: [verdict('conversation_completeness', 'session'), verdict('correctness', 'turn')], scorerErrors: [], expectations: [], omitted: 0, failing: 2, counts: { feedback: 2, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 2, unknown: 0 }, scorers: [] };
+    const assessments = {
+      verdicts: [verdict('conversation_completeness', 'session'), verdict('correctness', 'turn')],
+      scorerErrors: [],
+      expectations: [],
+      omitted: 0,
+      failing: 2,
+      counts: { feedback: 2, expectations: 0, scorerErrors: 0, scorerErrorsSuperseded: 0, superseded: 0, pass: 0, fail: 2, unknown: 0 },
+      scorers: [],
+    };
     const [session] = groupSessions([digest('t2', { requestTimeMs: 5000 }), digest('t1', { requestTimeMs: 1000, assessments })]).sessions;
     const view = sessionView(session!);
     expect(view.sessionVerdicts.map((v) => [v.turn, v.traceId, v.entry.name])).toEqual([[1, 't1', 'conversation_completeness']]);

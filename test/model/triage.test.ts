@@ -47,20 +47,14 @@ interface View {
 
 function view(t: AssessmentTriage): View {
   return {
-    errors: t.scorerErrors.map((e) =>
-      e.supersededBy ? [e.index, e.level, e.levelBasis, e.supersededBy.index] : [e.index, e.level, e.levelBasis],
-    ),
+    errors: t.scorerErrors.map((e) => (e.supersededBy ? [e.index, e.level, e.levelBasis, e.supersededBy.index] : [e.index, e.level, e.levelBasis])),
     session: t.sessionLevel,
     turn: t.perTurn,
     expectations: t.expectations,
     superseded: t.superseded,
     disagreements: t.disagreements.map((d) => [d.human, d.judge, d.humanPolarity, d.judgePolarity]),
     verdicts: t.verdicts.map((v) => {
-      const status = v.effective
-        ? 'effective'
-        : v.ineffective === 'human-disagrees'
-          ? `human ${v.overriddenByHuman?.index}`
-          : `superseded${v.supersededBy ? ` by ${v.supersededBy.index}` : ''}`;
+      const status = v.effective ? 'effective' : v.ineffective === 'human-disagrees' ? `human ${v.overriddenByHuman?.index}` : `superseded${v.supersededBy ? ` by ${v.supersededBy.index}` : ''}`;
       return v.chain ? [v.index, v.polarity, status, v.chain.map((r) => r.index)] : [v.index, v.polarity, status];
     }),
   };
@@ -81,11 +75,15 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
   },
   {
     name: 'session-level by metadata',
-    raws: [
-      feedback('a-1', 'user_frustration', 'unresolved', { metadata: SESSION, rationale: 'Still angry at the end.' }),
-      feedback('a-2', 'correctness', 'yes'),
-    ],
-    expected: { session: [0], turn: [1], verdicts: [[0, 'fail', 'effective'], [1, 'pass', 'effective']] },
+    raws: [feedback('a-1', 'user_frustration', 'unresolved', { metadata: SESSION, rationale: 'Still angry at the end.' }), feedback('a-2', 'correctness', 'yes')],
+    expected: {
+      session: [0],
+      turn: [1],
+      verdicts: [
+        [0, 'fail', 'effective'],
+        [1, 'pass', 'effective'],
+      ],
+    },
   },
   {
     name: 'failed session scorer with the metadata key',
@@ -101,7 +99,12 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
       }),
       feedback('a-2', 'safety', null, { feedback: { value: null, error: RATE_LIMIT } }),
     ],
-    expected: { errors: [[0, 'session', 'scorer-name'], [1, 'turn', 'default']] },
+    expected: {
+      errors: [
+        [0, 'session', 'scorer-name'],
+        [1, 'turn', 'default'],
+      ],
+    },
   },
   {
     name: 'a successful multi-turn result without the key stays per turn (the name rule is for errors)',
@@ -115,15 +118,15 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
   },
   {
     name: 'override chain of 2: a human correction of the other polarity outvotes the judge (replaced and calibrated)',
-    raws: [
-      feedback('a-1', 'correctness', 'no', { valid: false }),
-      feedback('a-2', 'correctness', 'yes', { source: HUMAN, overrides: 'a-1' }),
-    ],
+    raws: [feedback('a-1', 'correctness', 'no', { valid: false }), feedback('a-2', 'correctness', 'yes', { source: HUMAN, overrides: 'a-1' })],
     expected: {
       turn: [0, 1],
       superseded: [0],
       disagreements: [[1, 0, 'pass', 'fail']],
-      verdicts: [[0, 'fail', 'human 1'], [1, 'pass', 'effective', [0, 1]]],
+      verdicts: [
+        [0, 'fail', 'human 1'],
+        [1, 'pass', 'effective', [0, 1]],
+      ],
     },
   },
   {
@@ -162,19 +165,23 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
       turn: [0, 1, 2],
       superseded: [0],
       disagreements: [[2, 0, 'pass', 'fail']],
-      verdicts: [[0, 'fail', 'human 2'], [1, 'pass', 'effective', [0, 1]], [2, 'pass', 'effective', [0, 2]]],
+      verdicts: [
+        [0, 'fail', 'human 2'],
+        [1, 'pass', 'effective', [0, 1]],
+        [2, 'pass', 'effective', [0, 2]],
+      ],
     },
   },
   {
     name: 'an override cycle ends (both superseded, chains cut where they close)',
-    raws: [
-      feedback('a-1', 'safety', 'yes', { overrides: 'a-2' }),
-      feedback('a-2', 'safety', 'no', { overrides: 'a-1' }),
-    ],
+    raws: [feedback('a-1', 'safety', 'yes', { overrides: 'a-2' }), feedback('a-2', 'safety', 'no', { overrides: 'a-1' })],
     expected: {
       turn: [0, 1],
       superseded: [0, 1],
-      verdicts: [[0, 'pass', 'superseded by 1', [1, 0]], [1, 'fail', 'superseded by 0', [0, 1]]],
+      verdicts: [
+        [0, 'pass', 'superseded by 1', [1, 0]],
+        [1, 'fail', 'superseded by 0', [0, 1]],
+      ],
     },
   },
   {
@@ -187,32 +194,38 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
   },
   {
     name: 'human and judge disagree: both kept, the human wins',
-    raws: [
-      feedback('a-1', 'correctness', 'no', { rationale: 'The answer misses a fact.' }),
-      feedback('a-2', 'correctness', true, { source: HUMAN, rationale: 'It is right.' }),
-    ],
+    raws: [feedback('a-1', 'correctness', 'no', { rationale: 'The answer misses a fact.' }), feedback('a-2', 'correctness', true, { source: HUMAN, rationale: 'It is right.' })],
     expected: {
       turn: [0, 1],
       disagreements: [[1, 0, 'pass', 'fail']],
-      verdicts: [[0, 'fail', 'human 1'], [1, 'pass', 'effective']],
+      verdicts: [
+        [0, 'fail', 'human 1'],
+        [1, 'pass', 'effective'],
+      ],
     },
   },
   {
     name: 'human and judge agree (yes and true are both a pass)',
     raws: [feedback('a-1', 'correctness', 'yes'), feedback('a-2', 'correctness', true, { source: HUMAN })],
-    expected: { turn: [0, 1], verdicts: [[0, 'pass', 'effective'], [1, 'pass', 'effective']] },
+    expected: {
+      turn: [0, 1],
+      verdicts: [
+        [0, 'pass', 'effective'],
+        [1, 'pass', 'effective'],
+      ],
+    },
   },
   {
     name: 'a CODE scorer loses to a human too; the newest human speaks for the humans',
-    raws: [
-      feedback('a-1', 'is_polite', false, { source: CODE }),
-      feedback('a-2', 'is_polite', false, { source: HUMAN }),
-      feedback('a-3', 'is_polite', true, { source: HUMAN }),
-    ],
+    raws: [feedback('a-1', 'is_polite', false, { source: CODE }), feedback('a-2', 'is_polite', false, { source: HUMAN }), feedback('a-3', 'is_polite', true, { source: HUMAN })],
     expected: {
       turn: [0, 1, 2],
       disagreements: [[2, 0, 'pass', 'fail']],
-      verdicts: [[0, 'fail', 'human 2'], [1, 'fail', 'effective'], [2, 'pass', 'effective']],
+      verdicts: [
+        [0, 'fail', 'human 2'],
+        [1, 'fail', 'effective'],
+        [2, 'pass', 'effective'],
+      ],
     },
   },
   {
@@ -226,7 +239,12 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     expected: {
       session: [2],
       turn: [0, 1, 3],
-      verdicts: [[0, 'fail', 'effective'], [1, 'pass', 'effective'], [2, 'fail', 'effective'], [3, 'fail', 'effective']],
+      verdicts: [
+        [0, 'fail', 'effective'],
+        [1, 'pass', 'effective'],
+        [2, 'fail', 'effective'],
+        [3, 'fail', 'effective'],
+      ],
     },
   },
   {
@@ -239,56 +257,61 @@ const CASES: Array<{ name: string; raws: Raw[]; expected: Partial<View> }> = [
     ],
     expected: {
       turn: [0, 1, 2, 3],
-      verdicts: [[0, 'unknown', 'effective'], [1, 'unknown', 'effective'], [2, 'fail', 'effective'], [3, 'pass', 'effective']],
+      verdicts: [
+        [0, 'unknown', 'effective'],
+        [1, 'unknown', 'effective'],
+        [2, 'fail', 'effective'],
+        [3, 'pass', 'effective'],
+      ],
     },
   },
   {
     name: 'a judge a human replaced with the same polarity is superseded, not outvoted',
-    raws: [
-      feedback('a-1', 'safety', 'no', { valid: false }),
-      feedback('a-2', 'safety', 'no', { source: HUMAN, overrides: 'a-1', rationale: 'Unsafe indeed.' }),
-    ],
+    raws: [feedback('a-1', 'safety', 'no', { valid: false }), feedback('a-2', 'safety', 'no', { source: HUMAN, overrides: 'a-1', rationale: 'Unsafe indeed.' })],
     expected: {
       turn: [0, 1],
       superseded: [0],
-      verdicts: [[0, 'fail', 'superseded by 1'], [1, 'fail', 'effective', [0, 1]]],
+      verdicts: [
+        [0, 'fail', 'superseded by 1'],
+        [1, 'fail', 'effective', [0, 1]],
+      ],
     },
   },
   {
     name: 'a judge replaced by another judge is superseded, not outvoted',
-    raws: [
-      feedback('a-1', 'safety', 'no', { valid: false }),
-      feedback('a-2', 'safety', 'yes', { overrides: 'a-1' }),
-    ],
+    raws: [feedback('a-1', 'safety', 'no', { valid: false }), feedback('a-2', 'safety', 'yes', { overrides: 'a-1' })],
     expected: {
       turn: [0, 1],
       superseded: [0],
-      verdicts: [[0, 'fail', 'superseded by 1'], [1, 'pass', 'effective', [0, 1]]],
+      verdicts: [
+        [0, 'fail', 'superseded by 1'],
+        [1, 'pass', 'effective', [0, 1]],
+      ],
     },
   },
   {
     name: 'a human replacement of unknown polarity outvotes nobody',
-    raws: [
-      feedback('a-1', 'safety', 'no', { valid: false }),
-      feedback('a-2', 'safety', 'it depends', { source: HUMAN, overrides: 'a-1' }),
-    ],
+    raws: [feedback('a-1', 'safety', 'no', { valid: false }), feedback('a-2', 'safety', 'it depends', { source: HUMAN, overrides: 'a-1' })],
     expected: {
       turn: [0, 1],
       superseded: [0],
-      verdicts: [[0, 'fail', 'superseded by 1'], [1, 'unknown', 'effective', [0, 1]]],
+      verdicts: [
+        [0, 'fail', 'superseded by 1'],
+        [1, 'unknown', 'effective', [0, 1]],
+      ],
     },
   },
   {
     name: 'a human override of a CODE scorer with the other polarity outvotes it too',
-    raws: [
-      feedback('a-1', 'is_polite', false, { source: CODE, valid: false }),
-      feedback('a-2', 'is_polite', true, { source: HUMAN, overrides: 'a-1' }),
-    ],
+    raws: [feedback('a-1', 'is_polite', false, { source: CODE, valid: false }), feedback('a-2', 'is_polite', true, { source: HUMAN, overrides: 'a-1' })],
     expected: {
       turn: [0, 1],
       superseded: [0],
       disagreements: [[1, 0, 'pass', 'fail']],
-      verdicts: [[0, 'fail', 'human 1'], [1, 'pass', 'effective', [0, 1]]],
+      verdicts: [
+        [0, 'fail', 'human 1'],
+        [1, 'pass', 'effective', [0, 1]],
+      ],
     },
   },
   {
@@ -403,9 +426,7 @@ describe('triageAssessments: cases', () => {
       },
     ]);
     expect(triage.counts).toEqual({ scorerErrors: 0, pass: 2, fail: 0, unknown: 0, superseded: 0, disagreements: 1 });
-    expect(triage.disagreements).toEqual([
-      { name: 'correctness', spanId: null, level: 'turn', human: 1, judge: 0, humanPolarity: 'pass', judgePolarity: 'fail', via: 'same-target' },
-    ]);
+    expect(triage.disagreements).toEqual([{ name: 'correctness', spanId: null, level: 'turn', human: 1, judge: 0, humanPolarity: 'pass', judgePolarity: 'fail', via: 'same-target' }]);
   });
 
   it('reads the config: a custom session scorer failing without the key, a numeric threshold', () => {
@@ -423,7 +444,10 @@ describe('triageAssessments: cases', () => {
       errors: [[0, 'session', 'scorer-name']],
       turn: [1, 2],
       disagreements: [[1, 2, 'fail', 'pass']],
-      verdicts: [[1, 'fail', 'effective'], [2, 'pass', 'human 1']],
+      verdicts: [
+        [1, 'fail', 'effective'],
+        [2, 'pass', 'human 1'],
+      ],
     });
   });
 });
@@ -474,7 +498,10 @@ describe('triageAssessments: upstream fixtures', () => {
     expect(view(triageAssessments(trace!.assessments))).toEqual({
       ...none,
       turn: [0, 4],
-      verdicts: [[0, 'unknown', 'effective'], [4, 'pass', 'effective']],
+      verdicts: [
+        [0, 'unknown', 'effective'],
+        [4, 'pass', 'effective'],
+      ],
     });
   });
 
@@ -493,11 +520,19 @@ describe('triageAssessments: upstream fixtures', () => {
     const triage = triageAssessments(traceOf(record).assessments);
     expect(view(triage)).toEqual({
       ...none,
-      errors: [[2, 'turn', 'default'], [6, 'session', 'scorer-name']],
+      errors: [
+        [2, 'turn', 'default'],
+        [6, 'session', 'scorer-name'],
+      ],
       session: [5, 7],
       turn: [0, 1, 3, 4],
       expectations: [1, 3],
-      verdicts: [[0, 'unknown', 'effective'], [4, 'pass', 'effective'], [5, 'pass', 'effective'], [7, 'fail', 'effective']],
+      verdicts: [
+        [0, 'unknown', 'effective'],
+        [4, 'pass', 'effective'],
+        [5, 'pass', 'effective'],
+        [7, 'fail', 'effective'],
+      ],
     });
   });
 });
@@ -524,19 +559,31 @@ describe('triageSession', () => {
           errors: [[1, 'session', 'scorer-name']],
           session: [0],
           turn: [2],
-          verdicts: [[0, 'fail', 'effective'], [2, 'pass', 'effective']],
+          verdicts: [
+            [0, 'fail', 'effective'],
+            [2, 'pass', 'effective'],
+          ],
         },
       ],
-      ['tr-2', { ...none, session: [1], turn: [0], verdicts: [[0, 'fail', 'effective'], [1, 'pass', 'effective']] }],
+      [
+        'tr-2',
+        {
+          ...none,
+          session: [1],
+          turn: [0],
+          verdicts: [
+            [0, 'fail', 'effective'],
+            [1, 'pass', 'effective'],
+          ],
+        },
+      ],
       ['tr-3', none],
     ]);
     expect(session.sessionVerdicts.map((s) => [s.turn, s.traceId, s.entry.assessment.name, s.entry.polarity, s.entry.rationale])).toEqual([
       [0, 'tr-1', 'user_frustration', 'fail', 'Gave up.'],
       [1, 'tr-2', 'knowledge_retention', 'pass', null],
     ]);
-    expect(session.sessionScorerErrors.map((s) => [s.turn, s.traceId, s.entry.assessment.name, s.entry.error.code])).toEqual([
-      [0, 'tr-1', 'conversational_safety', 'RATE_LIMIT_EXCEEDED'],
-    ]);
+    expect(session.sessionScorerErrors.map((s) => [s.turn, s.traceId, s.entry.assessment.name, s.entry.error.code])).toEqual([[0, 'tr-1', 'conversational_safety', 'RATE_LIMIT_EXCEEDED']]);
     expect(session.counts).toEqual({ scorerErrors: 1, pass: 2, fail: 2, unknown: 0, superseded: 0, disagreements: 0 });
   });
 
@@ -585,9 +632,7 @@ describe('triageAssessments: polarity basis and human overrides', () => {
         feedback('a-2', 'stale_context', true, { source: HUMAN, overrides: 'a-1', span_id: '5b558896d43fb57c', rationale: 'A 2024 version exists.' }),
       ]),
     );
-    expect(triage.disagreements).toEqual([
-      { name: 'stale_context', spanId: '5b558896d43fb57c', level: 'turn', human: 1, judge: 0, humanPolarity: 'fail', judgePolarity: 'pass', via: 'overrides' },
-    ]);
+    expect(triage.disagreements).toEqual([{ name: 'stale_context', spanId: '5b558896d43fb57c', level: 'turn', human: 1, judge: 0, humanPolarity: 'fail', judgePolarity: 'pass', via: 'overrides' }]);
     const [judge, human] = triage.verdicts;
     expect([judge?.effective, judge?.ineffective, judge?.overriddenByHuman, judge?.supersededBy]).toEqual([
       false,

@@ -20,8 +20,7 @@ interface SpanSpec {
   error?: string;
 }
 
-const idOf = (name: string): string =>
-  createHash('sha256').update(name).digest().subarray(0, 8).toString('base64');
+const idOf = (name: string): string => createHash('sha256').update(name).digest().subarray(0, 8).toString('base64');
 
 /** A `Trace.to_json` record: each I/O value stored as MLflow stores it, `json.dumps` text. */
 function record(specs: SpanSpec[], info: Record<string, unknown> = {}): unknown {
@@ -99,7 +98,15 @@ describe('turnIo: wrapper roots and descent', () => {
         { name: 'auth_middleware', parent: 'POST /v1/chat', start: 1 },
         { name: 'support_agent', parent: 'auth_middleware', start: 2, inputs: Q, outputs: A },
       ],
-      expected: { span: 'support_agent', depth: 2, selection: 'descendant', wrapperChain: ['POST /v1/chat', 'auth_middleware'], input: ['mlflow.span', Q], output: ['mlflow.span', A], truncated: false },
+      expected: {
+        span: 'support_agent',
+        depth: 2,
+        selection: 'descendant',
+        wrapperChain: ['POST /v1/chat', 'auth_middleware'],
+        input: ['mlflow.span', Q],
+        output: ['mlflow.span', A],
+        truncated: false,
+      },
     },
     {
       name: 'wrapper root at depth 3',
@@ -110,7 +117,15 @@ describe('turnIo: wrapper roots and descent', () => {
         { name: 'support_agent', parent: 'session_refresh', start: 3, inputs: Q, outputs: A },
         { name: 'retrieve', parent: 'support_agent', start: 4, inputs: { q: 'order' }, outputs: ['doc'] },
       ],
-      expected: { span: 'support_agent', depth: 3, selection: 'descendant', wrapperChain: ['gateway', 'POST /v1/chat', 'session_refresh'], input: ['mlflow.span', Q], output: ['mlflow.span', A], truncated: false },
+      expected: {
+        span: 'support_agent',
+        depth: 3,
+        selection: 'descendant',
+        wrapperChain: ['gateway', 'POST /v1/chat', 'session_refresh'],
+        input: ['mlflow.span', Q],
+        output: ['mlflow.span', A],
+        truncated: false,
+      },
     },
     {
       name: 'a root with only input (it returned nothing) gives way to a child with both',
@@ -244,7 +259,15 @@ describe('turnIo: truncated previews only when no span has I/O', () => {
     {
       name: 'spans without I/O: request/response previews, truncated',
       rec: record([{ name: 'root', start: 0 }], { request_preview: 'Where is my order?', response_preview: '"It ships today."' }),
-      expected: { span: null, depth: null, selection: 'preview', wrapperChain: [], input: ['truncated-preview', 'Where is my order?'], output: ['truncated-preview', 'It ships today.'], truncated: true },
+      expected: {
+        span: null,
+        depth: null,
+        selection: 'preview',
+        wrapperChain: [],
+        input: ['truncated-preview', 'Where is my order?'],
+        output: ['truncated-preview', 'It ships today.'],
+        truncated: true,
+      },
     },
     {
       name: 'empty previews give way to the metadata copies',
@@ -356,7 +379,9 @@ describe('turnIo on the upstream fixtures', () => {
       file: 'v3.6_trace_otel_ingested_genai_openinference.json',
       via: 'record',
       // MLflow's own UI shows this turn empty (mlflow/mlflow#24677): the root `invoke_agent` has no I/O.
-      expected: [{ span: 'chat gpt-4o-mini', depth: 1, selection: 'descendant', carriers: ['mlflow.span mlflow.spanInputs', 'mlflow.span mlflow.spanOutputs'], user: 'Weather in Paris?', answer: 'Sunny.' }],
+      expected: [
+        { span: 'chat gpt-4o-mini', depth: 1, selection: 'descendant', carriers: ['mlflow.span mlflow.spanInputs', 'mlflow.span mlflow.spanOutputs'], user: 'Weather in Paris?', answer: 'Sunny.' },
+      ],
     },
     { file: 'v3.6_cli_traces_search_output_json.json', via: 'read', expected: [ERROR_ROOT, WEATHER] },
     {
@@ -412,12 +437,26 @@ describe('turnIo on samples/', () => {
       ['tr-431e32114628b590f68d7835089ffda1', root("Great. I'm travelling until the 16th — s… [cut, 34 chars]", 'Yes — day 45 (16 November) is still insi… [cut, 178 chars]')],
       [
         'tr-5bbe5cd70623ec31a4222d494982c534',
-        { span: 'booking_agent', depth: 1, selection: 'descendant', carriers: mlflow, user: "Hi, what's the checked baggage allowance… [cut, 19 chars]", answer: 'Your booking ZX4Q7P (Lisbon → Berlin on … [cut, 145 chars]' },
+        {
+          span: 'booking_agent',
+          depth: 1,
+          selection: 'descendant',
+          carriers: mlflow,
+          user: "Hi, what's the checked baggage allowance… [cut, 19 chars]",
+          answer: 'Your booking ZX4Q7P (Lisbon → Berlin on … [cut, 145 chars]',
+        },
       ],
       [
         'tr-5ca81f36845adbfabba8f2c8cb6441ff',
         // An agent loop: the first chat call asks for get_flight_status, the last one answers.
-        { span: 'chat gpt-4o-mini', depth: 1, selection: 'descendant', carriers: mlflow, user: 'Is my flight AX412 to Madrid tomorrow on… [cut, 6 chars]', answer: 'Yes — AX412 from Lisbon to Madrid tomorr… [cut, 75 chars]' },
+        {
+          span: 'chat gpt-4o-mini',
+          depth: 1,
+          selection: 'descendant',
+          carriers: mlflow,
+          user: 'Is my flight AX412 to Madrid tomorrow on… [cut, 6 chars]',
+          answer: 'Yes — AX412 from Lisbon to Madrid tomorr… [cut, 75 chars]',
+        },
       ],
       [
         'tr-9326a5b04ef80418fd5771af1f6b56bb',
@@ -428,7 +467,7 @@ describe('turnIo on samples/', () => {
         'tr-952138533270f210e1e4a2d2e507a951',
         { span: 'chat gpt-4o-mini', depth: 1, selection: 'descendant', carriers: mlflow, user: 'Can I already check in online?', answer: 'Yes. Online check-in for AX412 opens 24 … [cut, 128 chars]' },
       ],
-      ['tr-eaad7e61ac6baaa620d497e41960925c', root("Perfect, please start the refund now so … [cut, 27 chars]", "I'm sorry — I tried to submit the refund… [cut, 236 chars]")],
+      ['tr-eaad7e61ac6baaa620d497e41960925c', root('Perfect, please start the refund now so … [cut, 27 chars]', "I'm sorry — I tried to submit the refund… [cut, 236 chars]")],
     ]);
   });
 });

@@ -109,9 +109,7 @@ describe('extractFields', () => {
 
   it('gives the same nesting for a trace of the other fixtures (v3.4 export, single trace files)', () => {
     const single = parseLossless(text('v3.6_trace_ok_assessments_session.json'));
-    expect(extract(single, 'info.assessments.*.feedback.value,data.spans.*.name')).toEqual(
-      extract(okTrace, 'info.assessments.*.feedback.value,data.spans.*.name'),
-    );
+    expect(extract(single, 'info.assessments.*.feedback.value,data.spans.*.name')).toEqual(extract(okTrace, 'info.assessments.*.feedback.value,data.spans.*.name'));
   });
 });
 

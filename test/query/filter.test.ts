@@ -213,33 +213,41 @@ describe('compileFilter over the fixtures', () => {
 describe('compileFilter on altered records', () => {
   const base = (): Record<string, unknown> => fixtureJson('v3.6_trace_ok_assessments_session.json');
   const infoOf = (record: Record<string, unknown>): Record<string, unknown> => record.info as Record<string, unknown>;
-  const assessmentsOf = (record: Record<string, unknown>): Array<Record<string, unknown>> =>
-    infoOf(record).assessments as Array<Record<string, unknown>>;
+  const assessmentsOf = (record: Record<string, unknown>): Array<Record<string, unknown>> => infoOf(record).assessments as Array<Record<string, unknown>>;
   const altered: Array<[string, (r: Record<string, unknown>) => void]> = [
     ['unspecified', (r) => void (infoOf(r).state = 'STATE_UNSPECIFIED')],
-    ['in-progress', (r) => {
-      infoOf(r).state = 'IN_PROGRESS';
-      delete infoOf(r).execution_duration_ms;
-    }],
+    [
+      'in-progress',
+      (r) => {
+        infoOf(r).state = 'IN_PROGRESS';
+        delete infoOf(r).execution_duration_ms;
+      },
+    ],
     ['run', (r) => void ((infoOf(r).trace_metadata as Record<string, string>)['mlflow.sourceRun'] = 'run-1')],
-    ['superseded', (r) => {
-      const helpfulness = assessmentsOf(r)[0]!;
-      helpfulness.valid = false;
-      (helpfulness.feedback as Record<string, unknown>).value = 2.0;
-    }],
-    ['strings', (r) => {
-      assessmentsOf(r).push(
-        { assessment_name: 'rating', trace_id: 'x', source: { source_type: 'HUMAN' }, feedback: { value: 'good' }, valid: true },
-        { assessment_name: 'tone', trace_id: 'x', source: { source_type: 'HUMAN' }, feedback: { value: 'très bien' }, valid: true },
-        { assessment_name: 'score', trace_id: 'x', source: { source_type: 'CODE' }, feedback: { value: 0.5 }, valid: true },
-        {
-          assessment_name: 'shape',
-          trace_id: 'x',
-          source: { source_type: 'CODE' },
-          expectation: { serialized_value: { serialization_format: 'JSON_FORMAT', value: '{"a": 1, "b": [1.5, "é"]}' } },
-        },
-      );
-    }],
+    [
+      'superseded',
+      (r) => {
+        const helpfulness = assessmentsOf(r)[0]!;
+        helpfulness.valid = false;
+        (helpfulness.feedback as Record<string, unknown>).value = 2.0;
+      },
+    ],
+    [
+      'strings',
+      (r) => {
+        assessmentsOf(r).push(
+          { assessment_name: 'rating', trace_id: 'x', source: { source_type: 'HUMAN' }, feedback: { value: 'good' }, valid: true },
+          { assessment_name: 'tone', trace_id: 'x', source: { source_type: 'HUMAN' }, feedback: { value: 'très bien' }, valid: true },
+          { assessment_name: 'score', trace_id: 'x', source: { source_type: 'CODE' }, feedback: { value: 0.5 }, valid: true },
+          {
+            assessment_name: 'shape',
+            trace_id: 'x',
+            source: { source_type: 'CODE' },
+            expectation: { serialized_value: { serialization_format: 'JSON_FORMAT', value: '{"a": 1, "b": [1.5, "é"]}' } },
+          },
+        );
+      },
+    ],
   ];
   let pool: Subject[] = [];
   beforeAll(() => {
@@ -273,10 +281,18 @@ describe('compileFilter on altered records', () => {
 
 // [filter, message (or a stable part of it), 1-based column]
 const invalid: Array<[string, string, number]> = [
-  ["status = 'OK' OR status = 'ERROR'", "Invalid clause(s) in filter string: 'OR'. The filter grammar joins comparisons with AND only: run one search per alternative, or use IN ('a', 'b') for several values of one key.", 15],
+  [
+    "status = 'OK' OR status = 'ERROR'",
+    "Invalid clause(s) in filter string: 'OR'. The filter grammar joins comparisons with AND only: run one search per alternative, or use IN ('a', 'b') for several values of one key.",
+    15,
+  ],
   ["status = 'OK' or name = 'x'", "Invalid clause(s) in filter string: 'OR'.", 15],
   ["OR status = 'x'", "Invalid clause(s) in filter string: 'OR'.", 1],
-  ["state = 'OK'", "Invalid attribute key 'state' specified: use status (values OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED). Valid keys are request_id, timestamp, timestamp_ms, execution_time, execution_time_ms, end_time, end_time_ms, status, client_request_id, name, run_id, text.", 1],
+  [
+    "state = 'OK'",
+    "Invalid attribute key 'state' specified: use status (values OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED). Valid keys are request_id, timestamp, timestamp_ms, execution_time, execution_time_ms, end_time, end_time_ms, status, client_request_id, name, run_id, text.",
+    1,
+  ],
   ["trace.trace_id = 'x'", "Invalid attribute key 'trace_id' specified: use request_id (the trace id, tr-...).", 7],
   ["foo = 'x'", "Invalid attribute key 'foo' specified. Valid keys are request_id,", 1],
   ["NAME = 'x'", "Invalid attribute key 'NAME' specified.", 1],
@@ -325,7 +341,11 @@ const invalid: Array<[string, string, number]> = [
   ["span.name.x = 'x'", "Invalid span attribute 'name.x'.", 6],
   // value types
   ["timestamp_ms = '1760000000000'", 'Expected a number after = for the numeric attribute timestamp_ms, found a string: write it without quotes.', 16],
-  ['status = 5', "Only the 'timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms' attributes support comparison with numeric values; quote 5 to compare status with it as text.", 10],
+  [
+    'status = 5',
+    "Only the 'timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms' attributes support comparison with numeric values; quote 5 to compare status with it as text.",
+    10,
+  ],
   ['tag.x = 5', "Expected a quoted string value for tag (e.g. 'my-value'). Got value 5.", 9],
   ['feedback.helpfulness = 4', "Expected a quoted string value for feedback (e.g. 'my-value'). Got value 4 (feedback values are compared as JSON text: '4', 'true', '\"good\"').", 24],
   ["status IN 'OK'", "Expected a list in parentheses after IN, e.g. IN ('a', 'b').", 11],
@@ -336,7 +356,11 @@ const invalid: Array<[string, string, number]> = [
   ["status IN ('OK' 'ERROR')", "Expected ',' or ')' in the list, found 'ERROR').", 17],
   ['status IN (OK)', "Expected a quoted value in the list, found 'OK)'.", 12],
   // RLIKE patterns RE2 cannot run in linear time
-  ["span.name RLIKE '(a)\\1'", 'Invalid regular expression after RLIKE: error parsing regexp: invalid escape sequence: `\\1`. RLIKE uses RE2 syntax (linear time): no backreferences, no lookahead or lookbehind.', 17],
+  [
+    "span.name RLIKE '(a)\\1'",
+    'Invalid regular expression after RLIKE: error parsing regexp: invalid escape sequence: `\\1`. RLIKE uses RE2 syntax (linear time): no backreferences, no lookahead or lookbehind.',
+    17,
+  ],
   ["status RLIKE '(?=x)'", 'Invalid regular expression after RLIKE: error parsing regexp: invalid or unsupported Perl syntax: `(?=`.', 14],
   ["span.attributes.model RLIKE '(?!x)y'", 'Invalid regular expression after RLIKE: error parsing regexp: invalid or unsupported Perl syntax: `(?!`.', 29],
 ];
@@ -404,7 +428,13 @@ describe('parseComparisons', () => {
       {
         identifier: { text: 'x', segments: ['x'], column: 47, segmentColumns: [47] },
         comparator: 'NOT IN',
-        value: { kind: 'list', values: [{ kind: 'number', value: 1, text: '1' }, { kind: 'string', value: 'b' }] },
+        value: {
+          kind: 'list',
+          values: [
+            { kind: 'number', value: 1, text: '1' },
+            { kind: 'string', value: 'b' },
+          ],
+        },
         column: 47,
         comparatorColumn: 49,
         valueColumn: 56,
@@ -447,9 +477,15 @@ function docTable(header: string): string[][] {
   const start = doc.indexOf(`\n${header}`);
   expect(start).toBeGreaterThan(0);
   const rows: string[][] = [];
-  for (const line of doc.slice(start + 1).split('\n').slice(2)) {
+  for (const line of doc
+    .slice(start + 1)
+    .split('\n')
+    .slice(2)) {
     if (!line.startsWith('|')) break;
-    const cells = line.slice(1, -1).split(' | ').map((cell) => cell.trim());
+    const cells = line
+      .slice(1, -1)
+      .split(' | ')
+      .map((cell) => cell.trim());
     rows.push(cells.map((cell) => cell.replace(/^(``?)\s?(.*?)\s?\1(?=$| \()/, '$2')));
   }
   return rows;

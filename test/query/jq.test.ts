@@ -86,8 +86,7 @@ describe('the same questions, asked of the pipeline and of jq', () => {
     {
       name: 'count, min, max, sum, avg per group',
       query: '$.info | group_by(state) | count | min(execution_duration_ms) | max(execution_duration_ms) | sum(execution_duration_ms) | avg(execution_duration_ms) | sort_by(key)',
-      jq:
-        '[.[] | .info] | group_by(.state) | map([.[].execution_duration_ms | numbers] as $d | {key: .[0].state, count: length, min: ($d | min), max: ($d | max), sum: ($d | add), avg: ($d | if length > 0 then add / length else null end)}) | .[]',
+      jq: '[.[] | .info] | group_by(.state) | map([.[].execution_duration_ms | numbers] as $d | {key: .[0].state, count: length, min: ($d | min), max: ($d | max), sum: ($d | add), avg: ($d | if length > 0 then add / length else null end)}) | .[]',
     },
     { name: 'count', query: '$.data.spans[*] | count', jq: '{count: [.[] | .data.spans[]] | length}' },
     { name: 'unique', query: '$.data.spans[*].name | unique | sort_by(@)', jq: '[.[] | .data.spans[].name] | unique | .[]' },
@@ -148,7 +147,11 @@ describe('createJq', () => {
 
   it('reports a runtime error for its trace and goes on with the others, keeping the outputs before it', async () => {
     const jq = await createJq('.a, (.b | if type == "number" then . else error("b is \\(type)") end)');
-    const outputs = await jq.push([{ a: 1, b: 2 }, { a: 3, b: 'x' }, { a: 5, b: 6 }]);
+    const outputs = await jq.push([
+      { a: 1, b: 2 },
+      { a: 3, b: 'x' },
+      { a: 5, b: 6 },
+    ]);
     expect(outputs).toEqual([
       { kind: 'value', json: '1' },
       { kind: 'value', json: '2' },

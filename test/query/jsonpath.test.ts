@@ -7,8 +7,7 @@ import { thrown } from '../helpers/thrown.js';
 // RFC 9535 JSONPath (json-p3) over real MLflow traces of every serialization: what is selected,
 // with which normalized path, and how a bad query is reported.
 
-const select = (file: string, query: string): Array<[string, unknown]> =>
-  [...compileJsonPath(query).select(fixtureJson(file))].map((node) => [node.path, node.value]);
+const select = (file: string, query: string): Array<[string, unknown]> => [...compileJsonPath(query).select(fixtureJson(file))].map((node) => [node.path, node.value]);
 
 const SPANS = "$['data']['spans']";
 

@@ -45,11 +45,19 @@ const NAMES: Record<string, string> = {
 };
 
 const order = (clauses: string[], list: readonly TraceInfo[] = infos): string =>
-  [...list].sort(compareInfos(parseOrderBy(clauses))).map((i) => NAMES[i.traceId ?? ''] ?? i.traceId ?? '-').join(' ');
+  [...list]
+    .sort(compareInfos(parseOrderBy(clauses)))
+    .map((i) => NAMES[i.traceId ?? ''] ?? i.traceId ?? '-')
+    .join(' ');
 
 describe('ordering the fixtures', () => {
   it('reads the ten traces', () => {
-    expect(infos.map((i) => NAMES[i.traceId ?? '']).sort().join('')).toBe('ABCDEFGHIJ');
+    expect(
+      infos
+        .map((i) => NAMES[i.traceId ?? ''])
+        .sort()
+        .join(''),
+    ).toBe('ABCDEFGHIJ');
   });
 
   const cases: Array<[string[], string]> = [
@@ -112,7 +120,12 @@ describe('missing values and odd ids', () => {
   ];
   const label = (i: TraceInfo): string => i.traceId ?? '-';
   it.each(cases)('%j → %s', (clauses, expected) => {
-    expect([...list].sort(compareInfos(parseOrderBy(clauses))).map(label).join(' ')).toBe(expected);
+    expect(
+      [...list]
+        .sort(compareInfos(parseOrderBy(clauses)))
+        .map(label)
+        .join(' '),
+    ).toBe(expected);
   });
 });
 

@@ -287,8 +287,7 @@ describe('19-digit integers keep every digit in the output', () => {
     expect(started.warnings).toEqual([
       {
         trace_id: 'tr-dup',
-        message:
-          "numbers printed as parsed (integers beyond 2^53 may be rounded): the original text could not be re-read exactly: Duplicate key 'a' encountered at position 36",
+        message: "numbers printed as parsed (integers beyond 2^53 may be rounded): the original text could not be re-read exactly: Duplicate key 'a' encountered at position 36",
       },
       { trace_id: 'tr-huge', message: 'numbers printed as parsed (integers beyond 2^53 may be rounded): the record was too large to keep its original text' },
     ]);
@@ -364,7 +363,7 @@ describe('invalid stages: message and column in the whole query', () => {
     { query: '$.a | 3', message: "expected a stage name, found '3'", column: 7 },
     { query: '$.a | where(a == 1)', message: "Invalid comparator '=='. Use '=' to compare.", column: 15 },
     { query: "$.a | where(a = 1 OR b = 'x')", message: OR_MESSAGE, column: 19 },
-    { query: "$.a | where(a LIKE 3)", message: 'LIKE needs a quoted pattern, found 3', column: 20 },
+    { query: '$.a | where(a LIKE 3)', message: 'LIKE needs a quoted pattern, found 3', column: 20 },
     { query: "$.a | where(a IN 'x')", message: "IN needs a list such as ('a', 'b') after it", column: 18 },
     { query: "$.a | where(a = ('x'))", message: '= compares with one value, found a list: use IN for several', column: 17 },
     { query: "$.a | where(a RLIKE '(x')", message: 'invalid RLIKE pattern: error parsing regexp: missing closing ): `(x`', column: 21 },

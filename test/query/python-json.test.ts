@@ -18,7 +18,7 @@ const cases: Array<[string, unknown, string, PythonJsonOptions?]> = [
   ['other controls', '\u0001\u001f', '"\\u0001\\u001f"'],
   ['quote and backslash', '"\\', '"\\"\\\\"'],
   ['slash is not escaped', '</a>', '"</a>"'],
-  ['keys are escaped like strings', { 'é': 'x' }, '{"\\u00e9": "x"}'],
+  ['keys are escaped like strings', { é: 'x' }, '{"\\u00e9": "x"}'],
   ['an integral number as int', 4, '4'],
   ['an integral number as float', 4, '4.0', { integralNumbers: 'float' }],
   ['a fraction', 0.5, '0.5'],
@@ -61,12 +61,7 @@ describe('pythonJsonDumps', () => {
   });
 
   it('pythonFloatRepr agrees with the rows above for floats', () => {
-    expect([3.0, 0.1 + 0.2, 1e22, 123456789012345680000].map(pythonFloatRepr)).toEqual([
-      '3.0',
-      '0.30000000000000004',
-      '1e+22',
-      '1.2345678901234568e+20',
-    ]);
+    expect([3.0, 0.1 + 0.2, 1e22, 123456789012345680000].map(pythonFloatRepr)).toEqual(['3.0', '0.30000000000000004', '1e+22', '1.2345678901234568e+20']);
   });
 });
 
@@ -84,7 +79,9 @@ function compactPythonIndent(text: string): string {
 }
 
 describe('pythonJsonDumps over the fixtures (lossless-json parse)', () => {
-  const files = readdirSync(fixturePath('.')).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(fixturePath('.'))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   it('covers the 12 fixtures', () => {
     expect(files).toHaveLength(12);

@@ -33,7 +33,17 @@ describe('reindentJson over the real MLflow outputs', () => {
     const starts = lines.flatMap((l, i) => (l === '    {' ? [i] : []));
     const ends = lines.flatMap((l, i) => (l === '    }' || l === '    },' ? [i] : []));
     expect(starts.length).toBe(2);
-    const inner = starts.map((s, k) => reindentJson(compactJson(lines.slice(s, ends[k]! + 1).join('\n').replace(/,$/, '')), 2));
+    const inner = starts.map((s, k) =>
+      reindentJson(
+        compactJson(
+          lines
+            .slice(s, ends[k]! + 1)
+            .join('\n')
+            .replace(/,$/, ''),
+        ),
+        2,
+      ),
+    );
     expect(`{\n  "traces": [\n    ${inner.join(',\n    ')}\n  ],\n  "next_page_token": null\n}`).toBe(original);
   });
 });

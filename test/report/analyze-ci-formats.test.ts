@@ -154,9 +154,7 @@ describe('analyze --format junit over samples/', () => {
     ]);
     expect([root.attributes.tests, root.attributes.failures]).toEqual(['13', '1']);
     const refund = kids(root, 'testsuite')[1]!;
-    expect(kids(refund, 'testcase').map((c) => [c.attributes.classname, (c.attributes.name ?? '').replace(/ · tr-\w+$/u, '')])).toEqual(
-      [1, 2, 3, 4, 5].map((n) => ['sess-refund-7f3a', `turn ${n}`]),
-    );
+    expect(kids(refund, 'testcase').map((c) => [c.attributes.classname, (c.attributes.name ?? '').replace(/ · tr-\w+$/u, '')])).toEqual([1, 2, 3, 4, 5].map((n) => ['sess-refund-7f3a', `turn ${n}`]));
   });
 
   it('fails turn 3 of sess-refund-7f3a with the root cause; the turns below --fail-on keep their findings in system-out', () => {
@@ -169,7 +167,11 @@ describe('analyze --format junit over samples/', () => {
     expect(failure[0]!.text).toContain(`at trace ${ROOT_TRACE} · $.info.assessments[0]`);
     expect(failure[0]!.text).toContain('fix: Start at turn 3:');
     const props = kids(kids(turn3!, 'properties')[0]!, 'property').map((p) => [p.attributes.name, p.attributes.value]);
-    expect(props.slice(0, 3)).toEqual([['session_id', 'sess-refund-7f3a'], ['turn', '3'], ['trace_id', ROOT_TRACE]]);
+    expect(props.slice(0, 3)).toEqual([
+      ['session_id', 'sess-refund-7f3a'],
+      ['turn', '3'],
+      ['trace_id', ROOT_TRACE],
+    ]);
     expect(kids(turn4!, 'failure')).toEqual([]);
     expect(kids(turn4!, 'system-out')[0]!.text).toMatch(/warn error-propagation\/inheritedFailure turn 4\n[\s\S]*warn scorer-error-assessment\/scorerError turn 4\n/u);
   });
@@ -183,10 +185,15 @@ describe('analyze --format junit over samples/', () => {
   ])('--fail-on $failOn: exit $status, $failures failing testcases, the exit status of --format json', async ({ failOn, status, failures }) => {
     const [run, asJson] = await Promise.all([analyze('junit', [SAMPLES, '--fail-on', failOn]), analyze('json', [SAMPLES, '--fail-on', failOn])]);
     const stderr = SAMPLES_STDERR + (status === 1 ? closing(failOn) : '');
-    expect([outcome(run), outcome(asJson)]).toEqual([{ status, stderr }, { status, stderr }]);
+    expect([outcome(run), outcome(asJson)]).toEqual([
+      { status, stderr },
+      { status, stderr },
+    ]);
     const root = wellFormed(run.stdout);
     expect(root.attributes.failures).toBe(failures);
-    const failing = kids(root, 'testsuite').flatMap((s) => kids(s, 'testcase')).filter((c) => kids(c, 'failure').length > 0);
+    const failing = kids(root, 'testsuite')
+      .flatMap((s) => kids(s, 'testcase'))
+      .filter((c) => kids(c, 'failure').length > 0);
     expect(String(failing.length)).toBe(failures);
   });
 });
@@ -352,22 +359,43 @@ describe('analyzeJunitChunks', () => {
     {
       name: 'a session-level finding: a `session` testcase first in its suite',
       findings: [finding({ turn: null, traceId: null, fingerprint: 'a' })],
-      cases: [['s1', 'session', 1], ['s1', 'turn 1 · t1', 0], ['s1', 'turn 2 · t2', 0], ['traces without a session', 't9', 0]],
+      cases: [
+        ['s1', 'session', 1],
+        ['s1', 'turn 1 · t1', 0],
+        ['s1', 'turn 2 · t2', 0],
+        ['traces without a session', 't9', 0],
+      ],
     },
     {
       name: 'a turn the session does not have: on the session testcase',
       findings: [finding({ turn: 7, fingerprint: 'b' })],
-      cases: [['s1', 'session', 1], ['s1', 'turn 1 · t1', 0], ['s1', 'turn 2 · t2', 0], ['traces without a session', 't9', 0]],
+      cases: [
+        ['s1', 'session', 1],
+        ['s1', 'turn 1 · t1', 0],
+        ['s1', 'turn 2 · t2', 0],
+        ['traces without a session', 't9', 0],
+      ],
     },
     {
       name: 'a session the report does not list: a suite of its own',
       findings: [finding({ sessionId: 's2', turn: 1, fingerprint: 'c' })],
-      cases: [['s1', 'turn 1 · t1', 0], ['s1', 'turn 2 · t2', 0], ['s2', 'session', 1], ['traces without a session', 't9', 0]],
+      cases: [
+        ['s1', 'turn 1 · t1', 0],
+        ['s1', 'turn 2 · t2', 0],
+        ['s2', 'session', 1],
+        ['traces without a session', 't9', 0],
+      ],
     },
     {
       name: 'a trace without a session, and the dump',
       findings: [finding({ sessionId: null, traceId: 't8', turn: null, fingerprint: 'd' }), finding({ sessionId: null, traceId: null, turn: null, fingerprint: 'e' })],
-      cases: [['s1', 'turn 1 · t1', 0], ['s1', 'turn 2 · t2', 0], ['traces without a session', 't9', 0], ['traces without a session', 't8', 1], ['dump', 'dump', 1]],
+      cases: [
+        ['s1', 'turn 1 · t1', 0],
+        ['s1', 'turn 2 · t2', 0],
+        ['traces without a session', 't9', 0],
+        ['traces without a session', 't8', 1],
+        ['dump', 'dump', 1],
+      ],
     },
   ])('$name', ({ findings, cases }) => {
     const root = junitOf(report(findings));
@@ -376,13 +404,23 @@ describe('analyzeJunitChunks', () => {
   });
 
   it('puts several failing findings in one <failure> (readers show only the first), the first as message and type', () => {
-    const root = junitOf(report([finding({ fingerprint: 'f1', message: 'first' }), finding({ messageId: 'other', fingerprint: 'f2', message: 'second' }), finding({ severity: 'info', fingerprint: 'f3', message: 'third' })]));
+    const root = junitOf(
+      report([
+        finding({ fingerprint: 'f1', message: 'first' }),
+        finding({ messageId: 'other', fingerprint: 'f2', message: 'second' }),
+        finding({ severity: 'info', fingerprint: 'f3', message: 'third' }),
+      ]),
+    );
     const turn1 = kids(kids(root, 'testsuite')[0]!, 'testcase')[0]!;
     const [failure] = kids(turn1, 'failure');
     expect([failure!.attributes.message, failure!.attributes.type]).toEqual(['first (and 1 more finding)', 'turn-gap/longGap']);
     expect(failure!.text.match(/^warn turn-gap\/\w+ turn 1$/gmu)).toEqual(['warn turn-gap/longGap turn 1', 'warn turn-gap/other turn 1']);
     expect(kids(turn1, 'system-out')[0]!.text).toContain('info turn-gap/longGap turn 1\nthird\n');
-    expect(kids(kids(turn1, 'properties')[0]!, 'property').filter((p) => p.attributes.name === 'fingerprint').map((p) => p.attributes.value)).toEqual(['f1', 'f2', 'f3']);
+    expect(
+      kids(kids(turn1, 'properties')[0]!, 'property')
+        .filter((p) => p.attributes.name === 'fingerprint')
+        .map((p) => p.attributes.value),
+    ).toEqual(['f1', 'f2', 'f3']);
   });
 
   it('yields the same document in pieces as whole', () => {
@@ -406,12 +444,23 @@ describe('analyzeSarifChunks', () => {
   it.each([
     { name: 'no findings', findings: [], places: [] },
     { name: 'a session-level finding', findings: [finding({ traceId: null, turn: null })], places: [['s1', 'session']] },
-    { name: 'a span finding', findings: [finding({ spanId: 'sp1' })], places: [['s1', 'session'], ['s1/t1', 'trace'], ['s1/t1/sp1', 'span']] },
+    {
+      name: 'a span finding',
+      findings: [finding({ spanId: 'sp1' })],
+      places: [
+        ['s1', 'session'],
+        ['s1/t1', 'trace'],
+        ['s1/t1/sp1', 'span'],
+      ],
+    },
     { name: 'a trace without a session', findings: [finding({ sessionId: null, traceId: 't9', turn: null })], places: [['t9', 'trace']] },
     {
       name: 'dump-level evidence in a session trace: placed in that session',
       findings: [finding({ sessionId: null, traceId: null, turn: null, evidence: [{ traceId: 't2', spanId: null, turn: 2, path: '$.x', kind: 'k', label: 'l' }] })],
-      places: [['s1', 'session'], ['s1/t2', 'trace']],
+      places: [
+        ['s1', 'session'],
+        ['s1/t2', 'trace'],
+      ],
     },
   ])('$name: valid, with logical locations $places', ({ findings, places }) => {
     const run = sarifOf(report(findings)).runs[0]!;

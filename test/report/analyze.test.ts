@@ -58,7 +58,15 @@ describe('analyze --format json, streamed', () => {
 
 describe('analyze text', () => {
   it('--verbose groups by session, root cause first, then traces without a session, then the dump', () => {
-    const text = analyzeText(report([finding({ turn: 1 }), finding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', turn: 3, fingerprint: '1111111111111111' }), ...cases[2]![1].slice(2)]), undefined, 'verbose');
+    const text = analyzeText(
+      report([
+        finding({ turn: 1 }),
+        finding({ ruleId: 'error-propagation', messageId: 'rootCause', role: 'rootCause', severity: 'error', turn: 3, fingerprint: '1111111111111111' }),
+        ...cases[2]![1].slice(2),
+      ]),
+      undefined,
+      'verbose',
+    );
     const heads = text.split('\n').filter((l) => !l.startsWith(' ') && l !== '');
     expect(heads).toEqual([
       'session s1 · 3 turns · user u1',

@@ -35,17 +35,17 @@ describe('one registry per view, shared by the CLI', () => {
     ['validate', 'format', VALIDATE_FORMAT_NAMES],
     ['rules', 'format', RULES_FORMAT_NAMES],
     ['report', 'format', [...TICKET_FORMAT_NAMES]],
-  ] as const)('%s --%s offers exactly the registry\'s formats', (command, option, names) => {
+  ] as const)("%s --%s offers exactly the registry's formats", (command, option, names) => {
     expect(helpChoices(command, option)).toEqual([...names]);
   });
 
-  it('lists a registry\'s formats in declaration order', () => {
+  it("lists a registry's formats in declaration order", () => {
     expect(formatNames(ANALYZE_FORMATS)).toEqual(['text', 'json', 'junit', 'sarif']);
     // The report's names live apart from its registry (loaded only when a report is made): they agree.
     expect(formatNames(TICKET_FORMATS)).toEqual([...TICKET_FORMAT_NAMES]);
   });
 
-  it('gives each format of a view as text chunks, the same view in, the CLI\'s output out', () => {
+  it("gives each format of a view as text chunks, the same view in, the CLI's output out", () => {
     const rows = ruleRows({});
     const json = [...RULES_FORMATS.json(rows, {})].join('');
     const parsed = JSON.parse(json) as { rules: Array<{ id: string; configured_severity: unknown }> };

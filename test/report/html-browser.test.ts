@@ -62,9 +62,10 @@ describe('the samples report in Chromium', () => {
     const boxes = await Promise.all([0, 1, 2, 3].map((i) => strips.nth(i).locator('li a').count()));
     expect(boxes).toEqual(samples.data.sessions.map((s) => s.turns));
     expect(samples.data.sessions[0]!.id).toBe('sess-refund-7f3a');
-    const refund = await strips.nth(0).locator('li a').evaluateAll((links) =>
-      links.map((a) => [(a as unknown as { className: string }).className, (a as unknown as { getAttribute(n: string): string }).getAttribute('aria-label')]),
-    );
+    const refund = await strips
+      .nth(0)
+      .locator('li a')
+      .evaluateAll((links) => links.map((a) => [(a as unknown as { className: string }).className, (a as unknown as { getAttribute(n: string): string }).getAttribute('aria-label')]));
     expect(refund).toEqual([
       ['st-passed', 'Turn 1: passed'],
       ['st-passed', 'Turn 2: passed'],

@@ -122,7 +122,14 @@ function reportWith(t: (field: string) => string): ReportData {
     verdicts: [verdict(`turn${number}.verdict`)],
     scorerErrors: [scorerError(`turn${number}.scorerError`)],
     errors: [
-      { spanId: t(`turn${number}.error.spanId`), name: t(`turn${number}.error.name`), depth: 1, statusMessage: 'unused', exception: { type: t(`turn${number}.error.type`), message: t(`turn${number}.error.message`) }, recovered: false },
+      {
+        spanId: t(`turn${number}.error.spanId`),
+        name: t(`turn${number}.error.name`),
+        depth: 1,
+        statusMessage: 'unused',
+        exception: { type: t(`turn${number}.error.type`), message: t(`turn${number}.error.message`) },
+        recovered: false,
+      },
       { spanId: 'e2', name: 'plain', depth: null, statusMessage: t(`turn${number}.error.statusMessage`), exception: null, recovered: false },
     ],
     errorSpanCount: 3,
@@ -204,10 +211,14 @@ function expectedText(field: string, text: string): string {
 }
 
 const TAGS = new Set(
-  'html head meta title style script body header footer nav section div fieldset legend label input span button table thead tbody tr th td a ol ul li p h1 h2 h3 h4 code pre strong br details summary svg line text g rect'.split(' '),
+  'html head meta title style script body header footer nav section div fieldset legend label input span button table thead tbody tr th td a ol ul li p h1 h2 h3 h4 code pre strong br details summary svg line text g rect'.split(
+    ' ',
+  ),
 );
 const ATTRIBUTES = new Set(
-  'lang charset http-equiv content name class id href title aria-label aria-labelledby aria-hidden tabindex role scope type value checked hidden open data-severity data-filter-severity data-details viewBox width height x y x1 y1 x2 y2 rx text-anchor'.split(' '),
+  'lang charset http-equiv content name class id href title aria-label aria-labelledby aria-hidden tabindex role scope type value checked hidden open data-severity data-filter-severity data-details viewBox width height x y x1 y1 x2 y2 rx text-anchor'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -331,11 +342,7 @@ describe('waterfallSvg', () => {
         ],
         omitted: 0,
       },
-      [
-        'class="bar io" x="320" y="24" width="580" height="12" rx="2"',
-        'class="bar err" x="465" y="44" width="290" height="12" rx="2"',
-        'class="bar" x="610" y="64" width="1.5" height="12" rx="2"',
-      ],
+      ['class="bar io" x="320" y="24" width="580" height="12" rx="2"', 'class="bar err" x="465" y="44" width="290" height="12" rx="2"', 'class="bar" x="610" y="64" width="1.5" height="12" rx="2"'],
     ],
     [
       'unknown start across the axis, unfinished from its start, dashed',
@@ -349,7 +356,10 @@ describe('waterfallSvg', () => {
   });
 
   it('names each span in its tooltip, indents by depth and says what was left out', () => {
-    const svg = waterfallSvg({ totalMs: 2000, spans: [span({ name: 'tool <x>', depth: 3, startMs: 10, durationMs: 1500, status: 'ERROR', error: 'Timeout: "30 s"', turnIo: true })], omitted: 151 }, 'Spans of turn 2');
+    const svg = waterfallSvg(
+      { totalMs: 2000, spans: [span({ name: 'tool <x>', depth: 3, startMs: 10, durationMs: 1500, status: 'ERROR', error: 'Timeout: "30 s"', turnIo: true })], omitted: 151 },
+      'Spans of turn 2',
+    );
     expect(svg).toContain('<title>tool &lt;x&gt; · TOOL · 1.50 s · starts at 10 ms · span sp · the turn&#39;s input and output · error: Timeout: &quot;30 s&quot;</title>');
     expect(svg).toContain('<text x="40" y="34" class="err">✗ tool &lt;x&gt;</text>');
     expect(svg).toContain('aria-label="Spans of turn 2: 1 span, 2.00 s"');
@@ -364,7 +374,10 @@ describe('waterfallSvg', () => {
 describe('the samples report', () => {
   it('shows every session, the strip of each, and one bar per span', async () => {
     const selection = selectRules({}, []);
-    const data = await reportInputs(['samples/'].map((p) => join(REPO_ROOT, p)), { rules: selection.rules, severityOverride: selection.severityOverride, maxSessions: 20, config: null, rejected: () => 0 });
+    const data = await reportInputs(
+      ['samples/'].map((p) => join(REPO_ROOT, p)),
+      { rules: selection.rules, severityOverride: selection.severityOverride, maxSessions: 20, config: null, rejected: () => 0 },
+    );
     const html = reportHtml(data);
     expect(markupProblems(html)).toEqual([]);
     const strip = (n: number): string[] => [...html.matchAll(new RegExp(`<a class="st-([a-z-]+)" href="#s${n}-t(\\d+)"`, 'g'))].map((m) => `${m[2]}:${m[1]}`);

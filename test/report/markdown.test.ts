@@ -26,8 +26,7 @@ const nodes = mdNodes;
 /** HTML our own renderer writes; anything else in the tree came from trace text. */
 const OWN_HTML = [/^<!-- -->$/u, /^<br>$/u, /^<span>$/u, /^<\/span>$/u, /^<\/details>$/u, /^<details><summary>Turn \d+: what the user said and the answer<\/summary>$/u];
 /** Bold words our own renderer writes. */
-const OWN_STRONG =
-  /^(error|fail|root cause|\d+ root causes?|Root cause: turn \d+|Why it failed:|User:?|Answer:?|Tool calls|Assessments|Scorer errors|Error spans|Findings on this turn|Suggestion:)$/u;
+const OWN_STRONG = /^(error|fail|root cause|\d+ root causes?|Root cause: turn \d+|Why it failed:|User:?|Answer:?|Tool calls|Assessments|Scorer errors|Error spans|Findings on this turn|Suggestion:)$/u;
 
 /** The report's own markup: see {@link expectInertMarkdown} for what holds of any report. */
 function expectInert(md: string): Root {
@@ -252,7 +251,17 @@ function hostileData(): ReportData {
       finding({}),
       finding({ turn: 2, messageId: 'inheritedFailure', role: 'inherited', severity: 'warn', fingerprint: '0000000000000003' }),
       finding({ sessionId: null, ruleId: 'missing-session-id', messageId: 'noSessionId', role: null, severity: 'warn', turn: null, fingerprint: '0000000000000004' }),
-      finding({ sessionId: null, traceId: null, spanId: null, turn: null, ruleId: 'scorer-error-assessment', messageId: 'scorerTotals', role: null, severity: 'info', fingerprint: '0000000000000005' }),
+      finding({
+        sessionId: null,
+        traceId: null,
+        spanId: null,
+        turn: null,
+        ruleId: 'scorer-error-assessment',
+        messageId: 'scorerTotals',
+        role: null,
+        severity: 'info',
+        fingerprint: '0000000000000005',
+      }),
     ],
   };
 }
@@ -353,9 +362,7 @@ function hugeData(): ReportData {
   const sessions: ReportSession[] = Array.from({ length: 200 }, (_, s) => ({
     ...line(`sess-${s}`),
     turns: 3,
-    turnList: [1, 2, 3].map((n) =>
-      turn(n, { traceId: `tr-${s}-${n}`, userText: big(n), answerText: big(n + 1), toolCalls: [], status: n === 1 ? 'root-cause' : 'inherited', failure: big(n + 2) }),
-    ),
+    turnList: [1, 2, 3].map((n) => turn(n, { traceId: `tr-${s}-${n}`, userText: big(n), answerText: big(n + 1), toolCalls: [], status: n === 1 ? 'root-cause' : 'inherited', failure: big(n + 2) })),
     sessionVerdicts: [],
     sessionScorerErrors: [],
   }));
@@ -363,7 +370,9 @@ function hugeData(): ReportData {
     finding({ sessionId: s.id, traceId: `tr-${s.id}-1`, message: 'root', fingerprint: `${s.id}-r` }),
     ...[2, 3].map((n) => finding({ sessionId: s.id, turn: n, messageId: 'inheritedFailure', role: 'inherited', severity: 'warn', message: big(n), fingerprint: `${s.id}-${n}` })),
   ]);
-  const loose = Array.from({ length: 500 }, (_, i) => finding({ sessionId: null, turn: null, traceId: `tr-loose-${i}`, ruleId: 'missing-session-id', messageId: 'noSessionId', role: null, severity: 'warn', fingerprint: `l${i}` }));
+  const loose = Array.from({ length: 500 }, (_, i) =>
+    finding({ sessionId: null, turn: null, traceId: `tr-loose-${i}`, ruleId: 'missing-session-id', messageId: 'noSessionId', role: null, severity: 'warn', fingerprint: `l${i}` }),
+  );
   const base = hostileData();
   return {
     ...base,

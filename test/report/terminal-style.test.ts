@@ -60,8 +60,14 @@ describe('Style', () => {
 
   it('table: painted cells line up exactly as plain ones, the header is bold', () => {
     const header = ['NAME', 'ERR'];
-    const plainRows = [['alpha', '0'], ['b', '12']];
-    const paintedRows = [['alpha', '0'], ['b', ANSI_STYLE.error('12')]];
+    const plainRows = [
+      ['alpha', '0'],
+      ['b', '12'],
+    ];
+    const paintedRows = [
+      ['alpha', '0'],
+      ['b', ANSI_STYLE.error('12')],
+    ];
     const plain = table(header, plainRows, new Set([1]));
     const painted = table(header, paintedRows, new Set([1]), ANSI_STYLE);
     expect(plain).toBe('NAME   ERR\nalpha    0\nb       12');
@@ -123,7 +129,8 @@ function runWith(args: readonly string[], env: Record<string, string>): Promise<
 }
 
 /** Node >= 24's own warning when NO_COLOR and FORCE_COLOR are both set (node:internal/tty). */
-const NODE_COLOR_WARNING = /^\(node:\d+\) Warning: The 'NO_COLOR' env is ignored due to the 'FORCE_COLOR' env being set\.\n\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n/u;
+const NODE_COLOR_WARNING =
+  /^\(node:\d+\) Warning: The 'NO_COLOR' env is ignored due to the 'FORCE_COLOR' env being set\.\n\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n/u;
 
 describe('the CLI decides from flag and environment; stdout is a pipe here', () => {
   const cases: ReadonlyArray<[string, string[], Record<string, string>, boolean]> = [
@@ -134,15 +141,19 @@ describe('the CLI decides from flag and environment; stdout is a pipe here', () 
     ['--color with NO_COLOR=1', ['--color'], { NO_COLOR: '1' }, true],
     ['--no-color with FORCE_COLOR=1', ['--no-color'], { FORCE_COLOR: '1' }, false],
   ];
-  it.concurrent.each(cases)('%s', async (_name, flags, env, coloured) => {
-    const run = await runWith(['sessions', 'samples/', ...flags], env);
-    expect(run.status).toBe(0);
-    expect(run.stdout.includes(ESC)).toBe(coloured);
-    // stderr stays plain. With both variables set, Node 24 itself warns once it loads node:assert
-    // (yargs does, while linking, before any of our code runs): that warning is Node's, not ours.
-    const ours = run.stderr.replace(NODE_COLOR_WARNING, '');
-    expect(ours).toBe('tracetriage: 1 file(s) skipped: not trace exports\n');
-  }, CLI_TIMEOUT);
+  it.concurrent.each(cases)(
+    '%s',
+    async (_name, flags, env, coloured) => {
+      const run = await runWith(['sessions', 'samples/', ...flags], env);
+      expect(run.status).toBe(0);
+      expect(run.stdout.includes(ESC)).toBe(coloured);
+      // stderr stays plain. With both variables set, Node 24 itself warns once it loads node:assert
+      // (yargs does, while linking, before any of our code runs): that warning is Node's, not ours.
+      const ours = run.stderr.replace(NODE_COLOR_WARNING, '');
+      expect(ours).toBe('tracetriage: 1 file(s) skipped: not trace exports\n');
+    },
+    CLI_TIMEOUT,
+  );
 
   const never: ReadonlyArray<[string, string[]]> = [
     ['sessions --format json', ['sessions', 'samples/', '--format', 'json']],
@@ -154,12 +165,16 @@ describe('the CLI decides from flag and environment; stdout is a pipe here', () 
     ['search --output json', ['search', 'samples/', '--output', 'json']],
     ['query', ['query', '$.info.state', 'samples/']],
   ];
-  it.concurrent.each(never)('%s is never coloured, even with --color', async (_name, args) => {
-    const run = await runWith([...args, '--color'], {});
-    expect(run.status).toBe(0);
-    expect(run.stdout).not.toContain(ESC);
-    expect(run.stdout.length).toBeGreaterThan(0);
-  }, CLI_TIMEOUT);
+  it.concurrent.each(never)(
+    '%s is never coloured, even with --color',
+    async (_name, args) => {
+      const run = await runWith([...args, '--color'], {});
+      expect(run.status).toBe(0);
+      expect(run.stdout).not.toContain(ESC);
+      expect(run.stdout.length).toBeGreaterThan(0);
+    },
+    CLI_TIMEOUT,
+  );
 });
 
 describe('colour only adds SGR codes to the plain text (samples/)', () => {
@@ -173,20 +188,28 @@ describe('colour only adds SGR codes to the plain text (samples/)', () => {
     ['search', ['search', 'samples/']],
     ['search --extract-fields', ['search', 'samples/', '--extract-fields', 'info.trace_id,info.state']],
   ];
-  it.concurrent.each(views)('%s', async (_name, args) => {
-    const [plain, coloured] = await Promise.all([runCliAsync(args), runCliAsync([...args, '--color'])]);
-    expect(coloured.status).toBe(plain.status);
-    expect(coloured.stdout).toContain(`${ESC}[1m`);
-    expect(stripStyle(coloured.stdout)).toBe(plain.stdout);
-    expect(coloured.stderr).toBe(plain.stderr);
-  }, CLI_TIMEOUT);
+  it.concurrent.each(views)(
+    '%s',
+    async (_name, args) => {
+      const [plain, coloured] = await Promise.all([runCliAsync(args), runCliAsync([...args, '--color'])]);
+      expect(coloured.status).toBe(plain.status);
+      expect(coloured.stdout).toContain(`${ESC}[1m`);
+      expect(stripStyle(coloured.stdout)).toBe(plain.stdout);
+      expect(coloured.stderr).toBe(plain.stderr);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('stats (the timing line aside)', async () => {
-    const untimed = (text: string): string => text.replace(/^read .*$/m, 'read …');
-    const [plain, coloured] = await Promise.all([runCliAsync(['stats', 'samples/']), runCliAsync(['stats', 'samples/', '--color'])]);
-    expect(coloured.stdout).toContain(`${ESC}[31m5${ESC}[39m`);
-    expect(untimed(stripStyle(coloured.stdout))).toBe(untimed(plain.stdout));
-  }, CLI_TIMEOUT);
+  it(
+    'stats (the timing line aside)',
+    async () => {
+      const untimed = (text: string): string => text.replace(/^read .*$/m, 'read …');
+      const [plain, coloured] = await Promise.all([runCliAsync(['stats', 'samples/']), runCliAsync(['stats', 'samples/', '--color'])]);
+      expect(coloured.stdout).toContain(`${ESC}[31m5${ESC}[39m`);
+      expect(untimed(stripStyle(coloured.stdout))).toBe(untimed(plain.stdout));
+    },
+    CLI_TIMEOUT,
+  );
 });
 
 describe('golden: coloured text of samples/', () => {
@@ -195,11 +218,15 @@ describe('golden: coloured text of samples/', () => {
     ['color-session-sess-refund-7f3a.ansi', ['session', 'sess-refund-7f3a', 'samples/']],
     ['color-trace-turn5.ansi', ['trace', TURN_5, 'samples/']],
   ];
-  it.concurrent.each(goldens)('%s', async (name, args) => {
-    const run = await runCliAsync([...args, '--color']);
-    expect(run.status).toBe(0);
-    expectGolden(name, run.stdout);
-  }, CLI_TIMEOUT);
+  it.concurrent.each(goldens)(
+    '%s',
+    async (name, args) => {
+      const run = await runCliAsync([...args, '--color']);
+      expect(run.status).toBe(0);
+      expectGolden(name, run.stdout);
+    },
+    CLI_TIMEOUT,
+  );
 });
 
 describe('analyzeText with a style', () => {

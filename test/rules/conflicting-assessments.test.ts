@@ -11,7 +11,12 @@ ruleTester(rule, {
   valid: [
     {
       name: 'a human who agrees with the judge',
-      traces: [turn('agree', [{ name: 'correctness', value: false, rationale: 'policy says 30 days' }, { name: 'correctness', value: false, source: 'HUMAN' }])],
+      traces: [
+        turn('agree', [
+          { name: 'correctness', value: false, rationale: 'policy says 30 days' },
+          { name: 'correctness', value: false, source: 'HUMAN' },
+        ]),
+      ],
     },
     {
       name: 'a human value of unknown polarity (a number) neither overrules nor lets judges be compared',
@@ -25,11 +30,21 @@ ruleTester(rule, {
     },
     {
       name: 'same name on different spans judges different things',
-      traces: [turn('spans', [{ name: 'relevance', value: 'no', spanId: '1111111111111111' }, { name: 'relevance', value: 'yes', spanId: '2222222222222222' }])],
+      traces: [
+        turn('spans', [
+          { name: 'relevance', value: 'no', spanId: '1111111111111111' },
+          { name: 'relevance', value: 'yes', spanId: '2222222222222222' },
+        ]),
+      ],
     },
     {
       name: 'a superseded judge verdict no longer disagrees',
-      traces: [turn('superseded', [{ name: 'correctness', value: true, valid: false }, { name: 'correctness', value: false }])],
+      traces: [
+        turn('superseded', [
+          { name: 'correctness', value: true, valid: false },
+          { name: 'correctness', value: false },
+        ]),
+      ],
     },
     {
       name: 'a human override (MLflow overrides) of the same polarity confirms the judge: no calibration signal',
@@ -42,11 +57,21 @@ ruleTester(rule, {
     },
     {
       name: 'a judge replaced through overrides by another judge is superseded, not overruled',
-      traces: [turn('rejudged', [{ id: 'a-judge-2', name: 'correctness', value: false, valid: false }, { name: 'correctness', value: true, overrides: 'a-judge-2' }])],
+      traces: [
+        turn('rejudged', [
+          { id: 'a-judge-2', name: 'correctness', value: false, valid: false },
+          { name: 'correctness', value: true, overrides: 'a-judge-2' },
+        ]),
+      ],
     },
     {
       name: 'different names never conflict',
-      traces: [turn('names', [{ name: 'correctness', value: false }, { name: 'relevance_to_query', value: 'yes' }])],
+      traces: [
+        turn('names', [
+          { name: 'correctness', value: false },
+          { name: 'relevance_to_query', value: 'yes' },
+        ]),
+      ],
     },
   ],
   invalid: [

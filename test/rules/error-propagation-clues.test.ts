@@ -34,8 +34,16 @@ ruleTester(module, {
     {
       name: 'dated documents (a full date in the name) are different documents, not versions',
       traces: [
-        ...conversation('s-notes', [{ user: 'What did the release notes of May say about refunds?', answer: 'The May notes changed nothing about refunds.', docs: [{ id: 'notes-2024-05-01', uri: 'kb://notes/2024-05-01.md' }] }]),
-        ...conversation('s-notes2', [{ user: 'What did the release notes of June say about refunds?', answer: 'The June notes changed nothing about refunds.', docs: [{ id: 'notes-2024-06-01', uri: 'kb://notes/2024-06-01.md' }] }]),
+        ...conversation('s-notes', [
+          { user: 'What did the release notes of May say about refunds?', answer: 'The May notes changed nothing about refunds.', docs: [{ id: 'notes-2024-05-01', uri: 'kb://notes/2024-05-01.md' }] },
+        ]),
+        ...conversation('s-notes2', [
+          {
+            user: 'What did the release notes of June say about refunds?',
+            answer: 'The June notes changed nothing about refunds.',
+            docs: [{ id: 'notes-2024-06-01', uri: 'kb://notes/2024-06-01.md' }],
+          },
+        ]),
       ],
     },
     {
@@ -70,7 +78,19 @@ ruleTester(module, {
         {
           user: 'Where is my order AC-1 right now?',
           answer: 'Your order AC-1 shipped yesterday and arrives on Friday.',
-          spans: [{ name: 'lookup_order', parent: hexAgent('s-caught/turn-1'), type: 'TOOL', start: 200, end: 900, status: 'OK', inputs: {}, outputs: { status: 'shipped' }, exception: { type: 'TimeoutError', message: 'first attempt timed out' } }],
+          spans: [
+            {
+              name: 'lookup_order',
+              parent: hexAgent('s-caught/turn-1'),
+              type: 'TOOL',
+              start: 200,
+              end: 900,
+              status: 'OK',
+              inputs: {},
+              outputs: { status: 'shipped' },
+              exception: { type: 'TimeoutError', message: 'first attempt timed out' },
+            },
+          ],
         },
       ]),
     },
@@ -106,7 +126,8 @@ ruleTester(module, {
           messageId: 'sessionAssessmentFailed',
           turn: 1,
           relatedTurns: [],
-          message: 'Session-level assessment conversation_completeness = "no" (logged on turn 1) fails the session; no turn failed on its own, so no root cause can be named: the assessment is the only signal.',
+          message:
+            'Session-level assessment conversation_completeness = "no" (logged on turn 1) fails the session; no turn failed on its own, so no root cause can be named: the assessment is the only signal.',
           evidenceKinds: ['sessionAssessment'],
           suggestion: /^Read the conversation as a whole/,
         },
@@ -152,7 +173,11 @@ ruleTester(module, {
           { user: 'How long do refunds take to arrive?', answer: 'Refunds arrive within 30 days of the return.', docs: [{ id: 'refund-times', metadata: { last_updated: '2022-01-05' } }] },
         ]),
         ...conversation('s-dated2', [
-          { user: 'How long do refunds take to arrive on a card?', answer: 'Refunds reach your card within 10 days of the return.', docs: [{ id: 'refund-times', metadata: { last_updated: '2025-06-30' } }] },
+          {
+            user: 'How long do refunds take to arrive on a card?',
+            answer: 'Refunds reach your card within 10 days of the return.',
+            docs: [{ id: 'refund-times', metadata: { last_updated: '2025-06-30' } }],
+          },
         ]),
         ...conversation('s-archived', [
           { user: 'Can I return sale items?', answer: 'Sale items can be returned like any other item.', docs: [{ id: 'sale-returns', metadata: { status: 'Archived' } }] },
@@ -164,7 +189,8 @@ ruleTester(module, {
           messageId: 'suspectTurn',
           sessionId: 's-archived',
           turn: 1,
-          message: 'Turn 1 is suspect (no assessment; suspected from: turn 1 retrieved kb://sale-returns, marked "status: Archived" in its metadata [medium]); nothing later built on it: it is the last turn.',
+          message:
+            'Turn 1 is suspect (no assessment; suspected from: turn 1 retrieved kb://sale-returns, marked "status: Archived" in its metadata [medium]); nothing later built on it: it is the last turn.',
           evidenceKinds: ['retiredDocument'],
         },
         {
@@ -191,7 +217,8 @@ ruleTester(module, {
           turn: 1,
           // Its own I/O: the clue sits in turn 2's trace.
           path: '$.data.spans[0]',
-          message: 'Turn 1 is suspect (no assessment; suspected from: the user pushed back at turn 2 ("that\'s wrong"): "That\'s wrong, the box says two years." [medium]); nothing later built on it: the 2 later turns passed.',
+          message:
+            'Turn 1 is suspect (no assessment; suspected from: the user pushed back at turn 2 ("that\'s wrong"): "That\'s wrong, the box says two years." [medium]); nothing later built on it: the 2 later turns passed.',
           evidenceKinds: ['userPushedBack'],
         },
       ],
@@ -200,14 +227,19 @@ ruleTester(module, {
       name: 'an answer that could not help, then a failed tool in the next turn whose model input holds that answer',
       traces: conversation('s-could', [
         { user: 'Where is my order AC-1 right now?', answer: "I couldn't reach the order service, please give me a moment." },
-        { user: 'Please look it up again, order AC-1.', answer: 'The order service is not answering at the moment.', toolError: { name: 'lookup_order', type: 'TimeoutError', message: 'order service timed out after 30s' } },
+        {
+          user: 'Please look it up again, order AC-1.',
+          answer: 'The order service is not answering at the moment.',
+          toolError: { name: 'lookup_order', type: 'TimeoutError', message: 'order service timed out after 30s' },
+        },
       ]),
       errors: [
         {
           messageId: 'suspectedRootCause',
           turn: 1,
           relatedTurns: [2],
-          message: /^Turn 1 is where the conversation likely went wrong \(no assessment; suspected from: the answer says it could not \("I couldn't"\): "I couldn't reach the order service, please give me a moment\." \[medium\]\)\. Turn 2 builds on it: its answer in turn 2's model input, the user did not correct it\.$/,
+          message:
+            /^Turn 1 is where the conversation likely went wrong \(no assessment; suspected from: the answer says it could not \("I couldn't"\): "I couldn't reach the order service, please give me a moment\." \[medium\]\)\. Turn 2 builds on it: its answer in turn 2's model input, the user did not correct it\.$/,
           evidenceKinds: ['answerCouldNot', 'answerInHistory', 'userDidNotCorrect'],
         },
         { messageId: 'inheritedFailure', turn: 2, evidenceKinds: ['failure', 'answerInHistory', 'userDidNotCorrect'] },
@@ -233,7 +265,14 @@ ruleTester(module, {
     {
       name: 'an empty answer',
       traces: conversation('s-empty', [{ user: 'Can I pay for the bag with PayPal?', answer: '' }]),
-      errors: [{ messageId: 'suspectTurn', turn: 1, message: 'Turn 1 is suspect (no assessment; suspected from: turn 1 answered with an empty message [medium]); nothing later built on it: it is the last turn.', evidenceKinds: ['answerEmpty'] }],
+      errors: [
+        {
+          messageId: 'suspectTurn',
+          turn: 1,
+          message: 'Turn 1 is suspect (no assessment; suspected from: turn 1 answered with an empty message [medium]); nothing later built on it: it is the last turn.',
+          evidenceKinds: ['answerEmpty'],
+        },
+      ],
     },
     {
       name: 'a much older document plus an apology: two weak clues',
@@ -253,7 +292,7 @@ ruleTester(module, {
           messageId: 'suspectTurn',
           turn: 1,
           message:
-            "Turn 1 is suspect (no assessment; suspected from: the answer apologises (\"I'm sorry\") [weak]; turn 1 retrieved kb://cabin-sizes (2019-01-10), 2303 days older than every other document retrieved with it [weak]); nothing later built on it: it is the last turn.",
+            'Turn 1 is suspect (no assessment; suspected from: the answer apologises ("I\'m sorry") [weak]; turn 1 retrieved kb://cabin-sizes (2019-01-10), 2303 days older than every other document retrieved with it [weak]); nothing later built on it: it is the last turn.',
           evidenceKinds: ['answerApologises', 'olderDocument'],
         },
       ],
@@ -288,14 +327,26 @@ ruleTester(module, {
           session: 's-again',
           user: 'Where is my order AC-1 right now?',
           answer: 'Your order AC-1 shipped yesterday and arrives on Friday.',
-          spans: retry('s-again/turn-1').map((s) => (s.name === 'lookup_order' ? { ...s, status: 'ERROR' as const, exception: { type: 'TimeoutError', message: 'order service timed out after 30s' } } : s)),
+          spans: retry('s-again/turn-1').map((s) =>
+            s.name === 'lookup_order' ? { ...s, status: 'ERROR' as const, exception: { type: 'TimeoutError', message: 'order service timed out after 30s' } } : s,
+          ),
         }),
       ],
       errors: [{ messageId: 'isolatedFailure', turn: 1, evidenceKinds: ['failure', 'failure'] }],
     },
     {
       name: 'a retry that worked in a turn whose trace ended in ERROR did not save the turn',
-      traces: [makeTrace({ key: 's-err/turn-1', session: 's-err', state: 'ERROR', spans: [{ id: hexAgent('s-err/turn-1'), name: 'agent', type: 'AGENT', inputs: { messages: [{ role: 'user', content: 'Where is my order AC-1?' }] }, outputs: 'It shipped.', end: 2000 }, ...retry('s-err/turn-1')] })],
+      traces: [
+        makeTrace({
+          key: 's-err/turn-1',
+          session: 's-err',
+          state: 'ERROR',
+          spans: [
+            { id: hexAgent('s-err/turn-1'), name: 'agent', type: 'AGENT', inputs: { messages: [{ role: 'user', content: 'Where is my order AC-1?' }] }, outputs: 'It shipped.', end: 2000 },
+            ...retry('s-err/turn-1'),
+          ],
+        }),
+      ],
       errors: [{ messageId: 'isolatedFailure', turn: 1, evidenceKinds: ['failure', 'failure'] }],
     },
   ],
@@ -309,7 +360,18 @@ function hexAgent(key: string): string {
 function retry(key: string): SpanSpec[] {
   const parent = hexAgent(key);
   return [
-    { id: 'b1b1b1b1b1b1b1b1', name: 'lookup_order', parent, type: 'TOOL', start: 200, end: 400, status: 'ERROR', statusMessage: 'TimeoutError: order service timed out after 30s', inputs: {}, exception: { type: 'TimeoutError', message: 'order service timed out after 30s' } },
+    {
+      id: 'b1b1b1b1b1b1b1b1',
+      name: 'lookup_order',
+      parent,
+      type: 'TOOL',
+      start: 200,
+      end: 400,
+      status: 'ERROR',
+      statusMessage: 'TimeoutError: order service timed out after 30s',
+      inputs: {},
+      exception: { type: 'TimeoutError', message: 'order service timed out after 30s' },
+    },
     { id: 'b2b2b2b2b2b2b2b2', name: 'lookup_order', parent, type: 'TOOL', start: 420, end: 480, status: 'OK', inputs: {}, outputs: { status: 'shipped' } },
   ];
 }

@@ -35,8 +35,16 @@ ruleTester(module, {
     {
       name: 'only scorer errors: the judge failed, not the turn',
       traces: conversation('s-scorer', [
-        { user: 'Where is my order AC-1 right now?', answer: 'Your order AC-1 shipped yesterday and arrives Friday.', assessments: [{ name: 'correctness', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429 Too Many Requests' } }] },
-        { user: 'Can I change the delivery address?', answer: 'Yes, you can change it in your account until it ships.', assessments: [{ name: 'conversation_completeness', session: 's-scorer', error: { code: 'TIMEOUT', message: 'judge timed out' } }] },
+        {
+          user: 'Where is my order AC-1 right now?',
+          answer: 'Your order AC-1 shipped yesterday and arrives Friday.',
+          assessments: [{ name: 'correctness', error: { code: 'RATE_LIMIT_EXCEEDED', message: '429 Too Many Requests' } }],
+        },
+        {
+          user: 'Can I change the delivery address?',
+          answer: 'Yes, you can change it in your account until it ships.',
+          assessments: [{ name: 'conversation_completeness', session: 's-scorer', error: { code: 'TIMEOUT', message: 'judge timed out' } }],
+        },
       ]),
     },
     {
@@ -52,14 +60,19 @@ ruleTester(module, {
         {
           user: 'How long is the warranty on the bag?',
           answer: 'The bag has a two-year warranty from the purchase date.',
-          assessments: [{ name: 'correctness', value: false, rationale: 'Says two years.' }, { name: 'correctness', value: true, source: 'HUMAN' }],
+          assessments: [
+            { name: 'correctness', value: false, rationale: 'Says two years.' },
+            { name: 'correctness', value: true, source: 'HUMAN' },
+          ],
         },
         { user: 'Does it cover the zipper as well?', answer: 'Yes, zippers are covered by the warranty as a defect.', assessments: pass },
       ]),
     },
     {
       name: 'an assessment with no polarity (a 1.0 helpfulness score) is not a failure',
-      traces: conversation('s-unknown', [{ user: 'How long is the warranty on the bag?', answer: 'The bag has a two-year warranty from the purchase date.', assessments: [{ name: 'helpfulness', value: 1.0, source: 'HUMAN' }] }]),
+      traces: conversation('s-unknown', [
+        { user: 'How long is the warranty on the bag?', answer: 'The bag has a two-year warranty from the purchase date.', assessments: [{ name: 'helpfulness', value: 1.0, source: 'HUMAN' }] },
+      ]),
     },
   ],
   invalid: [
@@ -108,7 +121,16 @@ ruleTester(module, {
     {
       name: 'a trace in state ERROR without a failed span points at the state',
       traces: [chatTurn({ key: 's-state/turn-1', session: 's-state', user: 'Where is my order AC-1 right now?', answer: 'Your order AC-1 shipped yesterday and arrives Friday.', state: 'ERROR' })],
-      errors: [{ messageId: 'isolatedFailure', traceId: tid('s-state', 1), spanId: null, turn: 1, path: '$.info.state', message: 'Turn 1 failed, but nothing later built on it: it is the last turn. Its failure: trace state ERROR.' }],
+      errors: [
+        {
+          messageId: 'isolatedFailure',
+          traceId: tid('s-state', 1),
+          spanId: null,
+          turn: 1,
+          path: '$.info.state',
+          message: 'Turn 1 failed, but nothing later built on it: it is the last turn. Its failure: trace state ERROR.',
+        },
+      ],
     },
     {
       name: 'a chain 2 → 3 → 4 linked by history: root 2 explains 3 and 4',
@@ -128,7 +150,8 @@ ruleTester(module, {
           path: '$.info.assessments[0]',
           severity: 'error',
           relatedTurns: [3, 4],
-          message: 'Turn 2 is where the conversation went wrong: correctness = false: The refund window is 30 days. Turns 3 and 4 build on it: its answer in their model input, the user did not correct it.',
+          message:
+            'Turn 2 is where the conversation went wrong: correctness = false: The refund window is 30 days. Turns 3 and 4 build on it: its answer in their model input, the user did not correct it.',
           evidenceKinds: ['failure', 'answerInHistory', 'userDidNotCorrect', 'answerInHistory', 'answerInHistory', 'userDidNotCorrect', 'userDidNotCorrect'],
           suggestion: "Start at turn 2: fix turn 2's answer at its source; later turns trusted it.",
         },
@@ -160,7 +183,12 @@ ruleTester(module, {
       name: 'two independent roots (different errors, no shared history or documents)',
       traces: conversation('s-two', [
         { user: 'Where is my order AC-1 right now?', answer: 'Sorry, I could not look that order up just now.', history: [], toolError: timeout('8f3a2b1c9d0e', 30) },
-        { user: 'Can you book me a seat on flight AX412?', answer: 'Sorry, the seat map is not available at the moment.', history: [], toolError: { name: 'seat_map', type: 'KeyError', message: "'seat_map'" } },
+        {
+          user: 'Can you book me a seat on flight AX412?',
+          answer: 'Sorry, the seat map is not available at the moment.',
+          history: [],
+          toolError: { name: 'seat_map', type: 'KeyError', message: "'seat_map'" },
+        },
         { user: 'Fine. What are your opening hours?', answer: 'Our support team is available from 8:00 to 20:00 CET.', history: [] },
       ]),
       errors: [
@@ -168,7 +196,8 @@ ruleTester(module, {
           messageId: 'isolatedFailure',
           traceId: tid('s-two', 1),
           turn: 1,
-          message: 'Turn 1 failed, but nothing later built on it: later failures have other causes (turn 2: its own root); turn 3 passed. Its failure: span lookup_order failed: TimeoutError: order service timed out after 30s (request 8f3a2b1c9d0e).',
+          message:
+            'Turn 1 failed, but nothing later built on it: later failures have other causes (turn 2: its own root); turn 3 passed. Its failure: span lookup_order failed: TimeoutError: order service timed out after 30s (request 8f3a2b1c9d0e).',
         },
         {
           messageId: 'isolatedFailure',
@@ -235,8 +264,20 @@ ruleTester(module, {
     {
       name: 'the same document retrieved again links two failing turns',
       traces: conversation('s-docs', [
-        { user: 'What is your refund window for returns?', answer: 'You can return items within 60 days of delivery for a refund.', history: [], docs: [{ id: 'refund-policy-2023', uri: 'kb://policies/refund-policy-2023.md' }], assessments: wrong('The refund window is 30 days.') },
-        { user: 'Does the refund window apply to sale items?', answer: 'Sale items can also be returned within the 60-day window.', history: [], docs: [{ id: 'refund-policy-2023', uri: 'kb://policies/refund-policy-2023.md' }], assessments: wrong('30 days, sale items too.') },
+        {
+          user: 'What is your refund window for returns?',
+          answer: 'You can return items within 60 days of delivery for a refund.',
+          history: [],
+          docs: [{ id: 'refund-policy-2023', uri: 'kb://policies/refund-policy-2023.md' }],
+          assessments: wrong('The refund window is 30 days.'),
+        },
+        {
+          user: 'Does the refund window apply to sale items?',
+          answer: 'Sale items can also be returned within the 60-day window.',
+          history: [],
+          docs: [{ id: 'refund-policy-2023', uri: 'kb://policies/refund-policy-2023.md' }],
+          assessments: wrong('30 days, sale items too.'),
+        },
       ]),
       errors: [
         {
@@ -244,7 +285,8 @@ ruleTester(module, {
           traceId: tid('s-docs', 1),
           turn: 1,
           relatedTurns: [2],
-          message: 'Turn 1 is where the conversation went wrong: correctness = false: The refund window is 30 days. Turn 2 builds on it: same document refund-policy-2023.md, the user did not correct it.',
+          message:
+            'Turn 1 is where the conversation went wrong: correctness = false: The refund window is 30 days. Turn 2 builds on it: same document refund-policy-2023.md, the user did not correct it.',
           evidenceKinds: ['failure', 'sameDocuments', 'userDidNotCorrect'],
           suggestion: 'Start at turn 1: check the retrieved document refund-policy-2023.md (an outdated or wrong source?) and what the retriever ranks first.',
         },
@@ -253,25 +295,42 @@ ruleTester(module, {
           traceId: tid('s-docs', 2),
           turn: 2,
           relatedTurns: [1],
-          message: 'Turn 2 builds on the failure that started at turn 1: it retrieves refund-policy-2023.md again (as turn 1 did), the user did not push back. Its own failure: correctness = false: 30 days, sale items too.',
+          message:
+            'Turn 2 builds on the failure that started at turn 1: it retrieves refund-policy-2023.md again (as turn 1 did), the user did not push back. Its own failure: correctness = false: 30 days, sale items too.',
         },
       ],
     },
     {
       name: 'a push-back does not undo a shared document: the link stands, with the correction as evidence',
       traces: conversation('s-docs-pushback', [
-        { user: 'What is your refund window for returns?', answer: 'You can return items within 60 days of delivery for a refund.', docs: [{ id: 'refund-policy-2023' }], assessments: wrong('The refund window is 30 days.') },
-        { user: 'That is not right, your site says 30 days. Check again?', answer: 'I checked again: the refund window is 60 days from delivery.', docs: [{ id: 'refund-policy-2023' }], assessments: wrong('Repeats 60 days.') },
+        {
+          user: 'What is your refund window for returns?',
+          answer: 'You can return items within 60 days of delivery for a refund.',
+          docs: [{ id: 'refund-policy-2023' }],
+          assessments: wrong('The refund window is 30 days.'),
+        },
+        {
+          user: 'That is not right, your site says 30 days. Check again?',
+          answer: 'I checked again: the refund window is 60 days from delivery.',
+          docs: [{ id: 'refund-policy-2023' }],
+          assessments: wrong('Repeats 60 days.'),
+        },
       ]),
       errors: [
         {
           messageId: 'rootCause',
           turn: 1,
           relatedTurns: [2],
-          message: 'Turn 1 is where the conversation went wrong: correctness = false: The refund window is 30 days. Turn 2 builds on it: its answer in turn 2\'s model input, same document refund-policy-2023, though the user pushed back at turn 2.',
+          message:
+            "Turn 1 is where the conversation went wrong: correctness = false: The refund window is 30 days. Turn 2 builds on it: its answer in turn 2's model input, same document refund-policy-2023, though the user pushed back at turn 2.",
           evidenceKinds: ['failure', 'userPushedBack', 'answerInHistory', 'sameDocuments', 'userCorrected'],
         },
-        { messageId: 'inheritedFailure', turn: 2, message: /^Turn 2 builds on the failure that started at turn 1: turn 1's answer is in its model input \("chat"\), it retrieves refund-policy-2023 again \(as turn 1 did\), though the user pushed back at turn 2\. / },
+        {
+          messageId: 'inheritedFailure',
+          turn: 2,
+          message:
+            /^Turn 2 builds on the failure that started at turn 1: turn 1's answer is in its model input \("chat"\), it retrieves refund-policy-2023 again \(as turn 1 did\), though the user pushed back at turn 2\. /,
+        },
       ],
     },
     {
@@ -329,7 +388,8 @@ ruleTester(module, {
           traceId: tid('s-sess-only', 1),
           turn: 1,
           severity: 'info',
-          message: 'Turn 1 is suspect (no assessment; suspected from: the user pushed back at turn 2 ("I said"): "I said I want to return it. How?" [medium]); nothing later built on it: the later turn passed.',
+          message:
+            'Turn 1 is suspect (no assessment; suspected from: the user pushed back at turn 2 ("I said"): "I said I want to return it. How?" [medium]); nothing later built on it: the later turn passed.',
           evidenceKinds: ['userPushedBack'],
         },
       ],
@@ -360,7 +420,18 @@ ruleTester(module, {
           relatedTurns: [4, 5],
           message:
             'Turn 3 is where the conversation went wrong: correctness = false: States a 60-day refund window; the current policy (refund-policy-2024) allows 30 days. Turns 4 and 5 build on it: its answer in their model input, same document refund-policy-2023.md, the user did not correct it.',
-          evidenceKinds: ['failure', 'answerInHistory', 'sameDocuments', 'userDidNotCorrect', 'answerInHistory', 'answerInHistory', 'sameDocuments', 'sameDocuments', 'userDidNotCorrect', 'userDidNotCorrect'],
+          evidenceKinds: [
+            'failure',
+            'answerInHistory',
+            'sameDocuments',
+            'userDidNotCorrect',
+            'answerInHistory',
+            'answerInHistory',
+            'sameDocuments',
+            'sameDocuments',
+            'userDidNotCorrect',
+            'userDidNotCorrect',
+          ],
           suggestion:
             "Start at turn 3: check the retrieved document refund-policy-2023.md (an outdated or wrong source?) and what the retriever ranks first; fix turn 3's answer at its source; later turns trusted it.",
         },
@@ -370,7 +441,8 @@ ruleTester(module, {
           turn: 4,
           path: '$.info.assessments[0]',
           relatedTurns: [3],
-          message: /^Turn 4 builds on the failure that started at turn 3: turn 3's answer is in its model input \("Completions"\), it retrieves refund-policy-2023\.md again \(as turn 3 did\), the user did not push back\. Its own failure: correctness = false: Confirms a return on day 45/,
+          message:
+            /^Turn 4 builds on the failure that started at turn 3: turn 3's answer is in its model input \("Completions"\), it retrieves refund-policy-2023\.md again \(as turn 3 did\), the user did not push back\. Its own failure: correctness = false: Confirms a return on day 45/,
           evidenceKinds: ['failure', 'answerInHistory', 'sameDocuments', 'userDidNotCorrect'],
         },
         {
@@ -379,7 +451,8 @@ ruleTester(module, {
           turn: 5,
           path: '$.info.assessments[0]',
           relatedTurns: [3, 4],
-          message: /^Turn 5 builds on the failure that started at turn 3: the answers of turns 3 and 4 are in its model input \("Completions"\), it retrieves refund-policy-2023\.md again \(as turns 3 and 4 did\), the user did not push back\. Its own failure: correctness = false: .*; span create_refund_request failed: RefundRejectedError: 422 refund_window_expired/,
+          message:
+            /^Turn 5 builds on the failure that started at turn 3: the answers of turns 3 and 4 are in its model input \("Completions"\), it retrieves refund-policy-2023\.md again \(as turns 3 and 4 did\), the user did not push back\. Its own failure: correctness = false: .*; span create_refund_request failed: RefundRejectedError: 422 refund_window_expired/,
           evidenceKinds: ['failure', 'failure', 'answerCouldNot', 'answerApologises', 'answerInHistory', 'answerInHistory', 'sameDocuments', 'sameDocuments', 'userDidNotCorrect', 'userDidNotCorrect'],
         },
       ],
@@ -493,7 +566,10 @@ describe('session-level verdicts of problem detectors fail the session (polarity
     { user: 'I told you already, it is ZX4Q7P. Why do you keep asking?', answer: 'Thanks, the name is changed on ZX4Q7P.' },
   ];
   const withVerdict = (session: string, name: string, value: unknown): Array<Record<string, unknown>> =>
-    conversation(session, turns.map((t, i) => (i === 0 ? { ...t, assessments: [{ name, value, session, rationale: 'The user repeats the booking code, annoyed.' }] } : t)));
+    conversation(
+      session,
+      turns.map((t, i) => (i === 0 ? { ...t, assessments: [{ name, value, session, rationale: 'The user repeats the booking code, annoyed.' }] } : t)),
+    );
 
   it.each<[string, unknown]>([
     ['user_frustration', 'yes'],

@@ -45,7 +45,14 @@ ruleTester(rule, {
       name: 'short turns ("ok") have no key and cannot be tracked',
       traces: conversation('short', [
         { user: 'ok', answer: 'Sure.', history: [] },
-        { user: user(2), answer: answer(2), history: [{ role: 'user', content: 'ok' }, { role: 'assistant', content: 'Sure.' }] },
+        {
+          user: user(2),
+          answer: answer(2),
+          history: [
+            { role: 'user', content: 'ok' },
+            { role: 'assistant', content: 'Sure.' },
+          ],
+        },
         { user: user(3), answer: answer(3), history: pair(2) },
       ]),
     },

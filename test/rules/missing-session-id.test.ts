@@ -31,7 +31,15 @@ ruleTester(rule as RuleModule, {
     { name: 'many single calls beside sessions: no share either', traces: [...chat, single('b1'), single('b2'), single('b3')] },
     {
       name: 'the same session id in the metadata and on a span is no conflict',
-      traces: [chatTurn({ key: 'same', session: 's-1', user: 'question', answer: 'answer', spans: [{ name: 'step', parent: hexOf('span/same/agent', 16), start: 10, attributes: { 'session.id': 's-1', 'gen_ai.conversation.id': 's-1' } }] })],
+      traces: [
+        chatTurn({
+          key: 'same',
+          session: 's-1',
+          user: 'question',
+          answer: 'answer',
+          spans: [{ name: 'step', parent: hexOf('span/same/agent', 16), start: 10, attributes: { 'session.id': 's-1', 'gen_ai.conversation.id': 's-1' } }],
+        }),
+      ],
     },
     {
       name: 'a turn whose own question is first in the model input, followed by its agent loop, is not history',
@@ -50,7 +58,13 @@ ruleTester(rule as RuleModule, {
               start: 1000,
               end: 1900,
               // The loop's second call: the user's question, then the model's own preamble and a tool result (more attribute text than the first call, so it is the one read).
-              inputs: { messages: [{ role: 'user', content: 'please look up order AC-77 for me now' }, { role: 'assistant', content: 'Let me look that order up in the system for you.' }, { role: 'tool', content: '{"order": "AC-77", "status": "packed", "ships": "tomorrow", "carrier": "DHL", "warehouse": "Leipzig"}' }] },
+              inputs: {
+                messages: [
+                  { role: 'user', content: 'please look up order AC-77 for me now' },
+                  { role: 'assistant', content: 'Let me look that order up in the system for you.' },
+                  { role: 'tool', content: '{"order": "AC-77", "status": "packed", "ships": "tomorrow", "carrier": "DHL", "warehouse": "Leipzig"}' },
+                ],
+              },
               outputs: { choices: [{ message: { role: 'assistant', content: 'Order AC-77 ships tomorrow.' } }] },
             },
           ],
@@ -59,7 +73,17 @@ ruleTester(rule as RuleModule, {
     },
     {
       name: 'the session id on a child span (session.id on a tool span at depth 1): no finding at all, the trace is a turn of s-chat',
-      traces: [...chat, chatTurn({ key: 'keyed', session: null, user: 'question keyed about the delivery date', answer: 'answer', history: HISTORY, spans: [{ name: 'tool', parent: hexOf('span/keyed/agent', 16), type: 'TOOL', start: 10, attributes: { 'session.id': 's-chat' } }] })],
+      traces: [
+        ...chat,
+        chatTurn({
+          key: 'keyed',
+          session: null,
+          user: 'question keyed about the delivery date',
+          answer: 'answer',
+          history: HISTORY,
+          spans: [{ name: 'tool', parent: hexOf('span/keyed/agent', 16), type: 'TOOL', start: 10, attributes: { 'session.id': 's-chat' } }],
+        }),
+      ],
     },
   ],
   invalid: [
@@ -115,7 +139,7 @@ ruleTester(rule as RuleModule, {
       errors: [{ messageId: 'noSessionId' }, { messageId: 'manyWithoutSession', message: /^1 of 3 traces \(33%\) are turns of a conversation without a session id, more than the 0% allowed/ }],
     },
     {
-      name: 'two session ids in one trace: the metadata\'s is taken, the agent span\'s session.id is said',
+      name: "two session ids in one trace: the metadata's is taken, the agent span's session.id is said",
       traces: [
         chatTurn({
           key: 'two-ids',

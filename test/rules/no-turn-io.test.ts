@@ -7,7 +7,15 @@ ruleTester(rule, {
     { name: 'a chat turn with I/O on its root', traces: [chatTurn({ key: 'ok', user: 'hello there', answer: 'hi, how can I help?' })] },
     {
       name: 'I/O only on a child span is still I/O',
-      traces: [makeTrace({ key: 'child', spans: [{ id: 'aaaaaaaaaaaaaaaa', name: 'root' }, { name: 'c', parent: 'aaaaaaaaaaaaaaaa', inputs: 'q', outputs: 'a' }] })],
+      traces: [
+        makeTrace({
+          key: 'child',
+          spans: [
+            { id: 'aaaaaaaaaaaaaaaa', name: 'root' },
+            { name: 'c', parent: 'aaaaaaaaaaaaaaaa', inputs: 'q', outputs: 'a' },
+          ],
+        }),
+      ],
     },
   ],
   invalid: [

@@ -16,7 +16,10 @@ const tid = (key: string): string => traceIdOf({ key });
 const chat = (key: string): string => spanIdOf(key, { name: 'chat' });
 /** A conversation of the four turns, each sending the earlier ones as history (`<session>/turn-N`). */
 const talk = (session: string, assessments: ReadonlyArray<AssessmentSpec[] | undefined> = []) =>
-  conversation(session, TURNS.map((t, i) => ({ ...t, ...(assessments[i] ? { assessments: assessments[i] } : {}) })));
+  conversation(
+    session,
+    TURNS.map((t, i) => ({ ...t, ...(assessments[i] ? { assessments: assessments[i] } : {}) })),
+  );
 
 const FIRST_TURN_MISSING = (messages: string, call: string): string =>
   `Turns before turn 1 are not in the dump: its model input carries ${messages} ("${call}"). Turn numbers in this session count from the first turn the dump holds (turn 1 of the dump), and a failure there may have its cause in the missing turns.`;

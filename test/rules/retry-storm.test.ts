@@ -26,7 +26,10 @@ const agent: SpanSpec = { id: AGENT, name: 'agent', type: 'AGENT', inputs: { q: 
 
 ruleTester(rule, {
   valid: [
-    { name: 'one failing tool call', traces: [chatTurn({ key: 'one', user: 'Where is my order AC-1?', answer: 'It shipped.', toolError: { name: 'lookup_order', type: 'KeyError', message: 'AC-1' } })] },
+    {
+      name: 'one failing tool call',
+      traces: [chatTurn({ key: 'one', user: 'Where is my order AC-1?', answer: 'It shipped.', toolError: { name: 'lookup_order', type: 'KeyError', message: 'AC-1' } })],
+    },
     { name: 'two failures are under the default of three', traces: [makeTrace({ key: 'two', spans: [agent, attempt(0), attempt(1)] })] },
     {
       name: 'one error propagating tool → agent → root is one failure, not three',
@@ -56,7 +59,9 @@ ruleTester(rule, {
     {
       // Under the threshold of a storm, a failure a later attempt recovered from is still said, as information.
       name: 'one failure, then two calls of the same name that work: a retry that ended in success',
-      traces: [makeTrace({ key: 'fanout', spans: [agent, attempt(0), attempt(1, { status: 'OK', statusMessage: '' }), { ...attempt(2, { status: 'OK', statusMessage: '' }) }].map(noException(1, 2)) })],
+      traces: [
+        makeTrace({ key: 'fanout', spans: [agent, attempt(0), attempt(1, { status: 'OK', statusMessage: '' }), { ...attempt(2, { status: 'OK', statusMessage: '' }) }].map(noException(1, 2)) }),
+      ],
       errors: [
         {
           messageId: 'retriesThenSuccess',
@@ -149,7 +154,11 @@ ruleTester(rule, {
               name: 'call_llm',
               type: 'LLM',
               status: 'ERROR',
-              events: [1, 2, 3].map((n) => ({ name: 'exception', time_unix_nano: 1_700_000_000_000_000_000 + n, attributes: { 'exception.type': 'RateLimitError', 'exception.message': `429 retry ${n}` } })),
+              events: [1, 2, 3].map((n) => ({
+                name: 'exception',
+                time_unix_nano: 1_700_000_000_000_000_000 + n,
+                attributes: { 'exception.type': 'RateLimitError', 'exception.message': `429 retry ${n}` },
+              })),
             },
           ],
         }),

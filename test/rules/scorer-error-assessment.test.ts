@@ -67,8 +67,24 @@ ruleTester(rule, {
     {
       name: 'a session whose every assessment is a scorer error has no quality signal',
       traces: conversation('s-blind', [
-        { key: 'b1', user: 'can I return it?', answer: 'yes', assessments: [{ name: 'correctness', error: rateLimited }, { name: 'safety', error: { code: 'TIMEOUT', message: 'judge timed out' } }] },
-        { key: 'b2', user: 'how?', answer: 'use the form', assessments: [{ name: 'correctness', error: rateLimited }, { name: 'expected_response', expectation: 'use the form' }] },
+        {
+          key: 'b1',
+          user: 'can I return it?',
+          answer: 'yes',
+          assessments: [
+            { name: 'correctness', error: rateLimited },
+            { name: 'safety', error: { code: 'TIMEOUT', message: 'judge timed out' } },
+          ],
+        },
+        {
+          key: 'b2',
+          user: 'how?',
+          answer: 'use the form',
+          assessments: [
+            { name: 'correctness', error: rateLimited },
+            { name: 'expected_response', expectation: 'use the form' },
+          ],
+        },
       ]),
       errors: [
         {
@@ -116,8 +132,7 @@ ruleTester(rule, {
           sessionId: 's-retry',
           turn: 1,
           path: '$.info.assessments[0]',
-          message:
-            'The per-turn scorer "correctness" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. A later assessment replaced this result, so nothing is missing; not a quality signal.',
+          message: 'The per-turn scorer "correctness" failed with RATE_LIMIT_EXCEEDED: 429 Too Many Requests. A later assessment replaced this result, so nothing is missing; not a quality signal.',
           suggestion: null,
         },
       ],
@@ -139,7 +154,8 @@ ruleTester(rule, {
         {
           messageId: 'scorerError',
           turn: 1,
-          message: 'The session-level scorer "conversation_completeness" failed with SCORER_ERROR: boom. This is a judge failure, not a quality signal: the session has no "conversation_completeness" verdict.',
+          message:
+            'The session-level scorer "conversation_completeness" failed with SCORER_ERROR: boom. This is a judge failure, not a quality signal: the session has no "conversation_completeness" verdict.',
         },
       ],
     },
@@ -165,7 +181,11 @@ ruleTester(rule, {
       errors: [
         { messageId: 'scorerError', traceId: traceIdOf({ key: 'loose-1' }) },
         { messageId: 'scorerError', traceId: traceIdOf({ key: 'loose-2' }) },
-        { messageId: 'scorerTotals', message: 'Scorer "safety" failed 2 of 2 runs (100%) in 2 traces without a session; most common error TIMEOUT (2 of 2).', evidenceKinds: ['scorerError', 'scorerError'] },
+        {
+          messageId: 'scorerTotals',
+          message: 'Scorer "safety" failed 2 of 2 runs (100%) in 2 traces without a session; most common error TIMEOUT (2 of 2).',
+          evidenceKinds: ['scorerError', 'scorerError'],
+        },
       ],
     },
     {

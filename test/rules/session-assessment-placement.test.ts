@@ -13,10 +13,16 @@ const two = (first: Parameters<typeof conversation>[1][number]['assessments'], s
 
 ruleTester(rule, {
   valid: [
-    { name: 'a session-level verdict on the first trace, with its metadata', traces: two([{ name: 'conversation_completeness', value: 'no', session: 's-place' }], [{ name: 'correctness', value: true }]) },
-    { name: 'a failed session scorer on the first trace, with its metadata', traces: two([{ name: 'user_frustration', error: { code: 'SCORER_ERROR', message: 'x' }, session: 's-place' }], undefined) },
+    {
+      name: 'a session-level verdict on the first trace, with its metadata',
+      traces: two([{ name: 'conversation_completeness', value: 'no', session: 's-place' }], [{ name: 'correctness', value: true }]),
+    },
+    {
+      name: 'a failed session scorer on the first trace, with its metadata',
+      traces: two([{ name: 'user_frustration', error: { code: 'SCORER_ERROR', message: 'x' }, session: 's-place' }], undefined),
+    },
     { name: 'per-turn assessments on later turns are where they belong', traces: two([{ name: 'correctness', value: true }], [{ name: 'correctness', value: false }]) },
-    { name: 'a session scorer\'s successful result without the key was logged per turn: nothing to say', traces: two(undefined, [{ name: 'conversation_completeness', value: 'yes' }]) },
+    { name: "a session scorer's successful result without the key was logged per turn: nothing to say", traces: two(undefined, [{ name: 'conversation_completeness', value: 'yes' }]) },
   ],
   invalid: [
     {
@@ -56,7 +62,10 @@ ruleTester(rule, {
     },
     {
       name: 'a failed multi-turn scorer without the metadata on turn 2: both findings',
-      traces: two(undefined, [{ name: 'correctness', value: true }, { name: 'user_frustration', error: { code: 'SCORER_ERROR', message: 'x' } }]),
+      traces: two(undefined, [
+        { name: 'correctness', value: true },
+        { name: 'user_frustration', error: { code: 'SCORER_ERROR', message: 'x' } },
+      ]),
       errors: [
         { messageId: 'notOnFirstTrace', turn: 2, path: '$.info.assessments[1]', message: /^The session-level scorer error "user_frustration" is on turn 2,/ },
         { messageId: 'missingSessionMetadata', turn: 2, path: '$.info.assessments[1]' },

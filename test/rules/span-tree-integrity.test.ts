@@ -15,7 +15,19 @@ const extractFields = (fixtureValue('v3.6_cli_traces_search_extract_fields.json'
 ruleTester(rule, {
   valid: [
     { name: 'a chat turn: one root, every parent present', traces: [chatTurn({ key: 'ok', user: 'Where is my order AC-1?', answer: 'It shipped yesterday.', docs: [{ id: 'd1' }] })] },
-    { name: 'a deep chain', traces: [makeTrace({ key: 'chain', spans: [{ id: A, name: 'a' }, { id: B, parent: A, name: 'b' }, { id: C, parent: B, name: 'c' }] })] },
+    {
+      name: 'a deep chain',
+      traces: [
+        makeTrace({
+          key: 'chain',
+          spans: [
+            { id: A, name: 'a' },
+            { id: B, parent: A, name: 'b' },
+            { id: C, parent: B, name: 'c' },
+          ],
+        }),
+      ],
+    },
     { name: 'a trace without spans has no tree to judge', traces: [makeTrace({ key: 'nospans', spans: [] })] },
     // --extract-fields keeps span names without ids or parents: every span looks like a root.
     { name: 'a partial trace (--extract-fields output) is skipped', traces: [extractFields] },
@@ -51,7 +63,16 @@ ruleTester(rule, {
     },
     {
       name: 'a second root',
-      traces: [makeTrace({ key: 'roots', session: 'sess-r', spans: [{ id: A, name: 'agent' }, { id: B, name: 'background_job', start: -50 }] })],
+      traces: [
+        makeTrace({
+          key: 'roots',
+          session: 'sess-r',
+          spans: [
+            { id: A, name: 'agent' },
+            { id: B, name: 'background_job', start: -50 },
+          ],
+        }),
+      ],
       errors: [
         {
           messageId: 'multipleRoots',
@@ -93,12 +114,29 @@ ruleTester(rule, {
     },
     {
       name: 'a span that is its own parent',
-      traces: [makeTrace({ key: 'self', spans: [{ id: A, name: 'agent' }, { id: B, parent: B, name: 'loop' }] })],
+      traces: [
+        makeTrace({
+          key: 'self',
+          spans: [
+            { id: A, name: 'agent' },
+            { id: B, parent: B, name: 'loop' },
+          ],
+        }),
+      ],
       errors: [{ messageId: 'spanCycle', spanId: B, message: `Parent cycle: "loop" (${B}) → "loop" (${B}) (each span names the next as its parent); this span is reached from no root.` }],
     },
     {
       name: 'a span id used twice',
-      traces: [makeTrace({ key: 'dup', spans: [{ id: A, name: 'agent' }, { id: B, parent: A, name: 'search' }, { id: B, parent: A, name: 'search_retry' }] })],
+      traces: [
+        makeTrace({
+          key: 'dup',
+          spans: [
+            { id: A, name: 'agent' },
+            { id: B, parent: A, name: 'search' },
+            { id: B, parent: A, name: 'search_retry' },
+          ],
+        }),
+      ],
       errors: [
         {
           messageId: 'duplicateSpanId',
@@ -112,7 +150,16 @@ ruleTester(rule, {
     },
     {
       name: 'no root at all: the cycle is reported too, and the no-root finding first',
-      traces: [makeTrace({ key: 'noroot', spans: [{ id: A, parent: B, name: 'a' }, { id: B, parent: A, name: 'b' }, { id: C, parent: GONE, name: 'c' }] })],
+      traces: [
+        makeTrace({
+          key: 'noroot',
+          spans: [
+            { id: A, parent: B, name: 'a' },
+            { id: B, parent: A, name: 'b' },
+            { id: C, parent: GONE, name: 'c' },
+          ],
+        }),
+      ],
       errors: [
         {
           messageId: 'spanCycle',
@@ -146,7 +193,10 @@ describe('span-tree-integrity bounds', () => {
 
   it('finds nothing in the upstream MLflow fixtures that have span ids', () => {
     const files = ['v2.19_trace_ok.json', 'v2.22_trace_error.json', 'v3.4_trace_ok_assessments_session.json', 'v3.6_trace_error.json', 'v3.6_trace_otel_ingested_genai_openinference.json'];
-    const { findings } = runRule(rule, files.map((f) => fixtureValue(f)));
+    const { findings } = runRule(
+      rule,
+      files.map((f) => fixtureValue(f)),
+    );
     expect(findings.map((f) => f.message)).toEqual([]);
   });
 });

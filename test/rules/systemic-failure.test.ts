@@ -21,7 +21,11 @@ const outage = [
 
 /** Sessions b1…b3 start failing at turn 2, each for its own reason; b4 reaches turn 2 and is fine. */
 const turnTwo = [
-  ...conversation('b1', [ok(1), failing(2, { name: 'lookup_order', type: 'KeyError', message: 'order AC-1 not found' }), failing(3, { name: 'lookup_order', type: 'KeyError', message: 'order AC-2 not found' })]),
+  ...conversation('b1', [
+    ok(1),
+    failing(2, { name: 'lookup_order', type: 'KeyError', message: 'order AC-1 not found' }),
+    failing(3, { name: 'lookup_order', type: 'KeyError', message: 'order AC-2 not found' }),
+  ]),
   ...conversation('b2', [ok(1), failing(2, { name: 'parse_date', type: 'ValueError', message: 'bad date' })]),
   ...conversation('b3', [ok(1), judged(2)]),
   ...conversation('b4', [ok(1), ok(2)]),
@@ -79,7 +83,7 @@ ruleTester(rule, {
 });
 
 describe('systemic-failure evidence', () => {
-  it('names the trace, turn, span and path of each session\'s first sighting', () => {
+  it("names the trace, turn, span and path of each session's first sighting", () => {
     const [finding] = runRule(rule, outage).findings;
     expect(finding!.evidence.map((e) => [e.traceId, e.turn, e.spanId, e.path])).toEqual([
       [traceIdOf({ key: 'a1/turn-1' }), 1, spanIdOf('a1/turn-1', { name: 'check_stock' }), '$.data.spans[1]'],
@@ -90,7 +94,11 @@ describe('systemic-failure evidence', () => {
 
   it('points a failing verdict at its assessment', () => {
     const [finding] = runRule(rule, turnTwo).findings;
-    expect(finding!.evidence[2]).toMatchObject({ traceId: traceIdOf({ key: 'b3/turn-2' }), path: '$.info.assessments[0]', label: 'session b3, turn 2: correctness = false: States a 60-day refund window.' });
+    expect(finding!.evidence[2]).toMatchObject({
+      traceId: traceIdOf({ key: 'b3/turn-2' }),
+      path: '$.info.assessments[0]',
+      label: 'session b3, turn 2: correctness = false: States a 60-day refund window.',
+    });
   });
 
   it('reports both when the same error starts at the same turn everywhere', () => {
@@ -101,7 +109,10 @@ describe('systemic-failure evidence', () => {
   it('bounds the evidence to ten sessions', () => {
     const traces = Array.from({ length: 12 }, (_, i) => chatTurn({ key: `f${i}`, session: `f${String(i).padStart(2, '0')}`, ...failing(1) }));
     const findings = runRule(rule, traces).findings;
-    expect(findings.map((f) => [f.messageId, f.evidence.length])).toEqual([['sameSignature', 10], ['sameTurnNumber', 10]]);
+    expect(findings.map((f) => [f.messageId, f.evidence.length])).toEqual([
+      ['sameSignature', 10],
+      ['sameTurnNumber', 10],
+    ]);
     expect(findings[0]!.message).toMatch(/^The same error fails 12 sessions \(12 failing turns in all\)/);
   });
 });

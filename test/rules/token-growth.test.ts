@@ -66,8 +66,7 @@ ruleTester(rule, {
           path: '$.data.spans[1]',
           severity: 'warn',
           relatedTurns: [1, 2, 3],
-          message:
-            'Model input grew turn over turn from 100 tokens (turn 1) to 400 (turn 4), ×4.0 over 4 turns (largest model call per turn): the conversation piles up in the context.',
+          message: 'Model input grew turn over turn from 100 tokens (turn 1) to 400 (turn 4), ×4.0 over 4 turns (largest model call per turn): the conversation piles up in the context.',
           evidenceKinds: ['inputTokens', 'inputTokens', 'inputTokens', 'inputTokens'],
           suggestion: /running summary/,
         },
@@ -99,8 +98,7 @@ ruleTester(rule, {
           turn: 3,
           path: "$.info.trace_metadata['mlflow.trace.tokenUsage']",
           relatedTurns: [1, 2],
-          message:
-            'Model input grew turn over turn from 3000 tokens (turn 1) to 7000 (turn 3), ×2.3 over 3 turns (trace token usage): the conversation piles up in the context.',
+          message: 'Model input grew turn over turn from 3000 tokens (turn 1) to 7000 (turn 3), ×2.3 over 3 turns (trace token usage): the conversation piles up in the context.',
         },
       ],
     },
@@ -192,9 +190,7 @@ describe('token-growth on samples/', () => {
   it('with min_tokens 300, reports the refund session growing from 341 to 779 prompt tokens (turns 1–5)', () => {
     const file = JSON.parse(readFileSync(join(REPO_ROOT, 'samples', 'search-sess-refund-7f3a.json'), 'utf8')) as { traces: Array<Record<string, unknown>> };
     const { findings } = runRule(rule, file.traces, { min_tokens: 300 });
-    expect(findings.map((f) => [f.messageId, f.traceId, f.turn, f.spanId, f.path, f.relatedTurns])).toEqual([
-      ['tokenGrowth', REFUND_TURNS[4], 5, 'f56bb984657b6235', '$.data.spans[4]', [1, 2, 3, 4]],
-    ]);
+    expect(findings.map((f) => [f.messageId, f.traceId, f.turn, f.spanId, f.path, f.relatedTurns])).toEqual([['tokenGrowth', REFUND_TURNS[4], 5, 'f56bb984657b6235', '$.data.spans[4]', [1, 2, 3, 4]]]);
     expect(findings[0]?.message).toBe(
       'Model input grew turn over turn from 341 tokens (turn 1) to 779 (turn 5), ×2.3 over 5 turns (largest model call per turn): the conversation piles up in the context.',
     );
@@ -215,7 +211,14 @@ describe('token-growth on samples/', () => {
   });
 
   it('lists at most 20 turns of a long run as evidence, the rest counted', () => {
-    const { findings } = runRule(rule, withTokens('long', Array.from({ length: 30 }, (_, i) => 100 + i * 50)), { min_tokens: 0 });
+    const { findings } = runRule(
+      rule,
+      withTokens(
+        'long',
+        Array.from({ length: 30 }, (_, i) => 100 + i * 50),
+      ),
+      { min_tokens: 0 },
+    );
     expect(findings).toHaveLength(1);
     expect(findings[0]?.relatedTurns).toHaveLength(29);
     expect(findings[0]?.evidence).toHaveLength(21);

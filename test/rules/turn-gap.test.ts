@@ -11,7 +11,11 @@ const TURNS = [
 ];
 
 /** The four-turn conversation of a session, every turn sending the earlier ones as history. */
-const talk = (session: string, at: (i: number) => number = (i) => i * 60_000) => conversation(session, TURNS.map((t, i) => ({ ...t, at: at(i) })));
+const talk = (session: string, at: (i: number) => number = (i) => i * 60_000) =>
+  conversation(
+    session,
+    TURNS.map((t, i) => ({ ...t, at: at(i) })),
+  );
 
 /** A trace without any time: no request time, no spans. */
 function timeless(key: string, session: string): Record<string, unknown> {
@@ -43,11 +47,21 @@ ruleTester(rule, {
       name: 'the app stores an earlier answer in another form (turn 1 answer not found, one message in its place)',
       traces: [
         chatTurn({ key: 'ref/1', session: 'sess-a', user: TURNS[0]!.user, answer: TURNS[0]!.answer }),
-        chatTurn({ key: 'ref/2', session: 'sess-a', at: 60_000, user: TURNS[1]!.user, answer: TURNS[1]!.answer, history: [{ role: 'user', content: TURNS[0]!.user }, { role: 'assistant', content: '**Order AC-1001** shipped yesterday (from Porto).' }] }),
+        chatTurn({
+          key: 'ref/2',
+          session: 'sess-a',
+          at: 60_000,
+          user: TURNS[1]!.user,
+          answer: TURNS[1]!.answer,
+          history: [
+            { role: 'user', content: TURNS[0]!.user },
+            { role: 'assistant', content: '**Order AC-1001** shipped yesterday (from Porto).' },
+          ],
+        }),
       ],
     },
     {
-      name: 'an earlier turn\'s tool-call preamble kept in the history is that turn\'s own agent loop',
+      name: "an earlier turn's tool-call preamble kept in the history is that turn's own agent loop",
       traces: [
         chatTurn({ key: 'loop/1', session: 'sess-l', user: TURNS[0]!.user, answer: TURNS[0]!.answer }),
         chatTurn({
@@ -124,7 +138,11 @@ ruleTester(rule, {
 
 describe('turn-gap beyond the table', () => {
   it('takes max_gap_minutes from the options', () => {
-    const { findings } = runRule(rule, talk('sess-opt', (i) => i * 10 * 60_000), { max_gap_minutes: 5 });
+    const { findings } = runRule(
+      rule,
+      talk('sess-opt', (i) => i * 10 * 60_000),
+      { max_gap_minutes: 5 },
+    );
     expect(findings.map((f) => `${f.turn}: ${f.message}`)).toEqual([
       '2: Turn 2 started 10 min after turn 1 (limit 5 min): the user came back after a long pause, so state kept between turns may have expired.',
       '3: Turn 3 started 10 min after turn 2 (limit 5 min): the user came back after a long pause, so state kept between turns may have expired.',
@@ -132,7 +150,7 @@ describe('turn-gap beyond the table', () => {
     ]);
   });
 
-  it('reports a gap between two older turns seen in a later turn\'s input', () => {
+  it("reports a gap between two older turns seen in a later turn's input", () => {
     // The dump lacks turn 2, and turn 3 is the first turn after it that has a model call.
     const traces = talk('sess-old').filter((_, i) => i !== 1);
     const t3 = traces[1] as { data: { spans: Array<Record<string, unknown>> } };
@@ -140,6 +158,10 @@ describe('turn-gap beyond the table', () => {
     const [finding] = runRule(rule, traces).findings;
     expect(finding!.message).toBe('Turn 3\'s model call "chat" sends 2 messages from between turn 1 and turn 2 that no turn of this session has: a turn seems to be missing from the dump.');
     expect(finding!.relatedTurns).toEqual([1, 2]);
-    expect(finding!.evidence.map((e) => [e.kind, e.turn])).toEqual([['modelCall', 3], ['turnBefore', 1], ['turnAfter', 2]]);
+    expect(finding!.evidence.map((e) => [e.kind, e.turn])).toEqual([
+      ['modelCall', 3],
+      ['turnBefore', 1],
+      ['turnAfter', 2],
+    ]);
   });
 });

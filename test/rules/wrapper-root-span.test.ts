@@ -81,7 +81,9 @@ ruleTester(rule, {
           ],
         }),
       ],
-      errors: [{ messageId: 'wrapperRoot', turn: 1, spanId: spanIdOf('deep', { name: 'agent' }), message: /^Root span "handler" has no output in turn 1 of 1; .* at depth 2 \(via handler > middle\)/ }],
+      errors: [
+        { messageId: 'wrapperRoot', turn: 1, spanId: spanIdOf('deep', { name: 'agent' }), message: /^Root span "handler" has no output in turn 1 of 1; .* at depth 2 \(via handler > middle\)/ },
+      ],
     },
     {
       name: 'three sessions of the same app: one finding per session, listing its turns',
@@ -145,7 +147,8 @@ ruleTester(rule, {
           messageId: 'wrapperRoot',
           sessionId: null,
           traceId: traceIdOf({ key: 'loose/turn-3' }),
-          message: 'Root span "POST /chat" has no input or output in 1 trace without a session; the turn\'s I/O is on "support_agent" at depth 2 (via POST /chat > session_refresh), read with carrier mlflow.span.',
+          message:
+            'Root span "POST /chat" has no input or output in 1 trace without a session; the turn\'s I/O is on "support_agent" at depth 2 (via POST /chat > session_refresh), read with carrier mlflow.span.',
         },
       ],
     },
@@ -154,7 +157,10 @@ ruleTester(rule, {
 
 describe('wrapper-root-span evidence', () => {
   it('lists at most 20 turns of a session, the rest counted', () => {
-    const { findings } = runRule(rule, Array.from({ length: 25 }, (_, n) => wrappedTurn('s-long', n + 1)));
+    const { findings } = runRule(
+      rule,
+      Array.from({ length: 25 }, (_, n) => wrappedTurn('s-long', n + 1)),
+    );
     expect(findings).toHaveLength(1);
     expect(findings[0]?.relatedTurns).toHaveLength(24);
     expect(findings[0]?.evidence.map((e) => e.kind)).toEqual(['wrapperRoot', ...Array<string>(20).fill('ioSpan'), 'omitted']);

@@ -77,7 +77,10 @@ describe('findTracesJson', () => {
     const path = join(store, 'mlartifacts', '1', 'traces', 'tr-1', 'artifacts', 'traces.json');
     put(path, SPANS);
     const answer = await findTracesJson(query(store, undefined, '/Volumes/Samsung-SSD-T7/skills-fleet/mlartifacts/1/'));
-    expect(answer).toEqual({ path, rerooted: `artifact location /Volumes/Samsung-SSD-T7/skills-fleet/mlartifacts/1/traces/tr-1/artifacts is not on this machine; traces.json read from ${path} instead` });
+    expect(answer).toEqual({
+      path,
+      rerooted: `artifact location /Volumes/Samsung-SSD-T7/skills-fleet/mlartifacts/1/traces/tr-1/artifacts is not on this machine; traces.json read from ${path} instead`,
+    });
   });
 
   it('answers mlflow-artifacts:/ from mlartifacts/ beside the database as where the URI says', async () => {
@@ -135,19 +138,24 @@ describe('trace info times and shapes', () => {
 
   it('maps V2 statuses to V3 states as TraceStatus.to_state does, and refuses unknown ones', () => {
     const v2 = (status: string) => coreInfoFromYaml({ request_id: 'abc', timestamp_ms: 0, execution_time_ms: null, status }, '1');
-    expect(v2('TRACE_STATUS_UNSPECIFIED')).toEqual({ info: { shape: 'V2', traceId: 'abc', experimentId: '1', requestTimeMs: 0, executionDurationMs: null, state: 'STATE_UNSPECIFIED', inlineAssessments: [] }, warnings: [] });
+    expect(v2('TRACE_STATUS_UNSPECIFIED')).toEqual({
+      info: { shape: 'V2', traceId: 'abc', experimentId: '1', requestTimeMs: 0, executionDurationMs: null, state: 'STATE_UNSPECIFIED', inlineAssessments: [] },
+      warnings: [],
+    });
     expect(v2('DONE')).toEqual({
-      problem: { message: 'trace_info.yaml: `status` is "DONE", expected one of TRACE_STATUS_UNSPECIFIED, OK, ERROR, IN_PROGRESS', jsonPath: '$.status', expected: 'one of TRACE_STATUS_UNSPECIFIED, OK, ERROR, IN_PROGRESS', found: '"DONE"' },
+      problem: {
+        message: 'trace_info.yaml: `status` is "DONE", expected one of TRACE_STATUS_UNSPECIFIED, OK, ERROR, IN_PROGRESS',
+        jsonPath: '$.status',
+        expected: 'one of TRACE_STATUS_UNSPECIFIED, OK, ERROR, IN_PROGRESS',
+        found: '"DONE"',
+      },
     });
   });
 
   it('takes the experiment from the folder, with a warning, when a V3 info has no trace_location', () => {
     expect(coreInfoFromYaml({ trace_id: 'tr-1', request_time: '2025-08-18T19:13:41Z', state: 'OK', execution_duration_ms: 5, request_preview: 7 }, '3')).toEqual({
       info: { shape: 'V3', traceId: 'tr-1', experimentId: '3', requestTimeMs: 1755544421000, executionDurationMs: 5, state: 'OK', inlineAssessments: [] },
-      warnings: [
-        "trace_info.yaml has no trace_location.mlflow_experiment.experiment_id; the experiment folder's id 3 is used",
-        'trace_info.yaml: `request_preview` is 7, expected a string; not read',
-      ],
+      warnings: ["trace_info.yaml has no trace_location.mlflow_experiment.experiment_id; the experiment folder's id 3 is used", 'trace_info.yaml: `request_preview` is 7, expected a string; not read'],
     });
   });
 });

@@ -29,8 +29,7 @@ async function readAll(root: string, options: StoreReadOptions = {}): Promise<St
 const tracesOf = (events: StoreEvent[]): StoreTrace[] => events.flatMap((e) => (e.type === 'trace' ? [e.trace] : []));
 const notesOf = (events: StoreEvent[]): string[] => events.flatMap((e) => (e.type === 'note' ? [e.message] : []));
 /** One line per trace: what the tests compare against the fixture tables. */
-const row = (t: StoreTrace): string =>
-  [t.traceId, t.experimentId, t.trace.info.state, t.trace.info.request_time, t.trace.info.execution_duration_ms, dataOf(t).spans.length].join(' ');
+const row = (t: StoreTrace): string => [t.traceId, t.experimentId, t.trace.info.state, t.trace.info.request_time, t.trace.info.execution_duration_ms, dataOf(t).spans.length].join(' ');
 
 /** Copies a fixture folder with plain reads and writes (the fixtures are read-only; the copy must not be). */
 function copyTree(from: string, to: string): void {
@@ -88,7 +87,23 @@ describe('fixture file stores', () => {
     });
     // Spans as traces.json holds them (2.x shape): SOURCES.md counts 4 RETRIEVER, 4 PARSER, 3 CHAIN, 2 LLM, 2 CHAT_MODEL.
     const types = (dataOf(trace!).spans as { attributes: Record<string, string> }[]).map((s) => s.attributes['mlflow.spanType']).sort();
-    expect(types).toEqual(['"CHAIN"', '"CHAIN"', '"CHAIN"', '"CHAT_MODEL"', '"CHAT_MODEL"', '"LLM"', '"LLM"', '"PARSER"', '"PARSER"', '"PARSER"', '"PARSER"', '"RETRIEVER"', '"RETRIEVER"', '"RETRIEVER"', '"RETRIEVER"']);
+    expect(types).toEqual([
+      '"CHAIN"',
+      '"CHAIN"',
+      '"CHAIN"',
+      '"CHAT_MODEL"',
+      '"CHAT_MODEL"',
+      '"LLM"',
+      '"LLM"',
+      '"PARSER"',
+      '"PARSER"',
+      '"PARSER"',
+      '"PARSER"',
+      '"RETRIEVER"',
+      '"RETRIEVER"',
+      '"RETRIEVER"',
+      '"RETRIEVER"',
+    ]);
     expect((dataOf(trace!).spans[0] as { context: unknown }).context).toEqual({ span_id: 'dc82f04afd11495e', trace_id: '7b4e32ea3a857e6c1a6d58489922bf53' });
     expect(notesOf(events)).toEqual([`file store ${join(LLMOPS, 'mlruns')}: read 1 trace from 2 experiments (0 'Default', 818971639900887212 'Advanced RAG Experiments')`]);
   });
@@ -171,14 +186,34 @@ describe('fixture file stores', () => {
 });
 
 describe('a trace as mlflow traces search --output json prints it', () => {
-  it('reads back the upstream 3.6 trace (session, user, five assessments) from MLflow\'s file layout unchanged', async () => {
+  it("reads back the upstream 3.6 trace (session, user, five assessments) from MLflow's file layout unchanged", async () => {
     const upstream = JSON.parse(readFileSync(join(UPSTREAM, 'v3.6_trace_ok_assessments_session.json'), 'utf8')) as { info: Record<string, unknown>; data: { spans: unknown[] } };
-    const info = upstream.info as { trace_id: string; client_request_id: string; request_time: string; state: string; execution_duration_ms: number; request_preview: string; response_preview: string; trace_metadata: Record<string, string>; tags: Record<string, string>; assessments: { assessment_id: string }[] };
+    const info = upstream.info as {
+      trace_id: string;
+      client_request_id: string;
+      request_time: string;
+      state: string;
+      execution_duration_ms: number;
+      request_preview: string;
+      response_preview: string;
+      trace_metadata: Record<string, string>;
+      tags: Record<string, string>;
+      assessments: { assessment_id: string }[];
+    };
     const root = join(tmp, 'upstream', 'mlruns');
     writeExperiment(root, '400654040727596423', '400654040727596423', 'upstream');
     // Assessment.to_dictionary is what the file store writes to assessments/<id>.yaml; JSON is YAML.
     writeTrace(join(root, '400654040727596423', 'traces', info.trace_id), {
-      info: v3Info({ traceId: info.trace_id, experimentId: '400654040727596423', requestTime: info.request_time, state: info.state, durationMs: info.execution_duration_ms, requestPreview: info.request_preview, responsePreview: info.response_preview, clientRequestId: info.client_request_id }),
+      info: v3Info({
+        traceId: info.trace_id,
+        experimentId: '400654040727596423',
+        requestTime: info.request_time,
+        state: info.state,
+        durationMs: info.execution_duration_ms,
+        requestPreview: info.request_preview,
+        responsePreview: info.response_preview,
+        clientRequestId: info.client_request_id,
+      }),
       metadata: info.trace_metadata,
       tags: info.tags,
       assessments: Object.fromEntries(info.assessments.map((a) => [a.assessment_id, JSON.stringify(a)])),
@@ -219,16 +254,101 @@ describe('generated file store: what the fixtures lack', () => {
     put(join(exp1, 'tr-zzz', 'request_metadata', 'team', 'owner'), 'ops');
     const here = (id: string): string => `file://${join(exp1, id, 'artifacts')}`;
     writeTrace(join(exp1, 'tr-aaa'), {
-      info: v3Info({ traceId: 'tr-aaa', experimentId: '1', requestTime: '2026-01-19T10:00:02.500Z', state: 'OK', durationMs: 20, requestPreview: '{"q": "hi"}', responsePreview: '"hello"', clientRequestId: 'req-1' }),
+      info: v3Info({
+        traceId: 'tr-aaa',
+        experimentId: '1',
+        requestTime: '2026-01-19T10:00:02.500Z',
+        state: 'OK',
+        durationMs: 20,
+        requestPreview: '{"q": "hi"}',
+        responsePreview: '"hello"',
+        clientRequestId: 'req-1',
+      }),
       metadata: { 'mlflow.trace.session': 's-1', 'mlflow.trace.user': 'u-1', 'mlflow.trace.sizeStats': '{"num_spans": 2}' },
       tags: { 'mlflow.artifactLocation': here('tr-aaa'), 'mlflow.traceName': 'agent' },
       assessments: {
-        'a-1': ["assessment_id: a-1", 'assessment_name: correctness', 'create_time: \'2026-01-19T10:00:05.000Z\'', 'feedback:', '  value: true', "last_update_time: '2026-01-19T10:00:05Z'", 'rationale: Matches the tool output.', 'source:', '  source_id: openai:/gpt-4o-mini', '  source_type: LLM_JUDGE', 'span_id: 5b558896d43fb57c', 'trace_id: tr-aaa', 'valid: true', ''].join('\n'),
-        'a-2': ['assessment_id: a-2', 'assessment_name: safety', 'feedback:', '  error:', '    error_code: RATE_LIMIT_EXCEEDED', '    error_message: judge rate limited', '  value: null', 'source:', '  source_id: databricks', '  source_type: LLM_JUDGE', 'trace_id: tr-aaa', 'valid: true', ''].join('\n'),
-        'a-3': ['assessment_id: a-3', 'assessment_name: expected_response', 'expectation:', `  value: ${q('yes')}`, 'source:', '  source_id: alice@example.com', '  source_type: HUMAN', 'trace_id: tr-aaa', ''].join('\n'),
-        'a-4': ['assessment_id: a-4', 'assessment_name: expected_facts', 'expectation:', '  serialized_value:', '    serialization_format: JSON_FORMAT', `    value: ${q('["sunny", "Paris"]')}`, 'source:', '  source_id: default', '  source_type: HUMAN', 'trace_id: tr-aaa', ''].join('\n'),
-        'a-5': ['assessment_id: a-5', 'assessment_name: helpfulness', 'feedback:', '  value: 2', 'metadata:', "  rubric: '1-5'", 'source:', '  source_id: alice@example.com', '  source_type: HUMAN', 'trace_id: tr-aaa', 'valid: false', ''].join('\n'),
-        'a-6': ['assessment_id: a-6', 'assessment_name: helpfulness', 'feedback:', '  value: 4', 'overrides: a-5', 'source:', '  source_id: bob@example.com', '  source_type: HUMAN', 'trace_id: tr-aaa', 'valid: true', ''].join('\n'),
+        'a-1': [
+          'assessment_id: a-1',
+          'assessment_name: correctness',
+          "create_time: '2026-01-19T10:00:05.000Z'",
+          'feedback:',
+          '  value: true',
+          "last_update_time: '2026-01-19T10:00:05Z'",
+          'rationale: Matches the tool output.',
+          'source:',
+          '  source_id: openai:/gpt-4o-mini',
+          '  source_type: LLM_JUDGE',
+          'span_id: 5b558896d43fb57c',
+          'trace_id: tr-aaa',
+          'valid: true',
+          '',
+        ].join('\n'),
+        'a-2': [
+          'assessment_id: a-2',
+          'assessment_name: safety',
+          'feedback:',
+          '  error:',
+          '    error_code: RATE_LIMIT_EXCEEDED',
+          '    error_message: judge rate limited',
+          '  value: null',
+          'source:',
+          '  source_id: databricks',
+          '  source_type: LLM_JUDGE',
+          'trace_id: tr-aaa',
+          'valid: true',
+          '',
+        ].join('\n'),
+        'a-3': [
+          'assessment_id: a-3',
+          'assessment_name: expected_response',
+          'expectation:',
+          `  value: ${q('yes')}`,
+          'source:',
+          '  source_id: alice@example.com',
+          '  source_type: HUMAN',
+          'trace_id: tr-aaa',
+          '',
+        ].join('\n'),
+        'a-4': [
+          'assessment_id: a-4',
+          'assessment_name: expected_facts',
+          'expectation:',
+          '  serialized_value:',
+          '    serialization_format: JSON_FORMAT',
+          `    value: ${q('["sunny", "Paris"]')}`,
+          'source:',
+          '  source_id: default',
+          '  source_type: HUMAN',
+          'trace_id: tr-aaa',
+          '',
+        ].join('\n'),
+        'a-5': [
+          'assessment_id: a-5',
+          'assessment_name: helpfulness',
+          'feedback:',
+          '  value: 2',
+          'metadata:',
+          "  rubric: '1-5'",
+          'source:',
+          '  source_id: alice@example.com',
+          '  source_type: HUMAN',
+          'trace_id: tr-aaa',
+          'valid: false',
+          '',
+        ].join('\n'),
+        'a-6': [
+          'assessment_id: a-6',
+          'assessment_name: helpfulness',
+          'feedback:',
+          '  value: 4',
+          'overrides: a-5',
+          'source:',
+          '  source_id: bob@example.com',
+          '  source_type: HUMAN',
+          'trace_id: tr-aaa',
+          'valid: true',
+          '',
+        ].join('\n'),
       },
       spans: [span('agent', 'AAAAAAAAAAE=', null), span('llm', 'AAAAAAAAAAI=', 'AAAAAAAAAAE=')],
     });
@@ -275,8 +395,7 @@ describe('generated file store: what the fixtures lack', () => {
     });
   });
 
-  const sequence = (events: StoreEvent[]): string[] =>
-    events.flatMap((e) => (e.type === 'trace' ? [`trace ${e.trace.location}`] : e.type === 'rejected' ? [`rejected ${e.location}`] : []));
+  const sequence = (events: StoreEvent[]): string[] => events.flatMap((e) => (e.type === 'trace' ? [`trace ${e.trace.location}`] : e.type === 'rejected' ? [`rejected ${e.location}`] : []));
 
   it('streams experiments in id order and traces in request-time order; unreadable trace infos are rejected, not dropped', async () => {
     const events = await readAll(root);
@@ -305,9 +424,21 @@ describe('generated file store: what the fixtures lack', () => {
   it('says what is wrong with each rejected trace folder', async () => {
     const rejected = (await readAll(root)).filter((e) => e.type === 'rejected');
     expect(rejected).toEqual([
-      { type: 'rejected', traceId: 'tr-broken', location: '1/traces/tr-broken', message: 'trace_info.yaml: YAML error at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+      {
+        type: 'rejected',
+        traceId: 'tr-broken',
+        location: '1/traces/tr-broken',
+        message: 'trace_info.yaml: YAML error at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      },
       { type: 'rejected', traceId: 'tr-empty', location: '1/traces/tr-empty', message: 'no trace_info.yaml in the trace folder (MLflow writes one for every trace)', expected: 'trace_info.yaml' },
-      { type: 'rejected', traceId: 'tr-nokey', location: '1/traces/tr-nokey', message: 'trace_info.yaml has no `state` (a V3 trace info needs trace_id, request_time and state)', jsonPath: '$.state', expected: 'state' },
+      {
+        type: 'rejected',
+        traceId: 'tr-nokey',
+        location: '1/traces/tr-nokey',
+        message: 'trace_info.yaml has no `state` (a V3 trace info needs trace_id, request_time and state)',
+        jsonPath: '$.state',
+        expected: 'state',
+      },
     ]);
   });
 
@@ -322,12 +453,52 @@ describe('generated file store: what the fixtures lack', () => {
       state: 'OK',
       trace_metadata: { 'mlflow.trace.session': 's-1', 'mlflow.trace.sizeStats': '{"num_spans": 2}', 'mlflow.trace.user': 'u-1' },
       assessments: [
-        { assessment_id: 'a-1', assessment_name: 'correctness', trace_id: 'tr-aaa', span_id: '5b558896d43fb57c', source: { source_id: 'openai:/gpt-4o-mini', source_type: 'LLM_JUDGE' }, create_time: '2026-01-19T10:00:05.000Z', last_update_time: '2026-01-19T10:00:05Z', feedback: { value: true }, rationale: 'Matches the tool output.', valid: true },
-        { assessment_id: 'a-2', assessment_name: 'safety', trace_id: 'tr-aaa', source: { source_id: 'databricks', source_type: 'LLM_JUDGE' }, feedback: { error: { error_code: 'RATE_LIMIT_EXCEEDED', error_message: 'judge rate limited' }, value: null }, valid: true },
+        {
+          assessment_id: 'a-1',
+          assessment_name: 'correctness',
+          trace_id: 'tr-aaa',
+          span_id: '5b558896d43fb57c',
+          source: { source_id: 'openai:/gpt-4o-mini', source_type: 'LLM_JUDGE' },
+          create_time: '2026-01-19T10:00:05.000Z',
+          last_update_time: '2026-01-19T10:00:05Z',
+          feedback: { value: true },
+          rationale: 'Matches the tool output.',
+          valid: true,
+        },
+        {
+          assessment_id: 'a-2',
+          assessment_name: 'safety',
+          trace_id: 'tr-aaa',
+          source: { source_id: 'databricks', source_type: 'LLM_JUDGE' },
+          feedback: { error: { error_code: 'RATE_LIMIT_EXCEEDED', error_message: 'judge rate limited' }, value: null },
+          valid: true,
+        },
         { assessment_id: 'a-3', assessment_name: 'expected_response', trace_id: 'tr-aaa', source: { source_id: 'alice@example.com', source_type: 'HUMAN' }, expectation: { value: 'yes' } },
-        { assessment_id: 'a-4', assessment_name: 'expected_facts', trace_id: 'tr-aaa', source: { source_id: 'default', source_type: 'HUMAN' }, expectation: { serialized_value: { serialization_format: 'JSON_FORMAT', value: '["sunny", "Paris"]' } } },
-        { assessment_id: 'a-5', assessment_name: 'helpfulness', trace_id: 'tr-aaa', source: { source_id: 'alice@example.com', source_type: 'HUMAN' }, feedback: { value: 2 }, metadata: { rubric: '1-5' }, valid: false },
-        { assessment_id: 'a-6', assessment_name: 'helpfulness', trace_id: 'tr-aaa', source: { source_id: 'bob@example.com', source_type: 'HUMAN' }, feedback: { value: 4 }, overrides: 'a-5', valid: true },
+        {
+          assessment_id: 'a-4',
+          assessment_name: 'expected_facts',
+          trace_id: 'tr-aaa',
+          source: { source_id: 'default', source_type: 'HUMAN' },
+          expectation: { serialized_value: { serialization_format: 'JSON_FORMAT', value: '["sunny", "Paris"]' } },
+        },
+        {
+          assessment_id: 'a-5',
+          assessment_name: 'helpfulness',
+          trace_id: 'tr-aaa',
+          source: { source_id: 'alice@example.com', source_type: 'HUMAN' },
+          feedback: { value: 2 },
+          metadata: { rubric: '1-5' },
+          valid: false,
+        },
+        {
+          assessment_id: 'a-6',
+          assessment_name: 'helpfulness',
+          trace_id: 'tr-aaa',
+          source: { source_id: 'bob@example.com', source_type: 'HUMAN' },
+          feedback: { value: 4 },
+          overrides: 'a-5',
+          valid: true,
+        },
       ],
       tags: { 'mlflow.artifactLocation': `file://${join(exp1, 'tr-aaa', 'artifacts')}`, 'mlflow.traceName': 'agent' },
       request_preview: '{"q": "hi"}',
@@ -335,7 +506,18 @@ describe('generated file store: what the fixtures lack', () => {
       execution_duration_ms: 20,
     });
     // MLflow's print order (proto field order), not the YAML file's sorted order.
-    expect(Object.keys((trace.trace.info.assessments as object[])[0]!)).toEqual(['assessment_id', 'assessment_name', 'trace_id', 'span_id', 'source', 'create_time', 'last_update_time', 'feedback', 'rationale', 'valid']);
+    expect(Object.keys((trace.trace.info.assessments as object[])[0]!)).toEqual([
+      'assessment_id',
+      'assessment_name',
+      'trace_id',
+      'span_id',
+      'source',
+      'create_time',
+      'last_update_time',
+      'feedback',
+      'rationale',
+      'valid',
+    ]);
     expect(dataOf(trace).spans.map((s) => (s as { name: string }).name)).toEqual(['agent', 'llm']);
   });
 
@@ -376,7 +558,11 @@ describe('generated file store: what the fixtures lack', () => {
     const gen = join(tmp, 'gen');
     const tried = ['/home/other/mlruns/1/traces/tr-nospans/artifacts/traces.json', join(root, tail), join(root, 'mlruns', tail), join(root, 'mlartifacts', tail), join(gen, 'mlartifacts', tail)];
     expect(trace.warnings).toEqual([
-      { code: 'spans-missing', message: `no traces.json found (looked at ${tried.join(', ')}); the trace has no spans here, the trace's info, metadata, tags and assessments are still read`, jsonPath: '$.data.spans' },
+      {
+        code: 'spans-missing',
+        message: `no traces.json found (looked at ${tried.join(', ')}); the trace has no spans here, the trace's info, metadata, tags and assessments are still read`,
+        jsonPath: '$.data.spans',
+      },
     ]);
     expect(dataOf(trace).spans).toEqual([]);
     expect(trace.trace.info.trace_metadata).toEqual({ 'mlflow.trace.session': 's-2' });
@@ -437,7 +623,11 @@ describe('generated file store: what the fixtures lack', () => {
     expect('assessments' in trace!.trace.info).toBe(false);
     expect(trace!.warnings.filter((w) => w.code === 'store-value')).toEqual([
       { code: 'store-value', message: 'tags/mlflow.traceName is not UTF-8 text; that value is left out', jsonPath: "$.info.tags['mlflow.traceName']" },
-      { code: 'store-value', message: 'assessments/a-bad.yaml: YAML error at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]; that assessment is left out', jsonPath: '$.info.assessments' },
+      {
+        code: 'store-value',
+        message: 'assessments/a-bad.yaml: YAML error at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]; that assessment is left out',
+        jsonPath: '$.info.assessments',
+      },
     ]);
   });
 });

@@ -48,10 +48,15 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .option('rule', {
         type: 'string',
         describe: 'run only this rule (repeat, or separate ids with commas; tracetriage rules lists them)',
-        coerce: (v: string | string[]) => [v].flat().flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s !== ''),
+        coerce: (v: string | string[]) =>
+          [v]
+            .flat()
+            .flatMap((s) => String(s).split(','))
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
       })
       .option('session', { type: 'string', describe: 'analyse only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
-      .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces first, e.g. \"timestamp_ms > 1731000000000\" (docs/search-filters.md)" })
+      .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first, e.g. "timestamp_ms > 1731000000000" (docs/search-filters.md)' })
       .example('$0 analyze samples/', 'every session of the samples: the refund session went wrong at turn 3')
       .example('$0 analyze samples/ --verbose', 'every finding with its location and evidence (--quiet: errors only)')
       .example('$0 analyze <export.json> --fail-on warn', 'gate CI: exit 1 on any warning or error')

@@ -23,7 +23,10 @@ export const getCommand: CommandModule<object, Args> = {
   describe: 'Print one trace as `mlflow traces get` does: its original text laid out with indent 2, every digit kept',
   builder: (y) =>
     maxRecordOption(y.positional('inputs', { type: 'string', array: true, describe: INPUTS_DESCRIPTION }))
-      .option('trace-id', { type: 'string', describe: 'the trace id (tr-… or a 2.x request id; also accepted as the first word); the first match in input order is printed; left out, the one trace the inputs hold' })
+      .option('trace-id', {
+        type: 'string',
+        describe: 'the trace id (tr-… or a 2.x request id; also accepted as the first word); the first match in input order is printed; left out, the one trace the inputs hold',
+      })
       .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, e.g. 'info.assessments.*.feedback.value'" })
       .example('$0 get --trace-id tr-0db43d844574d1055d12ea28d4b290e6 samples/ > trace.json', 'one trace out of a dump: turn 3 of the refund session')
       .example("$0 get --trace-id tr-0db43d844574d1055d12ea28d4b290e6 samples/ --extract-fields 'info.state,data.spans.*.name'", 'two fields of it'),

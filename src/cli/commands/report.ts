@@ -63,7 +63,8 @@ function formatOf(args: Args): Format {
 /** `tracetriage report <inputs..>`: a ticket-ready report (Markdown or one self-contained HTML file). */
 export const reportCommand: CommandModule<object, Args> = {
   command: 'report <inputs..>',
-  describe: 'Write a report for a bug ticket: summary, each session turn by turn with the root cause and its evidence, assessments with rationale, error spans, span waterfalls (HTML), and the commands that reproduce each view',
+  describe:
+    'Write a report for a bug ticket: summary, each session turn by turn with the root cause and its evidence, assessments with rationale, error spans, span waterfalls (HTML), and the commands that reproduce each view',
   builder: (y) =>
     configOption(inputsPositional(y))
       .option('format', { choices: TICKET_FORMAT_NAMES, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
@@ -78,7 +79,12 @@ export const reportCommand: CommandModule<object, Args> = {
       .option('rule', {
         type: 'string',
         describe: 'run only this rule (repeat, or separate ids with commas)',
-        coerce: (v: string | string[]) => [v].flat().flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s !== ''),
+        coerce: (v: string | string[]) =>
+          [v]
+            .flat()
+            .flatMap((s) => String(s).split(','))
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
       })
       .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first (docs/search-filters.md)' })
       .check((args) => {

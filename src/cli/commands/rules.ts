@@ -13,7 +13,7 @@ interface Args {
 /** `tracetriage rules`: every rule with its description, severity and docs page. */
 export const rulesCommand: CommandModule<object, Args> = {
   command: 'rules',
-  describe: 'List the rules analyze runs: id, type, default severity (and the config\'s), description, docs page',
+  describe: "List the rules analyze runs: id, type, default severity (and the config's), description, docs page",
   builder: (y) =>
     configOption(y)
       .option('format', { choices: RULES_FORMAT_NAMES, default: 'text' as const, describe: 'text for people, json for machines (schemas/rules-output.schema.json)' })

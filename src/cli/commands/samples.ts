@@ -49,10 +49,7 @@ export const samplesCommand: CommandModule<object, Args> = {
       throw new CliError(`cannot copy the samples into ${args.dir}: ${error.message}`, 'output');
     });
     const replaced = plan.differ.length > 0 ? `, replacing ${plural(plan.differ.length, 'file')} that differed (${listed(plan.differ)})` : '';
-    const done =
-      toCopy.length === 0
-        ? `${dir} already holds the ${plural(plan.files.length, 'sample file')}; nothing copied`
-        : `copied ${plural(toCopy.length, 'sample file')} into ${dir}${replaced}`;
+    const done = toCopy.length === 0 ? `${dir} already holds the ${plural(plan.files.length, 'sample file')}; nothing copied` : `copied ${plural(toCopy.length, 'sample file')} into ${dir}${replaced}`;
     const folder = dir.replace(/\/+$/, '') || '/';
     const examples = folder === 'samples' ? ' (and every --help example, which reads samples/)' : '';
     await writeOut(`${done}\nTry: tracetriage analyze ${folder.endsWith('/') ? folder : `${folder}/`}${examples}\n`);

@@ -34,26 +34,37 @@ export const searchCommand: CommandModule<object, Args> = {
   describe: 'Find traces with MLflow filter strings, order them, page them; prints what `mlflow traces search` prints',
   builder: (y) =>
     inputsPositional(y)
-        .option('filter-string', { type: 'string', describe: `MLflow 3.6 filter, AND only, e.g. 'metadata.\`mlflow.trace.session\` = "abc" AND status = "ERROR"' (single quotes outside: bash runs \`...\` in double quotes; docs/search-filters.md)` })
-        .option('order-by', { type: 'string', array: true, describe: "comma-separated keys with ASC/DESC, e.g. 'timestamp_ms ASC' (default timestamp_ms DESC, then request_id)" })
-        .option('max-results', { type: 'number', default: 100, describe: 'traces per page, as MLflow (default 100)' })
-        .option('page-token', { type: 'string', describe: 'resume where the previous page stopped (the token it printed)' })
-        .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, `backticks` around dotted keys, * over lists: 'info.trace_id,data.spans.*.name'" })
-        .option('include-spans', { type: 'boolean', default: true, describe: 'print spans (--no-include-spans prints "spans": [])' })
-        .option('output', { alias: 'format', choices: SEARCH_FORMAT_NAMES, default: 'table' as const, describe: 'table (as MLflow), json (MLflow\'s exact shape), jsonl (one trace per line); --format says the same, as on every other command' })
-        .option('experiment-id', { alias: 'x', type: 'string', array: true, describe: 'keep traces of these experiments (where the trace names one)' })
-        .option('run-id', { type: 'string', describe: 'keep traces of this run (metadata mlflow.sourceRun, where present)' })
-        .option('model-id', { type: 'string', describe: 'keep traces of this model (metadata mlflow.modelId, where present)' })
-        .option('sql-warehouse-id', { type: 'string', hidden: true, describe: 'accepted for MLflow compatibility; has no meaning offline' })
-        .option('verbose', { type: 'boolean', hidden: true, describe: 'accepted for MLflow compatibility (use --debug)' })
-        .check((argv) => {
-          const max = argv['max-results'];
-          if (!Number.isSafeInteger(max) || max < 1) throw new Error(`--max-results must be a whole number of at least 1, got ${String(max)}`);
-          return true;
-        })
-        .example(`$0 search samples/ --filter-string 'metadata.\`mlflow.trace.session\` = "sess-refund-7f3a"' --order-by 'timestamp_ms ASC' --output json`, 'one session, oldest turn first, as MLflow prints it')
-        .example("$0 search <dumps/> --filter-string \"status = 'ERROR'\" --extract-fields 'info.trace_id,info.request_time'", 'failed traces of a whole directory, two fields each')
-        .example("$0 search <export.json> --filter-string \"span.type = 'RETRIEVER' AND feedback.correctness = 'false'\"", 'wrong answers that used a retriever'),
+      .option('filter-string', {
+        type: 'string',
+        describe: `MLflow 3.6 filter, AND only, e.g. 'metadata.\`mlflow.trace.session\` = "abc" AND status = "ERROR"' (single quotes outside: bash runs \`...\` in double quotes; docs/search-filters.md)`,
+      })
+      .option('order-by', { type: 'string', array: true, describe: "comma-separated keys with ASC/DESC, e.g. 'timestamp_ms ASC' (default timestamp_ms DESC, then request_id)" })
+      .option('max-results', { type: 'number', default: 100, describe: 'traces per page, as MLflow (default 100)' })
+      .option('page-token', { type: 'string', describe: 'resume where the previous page stopped (the token it printed)' })
+      .option('extract-fields', { type: 'string', describe: "comma-separated dot paths, `backticks` around dotted keys, * over lists: 'info.trace_id,data.spans.*.name'" })
+      .option('include-spans', { type: 'boolean', default: true, describe: 'print spans (--no-include-spans prints "spans": [])' })
+      .option('output', {
+        alias: 'format',
+        choices: SEARCH_FORMAT_NAMES,
+        default: 'table' as const,
+        describe: "table (as MLflow), json (MLflow's exact shape), jsonl (one trace per line); --format says the same, as on every other command",
+      })
+      .option('experiment-id', { alias: 'x', type: 'string', array: true, describe: 'keep traces of these experiments (where the trace names one)' })
+      .option('run-id', { type: 'string', describe: 'keep traces of this run (metadata mlflow.sourceRun, where present)' })
+      .option('model-id', { type: 'string', describe: 'keep traces of this model (metadata mlflow.modelId, where present)' })
+      .option('sql-warehouse-id', { type: 'string', hidden: true, describe: 'accepted for MLflow compatibility; has no meaning offline' })
+      .option('verbose', { type: 'boolean', hidden: true, describe: 'accepted for MLflow compatibility (use --debug)' })
+      .check((argv) => {
+        const max = argv['max-results'];
+        if (!Number.isSafeInteger(max) || max < 1) throw new Error(`--max-results must be a whole number of at least 1, got ${String(max)}`);
+        return true;
+      })
+      .example(
+        `$0 search samples/ --filter-string 'metadata.\`mlflow.trace.session\` = "sess-refund-7f3a"' --order-by 'timestamp_ms ASC' --output json`,
+        'one session, oldest turn first, as MLflow prints it',
+      )
+      .example("$0 search <dumps/> --filter-string \"status = 'ERROR'\" --extract-fields 'info.trace_id,info.request_time'", 'failed traces of a whole directory, two fields each')
+      .example("$0 search <export.json> --filter-string \"span.type = 'RETRIEVER' AND feedback.correctness = 'false'\"", 'wrong answers that used a retriever'),
   handler: async (args) => {
     const inputs = inputsOf(args.inputs);
     const filterText = args['filter-string'] ?? '';
@@ -61,7 +72,10 @@ export const searchCommand: CommandModule<object, Args> = {
     const orderClauses = args['order-by'] ?? [];
     const order = parseOrderBy(orderClauses);
     const fields = args['extract-fields'] !== undefined ? parseExtractFields(args['extract-fields']) : null;
-    const experimentIds = (args['experiment-id'] ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+    const experimentIds = (args['experiment-id'] ?? [])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter(Boolean);
     const { scope, offset } = pageStart({ inputs, filter: filterText, order: orderClauses, experimentIds, runId: args['run-id'] ?? null, pageToken: args['page-token'] });
 
     const problems = new ProblemReporter();

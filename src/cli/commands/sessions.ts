@@ -31,7 +31,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
         describe: 'id; first or last time (oldest first); turns, errors (turns with errors) or failing (failing assessments), most first',
       })
       .option('format', { choices: SESSIONS_FORMAT_NAMES, default: 'text' as const, describe: 'text for people, json for machines (schemas/sessions-output.schema.json)' })
-      .option('filter-string', { type: 'string', describe: "MLflow filter applied to traces before grouping, e.g. \"status = 'ERROR'\" (docs/search-filters.md)" })
+      .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces before grouping, e.g. "status = \'ERROR\'" (docs/search-filters.md)' })
       .example('$0 sessions samples/', 'the four sample sessions and the trace without one')
       .example('$0 sessions samples/ --sort failing', 'sessions with the most failing assessments first')
       .example('$0 sessions samples/ --format json', 'the same as JSON'),

@@ -15,9 +15,7 @@ export const statsCommand: CommandModule<object, Args> = {
   command: 'stats <inputs..>',
   describe: 'Count traces, spans, sessions, formats, errors and assessments per source and in total, with MB/s',
   builder: (y) =>
-    readingOptions(y, STATS_FORMAT_NAMES)
-      .example('$0 stats samples/', 'counts for the bundled samples')
-      .example('$0 stats <archive.tgz> --format json', 'counts for an archive, machine-readable'),
+    readingOptions(y, STATS_FORMAT_NAMES).example('$0 stats samples/', 'counts for the bundled samples').example('$0 stats <archive.tgz> --format json', 'counts for an archive, machine-readable'),
   handler: async (args) => {
     const collector = new StatsCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event));

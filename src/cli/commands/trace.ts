@@ -30,7 +30,10 @@ export const traceCommand: CommandModule<object, Args> = {
     configOption(
       maxRecordOption(
         y
-          .positional('id', { type: 'string', describe: 'the trace id (tr-… or the bare 32-hex form, or a 2.x request id); the first match in input order is shown; leave it out when the inputs hold one trace' })
+          .positional('id', {
+            type: 'string',
+            describe: 'the trace id (tr-… or the bare 32-hex form, or a 2.x request id); the first match in input order is shown; leave it out when the inputs hold one trace',
+          })
           .positional('inputs', { type: 'string', array: true, describe: INPUTS_DESCRIPTION })
           .option('trace-id', { type: 'string', describe: 'the trace id as a flag, as mlflow traces get takes it (then every word is an input)' }),
       )

@@ -27,12 +27,7 @@ export const ANALYSIS_NOTE_CHARS = 200;
  * ({@link ANALYSIS_TEXT_CHARS}) and copied, so a kept excerpt never holds a whole decoded payload
  * alive.
  */
-export function analyzeTrace(
-  trace: Trace,
-  provenance: DigestProvenance | undefined,
-  options: Omit<DigestOptions, 'provenance'>,
-  runner: TraceRuleRunner,
-): AnalyzedTrace {
+export function analyzeTrace(trace: Trace, provenance: DigestProvenance | undefined, options: Omit<DigestOptions, 'provenance'>, runner: TraceRuleRunner): AnalyzedTrace {
   const { digest, io, recovered } = digestAndIo(trace, {
     ...options,
     textChars: ANALYSIS_TEXT_CHARS,

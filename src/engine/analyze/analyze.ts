@@ -375,4 +375,16 @@ const NO_PROVENANCE = { source: '(no source)', index: 0, offset: 0, length: 0, l
 /** Where a failure of a dump-level rule is: no one trace, the dump as a whole. */
 const DUMP_PROVENANCE = { source: DUMP_SOURCE, index: 0, offset: 0, length: 0, line: 1 };
 
-const EMPTY_FACTS: TurnFacts = { userKey: null, answerKey: null, ioPath: null, assessmentsPath: '$.info.assessments', metadataPath: '$.info.trace_metadata', statePath: '$.info.state', rootIo: null, modelCalls: [], documents: [], errors: [], tokens: null };
+const EMPTY_FACTS: TurnFacts = {
+  userKey: null,
+  answerKey: null,
+  ioPath: null,
+  assessmentsPath: '$.info.assessments',
+  metadataPath: '$.info.trace_metadata',
+  statePath: '$.info.state',
+  rootIo: null,
+  modelCalls: [],
+  documents: [],
+  errors: [],
+  tokens: null,
+};

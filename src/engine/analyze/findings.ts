@@ -99,8 +99,7 @@ function finish({ ruleId, descriptor: d }: RawFinding, context: FinishContext): 
   const spanId = d.spanId ?? null;
   const path = d.path ?? null;
   const suggestionTemplate = (meta.suggestions as Record<string, string | undefined> | undefined)?.[d.messageId];
-  const severity =
-    context.severityOverride.get(ruleId) ?? (meta.messageSeverity as Record<string, Severity | undefined> | undefined)?.[d.messageId] ?? meta.severity;
+  const severity = context.severityOverride.get(ruleId) ?? (meta.messageSeverity as Record<string, Severity | undefined> | undefined)?.[d.messageId] ?? meta.severity;
   return {
     ruleId,
     messageId: d.messageId,

@@ -74,9 +74,7 @@ export class SessionRuleRunner {
   private readonly active: Array<{ id: string; visitors: RuleVisitors }>;
 
   constructor(rules: readonly ActiveRule[]) {
-    this.active = rules
-      .map((r) => ({ id: r.module.meta.id, visitors: r.module.create(contextFor(r, this.out)) }))
-      .filter((a) => hasAny(a.visitors, SESSION_VISITORS));
+    this.active = rules.map((r) => ({ id: r.module.meta.id, visitors: r.module.create(contextFor(r, this.out)) })).filter((a) => hasAny(a.visitors, SESSION_VISITORS));
   }
 
   /**

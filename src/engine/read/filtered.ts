@@ -75,8 +75,7 @@ export function infoSelectionTest(selection: Selection): (subject: InfoSubject) 
 export function selectionTest(selection: Selection): (event: TraceEvent) => boolean {
   const infoTest = infoSelectionTest(selection);
   const filter = selection.filter ?? null;
-  return ({ trace, value }) =>
-    infoTest({ info: trace.info, assessments: trace.assessments }) && (filter === null || filter.infoOnly || filter.matchesSpans(spanSubjects(trace, value)));
+  return ({ trace, value }) => infoTest({ info: trace.info, assessments: trace.assessments }) && (filter === null || filter.infoOnly || filter.matchesSpans(spanSubjects(trace, value)));
 }
 
 /** The spans of a trace paired with their exported JSON (what `span.content` filters read). */
@@ -97,8 +96,7 @@ function rawAt(value: unknown, path: string): unknown {
 
 function scopeTest(selection: Selection): (info: TraceInfo) => boolean {
   const experiments = selection.experimentIds?.length ? new Set(selection.experimentIds) : null;
-  const absentOr = (key: string, wanted: string | null | undefined) => (info: TraceInfo) =>
-    wanted == null || info.metadata[key] === undefined || info.metadata[key] === wanted;
+  const absentOr = (key: string, wanted: string | null | undefined) => (info: TraceInfo) => wanted == null || info.metadata[key] === undefined || info.metadata[key] === wanted;
   const run = absentOr('mlflow.sourceRun', selection.runId);
   const model = absentOr('mlflow.modelId', selection.modelId);
   return (info) => (experiments === null || info.experimentId === null || experiments.has(info.experimentId)) && run(info) && model(info);

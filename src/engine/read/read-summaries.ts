@@ -99,12 +99,7 @@ const RANGE_BYTES = 32 << 20;
  * the bytes; this thread only learns when a range is done), less the `counted` bytes the file's
  * first read already told it.
  */
-async function* readRanges(
-  pool: WorkerPool,
-  file: { path: string; size: number; counted: number },
-  jobs: number,
-  options: SummaryOptions,
-): AsyncGenerator<SummaryEvent> {
+async function* readRanges(pool: WorkerPool, file: { path: string; size: number; counted: number }, jobs: number, options: SummaryOptions): AsyncGenerator<SummaryEvent> {
   const { path, size, counted } = file;
   yield { type: 'source-start', source: path };
   const ranges = splitRanges(size, Math.max(jobs, Math.ceil(size / (options.rangeBytes ?? RANGE_BYTES))));
@@ -160,12 +155,7 @@ function shift(event: SummaryEvent, lines: number, index: number): SummaryEvent 
 }
 
 /** One source's units (a file's, a store's) read here; records parsed here, or by batch workers once the input is big enough. */
-async function* readUnits(
-  units: AsyncIterable<ScanUnit>,
-  options: SummaryOptions,
-  batchJobs: number,
-  poolOf: ((size: number) => WorkerPool) | null,
-): AsyncGenerator<SummaryEvent> {
+async function* readUnits(units: AsyncIterable<ScanUnit>, options: SummaryOptions, batchJobs: number, poolOf: ((size: number) => WorkerPool) | null): AsyncGenerator<SummaryEvent> {
   const threshold = options.poolThresholdBytes ?? POOL_THRESHOLD;
   const slots: Array<Promise<SummaryEvent[]> | SummaryEvent[]> = [];
   let pool: WorkerPool | null = null;

@@ -119,12 +119,6 @@ export function toTraceEvent(record: ScannedRecord, value: unknown, nonFinite: n
 }
 
 /** Builds a rejection event. */
-export function reject(
-  provenance: Provenance,
-  code: RejectionCode,
-  message: string,
-  at: Rejection['at'],
-  detail: Pick<Rejection, 'jsonPath' | 'expected' | 'found'> = {},
-): ReadEvent {
+export function reject(provenance: Provenance, code: RejectionCode, message: string, at: Rejection['at'], detail: Pick<Rejection, 'jsonPath' | 'expected' | 'found'> = {}): ReadEvent {
   return { type: 'rejected', rejection: { provenance, code, message, at, ...detail } };
 }

@@ -10,16 +10,7 @@ import { cut } from '../../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
 import { filteredTraces } from '../read/filtered.js';
 import type { Finding } from '../analyze/findings.js';
-import {
-  MAX_DETAILED_TURNS,
-  MAX_WATERFALL_SPANS,
-  REPORT_TEXT_CHARS,
-  type ReportData,
-  type ReportSession,
-  type ReportTurn,
-  type SessionLine,
-  type TurnStatus,
-} from './data.js';
+import { MAX_DETAILED_TURNS, MAX_WATERFALL_SPANS, REPORT_TEXT_CHARS, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
 
 /** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
 export interface ReportOptions extends AnalyzeOptions {
@@ -118,7 +109,6 @@ function turnFailed(d: TraceDigest): boolean {
   return d.state === 'ERROR' || d.errorSpanCount > d.recoveredErrorCount || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
 }
 
-
 function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]> {
   const map = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -200,7 +190,12 @@ function outline(trace: ReportTrace): ReportTrace {
 function reportSession(line: SessionLine, traces: readonly ReportTrace[], findings: readonly Finding[], detailed: ReadonlySet<number>): ReportSession {
   // The turns come in turn order already, and makeSession's sort is stable with the same
   // comparator: turn i of the view is traces[i] (trace ids need not be unique, or present).
-  const view = sessionView(makeSession(line.id, traces.map((t) => t.digest)));
+  const view = sessionView(
+    makeSession(
+      line.id,
+      traces.map((t) => t.digest),
+    ),
+  );
   const roots = new Set(line.rootCauseTurns);
   const inherited = new Set(findings.filter((f) => f.role === 'inherited' && f.turn !== null).map((f) => f.turn!));
   const turnList = view.turns.map((t, i): ReportTurn => {

@@ -22,11 +22,7 @@ export interface FindResult {
  * compared as written; a 32-hex id also matches its `tr-` form and the reverse, since MLflow 3
  * prefixes the OTel trace id with `tr-`.
  */
-export async function findTrace(
-  inputs: readonly string[],
-  traceId: string | null,
-  options: ReadOptions & { onEvent?: (event: FrameEvent) => void } = {},
-): Promise<FindResult> {
+export async function findTrace(inputs: readonly string[], traceId: string | null, options: ReadOptions & { onEvent?: (event: FrameEvent) => void } = {}): Promise<FindResult> {
   if (traceId === null) return findOnlyTrace(inputs, options);
   const wanted = idForms(traceId);
   let records = 0;

@@ -68,13 +68,7 @@ function readTrace(trace: unknown, path: string, batch: ForeignBatch): void {
   });
 }
 
-function readSpan(
-  raw: unknown,
-  path: string,
-  processes: Record<string, unknown>,
-  problems: ForeignProblem[],
-  traceTraceId?: unknown,
-): ForeignSpan | null {
+function readSpan(raw: unknown, path: string, processes: Record<string, unknown>, problems: ForeignProblem[], traceTraceId?: unknown): ForeignSpan | null {
   if (!isRecord(raw)) {
     problems.push(problem(path, 'a Jaeger span object', raw));
     return null;

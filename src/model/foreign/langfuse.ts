@@ -62,7 +62,7 @@ function readLangfuse(value: unknown): ForeignBatch {
     }
     const rawTraceId = text(raw.traceId) ?? text(trace?.id);
     if (rawTraceId === undefined) {
-      batch.problems.push(problem(`${path}.traceId`, 'the id of the observation\'s trace', raw.traceId));
+      batch.problems.push(problem(`${path}.traceId`, "the id of the observation's trace", raw.traceId));
       return;
     }
     groupOf(rawTraceId).observations.push({ value: raw, path });

@@ -83,9 +83,7 @@ function spanJson(span: ForeignSpan): string {
   const service = span.resource?.['service.name'];
   if (typeof service === 'string' && !('service.name' in attributes)) attributes['service.name'] = JSON.stringify(service);
   if (span.kind && !('span.kind' in attributes)) attributes['span.kind'] = JSON.stringify(span.kind);
-  const events = span.events.map(
-    (event) => `{"name":${JSON.stringify(event.name)},"time_unix_nano":${digits(event.timeNs)},"attributes":${JSON.stringify(event.attributes)}}`,
-  );
+  const events = span.events.map((event) => `{"name":${JSON.stringify(event.name)},"time_unix_nano":${digits(event.timeNs)},"attributes":${JSON.stringify(event.attributes)}}`);
   const status = { code: `STATUS_CODE_${span.status}`, message: span.statusMessage };
   return (
     `{"trace_id":${JSON.stringify(base64(span.traceId))},"span_id":${JSON.stringify(base64(span.spanId))},` +
@@ -129,4 +127,3 @@ function byStart(a: RenderedSpan, b: RenderedSpan): number {
   // Digit strings without leading zeros: the longer is the later; of equal length, text order is time order.
   return x.length !== y.length ? x.length - y.length : x < y ? -1 : 1;
 }
-

@@ -178,7 +178,12 @@ function readStatus(value: unknown, path: string, batch: ForeignBatch): Pick<For
   const message = typeof status['message'] === 'string' ? status['message'] : '';
   const code = status['code'];
   if (code === undefined || code === null) return { status: 'UNSET', statusMessage: message };
-  const named = STATUS_CODES[String(code).toUpperCase().replace(/^STATUS_CODE_/, '')];
+  const named =
+    STATUS_CODES[
+      String(code)
+        .toUpperCase()
+        .replace(/^STATUS_CODE_/, '')
+    ];
   if (named === undefined) {
     addProblem(batch, `${path}.code`, 'a status code (0-2 or STATUS_CODE_UNSET/OK/ERROR)', code);
     return { status: 'UNSET', statusMessage: message };

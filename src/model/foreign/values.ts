@@ -105,7 +105,10 @@ const KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER'
 export function spanKindName(value: unknown): string | undefined {
   if (typeof value === 'number') return KINDS[value];
   if (typeof value !== 'string') return undefined;
-  const name = value.toUpperCase().replace(/^SPANKIND\./, '').replace(/^SPAN_KIND_/, '');
+  const name = value
+    .toUpperCase()
+    .replace(/^SPANKIND\./, '')
+    .replace(/^SPAN_KIND_/, '');
   const full = `SPAN_KIND_${name}`;
   return KINDS.includes(full) ? full : undefined;
 }

@@ -149,8 +149,7 @@ function attributeKey(key: string, column: number, fail: (message: string, colum
       badNumber: () => '',
     };
   }
-  const noNumbers = (text: string): string =>
-    `Only the ${list([...NUMERIC_KEYS.keys()])} attributes support comparison with numeric values; quote ${text} to compare ${key} with it as text.`;
+  const noNumbers = (text: string): string => `Only the ${list([...NUMERIC_KEYS.keys()])} attributes support comparison with numeric values; quote ${text} to compare ${key} with it as text.`;
   switch (key) {
     case 'request_id':
     case 'status':
@@ -167,15 +166,13 @@ function attributeKey(key: string, column: number, fail: (message: string, colum
       // The SQL store rewrites these to a tag / metadata clause and then applies the tag rules,
       // so `name IN (...)` fails there although the parser lets it through
       // (tests/store/tracking/test_sqlalchemy_store.py: "name IN ('foo', 'bar')" -> "Invalid comparator 'IN'").
-      const target: KeyTarget =
-        key === 'name' ? { scope: 'info', kind: 'tag', key: 'mlflow.traceName' } : { scope: 'info', kind: 'metadata', key: 'mlflow.sourceRun' };
+      const target: KeyTarget = key === 'name' ? { scope: 'info', kind: 'tag', key: 'mlflow.traceName' } : { scope: 'info', kind: 'metadata', key: 'mlflow.sourceRun' };
       const what = key === 'name' ? 'the tag mlflow.traceName' : 'the metadata mlflow.sourceRun';
       return {
         target,
         comparators: TAGS,
         numeric: false,
-        badComparator: (c) =>
-          `Invalid comparator '${c}' for ${key}, not one of ${list(TAGS)} (${key} is ${what}; tags and metadata take no lists: run one search per value, or use RLIKE '^(a|b)$').`,
+        badComparator: (c) => `Invalid comparator '${c}' for ${key}, not one of ${list(TAGS)} (${key} is ${what}; tags and metadata take no lists: run one search per value, or use RLIKE '^(a|b)$').`,
         badNumber: noNumbers,
       };
     }
@@ -199,13 +196,7 @@ function entityHint(key: string): string {
   return key.includes('.') && entity !== undefined && entity !== 'attribute' ? `did you mean ${key}?` : '';
 }
 
-function stringKey(
-  target: KeyTarget,
-  comparators: readonly Comparator[],
-  badComparator: (c: Comparator) => string,
-  entity: string,
-  hint = '',
-): ResolvedKey {
+function stringKey(target: KeyTarget, comparators: readonly Comparator[], badComparator: (c: Comparator) => string, entity: string, hint = ''): ResolvedKey {
   return {
     target,
     comparators,

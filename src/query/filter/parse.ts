@@ -37,8 +37,7 @@ const WORD_COMPARATORS: ReadonlySet<string> = new Set(['LIKE', 'ILIKE', 'RLIKE',
 
 /** MLflow's own words for a disjunction (`_process_statement` in `mlflow/utils/search_utils.py`), plus what to do instead. */
 export const OR_MESSAGE =
-  "Invalid clause(s) in filter string: 'OR'. The filter grammar joins comparisons with AND only: " +
-  "run one search per alternative, or use IN ('a', 'b') for several values of one key.";
+  "Invalid clause(s) in filter string: 'OR'. The filter grammar joins comparisons with AND only: " + "run one search per alternative, or use IN ('a', 'b') for several values of one key.";
 
 /**
  * AND-joined comparisons; throws QuerySyntaxError (what = `what`) with the column of the fault.
@@ -132,7 +131,7 @@ function readIdentifier(cursor: Cursor, col: (at: number) => number): Comparison
 function expectedKey(cursor: Cursor): string {
   const c = cursor.peek();
   if (c === "'") return `Expected a key such as status or tag.<name>, found the string ${cursor.shown()}: keys are written bare or in backticks.`;
-  if (c === '(') return 'Expected a key such as status or tag.<name>, found \'(\': parentheses only hold IN lists, and comparisons are joined by AND.';
+  if (c === '(') return "Expected a key such as status or tag.<name>, found '(': parentheses only hold IN lists, and comparisons are joined by AND.";
   return `Expected a key such as status or tag.<name>, found ${found(cursor)}.`;
 }
 

@@ -133,7 +133,10 @@ function planStages(calls: readonly StageCall[], source: string): StagePlan[] {
       const found = calls[j] === undefined ? 'nothing' : `'${calls[j]!.text}'`;
       fail(`group_by must be followed by count, min, max, sum or avg, found ${found}`, source, calls[j]?.at ?? call.at);
     }
-    const text = calls.slice(i, j).map((c) => c.text).join(' | ');
+    const text = calls
+      .slice(i, j)
+      .map((c) => c.text)
+      .join(' | ');
     plans.push(aggregatePlan(text, groupBy, aggregators));
     i = j - 1;
   }

@@ -56,8 +56,7 @@ export function startRun(path: CompiledPath, plans: readonly StagePlan[]): Query
       const out: QueryRow[] = [];
       if (isDone()) return out;
       let exactSource: ExactSource | null = null;
-      const sourceFor = (text: string | Uint8Array): ExactSource =>
-        (exactSource ??= new ExactSource(text, (message) => warnings.push({ trace_id: traceId, message })));
+      const sourceFor = (text: string | Uint8Array): ExactSource => (exactSource ??= new ExactSource(text, (message) => warnings.push({ trace_id: traceId, message })));
       for (const node of path.select(doc)) {
         const exact = source !== undefined && needsExact(node.value) ? { kind: 'node' as const, source: sourceFor(source), location: node.location, project: null } : null;
         feed(0, { value: node.value, origin: { trace_id: traceId, path: node.path }, exact }, out);

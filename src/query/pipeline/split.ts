@@ -14,12 +14,7 @@ const CLOSER: Record<string, string> = { '(': ')', '[': ']' };
  * where they opened. JSONPath strings escape with a backslash; the filter grammar of `where` does
  * not (a doubled quote is its escape, which needs no special case here).
  */
-export function walkTopLevel(
-  text: string,
-  start: number,
-  backslashEscapes: boolean,
-  visit: (char: string, at: number, depth: number) => boolean,
-): { stop: number; unclosedQuote: number | null } {
+export function walkTopLevel(text: string, start: number, backslashEscapes: boolean, visit: (char: string, at: number, depth: number) => boolean): { stop: number; unclosedQuote: number | null } {
   const open: string[] = [];
   let quoteAt = -1;
   for (let i = start; i < text.length; i++) {

@@ -120,4 +120,3 @@ export function compareJson(a: unknown, b: unknown): number {
   }
   return 0;
 }
-

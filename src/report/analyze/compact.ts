@@ -70,12 +70,7 @@ function header(report: AnalyzeReport, style: Style): string {
     if (own.some((f) => isRootCause(f) || f.severity === 'error')) wrong++;
     else if (own.length > 0) flagged++;
   }
-  const parts = [
-    plural(report.sessions.length, 'session'),
-    `${wrong} went wrong`,
-    `${flagged} with warnings or notes`,
-    `${report.sessions.length - wrong - flagged} ok`,
-  ];
+  const parts = [plural(report.sessions.length, 'session'), `${wrong} went wrong`, `${flagged} with warnings or notes`, `${report.sessions.length - wrong - flagged} ok`];
   return style.bold(`analyze: ${parts.join(' · ')}`);
 }
 

@@ -48,9 +48,22 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
   const fails = (c: Case): boolean => c.findings.some((f) => failing(f, report.failOn));
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const failures = suites.reduce((n, s) => n + s.cases.filter(fails).length, 0);
-  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs([['name', 'tracetriage analyze'], ['tests', tests], ['failures', failures], ['errors', 0]])}>\n`;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs([
+    ['name', 'tracetriage analyze'],
+    ['tests', tests],
+    ['failures', failures],
+    ['errors', 0],
+  ])}>\n`;
   for (const suite of suites) {
-    const out = [`  <testsuite${attrs([['name', suite.name], ['tests', suite.cases.length], ['failures', suite.cases.filter(fails).length], ['errors', 0], ['skipped', 0]])}>`];
+    const out = [
+      `  <testsuite${attrs([
+        ['name', suite.name],
+        ['tests', suite.cases.length],
+        ['failures', suite.cases.filter(fails).length],
+        ['errors', 0],
+        ['skipped', 0],
+      ])}>`,
+    ];
     out.push(...propertiesXml(suite.props, '    '));
     for (const c of suite.cases) out.push(...caseXml(c, report.failOn));
     out.push('  </testsuite>');
@@ -68,7 +81,13 @@ function suitesOf(report: AnalyzeReport): Suite[] {
   const sessions = new Map<string, SessionSuite>();
   const sessionEntry = (id: string, user: string | null, traceIds: readonly string[]): SessionSuite => {
     const turns = traceIds.map((traceId, i): Case => ({ classname: id, name: `turn ${i + 1} · ${traceId}`, props: turnProps(id, i + 1, traceId), findings: [] }));
-    const props: Array<[string, string]> = user === null ? [['session_id', id]] : [['session_id', id], ['user', user]];
+    const props: Array<[string, string]> =
+      user === null
+        ? [['session_id', id]]
+        : [
+            ['session_id', id],
+            ['user', user],
+          ];
     const entry: SessionSuite = { suite: { name: id, props, cases: [...turns] }, turns, whole: null };
     sessions.set(id, entry);
     return entry;
@@ -113,11 +132,20 @@ function suitesOf(report: AnalyzeReport): Suite[] {
 }
 
 function turnProps(sessionId: string, turn: number, traceId: string): Array<[string, string]> {
-  return [['session_id', sessionId], ['turn', String(turn)], ['trace_id', traceId]];
+  return [
+    ['session_id', sessionId],
+    ['turn', String(turn)],
+    ['trace_id', traceId],
+  ];
 }
 
 function caseXml(c: Case, failOn: Severity | 'none'): string[] {
-  const out = [`    <testcase${attrs([['classname', c.classname], ['name', c.name]])}>`];
+  const out = [
+    `    <testcase${attrs([
+      ['classname', c.classname],
+      ['name', c.name],
+    ])}>`,
+  ];
   // One fingerprint per finding, in body order: what a tool keys a finding on across runs.
   out.push(...propertiesXml([...c.props, ...c.findings.map((f): [string, string] => ['fingerprint', f.fingerprint])], '      '));
   const failed = c.findings.filter((f) => failing(f, failOn));
@@ -125,7 +153,12 @@ function caseXml(c: Case, failOn: Severity | 'none'): string[] {
   const first = failed[0];
   if (first !== undefined) {
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more ${failed.length === 2 ? 'finding' : 'findings'})` : '';
-    out.push(`      <failure${attrs([['message', `${first.message}${more}`], ['type', `${first.ruleId}/${first.messageId}`]])}>${body(failed)}</failure>`);
+    out.push(
+      `      <failure${attrs([
+        ['message', `${first.message}${more}`],
+        ['type', `${first.ruleId}/${first.messageId}`],
+      ])}>${body(failed)}</failure>`,
+    );
   }
   if (other.length > 0) out.push(`      <system-out>${body(other)}</system-out>`);
   if (out.length === 1) return [out[0]!.replace(/>$/u, '/>')];
@@ -135,7 +168,17 @@ function caseXml(c: Case, failOn: Severity | 'none'): string[] {
 
 function propertiesXml(props: ReadonlyArray<[string, string]>, indent: string): string[] {
   if (props.length === 0) return [];
-  return [`${indent}<properties>`, ...props.map(([name, value]) => `${indent}  <property${attrs([['name', name], ['value', value]])}/>`), `${indent}</properties>`];
+  return [
+    `${indent}<properties>`,
+    ...props.map(
+      ([name, value]) =>
+        `${indent}  <property${attrs([
+          ['name', name],
+          ['value', value],
+        ])}/>`,
+    ),
+    `${indent}</properties>`,
+  ];
 }
 
 /** Every finding in full: what, where, fingerprint, all its evidence, the fix. GitLab shows only this body. */

@@ -119,7 +119,11 @@ class LogicalPlaces {
   of(sessionId: string | null, traceId: string | null, spanId: string | null): (LogicalLocation & { index: number }) | null {
     let parent: number | undefined;
     let path: string[] = [];
-    for (const [kind, id] of [['session', sessionId], ['trace', traceId], ['span', traceId === null ? null : spanId]] as const) {
+    for (const [kind, id] of [
+      ['session', sessionId],
+      ['trace', traceId],
+      ['span', traceId === null ? null : spanId],
+    ] as const) {
       if (id === null) continue;
       path = [...path, strictText(id)];
       parent = this.add(kind, path, parent);

@@ -68,9 +68,16 @@ function* searchTableOutput(view: SearchView, options: SearchFormatOptions): Gen
       searchTable([hit.info], style);
       return hit;
     });
-    yield searchTable(hits.map((h) => h.info), style);
+    yield searchTable(
+      hits.map((h) => h.info),
+      style,
+    );
   } else {
-    yield fieldsTable(fields.map((f) => f.text), printed(view.hits, options.guard, (hit) => view.printer.cells(hit)), style);
+    yield fieldsTable(
+      fields.map((f) => f.text),
+      printed(view.hits, options.guard, (hit) => view.printer.cells(hit)),
+      style,
+    );
   }
   if (view.nextPageToken !== null) yield `Next page token: ${view.nextPageToken}\n`;
 }

@@ -6,14 +6,7 @@ import { table } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
 
 /** MLflow's default `--output table` columns; `info.execution_duration` shows a real duration here (MLflow's is always N/A). */
-export const SEARCH_COLUMNS = [
-  'info.trace_id',
-  'info.request_time',
-  'info.state',
-  'info.execution_duration',
-  'info.request_preview',
-  'info.response_preview',
-] as const;
+export const SEARCH_COLUMNS = ['info.trace_id', 'info.request_time', 'info.state', 'info.execution_duration', 'info.request_preview', 'info.response_preview'] as const;
 
 /** MLflow cuts previews in its table to 20 characters ending in `...`. */
 const PREVIEW = 20;
@@ -40,7 +33,15 @@ export function searchTable(infos: readonly TraceInfo[], style: Style = PLAIN_ST
  * (strings bare); `style` paints the header only (the values are the trace's).
  */
 export function fieldsTable(fields: readonly string[], rows: ReadonlyArray<readonly string[]>, style: Style = PLAIN_STYLE): string {
-  return table(fields.map(cell), rows.map((r) => r.map((v) => preview(v, 40))), new Set(), style, { width: style.width }) + '\n';
+  return (
+    table(
+      fields.map(cell),
+      rows.map((r) => r.map((v) => preview(v, 40))),
+      new Set(),
+      style,
+      { width: style.width },
+    ) + '\n'
+  );
 }
 
 function preview(text: string | null, width = PREVIEW): string {

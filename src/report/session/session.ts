@@ -67,9 +67,7 @@ function carrierWords(t: TurnDigest): string {
 }
 
 function errorWords(e: ErrorSpanDigest): string {
-  const what = e.exception
-    ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ')
-    : e.statusMessage;
+  const what = e.exception ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ') : e.statusMessage;
   return `${e.name} (depth ${e.depth ?? '?'}, span ${e.spanId || '?'}): ${what || 'no message'}${e.recovered ? ' (recovered: a later attempt succeeded)' : ''}`;
 }
 
@@ -104,10 +102,7 @@ function timeWords(turn: TurnView): string {
 
 function headline(report: SessionReport): { user: string; span: string; counts: string } {
   const s = report.view.session.summary;
-  const span =
-    s.firstTimeMs === null || s.lastTimeMs === null
-      ? 'time unknown'
-      : `${utcTime(s.firstTimeMs)} → ${utcTime(s.lastTimeMs)}${s.durationMs === null ? '' : ` (${duration(s.durationMs)})`}`;
+  const span = s.firstTimeMs === null || s.lastTimeMs === null ? 'time unknown' : `${utcTime(s.firstTimeMs)} → ${utcTime(s.lastTimeMs)}${s.durationMs === null ? '' : ` (${duration(s.durationMs)})`}`;
   return {
     user: s.user ?? '-',
     span,
@@ -179,7 +174,13 @@ function verdictText(v: VerdictDigest, where: string | null, style: Style, inden
 /** `  label: text`, continuation lines indented under the text; every line made safe. */
 function block(label: string, text: string, indent = '  '): string {
   const pad = ' '.repeat(indent.length + label.length + 2);
-  return `${indent}${label}: ` + text.split(/\r\n|\r|\n/).map(safeText).join(`\n${pad}`);
+  return (
+    `${indent}${label}: ` +
+    text
+      .split(/\r\n|\r|\n/)
+      .map(safeText)
+      .join(`\n${pad}`)
+  );
 }
 
 function line(text: string): string {
@@ -198,14 +199,19 @@ export function sessionMarkdown(report: SessionReport): string {
   const s = view.session.summary;
   const h = headline(report);
   const out: string[] = [`# Session ${mdCode(view.session.id)}`, ''];
-  out.push(...mdTable(['field', 'value'], [
-    ['user', h.user === '-' ? '-' : mdCode(h.user, 'table')],
-    ['turns', String(s.turns)],
-    ['time', h.span],
-    ['turns with errors', String(s.turnsWithErrors)],
-    ['failing assessments', String(s.failingAssessments)],
-    ['scorer errors', String(s.scorerErrors)],
-  ]));
+  out.push(
+    ...mdTable(
+      ['field', 'value'],
+      [
+        ['user', h.user === '-' ? '-' : mdCode(h.user, 'table')],
+        ['turns', String(s.turns)],
+        ['time', h.span],
+        ['turns with errors', String(s.turnsWithErrors)],
+        ['failing assessments', String(s.failingAssessments)],
+        ['scorer errors', String(s.scorerErrors)],
+      ],
+    ),
+  );
   if (report.duplicates > 0) out.push('', `${plural(report.duplicates, 'trace')} read more than once: counted once.`);
   if (report.partial) out.push('', `**Partial:** ${mdInline(partialWords(report.partial))}.`);
   out.push('', '## Session-level assessments', '');
@@ -257,7 +263,13 @@ function turnMarkdown(report: SessionReport, turn: TurnView): string[] {
   if (turn.verdicts.length > 0) out.push('', ...verdictTable(turn.verdicts));
   if (turn.scorerErrors.length > 0) out.push('', 'Scorer errors (a judge that failed, not the turn):', '', ...scorerErrorTable(turn.scorerErrors.map((entry) => ({ entry }))));
   if (d.assessments.expectations.length > 0) {
-    out.push('', ...mdTable(['expectation', 'value', 'source'], d.assessments.expectations.map((e) => [mdInline(e.name), mdInline(e.value), mdInline(e.sourceType)])));
+    out.push(
+      '',
+      ...mdTable(
+        ['expectation', 'value', 'source'],
+        d.assessments.expectations.map((e) => [mdInline(e.name), mdInline(e.value), mdInline(e.sourceType)]),
+      ),
+    );
   }
   // The lists are bounded (MAX_ASSESSMENTS); the summary's counts are not, so say what is left out.
   if (d.assessments.omitted > 0) out.push('', `… and ${plural(d.assessments.omitted, 'more assessment')} not listed (the summary counts them).`);

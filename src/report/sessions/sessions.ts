@@ -135,4 +135,3 @@ export function oneLine(text: string): string {
 function nonZero(n: number, paint: Paint): string {
   return n === 0 ? '0' : paint(String(n));
 }
-

@@ -39,13 +39,7 @@ const GAP = 2;
  * that order; then every text column is cut down to {@link MIN_COLUMN}; numbers are never cut; a
  * line still too wide is cut at the edge.
  */
-export function table(
-  header: readonly string[],
-  rows: ReadonlyArray<readonly string[]>,
-  numeric: ReadonlySet<number>,
-  style: Style = PLAIN_STYLE,
-  layout: TableLayout = {},
-): string {
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, numeric: ReadonlySet<number>, style: Style = PLAIN_STYLE, layout: TableLayout = {}): string {
   const natural = header.map((h, c) => Math.max(visibleWidth(h), ...rows.map((r) => visibleWidth(r[c] ?? ''))));
   const limit = layout.width ?? 0;
   const drop = layout.drop ?? [];
@@ -73,7 +67,10 @@ export function table(
     shrink(MIN_COLUMN, () => true);
   }
   const line = (cells: readonly string[]): string => {
-    const text = shown.map((c) => fit(cells[c] ?? '', widths[c]!, numeric.has(c) ? 'right' : 'left')).join(' '.repeat(GAP)).trimEnd();
+    const text = shown
+      .map((c) => fit(cells[c] ?? '', widths[c]!, numeric.has(c) ? 'right' : 'left'))
+      .join(' '.repeat(GAP))
+      .trimEnd();
     return limit > 0 ? fitLine(text, limit) : text;
   };
   return [line(header.map((h) => style.bold(h))), ...rows.map(line)].join('\n');

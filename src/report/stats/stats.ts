@@ -21,7 +21,9 @@ function row(name: string, c: Counts, style: Style): string[] {
     bad(c.assessments.scorer_errors, style.warn),
     bad(c.rejected),
     (c.bytes / 1e6).toFixed(2),
-    Object.entries(c.formats).map(([label, n]) => `${label} ×${n}`).join(', '),
+    Object.entries(c.formats)
+      .map(([label, n]) => `${label} ×${n}`)
+      .join(', '),
   ];
 }
 
@@ -40,8 +42,7 @@ export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): stri
   const a = t.assessments;
   lines.push(
     `sessions:     ${t.sessions} (${plural(t.traces_without_session, 'trace')} without a session)`,
-    `assessments:  ${a.total} (${a.feedback} feedback, ${plural(a.expectations, 'expectation')}; ` +
-      `${plural(a.scorer_errors, 'scorer error')} set apart; ${a.invalid} superseded)`,
+    `assessments:  ${a.total} (${a.feedback} feedback, ${plural(a.expectations, 'expectation')}; ` + `${plural(a.scorer_errors, 'scorer error')} set apart; ${a.invalid} superseded)`,
     `records:      ${t.records} (${plural(t.traces, 'trace')}, ${t.rejected} rejected${t.partial_traces ? `, ${t.partial_traces} partial` : ''}); ` +
       `${plural(t.warnings, 'warning')} — see \`tracetriage validate\``,
   );
@@ -52,4 +53,3 @@ export function statsText(report: StatsReport, style: Style = PLAIN_STYLE): stri
   lines.push(`read ${(t.bytes / 1e6).toFixed(2)} MB in ${t.elapsed_seconds.toFixed(3)} s (${t.mb_per_s.toFixed(1)} MB/s)`);
   return fitLines(lines.join('\n'), style.width, 'wrap') + '\n';
 }
-

@@ -6,14 +6,7 @@ import { polarityNote } from '../shared/polarity-note.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { fitLines } from '../shared/terminal.js';
-import {
-  spanRows,
-  stackExcerpt,
-  type CutRow,
-  type SpanRow,
-  type TraceReportInput,
-  type TraceReportOptions,
-} from './view.js';
+import { spanRows, stackExcerpt, type CutRow, type SpanRow, type TraceReportInput, type TraceReportOptions } from './view.js';
 import { renderValue, VALUE_CHARS } from './values.js';
 
 /** Characters of a status message, exception message or rationale shown without `--full`. */
@@ -121,9 +114,7 @@ export function attributeText(value: unknown, full: boolean): string {
 
 function cutLine(row: CutRow, input: TraceReportInput): string {
   const parent = safeText(input.trace.spans[row.parent]?.name ?? '?');
-  return row.reason === 'depth'
-    ? `${row.spans} span(s) below ${parent} not shown (deeper than the depth shown)`
-    : `${row.spans} more span(s) under ${parent} not shown (--full shows all children)`;
+  return row.reason === 'depth' ? `${row.spans} span(s) below ${parent} not shown (deeper than the depth shown)` : `${row.spans} more span(s) under ${parent} not shown (--full shows all children)`;
 }
 
 function assessmentLines(input: TraceReportInput, options: TraceReportOptions, style: Style): string[] {
@@ -157,11 +148,19 @@ function verdictLines(v: Verdict, options: TraceReportOptions, style: Style): st
   if (inferred !== null) notes.push(inferred);
   if (v.ineffective === 'superseded') notes.push(v.supersededBy ? `superseded by ${ref(v.supersededBy.assessmentId)}` : 'superseded (valid: false)');
   if (v.ineffective === 'human-disagrees' && v.overriddenByHuman) notes.push(`a human disagrees: ${ref(v.overriddenByHuman.assessmentId)} wins`);
-  if (v.chain && v.chain.length > 1) notes.push(`overrides ${v.chain.slice(0, -1).map((r) => ref(r.assessmentId)).join(' > ')}`);
+  if (v.chain && v.chain.length > 1)
+    notes.push(
+      `overrides ${v.chain
+        .slice(0, -1)
+        .map((r) => ref(r.assessmentId))
+        .join(' > ')}`,
+    );
   const mark = v.effective ? v.polarity.toUpperCase() : `(${v.polarity})`;
   // Only a verdict that counts gets the verdict's colour; a superseded or outvoted one is dimmed.
   const paint = !v.effective ? style.dim : v.polarity === 'fail' ? style.error : v.polarity === 'pass' ? style.ok : style.warn;
-  const lines = [`  ${paint(mark)}${' '.repeat(Math.max(0, 9 - mark.length))}${safeText(a.name)} = ${valueText(a.value, options)}  ${source(a)}${spanNote(a)}${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`];
+  const lines = [
+    `  ${paint(mark)}${' '.repeat(Math.max(0, 9 - mark.length))}${safeText(a.name)} = ${valueText(a.value, options)}  ${source(a)}${spanNote(a)}${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`,
+  ];
   lines.push(`           rationale: ${v.rationale !== null && v.rationale !== '' ? oneLine(v.rationale, options) : '(none)'}`);
   return lines;
 }

@@ -34,4 +34,3 @@ export function mostCommon(tally: ReadonlyMap<string, number>): { key: string; c
   }
   return best;
 }
-

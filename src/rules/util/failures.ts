@@ -70,7 +70,10 @@ export function withSuspicion(failure: TurnFailure | null, turn: Turn, signals: 
 
 /** `no assessment; suspected from: …` with each clue and its strength. */
 export function suspicionText(reasons: readonly FailureReason[]): string {
-  return `no assessment; suspected from: ${reasons.filter((r) => r.kind === 'suspect').map((r) => r.label).join('; ')}`;
+  return `no assessment; suspected from: ${reasons
+    .filter((r) => r.kind === 'suspect')
+    .map((r) => r.label)
+    .join('; ')}`;
 }
 
 /** `correctness = false: States a 60-day refund window…` */

@@ -290,7 +290,12 @@ export function failurePlace(f: TurnFailure): { traceId: string; spanId: string 
 
 /** Every reason a turn failed, as evidence in `turnFailure`'s order: `failure`, or the clue's kind for a judge-free clue (in the trace it sits in). */
 export function failureEvidence(f: TurnFailure): EvidenceInput[] {
-  return f.reasons.map((r) => ({ traceId: r.kind === 'suspect' ? r.signal.traceId : f.turn.digest.traceId, ...reasonPlace(r), kind: r.kind === 'suspect' ? r.signal.kind : 'failure', label: r.label }));
+  return f.reasons.map((r) => ({
+    traceId: r.kind === 'suspect' ? r.signal.traceId : f.turn.digest.traceId,
+    ...reasonPlace(r),
+    kind: r.kind === 'suspect' ? r.signal.kind : 'failure',
+    label: r.label,
+  }));
 }
 
 /** The identity of a piece of evidence (what makes two the same), made once per entry: chains share links. */

@@ -9,15 +9,7 @@ import { phraseMatcher } from './phrases.js';
  * Each signal is a clue with a strength, never a verdict: a turn is suspect only when its clues
  * add up to {@link SUSPECT_SCORE} (one medium clue, or two weak ones).
  */
-export type SignalKind =
-  | 'userPushedBack'
-  | 'userRephrased'
-  | 'answerApologises'
-  | 'answerCouldNot'
-  | 'answerEmpty'
-  | 'outdatedDocument'
-  | 'retiredDocument'
-  | 'olderDocument';
+export type SignalKind = 'userPushedBack' | 'userRephrased' | 'answerApologises' | 'answerCouldNot' | 'answerEmpty' | 'outdatedDocument' | 'retiredDocument' | 'olderDocument';
 
 /** How much a clue weighs: `weak` (1) needs company, `medium` (2) makes a turn suspect on its own. */
 export type Strength = 'weak' | 'medium';
@@ -57,20 +49,71 @@ const MIN_WORDS = 3;
 
 /** The user rejects, corrects or retries the previous answer (English defaults; the config adds other languages). */
 export const DEFAULT_PUSHBACK_PHRASES: readonly string[] = [
-  "that's wrong", 'that is wrong', "that's not right", 'that is not right', "that's not correct", 'that is not correct', "that's incorrect",
-  "that's not true", 'wrong answer', "you're wrong", 'you are wrong', 'are you sure', 'are you certain', 'I said', 'I already said',
-  'I already told you', 'not what I asked', 'try again', "didn't work", 'did not work', "doesn't work", 'does not work',
-  "isn't working", 'is not working', 'still failing', 'still fails', 'still not working', 'still broken', "still doesn't",
-  'still does not', "didn't help", 'did not help', 'check again', 'double-check',
+  "that's wrong",
+  'that is wrong',
+  "that's not right",
+  'that is not right',
+  "that's not correct",
+  'that is not correct',
+  "that's incorrect",
+  "that's not true",
+  'wrong answer',
+  "you're wrong",
+  'you are wrong',
+  'are you sure',
+  'are you certain',
+  'I said',
+  'I already said',
+  'I already told you',
+  'not what I asked',
+  'try again',
+  "didn't work",
+  'did not work',
+  "doesn't work",
+  'does not work',
+  "isn't working",
+  'is not working',
+  'still failing',
+  'still fails',
+  'still not working',
+  'still broken',
+  "still doesn't",
+  'still does not',
+  "didn't help",
+  'did not help',
+  'check again',
+  'double-check',
 ];
 /** The answer apologises (weak alone: "sorry to hear that" is courtesy). */
 export const DEFAULT_APOLOGY_PHRASES: readonly string[] = ["I'm sorry", 'I am sorry', 'I apologize', 'I apologise', 'my apologies', 'sorry for the confusion', 'my mistake', 'I was wrong'];
 /** The answer says it could not do what was asked, or blames a failure. */
 export const DEFAULT_INABILITY_PHRASES: readonly string[] = [
-  "I can't", 'I cannot', 'I can not', "I couldn't", 'I could not', 'I was unable', "I wasn't able", 'I was not able', "I'm unable",
-  'I am unable', "I'm not able", 'I am not able', 'we were unable', "we couldn't", 'something went wrong', 'an error occurred',
-  'temporary system issue', 'temporary issue', 'technical issue', 'technical difficulties', 'try again later', 'try again in',
-  "I don't have access", 'I do not have access', "I don't know", 'I do not know',
+  "I can't",
+  'I cannot',
+  'I can not',
+  "I couldn't",
+  'I could not',
+  'I was unable',
+  "I wasn't able",
+  'I was not able',
+  "I'm unable",
+  'I am unable',
+  "I'm not able",
+  'I am not able',
+  'we were unable',
+  "we couldn't",
+  'something went wrong',
+  'an error occurred',
+  'temporary system issue',
+  'temporary issue',
+  'technical issue',
+  'technical difficulties',
+  'try again later',
+  'try again in',
+  "I don't have access",
+  'I do not have access',
+  "I don't know",
+  'I do not know',
 ];
 /** Lifecycle words that mark a retrieved document as no longer current. */
 export const DEFAULT_RETIRED_MARKERS: readonly string[] = ['archived', 'deprecated', 'superseded', 'obsolete', 'outdated', 'retired', 'expired', 'withdrawn'];
@@ -153,7 +196,12 @@ function documentClues(turn: Turn, session: SessionInput, options: SuspectOption
       continue;
     }
     if (doc.behindDays !== null && doc.behindDays >= options.olderDays) {
-      out.push({ ...at, kind: 'olderDocument', strength: 'weak', label: `turn ${turn.number} retrieved ${doc.label}${doc.age.updated === null ? '' : ` (${doc.age.updated})`}, ${doc.behindDays} days older than every other document retrieved with it` });
+      out.push({
+        ...at,
+        kind: 'olderDocument',
+        strength: 'weak',
+        label: `turn ${turn.number} retrieved ${doc.label}${doc.age.updated === null ? '' : ` (${doc.age.updated})`}, ${doc.behindDays} days older than every other document retrieved with it`,
+      });
     }
   }
   return out;

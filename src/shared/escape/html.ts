@@ -17,5 +17,8 @@ export function esc(text: string): string {
 
 /** Like {@link esc}, but keeps line breaks (as `\n`) for text shown with `white-space: pre-wrap`. */
 export function htmlLines(text: string): string {
-  return text.split(/\r\n|\r|\n/u).map(esc).join('\n');
+  return text
+    .split(/\r\n|\r|\n/u)
+    .map(esc)
+    .join('\n');
 }

@@ -16,11 +16,5 @@ export function cspHash(block: string): string {
  * `frame-ancestors`, `report-uri` or `sandbox`; none is needed for a file read locally.
  */
 export function reportPolicy(css: string, script: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspHash(css)}`,
-    `script-src ${cspHash(script)}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return ["default-src 'none'", `style-src ${cspHash(css)}`, `script-src ${cspHash(script)}`, "base-uri 'none'", "form-action 'none'"].join('; ');
 }

@@ -16,7 +16,6 @@ import { SEVERITIES } from '../../../shared/severity.js';
 // escape/html.ts); the CSS and the script are constants allowed by their hashes in the page's
 // Content-Security-Policy, so nothing a trace says can become a style or a script.
 
-
 /**
  * Sessions not shown in detail whose findings are still listed, and findings listed per section
  * outside sessions. The page must open quickly on a big dump: on the 1 GB bench export (3 362
@@ -86,7 +85,9 @@ export function reportHtml(data: ReportData, guard?: SessionGuard): string {
     }
     if (others.length > MAX_OTHER_SESSIONS_LISTED) {
       const left = others.slice(MAX_OTHER_SESSIONS_LISTED).reduce((n, id) => n + bySession.get(id)!.length, 0);
-      body.push(`<p class="muted">${plural(left, 'finding')} in ${plural(others.length - MAX_OTHER_SESSIONS_LISTED, 'more session')} not listed here: <code>${esc(commands.analyze)}</code> lists every finding.</p>`);
+      body.push(
+        `<p class="muted">${plural(left, 'finding')} in ${plural(others.length - MAX_OTHER_SESSIONS_LISTED, 'more session')} not listed here: <code>${esc(commands.analyze)}</code> lists every finding.</p>`,
+      );
     }
     body.push('</section>');
   }
@@ -129,9 +130,7 @@ function summary(data: ReportData): string {
 }
 
 function controls(data: ReportData): string {
-  const boxes = SEVERITIES.map(
-    (k) => `<label class="sev-${k}"><input type="checkbox" data-filter-severity value="${k}" checked> ${k} (${data.summary.bySeverity[k]})</label>`,
-  ).join('\n');
+  const boxes = SEVERITIES.map((k) => `<label class="sev-${k}"><input type="checkbox" data-filter-severity value="${k}" checked> ${k} (${data.summary.bySeverity[k]})</label>`).join('\n');
   return [
     '<nav id="controls" class="controls" aria-label="Page controls" hidden>',
     `<fieldset><legend>Findings</legend>\n${boxes}\n</fieldset>`,
@@ -157,10 +156,14 @@ function overview(data: ReportData, anchors: ReadonlyMap<string, { anchor: strin
   const out = ['<section id="overview" aria-labelledby="overview-h">', '<h2 id="overview-h">Sessions</h2>'];
   if (all.length === 0) out.push('<p class="muted">No sessions.</p>');
   else {
-    out.push('<table>', '<thead><tr><th scope="col">session</th><th scope="col">user</th><th scope="col">turns</th><th scope="col">findings</th><th scope="col">worst</th><th scope="col">root-cause turns</th><th scope="col">failed turns</th></tr></thead>');
+    out.push(
+      '<table>',
+      '<thead><tr><th scope="col">session</th><th scope="col">user</th><th scope="col">turns</th><th scope="col">findings</th><th scope="col">worst</th><th scope="col">root-cause turns</th><th scope="col">failed turns</th></tr></thead>',
+    );
     out.push('<tbody>', ...all.map(row), '</tbody>', '</table>');
   }
-  if (data.otherSessions.length > 0) out.push(`<p class="muted">${plural(data.otherSessions.length, 'session')} not shown turn by turn: <code>--session &lt;id&gt;</code> or <code>--max-sessions</code> shows them.</p>`);
+  if (data.otherSessions.length > 0)
+    out.push(`<p class="muted">${plural(data.otherSessions.length, 'session')} not shown turn by turn: <code>--session &lt;id&gt;</code> or <code>--max-sessions</code> shows them.</p>`);
   out.push('</section>');
   return out.join('\n');
 }
@@ -176,4 +179,3 @@ function looseSection(id: string, title: string, findings: readonly Finding[], l
 function num(n: number): string {
   return `<td class="num">${n}</td>`;
 }
-

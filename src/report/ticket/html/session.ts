@@ -95,15 +95,8 @@ function strip(s: ReportSession, id: string): string {
     const title = t.failure === null ? name : `${name}: ${cut(t.failure, 200)}`;
     return `<li><a class="st-${t.status}" href="#${turnAnchor(id, t.number)}" title="${esc(title)}" aria-label="${esc(name)}">${t.number}<span class="glyph" aria-hidden="true">${status.glyph}</span></a></li>`;
   });
-  const legend = (['passed', 'failed', 'root-cause', 'inherited'] as const)
-    .map((k) => `<span class="st-${k}">${STATUS[k].glyph} ${STATUS[k].label}</span>`)
-    .join('');
-  return [
-    `<nav class="strip" aria-label="Turns of session ${esc(s.id)}">`,
-    `<ol>\n${boxes.join('\n')}\n</ol>`,
-    `<p class="legend">${legend}</p>`,
-    '</nav>',
-  ].join('\n');
+  const legend = (['passed', 'failed', 'root-cause', 'inherited'] as const).map((k) => `<span class="st-${k}">${STATUS[k].glyph} ${STATUS[k].label}</span>`).join('');
+  return [`<nav class="strip" aria-label="Turns of session ${esc(s.id)}">`, `<ol>\n${boxes.join('\n')}\n</ol>`, `<p class="legend">${legend}</p>`, '</nav>'].join('\n');
 }
 
 function sessionAssessments(s: ReportSession, id: string): string[] {

@@ -46,7 +46,9 @@ export function turnSection(turn: ReportTurn, ctx: TurnContext): string {
   out.push(`<p class="cmd">Span by span: <code>${esc(ctx.traceCommand)}</code></p>`);
   if (!turn.detailed) {
     // A long session: this turn keeps its place, status and findings, not its texts and spans.
-    out.push('<p class="muted">Details left out: in a session this long the report details a bounded number of turns (those that did not pass first, then from the start); the command above shows this one.</p>');
+    out.push(
+      '<p class="muted">Details left out: in a session this long the report details a bounded number of turns (those that did not pass first, then from the start); the command above shows this one.</p>',
+    );
     out.push(...findingsOnTurn(ctx), '</section>');
     return out.join('\n');
   }

@@ -28,7 +28,9 @@ export function headLines(data: ReportData, analyze: string): string[] {
   // Traces without a session are analysed, each as a one-turn conversation: not skipped.
   if (s.tracesWithoutSession > 0) {
     const failed = s.failedWithoutSession > 0 ? `**${s.failedWithoutSession} failed**; ` : '';
-    parts.push(`${plural(s.tracesWithoutSession, 'trace')} without a session, ${s.tracesWithoutSession === 1 ? '' : 'each '}analysed as a one-turn conversation (${failed}${s.tracesWithoutSession === 1 ? 'its' : 'their'} findings are at the end)`);
+    parts.push(
+      `${plural(s.tracesWithoutSession, 'trace')} without a session, ${s.tracesWithoutSession === 1 ? '' : 'each '}analysed as a one-turn conversation (${failed}${s.tracesWithoutSession === 1 ? 'its' : 'their'} findings are at the end)`,
+    );
   }
   const skipped: string[] = [];
   if (s.rejected > 0) skipped.push(`${plural(s.rejected, 'record')} not readable as a trace`);
@@ -43,11 +45,7 @@ export function headLines(data: ReportData, analyze: string): string[] {
 /** A note at the top saying what was cut to fit the size limit and how to get it back. */
 export function cutNoteLines(maxBytes: number, cuts: readonly string[]): string[] {
   if (cuts.length === 0) return [];
-  return [
-    '> [!NOTE]',
-    `> Cut to fit ${group(maxBytes)} bytes: ${cuts.join('; ')}. A larger \`--max-bytes\` keeps more, \`--session <id>\` reports one session.`,
-    '',
-  ];
+  return ['> [!NOTE]', `> Cut to fit ${group(maxBytes)} bytes: ${cuts.join('; ')}. A larger \`--max-bytes\` keeps more, \`--session <id>\` reports one session.`, ''];
 }
 
 /** The overview heading and table header; with no sessions at all, a line saying why. */

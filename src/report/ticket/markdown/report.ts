@@ -336,7 +336,7 @@ class Renderer {
     const first = [
       plan.firstTurns < full.firstTurns ? `${plural(full.firstTurns - plan.firstTurns, 'turn')} in detail` : '',
       plan.extras < full.extras ? 'session-level assessments' : '',
-      plan.turnTable === 0 ? 'the turn table' : plan.turnTable < full.turnTable ? 'the turn table\'s rows of turns that passed' : '',
+      plan.turnTable === 0 ? 'the turn table' : plan.turnTable < full.turnTable ? "the turn table's rows of turns that passed" : '',
       plan.evidence < full.evidence ? `${plural(full.evidence - plan.evidence, 'evidence line')}` : '',
       plan.roots < full.roots ? `${plural(full.roots - plan.roots, 'root cause')} (named in one line)` : '',
     ].filter((w) => w !== '');

@@ -6,20 +6,7 @@ import { safeText } from '../../../shared/escape/terminal.js';
 import { excerpt } from '../../../shared/text.js';
 import { mdCode, mdFence } from '../../../shared/escape/markdown.js';
 import { plural } from '../../../shared/plural.js';
-import {
-  errorSpanItem,
-  evidenceWords,
-  findingItem,
-  firstSaid,
-  ioWords,
-  isRootCause,
-  note,
-  scorerErrorItem,
-  STATUS,
-  turnsWords,
-  verdictItem,
-  type Lengths,
-} from './words.js';
+import { errorSpanItem, evidenceWords, findingItem, firstSaid, ioWords, isRootCause, note, scorerErrorItem, STATUS, turnsWords, verdictItem, type Lengths } from './words.js';
 
 /** How much of a session to show; all but `turns` are cut only from the first session, as a last resort. */
 export interface SessionShape extends Lengths {
@@ -87,7 +74,9 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
     const rows = shape.turnTable === 'all' ? s.turnList : s.turnList.filter((t, i) => i === 0 || i === last || t.status !== 'passed');
     for (const t of rows) {
       const failure = t.failure === null ? '' : note(t.failure, shape);
-      out.push(`| ${t.number} | ${STATUS[t.status]} | ${t.timeMs === null ? 'unknown' : utcTime(t.timeMs)} | ${t.durationMs === null ? '' : duration(t.durationMs)} | ${mdCode(t.traceId, 'table')} | ${failure} |`);
+      out.push(
+        `| ${t.number} | ${STATUS[t.status]} | ${t.timeMs === null ? 'unknown' : utcTime(t.timeMs)} | ${t.durationMs === null ? '' : duration(t.durationMs)} | ${mdCode(t.traceId, 'table')} | ${failure} |`,
+      );
     }
     out.push('');
     const cut = s.turnList.length - rows.length;
@@ -98,7 +87,10 @@ export function sessionLines(s: ReportSession, findings: readonly Finding[], com
   const undetailed = s.turnList.filter((t) => !t.detailed).length;
   if (undetailed > 0) {
     const kept = s.turnList.length - undetailed;
-    out.push(`Details of ${plural(undetailed, 'turn')} left out: a session this long is shown with ${plural(kept, 'turn')} in detail (those that did not pass first, then from the start); \`tracetriage session\` shows every turn.`, '');
+    out.push(
+      `Details of ${plural(undetailed, 'turn')} left out: a session this long is shown with ${plural(kept, 'turn')} in detail (those that did not pass first, then from the start); \`tracetriage session\` shows every turn.`,
+      '',
+    );
   }
   const left = s.turnList.length - undetailed - shown.length;
   if (left > 0) {
@@ -230,4 +222,3 @@ function textLines(t: ReportTurn, lengths: Lengths): string[] {
   }
   return out;
 }
-
