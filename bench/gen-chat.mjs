@@ -12,10 +12,9 @@
  *
  * Prints one JSON summary line on stdout (bytes, traces, sessions, mean trace bytes, seconds ...).
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BatchWriter } from './lib/batch-writer.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseBytes } from './gen-export.mjs';
 import { loadTemplates } from './lib/chat-templates.mjs';
@@ -23,7 +22,6 @@ import { Rng } from './lib/prng.mjs';
 import { iso } from './lib/util.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BATCH = 1 << 20;
 const EPOCH_MS = Date.parse('2026-11-01T00:00:00Z');
 /** Mean gap between two sessions starting, ms: a few dozen conversations open at any time. */
 const SESSION_GAP_MS = 20_000;
@@ -151,19 +149,7 @@ export async function generate({ out, bytes, seed = 42, root = ROOT, onProgress 
   const groups = loadTemplates(root);
   const total = groups.reduce((n, g) => n + g.weight, 0);
   const rng = new Rng(seed);
-  const ws = createWriteStream(out, { highWaterMark: 4 << 20 });
-  const failed = new Promise((_, reject) => ws.once('error', reject));
-  failed.catch(() => {});
-  let batch = '';
-  let batchBytes = 0;
-  let written = 0;
-  const flush = async () => {
-    if (!batch) return;
-    const ok = ws.write(batch);
-    batch = '';
-    batchBytes = 0;
-    if (!ok) await Promise.race([once(ws, 'drain'), failed]);
-  };
+  const file = new BatchWriter(out);
 
   const heap = new Heap();
   const stats = { traces: 0, spans: 0, sessions: 0, failingSessions: 0, noSession: 0, maxTrace: 0 };
@@ -174,9 +160,7 @@ export async function generate({ out, bytes, seed = 42, root = ROOT, onProgress 
     const x = heap.pop();
     const line = x.text + '\n';
     const len = Buffer.byteLength(line);
-    batch += line;
-    batchBytes += len;
-    written += len;
+    await file.write(line, len);
     stats.traces++;
     stats.spans += x.spans;
     if (len > stats.maxTrace) stats.maxTrace = len;
@@ -186,18 +170,17 @@ export async function generate({ out, bytes, seed = 42, root = ROOT, onProgress 
     } else {
       stats.noSession++;
     }
-    if (batchBytes >= BATCH) await flush();
-    if (onProgress && written >= nextReport) {
-      onProgress(written / bytes);
+    if (onProgress && file.written >= nextReport) {
+      onProgress(file.written / bytes);
       nextReport += bytes / 10;
     }
   };
 
-  while (written < bytes) {
+  while (file.written < bytes) {
     startMs += Math.max(1, Math.round(-Math.log(1 - rng.next()) * SESSION_GAP_MS));
     // Every trace still to come starts at or after startMs, so what is older can be written now.
-    while (heap.size && heap.peek().timeMs <= startMs && written < bytes) await writeOne();
-    if (written >= bytes) break;
+    while (heap.size && heap.peek().timeMs <= startMs && file.written < bytes) await writeOne();
+    if (file.written >= bytes) break;
     const { group, tpl } = pickTemplate(groups, total, rng);
     const n = group.kind === 'single' ? 1 : rng.skewed(1, group.maxTurns, 1.5);
     const session =
@@ -219,25 +202,23 @@ export async function generate({ out, bytes, seed = 42, root = ROOT, onProgress 
       heap.push({ timeMs: clock, seq: seq++, text, spans: turn.spans, session: session?.id, first: i === 0, failingSession });
     });
   }
-  await flush();
-  ws.end();
-  await Promise.race([once(ws, 'finish'), failed]);
+  await file.close();
   const seconds = (performance.now() - t0) / 1000;
   return {
     out,
     format: 'jsonl',
     scenario: 'chat',
     seed,
-    bytes: written,
+    bytes: file.written,
     traces: stats.traces,
     spans: stats.spans,
     sessions: stats.sessions,
     failing_sessions: stats.failingSessions,
     traces_without_session: stats.noSession,
-    mean_trace_bytes: Math.round(written / stats.traces),
+    mean_trace_bytes: Math.round(file.written / stats.traces),
     max_trace_bytes: stats.maxTrace,
     seconds: Math.round(seconds * 100) / 100,
-    mb_per_s: Math.round(written / 1e6 / seconds),
+    mb_per_s: Math.round(file.written / 1e6 / seconds),
   };
 }
 

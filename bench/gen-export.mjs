@@ -16,16 +16,13 @@
  *
  * Prints one JSON summary line on stdout; progress goes to stderr.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { BatchWriter } from './lib/batch-writer.mjs';
 import { pathToFileURL } from 'node:url';
 import { Rng } from './lib/prng.mjs';
 import { dumps, ensureAscii, Raw } from '../scripts/lib/pyjson.mjs';
 import { setSizeMetadata } from './lib/trace-info.mjs';
 import { ExportModel } from './lib/traces.mjs';
-
-const BATCH = 1 << 20;
 
 /** Parse `1e9`, `50e6`, `500MB`, `1GiB` … into a byte count. */
 export function parseBytes(text) {
@@ -52,26 +49,8 @@ export async function generate({ out, bytes, seed = 42, format = 'jsonl', nonAsc
   const asciiRng = rng.fork();
   const indent = format === 'search' ? 2 : 0;
   const spanDepth = 5; // {"traces": [ {"data": {"spans": [ <span>
-  const ws = createWriteStream(out, { highWaterMark: 4 << 20 });
-  const failed = new Promise((_, reject) => ws.once('error', reject));
-  failed.catch(() => {});
-
-  let written = 0;
-  let batch = '';
-  let batchBytes = 0;
-  const flush = async () => {
-    if (!batch) return;
-    const ok = ws.write(batch);
-    batch = '';
-    batchBytes = 0;
-    if (!ok) await Promise.race([once(ws, 'drain'), failed]);
-  };
-  const emit = async (text, byteLength) => {
-    batch += text;
-    batchBytes += byteLength;
-    written += byteLength;
-    if (batchBytes >= BATCH) await flush();
-  };
+  const file = new BatchWriter(out);
+  const emit = (text, byteLength) => file.write(text, byteLength);
 
   const header = format === 'search' ? '{\n  "traces": [\n    ' : '';
   const footer = format === 'search' ? '\n  ],\n  "next_page_token": null\n}\n' : '';
@@ -81,7 +60,7 @@ export async function generate({ out, bytes, seed = 42, format = 'jsonl', nonAsc
   let maxTrace = 0;
   const sessions = new Set();
   let nextReport = bytes / 10;
-  while (written + footer.length < bytes) {
+  while (file.written + footer.length < bytes) {
     const { info, spans: spanDicts } = model.next();
     const spanTexts = spanDicts.map((s) => dumps(s, indent, spanDepth));
     setSizeMetadata(
@@ -99,29 +78,27 @@ export async function generate({ out, bytes, seed = 42, format = 'jsonl', nonAsc
     if (len > maxTrace) maxTrace = len;
     const sid = info.trace_metadata['mlflow.trace.session'];
     if (sid) sessions.add(sid);
-    if (onProgress && written >= nextReport) {
-      onProgress(written / bytes);
+    if (onProgress && file.written >= nextReport) {
+      onProgress(file.written / bytes);
       nextReport += bytes / 10;
     }
   }
   await emit(footer, footer.length);
-  await flush();
-  ws.end();
-  await Promise.race([once(ws, 'finish'), failed]);
+  await file.close();
   const seconds = (performance.now() - t0) / 1000;
   return {
     out,
     format,
     seed,
     non_ascii: nonAscii,
-    bytes: written,
+    bytes: file.written,
     traces,
     spans,
     sessions: sessions.size,
     max_trace_bytes: maxTrace,
-    avg_trace_bytes: Math.round(written / traces),
+    avg_trace_bytes: Math.round(file.written / traces),
     seconds: Math.round(seconds * 100) / 100,
-    mb_per_s: Math.round(written / 1e6 / seconds),
+    mb_per_s: Math.round(file.written / 1e6 / seconds),
   };
 }
 

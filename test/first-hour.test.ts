@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/make-inputs.js';
+import { expectTourOutput, README, TOUR } from './helpers/readme-tour.js';
 
 // A new user's first hour, scripted: (a) a fresh clone of the committed HEAD, where the README's
 // set-up (`make demo`) and tour commands run as the README writes them; (b) the packed package
@@ -17,14 +18,10 @@ import { REPO_ROOT } from './helpers/make-inputs.js';
 // install.
 
 const MINUTES = 60_000;
-const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-/** The tour: each ```console block's command (`$ ...`) and the output the README shows for it. */
-const TOUR = [...README.matchAll(/```console\n\$ (.*)\n([\s\S]*?)```/g)].map((m) => ({ command: m[1]!, output: m[2]! }));
 /** The set-up block: the first ```sh block of the README. */
 const SETUP = /```sh\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
 /** How the README says to run `tracetriage …` from a clone: "run them as `npx tracetriage …` ..., or `node dist/cli/main.js …`". */
 const FROM_CLONE = [...(/run them as (.*?);/s.exec(README)?.[1] ?? '').matchAll(/`([^`]+?) …`/g)].map((m) => m[1]!);
-const TIMING = /^read [0-9.]+ MB in [0-9.]+ s \([0-9.]+ MB\/s\)$/;
 const SQLITE_STORE = join(REPO_ROOT, 'test', 'stores', 'sqlite_3.9__dric2018_chat-app', 'mlflow.db');
 
 let root = '';
@@ -107,13 +104,7 @@ describe('a first hour from a clean clone, following the README', () => {
       // analyze's findings at --fail-on (its summary line says `→ exit 1`) (README, exit codes).
       const piped = /\| *sed /.test(command);
       expect(run.status).toBe(!piped && (/\b[1-9][0-9]* rejected\b/.test(output) || /→ exit 1\b/.test(output)) ? 1 : 0);
-      const actual = run.stdout.split('\n');
-      const expected = output.split('\n');
-      expect(actual.length).toBe(expected.length);
-      actual.forEach((line, i) => {
-        if (TIMING.test(expected[i]!)) expect(line).toMatch(TIMING);
-        else expect(line).toBe(expected[i]);
-      });
+      expectTourOutput(run.stdout, output);
     },
     2 * MINUTES,
   );
