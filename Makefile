@@ -15,6 +15,10 @@ node_modules/.installed: package.json package-lock.json
 	@# better-sqlite3 (optional: the SQLite reader where Node has no node:sqlite) is compiled from its
 	@# registry package, never fetched as a prebuilt binary from elsewhere.
 	npm_config_build_from_source=true $(NPM) ci --no-audit --no-fund
+	@# npm drops an optional dependency whose download or build failed, and says so only in its debug
+	@# log: on a Node without node:sqlite that would leave the SQLite store reader missing.
+	@$(NODE) -e "import('node:sqlite').catch(() => new (require('better-sqlite3'))(':memory:'))" \
+	  || { echo "make install: better-sqlite3 did not install or build (npm drops a failed optional dependency; see ~/.npm/_logs); run make install again" >&2; exit 1; }
 	@touch $@
 
 install: node_modules/.installed
