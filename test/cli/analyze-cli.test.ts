@@ -104,8 +104,8 @@ describe('analyze', () => {
       'analyze: 4 sessions · 0 went wrong · 2 with warnings or notes · 2 ok',
       '✓ sess-legacy-2b     ok',
       '✓ sess-refund-7f3a   ok',
-      '▲ sess-wrapper-19c2  ok · 1 warn',
-      '▲ sess-otel-44d1     ok · 1 warn',
+      '▲ sess-wrapper-19c2  no error · 1 warn',
+      '▲ sess-otel-44d1     no error · 1 warn',
       '',
     ]);
     expect(lines[6]).toBe('findings (2)');

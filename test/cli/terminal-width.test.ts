@@ -159,7 +159,7 @@ describe('analyze text: compact, quiet, verbose', () => {
   it('one line per session with its verdict, the root cause from its role', () => {
     const lines = analyzeText(r).split('\n');
     expect(lines[0]).toBe('analyze: 3 sessions · 1 went wrong · 1 with warnings or notes · 1 ok');
-    expect(lines[1]).toBe('▲ s1  ok · 3 warn');
+    expect(lines[1]).toBe('▲ s1  no error · 3 warn');
     expect(lines[2]).toBe('✖ s2  went wrong at turn 2: error-propagation — correctness = false: wrong policy (2 later turns built on it)');
     expect(lines[3]).toBe('✓ s3  ok');
   });

@@ -27,7 +27,7 @@ const ID_COLUMNS = 28;
 
 /**
  * `analyze`'s default text: a header line; one line per session with its verdict (went wrong at
- * turn N, from the finding its rule calls the root cause, or an error, or ok); then the other
+ * turn N, from the finding its rule calls the root cause, or an error, or "no error" with its warnings, or ok); then the other
  * findings, one line each, repeated ones (same rule, message and severity once numbers and ids
  * are set aside, across turns, traces and sessions) folded into one line with a count; then
  * `summary`. `quiet`: the error findings only, folded the same way, then `summary`. Lines fit
@@ -103,7 +103,7 @@ function sessionLine(findings: readonly Finding[], style: Style): { line: Sessio
   const worst = findings.map((f) => f.severity).sort((a, b) => compareSeverity(a, b))[0];
   const notes = [count('warn') > 0 ? `${count('warn')} warn` : '', count('info') > 0 ? `${count('info')} info` : ''].filter(Boolean).join(', ');
   return {
-    line: { mark: worst === undefined ? style.ok('✓') : paintOf(style, worst)(MARK[worst][0]!), text: `${style.ok('ok')}${notes === '' ? '' : style.dim(` · ${notes}`)}` },
+    line: { mark: worst === undefined ? style.ok('✓') : paintOf(style, worst)(MARK[worst][0]!), text: notes === '' ? style.ok('ok') : `no error${style.dim(` · ${notes}`)}` },
     shown: null,
   };
 }
