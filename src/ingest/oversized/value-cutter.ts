@@ -163,10 +163,19 @@ export class ValueCutter {
           this.expectValue = false;
           const cand = this.candidate;
           if (cand && this.arrays.length === cand.depth) {
-            cand.pieces.push(buf.subarray(from, i + 1));
+            const piece = buf.subarray(from, i + 1);
+            cand.pieces.push(piece);
+            cand.bytes += piece.length;
             from = i + 1;
-            this.candidate = null;
-            this.complete(cand, base + i + 1);
+            if (cand.bytes > this.options.maxValueBytes) {
+              // Over the limit within one chunk: looked into, as when it outgrows several.
+              this.replay(cand);
+              nextQuote = -1;
+              nextBackslash = -1;
+            } else {
+              this.candidate = null;
+              this.complete(cand, base + i + 1);
+            }
           }
           break;
         }
