@@ -127,10 +127,15 @@ export class OversizedRecordParser {
     }
     this.assembler = new SpanAssembler(maxStringLength, excerptLength);
     this.cutter = new ValueCutter(
-      { text: (bytes) => this.pushText(bytes), value: (value, isArray, end) => this.pushValue(value, isArray, end) },
+      {
+        text: (bytes) => this.pushText(bytes),
+        value: (value, isArray, end) => this.pushValue(value, isArray, end),
+        skipString: () => this.maySkipString(),
+        skipped: (units, end) => this.skipped(units, end),
+      },
       // Decoded text is never longer than its UTF-8 bytes, so a string of at most
       // `maxStringLength` bytes is never cut: JSON.parse reads it as the assembler would.
-      { maxValueBytes: MAX_CUT_VALUE, maxStringBytes: maxStringLength, maxDepth: MAX_CUT_DEPTH },
+      { maxValueBytes: MAX_CUT_VALUE, maxStringBytes: maxStringLength, maxDepth: MAX_CUT_DEPTH, skipStringAfter: maxStringLength },
     );
   }
 
@@ -212,6 +217,19 @@ export class OversizedRecordParser {
       throw this.fail(new OversizedParseError(`internal error: the value ending at byte ${end} was not taken whole`, end, 'a value'));
     }
     this.assembler.insert(value);
+  }
+
+  /** Whether the rest of the current string may be skipped: once the assembler keeps only its excerpt. */
+  private maySkipString(): boolean {
+    if (this.batch.length > 0) this.feedText(this.takeBatch(), false);
+    return this.assembler.cutting;
+  }
+
+  /** The cutter skipped `units` code units of the string being cut; the record resumes at byte `end`. */
+  private skipped(units: number, end: number): void {
+    if (this.batch.length > 0) this.feedText(this.takeBatch(), false);
+    this.assembler.skipChars(units);
+    this.window.skipTo(this.window.end, end);
   }
 
   private takeBatch(): string {

@@ -14,9 +14,16 @@ function cut(input: string, chunkSize: number, options: Partial<CutterOptions> =
         if (last && 'text' in last) last.text += bytes.toString('latin1');
         else events.push({ text: bytes.toString('latin1') });
       },
-      value: (value, isArray, end) => events.push({ value, isArray, end }),
+      value: (value, isArray, end) => {
+        events.push({ value, isArray, end });
+      },
+      // Skipping is the parser's business (tested below through it); never asked for here.
+      skipString: () => false,
+      skipped: () => {
+        throw new Error('nothing was skipped');
+      },
     },
-    { maxValueBytes: 1000, maxStringBytes: 100, maxDepth: 4, ...options },
+    { maxValueBytes: 1000, maxStringBytes: 100, maxDepth: 4, skipStringAfter: 1e9, ...options },
   );
   const bytes = Buffer.from(input);
   for (let at = 0; at < bytes.length; at += chunkSize) cutter.push(bytes.subarray(at, at + chunkSize));
@@ -154,4 +161,54 @@ describe('OversizedRecordParser with values cut out', () => {
     const { offset, message } = error as OversizedParseError;
     expect({ offset, message }).toStrictEqual({ offset: 29, message: "unexpected '{' at byte 29 inside an array at $.data.spans: expected ',' or ']'" });
   });
+});
+
+describe('OversizedRecordParser skipping the rest of a string being cut', () => {
+  const options = { maxStringLength: 50, excerptLength: 10 };
+  // Every kind of character: ASCII, 2- and 4-byte UTF-8, each escape, a surrogate pair by escapes, a byte that is no UTF-8.
+  const piece = Buffer.concat([Buffer.from('plain café 😀 \\n \\" \\\\ \\/ \\u00e9 \\ud83d\\ude00 \\t'), Buffer.from([0xff]), Buffer.from(' end ')]);
+  const body = Buffer.concat(Array.from({ length: 400 }, () => piece));
+  // Without the byte that is no UTF-8: the token path's offsets count its replacement character as
+  // three bytes, so they would be off by two for each one before the error.
+  const valid = Buffer.concat(Array.from({ length: 400 }, () => piece.subarray(0, piece.indexOf(0xff))));
+  const record = (tail: Buffer, text = body): Buffer => Buffer.concat([Buffer.from('{"data": {"spans": [{"s": "'), text, tail]);
+
+  /** Chunk sizes with a boundary in every position of the repeated piece, and 1 (no skipping: the reference). */
+  const sizes = [64, 97, 100, 1000, 4096];
+
+  function outcome(input: Buffer, chunkSize: number): unknown {
+    const parser = new OversizedRecordParser(options);
+    try {
+      for (let at = 0; at < input.length; at += chunkSize) parser.push(input.subarray(at, at + chunkSize));
+      return parser.finish();
+    } catch (error) {
+      if (!(error instanceof OversizedParseError)) throw error;
+      return { offset: error.offset, expected: error.expected, message: error.message };
+    }
+  }
+
+  it('counts the skipped characters as JSON.parse reads them', () => {
+    const input = record(Buffer.from('"}, {"t": 1}]}}'));
+    const full = (JSON.parse(input.toString('utf8')) as { data: { spans: Array<{ s: string }> } }).data.spans[0]?.s ?? '';
+    const expected = { value: { data: { spans: [{ s: `${full.slice(0, 10)}…[truncated: ${full.length - 10} more chars]` }, { t: 1 }] } }, truncatedStrings: 1, spanCount: 2, nonFiniteTokens: 0 };
+    for (const chunkSize of [1, ...sizes]) expect(outcome(input, chunkSize), `chunks of ${chunkSize}`).toStrictEqual(expected);
+  });
+
+  // `at`: the offending byte's index in `tail` (the end of the record: its length).
+  const errors: Array<{ name: string; tail: string; at: number; expected: RegExp }> = [
+    { name: 'a control character', tail: 'ab\u0001cd"}]}}', at: 2, expected: /^unexpected character U\+0001 at byte \d+ inside a string at \$\.data\.spans\[0\]\.s:/ },
+    { name: 'an unknown escape', tail: 'ab\\qcd"}]}}', at: 2, expected: /at byte \d+ inside a string at \$\.data\.spans\[0\]\.s: expected a valid escape sequence/ },
+    { name: 'a bad \\u escape', tail: 'ab\\u12x4"}]}}', at: 2, expected: /at byte \d+ inside a string at \$\.data\.spans\[0\]\.s: expected a valid escape sequence/ },
+    { name: 'the end of the record inside the string', tail: 'abc', at: 3, expected: /^unexpected end of input inside a string at \$\.data\.spans\[0\]\.s:/ },
+    { name: 'the end of the record inside an escape', tail: 'abc\\u00', at: 7, expected: /^unexpected end of input inside a string at \$\.data\.spans\[0\]\.s:/ },
+  ];
+  for (const { name, tail, at, expected } of errors) {
+    it(`reports ${name} after a skipped run exactly as the token path does`, () => {
+      const input = record(Buffer.from(tail), valid);
+      const reference = outcome(input, 1) as { offset: number; message: string };
+      expect(reference.message).toMatch(expected);
+      expect(reference.offset).toBe(input.length - Buffer.byteLength(tail) + at);
+      for (const chunkSize of sizes) expect(outcome(input, chunkSize), `chunks of ${chunkSize}`).toStrictEqual(reference);
+    });
+  }
 });

@@ -126,6 +126,16 @@ export class SpanAssembler {
     }
   }
 
+  /** Whether the current string went over the limit: only its excerpt and length are kept. */
+  get cutting(): boolean {
+    return this.excerpt !== null;
+  }
+
+  /** Counts `units` code units of the string being cut that were skipped without being decoded. */
+  skipChars(units: number): void {
+    this.length += units;
+  }
+
   /** Adds a whole value read elsewhere (by JSON.parse) where the next value goes, counting the spans it holds. */
   insert(value: unknown): void {
     const top = this.top;

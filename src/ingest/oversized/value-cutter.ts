@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { LongStringSkipper } from './long-string.js';
 
 /** Where {@link ValueCutter} sends what it finds, in input order. */
 export interface CutterSink {
@@ -9,6 +10,14 @@ export interface CutterSink {
    * `end` (a byte offset in the record).
    */
   value(value: unknown, isArray: boolean, end: number): void;
+  /**
+   * Asked inside a string outside any candidate once it is `skipStringAfter` bytes long, at a
+   * character boundary outside any escape: whether the rest of the string may be skipped (true
+   * once the token path is cutting it, so its text is no longer kept).
+   */
+  skipString(): boolean;
+  /** The skipped bytes of the string end before record offset `end` and hold `units` UTF-16 code units. */
+  skipped(units: number, end: number): void;
 }
 
 /** Limits for {@link ValueCutter}. */
@@ -19,6 +28,8 @@ export interface CutterOptions {
   maxStringBytes: number;
   /** Containers nested deeper than this are never candidates (bounds the re-scans of a given-up candidate). */
   maxDepth: number;
+  /** A string outside any candidate longer than this many bytes may be skipped (see `CutterSink.skipString`). */
+  skipStringAfter: number;
 }
 
 const QUOTE = 0x22;
@@ -79,6 +90,8 @@ export class ValueCutter {
   private candidate: Candidate | null = null;
   /** A given-up candidate's start: not a candidate again while its bytes are scanned again. */
   private suppressed = -1;
+  /** Set while the rest of a long string is skipped. */
+  private skipper: LongStringSkipper | null = null;
 
   constructor(
     private readonly sink: CutterSink,
@@ -87,15 +100,48 @@ export class ValueCutter {
 
   /** Scans the next bytes of the record. */
   push(chunk: Buffer): void {
-    this.scan(chunk, this.at);
+    const base = this.at;
     this.at += chunk.length;
+    if (this.skipper) {
+      this.skip(chunk, base);
+      return;
+    }
+    if (this.inString && !this.escaped && this.candidate === null && base - this.stringStart - 1 > this.options.skipStringAfter) {
+      const at = boundaryIn(chunk);
+      if (at > 0) {
+        this.scan(chunk.subarray(0, at), base);
+        if (this.inString && !this.escaped && this.candidate === null && this.sink.skipString()) {
+          this.skipper = new LongStringSkipper();
+          this.skip(chunk.subarray(at), base + at);
+        } else this.scan(chunk.subarray(at), base + at);
+        return;
+      }
+    }
+    this.scan(chunk, base);
   }
 
   /** Ends the record: a candidate still open (a cut-short record) goes to the token path as it is. */
   finish(): void {
+    const skipper = this.skipper;
+    if (skipper) {
+      this.skipper = null;
+      const carry = skipper.finish();
+      this.sink.skipped(skipper.units, this.at - (carry?.length ?? 0));
+      if (carry) this.sink.text(carry);
+    }
     const open = this.candidate;
     this.candidate = null;
     if (open) for (const piece of open.pieces) this.sink.text(piece);
+  }
+
+  /** Feeds the skipper; where the skipped run ends, scanning resumes with the closing quote or the bad byte. */
+  private skip(chunk: Buffer, base: number): void {
+    const skipper = this.skipper as LongStringSkipper;
+    const end = skipper.feed(chunk, base);
+    if (end === null) return;
+    this.skipper = null;
+    this.sink.skipped(skipper.units, end.base + end.stop);
+    this.scan(end.buf.subarray(end.stop), end.base + end.stop);
   }
 
   /** Scans `buf`, whose first byte is at record offset `base`. */
@@ -243,4 +289,19 @@ export class ValueCutter {
     }
     this.sink.value(value, cand.isArray, end);
   }
+}
+
+/**
+ * The first index in `chunk` (inside a string) that starts a character outside any escape: the
+ * byte before it is ASCII (a character ended) and none of the six before it is a backslash (the
+ * longest escape, `\uXXXX`, cannot straddle it); 0 when the first 64 bytes hold none, or a quote.
+ */
+function boundaryIn(chunk: Buffer): number {
+  const limit = Math.min(chunk.length, 64);
+  for (let at = 6; at < limit; at++) {
+    const before = chunk.subarray(0, at);
+    if (before.includes(QUOTE)) return 0;
+    if ((chunk[at - 1] as number) < 0x80 && !chunk.subarray(at - 6, at).includes(BACKSLASH)) return at;
+  }
+  return 0;
 }
