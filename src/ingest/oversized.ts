@@ -21,6 +21,7 @@ import { SpanAssembler } from './oversized/span-assembler.js';
 import { TextWindow } from './oversized/text-window.js';
 import { createTokenizer, createVerifier, FLUSH, isVerifierError, type Tokenizer } from './oversized/tokenizer.js';
 import { isHighSurrogate } from './oversized/utf16.js';
+import { ValueCutter } from './oversized/value-cutter.js';
 
 /** Limits for {@link OversizedRecordParser}. */
 export interface OversizedOptions {
@@ -79,6 +80,15 @@ const MIN_BATCH = 1 << 16;
 const BOM = 0xfeff;
 
 /**
+ * Objects and arrays up to this size are read by `JSON.parse` at once (see {@link ValueCutter});
+ * a bigger one is looked into. A span is one such value; `data` (all the spans) is looked into.
+ */
+const MAX_CUT_VALUE = 1 << 22;
+
+/** Containers nested deeper than this are never cut out: `data.spans[i]` is at depth 3. */
+const MAX_CUT_DEPTH = 4;
+
+/**
  * Parses one JSON record pushed as raw UTF-8 bytes, without ever holding the record, or any string
  * longer than `maxStringLength`, as one JavaScript string. Memory is bounded by the record's
  * structure plus string excerpts.
@@ -97,6 +107,7 @@ export class OversizedRecordParser {
   // offsets; the tokenizer's own errors say nothing about where they happened.
   private readonly verify = createVerifier();
   private readonly tokenize = createTokenizer();
+  private readonly cutter: ValueCutter;
   private bytesPushed = 0;
   /** Decoded text of small chunks not parsed yet (see MIN_BATCH). */
   private batch: string[] = [];
@@ -115,6 +126,17 @@ export class OversizedRecordParser {
       throw new RangeError(`excerptLength must be an integer between 0 and maxStringLength (${maxStringLength}), got ${excerptLength}`);
     }
     this.assembler = new SpanAssembler(maxStringLength, excerptLength);
+    this.cutter = new ValueCutter(
+      {
+        text: (bytes) => this.pushText(bytes),
+        value: (value, isArray, end) => this.pushValue(value, isArray, end),
+        skipString: () => this.maySkipString(),
+        skipped: (units, end) => this.skipped(units, end),
+      },
+      // Decoded text is never longer than its UTF-8 bytes, so a string of at most
+      // `maxStringLength` bytes is never cut: JSON.parse reads it as the assembler would.
+      { maxValueBytes: MAX_CUT_VALUE, maxStringBytes: maxStringLength, maxDepth: MAX_CUT_DEPTH, skipStringAfter: maxStringLength },
+    );
   }
 
   /** Feeds the next bytes of the record (UTF-8; a multi-byte character may be split across chunks). */
@@ -122,6 +144,11 @@ export class OversizedRecordParser {
     if (this.failure) throw this.failure;
     if (this.finished) throw new Error('OversizedRecordParser: push() after finish()');
     this.bytesPushed += chunk.length;
+    this.cutter.push(chunk);
+  }
+
+  /** Bytes for the token path. */
+  private pushText(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
     if (this.batch.length === 0 && text.length >= MIN_BATCH) {
       this.feedText(text, false);
@@ -137,6 +164,7 @@ export class OversizedRecordParser {
     if (this.failure) throw this.failure;
     if (this.finished) throw new Error('OversizedRecordParser: finish() called twice');
     this.finished = true;
+    this.cutter.finish();
     this.batch.push(this.decoder.end());
     this.feedText(this.takeBatch(), true);
     try {
@@ -156,6 +184,52 @@ export class OversizedRecordParser {
       spanCount: asm.spanCount,
       nonFiniteTokens: this.rewriter.count,
     };
+  }
+
+  /**
+   * A container JSON.parse read, ending at record offset `end`: the token path sees `{}` or `[]`
+   * in its place (the grammar is the same) and the assembler takes the value.
+   */
+  private pushValue(value: unknown, isArray: boolean, end: number): void {
+    if (this.batchLength > 0 || this.batch.length > 0) this.feedText(this.takeBatch(), false);
+    const placeholder = isArray ? '[]' : '{}';
+    const out = this.rewriter.process(placeholder, false);
+    if (out.original !== placeholder) {
+      // The rewriter held back text (a token cut short): unreachable after `[`, `,` or `:`.
+      throw this.fail(new OversizedParseError(`internal error: the value ending at byte ${end} could not be placed`, end, 'a value'));
+    }
+    const sliceStart = this.window.end;
+    this.window.skipTo(sliceStart + placeholder.length, end);
+    try {
+      this.verify(placeholder);
+    } catch (error) {
+      throw this.fail(this.verifierFailure(error, null));
+    }
+    let result: ReturnType<Tokenizer>;
+    try {
+      result = this.tokenize(placeholder);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw this.fail(new OversizedParseError(`invalid JSON at or before byte ${end}: ${detail}`, end, describeExpected(detail, null)));
+    }
+    const tokens = result === FLUSH ? [] : result.values;
+    if (tokens.length !== 2) {
+      throw this.fail(new OversizedParseError(`internal error: the value ending at byte ${end} was not taken whole`, end, 'a value'));
+    }
+    this.assembler.insert(value);
+  }
+
+  /** Whether the rest of the current string may be skipped: once the assembler keeps only its excerpt. */
+  private maySkipString(): boolean {
+    if (this.batch.length > 0) this.feedText(this.takeBatch(), false);
+    return this.assembler.cutting;
+  }
+
+  /** The cutter skipped `units` code units of the string being cut; the record resumes at byte `end`. */
+  private skipped(units: number, end: number): void {
+    if (this.batch.length > 0) this.feedText(this.takeBatch(), false);
+    this.assembler.skipChars(units);
+    this.window.skipTo(this.window.end, end);
   }
 
   private takeBatch(): string {

@@ -23,6 +23,10 @@ function detach(text: string): string {
   return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const TRUNCATION_MARKER = (more: number): string => `…[truncated: ${more} more chars]`;
 
 /**
@@ -120,6 +124,34 @@ export class SpanAssembler {
           break;
       }
     }
+  }
+
+  /** Whether the current string went over the limit: only its excerpt and length are kept. */
+  get cutting(): boolean {
+    return this.excerpt !== null;
+  }
+
+  /** Counts `units` code units of the string being cut that were skipped without being decoded. */
+  skipChars(units: number): void {
+    this.length += units;
+  }
+
+  /** Adds a whole value read elsewhere (by JSON.parse) where the next value goes, counting the spans it holds. */
+  insert(value: unknown): void {
+    const top = this.top;
+    const key = top && !top.isArray ? top.key : null;
+    this.put(value);
+    if (!top) return;
+    if (top.spans) {
+      if (isObject(value)) this.spanCount += 1;
+      return;
+    }
+    // The spans array, or the `data` / `trace` object holding it, read whole (a small record).
+    let spans: unknown;
+    const depth = this.frames.length;
+    if (key === 'spans' && (depth === 1 || (depth === 2 && (top.slot === 'data' || top.slot === 'trace')))) spans = value;
+    else if (depth === 1 && (key === 'data' || key === 'trace') && isObject(value) && Object.hasOwn(value, 'spans')) spans = value.spans;
+    if (Array.isArray(spans)) for (const span of spans) if (isObject(span)) this.spanCount += 1;
   }
 
   private open(container: Record<string, unknown> | unknown[], isArray: boolean): void {

@@ -30,6 +30,17 @@ export class TextWindow {
     this.startByte += count;
   }
 
+  /**
+   * Moves past text that is not kept (a value read at once): the next piece starts at character
+   * `charIndex` and record byte `byteOffset`. Offsets before that are no longer mapped.
+   */
+  skipTo(charIndex: number, byteOffset: number): void {
+    this.pieces = [];
+    this.length = 0;
+    this.startChar = charIndex;
+    this.startByte = byteOffset;
+  }
+
   /** Adds the next piece; pieces never split a surrogate pair, so each one's byte length is exact. */
   append(piece: string): void {
     this.pieces.push(piece);
