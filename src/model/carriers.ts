@@ -225,21 +225,31 @@ function resolveSide(span: Span, table: readonly Carrier[], side: 'input' | 'out
  * a trace builds. `value` is an own enumerable property (a getter), so spreads and JSON see it.
  */
 function lazyAttribute(span: Span, carrier: string, key: string, json: boolean): IoValue {
-  let value: unknown;
-  let decoded = false;
   const io = { carrier, key } as IoValue;
-  Object.defineProperty(io, 'value', {
-    enumerable: true,
-    get: () => {
-      if (!decoded) {
-        value = readAttribute(span, key, json)!.value;
-        decoded = true;
-      }
-      return value;
-    },
-  });
+  Object.defineProperty(io, PENDING, { value: { span, json }, writable: true });
+  Object.defineProperty(io, 'value', LAZY_VALUE);
   return io;
 }
+
+/** Where a lazy side keeps its span until decoded, then its value: not enumerable, so sides compare and print as carrier, key, value. */
+const PENDING = Symbol('pending');
+type Pending = { span: Span; json: boolean } | { value: unknown };
+
+/**
+ * The `value` of a lazy side: one getter shared by every side (no closure per side; the turn I/O
+ * search makes one for most spans of a trace), an own enumerable property, so spreads and
+ * `JSON.stringify` see the value as on a plain side.
+ */
+const LAZY_VALUE: PropertyDescriptor = {
+  enumerable: true,
+  get(this: IoValue & { [PENDING]: Pending }): unknown {
+    const state = this[PENDING];
+    if ('value' in state) return state.value;
+    const value = readAttribute(state.span, this.key, state.json)!.value;
+    this[PENDING] = { value };
+    return value;
+  },
+};
 
 /**
  * True when an attribute text cannot decode to an empty value ({@link isEmptyIo}) however many

@@ -85,8 +85,8 @@ describe('resolveSpanIo with sides decoded on use', () => {
         for (const side of [io.input, io.output]) {
           if (side === null) continue;
           expect(isEmptyIo(side.value)).toBe(false);
-          expect(JSON.parse(JSON.stringify(side)).value).toEqual(JSON.parse(JSON.stringify(side.value)) ?? undefined);
           expect({ ...side }.value).toBe(side.value);
+          expect(JSON.parse(JSON.stringify(side)).value).toEqual(JSON.parse(JSON.stringify(side.value)) ?? undefined);
           const row = CARRIERS.find((c) => c.id === side.carrier)!;
           const source = [...row.input, ...row.output].find((s) => s.kind === 'attribute' && s.key === side.key);
           if (source?.kind === 'attribute') {
