@@ -20,14 +20,14 @@ export const STAGES = [
   ['digest and facts', /\/dist\/ingest\/spill\.js$/],
   [
     'read',
-    /\/dist\/(ingest|store)\/|\/dist\/engine\/(read|read-events|scan-source|batch|guard|worker-pool|worker|range-job|store-scan|foreign)\.js$|^node:(internal\/)?(fs|streams?|stream\/|buffer|string_decoder)/,
+    /\/dist\/(ingest|store)\/|\/dist\/engine\/(?:read\/|(read|read-events|scan-source|batch|guard|worker-pool|worker|range-job|store-scan|foreign)\.js$)|^node:(internal\/)?(fs|streams?|stream\/|buffer|string_decoder)/,
   ],
   ['normalize', /\/dist\/model\/(normalize|span|info|schema|attributes|assessment|ids|times|values|recovery|depth|span-kind|tree)\.js$|\/dist\/model\/(foreign|validators|generated)\/|\/schemas?\//],
   [
     'digest and facts',
-    /\/dist\/ingest\/spill\.js$|\/dist\/model\/|\/dist\/engine\/(analyze-trace|records|summary|summaries|sessions|trace-view|report-data|report|stats|search|filtered|fast-info|top-k|get|validate)\.js$|\/dist\/query\//,
+    /\/dist\/ingest\/spill\.js$|\/dist\/model\/|\/dist\/engine\/(?:[a-z-]+\/)?(analyze-trace|records|summary|summaries|sessions|session-reader|trace-view|trace|report-data|report|data|stats|search|filtered|fast-info|top-k|get|validate)\.js$|\/dist\/query\//,
   ],
-  ['rules', /\/dist\/rules\/|\/dist\/engine\/(rule-runner|rule-set|findings|analyze|config|outcome)\.js$/],
+  ['rules', /\/dist\/rules\/|\/dist\/engine\/(?:analyze\/)?(rule-runner|rule-set|findings|analyze|view|config|outcome)\.js$/],
   ['output', /\/dist\/(report|cli|api|shared)\//],
   ['garbage collection', /^\(garbage collector\)$/],
 ];
@@ -38,9 +38,10 @@ const ORDER = ['read', 'parse', 'normalize', 'digest and facts', 'rules', 'outpu
 /**
  * Functions of the engine's wiring that belong to another stage than their file: the analysis
  * collector's `add` (writing a trace's digest and facts to the temporary file) and `load` (reading
- * them back) are the per-trace stage's round trip; the rest of engine/analyze.js is the session stage.
+ * them back) are the per-trace stage's round trip; the rest of engine/analyze/analyze.js is the session stage. Paths match the engine's
+ * folders (engine/read/, engine/analyze/, …) and the flat layout before them.
  */
-export const FUNCTION_STAGES = [['digest and facts', /\/dist\/engine\/analyze\.js#(add|load)$/]];
+export const FUNCTION_STAGES = [['digest and facts', /\/dist\/engine\/(?:analyze\/)?analyze\.js#(add|load)$/]];
 
 /** Where a frame's self time goes: its script's path, or V8's name for what is not a script. */
 function fileOf(frame) {

@@ -208,12 +208,71 @@ export function resolveSpanIo(span: Span, options: ResolveOptions = {}): SpanIo 
 function resolveSide(span: Span, table: readonly Carrier[], side: 'input' | 'output'): IoValue | null {
   for (const carrier of table) {
     for (const source of carrier[side]) {
+      if (source.kind === 'attribute') {
+        const raw = span.attributes.raw[source.key];
+        if (typeof raw === 'string' && span.attributes.has(source.key) && surelyNotEmpty(raw)) return lazyAttribute(span, carrier.id, source.key, source.json);
+      }
       const found = readSource(span, source);
       if (found && !isEmptyIo(found.value)) return { carrier: carrier.id, key: found.key, value: found.value };
     }
   }
   return null;
 }
+
+/**
+ * An attribute side whose value is decoded only when read: the turn I/O search asks of most
+ * spans only whether they have a side, and a model call's decoded payload is the largest thing
+ * a trace builds. `value` is an own enumerable property (a getter), so spreads and JSON see it.
+ */
+function lazyAttribute(span: Span, carrier: string, key: string, json: boolean): IoValue {
+  const io = { carrier, key } as IoValue;
+  Object.defineProperty(io, PENDING, { value: { span, json }, writable: true });
+  Object.defineProperty(io, 'value', LAZY_VALUE);
+  return io;
+}
+
+/** Where a lazy side keeps its span until decoded, then its value: not enumerable, so sides compare and print as carrier, key, value. */
+const PENDING = Symbol('pending');
+type Pending = { span: Span; json: boolean } | { value: unknown };
+
+/**
+ * The `value` of a lazy side: one getter shared by every side (no closure per side; the turn I/O
+ * search makes one for most spans of a trace), an own enumerable property, so spreads and
+ * `JSON.stringify` see the value as on a plain side.
+ */
+const LAZY_VALUE: PropertyDescriptor = {
+  enumerable: true,
+  get(this: IoValue & { [PENDING]: Pending }): unknown {
+    const state = this[PENDING];
+    if ('value' in state) return state.value;
+    const value = readAttribute(state.span, this.key, state.json)!.value;
+    this[PENDING] = { value };
+    return value;
+  },
+};
+
+/**
+ * True when an attribute text cannot decode to an empty value ({@link isEmptyIo}) however many
+ * times it is decoded: it holds a character that no JSON spelling of `null`, `""`, `[]` or `{}`
+ * has, at any level of encoding (white space, brackets, braces, quotes, backslashes, `null`,
+ * and the letters and hex digits of escapes). Text that is not JSON decodes to itself, so such a
+ * character survives too. Usually decided in the first few characters (`{"m…`, `"Hel…`).
+ */
+export function surelyNotEmpty(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 && EMPTY_SPELLING[c] === 1) continue;
+    return true;
+  }
+  return false;
+}
+
+/** The ASCII characters of every encoding of an empty value (see {@link surelyNotEmpty}). */
+const EMPTY_SPELLING = (() => {
+  const table = new Uint8Array(128);
+  for (const ch of ' \t\n\r[]{}"\\nulltr0123456789abcdefABCDEF') table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
 
 function readSource(span: Span, source: CarrierSource): { key: string; value: unknown } | null {
   switch (source.kind) {
