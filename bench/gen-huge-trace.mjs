@@ -18,49 +18,15 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Rng } from './lib/prng.mjs';
-import { b64 } from './lib/util.mjs';
+import { b64, hexOf, words } from './lib/util.mjs';
+import { SUPPORT_WORDS } from './lib/vocab.mjs';
 
 /** 2026-01-05T00:00:00Z in ms. */
 const T0 = 1767571200000;
-const WORDS = [
-  'refund',
-  'order',
-  'invoice',
-  'shipping',
-  'account',
-  'password',
-  'delivery',
-  'address',
-  'warranty',
-  'return',
-  'label',
-  'payment',
-  'card',
-  'discount',
-  'coupon',
-  'tracking',
-  'parcel',
-  'store',
-  'manager',
-  'policy',
-  'café',
-  'naïve',
-];
-
-/** `digits` hex digits from a text (FNV-1a rounds; deterministic, not cryptographic). */
-function hexOf(text, digits = 32) {
-  let out = '';
-  let h = 0x811c9dc5;
-  for (let round = 0; out.length < digits; round++) {
-    const s = `${round}:${text}`;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    out += h.toString(16).padStart(8, '0');
-  }
-  return out.slice(0, digits);
-}
+const WORDS = [...SUPPORT_WORDS, 'café', 'naïve'];
 
 const ns = (ms) => `${Math.round(ms)}000000`;
-const sentence = (rng, words) => Array.from({ length: words }, () => rng.pick(WORDS)).join(' ');
+const sentence = (rng, n) => words(rng, WORDS, n);
 const TRACE_ID = `tr-${hexOf('huge-trace')}`;
 
 /** One span as JSON text (times as bare nanosecond digits, as MLflow writes them). */

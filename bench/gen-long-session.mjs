@@ -21,54 +21,17 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Rng } from './lib/prng.mjs';
-import { b64 } from './lib/util.mjs';
+import { b64, hexOf, words } from './lib/util.mjs';
+import { SUPPORT_WORDS } from './lib/vocab.mjs';
 
 /** 2026-01-05T00:00:00Z in ms. */
 const T0 = 1767571200000;
-const WORDS = [
-  'refund',
-  'order',
-  'invoice',
-  'shipping',
-  'account',
-  'password',
-  'delivery',
-  'address',
-  'warranty',
-  'return',
-  'label',
-  'payment',
-  'card',
-  'discount',
-  'coupon',
-  'tracking',
-  'parcel',
-  'store',
-  'manager',
-  'policy',
-];
 const SYSTEM = 'You are a helpful support assistant. Answer from the knowledge base; say when you do not know.';
-
-/** 32 (or `digits`) hex digits from a text (FNV-1a rounds; deterministic, not cryptographic). */
-function hexOf(text, digits = 32) {
-  let out = '';
-  let h = 0x811c9dc5;
-  for (let round = 0; out.length < digits; round++) {
-    const s = `${round}:${text}`;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    out += h.toString(16).padStart(8, '0');
-  }
-  return out.slice(0, digits);
-}
 
 const iso = (ms) => new Date(ms).toISOString();
 const ns = (ms) => `${Math.round(ms)}000000`;
 
-function sentence(rng, words) {
-  const out = [];
-  for (let i = 0; i < words; i++) out.push(rng.pick(WORDS));
-  return out.join(' ');
-}
+const sentence = (rng, n) => words(rng, SUPPORT_WORDS, n);
 
 /** One span in `Trace.to_dict()` shape (attribute values are JSON text). Times are ns digits. */
 function span(traceId, key, s) {

@@ -21,3 +21,22 @@ export const truncate = (s, n) => {
 
 /** Rough token count of a text (4 characters a token). */
 export const tokens = (chars) => Math.max(1, Math.ceil(chars / 4));
+
+/** 32 (or `digits`) hex digits from a text (FNV-1a rounds; deterministic, not cryptographic). */
+export function hexOf(text, digits = 32) {
+  let out = '';
+  let h = 0x811c9dc5;
+  for (let round = 0; out.length < digits; round++) {
+    const s = `${round}:${text}`;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, digits);
+}
+
+/** `n` words picked from `vocabulary`, joined by spaces. */
+export function words(rng, vocabulary, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(rng.pick(vocabulary));
+  return out.join(' ');
+}

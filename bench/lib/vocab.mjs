@@ -81,3 +81,27 @@ export const FRAMES = [
   ['app/tools.py', 'call_tool', 'return TOOLS[name](**json.loads(arguments))'],
   ['app/agent.py', 'run_turn', 'result = self.llm.invoke(messages, tools=self.tools)'],
 ];
+
+/** Words of a support conversation, for the generated sentences of the long-session and huge-trace benches. */
+export const SUPPORT_WORDS = [
+  'refund',
+  'order',
+  'invoice',
+  'shipping',
+  'account',
+  'password',
+  'delivery',
+  'address',
+  'warranty',
+  'return',
+  'label',
+  'payment',
+  'card',
+  'discount',
+  'coupon',
+  'tracking',
+  'parcel',
+  'store',
+  'manager',
+  'policy',
+];

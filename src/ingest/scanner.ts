@@ -2,19 +2,12 @@ import type { RawRecord, RecordContainer } from './record.js';
 import { RecordBuilder } from './record-builder.js';
 import { cut } from '../shared/text.js';
 import { DEFAULT_SCANNER_OPTIONS, type ScanProblem, type ScanSink, type ScannerOptions } from './scan-types.js';
+import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
 
 export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
 export { DEFAULT_SCANNER_OPTIONS } from './scan-types.js';
 
 // JSON's structural bytes (exported for the other byte-level walker, top-level.ts).
-export const QUOTE = 0x22;
-export const BACKSLASH = 0x5c;
-export const LBRACE = 0x7b;
-export const RBRACE = 0x7d;
-export const LBRACKET = 0x5b;
-export const RBRACKET = 0x5d;
-export const COLON = 0x3a;
-export const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;

@@ -1,4 +1,4 @@
-import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './scanner.js';
+import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
 
 /** A byte range `[start, end)` inside a record. */
 export interface ByteRange {

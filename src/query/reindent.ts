@@ -2,7 +2,7 @@
 // `search` / `get` keeps its 19-digit nanosecond integers, its float spellings (`4.0`, `1e-05`)
 // and its own string escapes byte for byte, as the issue asks ("reformatted without parsing").
 
-import { BACKSLASH, COLON, COMMA, LBRACE as OPEN_BRACE, LBRACKET as OPEN_BRACKET, QUOTE, RBRACE as CLOSE_BRACE, RBRACKET as CLOSE_BRACKET } from '../ingest/scanner.js';
+import { BACKSLASH, COLON, COMMA, LBRACE as OPEN_BRACE, LBRACKET as OPEN_BRACKET, QUOTE, RBRACE as CLOSE_BRACE, RBRACKET as CLOSE_BRACKET } from '../ingest/json-bytes.js';
 
 /** Output pieces are joined in groups of this many, so a 20 MB trace never holds millions of tiny strings. */
 const GROUP = 4096;

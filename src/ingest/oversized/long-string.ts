@@ -1,8 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
+import { BACKSLASH, QUOTE } from '../json-bytes.js';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const LOWER_U = 0x75;
 
 /** Bytes that may follow a backslash in a JSON string, `u` apart: `" \ / b f n r t`. */

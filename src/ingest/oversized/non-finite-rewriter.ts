@@ -1,3 +1,4 @@
+import { QUOTE } from '../json-bytes.js';
 /** One slice after non-finite tokens were rewritten. */
 export interface RewrittenSlice {
   /** The input text handed on (a trailing partial token may be held back for the next slice). */
@@ -19,7 +20,6 @@ const PARSER_NAN = 'null';
 const VERIFIER_NAN = '[] ';
 const INFINITY = '1e999   ';
 
-const QUOTE = 0x22;
 const UPPER_N = 0x4e;
 
 const OUTSIDE_STRING = /["NI]/g;

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from '../json-bytes.js';
 import { LongStringSkipper } from './long-string.js';
 
 /** Where {@link ValueCutter} sends what it finds, in input order. */
@@ -31,15 +32,6 @@ export interface CutterOptions {
   /** A string outside any candidate longer than this many bytes may be skipped (see `CutterSink.skipString`). */
   skipStringAfter: number;
 }
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 /** The scanner's state where a candidate starts, restored when the candidate is given up. */
 interface Snapshot {
@@ -190,9 +182,9 @@ export class ValueCutter {
           this.stringStart = base + i;
           this.expectValue = false;
           break;
-        case OPEN_OBJECT:
-        case OPEN_ARRAY: {
-          const isArray = c === OPEN_ARRAY;
+        case LBRACE:
+        case LBRACKET: {
+          const isArray = c === LBRACKET;
           const depth = this.arrays.length;
           if (this.candidate === null && this.expectValue && depth > 0 && depth <= this.options.maxDepth && base + i !== this.suppressed) {
             if (i > from) this.sink.text(buf.subarray(from, i));
@@ -203,8 +195,8 @@ export class ValueCutter {
           this.expectValue = isArray;
           break;
         }
-        case CLOSE_OBJECT:
-        case CLOSE_ARRAY: {
+        case RBRACE:
+        case RBRACKET: {
           this.arrays.pop();
           this.expectValue = false;
           const cand = this.candidate;
