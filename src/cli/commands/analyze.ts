@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { analysisFacts, analysisOutcome } from '../../engine/analyze/view.js';
-import { analyzeInputs } from '../../engine/analyze/analyze.js';
+import { analyzeInputsStreamed } from '../../engine/analyze/analyze.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { SEVERITIES } from '../../shared/severity.js';
 import { sarifTool } from '../../engine/analyze/rule-set.js';
@@ -67,24 +67,31 @@ export const analyzeCommand: CommandModule<object, Args> = {
     const config = await loadConfig(args.config);
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const result = await analyzeInputs(inputs, {
-      stdin: process.stdin,
-      ...scannerOptions(args),
-      ...traceProgressHooks(inputs),
-      onEvent: problems.onEvent,
-      onTrace: problems.onTrace,
-      ...(await analysisOptions(args, config)),
-    });
-    stopProgress();
-    const facts = analysisFacts(result, args['fail-on']);
-    const command = missingHint(analysisOutcome(result, facts, args.session), 'tracetriage sessions lists them');
-    const report: AnalyzeReport = {
-      ...facts,
-      rejected: problems.rejectedCount,
-      config: config.source,
-      exit: exitVerdict(problems.outcome, command),
-    };
-    for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
+    // The findings stay in the engine's temporary file while the formatter reads them.
+    const command = await analyzeInputsStreamed(
+      inputs,
+      {
+        stdin: process.stdin,
+        ...scannerOptions(args),
+        ...traceProgressHooks(inputs),
+        onEvent: problems.onEvent,
+        onTrace: problems.onTrace,
+        ...(await analysisOptions(args, config)),
+      },
+      async (result) => {
+        stopProgress();
+        const facts = analysisFacts(result, args['fail-on']);
+        const command = missingHint(analysisOutcome(result, facts, args.session), 'tracetriage sessions lists them');
+        const report: AnalyzeReport = {
+          ...facts,
+          rejected: problems.rejectedCount,
+          config: config.source,
+          exit: exitVerdict(problems.outcome, command),
+        };
+        for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
+        return command;
+      },
+    );
     problems.finish();
     // The text form's summary line states the status already; the others get it on stderr.
     problems.close(command, args.format === 'text');

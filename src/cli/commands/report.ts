@@ -112,6 +112,8 @@ export const reportCommand: CommandModule<object, Args> = {
       maxSessions: args['max-sessions'],
       config: config.source,
       rejected: () => problems.rejectedCount,
+      // Only the findings the report can show are held; the others are counted.
+      findings: 'shown',
     });
     stopProgress();
     // The registry loads both renderers (some 50 kB of JavaScript each): only when a report is made.

@@ -9,7 +9,8 @@ import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } fro
 import { missingStart } from '../../rules/util/partial.js';
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from '../read/filtered.js';
-import { finishFindings, type Finding, type RawFinding, type TraceLocation } from './findings.js';
+import type { Finding, TraceLocation } from './findings.js';
+import { RawFindingSpill, SpilledFindings, type FindingList } from './finding-spill.js';
 import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
 import type { FrameEvent, Rejection } from '../read/read-events.js';
 import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
@@ -30,9 +31,12 @@ export interface AnalyzeOptions extends FilteredOptions {
   onInternal?: (rejection: Rejection) => void;
 }
 
-/** What `analyze` found, and what it read. */
-export interface AnalyzeResult {
-  findings: Finding[];
+/**
+ * What `analyze` found, and what it read. `List` is how the findings are held: an array, or (from
+ * {@link analyzeInputsStreamed}) a list read back from a temporary file at each pass.
+ */
+export interface AnalyzeResult<List extends FindingList = Finding[]> {
+  findings: List;
   /** The sessions analysed, in report order (first time, then id): their numbers and the trace id of each turn. */
   sessions: AnalyzedSession[];
   /** Traces without a session (each analysed as a one-turn session, and by the dump visitor), by request time. */
@@ -84,6 +88,15 @@ export interface SessionPartial {
  * the session visitors run, one session at a time. See {@link AnalysisCollector} for memory.
  */
 export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions): Promise<AnalyzeResult> {
+  return analyzeInputsStreamed(inputs, options, (result) => ({ ...result, findings: [...result.findings] }));
+}
+
+/**
+ * {@link analyzeInputs} with the findings left in the temporary file: `use` gets them as a list
+ * that each pass reads back one finding at a time (memory does not grow with the findings), and
+ * must be done with them when its promise settles; the file is deleted then.
+ */
+export async function analyzeInputsStreamed<T>(inputs: readonly string[], options: AnalyzeOptions, use: (result: AnalyzeResult<FindingList>) => T | Promise<T>): Promise<T> {
   const onEvent = options.onEvent;
   const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   try {
@@ -91,7 +104,7 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
       const { source, index, offset, length, line, within } = event.provenance;
       collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) });
     }
-    return collector.finish();
+    return await use(collector.finishStreamed());
   } finally {
     collector.close();
   }
@@ -116,8 +129,9 @@ interface Kept {
  * feed it the same way.
  *
  * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
- * trace visitors have run; memory keeps ids, times and an offset per trace (about 150 bytes),
- * the raw findings, and, in the session stage, one session's turns at a time. The traces without
+ * trace visitors have run, and so do its raw findings; memory keeps ids, times and an offset per
+ * trace (about 150 bytes), in the session stage one session's turns at a time, and, for the
+ * findings, a sort key and an offset each (`SpilledFindings`; docs/analyze.md lists the rest). The traces without
  * a session are read back together: each is visited as a one-turn session, then all of them by
  * the dump visitor.
  */
@@ -125,9 +139,10 @@ export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
   private readonly wanted: ReadonlySet<string> | null;
   private readonly kept: Kept[] = [];
-  private readonly raw: RawFinding[] = [];
   private readonly seen = new Set<string>();
   private readonly spill = new SpillFile();
+  /** The trace visitors' findings, in the order of the traces. */
+  private readonly traceRaw = new RawFindingSpill(this.spill);
   private readonly internal: Rejection[] = [];
   /** Versions of the documents retrieved anywhere in the dump, for the session stage. */
   private readonly documents = new DocumentCatalog();
@@ -184,7 +199,7 @@ export class AnalysisCollector {
     const { digest, facts, findings } = analyzed;
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
     this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
-    for (const f of findings) this.raw.push(f);
+    this.traceRaw.add(findings);
     for (const d of facts.documents) this.documents.add({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path });
     return this.kept.length - 1;
   }
@@ -207,6 +222,12 @@ export class AnalysisCollector {
 
   /** The session stage and the findings; call once, after the last `add`. */
   finish(): AnalyzeResult {
+    const result = this.finishStreamed();
+    return { ...result, findings: [...result.findings] };
+  }
+
+  /** As {@link finish}, with the findings left in the temporary file (read them before `close`). */
+  finishStreamed(): AnalyzeResult<FindingList> {
     const { options } = this;
     const bySession = new Map<string, Kept[]>();
     const loose: Kept[] = [];
@@ -222,6 +243,8 @@ export class AnalysisCollector {
     order.sort((a, b) => compareNullable(a.first, b.first) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
     const sessionRunner = new SessionRuleRunner(options.rules);
+    // The session visitors' findings, taken after each session (then the dump's, held).
+    const sessionRaw = new RawFindingSpill(this.spill);
     const where = new Map<string, TraceLocation>();
     const sessions: AnalyzedSession[] = [];
     let turnCount = 0;
@@ -262,6 +285,7 @@ export class AnalysisCollector {
         partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
       });
       turnCount += session.turns.length;
+      sessionRaw.add(sessionRunner.drain());
     }
     this.loaded.clear();
     const looseRead = loose.map((k) => ({ ...this.load(k, false), ordinal: k.ordinal })).sort((a, b) => compareTurns(a.digest, b.digest));
@@ -279,6 +303,7 @@ export class AnalysisCollector {
       problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
       this.problem(problem);
     }
+    sessionRaw.add(sessionRunner.drain());
     const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession, pages: [...this.pages.values()] };
     const exit = sessionRunner.exit(dump);
     for (const failure of exit.failures) {
@@ -286,16 +311,20 @@ export class AnalysisCollector {
       problem.message = `${problem.message} (rule ${failure.ruleId} on the whole dump; its dump-level findings are left out)`;
       this.problem(problem);
     }
-    const raw = [...this.raw, ...exit.findings];
+    const raw = chain(this.traceRaw, sessionRaw, exit.findings);
     const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
     const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
-    const findings = finishFindings(raw, {
-      meta,
-      severityOverride: options.severityOverride ?? new Map(),
-      locate: (traceId) => where.get(traceId),
-      // Sessions in report order, then traces without a session, then findings about the dump.
-      sessionRank: (id) => (id === null ? sessions.length : (rank.get(id) ?? sessions.length)),
-    });
+    const findings = SpilledFindings.finish(
+      raw,
+      {
+        meta,
+        severityOverride: options.severityOverride ?? new Map(),
+        locate: (traceId) => where.get(traceId),
+        // Sessions in report order, then traces without a session, then findings about the dump.
+        sessionRank: (id) => (id === null ? sessions.length : (rank.get(id) ?? sessions.length)),
+      },
+      this.spill,
+    );
     return {
       findings,
       sessions,
@@ -330,6 +359,10 @@ export class AnalysisCollector {
     if (remember) this.loaded.set(value.digest, value.facts);
     return value;
   }
+}
+
+function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
+  for (const list of lists) yield* list;
 }
 
 /** The first time of a session's turns (request time, else root start), as `sessions` orders them. */

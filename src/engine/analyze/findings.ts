@@ -69,25 +69,61 @@ export interface FinishContext {
 export function finishFindings(raw: readonly RawFinding[], context: FinishContext): Finding[] {
   const byPrint = new Map<string, Finding>();
   for (const r of raw) {
-    const finding = finish(r, context);
+    const finding = finishFinding(r, context);
     if (!byPrint.has(finding.fingerprint)) byPrint.set(finding.fingerprint, finding);
   }
-  return [...byPrint.values()].sort(
-    (a, b) =>
-      context.sessionRank(a.sessionId) - context.sessionRank(b.sessionId) ||
-      (a.sessionId === b.sessionId ? 0 : compare(a.sessionId ?? '', b.sessionId ?? '')) ||
-      // Outside the sessions: the traces without a session before the findings about the dump.
-      aboutDump(a) - aboutDump(b) ||
-      (a.turn ?? 0) - (b.turn ?? 0) ||
-      compareSeverity(a.severity, b.severity) ||
-      compare(a.ruleId, b.ruleId) ||
-      compare(a.messageId, b.messageId) ||
-      compare(a.spanId ?? '', b.spanId ?? '') ||
-      compare(a.fingerprint, b.fingerprint),
+  const keyed = [...byPrint.values()].map((f) => ({ f, key: findingKey(f, context) }));
+  return keyed.sort((a, b) => compareFindingKeys(a.key, b.key)).map((k) => k.f);
+}
+
+/** What orders a finding among the others (see {@link finishFindings}): small, so a run may hold one per finding. */
+export interface FindingKey {
+  /** The session's position in the report order (see `FinishContext.sessionRank`). */
+  rank: number;
+  sessionId: string | null;
+  /** 1 for a finding about the dump as a whole (no session, no trace), else 0. */
+  dump: number;
+  turn: number | null;
+  severity: Severity;
+  ruleId: string;
+  messageId: string;
+  spanId: string | null;
+  fingerprint: string;
+}
+
+/** A finding's {@link FindingKey}. */
+export function findingKey(f: Finding, context: Pick<FinishContext, 'sessionRank'>): FindingKey {
+  return {
+    rank: context.sessionRank(f.sessionId),
+    sessionId: f.sessionId,
+    dump: f.sessionId === null && f.traceId === null ? 1 : 0,
+    turn: f.turn,
+    severity: f.severity,
+    ruleId: f.ruleId,
+    messageId: f.messageId,
+    spanId: f.spanId,
+    fingerprint: f.fingerprint,
+  };
+}
+
+/** The order of findings: a total order once fingerprints are unique. */
+export function compareFindingKeys(a: FindingKey, b: FindingKey): number {
+  return (
+    a.rank - b.rank ||
+    (a.sessionId === b.sessionId ? 0 : compare(a.sessionId ?? '', b.sessionId ?? '')) ||
+    // Outside the sessions: the traces without a session before the findings about the dump.
+    a.dump - b.dump ||
+    (a.turn ?? 0) - (b.turn ?? 0) ||
+    compareSeverity(a.severity, b.severity) ||
+    compare(a.ruleId, b.ruleId) ||
+    compare(a.messageId, b.messageId) ||
+    compare(a.spanId ?? '', b.spanId ?? '') ||
+    compare(a.fingerprint, b.fingerprint)
   );
 }
 
-function finish({ ruleId, descriptor: d }: RawFinding, context: FinishContext): Finding {
+/** Words, locates and fingerprints one raw finding. */
+export function finishFinding({ ruleId, descriptor: d }: RawFinding, context: FinishContext): Finding {
   const meta = context.meta.get(ruleId);
   if (meta === undefined) throw new Error(`finding of unknown rule ${ruleId}`);
   const template = (meta.messages as Record<string, string>)[d.messageId];
@@ -142,11 +178,6 @@ function fill(template: string, data: Readonly<Record<string, string | number>>,
 /** 16 hex digits of SHA-256 over the finding's identity (never its wording, which may change). */
 function fingerprint(parts: readonly string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
-}
-
-/** 1 for a finding about the dump as a whole (no session, no trace), else 0. */
-function aboutDump(f: Finding): number {
-  return f.sessionId === null && f.traceId === null ? 1 : 0;
 }
 
 function compare(a: string, b: string): number {

@@ -100,8 +100,13 @@ export class SessionRuleRunner {
     return failures;
   }
 
+  /** The raw findings reported since the last call (the phase's findings so far, the first time), which `exit` then leaves out. */
+  drain(): RawFinding[] {
+    return this.out.splice(0, this.out.length);
+  }
+
   /**
-   * Runs `dumpExit` and returns every raw finding of the phase. A rule that throws there loses its
+   * Runs `dumpExit` and returns every raw finding of the phase not taken by `drain`. A rule that throws there loses its
    * dump-level findings (they would be partial), the others still run, and the failure is returned
    * for the engine to report as an `internal` problem.
    */

@@ -5,6 +5,7 @@ import type { AnalyzeOptions, AnalyzeResult } from './analyze.js';
 import { digestOptionsOf, type TriageConfig } from '../config.js';
 import { partialDump, type CommandOutcome } from '../outcome.js';
 import { selectRules } from './rule-set.js';
+import type { FindingList } from './finding-spill.js';
 
 // What `analyze` and `report` make of a request and of a result, built once for the CLI and the API.
 
@@ -34,7 +35,7 @@ export function analysisSelection(config: TriageConfig, request: AnalysisRequest
  * What every `analyze` output shows of a result: the findings, each session's numbers, the
  * counts, and whether a finding reached `failOn`.
  */
-export function analysisFacts(result: AnalyzeResult, failOn: Severity | 'none') {
+export function analysisFacts<List extends FindingList>(result: AnalyzeResult<List>, failOn: Severity | 'none') {
   return {
     findings: result.findings,
     sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
@@ -45,17 +46,22 @@ export function analysisFacts(result: AnalyzeResult, failOn: Severity | 'none') 
     outsideSelection: result.outsideSelection,
     rules: result.rules,
     failOn,
-    failed: failOn !== 'none' && result.findings.some((f) => atLeast(f.severity, failOn)),
+    failed: failOn !== 'none' && someAtLeast(result.findings, failOn),
   };
 }
 
 /** `analyze`'s part of the exit status: sessions asked for and absent, `failOn` reached, a partial dump. */
-export function analysisOutcome(result: AnalyzeResult, facts: { failOn: Severity | 'none'; failed: boolean }, sessionsAsked: readonly string[] | undefined): CommandOutcome {
+export function analysisOutcome(result: AnalyzeResult<FindingList>, facts: { failOn: Severity | 'none'; failed: boolean }, sessionsAsked: readonly string[] | undefined): CommandOutcome {
   return {
     missing: sessionsAsked && result.sessions.length === 0 ? noSession(sessionsAsked) : null,
     failOn: facts.failOn === 'none' ? null : { level: facts.failOn, failed: facts.failed },
     partial: partialDump(result.findings),
   };
+}
+
+function someAtLeast(findings: FindingList, level: Severity): boolean {
+  for (const f of findings) if (atLeast(f.severity, level)) return true;
+  return false;
 }
 
 /** `report`'s part of the exit status: only sessions asked for and absent (a report is not a gate). */

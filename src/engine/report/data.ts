@@ -25,9 +25,21 @@ export interface ReportData {
   sessions: ReportSession[];
   /** Every other session, one line each, in report order. */
   otherSessions: SessionLine[];
-  /** Every finding, in the engine's order (sessions, then traces without a session, then the dump). */
+  /**
+   * Every finding, in the engine's order (sessions, then traces without a session, then the dump);
+   * when `unlistedFindings` is set, all but those of the other sessions past the first
+   * {@link OTHER_SESSIONS_KEPT} with findings.
+   */
   findings: Finding[];
+  /** Set when `findings` leaves out the findings of other sessions: how many of them, in how many sessions. */
+  unlistedFindings?: { sessions: number; findings: number };
 }
+
+/**
+ * With `unlistedFindings`, the findings of at most this many sessions not shown turn by turn are
+ * kept (the HTML page lists those of the first `MAX_OTHER_SESSIONS_LISTED`, at most this many).
+ */
+export const OTHER_SESSIONS_KEPT = 50;
 
 /** Counts over the whole input. */
 export interface ReportSummary {

@@ -10,7 +10,7 @@ import { cut } from '../../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
 import { filteredTraces } from '../read/filtered.js';
 import type { Finding } from '../analyze/findings.js';
-import { MAX_DETAILED_TURNS, MAX_WATERFALL_SPANS, REPORT_TEXT_CHARS, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
+import { MAX_DETAILED_TURNS, MAX_WATERFALL_SPANS, OTHER_SESSIONS_KEPT, REPORT_TEXT_CHARS, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
 
 /** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
 export interface ReportOptions extends AnalyzeOptions {
@@ -20,6 +20,12 @@ export interface ReportOptions extends AnalyzeOptions {
   config: string | null;
   /** Records rejected while reading, asked once reading is done (the CLI's problem reporter counts them). */
   rejected: () => number;
+  /**
+   * `shown`: `findings` keeps only what the formats may show (see `ReportData.unlistedFindings`),
+   * and the others stay in the analysis's temporary file, so memory does not grow with them;
+   * `all` (the default): every finding.
+   */
+  findings?: 'all' | 'shown';
 }
 
 /** What the report keeps of a trace until its session is chosen (in a temporary file). */
@@ -52,11 +58,12 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         if (turnFailed(kept.digest)) failed.add(ordinal);
       });
     }
-    const result = collector.finish();
-    const bySession = findingsBySession(result.findings);
-    const lines = result.sessions.map((s) => sessionLine(s, bySession.get(s.sessionId) ?? [], failed));
+    const result = collector.finishStreamed();
+    const tally = tallyFindings(result.findings);
+    const lines = result.sessions.map((s) => sessionLine(s, tally.sessions.get(s.sessionId) ?? NO_FINDINGS, failed));
     const chosen = chooseSessions(lines, options.sessions ?? [], options.maxSessions);
     const chosenIds = new Set(chosen.map((l) => l.id));
+    const { findings, bySession, unlisted } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
     const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
     const sessions = chosen.map((line) => {
       const findings = bySession.get(line.id) ?? [];
@@ -69,7 +76,6 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
       });
       return reportSession(line, turns, findings, detailed);
     });
-    const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
     return {
       inputs: [...inputs],
       sessionFilter: [...(options.sessions ?? [])],
@@ -81,16 +87,17 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         failedWithoutSession: result.withoutSessionOrdinals.filter((o) => failed.has(o)).length,
         duplicates: result.duplicates,
         outsideSelection: result.outsideSelection,
-        findings: result.findings.length,
-        bySeverity: { error: count('error'), warn: count('warn'), info: count('info') },
-        rootCauses: result.findings.filter((f) => f.role === 'rootCause').length,
+        findings: tally.findings,
+        bySeverity: tally.bySeverity,
+        rootCauses: tally.rootCauses,
         rules: result.rules,
         rejected: options.rejected(),
         config: options.config,
       },
       sessions,
       otherSessions: lines.filter((l) => !chosenIds.has(l.id)),
-      findings: result.findings,
+      findings,
+      ...(unlisted === null ? {} : { unlistedFindings: unlisted }),
     };
   } finally {
     spill.close();
@@ -109,28 +116,77 @@ function turnFailed(d: TraceDigest): boolean {
   return d.state === 'ERROR' || d.errorSpanCount > d.recoveredErrorCount || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
 }
 
-function findingsBySession(findings: readonly Finding[]): Map<string, Finding[]> {
-  const map = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (f.sessionId === null) continue;
-    const list = map.get(f.sessionId);
-    if (list) list.push(f);
-    else map.set(f.sessionId, [f]);
-  }
-  return map;
+/** One session's findings, counted. */
+interface SessionTally {
+  findings: number;
+  worst: Severity | null;
+  rootCauseTurns: Set<number>;
 }
 
-function sessionLine(s: AnalyzedSession, findings: readonly Finding[], failed: ReadonlySet<number>): SessionLine {
-  let worst: Severity | null = null;
-  for (const f of findings) worst = worse(worst, f.severity);
-  const roots = [...new Set(findings.filter((f) => f.role === 'rootCause' && f.turn !== null).map((f) => f.turn!))].sort((a, b) => a - b);
+const NO_FINDINGS: SessionTally = { findings: 0, worst: null, rootCauseTurns: new Set() };
+
+/** The findings counted in one pass, per session and in all. */
+function tallyFindings(findings: Iterable<Finding>): { findings: number; bySeverity: Record<Severity, number>; rootCauses: number; sessions: Map<string, SessionTally> } {
+  const tally = { findings: 0, bySeverity: { error: 0, warn: 0, info: 0 }, rootCauses: 0, sessions: new Map<string, SessionTally>() };
+  for (const f of findings) {
+    tally.findings++;
+    tally.bySeverity[f.severity]++;
+    if (f.role === 'rootCause') tally.rootCauses++;
+    if (f.sessionId === null) continue;
+    let s = tally.sessions.get(f.sessionId);
+    if (s === undefined) {
+      s = { findings: 0, worst: null, rootCauseTurns: new Set() };
+      tally.sessions.set(f.sessionId, s);
+    }
+    s.findings++;
+    s.worst = worse(s.worst, f.severity);
+    if (f.role === 'rootCause' && f.turn !== null) s.rootCauseTurns.add(f.turn);
+  }
+  return tally;
+}
+
+/**
+ * The findings the report holds: every one (`all`), or (`shown`) those of the chosen sessions,
+ * of the first {@link OTHER_SESSIONS_KEPT} other sessions with findings, and those outside the
+ * sessions, with the rest counted. The chosen sessions' findings by session.
+ */
+function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode: 'all' | 'shown') {
+  const findings: Finding[] = [];
+  const bySession = new Map<string, Finding[]>();
+  const others = new Map<string, number>();
+  const unlisted = { sessions: 0, findings: 0 };
+  for (const f of all) {
+    const id = f.sessionId;
+    if (id !== null && chosen.has(id)) {
+      const list = bySession.get(id);
+      if (list) list.push(f);
+      else bySession.set(id, [f]);
+    } else if (id !== null && mode === 'shown') {
+      let order = others.get(id);
+      if (order === undefined) {
+        order = others.size;
+        others.set(id, order);
+        if (order >= OTHER_SESSIONS_KEPT) unlisted.sessions++;
+      }
+      if (order >= OTHER_SESSIONS_KEPT) {
+        unlisted.findings++;
+        continue;
+      }
+    }
+    findings.push(f);
+  }
+  return { findings, bySession, unlisted: mode === 'shown' ? unlisted : null };
+}
+
+function sessionLine(s: AnalyzedSession, tally: SessionTally, failed: ReadonlySet<number>): SessionLine {
+  const roots = [...tally.rootCauseTurns].sort((a, b) => a - b);
   return {
     id: s.sessionId,
     user: s.user,
     experiments: s.experiments,
     turns: s.turns,
-    findings: findings.length,
-    worst,
+    findings: tally.findings,
+    worst: tally.worst,
     rootCauseTurns: roots,
     failedTurns: s.turnOrdinals.filter((ordinal) => failed.has(ordinal)).length,
     firstTimeMs: s.firstTimeMs,

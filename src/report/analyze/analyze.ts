@@ -4,12 +4,18 @@ import { PLAIN_STYLE, type Style } from '../shared/style.js';
 import type { Verbosity } from '../format.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
-import { compactAnalyzeText, isRootCause, MARK, paintOf, partialNote } from './compact.js';
+import { compactAnalyzeChunks, isRootCause, MARK, paintOf, partialNote } from './compact.js';
+import { tallyFindings, type FindingTally } from './tally.js';
 import { fitLines } from '../shared/terminal.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
 export interface AnalyzeReport {
-  findings: readonly Finding[];
+  /**
+   * In the engine's order (a session's findings together, sessions in `sessions` order, then the
+   * traces without a session, then the dump). Read more than once (each format counts, then
+   * prints), so a list read back from a file at each pass will do (`SpilledFindings`).
+   */
+  findings: Iterable<Finding>;
   /** Sessions analysed, in report order: id, turns, user, and each turn's trace id (turn N at N - 1). */
   sessions: ReadonlyArray<{
     id: string;
@@ -52,41 +58,55 @@ const SHOWN_EVIDENCE = 8;
  * and its width, when set, is fitted (verbose lines wrap).
  */
 export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE, verbosity: Verbosity = 'normal'): string {
-  if (verbosity !== 'verbose') return compactAnalyzeText(report, style, summaryLine(report, style), verbosity === 'quiet');
-  const out: string[] = [];
-  const bySession = new Map<string | null, Finding[]>();
-  for (const f of report.findings) {
-    const key = f.sessionId ?? (f.traceId === null ? null : '');
-    const list = bySession.get(key) ?? [];
-    list.push(f);
-    bySession.set(key, list);
+  return [...analyzeTextChunks(report, style, verbosity)].join('');
+}
+
+/** {@link analyzeText} in pieces: the findings are counted in one pass, then read again as the text is made. */
+export function* analyzeTextChunks(report: AnalyzeReport, style: Style = PLAIN_STYLE, verbosity: Verbosity = 'normal'): Generator<string> {
+  const tally = tallyFindings(report.findings);
+  const summary = summaryLine(report, tally, style);
+  if (verbosity !== 'verbose') {
+    yield* compactAnalyzeChunks(report, tally, style, summary, verbosity === 'quiet');
+    return;
   }
+  const sessions = new Map(report.sessions.map((s) => [s.id, s]));
   // A suggestion is printed once, at its first finding: the same advice under every turn is noise.
   const said = new Set<string>();
-  const findingLines = (f: Finding): string[] => linesOf(f, said, style);
-  for (const s of report.sessions) {
-    const findings = bySession.get(s.id) ?? [];
-    if (findings.length === 0) continue;
-    const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
-    out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}${partialNote(s.partial)}`));
-    const roots = findings.filter(isRootCause);
-    for (const f of [...roots, ...findings.filter((f) => !isRootCause(f))]) out.push(...findingLines(f));
+  const fit = (out: readonly string[]): string => `${fitLines(out.join('\n'), style.width, 'wrap')}\n`;
+  // One block at a time: a session's findings are together in the list (see `AnalyzeReport.findings`).
+  let block: Finding[] = [];
+  let key: string | null | undefined;
+  const flush = (): string => {
+    const findings = block;
+    block = [];
+    if (findings.length === 0) return '';
+    const out: string[] = [];
+    if (key === '') out.push(style.bold('traces without a session'));
+    else if (key === null) out.push(style.bold('across the dump'));
+    else {
+      const s = sessions.get(key!);
+      // Findings of a session the report does not list are not shown (as before streaming).
+      if (s === undefined) return '';
+      const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
+      out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}${partialNote(s.partial)}`));
+    }
+    const ordered = key === '' || key === null ? findings : [...findings.filter(isRootCause), ...findings.filter((f) => !isRootCause(f))];
+    for (const f of ordered) out.push(...linesOf(f, said, style));
     out.push('');
+    return fit(out);
+  };
+  for (const f of report.findings) {
+    const k = f.sessionId ?? (f.traceId === null ? null : '');
+    if (k !== key && block.length > 0) {
+      const text = flush();
+      if (text !== '') yield text;
+    }
+    key = k;
+    block.push(f);
   }
-  const loose = bySession.get('') ?? [];
-  if (loose.length > 0) {
-    out.push(style.bold('traces without a session'));
-    for (const f of loose) out.push(...findingLines(f));
-    out.push('');
-  }
-  const dump = bySession.get(null) ?? [];
-  if (dump.length > 0) {
-    out.push(style.bold('across the dump'));
-    for (const f of dump) out.push(...findingLines(f));
-    out.push('');
-  }
-  out.push(summaryLine(report, style));
-  return fitLines(out.join('\n'), style.width, 'wrap') + '\n';
+  const text = flush();
+  if (text !== '') yield text;
+  yield fit([summary]);
 }
 
 function linesOf(f: Finding, said: Set<string>, style: Style): string[] {
@@ -110,12 +130,11 @@ function evidenceText(e: Evidence): string {
   return `${safeText(e.label)}${where === '' ? '' : `  (${where})`}`;
 }
 
-function summaryLine(r: AnalyzeReport, style: Style): string {
-  const count = (s: Severity): number => r.findings.filter((f) => f.severity === s).length;
-  const roots = r.findings.filter(isRootCause).length;
+function summaryLine(r: AnalyzeReport, tally: FindingTally, style: Style): string {
+  const count = tally.bySeverity;
   const parts = [
-    `${plural(r.findings.length, 'finding')}: ${count('error')} error, ${count('warn')} warn, ${count('info')} info`,
-    plural(roots, 'root cause'),
+    `${plural(tally.total, 'finding')}: ${count.error} error, ${count.warn} warn, ${count.info} info`,
+    plural(tally.roots, 'root cause'),
     `${plural(r.sessions.length, 'session')}, ${plural(r.traces, 'trace')} read`,
   ];
   if (r.tracesWithoutSession > 0) parts.push(`${r.tracesWithoutSession} without a session`);
@@ -135,9 +154,10 @@ function summaryLine(r: AnalyzeReport, style: Style): string {
  * (tens of MB for a big dump) or every finding's JSON object at once.
  */
 export function* analyzeJsonChunks(report: AnalyzeReport): Generator<string> {
-  const head = JSON.stringify(analyzeJson({ ...report, findings: [] }, report.findings), null, 2);
+  const tally = tallyFindings(report.findings);
+  const head = JSON.stringify(analyzeJson({ ...report, findings: [] }, tally), null, 2);
   const at = head.lastIndexOf('"findings": []');
-  if (report.findings.length === 0) {
+  if (tally.total === 0) {
     yield `${head}\n`;
     return;
   }
@@ -152,16 +172,8 @@ export function* analyzeJsonChunks(report: AnalyzeReport): Generator<string> {
 }
 
 /** `analyze --format json` (schemas/analyze-output.schema.json): snake_case, `schema_version`. */
-export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] = report.findings): Record<string, unknown> {
-  const count = (s: Severity): number => counted.filter((f) => f.severity === s).length;
-  const perSession = new Map<string, { findings: number; roots: number[] }>();
-  for (const f of counted) {
-    if (f.sessionId === null) continue;
-    const entry = perSession.get(f.sessionId) ?? { findings: 0, roots: [] };
-    entry.findings++;
-    if (isRootCause(f) && f.turn !== null) entry.roots.push(f.turn);
-    perSession.set(f.sessionId, entry);
-  }
+export function analyzeJson(report: AnalyzeReport, tally: FindingTally = tallyFindings(report.findings)): Record<string, unknown> {
+  const count = (s: Severity): number => tally.bySeverity[s];
   return {
     schema_version: 1,
     summary: {
@@ -171,9 +183,9 @@ export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] =
       duplicate_traces: report.duplicates,
       outside_selection: report.outsideSelection,
       rejected_records: report.rejected,
-      findings: counted.length,
+      findings: tally.total,
       by_severity: { error: count('error'), warn: count('warn'), info: count('info') },
-      root_causes: counted.filter(isRootCause).length,
+      root_causes: tally.roots,
       rules: [...report.rules],
       config: report.config,
       fail_on: report.failOn,
@@ -183,11 +195,11 @@ export function analyzeJson(report: AnalyzeReport, counted: readonly Finding[] =
       session_id: s.id,
       user: s.user,
       turns: s.turns,
-      findings: perSession.get(s.id)?.findings ?? 0,
-      root_cause_turns: perSession.get(s.id)?.roots ?? [],
+      findings: tally.sessions.get(s.id)?.findings ?? 0,
+      root_cause_turns: tally.sessions.get(s.id)?.rootTurns ?? [],
       partial: s.partial ? { earlier_messages: s.partial.earlierMessages, paged_sources: [...s.partial.pagedSources] } : null,
     })),
-    findings: report.findings.map(findingJson),
+    findings: Array.from(report.findings, findingJson),
   };
 }
 

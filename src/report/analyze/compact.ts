@@ -1,5 +1,6 @@
 import type { Finding } from '../../engine/analyze/findings.js';
 import type { AnalyzeReport } from './analyze.js';
+import type { FindingTally, SessionTally } from './tally.js';
 import type { Paint, Style } from '../shared/style.js';
 import { fitLine, visibleWidth } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
@@ -31,44 +32,58 @@ const ID_COLUMNS = 28;
  * findings, one line each, repeated ones (same rule, message and severity once numbers and ids
  * are set aside, across turns, traces and sessions) folded into one line with a count; then
  * `summary`. `quiet`: the error findings only, folded the same way, then `summary`. Lines fit
- * `style.width` when set (messages end in `…`).
+ * `style.width` when set (messages end in `…`). Yields the text in pieces; `tally` is the
+ * findings counted (`tallyFindings`), and the findings are read once more, for the folded lines.
  */
-export function compactAnalyzeText(report: AnalyzeReport, style: Style, summary: string, quiet: boolean): string {
-  const out: string[] = [];
-  const verdicts = new Set<Finding>();
+export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally, style: Style, summary: string, quiet: boolean): Generator<string> {
+  const lines = (out: readonly string[]): string => out.map((line) => `${fitLine(line, style.width)}\n`).join('');
+  const shown = new Set<number>();
+  let said = false;
   if (!quiet) {
-    out.push(header(report, style));
-    const bySession = new Map<string, Finding[]>();
-    for (const f of report.findings) if (f.sessionId !== null) bySession.set(f.sessionId, [...(bySession.get(f.sessionId) ?? []), f]);
+    yield lines([header(report, tally, style)]);
+    said = true;
     const ids = report.sessions.map((s) => cutColumns(safeText(s.id.replace(/[\r\n\t]+/gu, ' ')), ID_COLUMNS));
     const column = Math.max(0, ...ids.map(visibleWidth));
-    report.sessions.forEach((s, i) => {
-      const { line, shown } = sessionLine(bySession.get(s.id) ?? [], style);
-      if (shown !== null) verdicts.add(shown);
+    const out: string[] = [];
+    for (const [i, s] of report.sessions.entries()) {
+      const { line, lead } = sessionLine(tally.sessions.get(s.id), style);
+      if (lead !== null) shown.add(lead);
       const id = ids[i]!;
       out.push(`${line.mark} ${id}${' '.repeat(column - visibleWidth(id))}  ${line.text}${partialNote(s.partial)}`);
-    });
+      if (out.length >= LINES_PER_CHUNK) yield lines(out.splice(0));
+    }
+    yield lines(out);
   }
-  const rest = report.findings.filter((f) => !verdicts.has(f) && (!quiet || f.severity === 'error'));
-  if (rest.length > 0) {
-    if (out.length > 0) out.push('');
-    const groups = folded(rest);
-    const repeated = groups.length < rest.length ? `, ${plural(rest.length - groups.length, 'repeat')} folded` : '';
-    out.push(style.bold(`${quiet ? 'errors' : verdicts.size > 0 ? 'other findings' : 'findings'} (${rest.length}${repeated})`));
+  const fold = new Folding();
+  let index = 0;
+  for (const f of report.findings) {
+    if (!shown.has(index) && (!quiet || f.severity === 'error')) fold.add(f);
+    index++;
+  }
+  const out: string[] = [];
+  if (fold.count > 0) {
+    if (said) out.push('');
+    const groups = fold.groups();
+    const repeated = groups.length < fold.count ? `, ${plural(fold.count - groups.length, 'repeat')} folded` : '';
+    out.push(style.bold(`${quiet ? 'errors' : shown.size > 0 ? 'other findings' : 'findings'} (${fold.count}${repeated})`));
     for (const g of groups) out.push(findingLine(g, style));
   }
-  if (out.length > 0) out.push('');
+  if (said || out.length > 0) out.push('');
   out.push(summary);
-  return out.map((line) => fitLine(line, style.width)).join('\n') + '\n';
+  yield lines(out);
 }
 
-function header(report: AnalyzeReport, style: Style): string {
+/** Lines per piece of text yielded. */
+const LINES_PER_CHUNK = 1000;
+
+function header(report: AnalyzeReport, tally: FindingTally, style: Style): string {
   let wrong = 0;
   let flagged = 0;
   for (const s of report.sessions) {
-    const own = report.findings.filter((f) => f.sessionId === s.id);
-    if (own.some((f) => isRootCause(f) || f.severity === 'error')) wrong++;
-    else if (own.length > 0) flagged++;
+    const own = tally.sessions.get(s.id);
+    if (own === undefined) continue;
+    if (own.roots > 0 || own.bySeverity.error > 0) wrong++;
+    else if (own.findings > 0) flagged++;
   }
   const parts = [plural(report.sessions.length, 'session'), `${wrong} went wrong`, `${flagged} with warnings or notes`, `${report.sessions.length - wrong - flagged} ok`];
   return style.bold(`analyze: ${parts.join(' · ')}`);
@@ -79,38 +94,40 @@ interface SessionLine {
   text: string;
 }
 
-/** A session's verdict and the finding it shows (then not listed again), or null for none. */
-function sessionLine(findings: readonly Finding[], style: Style): { line: SessionLine; shown: Finding | null } {
-  const roots = findings.filter(isRootCause);
-  const errors = findings.filter((f) => f.severity === 'error');
-  const lead = roots[0] ?? errors[0];
-  if (lead !== undefined) {
+/** A session's verdict and the position of the finding it shows (then not listed again), or null for none. */
+function sessionLine(own: SessionTally | undefined, style: Style): { line: SessionLine; lead: number | null } {
+  const lead = own?.firstRoot ?? own?.firstError ?? null;
+  if (own !== undefined && lead !== null) {
     const at = lead.turn === null ? '' : ` at ${style.accent(`turn ${lead.turn}`)}`;
-    const verdict = isRootCause(lead) ? (lead.severity === 'error' ? 'went wrong' : 'likely went wrong') : 'error';
+    const verdict = lead.rootCause ? (lead.severity === 'error' ? 'went wrong' : 'likely went wrong') : 'error';
     // The root cause's first evidence says what failed; the message around it is in --verbose.
-    const what = isRootCause(lead) && lead.evidence[0] !== undefined ? lead.evidence[0].label : lead.message;
-    const more = roots.length > 1 ? ` (+${plural(roots.length - 1, 'more root cause')})` : '';
-    const built = isRootCause(lead) && lead.relatedTurns.length > 0 ? ` (${plural(lead.relatedTurns.length, 'later turn')} built on it)` : '';
+    const what = lead.rootCause && lead.label !== null ? lead.label : lead.message;
+    const more = own.roots > 1 ? ` (+${plural(own.roots - 1, 'more root cause')})` : '';
+    const built = lead.rootCause && lead.relatedTurns > 0 ? ` (${plural(lead.relatedTurns, 'later turn')} built on it)` : '';
     return {
       line: {
         mark: paintOf(style, lead.severity)(MARK[lead.severity][0]!),
         text: `${paintOf(style, lead.severity)(verdict)}${at}: ${lead.ruleId} — ${short(what)}${built}${more}`,
       },
-      shown: lead,
+      lead: lead.index,
     };
   }
-  const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
-  const worst = findings.map((f) => f.severity).sort((a, b) => compareSeverity(a, b))[0];
-  const notes = [count('warn') > 0 ? `${count('warn')} warn` : '', count('info') > 0 ? `${count('info')} info` : ''].filter(Boolean).join(', ');
+  const warn = own?.bySeverity.warn ?? 0;
+  const info = own?.bySeverity.info ?? 0;
+  const worst: Severity | undefined = warn > 0 ? 'warn' : info > 0 ? 'info' : undefined;
+  const notes = [warn > 0 ? `${warn} warn` : '', info > 0 ? `${info} info` : ''].filter(Boolean).join(', ');
   return {
     line: { mark: worst === undefined ? style.ok('✓') : paintOf(style, worst)(MARK[worst][0]!), text: notes === '' ? style.ok('ok') : `no error${style.dim(` · ${notes}`)}` },
-    shown: null,
+    lead: null,
   };
 }
 
-/** Findings that say the same thing, the first one standing for all. */
+/** Findings that say the same thing: what the first one shows, and how many and where. */
 interface Group {
-  first: Finding;
+  severity: Severity;
+  ruleId: string;
+  where: string;
+  message: string;
   count: number;
   sessions: Set<string>;
   traces: Set<string>;
@@ -119,19 +136,30 @@ interface Group {
 /**
  * Findings grouped by shape: severity, rule, message id and the message with the session id,
  * trace and span ids and numbers set aside (`Turn 5: turn 2 is no longer in the model input…`
- * and `Turn 7: turn 4 is no longer…` are one shape). Severity first, then first appearance.
+ * and `Turn 7: turn 4 is no longer…` are one shape). Severity first, then first appearance. A
+ * group keeps the first finding's line, not the finding.
  */
-export function folded(findings: readonly Finding[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const f of findings) {
+class Folding {
+  count = 0;
+  private readonly byShape = new Map<string, Group>();
+
+  add(f: Finding): void {
+    this.count++;
     const key = `${f.severity}\u0000${f.ruleId}\u0000${f.messageId}\u0000${shape(f)}`;
-    const group = groups.get(key) ?? { first: f, count: 0, sessions: new Set<string>(), traces: new Set<string>() };
+    let group = this.byShape.get(key);
+    if (group === undefined) {
+      group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: new Set(), traces: new Set() };
+      this.byShape.set(key, group);
+    }
     group.count++;
     if (f.sessionId !== null) group.sessions.add(f.sessionId);
-    if (f.traceId !== null) group.traces.add(f.traceId);
-    groups.set(key, group);
+    // Traces count only in a group without sessions (the spread names sessions when it has some).
+    else if (f.traceId !== null && group.sessions.size === 0) group.traces.add(f.traceId);
   }
-  return [...groups.values()].sort((a, b) => compareSeverity(a.first.severity, b.first.severity));
+
+  groups(): Group[] {
+    return [...this.byShape.values()].sort((a, b) => compareSeverity(a.severity, b.severity));
+  }
 }
 
 function shape(f: Finding): string {
@@ -144,12 +172,11 @@ function shape(f: Finding): string {
 }
 
 function findingLine(g: Group, style: Style): string {
-  const f = g.first;
-  const mark = paintOf(style, f.severity)(MARK[f.severity]);
-  const rule = style.dim(f.ruleId);
-  if (g.count === 1) return `  ${mark}  ${rule}  ${where(f)}  ${short(f.message)}`;
+  const mark = paintOf(style, g.severity)(MARK[g.severity]);
+  const rule = style.dim(g.ruleId);
+  if (g.count === 1) return `  ${mark}  ${rule}  ${g.where}  ${g.message}`;
   const spread = g.sessions.size > 0 ? plural(g.sessions.size, 'session') : plural(g.traces.size, 'trace');
-  return `  ${mark}  ${rule}  ${style.bold(`×${g.count}`)} in ${spread}, e.g. ${where(f)}  ${short(f.message)}`;
+  return `  ${mark}  ${rule}  ${style.bold(`×${g.count}`)} in ${spread}, e.g. ${g.where}  ${g.message}`;
 }
 
 function where(f: Finding): string {

@@ -1,5 +1,5 @@
-import { analyzeJsonChunks, analyzeText, type AnalyzeReport } from './analyze.js';
-import { formatNames, whole, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
+import { analyzeJsonChunks, analyzeTextChunks, type AnalyzeReport } from './analyze.js';
+import { formatNames, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
 import { analyzeJunitChunks } from './junit.js';
 import { analyzeSarifChunks, type SarifTool } from './sarif.js';
 
@@ -14,7 +14,7 @@ export interface AnalyzeFormatOptions extends FormatOptions {
 
 /** `analyze`'s formats: terminal text, JSON, JUnit XML for CI, SARIF for code scanning. */
 export const ANALYZE_FORMATS: FormatRegistry<AnalyzeFormat, AnalyzeReport, AnalyzeFormatOptions> = {
-  text: (report, options) => whole(analyzeText(report, styleOf(options), options.verbosity)),
+  text: (report, options) => analyzeTextChunks(report, styleOf(options), options.verbosity),
   json: (report) => analyzeJsonChunks(report),
   junit: (report) => analyzeJunitChunks(report),
   sarif: (report, options) => analyzeSarifChunks(report, options.tool),

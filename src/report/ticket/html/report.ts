@@ -77,16 +77,19 @@ export function reportHtml(data: ReportData, guard?: SessionGuard): string {
   });
 
   const others = [...bySession.keys()].filter((id) => !anchors.has(id));
-  if (others.length > 0) {
+  // The findings of other sessions the data left out (`unlistedFindings`) are counted, not listed.
+  const unlisted = data.unlistedFindings ?? { sessions: 0, findings: 0 };
+  const otherCount = others.length + unlisted.sessions;
+  if (otherCount > 0) {
     body.push('<section id="other-sessions" aria-labelledby="other-sessions-h">', '<h2 id="other-sessions-h">Findings in sessions not shown in detail</h2>');
     for (const id of others.slice(0, MAX_OTHER_SESSIONS_LISTED)) {
       body.push(`<h3>Session <code>${esc(id)}</code></h3>`, `<p class="cmd">In detail: <code>${esc(commands.report(id, 'html'))}</code></p>`);
       body.push(findingList(bySession.get(id)!, links, { evidence: 'folded', said, inTurn: false }));
     }
-    if (others.length > MAX_OTHER_SESSIONS_LISTED) {
-      const left = others.slice(MAX_OTHER_SESSIONS_LISTED).reduce((n, id) => n + bySession.get(id)!.length, 0);
+    if (otherCount > MAX_OTHER_SESSIONS_LISTED) {
+      const left = others.slice(MAX_OTHER_SESSIONS_LISTED).reduce((n, id) => n + bySession.get(id)!.length, unlisted.findings);
       body.push(
-        `<p class="muted">${plural(left, 'finding')} in ${plural(others.length - MAX_OTHER_SESSIONS_LISTED, 'more session')} not listed here: <code>${esc(commands.analyze)}</code> lists every finding.</p>`,
+        `<p class="muted">${plural(left, 'finding')} in ${plural(otherCount - MAX_OTHER_SESSIONS_LISTED, 'more session')} not listed here: <code>${esc(commands.analyze)}</code> lists every finding.</p>`,
       );
     }
     body.push('</section>');

@@ -1,0 +1,88 @@
+import type { SpillFile, SpillRef } from '../../ingest/spill.js';
+import { compareFindingKeys, findingKey, finishFinding, type FinishContext, type Finding, type FindingKey, type RawFinding } from './findings.js';
+
+/** Findings that may be read more than once, in order, and counted without reading them. */
+export interface FindingList extends Iterable<Finding> {
+  readonly length: number;
+}
+
+/**
+ * Raw findings kept in a temporary file as they are made (a JSON array per trace or session), in
+ * the order they were made: what {@link SpilledFindings} finishes once every trace is located.
+ */
+export class RawFindingSpill {
+  private readonly refs: SpillRef[] = [];
+
+  constructor(private readonly spill: SpillFile) {}
+
+  /** Keeps a batch of raw findings (after the batches kept before). */
+  add(findings: readonly RawFinding[]): void {
+    if (findings.length === 0) return;
+    this.refs.push(this.spill.append(JSON.stringify(findings.map(storable))));
+  }
+
+  /** Every raw finding kept, in the order they were added. */
+  *[Symbol.iterator](): Iterator<RawFinding> {
+    for (const ref of this.refs) yield* JSON.parse(this.spill.read(ref)) as RawFinding[];
+  }
+}
+
+/**
+ * Findings worded, located, de-duplicated and sorted exactly as {@link finishFindings} does, but
+ * held in a temporary file: memory keeps one {@link FindingKey} and a file offset per finding
+ * (about 200 bytes against the finding's 1.5–3 KB), and each pass over the list reads the
+ * findings back one at a time.
+ */
+export class SpilledFindings implements FindingList {
+  private readonly entries: Array<{ key: FindingKey; ref: SpillRef }> = [];
+  /** Rule and message ids as the rule metadata spells them: one string each, not one per finding. */
+  private readonly names = new Map<string, string>();
+
+  private constructor(private readonly spill: SpillFile) {}
+
+  /**
+   * Finishes raw findings (as they come, in the order they were made) into the file: the first
+   * finding of each fingerprint stands, as in {@link finishFindings}.
+   */
+  static finish(raw: Iterable<RawFinding>, context: FinishContext, spill: SpillFile): SpilledFindings {
+    const list = new SpilledFindings(spill);
+    const seen = new Set<string>();
+    for (const r of raw) {
+      const finding = finishFinding(r, context);
+      if (seen.has(finding.fingerprint)) continue;
+      seen.add(finding.fingerprint);
+      const key = findingKey(finding, context);
+      key.ruleId = list.name(key.ruleId);
+      key.messageId = list.name(key.messageId);
+      list.entries.push({ key, ref: spill.append(JSON.stringify(finding)) });
+    }
+    list.entries.sort((a, b) => compareFindingKeys(a.key, b.key));
+    return list;
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  *[Symbol.iterator](): Iterator<Finding> {
+    for (const { ref } of this.entries) yield JSON.parse(this.spill.read(ref)) as Finding;
+  }
+
+  private name(id: string): string {
+    const known = this.names.get(id);
+    if (known !== undefined) return known;
+    this.names.set(id, id);
+    return id;
+  }
+}
+
+/**
+ * A raw finding as JSON keeps it. Its data fill message templates with `String(value)`; JSON would
+ * turn a number that is not finite into null, so such a number is kept as the text it fills in.
+ */
+function storable(r: RawFinding): RawFinding {
+  const data = r.descriptor.data;
+  if (data === undefined || Object.values(data).every((v) => typeof v !== 'number' || Number.isFinite(v))) return r;
+  const kept = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v]));
+  return { ruleId: r.ruleId, descriptor: { ...r.descriptor, data: kept } };
+}
