@@ -2,7 +2,7 @@ import type { ScorerErrorDigest, TraceDigest } from '../model/digest.js';
 import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
 import { assessmentPath, mostCommon, quote } from './util/assessments.js';
 import { plural } from '../shared/plural.js';
-import { firstOfMerged, sessionOrder, type Ordered, type SessionOrder } from './util/session-order.js';
+import { firstOfMerged, keepFirst, sessionOrder, type Ordered, type SessionOrder } from './util/session-order.js';
 
 /** Failures listed as evidence of a scorer's totals. */
 const MAX_TOTALS_EVIDENCE = 5;
@@ -32,7 +32,7 @@ interface SavedTallies {
 
 const NO_CODE = 'no error code';
 
-/** Where the evidence of traces without a session stands: after every session's (it is gathered in dumpExit, last). */
+/** The order given to the evidence of traces without a session, never compared: it is added last, in dumpExit, after every session's. */
 const AFTER_SESSIONS: SessionOrder = { first: null, id: '' };
 
 /** Options of the rule. */
@@ -114,19 +114,20 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
       }
       for (const e of digest.assessments.scorerErrors) {
         const t = tally(tallies, e.name);
-        if (t.evidence.length < MAX_TOTALS_EVIDENCE) {
-          // A trace without a session reaches the session phase as a digest alone, without the
-          // facts that hold its assessment path: its evidence names the trace, not the place.
-          t.evidence.push({
-            order,
-            value: {
-              traceId: digest.traceId,
-              path: listPath === null ? null : assessmentPath(listPath, e.index),
-              kind: 'scorerError',
-              label: `${e.code || NO_CODE}: ${quote(e.message, 'no message', 80)}`,
-            },
-          });
-        }
+        // A trace without a session reaches the session phase as a digest alone, without the
+        // facts that hold its assessment path: its evidence names the trace, not the place.
+        const item = {
+          order,
+          value: {
+            traceId: digest.traceId,
+            path: listPath === null ? null : assessmentPath(listPath, e.index),
+            kind: 'scorerError',
+            label: `${e.code || NO_CODE}: ${quote(e.message, 'no message', 80)}`,
+          },
+        };
+        // Those come last (dumpExit, after every session's): after the sessions' evidence, if room is left.
+        if (session !== null) keepFirst(t.evidence, item, MAX_TOTALS_EVIDENCE);
+        else if (t.evidence.length < MAX_TOTALS_EVIDENCE) t.evidence.push(item);
       }
     };
 

@@ -1,6 +1,6 @@
 import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
 import { noStop } from './util/wording.js';
-import { firstOfMerged, sessionOrder, type Ordered } from './util/session-order.js';
+import { earlier, firstOfMerged, keepFirst, sessionOrder, type Ordered } from './util/session-order.js';
 import { plural } from '../shared/plural.js';
 import { errorLabel, quote, turnFailure, type TurnFailure } from './util/failures.js';
 
@@ -102,20 +102,24 @@ export default defineRule<MessageId, Options>({
         for (const turn of session.turns) {
           const failure = turnFailure(turn);
           if (failure !== null && !previousFailed) {
-            const onset = onsets.get(turn.number) ?? { sessions: 0, example: { order, value: `session ${session.id}: ${noStop(quote(failure.summary))}` }, evidence: [] };
+            const example = { order, value: `session ${session.id}: ${noStop(quote(failure.summary))}` };
+            const onset = onsets.get(turn.number) ?? { sessions: 0, example, evidence: [] };
             onsets.set(turn.number, onset);
             onset.sessions++;
-            if (onset.evidence.length < MAX_EVIDENCE) onset.evidence.push({ order, value: failureEvidence(session, failure) });
+            onset.example = earlier(onset.example, example);
+            keepFirst(onset.evidence, { order, value: failureEvidence(session, failure) }, MAX_EVIDENCE);
           }
           previousFailed = failure !== null;
           for (const signature of failure?.signatures ?? []) {
-            const entry = bySignature.get(signature) ?? { sessions: 0, turns: 0, first: { order, value: turn.number }, evidence: [] };
+            const first = { order, value: turn.number };
+            const entry = bySignature.get(signature) ?? { sessions: 0, turns: 0, first, evidence: [] };
             bySignature.set(signature, entry);
             entry.turns++;
             if (seen.has(signature)) continue;
             seen.add(signature);
             entry.sessions++;
-            if (entry.evidence.length < MAX_EVIDENCE) entry.evidence.push({ order, value: errorEvidence({ session, failure: failure!, signature }) });
+            entry.first = earlier(entry.first, first);
+            keepFirst(entry.evidence, { order, value: errorEvidence({ session, failure: failure!, signature }) }, MAX_EVIDENCE);
           }
         }
       },
@@ -130,7 +134,7 @@ export default defineRule<MessageId, Options>({
           else {
             entry.sessions += other.sessions;
             entry.turns += other.turns;
-            entry.first = firstOfMerged([[entry.first], [other.first]], 1)[0]!;
+            entry.first = earlier(entry.first, other.first);
             entry.evidence = firstOfMerged([entry.evidence, other.evidence], MAX_EVIDENCE);
           }
         }
@@ -139,7 +143,7 @@ export default defineRule<MessageId, Options>({
           if (onset === undefined) onsets.set(turn, other);
           else {
             onset.sessions += other.sessions;
-            onset.example = firstOfMerged([[onset.example], [other.example]], 1)[0]!;
+            onset.example = earlier(onset.example, other.example);
             onset.evidence = firstOfMerged([onset.evidence, other.evidence], MAX_EVIDENCE);
           }
         }

@@ -149,7 +149,7 @@ function sessionlessInput(turn: Turn, documents: DocumentCatalog, pages: Readonl
 }
 
 /** A trace without a session as a turn of its own (number 1, no gap), for the dump visitor. */
-function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
+export function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
   const { verdicts, scorerErrors } = digest.assessments;
   return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts };
 }

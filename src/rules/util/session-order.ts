@@ -38,3 +38,21 @@ export function firstOfMerged<T>(lists: ReadonlyArray<readonly Ordered<T>[]>, ca
     .sort((a, b) => compareSessionOrder(a.order, b.order))
     .slice(0, cap);
 }
+
+/**
+ * Adds an item to a list kept in session order and bounded to the first `cap` items, whatever order
+ * the sessions are visited in (`reduce` visits a part's sessions in bucket order): after the items
+ * of its own and earlier sessions, and only if it is among the first `cap`.
+ */
+export function keepFirst<T>(list: Array<Ordered<T>>, item: Ordered<T>, cap: number): void {
+  let at = list.length;
+  while (at > 0 && compareSessionOrder(list[at - 1]!.order, item.order) > 0) at--;
+  if (at >= cap) return;
+  list.splice(at, 0, item);
+  if (list.length > cap) list.length = cap;
+}
+
+/** The earlier of two items by session order (the first when they are of one session). */
+export function earlier<T>(a: Ordered<T>, b: Ordered<T>): Ordered<T> {
+  return compareSessionOrder(b.order, a.order) < 0 ? b : a;
+}
