@@ -2,13 +2,16 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { SourcedLine } from '../engine/scale/reduce.js';
 import { CliError } from './errors.js';
+import { STDIN_ARG } from './run-read.js';
 
 /**
  * The lines of a file, or of stdin for `-`, with their number and byte offset: what `reduce` and
  * `merge` read (digest lines and parts are JSON Lines; a line is never longer than one digest).
  * A file that cannot be opened is a usage of the wrong path, said with its name.
  */
-export async function* linesOf(path: string, stdin: Readable = process.stdin): AsyncGenerator<SourcedLine> {
+export async function* linesOf(given: string, stdin: Readable = process.stdin): AsyncGenerator<SourcedLine> {
+  // The CLI stands `-` in for stdin with STDIN_ARG (run-read.ts); a path named `-` is stdin too.
+  const path = given === STDIN_ARG ? '-' : given;
   const source = path === '-' ? '(stdin)' : path;
   const stream = path === '-' ? stdin : createReadStream(path);
   let rest = Buffer.alloc(0);

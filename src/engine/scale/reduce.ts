@@ -19,6 +19,9 @@ export interface SourcedLine {
   offset: number;
 }
 
+/** A trace line and where it was read. */
+type Located = TraceLine & { at: Pick<SourcedLine, 'source' | 'line' | 'offset'> };
+
 /** Options of {@link reduceDigests}. */
 export interface ReduceOptions {
   rules: readonly ActiveRule[];
@@ -83,20 +86,35 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
   let duplicates = 0;
   let traces = 0;
   let bucket = CONTEXT_BUCKET;
-  let current: { session: string; traces: TraceLine[]; ids: Map<string, number> } | null = null;
+  let current: { session: string; traces: Located[]; ids: Map<string, number> } | null = null;
   /** Sessions of the current bucket already visited: one coming back means the input is not grouped. */
   let done = new Set<string>();
   let where = '';
 
   const flush = (): void => {
     if (current === null) return;
-    stage.visitSession(
-      current.session,
-      current.traces.map((t) => ({ digest: t.digest, facts: t.facts, ordinal: ordinal++ })),
-    );
-    for (const t of current.traces) traceRaw.add(t.findings);
-    done.add(current.session);
+    const { session, traces: lines } = current;
+    done.add(session);
     current = null;
+    try {
+      stage.visitSession(
+        session,
+        lines.map((t) => ({ digest: t.digest, facts: t.facts, ordinal: ordinal++ })),
+      );
+    } catch (error) {
+      // Lines that pass the checks of `parseDigestLine` but whose digest is not what `digest`
+      // writes (edited, or of another version): the session is left out, each line named.
+      for (const { at } of lines) {
+        problem({
+          provenance: provenanceOf({ source: at.source, index: at.line - 1, offset: at.offset, length: 0, line: at.line }),
+          code: 'schema',
+          message: `session ${JSON.stringify(session)} left out: its digest lines are not what tracetriage digest writes (${error instanceof Error ? error.message : String(error)})`,
+          at: { offset: at.offset, line: at.line },
+        });
+      }
+      return;
+    }
+    for (const t of lines) traceRaw.add(t.findings);
   };
 
   for await (const { text, source, line, offset } of lines) {
@@ -130,15 +148,15 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
       continue;
     }
     if (current === null || current.session !== parsed.session) {
-      flush();
       if (done.has(parsed.session)) {
         throw new ScaleInputError(
           `${where}: session ${JSON.stringify(parsed.session)} comes back after other sessions of bucket ${bucket}: its lines must be together (sort by bucket, then session); a session split over parts would be analysed as two`,
         );
       }
+      flush();
       current = { session: parsed.session, traces: [], ids: new Map() };
     }
-    if (!keepFirstCopy(current.traces, current.ids, parsed)) duplicates++;
+    if (!keepFirstCopy(current.traces, current.ids, { ...parsed, at: { source, line, offset } })) duplicates++;
   }
   flush();
   for (const t of sessionless) traceRaw.add(t.findings);
@@ -180,7 +198,7 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
  * one read first (`TraceLine.read`) stands, whatever order the engine's sort left them in. Returns
  * false for a copy left out.
  */
-function keepFirstCopy(list: TraceLine[], ids: Map<string, number>, line: TraceLine): boolean {
+function keepFirstCopy<T extends TraceLine>(list: T[], ids: Map<string, number>, line: T): boolean {
   const at = line.traceId === '' ? undefined : ids.get(line.traceId);
   if (at === undefined) {
     if (line.traceId !== '') ids.set(line.traceId, list.length);
