@@ -50,7 +50,7 @@ async function* lift<T>(items: Iterable<T>): AsyncGenerator<T> {
 function render(result: AnalyzeResult<FindingList>): string {
   const facts = analysisFacts(result, 'error');
   return [
-    ...ANALYZE_FORMATS.json({ ...facts, rejected: 0, config: null, exit: { code: 0, reason: '' } }, { color: false, width: 80, verbosity: 'normal', tool: { name: 't', version: '0', rules: [] } }),
+    ...ANALYZE_FORMATS.json({ ...facts, rejected: 0, config: null, exit: { code: 0, reason: '' } }, { color: false, width: 80, verbosity: 'normal', tool: { version: '0', rules: [] } }),
   ].join('');
 }
 
@@ -133,6 +133,7 @@ describe('what the steps refuse or report', () => {
 
   it('reduce fails on a bucket that goes down, and on a session that comes back', async () => {
     const noop = (): void => undefined;
+    await expect(reduceDigests(lift(sourced([traceLine(3, 'a', 't1'), traceLine(2, 'b', 't2')], 'in')), { rules: [] }, noop)).rejects.toBeInstanceOf(ScaleInputError);
     await expect(reduceDigests(lift(sourced([traceLine(3, 'a', 't1'), traceLine(2, 'b', 't2')], 'in')), { rules: [] }, noop)).rejects.toThrow(/in:2: bucket 2 after bucket 3/);
     await expect(reduceDigests(lift(sourced([traceLine(3, 'a', 't1'), traceLine(3, 'b', 't2'), traceLine(3, 'a', 't3')], 'in')), { rules: [] }, noop)).rejects.toThrow(
       /in:3: session "a" comes back after other sessions of bucket 3/,
