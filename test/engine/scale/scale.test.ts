@@ -49,9 +49,9 @@ async function* lift<T>(items: Iterable<T>): AsyncGenerator<T> {
 
 function render(result: AnalyzeResult<FindingList>): string {
   const facts = analysisFacts(result, 'error');
-  return [
-    ...ANALYZE_FORMATS.json({ ...facts, rejected: 0, config: null, exit: { code: 0, reason: '' } }, { color: false, width: 80, verbosity: 'normal', tool: { version: '0', rules: [] } }),
-  ].join('');
+  return [...ANALYZE_FORMATS.json({ ...facts, rejected: 0, config: null, exit: { code: 0, reason: '' } }, { color: false, width: 80, verbosity: 'normal', tool: { version: '0', rules: [] } })].join(
+    '',
+  );
 }
 
 async function local(inputs: string[], active: readonly ActiveRule[] = rules): Promise<string> {
