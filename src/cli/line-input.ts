@@ -1,41 +1,15 @@
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import type { SourcedLine } from '../engine/scale/reduce.js';
+import { linesOf as readLines, LineSourceError } from '../ingest/line-reader.js';
+import type { SourcedLine } from '../ingest/line-reader.js';
 import { CliError } from './errors.js';
 import { STDIN_ARG } from './run-read.js';
 
-/**
- * The lines of a file, or of stdin for `-`, with their number and byte offset: what `reduce` and
- * `merge` read (digest lines and parts are JSON Lines; a line is never longer than one digest).
- * A file that cannot be opened is a usage of the wrong path, said with its name.
- */
-export async function* linesOf(given: string, stdin: Readable = process.stdin): AsyncGenerator<SourcedLine> {
-  // The CLI stands `-` in for stdin with STDIN_ARG (run-read.ts); a path named `-` is stdin too.
-  const path = given === STDIN_ARG ? '-' : given;
-  const source = path === '-' ? '(stdin)' : path;
-  const stream = path === '-' ? stdin : createReadStream(path);
-  let rest = Buffer.alloc(0);
-  let offset = 0;
-  let line = 0;
+/** The lines of a file, or of stdin for `-` (see `ingest/line-reader.ts`); an unreadable file is an input error naming it. */
+export async function* linesOf(given: string): AsyncGenerator<SourcedLine> {
+  // The CLI stands `-` in for stdin with STDIN_ARG (run-read.ts).
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let data = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-        line++;
-        const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
-        yield { text: data.toString('utf8', start, end), source, line, offset };
-        offset += nl + 1 - start;
-        start = nl + 1;
-      }
-      data = data.subarray(start);
-      rest = Buffer.from(data);
-    }
+    yield* readLines(given === STDIN_ARG ? '-' : given, process.stdin);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
-      throw new CliError(`${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file of lines' : 'permission denied'}`, 'input');
+    if (error instanceof LineSourceError) throw new CliError(error.message, 'input');
     throw error;
   }
-  if (rest.length > 0) yield { text: rest.toString('utf8'), source, line: line + 1, offset };
 }

@@ -6,18 +6,11 @@ import { RawFindingSpill } from '../analyze/finding-spill.js';
 import type { ActiveRule } from '../analyze/rule-runner.js';
 import { SessionStage } from '../analyze/session-stage.js';
 import type { Rejection } from '../read/read-events.js';
+import type { SourcedLine } from '../../ingest/line-reader.js';
+
+export type { SourcedLine };
 import { provenanceOf } from '../read/guard.js';
 import { CONTEXT_BUCKET, parseDigestLine, SCALE_FORMAT, ScaleLineError, type DigestLine, type PartialLine, type TraceLine } from './lines.js';
-
-/** A line of text and where it was read. */
-export interface SourcedLine {
-  text: string;
-  source: string;
-  /** 1-based line number. */
-  line: number;
-  /** Byte offset of the line's start in its source. */
-  offset: number;
-}
 
 /** A trace line and where it was read. */
 type Located = TraceLine & { at: Pick<SourcedLine, 'source' | 'line' | 'offset'> };
