@@ -43,7 +43,7 @@ export const mergeCommand: CommandModule<object, Args> = {
       })
       .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'text' as const, describe: "as analyze's --format" })
       .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: "as analyze's --fail-on" })
-      .example('$0 merge parts/*.jsonl --context context.jsonl --format json', 'the findings of every part, as analyze --format json prints them'),
+      .example('$0 merge part.jsonl --context digests.jsonl', "what analyze samples/ prints, from the part and the digests of reduce's and digest's examples"),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const problems = new ProblemReporter();
