@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { digestInputs } from '../../engine/scale/digest.js';
 import { DEFAULT_BUCKETS, MAX_BUCKETS } from '../../engine/scale/lines.js';
-import { analysisOptions } from '../analysis-options.js';
+import { analysisOptions, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { linesOf } from '../line-input.js';
@@ -9,6 +9,9 @@ import { ProblemReporter } from '../problems.js';
 import { inputsOf, maxRecordOption, INPUTS_DESCRIPTION, scannerOptions, traceProgressHooks } from '../run-read.js';
 import { LineWriter } from '../scale-output.js';
 import { missingInputs } from '../id-inputs.js';
+
+/** `--rule` of the scale-out steps. */
+export const RULE_DESCRIPTION = 'run only this rule (repeat, or separate ids with commas); digest, reduce and merge must be given the same';
 
 interface Args {
   inputs?: string[] | undefined;
@@ -28,7 +31,7 @@ export const digestCommand: CommandModule<object, Args> = {
   describe:
     'Scale-out, step 1 of 3 (docs/scale-out.md): read traces and write one JSON line per trace (its digest, facts and trace-rule findings) with a bucket from its session id, then lines about the whole input (bucket -1); an engine sorts them by bucket and session for reduce',
   builder: (y) =>
-    configOption(ruleOption(maxRecordOption(y)))
+    configOption(ruleOption(maxRecordOption(y), RULE_DESCRIPTION))
       .positional('inputs', { type: 'string', array: true, describe: INPUTS_DESCRIPTION })
       .option('paths-from', { type: 'string', describe: 'read the inputs from this file, one path per line (- for stdin): how an engine hands a task its files' })
       .option('buckets', {
@@ -82,18 +85,3 @@ export const digestCommand: CommandModule<object, Args> = {
     problems.close();
   },
 };
-
-/** `--rule`, as `analyze` takes it; every step of a scale-out run must be given the same. */
-export function ruleOption<T>(y: import('yargs').Argv<T>) {
-  // Not `array: true`: an array option swallows the inputs after it (`--rule x file.json`).
-  return y.option('rule', {
-    type: 'string',
-    describe: 'run only this rule (repeat, or separate ids with commas); digest, reduce and merge must be given the same',
-    coerce: (v: string | string[]) =>
-      [v]
-        .flat()
-        .flatMap((s) => String(s).split(','))
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
-  });
-}

@@ -4,19 +4,17 @@ import { sarifTool } from '../../engine/analyze/rule-set.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { mergePartials } from '../../engine/scale/merge.js';
 import { ScaleInputError } from '../../engine/scale/reduce.js';
-import { SEVERITIES } from '../../shared/severity.js';
 import type { AnalyzeReport } from '../../report/analyze/analyze.js';
-import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
+import { ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
 import { textOptions } from '../color.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { linesOf } from '../line-input.js';
 import { ProblemReporter } from '../problems.js';
 import { writeOut } from '../run-read.js';
-import { ruleOption } from './digest.js';
+import { analyzeOutputOptions, type FAIL_ON, ruleOption } from '../analysis-options.js';
+import { RULE_DESCRIPTION } from './digest.js';
 import { rulesOf } from './reduce.js';
-
-const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
 interface Args {
   parts: string[];
@@ -33,7 +31,7 @@ export const mergeCommand: CommandModule<object, Args> = {
   describe:
     "Scale-out, step 3 of 3 (docs/scale-out.md): the parts reduce wrote, and the digests' lines of bucket -1 (--context), merged into the output one analyze over every input gives (text, json, junit, sarif), with its exit status",
   builder: (y) =>
-    configOption(ruleOption(y))
+    analyzeOutputOptions(configOption(ruleOption(y, RULE_DESCRIPTION)))
       .positional('parts', { type: 'string', array: true, demandOption: true, describe: 'the files reduce wrote, one per part (- for stdin)' })
       .option('context', {
         type: 'string',
@@ -41,8 +39,6 @@ export const mergeCommand: CommandModule<object, Args> = {
         demandOption: true,
         describe: 'files holding the digest lines of bucket -1 (the digests themselves will do: their other lines are passed over): counts, pages, problems',
       })
-      .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'text' as const, describe: "as analyze's --format" })
-      .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: "as analyze's --fail-on" })
       .example('$0 merge part.jsonl --context digests.jsonl', "what analyze samples/ prints, from the part and the digests of reduce's and digest's examples"),
   handler: async (args) => {
     const config = await loadConfig(args.config);

@@ -8,7 +8,8 @@ import { applyVerdict } from '../exit-code.js';
 import { linesOf } from '../line-input.js';
 import { ProblemReporter } from '../problems.js';
 import { LineWriter } from '../scale-output.js';
-import { ruleOption } from './digest.js';
+import { ruleOption } from '../analysis-options.js';
+import { RULE_DESCRIPTION } from './digest.js';
 
 interface Args {
   inputs?: string[] | undefined;
@@ -23,7 +24,7 @@ export const reduceCommand: CommandModule<object, Args> = {
   describe:
     "Scale-out, step 2 of 3 (docs/scale-out.md): digest lines sorted by bucket, then session, in (files, or stdin); the session rules run on each session as it ends; the part's sessions, findings and dump-level state out, for merge. Fails on lines out of order",
   builder: (y) =>
-    configOption(ruleOption(y))
+    configOption(ruleOption(y, RULE_DESCRIPTION))
       .positional('inputs', { type: 'string', array: true, describe: 'files of sorted digest lines, read one after the other as one sorted stream (default: stdin)' })
       .option('context', { type: 'string', array: true, describe: 'files holding the lines of bucket -1 (pages, documents) of every digest task, when the part was not given them' })
       .example(
