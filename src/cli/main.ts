@@ -44,6 +44,9 @@ const COMMANDS: ReadonlyArray<[string, () => Promise<CommandModule<object, never
   ['query', async () => (await import('./commands/query.js')).queryCommand as CommandModule<object, never>],
   ['validate', async () => (await import('./commands/validate.js')).validateCommand as CommandModule<object, never>],
   ['stats', async () => (await import('./commands/stats.js')).statsCommand as CommandModule<object, never>],
+  ['digest', async () => (await import('./commands/digest.js')).digestCommand as CommandModule<object, never>],
+  ['reduce', async () => (await import('./commands/reduce.js')).reduceCommand as CommandModule<object, never>],
+  ['merge', async () => (await import('./commands/merge.js')).mergeCommand as CommandModule<object, never>],
   ['rules', async () => (await import('./commands/rules.js')).rulesCommand as CommandModule<object, never>],
   ['samples', async () => (await import('./commands/samples.js')).samplesCommand as CommandModule<object, never>],
 ];

@@ -174,6 +174,11 @@ export class DocumentCatalog {
     if (known === undefined ? this.newest.size < MAX_FAMILIES : isNewer(age, known.age)) this.newest.set(age.family, sighting);
   }
 
+  /** The newest sighting of each family, in the order families were first seen (what a part of a scale-out run hands on). */
+  sightings(): DocumentSighting[] {
+    return [...this.newest.values()];
+  }
+
   /** A version of the family newer than this document, if the dump holds one. */
   newerThan(age: DocumentAge): DocumentSighting | null {
     const known = this.newest.get(age.family);

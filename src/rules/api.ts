@@ -156,6 +156,20 @@ export interface RuleVisitors {
   turn?(turn: Turn, session: SessionInput): void;
   sessionExit?(session: SessionInput): void;
   dumpExit?(dump: DumpInput): void;
+  /**
+   * Scale-out (docs/scale-out.md): a rule whose `dumpExit` reports from what it gathered over the
+   * sessions, in its closure, must say it as JSON here, so that runs over parts of the sessions
+   * (`tracetriage reduce`) can be merged into the findings of one run (`tracetriage merge`). A rule
+   * with session visitors and `dumpExit` that lacks this cannot run split: `reduce` refuses it by
+   * name. Return null when `dumpExit` reads only its {@link DumpInput}.
+   */
+  saveDump?(): unknown;
+  /**
+   * Adds the state another part's `saveDump` returned, before `dumpExit`; called once per part, in
+   * any order, on a fresh instance. Evidence kept "for the first sessions" must come out the same
+   * whatever the order: keep each item's {@link SessionOrder} and merge by it (rules/util/session-order.ts).
+   */
+  loadDump?(saved: unknown): void;
 }
 
 /** A rule module: its default export. */

@@ -60,6 +60,8 @@ export default defineRule<MessageId>({
           ],
         });
       },
+      // dumpExit reads only its DumpInput: nothing gathered over the sessions to merge.
+      saveDump: () => null,
       dumpExit(dump) {
         for (const page of dump.pages) {
           context.report({

@@ -1,7 +1,8 @@
 import type { ScorerErrorDigest, TraceDigest } from '../model/digest.js';
-import { defineRule, type EvidenceInput } from './api.js';
+import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
 import { assessmentPath, mostCommon, quote } from './util/assessments.js';
 import { plural } from '../shared/plural.js';
+import { firstOfMerged, keepFirst, sessionOrder, type Ordered, type SessionOrder } from './util/session-order.js';
 
 /** Failures listed as evidence of a scorer's totals. */
 const MAX_TOTALS_EVIDENCE = 5;
@@ -13,13 +14,26 @@ interface ScorerTally {
   failures: number;
   /** Failures a later assessment replaced. */
   replaced: number;
-  sessions: Set<string>;
+  /** Sessions with a failure of the scorer (a session's turns are counted one after another). */
+  sessions: number;
+  /** The session counted last, so that its other turns do not count it again. */
+  lastSession: string | null;
   withoutSession: number;
   codes: Map<string, number>;
-  evidence: EvidenceInput[];
+  /** The first failures in session order (then those of traces without a session). */
+  evidence: Array<Ordered<EvidenceInput>>;
+}
+
+/** What `saveDump` gives (scale-out): the tallies and the verdict counts as JSON. */
+interface SavedTallies {
+  tallies: Array<[string, Omit<ScorerTally, 'codes' | 'lastSession'> & { codes: Array<[string, number]> }]>;
+  verdictsByName: Array<[string, number]>;
 }
 
 const NO_CODE = 'no error code';
+
+/** The order given to the evidence of traces without a session, never compared: it is added last, in dumpExit, after every session's. */
+const AFTER_SESSIONS: SessionOrder = { first: null, id: '' };
 
 /** Options of the rule. */
 interface Options {
@@ -80,15 +94,19 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
      * Adds one trace's assessments to the dump-level tally: the numbers from the digest's counts
      * over every assessment (the listed entries are bounded), the evidence from the listed ones.
      */
-    const count = (digest: TraceDigest, sessionId: string | null, listPath: string | null): void => {
+    const count = (digest: TraceDigest, session: SessionInput | null, listPath: string | null): void => {
+      const order: SessionOrder = session === null ? AFTER_SESSIONS : sessionOrder(session);
       for (const s of digest.assessments.scorers) {
         if (s.runs > 0) verdictsByName.set(s.name, (verdictsByName.get(s.name) ?? 0) + s.runs);
         if (s.failures === 0) continue;
         const t = tally(tallies, s.name);
         t.failures += s.failures;
         t.replaced += s.replaced;
-        if (sessionId === null) t.withoutSession++;
-        else t.sessions.add(sessionId);
+        if (session === null) t.withoutSession++;
+        else if (t.lastSession !== session.id) {
+          t.sessions++;
+          t.lastSession = session.id;
+        }
         for (const c of s.codes) {
           const code = c.code || NO_CODE;
           t.codes.set(code, (t.codes.get(code) ?? 0) + c.count);
@@ -96,16 +114,20 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
       }
       for (const e of digest.assessments.scorerErrors) {
         const t = tally(tallies, e.name);
-        if (t.evidence.length < MAX_TOTALS_EVIDENCE) {
-          // A trace without a session reaches the session phase as a digest alone, without the
-          // facts that hold its assessment path: its evidence names the trace, not the place.
-          t.evidence.push({
+        // A trace without a session reaches the session phase as a digest alone, without the
+        // facts that hold its assessment path: its evidence names the trace, not the place.
+        const item = {
+          order,
+          value: {
             traceId: digest.traceId,
             path: listPath === null ? null : assessmentPath(listPath, e.index),
             kind: 'scorerError',
             label: `${e.code || NO_CODE}: ${quote(e.message, 'no message', 80)}`,
-          });
-        }
+          },
+        };
+        // Those come last (dumpExit, after every session's): after the sessions' evidence, if room is left.
+        if (session !== null) keepFirst(t.evidence, item, MAX_TOTALS_EVIDENCE);
+        else if (t.evidence.length < MAX_TOTALS_EVIDENCE) t.evidence.push(item);
       }
     };
 
@@ -140,7 +162,7 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
         if (session.sessionless) return;
         // A digest's `scorerErrors` hold both levels: `TurnView.scorerErrors` (per turn) and the
         // entries `SessionView.sessionScorerErrors` gathered, so each failure is counted once.
-        for (const turn of session.turns) count(turn.digest, session.id, turn.facts.assessmentsPath);
+        for (const turn of session.turns) count(turn.digest, session, turn.facts.assessmentsPath);
         const errors = session.turns.flatMap((turn) => turn.digest.assessments.scorerErrors.map((e) => ({ turn, e })));
         // Counts over every assessment, not the bounded lists: a verdict past the bound is a signal.
         const failures = session.turns.reduce((n, turn) => n + turn.digest.assessments.counts.scorerErrors, 0);
@@ -164,6 +186,25 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
           })),
         });
       },
+      saveDump(): SavedTallies {
+        return {
+          tallies: [...tallies].map(([name, { lastSession: _, codes, ...t }]) => [name, { ...t, codes: [...codes] }]),
+          verdictsByName: [...verdictsByName],
+        };
+      },
+      loadDump(saved) {
+        const part = saved as SavedTallies;
+        for (const [name, runs] of part.verdictsByName) verdictsByName.set(name, (verdictsByName.get(name) ?? 0) + runs);
+        for (const [name, other] of part.tallies) {
+          const t = tally(tallies, name);
+          t.failures += other.failures;
+          t.replaced += other.replaced;
+          t.sessions += other.sessions;
+          t.withoutSession += other.withoutSession;
+          for (const [code, n] of other.codes) t.codes.set(code, (t.codes.get(code) ?? 0) + n);
+          t.evidence = firstOfMerged([t.evidence, other.evidence], MAX_TOTALS_EVIDENCE);
+        }
+      },
       dumpExit(dump) {
         for (const { digest } of dump.withoutSession) count(digest, null, null);
         for (const [name, t] of [...tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -172,9 +213,7 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
           if (t.failures < minFailures) continue;
           const runs = t.failures + (verdictsByName.get(name) ?? 0);
           const code = mostCommon(t.codes) ?? { key: NO_CODE, count: t.failures };
-          const where = [...(t.sessions.size > 0 ? [plural(t.sessions.size, 'session')] : []), ...(t.withoutSession > 0 ? [plural(t.withoutSession, 'trace') + ' without a session'] : [])].join(
-            ' and ',
-          );
+          const where = [...(t.sessions > 0 ? [plural(t.sessions, 'session')] : []), ...(t.withoutSession > 0 ? [plural(t.withoutSession, 'trace') + ' without a session'] : [])].join(' and ');
           context.report({
             messageId: 'scorerTotals',
             key: name,
@@ -188,7 +227,7 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
               codeCount: code.count,
               replaced: t.replaced === 0 ? '' : `; ${t.replaced} later replaced by another assessment`,
             },
-            evidence: t.evidence,
+            evidence: t.evidence.map((e) => e.value),
           });
         }
       },
@@ -217,7 +256,7 @@ export default defineRule<'scorerError' | 'supersededScorerError' | 'scorerTotal
 function tally(tallies: Map<string, ScorerTally>, name: string): ScorerTally {
   let t = tallies.get(name);
   if (t === undefined) {
-    t = { failures: 0, replaced: 0, sessions: new Set(), withoutSession: 0, codes: new Map(), evidence: [] };
+    t = { failures: 0, replaced: 0, sessions: 0, lastSession: null, withoutSession: 0, codes: new Map(), evidence: [] };
     tallies.set(name, t);
   }
   return t;

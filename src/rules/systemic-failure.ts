@@ -1,5 +1,6 @@
 import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
 import { noStop } from './util/wording.js';
+import { earlier, firstOfMerged, keepFirst, sessionOrder, type Ordered } from './util/session-order.js';
 import { plural } from '../shared/plural.js';
 import { errorLabel, quote, turnFailure, type TurnFailure } from './util/failures.js';
 
@@ -13,6 +14,29 @@ interface Options {
 
 /** Sessions listed as evidence of one finding; the counts in the message are the totals. */
 const MAX_EVIDENCE = 10;
+
+/** One error signature over the sessions: counts, the first session (its turn) and the first sessions' evidence. */
+interface SignatureTally {
+  sessions: number;
+  turns: number;
+  first: Ordered<number>;
+  evidence: Array<Ordered<EvidenceInput>>;
+}
+
+/** Sessions whose first failure is at one turn number. */
+interface OnsetTally {
+  sessions: number;
+  example: Ordered<string>;
+  evidence: Array<Ordered<EvidenceInput>>;
+}
+
+/** What `saveDump` gives: the tallies as JSON. */
+interface SavedTallies {
+  bySignature: Array<[string, SignatureTally]>;
+  onsets: Array<[number, OnsetTally]>;
+  /** Sessions by turn count. */
+  reaching: Array<[number, number]>;
+}
 
 /** The first turn of a session that shows a signature. */
 interface Sighting {
@@ -62,36 +86,68 @@ export default defineRule<MessageId, Options>({
   create(context) {
     const { min_sessions: minSessions, min_turn_share: minShare } = context.options;
     // Counted session by session (the session stage holds one session at a time), with the
-    // evidence of the first sessions only: memory stays bounded by the distinct signatures.
-    const bySignature = new Map<string, { sessions: number; turns: number; first: { session: string; turn: number }; evidence: EvidenceInput[] }>();
-    const onsets = new Map<number, { sessions: number; example: string; evidence: EvidenceInput[] }>();
+    // evidence of the first sessions only: memory stays bounded by the distinct signatures. Each
+    // kept item carries its session's place, so parts of a run merge as one (saveDump/loadDump).
+    const bySignature = new Map<string, SignatureTally>();
+    const onsets = new Map<number, OnsetTally>();
     const reaching: number[] = [];
     return {
       sessionExit(session) {
         // Traces without a session are left out: "how many sessions" is the measure here.
         if (session.sessionless) return;
+        const order = sessionOrder(session);
         reaching[session.turns.length] = (reaching[session.turns.length] ?? 0) + 1;
         const seen = new Set<string>();
         let previousFailed = false;
         for (const turn of session.turns) {
           const failure = turnFailure(turn);
           if (failure !== null && !previousFailed) {
-            const onset = onsets.get(turn.number) ?? { sessions: 0, example: `session ${session.id}: ${noStop(quote(failure.summary))}`, evidence: [] };
+            const example = { order, value: `session ${session.id}: ${noStop(quote(failure.summary))}` };
+            const onset = onsets.get(turn.number) ?? { sessions: 0, example, evidence: [] };
             onsets.set(turn.number, onset);
             onset.sessions++;
-            if (onset.evidence.length < MAX_EVIDENCE) onset.evidence.push(failureEvidence(session, failure));
+            onset.example = earlier(onset.example, example);
+            keepFirst(onset.evidence, { order, value: failureEvidence(session, failure) }, MAX_EVIDENCE);
           }
           previousFailed = failure !== null;
           for (const signature of failure?.signatures ?? []) {
-            const entry = bySignature.get(signature) ?? { sessions: 0, turns: 0, first: { session: session.id, turn: turn.number }, evidence: [] };
+            const first = { order, value: turn.number };
+            const entry = bySignature.get(signature) ?? { sessions: 0, turns: 0, first, evidence: [] };
             bySignature.set(signature, entry);
             entry.turns++;
             if (seen.has(signature)) continue;
             seen.add(signature);
             entry.sessions++;
-            if (entry.evidence.length < MAX_EVIDENCE) entry.evidence.push(errorEvidence({ session, failure: failure!, signature }));
+            entry.first = earlier(entry.first, first);
+            keepFirst(entry.evidence, { order, value: errorEvidence({ session, failure: failure!, signature }) }, MAX_EVIDENCE);
           }
         }
+      },
+      saveDump(): SavedTallies {
+        return { bySignature: [...bySignature], onsets: [...onsets], reaching: Object.entries(reaching).map(([n, count]) => [Number(n), count]) };
+      },
+      loadDump(saved) {
+        const part = saved as SavedTallies;
+        for (const [signature, other] of part.bySignature) {
+          const entry = bySignature.get(signature);
+          if (entry === undefined) bySignature.set(signature, other);
+          else {
+            entry.sessions += other.sessions;
+            entry.turns += other.turns;
+            entry.first = earlier(entry.first, other.first);
+            entry.evidence = firstOfMerged([entry.evidence, other.evidence], MAX_EVIDENCE);
+          }
+        }
+        for (const [turn, other] of part.onsets) {
+          const onset = onsets.get(turn);
+          if (onset === undefined) onsets.set(turn, other);
+          else {
+            onset.sessions += other.sessions;
+            onset.example = earlier(onset.example, other.example);
+            onset.evidence = firstOfMerged([onset.evidence, other.evidence], MAX_EVIDENCE);
+          }
+        }
+        for (const [n, count] of part.reaching) reaching[n] = (reaching[n] ?? 0) + count;
       },
       dumpExit() {
         for (const [signature, { sessions, turns, first, evidence }] of bySignature) {
@@ -99,8 +155,8 @@ export default defineRule<MessageId, Options>({
           context.report({
             messageId: 'sameSignature',
             key: `signature:${signature}`,
-            data: { signature, sessions, turns: plural(turns, 'failing turn'), first: first.session, turn: first.turn },
-            evidence,
+            data: { signature, sessions, turns: plural(turns, 'failing turn'), first: first.order.id, turn: first.value },
+            evidence: evidence.map((e) => e.value),
           });
         }
 
@@ -128,8 +184,8 @@ export default defineRule<MessageId, Options>({
           context.report({
             messageId: 'sameTurnNumber',
             key: `turn:${turn}`,
-            data: { sessions, turn, share: `${Math.round((100 * sessions) / reached)}%`, reaching: reached, example },
-            evidence,
+            data: { sessions, turn, share: `${Math.round((100 * sessions) / reached)}%`, reaching: reached, example: example.value },
+            evidence: evidence.map((e) => e.value),
           });
         }
       },

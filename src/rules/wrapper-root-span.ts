@@ -50,6 +50,8 @@ export default defineRule({
           report(group, `${turnList(group.map((w) => w.turn.number))} of ${count}`, true);
         }
       },
+      // dumpExit reads only its DumpInput: nothing gathered over the sessions to merge.
+      saveDump: () => null,
       dumpExit(dump) {
         // Traces without a session fold by app pattern: the same root, the same missing side, the
         // I/O in the same place.

@@ -2,19 +2,16 @@ import type { CommandModule } from 'yargs';
 import { analysisFacts, analysisOutcome } from '../../engine/analyze/view.js';
 import { analyzeInputsStreamed } from '../../engine/analyze/analyze.js';
 import { exitVerdict } from '../../engine/outcome.js';
-import { SEVERITIES } from '../../shared/severity.js';
 import { sarifTool } from '../../engine/analyze/rule-set.js';
 import type { AnalyzeReport } from '../../report/analyze/analyze.js';
-import { ANALYZE_FORMAT_NAMES, ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
+import { ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
 import { textOptions } from '../color.js';
-import { analysisOptions } from '../analysis-options.js';
+import { analysisOptions, analyzeOutputOptions, type FAIL_ON, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
 import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
-
-const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
 interface Args {
   inputs: string[];
@@ -33,28 +30,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
   describe:
     'Run the rules over every session: where each conversation went wrong (root-cause turn, the turns that inherited it, the evidence; with or without LLM-judge assessments: without, from errors that were not recovered and clues such as a user pushing back or an outdated document), scorer errors, instrumentation problems',
   builder: (y) =>
-    configOption(inputsPositional(y))
-      .option('format', {
-        choices: ANALYZE_FORMAT_NAMES,
-        default: 'text' as const,
-        describe: 'text for people, json for machines (schemas/analyze-output.schema.json), junit for CI test reports, sarif for code scanning (docs/ci.md)',
-      })
-      .option('fail-on', {
-        choices: FAIL_ON,
-        default: 'error' as const,
-        describe: 'exit 1 when a finding is at or above this severity (error > warn > info); none: findings never do (rejected records and a partial dump still exit 1)',
-      })
-      // Not `array: true`: an array option swallows the inputs after it (`--rule x file.json`).
-      .option('rule', {
-        type: 'string',
-        describe: 'run only this rule (repeat, or separate ids with commas; tracetriage rules lists them)',
-        coerce: (v: string | string[]) =>
-          [v]
-            .flat()
-            .flatMap((s) => String(s).split(','))
-            .map((s) => s.trim())
-            .filter((s) => s !== ''),
-      })
+    ruleOption(analyzeOutputOptions(configOption(inputsPositional(y))), 'run only this rule (repeat, or separate ids with commas; tracetriage rules lists them)')
       .option('session', { type: 'string', describe: 'analyse only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
       .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first, e.g. "timestamp_ms > 1731000000000" (docs/search-filters.md)' })
       .example('$0 analyze samples/', 'every session of the samples: the refund session went wrong at turn 3')

@@ -9,7 +9,7 @@ import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../
 import { reportOutcome } from '../../engine/analyze/view.js';
 import { missingHint } from '../exit-code.js';
 import { safeText } from '../../shared/escape/terminal.js';
-import { analysisOptions } from '../analysis-options.js';
+import { analysisOptions, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
@@ -66,26 +66,19 @@ export const reportCommand: CommandModule<object, Args> = {
   describe:
     'Write a report for a bug ticket: summary, each session turn by turn with the root cause and its evidence, assessments with rationale, error spans, span waterfalls (HTML), and the commands that reproduce each view',
   builder: (y) =>
-    configOption(inputsPositional(y))
-      .option('format', { choices: TICKET_FORMAT_NAMES, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
-      .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written)' })
-      .option('max-bytes', {
-        type: 'number',
-        default: DEFAULT_MAX_BYTES,
-        describe: 'Markdown only: the most bytes the report may take; excerpts are cut first, then turn details, then sessions',
-      })
-      .option('max-sessions', { type: 'number', default: DEFAULT_MAX_SESSIONS, describe: 'sessions shown turn by turn (most telling first); the others get one line in the overview' })
-      .option('session', { type: 'string', describe: 'report only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
-      .option('rule', {
-        type: 'string',
-        describe: 'run only this rule (repeat, or separate ids with commas)',
-        coerce: (v: string | string[]) =>
-          [v]
-            .flat()
-            .flatMap((s) => String(s).split(','))
-            .map((s) => s.trim())
-            .filter((s) => s !== ''),
-      })
+    ruleOption(
+      configOption(inputsPositional(y))
+        .option('format', { choices: TICKET_FORMAT_NAMES, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
+        .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written)' })
+        .option('max-bytes', {
+          type: 'number',
+          default: DEFAULT_MAX_BYTES,
+          describe: 'Markdown only: the most bytes the report may take; excerpts are cut first, then turn details, then sessions',
+        })
+        .option('max-sessions', { type: 'number', default: DEFAULT_MAX_SESSIONS, describe: 'sessions shown turn by turn (most telling first); the others get one line in the overview' })
+        .option('session', { type: 'string', describe: 'report only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) }),
+      'run only this rule (repeat, or separate ids with commas)',
+    )
       .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first (docs/search-filters.md)' })
       .check((args) => {
         for (const key of ['max-bytes', 'max-sessions'] as const) {

@@ -2,18 +2,18 @@ import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/d
 import { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';
-import { compareNullable, compareTurns, makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../../model/sessions.js';
+import { compareNullable, turnTimeMs, type SessionSummary } from '../../model/sessions.js';
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
-import type { DumpInput, PageInput, RuleMeta, SessionInput, Severity, Turn } from '../../rules/api.js';
-import { missingStart } from '../../rules/util/partial.js';
+import type { DumpInput, PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { analyzeTrace } from './analyze-trace.js';
 import { filteredTraces, type FilteredOptions } from '../read/filtered.js';
-import type { Finding, TraceLocation } from './findings.js';
+import type { Finding } from './findings.js';
 import { RawFindingSpill, SpilledFindings, type FindingList } from './finding-spill.js';
-import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
+import { faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
 import type { FrameEvent, Rejection } from '../read/read-events.js';
-import { SessionRuleRunner, TraceRuleRunner, type ActiveRule } from './rule-runner.js';
+import { TraceRuleRunner, type ActiveRule } from './rule-runner.js';
+import { NO_PROVENANCE, SessionStage, type StagedTrace } from './session-stage.js';
 
 /** Options of {@link analyzeInputs}. */
 export interface AnalyzeOptions extends FilteredOptions {
@@ -242,76 +242,17 @@ export class AnalysisCollector {
     const order = [...bySession].map(([id, list]) => ({ id, list, first: firstTime(list) }));
     order.sort((a, b) => compareNullable(a.first, b.first) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-    const sessionRunner = new SessionRuleRunner(options.rules);
-    // The session visitors' findings, taken after each session (then the dump's, held).
-    const sessionRaw = new RawFindingSpill(this.spill);
-    const where = new Map<string, TraceLocation>();
-    const sessions: AnalyzedSession[] = [];
-    let turnCount = 0;
-    for (const { id, list } of order) {
-      this.loaded.clear();
-      const ordinals = new Map<TraceDigest, number>();
-      const session = sessionInput(
-        makeSession(
-          id,
-          list.map((k) => {
-            const { digest } = this.load(k);
-            ordinals.set(digest, k.ordinal);
-            return digest;
-          }),
-        ),
-        this.factsOf,
-        this.documents,
-        this.pages,
+    const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection));
+    for (const { id, list } of order)
+      stage.visitSession(
+        id,
+        list.map((k) => this.load(k)),
       );
-      for (const t of session.turns) where.set(t.digest.traceId, { sessionId: id, turn: t.number });
-      const failures = sessionRunner.visit(session);
-      if (failures.length > 0) {
-        // One problem per trace of the session, however many rules failed on it: the first
-        // rule's error, and every failed rule named.
-        const rules = failures.map((f) => f.ruleId);
-        const which = rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`;
-        for (const t of session.turns) {
-          const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
-          problem.message = `${problem.message} (${which} on session ${JSON.stringify(id)}, turn ${t.number}; ${rules.length === 1 ? 'its' : 'their'} findings on this session are left out)`;
-          this.problem(problem);
-        }
-      }
-      const start = missingStart(session);
-      sessions.push({
-        ...session.session.summary,
-        turnTraceIds: session.turns.map((t) => t.digest.traceId),
-        turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!),
-        partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
-      });
-      turnCount += session.turns.length;
-      sessionRaw.add(sessionRunner.drain());
-    }
-    this.loaded.clear();
-    const looseRead = loose.map((k) => ({ ...this.load(k, false), ordinal: k.ordinal })).sort((a, b) => compareTurns(a.digest, b.digest));
-    const withoutSession = looseRead.map(({ digest, facts }) => turnOf(digest, facts));
-    for (const t of withoutSession) where.set(t.digest.traceId, { sessionId: null, turn: null });
-    // A trace without a session is a conversation of one turn: the per-turn rules (a failed
-    // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
-    // failures go unreported. Its findings have no session and no turn, so they sort after the
-    // sessions, where the traces without a session are listed.
-    for (const t of withoutSession) {
-      const failures = sessionRunner.visit(sessionlessInput(t, this.documents, this.pages));
-      if (failures.length === 0) continue;
-      const rules = failures.map((f) => f.ruleId);
-      const problem = internalRejection(provenanceOf(t.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
-      problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
-      this.problem(problem);
-    }
-    sessionRaw.add(sessionRunner.drain());
-    const dump: DumpInput = { sessionCount: sessions.length, turnCount, withoutSession, pages: [...this.pages.values()] };
-    const exit = sessionRunner.exit(dump);
-    for (const failure of exit.failures) {
-      const problem = internalRejection(provenanceOf(DUMP_PROVENANCE), 'dump-rules', failure.error);
-      problem.message = `${problem.message} (rule ${failure.ruleId} on the whole dump; its dump-level findings are left out)`;
-      this.problem(problem);
-    }
-    const raw = chain(this.traceRaw, sessionRaw, exit.findings);
+    const withoutSession = stage.visitSessionless(loose.map((k) => this.load(k)));
+    const { sessions, where } = stage;
+    const dump: DumpInput = { sessionCount: sessions.length, turnCount: stage.turnCount, withoutSession: withoutSession.map((t) => t.turn), pages: [...this.pages.values()] };
+    const exitFindings = stage.exitDump(dump);
+    const raw = chain(this.traceRaw, stage.raw, exitFindings);
     const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
     const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
     const findings = SpilledFindings.finish(
@@ -329,8 +270,8 @@ export class AnalysisCollector {
       findings,
       sessions,
       withoutSession: withoutSession.length,
-      withoutSessionTraceIds: withoutSession.map((t) => t.digest.traceId),
-      withoutSessionOrdinals: looseRead.map((t) => t.ordinal),
+      withoutSessionTraceIds: withoutSession.map((t) => t.turn.digest.traceId),
+      withoutSessionOrdinals: withoutSession.map((t) => t.ordinal),
       traces: this.traces,
       duplicates: this.duplicates,
       outsideSelection: this.outsideSelection,
@@ -349,15 +290,10 @@ export class AnalysisCollector {
     this.spill.close();
   }
 
-  /** Facts of the digests loaded for the session being visited (emptied before each session). */
-  private readonly loaded = new Map<TraceDigest, TurnFacts>();
-  private readonly factsOf = (digest: TraceDigest): TurnFacts => this.loaded.get(digest) ?? EMPTY_FACTS;
-
-  /** Reads a trace's digest and facts back; `remember` keeps its facts for `factsOf` (the session being visited). */
-  private load(k: Kept, remember = true): { digest: TraceDigest; facts: TurnFacts } {
-    const value = JSON.parse(this.spill.read(k.ref)) as { digest: TraceDigest; facts: TurnFacts };
-    if (remember) this.loaded.set(value.digest, value.facts);
-    return value;
+  /** Reads a trace's digest and facts back from the temporary file. */
+  private load(k: Kept): StagedTrace {
+    const { digest, facts } = JSON.parse(this.spill.read(k.ref)) as { digest: TraceDigest; facts: TurnFacts };
+    return { digest, facts, ordinal: k.ordinal };
   }
 }
 
@@ -374,50 +310,3 @@ function firstTime(list: readonly Kept[]): number | null {
   }
   return first;
 }
-
-function sessionInput(session: Session, factsOf: (digest: TraceDigest) => TurnFacts, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>): SessionInput {
-  const view = sessionView(session);
-  const paged = new Set<string>();
-  for (const t of view.turns) {
-    const source = t.digest.provenance?.source;
-    if (source !== undefined && pages.has(source)) paged.add(source);
-  }
-  return {
-    ...view,
-    id: session.id,
-    turns: view.turns.map((t) => ({ ...t, facts: factsOf(t.digest) })),
-    documents,
-    pagedSources: [...paged].sort(),
-    sessionless: false,
-  };
-}
-
-/** A trace without a session as the session visitors see it: a session of one turn, id `''`. */
-function sessionlessInput(turn: Turn, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>): SessionInput {
-  return { ...sessionInput(makeSession('', [turn.digest]), () => turn.facts, documents, pages), sessionless: true };
-}
-
-/** A trace without a session as a turn of its own (number 1, no gap), for the dump visitor. */
-function turnOf(digest: TraceDigest, facts: TurnFacts): Turn {
-  const { verdicts, scorerErrors } = digest.assessments;
-  return { number: 1, digest, timeMs: turnTimeMs(digest), gapMs: null, verdicts, scorerErrors, facts };
-}
-
-/** Where a trace added without provenance (the programmatic API, tests) is said to be. */
-const NO_PROVENANCE = { source: '(no source)', index: 0, offset: 0, length: 0, line: 1 };
-/** Where a failure of a dump-level rule is: no one trace, the dump as a whole. */
-const DUMP_PROVENANCE = { source: DUMP_SOURCE, index: 0, offset: 0, length: 0, line: 1 };
-
-const EMPTY_FACTS: TurnFacts = {
-  userKey: null,
-  answerKey: null,
-  ioPath: null,
-  assessmentsPath: '$.info.assessments',
-  metadataPath: '$.info.trace_metadata',
-  statePath: '$.info.state',
-  rootIo: null,
-  modelCalls: [],
-  documents: [],
-  errors: [],
-  tokens: null,
-};

@@ -45,10 +45,17 @@ export class SpilledFindings implements FindingList {
    * finding of each fingerprint stands, as in {@link finishFindings}.
    */
   static finish(raw: Iterable<RawFinding>, context: FinishContext, spill: SpillFile): SpilledFindings {
+    return SpilledFindings.of(finished(raw, context), context, spill);
+  }
+
+  /**
+   * Findings already worded and located (by the parts of a scale-out run), de-duplicated (the
+   * first of each fingerprint stands) and sorted into the file.
+   */
+  static of(findings: Iterable<Finding>, context: Pick<FinishContext, 'sessionRank'>, spill: SpillFile): SpilledFindings {
     const list = new SpilledFindings(spill);
     const seen = new Set<string>();
-    for (const r of raw) {
-      const finding = finishFinding(r, context);
+    for (const finding of findings) {
       if (seen.has(finding.fingerprint)) continue;
       seen.add(finding.fingerprint);
       const key = findingKey(finding, context);
@@ -76,11 +83,15 @@ export class SpilledFindings implements FindingList {
   }
 }
 
+function* finished(raw: Iterable<RawFinding>, context: FinishContext): Generator<Finding> {
+  for (const r of raw) yield finishFinding(r, context);
+}
+
 /**
  * A raw finding as JSON keeps it. Its data fill message templates with `String(value)`; JSON would
  * turn a number that is not finite into null, so such a number is kept as the text it fills in.
  */
-function storable(r: RawFinding): RawFinding {
+export function storable(r: RawFinding): RawFinding {
   const data = r.descriptor.data;
   if (data === undefined || Object.values(data).every((v) => typeof v !== 'number' || Number.isFinite(v))) return r;
   const kept = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v]));

@@ -100,6 +100,24 @@ export class SessionRuleRunner {
     return failures;
   }
 
+  /**
+   * Rules that cannot run split (docs/scale-out.md): a `dumpExit` besides session visitors, and no
+   * `saveDump` to hand on what the sessions taught it.
+   */
+  unmergeable(): string[] {
+    return this.active.filter(({ visitors: v }) => v.dumpExit && hasAny(v, ['session', 'turn', 'sessionExit']) && !v.saveDump).map((a) => a.id);
+  }
+
+  /** What each rule gathered over the sessions for its `dumpExit` (`saveDump`), for a merge. */
+  save(): Array<{ ruleId: string; state: unknown }> {
+    return this.active.filter((a) => a.visitors.saveDump).map(({ id, visitors }) => ({ ruleId: id, state: visitors.saveDump!() }));
+  }
+
+  /** Adds the state a part saved for a rule (before {@link exit}). */
+  load(ruleId: string, state: unknown): void {
+    this.active.find((a) => a.id === ruleId)?.visitors.loadDump?.(state);
+  }
+
   /** The raw findings reported since the last call (the phase's findings so far, the first time), which `exit` then leaves out. */
   drain(): RawFinding[] {
     return this.out.splice(0, this.out.length);
