@@ -22,8 +22,10 @@ export interface ParquetOptions {
   /** A row group ends after this many rows (default 100,000). */
   rowGroupRows?: number;
   /**
-   * Or once its text and numbers reach about this many bytes (default 16 MB): memory holds one
-   * group at a time, whatever the rows' count or width.
+   * Or once its text and numbers reach about this many bytes (default 2 MB): memory holds one
+   * group at a time, whatever the rows' count or width. hyparquet-writer takes about 30 times a
+   * group's text while it encodes it: 2 MB groups peaked at 117-132 MB RSS for 50,000 and 500,000
+   * rows, 16 MB groups at 261-344 MB and twice the CPU (bench/parquet-rows.mjs, docs/parquet.md).
    */
   rowGroupBytes?: number;
   /** The file's key-value metadata (e.g. a JSON summary of the run). */
@@ -46,7 +48,7 @@ export class ParquetRowError extends TypeError {
 }
 
 const DEFAULT_GROUP_ROWS = 100_000;
-const DEFAULT_GROUP_BYTES = 16_000_000;
+const DEFAULT_GROUP_BYTES = 2_000_000;
 /** What a number or boolean counts for in a row group's size. */
 const SCALAR_BYTES = 8;
 
