@@ -25,7 +25,7 @@ export interface ParquetOptions {
    * Or once its text and numbers reach about this many bytes (default 2 MB): memory holds one
    * group at a time, whatever the rows' count or width. hyparquet-writer takes about 30 times a
    * group's text while it encodes it: 2 MB groups peaked at 117-132 MB RSS for 50,000 and 500,000
-   * rows, 16 MB groups at 261-344 MB and twice the CPU (bench/parquet-rows.mjs, docs/parquet.md).
+   * rows, 16 MB groups at 261-344 MB and 1.7-2.5 times the CPU (bench/parquet-rows.mjs, docs/parquet.md).
    */
   rowGroupBytes?: number;
   /** The file's key-value metadata (e.g. a JSON summary of the run). */
