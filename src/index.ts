@@ -8,7 +8,7 @@
 
 // Commands: each reads its inputs once and returns data (never prints, never exits).
 export { analyze, formatAnalyze, formatAnalyzeChunks } from './api/analyze.js';
-export type { Analysis, AnalysisOptions, AnalyzeFormat, AnalyzeOptions, AnalyzedSessionInfo } from './api/analyze.js';
+export type { Analysis, AnalysisOptions, AnalyzeFormat, AnalyzeOptions, AnalyzeTextFormat, AnalyzedSessionInfo } from './api/analyze.js';
 export { listSessions, formatSessions, getSession, formatSession } from './api/sessions.js';
 export type { GetSessionOptions, ListSessionsOptions, SessionFormat, SessionList, SessionLookup, SessionsFormat } from './api/sessions.js';
 export { getTrace, formatTrace, formatTraceRecord } from './api/trace.js';

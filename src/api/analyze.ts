@@ -5,8 +5,8 @@ import type { Finding } from '../engine/analyze/findings.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import { sarifTool } from '../engine/analyze/rule-set.js';
 import { compileFilter } from '../query/filter/compile.js';
-import { ANALYZE_FORMATS, type AnalyzeFormat } from '../report/analyze/formats.js';
-import type { FormatOptions } from '../report/format.js';
+import { ANALYZE_FORMATS, type AnalyzeFormat, type AnalyzeFormatOptions, type AnalyzeTextFormat } from '../report/analyze/formats.js';
+import { BINARY_FORMATS, type FormatOptions } from '../report/format.js';
 import type { Severity } from '../rules/api.js';
 import { configOf } from './config.js';
 import { formatWith, outputChunks } from './output.js';
@@ -68,8 +68,8 @@ export interface Analysis {
   problems: ReadProblems;
 }
 
-/** The formats of {@link formatAnalyze}: as `analyze --format`. */
-export type { AnalyzeFormat };
+/** The formats of {@link formatAnalyzeChunks}: as `analyze --format`; {@link formatAnalyze} takes the text ones. */
+export type { AnalyzeFormat, AnalyzeTextFormat };
 
 /** What the engine takes for an analysis: the rules, the digest keys, the filter, the sessions. */
 export function engineAnalysis(options: AnalysisOptions, config: TriageConfig): Pick<EngineAnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
@@ -100,13 +100,20 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
 
 /**
  * An analysis as `analyze --format <format>` prints it, piece by piece (JSON, JUnit and SARIF of a
- * big dump are tens of MB: write them with `writeOutput` rather than join them).
+ * big dump are tens of MB: write them with `writeOutput` rather than join them); `parquet` gives
+ * the file's bytes, row group by row group.
  */
-export function formatAnalyzeChunks(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): Iterable<string> {
-  return outputChunks(ANALYZE_FORMATS[format](analysis, { ...options, tool: sarifTool(analysis.rules) }));
+export function formatAnalyzeChunks(analysis: Analysis, format: 'parquet', options?: FormatOptions): Iterable<Uint8Array>;
+export function formatAnalyzeChunks(analysis: Analysis, format: AnalyzeTextFormat, options?: FormatOptions): Iterable<string>;
+export function formatAnalyzeChunks(analysis: Analysis, format: AnalyzeFormat, options?: FormatOptions): Iterable<string> | Iterable<Uint8Array>;
+export function formatAnalyzeChunks(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): Iterable<string> | Iterable<Uint8Array> {
+  const all: AnalyzeFormatOptions = { ...options, tool: sarifTool(analysis.rules) };
+  if (format === 'parquet') return ANALYZE_FORMATS.parquet(analysis, all);
+  return outputChunks(ANALYZE_FORMATS[format](analysis, all));
 }
 
-/** An analysis as `analyze --format <format>` prints it, as one string. */
-export function formatAnalyze(analysis: Analysis, format: AnalyzeFormat, options: FormatOptions = {}): string {
-  return formatWith(ANALYZE_FORMATS, analysis, format, { ...options, tool: sarifTool(analysis.rules) });
+/** An analysis as `analyze --format <format>` prints it, as one string (text formats; Parquet is bytes: see {@link formatAnalyzeChunks}). */
+export function formatAnalyze(analysis: Analysis, format: AnalyzeTextFormat, options: FormatOptions = {}): string {
+  if (BINARY_FORMATS.has(format)) throw new RangeError(`${JSON.stringify(format)} is a binary format: use formatAnalyzeChunks`);
+  return formatWith<AnalyzeTextFormat, Analysis, AnalyzeFormatOptions>(ANALYZE_FORMATS, analysis, format, { ...options, tool: sarifTool(analysis.rules) });
 }

@@ -30,9 +30,9 @@ export function joined(chunks: Iterable<string>): string {
 /**
  * Writes a formatter's output to a stream (a file, a socket, `process.stdout`), waiting for the
  * stream to drain whenever it asks, so a large output never piles up in memory. The stream is left
- * open. Resolves once the last chunk is handed over.
+ * open. Resolves once the last chunk is handed over. Bytes (`analyze`'s Parquet) are written as they are.
  */
-export async function writeOutput(stream: Writable, output: string | Iterable<string> | AsyncIterable<string>): Promise<void> {
+export async function writeOutput(stream: Writable, output: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
   const chunks = typeof output === 'string' ? [output] : output;
   for await (const chunk of chunks) {
     if (!stream.write(chunk)) await once(stream, 'drain');

@@ -54,7 +54,8 @@ export function analyzeOutputOptions<T>(y: Argv<T>) {
     .option('format', {
       choices: ANALYZE_FORMAT_NAMES,
       default: 'text' as const,
-      describe: 'text for people, json for machines (schemas/analyze-output.schema.json), junit for CI test reports, sarif for code scanning (docs/ci.md)',
+      describe:
+        'text for people, json for machines (schemas/analyze-output.schema.json), junit for CI test reports, sarif for code scanning (docs/ci.md), parquet for data tools (one row per finding; needs -o/--output-file or a redirect, docs/parquet.md)',
     })
     .option('fail-on', {
       choices: FAIL_ON,

@@ -8,6 +8,7 @@ import { readSummaries, type SummaryOptions } from '../engine/read/read-summarie
 import { internalEvent } from '../engine/read/guard.js';
 import { inputBytes, type OpenOptions } from '../ingest/sources.js';
 import { AtomicFileWriter } from '../ingest/text-file.js';
+import { BINARY_FORMATS } from '../report/format.js';
 import { CliError } from './errors.js';
 import { OutcomeCounter, type ReadOutcome } from '../engine/outcome.js';
 import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
@@ -174,14 +175,23 @@ export async function forEachSummary(args: ReadArgs, consume: (event: SummaryEve
  * Writes text to stdout, waiting for the pipe to drain (large outputs, `| head`). Invisible and
  * C1 characters a JSON output carries from trace content are written as `\uXXXX` (the same JSON
  * value; see `escapeInvisible`), so nothing any command prints can reorder or drive a terminal.
- * On a terminal the progress bar stops first: output and bar would overwrite each other.
+ * Bytes (a binary format: Parquet) are written as they are; {@link refuseBinaryToTerminal} keeps
+ * them off a terminal. On a terminal the progress bar stops first: output and bar would overwrite
+ * each other.
  */
-export function writeOut(text: string): Promise<void> {
-  if (outputFile !== null) return outputFile.write(escapeInvisible(text));
+export function writeOut(chunk: string | Uint8Array): Promise<void> {
+  const data = typeof chunk === 'string' ? escapeInvisible(chunk) : chunk;
+  if (outputFile !== null) return outputFile.write(data);
   beforeStdout();
   return new Promise((resolve, reject) => {
-    process.stdout.write(escapeInvisible(text), (error) => (error ? reject(error) : resolve()));
+    process.stdout.write(data, (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** Refuses a binary format (Parquet) bound for a terminal, before any input is read: exit 2 with what to do instead. */
+export function refuseBinaryToTerminal(format: string): void {
+  if (!BINARY_FORMATS.has(format) || outputFile !== null || process.stdout.isTTY !== true) return;
+  throw new CliError(`--format ${format} writes a binary file: name it with -o/--output-file <file> (or redirect stdout to a file)`, 'usage');
 }
 
 /** `-o/--output-file`: where the output goes instead of stdout, written whole at the end. */

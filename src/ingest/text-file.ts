@@ -58,9 +58,10 @@ export class AtomicFileWriter {
   /** Bytes written so far. */
   bytes = 0;
 
-  async write(text: string): Promise<void> {
+  /** Appends text (as UTF-8) or bytes. */
+  async write(chunk: string | Uint8Array): Promise<void> {
     this.handle ??= await open(this.temporary, 'w');
-    const buffer = Buffer.from(text, 'utf8');
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     await this.handle.write(buffer);
     this.bytes += buffer.length;
   }

@@ -20,12 +20,22 @@ export interface FormatOptions {
 /** How much a text format says. */
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
+/** A piece of a formatter's output: text, or bytes for a binary format ({@link BINARY_FORMATS}). */
+export type OutputChunk = string | Uint8Array;
+
 /**
  * One output format of one view: a pure function of the view model and the options, giving the
  * output piece by piece (a big dump's JSON is tens of MB: the CLI writes each piece as it comes).
- * No I/O, no `process`: the CLI and the API both pick from the same registry and write.
+ * No I/O, no `process`: the CLI and the API both pick from the same registry and write. Text
+ * unless `Chunk` says bytes.
  */
-export type Formatter<View, Options extends FormatOptions = FormatOptions> = (view: View, options: Options) => Iterable<string>;
+export type Formatter<View, Options extends FormatOptions = FormatOptions, Chunk extends OutputChunk = string> = (view: View, options: Options) => Iterable<Chunk>;
+
+/**
+ * Format names whose output is bytes, not text (Parquet): never written to a terminal, and never
+ * escaped as text output is (`escapeInvisible` would corrupt them).
+ */
+export const BINARY_FORMATS: ReadonlySet<string> = new Set(['parquet']);
 
 /**
  * One view's formats, keyed by format name. Declared as `Record<Format, …>` over the view's

@@ -40,7 +40,7 @@ describe('one registry per view, shared by the CLI', () => {
   });
 
   it("lists a registry's formats in declaration order", () => {
-    expect(formatNames(ANALYZE_FORMATS)).toEqual(['text', 'json', 'junit', 'sarif']);
+    expect(formatNames(ANALYZE_FORMATS)).toEqual(['text', 'json', 'junit', 'sarif', 'parquet']);
     // The report's names live apart from its registry (loaded only when a report is made): they agree.
     expect(formatNames(TICKET_FORMATS)).toEqual([...TICKET_FORMAT_NAMES]);
   });

@@ -11,7 +11,7 @@ import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, refuseBinaryToTerminal, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 
 interface Args {
   inputs: string[];
@@ -38,8 +38,10 @@ export const analyzeCommand: CommandModule<object, Args> = {
       .example('$0 analyze <export.json> --fail-on warn', 'gate CI: exit 1 on any warning or error')
       .example('$0 analyze samples/ --rule error-propagation --session sess-refund-7f3a --format json', 'one rule, one session, as JSON')
       .example('$0 analyze <export.json> --format junit > tracetriage.xml', 'a JUnit report for the CI server: a test suite per session, a test case per turn')
-      .example('$0 analyze <export.json> --format sarif > tracetriage.sarif', 'a SARIF 2.1.0 log for code-scanning tools'),
+      .example('$0 analyze <export.json> --format sarif > tracetriage.sarif', 'a SARIF 2.1.0 log for code-scanning tools')
+      .example('$0 analyze <export.json> --format parquet -o findings.parquet', 'one row per finding as Parquet, for pandas, DuckDB, Spark'),
   handler: async (args) => {
+    refuseBinaryToTerminal(args.format);
     const config = await loadConfig(args.config);
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();

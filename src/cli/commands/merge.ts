@@ -11,7 +11,7 @@ import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { linesOf } from '../line-input.js';
 import { ProblemReporter } from '../problems.js';
-import { writeOut } from '../run-read.js';
+import { refuseBinaryToTerminal, writeOut } from '../run-read.js';
 import { analyzeOutputOptions, type FAIL_ON, ruleOption } from '../analysis-options.js';
 import { RULE_DESCRIPTION } from './digest.js';
 import { rulesOf } from './reduce.js';
@@ -41,6 +41,7 @@ export const mergeCommand: CommandModule<object, Args> = {
       })
       .example('$0 merge part.jsonl --context digests.jsonl', "what analyze samples/ prints, from the part and the digests of reduce's and digest's examples"),
   handler: async (args) => {
+    refuseBinaryToTerminal(args.format);
     const config = await loadConfig(args.config);
     const problems = new ProblemReporter();
     try {

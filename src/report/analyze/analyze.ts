@@ -220,7 +220,8 @@ export interface FindingJson {
   fingerprint: string;
 }
 
-function findingJson(f: Finding): FindingJson {
+/** A finding as `analyze --format json` prints it (and as `--format parquet` stores its row). */
+export function findingJson(f: Finding): FindingJson {
   return {
     rule_id: f.ruleId,
     message_id: f.messageId,

@@ -1,10 +1,14 @@
 import { analyzeJsonChunks, analyzeTextChunks, type AnalyzeReport } from './analyze.js';
-import { formatNames, styleOf, type FormatOptions, type FormatRegistry } from '../format.js';
+import { formatNames, styleOf, type FormatOptions, type Formatter } from '../format.js';
 import { analyzeJunitChunks } from './junit.js';
+import { analyzeParquetChunks } from './parquet.js';
 import { analyzeSarifChunks, type SarifTool } from './sarif.js';
 
-/** The formats of `analyze --format`. */
-export type AnalyzeFormat = 'text' | 'json' | 'junit' | 'sarif';
+/** The text formats of `analyze --format`. */
+export type AnalyzeTextFormat = 'text' | 'json' | 'junit' | 'sarif';
+
+/** The formats of `analyze --format`: the text ones, and Parquet (bytes). */
+export type AnalyzeFormat = AnalyzeTextFormat | 'parquet';
 
 /** Options of the analyze formats: the SARIF log names the tool and the rules that ran. */
 export interface AnalyzeFormatOptions extends FormatOptions {
@@ -12,12 +16,16 @@ export interface AnalyzeFormatOptions extends FormatOptions {
   tool: SarifTool;
 }
 
-/** `analyze`'s formats: terminal text, JSON, JUnit XML for CI, SARIF for code scanning. */
-export const ANALYZE_FORMATS: FormatRegistry<AnalyzeFormat, AnalyzeReport, AnalyzeFormatOptions> = {
+/** The analyze registry's type: each format's formatter, giving bytes for Parquet and text for the others. */
+export type AnalyzeRegistry = { readonly [F in AnalyzeFormat]: Formatter<AnalyzeReport, AnalyzeFormatOptions, F extends 'parquet' ? Uint8Array : string> };
+
+/** `analyze`'s formats: terminal text, JSON, JUnit XML for CI, SARIF for code scanning, Parquet for data tools. */
+export const ANALYZE_FORMATS: AnalyzeRegistry = {
   text: (report, options) => analyzeTextChunks(report, styleOf(options), options.verbosity),
   json: (report) => analyzeJsonChunks(report),
   junit: (report) => analyzeJunitChunks(report),
   sarif: (report, options) => analyzeSarifChunks(report, options.tool),
+  parquet: (report, options) => analyzeParquetChunks(report, options.tool.version),
 };
 
 /** `analyze --format` choices. */
