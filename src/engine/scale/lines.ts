@@ -114,8 +114,27 @@ export function parseDigestLine(text: string, source: string, line: number): Dig
   const bucket = value.bucket;
   if (!Number.isSafeInteger(bucket) || (bucket as number) < CONTEXT_BUCKET) throw new ScaleLineError(source, line, `$.bucket: expected an integer >= -1, found ${describe(bucket)}`);
   if (bucket === CONTEXT_BUCKET) {
-    if (!['page', 'documents', 'problem', 'tally'].includes(value.kind as string))
-      throw new ScaleLineError(source, line, `$.kind: expected page, documents, problem or tally on a line of bucket -1, found ${describe(value.kind)}`);
+    const need = checker(value, source, line);
+    switch (value.kind) {
+      case 'page':
+        need('page', isObject, 'an object');
+        need('page.source', isString, 'a string');
+        need('page.token', isString, 'a string');
+        break;
+      case 'documents':
+        need('sightings', Array.isArray, 'an array');
+        break;
+      case 'problem':
+        need('rejection', isObject, 'an object');
+        need('rejection.provenance', isObject, 'an object');
+        need('rejection.message', isString, 'a string');
+        break;
+      case 'tally':
+        for (const n of ['traces', 'duplicates', 'outsideSelection', 'rejected']) need(n, isCount, 'an integer >= 0');
+        break;
+      default:
+        throw new ScaleLineError(source, line, `$.kind: expected page, documents, problem or tally on a line of bucket -1, found ${describe(value.kind)}`);
+    }
     return value as unknown as ContextLine;
   }
   if (value.kind !== 'trace') throw new ScaleLineError(source, line, `$.kind: expected "trace" on a line of bucket ${String(bucket)}, found ${describe(value.kind)}`);
@@ -126,6 +145,17 @@ export function parseDigestLine(text: string, source: string, line: number): Dig
   for (const member of ['digest', 'facts'] as const) {
     if (typeof value[member] !== 'object' || value[member] === null) throw new ScaleLineError(source, line, `$.${member}: expected an object, found ${describe(value[member])}`);
   }
+  // The members the session stage reads first: a line of another version or an edited one is
+  // named here rather than failing a session later.
+  const need = checker(value, source, line);
+  need('digest.traceId', (v) => v === value.traceId, `the line's traceId (${describe(value.traceId)})`);
+  need('digest.turn', isObject, 'an object');
+  need('digest.errors', Array.isArray, 'an array');
+  need('digest.assessments', isObject, 'an object');
+  for (const n of ['verdicts', 'scorerErrors', 'scorers']) need(`digest.assessments.${n}`, Array.isArray, 'an array');
+  need('digest.assessments.counts', isObject, 'an object');
+  for (const n of ['modelCalls', 'documents', 'errors']) need(`facts.${n}`, Array.isArray, 'an array');
+  need('facts.assessmentsPath', isString, 'a string');
   if (!Array.isArray(value.findings)) throw new ScaleLineError(source, line, `$.findings: expected an array, found ${describe(value.findings)}`);
   return value as unknown as TraceLine;
 }
@@ -134,10 +164,66 @@ export function parseDigestLine(text: string, source: string, line: number): Dig
 export function parsePartialLine(text: string, source: string, line: number): PartialLine {
   const value = parseObject(text, source, line);
   if (value.v !== SCALE_FORMAT) throw new ScaleLineError(source, line, `expected a tracetriage partial result of format ${SCALE_FORMAT} ("v": ${SCALE_FORMAT}), found ${describe(value.v)}`);
-  if (!['partial', 'session', 'sessionless', 'finding', 'state', 'problem', 'tally'].includes(value.kind as string)) {
-    throw new ScaleLineError(source, line, `$.kind: expected partial, session, sessionless, finding, state, problem or tally, found ${describe(value.kind)}`);
+  const need = checker(value, source, line);
+  switch (value.kind) {
+    case 'partial':
+      need('rules', (v) => Array.isArray(v) && v.every(isString), 'an array of rule ids');
+      break;
+    case 'session':
+      need('session', isObject, 'an object');
+      need('session.sessionId', isString, 'a string');
+      need('session.turns', isCount, 'an integer >= 0');
+      need('session.firstTimeMs', (v) => v === null || typeof v === 'number', 'a number or null');
+      need('session.turnTraceIds', (v) => Array.isArray(v) && v.every(isString), 'an array of trace ids');
+      break;
+    case 'sessionless':
+      need('digest', isObject, 'an object');
+      need('digest.traceId', isString, 'a string');
+      need('facts', isObject, 'an object');
+      break;
+    case 'finding':
+      need('finding', isObject, 'an object');
+      for (const n of ['ruleId', 'messageId', 'severity', 'message', 'fingerprint']) need(`finding.${n}`, isString, 'a string');
+      need('finding.sessionId', (v) => v === null || isString(v), 'a string or null');
+      need('finding.traceId', (v) => v === null || isString(v), 'a string or null');
+      need('finding.evidence', Array.isArray, 'an array');
+      break;
+    case 'state':
+      need('ruleId', isString, 'a string');
+      break;
+    case 'problem':
+      need('rejection', isObject, 'an object');
+      need('rejection.provenance', isObject, 'an object');
+      need('rejection.message', isString, 'a string');
+      break;
+    case 'tally':
+      need('duplicates', isCount, 'an integer >= 0');
+      break;
+    default:
+      throw new ScaleLineError(source, line, `$.kind: expected partial, session, sessionless, finding, state, problem or tally, found ${describe(value.kind)}`);
   }
   return value as unknown as PartialLine;
+}
+
+/** A check of one member of a line, by its dotted path, that throws a {@link ScaleLineError} saying what was expected. */
+function checker(value: Record<string, unknown>, source: string, line: number) {
+  return (path: string, test: (v: unknown) => boolean, expected: string): void => {
+    let at: unknown = value;
+    for (const key of path.split('.')) at = isObject(at) ? at[key] : undefined;
+    if (!test(at)) throw new ScaleLineError(source, line, `$.${path}: expected ${expected}, found ${describe(at)}`);
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+function isCount(v: unknown): boolean {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
 }
 
 function parseObject(text: string, source: string, line: number): Record<string, unknown> {

@@ -72,7 +72,7 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
   }
   await emit({ v: SCALE_FORMAT, kind: 'partial', rules: options.rules.map((r) => r.module.meta.id) });
   const traceRaw = new RawFindingSpill(spill);
-  const sessionless: TraceLine[] = [];
+  const sessionless: Located[] = [];
   /** Traces without a session by id, at their place in `sessionless`. */
   const sessionlessIds = new Map<string, number>();
   let ordinal = 0;
@@ -83,6 +83,14 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
   /** Sessions of the current bucket already visited: one coming back means the input is not grouped. */
   let done = new Set<string>();
   let where = '';
+
+  const misshapen = (at: Located['at'], what: string, error: unknown): void =>
+    problem({
+      provenance: provenanceOf({ source: at.source, index: at.line - 1, offset: at.offset, length: 0, line: at.line }),
+      code: 'schema',
+      message: `${what}: its digest lines are not what tracetriage digest writes (${error instanceof Error ? error.message : String(error)})`,
+      at: { offset: at.offset, line: at.line },
+    });
 
   const flush = (): void => {
     if (current === null) return;
@@ -97,14 +105,7 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
     } catch (error) {
       // Lines that pass the checks of `parseDigestLine` but whose digest is not what `digest`
       // writes (edited, or of another version): the session is left out, each line named.
-      for (const { at } of lines) {
-        problem({
-          provenance: provenanceOf({ source: at.source, index: at.line - 1, offset: at.offset, length: 0, line: at.line }),
-          code: 'schema',
-          message: `session ${JSON.stringify(session)} left out: its digest lines are not what tracetriage digest writes (${error instanceof Error ? error.message : String(error)})`,
-          at: { offset: at.offset, line: at.line },
-        });
-      }
+      for (const { at } of lines) misshapen(at, `session ${JSON.stringify(session)} left out`, error);
       return;
     }
     for (const t of lines) traceRaw.add(t.findings);
@@ -137,7 +138,7 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
     traces++;
     if (parsed.session === null) {
       // Traces without a session: visited one by one at the end, and handed on for the dump visitor.
-      if (!keepFirstCopy(sessionless, sessionlessIds, parsed)) duplicates++;
+      if (!keepFirstCopy(sessionless, sessionlessIds, { ...parsed, at: { source, line, offset } })) duplicates++;
       continue;
     }
     if (current === null || current.session !== parsed.session) {
@@ -152,8 +153,15 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
     if (!keepFirstCopy(current.traces, current.ids, { ...parsed, at: { source, line, offset } })) duplicates++;
   }
   flush();
-  for (const t of sessionless) traceRaw.add(t.findings);
-  const loose = stage.visitSessionless(sessionless.map((t) => ({ digest: t.digest, facts: t.facts, ordinal: ordinal++ })));
+  let loose: ReturnType<SessionStage['visitSessionless']> = [];
+  try {
+    loose = stage.visitSessionless(sessionless.map((t) => ({ digest: t.digest, facts: t.facts, ordinal: ordinal++ })));
+    for (const t of sessionless) traceRaw.add(t.findings);
+  } catch (error) {
+    // As for a session: lines that pass the checks but are not what `digest` writes. The traces
+    // without a session are visited together, so all of them are left out, each named.
+    for (const { at } of sessionless) misshapen(at, 'the traces without a session of this part left out', error);
+  }
 
   for (const s of stage.sessions) {
     const { turnOrdinals: _, ...session } = s;

@@ -128,8 +128,13 @@ describe('digest, reduce and merge give what analyze gives', () => {
 });
 
 describe('what the steps refuse or report', () => {
+  let real: TraceLine | undefined;
+  beforeAll(async () => {
+    real = (await digestTasks([['samples']])).find((l): l is TraceLine => l.kind === 'trace');
+  });
+  /** A line as digest writes it (a real trace's digest), for the given bucket, session and id. */
   const traceLine = (bucket: number, session: string | null, traceId: string): string =>
-    JSON.stringify({ bucket, session, time: 1, kind: 'trace', v: 1, read: [0, 0], traceId, digest: {}, facts: {}, findings: [] });
+    JSON.stringify({ ...real!, bucket, session, traceId, digest: { ...real!.digest, traceId, sessionId: session } });
 
   it('reduce fails on a bucket that goes down, and on a session that comes back', async () => {
     const noop = (): void => undefined;
@@ -141,11 +146,30 @@ describe('what the steps refuse or report', () => {
   });
 
   it('reduce leaves out a session whose lines are not what digest writes, naming each line, and goes on', async () => {
+    const lines = (await digestTasks([['samples']])).filter((l): l is TraceLine => l.kind === 'trace');
+    const sessions = [...new Set(lines.map((l) => l.session).filter((s) => s !== null))];
+    expect(sessions.length).toBeGreaterThan(2);
+    const [bad] = sessions;
+    // A line of the right shape at the top that the session stage cannot read further down.
+    const broken = lines.map((l) =>
+      l.session === bad && l === lines.find((x) => x.session === bad) ? { ...l, digest: { ...l.digest, assessments: { ...l.digest.assessments, verdicts: [null] } } } : l,
+    );
+    const text = shuffle(broken as DigestLine[], 1)[0]!;
     const problems: Rejection[] = [];
-    const summary = await reduceDigests(lift(sourced([traceLine(3, 'a', 't1'), traceLine(3, 'a', 't2')], 'in')), { rules, onProblem: (p) => problems.push(p) }, () => undefined);
-    expect(problems.map((p) => `${p.provenance.source}:${p.provenance.line} ${p.code}`)).toEqual(['in:1 schema', 'in:2 schema']);
-    expect(problems[0]!.message).toMatch(/^session "a" left out: its digest lines are not what tracetriage digest writes \(/);
-    expect(summary.sessions).toBe(0);
+    const summary = await reduceDigests(lift(sourced(text, 'in')), { rules, onProblem: (p) => problems.push(p) }, () => undefined);
+    const badLines = text.flatMap((t, i) => ((JSON.parse(t) as TraceLine).session === bad ? [`in:${i + 1} schema`] : []));
+    expect(problems.map((p) => `${p.provenance.source}:${p.provenance.line} ${p.code}`)).toEqual(badLines);
+    expect(problems[0]!.message).toMatch(new RegExp(`^session ${JSON.stringify(bad)} left out: its digest lines are not what tracetriage digest writes \\(`));
+    expect(summary.sessions).toBe(sessions.length - 1);
+  });
+
+  it('reduce names a digest line of another shape by the member, and goes on', async () => {
+    const lines = (await digestTasks([['samples']])).filter((l): l is TraceLine => l.kind === 'trace');
+    const odd = { ...lines[0]!, digest: { ...lines[0]!.digest, turn: 5 } };
+    const problems: Rejection[] = [];
+    const summary = await reduceDigests(lift(sourced(shuffle([odd, ...lines.slice(1)] as DigestLine[], 1)[0]!, 'in')), { rules, onProblem: (p) => problems.push(p) }, () => undefined);
+    expect(problems.map((p) => p.message)).toEqual(['$.digest.turn: expected an object, found 5']);
+    expect(summary.traces).toBe(lines.length - 1);
   });
 
   it('reduce names a line that is not a digest line, and goes on with the rest', async () => {
