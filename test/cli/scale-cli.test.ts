@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCliAsync } from '../helpers/make-inputs.js';
 
@@ -22,6 +23,30 @@ function sorted(text: string): string {
 }
 
 describe('digest | sort | reduce, then merge', () => {
+  it('digest --format parquet holds the same lines, with typed columns an engine routes by, and they reduce and merge as the JSON lines do', async () => {
+    const lines = await runCliAsync(['digest', 'samples', '--buckets', '8']);
+    const pq = await runCliAsync(['digest', 'samples', '--buckets', '8', '--format', 'parquet', '-o', ws.path('d.parquet')]);
+    expect(pq.status).toBe(0);
+    const bytes = readFileSync(ws.path('d.parquet'));
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    expect(parquetMetadata(file).key_value_metadata).toEqual(expect.arrayContaining([{ key: 'tracetriage.digest.format', value: '1' }]));
+    const rows = (await parquetReadObjects({ file })) as Array<{ bucket: bigint; session: string | null; time: number | null; kind: string; trace_id: string | null; line: unknown }>;
+    const expected = lines.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { bucket: number; session?: string | null; time?: number | null; kind: string; traceId?: string });
+    expect(rows.map((r) => r.line)).toEqual(expected);
+    expect(rows.map((r) => [Number(r.bucket), r.session, r.time, r.kind, r.trace_id])).toEqual(expected.map((l) => [l.bucket, l.session ?? null, l.time ?? null, l.kind, l.traceId ?? null]));
+    // An engine's route: sort on the typed columns, hand the line column to reduce.
+    const sortedRows = [...rows].sort((a, b) => Number(a.bucket) - Number(b.bucket) || (a.session ?? '').localeCompare(b.session ?? ''));
+    const reduce = await runCliAsync(['reduce'], { input: `${sortedRows.map((r) => JSON.stringify(r.line)).join('\n')}\n` });
+    expect(reduce.status).toBe(0);
+    ws.write('pq-part.jsonl', reduce.stdout);
+    ws.write('pq-context.jsonl', lines.stdout);
+    const merged = await runCliAsync(['merge', ws.path('pq-part.jsonl'), '--context', ws.path('pq-context.jsonl'), '--format', 'json']);
+    expect(merged.stdout).toBe((await runCliAsync(['analyze', 'samples', '--format', 'json'])).stdout);
+  });
+
   it('prints what analyze prints, with its exit status, in every format', async () => {
     const inputs = ['samples', 'test/judge-free'];
     const digest = await runCliAsync(['digest', ...inputs, '--buckets', '16']);

@@ -1,14 +1,33 @@
 import type { CommandModule } from 'yargs';
 import { digestInputs } from '../../engine/scale/digest.js';
-import { DEFAULT_BUCKETS, MAX_BUCKETS } from '../../engine/scale/lines.js';
+import { DEFAULT_BUCKETS, MAX_BUCKETS, SCALE_FORMAT, type DigestLine } from '../../engine/scale/lines.js';
+import { ParquetRowGroups } from '../../report/parquet/writer.js';
+import { DIGEST_COLUMNS, digestRow } from '../../report/scale/digest-parquet.js';
 import { analysisOptions, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { linesOf } from '../line-input.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, maxRecordOption, INPUTS_DESCRIPTION, scannerOptions, traceProgressHooks } from '../run-read.js';
+import { inputsOf, maxRecordOption, INPUTS_DESCRIPTION, refuseBinaryToTerminal, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
 import { LineWriter } from '../scale-output.js';
 import { missingInputs } from '../id-inputs.js';
+
+/** What `digest` writes. */
+const DIGEST_FORMATS = ['jsonl', 'parquet'] as const;
+
+/** Digest lines as Parquet rows (`report/scale/digest-parquet.ts`), each finished row group written as it closes. */
+class ParquetOut {
+  private readonly groups = new ParquetRowGroups(DIGEST_COLUMNS, { metadata: [{ key: 'tracetriage.digest.format', value: String(SCALE_FORMAT) }] });
+
+  async write(line: DigestLine): Promise<void> {
+    const bytes = this.groups.add(digestRow(line));
+    if (bytes !== null) await writeOut(bytes);
+  }
+
+  async end(): Promise<void> {
+    await writeOut(this.groups.end());
+  }
+}
 
 /** `--rule` of the scale-out steps. */
 export const RULE_DESCRIPTION = 'run only this rule (repeat, or separate ids with commas); digest, reduce and merge must be given the same';
@@ -18,6 +37,7 @@ interface Args {
   'paths-from'?: string | undefined;
   buckets: number;
   task: number;
+  format: (typeof DIGEST_FORMATS)[number];
   rule?: string[] | undefined;
   session?: string[] | undefined;
   'filter-string'?: string | undefined;
@@ -39,6 +59,12 @@ export const digestCommand: CommandModule<object, Args> = {
         default: DEFAULT_BUCKETS,
         describe: `buckets the sessions are spread over (1 to ${MAX_BUCKETS}); every digest task of a run must use the same number`,
       })
+      .option('format', {
+        choices: DIGEST_FORMATS,
+        default: 'jsonl' as const,
+        describe:
+          'jsonl: what reduce reads; parquet: the same lines in the column line, beside typed columns bucket, session, time, kind, trace_id to route and sort by (needs -o or a redirect; docs/scale-out.md)',
+      })
       .option('task', {
         type: 'number',
         default: 0,
@@ -47,7 +73,8 @@ export const digestCommand: CommandModule<object, Args> = {
       .option('session', { type: 'string', describe: 'only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
       .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first (docs/search-filters.md)' })
       .example('$0 digest samples/ > digests.jsonl', 'the digest lines of the samples')
-      .example('ls <dumps>/*.jsonl | $0 digest --paths-from - -o part-0.jsonl', 'what a task of an engine runs on its share of the files'),
+      .example('ls <dumps>/*.jsonl | $0 digest --paths-from - -o part-0.jsonl', 'what a task of an engine runs on its share of the files')
+      .example('$0 digest samples/ --format parquet -o digests.parquet', 'the same lines in a Parquet table, with typed columns to route and sort by'),
   handler: async (args) => {
     if (!Number.isInteger(args.buckets) || args.buckets < 1 || args.buckets > MAX_BUCKETS)
       throw new CliError(`--buckets: expected an integer from 1 to ${MAX_BUCKETS}, found ${String(args.buckets)}`, 'usage');
@@ -63,9 +90,10 @@ export const digestCommand: CommandModule<object, Args> = {
     }
     const inputs = [...inputsOf(args.inputs ?? []), ...listed];
     if (inputs.length === 0) throw new CliError(args['paths-from'] === undefined ? `${missingInputs('digest')}, or --paths-from` : `${args['paths-from']}: no paths listed`, 'usage');
+    refuseBinaryToTerminal(args.format);
     const config = await loadConfig(args.config);
     const problems = new ProblemReporter();
-    const out = new LineWriter();
+    const out = args.format === 'parquet' ? new ParquetOut() : new LineWriter();
     await digestInputs(
       inputs,
       {
