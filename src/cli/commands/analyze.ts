@@ -12,11 +12,11 @@ import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
 
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
-interface Args {
+interface Args extends ParallelArgs {
   inputs: string[];
   format: AnalyzeFormat;
   'fail-on': (typeof FAIL_ON)[number];
@@ -33,7 +33,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
   describe:
     'Run the rules over every session: where each conversation went wrong (root-cause turn, the turns that inherited it, the evidence; with or without LLM-judge assessments: without, from errors that were not recovered and clues such as a user pushing back or an outdated document), scorer errors, instrumentation problems',
   builder: (y) =>
-    configOption(inputsPositional(y))
+    configOption(parallelOptions(inputsPositional(y)))
       .option('format', {
         choices: ANALYZE_FORMAT_NAMES,
         default: 'text' as const,
@@ -73,6 +73,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       {
         stdin: process.stdin,
         ...scannerOptions(args),
+        ...parallelism(args),
         ...traceProgressHooks(inputs),
         onEvent: problems.onEvent,
         onTrace: problems.onTrace,
