@@ -22,6 +22,8 @@ export interface AnalysisOptions extends ReadingOptions {
   sessions?: readonly string[];
   /** An MLflow filter applied to traces first (docs/search-filters.md); a bad one throws `QuerySyntaxError`. */
   filterString?: string;
+  /** Worker threads for the per-trace stage (parse, digest, facts, trace rules); the result is the same for any number. Default 1. */
+  jobs?: number;
 }
 
 /** Options of {@link analyze}. */
@@ -87,7 +89,7 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   const read = engineRead(inputs, options);
   const analysis = engineAnalysis(options, config);
   const log = new ProblemLog(options.onEvent);
-  const result = await analyzeInputs(read.inputs, { ...read.options, onEvent: log.onEvent, onTrace: log.onTrace, ...analysis });
+  const result = await analyzeInputs(read.inputs, { ...read.options, onEvent: log.onEvent, onTrace: log.onTrace, ...analysis, jobs: options.jobs ?? 1 });
   const facts = analysisFacts(result, options.failOn ?? 'error');
   return {
     ...facts,

@@ -40,6 +40,7 @@ export async function reportData(inputs: Input | readonly Input[], options: Repo
     onEvent: log.onEvent,
     onTrace: log.onTrace,
     ...analysis,
+    jobs: options.jobs ?? 1,
     maxSessions,
     config: config.source,
     rejected: () => log.rejectedRecords,

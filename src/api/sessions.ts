@@ -20,6 +20,8 @@ export interface ListSessionsOptions extends ReadingOptions {
   sort?: SessionSortKey;
   /** An MLflow filter applied to traces before grouping (docs/search-filters.md). */
   filterString?: string;
+  /** Worker threads for the per-trace digests; the list is the same for any number. Default 1. */
+  jobs?: number;
 }
 
 /** Every session of the inputs, and the traces without one: what `tracetriage sessions` lists. */
@@ -41,7 +43,7 @@ export async function listSessions(inputs: Input | readonly Input[], options: Li
   const read = engineRead(inputs, options);
   const filter = options.filterString === undefined || options.filterString.trim() === '' ? null : compileFilter(options.filterString);
   const log = new ProblemLog(options.onEvent);
-  const groups = await readSessions(read.inputs, { ...read.options, ...logHooks(log), filter, digest: digestOptionsOf(config) });
+  const groups = await readSessions(read.inputs, { ...read.options, ...logHooks(log), filter, digest: digestOptionsOf(config), jobs: options.jobs ?? 1 });
   const sort = options.sort ?? 'first';
   return { ...sessionsView(groups, sort), exit: log.verdict(), problems: log.problems };
 }

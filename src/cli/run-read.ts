@@ -10,8 +10,10 @@ import { inputBytes, type OpenOptions } from '../ingest/sources.js';
 import { AtomicFileWriter } from '../ingest/text-file.js';
 import { BINARY_FORMATS } from '../report/format.js';
 import { CliError } from './errors.js';
+import type { ParallelOptions } from '../engine/read/trace-task.js';
+import { verbosity } from './output-options.js';
 import { OutcomeCounter, type ReadOutcome } from '../engine/outcome.js';
-import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, type ReadProgress } from './progress.js';
+import { beforeStdout, runningProgress, startProgress, stopProgress, writeErr, writeNote, type ReadProgress } from './progress.js';
 
 /**
  * yargs drops a bare `-` from positional lists, so main.ts swaps it for this token (a NUL byte
@@ -51,6 +53,38 @@ export function defaultJobs(): number {
 const FEW_CORES = 2;
 /** Worker threads by default at most: beyond four, reading waits on the disk and JSON.parse, not on threads. */
 const MAX_DEFAULT_JOBS = 4;
+
+/** `--jobs` and `--worker-threshold-mb` as `analyze`, `report` and `sessions` take them. */
+export interface ParallelArgs {
+  jobs?: number | undefined;
+  'worker-threshold-mb'?: number | undefined;
+}
+
+/**
+ * Declares `--jobs` for a command whose per-trace stage (parse, normalize, digest, facts, trace
+ * rules) runs in worker threads, and the hidden `--worker-threshold-mb` (tests use 0 to reach the
+ * workers with small files).
+ */
+export function parallelOptions<T>(y: Argv<T>) {
+  return y
+    .option('jobs', {
+      type: 'number',
+      describe: 'worker threads for the per-trace stage (parse, digest, facts, trace rules); the output is the same for any number (default: 1 on up to 2 cores, else one per core up to 4)',
+    })
+    .option('worker-threshold-mb', { type: 'number', describe: 'with --jobs > 1, workers start after this many MB (default 4; JSON Lines files from 16 MB are read by ranges)', hidden: true });
+}
+
+/** What the engine takes of `--jobs`: the threads, the threshold, and the note a run that stays on one thread gives with --verbose. */
+export function parallelism(args: ParallelArgs): ParallelOptions {
+  const mb = args['worker-threshold-mb'];
+  return {
+    jobs: args.jobs ?? defaultJobs(),
+    ...(mb === undefined ? {} : { workerThresholdBytes: Math.max(0, Math.round(mb * 1e6)) }),
+    onSingleThread: (reason) => {
+      if (verbosity() === 'verbose') writeNote(`tracetriage: --jobs ${args.jobs ?? defaultJobs()}: one thread: ${safeText(reason)}\n`);
+    },
+  };
+}
 
 function batchJobs(jobs: number): number {
   return availableParallelism() > jobs ? jobs : 1;

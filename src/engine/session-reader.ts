@@ -6,9 +6,23 @@ import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './read/filtered.js';
 import { faultPoint, internalEvent } from './read/guard.js';
 import type { TraceEvent } from './read/read-events.js';
+import { readSummaries } from './read/read-summaries.js';
+import {
+  digestProvenance,
+  rethrown,
+  selectedWork,
+  selectionSpec,
+  selectorOf,
+  taskThreads,
+  thrownData,
+  type ParallelOptions,
+  type SelectionSpec,
+  type TaskWork,
+  type ThrownData,
+} from './read/trace-task.js';
 
 /** Options of {@link readSessions} and {@link readSession}: reading, selection, digest options. */
-export interface SessionReadOptions extends FilteredOptions {
+export interface SessionReadOptions extends FilteredOptions, ParallelOptions {
   digest?: Omit<DigestOptions, 'provenance'>;
 }
 
@@ -23,11 +37,54 @@ export const LISTING_TEXT_CHARS = 200;
 export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
   const digests: TraceDigest[] = [];
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
-  for await (const event of filteredTraces(inputs, options)) {
-    const digest = guardedDigest(event, digestOptions, options);
-    if (digest !== null) digests.push(listingDigest(digest));
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  if (jobs === 1) {
+    for await (const event of filteredTraces(inputs, options)) {
+      const digest = guardedDigest(event, digestOptions, options);
+      if (digest !== null) digests.push(listingDigest(digest));
+    }
+    return groupSessions(digests);
+  }
+  // The same per trace in worker threads, taken here in input order.
+  const task: ListingTask = { kind: 'listing', digest: digestOptions, selection: selectionSpec(options) };
+  for await (const event of readSummaries<ListingOutcome | null>(inputs, { ...options, ...taskThreads(options, jobs), task })) {
+    if (event.type !== 'summary') {
+      options.onEvent?.(event);
+      continue;
+    }
+    options.onTrace?.();
+    const outcome = event.summary;
+    if (outcome === null) continue;
+    if ('thrown' in outcome) options.onEvent?.(internalEvent(event.provenance, 'digest', rethrown(outcome.thrown)));
+    else {
+      // A worker's line range counts from its own start: the reader moved the event's provenance to the file's.
+      outcome.digest.provenance = digestProvenance(event.provenance);
+      digests.push(outcome.digest);
+    }
   }
   return groupSessions(digests);
+}
+
+/** The per-trace stage of `sessions` as data for a worker thread: the digest options and the selection. */
+export interface ListingTask {
+  kind: 'listing';
+  digest: Omit<DigestOptions, 'provenance'>;
+  selection: SelectionSpec;
+}
+
+/** A trace's listing digest, or what its digest threw. */
+export type ListingOutcome = { digest: TraceDigest } | { thrown: ThrownData };
+
+/** The per-record work of `sessions`: what {@link readSessions} does on one trace, done ahead. */
+export async function listingWork(task: ListingTask): Promise<TaskWork<ListingOutcome | null>> {
+  return selectedWork(await selectorOf(task.selection), (event): ListingOutcome => {
+    try {
+      faultPoint('digest', event.trace.traceId);
+      return { digest: listingDigest(digestOf(event, task.digest)) };
+    } catch (error) {
+      return { thrown: thrownData(error) };
+    }
+  });
 }
 
 /** One session as `session <id>` reads it. */

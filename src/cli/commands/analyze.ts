@@ -11,9 +11,9 @@ import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, refuseBinaryToTerminal, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, refuseBinaryToTerminal, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
 
-interface Args {
+interface Args extends ParallelArgs {
   inputs: string[];
   format: AnalyzeFormat;
   'fail-on': (typeof FAIL_ON)[number];
@@ -30,7 +30,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
   describe:
     'Run the rules over every session: where each conversation went wrong (root-cause turn, the turns that inherited it, the evidence; with or without LLM-judge assessments: without, from errors that were not recovered and clues such as a user pushing back or an outdated document), scorer errors, instrumentation problems',
   builder: (y) =>
-    ruleOption(analyzeOutputOptions(configOption(inputsPositional(y))), 'run only this rule (repeat, or separate ids with commas; tracetriage rules lists them)')
+    ruleOption(analyzeOutputOptions(configOption(parallelOptions(inputsPositional(y)))), 'run only this rule (repeat, or separate ids with commas; tracetriage rules lists them)')
       .option('session', { type: 'string', describe: 'analyse only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
       .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first, e.g. "timestamp_ms > 1731000000000" (docs/search-filters.md)' })
       .example('$0 analyze samples/', 'every session of the samples: the refund session went wrong at turn 3')
@@ -51,6 +51,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
       {
         stdin: process.stdin,
         ...scannerOptions(args),
+        ...parallelism(args),
         ...traceProgressHooks(inputs),
         onEvent: problems.onEvent,
         onTrace: problems.onTrace,

@@ -14,11 +14,11 @@ import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress, writeNote } from '../progress.js';
-import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
 
 type Format = TicketFormat;
 
-interface Args {
+interface Args extends ParallelArgs {
   inputs: string[];
   format?: Format | undefined;
   output?: string | undefined;
@@ -67,7 +67,7 @@ export const reportCommand: CommandModule<object, Args> = {
     'Write a report for a bug ticket: summary, each session turn by turn with the root cause and its evidence, assessments with rationale, error spans, span waterfalls (HTML), and the commands that reproduce each view',
   builder: (y) =>
     ruleOption(
-      configOption(inputsPositional(y))
+      configOption(parallelOptions(inputsPositional(y)))
         .option('format', { choices: TICKET_FORMAT_NAMES, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
         .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written)' })
         .option('max-bytes', {
@@ -98,6 +98,7 @@ export const reportCommand: CommandModule<object, Args> = {
     const data = await reportInputs(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...parallelism(args),
       ...traceProgressHooks(inputs),
       onEvent: problems.onEvent,
       onTrace: problems.onTrace,

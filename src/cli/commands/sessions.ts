@@ -8,9 +8,9 @@ import { configOption, loadConfig } from '../config.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
 
-interface Args {
+interface Args extends ParallelArgs {
   inputs: string[];
   sort: SessionSortKey;
   format: SessionsFormat;
@@ -24,7 +24,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
   command: 'sessions <inputs..>',
   describe: 'List the sessions in the inputs: user, turns, time span, turns with errors, failing assessments, scorer errors',
   builder: (y) =>
-    configOption(inputsPositional(y))
+    configOption(parallelOptions(inputsPositional(y)))
       .option('sort', {
         choices: SESSION_SORT_KEYS,
         default: 'first' as const,
@@ -43,6 +43,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
     const groups = await readSessions(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
+      ...parallelism(args),
       ...traceProgressHooks(inputs),
       filter,
       onEvent: problems.onEvent,

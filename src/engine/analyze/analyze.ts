@@ -6,8 +6,10 @@ import { compareNullable, turnTimeMs, type SessionSummary } from '../../model/se
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity } from '../../rules/api.js';
-import { analyzeTrace } from './analyze-trace.js';
-import { filteredTraces, type FilteredOptions } from '../read/filtered.js';
+import { analyzeTrace, type AnalyzedTrace } from './analyze-trace.js';
+import type { FilteredOptions } from '../read/filtered.js';
+import type { ParallelOptions } from '../read/trace-task.js';
+import { readAnalysis } from './analyze-task.js';
 import type { Finding } from './findings.js';
 import { RawFindingSpill, SpilledFindings, type FindingList } from './finding-spill.js';
 import { faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
@@ -87,7 +89,7 @@ export interface SessionPartial {
  * run while it is in hand, then it is dropped; once everything is read, sessions are formed and
  * the session visitors run, one session at a time. See {@link AnalysisCollector} for memory.
  */
-export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions & ParallelOptions): Promise<AnalyzeResult> {
   return analyzeInputsStreamed(inputs, options, (result) => ({ ...result, findings: [...result.findings] }));
 }
 
@@ -96,14 +98,11 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
  * that each pass reads back one finding at a time (memory does not grow with the findings), and
  * must be done with them when its promise settles; the file is deleted then.
  */
-export async function analyzeInputsStreamed<T>(inputs: readonly string[], options: AnalyzeOptions, use: (result: AnalyzeResult<FindingList>) => T | Promise<T>): Promise<T> {
+export async function analyzeInputsStreamed<T>(inputs: readonly string[], options: AnalyzeOptions & ParallelOptions, use: (result: AnalyzeResult<FindingList>) => T | Promise<T>): Promise<T> {
   const onEvent = options.onEvent;
   const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   try {
-    for await (const event of filteredTraces(inputs, { ...options, onEvent: collector.watch(onEvent) })) {
-      const { source, index, offset, length, line, within } = event.provenance;
-      collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) });
-    }
+    await readAnalysis(inputs, options, collector);
     return await use(collector.finishStreamed());
   } finally {
     collector.close();
@@ -165,10 +164,30 @@ export class AnalysisCollector {
    * the analysis too, so the two never disagree.
    */
   add(trace: Trace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
-    this.traces++;
     const digestOptions = this.options.digest ?? {};
+    const ids = { traceId: trace.traceId, sessionId: () => sessionIdOf(trace, digestOptions.sessionKeys) };
+    return this.addAnalyzed(
+      ids,
+      () => {
+        faultPoint('digest', trace.traceId);
+        return analyzeTrace(trace, provenance, digestOptions, this.runner);
+      },
+      provenance,
+      alongside,
+    );
+  }
+
+  /**
+   * {@link add} for a trace whose per-trace stage runs in `analyze` (or ran in a worker thread,
+   * which `analyze` then returns or throws again): the session selection (by `ids.sessionId`,
+   * asked only when sessions are selected), the copy check (by `ids.traceId`), then `analyze` and
+   * `alongside` under the guard, then the keeping. `analyze` is called only for a trace that is
+   * kept, so the counts, ordinals and problems are those of `add`.
+   */
+  addAnalyzed(ids: { traceId: string; sessionId: () => string | null }, analyze: () => AnalyzedTrace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
+    this.traces++;
     if (this.wanted !== null) {
-      const id = sessionIdOf(trace, digestOptions.sessionKeys);
+      const id = ids.sessionId();
       if (id === null || !this.wanted.has(id)) {
         this.outsideSelection++;
         return null;
@@ -176,23 +195,22 @@ export class AnalysisCollector {
     }
     // A copy (the same export passed twice, a `get` file beside its search export) is one trace:
     // its findings would repeat the first copy's, or contradict them if the copies differ.
-    if (trace.traceId !== '') {
-      if (this.seen.has(trace.traceId)) {
+    if (ids.traceId !== '') {
+      if (this.seen.has(ids.traceId)) {
         this.duplicates++;
         return null;
       }
-      this.seen.add(trace.traceId);
+      this.seen.add(ids.traceId);
     }
     let analyzed;
     try {
-      faultPoint('digest', trace.traceId);
-      analyzed = analyzeTrace(trace, provenance, digestOptions, this.runner);
+      analyzed = analyze();
       alongside?.(this.kept.length);
     } catch (error) {
       // One trace that breaks the digest, the facts or a trace rule is that trace's problem: it
       // is left out (a later copy may still be read) and the run goes on.
       this.traces--;
-      this.seen.delete(trace.traceId);
+      this.seen.delete(ids.traceId);
       this.problem(internalRejection(provenanceOf(provenance ?? NO_PROVENANCE), 'analyze', error));
       return null;
     }

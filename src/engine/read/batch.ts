@@ -14,7 +14,7 @@ export interface BatchRequest {
 /** A worker's answer: the events of the batch, in record order. */
 export interface BatchResult {
   id: number;
-  events: SummaryEvent[];
+  events: SummaryEvent<unknown>[];
   final: true;
 }
 

@@ -5,6 +5,7 @@ import { readInfoFast } from './fast-info.js';
 import { scanInputs, type ReadOptions } from './read.js';
 import type { FrameEvent, TraceEvent } from './read-events.js';
 import { readRecord } from './guard.js';
+import type { ScannedRecord } from '../../ingest/scan-types.js';
 
 /** Which traces to keep: an MLflow filter and the `--experiment-id` / `--run-id` / `--model-id` scope. */
 export interface Selection {
@@ -34,23 +35,18 @@ export interface FilteredOptions extends ReadOptions, Selection {
  * whole; `span.*` clauses are decided on the parsed spans.
  */
 export async function* filteredTraces(inputs: readonly string[], options: FilteredOptions): AsyncGenerator<TraceEvent> {
-  const keep = selectionTest(options);
-  const infoTest = infoSelectionTest(options);
-  // With nothing to select on (sessions, query without a filter), reading the info first would
-  // only parse it twice.
-  const selects = (options.filter ?? null) !== null || (options.experimentIds?.length ?? 0) > 0 || options.runId != null || options.modelId != null;
+  const selector = recordSelector(options);
   const { onTrace } = options;
   for await (const unit of scanInputs(inputs, options)) {
     if (unit.kind === 'event') {
       if (unit.event.type === 'trace') {
         onTrace?.();
-        if (keep(unit.event)) yield unit.event;
+        if (selector.keep(unit.event)) yield unit.event;
       } else options.onEvent?.(unit.event);
       continue;
     }
     const { record } = unit;
-    const fast = !selects || record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
-    if (fast !== null && !infoTest(fast)) {
+    if (selector.leftOutByInfo(record)) {
       onTrace?.();
       continue;
     }
@@ -58,10 +54,38 @@ export async function* filteredTraces(inputs: readonly string[], options: Filter
       if (event.type !== 'trace') options.onEvent?.(event);
       else {
         onTrace?.();
-        if (keep(event)) yield event;
+        if (selector.keep(event)) yield event;
       }
     }
   }
+}
+
+/**
+ * A selection as every reader applies it to a record: left out on its `info` alone (read by the
+ * fast locator, without parsing the spans), or parsed whole and then kept or not. The same in
+ * {@link filteredTraces} and in a worker thread's task.
+ */
+export interface RecordSelector {
+  /** The record's `info` alone leaves it out: it need not be parsed (always false with nothing to select on). */
+  leftOutByInfo(record: ScannedRecord): boolean;
+  /** The whole selection, on a trace read whole. */
+  keep(event: TraceEvent): boolean;
+}
+
+/** The {@link RecordSelector} of a selection. */
+export function recordSelector(selection: Selection): RecordSelector {
+  const keep = selectionTest(selection);
+  const infoTest = infoSelectionTest(selection);
+  // With nothing to select on (sessions, query without a filter), reading the info first would
+  // only parse it twice.
+  const selects = (selection.filter ?? null) !== null || (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
+  return {
+    leftOutByInfo(record) {
+      const fast = !selects || record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
+      return fast !== null && !infoTest(fast);
+    },
+    keep,
+  };
 }
 
 /** The part of a selection the `info` decides: scope and the filter's info clauses. */

@@ -1,10 +1,10 @@
 import { readLineRange } from '../../ingest/ranges.js';
 import type { ScanNote, ScannedRecord, ScannerOptions } from '../../ingest/scan-types.js';
 import { RecordScanner } from '../../ingest/scanner.js';
-import { toSummaryEvent } from './batch.js';
 import type { SummaryEvent } from './read-events.js';
 import { OversizedSink } from './read.js';
-import { guardRecord, readRecord } from './guard.js';
+import { guardRecord } from './guard.js';
+import type { TaskWork } from './trace-task.js';
 
 /** A worker's job: the lines that start in [start, end) of a JSON Lines file. */
 export interface RangeRequest {
@@ -20,7 +20,7 @@ export interface RangeRequest {
 /** A range's answer: its events, and how many lines and records it held. */
 export interface RangeMessage {
   id: number;
-  events: SummaryEvent[];
+  events: SummaryEvent<unknown>[];
   final: boolean;
   lineFeeds?: number;
   records?: number;
@@ -29,13 +29,13 @@ export interface RangeMessage {
 
 /**
  * Reads one line range of a file, in a worker: scans it as JSON Lines (line and record numbers
- * count from the range's start; the main thread adds those of the ranges before), parses,
- * normalizes and summarizes each record, and posts the events back in one message. Ranges are a
- * few tens of MB, so that message stays small.
+ * count from the range's start; the main thread adds those of the ranges before), parses and
+ * normalizes each record, does the task's `work` on it, and posts the events back in one message.
+ * Ranges are a few tens of MB, so that message stays small.
  */
-export async function runRange(request: RangeRequest, post: (message: RangeMessage) => void): Promise<void> {
+export async function runRange(request: RangeRequest, post: (message: RangeMessage) => void, work: TaskWork): Promise<void> {
   const { id, path } = request;
-  const events: SummaryEvent[] = [];
+  const events: SummaryEvent<unknown>[] = [];
   let records = 0;
   const oversized = new OversizedSink();
   const scanner = new RecordScanner(
@@ -43,8 +43,8 @@ export async function runRange(request: RangeRequest, post: (message: RangeMessa
     {
       record: (record: ScannedRecord): void => {
         records++;
-        const results = record.oversized ? guardRecord(record.provenance, () => [oversized.finish(record)]) : readRecord(record);
-        for (const event of results) events.push(toSummaryEvent(event));
+        const results = record.oversized ? guardRecord(record.provenance, () => [oversized.finish(record)]).flatMap(work.event) : work.record(record);
+        for (const event of results) events.push(event);
       },
       note: ({ code, message, offset, line }: ScanNote): void => {
         events.push({ type: 'note', note: { source: path, kind: code, message, offset, line } });

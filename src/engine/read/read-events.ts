@@ -79,5 +79,8 @@ export interface TraceEvent {
 /** What `readTraces` yields: whole traces, with their original bytes. */
 export type ReadEvent = FrameEvent | TraceEvent;
 
-/** What `readSummaries` yields: per-trace summaries (small, cloneable across threads). */
-export type SummaryEvent = FrameEvent | { type: 'summary'; summary: TraceSummary; provenance: Provenance };
+/**
+ * What `readSummaries` yields: what its task made of each trace (small, cloneable across threads;
+ * a `TraceSummary` for `stats` and `validate`).
+ */
+export type SummaryEvent<S = TraceSummary> = FrameEvent | { type: 'summary'; summary: S; provenance: Provenance };

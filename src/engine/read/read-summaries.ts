@@ -2,13 +2,13 @@ import { firstJsonLine, splitRanges } from '../../ingest/ranges.js';
 import type { ScannedRecord } from '../../ingest/scanner.js';
 import { openInputs, type ByteSource } from '../../ingest/sources.js';
 import { normalizeRecord } from '../../model/normalize.js';
-import { toSummaryEvent } from './batch.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
 import { ForeignJoin } from './foreign.js';
 import { openNote, scanSource, type ReadOptions, type ScanUnit } from './read.js';
 import { scanStore } from './store-scan.js';
-import { readRecord } from './guard.js';
+import { SUMMARY_TASK, taskWork, type TaskWork, type TraceTask } from './trace-task.js';
+import type { TraceSummary } from './summarize.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface SummaryOptions extends ReadOptions {
@@ -29,7 +29,15 @@ export interface SummaryOptions extends ReadOptions {
   rangeBytes?: number;
   /** Default 16 MiB; tests use 0. */
   poolThresholdBytes?: number;
+  /**
+   * What is made of each trace, here and in the workers (default: its `TraceSummary`). The type
+   * parameter of {@link readSummaries} says what that is; the task's own module keeps the two in step.
+   */
+  task?: TraceTask;
 }
+
+/** Any task's event, inside the reader. */
+type TaskEvent = SummaryEvent<unknown>;
 
 /** Records go to batch workers in batches of about this many bytes. */
 const BATCH_BYTES = 4 << 20;
@@ -43,17 +51,23 @@ const RANGE_THRESHOLD = 64 << 20;
  * cut here and, with `batchJobs` > 1, parsed by workers in batches. Memory stays bounded: ranges
  * send their events back in parts, and at most two batches per worker are in flight.
  */
-export async function* readSummaries(inputs: readonly string[], options: SummaryOptions = {}): AsyncGenerator<SummaryEvent> {
+export async function* readSummaries<S = TraceSummary>(inputs: readonly string[], options: SummaryOptions = {}): AsyncGenerator<SummaryEvent<S>> {
+  yield* readTaskEvents(inputs, options) as AsyncGenerator<SummaryEvent<S>>;
+}
+
+async function* readTaskEvents(inputs: readonly string[], options: SummaryOptions): AsyncGenerator<TaskEvent> {
+  const task = options.task ?? SUMMARY_TASK;
+  const work = await taskWork(task);
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   const batchJobs = Math.max(1, Math.floor(options.batchJobs ?? 1));
   let pool: WorkerPool | null = null;
-  const poolOf = (size: number): WorkerPool => (pool ??= new WorkerPool(Math.max(jobs, batchJobs, size)));
+  const poolOf = (size: number): WorkerPool => (pool ??= new WorkerPool(Math.max(jobs, batchJobs, size), task));
   // Other tracers' spans are joined into traces across every input, then read at the end.
   const join = new ForeignJoin();
   try {
     for await (const event of openInputs(inputs, options)) {
       if (event.type === 'store') {
-        yield* readUnits(scanStore(event.store, options), options, batchJobs, batchJobs > 1 ? poolOf : null);
+        yield* readUnits(scanStore(event.store, options), work, options, batchJobs, batchJobs > 1 ? poolOf : null);
       } else if (event.type !== 'source') {
         yield openNote(event);
       } else if (jobs > 1 && (await rangeable(event.source, options.rangeThresholdBytes ?? RANGE_THRESHOLD))) {
@@ -62,10 +76,10 @@ export async function* readSummaries(inputs: readonly string[], options: Summary
         await event.source.close();
         yield* readRanges(poolOf(jobs), { path, size, counted }, jobs, options);
       } else {
-        yield* readUnits(scanSource(event.source, options, join), options, batchJobs, batchJobs > 1 ? poolOf : null);
+        yield* readUnits(scanSource(event.source, options, join), work, options, batchJobs, batchJobs > 1 ? poolOf : null);
       }
     }
-    if (join.size > 0) yield* readUnits(toAsync(join.finish()), options, batchJobs, batchJobs > 1 ? poolOf : null);
+    if (join.size > 0) yield* readUnits(toAsync(join.finish()), work, options, batchJobs, batchJobs > 1 ? poolOf : null);
   } finally {
     await (pool as WorkerPool | null)?.close();
   }
@@ -99,7 +113,7 @@ const RANGE_BYTES = 32 << 20;
  * the bytes; this thread only learns when a range is done), less the `counted` bytes the file's
  * first read already told it.
  */
-async function* readRanges(pool: WorkerPool, file: { path: string; size: number; counted: number }, jobs: number, options: SummaryOptions): AsyncGenerator<SummaryEvent> {
+async function* readRanges(pool: WorkerPool, file: { path: string; size: number; counted: number }, jobs: number, options: SummaryOptions): AsyncGenerator<TaskEvent> {
   const { path, size, counted } = file;
   yield { type: 'source-start', source: path };
   const ranges = splitRanges(size, Math.max(jobs, Math.ceil(size / (options.rangeBytes ?? RANGE_BYTES))));
@@ -131,7 +145,7 @@ async function* readRanges(pool: WorkerPool, file: { path: string; size: number;
 }
 
 /** Moves a range's line numbers and record indexes to the file's. */
-function shift(event: SummaryEvent, lines: number, index: number): SummaryEvent {
+function shift(event: TaskEvent, lines: number, index: number): TaskEvent {
   if (lines === 0 && index === 0) return event;
   switch (event.type) {
     case 'summary':
@@ -155,9 +169,9 @@ function shift(event: SummaryEvent, lines: number, index: number): SummaryEvent 
 }
 
 /** One source's units (a file's, a store's) read here; records parsed here, or by batch workers once the input is big enough. */
-async function* readUnits(units: AsyncIterable<ScanUnit>, options: SummaryOptions, batchJobs: number, poolOf: ((size: number) => WorkerPool) | null): AsyncGenerator<SummaryEvent> {
+async function* readUnits(units: AsyncIterable<ScanUnit>, work: TaskWork, options: SummaryOptions, batchJobs: number, poolOf: ((size: number) => WorkerPool) | null): AsyncGenerator<TaskEvent> {
   const threshold = options.poolThresholdBytes ?? POOL_THRESHOLD;
-  const slots: Array<Promise<SummaryEvent[]> | SummaryEvent[]> = [];
+  const slots: Array<Promise<TaskEvent[]> | TaskEvent[]> = [];
   let pool: WorkerPool | null = null;
   let batch: ScannedRecord[] = [];
   let batchBytes = 0;
@@ -165,14 +179,14 @@ async function* readUnits(units: AsyncIterable<ScanUnit>, options: SummaryOption
   const flush = (): void => {
     if (batch.length === 0) return;
     if (pool) slots.push(pool.batch(batch));
-    else slots.push(batch.flatMap((record) => readRecord(record).map(toSummaryEvent)));
+    else slots.push(batch.flatMap((record) => work.record(record)));
     batch = [];
     batchBytes = 0;
   };
   for await (const unit of units) {
     if (unit.kind === 'event') {
       flush();
-      slots.push([toSummaryEvent(unit.event)]);
+      slots.push(work.event(unit.event));
     } else {
       batch.push(unit.record);
       // A store's record is sized by its length in bytes (provenance), not by encoding its text.

@@ -6,6 +6,7 @@ import { testFault } from './guard.js';
 import { packBatch, type BatchResult } from './batch.js';
 import type { RangeMessage, RangeRequest } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
+import type { TraceTask } from './trace-task.js';
 
 type Listener = { message: (message: BatchResult | RangeMessage) => void; fail: (error: Error) => void };
 
@@ -17,20 +18,20 @@ interface Slot {
 /** A worker's young generation: measured as fast as V8's default and 35-50 MB lower peak RSS. */
 const YOUNG_GENERATION_MB = 16;
 
-/** A fixed set of threads running `worker.js`; each job goes to the least busy one. */
+/** A fixed set of threads running `worker.js`, each doing `task` on every trace; each job goes to the least busy one. */
 export class WorkerPool {
   private readonly slots: Slot[];
   private nextId = 0;
   /** Batches sent and not yet answered. */
   inFlight = 0;
 
-  constructor(size: number) {
+  constructor(size: number, task: TraceTask) {
     const url = new URL('./worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) {
       throw new Error(`worker script ${fileURLToPath(url)} is missing: build with 'make build', or use --jobs 1`);
     }
     this.slots = Array.from({ length: size }, () => {
-      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, workerData: { testFault: testFault() } });
+      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, workerData: { testFault: testFault(), task } });
       const slot: Slot = { worker, listeners: new Map() };
       slot.worker.on('message', (message: BatchResult | RangeMessage) => slot.listeners.get(message.id)?.message(message));
       slot.worker.on('error', (error) => {
@@ -54,7 +55,7 @@ export class WorkerPool {
   }
 
   /** Parses a batch of records cut by this thread. */
-  batch(records: readonly ScannedRecord[]): Promise<SummaryEvent[]> {
+  batch(records: readonly ScannedRecord[]): Promise<SummaryEvent<unknown>[]> {
     const request = packBatch(this.nextId++, records);
     this.inFlight++;
     return new Promise((resolve, reject) => {

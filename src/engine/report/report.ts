@@ -1,19 +1,19 @@
-import { digestAndIo, type ErrorSpanDigest, type TraceDigest } from '../../model/digest.js';
+import type { ErrorSpanDigest, TraceDigest } from '../../model/digest.js';
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import { makeSession, sessionView } from '../../model/sessions.js';
-import type { Trace } from '../../model/types.js';
-import { waterfallOf, type Waterfall } from '../../model/waterfall.js';
 import type { Severity } from '../../rules/api.js';
 import { verdictLabel } from '../../rules/util/failures.js';
 import { compareSeverity, worse } from '../../shared/severity.js';
 import { cut } from '../../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
-import { filteredTraces } from '../read/filtered.js';
+import { readAnalysis } from '../analyze/analyze-task.js';
+import type { ParallelOptions } from '../read/trace-task.js';
+import type { ReportTrace } from './report-trace.js';
 import type { Finding } from '../analyze/findings.js';
-import { MAX_DETAILED_TURNS, MAX_WATERFALL_SPANS, OTHER_SESSIONS_KEPT, REPORT_TEXT_CHARS, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
+import { MAX_DETAILED_TURNS, OTHER_SESSIONS_KEPT, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
 
 /** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
-export interface ReportOptions extends AnalyzeOptions {
+export interface ReportOptions extends AnalyzeOptions, ParallelOptions {
   /** Sessions shown turn by turn; the others get one line each. */
   maxSessions: number;
   /** The config file read, or null (shown in the summary). */
@@ -26,12 +26,6 @@ export interface ReportOptions extends AnalyzeOptions {
    * `all` (the default): every finding.
    */
   findings?: 'all' | 'shown';
-}
-
-/** What the report keeps of a trace until its session is chosen (in a temporary file). */
-interface ReportTrace {
-  digest: TraceDigest;
-  waterfall: Waterfall;
 }
 
 /**
@@ -50,14 +44,10 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
     const refs: SpillRef[] = [];
     const failed = new Set<number>();
-    for await (const event of filteredTraces(inputs, { ...options, onEvent: collector.watch(onEvent) })) {
-      const { source, index, offset, length, line, within } = event.provenance;
-      collector.add(event.trace, { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) }, (ordinal) => {
-        const kept = reportTrace(event.trace, options);
-        refs[ordinal] = spill.append(JSON.stringify(kept));
-        if (turnFailed(kept.digest)) failed.add(ordinal);
-      });
-    }
+    await readAnalysis(inputs, options, collector, (ordinal, kept) => {
+      refs[ordinal] = spill.append(JSON.stringify(kept));
+      if (turnFailed(kept.digest)) failed.add(ordinal);
+    });
     const result = collector.finishStreamed();
     const tally = tallyFindings(result.findings);
     const lines = result.sessions.map((s) => sessionLine(s, tally.sessions.get(s.sessionId) ?? NO_FINDINGS, failed));
@@ -103,11 +93,6 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     spill.close();
     collector.close();
   }
-}
-
-function reportTrace(trace: Trace, options: ReportOptions): ReportTrace {
-  const { digest, io } = digestAndIo(trace, { ...(options.digest ?? {}), textChars: REPORT_TEXT_CHARS });
-  return { digest, waterfall: waterfallOf(trace, io.spanIndex, MAX_WATERFALL_SPANS) };
 }
 
 /** A turn failed: trace state ERROR, a failed span, or an effective per-turn verdict that fails (a scorer error is not one). */
