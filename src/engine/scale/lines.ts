@@ -5,6 +5,7 @@ import type { PageInput } from '../../rules/api.js';
 import type { AnalyzedSession } from '../analyze/analyze.js';
 import type { Finding, RawFinding } from '../analyze/findings.js';
 import type { Rejection } from '../read/read-events.js';
+import { cut } from '../../shared/text.js';
 
 // The lines `tracetriage digest`, `reduce` and `merge` exchange (docs/scale-out.md): JSON Lines,
 // each line one object whose first member is `bucket`, so that an engine can route and sort a line
@@ -237,10 +238,13 @@ function parseObject(text: string, source: string, line: number): Record<string,
   return value as Record<string, unknown>;
 }
 
+/** Characters of a string value a message quotes. */
+const SHOWN_CHARS = 40;
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return JSON.stringify(cut(value, SHOWN_CHARS));
   return typeof value === 'object' ? 'an object' : String(value);
 }
