@@ -123,7 +123,7 @@ describe('a first hour from a clean clone, following the README', () => {
 /**
  * The examples of one `--help`, each unwrapped into one line. yargs lays them out in two columns
  * and wraps each cell; a command goes on over the next lines while the left column is not blank,
- * a quote is open or it ends with a pipe, and a new one starts with a command's name.
+ * a quote is open or it ends with a pipe, and a new one starts with a command's name (tracetriage, or what feeds it: mlflow, gunzip, ls).
  */
 function examplesOf(help: string): string[] {
   const lines = help.split('\n');
@@ -143,7 +143,7 @@ function examplesOf(help: string): string[] {
     if (left === '') continue;
     const previous = out.at(-1);
     const open = previous !== undefined && (/\|$/.test(previous) || (previous.match(/'/g) ?? []).length % 2 === 1 || (previous.match(/"/g) ?? []).length % 2 === 1);
-    if (previous !== undefined && (open || !/^(tracetriage|mlflow|gunzip) /.test(`${left} `))) out[out.length - 1] = `${previous} ${left}`;
+    if (previous !== undefined && (open || !/^(tracetriage|mlflow|gunzip|ls) /.test(`${left} `))) out[out.length - 1] = `${previous} ${left}`;
     else out.push(left);
   }
   return out;

@@ -4,6 +4,8 @@ import { UnknownRuleError } from '../engine/analyze/rule-set.js';
 import type { TriageConfig } from './config.js';
 import { CliError } from './errors.js';
 import { filterOption } from './filter-option.js';
+import type { ProblemReporter } from './problems.js';
+import { scannerOptions, traceProgressHooks } from './run-read.js';
 import type { Argv } from 'yargs';
 import { SEVERITIES } from '../shared/severity.js';
 import { ANALYZE_FORMAT_NAMES } from '../report/analyze/formats.js';
@@ -62,4 +64,20 @@ export function analyzeOutputOptions<T>(y: Argv<T>) {
       default: 'error' as const,
       describe: 'exit 1 when a finding is at or above this severity (error > warn > info); none: findings never do (rejected records and a partial dump still exit 1)',
     });
+}
+
+/**
+ * What `analyze`, `report` and `digest` hand the engine for a read that runs the rules: stdin, the
+ * scanner and store options, the progress hooks, the problem reporter's events, then
+ * {@link analysisOptions}.
+ */
+export async function analysisReading(args: AnalysisArgs & Parameters<typeof scannerOptions>[0], inputs: readonly string[], problems: ProblemReporter, config: TriageConfig) {
+  return {
+    stdin: process.stdin,
+    ...scannerOptions(args),
+    ...traceProgressHooks(inputs),
+    onEvent: problems.onEvent,
+    onTrace: problems.onTrace,
+    ...(await analysisOptions(args, config)),
+  };
 }

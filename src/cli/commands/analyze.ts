@@ -6,12 +6,12 @@ import { sarifTool } from '../../engine/analyze/rule-set.js';
 import type { AnalyzeReport } from '../../report/analyze/analyze.js';
 import { ANALYZE_FORMATS, type AnalyzeFormat } from '../../report/analyze/formats.js';
 import { textOptions } from '../color.js';
-import { analysisOptions, analyzeOutputOptions, type FAIL_ON, ruleOption } from '../analysis-options.js';
+import { analysisReading, analyzeOutputOptions, type FAIL_ON, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, parallelism, parallelOptions, refuseBinaryToTerminal, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, refuseBinaryToTerminal, writeOut, type ParallelArgs } from '../run-read.js';
 
 interface Args extends ParallelArgs {
   inputs: string[];
@@ -46,31 +46,19 @@ export const analyzeCommand: CommandModule<object, Args> = {
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
     // The findings stay in the engine's temporary file while the formatter reads them.
-    const command = await analyzeInputsStreamed(
-      inputs,
-      {
-        stdin: process.stdin,
-        ...scannerOptions(args),
-        ...parallelism(args),
-        ...traceProgressHooks(inputs),
-        onEvent: problems.onEvent,
-        onTrace: problems.onTrace,
-        ...(await analysisOptions(args, config)),
-      },
-      async (result) => {
-        stopProgress();
-        const facts = analysisFacts(result, args['fail-on']);
-        const command = missingHint(analysisOutcome(result, facts, args.session), 'tracetriage sessions lists them');
-        const report: AnalyzeReport = {
-          ...facts,
-          rejected: problems.rejectedCount,
-          config: config.source,
-          exit: exitVerdict(problems.outcome, command),
-        };
-        for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
-        return command;
-      },
-    );
+    const command = await analyzeInputsStreamed(inputs, { ...(await analysisReading(args, inputs, problems, config)), ...parallelism(args) }, async (result) => {
+      stopProgress();
+      const facts = analysisFacts(result, args['fail-on']);
+      const command = missingHint(analysisOutcome(result, facts, args.session), 'tracetriage sessions lists them');
+      const report: AnalyzeReport = {
+        ...facts,
+        rejected: problems.rejectedCount,
+        config: config.source,
+        exit: exitVerdict(problems.outcome, command),
+      };
+      for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
+      return command;
+    });
     problems.finish();
     // The text form's summary line states the status already; the others get it on stderr.
     problems.close(command, args.format === 'text');

@@ -3,12 +3,12 @@ import { digestInputs } from '../../engine/scale/digest.js';
 import { DEFAULT_BUCKETS, MAX_BUCKETS, SCALE_FORMAT, type DigestLine } from '../../engine/scale/lines.js';
 import { ParquetRowGroups } from '../../report/parquet/writer.js';
 import { DIGEST_COLUMNS, digestRow } from '../../report/scale/digest-parquet.js';
-import { analysisOptions, ruleOption } from '../analysis-options.js';
+import { analysisReading, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { linesOf } from '../line-input.js';
 import { ProblemReporter } from '../problems.js';
-import { inputsOf, maxRecordOption, INPUTS_DESCRIPTION, refuseBinaryToTerminal, scannerOptions, traceProgressHooks, writeOut } from '../run-read.js';
+import { inputsOf, maxRecordOption, INPUTS_DESCRIPTION, refuseBinaryToTerminal, writeOut } from '../run-read.js';
 import { LineWriter } from '../scale-output.js';
 import { missingInputs } from '../id-inputs.js';
 
@@ -97,12 +97,7 @@ export const digestCommand: CommandModule<object, Args> = {
     await digestInputs(
       inputs,
       {
-        stdin: process.stdin,
-        ...scannerOptions(args),
-        ...traceProgressHooks(inputs),
-        onEvent: problems.onEvent,
-        onTrace: problems.onTrace,
-        ...(await analysisOptions(args, config)),
+        ...(await analysisReading(args, inputs, problems, config)),
         buckets: args.buckets,
         task: args.task,
       },

@@ -9,12 +9,12 @@ import { DUMP_SOURCE, faultPoint, internalRejection, provenanceOf } from '../../
 import { reportOutcome } from '../../engine/analyze/view.js';
 import { missingHint } from '../exit-code.js';
 import { safeText } from '../../shared/escape/terminal.js';
-import { analysisOptions, ruleOption } from '../analysis-options.js';
+import { analysisReading, ruleOption } from '../analysis-options.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress, writeNote } from '../progress.js';
-import { inputsOf, inputsPositional, parallelism, parallelOptions, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, writeOut, type ParallelArgs } from '../run-read.js';
 
 type Format = TicketFormat;
 
@@ -96,13 +96,8 @@ export const reportCommand: CommandModule<object, Args> = {
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
     const data = await reportInputs(inputs, {
-      stdin: process.stdin,
-      ...scannerOptions(args),
+      ...(await analysisReading(args, inputs, problems, config)),
       ...parallelism(args),
-      ...traceProgressHooks(inputs),
-      onEvent: problems.onEvent,
-      onTrace: problems.onTrace,
-      ...(await analysisOptions(args, config)),
       maxSessions: args['max-sessions'],
       config: config.source,
       rejected: () => problems.rejectedCount,

@@ -126,9 +126,7 @@ export function parseDigestLine(text: string, source: string, line: number): Dig
         need('sightings', Array.isArray, 'an array');
         break;
       case 'problem':
-        need('rejection', isObject, 'an object');
-        need('rejection.provenance', isObject, 'an object');
-        need('rejection.message', isString, 'a string');
+        needRejection(need);
         break;
       case 'tally':
         for (const n of ['traces', 'duplicates', 'outsideSelection', 'rejected']) need(n, isCount, 'an integer >= 0');
@@ -193,9 +191,7 @@ export function parsePartialLine(text: string, source: string, line: number): Pa
       need('ruleId', isString, 'a string');
       break;
     case 'problem':
-      need('rejection', isObject, 'an object');
-      need('rejection.provenance', isObject, 'an object');
-      need('rejection.message', isString, 'a string');
+      needRejection(need);
       break;
     case 'tally':
       need('duplicates', isCount, 'an integer >= 0');
@@ -213,6 +209,13 @@ function checker(value: Record<string, unknown>, source: string, line: number) {
     for (const key of path.split('.')) at = isObject(at) ? at[key] : undefined;
     if (!test(at)) throw new ScaleLineError(source, line, `$.${path}: expected ${expected}, found ${describe(at)}`);
   };
+}
+
+/** The members of a carried problem that `merge` reports from. */
+function needRejection(need: ReturnType<typeof checker>): void {
+  need('rejection', isObject, 'an object');
+  need('rejection.provenance', isObject, 'an object');
+  need('rejection.message', isString, 'a string');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
