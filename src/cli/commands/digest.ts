@@ -73,7 +73,7 @@ export const digestCommand: CommandModule<object, Args> = {
       .option('session', { type: 'string', describe: 'only this session (repeat for more; ids matched exactly)', coerce: (v: string | string[]) => [v].flat().map(String) })
       .option('filter-string', { type: 'string', describe: 'MLflow filter applied to traces first (docs/search-filters.md)' })
       .example('$0 digest samples/ > digests.jsonl', 'the digest lines of the samples')
-      .example('ls <dumps>/*.jsonl | $0 digest --paths-from - -o part-0.jsonl', 'what a task of an engine runs on its share of the files')
+      .example('ls <dumps/>*.jsonl | $0 digest --paths-from - -o part-0.jsonl', 'what a task of an engine runs on its share of the files')
       .example('$0 digest samples/ --format parquet -o digests.parquet', 'the same lines in a Parquet table, with typed columns to route and sort by'),
   handler: async (args) => {
     if (!Number.isInteger(args.buckets) || args.buckets < 1 || args.buckets > MAX_BUCKETS)
