@@ -118,7 +118,7 @@ export async function digest(inputs: Input | readonly Input[], onLine: LineSink,
  */
 export async function reduce(lines: Lines, onLine: LineSink, options: ReduceOptions = {}): Promise<ReduceRun> {
   const selection = scaleRules(options);
-  const sources = [...(options.context === undefined ? [] : linesList(options.context).map((c, i, all) => sourcedLines(c, all.length === 1 ? '(context)' : `(context ${i + 1})`))), sourcedLines(lines, '(lines)')];
+  const sources = [...(options.context === undefined ? [] : contextLines(options.context)), sourcedLines(lines, '(lines)')];
   const log = new ProblemLog(options.onEvent);
   let written = 0;
   const summary = await reduceDigests(concatLines(sources), { ...selection, onProblem: problemSink(log) }, async (line) => {
@@ -143,12 +143,11 @@ export async function merge(parts: readonly Lines[], context: Lines | readonly L
   }
   const config = configOf(options.config);
   const selection = scaleRules(options);
-  const contexts = linesList(context);
   const log = new ProblemLog(options.onEvent);
   const failOn = options.failOn ?? 'error';
   return mergePartials(
     parts.map((p, i) => sourcedLines(p, `(part ${i + 1})`)),
-    contexts.map((c, i) => sourcedLines(c, contexts.length === 1 ? '(context)' : `(context ${i + 1})`)),
+    contextLines(context),
     { ...selection, onProblem: problemSink(log) },
     (result) => {
       log.addTraces(result.traces);
@@ -164,6 +163,12 @@ export async function merge(parts: readonly Lines[], context: Lines | readonly L
 function scaleRules(options: ScaleRuleOptions) {
   const selection = selectRules(configOf(options.config).rules, options.rules ?? []);
   return { rules: selection.rules, severityOverride: selection.severityOverride };
+}
+
+/** The sources of the digests' lines of bucket -1, named `(context)`, or `(context N)` when several. */
+function contextLines(context: Lines | readonly Lines[]) {
+  const list = linesList(context);
+  return list.map((c, i) => sourcedLines(c, list.length === 1 ? '(context)' : `(context ${i + 1})`));
 }
 
 /** A step's problems into the log, as the read's rejected records are. */
