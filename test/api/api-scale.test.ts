@@ -188,6 +188,21 @@ describe('merge answers as tracetriage merge does', () => {
     expect(merged.exit.code).toBe(cli.status);
   });
 
+  it("a record the digest could not read reaches the merge's problems and exit, as in the CLI", async () => {
+    const file = workspace.write('merge-bad.jsonl', `${readFileSync(SMOKE, 'utf8').replace(/\n/g, ' ')}\n{"info": 1\n`);
+    const digested: string[] = [];
+    await digest(file, (line) => void digested.push(line));
+    const part: string[] = [];
+    await reduce(sorted(digested), (line) => void part.push(line));
+    const partFile = workspace.write('merge-bad-part.jsonl', text(part));
+    const contextFile = workspace.write('merge-bad-digest.jsonl', text(digested));
+    const [cli, merged] = await Promise.all([runCliAsync(['merge', partFile, '--context', contextFile, '--format', 'json', '--no-config']), merge([part], digested)]);
+    expect(formatAnalyze(merged, 'json')).toBe(cli.stdout);
+    expect(merged.exit.code).toBe(cli.status);
+    expect(merged).toMatchObject({ rejected: 1, traces: 1, exit: { code: 1, reason: '1 record could not be read as traces' } });
+    expect(merged.problems.rejections.map((r) => `${r.provenance.source}:${r.provenance.line} ${r.code}`)).toEqual([`${file}:2 cut-short-line`]);
+  });
+
   it('parts made with other rules, a session in two parts, or no tally throw a ScaleInputError', async () => {
     const parts = partFiles.map((p) => readFileSync(p, 'utf8').split('\n'));
     const digested = readFileSync(digestFile, 'utf8').split('\n');
