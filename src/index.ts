@@ -19,6 +19,9 @@ export { report, reportData, formatReport } from './api/report.js';
 export type { ReportBuild, ReportDataOptions, ReportFormat, ReportFormatOptions, ReportOptions } from './api/report.js';
 export { stats, formatStats, validate, formatValidate } from './api/stats.js';
 export type { Stats, SummaryReadOptions, Validation, ValidateFormatOptions } from './api/stats.js';
+export { digest, reduce, merge } from './api/scale.js';
+export type { DigestOptions, DigestRun, MergeOptions, ReduceOptions, ReduceRun, ScaleRuleOptions } from './api/scale.js';
+export type { LineSink, Lines } from './api/lines.js';
 export { loadConfig, parseConfig } from './api/config.js';
 export { writeOutput } from './api/output.js';
 export type { FormatOptions } from './api/output.js';
@@ -31,6 +34,7 @@ export { ConfigError } from './engine/config.js';
 export type { ConfigFile, ScorerEntry, TriageConfig } from './engine/config.js';
 export { UnknownRuleError } from './engine/analyze/rule-set.js';
 export { QuerySyntaxError } from './query/errors.js';
+export { ScaleInputError } from './engine/scale/reduce.js';
 
 // The data the results hold.
 export type { Evidence, Finding } from './engine/analyze/findings.js';
@@ -39,6 +43,10 @@ export type { SearchHit } from './engine/search/search.js';
 export type { ReportData } from './engine/report/data.js';
 export type { Session, SessionSortKey, SessionSummary, SessionView } from './model/sessions.js';
 export type { TraceDigest } from './model/digest.js';
+
+// The lines of the scale-out steps (docs/scale-out.md), and the bucket an engine routes them by.
+export { bucketOf, DEFAULT_BUCKETS } from './engine/scale/lines.js';
+export type { ContextLine, DigestLine, PartialLine, TraceLine } from './engine/scale/lines.js';
 
 // The reading layer under the commands: every trace, or a summary per trace, as events.
 export { readTraces } from './engine/read/read.js';

@@ -147,3 +147,13 @@ export class OutcomeCounter {
     this.outcome.traces++;
   }
 }
+
+/**
+ * `reduce`'s exit status, which reads no traces: 0 when the part was written whole (an empty part,
+ * no session in its buckets, is clean too); with problems, 1 when lines or sessions were left out
+ * (`rejectedLines`, named), 2 when only a rule failed on the part as a whole.
+ */
+export function reduceVerdict(problems: number, rejectedLines: number): ExitVerdict {
+  if (problems === 0) return { code: 0, reason: 'clean' };
+  return { code: rejectedLines > 0 ? 1 : 2, reason: `${problems} problem(s) in the part (named above); its result was written without them` };
+}

@@ -49,3 +49,8 @@ export async function* linesOf(path: string, stdin: Readable): AsyncGenerator<So
   }
   if (rest.length > 0) yield { text: rest.toString('utf8'), source, line: line + 1, offset };
 }
+
+/** Several sources of lines read one after the other, as one stream (each line keeps its source). */
+export async function* concatLines(sources: ReadonlyArray<AsyncIterable<SourcedLine>>): AsyncGenerator<SourcedLine> {
+  for (const source of sources) yield* source;
+}

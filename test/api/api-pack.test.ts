@@ -69,6 +69,12 @@ describe('the packed package', () => {
       'dist/index.d.ts',
       'dist/api/analyze.js',
       'dist/api/analyze.d.ts',
+      'dist/api/scale.js',
+      'dist/api/scale.d.ts',
+      'dist/api/lines.js',
+      'dist/engine/scale/digest.js',
+      'dist/engine/scale/reduce.js',
+      'dist/engine/scale/merge.js',
       'dist/cli/main.js',
       'dist/engine/read/worker.js',
       'schemas/config.schema.json',
@@ -82,7 +88,7 @@ describe('the packed package', () => {
       readdirSync(join(app, 'node_modules', 'tracetriage', 'dist', 'api'))
         .filter((f) => f.endsWith('.js'))
         .sort(),
-    ).toEqual(['analyze.js', 'config.js', 'output.js', 'read.js', 'report.js', 'search.js', 'sessions.js', 'stats.js', 'trace.js', 'types.js']);
+    ).toEqual(['analyze.js', 'config.js', 'lines.js', 'output.js', 'read.js', 'report.js', 'scale.js', 'search.js', 'sessions.js', 'stats.js', 'trace.js', 'types.js']);
   });
 
   it('docs/api.md has examples to run', () => {

@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { reduceDigests, ScaleInputError, type SourcedLine } from '../../engine/scale/reduce.js';
+import { reduceDigests, ScaleInputError } from '../../engine/scale/reduce.js';
+import { concatLines } from '../../ingest/line-reader.js';
 import { selectRules, UnknownRuleError } from '../../engine/analyze/rule-set.js';
 import type { TriageConfig } from '../../engine/config.js';
+import { reduceVerdict } from '../../engine/outcome.js';
 import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { applyVerdict } from '../exit-code.js';
@@ -38,18 +40,14 @@ export const reduceCommand: CommandModule<object, Args> = {
     const sources = (args.inputs ?? []).length > 0 ? args.inputs! : ['-'];
     try {
       const summary = await reduceDigests(
-        concat([...(args.context ?? []).map((c) => linesOf(c)), ...sources.map((s) => linesOf(s))]),
+        concatLines([...(args.context ?? []).map((c) => linesOf(c)), ...sources.map((s) => linesOf(s))]),
         { ...rulesOf(config, args.rule), onProblem: (rejection) => problems.onEvent({ type: 'rejected', rejection }) },
         (line) => out.write(line),
       );
       await out.end();
       problems.finish();
       // An empty part (no session fell in its buckets) is a clean run, not "no trace read".
-      applyVerdict(
-        summary.problems > 0
-          ? { code: problems.rejectedCount > 0 ? 1 : 2, reason: `${summary.problems} problem(s) in the part (named above); its result was written without them` }
-          : { code: 0, reason: '' },
-      );
+      applyVerdict(reduceVerdict(summary.problems, problems.rejectedCount));
     } catch (error) {
       if (error instanceof ScaleInputError) throw new CliError(error.message, 'input');
       throw error;
@@ -66,9 +64,4 @@ export function rulesOf(config: TriageConfig, rule: readonly string[] | undefine
     if (error instanceof UnknownRuleError) throw new CliError(`--rule: ${error.message}`, 'usage');
     throw error;
   }
-}
-
-/** Several sources of lines read one after the other. */
-export async function* concat(sources: ReadonlyArray<AsyncIterable<SourcedLine>>): AsyncGenerator<SourcedLine> {
-  for (const s of sources) yield* s;
 }
