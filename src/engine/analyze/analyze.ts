@@ -7,6 +7,7 @@ import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { analyzeTrace, type AnalyzedTrace } from './analyze-trace.js';
+import { sightingsOf, TraceAdmission, type TraceIds } from './admission.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
@@ -136,24 +137,20 @@ interface Kept {
  */
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
-  private readonly wanted: ReadonlySet<string> | null;
   private readonly kept: Kept[] = [];
-  private readonly seen = new Set<string>();
+  private readonly admission: TraceAdmission;
   private readonly spill = new SpillFile();
   /** The trace visitors' findings, in the order of the traces. */
   private readonly traceRaw = new RawFindingSpill(this.spill);
   private readonly internal: Rejection[] = [];
   /** Versions of the documents retrieved anywhere in the dump, for the session stage. */
   private readonly documents = new DocumentCatalog();
-  private traces = 0;
-  private duplicates = 0;
-  private outsideSelection = 0;
   /** Inputs that are one page of a longer search, by source name (the first token of each). */
   private readonly pages = new Map<string, PageInput>();
 
   constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions' | 'onInternal'>) {
     this.runner = new TraceRuleRunner(options.rules);
-    this.wanted = options.sessions && options.sessions.length > 0 ? new Set(options.sessions) : null;
+    this.admission = new TraceAdmission(options.sessions);
   }
 
   /**
@@ -184,24 +181,8 @@ export class AnalysisCollector {
    * `alongside` under the guard, then the keeping. `analyze` is called only for a trace that is
    * kept, so the counts, ordinals and problems are those of `add`.
    */
-  addAnalyzed(ids: { traceId: string; sessionId: () => string | null }, analyze: () => AnalyzedTrace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
-    this.traces++;
-    if (this.wanted !== null) {
-      const id = ids.sessionId();
-      if (id === null || !this.wanted.has(id)) {
-        this.outsideSelection++;
-        return null;
-      }
-    }
-    // A copy (the same export passed twice, a `get` file beside its search export) is one trace:
-    // its findings would repeat the first copy's, or contradict them if the copies differ.
-    if (ids.traceId !== '') {
-      if (this.seen.has(ids.traceId)) {
-        this.duplicates++;
-        return null;
-      }
-      this.seen.add(ids.traceId);
-    }
+  addAnalyzed(ids: TraceIds, analyze: () => AnalyzedTrace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
+    if (!this.admission.admit(ids)) return null;
     let analyzed;
     try {
       analyzed = analyze();
@@ -209,8 +190,7 @@ export class AnalysisCollector {
     } catch (error) {
       // One trace that breaks the digest, the facts or a trace rule is that trace's problem: it
       // is left out (a later copy may still be read) and the run goes on.
-      this.traces--;
-      this.seen.delete(ids.traceId);
+      this.admission.failed(ids.traceId);
       this.problem(internalRejection(provenanceOf(provenance ?? NO_PROVENANCE), 'analyze', error));
       return null;
     }
@@ -218,7 +198,7 @@ export class AnalysisCollector {
     const ref = this.spill.append(JSON.stringify({ digest, facts }));
     this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
     this.traceRaw.add(findings);
-    for (const d of facts.documents) this.documents.add({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path });
+    for (const sighting of sightingsOf(analyzed)) this.documents.add(sighting);
     return this.kept.length - 1;
   }
 
@@ -290,9 +270,9 @@ export class AnalysisCollector {
       withoutSession: withoutSession.length,
       withoutSessionTraceIds: withoutSession.map((t) => t.turn.digest.traceId),
       withoutSessionOrdinals: withoutSession.map((t) => t.ordinal),
-      traces: this.traces,
-      duplicates: this.duplicates,
-      outsideSelection: this.outsideSelection,
+      traces: this.admission.traces,
+      duplicates: this.admission.duplicates,
+      outsideSelection: this.admission.outsideSelection,
       rules: options.rules.map((r) => r.module.meta.id),
       internal: this.internal,
     };

@@ -4,6 +4,7 @@ import { turnTimeMs } from '../../model/sessions.js';
 import type { PageInput } from '../../rules/api.js';
 import type { AnalyzeOptions } from '../analyze/analyze.js';
 import { analyzeTrace } from '../analyze/analyze-trace.js';
+import { sightingsOf, TraceAdmission } from '../analyze/admission.js';
 import { TraceRuleRunner } from '../analyze/rule-runner.js';
 import { storable } from '../analyze/finding-spill.js';
 import { filteredTraces } from '../read/filtered.js';
@@ -27,11 +28,10 @@ export interface DigestInputsOptions extends Omit<AnalyzeOptions, 'onInternal'> 
 export async function digestInputs(inputs: readonly string[], options: DigestInputsOptions, emit: (line: DigestLine) => void | Promise<void>): Promise<void> {
   const runner = new TraceRuleRunner(options.rules);
   const digestOptions = options.digest ?? {};
-  const wanted = options.sessions && options.sessions.length > 0 ? new Set(options.sessions) : null;
-  const seen = new Set<string>();
+  const admission = new TraceAdmission(options.sessions);
   const catalog = new DocumentCatalog();
   const pages = new Map<string, PageInput>();
-  const tally = { traces: 0, duplicates: 0, outsideSelection: 0, rejected: 0 };
+  let rejected = 0;
   const context: DigestLine[] = [];
   let position = 0;
   const onEvent = options.onEvent;
@@ -40,44 +40,31 @@ export async function digestInputs(inputs: readonly string[], options: DigestInp
     onEvent: (e) => {
       if (e.type === 'note' && e.note.kind === 'next-page-token' && !pages.has(e.note.source)) pages.set(e.note.source, { source: e.note.source, token: e.note.token ?? '' });
       if (e.type === 'rejected') {
-        tally.rejected++;
+        rejected++;
         context.push({ bucket: CONTEXT_BUCKET, v: SCALE_FORMAT, kind: 'problem', rejection: withoutStack(e.rejection) });
       }
       onEvent?.(e);
     },
   })) {
     const { trace } = event;
-    tally.traces++;
     const { source, index, offset, length, line, within } = event.provenance;
     const provenance = { source, index, offset, length, line, ...(within !== undefined ? { within } : {}) };
-    const sessionId = sessionIdOf(trace, digestOptions.sessionKeys);
-    if (wanted !== null && (sessionId === null || !wanted.has(sessionId))) {
-      tally.outsideSelection++;
-      continue;
-    }
-    if (trace.traceId !== '') {
-      if (seen.has(trace.traceId)) {
-        tally.duplicates++;
-        continue;
-      }
-      seen.add(trace.traceId);
-    }
+    if (!admission.admit({ traceId: trace.traceId, sessionId: () => sessionIdOf(trace, digestOptions.sessionKeys) })) continue;
     let analyzed;
     try {
       faultPoint('digest', trace.traceId);
       analyzed = analyzeTrace(trace, provenance, digestOptions, runner);
     } catch (error) {
       // As in `analyze`: the trace is left out, said, and the run goes on.
-      tally.traces--;
-      seen.delete(trace.traceId);
+      admission.failed(trace.traceId);
       const rejection = internalRejection(provenanceOf(provenance), 'analyze', error);
       onEvent?.({ type: 'rejected', rejection });
-      tally.rejected++;
+      rejected++;
       context.push({ bucket: CONTEXT_BUCKET, v: SCALE_FORMAT, kind: 'problem', rejection: withoutStack(rejection) });
       continue;
     }
     const { digest, facts, findings } = analyzed;
-    for (const d of facts.documents) catalog.add({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path });
+    for (const sighting of sightingsOf(analyzed)) catalog.add(sighting);
     await emit({
       bucket: bucketOf(digest.sessionId ?? digest.traceId, options.buckets),
       session: digest.sessionId,
@@ -95,7 +82,8 @@ export async function digestInputs(inputs: readonly string[], options: DigestInp
   const sightings = catalog.sightings();
   if (sightings.length > 0) await emit({ bucket: CONTEXT_BUCKET, v: SCALE_FORMAT, kind: 'documents', sightings });
   for (const line of context) await emit(line);
-  await emit({ bucket: CONTEXT_BUCKET, v: SCALE_FORMAT, kind: 'tally', ...tally });
+  const { traces, duplicates, outsideSelection } = admission;
+  await emit({ bucket: CONTEXT_BUCKET, v: SCALE_FORMAT, kind: 'tally', traces, duplicates, outsideSelection, rejected });
 }
 
 /** A rejection as a line carries it: the stack stays on the machine that had it (`--debug` there). */
