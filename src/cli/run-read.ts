@@ -222,6 +222,37 @@ export function writeOut(chunk: string | Uint8Array): Promise<void> {
   });
 }
 
+/** Text gathered before one write by {@link writeAll}: few system calls, and output still flows. */
+const WRITE_ALL_CHARS = 64 << 10;
+
+/**
+ * Writes a formatter's chunks with {@link writeOut}, joining small text chunks into writes of
+ * about {@link WRITE_ALL_CHARS} characters: a formatter yields a line or a finding at a time, and
+ * one system call per chunk cost a large output more than making it.
+ */
+export async function writeAll(chunks: Iterable<string | Uint8Array>): Promise<void> {
+  let held: string[] = [];
+  let heldChars = 0;
+  const flush = async (): Promise<void> => {
+    if (held.length === 0) return;
+    const text = held.length === 1 ? held[0]! : held.join('');
+    held = [];
+    heldChars = 0;
+    await writeOut(text);
+  };
+  for (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      await flush();
+      await writeOut(chunk);
+      continue;
+    }
+    held.push(chunk);
+    heldChars += chunk.length;
+    if (heldChars >= WRITE_ALL_CHARS) await flush();
+  }
+  await flush();
+}
+
 /** Refuses a binary format (Parquet) bound for a terminal, before any input is read: exit 2 with what to do instead. */
 export function refuseBinaryToTerminal(format: string): void {
   if (!BINARY_FORMATS.has(format) || outputFile !== null || process.stdout.isTTY !== true) return;

@@ -11,12 +11,24 @@ export interface SpillRef {
 /** Bytes gathered before one write: few system calls, little memory. */
 const WRITE_BYTES = 1 << 20;
 
+/** Size of a block the read cache holds: a read that misses reads its whole block. */
+export const SPILL_BLOCK_BYTES = 64 << 10;
+/** The read cache's default size: bounded, whatever the size of the file. */
+export const SPILL_CACHE_BYTES = 8 << 20;
+/** A text longer than this is read on its own, not through the cache. */
+const CACHED_TEXT_BYTES = 4 * SPILL_BLOCK_BYTES;
+
 /**
  * A temporary file that holds texts a run must keep until its end but need not hold in memory
  * (`analyze` keeps each trace's digest and facts there until every session is known, then reads
  * them back session by session). Texts are appended in order and read back by offset; the file
  * lives in a directory of its own under the OS temp dir, unlinked while open where the system
  * allows it, and gone after {@link close}.
+ *
+ * Reads go through a cache of the file's blocks ({@link SPILL_BLOCK_BYTES} each, least recently
+ * used dropped first, `cacheBytes` in all): texts read back near where they were written — a
+ * session's turns, findings in the order they were made, spans of one trace — cost one system
+ * call per block instead of one per text. Memory stays bounded by the cache size.
  */
 export class SpillFile {
   private readonly dir: string;
@@ -26,18 +38,12 @@ export class SpillFile {
   private size = 0;
   private closed = false;
   private removed = false;
-  /** With read-ahead: the last block read, and where it starts in the file. */
-  private window: { start: number; bytes: Buffer } | null = null;
+  /** Blocks by index, least recently used first (a Map keeps insertion order). */
+  private blocks = new Map<number, Buffer>();
+  private readonly maxBlocks: number;
 
-  /**
-   * `readAhead` (bytes) suits texts read back in about the order they were written (the spans of
-   * other tracers' files): each read that misses takes a block of that size, and the reads after
-   * it are served from memory. Without it, each read reads just its text.
-   */
-  constructor(
-    prefix = 'tracetriage-',
-    private readonly readAhead = 0,
-  ) {
+  constructor(prefix = 'tracetriage-', cacheBytes = SPILL_CACHE_BYTES) {
+    this.maxBlocks = Math.max(0, Math.floor(cacheBytes / SPILL_BLOCK_BYTES));
     this.dir = mkdtempSync(join(tmpdir(), prefix));
     const path = join(this.dir, 'spill');
     this.fd = openSync(path, 'w+', 0o600);
@@ -67,18 +73,38 @@ export class SpillFile {
 
   /** The text at `ref`. */
   read(ref: SpillRef): string {
-    if (ref.offset + ref.length > this.size - this.pendingBytes) this.flush();
-    if (this.readAhead > ref.length) {
-      const w = this.window;
-      if (w === null || ref.offset < w.start || ref.offset + ref.length > w.start + w.bytes.length) {
-        // Only what is on disk: the texts still in the write buffer are not in the file yet.
-        const length = Math.max(ref.length, Math.min(this.readAhead, this.size - this.pendingBytes - ref.offset));
-        this.window = { start: ref.offset, bytes: this.readAt(ref.offset, length) };
-      }
-      const at = ref.offset - this.window!.start;
-      return this.window!.bytes.toString('utf8', at, at + ref.length);
+    const { offset, length } = ref;
+    if (offset < 0 || length < 0 || offset + length > this.size) throw new RangeError(`spill read of ${length} bytes at ${offset} is past the end (${this.size} bytes)`);
+    if (offset + length > this.size - this.pendingBytes) this.flush();
+    if (length === 0) return '';
+    if (this.maxBlocks === 0 || length > CACHED_TEXT_BYTES) return this.readAt(offset, length).toString('utf8');
+    const first = Math.floor(offset / SPILL_BLOCK_BYTES);
+    const last = Math.floor((offset + length - 1) / SPILL_BLOCK_BYTES);
+    const start = offset - first * SPILL_BLOCK_BYTES;
+    if (first === last) return this.block(first, start + length).toString('utf8', start, start + length);
+    const parts: Buffer[] = [];
+    for (let b = first; b <= last; b++) {
+      const from = b === first ? start : 0;
+      const to = b === last ? offset + length - b * SPILL_BLOCK_BYTES : SPILL_BLOCK_BYTES;
+      parts.push(this.block(b, to).subarray(from, to));
     }
-    return this.readAt(ref.offset, ref.length).toString('utf8');
+    return Buffer.concat(parts, length).toString('utf8');
+  }
+
+  /** Block `index`, holding at least its first `needed` bytes (a block at the end of the file may have grown since it was read). */
+  private block(index: number, needed: number): Buffer {
+    const cached = this.blocks.get(index);
+    if (cached !== undefined && cached.length >= needed) {
+      this.blocks.delete(index);
+      this.blocks.set(index, cached);
+      return cached;
+    }
+    const start = index * SPILL_BLOCK_BYTES;
+    const bytes = this.readAt(start, Math.min(SPILL_BLOCK_BYTES, this.size - this.pendingBytes - start));
+    this.blocks.delete(index);
+    this.blocks.set(index, bytes);
+    if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value!);
+    return bytes;
   }
 
   private readAt(offset: number, length: number): Buffer {
@@ -97,7 +123,7 @@ export class SpillFile {
     if (this.closed) return;
     this.closed = true;
     this.pending = [];
-    this.window = null;
+    this.blocks.clear();
     closeSync(this.fd);
     if (!this.removed) rmSync(this.dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { AnalysisCollector } from '../../src/engine/analyze/analyze.js';
-import { SpillFile } from '../../src/ingest/spill.js';
+import { SPILL_BLOCK_BYTES, SpillFile } from '../../src/ingest/spill.js';
 import { normalizeRecord } from '../../src/model/normalize.js';
 import { RULES } from '../../src/engine/analyze/rule-set.js';
 import { conversation } from '../helpers/trace-builder.js';
@@ -22,24 +22,27 @@ describe('SpillFile', () => {
     spill.close();
   });
 
-  it("with read-ahead (other tracers' spans) gives back the same texts, in order, backwards, across blocks and longer than a block", () => {
-    const spill = new SpillFile('tracetriage-spill-ahead-', 4096);
+  it('through its block cache gives back the same texts, in order, backwards, across blocks, longer than the cache allows, and after the file grew', () => {
+    // A cache of 4 blocks: reads in order hit, reads far apart miss and evict.
+    const spill = new SpillFile('tracetriage-spill-cache-', 4 * SPILL_BLOCK_BYTES);
     const texts = Array.from({ length: 2000 }, (_, i) => `${i}: ${'é日本🙂'.repeat(i % 50)}${'x'.repeat((i * 37) % 9000)}`);
+    texts.push('y'.repeat(5 * SPILL_BLOCK_BYTES), '');
     const refs = texts.map((t) => spill.append(t));
-    // In order first, while the last texts are still in the write buffer: a block never reaches
-    // past what is on disk.
-    const ahead = new SpillFile('tracetriage-spill-ahead-', 1 << 20);
-    const aheadRefs = texts.map((t) => ahead.append(t));
-    for (let i = 0; i < texts.length; i++) expect(ahead.read(aheadRefs[i]!)).toBe(texts[i]);
-    ahead.close();
     // A text written last may still be in the write buffer; a block never reaches past the end.
-    expect(spill.read(refs.at(-1)!)).toBe(texts.at(-1));
+    expect(spill.read(refs.at(-2)!)).toBe(texts.at(-2));
     for (let i = 0; i < texts.length; i++) expect(spill.read(refs[i]!)).toBe(texts[i]);
     for (let i = texts.length - 1; i >= 0; i -= 3) expect(spill.read(refs[i]!)).toBe(texts[i]);
-    // A block read, then more appended past it: the later texts are read from the file, not the old block.
+    // The block at the end was read while partial; what is appended after it is read from the file, not the old block.
     const more = spill.append('appended after the reads');
     expect(spill.read(more)).toBe('appended after the reads');
+    expect(spill.read(refs[5]!)).toBe(texts[5]);
+    expect(() => spill.read({ offset: more.offset, length: more.length + 1 })).toThrow(/past the end/);
     spill.close();
+    // Without a cache, the same texts.
+    const plain = new SpillFile('tracetriage-spill-cache-', 0);
+    const plainRefs = texts.map((t) => plain.append(t));
+    for (let i = texts.length - 1; i >= 0; i -= 5) expect(plain.read(plainRefs[i]!)).toBe(texts[i]);
+    plain.close();
   });
 
   it('leaves nothing in the temp directory, even before close (unlinked while open, on POSIX)', () => {

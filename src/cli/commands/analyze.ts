@@ -11,7 +11,7 @@ import { configOption, loadConfig } from '../config.js';
 import { missingHint } from '../exit-code.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, parallelism, parallelOptions, refuseBinaryToTerminal, writeOut, type ParallelArgs } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, refuseBinaryToTerminal, writeAll, type ParallelArgs } from '../run-read.js';
 
 interface Args extends ParallelArgs {
   inputs: string[];
@@ -56,7 +56,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
         config: config.source,
         exit: exitVerdict(problems.outcome, command),
       };
-      for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
+      await writeAll(ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) }));
       return command;
     });
     problems.finish();

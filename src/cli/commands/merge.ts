@@ -11,7 +11,7 @@ import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { linesOf } from '../line-input.js';
 import { ProblemReporter } from '../problems.js';
-import { refuseBinaryToTerminal, writeOut } from '../run-read.js';
+import { refuseBinaryToTerminal, writeAll } from '../run-read.js';
 import { analyzeOutputOptions, type FAIL_ON, ruleOption } from '../analysis-options.js';
 import { RULE_DESCRIPTION } from './digest.js';
 import { rulesOf } from './reduce.js';
@@ -54,7 +54,7 @@ export const mergeCommand: CommandModule<object, Args> = {
           const facts = analysisFacts(result, args['fail-on']);
           const command = analysisOutcome(result, facts, undefined);
           const report: AnalyzeReport = { ...facts, rejected: problems.rejectedCount, config: config.source, exit: exitVerdict(problems.outcome, command) };
-          for (const chunk of ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) })) await writeOut(chunk);
+          await writeAll(ANALYZE_FORMATS[args.format](report, { ...textOptions(), tool: sarifTool(report.rules) }));
           return command;
         },
       );

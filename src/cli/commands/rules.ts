@@ -3,7 +3,7 @@ import { ruleRows } from '../../engine/analyze/rule-set.js';
 import { RULES_FORMAT_NAMES, RULES_FORMATS, type RulesFormat } from '../../report/rules/formats.js';
 import { configOption, loadConfig } from '../config.js';
 import { textOptions } from '../color.js';
-import { writeOut } from '../run-read.js';
+import { writeAll } from '../run-read.js';
 
 interface Args {
   format: RulesFormat;
@@ -21,6 +21,6 @@ export const rulesCommand: CommandModule<object, Args> = {
       .example('$0 rules --format json', 'rule metadata, message templates and option schemas as JSON'),
   handler: async (args) => {
     const config = await loadConfig(args.config);
-    for (const chunk of RULES_FORMATS[args.format](ruleRows(config.rules), textOptions())) await writeOut(chunk);
+    await writeAll(RULES_FORMATS[args.format](ruleRows(config.rules), textOptions()));
   },
 };

@@ -11,7 +11,7 @@ import { textOptions } from '../color.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress, writeNote } from '../progress.js';
-import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeOut } from '../run-read.js';
+import { inputsOf, inputsPositional, readProgressHooks, scannerOptions, writeAll } from '../run-read.js';
 
 interface Args {
   inputs: string[];
@@ -107,7 +107,7 @@ export const searchCommand: CommandModule<object, Args> = {
       failed: (hit, error) => problems.onEvent(internalEvent(hit.provenance, 'render', error)),
     };
     const view = { hits: result.hits, printer, nextPageToken: token };
-    for (const chunk of SEARCH_FORMATS[args.output](view, { ...textOptions(), guard })) await writeOut(chunk);
+    await writeAll(SEARCH_FORMATS[args.output](view, { ...textOptions(), guard }));
     // jsonl has no place for the token in its output: it is said on stderr.
     if (args.output === 'jsonl' && token !== null) writeNote(`tracetriage: more traces: --page-token ${token}\n`);
     // Said on stderr, where MLflow would abort: a field no printed trace has.

@@ -8,7 +8,7 @@ import { configOption, loadConfig } from '../config.js';
 import { filterOption } from '../filter-option.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress } from '../progress.js';
-import { inputsOf, inputsPositional, parallelism, parallelOptions, scannerOptions, traceProgressHooks, writeOut, type ParallelArgs } from '../run-read.js';
+import { inputsOf, inputsPositional, parallelism, parallelOptions, scannerOptions, traceProgressHooks, writeAll, type ParallelArgs } from '../run-read.js';
 
 interface Args extends ParallelArgs {
   inputs: string[];
@@ -51,7 +51,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       digest: digestOptionsOf(config),
     });
     stopProgress();
-    for (const chunk of SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), textOptions())) await writeOut(chunk);
+    await writeAll(SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), textOptions()));
     problems.finish();
     problems.close();
   },

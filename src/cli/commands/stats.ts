@@ -4,7 +4,7 @@ import { STATS_FORMAT_NAMES, STATS_FORMATS, type StatsFormat } from '../../repor
 import { textOptions } from '../color.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { applyVerdict } from '../exit-code.js';
-import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
+import { forEachSummary, readingOptions, writeAll, type ReadArgs } from '../run-read.js';
 
 interface Args extends ReadArgs {
   format: StatsFormat;
@@ -19,7 +19,7 @@ export const statsCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const collector = new StatsCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event));
-    for (const chunk of STATS_FORMATS[args.format](collector.report(), textOptions())) await writeOut(chunk);
+    await writeAll(STATS_FORMATS[args.format](collector.report(), textOptions()));
     const verdict = exitVerdict(outcome);
     applyVerdict(verdict);
   },

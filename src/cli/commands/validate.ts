@@ -3,7 +3,7 @@ import { ValidateCollector } from '../../engine/validate.js';
 import { VALIDATE_FORMAT_NAMES, VALIDATE_FORMATS, type ValidateFormat } from '../../report/validate/formats.js';
 import { exitVerdict } from '../../engine/outcome.js';
 import { applyVerdict } from '../exit-code.js';
-import { forEachSummary, readingOptions, writeOut, type ReadArgs } from '../run-read.js';
+import { forEachSummary, readingOptions, writeAll, type ReadArgs } from '../run-read.js';
 import { textOptions } from '../color.js';
 
 interface Args extends ReadArgs {
@@ -25,7 +25,7 @@ export const validateCommand: CommandModule<object, Args> = {
     const collector = new ValidateCollector();
     const outcome = await forEachSummary(args, (event) => collector.add(event), { listsRejections: true });
     const verdict = exitVerdict(outcome);
-    for (const chunk of VALIDATE_FORMATS[args.format]({ ...collector.done(), exit: verdict }, { ...textOptions(), warnings: args.warnings })) await writeOut(chunk);
+    await writeAll(VALIDATE_FORMATS[args.format]({ ...collector.done(), exit: verdict }, { ...textOptions(), warnings: args.warnings }));
     applyVerdict(verdict);
   },
 };

@@ -64,7 +64,7 @@ export class ForeignJoin {
       const pending = this.pending(span.traceId, batch.format, source, provenance);
       if (!seen.has(span.traceId)) pending.records++;
       seen.add(span.traceId);
-      this.spill ??= new SpillFile('tracetriage-foreign-', READ_AHEAD);
+      this.spill ??= new SpillFile('tracetriage-foreign-');
       const { offset, length } = this.spill.append(held(renderSpan(span)));
       pending.refs.push(offset, length);
     }
@@ -192,9 +192,6 @@ function joinedRecord(traceId: string, pending: PendingTrace, { spans, duplicate
   let bytes: Buffer | undefined;
   return Object.defineProperty(record, 'bytes', { enumerable: true, get: () => (bytes ??= Buffer.from(text)) }) as ScannedRecord;
 }
-
-/** Spans are read back in about the order they came: a block of this size serves many of them. */
-const READ_AHEAD = 1 << 20;
 
 function frame(event: FrameEvent): ScanUnit {
   return { kind: 'event', event };
