@@ -1,6 +1,3 @@
-import type { DocumentSighting } from '../../model/documents.js';
-import type { AnalyzedTrace } from './analyze-trace.js';
-
 /** What {@link TraceAdmission.admit} needs of a trace: its id, and its session id when sessions are selected (asked lazily). */
 export interface TraceIds {
   traceId: string;
@@ -50,9 +47,4 @@ export class TraceAdmission {
     this.traces--;
     this.seen.delete(traceId);
   }
-}
-
-/** The documents an analysed trace retrieved, as the dump's catalog of newest versions takes them. */
-export function sightingsOf({ digest, facts }: Pick<AnalyzedTrace, 'digest' | 'facts'>): DocumentSighting[] {
-  return facts.documents.map((d) => ({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path }));
 }

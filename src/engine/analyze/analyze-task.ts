@@ -19,7 +19,7 @@ import {
 } from '../read/trace-task.js';
 import { reportTrace, type ReportTrace } from '../report/report-trace.js';
 import type { AnalysisCollector, AnalyzeOptions } from './analyze.js';
-import { analyzeTrace, type AnalyzedTrace } from './analyze-trace.js';
+import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { ruleById } from './rule-set.js';
 import { TraceRuleRunner } from './rule-runner.js';
 
@@ -44,7 +44,7 @@ export interface AnalyzeOutcome {
   /** Its session id, when sessions are selected (else null, unasked). */
   sessionId: string | null;
   /** The analysis (and the report's part), what it threw, or null: a trace of a session not selected, not analysed. */
-  result: { analyzed: AnalyzedTrace; report: ReportTrace | null } | { thrown: ThrownData } | null;
+  result: { analyzed: SerializedAnalysis; report: ReportTrace | null } | { thrown: ThrownData } | null;
 }
 
 /** The task of an analysis, or why it cannot run in a worker (a rule that is not one of the built-in table's). */
@@ -76,7 +76,7 @@ export async function analyzeWork(task: AnalyzeTask): Promise<TaskWork<AnalyzeOu
     if (wanted !== null && (sessionId === null || !wanted.has(sessionId))) return { ...base, result: null };
     try {
       faultPoint('digest', trace.traceId);
-      const analyzed = analyzeTrace(trace, digestProvenance(provenance), task.digest, runner);
+      const analyzed = serializeAnalysis(analyzeTrace(trace, digestProvenance(provenance), task.digest, runner));
       return { ...base, result: { analyzed, report: task.report ? reportTrace(trace, task.digest) : null } };
     } catch (error) {
       return { ...base, result: { thrown: thrownData(error) } };
@@ -122,8 +122,7 @@ export async function readAnalysis(
       () => {
         if (result === null || 'thrown' in result) throw result === null ? new Error('a trace of a session not selected was not analysed') : rethrown(result.thrown);
         // A worker's line range counts lines and records from its own start: the reader moved
-        // the event's provenance to the file's, and the digest takes it from there.
-        result.analyzed.digest.provenance = provenance;
+        // the event's provenance to the file's, and the collector keeps that one (the text's is null).
         return result.analyzed;
       },
       provenance,

@@ -2,6 +2,7 @@ import { digestAndIo, type DigestOptions, type DigestProvenance, type TraceDiges
 import { KEY_TEXT_CHARS, turnFacts, type TurnFacts } from '../../model/facts.js';
 import { cutText } from '../../model/messages.js';
 import type { Trace } from '../../model/types.js';
+import type { DocumentSighting } from '../../model/documents.js';
 import type { RawFinding } from './findings.js';
 import type { TraceRuleRunner } from './rule-runner.js';
 
@@ -10,6 +11,43 @@ export interface AnalyzedTrace {
   digest: TraceDigest;
   facts: TurnFacts;
   findings: RawFinding[];
+}
+
+/**
+ * An analysed trace as the analysis keeps it: its digest and facts as the text the temporary file
+ * holds, and beside it what stays in memory (ids and times to order sessions), the trace
+ * visitors' findings and the documents it retrieved. Made where the trace was analysed, so a
+ * worker thread hands back one flat string instead of a graph of objects to clone and stringify.
+ */
+export interface SerializedAnalysis {
+  traceId: string;
+  sessionId: string | null;
+  requestTimeMs: number | null;
+  rootStartNs: number | null;
+  /** `JSON.stringify({ digest, facts })`, the digest's provenance null (the reader's thread sets it: see `spilledText`). */
+  text: string;
+  findings: RawFinding[];
+  sightings: DocumentSighting[];
+}
+
+/** An analysed trace as {@link SerializedAnalysis}. */
+export function serializeAnalysis(analyzed: AnalyzedTrace): SerializedAnalysis {
+  const { digest, facts, findings } = analyzed;
+  return {
+    traceId: digest.traceId,
+    sessionId: digest.sessionId,
+    requestTimeMs: digest.requestTimeMs,
+    rootStartNs: digest.rootStartNs,
+    // The key stays where the digest has it, so a digest read back has its fields in the same order.
+    text: JSON.stringify({ digest: { ...digest, provenance: null }, facts }),
+    findings,
+    sightings: sightingsOf(analyzed),
+  };
+}
+
+/** The documents an analysed trace retrieved, as the dump's catalog of newest versions takes them. */
+export function sightingsOf({ digest, facts }: Pick<AnalyzedTrace, 'digest' | 'facts'>): DocumentSighting[] {
+  return facts.documents.map((d) => ({ label: d.label, age: d.age, traceId: digest.traceId, spanId: d.spanId, path: d.path }));
 }
 
 /**

@@ -6,8 +6,8 @@ import { compareNullable, turnTimeMs, type SessionSummary } from '../../model/se
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity } from '../../rules/api.js';
-import { analyzeTrace, type AnalyzedTrace } from './analyze-trace.js';
-import { sightingsOf, TraceAdmission, type TraceIds } from './admission.js';
+import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
+import { TraceAdmission, type TraceIds } from './admission.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
@@ -167,7 +167,7 @@ export class AnalysisCollector {
       ids,
       () => {
         faultPoint('digest', trace.traceId);
-        return analyzeTrace(trace, provenance, digestOptions, this.runner);
+        return serializeAnalysis(analyzeTrace(trace, provenance, digestOptions, this.runner));
       },
       provenance,
       alongside,
@@ -181,7 +181,7 @@ export class AnalysisCollector {
    * `alongside` under the guard, then the keeping. `analyze` is called only for a trace that is
    * kept, so the counts, ordinals and problems are those of `add`.
    */
-  addAnalyzed(ids: TraceIds, analyze: () => AnalyzedTrace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
+  addAnalyzed(ids: TraceIds, analyze: () => SerializedAnalysis, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
     if (!this.admission.admit(ids)) return null;
     let analyzed;
     try {
@@ -194,11 +194,10 @@ export class AnalysisCollector {
       this.problem(internalRejection(provenanceOf(provenance ?? NO_PROVENANCE), 'analyze', error));
       return null;
     }
-    const { digest, facts, findings } = analyzed;
-    const ref = this.spill.append(JSON.stringify({ digest, facts }));
-    this.kept.push({ traceId: digest.traceId, sessionId: digest.sessionId, requestTimeMs: digest.requestTimeMs, rootStartNs: digest.rootStartNs, ref, ordinal: this.kept.length });
-    this.traceRaw.add(findings);
-    for (const sighting of sightingsOf(analyzed)) this.documents.add(sighting);
+    const ref = this.spill.append(spilledText(provenance, analyzed.text));
+    this.kept.push({ traceId: analyzed.traceId, sessionId: analyzed.sessionId, requestTimeMs: analyzed.requestTimeMs, rootStartNs: analyzed.rootStartNs, ref, ordinal: this.kept.length });
+    this.traceRaw.add(analyzed.findings);
+    for (const sighting of analyzed.sightings) this.documents.add(sighting);
     return this.kept.length - 1;
   }
 
@@ -290,9 +289,22 @@ export class AnalysisCollector {
 
   /** Reads a trace's digest and facts back from the temporary file. */
   private load(k: Kept): StagedTrace {
-    const { digest, facts } = JSON.parse(this.spill.read(k.ref)) as { digest: TraceDigest; facts: TurnFacts };
+    const text = this.spill.read(k.ref);
+    const cut = text.indexOf('\n');
+    const provenance = JSON.parse(text.slice(0, cut)) as DigestProvenance | null;
+    const { digest, facts } = JSON.parse(text.slice(cut + 1)) as { digest: TraceDigest; facts: TurnFacts };
+    digest.provenance = provenance;
     return { digest, facts, ordinal: k.ordinal };
   }
+}
+
+/**
+ * What the temporary file holds of a trace: its provenance as this thread read it (a worker's
+ * line range counts lines from its own start), a newline (which JSON text never holds), then the
+ * {@link SerializedAnalysis} text, whose digest has a null provenance.
+ */
+function spilledText(provenance: DigestProvenance | undefined, text: string): string {
+  return `${JSON.stringify(provenance ?? null)}\n${text}`;
 }
 
 function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
