@@ -3,11 +3,12 @@ import { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';
 import { compareNullable, turnTimeMs, type SessionSummary } from '../../model/sessions.js';
-import { SpillFile, type SpillRef } from '../../ingest/spill.js';
+import { SpillFile } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { TraceAdmission, type TraceIds } from './admission.js';
+import { KeptTraces, type KeptTrace } from './kept.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
@@ -110,17 +111,6 @@ export async function analyzeInputsStreamed<T>(inputs: readonly string[], option
   }
 }
 
-/** What stays in memory of a trace until the session stage: where its digest and facts are, and how to order it. */
-interface Kept {
-  traceId: string;
-  sessionId: string | null;
-  requestTimeMs: number | null;
-  rootStartNs: number | null;
-  ref: SpillRef;
-  /** Position in `kept`: what `add` returned. */
-  ordinal: number;
-}
-
 /**
  * The two stages of `analyze` without the reading: `add` each trace as it is read (session
  * selection, copies of a trace already seen, then digest, facts and trace rules), `finish` once
@@ -137,7 +127,7 @@ interface Kept {
  */
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
-  private readonly kept: Kept[] = [];
+  private readonly kept = new KeptTraces();
   private readonly admission: TraceAdmission;
   private readonly spill = new SpillFile();
   /** The trace visitors' findings, in the order of the traces. */
@@ -186,7 +176,7 @@ export class AnalysisCollector {
     let analyzed;
     try {
       analyzed = analyze();
-      alongside?.(this.kept.length);
+      alongside?.(this.kept.size);
     } catch (error) {
       // One trace that breaks the digest, the facts or a trace rule is that trace's problem: it
       // is left out (a later copy may still be read) and the run goes on.
@@ -195,10 +185,10 @@ export class AnalysisCollector {
       return null;
     }
     const ref = this.spill.append(spilledText(provenance, analyzed.text));
-    this.kept.push({ traceId: analyzed.traceId, sessionId: analyzed.sessionId, requestTimeMs: analyzed.requestTimeMs, rootStartNs: analyzed.rootStartNs, ref, ordinal: this.kept.length });
+    const ordinal = this.kept.push({ traceId: analyzed.traceId, sessionId: analyzed.sessionId, requestTimeMs: analyzed.requestTimeMs, rootStartNs: analyzed.rootStartNs, ref });
     this.traceRaw.add(analyzed.findings);
     for (const sighting of analyzed.sightings) this.documents.add(sighting);
-    return this.kept.length - 1;
+    return ordinal;
   }
 
   /**
@@ -226,26 +216,17 @@ export class AnalysisCollector {
   /** As {@link finish}, with the findings left in the temporary file (read them before `close`). */
   finishStreamed(): AnalyzeResult<FindingList> {
     const { options } = this;
-    const bySession = new Map<string, Kept[]>();
-    const loose: Kept[] = [];
-    for (const k of this.kept) {
-      if (k.sessionId === null) loose.push(k);
-      else {
-        const list = bySession.get(k.sessionId);
-        if (list) list.push(k);
-        else bySession.set(k.sessionId, [k]);
-      }
-    }
-    const order = [...bySession].map(([id, list]) => ({ id, list, first: firstTime(list) }));
+    const groups = this.kept.groups();
+    const order = groups.sessions.map(({ id, ordinals }) => ({ id, ordinals, first: firstTime(ordinals.map((o) => this.kept.at(o))) }));
     order.sort((a, b) => compareNullable(a.first, b.first) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
     const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection));
-    for (const { id, list } of order)
+    for (const { id, ordinals } of order)
       stage.visitSession(
         id,
-        list.map((k) => this.load(k)),
+        ordinals.map((o) => this.load(this.kept.at(o))),
       );
-    const withoutSession = stage.visitSessionless(loose.map((k) => this.load(k)));
+    const withoutSession = stage.visitSessionless(groups.loose.map((o) => this.load(this.kept.at(o))));
     const { sessions, where } = stage;
     const dump: DumpInput = { sessionCount: sessions.length, turnCount: stage.turnCount, withoutSession: withoutSession.map((t) => t.turn), pages: [...this.pages.values()] };
     const exitFindings = stage.exitDump(dump);
@@ -288,12 +269,14 @@ export class AnalysisCollector {
   }
 
   /** Reads a trace's digest and facts back from the temporary file. */
-  private load(k: Kept): StagedTrace {
+  private load(k: KeptTrace): StagedTrace {
     const text = this.spill.read(k.ref);
     const cut = text.indexOf('\n');
     const provenance = JSON.parse(text.slice(0, cut)) as DigestProvenance | null;
     const { digest, facts } = JSON.parse(text.slice(cut + 1)) as { digest: TraceDigest; facts: TurnFacts };
     digest.provenance = provenance;
+    // The kept id, not the one just parsed: every trace's id then exists once, wherever it is held.
+    digest.traceId = k.traceId;
     return { digest, facts, ordinal: k.ordinal };
   }
 }
@@ -312,7 +295,7 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
 }
 
 /** The first time of a session's turns (request time, else root start), as `sessions` orders them. */
-function firstTime(list: readonly Kept[]): number | null {
+function firstTime(list: readonly KeptTrace[]): number | null {
   let first: number | null = null;
   for (const k of list) {
     const t = turnTimeMs(k);

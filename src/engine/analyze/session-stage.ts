@@ -6,7 +6,8 @@ import type { DumpInput, PageInput, SessionInput, Turn } from '../../rules/api.j
 import { missingStart } from '../../rules/util/partial.js';
 import type { SpillFile } from '../../ingest/spill.js';
 import type { AnalyzedSession } from './analyze.js';
-import type { RawFinding, TraceLocation } from './findings.js';
+import type { RawFinding } from './findings.js';
+import { TraceLocations } from './locations.js';
 import { RawFindingSpill } from './finding-spill.js';
 import { DUMP_SOURCE, internalRejection, provenanceOf } from '../read/guard.js';
 import type { Rejection } from '../read/read-events.js';
@@ -32,7 +33,7 @@ export class SessionStage {
   /** The session visitors' findings, taken after each session. */
   readonly raw: RawFindingSpill;
   /** Session and turn of each trace visited. */
-  readonly where = new Map<string, TraceLocation>();
+  readonly where = new TraceLocations();
   readonly sessions: AnalyzedSession[] = [];
   turnCount = 0;
 
@@ -64,7 +65,7 @@ export class SessionStage {
       this.documents,
       this.pages,
     );
-    for (const t of session.turns) this.where.set(t.digest.traceId, { sessionId: id, turn: t.number });
+    for (const t of session.turns) this.where.set(t.digest.traceId, id, t.number);
     const failures = this.runner.visit(session);
     if (failures.length > 0) {
       // One problem per trace of the session, however many rules failed on it: the first
@@ -78,8 +79,20 @@ export class SessionStage {
       }
     }
     const start = missingStart(session);
+    const summary = session.session.summary;
+    // Every field named, not spread: V8 gave each spread copy a hidden class of its own (about
+    // 400 bytes a session, kept for every session of a dump).
     const analyzed: AnalyzedSession = {
-      ...session.session.summary,
+      sessionId: summary.sessionId,
+      user: summary.user,
+      experiments: summary.experiments,
+      turns: summary.turns,
+      firstTimeMs: summary.firstTimeMs,
+      lastTimeMs: summary.lastTimeMs,
+      durationMs: summary.durationMs,
+      turnsWithErrors: summary.turnsWithErrors,
+      failingAssessments: summary.failingAssessments,
+      scorerErrors: summary.scorerErrors,
       turnTraceIds: session.turns.map((t) => t.digest.traceId),
       turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!),
       partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
@@ -97,7 +110,7 @@ export class SessionStage {
   visitSessionless(traces: readonly StagedTrace[]): Array<{ turn: Turn; ordinal: number }> {
     const sorted = [...traces].sort((a, b) => compareTurns(a.digest, b.digest));
     const turns = sorted.map((t) => ({ turn: turnOf(t.digest, t.facts), ordinal: t.ordinal }));
-    for (const { turn } of turns) this.where.set(turn.digest.traceId, { sessionId: null, turn: null });
+    for (const { turn } of turns) this.where.set(turn.digest.traceId, null, null);
     // A trace without a session is a conversation of one turn: the per-turn rules (a failed
     // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
     // failures go unreported. Its findings have no session and no turn, so they sort after the

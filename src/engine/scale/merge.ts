@@ -3,7 +3,8 @@ import { compareNullable, compareTurns } from '../../model/sessions.js';
 import type { PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import type { AnalyzedSession, AnalyzeResult } from '../analyze/analyze.js';
-import { finishFinding, type Finding, type TraceLocation } from '../analyze/findings.js';
+import { finishFinding, type Finding } from '../analyze/findings.js';
+import { TraceLocations } from '../analyze/locations.js';
 import { SpilledFindings, type FindingList } from '../analyze/finding-spill.js';
 import type { ActiveRule } from '../analyze/rule-runner.js';
 import { SessionStage, turnOf } from '../analyze/session-stage.js';
@@ -138,10 +139,10 @@ async function merge(
 
   sessions.sort((a, b) => compareNullable(a.firstTimeMs, b.firstTimeMs) || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
   const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
-  const where = new Map<string, TraceLocation>();
-  for (const s of sessions) s.turnTraceIds.forEach((id, i) => where.set(id, { sessionId: s.sessionId, turn: i + 1 }));
+  const where = new TraceLocations();
+  for (const s of sessions) s.turnTraceIds.forEach((id, i) => where.set(id, s.sessionId, i + 1));
   const loose = sessionless.map((l) => turnOf(l.digest, l.facts)).sort((a, b) => compareTurns(a.digest, b.digest));
-  for (const t of loose) where.set(t.digest.traceId, { sessionId: null, turn: null });
+  for (const t of loose) where.set(t.digest.traceId, null, null);
 
   // The dump visitor, on the rules' state merged from every part.
   const stage = new SessionStage(options.rules, spill, new DocumentCatalog(), pages, problem);
