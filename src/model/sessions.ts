@@ -49,7 +49,7 @@ export function turnTimeMs(d: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs'>
  * time sorts after every known one. MLflow's own session views order by request time too
  * (`timestamp_ms`), and the order of the files or of the records in them never matters.
  */
-export function compareTurns(a: TraceDigest, b: TraceDigest): number {
+export function compareTurns(a: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs' | 'traceId'>, b: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs' | 'traceId'>): number {
   return compareNullable(a.requestTimeMs, b.requestTimeMs) || compareNullable(a.rootStartNs, b.rootStartNs) || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
 }
 

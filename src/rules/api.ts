@@ -120,6 +120,11 @@ export interface PageInput {
   token: string;
 }
 
+/** Turns that can be counted without reading them and iterated, each time from the first (an array is one). */
+export interface TurnList extends Iterable<Turn> {
+  readonly length: number;
+}
+
 /**
  * What the dump-level visitor gets. Sessions are visited one at a time and not kept (a dump may
  * hold millions of turns): a rule that needs something of every session gathers it in
@@ -132,9 +137,12 @@ export interface DumpInput {
   turnCount: number;
   /**
    * Traces that have no session, in turn order, each as a turn of its own (number 1, with its
-   * facts); each was also visited by the session visitors as a `sessionless` session.
+   * facts); each was also visited by the session visitors as a `sessionless` session. A list to
+   * count and iterate (more than once), not an array: `analyze` reads each turn back from its
+   * temporary file as the iteration reaches it, so a dump of millions of such traces is never in
+   * memory at once. Keep what you need of each turn, bounded.
    */
-  withoutSession: readonly Turn[];
+  withoutSession: TurnList;
   /** Inputs that are one page of a longer search, in the order they were read (one entry per input). */
   pages: readonly PageInput[];
 }

@@ -94,15 +94,27 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
         if (withoutSession.length === 0) return;
         const total = withoutSession.length + turnCount;
         if (sessionCount === 0) {
-          const evidence = withoutSession.slice(0, MAX_EVIDENCE).map(({ digest: d }) => ({ traceId: d.traceId, kind: 'traceWithoutSession', label: `trace ${d.traceId} without a session` }));
+          const evidence: EvidenceInput[] = [];
+          for (const { digest: d } of withoutSession) {
+            if (evidence.length === MAX_EVIDENCE) break;
+            evidence.push({ traceId: d.traceId, kind: 'traceWithoutSession', label: `trace ${d.traceId} without a session` });
+          }
           context.report({ messageId: 'noSessionsAtAll', data: { total: plural(total, 'trace') }, evidence });
           return;
         }
         // A health check, a batch call or a first turn says nothing of a conversation: only a
         // trace whose model input carries earlier exchanges is a turn known to be cut from one.
-        const cut = withoutSession.map(cutTurn).filter((c): c is CutTurn => c !== null);
+        // The traces are read one at a time (they may be millions): each cut one is reported as
+        // it comes, and only the first few are kept for the summary.
         const where = `${plural(total - withoutSession.length, 'trace')} in ${plural(sessionCount, 'session')}`;
-        for (const { turn, call, history } of cut) {
+        let cutCount = 0;
+        const cutEvidence: EvidenceInput[] = [];
+        for (const candidate of withoutSession) {
+          const cut = cutTurn(candidate);
+          if (cut === null) continue;
+          const { turn, call, history } = cut;
+          cutCount++;
+          if (cutEvidence.length < MAX_EVIDENCE) cutEvidence.push({ traceId: turn.digest.traceId, kind: 'traceWithoutSession', label: `trace ${turn.digest.traceId} without a session` });
           // Where the session key would be: the trace's metadata, next to its assessments.
           const metadata = turn.facts.metadataPath;
           context.report({
@@ -116,15 +128,13 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
             ],
           });
         }
-        const fraction = cut.length / total;
+        const fraction = cutCount / total;
         const limit = context.options.max_fraction;
-        if (cut.length > 0 && fraction > limit) {
-          const evidence = cut
-            .slice(0, MAX_EVIDENCE)
-            .map(({ turn: { digest: d } }): EvidenceInput => ({ traceId: d.traceId, kind: 'traceWithoutSession', label: `trace ${d.traceId} without a session` }));
+        if (cutCount > 0 && fraction > limit) {
+          const evidence = cutEvidence;
           context.report({
             messageId: 'manyWithoutSession',
-            data: { without: cut.length, total, percent: Math.round(fraction * 100), limit: Math.round(limit * 100) },
+            data: { without: cutCount, total, percent: Math.round(fraction * 100), limit: Math.round(limit * 100) },
             evidence,
           });
         }

@@ -47,28 +47,41 @@ export default defineRule({
         const wrapped = session.turns.map(wrappedOf).filter((w): w is Wrapped => w !== null);
         const count = session.turns.length;
         for (const group of groupBy(wrapped, (w) => [w.root.name, w.missing])) {
-          report(group, `${turnList(group.map((w) => w.turn.number))} of ${count}`, true);
+          const placements = groupBy(group, (w) => [w.placement]).map((same) =>
+            group.length === same.length ? same[0]!.placement : `${same[0]!.placement} in ${turnList(same.map((w) => w.turn.number))}`,
+          );
+          report(
+            { shown: group.slice(0, MAX_EVIDENCE), count: group.length, carriers: carriersOf(group), placements },
+            `${turnList(group.map((w) => w.turn.number))} of ${count}`,
+            group.slice(1).map((w) => w.turn.number),
+          );
         }
       },
       // dumpExit reads only its DumpInput: nothing gathered over the sessions to merge.
       saveDump: () => null,
       dumpExit(dump) {
         // Traces without a session fold by app pattern: the same root, the same missing side, the
-        // I/O in the same place.
-        const wrapped = dump.withoutSession.map(wrappedOf).filter((w): w is Wrapped => w !== null);
-        for (const group of groupBy(wrapped, (w) => [w.root.name, w.missing, w.placement])) {
-          report(group, `${plural(group.length, 'trace')} without a session`, false);
+        // I/O in the same place. They are read one at a time (they may be millions): a fold keeps
+        // its count, its carriers and the turns it shows.
+        const folds = new Map<string, Fold>();
+        for (const turn of dump.withoutSession) {
+          const w = wrappedOf(turn);
+          if (w === null) continue;
+          const key = JSON.stringify([w.root.name, w.missing, w.placement]);
+          let fold = folds.get(key);
+          if (fold === undefined) folds.set(key, (fold = { shown: [], count: 0, carriers: [], placements: [w.placement] }));
+          fold.count++;
+          if (fold.shown.length < MAX_EVIDENCE) fold.shown.push(w);
+          for (const c of carriersOf([w])) if (!fold.carriers.includes(c)) fold.carriers.push(c);
         }
+        for (const fold of folds.values()) report(fold, `${plural(fold.count, 'trace')} without a session`, null);
       },
     };
 
-    function report(group: readonly Wrapped[], where: string, inSession: boolean): void {
-      const first = group[0]!;
-      const placements = groupBy(group, (w) => [w.placement]).map((same) =>
-        group.length === same.length || !inSession ? same[0]!.placement : `${same[0]!.placement} in ${turnList(same.map((w) => w.turn.number))}`,
-      );
-      const carriers = [...new Set(group.flatMap((w) => [w.turn.digest.turn.input?.carrier, w.turn.digest.turn.output?.carrier]).filter((c): c is string => c !== undefined))];
-      const shown = group.slice(0, MAX_EVIDENCE);
+    /** Reports a fold; `relatedTurns` are its other turns in a session (null: traces without a session). */
+    function report(fold: Fold, where: string, relatedTurns: number[] | null): void {
+      const { shown, count } = fold;
+      const first = shown[0]!;
       const evidence: EvidenceInput[] = [
         { traceId: first.turn.digest.traceId, spanId: first.root.spanId, path: first.root.path, kind: 'wrapperRoot', label: `root "${first.root.name}" without turn I/O` },
         ...shown.map((w) => ({
@@ -80,26 +93,40 @@ export default defineRule({
           label: `turn I/O on "${w.turn.digest.turn.spanName ?? w.turn.digest.turn.spanId}", depth ${w.turn.digest.turn.depth}`,
         })),
       ];
-      if (shown.length < group.length) evidence.push({ kind: 'omitted', label: `${group.length - shown.length} more ${inSession ? 'turns' : 'traces'} not listed` });
+      if (shown.length < count) evidence.push({ kind: 'omitted', label: `${count - shown.length} more ${relatedTurns !== null ? 'turns' : 'traces'} not listed` });
       context.report({
         messageId: 'wrapperRoot',
         traceId: first.turn.digest.traceId,
         spanId: first.turn.digest.turn.spanId,
         path: first.turn.facts.ioPath,
-        ...(inSession ? { relatedTurns: group.slice(1).map((w) => w.turn.number) } : {}),
+        ...(relatedTurns !== null ? { relatedTurns } : {}),
         data: {
           root: first.root.name,
           missing: first.missing,
           where,
-          subject: group.length === 1 ? "the turn's" : "the turns'",
-          placements: placements.join('; '),
-          carrier: carriers.join(' + ') || 'none',
+          subject: count === 1 ? "the turn's" : "the turns'",
+          placements: fold.placements.join('; '),
+          carrier: fold.carriers.join(' + ') || 'none',
         },
         evidence,
       });
     }
   },
 });
+
+/** Turns folded into one finding: the first few (shown as evidence), how many, their carriers and where their I/O was found. */
+interface Fold {
+  shown: Wrapped[];
+  count: number;
+  /** Carriers of their I/O, in first-seen order. */
+  carriers: string[];
+  placements: string[];
+}
+
+/** The carriers of the turns' input and output, each once, in first-seen order. */
+function carriersOf(group: readonly Wrapped[]): string[] {
+  return [...new Set(group.flatMap((w) => [w.turn.digest.turn.input?.carrier, w.turn.digest.turn.output?.carrier]).filter((c): c is string => c !== undefined))];
+}
 
 /** The turn's wrapper root, when its root span lacks a side and the I/O was read below it. */
 function wrappedOf(turn: Turn): Wrapped | null {

@@ -383,3 +383,49 @@ describe('a session rule that throws on a trace without a session', () => {
     }
   });
 });
+
+describe("the dump visitor's traces without a session", () => {
+  it('are a list read back from the temporary file on each iteration: counted without reading, in turn order, the same twice, each turn a fresh copy', () => {
+    const seen: string[][] = [];
+    let isArray: boolean | null = null;
+    let sameObject: boolean | null = null;
+    const probe = defineRule({
+      meta: { id: 'probe', type: 'problem', description: 'Reads the dump input twice (a test rule).', severity: 'info', messages: { dump: 'dump of {{n}}' } },
+      create(context) {
+        return {
+          dumpExit(dump) {
+            isArray = Array.isArray(dump.withoutSession);
+            const first = [...dump.withoutSession];
+            const second = [...dump.withoutSession];
+            seen.push(
+              first.map((t) => t.digest.traceId),
+              second.map((t) => t.digest.traceId),
+            );
+            sameObject = first[0] === second[0];
+            context.report({ messageId: 'dump', data: { n: dump.withoutSession.length } });
+          },
+        };
+      },
+    });
+    const collector = new AnalysisCollector({ rules: [{ module: probe as unknown as RuleModule, options: {} }] });
+    try {
+      // Read newest first: the dump visitor gets them in turn order (request time).
+      const keys = ['c', 'b', 'a'];
+      for (const [index, key] of keys.entries()) {
+        const record = chatTurn({ key, session: null, user: `hello ${key}`, answer: 'hi', at: (keys.length - index) * 1000 });
+        const normalized = normalizeRecord(record);
+        if (!('trace' in normalized)) throw new Error('not a trace');
+        collector.add(normalized.trace);
+      }
+      const result = collector.finish();
+      const order = ['a', 'b', 'c'].map((key) => traceIdOf({ key }));
+      expect(isArray).toBe(false);
+      expect(seen).toEqual([order, order]);
+      expect(sameObject).toBe(false);
+      expect(result.withoutSessionTraceIds).toEqual(order);
+      expect(result.findings.map((f) => f.message)).toEqual(['dump of 3']);
+    } finally {
+      collector.close();
+    }
+  });
+});

@@ -2,10 +2,10 @@ import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/d
 import { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';
-import { compareNullable, turnTimeMs, type SessionSummary } from '../../model/sessions.js';
+import { compareNullable, compareTurns, turnTimeMs, type SessionSummary } from '../../model/sessions.js';
 import { SpillFile } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
-import type { DumpInput, PageInput, RuleMeta, Severity } from '../../rules/api.js';
+import type { DumpInput, PageInput, RuleMeta, Severity, Turn, TurnList } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { TraceAdmission, type TraceIds } from './admission.js';
 import { KeptTraces, type KeptTrace } from './kept.js';
@@ -17,7 +17,7 @@ import { RawFindingSpill, SpilledFindings, type FindingList } from './finding-sp
 import { faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
 import type { FrameEvent, Rejection } from '../read/read-events.js';
 import { TraceRuleRunner, type ActiveRule } from './rule-runner.js';
-import { NO_PROVENANCE, SessionStage, type StagedTrace } from './session-stage.js';
+import { NO_PROVENANCE, SessionStage, turnOf, type StagedTrace } from './session-stage.js';
 
 /** Options of {@link analyzeInputs}. */
 export interface AnalyzeOptions extends FilteredOptions {
@@ -226,9 +226,13 @@ export class AnalysisCollector {
         id,
         ordinals.map((o) => this.load(this.kept.at(o))),
       );
-    const withoutSession = stage.visitSessionless(groups.loose.map((o) => this.load(this.kept.at(o))));
+    // The traces without a session in turn order, by what is kept of them; each is read back when
+    // visited, and again when the dump visitor iterates them: never all in memory at once.
+    const loose = groups.loose.map((o) => this.kept.at(o)).sort(compareTurns);
+    const withoutSession = stage.visitSessionless(this.loadAll(loose));
     const { sessions, where } = stage;
-    const dump: DumpInput = { sessionCount: sessions.length, turnCount: stage.turnCount, withoutSession: withoutSession.map((t) => t.turn), pages: [...this.pages.values()] };
+    const turns: TurnList = { length: loose.length, [Symbol.iterator]: () => turnsOf(this.loadAll(loose)) };
+    const dump: DumpInput = { sessionCount: sessions.length, turnCount: stage.turnCount, withoutSession: turns, pages: [...this.pages.values()] };
     const exitFindings = stage.exitDump(dump);
     const raw = chain(this.traceRaw, stage.raw, exitFindings);
     const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
@@ -248,7 +252,7 @@ export class AnalysisCollector {
       findings,
       sessions,
       withoutSession: withoutSession.length,
-      withoutSessionTraceIds: withoutSession.map((t) => t.turn.digest.traceId),
+      withoutSessionTraceIds: withoutSession.map((t) => t.traceId),
       withoutSessionOrdinals: withoutSession.map((t) => t.ordinal),
       traces: this.admission.traces,
       duplicates: this.admission.duplicates,
@@ -266,6 +270,11 @@ export class AnalysisCollector {
   /** Deletes the temporary file; call when done (also after an error). */
   close(): void {
     this.spill.close();
+  }
+
+  /** Reads traces back one at a time, as the iteration reaches them. */
+  private *loadAll(list: readonly KeptTrace[]): Generator<StagedTrace> {
+    for (const k of list) yield this.load(k);
   }
 
   /** Reads a trace's digest and facts back from the temporary file. */
@@ -288,6 +297,10 @@ export class AnalysisCollector {
  */
 function spilledText(provenance: DigestProvenance | undefined, text: string): string {
   return `${JSON.stringify(provenance ?? null)}\n${text}`;
+}
+
+function* turnsOf(traces: Iterable<StagedTrace>): Generator<Turn> {
+  for (const t of traces) yield turnOf(t.digest, t.facts);
 }
 
 function* chain<T>(...lists: Iterable<T>[]): Generator<T> {

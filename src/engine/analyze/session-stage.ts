@@ -1,7 +1,7 @@
 import type { TraceDigest } from '../../model/digest.js';
 import type { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
-import { compareTurns, makeSession, sessionView, turnTimeMs, type Session } from '../../model/sessions.js';
+import { makeSession, sessionView, turnTimeMs, type Session } from '../../model/sessions.js';
 import type { DumpInput, PageInput, SessionInput, Turn } from '../../rules/api.js';
 import { missingStart } from '../../rules/util/partial.js';
 import type { SpillFile } from '../../ingest/spill.js';
@@ -104,27 +104,30 @@ export class SessionStage {
   }
 
   /**
-   * Visits the traces without a session, each as a one-turn session, and returns them in turn
-   * order as the dump visitor takes them (with their ordinals).
+   * Visits the traces without a session, each as a one-turn session, one at a time: `traces`
+   * come in turn order (`compareTurns`) and may be read back as the iteration reaches them.
+   * Returns their trace ids and ordinals, in that order.
    */
-  visitSessionless(traces: readonly StagedTrace[]): Array<{ turn: Turn; ordinal: number }> {
-    const sorted = [...traces].sort((a, b) => compareTurns(a.digest, b.digest));
-    const turns = sorted.map((t) => ({ turn: turnOf(t.digest, t.facts), ordinal: t.ordinal }));
-    for (const { turn } of turns) this.where.set(turn.digest.traceId, null, null);
-    // A trace without a session is a conversation of one turn: the per-turn rules (a failed
-    // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
-    // failures go unreported. Its findings have no session and no turn, so they sort after the
-    // sessions, where the traces without a session are listed.
-    for (const { turn } of turns) {
+  visitSessionless(traces: Iterable<StagedTrace>): Array<{ traceId: string; ordinal: number }> {
+    const visited: Array<{ traceId: string; ordinal: number }> = [];
+    for (const t of traces) {
+      const turn = turnOf(t.digest, t.facts);
+      this.where.set(turn.digest.traceId, null, null);
+      visited.push({ traceId: turn.digest.traceId, ordinal: t.ordinal });
+      // A trace without a session is a conversation of one turn: the per-turn rules (a failed
+      // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
+      // failures go unreported. Its findings have no session and no turn, so they sort after the
+      // sessions, where the traces without a session are listed.
       const failures = this.runner.visit(sessionlessInput(turn, this.documents, this.pages));
-      if (failures.length === 0) continue;
-      const rules = failures.map((f) => f.ruleId);
-      const problem = internalRejection(provenanceOf(turn.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
-      problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
-      this.problem(problem);
+      if (failures.length > 0) {
+        const rules = failures.map((f) => f.ruleId);
+        const problem = internalRejection(provenanceOf(turn.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
+        problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
+        this.problem(problem);
+      }
+      this.raw.add(this.runner.drain());
     }
-    this.raw.add(this.runner.drain());
-    return turns;
+    return visited;
   }
 
   /** Runs the dump visitor (after every session and trace without a session) and returns its raw findings. */

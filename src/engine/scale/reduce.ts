@@ -4,7 +4,8 @@ import { SpillFile } from '../../ingest/spill.js';
 import { finishFinding, type FinishContext } from '../analyze/findings.js';
 import { RawFindingSpill } from '../analyze/finding-spill.js';
 import type { ActiveRule } from '../analyze/rule-runner.js';
-import { SessionStage } from '../analyze/session-stage.js';
+import { SessionStage, type StagedTrace } from '../analyze/session-stage.js';
+import { compareTurns } from '../../model/sessions.js';
 import type { Rejection } from '../read/read-events.js';
 import type { SourcedLine } from '../../ingest/line-reader.js';
 
@@ -153,9 +154,11 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
     if (!keepFirstCopy(current.traces, current.ids, { ...parsed, at: { source, line, offset } })) duplicates++;
   }
   flush();
-  let loose: ReturnType<SessionStage['visitSessionless']> = [];
+  let loose: StagedTrace[] = [];
   try {
-    loose = stage.visitSessionless(sessionless.map((t) => ({ digest: t.digest, facts: t.facts, ordinal: ordinal++ })));
+    const staged = sessionless.map((t) => ({ digest: t.digest, facts: t.facts, ordinal: ordinal++ }));
+    stage.visitSessionless(staged.sort((a, b) => compareTurns(a.digest, b.digest)));
+    loose = staged;
     for (const t of sessionless) traceRaw.add(t.findings);
   } catch (error) {
     // As for a session: lines that pass the checks but are not what `digest` writes. The traces
@@ -167,7 +170,7 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
     const { turnOrdinals: _, ...session } = s;
     await emit({ v: SCALE_FORMAT, kind: 'session', session });
   }
-  for (const { turn } of loose) await emit({ v: SCALE_FORMAT, kind: 'sessionless', digest: turn.digest, facts: turn.facts });
+  for (const { digest, facts } of loose) await emit({ v: SCALE_FORMAT, kind: 'sessionless', digest, facts });
   const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
   const context: FinishContext = {
     meta,
