@@ -36,12 +36,13 @@ export const LISTING_TEXT_CHARS = 200;
  */
 export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
   const digests: TraceDigest[] = [];
+  const intern = interner();
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs === 1) {
     for await (const event of filteredTraces(inputs, options)) {
       const digest = guardedDigest(event, digestOptions, options);
-      if (digest !== null) digests.push(listingDigest(digest));
+      if (digest !== null) digests.push(listingDigest(digest, intern));
     }
     return groupSessions(digests);
   }
@@ -59,7 +60,8 @@ export async function readSessions(inputs: readonly string[], options: SessionRe
     else {
       // A worker's line range counts from its own start: the reader moved the event's provenance to the file's.
       outcome.digest.provenance = digestProvenance(event.provenance);
-      digests.push(outcome.digest);
+      // Again here: a digest that crossed threads has its own copy of every string.
+      digests.push(listingDigest(outcome.digest, intern));
     }
   }
   return groupSessions(digests);
@@ -74,6 +76,20 @@ export interface ListingTask {
 
 /** A trace's listing digest, or what its digest threw. */
 export type ListingOutcome = { digest: TraceDigest } | { thrown: ThrownData };
+
+/**
+ * A string interner for listing digests: equal strings (session ids, users, carriers, sources)
+ * come back as one. Kept for one listing, so it holds what the listing holds anyway.
+ */
+function interner(): (text: string) => string {
+  const known = new Map<string, string>();
+  return (text) => {
+    const seen = known.get(text);
+    if (seen !== undefined) return seen;
+    known.set(text, text);
+    return text;
+  };
+}
 
 /** The per-record work of `sessions`: what {@link readSessions} does on one trace, done ahead. */
 export async function listingWork(task: ListingTask): Promise<TaskWork<ListingOutcome | null>> {

@@ -118,7 +118,7 @@ describe('digestTrace on the samples', () => {
 describe('listingDigest', () => {
   it('keeps what the sessions listing counts and drops every excerpt', () => {
     const turns = ['tr-431e32114628b590f68d7835089ffda1', 'tr-eaad7e61ac6baaa620d497e41960925c'].map((id) => digestTrace(traceOf(byId(id))));
-    const slim = turns.map(listingDigest);
+    const slim = turns.map((d) => listingDigest(d));
     expect(groupSessions(slim).sessions.map((x) => x.summary)).toEqual(groupSessions(turns).sessions.map((x) => x.summary));
     for (const d of slim) {
       expect(d.turn.texts).toMatchObject({ userText: '', answerText: '', toolCalls: [] });
@@ -127,6 +127,31 @@ describe('listingDigest', () => {
     }
     expect(slim[0]!.assessments.scorerErrors).toHaveLength(1);
     expect(slim[1]!.errorSpanCount).toBe(1);
+  });
+
+  it('is the digest with its excerpts emptied, every other field as it was, and equal strings held once through the interner', () => {
+    const turns = refundTraces().map((r) => digestTrace(traceOf(r), { provenance: { source: 'dump.jsonl', index: 0, offset: 0, length: 1, line: 1 } }));
+    expect(turns.length).toBeGreaterThan(3);
+    const known = new Map<string, string>();
+    let interned = 0;
+    const intern = (text: string): string => {
+      interned++;
+      const seen = known.get(text);
+      if (seen !== undefined) return seen;
+      known.set(text, text);
+      return text;
+    };
+    for (const d of turns) {
+      const emptied = {
+        ...d,
+        turn: { ...d.turn, wrapperChain: [], texts: { userText: '', answerText: '', toolCalls: [], cut: d.turn.texts.cut } },
+        errors: [],
+        assessments: { ...d.assessments, verdicts: [], expectations: [], scorerErrors: d.assessments.scorerErrors.map((e) => ({ ...e, message: null })) },
+      };
+      expect(listingDigest(d, intern)).toEqual(emptied);
+    }
+    expect(interned).toBeGreaterThan(turns.length);
+    expect(known.get('dump.jsonl')).toBe('dump.jsonl');
   });
 });
 
