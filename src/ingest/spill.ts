@@ -38,8 +38,8 @@ export class SpillFile {
   private size = 0;
   private closed = false;
   private removed = false;
-  /** Blocks by index, least recently used first (a Map keeps insertion order). */
-  private blocks = new Map<number, Buffer>();
+  /** Blocks by index, least recently used first (a Map keeps insertion order); `filled`: bytes of the block read. */
+  private blocks = new Map<number, { bytes: Buffer; filled: number }>();
   private readonly maxBlocks: number;
 
   constructor(prefix = 'tracetriage-', cacheBytes = SPILL_CACHE_BYTES) {
@@ -82,33 +82,48 @@ export class SpillFile {
     const last = Math.floor((offset + length - 1) / SPILL_BLOCK_BYTES);
     const start = offset - first * SPILL_BLOCK_BYTES;
     if (first === last) return this.block(first, start + length).toString('utf8', start, start + length);
-    const parts: Buffer[] = [];
+    // Each block's part is copied out before the next block is read: that read may take over the
+    // memory of a block read just before.
+    const out = Buffer.allocUnsafe(length);
+    let at = 0;
     for (let b = first; b <= last; b++) {
       const from = b === first ? start : 0;
       const to = b === last ? offset + length - b * SPILL_BLOCK_BYTES : SPILL_BLOCK_BYTES;
-      parts.push(this.block(b, to).subarray(from, to));
+      at += this.block(b, to).copy(out, at, from, to);
     }
-    return Buffer.concat(parts, length).toString('utf8');
+    return out.toString('utf8');
   }
 
   /** Block `index`, holding at least its first `needed` bytes (a block at the end of the file may have grown since it was read). */
   private block(index: number, needed: number): Buffer {
-    const cached = this.blocks.get(index);
-    if (cached !== undefined && cached.length >= needed) {
+    let entry = this.blocks.get(index);
+    if (entry !== undefined) {
       this.blocks.delete(index);
-      this.blocks.set(index, cached);
-      return cached;
+      this.blocks.set(index, entry);
+      if (entry.filled >= needed) return entry.bytes.subarray(0, entry.filled);
+    } else {
+      // The least recently used block's memory is taken over once the cache is full: a block
+      // costs one allocation for the whole run, not one per miss.
+      let bytes: Buffer | undefined;
+      if (this.blocks.size >= this.maxBlocks) {
+        const [oldest, victim] = this.blocks.entries().next().value!;
+        this.blocks.delete(oldest);
+        bytes = victim.bytes;
+      }
+      entry = { bytes: bytes ?? Buffer.allocUnsafeSlow(SPILL_BLOCK_BYTES), filled: 0 };
+      this.blocks.set(index, entry);
     }
     const start = index * SPILL_BLOCK_BYTES;
-    const bytes = this.readAt(start, Math.min(SPILL_BLOCK_BYTES, this.size - this.pendingBytes - start));
-    this.blocks.delete(index);
-    this.blocks.set(index, bytes);
-    if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value!);
-    return bytes;
+    entry.filled = Math.min(SPILL_BLOCK_BYTES, this.size - this.pendingBytes - start);
+    this.readInto(entry.bytes, start, entry.filled);
+    return entry.bytes.subarray(0, entry.filled);
   }
 
   private readAt(offset: number, length: number): Buffer {
-    const buffer = Buffer.allocUnsafe(length);
+    return this.readInto(Buffer.allocUnsafe(length), offset, length);
+  }
+
+  private readInto(buffer: Buffer, offset: number, length: number): Buffer {
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buffer, done, length - done, offset + done);
