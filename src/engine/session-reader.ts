@@ -1,6 +1,6 @@
 import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
-import { groupSessions, makeSession, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionView } from '../model/sessions.js';
+import { groupSessions, makeSession, sessionTurn, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionTurn, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './read/filtered.js';
@@ -32,19 +32,35 @@ export const LISTING_TEXT_CHARS = 200;
 /**
  * Reads the inputs into sessions for a listing. Each trace is digested and dropped as it arrives,
  * and only its listing digest (ids, times, counts: `listingDigest`) is kept, so memory holds
- * counts, never payloads or excerpts.
+ * counts, never payloads or excerpts. What the API's `listSessions` returns.
  */
 export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
-  const digests: TraceDigest[] = [];
+  return readListing(inputs, options, listingDigest);
+}
+
+/**
+ * {@link readSessions} keeping of each trace only what the `sessions` command prints from
+ * (`SessionTurn`: ids, times, state and three counts; about a tenth of a listing digest).
+ */
+export async function readSessionTurns(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups<SessionTurn>> {
+  return readListing(inputs, options, sessionTurn);
+}
+
+async function readListing<T extends SessionTurn>(
+  inputs: readonly string[],
+  options: SessionReadOptions,
+  keep: (digest: TraceDigest, intern: (text: string) => string) => T,
+): Promise<SessionGroups<T>> {
+  const kept: T[] = [];
   const intern = interner();
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs === 1) {
     for await (const event of filteredTraces(inputs, options)) {
       const digest = guardedDigest(event, digestOptions, options);
-      if (digest !== null) digests.push(listingDigest(digest, intern));
+      if (digest !== null) kept.push(keep(digest, intern));
     }
-    return groupSessions(digests);
+    return groupSessions(kept);
   }
   // The same per trace in worker threads, taken here in input order.
   const task: ListingTask = { kind: 'listing', digest: digestOptions, selection: selectionSpec(options) };
@@ -60,11 +76,11 @@ export async function readSessions(inputs: readonly string[], options: SessionRe
     else {
       // A worker's line range counts from its own start: the reader moved the event's provenance to the file's.
       outcome.digest.provenance = digestProvenance(event.provenance);
-      // Again here: a digest that crossed threads has its own copy of every string.
-      digests.push(listingDigest(outcome.digest, intern));
+      // Kept here: a digest that crossed threads has its own copy of every string.
+      kept.push(keep(outcome.digest, intern));
     }
   }
-  return groupSessions(digests);
+  return groupSessions(kept);
 }
 
 /** The per-trace stage of `sessions` as data for a worker thread: the digest options and the selection. */
@@ -203,7 +219,7 @@ function digestOf(event: TraceEvent, options: DigestOptions): TraceDigest {
 }
 
 /** The `sessions` view: every session in `sort` order, and the traces without one. */
-export function sessionsView(groups: SessionGroups, sort: SessionSortKey): { sessions: Session[]; sort: SessionSortKey; withoutSession: TraceDigest[]; duplicates: number } {
+export function sessionsView<T extends SessionTurn>(groups: SessionGroups<T>, sort: SessionSortKey): { sessions: Session<T>[]; sort: SessionSortKey; withoutSession: T[]; duplicates: number } {
   return { sessions: sortSessions(groups.sessions, sort), sort, withoutSession: groups.withoutSession, duplicates: groups.duplicates };
 }
 

@@ -1,10 +1,43 @@
 import type { ScorerErrorDigest, TraceDigest, VerdictDigest } from './digest.js';
 
+/**
+ * What grouping traces into sessions reads of each: a digest has it all; the `sessions` listing
+ * keeps only this much of each trace (`sessionTurn`).
+ */
+export interface SessionTurn {
+  traceId: string;
+  sessionId: string | null;
+  user: string | null;
+  experimentId: string | null;
+  requestTimeMs: number | null;
+  rootStartNs: number | null;
+  durationMs: number | null;
+  state: TraceDigest['state'];
+  errorSpanCount: number;
+  assessments: { failing: number; counts: { scorerErrors: number } };
+}
+
+/** A {@link SessionTurn} of a digest: its own fields, each repeated string passed through `intern`. */
+export function sessionTurn(d: SessionTurn, intern: (text: string) => string = (text) => text): SessionTurn {
+  return {
+    traceId: d.traceId,
+    sessionId: d.sessionId === null ? null : intern(d.sessionId),
+    user: d.user === null ? null : intern(d.user),
+    experimentId: d.experimentId === null ? null : intern(d.experimentId),
+    requestTimeMs: d.requestTimeMs,
+    rootStartNs: d.rootStartNs,
+    durationMs: d.durationMs,
+    state: d.state,
+    errorSpanCount: d.errorSpanCount,
+    assessments: { failing: d.assessments.failing, counts: { scorerErrors: d.assessments.counts.scorerErrors } },
+  };
+}
+
 /** One session: its turns in order and what a row of `sessions` shows. */
-export interface Session {
+export interface Session<T extends SessionTurn = TraceDigest> {
   id: string;
   /** Turn order (see {@link compareTurns}). */
-  turns: TraceDigest[];
+  turns: T[];
   summary: SessionSummary;
 }
 
@@ -30,11 +63,11 @@ export interface SessionSummary {
 }
 
 /** Digests grouped: the sessions, and the traces that have none. */
-export interface SessionGroups {
+export interface SessionGroups<T extends SessionTurn = TraceDigest> {
   /** Sorted by first time, then id (see {@link sortSessions} for other orders). */
-  sessions: Session[];
+  sessions: Session<T>[];
   /** Traces without a session, in turn order: counted and listed, never dropped. */
-  withoutSession: TraceDigest[];
+  withoutSession: T[];
   /** Traces read more than once (same trace id twice in the inputs): only the first is kept. */
   duplicates: number;
 }
@@ -67,9 +100,9 @@ export function compareNullable(a: number | null, b: number | null): number {
  * `get` file beside the search export it came from) and is counted, not added as a turn; digests
  * without a trace id are never taken for copies.
  */
-export function groupSessions(digests: Iterable<TraceDigest>): SessionGroups {
-  const byId = new Map<string, TraceDigest[]>();
-  const withoutSession: TraceDigest[] = [];
+export function groupSessions<T extends SessionTurn>(digests: Iterable<T>): SessionGroups<T> {
+  const byId = new Map<string, T[]>();
+  const withoutSession: T[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
   for (const d of digests) {
@@ -92,12 +125,12 @@ export function groupSessions(digests: Iterable<TraceDigest>): SessionGroups {
 }
 
 /** One session from its turns, in any order. */
-export function makeSession(id: string, turns: readonly TraceDigest[]): Session {
+export function makeSession<T extends SessionTurn>(id: string, turns: readonly T[]): Session<T> {
   const ordered = [...turns].sort(compareTurns);
   return { id, turns: ordered, summary: summarize(id, ordered) };
 }
 
-function summarize(sessionId: string, turns: readonly TraceDigest[]): SessionSummary {
+function summarize(sessionId: string, turns: readonly SessionTurn[]): SessionSummary {
   let firstTimeMs: number | null = null;
   let lastTimeMs: number | null = null;
   let end: number | null = null;
@@ -124,7 +157,7 @@ function summarize(sessionId: string, turns: readonly TraceDigest[]): SessionSum
 }
 
 /** True when the turn has an ERROR span or the trace's state is ERROR. */
-export function hasErrors(d: TraceDigest): boolean {
+export function hasErrors(d: Pick<TraceDigest, 'errorSpanCount' | 'state'>): boolean {
   return d.errorSpanCount > 0 || d.state === 'ERROR';
 }
 
@@ -139,11 +172,12 @@ export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
  * (turns with errors) and `failing` (failing assessments) most first. Ties go by first time,
  * then id, so the order is the same on every run.
  */
-export function sortSessions(sessions: readonly Session[], key: SessionSortKey): Session[] {
-  const byId = (a: Session, b: Session): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const tie = (a: Session, b: Session): number => compareNullable(a.summary.firstTimeMs, b.summary.firstTimeMs) || byId(a, b);
-  const most = (f: (s: SessionSummary) => number) => (a: Session, b: Session) => f(b.summary) - f(a.summary) || tie(a, b);
-  const compare: Record<SessionSortKey, (a: Session, b: Session) => number> = {
+export function sortSessions<T extends SessionTurn>(sessions: readonly Session<T>[], key: SessionSortKey): Session<T>[] {
+  type S = Session<T>;
+  const byId = (a: S, b: S): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const tie = (a: S, b: S): number => compareNullable(a.summary.firstTimeMs, b.summary.firstTimeMs) || byId(a, b);
+  const most = (f: (s: SessionSummary) => number) => (a: S, b: S) => f(b.summary) - f(a.summary) || tie(a, b);
+  const compare: Record<SessionSortKey, (a: S, b: S) => number> = {
     id: byId,
     first: tie,
     last: (a, b) => compareNullable(a.summary.lastTimeMs, b.summary.lastTimeMs) || tie(a, b),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keyCarrier } from '../../src/model/carriers.js';
 import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest.js';
 import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
-import { compareTurns, groupSessions, sessionView, sortSessions, type SessionSortKey } from '../../src/model/sessions.js';
+import { compareTurns, groupSessions, sessionTurn, sessionView, sortSessions, type SessionSortKey } from '../../src/model/sessions.js';
 import { mdInline } from '../../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
 import { REPO_ROOT } from '../helpers/make-inputs.js';
@@ -112,6 +112,19 @@ describe('digestTrace on the samples', () => {
       '9 to 5.',
     ]);
     expect(digestTrace(trace).sessionId).toBeNull();
+  });
+});
+
+describe('sessionTurn', () => {
+  it('keeps what grouping and the listing read: the same sessions, summaries, turn order and traces without a session as from whole digests', () => {
+    const digests = [...refundTraces(), sample('traces/no-session-smoke-test.json')].map((r) => digestTrace(traceOf(r)));
+    const whole = groupSessions(digests);
+    const turns = groupSessions(digests.map((d) => sessionTurn(d)));
+    expect(turns.sessions.map((x) => x.summary)).toEqual(whole.sessions.map((x) => x.summary));
+    expect(turns.sessions.map((x) => x.turns.map((t) => t.traceId))).toEqual(whole.sessions.map((x) => x.turns.map((t) => t.traceId)));
+    expect(turns.withoutSession.map((t) => t.traceId)).toEqual(whole.withoutSession.map((t) => t.traceId));
+    expect(turns.withoutSession).toHaveLength(1);
+    expect(Object.keys(turns.sessions[0]!.turns[0]!).sort()).toEqual(['assessments', 'durationMs', 'errorSpanCount', 'experimentId', 'requestTimeMs', 'rootStartNs', 'sessionId', 'state', 'traceId', 'user']);
   });
 });
 

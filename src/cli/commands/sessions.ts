@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { digestOptionsOf } from '../../engine/config.js';
-import { readSessions, sessionsView } from '../../engine/session-reader.js';
+import { readSessionTurns, sessionsView } from '../../engine/session-reader.js';
 import { SESSION_SORT_KEYS, type SessionSortKey } from '../../model/sessions.js';
 import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
 import { textOptions } from '../color.js';
@@ -40,7 +40,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
     const config = await loadConfig(args.config);
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const groups = await readSessions(inputs, {
+    const groups = await readSessionTurns(inputs, {
       stdin: process.stdin,
       ...scannerOptions(args),
       ...parallelism(args),

@@ -1,6 +1,5 @@
 import { duration, isoTime, utcTime } from '../../shared/time.js';
-import type { TraceDigest } from '../../model/digest.js';
-import type { Session, SessionSortKey, SessionSummary } from '../../model/sessions.js';
+import type { Session, SessionSortKey, SessionSummary, SessionTurn } from '../../model/sessions.js';
 import { cut } from '../../shared/text.js';
 import { PLAIN_STYLE, type Paint, type Style } from '../shared/style.js';
 import { fitLines, table } from '../shared/terminal.js';
@@ -9,9 +8,9 @@ import { plural } from '../../shared/plural.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */
 export interface SessionsReport {
-  sessions: readonly Session[];
+  sessions: readonly Session<SessionTurn>[];
   sort: SessionSortKey;
-  withoutSession: readonly TraceDigest[];
+  withoutSession: readonly SessionTurn[];
   /** Copies of traces already read, left out. */
   duplicates: number;
 }
@@ -101,7 +100,7 @@ export function sessionsJson(report: SessionsReport): SessionsJson {
 }
 
 /** A session's numbers in JSON. */
-export function summaryJson(session: Session): SessionSummaryJson {
+export function summaryJson(session: Session<SessionTurn>): SessionSummaryJson {
   const s: SessionSummary = session.summary;
   return {
     session_id: s.sessionId,
