@@ -5,15 +5,14 @@
  *
  *   node bench/baseline.mjs <file.jsonl>
  *
- * Read stream with 1 MiB chunks; records cut at `\n` on the bytes (Buffer#indexOf), a line that
- * spans chunks carried over as buffer pieces and joined once; each record decoded with
- * `buf.toString('utf8', start, end)`, `JSON.parse`d, and one field touched (`data.spans.length`,
- * summed so the parse cannot be optimised away). Blank lines are skipped. JSON Lines only: a
- * `search` export (one pretty-printed document) has no record per line.
+ * The scan of bench/lib/jsonl-scan.mjs (1 MiB read stream, records cut at `\n` on the bytes, each
+ * `JSON.parse`d), and one field touched (`data.spans.length`, summed so the parse cannot be
+ * optimised away). JSON Lines only: a `search` export (one pretty-printed document) has no record
+ * per line.
  *
  * Prints one JSON line: {"bytes", "records", "spans", "seconds", "mb_per_s"} (MB = 1e6 bytes).
  */
-import { createReadStream } from 'node:fs';
+import { resultLine, scanJsonl } from './lib/jsonl-scan.mjs';
 
 const file = process.argv[2];
 if (!file || process.argv.length > 3) {
@@ -21,58 +20,13 @@ if (!file || process.argv.length > 3) {
   process.exit(2);
 }
 
-const t0 = performance.now();
-let bytes = 0;
-let records = 0;
 let spans = 0;
-let line = 1;
-
-function parse(buf, start, end) {
-  if (end > start && buf[end - 1] === 13) end--; // CRLF
-  if (end === start) return;
-  let doc;
-  try {
-    doc = JSON.parse(buf.toString('utf8', start, end));
-  } catch (err) {
-    const hint = records === 0 ? ' (is this JSON Lines? the baseline cannot read a pretty-printed export)' : '';
-    throw new Error(`${file}:${line}: ${err.message}${hint}`);
-  }
-  spans += doc.data.spans.length;
-  records++;
-}
-
-async function scan() {
-  let carry = [];
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    bytes += chunk.length;
-    let start = 0;
-    let nl;
-    while ((nl = chunk.indexOf(10, start)) !== -1) {
-      if (carry.length) {
-        carry.push(chunk.subarray(start, nl));
-        const joined = Buffer.concat(carry);
-        carry = [];
-        parse(joined, 0, joined.length);
-      } else {
-        parse(chunk, start, nl);
-      }
-      line++;
-      start = nl + 1;
-    }
-    if (start < chunk.length) carry.push(chunk.subarray(start));
-  }
-  if (carry.length) {
-    const joined = Buffer.concat(carry);
-    parse(joined, 0, joined.length);
-  }
-}
-
 try {
-  await scan();
+  const scan = await scanJsonl(file, (doc) => {
+    spans += doc.data.spans.length;
+  });
+  process.stdout.write(resultLine({ bytes: scan.bytes, records: scan.records, spans }, scan));
 } catch (err) {
   process.stderr.write(`baseline: ${err.message}\n`);
   process.exit(1);
 }
-
-const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ bytes, records, spans, seconds: Math.round(seconds * 1000) / 1000, mb_per_s: Math.round((bytes / 1e6 / seconds) * 10) / 10 }) + '\n');

@@ -266,11 +266,12 @@ export const ID_CHARS = 4096;
 export function listingDigest(d: TraceDigest, intern: (text: string) => string = (text) => text): TraceDigest {
   const t = d.turn;
   const a = d.assessments;
+  const internOrNull = (text: string | null): string | null => (text === null ? null : intern(text));
   const digest: TraceDigest = {
     traceId: d.traceId,
-    sessionId: d.sessionId === null ? null : intern(d.sessionId),
-    user: d.user === null ? null : intern(d.user),
-    experimentId: d.experimentId === null ? null : intern(d.experimentId),
+    sessionId: internOrNull(d.sessionId),
+    user: internOrNull(d.user),
+    experimentId: internOrNull(d.experimentId),
     requestTimeMs: d.requestTimeMs,
     rootStartNs: d.rootStartNs,
     durationMs: d.durationMs,
@@ -280,7 +281,7 @@ export function listingDigest(d: TraceDigest, intern: (text: string) => string =
     turn: {
       selection: t.selection,
       spanId: t.spanId,
-      spanName: t.spanName === null ? null : intern(t.spanName),
+      spanName: internOrNull(t.spanName),
       depth: t.depth,
       wrapperChain: NO_WRAPPERS,
       root: t.root === null ? null : { spanId: t.root.spanId, name: intern(t.root.name), path: intern(t.root.path) },

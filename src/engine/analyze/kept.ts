@@ -1,3 +1,4 @@
+import { StringTable } from './string-table.js';
 import type { SpillRef } from '../../ingest/spill.js';
 
 /** One trace as {@link KeptTraces} gives it back. */
@@ -23,9 +24,8 @@ const FIRST_ROWS = 1024;
 export class KeptTraces {
   /** Trace ids by ordinal. */
   private readonly traceIds: string[] = [];
-  /** Session ids, each once; `session` holds an index into it, or -1. */
-  private readonly sessionIds: string[] = [];
-  private readonly sessionIndex = new Map<string, number>();
+  /** Session ids, each once; `session` holds a number of it, or -1. */
+  private readonly sessionIds = new StringTable();
   private session = new Int32Array(FIRST_ROWS);
   /** Times as numbers, NaN for none. */
   private requestTimeMs = new Float64Array(FIRST_ROWS);
@@ -43,7 +43,7 @@ export class KeptTraces {
     const ordinal = this.traceIds.length;
     if (ordinal === this.session.length) this.grow();
     this.traceIds.push(trace.traceId);
-    this.session[ordinal] = trace.sessionId === null ? -1 : this.sessionOf(trace.sessionId);
+    this.session[ordinal] = trace.sessionId === null ? -1 : this.sessionIds.numberOf(trace.sessionId);
     this.requestTimeMs[ordinal] = trace.requestTimeMs ?? Number.NaN;
     this.rootStartNs[ordinal] = trace.rootStartNs ?? Number.NaN;
     this.offset[ordinal] = trace.ref.offset;
@@ -56,7 +56,7 @@ export class KeptTraces {
     const session = this.session[ordinal]!;
     return {
       traceId: this.traceIds[ordinal]!,
-      sessionId: session < 0 ? null : this.sessionIds[session]!,
+      sessionId: session < 0 ? null : this.sessionIds.at(session),
       requestTimeMs: orNull(this.requestTimeMs[ordinal]!),
       rootStartNs: orNull(this.rootStartNs[ordinal]!),
       ref: { offset: this.offset[ordinal]!, length: this.length[ordinal]! },
@@ -69,7 +69,7 @@ export class KeptTraces {
    * order first seen, and the ordinals of the traces without a session.
    */
   groups(): { sessions: Array<{ id: string; ordinals: number[] }>; loose: number[] } {
-    const sessions = this.sessionIds.map((id) => ({ id, ordinals: [] as number[] }));
+    const sessions = this.sessionIds.all().map((id) => ({ id, ordinals: [] as number[] }));
     const loose: number[] = [];
     for (let i = 0; i < this.traceIds.length; i++) {
       const s = this.session[i]!;
@@ -77,16 +77,6 @@ export class KeptTraces {
       else sessions[s]!.ordinals.push(i);
     }
     return { sessions, loose };
-  }
-
-  private sessionOf(id: string): number {
-    let index = this.sessionIndex.get(id);
-    if (index === undefined) {
-      index = this.sessionIds.length;
-      this.sessionIds.push(id);
-      this.sessionIndex.set(id, index);
-    }
-    return index;
   }
 
   private grow(): void {

@@ -1,4 +1,5 @@
 import type { TraceLocation } from './findings.js';
+import { StringTable } from './string-table.js';
 
 /** Turns below this are packed into one number with their session; a later turn (a session of millions) is kept as an object. */
 const PACKED_TURNS = 2 ** 21;
@@ -10,8 +11,7 @@ const PACKED_TURNS = 2 ** 21;
  */
 export class TraceLocations {
   private readonly packed = new Map<string, number>();
-  private readonly sessions: string[] = [];
-  private readonly slots = new Map<string, number>();
+  private readonly sessions = new StringTable();
   /** Turns past {@link PACKED_TURNS}. */
   private readonly far = new Map<string, TraceLocation>();
 
@@ -29,7 +29,7 @@ export class TraceLocations {
       return;
     }
     this.far.delete(traceId);
-    this.packed.set(traceId, (this.slotOf(sessionId) + 1) * PACKED_TURNS + turn);
+    this.packed.set(traceId, (this.sessions.numberOf(sessionId) + 1) * PACKED_TURNS + turn);
   }
 
   /** Where a trace is, or undefined for a trace not located. */
@@ -39,16 +39,6 @@ export class TraceLocations {
     if (n === 0) return { sessionId: null, turn: null };
     if (n < 0) return this.far.get(traceId);
     const slot = Math.floor(n / PACKED_TURNS) - 1;
-    return { sessionId: this.sessions[slot]!, turn: n % PACKED_TURNS };
-  }
-
-  private slotOf(sessionId: string): number {
-    let slot = this.slots.get(sessionId);
-    if (slot === undefined) {
-      slot = this.sessions.length;
-      this.sessions.push(sessionId);
-      this.slots.set(sessionId, slot);
-    }
-    return slot;
+    return { sessionId: this.sessions.at(slot), turn: n % PACKED_TURNS };
   }
 }

@@ -1,0 +1,26 @@
+/** Strings numbered in the order first seen, each held once: a column stores the number. */
+export class StringTable {
+  private readonly strings: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  /** The number of `text`, given it if new. */
+  numberOf(text: string): number {
+    let n = this.numbers.get(text);
+    if (n === undefined) {
+      n = this.strings.length;
+      this.strings.push(text);
+      this.numbers.set(text, n);
+    }
+    return n;
+  }
+
+  /** The string numbered `n`. */
+  at(n: number): string {
+    return this.strings[n]!;
+  }
+
+  /** Every string, in number order. */
+  all(): readonly string[] {
+    return this.strings;
+  }
+}
