@@ -124,7 +124,18 @@ describe('sessionTurn', () => {
     expect(turns.sessions.map((x) => x.turns.map((t) => t.traceId))).toEqual(whole.sessions.map((x) => x.turns.map((t) => t.traceId)));
     expect(turns.withoutSession.map((t) => t.traceId)).toEqual(whole.withoutSession.map((t) => t.traceId));
     expect(turns.withoutSession).toHaveLength(1);
-    expect(Object.keys(turns.sessions[0]!.turns[0]!).sort()).toEqual(['assessments', 'durationMs', 'errorSpanCount', 'experimentId', 'requestTimeMs', 'rootStartNs', 'sessionId', 'state', 'traceId', 'user']);
+    expect(Object.keys(turns.sessions[0]!.turns[0]!).sort()).toEqual([
+      'assessments',
+      'durationMs',
+      'errorSpanCount',
+      'experimentId',
+      'requestTimeMs',
+      'rootStartNs',
+      'sessionId',
+      'state',
+      'traceId',
+      'user',
+    ]);
   });
 });
 
