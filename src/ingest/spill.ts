@@ -33,7 +33,8 @@ const CACHED_TEXT_BYTES = 4 * SPILL_BLOCK_BYTES;
 export class SpillFile {
   private readonly dir: string;
   private readonly fd: number;
-  private pending: Buffer[] = [];
+  /** The write buffer ({@link WRITE_BYTES}), allocated at the first append; its first `pendingBytes` are not in the file yet. */
+  private pending: Buffer | null = null;
   private pendingBytes = 0;
   private size = 0;
   private closed = false;
@@ -60,14 +61,27 @@ export class SpillFile {
     }
   }
 
-  /** Appends a text (UTF-8) and returns where it is. */
+  /**
+   * Appends a text (UTF-8) and returns where it is. Texts are encoded straight into one write
+   * buffer (no buffer per text: those lived until the next write, long enough for the garbage
+   * collector to move them to the old generation); a text that may not fit is written on its own.
+   */
   append(text: string): SpillRef {
-    const bytes = Buffer.from(text, 'utf8');
-    const ref = { offset: this.size, length: bytes.length };
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.size += bytes.length;
-    if (this.pendingBytes >= WRITE_BYTES) this.flush();
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = text.length * 3;
+    if (this.pendingBytes + most > WRITE_BYTES) this.flush();
+    if (most > WRITE_BYTES) {
+      const bytes = Buffer.from(text, 'utf8');
+      const ref = { offset: this.size, length: bytes.length };
+      this.writeAt(bytes, this.size);
+      this.size += bytes.length;
+      return ref;
+    }
+    this.pending ??= Buffer.allocUnsafeSlow(WRITE_BYTES);
+    const length = this.pending.write(text, this.pendingBytes, 'utf8');
+    const ref = { offset: this.size, length };
+    this.pendingBytes += length;
+    this.size += length;
     return ref;
   }
 
@@ -137,19 +151,20 @@ export class SpillFile {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = [];
+    this.pending = null;
     this.blocks.clear();
     closeSync(this.fd);
     if (!this.removed) rmSync(this.dir, { recursive: true, force: true });
   }
 
   private flush(): void {
-    if (this.pendingBytes === 0) return;
-    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    let done = 0;
-    const at = this.size - this.pendingBytes;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, at + done);
-    this.pending = [];
+    if (this.pendingBytes === 0 || this.pending === null) return;
+    this.writeAt(this.pending.subarray(0, this.pendingBytes), this.size - this.pendingBytes);
     this.pendingBytes = 0;
+  }
+
+  private writeAt(bytes: Buffer, at: number): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
   }
 }
