@@ -12,6 +12,10 @@ import { setProgressFlag, stopProgress, writeErr, writeNote } from './progress.j
 import { missingInputs } from './id-inputs.js';
 import { abortOutput, commitOutput, setOutputFile, STDIN_ARG } from './run-read.js';
 import { setTestFault } from '../engine/read/guard.js';
+import { boundHeapGrowth } from './heap.js';
+
+// Before any input is read: V8 grows the heap at most 50% past what is live (src/cli/heap.ts).
+boundHeapGrowth();
 
 // For tests only: makes one named stage throw on one trace id, to reach the per-trace guard (docs/inputs.md).
 setTestFault(process.env['TRACETRIAGE_TEST_FAULT']);
