@@ -1,5 +1,6 @@
 import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
+import { StringTable } from '../shared/string-table.js';
 import { groupSessions, makeSession, sessionTurn, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionTurn, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
@@ -52,7 +53,8 @@ async function readListing<T extends SessionTurn>(
   keep: (digest: TraceDigest, intern: (text: string) => string) => T,
 ): Promise<SessionGroups<T>> {
   const kept: T[] = [];
-  const intern = interner();
+  const strings = new StringTable();
+  const intern = (text: string): string => strings.intern(text);
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs === 1) {
@@ -92,20 +94,6 @@ export interface ListingTask {
 
 /** A trace's listing digest, or what its digest threw. */
 export type ListingOutcome = { digest: TraceDigest } | { thrown: ThrownData };
-
-/**
- * A string interner for listing digests: equal strings (session ids, users, carriers, sources)
- * come back as one. Kept for one listing, so it holds what the listing holds anyway.
- */
-function interner(): (text: string) => string {
-  const known = new Map<string, string>();
-  return (text) => {
-    const seen = known.get(text);
-    if (seen !== undefined) return seen;
-    known.set(text, text);
-    return text;
-  };
-}
 
 /** The per-record work of `sessions`: what {@link readSessions} does on one trace, done ahead. */
 export async function listingWork(task: ListingTask): Promise<TaskWork<ListingOutcome | null>> {

@@ -40,7 +40,7 @@ export class SpillFile {
   private closed = false;
   private removed = false;
   /** Blocks by index, least recently used first (a Map keeps insertion order); `filled`: bytes of the block read. */
-  private blocks = new Map<number, { bytes: Buffer; filled: number }>();
+  private readonly blocks = new Map<number, { bytes: Buffer; filled: number }>();
   private readonly maxBlocks: number;
 
   constructor(prefix = 'tracetriage-', cacheBytes = SPILL_CACHE_BYTES) {

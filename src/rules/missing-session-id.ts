@@ -131,11 +131,10 @@ export default defineRule<'noSessionId' | 'manyWithoutSession' | 'noSessionsAtAl
         const fraction = cutCount / total;
         const limit = context.options.max_fraction;
         if (cutCount > 0 && fraction > limit) {
-          const evidence = cutEvidence;
           context.report({
             messageId: 'manyWithoutSession',
             data: { without: cutCount, total, percent: Math.round(fraction * 100), limit: Math.round(limit * 100) },
-            evidence,
+            evidence: cutEvidence,
           });
         }
       },

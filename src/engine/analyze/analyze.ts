@@ -2,7 +2,7 @@ import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/d
 import { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';
-import { compareNullable, compareTurns, turnTimeMs, type SessionSummary } from '../../model/sessions.js';
+import { compareNullable, compareTurns, type SessionSummary } from '../../model/sessions.js';
 import { SpillFile } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity, Turn, TurnList } from '../../rules/api.js';
@@ -217,8 +217,7 @@ export class AnalysisCollector {
   finishStreamed(): AnalyzeResult<FindingList> {
     const { options } = this;
     const groups = this.kept.groups();
-    const order = groups.sessions.map(({ id, ordinals }) => ({ id, ordinals, first: firstTime(ordinals.map((o) => this.kept.at(o))) }));
-    order.sort((a, b) => compareNullable(a.first, b.first) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const order = groups.sessions.sort((a, b) => compareNullable(a.firstTimeMs, b.firstTimeMs) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
     const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection));
     for (const { id, ordinals } of order)
@@ -305,14 +304,4 @@ function* turnsOf(traces: Iterable<StagedTrace>): Generator<Turn> {
 
 function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
   for (const list of lists) yield* list;
-}
-
-/** The first time of a session's turns (request time, else root start), as `sessions` orders them. */
-function firstTime(list: readonly KeptTrace[]): number | null {
-  let first: number | null = null;
-  for (const k of list) {
-    const t = turnTimeMs(k);
-    if (t !== null) first = first === null ? t : Math.min(first, t);
-  }
-  return first;
 }

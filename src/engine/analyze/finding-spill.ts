@@ -1,4 +1,5 @@
 import type { SpillFile, SpillRef } from '../../ingest/spill.js';
+import { StringTable } from '../../shared/string-table.js';
 import { compareFindingKeys, findingKey, finishFinding, type FinishContext, type Finding, type FindingKey, type RawFinding } from './findings.js';
 
 /** Findings that may be read more than once, in order, and counted without reading them. */
@@ -37,7 +38,7 @@ export class SpilledFindings implements FindingList {
   /** Each finding's key, with where its text is: one object per finding. */
   private readonly entries: Array<FindingKey & SpillRef> = [];
   /** Rule, message and session ids: one string each, not one per finding. */
-  private readonly names = new Map<string, string>();
+  private readonly names = new StringTable();
 
   private constructor(private readonly spill: SpillFile) {}
 
@@ -65,12 +66,12 @@ export class SpilledFindings implements FindingList {
       // 400 bytes a finding).
       list.entries.push({
         rank: key.rank,
-        sessionId: key.sessionId === null ? null : list.name(key.sessionId),
+        sessionId: key.sessionId === null ? null : list.names.intern(key.sessionId),
         dump: key.dump,
         turn: key.turn,
         severity: key.severity,
-        ruleId: list.name(key.ruleId),
-        messageId: list.name(key.messageId),
+        ruleId: list.names.intern(key.ruleId),
+        messageId: list.names.intern(key.messageId),
         spanId: key.spanId,
         fingerprint: key.fingerprint,
         offset,
@@ -87,13 +88,6 @@ export class SpilledFindings implements FindingList {
 
   *[Symbol.iterator](): Iterator<Finding> {
     for (const ref of this.entries) yield JSON.parse(this.spill.read(ref)) as Finding;
-  }
-
-  private name(id: string): string {
-    const known = this.names.get(id);
-    if (known !== undefined) return known;
-    this.names.set(id, id);
-    return id;
   }
 }
 

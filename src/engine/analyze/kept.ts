@@ -1,4 +1,5 @@
-import { StringTable } from './string-table.js';
+import { StringTable } from '../../shared/string-table.js';
+import { turnTimeMs } from '../../model/sessions.js';
 import type { SpillRef } from '../../ingest/spill.js';
 
 /** One trace as {@link KeptTraces} gives it back. */
@@ -65,16 +66,23 @@ export class KeptTraces {
   }
 
   /**
-   * The traces grouped: each session's ordinals (in the order they were kept), sessions in the
+   * The traces grouped: each session's ordinals (in the order they were kept) and first time (its
+   * turns' earliest request time, else root start: how `sessions` orders them), sessions in the
    * order first seen, and the ordinals of the traces without a session.
    */
-  groups(): { sessions: Array<{ id: string; ordinals: number[] }>; loose: number[] } {
-    const sessions = this.sessionIds.all().map((id) => ({ id, ordinals: [] as number[] }));
+  groups(): { sessions: Array<{ id: string; ordinals: number[]; firstTimeMs: number | null }>; loose: number[] } {
+    const sessions = this.sessionIds.all().map((id) => ({ id, ordinals: [] as number[], firstTimeMs: null as number | null }));
     const loose: number[] = [];
     for (let i = 0; i < this.traceIds.length; i++) {
       const s = this.session[i]!;
-      if (s < 0) loose.push(i);
-      else sessions[s]!.ordinals.push(i);
+      if (s < 0) {
+        loose.push(i);
+        continue;
+      }
+      const session = sessions[s]!;
+      session.ordinals.push(i);
+      const t = turnTimeMs({ requestTimeMs: orNull(this.requestTimeMs[i]!), rootStartNs: orNull(this.rootStartNs[i]!) });
+      if (t !== null) session.firstTimeMs = session.firstTimeMs === null ? t : Math.min(session.firstTimeMs, t);
     }
     return { sessions, loose };
   }

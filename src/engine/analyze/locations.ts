@@ -1,5 +1,5 @@
 import type { TraceLocation } from './findings.js';
-import { StringTable } from './string-table.js';
+import { StringTable } from '../../shared/string-table.js';
 
 /** Turns below this are packed into one number with their session; a later turn (a session of millions) is kept as an object. */
 const PACKED_TURNS = 2 ** 21;

@@ -1,4 +1,7 @@
-/** Strings numbered in the order first seen, each held once: a column stores the number. */
+/**
+ * Strings numbered in the order first seen, each held once: a column stores the number, and
+ * {@link intern} gives back the one copy of a string seen before (ids repeated over many records).
+ */
 export class StringTable {
   private readonly strings: string[] = [];
   private readonly numbers = new Map<string, number>();
@@ -12,6 +15,11 @@ export class StringTable {
       this.numbers.set(text, n);
     }
     return n;
+  }
+
+  /** The copy of `text` this table holds (the first one it was given). */
+  intern(text: string): string {
+    return this.at(this.numberOf(text));
   }
 
   /** The string numbered `n`. */
