@@ -1,3 +1,5 @@
+import { IdIndex } from '../../shared/id-index.js';
+
 /** What {@link TraceAdmission.admit} needs of a trace: its id, and its session id when sessions are selected (asked lazily). */
 export interface TraceIds {
   traceId: string;
@@ -8,7 +10,8 @@ export interface TraceIds {
  * Which traces an analysis takes, as `analyze` and `digest` both decide it: the sessions asked
  * for, and of the copies of a trace (the same export passed twice, a `get` file beside its search
  * export) the first one read, since a copy's findings would repeat the first's or contradict them.
- * Counts what it reads and what it leaves out.
+ * Counts what it reads and what it leaves out. The trace ids are kept in an {@link IdIndex}, which
+ * others may share (the kept traces, their locations), so each id is held once.
  */
 export class TraceAdmission {
   /** Traces read, copies and traces of other sessions included; less those whose analysis failed. */
@@ -16,9 +19,13 @@ export class TraceAdmission {
   duplicates = 0;
   outsideSelection = 0;
   private readonly wanted: ReadonlySet<string> | null;
-  private readonly seen = new Set<string>();
+  /** Per id of {@link ids}: 1 while a copy of it is admitted. */
+  private admitted = new Uint8Array(1024);
 
-  constructor(sessions?: readonly string[]) {
+  constructor(
+    sessions?: readonly string[],
+    readonly ids = new IdIndex(),
+  ) {
     this.wanted = sessions && sessions.length > 0 ? new Set(sessions) : null;
   }
 
@@ -33,11 +40,17 @@ export class TraceAdmission {
       }
     }
     if (ids.traceId !== '') {
-      if (this.seen.has(ids.traceId)) {
+      const n = this.ids.numberOf(ids.traceId);
+      if (n < this.admitted.length && this.admitted[n] === 1) {
         this.duplicates++;
         return false;
       }
-      this.seen.add(ids.traceId);
+      if (n >= this.admitted.length) {
+        const grown = new Uint8Array(Math.max(n + 1, this.admitted.length * 2));
+        grown.set(this.admitted);
+        this.admitted = grown;
+      }
+      this.admitted[n] = 1;
     }
     return true;
   }
@@ -45,6 +58,7 @@ export class TraceAdmission {
   /** An admitted trace whose analysis threw: it is not counted, and a later copy may still be read. */
   failed(traceId: string): void {
     this.traces--;
-    this.seen.delete(traceId);
+    const n = traceId === '' ? -1 : this.ids.find(traceId);
+    if (n >= 0 && n < this.admitted.length) this.admitted[n] = 0;
   }
 }

@@ -2,13 +2,14 @@ import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/d
 import { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';
-import { compareNullable, compareTurns, type SessionSummary } from '../../model/sessions.js';
+import { compareNullable, type SessionSummary } from '../../model/sessions.js';
 import { SpillFile } from '../../ingest/spill.js';
 import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity, Turn, TurnList } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { TraceAdmission, type TraceIds } from './admission.js';
 import { KeptTraces, type KeptTrace } from './kept.js';
+import { IdIndex } from '../../shared/id-index.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
@@ -120,14 +121,16 @@ export async function analyzeInputsStreamed<T>(inputs: readonly string[], option
  *
  * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
  * trace visitors have run, and so do its raw findings; memory keeps ids, times and an offset per
- * trace (about 150 bytes), in the session stage one session's turns at a time, and, for the
+ * trace (about 100 bytes), in the session stage one session's turns at a time, and, for the
  * findings, a sort key and an offset each (`SpilledFindings`; docs/analyze.md lists the rest). The traces without
  * a session are read back together: each is visited as a one-turn session, then all of them by
  * the dump visitor.
  */
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
-  private readonly kept = new KeptTraces();
+  /** Every trace id, once: numbered for the copy check, the kept traces and their locations. */
+  private readonly ids = new IdIndex();
+  private readonly kept = new KeptTraces(this.ids);
   private readonly admission: TraceAdmission;
   private readonly spill = new SpillFile();
   /** The trace visitors' findings, in the order of the traces. */
@@ -140,7 +143,7 @@ export class AnalysisCollector {
 
   constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions' | 'onInternal'>) {
     this.runner = new TraceRuleRunner(options.rules);
-    this.admission = new TraceAdmission(options.sessions);
+    this.admission = new TraceAdmission(options.sessions, this.ids);
   }
 
   /**
@@ -219,7 +222,7 @@ export class AnalysisCollector {
     const groups = this.kept.groups();
     const order = groups.sessions.sort((a, b) => compareNullable(a.firstTimeMs, b.firstTimeMs) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-    const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection));
+    const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection), this.ids);
     for (const { id, ordinals } of order)
       stage.visitSession(
         id,
@@ -227,7 +230,7 @@ export class AnalysisCollector {
       );
     // The traces without a session in turn order, by what is kept of them; each is read back when
     // visited, and again when the dump visitor iterates them: never all in memory at once.
-    const loose = groups.loose.map((o) => this.kept.at(o)).sort(compareTurns);
+    const loose = groups.loose.sort((a, b) => this.kept.compareTurns(a, b));
     const withoutSession = stage.visitSessionless(this.loadAll(loose));
     const { sessions, where } = stage;
     const turns: TurnList = { length: loose.length, [Symbol.iterator]: () => turnsOf(this.loadAll(loose)) };
@@ -272,8 +275,8 @@ export class AnalysisCollector {
   }
 
   /** Reads traces back one at a time, as the iteration reaches them. */
-  private *loadAll(list: readonly KeptTrace[]): Generator<StagedTrace> {
-    for (const k of list) yield this.load(k);
+  private *loadAll(ordinals: readonly number[]): Generator<StagedTrace> {
+    for (const o of ordinals) yield this.load(this.kept.at(o));
   }
 
   /** Reads a trace's digest and facts back from the temporary file. */
@@ -283,8 +286,6 @@ export class AnalysisCollector {
     const provenance = JSON.parse(text.slice(0, cut)) as DigestProvenance | null;
     const { digest, facts } = JSON.parse(text.slice(cut + 1)) as { digest: TraceDigest; facts: TurnFacts };
     digest.provenance = provenance;
-    // The kept id, not the one just parsed: every trace's id then exists once, wherever it is held.
-    digest.traceId = k.traceId;
     return { digest, facts, ordinal: k.ordinal };
   }
 }

@@ -1,5 +1,6 @@
+import type { IdIndex } from '../../shared/id-index.js';
 import { StringTable } from '../../shared/string-table.js';
-import { turnTimeMs } from '../../model/sessions.js';
+import { compareNullable, turnTimeMs } from '../../model/sessions.js';
 import type { SpillRef } from '../../ingest/spill.js';
 
 /** One trace as {@link KeptTraces} gives it back. */
@@ -19,12 +20,13 @@ const FIRST_ROWS = 1024;
 /**
  * What `analyze` keeps in memory of each trace until the session stage: its ids, its two times
  * and where its digest and facts are in the temporary file. Held as columns (typed arrays, and
- * each session id once), not as an object per trace: about 45 bytes a trace plus its trace id,
- * where an object with its spill reference took about 150.
+ * each session id once, each trace id as a number of an {@link IdIndex} shared with the copy
+ * check), not as an object per trace: about 40 bytes a trace, and its id once in the index.
  */
 export class KeptTraces {
-  /** Trace ids by ordinal. */
-  private readonly traceIds: string[] = [];
+  private rows = 0;
+  /** Trace ids, as numbers of `ids`. */
+  private traceId = new Int32Array(FIRST_ROWS);
   /** Session ids, each once; `session` holds a number of it, or -1. */
   private readonly sessionIds = new StringTable();
   private session = new Int32Array(FIRST_ROWS);
@@ -34,16 +36,19 @@ export class KeptTraces {
   private offset = new Float64Array(FIRST_ROWS);
   private length = new Float64Array(FIRST_ROWS);
 
+  constructor(private readonly ids: IdIndex) {}
+
   /** Traces kept. */
   get size(): number {
-    return this.traceIds.length;
+    return this.rows;
   }
 
   /** Keeps a trace; returns its ordinal. */
   push(trace: Omit<KeptTrace, 'ordinal'>): number {
-    const ordinal = this.traceIds.length;
+    const ordinal = this.rows;
     if (ordinal === this.session.length) this.grow();
-    this.traceIds.push(trace.traceId);
+    this.rows++;
+    this.traceId[ordinal] = this.ids.numberOf(trace.traceId);
     this.session[ordinal] = trace.sessionId === null ? -1 : this.sessionIds.numberOf(trace.sessionId);
     this.requestTimeMs[ordinal] = trace.requestTimeMs ?? Number.NaN;
     this.rootStartNs[ordinal] = trace.rootStartNs ?? Number.NaN;
@@ -56,7 +61,7 @@ export class KeptTraces {
   at(ordinal: number): KeptTrace {
     const session = this.session[ordinal]!;
     return {
-      traceId: this.traceIds[ordinal]!,
+      traceId: this.ids.at(this.traceId[ordinal]!),
       sessionId: session < 0 ? null : this.sessionIds.at(session),
       requestTimeMs: orNull(this.requestTimeMs[ordinal]!),
       rootStartNs: orNull(this.rootStartNs[ordinal]!),
@@ -73,7 +78,7 @@ export class KeptTraces {
   groups(): { sessions: Array<{ id: string; ordinals: number[]; firstTimeMs: number | null }>; loose: number[] } {
     const sessions = this.sessionIds.all().map((id) => ({ id, ordinals: [] as number[], firstTimeMs: null as number | null }));
     const loose: number[] = [];
-    for (let i = 0; i < this.traceIds.length; i++) {
+    for (let i = 0; i < this.rows; i++) {
       const s = this.session[i]!;
       if (s < 0) {
         loose.push(i);
@@ -87,8 +92,21 @@ export class KeptTraces {
     return { sessions, loose };
   }
 
+  /**
+   * The order of turns (`compareTurns`: request time, then root start, missing ones last, then
+   * trace id) of two kept traces, read from the columns: the ids are made only when the times tie.
+   */
+  compareTurns(a: number, b: number): number {
+    return (
+      compareNullable(orNull(this.requestTimeMs[a]!), orNull(this.requestTimeMs[b]!)) ||
+      compareNullable(orNull(this.rootStartNs[a]!), orNull(this.rootStartNs[b]!)) ||
+      compareStrings(this.ids.at(this.traceId[a]!), this.ids.at(this.traceId[b]!))
+    );
+  }
+
   private grow(): void {
     const rows = this.session.length * 2;
+    this.traceId = grown(this.traceId, new Int32Array(rows));
     this.session = grown(this.session, new Int32Array(rows));
     this.requestTimeMs = grown(this.requestTimeMs, new Float64Array(rows));
     this.rootStartNs = grown(this.rootStartNs, new Float64Array(rows));
@@ -104,4 +122,8 @@ function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
 
 function orNull(n: number): number | null {
   return Number.isNaN(n) ? null : n;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

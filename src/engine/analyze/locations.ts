@@ -1,44 +1,55 @@
 import type { TraceLocation } from './findings.js';
+import { IdIndex } from '../../shared/id-index.js';
 import { StringTable } from '../../shared/string-table.js';
 
-/** Turns below this are packed into one number with their session; a later turn (a session of millions) is kept as an object. */
-const PACKED_TURNS = 2 ** 21;
+/** Rows the columns start with; they double when too short. */
+const FIRST_ROWS = 1024;
+/** In the session column: a trace not located. */
+const UNSET = -2;
+/** In the session column: a trace without a session. */
+const NO_SESSION = -1;
 
 /**
  * Where each trace of an analysis sits (session and turn), by trace id: what locates the trace
- * visitors' findings. One number per trace (the session's slot and the turn), not an object: it
- * is held for every trace of a dump until the findings are finished.
+ * visitors' findings. Held for every trace of a dump until the findings are finished, so as
+ * columns by the trace id's number in an {@link IdIndex} (shared with the copy check and the kept
+ * traces, when `analyze` runs): a session number and a turn, 12 bytes a trace.
  */
 export class TraceLocations {
-  private readonly packed = new Map<string, number>();
   private readonly sessions = new StringTable();
-  /** Turns past {@link PACKED_TURNS}. */
-  private readonly far = new Map<string, TraceLocation>();
+  /** By id number: the session's number in `sessions`, {@link NO_SESSION} or {@link UNSET}. */
+  private session = new Int32Array(FIRST_ROWS).fill(UNSET);
+  /** By id number: the turn, NaN for none. */
+  private turn = new Float64Array(FIRST_ROWS);
+
+  constructor(private readonly ids = new IdIndex()) {}
 
   /** Sets where a trace is (null, null: a trace without a session). */
   set(traceId: string, sessionId: string | null, turn: number | null): void {
-    if (sessionId === null || turn === null) {
-      this.far.delete(traceId);
-      this.packed.set(traceId, sessionId === null && turn === null ? 0 : -1);
-      if (sessionId !== null || turn !== null) this.far.set(traceId, { sessionId, turn });
-      return;
-    }
-    if (!Number.isInteger(turn) || turn < 0 || turn >= PACKED_TURNS) {
-      this.packed.set(traceId, -1);
-      this.far.set(traceId, { sessionId, turn });
-      return;
-    }
-    this.far.delete(traceId);
-    this.packed.set(traceId, (this.sessions.numberOf(sessionId) + 1) * PACKED_TURNS + turn);
+    const n = this.ids.numberOf(traceId);
+    if (n >= this.session.length) this.grow(n + 1);
+    this.session[n] = sessionId === null ? NO_SESSION : this.sessions.numberOf(sessionId);
+    this.turn[n] = turn ?? Number.NaN;
   }
 
   /** Where a trace is, or undefined for a trace not located. */
   get(traceId: string): TraceLocation | undefined {
-    const n = this.packed.get(traceId);
-    if (n === undefined) return undefined;
-    if (n === 0) return { sessionId: null, turn: null };
-    if (n < 0) return this.far.get(traceId);
-    const slot = Math.floor(n / PACKED_TURNS) - 1;
-    return { sessionId: this.sessions.at(slot), turn: n % PACKED_TURNS };
+    const n = this.ids.find(traceId);
+    if (n < 0 || n >= this.session.length) return undefined;
+    const s = this.session[n]!;
+    if (s === UNSET) return undefined;
+    const turn = this.turn[n]!;
+    return { sessionId: s === NO_SESSION ? null : this.sessions.at(s), turn: Number.isNaN(turn) ? null : turn };
+  }
+
+  private grow(rows: number): void {
+    let size = this.session.length * 2;
+    while (size < rows) size *= 2;
+    const session = new Int32Array(size).fill(UNSET);
+    session.set(this.session);
+    const turn = new Float64Array(size);
+    turn.set(this.turn);
+    this.session = session;
+    this.turn = turn;
   }
 }

@@ -8,6 +8,7 @@ import type { SpillFile } from '../../ingest/spill.js';
 import type { AnalyzedSession } from './analyze.js';
 import type { RawFinding } from './findings.js';
 import { TraceLocations } from './locations.js';
+import type { IdIndex } from '../../shared/id-index.js';
 import { RawFindingSpill } from './finding-spill.js';
 import { DUMP_SOURCE, internalRejection, provenanceOf } from '../read/guard.js';
 import type { Rejection } from '../read/read-events.js';
@@ -33,7 +34,7 @@ export class SessionStage {
   /** The session visitors' findings, taken after each session. */
   readonly raw: RawFindingSpill;
   /** Session and turn of each trace visited. */
-  readonly where = new TraceLocations();
+  readonly where: TraceLocations;
   readonly sessions: AnalyzedSession[] = [];
   turnCount = 0;
 
@@ -43,7 +44,10 @@ export class SessionStage {
     private readonly documents: DocumentCatalog,
     private readonly pages: ReadonlyMap<string, PageInput>,
     private readonly problem: (rejection: Rejection) => void,
+    /** Where the trace ids are numbered for {@link where}: `analyze` shares the one of its copy check. */
+    ids?: IdIndex,
   ) {
+    this.where = new TraceLocations(ids);
     this.runner = new SessionRuleRunner(rules);
     this.raw = new RawFindingSpill(spill);
   }
