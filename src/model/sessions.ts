@@ -29,8 +29,23 @@ export function sessionTurn(d: SessionTurn, intern: (text: string) => string = (
     durationMs: d.durationMs,
     state: d.state,
     errorSpanCount: d.errorSpanCount,
-    assessments: { failing: d.assessments.failing, counts: { scorerErrors: d.assessments.counts.scorerErrors } },
+    assessments: assessmentCounts(d.assessments.failing, d.assessments.counts.scorerErrors),
   };
+}
+
+/** Counts below this share one object per pair (frozen): most traces have none of either. */
+const SHARED_COUNTS = 8;
+const sharedCounts: Array<SessionTurn['assessments']> = [];
+
+/**
+ * A turn's assessment counts as {@link SessionTurn} holds them. The few small pairs that nearly
+ * every trace has are one frozen object each, not two objects a trace (72 bytes).
+ */
+function assessmentCounts(failing: number, scorerErrors: number): SessionTurn['assessments'] {
+  const make = (): SessionTurn['assessments'] => Object.freeze({ failing, counts: Object.freeze({ scorerErrors }) });
+  if (!(Number.isInteger(failing) && Number.isInteger(scorerErrors) && failing >= 0 && scorerErrors >= 0 && failing < SHARED_COUNTS && scorerErrors < SHARED_COUNTS)) return make();
+  const slot = failing * SHARED_COUNTS + scorerErrors;
+  return (sharedCounts[slot] ??= make());
 }
 
 /** One session: its turns in order and what a row of `sessions` shows. */

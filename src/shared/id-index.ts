@@ -1,3 +1,5 @@
+import { withRows } from './columns.js';
+
 /** Ids an index starts with room for; its columns double when full. */
 const FIRST_IDS = 1024;
 /** Bytes its text starts with; doubles when full. */
@@ -52,7 +54,11 @@ export class IdIndex {
       if (this.hash[slot - 1] === h && this.equals(slot - 1, id)) return slot - 1;
     }
     const n = this.count;
-    if (n === this.start.length) this.growColumns();
+    if (n === this.start.length) {
+      this.start = withRows(this.start, n + 1);
+      this.width = withRows(this.width, n + 1);
+      this.hash = withRows(this.hash, n + 1);
+    }
     const wide = !narrow(id);
     const bytes = wide ? id.length * 2 : id.length;
     if (this.used + bytes > this.text.length) this.growText(bytes);
@@ -87,13 +93,6 @@ export class IdIndex {
     if (-w !== id.length) return false;
     for (let k = 0; k < id.length; k++) if (text.readUInt16LE(from + 2 * k) !== id.charCodeAt(k)) return false;
     return true;
-  }
-
-  private growColumns(): void {
-    const rows = this.start.length * 2;
-    this.start = copied(this.start, new Float64Array(rows));
-    this.width = copied(this.width, new Int32Array(rows));
-    this.hash = copied(this.hash, new Int32Array(rows));
   }
 
   private growText(needed: number): void {
@@ -133,9 +132,4 @@ function hashOf(id: string): number {
 function narrow(id: string): boolean {
   for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) > 0xff) return false;
   return true;
-}
-
-function copied<T extends Float64Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

@@ -1,3 +1,4 @@
+import { withRows } from '../../shared/columns.js';
 import { IdIndex } from '../../shared/id-index.js';
 
 /** What {@link TraceAdmission.admit} needs of a trace: its id, and its session id when sessions are selected (asked lazily). */
@@ -45,11 +46,7 @@ export class TraceAdmission {
         this.duplicates++;
         return false;
       }
-      if (n >= this.admitted.length) {
-        const grown = new Uint8Array(Math.max(n + 1, this.admitted.length * 2));
-        grown.set(this.admitted);
-        this.admitted = grown;
-      }
+      this.admitted = withRows(this.admitted, n + 1);
       this.admitted[n] = 1;
     }
     return true;

@@ -1,4 +1,5 @@
 import type { IdIndex } from '../../shared/id-index.js';
+import { withRows } from '../../shared/columns.js';
 import { StringTable } from '../../shared/string-table.js';
 import { compareNullable, turnTimeMs } from '../../model/sessions.js';
 import type { SpillRef } from '../../ingest/spill.js';
@@ -46,7 +47,7 @@ export class KeptTraces {
   /** Keeps a trace; returns its ordinal. */
   push(trace: Omit<KeptTrace, 'ordinal'>): number {
     const ordinal = this.rows;
-    if (ordinal === this.session.length) this.grow();
+    if (ordinal === this.session.length) this.grow(ordinal + 1);
     this.rows++;
     this.traceId[ordinal] = this.ids.numberOf(trace.traceId);
     this.session[ordinal] = trace.sessionId === null ? -1 : this.sessionIds.numberOf(trace.sessionId);
@@ -104,20 +105,14 @@ export class KeptTraces {
     );
   }
 
-  private grow(): void {
-    const rows = this.session.length * 2;
-    this.traceId = grown(this.traceId, new Int32Array(rows));
-    this.session = grown(this.session, new Int32Array(rows));
-    this.requestTimeMs = grown(this.requestTimeMs, new Float64Array(rows));
-    this.rootStartNs = grown(this.rootStartNs, new Float64Array(rows));
-    this.offset = grown(this.offset, new Float64Array(rows));
-    this.length = grown(this.length, new Float64Array(rows));
+  private grow(rows: number): void {
+    this.traceId = withRows(this.traceId, rows);
+    this.session = withRows(this.session, rows);
+    this.requestTimeMs = withRows(this.requestTimeMs, rows);
+    this.rootStartNs = withRows(this.rootStartNs, rows);
+    this.offset = withRows(this.offset, rows);
+    this.length = withRows(this.length, rows);
   }
-}
-
-function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 function orNull(n: number): number | null {

@@ -1,5 +1,6 @@
 import type { TraceLocation } from './findings.js';
 import { IdIndex } from '../../shared/id-index.js';
+import { withRows } from '../../shared/columns.js';
 import { StringTable } from '../../shared/string-table.js';
 
 /** Rows the columns start with; they double when too short. */
@@ -27,7 +28,10 @@ export class TraceLocations {
   /** Sets where a trace is (null, null: a trace without a session). */
   set(traceId: string, sessionId: string | null, turn: number | null): void {
     const n = this.ids.numberOf(traceId);
-    if (n >= this.session.length) this.grow(n + 1);
+    if (n >= this.session.length) {
+      this.session = withRows(this.session, n + 1, UNSET);
+      this.turn = withRows(this.turn, n + 1);
+    }
     this.session[n] = sessionId === null ? NO_SESSION : this.sessions.numberOf(sessionId);
     this.turn[n] = turn ?? Number.NaN;
   }
@@ -40,16 +44,5 @@ export class TraceLocations {
     if (s === UNSET) return undefined;
     const turn = this.turn[n]!;
     return { sessionId: s === NO_SESSION ? null : this.sessions.at(s), turn: Number.isNaN(turn) ? null : turn };
-  }
-
-  private grow(rows: number): void {
-    let size = this.session.length * 2;
-    while (size < rows) size *= 2;
-    const session = new Int32Array(size).fill(UNSET);
-    session.set(this.session);
-    const turn = new Float64Array(size);
-    turn.set(this.turn);
-    this.session = session;
-    this.turn = turn;
   }
 }

@@ -4,6 +4,7 @@ import { makeSession, sessionView } from '../../model/sessions.js';
 import type { Severity } from '../../rules/api.js';
 import { verdictLabel } from '../../rules/util/failures.js';
 import { compareSeverity, worse } from '../../shared/severity.js';
+import { withRows } from '../../shared/columns.js';
 import { cut } from '../../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
 import { readAnalysis } from '../analyze/analyze-task.js';
@@ -42,15 +43,11 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
   const spill = new SpillFile('tracetriage-report-');
   try {
     // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
-    const refs: SpillRef[] = [];
-    const failed = new Set<number>();
-    await readAnalysis(inputs, options, collector, (ordinal, kept) => {
-      refs[ordinal] = spill.append(JSON.stringify(kept));
-      if (turnFailed(kept.digest)) failed.add(ordinal);
-    });
+    const traces = new ReportTraces();
+    await readAnalysis(inputs, options, collector, (ordinal, kept) => traces.keep(ordinal, spill.append(JSON.stringify(kept)), turnFailed(kept.digest)));
     const result = collector.finishStreamed();
     const tally = tallyFindings(result.findings);
-    const lines = result.sessions.map((s) => sessionLine(s, tally.sessions.get(s.sessionId) ?? NO_FINDINGS, failed));
+    const lines = result.sessions.map((s) => sessionLine(s, tally.sessions.get(s.sessionId) ?? NO_FINDINGS, traces));
     const chosen = chooseSessions(lines, options.sessions ?? [], options.maxSessions);
     const chosenIds = new Set(chosen.map((l) => l.id));
     const { findings, bySession, unlisted } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
@@ -58,10 +55,10 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const sessions = chosen.map((line) => {
       const findings = bySession.get(line.id) ?? [];
       const ordinals = sessionsById.get(line.id)!.turnOrdinals;
-      const detailed = detailedTurns(ordinals, findings, failed);
+      const detailed = detailedTurns(ordinals, findings, traces);
       // A turn past the bound is read back and cut to what the strip and the table show at once.
       const turns = ordinals.map((ordinal, i) => {
-        const trace = JSON.parse(spill.read(refs[ordinal]!)) as ReportTrace;
+        const trace = JSON.parse(spill.read(traces.ref(ordinal))) as ReportTrace;
         return detailed.has(i + 1) ? trace : outline(trace);
       });
       return reportSession(line, turns, findings, detailed);
@@ -74,7 +71,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         sessions: result.sessions.length,
         turns: result.sessions.reduce((n, s) => n + s.turns, 0),
         tracesWithoutSession: result.withoutSession,
-        failedWithoutSession: result.withoutSessionOrdinals.filter((o) => failed.has(o)).length,
+        failedWithoutSession: result.withoutSessionOrdinals.filter((o) => traces.failed(o)).length,
         duplicates: result.duplicates,
         outsideSelection: result.outsideSelection,
         findings: tally.findings,
@@ -92,6 +89,34 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
   } finally {
     spill.close();
     collector.close();
+  }
+}
+
+/**
+ * What the report keeps of each analysed trace until the sessions are chosen, by the collector's
+ * ordinal: where its report digest is, and whether its turn failed. Columns, 17 bytes a trace.
+ */
+class ReportTraces {
+  private offset = new Float64Array(1024);
+  private length = new Float64Array(1024);
+  private flags = new Uint8Array(1024);
+
+  keep(ordinal: number, ref: SpillRef, failed: boolean): void {
+    this.offset = withRows(this.offset, ordinal + 1);
+    this.length = withRows(this.length, ordinal + 1);
+    this.flags = withRows(this.flags, ordinal + 1);
+    this.offset[ordinal] = ref.offset;
+    this.length[ordinal] = ref.length;
+    this.flags[ordinal] = failed ? 1 : 0;
+  }
+
+  ref(ordinal: number): SpillRef {
+    return { offset: this.offset[ordinal]!, length: this.length[ordinal]! };
+  }
+
+  /** The turn of the trace at `ordinal` failed (see {@link turnFailed}). */
+  failed(ordinal: number): boolean {
+    return this.flags[ordinal] === 1;
   }
 }
 
@@ -163,7 +188,7 @@ function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode:
   return { findings, bySession, unlisted: mode === 'shown' ? unlisted : null };
 }
 
-function sessionLine(s: AnalyzedSession, tally: SessionTally, failed: ReadonlySet<number>): SessionLine {
+function sessionLine(s: AnalyzedSession, tally: SessionTally, traces: Pick<ReportTraces, 'failed'>): SessionLine {
   const roots = [...tally.rootCauseTurns].sort((a, b) => a - b);
   return {
     id: s.sessionId,
@@ -173,7 +198,7 @@ function sessionLine(s: AnalyzedSession, tally: SessionTally, failed: ReadonlySe
     findings: tally.findings,
     worst: tally.worst,
     rootCauseTurns: roots,
-    failedTurns: s.turnOrdinals.filter((ordinal) => failed.has(ordinal)).length,
+    failedTurns: s.turnOrdinals.filter((ordinal) => traces.failed(ordinal)).length,
     firstTimeMs: s.firstTimeMs,
     durationMs: s.durationMs,
   };
@@ -199,11 +224,11 @@ function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[]
  * The turn numbers shown in detail: all of them up to {@link MAX_DETAILED_TURNS}; past it, the
  * turns that did not pass first (root causes, inherited, failed), then the rest from turn 1.
  */
-function detailedTurns(ordinals: readonly number[], findings: readonly Finding[], failed: ReadonlySet<number>): Set<number> {
+function detailedTurns(ordinals: readonly number[], findings: readonly Finding[], traces: Pick<ReportTraces, 'failed'>): Set<number> {
   const numbers = ordinals.map((_, i) => i + 1);
   if (numbers.length <= MAX_DETAILED_TURNS) return new Set(numbers);
   const notPassed = new Set(findings.filter((f) => (f.role === 'rootCause' || f.role === 'inherited') && f.turn !== null).map((f) => f.turn!));
-  ordinals.forEach((ordinal, i) => failed.has(ordinal) && notPassed.add(i + 1));
+  ordinals.forEach((ordinal, i) => traces.failed(ordinal) && notPassed.add(i + 1));
   const first = numbers.filter((n) => notPassed.has(n));
   const rest = numbers.filter((n) => !notPassed.has(n));
   return new Set([...first, ...rest].slice(0, MAX_DETAILED_TURNS));
