@@ -20,10 +20,16 @@ describe('KeptTraces', () => {
     rows.forEach((row, i) => expect(kept.push(row)).toBe(i));
     expect(kept.size).toBe(3000);
     rows.forEach((row, i) => expect(kept.at(i)).toEqual({ ...row, ordinal: i }));
-    const { sessions, loose } = kept.groups();
-    expect(sessions.map((s) => s.id)).toEqual(['sess-1', 'sess-2', 'sess-3', 'sess-4', 'sess-0']);
-    expect(loose).toEqual(rows.flatMap((r, i) => (r.sessionId === null ? [i] : [])));
-    for (const s of sessions) expect(s.ordinals).toEqual(rows.flatMap((r, i) => (r.sessionId === s.id ? [i] : [])));
+    const groups = kept.groups();
+    expect(groups.sessionIds).toEqual(['sess-1', 'sess-2', 'sess-3', 'sess-4', 'sess-0']);
+    expect(groups.loose).toEqual(rows.flatMap((r, i) => (r.sessionId === null ? [i] : [])));
+    groups.sessionIds.forEach((id, s) => {
+      const mine = rows.flatMap((r, i) => (r.sessionId === id ? [i] : []));
+      expect([...KeptTraces.ordinalsOf(groups, s)]).toEqual(mine);
+      // The first time: the earliest request time, else root start (ns to ms), of its turns.
+      const times = mine.map((i) => rows[i]!.requestTimeMs ?? (rows[i]!.rootStartNs === null ? null : rows[i]!.rootStartNs! / 1e6)).filter((t) => t !== null);
+      expect(groups.firstTimeMs[s]).toBe(Math.min(...times));
+    });
   });
 
   it('orders kept traces as compareTurns orders them, ties of both times broken by trace id', () => {

@@ -220,13 +220,16 @@ export class AnalysisCollector {
   finishStreamed(): AnalyzeResult<FindingList> {
     const { options } = this;
     const groups = this.kept.groups();
-    const order = groups.sessions.sort((a, b) => compareNullable(a.firstTimeMs, b.firstTimeMs) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const { sessionIds, firstTimeMs } = groups;
+    const first = (s: number): number | null => (Number.isNaN(firstTimeMs[s]!) ? null : firstTimeMs[s]!);
+    // Report order: first time, then id.
+    const order = sessionIds.map((_, s) => s).sort((a, b) => compareNullable(first(a), first(b)) || (sessionIds[a]! < sessionIds[b]! ? -1 : sessionIds[a]! > sessionIds[b]! ? 1 : 0));
 
     const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection), this.ids);
-    for (const { id, ordinals } of order)
+    for (const s of order)
       stage.visitSession(
-        id,
-        ordinals.map((o) => this.load(this.kept.at(o))),
+        sessionIds[s]!,
+        Array.from(KeptTraces.ordinalsOf(groups, s), (o) => this.load(this.kept.at(o))),
       );
     // The traces without a session in turn order, by what is kept of them; each is read back when
     // visited, and again when the dump visitor iterates them: never all in memory at once.

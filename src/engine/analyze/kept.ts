@@ -15,6 +15,18 @@ export interface KeptTrace {
   ordinal: number;
 }
 
+/** The kept traces by session (see {@link KeptTraces.groups}). */
+export interface KeptGroups {
+  sessionIds: readonly string[];
+  /** By session number: the first time, NaN for none. */
+  firstTimeMs: Float64Array;
+  /** By session number: where its ordinals start in `ordinals` (and, at `s + 1`, end). */
+  starts: Int32Array;
+  ordinals: Int32Array;
+  /** The traces without a session, in the order kept. */
+  loose: number[];
+}
+
 /** Rows a column starts with; it doubles when full. */
 const FIRST_ROWS = 1024;
 
@@ -72,12 +84,17 @@ export class KeptTraces {
   }
 
   /**
-   * The traces grouped: each session's ordinals (in the order they were kept) and first time (its
-   * turns' earliest request time, else root start: how `sessions` orders them), sessions in the
-   * order first seen, and the ordinals of the traces without a session.
+   * The traces grouped, as columns: `sessionIds` (by session number, in the order first seen),
+   * each session's first time (its turns' earliest request time, else root start: how `sessions`
+   * orders them; NaN for none), the ordinals of each session's traces (session `s` at
+   * `ordinals[starts[s]]` up to `ordinals[starts[s + 1]]`, in the order kept), and the ordinals of
+   * the traces without a session. About 12 bytes a trace, and no object per session.
    */
-  groups(): { sessions: Array<{ id: string; ordinals: number[]; firstTimeMs: number | null }>; loose: number[] } {
-    const sessions = this.sessionIds.all().map((id) => ({ id, ordinals: [] as number[], firstTimeMs: null as number | null }));
+  groups(): KeptGroups {
+    const sessionIds = this.sessionIds.all();
+    const count = sessionIds.length;
+    const firstTimeMs = new Float64Array(count).fill(Number.NaN);
+    const starts = new Int32Array(count + 1);
     const loose: number[] = [];
     for (let i = 0; i < this.rows; i++) {
       const s = this.session[i]!;
@@ -85,12 +102,23 @@ export class KeptTraces {
         loose.push(i);
         continue;
       }
-      const session = sessions[s]!;
-      session.ordinals.push(i);
+      starts[s + 1]!++;
       const t = turnTimeMs({ requestTimeMs: orNull(this.requestTimeMs[i]!), rootStartNs: orNull(this.rootStartNs[i]!) });
-      if (t !== null) session.firstTimeMs = session.firstTimeMs === null ? t : Math.min(session.firstTimeMs, t);
+      if (t !== null && !(t >= firstTimeMs[s]!)) firstTimeMs[s] = t;
     }
-    return { sessions, loose };
+    for (let s = 0; s < count; s++) starts[s + 1]! += starts[s]!;
+    const ordinals = new Int32Array(this.rows - loose.length);
+    const next = starts.slice(0, count);
+    for (let i = 0; i < this.rows; i++) {
+      const s = this.session[i]!;
+      if (s >= 0) ordinals[next[s]!++] = i;
+    }
+    return { sessionIds, firstTimeMs, starts, ordinals, loose };
+  }
+
+  /** Session `s` of {@link groups}: its ordinals, in the order kept. */
+  static ordinalsOf(groups: KeptGroups, s: number): Int32Array {
+    return groups.ordinals.subarray(groups.starts[s]!, groups.starts[s + 1]!);
   }
 
   /**
