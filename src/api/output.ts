@@ -30,11 +30,18 @@ export function joined(chunks: Iterable<string>): string {
 /**
  * Writes a formatter's output to a stream (a file, a socket, `process.stdout`), waiting for the
  * stream to drain whenever it asks, so a large output never piles up in memory. The stream is left
- * open. Resolves once the last chunk is handed over. Bytes (`analyze`'s Parquet) are written as they are.
+ * open. Resolves once the stream has written the last chunk (its write callback ran). Bytes (`analyze`'s Parquet) are written as they are.
  */
 export async function writeOutput(stream: Writable, output: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
   const chunks = typeof output === 'string' ? [output] : output;
+  // One chunk behind the iteration, so that the last one is written with a callback: a small last
+  // chunk does not fill the stream's buffer, and would otherwise still be queued on return.
+  let last: string | Uint8Array | undefined;
   for await (const chunk of chunks) {
-    if (!stream.write(chunk)) await once(stream, 'drain');
+    if (last !== undefined && !stream.write(last)) await once(stream, 'drain');
+    last = chunk;
   }
+  if (last === undefined) return;
+  const chunk = last;
+  await new Promise<void>((resolve, reject) => stream.write(chunk, (error) => (error ? reject(error) : resolve())));
 }

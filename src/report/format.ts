@@ -62,3 +62,49 @@ export function whole(text: string): Iterable<string> {
 export function jsonOutput(value: unknown): Iterable<string> {
   return [`${JSON.stringify(value, null, 2)}\n`];
 }
+
+/**
+ * A JSON object as {@link jsonOutput} prints it, byte for byte, in pieces: the arrays at the keys
+ * of `streamed` (each in `document` too, any value: its place in the key order) are written one
+ * item at a time as the iteration gives them, so neither the whole text nor every item's object
+ * is held at once (the sessions and findings of a big dump: tens of MB).
+ */
+export function* jsonDocumentChunks(doc: object, streamed: Readonly<Record<string, Iterable<unknown>>>): Generator<string> {
+  const document = doc as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(document).filter((key) => Object.hasOwn(streamed, key) || JSON.stringify(document[key]) !== undefined);
+  if (keys.length === 0) {
+    yield '{}\n';
+    return;
+  }
+  let separator = '{\n';
+  for (const key of keys) {
+    const name = `${separator}  ${JSON.stringify(key)}: `;
+    separator = ',\n';
+    const items = Object.hasOwn(streamed, key) ? streamed[key]! : null;
+    if (items === null) {
+      yield name + indented(JSON.stringify(document[key], null, 2), '\n  ');
+      continue;
+    }
+    let first = true;
+    for (const item of items) {
+      yield `${first ? `${name}[\n` : ',\n'}    ${indented(JSON.stringify(item, null, 2) ?? 'null', '\n    ')}`;
+      first = false;
+    }
+    yield first ? `${name}[]` : '\n  ]';
+  }
+  yield '\n}\n';
+}
+
+/** `items` mapped one at a time, as an iteration reaches them (each pass anew): nothing is held. */
+export function mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  return {
+    *[Symbol.iterator]() {
+      for (const item of items) yield f(item);
+    },
+  };
+}
+
+/** A JSON text nested deeper: its line breaks (JSON text has none inside strings) followed by `indent`. */
+function indented(text: string, indent: string): string {
+  return text.includes('\n') ? text.replace(/\n/gu, indent) : text;
+}

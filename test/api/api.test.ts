@@ -314,4 +314,22 @@ describe('results as data', () => {
     expect(chunks.join('')).toBe(formatAnalyze(result, 'json'));
     expect(chunks.length).toBeGreaterThan(1);
   });
+
+  it('writeOutput resolves once the stream has written the last chunk, even when it never asked to wait', async () => {
+    const written: string[] = [];
+    const sink = new Writable({
+      highWaterMark: 1 << 30,
+      write(chunk: Buffer, _encoding, done) {
+        setTimeout(() => {
+          written.push(chunk.toString('utf8'));
+          done();
+        }, 5);
+      },
+    });
+    await writeOutput(sink, ['a', 'b', 'c']);
+    expect(written.join('')).toBe('abc');
+    await writeOutput(sink, []);
+    await writeOutput(sink, 'd');
+    expect(written.join('')).toBe('abcd');
+  });
 });

@@ -1,7 +1,7 @@
 import type { Evidence, Finding } from '../../engine/analyze/findings.js';
 import type { Severity } from '../../rules/api.js';
 import { PLAIN_STYLE, type Style } from '../shared/style.js';
-import type { Verbosity } from '../format.js';
+import { jsonDocumentChunks, mapped, type Verbosity } from '../format.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
 import { compactAnalyzeChunks, isRootCause, MARK, paintOf, partialNote } from './compact.js';
@@ -151,28 +151,27 @@ function summaryLine(r: AnalyzeReport, tally: FindingTally, style: Style): strin
 /**
  * `analyze --format json` as pieces of text to write one after the other: byte for byte
  * `JSON.stringify(analyzeJson(report), null, 2)` and a newline, without holding that whole text
- * (tens of MB for a big dump) or every finding's JSON object at once.
+ * (tens of MB for a big dump), every session's or every finding's JSON object at once.
  */
 export function* analyzeJsonChunks(report: AnalyzeReport): Generator<string> {
   const tally = tallyFindings(report.findings);
-  const head = JSON.stringify(analyzeJson({ ...report, findings: [] }, tally), null, 2);
-  const at = head.lastIndexOf('"findings": []');
-  if (tally.total === 0) {
-    yield `${head}\n`;
-    return;
-  }
-  yield `${head.slice(0, at)}"findings": [\n`;
-  let first = true;
-  for (const f of report.findings) {
-    const text = JSON.stringify(findingJson(f), null, 2).replace(/\n/gu, '\n    ');
-    yield `${first ? '' : ',\n'}    ${text}`;
-    first = false;
-  }
-  yield `\n  ]${head.slice(at + '"findings": []'.length)}\n`;
+  const sessions = mapped(report.sessions, (s) => sessionJson(s, tally));
+  const findings = mapped(report.findings, findingJson);
+  yield* jsonDocumentChunks(analyzeDocument(report, tally, [], []), { sessions, findings });
 }
 
 /** `analyze --format json` (schemas/analyze-output.schema.json): snake_case, `schema_version`. */
 export function analyzeJson(report: AnalyzeReport, tally: FindingTally = tallyFindings(report.findings)): Record<string, unknown> {
+  return analyzeDocument(
+    report,
+    tally,
+    report.sessions.map((s) => sessionJson(s, tally)),
+    Array.from(report.findings, findingJson),
+  );
+}
+
+/** The document of `analyze --format json` with the sessions and findings given (empty: the head of a streamed one). */
+export function analyzeDocument(report: AnalyzeReport, tally: FindingTally, sessions: unknown[], findings: unknown[]): Record<string, unknown> {
   const count = (s: Severity): number => tally.bySeverity[s];
   return {
     schema_version: 1,
@@ -191,15 +190,19 @@ export function analyzeJson(report: AnalyzeReport, tally: FindingTally = tallyFi
       fail_on: report.failOn,
       failed: report.failed,
     },
-    sessions: report.sessions.map((s) => ({
-      session_id: s.id,
-      user: s.user,
-      turns: s.turns,
-      findings: tally.sessions.get(s.id)?.findings ?? 0,
-      root_cause_turns: tally.sessions.get(s.id)?.rootTurns ?? [],
-      partial: s.partial ? { earlier_messages: s.partial.earlierMessages, paged_sources: [...s.partial.pagedSources] } : null,
-    })),
-    findings: Array.from(report.findings, findingJson),
+    sessions,
+    findings,
+  };
+}
+
+function sessionJson(s: AnalyzeReport['sessions'][number], tally: FindingTally) {
+  return {
+    session_id: s.id,
+    user: s.user,
+    turns: s.turns,
+    findings: tally.sessions.get(s.id)?.findings ?? 0,
+    root_cause_turns: tally.sessions.get(s.id)?.rootTurns ?? [],
+    partial: s.partial ? { earlier_messages: s.partial.earlierMessages, paged_sources: [...s.partial.pagedSources] } : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Finding } from '../../engine/analyze/findings.js';
 import { parquetChunks, type ParquetColumn, type ParquetRow } from '../parquet/writer.js';
-import { analyzeJson, findingJson } from './analyze.js';
+import { analyzeDocument, findingJson } from './analyze.js';
 import type { AnalyzeReport } from './analyze.js';
 import { tallyFindings } from './tally.js';
 
@@ -35,7 +35,7 @@ export const SUMMARY_METADATA_KEY = 'tracetriage.analyze.summary';
  * (with `schema_version`) goes in the file's key-value metadata.
  */
 export function* analyzeParquetChunks(report: AnalyzeReport, version: string): Generator<Uint8Array> {
-  const { schema_version, summary } = analyzeJson({ ...report, findings: [] }, tallyFindings(report.findings));
+  const { schema_version, summary } = analyzeDocument(report, tallyFindings(report.findings), [], []);
   yield* parquetChunks(FINDING_COLUMNS, rowsOf(report.findings), {
     metadata: [{ key: SUMMARY_METADATA_KEY, value: JSON.stringify({ schema_version, summary }) }],
     createdBy: `tracetriage version ${version}`,

@@ -5,6 +5,7 @@ import { PLAIN_STYLE, type Paint, type Style } from '../shared/style.js';
 import { fitLines, table } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
+import { jsonDocumentChunks, mapped } from '../format.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */
 export interface SessionsReport {
@@ -90,10 +91,22 @@ export interface SessionSummaryJson {
 
 /** The JSON document of `sessions --format json`. */
 export function sessionsJson(report: SessionsReport): SessionsJson {
+  return sessionsDocument(report, report.sessions.map(summaryJson));
+}
+
+/**
+ * `sessions --format json` as pieces of text: byte for byte {@link sessionsJson} printed, each
+ * session's JSON made as it is written (a big dump's whole text is tens of MB).
+ */
+export function sessionsJsonChunks(report: SessionsReport): Iterable<string> {
+  return jsonDocumentChunks(sessionsDocument(report, []), { sessions: mapped(report.sessions, summaryJson) });
+}
+
+function sessionsDocument(report: SessionsReport, sessions: SessionSummaryJson[]): SessionsJson {
   return {
     schema_version: 1,
     sort: report.sort,
-    sessions: report.sessions.map(summaryJson),
+    sessions,
     traces_without_session: { count: report.withoutSession.length, trace_ids: report.withoutSession.map((d) => d.traceId) },
     duplicate_traces: report.duplicates,
   };
