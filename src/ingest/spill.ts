@@ -108,6 +108,61 @@ export class SpillFile {
     return out.toString('utf8');
   }
 
+  /**
+   * The records in `ref`, each ended by '\n' (the last may lack it: a '\n' at the end does not
+   * start an empty record), as their bytes without the '\n', read in order straight from the file
+   * through one buffer of `chunkBytes`, not through the block cache: a long region read once from
+   * start to end costs one buffer, whatever its size. A record is given whole even when a read cut
+   * it (and a UTF-8 character in it: '\n' never occurs inside one); decoded, it is what
+   * {@link read} gives. Each record is a view of the buffer, valid until the next is asked for:
+   * decode or copy it to keep it. The file may grow while the records are read.
+   */
+  lines(ref: SpillRef, chunkBytes = SPILL_BLOCK_BYTES): Iterable<Buffer> {
+    const { offset, length } = ref;
+    if (offset < 0 || length < 0 || offset + length > this.size) throw new RangeError(`spill read of ${length} bytes at ${offset} is past the end (${this.size} bytes)`);
+    if (!(chunkBytes >= 1)) throw new RangeError(`spill chunk of ${chunkBytes} bytes`);
+    return { [Symbol.iterator]: () => this.readLines(offset, offset + length, Math.min(Math.floor(chunkBytes), length)) };
+  }
+
+  private *readLines(offset: number, end: number, chunkBytes: number): Generator<Buffer> {
+    if (offset === end) return;
+    if (end > this.size - this.pendingBytes) this.flush();
+    const chunk = Buffer.allocUnsafeSlow(chunkBytes);
+    /** The start of a record begun in earlier reads, copied out of the buffer (which the next read takes over). */
+    let begun: Buffer[] = [];
+    for (let at = offset; at < end; ) {
+      const n = Math.min(chunkBytes, end - at);
+      const bytes = this.readInto(chunk, at, n).subarray(0, n);
+      at += n;
+      let from = 0;
+      for (let nl = bytes.indexOf(0x0a, from); nl !== -1; nl = bytes.indexOf(0x0a, from)) {
+        const line = begun.length === 0 ? bytes.subarray(from, nl) : Buffer.concat([...begun, bytes.subarray(from, nl)]);
+        begun = [];
+        from = nl + 1;
+        yield line;
+      }
+      if (from < n) begun.push(Buffer.from(bytes.subarray(from)));
+    }
+    if (begun.length > 0) yield Buffer.concat(begun);
+  }
+
+  /** Appends bytes as they are, `parts` one after the other, and returns where they all are (see {@link append}). */
+  appendBytes(...parts: Uint8Array[]): SpillRef {
+    const ref = { offset: this.size, length: 0 };
+    for (const bytes of parts) {
+      if (this.pendingBytes + bytes.length > WRITE_BYTES) this.flush();
+      if (bytes.length > WRITE_BYTES) this.writeAt(bytes, this.size);
+      else {
+        this.pending ??= Buffer.allocUnsafeSlow(WRITE_BYTES);
+        this.pending.set(bytes, this.pendingBytes);
+        this.pendingBytes += bytes.length;
+      }
+      this.size += bytes.length;
+      ref.length += bytes.length;
+    }
+    return ref;
+  }
+
   /** Block `index`, holding at least its first `needed` bytes (a block at the end of the file may have grown since it was read). */
   private block(index: number, needed: number): Buffer {
     let entry = this.blocks.get(index);
@@ -163,7 +218,7 @@ export class SpillFile {
     this.pendingBytes = 0;
   }
 
-  private writeAt(bytes: Buffer, at: number): void {
+  private writeAt(bytes: Uint8Array, at: number): void {
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
   }

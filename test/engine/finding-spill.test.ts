@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RawFindingSpill, SpilledFindings } from '../../src/engine/analyze/finding-spill.js';
-import { finishFindings, type FinishContext, type RawFinding, type TraceLocation } from '../../src/engine/analyze/findings.js';
+import { RawFindingSpill, SpilledFindings, type SortLimits } from '../../src/engine/analyze/finding-spill.js';
+import { compareFindingKeys, type Finding, findingKey, finishFinding, finishFindings, type FinishContext, type RawFinding, type TraceLocation } from '../../src/engine/analyze/findings.js';
 import { SpillFile } from '../../src/ingest/spill.js';
 import type { RuleMeta } from '../../src/rules/api.js';
 
@@ -109,6 +109,119 @@ describe('SpilledFindings', () => {
       kept.add(raw.slice(0, 1));
       kept.add(raw.slice(1));
       expect([...SpilledFindings.finish(kept, context, spill)].map((f) => f.message)).toEqual(['slow by 1 ms']);
+    } finally {
+      spill.close();
+    }
+  });
+});
+
+// Small sort limits force the external sort through many runs and merges of several levels: runs
+// of 1, 3 or 7 findings, or of a few KB (records longer than the run's buffer each in a run of
+// their own), merged 2, 3 or 4 at a time.
+const SMALL: ReadonlyArray<[string, SortLimits]> = [
+  ['runs of 1, merged by 2', { runEntries: 1, runBytes: 1 << 16, fanIn: 2 }],
+  ['runs of 3, merged by 2', { runEntries: 3, runBytes: 1 << 16, fanIn: 2 }],
+  ['runs of 7, merged by 3', { runEntries: 7, runBytes: 1 << 16, fanIn: 3 }],
+  ['runs of 4 KB, merged by 4', { runEntries: 1e9, runBytes: 4000, fanIn: 4 }],
+  ['records longer than a run, merged by 3', { runEntries: 1e9, runBytes: 100, fanIn: 3 }],
+];
+
+/** The old way: the first finding of each fingerprint, in the order they came, sorted by key. */
+function reference(findings: readonly Finding[], context: Pick<FinishContext, 'sessionRank'>): Finding[] {
+  const first = new Map<string, Finding>();
+  for (const f of findings) if (!first.has(f.fingerprint)) first.set(f.fingerprint, f);
+  return [...first.values()].sort((a, b) => compareFindingKeys(findingKey(a, context), findingKey(b, context)));
+}
+
+describe('SpilledFindings sorted in many runs', () => {
+  it.each(SMALL)('gives what finishFindings gives, copies in different runs, %s', (_, limits) => {
+    for (const sessions of [0, 1, 7, 300]) {
+      const { raw, context } = dump(sessions);
+      const spill = new SpillFile('tracetriage-findings-test-');
+      try {
+        const kept = new RawFindingSpill(spill);
+        for (let i = 0; i < raw.length; i += 4) kept.add(raw.slice(i, i + 4));
+        const list = SpilledFindings.finish(kept, context, spill, limits);
+        const expected = finishFindings(raw, context);
+        expect(list.length).toBe(expected.length);
+        const first = [...list];
+        expect(first).toEqual(expected);
+        expect([...list]).toEqual(first);
+        if (sessions === 300) {
+          // Copies of one fingerprint made far apart: in different runs, whatever the limits above.
+          const made = raw.map((r) => finishFinding(r, context).fingerprint);
+          const apart = made.some((print, i) => made.indexOf(print) < i - 10);
+          expect(apart).toBe(true);
+          expect(expected.length).toBeLessThan(raw.length);
+        }
+      } finally {
+        spill.close();
+      }
+    }
+  });
+
+  it.each(SMALL)('keeps the first of a fingerprint when its copies are in different runs and worded differently, %s', (_, limits) => {
+    const { context } = dump(1);
+    // The same finding (trace, rule, message) made three times, far apart, with other findings between.
+    const slow = (ms: number): RawFinding => ({ ruleId: 'rule-b', descriptor: { messageId: 'slow', traceId: 'tr-0-1', data: { ms } } });
+    const other = (i: number): RawFinding => ({ ruleId: 'rule-b', descriptor: { messageId: 'lonely', traceId: `tr-loose-${i}`, data: { id: `x${i}` } } });
+    const raw = [other(9), other(8), slow(1), ...Array.from({ length: 20 }, (_, i) => other(i)), slow(2), other(30), slow(3)];
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      const list = SpilledFindings.finish(raw, context, spill, limits);
+      expect([...list]).toEqual(finishFindings(raw, context));
+      expect([...list].filter((f) => f.messageId === 'slow').map((f) => f.message)).toEqual(['slow by 1 ms']);
+      expect(list.length).toBe(22);
+    } finally {
+      spill.close();
+    }
+  });
+
+  it.each(SMALL)('of: findings already finished, with copies, as the old way keeps and sorts them, %s', (_, limits) => {
+    const { raw, context } = dump(300);
+    // Finished findings in the order of parts (shuffled), each copy worded apart from the first.
+    const findings = raw.map((r, i) => ({ ...finishFinding(r, context), suggestion: `made ${i}` }));
+    let seed = 3;
+    for (let i = findings.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const j = seed % (i + 1);
+      [findings[i], findings[j]] = [findings[j]!, findings[i]!];
+    }
+    const expected = reference(findings, context);
+    expect(expected.length).toBeLessThan(findings.length);
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      const list = SpilledFindings.of(findings, context, spill, limits);
+      expect(list.length).toBe(expected.length);
+      expect([...list]).toEqual(expected);
+      expect([...list]).toEqual(expected);
+    } finally {
+      spill.close();
+    }
+  });
+
+  it('gives back untrusted text exactly: lone surrogates, tabs, newlines, characters of every width', () => {
+    const { raw, context } = dump(7);
+    const strange = '\ud800 tab\t line\n cr\r é日本🙂 \udfff\u0000 \u2028';
+    const findings = raw.map((r, i) => {
+      const f = finishFinding(r, context);
+      return { ...f, message: `${f.message}${strange}${i}`, evidence: [{ traceId: strange, spanId: null, turn: null, path: strange, kind: 'k', label: strange }] };
+    });
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      const list = SpilledFindings.of(findings, context, spill, { runEntries: 5, runBytes: 1 << 16, fanIn: 2 });
+      expect([...list]).toEqual(reference(findings, context));
+      expect([...list].every((f) => f.message.includes(strange))).toBe(true);
+    } finally {
+      spill.close();
+    }
+  });
+
+  it('refuses limits it cannot sort with', () => {
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      expect(() => SpilledFindings.of([], { sessionRank: () => 0 }, spill, { runEntries: 3, runBytes: 1 << 16, fanIn: 1 })).toThrow(RangeError);
+      expect(() => SpilledFindings.of([], { sessionRank: () => 0 }, spill, { runEntries: 0, runBytes: 1 << 16, fanIn: 2 })).toThrow(RangeError);
     } finally {
       spill.close();
     }

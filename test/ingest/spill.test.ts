@@ -45,6 +45,53 @@ describe('SpillFile', () => {
     plain.close();
   });
 
+  it('reads a range back as records ended by newlines, in chunks of any size: across blocks, characters split between chunks, empty ranges', () => {
+    const spill = new SpillFile('tracetriage-spill-lines-');
+    // Each record is a view of the read buffer, valid until the next: decoded as they come.
+    const texts = (records: Iterable<Buffer>): string[] => Array.from(records, (r) => r.toString('utf8'));
+    spill.append('before');
+    const lines = Array.from({ length: 400 }, (_, i) => `${i}\t${'é日本🙂'.repeat(i % 13)}${'x'.repeat((i * 997) % 3000)}`);
+    lines.push('', 'after an empty line');
+    const at = spill.append(`${lines.join('\n')}\n`);
+    spill.append('after');
+    expect(at.offset + at.length).toBeGreaterThan(2 * SPILL_BLOCK_BYTES);
+    // Chunks of 4 KiB to 64 KiB cut blocks and records; of 1 to 7 bytes, every multi-byte character somewhere.
+    for (const chunk of [4096, SPILL_BLOCK_BYTES, 1 << 30]) expect(texts(spill.lines(at, chunk))).toEqual(lines);
+    const few = spill.append(`${lines.slice(0, 12).join('\n')}\n`);
+    for (const chunk of [1, 2, 3, 5, 7]) expect(texts(spill.lines(few, chunk))).toEqual(lines.slice(0, 12));
+    // Twice over one iterable, each pass from the start.
+    const twice = spill.lines(at, 5000);
+    expect(texts(twice)).toEqual(texts(twice));
+    // Without a last '\n', the last record still comes back; a lone '\n' is one empty record.
+    const bare = spill.append('a\nb🙂');
+    expect(texts(spill.lines(bare, 3))).toEqual(['a', 'b🙂']);
+    expect(texts(spill.lines(spill.append('\n')))).toEqual(['']);
+    expect(texts(spill.lines({ offset: at.offset, length: 0 }))).toEqual([]);
+    expect(texts(spill.lines(spill.append('')))).toEqual([]);
+    // A lone surrogate is written as U+FFFD, and read back so by `read` and `lines` alike.
+    const lone = spill.append('x\ud800y\nz\udc00');
+    expect(texts(spill.lines(lone, 2))).toEqual(spill.read(lone).split('\n'));
+    expect(texts(spill.lines(lone))).toEqual(['x\ufffdy', 'z\ufffd']);
+    expect(() => spill.lines({ offset: lone.offset, length: lone.length + 1 })).toThrow(/past the end/);
+    expect(() => spill.lines(lone, 0)).toThrow(RangeError);
+    spill.close();
+  });
+
+  it('appends bytes as they are, in parts, small or larger than the write buffer, between texts', () => {
+    const spill = new SpillFile('tracetriage-spill-bytes-');
+    const head = spill.append('head é');
+    const small = spill.appendBytes(Buffer.from('日本'), Buffer.from('\n'), new Uint8Array(0));
+    const large = 'y'.repeat(3 << 20);
+    const big = spill.appendBytes(Buffer.from('a'), Buffer.from(large), Buffer.from('b'));
+    const tail = spill.append('tail🙂');
+    expect(small).toEqual({ offset: head.offset + head.length, length: Buffer.byteLength('日本\n') });
+    expect(big.offset).toBe(small.offset + small.length);
+    expect(tail.offset).toBe(big.offset + big.length);
+    expect([spill.read(head), spill.read(small), spill.read(tail)]).toEqual(['head é', '日本\n', 'tail🙂']);
+    expect(spill.read(big)).toBe(`a${large}b`);
+    spill.close();
+  });
+
   it('leaves nothing in the temp directory, even before close (unlinked while open, on POSIX)', () => {
     const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('tracetriage-spill-gone-')));
     const spill = new SpillFile('tracetriage-spill-gone-');

@@ -122,7 +122,7 @@ export async function analyzeInputsStreamed<T>(inputs: readonly string[], option
  * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
  * trace visitors have run, and so do its raw findings; memory keeps ids, times and an offset per
  * trace (about 100 bytes), in the session stage one session's turns at a time, and, for the
- * findings, a sort key and an offset each (`SpilledFindings`; docs/analyze.md lists the rest). The traces without
+ * findings, one bounded run of an external sort (`SpilledFindings`; docs/analyze.md lists the rest). The traces without
  * a session are read back together: each is visited as a one-turn session, then all of them by
  * the dump visitor.
  */

@@ -1,5 +1,5 @@
 import type { SpillFile, SpillRef } from '../../ingest/spill.js';
-import { StringTable } from '../../shared/string-table.js';
+import type { Severity } from '../../rules/api.js';
 import { compareFindingKeys, findingKey, finishFinding, type FinishContext, type Finding, type FindingKey, type RawFinding } from './findings.js';
 
 /** Findings that may be read more than once, in order, and counted without reading them. */
@@ -10,85 +10,293 @@ export interface FindingList extends Iterable<Finding> {
 /**
  * Raw findings kept in a temporary file as they are made (a JSON array per trace or session), in
  * the order they were made: what {@link SpilledFindings} finishes once every trace is located.
+ * Memory keeps where each batch is in two growable number columns (16 bytes a batch; an object a
+ * batch took about 50).
  */
 export class RawFindingSpill {
-  private readonly refs: SpillRef[] = [];
+  private offsets = new Float64Array(256);
+  private lengths = new Float64Array(256);
+  private count = 0;
 
   constructor(private readonly spill: SpillFile) {}
 
   /** Keeps a batch of raw findings (after the batches kept before). */
   add(findings: readonly RawFinding[]): void {
     if (findings.length === 0) return;
-    this.refs.push(this.spill.append(JSON.stringify(findings.map(storable))));
+    const { offset, length } = this.spill.append(JSON.stringify(findings.map(storable)));
+    if (this.count === this.offsets.length) {
+      this.offsets = grown(this.offsets);
+      this.lengths = grown(this.lengths);
+    }
+    this.offsets[this.count] = offset;
+    this.lengths[this.count] = length;
+    this.count++;
   }
 
   /** Every raw finding kept, in the order they were added. */
   *[Symbol.iterator](): Iterator<RawFinding> {
-    for (const ref of this.refs) yield* JSON.parse(this.spill.read(ref)) as RawFinding[];
+    for (let i = 0; i < this.count; i++) yield* JSON.parse(this.spill.read({ offset: this.offsets[i]!, length: this.lengths[i]! })) as RawFinding[];
   }
 }
 
+function grown(column: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const more = new Float64Array(column.length * 2);
+  more.set(column);
+  return more;
+}
+
+/**
+ * How much of the findings {@link SpilledFindings} sorts in memory at once, and how many sorted
+ * runs it merges in one pass. A run's records (key and finding, UTF-8) are encoded as they come
+ * into one buffer of `runBytes`, outside the JavaScript heap, and the run ends when the next may
+ * not fit or at `runEntries` findings. The heap keeps a key (about 200 bytes) and a view of the
+ * buffer per finding of the run. Holding the findings' JSON as strings instead (1.5–3 KB each,
+ * one or two bytes a character) had every one of them outlive the young generation, and the
+ * collector's old generation grew with that garbage: peak RSS up by about 15 MB on the 400 MB chat
+ * export. A finding's record is 1.5–3 KB, so 2 MiB holds about 700–1,400 findings; findings short
+ * enough to reach 16,384 first hold at most 16,384 keys (about 3 MB). A merge holds one record and
+ * one read buffer ({@link MERGE_CHUNK_BYTES}) per run: 64 runs, about 1 MiB; 64 runs cover
+ * 45,000–90,000 findings in one merge. Beyond, each 64 runs of one level are merged into one of
+ * the next as soon as they are written, so an input 64 times larger costs one more pass over the
+ * findings, never more memory. Tests pass small limits to force many runs and merges.
+ */
+export interface SortLimits {
+  runEntries: number;
+  runBytes: number;
+  fanIn: number;
+}
+
+export const SORT_LIMITS: Readonly<SortLimits> = { runEntries: 16_384, runBytes: 2 << 20, fanIn: 64 };
+
+/** The read buffer of each run merged: 64 of them take 1 MiB. */
+const MERGE_CHUNK_BYTES = 16 << 10;
+
 /**
  * Findings worded, located, de-duplicated and sorted exactly as {@link finishFindings} does, but
- * held in a temporary file: memory keeps one {@link FindingKey} and a file offset per finding
- * (about 200 bytes against the finding's 1.5–3 KB), and each pass over the list reads the
- * findings back one at a time.
+ * held in a temporary file, sorted there by an external merge sort: sorted runs of a bounded size
+ * are written to the file, then merged into one region that each pass over the list reads from
+ * start to end, one finding at a time. Memory keeps that region's place and count, nothing per
+ * finding; while sorting, one run and one record per merged run (see {@link SortLimits}).
  */
 export class SpilledFindings implements FindingList {
-  /** Each finding's key, with where its text is: one object per finding. */
-  private readonly entries: Array<FindingKey & SpillRef> = [];
-  /** Rule, message and session ids: one string each, not one per finding. */
-  private readonly names = new StringTable();
-
-  private constructor(private readonly spill: SpillFile) {}
+  private constructor(
+    private readonly spill: SpillFile,
+    private readonly region: Run,
+  ) {}
 
   /**
    * Finishes raw findings (as they come, in the order they were made) into the file: the first
    * finding of each fingerprint stands, as in {@link finishFindings}.
    */
-  static finish(raw: Iterable<RawFinding>, context: FinishContext, spill: SpillFile): SpilledFindings {
-    return SpilledFindings.of(finished(raw, context), context, spill);
+  static finish(raw: Iterable<RawFinding>, context: FinishContext, spill: SpillFile, limits: Readonly<SortLimits> = SORT_LIMITS): SpilledFindings {
+    return SpilledFindings.of(finished(raw, context), context, spill, limits);
   }
 
   /**
    * Findings already worded and located (by the parts of a scale-out run), de-duplicated (the
    * first of each fingerprint stands) and sorted into the file.
+   *
+   * De-duplication needs no set of fingerprints: a fingerprint hashes the finding's rule,
+   * message, session, trace, span, path and key, and every other field of its {@link FindingKey}
+   * follows from those: the rank from the session, the turn from where the trace is, the severity
+   * from the rule and message (and the config), `dump` from the session and trace. So two findings
+   * with one fingerprint have one whole key, and sorting by (key, order of arrival) puts the copies
+   * of a fingerprint next to each other, the first made first: a record whose fingerprint is the
+   * one kept just before is a later copy, and is dropped. For `finish` that holds because one
+   * context locates every finding; for the parts of a scale-out run because each trace and session
+   * is in one part, which located its findings as a single run would, and the rank is this
+   * context's. (Two findings of different identities with one fingerprint — a 64-bit collision,
+   * or ids holding the NUL the hashed fields are joined with — may have different keys: both are
+   * kept here, where `finishFindings` keeps the first.)
    */
-  static of(findings: Iterable<Finding>, context: Pick<FinishContext, 'sessionRank'>, spill: SpillFile): SpilledFindings {
-    const list = new SpilledFindings(spill);
-    const seen = new Set<string>();
-    for (const finding of findings) {
-      if (seen.has(finding.fingerprint)) continue;
-      seen.add(finding.fingerprint);
-      const { offset, length } = spill.append(JSON.stringify(finding));
-      const key = findingKey(finding, context);
-      // Every field named, not spread: V8 gave each spread copy a hidden class of its own (about
-      // 400 bytes a finding).
-      list.entries.push({
-        rank: key.rank,
-        sessionId: key.sessionId === null ? null : list.names.intern(key.sessionId),
-        dump: key.dump,
-        turn: key.turn,
-        severity: key.severity,
-        ruleId: list.names.intern(key.ruleId),
-        messageId: list.names.intern(key.messageId),
-        spanId: key.spanId,
-        fingerprint: key.fingerprint,
-        offset,
-        length,
-      });
-    }
-    list.entries.sort(compareFindingKeys);
-    return list;
+  static of(findings: Iterable<Finding>, context: Pick<FinishContext, 'sessionRank'>, spill: SpillFile, limits: Readonly<SortLimits> = SORT_LIMITS): SpilledFindings {
+    const sort = new ExternalSort(spill, limits);
+    for (const finding of findings) sort.add(findingKey(finding, context), JSON.stringify(finding));
+    return new SpilledFindings(spill, sort.finish());
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.region.count;
   }
 
   *[Symbol.iterator](): Iterator<Finding> {
-    for (const ref of this.entries) yield JSON.parse(this.spill.read(ref)) as Finding;
+    if (this.region.count === 0) return;
+    for (const line of this.spill.lines(this.region)) yield JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1)) as Finding;
   }
+}
+
+/** A sorted, de-duplicated region of the file: `count` records, each a line `key JSON \t finding JSON`. */
+interface Run extends SpillRef {
+  count: number;
+  /** How many merges made it: 0 for a run sorted in memory. */
+  level: number;
+}
+
+/** A record with its key: its bytes, without the '\n' that ends it in the file. */
+interface Entry {
+  key: FindingKey;
+  line: Buffer;
+}
+
+/** A run being merged: its next record, and its place among the runs merged (earlier runs hold earlier findings). */
+interface Cursor extends Entry {
+  readonly lines: Iterator<Buffer>;
+  readonly index: number;
+}
+
+/**
+ * The external merge sort behind {@link SpilledFindings}. Runs are kept in the order their
+ * findings came (a merge takes runs next to each other and leaves its output in their place), so
+ * among equal keys the run listed first holds the finding that came first.
+ */
+class ExternalSort {
+  /** The run being made: its records are views of {@link buffer} (or, too long for it, buffers of their own). */
+  private entries: Entry[] = [];
+  private buffer: Buffer | null = null;
+  private used = 0;
+  /** Runs written, in the order of their findings; levels never grow along the list, and at most `fanIn - 1` share one. */
+  private readonly runs: Run[] = [];
+
+  constructor(
+    private readonly spill: SpillFile,
+    private readonly limits: Readonly<SortLimits>,
+  ) {
+    if (!(limits.runEntries >= 1 && limits.runBytes >= 1 && limits.fanIn >= 2)) throw new RangeError(`sort limits ${JSON.stringify(limits)}`);
+  }
+
+  add(key: FindingKey, text: string): void {
+    const record = `${keyText(key)}\t${text}`;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = record.length * 3;
+    this.buffer ??= Buffer.allocUnsafeSlow(this.limits.runBytes);
+    if (this.used + most > this.buffer.length) this.writeRun();
+    let line: Buffer;
+    if (most > this.buffer.length) line = Buffer.from(record, 'utf8');
+    else {
+      const length = this.buffer.write(record, this.used, 'utf8');
+      line = this.buffer.subarray(this.used, this.used + length);
+      this.used += length;
+    }
+    this.entries.push({ key, line });
+    if (this.entries.length >= this.limits.runEntries || most > this.buffer.length) this.writeRun();
+  }
+
+  /** The one region every finding ended in. */
+  finish(): Run {
+    this.writeRun();
+    const { fanIn } = this.limits;
+    // The last runs are the smallest: merged first.
+    while (this.runs.length > fanIn) this.runs.push(this.merge(this.runs.splice(-fanIn)));
+    if (this.runs.length <= 1) return this.runs.pop() ?? { offset: 0, length: 0, count: 0, level: 0 };
+    return this.merge(this.runs.splice(0));
+  }
+
+  private writeRun(): void {
+    if (this.entries.length === 0) return;
+    const entries = this.entries;
+    this.entries = [];
+    this.used = 0;
+    // Array.prototype.sort is stable: copies of a fingerprint (equal keys) keep the order they came in.
+    entries.sort((a, b) => compareFindingKeys(a.key, b.key));
+    this.runs.push(this.write(entries, 0));
+    // Merges `fanIn` runs of one level into one of the next, as soon as there are that many.
+    const { fanIn } = this.limits;
+    for (let from = this.runs.length - fanIn; from >= 0 && this.runs[from]!.level === this.runs.at(-1)!.level; from = this.runs.length - fanIn) {
+      this.runs.push(this.merge(this.runs.splice(from)));
+    }
+  }
+
+  /** Merges runs (listed in the order of their findings) into one, with a small binary heap of their next records. */
+  private merge(runs: readonly Run[]): Run {
+    const heap: Cursor[] = [];
+    runs.forEach((run, index) => {
+      const lines = this.spill.lines(run, MERGE_CHUNK_BYTES)[Symbol.iterator]();
+      const first = lines.next();
+      if (!first.done) heap.push({ lines, index, line: first.value, key: keyOf(first.value) });
+    });
+    // A sorted array is a heap.
+    heap.sort(order);
+    return this.write(drain(heap), Math.max(...runs.map((r) => r.level)) + 1);
+  }
+
+  /** Writes entries in order, each fingerprint once (see {@link SpilledFindings.of}), as one region. */
+  private write(entries: Iterable<Entry>, level: number): Run {
+    const run: Run = { offset: 0, length: 0, count: 0, level };
+    let last: string | null = null;
+    for (const { key, line } of entries) {
+      if (key.fingerprint === last) continue;
+      last = key.fingerprint;
+      // Copied as bytes: neither decoded nor encoded again.
+      const ref = this.spill.appendBytes(line, NEWLINE);
+      if (run.count === 0) run.offset = ref.offset;
+      else if (ref.offset !== run.offset + run.length) throw new Error('a findings run was interrupted by another write to the spill file');
+      run.length += ref.length;
+      run.count++;
+    }
+    return run;
+  }
+}
+
+const TAB = 0x09;
+const NEWLINE = Buffer.from('\n');
+
+/** The records of a heap of cursors, least first; each cursor is read on once its record was taken. */
+function* drain(heap: Cursor[]): Generator<Entry> {
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    yield top;
+    const next = top.lines.next();
+    if (next.done) {
+      const last = heap.pop()!;
+      if (heap.length === 0) return;
+      heap[0] = last;
+    } else {
+      top.line = next.value;
+      top.key = keyOf(next.value);
+    }
+    siftDown(heap);
+  }
+}
+
+function siftDown(heap: Cursor[]): void {
+  const item = heap[0]!;
+  let at = 0;
+  for (;;) {
+    let least = 2 * at + 1;
+    if (least >= heap.length) break;
+    if (least + 1 < heap.length && order(heap[least + 1]!, heap[least]!) < 0) least++;
+    if (order(heap[least]!, item) >= 0) break;
+    heap[at] = heap[least]!;
+    at = least;
+  }
+  heap[at] = item;
+}
+
+/** The findings' order ({@link compareFindingKeys}), then the order they came in. */
+function order(a: Cursor, b: Cursor): number {
+  return compareFindingKeys(a.key, b.key) || a.index - b.index;
+}
+
+/** A key as the JSON array its record starts with (JSON keeps strings, null and whole numbers exactly). */
+function keyText(k: FindingKey): string {
+  if (!Number.isFinite(k.rank)) throw new Error(`finding rank ${k.rank}`);
+  return JSON.stringify([k.rank, k.sessionId, k.dump, k.turn, k.severity, k.ruleId, k.messageId, k.spanId, k.fingerprint]);
+}
+
+/** The key a record starts with: JSON never writes a raw tab, so the first one ends it. */
+function keyOf(line: Buffer): FindingKey {
+  const [rank, sessionId, dump, turn, severity, ruleId, messageId, spanId, fingerprint] = JSON.parse(line.toString('utf8', 0, line.indexOf(TAB))) as [
+    number,
+    string | null,
+    number,
+    number | null,
+    Severity,
+    string,
+    string,
+    string | null,
+    string,
+  ];
+  return { rank, sessionId, dump, turn, severity, ruleId, messageId, spanId, fingerprint };
 }
 
 function* finished(raw: Iterable<RawFinding>, context: FinishContext): Generator<Finding> {
