@@ -1,5 +1,6 @@
 import type { SpillFile, SpillRef } from '../../ingest/spill.js';
 import type { Severity } from '../../rules/api.js';
+import { withRows } from '../../shared/columns.js';
 import { compareFindingKeys, findingKey, finishFinding, type FinishContext, type Finding, type FindingKey, type RawFinding } from './findings.js';
 
 /** Findings that may be read more than once, in order, and counted without reading them. */
@@ -24,10 +25,8 @@ export class RawFindingSpill {
   add(findings: readonly RawFinding[]): void {
     if (findings.length === 0) return;
     const { offset, length } = this.spill.append(JSON.stringify(findings.map(storable)));
-    if (this.count === this.offsets.length) {
-      this.offsets = grown(this.offsets);
-      this.lengths = grown(this.lengths);
-    }
+    this.offsets = withRows(this.offsets, this.count + 1);
+    this.lengths = withRows(this.lengths, this.count + 1);
     this.offsets[this.count] = offset;
     this.lengths[this.count] = length;
     this.count++;
@@ -37,12 +36,6 @@ export class RawFindingSpill {
   *[Symbol.iterator](): Iterator<RawFinding> {
     for (let i = 0; i < this.count; i++) yield* JSON.parse(this.spill.read({ offset: this.offsets[i]!, length: this.lengths[i]! })) as RawFinding[];
   }
-}
-
-function grown(column: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const more = new Float64Array(column.length * 2);
-  more.set(column);
-  return more;
 }
 
 /**

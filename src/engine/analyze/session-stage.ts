@@ -8,6 +8,7 @@ import type { SpillFile } from '../../ingest/spill.js';
 import type { AnalyzedSession } from './analyze.js';
 import type { RawFinding } from './findings.js';
 import { TraceLocations } from './locations.js';
+import { StringTable } from '../../shared/string-table.js';
 import type { IdIndex } from '../../shared/id-index.js';
 import { RawFindingSpill } from './finding-spill.js';
 import { DUMP_SOURCE, internalRejection, provenanceOf } from '../read/guard.js';
@@ -37,6 +38,9 @@ export class SessionStage {
   readonly where: TraceLocations;
   readonly sessions: AnalyzedSession[] = [];
   turnCount = 0;
+  /** Users, each once; and each set of experiments once (nearly every session of a dump has the same one). */
+  private readonly users = new StringTable();
+  private readonly experimentSets = new Map<string, string[]>();
 
   constructor(
     rules: readonly ActiveRule[],
@@ -88,8 +92,8 @@ export class SessionStage {
     // 400 bytes a session, kept for every session of a dump).
     const analyzed: AnalyzedSession = {
       sessionId: summary.sessionId,
-      user: summary.user,
-      experiments: summary.experiments,
+      user: summary.user === null ? null : this.users.intern(summary.user),
+      experiments: this.sharedExperiments(summary.experiments),
       turns: summary.turns,
       firstTimeMs: summary.firstTimeMs,
       lastTimeMs: summary.lastTimeMs,
@@ -105,6 +109,15 @@ export class SessionStage {
     this.turnCount += session.turns.length;
     this.raw.add(this.runner.drain());
     return analyzed;
+  }
+
+  /** `experiments`, or the equal array an earlier session holds (kept for every session of a dump; never changed). */
+  private sharedExperiments(experiments: string[]): string[] {
+    const key = JSON.stringify(experiments);
+    const shared = this.experimentSets.get(key);
+    if (shared !== undefined) return shared;
+    this.experimentSets.set(key, experiments);
+    return experiments;
   }
 
   /**
