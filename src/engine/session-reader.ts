@@ -1,7 +1,8 @@
 import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
+import { SessionTurnColumns } from './session-turns.js';
 import { StringTable } from '../shared/string-table.js';
-import { groupSessions, makeSession, sessionTurn, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionTurn, type SessionView } from '../model/sessions.js';
+import { groupSessions, makeSession, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionTurn, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './read/filtered.js';
@@ -36,33 +37,33 @@ export const LISTING_TEXT_CHARS = 200;
  * counts, never payloads or excerpts. What the API's `listSessions` returns.
  */
 export async function readSessions(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups> {
-  return readListing(inputs, options, listingDigest);
+  const kept: TraceDigest[] = [];
+  const strings = new StringTable();
+  const intern = (text: string): string => strings.intern(text);
+  await readListing(inputs, options, (digest) => kept.push(listingDigest(digest, intern)));
+  return groupSessions(kept);
 }
 
 /**
- * {@link readSessions} keeping of each trace only what the `sessions` command prints from
- * (`SessionTurn`: ids, times, state and three counts; about a tenth of a listing digest).
+ * {@link readSessions} keeping of each trace only what the `sessions` command prints from (a
+ * `SessionTurn`: ids, times, state and three counts), as columns (`SessionTurnColumns`).
  */
-export async function readSessionTurns(inputs: readonly string[], options: SessionReadOptions): Promise<SessionGroups<SessionTurn>> {
-  return readListing(inputs, options, sessionTurn);
+export async function readSessionTurns(inputs: readonly string[], options: SessionReadOptions): Promise<SessionTurnColumns> {
+  const columns = new SessionTurnColumns();
+  await readListing(inputs, options, (digest) => columns.push(digest));
+  return columns;
 }
 
-async function readListing<T extends SessionTurn>(
-  inputs: readonly string[],
-  options: SessionReadOptions,
-  keep: (digest: TraceDigest, intern: (text: string) => string) => T,
-): Promise<SessionGroups<T>> {
-  const kept: T[] = [];
-  const strings = new StringTable();
-  const intern = (text: string): string => strings.intern(text);
+/** Reads the inputs and hands each trace's digest (for a listing: short excerpts) to `keep`, in input order. */
+async function readListing(inputs: readonly string[], options: SessionReadOptions, keep: (digest: TraceDigest) => void): Promise<void> {
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs === 1) {
     for await (const event of filteredTraces(inputs, options)) {
       const digest = guardedDigest(event, digestOptions, options);
-      if (digest !== null) kept.push(keep(digest, intern));
+      if (digest !== null) keep(digest);
     }
-    return groupSessions(kept);
+    return;
   }
   // The same per trace in worker threads, taken here in input order.
   const task: ListingTask = { kind: 'listing', digest: digestOptions, selection: selectionSpec(options) };
@@ -78,11 +79,9 @@ async function readListing<T extends SessionTurn>(
     else {
       // A worker's line range counts from its own start: the reader moved the event's provenance to the file's.
       outcome.digest.provenance = digestProvenance(event.provenance);
-      // Kept here: a digest that crossed threads has its own copy of every string.
-      kept.push(keep(outcome.digest, intern));
+      keep(outcome.digest);
     }
   }
-  return groupSessions(kept);
 }
 
 /** The per-trace stage of `sessions` as data for a worker thread: the digest options and the selection. */

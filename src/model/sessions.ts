@@ -17,37 +17,6 @@ export interface SessionTurn {
   assessments: { failing: number; counts: { scorerErrors: number } };
 }
 
-/** A {@link SessionTurn} of a digest: its own fields, each repeated string passed through `intern`. */
-export function sessionTurn(d: SessionTurn, intern: (text: string) => string = (text) => text): SessionTurn {
-  return {
-    traceId: d.traceId,
-    sessionId: d.sessionId === null ? null : intern(d.sessionId),
-    user: d.user === null ? null : intern(d.user),
-    experimentId: d.experimentId === null ? null : intern(d.experimentId),
-    requestTimeMs: d.requestTimeMs,
-    rootStartNs: d.rootStartNs,
-    durationMs: d.durationMs,
-    state: d.state,
-    errorSpanCount: d.errorSpanCount,
-    assessments: assessmentCounts(d.assessments.failing, d.assessments.counts.scorerErrors),
-  };
-}
-
-/** Counts below this share one object per pair (frozen): most traces have none of either. */
-const SHARED_COUNTS = 8;
-const sharedCounts: Array<SessionTurn['assessments']> = [];
-
-/**
- * A turn's assessment counts as {@link SessionTurn} holds them. The few small pairs that nearly
- * every trace has are one frozen object each, not two objects a trace (72 bytes).
- */
-function assessmentCounts(failing: number, scorerErrors: number): SessionTurn['assessments'] {
-  const make = (): SessionTurn['assessments'] => Object.freeze({ failing, counts: Object.freeze({ scorerErrors }) });
-  if (!(Number.isInteger(failing) && Number.isInteger(scorerErrors) && failing >= 0 && scorerErrors >= 0 && failing < SHARED_COUNTS && scorerErrors < SHARED_COUNTS)) return make();
-  const slot = failing * SHARED_COUNTS + scorerErrors;
-  return (sharedCounts[slot] ??= make());
-}
-
 /** One session: its turns in order and what a row of `sessions` shows. */
 export interface Session<T extends SessionTurn = TraceDigest> {
   id: string;
@@ -99,6 +68,28 @@ export function turnTimeMs(d: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs'>
  */
 export function compareTurns(a: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs' | 'traceId'>, b: Pick<TraceDigest, 'requestTimeMs' | 'rootStartNs' | 'traceId'>): number {
   return compareNullable(a.requestTimeMs, b.requestTimeMs) || compareNullable(a.rootStartNs, b.rootStartNs) || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
+}
+
+/**
+ * {@link compareTurns} over two rows of columns (times as numbers, NaN for none), for what keeps
+ * traces as columns: the trace ids (`traceIdAt`) are made only when both times tie.
+ */
+export function compareTurnRows(columns: { requestTimeMs: Float64Array; rootStartNs: Float64Array; traceIdAt: (row: number) => string }, a: number, b: number): number {
+  const { requestTimeMs, rootStartNs } = columns;
+  return (
+    compareNullable(nullIfNaN(requestTimeMs[a]!), nullIfNaN(requestTimeMs[b]!)) ||
+    compareNullable(nullIfNaN(rootStartNs[a]!), nullIfNaN(rootStartNs[b]!)) ||
+    compareIds(columns.traceIdAt(a), columns.traceIdAt(b))
+  );
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A column's number, NaN standing for null. */
+export function nullIfNaN(n: number): number | null {
+  return Number.isNaN(n) ? null : n;
 }
 
 /** Ascending, a missing value after every known one (the order of turns and sessions). */
@@ -187,8 +178,7 @@ export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
  * (turns with errors) and `failing` (failing assessments) most first. Ties go by first time,
  * then id, so the order is the same on every run.
  */
-export function sortSessions<T extends SessionTurn>(sessions: readonly Session<T>[], key: SessionSortKey): Session<T>[] {
-  type S = Session<T>;
+export function sortSessions<S extends Pick<Session<SessionTurn>, 'id' | 'summary'>>(sessions: readonly S[], key: SessionSortKey): S[] {
   const byId = (a: S, b: S): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const tie = (a: S, b: S): number => compareNullable(a.summary.firstTimeMs, b.summary.firstTimeMs) || byId(a, b);
   const most = (f: (s: SessionSummary) => number) => (a: S, b: S) => f(b.summary) - f(a.summary) || tie(a, b);

@@ -14,3 +14,8 @@ export function withRows<T extends Column>(column: T, rows: number, fill = 0): T
   if (fill !== 0) grown.fill(fill, column.length);
   return grown;
 }
+
+/** A list read more than once, each pass anew (its items may be made as a pass reaches them), and counted without reading it. */
+export interface RowList<T> extends Iterable<T> {
+  readonly length: number;
+}

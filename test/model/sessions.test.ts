@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { keyCarrier } from '../../src/model/carriers.js';
 import { digestTrace, listingDigest, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest.js';
 import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
-import { compareTurns, groupSessions, sessionTurn, sessionView, sortSessions, type SessionSortKey } from '../../src/model/sessions.js';
+import { compareTurns, groupSessions, SESSION_SORT_KEYS, sessionView, sortSessions, type SessionSortKey } from '../../src/model/sessions.js';
+import { SessionTurnColumns } from '../../src/engine/session-turns.js';
 import { mdInline } from '../../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
 import { REPO_ROOT } from '../helpers/make-inputs.js';
@@ -115,27 +116,31 @@ describe('digestTrace on the samples', () => {
   });
 });
 
-describe('sessionTurn', () => {
-  it('keeps what grouping and the listing read: the same sessions, summaries, turn order and traces without a session as from whole digests', () => {
+describe('SessionTurnColumns', () => {
+  it('gives the sessions, summaries, turn order, copies and traces without a session that grouping whole digests gives, in every sort', () => {
     const digests = [...refundTraces(), sample('traces/no-session-smoke-test.json')].map((r) => digestTrace(traceOf(r)));
-    const whole = groupSessions(digests);
-    const turns = groupSessions(digests.map((d) => sessionTurn(d)));
-    expect(turns.sessions.map((x) => x.summary)).toEqual(whole.sessions.map((x) => x.summary));
-    expect(turns.sessions.map((x) => x.turns.map((t) => t.traceId))).toEqual(whole.sessions.map((x) => x.turns.map((t) => t.traceId)));
-    expect(turns.withoutSession.map((t) => t.traceId)).toEqual(whole.withoutSession.map((t) => t.traceId));
-    expect(turns.withoutSession).toHaveLength(1);
-    expect(Object.keys(turns.sessions[0]!.turns[0]!).sort()).toEqual([
-      'assessments',
-      'durationMs',
-      'errorSpanCount',
-      'experimentId',
-      'requestTimeMs',
-      'rootStartNs',
-      'sessionId',
-      'state',
-      'traceId',
-      'user',
-    ]);
+    // Copies (counted once), and read in another order: the view does not depend on it.
+    const read = [...digests, digests[0]!, digests[2]!].reverse();
+    const whole = groupSessions(read);
+    const columns = new SessionTurnColumns();
+    for (const d of read) columns.push(d);
+    for (const key of SESSION_SORT_KEYS) {
+      const view = columns.view(key);
+      const expected = sortSessions(whole.sessions, key);
+      expect(view.sessions).toHaveLength(expected.length);
+      // Two passes give the same sessions (each pass makes the turns anew).
+      for (let pass = 0; pass < 2; pass++) {
+        const sessions = [...view.sessions];
+        expect(sessions.map((x) => x.summary)).toEqual(expected.map((x) => x.summary));
+        expect(sessions.map((x) => x.turns.map((t) => t.traceId))).toEqual(expected.map((x) => x.turns.map((t) => t.traceId)));
+        expect(sessions.map((x) => x.turns.map((t) => [t.requestTimeMs, t.rootStartNs, t.durationMs, t.state, t.errorSpanCount, t.assessments.failing]))).toEqual(
+          expected.map((x) => x.turns.map((t) => [t.requestTimeMs, t.rootStartNs, t.durationMs, t.state, t.errorSpanCount, t.assessments.failing])),
+        );
+      }
+      expect([...view.withoutSession].map((t) => t.traceId)).toEqual(whole.withoutSession.map((t) => t.traceId));
+      expect(view.withoutSession).toHaveLength(1);
+      expect(view.duplicates).toBe(2);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { digestOptionsOf } from '../../engine/config.js';
-import { readSessionTurns, sessionsView } from '../../engine/session-reader.js';
+import { readSessionTurns } from '../../engine/session-reader.js';
 import { SESSION_SORT_KEYS, type SessionSortKey } from '../../model/sessions.js';
 import { SESSIONS_FORMAT_NAMES, SESSIONS_FORMATS, type SessionsFormat } from '../../report/sessions/formats.js';
 import { textOptions } from '../color.js';
@@ -51,7 +51,7 @@ export const sessionsCommand: CommandModule<object, Args> = {
       digest: digestOptionsOf(config),
     });
     stopProgress();
-    await writeAll(SESSIONS_FORMATS[args.format](sessionsView(groups, args.sort), textOptions()));
+    await writeAll(SESSIONS_FORMATS[args.format](groups.view(args.sort), textOptions()));
     problems.finish();
     problems.close();
   },

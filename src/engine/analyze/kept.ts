@@ -1,7 +1,7 @@
 import type { IdIndex } from '../../shared/id-index.js';
 import { withRows } from '../../shared/columns.js';
 import { StringTable } from '../../shared/string-table.js';
-import { compareNullable, turnTimeMs } from '../../model/sessions.js';
+import { compareTurnRows, nullIfNaN, turnTimeMs } from '../../model/sessions.js';
 import type { SpillRef } from '../../ingest/spill.js';
 
 /** One trace as {@link KeptTraces} gives it back. */
@@ -43,9 +43,9 @@ export class KeptTraces {
   /** Session ids, each once; `session` holds a number of it, or -1. */
   private readonly sessionIds = new StringTable();
   private session = new Int32Array(FIRST_ROWS);
-  /** Times as numbers, NaN for none. */
-  private requestTimeMs = new Float64Array(FIRST_ROWS);
-  private rootStartNs = new Float64Array(FIRST_ROWS);
+  /** Times as numbers, NaN for none (read by `compareTurnRows`). */
+  requestTimeMs = new Float64Array(FIRST_ROWS);
+  rootStartNs = new Float64Array(FIRST_ROWS);
   private offset = new Float64Array(FIRST_ROWS);
   private length = new Float64Array(FIRST_ROWS);
 
@@ -74,10 +74,10 @@ export class KeptTraces {
   at(ordinal: number): KeptTrace {
     const session = this.session[ordinal]!;
     return {
-      traceId: this.ids.at(this.traceId[ordinal]!),
+      traceId: this.traceIdAt(ordinal),
       sessionId: session < 0 ? null : this.sessionIds.at(session),
-      requestTimeMs: orNull(this.requestTimeMs[ordinal]!),
-      rootStartNs: orNull(this.rootStartNs[ordinal]!),
+      requestTimeMs: nullIfNaN(this.requestTimeMs[ordinal]!),
+      rootStartNs: nullIfNaN(this.rootStartNs[ordinal]!),
       ref: { offset: this.offset[ordinal]!, length: this.length[ordinal]! },
       ordinal,
     };
@@ -103,7 +103,7 @@ export class KeptTraces {
         continue;
       }
       starts[s + 1]!++;
-      const t = turnTimeMs({ requestTimeMs: orNull(this.requestTimeMs[i]!), rootStartNs: orNull(this.rootStartNs[i]!) });
+      const t = turnTimeMs({ requestTimeMs: nullIfNaN(this.requestTimeMs[i]!), rootStartNs: nullIfNaN(this.rootStartNs[i]!) });
       if (t !== null && !(t >= firstTimeMs[s]!)) firstTimeMs[s] = t;
     }
     for (let s = 0; s < count; s++) starts[s + 1]! += starts[s]!;
@@ -126,11 +126,12 @@ export class KeptTraces {
    * trace id) of two kept traces, read from the columns: the ids are made only when the times tie.
    */
   compareTurns(a: number, b: number): number {
-    return (
-      compareNullable(orNull(this.requestTimeMs[a]!), orNull(this.requestTimeMs[b]!)) ||
-      compareNullable(orNull(this.rootStartNs[a]!), orNull(this.rootStartNs[b]!)) ||
-      compareStrings(this.ids.at(this.traceId[a]!), this.ids.at(this.traceId[b]!))
-    );
+    return compareTurnRows(this, a, b);
+  }
+
+  /** The trace id kept at `ordinal` (a new string). */
+  traceIdAt(ordinal: number): string {
+    return this.ids.at(this.traceId[ordinal]!);
   }
 
   private grow(rows: number): void {
@@ -141,12 +142,4 @@ export class KeptTraces {
     this.offset = withRows(this.offset, rows);
     this.length = withRows(this.length, rows);
   }
-}
-
-function orNull(n: number): number | null {
-  return Number.isNaN(n) ? null : n;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,12 +6,14 @@ import { fitLines, table } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
 import { jsonDocumentChunks, mapped } from '../format.js';
+import type { RowList } from '../../shared/columns.js';
 
 /** What `sessions` reports: the sessions in the chosen order and the traces without one. */
 export interface SessionsReport {
-  sessions: readonly Session<SessionTurn>[];
+  /** Read more than once (the text counts, then prints): a list that makes each session as a pass reaches it will do. */
+  sessions: Readonly<RowList<Session<SessionTurn>>>;
   sort: SessionSortKey;
-  withoutSession: readonly SessionTurn[];
+  withoutSession: Readonly<RowList<SessionTurn>>;
   /** Copies of traces already read, left out. */
   duplicates: number;
 }
@@ -32,9 +34,14 @@ const NUMERIC = new Set([2, 5, 6, 7, 8]);
  */
 export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE): string {
   // The experiment is a column only where it tells sessions apart: a store read whole holds many.
-  const experiments = new Set(report.sessions.flatMap(({ summary: s }) => s.experiments));
+  const experiments = new Set<string>();
+  let turns = 0;
+  for (const { summary } of report.sessions) {
+    for (const e of summary.experiments) experiments.add(e);
+    turns += summary.turns;
+  }
   const withExperiment = experiments.size > 1;
-  const rows = report.sessions.map(({ summary: s }) => [
+  const rows = Array.from(report.sessions, ({ summary: s }) => [
     cut(oneLine(s.sessionId), ID_WIDTH),
     ...(withExperiment ? [s.experiments.length === 0 ? '-' : cut(oneLine(s.experiments.join(',')), ID_WIDTH)] : []),
     s.user === null ? '-' : cut(oneLine(s.user), ID_WIDTH),
@@ -53,9 +60,8 @@ export function sessionsText(report: SessionsReport, style: Style = PLAIN_STYLE)
   const at = (name: string): number => header.indexOf(name);
   const drop = ['LAST', 'EXPERIMENT', 'DURATION', 'USER', 'FIRST'].map(at).filter((c) => c >= 0);
   const lines = report.sessions.length > 0 ? [table(header, rows, numeric, style, { width: style.width, drop }), ''] : [];
-  const turns = report.sessions.reduce((n, s) => n + s.summary.turns, 0);
   lines.push(`${plural(report.sessions.length, 'session')}, ${plural(turns, 'turn')}`);
-  const ids = report.withoutSession.map((d) => oneLine(d.traceId || '(no trace id)'));
+  const ids = Array.from(report.withoutSession, (d) => oneLine(d.traceId || '(no trace id)'));
   const n = plural(ids.length, 'trace');
   if (ids.length === 0) lines.push('0 traces without a session');
   else if (ids.length <= LISTED_WITHOUT_SESSION) lines.push(`${n} without a session: ${ids.join(', ')}`);
@@ -91,7 +97,7 @@ export interface SessionSummaryJson {
 
 /** The JSON document of `sessions --format json`. */
 export function sessionsJson(report: SessionsReport): SessionsJson {
-  return sessionsDocument(report, report.sessions.map(summaryJson));
+  return sessionsDocument(report, Array.from(report.sessions, summaryJson));
 }
 
 /**
@@ -107,7 +113,7 @@ function sessionsDocument(report: SessionsReport, sessions: SessionSummaryJson[]
     schema_version: 1,
     sort: report.sort,
     sessions,
-    traces_without_session: { count: report.withoutSession.length, trace_ids: report.withoutSession.map((d) => d.traceId) },
+    traces_without_session: { count: report.withoutSession.length, trace_ids: Array.from(report.withoutSession, (d) => d.traceId) },
     duplicate_traces: report.duplicates,
   };
 }

@@ -1,0 +1,185 @@
+import { compareTurnRows, makeSession, nullIfNaN, sortSessions, type Session, type SessionSortKey, type SessionSummary, type SessionTurn } from '../model/sessions.js';
+import type { TraceState } from '../model/types.js';
+import { withRows, type RowList } from '../shared/columns.js';
+import { IdIndex } from '../shared/id-index.js';
+import { StringTable } from '../shared/string-table.js';
+
+/** The `sessions` view built from {@link SessionTurnColumns}: as `sessionsView` gives it, the turns made as each session is reached. */
+export interface SessionRowsView {
+  sessions: RowList<Session<SessionTurn>>;
+  sort: SessionSortKey;
+  withoutSession: RowList<SessionTurn>;
+  duplicates: number;
+}
+
+/** A session as the columns group it: its summary, and where its rows are (in turn order) in the grouped rows. */
+interface Grouped {
+  id: string;
+  summary: SessionSummary;
+  start: number;
+  end: number;
+}
+
+const FIRST_ROWS = 1024;
+
+/**
+ * What the `sessions` command keeps of each trace (a {@link SessionTurn}: ids, times, state and
+ * three counts) as columns, not as an object per trace: the trace id once in an {@link IdIndex}
+ * (which also finds the copies of a trace), session, user, experiment and state as numbers of one
+ * string table, times and counts in typed arrays. About 100 bytes a trace, where the objects took
+ * about 300 (an object, its counts, its trace id and boxed times). A session's turns are made
+ * again only when a format reaches it, one session at a time.
+ */
+export class SessionTurnColumns {
+  /** Traces read again (same trace id): counted, not kept. */
+  duplicates = 0;
+  private readonly ids = new IdIndex();
+  private readonly strings = new StringTable();
+  private rows = 0;
+  private traceId = new Int32Array(FIRST_ROWS);
+  /** Numbers of {@link strings}, -1 for null. */
+  private session = new Int32Array(FIRST_ROWS);
+  private user = new Int32Array(FIRST_ROWS);
+  private experiment = new Int32Array(FIRST_ROWS);
+  private state = new Int32Array(FIRST_ROWS);
+  /** NaN for null (the times are read by `compareTurnRows`). */
+  requestTimeMs = new Float64Array(FIRST_ROWS);
+  rootStartNs = new Float64Array(FIRST_ROWS);
+  private durationMs = new Float64Array(FIRST_ROWS);
+  private errorSpanCount = new Float64Array(FIRST_ROWS);
+  private failing = new Float64Array(FIRST_ROWS);
+  private scorerErrors = new Float64Array(FIRST_ROWS);
+  /** By trace id number: 1 once a trace of that id is kept. */
+  private seen = new Uint8Array(FIRST_ROWS);
+
+  /** Keeps a trace, unless one of its id was kept before (traces without an id are never copies). */
+  push(t: SessionTurn): void {
+    if (t.traceId !== '') {
+      const n = this.ids.numberOf(t.traceId);
+      this.seen = withRows(this.seen, n + 1);
+      if (this.seen[n] === 1) {
+        this.duplicates++;
+        return;
+      }
+      this.seen[n] = 1;
+    }
+    const r = this.rows;
+    if (r === this.traceId.length) this.grow(r + 1);
+    this.rows++;
+    this.traceId[r] = this.ids.numberOf(t.traceId);
+    this.session[r] = this.numberOf(t.sessionId);
+    this.user[r] = this.numberOf(t.user);
+    this.experiment[r] = this.numberOf(t.experimentId);
+    this.state[r] = this.numberOf(t.state);
+    this.requestTimeMs[r] = t.requestTimeMs ?? Number.NaN;
+    this.rootStartNs[r] = t.rootStartNs ?? Number.NaN;
+    this.durationMs[r] = t.durationMs ?? Number.NaN;
+    this.errorSpanCount[r] = t.errorSpanCount;
+    this.failing[r] = t.assessments.failing;
+    this.scorerErrors[r] = t.assessments.counts.scorerErrors;
+  }
+
+  /**
+   * The `sessions` view: every session in `sort` order with its summary (as `groupSessions` then
+   * `sortSessions` give them), and the traces without a session in turn order. Each pass over the
+   * sessions makes their turns anew, one session at a time.
+   */
+  view(sort: SessionSortKey): SessionRowsView {
+    // Rows grouped by session (sessions in the order first seen), each group in turn order.
+    const count = this.strings.all().length;
+    const starts = new Int32Array(count + 1);
+    const loose: number[] = [];
+    for (let r = 0; r < this.rows; r++) {
+      const s = this.session[r]!;
+      if (s < 0) loose.push(r);
+      else starts[s + 1]!++;
+    }
+    for (let s = 0; s < count; s++) starts[s + 1]! += starts[s]!;
+    const grouped = new Int32Array(this.rows - loose.length);
+    const next = starts.slice(0, count);
+    for (let r = 0; r < this.rows; r++) {
+      const s = this.session[r]!;
+      if (s >= 0) grouped[next[s]!++] = r;
+    }
+    const sessions: Grouped[] = [];
+    for (let s = 0; s < count; s++) {
+      const start = starts[s]!;
+      const end = starts[s + 1]!;
+      if (start === end) continue;
+      // Stable: rows of equal turns keep the order they were read in, as makeSession keeps them.
+      const rows = Array.from(grouped.subarray(start, end)).sort((a, b) => this.compareTurns(a, b));
+      grouped.set(rows, start);
+      const id = this.strings.at(s);
+      sessions.push({ id, summary: makeSession(id, this.turnsOf(rows)).summary, start, end });
+    }
+    const order = sortSessions(sessions, sort);
+    loose.sort((a, b) => this.compareTurns(a, b));
+    return {
+      sessions: rowList(order, (s) => ({ id: s.id, turns: this.turnsOf(grouped.subarray(s.start, s.end)), summary: s.summary })),
+      sort,
+      withoutSession: rowList(loose, (r) => this.turnAt(r)),
+      duplicates: this.duplicates,
+    };
+  }
+
+  /** The turn kept at row `r`. */
+  private turnAt(r: number): SessionTurn {
+    return {
+      traceId: this.traceIdAt(r),
+      sessionId: this.stringAt(this.session[r]!),
+      user: this.stringAt(this.user[r]!),
+      experimentId: this.stringAt(this.experiment[r]!),
+      requestTimeMs: nullIfNaN(this.requestTimeMs[r]!),
+      rootStartNs: nullIfNaN(this.rootStartNs[r]!),
+      durationMs: nullIfNaN(this.durationMs[r]!),
+      state: this.stringAt(this.state[r]!) as TraceState,
+      errorSpanCount: this.errorSpanCount[r]!,
+      assessments: { failing: this.failing[r]!, counts: { scorerErrors: this.scorerErrors[r]! } },
+    };
+  }
+
+  private turnsOf(rows: ArrayLike<number>): SessionTurn[] {
+    return Array.from(rows, (r) => this.turnAt(r));
+  }
+
+  private compareTurns(a: number, b: number): number {
+    return compareTurnRows(this, a, b);
+  }
+
+  /** The trace id of row `r` (a new string). */
+  traceIdAt(r: number): string {
+    return this.ids.at(this.traceId[r]!);
+  }
+
+  private numberOf(text: string | null): number {
+    return text === null ? -1 : this.strings.numberOf(text);
+  }
+
+  private stringAt(n: number): string | null {
+    return n < 0 ? null : this.strings.at(n);
+  }
+
+  private grow(rows: number): void {
+    this.traceId = withRows(this.traceId, rows);
+    this.session = withRows(this.session, rows);
+    this.user = withRows(this.user, rows);
+    this.experiment = withRows(this.experiment, rows);
+    this.state = withRows(this.state, rows);
+    this.requestTimeMs = withRows(this.requestTimeMs, rows);
+    this.rootStartNs = withRows(this.rootStartNs, rows);
+    this.durationMs = withRows(this.durationMs, rows);
+    this.errorSpanCount = withRows(this.errorSpanCount, rows);
+    this.failing = withRows(this.failing, rows);
+    this.scorerErrors = withRows(this.scorerErrors, rows);
+  }
+}
+
+/** `items` made into `T`s as each pass reaches them. */
+function rowList<S, T>(items: readonly S[], make: (item: S) => T): RowList<T> {
+  return {
+    length: items.length,
+    *[Symbol.iterator]() {
+      for (const item of items) yield make(item);
+    },
+  };
+}
