@@ -73,6 +73,11 @@ export interface Analysis {
 /** The formats of {@link formatAnalyzeChunks}: as `analyze --format`; {@link formatAnalyze} takes the text ones. */
 export type { AnalyzeFormat, AnalyzeTextFormat };
 
+/** The sessions of an analysis as the API gives them: each with its turns' trace ids in an array of its own. */
+export function sessionInfos(sessions: ReturnType<typeof analysisFacts>['sessions']): AnalyzedSessionInfo[] {
+  return sessions.map((s) => ({ id: s.id, turns: s.turns, user: s.user, turnTraceIds: [...s.turnTraceIds], partial: s.partial }));
+}
+
 /** What the engine takes for an analysis: the rules, the digest keys, the filter, the sessions. */
 export function engineAnalysis(options: AnalysisOptions, config: TriageConfig): Pick<EngineAnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'filter' | 'sessions'> {
   const filter = options.filterString === undefined || options.filterString.trim() === '' ? null : compileFilter(options.filterString);
@@ -93,6 +98,7 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   const facts = analysisFacts(result, options.failOn ?? 'error');
   return {
     ...facts,
+    sessions: sessionInfos(facts.sessions),
     rejected: log.rejectedRecords,
     config: config.source,
     exit: log.verdict(analysisOutcome(result, facts, options.sessions)),

@@ -10,7 +10,7 @@ import { reduceDigests } from '../engine/scale/reduce.js';
 import { concatLines } from '../ingest/line-reader.js';
 import type { Severity } from '../rules/api.js';
 import type { Analysis, AnalysisOptions } from './analyze.js';
-import { engineAnalysis } from './analyze.js';
+import { engineAnalysis, sessionInfos } from './analyze.js';
 import { configOf } from './config.js';
 import { lineOf, linesList, sourcedLines, type LineSink, type Lines } from './lines.js';
 import { engineRead, ProblemLog, type Input, type ReadProblems } from './read.js';
@@ -154,7 +154,14 @@ export async function merge(parts: readonly Lines[], context: Lines | readonly L
       // Read out of the temporary file before it goes: an `Analysis` holds its findings.
       const held = { ...result, findings: [...result.findings] };
       const facts = analysisFacts(held, failOn);
-      return { ...facts, rejected: log.rejectedRecords, config: config.source, exit: log.verdict(analysisOutcome(held, facts, undefined)), problems: log.problems };
+      return {
+        ...facts,
+        sessions: sessionInfos(facts.sessions),
+        rejected: log.rejectedRecords,
+        config: config.source,
+        exit: log.verdict(analysisOutcome(held, facts, undefined)),
+        problems: log.problems,
+      };
     },
   );
 }

@@ -10,6 +10,7 @@ import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './anal
 import { TraceAdmission, type TraceIds } from './admission.js';
 import { KeptTraces, type KeptTrace } from './kept.js';
 import { IdIndex } from '../../shared/id-index.js';
+import type { RowList } from '../../shared/columns.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
@@ -69,9 +70,10 @@ export interface AnalyzeResult<List extends FindingList = Finding[]> {
 
 /** A session's numbers, and its turns in turn order (turn N at index N - 1). */
 export interface AnalyzedSession extends SessionSummary {
-  turnTraceIds: string[];
+  /** Read from the session stage's columns at each pass (an array once merged or parsed). */
+  turnTraceIds: RowList<string>;
   /** Each turn's position among the traces `add` analysed (what it returned): unique, unlike an empty trace id. */
-  turnOrdinals: number[];
+  turnOrdinals: RowList<number>;
   /**
    * Set when turns before its first turn in the dump are missing (rules/util/partial.ts): its turn
    * numbers count from the first turn the dump holds. Null for a session that starts in the dump.

@@ -8,8 +8,9 @@ import type { SpillFile } from '../../ingest/spill.js';
 import type { AnalyzedSession } from './analyze.js';
 import type { RawFinding } from './findings.js';
 import { TraceLocations } from './locations.js';
+import { TurnColumns } from './turn-columns.js';
 import { StringTable } from '../../shared/string-table.js';
-import type { IdIndex } from '../../shared/id-index.js';
+import { IdIndex } from '../../shared/id-index.js';
 import { RawFindingSpill } from './finding-spill.js';
 import { DUMP_SOURCE, internalRejection, provenanceOf } from '../read/guard.js';
 import type { Rejection } from '../read/read-events.js';
@@ -38,6 +39,8 @@ export class SessionStage {
   readonly where: TraceLocations;
   readonly sessions: AnalyzedSession[] = [];
   turnCount = 0;
+  /** Every session's turns: trace ids and ordinals. */
+  private readonly turns: TurnColumns;
   /** Users, each once; and each set of experiments once (nearly every session of a dump has the same one). */
   private readonly users = new StringTable();
   private readonly experimentSets = new Map<string, string[]>();
@@ -51,7 +54,9 @@ export class SessionStage {
     /** Where the trace ids are numbered for {@link where}: `analyze` shares the one of its copy check. */
     ids?: IdIndex,
   ) {
-    this.where = new TraceLocations(ids);
+    const index = ids ?? new IdIndex();
+    this.where = new TraceLocations(index);
+    this.turns = new TurnColumns(index);
     this.runner = new SessionRuleRunner(rules);
     this.raw = new RawFindingSpill(spill);
   }
@@ -88,6 +93,7 @@ export class SessionStage {
     }
     const start = missingStart(session);
     const summary = session.session.summary;
+    const turns = this.turns.add(session.turns.map((t) => ({ traceId: t.digest.traceId, ordinal: ordinals.get(t.digest)! })));
     // Every field named, not spread: V8 gave each spread copy a hidden class of its own (about
     // 400 bytes a session, kept for every session of a dump).
     const analyzed: AnalyzedSession = {
@@ -101,8 +107,8 @@ export class SessionStage {
       turnsWithErrors: summary.turnsWithErrors,
       failingAssessments: summary.failingAssessments,
       scorerErrors: summary.scorerErrors,
-      turnTraceIds: session.turns.map((t) => t.digest.traceId),
-      turnOrdinals: session.turns.map((t) => ordinals.get(t.digest)!),
+      turnTraceIds: turns.traceIds,
+      turnOrdinals: turns.ordinals,
       partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
     };
     this.sessions.push(analyzed);

@@ -54,7 +54,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
     const sessions = chosen.map((line) => {
       const findings = bySession.get(line.id) ?? [];
-      const ordinals = sessionsById.get(line.id)!.turnOrdinals;
+      const ordinals = [...sessionsById.get(line.id)!.turnOrdinals];
       const detailed = detailedTurns(ordinals, findings, traces);
       // A turn past the bound is read back and cut to what the strip and the table show at once.
       const turns = ordinals.map((ordinal, i) => {
@@ -198,7 +198,7 @@ function sessionLine(s: AnalyzedSession, tally: SessionTally, traces: Pick<Repor
     findings: tally.findings,
     worst: tally.worst,
     rootCauseTurns: roots,
-    failedTurns: s.turnOrdinals.filter((ordinal) => traces.failed(ordinal)).length,
+    failedTurns: count(s.turnOrdinals, (ordinal) => traces.failed(ordinal)),
     firstTimeMs: s.firstTimeMs,
     durationMs: s.durationMs,
   };
@@ -317,4 +317,10 @@ function errorText(e: ErrorSpanDigest): string {
   const what = e.exception ? [e.exception.type, e.exception.message].filter((x) => x !== null && x !== '').join(': ') : e.statusMessage;
   const short = cut(what, ERROR_CHARS);
   return short === '' ? `span ${e.name} failed` : `span ${e.name} failed: ${short}`;
+}
+
+function count<T>(items: Iterable<T>, test: (item: T) => boolean): number {
+  let n = 0;
+  for (const item of items) if (test(item)) n++;
+  return n;
 }

@@ -77,7 +77,7 @@ export type DigestLine = TraceLine | ContextLine;
 /** What `reduce` writes for a part of the sessions, one line each; the first line is the header. */
 export type PartialLine = { v: typeof SCALE_FORMAT } & (
   | { kind: 'partial'; rules: string[] }
-  | { kind: 'session'; session: Omit<AnalyzedSession, 'turnOrdinals'> }
+  | { kind: 'session'; session: Omit<AnalyzedSession, 'turnOrdinals' | 'turnTraceIds'> & { turnTraceIds: string[] } }
   | { kind: 'sessionless'; digest: TraceDigest; facts: TurnFacts }
   | { kind: 'finding'; finding: Finding }
   | { kind: 'state'; ruleId: string; state: unknown }

@@ -140,7 +140,10 @@ async function merge(
   sessions.sort((a, b) => compareNullable(a.firstTimeMs, b.firstTimeMs) || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
   const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
   const where = new TraceLocations();
-  for (const s of sessions) s.turnTraceIds.forEach((id, i) => where.set(id, s.sessionId, i + 1));
+  for (const s of sessions) {
+    let turn = 0;
+    for (const id of s.turnTraceIds) where.set(id, s.sessionId, ++turn);
+  }
   const loose = sessionless.map((l) => turnOf(l.digest, l.facts)).sort((a, b) => compareTurns(a.digest, b.digest));
   for (const t of loose) where.set(t.digest.traceId, null, null);
 

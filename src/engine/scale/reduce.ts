@@ -168,7 +168,7 @@ async function reduceInto(lines: AsyncIterable<SourcedLine>, options: ReduceOpti
 
   for (const s of stage.sessions) {
     const { turnOrdinals: _, ...session } = s;
-    await emit({ v: SCALE_FORMAT, kind: 'session', session });
+    await emit({ v: SCALE_FORMAT, kind: 'session', session: { ...session, turnTraceIds: [...s.turnTraceIds] } });
   }
   for (const { digest, facts } of loose) await emit({ v: SCALE_FORMAT, kind: 'sessionless', digest, facts });
   const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));

@@ -21,7 +21,8 @@ export interface AnalyzeReport {
     id: string;
     turns: number;
     user: string | null;
-    turnTraceIds: readonly string[];
+    /** Read once per pass (a list that reads them back from columns will do). */
+    turnTraceIds: Iterable<string>;
     /** Turns before its first turn in the dump are missing (see `AnalyzedSession.partial`); absent or null when not. */
     partial?: { earlierMessages: number | null; pagedSources: readonly string[] } | null;
   }>;

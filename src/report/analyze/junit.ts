@@ -79,8 +79,8 @@ function failing(f: Finding, failOn: Severity | 'none'): boolean {
 /** Suites in report order: sessions, then the traces without one, then the dump; each finding on its testcase. */
 function suitesOf(report: AnalyzeReport): Suite[] {
   const sessions = new Map<string, SessionSuite>();
-  const sessionEntry = (id: string, user: string | null, traceIds: readonly string[]): SessionSuite => {
-    const turns = traceIds.map((traceId, i): Case => ({ classname: id, name: `turn ${i + 1} · ${traceId}`, props: turnProps(id, i + 1, traceId), findings: [] }));
+  const sessionEntry = (id: string, user: string | null, traceIds: Iterable<string>): SessionSuite => {
+    const turns = Array.from(traceIds, (traceId, i): Case => ({ classname: id, name: `turn ${i + 1} · ${traceId}`, props: turnProps(id, i + 1, traceId), findings: [] }));
     const props: Array<[string, string]> =
       user === null
         ? [['session_id', id]]
