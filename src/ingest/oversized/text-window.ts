@@ -147,6 +147,12 @@ export function sliceDecoded(decoded: DecodedText, from: number, to: number, byt
 export class TextWindow {
   /** The recent text, in the pieces it was fed in (joining them on every append would copy it). */
   private pieces: string[] = [];
+  /**
+   * Each piece's record bytes, and those bytes themselves when they hold invalid UTF-8 (see
+   * DecodedText); dropped with their piece, so they are bounded like the text.
+   */
+  private sizes: number[] = [];
+  private raws: Array<Buffer | null> = [];
   private length = 0;
   /** Character index (in the fed text) of the first piece's first character. */
   private startChar = 0;
@@ -169,50 +175,63 @@ export class TextWindow {
    */
   skipTo(charIndex: number, byteOffset: number): void {
     this.pieces = [];
+    this.sizes = [];
+    this.raws = [];
     this.length = 0;
     this.startChar = charIndex;
     this.startByte = byteOffset;
   }
 
-  /** Adds the next piece; pieces never split a surrogate pair, so each one's byte length is exact. */
-  append(piece: string): void {
-    this.pieces.push(piece);
-    this.length += piece.length;
+  /** Adds the next piece, which never splits a surrogate pair. */
+  append(piece: DecodedText): void {
+    const text = piece.text;
+    this.pieces.push(text);
+    this.sizes.push(piece.bytes);
+    this.raws.push(piece.raw);
+    this.length += text.length;
     let first = this.pieces[0];
-    while (first !== undefined && this.length - first.length >= piece.length + WINDOW_KEEP) {
+    while (first !== undefined && this.length - first.length >= text.length + WINDOW_KEEP) {
       this.pieces.shift();
+      this.raws.shift();
       this.length -= first.length;
       this.startChar += first.length;
-      this.startByte += Buffer.byteLength(first, 'utf8');
+      this.startByte += this.sizes.shift() as number;
       first = this.pieces[0];
     }
   }
 
   /** Byte offset of the character at `charIndex` (clamped to the window). */
   byteOffsetOf(charIndex: number): number {
-    const text = this.text();
-    const local = Math.max(0, Math.min(charIndex - this.startChar, text.length));
-    return this.startByte + Buffer.byteLength(text.slice(0, local), 'utf8');
+    let local = Math.max(0, Math.min(charIndex - this.startChar, this.length));
+    let byte = this.startByte;
+    for (let i = 0; i < this.pieces.length; i++) {
+      const piece = this.pieces[i] as string;
+      if (local >= piece.length) {
+        byte += this.sizes[i] as number;
+        local -= piece.length;
+        continue;
+      }
+      const raw = this.raws[i];
+      return byte + (raw ? unitsToBytes(raw, 0, local) : Buffer.byteLength(piece.slice(0, local), 'utf8'));
+    }
+    return byte;
   }
 
   /** The text from `charIndex` to the end, when it is still in the window. */
   tail(charIndex: number): string | undefined {
-    const text = this.text();
     const local = charIndex - this.startChar;
-    return local < 0 || local > text.length ? undefined : text.slice(local);
+    return local < 0 || local > this.length ? undefined : this.text().slice(local);
   }
 
   /** The code point at `charIndex`, when it is still in the window. */
   codePointAt(charIndex: number): number | undefined {
-    const text = this.text();
     const local = charIndex - this.startChar;
-    if (local < 0 || local >= text.length) return undefined;
-    return text.codePointAt(local);
+    if (local < 0 || local >= this.length) return undefined;
+    return this.text().codePointAt(local);
   }
 
-  /** The window as one string; only needed once, when describing an error. */
+  /** The window as one string; only needed when describing an error. */
   private text(): string {
-    if (this.pieces.length > 1) this.pieces = [this.pieces.join('')];
-    return this.pieces[0] ?? '';
+    return this.pieces.length === 1 ? (this.pieces[0] as string) : this.pieces.join('');
   }
 }
