@@ -13,12 +13,11 @@
  * @packageDocumentation
  */
 
-import type { Buffer } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
+import { Buffer } from 'node:buffer';
 import { describeChar, describeExpected, isCutLexeme } from './oversized/error-text.js';
 import { NonFiniteRewriter, type RewrittenSlice } from './oversized/non-finite-rewriter.js';
 import { SpanAssembler } from './oversized/span-assembler.js';
-import { TextWindow } from './oversized/text-window.js';
+import { CountingDecoder, type DecodedText, joinDecoded, sliceDecoded, TextWindow } from './oversized/text-window.js';
 import { createTokenizer, createVerifier, FLUSH, isVerifierError, type Tokenizer } from './oversized/tokenizer.js';
 import { isHighSurrogate } from './oversized/utf16.js';
 import { ValueCutter } from './oversized/value-cutter.js';
@@ -99,7 +98,7 @@ const MAX_CUT_DEPTH = 4;
  * the same error.
  */
 export class OversizedRecordParser {
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new CountingDecoder();
   private readonly rewriter = new NonFiniteRewriter();
   private readonly window = new TextWindow();
   private readonly assembler: SpanAssembler;
@@ -110,8 +109,10 @@ export class OversizedRecordParser {
   private readonly cutter: ValueCutter;
   private bytesPushed = 0;
   /** Decoded text of small chunks not parsed yet (see MIN_BATCH). */
-  private batch: string[] = [];
+  private batch: DecodedText[] = [];
   private batchLength = 0;
+  /** Code units the rewriter holds back (a token cut short: ASCII, so as many bytes). */
+  private carried = 0;
   private started = false;
   private finished = false;
   private failure: OversizedParseError | null = null;
@@ -149,13 +150,13 @@ export class OversizedRecordParser {
 
   /** Bytes for the token path. */
   private pushText(chunk: Buffer): void {
-    const text = this.decoder.write(chunk);
-    if (this.batch.length === 0 && text.length >= MIN_BATCH) {
-      this.feedText(text, false);
+    const decoded = this.decoder.write(chunk);
+    if (this.batch.length === 0 && decoded.text.length >= MIN_BATCH) {
+      this.feedText(decoded, false);
       return;
     }
-    this.batch.push(text);
-    this.batchLength += text.length;
+    this.batch.push(decoded);
+    this.batchLength += decoded.text.length;
     if (this.batchLength >= MIN_BATCH) this.feedText(this.takeBatch(), false);
   }
 
@@ -232,49 +233,68 @@ export class OversizedRecordParser {
     this.window.skipTo(this.window.end, end);
   }
 
-  private takeBatch(): string {
-    const text = this.batch.length === 1 ? (this.batch[0] ?? '') : this.batch.join('');
+  private takeBatch(): DecodedText {
+    const decoded = joinDecoded(this.batch);
     this.batch = [];
     this.batchLength = 0;
-    return text;
+    return decoded;
   }
 
-  private feedText(decoded: string, final: boolean): void {
-    let text = decoded;
-    if (!this.started && text.length > 0) {
+  private feedText(decoded: DecodedText, final: boolean): void {
+    let whole = decoded;
+    if (!this.started && whole.text.length > 0) {
       this.started = true;
       // A byte-order mark is allowed before a JSON text (RFC 8259 §8.1); it is not part of the
       // value, but its three bytes still count in offsets.
-      if (text.charCodeAt(0) === BOM) {
-        text = text.slice(1);
+      if (whole.text.charCodeAt(0) === BOM) {
+        whole = { text: whole.text.slice(1), bytes: whole.bytes - 3, raw: whole.raw?.subarray(3) ?? null };
         this.window.skipBytes(3);
       }
     }
+    const text = whole.text;
     if (text.length <= MAX_SLICE) {
-      this.feedSlice(text, final);
+      this.feedSlice(whole, final);
       return;
     }
+    let byteAt = 0;
     for (let at = 0; at < text.length; ) {
       let end = Math.min(at + MAX_SLICE, text.length);
       // Slices keep surrogate pairs whole so that each slice's UTF-8 length is exact.
       const last = text.charCodeAt(end - 1);
       if (end < text.length && isHighSurrogate(last)) end -= 1;
-      this.feedSlice(text.slice(at, end), final && end === text.length);
+      const slice = sliceDecoded(whole, at, end, byteAt);
+      this.feedSlice(slice, final && end === text.length);
+      byteAt += slice.bytes;
       at = end;
     }
   }
 
-  private feedSlice(text: string, final: boolean): void {
-    const out = this.rewriter.process(text, final);
+  private feedSlice(decoded: DecodedText, final: boolean): void {
+    const out = this.rewriter.process(decoded.text, final);
+    const carriedBefore = this.carried;
+    this.carried = carriedBefore + decoded.text.length - out.original.length;
     if (out.original.length === 0) return;
     const sliceStart = this.window.end;
-    this.window.append(out.original);
+    this.window.append(this.rewrittenBytes(out.original, decoded, carriedBefore));
     try {
       this.verify(out.verifierText);
     } catch (error) {
       throw this.fail(this.verifierFailure(error, { sliceStart, slice: out }));
     }
     this.runTokenizer(out.parserText);
+  }
+
+  /**
+   * `original` as the rewriter handed it on, with its bytes: the ASCII it held back before this
+   * slice, then the slice without what it holds back now (also ASCII). A piece is appended only
+   * when it holds more than the old carry, so the new carry lies within the slice.
+   */
+  private rewrittenBytes(original: string, decoded: DecodedText, carriedBefore: number): DecodedText {
+    const bytes = carriedBefore + decoded.bytes - this.carried;
+    const raw = decoded.raw;
+    if (!raw) return { text: original, bytes, raw: null };
+    const head = Buffer.from(original.slice(0, carriedBefore), 'latin1');
+    return { text: original, bytes, raw: Buffer.concat([head, raw.subarray(0, raw.length - this.carried)]) };
   }
 
   private runTokenizer(text: string | typeof FLUSH): void {
