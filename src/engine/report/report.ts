@@ -130,10 +130,11 @@ function turnFailed(d: TraceDigest): boolean {
 interface SessionTally {
   findings: number;
   worst: Severity | null;
-  rootCauseTurns: Set<number>;
+  /** Each turn once (few per session): an array, not a Set, which took about 280 bytes even empty. */
+  rootCauseTurns: number[];
 }
 
-const NO_FINDINGS: SessionTally = { findings: 0, worst: null, rootCauseTurns: new Set() };
+const NO_FINDINGS: SessionTally = { findings: 0, worst: null, rootCauseTurns: [] };
 
 /** The findings counted in one pass, per session and in all. */
 function tallyFindings(findings: Iterable<Finding>): { findings: number; bySeverity: Record<Severity, number>; rootCauses: number; sessions: Map<string, SessionTally> } {
@@ -145,12 +146,12 @@ function tallyFindings(findings: Iterable<Finding>): { findings: number; bySever
     if (f.sessionId === null) continue;
     let s = tally.sessions.get(f.sessionId);
     if (s === undefined) {
-      s = { findings: 0, worst: null, rootCauseTurns: new Set() };
+      s = { findings: 0, worst: null, rootCauseTurns: [] };
       tally.sessions.set(f.sessionId, s);
     }
     s.findings++;
     s.worst = worse(s.worst, f.severity);
-    if (f.role === 'rootCause' && f.turn !== null) s.rootCauseTurns.add(f.turn);
+    if (f.role === 'rootCause' && f.turn !== null && !s.rootCauseTurns.includes(f.turn)) s.rootCauseTurns.push(f.turn);
   }
   return tally;
 }
