@@ -2,7 +2,7 @@ import type { ScorerErrorDigest, TraceDigest, VerdictDigest } from './digest.js'
 
 /**
  * What grouping traces into sessions reads of each: a digest has it all; the `sessions` listing
- * keeps only this much of each trace (`sessionTurn`).
+ * keeps only this much of each trace, as columns (`engine/session-turns.ts`).
  */
 export interface SessionTurn {
   traceId: string;
