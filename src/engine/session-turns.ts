@@ -1,6 +1,6 @@
 import { compareTurnRows, makeSession, nullIfNaN, sortSessions, type Session, type SessionSortKey, type SessionSummary, type SessionTurn } from '../model/sessions.js';
 import type { TraceState } from '../model/types.js';
-import { withRows, type RowList } from '../shared/columns.js';
+import { groupRows, withRows, type RowList } from '../shared/columns.js';
 import { IdIndex } from '../shared/id-index.js';
 import { StringTable } from '../shared/string-table.js';
 
@@ -89,20 +89,7 @@ export class SessionTurnColumns {
   view(sort: SessionSortKey): SessionRowsView {
     // Rows grouped by session (sessions in the order first seen), each group in turn order.
     const count = this.strings.all().length;
-    const starts = new Int32Array(count + 1);
-    const loose: number[] = [];
-    for (let r = 0; r < this.rows; r++) {
-      const s = this.session[r]!;
-      if (s < 0) loose.push(r);
-      else starts[s + 1]!++;
-    }
-    for (let s = 0; s < count; s++) starts[s + 1]! += starts[s]!;
-    const grouped = new Int32Array(this.rows - loose.length);
-    const next = starts.slice(0, count);
-    for (let r = 0; r < this.rows; r++) {
-      const s = this.session[r]!;
-      if (s >= 0) grouped[next[s]!++] = r;
-    }
+    const { starts, rows: grouped, ungrouped: loose } = groupRows(this.session, this.rows, count);
     const sessions: Grouped[] = [];
     for (let s = 0; s < count; s++) {
       const start = starts[s]!;

@@ -19,3 +19,26 @@ export function withRows<T extends Column>(column: T, rows: number, fill = 0): T
 export interface RowList<T> extends Iterable<T> {
   readonly length: number;
 }
+
+/**
+ * The first `rows` rows grouped by a column of group numbers (`0 ≤ group < groups`, negative for
+ * none): a counting sort, two passes and no object per group. Group `g`'s rows, in row order, are
+ * `rows[starts[g]]` up to `rows[starts[g + 1]]`; `ungrouped` lists the rows of no group, in order.
+ */
+export function groupRows(group: Int32Array, rows: number, groups: number): { starts: Int32Array; rows: Int32Array; ungrouped: number[] } {
+  const starts = new Int32Array(groups + 1);
+  const ungrouped: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const g = group[r]!;
+    if (g < 0) ungrouped.push(r);
+    else starts[g + 1]!++;
+  }
+  for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g]!;
+  const grouped = new Int32Array(rows - ungrouped.length);
+  const next = starts.slice(0, groups);
+  for (let r = 0; r < rows; r++) {
+    const g = group[r]!;
+    if (g >= 0) grouped[next[g]!++] = r;
+  }
+  return { starts, rows: grouped, ungrouped };
+}

@@ -8,7 +8,7 @@ import type { Trace } from '../../model/types.js';
 import type { DumpInput, PageInput, RuleMeta, Severity, Turn, TurnList } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { TraceAdmission, type TraceIds } from './admission.js';
-import { KeptTraces, type KeptTrace } from './kept.js';
+import { KeptTraces } from './kept.js';
 import { IdIndex } from '../../shared/id-index.js';
 import type { RowList } from '../../shared/columns.js';
 import type { FilteredOptions } from '../read/filtered.js';
@@ -231,7 +231,7 @@ export class AnalysisCollector {
     for (const s of order)
       stage.visitSession(
         sessionIds[s]!,
-        Array.from(KeptTraces.ordinalsOf(groups, s), (o) => this.load(this.kept.at(o))),
+        Array.from(KeptTraces.ordinalsOf(groups, s), (o) => this.load(o)),
       );
     // The traces without a session in turn order, by what is kept of them; each is read back when
     // visited, and again when the dump visitor iterates them: never all in memory at once.
@@ -281,17 +281,17 @@ export class AnalysisCollector {
 
   /** Reads traces back one at a time, as the iteration reaches them. */
   private *loadAll(ordinals: readonly number[]): Generator<StagedTrace> {
-    for (const o of ordinals) yield this.load(this.kept.at(o));
+    for (const o of ordinals) yield this.load(o);
   }
 
-  /** Reads a trace's digest and facts back from the temporary file. */
-  private load(k: KeptTrace): StagedTrace {
-    const text = this.spill.read(k.ref);
+  /** Reads the digest and facts of the trace kept at `ordinal` back from the temporary file. */
+  private load(ordinal: number): StagedTrace {
+    const text = this.spill.read(this.kept.refAt(ordinal));
     const cut = text.indexOf('\n');
     const provenance = JSON.parse(text.slice(0, cut)) as DigestProvenance | null;
     const { digest, facts } = JSON.parse(text.slice(cut + 1)) as { digest: TraceDigest; facts: TurnFacts };
     digest.provenance = provenance;
-    return { digest, facts, ordinal: k.ordinal };
+    return { digest, facts, ordinal };
   }
 }
 

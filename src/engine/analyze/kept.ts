@@ -1,5 +1,5 @@
 import type { IdIndex } from '../../shared/id-index.js';
-import { withRows } from '../../shared/columns.js';
+import { groupRows, withRows } from '../../shared/columns.js';
 import { StringTable } from '../../shared/string-table.js';
 import { compareTurnRows, nullIfNaN, turnTimeMs } from '../../model/sessions.js';
 import type { SpillRef } from '../../ingest/spill.js';
@@ -70,6 +70,11 @@ export class KeptTraces {
     return ordinal;
   }
 
+  /** Where the digest and facts of the trace kept at `ordinal` are in the temporary file. */
+  refAt(ordinal: number): SpillRef {
+    return { offset: this.offset[ordinal]!, length: this.length[ordinal]! };
+  }
+
   /** The trace kept at `ordinal`. */
   at(ordinal: number): KeptTrace {
     const session = this.session[ordinal]!;
@@ -78,7 +83,7 @@ export class KeptTraces {
       sessionId: session < 0 ? null : this.sessionIds.at(session),
       requestTimeMs: nullIfNaN(this.requestTimeMs[ordinal]!),
       rootStartNs: nullIfNaN(this.rootStartNs[ordinal]!),
-      ref: { offset: this.offset[ordinal]!, length: this.length[ordinal]! },
+      ref: this.refAt(ordinal),
       ordinal,
     };
   }
@@ -92,26 +97,13 @@ export class KeptTraces {
    */
   groups(): KeptGroups {
     const sessionIds = this.sessionIds.all();
-    const count = sessionIds.length;
-    const firstTimeMs = new Float64Array(count).fill(Number.NaN);
-    const starts = new Int32Array(count + 1);
-    const loose: number[] = [];
+    const { starts, rows: ordinals, ungrouped: loose } = groupRows(this.session, this.rows, sessionIds.length);
+    const firstTimeMs = new Float64Array(sessionIds.length).fill(Number.NaN);
     for (let i = 0; i < this.rows; i++) {
       const s = this.session[i]!;
-      if (s < 0) {
-        loose.push(i);
-        continue;
-      }
-      starts[s + 1]!++;
+      if (s < 0) continue;
       const t = turnTimeMs({ requestTimeMs: nullIfNaN(this.requestTimeMs[i]!), rootStartNs: nullIfNaN(this.rootStartNs[i]!) });
       if (t !== null && !(t >= firstTimeMs[s]!)) firstTimeMs[s] = t;
-    }
-    for (let s = 0; s < count; s++) starts[s + 1]! += starts[s]!;
-    const ordinals = new Int32Array(this.rows - loose.length);
-    const next = starts.slice(0, count);
-    for (let i = 0; i < this.rows; i++) {
-      const s = this.session[i]!;
-      if (s >= 0) ordinals[next[s]!++] = i;
     }
     return { sessionIds, firstTimeMs, starts, ordinals, loose };
   }
