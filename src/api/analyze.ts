@@ -75,7 +75,7 @@ export type { AnalyzeFormat, AnalyzeTextFormat };
 
 /** The sessions of an analysis as the API gives them: each with its turns' trace ids in an array of its own. */
 export function sessionInfos(sessions: ReturnType<typeof analysisFacts>['sessions']): AnalyzedSessionInfo[] {
-  return sessions.map((s) => ({ id: s.id, turns: s.turns, user: s.user, turnTraceIds: [...s.turnTraceIds], partial: s.partial }));
+  return Array.from(sessions, (s) => ({ id: s.id, turns: s.turns, user: s.user, turnTraceIds: [...s.turnTraceIds], partial: s.partial }));
 }
 
 /** What the engine takes for an analysis: the rules, the digest keys, the filter, the sessions. */
@@ -99,6 +99,7 @@ export async function analyze(inputs: Input | readonly Input[], options: Analyze
   return {
     ...facts,
     sessions: sessionInfos(facts.sessions),
+    withoutSessionTraceIds: [...facts.withoutSessionTraceIds],
     rejected: log.rejectedRecords,
     config: config.source,
     exit: log.verdict(analysisOutcome(result, facts, options.sessions)),

@@ -1,6 +1,6 @@
 import type { ExitVerdict } from '../engine/outcome.js';
 import { reportInputs } from '../engine/report/report.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData } from '../engine/report/data.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS, type ReportData, type SessionLine } from '../engine/report/data.js';
 import type { SessionGuard } from '../report/ticket/session-guard.js';
 import { TICKET_FORMATS, type TicketFormat } from '../report/ticket/formats.js';
 import { reportOutcome } from '../engine/analyze/view.js';
@@ -18,7 +18,7 @@ export interface ReportDataOptions extends AnalysisOptions {
 /** The data of a report, and what the read could not use. */
 export interface ReportBuild {
   /** Summary, sessions turn by turn with excerpts, waterfalls, findings: what `formatReport` renders. */
-  data: ReportData;
+  data: ReportData & { otherSessions: SessionLine[] };
   exit: ExitVerdict;
   problems: ReadProblems;
 }
@@ -45,7 +45,8 @@ export async function reportData(inputs: Input | readonly Input[], options: Repo
     config: config.source,
     rejected: () => log.rejectedRecords,
   });
-  return { data, exit: log.verdict(reportOutcome(data.summary.sessions, options.sessions)), problems: log.problems };
+  // The other sessions' lines as an array of their own (the engine makes them from columns at each pass).
+  return { data: { ...data, otherSessions: [...data.otherSessions] }, exit: log.verdict(reportOutcome(data.summary.sessions, options.sessions)), problems: log.problems };
 }
 
 /** The formats of {@link formatReport}: a Markdown ticket or one self-contained HTML file. */

@@ -157,6 +157,7 @@ export async function merge(parts: readonly Lines[], context: Lines | readonly L
       return {
         ...facts,
         sessions: sessionInfos(facts.sessions),
+        withoutSessionTraceIds: [...facts.withoutSessionTraceIds],
         rejected: log.rejectedRecords,
         config: config.source,
         exit: log.verdict(analysisOutcome(held, facts, undefined)),

@@ -42,3 +42,15 @@ export function groupRows(group: Int32Array, rows: number, groups: number): { st
   }
   return { starts, rows: grouped, ungrouped };
 }
+
+/** `rows` mapped by `f` as each pass reaches them: nothing is held. */
+export function mapRows<T, U>(rows: RowList<T>, f: (item: T) => U): RowList<U> {
+  return {
+    get length() {
+      return rows.length;
+    },
+    *[Symbol.iterator]() {
+      for (const item of rows) yield f(item);
+    },
+  };
+}

@@ -75,7 +75,7 @@ describe('a rule that throws', () => {
     expect(told).toEqual([`internal error (analyze): probe broke on ${BOMB}`]);
     // The failed trace is left out: counted as a problem, not as a trace read or a turn.
     expect(result.traces).toBe(2);
-    expect(result.sessions.map((s) => [s.sessionId, s.turns])).toEqual([
+    expect(Array.from(result.sessions, (s) => [s.sessionId, s.turns])).toEqual([
       ['sess-alpha', 1],
       ['sess-beta', 1],
     ]);
@@ -96,7 +96,7 @@ describe('a rule that throws', () => {
     expect(result.findings.filter((f) => f.messageId === 'session').map((f) => f.sessionId)).toEqual(['sess-beta']);
     // The trace visitors' findings of the failing session were made before it and stand.
     expect(result.findings.filter((f) => f.messageId === 'seen')).toHaveLength(3);
-    expect(result.sessions.map((s) => s.sessionId)).toEqual(['sess-alpha', 'sess-beta']);
+    expect(Array.from(result.sessions, (s) => s.sessionId)).toEqual(['sess-alpha', 'sess-beta']);
   });
 
   it("on the whole dump: one internal problem of no trace, the rule's dump-level findings dropped, every other finding stands", () => {

@@ -26,7 +26,7 @@ describe('the per-trace stage in worker threads', () => {
       runs.push({ result, events });
     }
     expect(runs[0]!.result.findings.length).toBeGreaterThan(5);
-    expect(runs[0]!.result.sessions.map((s) => s.sessionId)).toContain('sess-refund-7f3a');
+    expect(Array.from(runs[0]!.result.sessions, (s) => s.sessionId)).toContain('sess-refund-7f3a');
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
   }, 60_000);

@@ -49,14 +49,14 @@ describe('reportInputs on samples/', () => {
     ]);
     expect(root.waterfall.spans[0]!.startMs).toBe(0);
     expect(refund.sessionVerdicts.map((v) => [v.turn, v.verdict.name])).toEqual([[1, 'conversation_completeness']]);
-    expect(data.otherSessions).toEqual([]);
+    expect([...data.otherSessions]).toEqual([]);
   });
 
   it('keeps the most telling sessions within --max-sessions and lists the others in report order', async () => {
     const data = await reportInputs([join(REPO_ROOT, 'samples')], options({ maxSessions: 1 }));
     expect(data.sessions.map((s) => s.id)).toEqual(['sess-refund-7f3a']);
-    expect(data.otherSessions.map((s) => s.id)).toEqual(['sess-legacy-2b', 'sess-wrapper-19c2', 'sess-otel-44d1']);
-    expect(data.otherSessions.every((s) => s.findings > 0 && s.worst === 'warn')).toBe(true);
+    expect(Array.from(data.otherSessions, (s) => s.id)).toEqual(['sess-legacy-2b', 'sess-wrapper-19c2', 'sess-otel-44d1']);
+    expect([...data.otherSessions].every((s) => s.findings > 0 && s.worst === 'warn')).toBe(true);
   });
 
   it('reports only the sessions asked for', async () => {

@@ -135,7 +135,7 @@ describe('AnalysisCollector', () => {
     const shuffled = run([b[1]!, a[1]!, b[0]!, a[0]!, a[1]!]);
     expect(shuffled.findings).toEqual(inOrder.findings);
     expect(shuffled.duplicates).toBe(1);
-    expect(inOrder.sessions.map((s) => [s.sessionId, s.turns])).toEqual([
+    expect(Array.from(inOrder.sessions, (s) => [s.sessionId, s.turns])).toEqual([
       ['sess-a', 2],
       ['sess-b', 2],
     ]);

@@ -42,15 +42,24 @@ export interface AnalyzeOptions extends FilteredOptions {
  * {@link analyzeInputsStreamed}) a list read back from a temporary file at each pass.
  */
 export interface AnalyzeResult<List extends FindingList = Finding[]> {
+  /**
+   * Sorted: each session's findings together, sessions in `sessions` order, then the traces
+   * without a session, then the dump. The formats and the report read them in step with the
+   * sessions on that promise (`FindingCursor`).
+   */
   findings: List;
-  /** The sessions analysed, in report order (first time, then id): their numbers and the trace id of each turn. */
-  sessions: AnalyzedSession[];
+  /**
+   * The sessions analysed, in report order (first time, then id): their numbers and the trace id
+   * of each turn. Read more than once; each pass may make them anew (from `analyze`, out of the
+   * session stage's columns), so a format holds what it needs of one session at a time.
+   */
+  sessions: RowList<AnalyzedSession>;
   /** Traces without a session (each analysed as a one-turn session, and by the dump visitor), by request time. */
   withoutSession: number;
   /** Their trace ids, in that order. */
-  withoutSessionTraceIds: string[];
+  withoutSessionTraceIds: RowList<string>;
   /** Their positions among the traces `add` analysed (what it returned), in that order. */
-  withoutSessionOrdinals: number[];
+  withoutSessionOrdinals: RowList<number>;
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -90,12 +99,24 @@ export interface SessionPartial {
 }
 
 /**
- * Runs the rules over the inputs. Each trace is digested, its facts taken and the trace visitors
+ * Runs the rules over the inputs, every list of the result in memory (see
+ * {@link analyzeInputsStreamed}). Each trace is digested, its facts taken and the trace visitors
  * run while it is in hand, then it is dropped; once everything is read, sessions are formed and
  * the session visitors run, one session at a time. See {@link AnalysisCollector} for memory.
  */
 export async function analyzeInputs(inputs: readonly string[], options: AnalyzeOptions & ParallelOptions): Promise<AnalyzeResult> {
-  return analyzeInputsStreamed(inputs, options, (result) => ({ ...result, findings: [...result.findings] }));
+  return analyzeInputsStreamed(inputs, options, inMemory);
+}
+
+/** A result with every list an array of its own: the findings read back, the sessions and their turns made from the columns. */
+function inMemory(result: AnalyzeResult<FindingList>): AnalyzeResult {
+  return {
+    ...result,
+    findings: [...result.findings],
+    sessions: Array.from(result.sessions, (s) => ({ ...s, turnTraceIds: [...s.turnTraceIds], turnOrdinals: [...s.turnOrdinals] })),
+    withoutSessionTraceIds: [...result.withoutSessionTraceIds],
+    withoutSessionOrdinals: [...result.withoutSessionOrdinals],
+  };
 }
 
 /**
@@ -214,8 +235,7 @@ export class AnalysisCollector {
 
   /** The session stage and the findings; call once, after the last `add`. */
   finish(): AnalyzeResult {
-    const result = this.finishStreamed();
-    return { ...result, findings: [...result.findings] };
+    return inMemory(this.finishStreamed());
   }
 
   /** As {@link finish}, with the findings left in the temporary file (read them before `close`). */
@@ -242,7 +262,6 @@ export class AnalysisCollector {
     const dump: DumpInput = { sessionCount: sessions.length, turnCount: stage.turnCount, withoutSession: turns, pages: [...this.pages.values()] };
     const exitFindings = stage.exitDump(dump);
     const raw = chain(this.traceRaw, stage.raw, exitFindings);
-    const rank = new Map(sessions.map((s, i) => [s.sessionId, i]));
     const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
     const findings = SpilledFindings.finish(
       raw,
@@ -251,16 +270,19 @@ export class AnalysisCollector {
         severityOverride: options.severityOverride ?? new Map(),
         locate: (traceId) => where.get(traceId),
         // Sessions in report order, then traces without a session, then findings about the dump.
-        sessionRank: (id) => (id === null ? sessions.length : (rank.get(id) ?? sessions.length)),
+        sessionRank: (id) => {
+          const rank = id === null ? -1 : sessions.rank(id);
+          return rank < 0 ? sessions.length : rank;
+        },
       },
       this.spill,
     );
     return {
       findings,
       sessions,
-      withoutSession: withoutSession.length,
-      withoutSessionTraceIds: withoutSession.map((t) => t.traceId),
-      withoutSessionOrdinals: withoutSession.map((t) => t.ordinal),
+      withoutSession: withoutSession.traceIds.length,
+      withoutSessionTraceIds: withoutSession.traceIds,
+      withoutSessionOrdinals: withoutSession.ordinals,
       traces: this.admission.traces,
       duplicates: this.admission.duplicates,
       outsideSelection: this.admission.outsideSelection,

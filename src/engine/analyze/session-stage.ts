@@ -5,11 +5,11 @@ import { makeSession, sessionView, turnTimeMs, type Session } from '../../model/
 import type { DumpInput, PageInput, SessionInput, Turn } from '../../rules/api.js';
 import { missingStart } from '../../rules/util/partial.js';
 import type { SpillFile } from '../../ingest/spill.js';
-import type { AnalyzedSession } from './analyze.js';
 import type { RawFinding } from './findings.js';
 import { TraceLocations } from './locations.js';
 import { TurnColumns } from './turn-columns.js';
-import { StringTable } from '../../shared/string-table.js';
+import { SessionColumns } from './session-columns.js';
+import type { RowList } from '../../shared/columns.js';
 import { IdIndex } from '../../shared/id-index.js';
 import { RawFindingSpill } from './finding-spill.js';
 import { DUMP_SOURCE, internalRejection, provenanceOf } from '../read/guard.js';
@@ -37,13 +37,11 @@ export class SessionStage {
   readonly raw: RawFindingSpill;
   /** Session and turn of each trace visited. */
   readonly where: TraceLocations;
-  readonly sessions: AnalyzedSession[] = [];
+  /** The sessions visited, in that order (see {@link SessionColumns}). */
+  readonly sessions: SessionColumns;
   turnCount = 0;
-  /** Every session's turns: trace ids and ordinals. */
+  /** Every session's turns, and those of the traces without a session: trace ids and ordinals. */
   private readonly turns: TurnColumns;
-  /** Users, each once; and each set of experiments once (nearly every session of a dump has the same one). */
-  private readonly users = new StringTable();
-  private readonly experimentSets = new Map<string, string[]>();
 
   constructor(
     rules: readonly ActiveRule[],
@@ -57,12 +55,13 @@ export class SessionStage {
     const index = ids ?? new IdIndex();
     this.where = new TraceLocations(index);
     this.turns = new TurnColumns(index);
+    this.sessions = new SessionColumns(this.turns);
     this.runner = new SessionRuleRunner(rules);
     this.raw = new RawFindingSpill(spill);
   }
 
   /** Visits one session (its traces in any order); callers visit sessions in report order. */
-  visitSession(id: string, traces: readonly StagedTrace[]): AnalyzedSession {
+  visitSession(id: string, traces: readonly StagedTrace[]): void {
     const facts = new Map<TraceDigest, TurnFacts>();
     const ordinals = new Map<TraceDigest, number>();
     for (const t of traces) {
@@ -92,51 +91,25 @@ export class SessionStage {
       }
     }
     const start = missingStart(session);
-    const summary = session.session.summary;
-    const turns = this.turns.add(session.turns.map((t) => ({ traceId: t.digest.traceId, ordinal: ordinals.get(t.digest)! })));
-    // Every field named, not spread: V8 gave each spread copy a hidden class of its own (about
-    // 400 bytes a session, kept for every session of a dump).
-    const analyzed: AnalyzedSession = {
-      sessionId: summary.sessionId,
-      user: summary.user === null ? null : this.users.intern(summary.user),
-      experiments: this.sharedExperiments(summary.experiments),
-      turns: summary.turns,
-      firstTimeMs: summary.firstTimeMs,
-      lastTimeMs: summary.lastTimeMs,
-      durationMs: summary.durationMs,
-      turnsWithErrors: summary.turnsWithErrors,
-      failingAssessments: summary.failingAssessments,
-      scorerErrors: summary.scorerErrors,
-      turnTraceIds: turns.traceIds,
-      turnOrdinals: turns.ordinals,
-      partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
-    };
-    this.sessions.push(analyzed);
+    const turnStart = this.turns.add(session.turns.map((t) => ({ traceId: t.digest.traceId, ordinal: ordinals.get(t.digest)! })));
+    this.sessions.push(session.session.summary, turnStart, start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] });
     this.turnCount += session.turns.length;
     this.raw.add(this.runner.drain());
-    return analyzed;
-  }
-
-  /** `experiments`, or the equal array an earlier session holds (kept for every session of a dump; never changed). */
-  private sharedExperiments(experiments: string[]): string[] {
-    const key = JSON.stringify(experiments);
-    const shared = this.experimentSets.get(key);
-    if (shared !== undefined) return shared;
-    this.experimentSets.set(key, experiments);
-    return experiments;
   }
 
   /**
    * Visits the traces without a session, each as a one-turn session, one at a time: `traces`
    * come in turn order (`compareTurns`) and may be read back as the iteration reaches them.
-   * Returns their trace ids and ordinals, in that order.
+   * Returns their trace ids and ordinals, in that order (read from columns at each pass).
    */
-  visitSessionless(traces: Iterable<StagedTrace>): Array<{ traceId: string; ordinal: number }> {
-    const visited: Array<{ traceId: string; ordinal: number }> = [];
+  visitSessionless(traces: Iterable<StagedTrace>): { traceIds: RowList<string>; ordinals: RowList<number> } {
+    let start = -1;
+    let count = 0;
     for (const t of traces) {
       const turn = turnOf(t.digest, t.facts);
       this.where.set(turn.digest.traceId, null, null);
-      visited.push({ traceId: turn.digest.traceId, ordinal: t.ordinal });
+      const row = this.turns.push(turn.digest.traceId, t.ordinal);
+      if (count++ === 0) start = row;
       // A trace without a session is a conversation of one turn: the per-turn rules (a failed
       // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
       // failures go unreported. Its findings have no session and no turn, so they sort after the
@@ -150,7 +123,7 @@ export class SessionStage {
       }
       this.raw.add(this.runner.drain());
     }
-    return visited;
+    return this.turns.rows(start, count);
   }
 
   /** Runs the dump visitor (after every session and trace without a session) and returns its raw findings. */

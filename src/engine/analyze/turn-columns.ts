@@ -4,28 +4,39 @@ import type { IdIndex } from '../../shared/id-index.js';
 /**
  * The turns of every session the session stage visited, session after session: each turn's trace
  * id (as its number in an {@link IdIndex}) and its ordinal, 8 bytes a turn. A session holds two
- * small views of its rows ({@link add}) instead of an array of trace-id strings and an array of
+ * small views of its rows ({@link rows}) instead of an array of trace-id strings and an array of
  * ordinals: kept for every session of a dump until the formats are done, those took about 70
  * bytes a turn.
  */
 export class TurnColumns {
   private traceId = new Int32Array(1024);
   private ordinal = new Int32Array(1024);
-  private rows = 0;
+  private count = 0;
 
   constructor(private readonly ids: IdIndex) {}
 
-  /** Keeps one session's turns (in turn order); returns its trace ids and ordinals, read from here at each pass. */
-  add(turns: ReadonlyArray<{ traceId: string; ordinal: number }>): { traceIds: RowList<string>; ordinals: RowList<number> } {
-    const start = this.rows;
-    this.rows += turns.length;
-    this.traceId = withRows(this.traceId, this.rows);
-    this.ordinal = withRows(this.ordinal, this.rows);
-    turns.forEach((t, i) => {
-      this.traceId[start + i] = this.ids.numberOf(t.traceId);
-      this.ordinal[start + i] = t.ordinal;
-    });
-    return { traceIds: new ColumnRows(this.traceIdAt, start, turns.length), ordinals: new ColumnRows(this.ordinalAt, start, turns.length) };
+  /** Keeps one session's turns (in turn order); returns the first of their rows (see {@link rows}). */
+  add(turns: ReadonlyArray<{ traceId: string; ordinal: number }>): number {
+    const start = this.count;
+    for (const t of turns) this.push(t.traceId, t.ordinal);
+    return start;
+  }
+
+  /** Keeps one turn after the last; returns its row. */
+  push(traceId: string, ordinal: number): number {
+    const r = this.count++;
+    if (r >= this.traceId.length) {
+      this.traceId = withRows(this.traceId, r + 1);
+      this.ordinal = withRows(this.ordinal, r + 1);
+    }
+    this.traceId[r] = this.ids.numberOf(traceId);
+    this.ordinal[r] = ordinal;
+    return r;
+  }
+
+  /** The trace ids and ordinals of `length` rows from `start`, read from here at each pass. */
+  rows(start: number, length: number): { traceIds: RowList<string>; ordinals: RowList<number> } {
+    return { traceIds: new ColumnRows(this.traceIdAt, start, length), ordinals: new ColumnRows(this.ordinalAt, start, length) };
   }
 
   /** The trace id of row `r` (a new string); one function for every session's view. */

@@ -6,6 +6,7 @@ import { digestOptionsOf, type TriageConfig } from '../config.js';
 import { partialDump, type CommandOutcome } from '../outcome.js';
 import { selectRules } from './rule-set.js';
 import type { FindingList } from './finding-spill.js';
+import { mapRows } from '../../shared/columns.js';
 
 // What `analyze` and `report` make of a request and of a result, built once for the CLI and the API.
 
@@ -38,7 +39,8 @@ export function analysisSelection(config: TriageConfig, request: AnalysisRequest
 export function analysisFacts<List extends FindingList>(result: AnalyzeResult<List>, failOn: Severity | 'none') {
   return {
     findings: result.findings,
-    sessions: result.sessions.map((s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
+    // Made as each pass of a format reaches them, from the session stage's columns.
+    sessions: mapRows(result.sessions, (s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
     tracesWithoutSession: result.withoutSession,
     withoutSessionTraceIds: result.withoutSessionTraceIds,
     traces: result.traces,

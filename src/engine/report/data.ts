@@ -5,6 +5,7 @@ import type { TraceState } from '../../model/types.js';
 import type { Waterfall, WaterfallSpan } from '../../model/waterfall.js';
 import type { Severity } from '../../rules/api.js';
 import type { Finding } from '../analyze/findings.js';
+import type { RowList } from '../../shared/columns.js';
 
 export type { Waterfall, WaterfallSpan };
 
@@ -23,8 +24,11 @@ export interface ReportData {
   summary: ReportSummary;
   /** Sessions shown turn by turn, most telling first (see `reportInputs`); at most `maxSessions`. */
   sessions: ReportSession[];
-  /** Every other session, one line each, in report order. */
-  otherSessions: SessionLine[];
+  /**
+   * Every other session, one line each, in report order: read once per pass, each pass anew (from
+   * `reportInputs`, lines made from columns; an array will do).
+   */
+  otherSessions: RowList<SessionLine>;
   /**
    * Every finding, in the engine's order (sessions, then traces without a session, then the dump);
    * when `unlistedFindings` is set, all but those of the other sessions past the first

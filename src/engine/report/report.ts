@@ -6,7 +6,10 @@ import { verdictLabel } from '../../rules/util/failures.js';
 import { compareSeverity, worse } from '../../shared/severity.js';
 import { withRows } from '../../shared/columns.js';
 import { cut } from '../../shared/text.js';
-import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions } from '../analyze/analyze.js';
+import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions, type AnalyzeResult } from '../analyze/analyze.js';
+import type { FindingList } from '../analyze/finding-spill.js';
+import { FindingCursor } from '../../shared/finding-cursor.js';
+import { SessionLineColumns } from './session-lines.js';
 import { readAnalysis } from '../analyze/analyze-task.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import type { ReportTrace } from './report-trace.js';
@@ -46,15 +49,11 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const traces = new ReportTraces();
     await readAnalysis(inputs, options, collector, (ordinal, kept) => traces.keep(ordinal, spill.append(JSON.stringify(kept)), turnFailed(kept.digest)));
     const result = collector.finishStreamed();
-    const tally = tallyFindings(result.findings);
-    const lines = result.sessions.map((s) => sessionLine(s, tally.sessions.get(s.sessionId) ?? NO_FINDINGS, traces));
-    const chosen = chooseSessions(lines, options.sessions ?? [], options.maxSessions);
-    const chosenIds = new Set(chosen.map((l) => l.id));
+    const { tally, lines, chosen } = sessionLines(result, traces, options.sessions ?? [], options.maxSessions);
+    const chosenIds = new Set(chosen.map((c) => c.line.id));
     const { findings, bySession, unlisted } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
-    const sessionsById = new Map(result.sessions.map((s) => [s.sessionId, s]));
-    const sessions = chosen.map((line) => {
+    const sessions = chosen.map(({ line, ordinals }) => {
       const findings = bySession.get(line.id) ?? [];
-      const ordinals = [...sessionsById.get(line.id)!.turnOrdinals];
       const detailed = detailedTurns(ordinals, findings, traces);
       // A turn past the bound is read back and cut to what the strip and the table show at once.
       const turns = ordinals.map((ordinal, i) => {
@@ -63,15 +62,20 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
       });
       return reportSession(line, turns, findings, detailed);
     });
+    const chosenRows = new Set(chosen.map((c) => c.row));
+    let turnCount = 0;
+    for (const s of result.sessions) turnCount += s.turns;
+    let failedWithoutSession = 0;
+    for (const o of result.withoutSessionOrdinals) if (traces.failed(o)) failedWithoutSession++;
     return {
       inputs: [...inputs],
       sessionFilter: [...(options.sessions ?? [])],
       summary: {
         traces: result.traces,
         sessions: result.sessions.length,
-        turns: result.sessions.reduce((n, s) => n + s.turns, 0),
+        turns: turnCount,
         tracesWithoutSession: result.withoutSession,
-        failedWithoutSession: result.withoutSessionOrdinals.filter((o) => traces.failed(o)).length,
+        failedWithoutSession,
         duplicates: result.duplicates,
         outsideSelection: result.outsideSelection,
         findings: tally.findings,
@@ -82,7 +86,13 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         config: options.config,
       },
       sessions,
-      otherSessions: lines.filter((l) => !chosenIds.has(l.id)),
+      // Made from the columns as each pass reaches them, in report order.
+      otherSessions: {
+        length: lines.length - chosenRows.size,
+        *[Symbol.iterator]() {
+          for (let r = 0; r < lines.length; r++) if (!chosenRows.has(r)) yield lines.at(r);
+        },
+      },
       findings,
       ...(unlisted === null ? {} : { unlistedFindings: unlisted }),
     };
@@ -126,45 +136,44 @@ function turnFailed(d: TraceDigest): boolean {
   return d.state === 'ERROR' || d.errorSpanCount > d.recoveredErrorCount || d.assessments.verdicts.some((v) => v.level === 'turn' && v.effective && v.polarity === 'fail');
 }
 
-/** One session's findings, counted. */
-interface SessionTally {
-  findings: number;
-  worst: Severity | null;
-  /** Each turn once (few per session): an array, not a Set, which took about 280 bytes even empty. */
-  rootCauseTurns: number[];
-}
-
-const NO_FINDINGS: SessionTally = { findings: 0, worst: null, rootCauseTurns: [] };
-
-/** The findings counted in one pass, per session and in all. */
-function tallyFindings(findings: Iterable<Finding>): { findings: number; bySeverity: Record<Severity, number>; rootCauses: number; sessions: Map<string, SessionTally> } {
-  const tally = { findings: 0, bySeverity: { error: 0, warn: 0, info: 0 }, rootCauses: 0, sessions: new Map<string, SessionTally>() };
-  for (const f of findings) {
+/**
+ * One pass over the sessions, their findings read in step (`FindingCursor`): each session's line
+ * (kept as columns), the findings counted, and the sessions to show turn by turn with their turns'
+ * ordinals. Nothing else is held per session.
+ */
+function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTraces, 'failed'>, wanted: readonly string[], max: number) {
+  const tally = { findings: 0, bySeverity: { error: 0, warn: 0, info: 0 }, rootCauses: 0 };
+  const count = (f: Finding): void => {
     tally.findings++;
     tally.bySeverity[f.severity]++;
     if (f.role === 'rootCause') tally.rootCauses++;
-    if (f.sessionId === null) continue;
-    let s = tally.sessions.get(f.sessionId);
-    if (s === undefined) {
-      s = { findings: 0, worst: null, rootCauseTurns: [] };
-      tally.sessions.set(f.sessionId, s);
-    }
-    s.findings++;
-    s.worst = worse(s.worst, f.severity);
-    if (f.role === 'rootCause' && f.turn !== null && !s.rootCauseTurns.includes(f.turn)) s.rootCauseTurns.push(f.turn);
+  };
+  const lines = new SessionLineColumns();
+  const chooser = new SessionChooser(wanted, max);
+  const cursor = new FindingCursor(result.findings);
+  for (const s of result.sessions) {
+    const own = cursor.take(s.sessionId);
+    own.forEach(count);
+    const line = sessionLine(s, own, traces);
+    chooser.offer(line, lines.length, s.turnOrdinals);
+    lines.push(line);
   }
-  return tally;
+  for (const f of cursor.rest()) count(f);
+  return { tally, lines, chosen: chooser.chosen() };
 }
 
 /**
  * The findings the report holds: every one (`all`), or (`shown`) those of the chosen sessions,
  * of the first {@link OTHER_SESSIONS_KEPT} other sessions with findings, and those outside the
- * sessions, with the rest counted. The chosen sessions' findings by session.
+ * sessions, with the rest counted. The chosen sessions' findings by session. The other sessions
+ * are counted as they change: a session's findings come together (`AnalyzeResult.findings`).
  */
 function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode: 'all' | 'shown') {
   const findings: Finding[] = [];
   const bySession = new Map<string, Finding[]>();
-  const others = new Map<string, number>();
+  let others = 0;
+  let last: string | null = null;
+  let order = 0;
   const unlisted = { sessions: 0, findings: 0 };
   for (const f of all) {
     const id = f.sessionId;
@@ -173,10 +182,9 @@ function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode:
       if (list) list.push(f);
       else bySession.set(id, [f]);
     } else if (id !== null && mode === 'shown') {
-      let order = others.get(id);
-      if (order === undefined) {
-        order = others.size;
-        others.set(id, order);
+      if (id !== last) {
+        last = id;
+        order = others++;
         if (order >= OTHER_SESSIONS_KEPT) unlisted.sessions++;
       }
       if (order >= OTHER_SESSIONS_KEPT) {
@@ -189,15 +197,22 @@ function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode:
   return { findings, bySession, unlisted: mode === 'shown' ? unlisted : null };
 }
 
-function sessionLine(s: AnalyzedSession, tally: SessionTally, traces: Pick<ReportTraces, 'failed'>): SessionLine {
-  const roots = [...tally.rootCauseTurns].sort((a, b) => a - b);
+function sessionLine(s: AnalyzedSession, findings: readonly Finding[], traces: Pick<ReportTraces, 'failed'>): SessionLine {
+  let worst: Severity | null = null;
+  // Each turn once (few per session).
+  const roots: number[] = [];
+  for (const f of findings) {
+    worst = worse(worst, f.severity);
+    if (f.role === 'rootCause' && f.turn !== null && !roots.includes(f.turn)) roots.push(f.turn);
+  }
+  roots.sort((a, b) => a - b);
   return {
     id: s.sessionId,
     user: s.user,
     experiments: s.experiments,
     turns: s.turns,
-    findings: tally.findings,
-    worst: tally.worst,
+    findings: findings.length,
+    worst,
     rootCauseTurns: roots,
     failedTurns: count(s.turnOrdinals, (ordinal) => traces.failed(ordinal)),
     firstTimeMs: s.firstTimeMs,
@@ -206,19 +221,38 @@ function sessionLine(s: AnalyzedSession, tally: SessionTally, traces: Pick<Repor
 }
 
 /**
- * The sessions shown turn by turn: those asked for with `--session` (in report order), else the
- * most telling — a root cause, then the worst finding, then more failed turns — up to `max`,
- * ties in report order (the order of `lines`).
+ * The sessions shown turn by turn, offered one at a time in report order: those asked for with
+ * `--session` (in report order), else the most telling — a root cause, then the worst finding,
+ * then more failed turns — up to `max`, ties in report order. Holds at most about `2 × max`.
  */
-function chooseSessions(lines: readonly SessionLine[], wanted: readonly string[], max: number): SessionLine[] {
-  if (wanted.length > 0) {
-    const set = new Set(wanted);
-    return lines.filter((l) => set.has(l.id)).slice(0, max);
+class SessionChooser {
+  private readonly wanted: ReadonlySet<string> | null;
+  private held: Array<{ line: SessionLine; row: number; ordinals: number[] }> = [];
+
+  constructor(
+    wanted: readonly string[],
+    private readonly max: number,
+  ) {
+    this.wanted = wanted.length > 0 ? new Set(wanted) : null;
   }
-  const rooted = (l: SessionLine): number => (l.rootCauseTurns.length > 0 ? 1 : 0);
-  const order = lines.map((line, i) => ({ line, i }));
-  order.sort((a, b) => rooted(b.line) - rooted(a.line) || compareSeverity(a.line.worst, b.line.worst) || b.line.failedTurns - a.line.failedTurns || a.i - b.i);
-  return order.slice(0, max).map((o) => o.line);
+
+  offer(line: SessionLine, row: number, ordinals: Iterable<number>): void {
+    if (this.wanted !== null) {
+      if (this.held.length < this.max && this.wanted.has(line.id)) this.held.push({ line, row, ordinals: [...ordinals] });
+      return;
+    }
+    this.held.push({ line, row, ordinals: [...ordinals] });
+    if (this.held.length >= 2 * this.max) this.held = this.sorted().slice(0, this.max);
+  }
+
+  chosen(): Array<{ line: SessionLine; row: number; ordinals: number[] }> {
+    return this.wanted !== null ? this.held : this.sorted().slice(0, this.max);
+  }
+
+  private sorted() {
+    const rooted = (l: SessionLine): number => (l.rootCauseTurns.length > 0 ? 1 : 0);
+    return this.held.sort((a, b) => rooted(b.line) - rooted(a.line) || compareSeverity(a.line.worst, b.line.worst) || b.line.failedTurns - a.line.failedTurns || a.row - b.row);
+  }
 }
 
 /**

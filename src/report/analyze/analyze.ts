@@ -5,7 +5,9 @@ import { jsonDocumentChunks, mapped, type Verbosity } from '../format.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
 import { compactAnalyzeChunks, isRootCause, MARK, paintOf, partialNote } from './compact.js';
-import { tallyFindings, type FindingTally } from './tally.js';
+import { FindingCursor } from '../../shared/finding-cursor.js';
+import { sessionsWithFindings, tallyFindings, type FindingTally, type SessionTally } from './tally.js';
+import type { RowList } from '../../shared/columns.js';
 import { fitLines } from '../shared/terminal.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
@@ -16,19 +18,16 @@ export interface AnalyzeReport {
    * prints), so a list read back from a file at each pass will do (`SpilledFindings`).
    */
   findings: Iterable<Finding>;
-  /** Sessions analysed, in report order: id, turns, user, and each turn's trace id (turn N at N - 1). */
-  sessions: ReadonlyArray<{
-    id: string;
-    turns: number;
-    user: string | null;
-    /** Read once per pass (a list that reads them back from columns will do). */
-    turnTraceIds: Iterable<string>;
-    /** Turns before its first turn in the dump are missing (see `AnalyzedSession.partial`); absent or null when not. */
-    partial?: { earlierMessages: number | null; pagedSources: readonly string[] } | null;
-  }>;
+  /**
+   * Sessions analysed, in report order: id, turns, user, and each turn's trace id (turn N at
+   * N - 1). Read once per pass, each pass anew (a list made from the session stage's columns as
+   * it is read will do): a format holds one session at a time, and reads a session's findings
+   * beside it, in step (`sessionsWithFindings`).
+   */
+  sessions: RowList<AnalyzeSessionInfo>;
   tracesWithoutSession: number;
-  /** Trace ids of the traces without a session, by request time. */
-  withoutSessionTraceIds: readonly string[];
+  /** Trace ids of the traces without a session, by request time (read once per pass). */
+  withoutSessionTraceIds: Iterable<string>;
   traces: number;
   duplicates: number;
   outsideSelection: number;
@@ -44,6 +43,17 @@ export interface AnalyzeReport {
    * absent (a report made outside the CLI), it is read from `failed`.
    */
   exit?: { code: 0 | 1 | 2; reason: string };
+}
+
+/** A session as the `analyze` formats show it. */
+export interface AnalyzeSessionInfo {
+  id: string;
+  turns: number;
+  user: string | null;
+  /** Read once per pass (a list that reads them back from columns will do). */
+  turnTraceIds: Iterable<string>;
+  /** Turns before its first turn in the dump are missing (see `AnalyzedSession.partial`); absent or null when not. */
+  partial?: { earlierMessages: number | null; pagedSources: readonly string[] } | null;
 }
 
 /** Evidence lines shown per finding in text (JSON has all). */
@@ -64,39 +74,41 @@ export function analyzeText(report: AnalyzeReport, style: Style = PLAIN_STYLE, v
 
 /** {@link analyzeText} in pieces: the findings are counted in one pass, then read again as the text is made. */
 export function* analyzeTextChunks(report: AnalyzeReport, style: Style = PLAIN_STYLE, verbosity: Verbosity = 'normal'): Generator<string> {
-  const tally = tallyFindings(report.findings);
+  const tally = tallyFindings(report.findings, report.sessions);
   const summary = summaryLine(report, tally, style);
   if (verbosity !== 'verbose') {
     yield* compactAnalyzeChunks(report, tally, style, summary, verbosity === 'quiet');
     return;
   }
-  const sessions = new Map(report.sessions.map((s) => [s.id, s]));
   // A suggestion is printed once, at its first finding: the same advice under every turn is noise.
   const said = new Set<string>();
   const fit = (out: readonly string[]): string => `${fitLines(out.join('\n'), style.width, 'wrap')}\n`;
-  // One block at a time: a session's findings are together in the list (see `AnalyzeReport.findings`).
+  // One block at a time, read in step with the sessions: a session's findings are together in
+  // the list, and the sessions come in its order (see `AnalyzeReport.findings`).
+  const cursor = new FindingCursor(report.findings);
+  for (const s of report.sessions) {
+    const findings = cursor.take(s.id);
+    if (findings.length === 0) continue;
+    const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
+    const out = [style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}${partialNote(s.partial)}`)];
+    for (const f of [...findings.filter(isRootCause), ...findings.filter((f) => !isRootCause(f))]) out.push(...linesOf(f, said, style));
+    out.push('');
+    yield fit(out);
+  }
+  // Then the traces without a session, and the dump; the findings of a session the report does
+  // not list (it always should) are not shown.
   let block: Finding[] = [];
   let key: string | null | undefined;
   const flush = (): string => {
     const findings = block;
     block = [];
-    if (findings.length === 0) return '';
-    const out: string[] = [];
-    if (key === '') out.push(style.bold('traces without a session'));
-    else if (key === null) out.push(style.bold('across the dump'));
-    else {
-      const s = sessions.get(key!);
-      // Findings of a session the report does not list are not shown (as before streaming).
-      if (s === undefined) return '';
-      const user = s.user === null ? '' : ` · user ${safeText(s.user)}`;
-      out.push(style.bold(`session ${safeText(s.id)} · ${plural(s.turns, 'turn')}${user}${partialNote(s.partial)}`));
-    }
-    const ordered = key === '' || key === null ? findings : [...findings.filter(isRootCause), ...findings.filter((f) => !isRootCause(f))];
-    for (const f of ordered) out.push(...linesOf(f, said, style));
+    if (findings.length === 0 || (key !== '' && key !== null)) return '';
+    const out = [style.bold(key === '' ? 'traces without a session' : 'across the dump')];
+    for (const f of findings) out.push(...linesOf(f, said, style));
     out.push('');
     return fit(out);
   };
-  for (const f of report.findings) {
+  for (const f of cursor.rest()) {
     const k = f.sessionId ?? (f.traceId === null ? null : '');
     if (k !== key && block.length > 0) {
       const text = flush();
@@ -155,18 +167,18 @@ function summaryLine(r: AnalyzeReport, tally: FindingTally, style: Style): strin
  * (tens of MB for a big dump), every session's or every finding's JSON object at once.
  */
 export function* analyzeJsonChunks(report: AnalyzeReport): Generator<string> {
-  const tally = tallyFindings(report.findings);
-  const sessions = mapped(report.sessions, (s) => sessionJson(s, tally));
+  const tally = tallyFindings(report.findings, report.sessions);
+  const sessions = mapped(sessionsWithFindings(report.sessions, report.findings), ({ session, tally }) => sessionJson(session, tally));
   const findings = mapped(report.findings, findingJson);
   yield* jsonDocumentChunks(analyzeDocument(report, tally, [], []), { sessions, findings });
 }
 
 /** `analyze --format json` (schemas/analyze-output.schema.json): snake_case, `schema_version`. */
-export function analyzeJson(report: AnalyzeReport, tally: FindingTally = tallyFindings(report.findings)): Record<string, unknown> {
+export function analyzeJson(report: AnalyzeReport, tally: FindingTally = tallyFindings(report.findings, report.sessions)): Record<string, unknown> {
   return analyzeDocument(
     report,
     tally,
-    report.sessions.map((s) => sessionJson(s, tally)),
+    Array.from(sessionsWithFindings(report.sessions, report.findings), ({ session, tally }) => sessionJson(session, tally)),
     Array.from(report.findings, findingJson),
   );
 }
@@ -196,13 +208,13 @@ export function analyzeDocument(report: AnalyzeReport, tally: FindingTally, sess
   };
 }
 
-function sessionJson(s: AnalyzeReport['sessions'][number], tally: FindingTally) {
+function sessionJson(s: AnalyzeSessionInfo, tally: SessionTally) {
   return {
     session_id: s.id,
     user: s.user,
     turns: s.turns,
-    findings: tally.sessions.get(s.id)?.findings ?? 0,
-    root_cause_turns: tally.sessions.get(s.id)?.rootTurns ?? [],
+    findings: tally.findings,
+    root_cause_turns: tally.rootTurns,
     partial: s.partial ? { earlier_messages: s.partial.earlierMessages, paged_sources: [...s.partial.pagedSources] } : null,
   };
 }

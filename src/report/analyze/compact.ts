@@ -1,6 +1,7 @@
 import type { Finding } from '../../engine/analyze/findings.js';
-import type { AnalyzeReport } from './analyze.js';
-import type { FindingTally, SessionTally } from './tally.js';
+import type { AnalyzeReport, AnalyzeSessionInfo } from './analyze.js';
+import { FindingCursor } from '../../shared/finding-cursor.js';
+import { sessionsWithFindings, type FindingTally, type SessionTally } from './tally.js';
 import type { Paint, Style } from '../shared/style.js';
 import { fitLine, visibleWidth } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
@@ -37,35 +38,44 @@ const ID_COLUMNS = 28;
  */
 export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally, style: Style, summary: string, quiet: boolean): Generator<string> {
   const lines = (out: readonly string[]): string => out.map((line) => `${fitLine(line, style.width)}\n`).join('');
-  const shown = new Set<number>();
   let said = false;
   if (!quiet) {
     yield lines([header(report, tally, style)]);
     said = true;
-    const ids = report.sessions.map((s) => cutColumns(safeText(s.id.replace(/[\r\n\t]+/gu, ' ')), ID_COLUMNS));
-    const column = Math.max(0, ...ids.map(visibleWidth));
+    const idText = (id: string): string => cutColumns(safeText(id.replace(/[\r\n\t]+/gu, ' ')), ID_COLUMNS);
+    // The widest id first (one pass over the sessions, holding none), then a line per session.
+    let column = 0;
+    for (const s of report.sessions) column = Math.max(column, visibleWidth(idText(s.id)));
     const out: string[] = [];
-    for (const [i, s] of report.sessions.entries()) {
-      const { line, lead } = sessionLine(tally.sessions.get(s.id), style);
-      if (lead !== null) shown.add(lead);
-      const id = ids[i]!;
+    for (const { session: s, tally: own } of sessionsWithFindings(report.sessions, report.findings)) {
+      const line = sessionLine(own, style);
+      const id = idText(s.id);
       out.push(`${line.mark} ${id}${' '.repeat(column - visibleWidth(id))}  ${line.text}${partialNote(s.partial)}`);
       if (out.length >= LINES_PER_CHUNK) yield lines(out.splice(0));
     }
     yield lines(out);
   }
+  // The other findings: in step with the sessions again, each session's lead (shown on its line
+  // above) left out, so nothing is kept per session between the two passes.
   const fold = new Folding();
-  let index = 0;
-  for (const f of report.findings) {
-    if (!shown.has(index) && (!quiet || f.severity === 'error')) fold.add(f);
-    index++;
+  const take = (f: Finding): void => {
+    if (!quiet || f.severity === 'error') fold.add(f);
+  };
+  const cursor = new FindingCursor(report.findings);
+  let leads = 0;
+  for (const s of report.sessions) {
+    const own = cursor.take(s.id);
+    const lead = quiet ? undefined : (own.find(isRootCause) ?? own.find((f) => f.severity === 'error'));
+    if (lead !== undefined) leads++;
+    for (const f of own) if (f !== lead) take(f);
   }
+  for (const f of cursor.rest()) take(f);
   const out: string[] = [];
   if (fold.count > 0) {
     if (said) out.push('');
     const groups = fold.groups();
     const repeated = groups.length < fold.count ? `, ${plural(fold.count - groups.length, 'repeat')} folded` : '';
-    out.push(style.bold(`${quiet ? 'errors' : shown.size > 0 ? 'other findings' : 'findings'} (${fold.count}${repeated})`));
+    out.push(style.bold(`${quiet ? 'errors' : leads > 0 ? 'other findings' : 'findings'} (${fold.count}${repeated})`));
     for (const g of groups) out.push(findingLine(g, style));
   }
   if (said || out.length > 0) out.push('');
@@ -77,14 +87,7 @@ export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally
 const LINES_PER_CHUNK = 1000;
 
 function header(report: AnalyzeReport, tally: FindingTally, style: Style): string {
-  let wrong = 0;
-  let flagged = 0;
-  for (const s of report.sessions) {
-    const own = tally.sessions.get(s.id);
-    if (own === undefined) continue;
-    if (own.roots > 0 || own.bySeverity.error > 0) wrong++;
-    else if (own.findings > 0) flagged++;
-  }
+  const { wrong, flagged } = tally;
   const parts = [plural(report.sessions.length, 'session'), `${wrong} went wrong`, `${flagged} with warnings or notes`, `${report.sessions.length - wrong - flagged} ok`];
   return style.bold(`analyze: ${parts.join(' · ')}`);
 }
@@ -94,10 +97,10 @@ interface SessionLine {
   text: string;
 }
 
-/** A session's verdict and the position of the finding it shows (then not listed again), or null for none. */
-function sessionLine(own: SessionTally | undefined, style: Style): { line: SessionLine; lead: number | null } {
-  const lead = own?.firstRoot ?? own?.firstError ?? null;
-  if (own !== undefined && lead !== null) {
+/** A session's verdict, from its findings' tally (the finding it shows is not listed again). */
+function sessionLine(own: SessionTally, style: Style): SessionLine {
+  const lead = own.firstRoot ?? own.firstError;
+  if (lead !== null) {
     const at = lead.turn === null ? '' : ` at ${style.accent(`turn ${lead.turn}`)}`;
     const verdict = lead.rootCause ? (lead.severity === 'error' ? 'went wrong' : 'likely went wrong') : 'error';
     // The root cause's first evidence says what failed; the message around it is in --verbose.
@@ -105,21 +108,15 @@ function sessionLine(own: SessionTally | undefined, style: Style): { line: Sessi
     const more = own.roots > 1 ? ` (+${plural(own.roots - 1, 'more root cause')})` : '';
     const built = lead.rootCause && lead.relatedTurns > 0 ? ` (${plural(lead.relatedTurns, 'later turn')} built on it)` : '';
     return {
-      line: {
-        mark: paintOf(style, lead.severity)(MARK[lead.severity][0]!),
-        text: `${paintOf(style, lead.severity)(verdict)}${at}: ${lead.ruleId} — ${short(what)}${built}${more}`,
-      },
-      lead: lead.index,
+      mark: paintOf(style, lead.severity)(MARK[lead.severity][0]!),
+      text: `${paintOf(style, lead.severity)(verdict)}${at}: ${lead.ruleId} — ${short(what)}${built}${more}`,
     };
   }
-  const warn = own?.bySeverity.warn ?? 0;
-  const info = own?.bySeverity.info ?? 0;
+  const warn = own.bySeverity.warn;
+  const info = own.bySeverity.info;
   const worst: Severity | undefined = warn > 0 ? 'warn' : info > 0 ? 'info' : undefined;
   const notes = [warn > 0 ? `${warn} warn` : '', info > 0 ? `${info} info` : ''].filter(Boolean).join(', ');
-  return {
-    line: { mark: worst === undefined ? style.ok('✓') : paintOf(style, worst)(MARK[worst][0]!), text: notes === '' ? style.ok('ok') : `no error${style.dim(` · ${notes}`)}` },
-    lead: null,
-  };
+  return { mark: worst === undefined ? style.ok('✓') : paintOf(style, worst)(MARK[worst][0]!), text: notes === '' ? style.ok('ok') : `no error${style.dim(` · ${notes}`)}` };
 }
 
 /** Findings that say the same thing: what the first one shows, and how many and where. */
@@ -129,7 +126,9 @@ interface Group {
   where: string;
   message: string;
   count: number;
-  sessions: Set<string>;
+  /** Sessions its findings are in: counted as they change, since a session's findings come together. */
+  sessions: number;
+  lastSession: string | null;
   traces: Set<string>;
 }
 
@@ -148,13 +147,16 @@ class Folding {
     const key = `${f.severity}\u0000${f.ruleId}\u0000${f.messageId}\u0000${shape(f)}`;
     let group = this.byShape.get(key);
     if (group === undefined) {
-      group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: new Set(), traces: new Set() };
+      group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: 0, lastSession: null, traces: new Set() };
       this.byShape.set(key, group);
     }
     group.count++;
-    if (f.sessionId !== null) group.sessions.add(f.sessionId);
+    if (f.sessionId !== null) {
+      if (f.sessionId !== group.lastSession) group.sessions++;
+      group.lastSession = f.sessionId;
+    }
     // Traces count only in a group without sessions (the spread names sessions when it has some).
-    else if (f.traceId !== null && group.sessions.size === 0) group.traces.add(f.traceId);
+    else if (f.traceId !== null && group.sessions === 0) group.traces.add(f.traceId);
   }
 
   groups(): Group[] {
@@ -175,7 +177,7 @@ function findingLine(g: Group, style: Style): string {
   const mark = paintOf(style, g.severity)(MARK[g.severity]);
   const rule = style.dim(g.ruleId);
   if (g.count === 1) return `  ${mark}  ${rule}  ${g.where}  ${g.message}`;
-  const spread = g.sessions.size > 0 ? plural(g.sessions.size, 'session') : plural(g.traces.size, 'trace');
+  const spread = g.sessions > 0 ? plural(g.sessions, 'session') : plural(g.traces.size, 'trace');
   return `  ${mark}  ${rule}  ${style.bold(`×${g.count}`)} in ${spread}, e.g. ${g.where}  ${g.message}`;
 }
 
@@ -192,7 +194,7 @@ function short(text: string): string {
 }
 
 /** ` · partial: …` after a session's header when turns before its first turn in the dump are missing. */
-export function partialNote(partial: AnalyzeReport['sessions'][number]['partial']): string {
+export function partialNote(partial: AnalyzeSessionInfo['partial']): string {
   if (!partial) return '';
   const why = partial.earlierMessages !== null ? `starts mid-conversation (${plural(partial.earlierMessages, 'earlier message')})` : 'from one page of a search';
   return ` · partial: ${why}, turns counted from the first the dump holds`;

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../engine/analyze/findings.js';
-import type { ReportData, SessionLine } from '../../../engine/report/data.js';
+import type { ReportData } from '../../../engine/report/data.js';
 import { reproduceCommands, shellQuote, type ReproduceCommands } from '../commands.js';
 import { mdCode, mdInline } from '../../../shared/escape/markdown.js';
 import { guardSession, type SessionGuard } from '../session-guard.js';
@@ -184,7 +184,13 @@ class Renderer {
   private readonly commands: ReproduceCommands;
   /** `analyze` over the same inputs and `--session` filter as the report: every finding it shows. */
   private readonly analyze: string;
-  private readonly lines: SessionLine[];
+  /** Rows of the overview: the sessions shown turn by turn, then the others. */
+  private readonly lineCount: number;
+  /**
+   * Sizes of the other sessions' overview rows added up (entry `n`: the first `n`), made at the
+   * first measure: the budget search measures a plan without making those rows again, or holding them.
+   */
+  private otherRowBytes: Float64Array | null = null;
   private readonly bySession = new Map<string, Finding[]>();
   /** Findings outside the sessions in the order they are kept: about the dump, then traces without a session. */
   private readonly loose: Finding[];
@@ -203,7 +209,7 @@ class Renderer {
   ) {
     this.commands = reproduceCommands(data.inputs);
     this.analyze = this.commands.analyze + data.sessionFilter.map((id) => ` --session ${shellQuote(id)}`).join('');
-    this.lines = [...data.sessions, ...data.otherSessions];
+    this.lineCount = data.sessions.length + data.otherSessions.length;
     for (const f of data.findings) {
       if (f.sessionId === null) continue;
       const list = this.bySession.get(f.sessionId);
@@ -225,7 +231,7 @@ class Renderer {
       turnDetails: n,
       sessions: n,
       loose: this.loose.length,
-      rows: this.lines.length,
+      rows: this.lineCount,
       firstTurns: first?.turnList.length ?? 0,
       extras: 1,
       turnTable: 2,
@@ -236,32 +242,46 @@ class Renderer {
 
   /** Bytes of {@link text}, from the sizes of its blocks. */
   bytes(plan: Plan, budget: number): number {
-    const blocks = this.blocks(plan, budget);
+    const blocks = this.blocks(plan, budget, true);
     return blocks.reduce((n, b) => n + b.bytes, 0) - (endsBlank(blocks) ? 1 : 0);
   }
 
   /** The report `plan` makes, ending in one line break; `budget` is the size the note at the top says it was cut to. */
   text(plan: Plan, budget: number): string {
-    const blocks = this.blocks(plan, budget);
+    const blocks = this.blocks(plan, budget, false);
     const lines = blocks.flatMap((b) => b.lines);
     if (endsBlank(blocks)) lines.pop();
     return lines.join('\n') + '\n';
   }
 
-  /** The report as blocks, each ending in one blank line. */
-  private blocks(plan: Plan, budget: number): Block[] {
+  /**
+   * The report as blocks, each ending in one blank line; when `measuring`, the overview rows of
+   * the sessions not shown turn by turn are one block of their size, without their lines.
+   */
+  private blocks(plan: Plan, budget: number, measuring: boolean): Block[] {
     const { data } = this;
     const lengths = EXCERPTS[plan.excerpt]!;
     const out: Block[] = [this.cached('head', () => headLines(data, this.analyze))];
     const note = cutNoteLines(budget, this.cutWords(plan));
     if (note.length > 0) out.push(block(note));
-    out.push(this.cached('overview', () => overviewHead(this.lines.length, data.sessionFilter.length > 0)));
+    out.push(this.cached('overview', () => overviewHead(this.lineCount, data.sessionFilter.length > 0)));
     const detailed = data.sessions.length;
-    this.lines.slice(0, plan.rows).forEach((line, i) => {
-      const shown: RowShown = i < plan.sessions ? 'detailed' : i < detailed ? 'cut' : 'overview';
+    const rows = Math.min(plan.rows, this.lineCount);
+    data.sessions.slice(0, rows).forEach((line, i) => {
+      const shown: RowShown = i < plan.sessions ? 'detailed' : 'cut';
       out.push(this.cached(`row|${i}|${shown}`, () => [overviewRow(line, shown)]));
     });
-    if (this.lines.length > 0) out.push(block(overviewFoot(this.lines.length - Math.min(plan.rows, this.lines.length), `tracetriage sessions ${data.inputs.map(shellQuote).join(' ')}`)));
+    if (rows > detailed) {
+      if (measuring) out.push({ lines: [], bytes: this.otherRows()[rows - detailed]! });
+      else {
+        let i = detailed;
+        for (const line of data.otherSessions) {
+          if (i++ >= rows) break;
+          out.push(block([overviewRow(line, 'overview')]));
+        }
+      }
+    }
+    if (this.lineCount > 0) out.push(block(overviewFoot(this.lineCount - rows, `tracetriage sessions ${data.inputs.map(shellQuote).join(' ')}`)));
     data.sessions.slice(0, plan.sessions).forEach((s, i) => {
       const shape: SessionShape =
         i === 0
@@ -309,6 +329,20 @@ class Renderer {
     const foot = looseFoot(this.loose.length - kept.size, this.analyze);
     if (foot.length > 0) out.push(block(foot));
     return out;
+  }
+
+  /** {@link otherRowBytes}, made at the first call. */
+  private otherRows(): Float64Array {
+    if (this.otherRowBytes === null) {
+      const sums = new Float64Array(this.data.otherSessions.length + 1);
+      let n = 0;
+      for (const line of this.data.otherSessions) {
+        sums[n + 1] = sums[n]! + block([overviewRow(line, 'overview')]).bytes;
+        n++;
+      }
+      this.otherRowBytes = sums;
+    }
+    return this.otherRowBytes;
   }
 
   private cached(key: string, make: () => readonly string[]): Block {
