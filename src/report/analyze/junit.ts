@@ -4,6 +4,7 @@ import type { AnalyzeReport } from './analyze.js';
 import { strictText } from '../../shared/escape/terminal.js';
 import { xmlAttr, xmlText } from '../../shared/escape/xml.js';
 import { atLeast } from '../../shared/severity.js';
+import { FindingCursor } from '../../shared/finding-cursor.js';
 
 /** The suite (and testcase class) of the traces that have no session. */
 export const WITHOUT_SESSION_SUITE = 'traces without a session';
@@ -26,13 +27,6 @@ interface Suite {
   cases: Case[];
 }
 
-interface SessionSuite {
-  suite: Suite;
-  turns: Case[];
-  /** The `session` testcase, made at the first finding without a turn. */
-  whole: Case | null;
-}
-
 /**
  * `analyze --format junit`: a `<testsuite>` per session (a `<testcase>` per turn, plus `session`
  * for findings without a turn), one for the traces without a session (a testcase per trace), one
@@ -41,93 +35,114 @@ interface SessionSuite {
  * it go to the testcase's `<system-out>`. A testcase carries at most one `<failure>`: Jenkins,
  * Azure DevOps and most JUnit readers show only the first, so its `message` and `type` are the
  * first failing finding's and its body lists every failing finding. Yields the document in
- * pieces (a suite at a time) for big dumps.
+ * pieces, a suite at a time: the sessions' suites are made twice (counted for the totals the
+ * root element states, then written), each from its session and its findings read in step
+ * (`FindingCursor`), so one session's findings are held at a time; the findings outside the
+ * sessions (traces without a session, the dump) are held from the first pass to the second.
  */
 export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
-  const suites = suitesOf(report);
   const fails = (c: Case): boolean => c.findings.some((f) => failing(f, report.failOn));
-  const tests = suites.reduce((n, s) => n + s.cases.length, 0);
-  const failures = suites.reduce((n, s) => n + s.cases.filter(fails).length, 0);
+  let tests = 0;
+  let failures = 0;
+  const count = (suite: Suite): void => {
+    tests += suite.cases.length;
+    failures += suite.cases.filter(fails).length;
+  };
+  const counting = new FindingCursor(report.findings);
+  for (const s of report.sessions) count(sessionSuite(s.id, s.user, s.turnTraceIds, counting.take(s.id)));
+  const tail = tailSuites(report.withoutSessionTraceIds, counting.rest());
+  for (const suite of tail) count(suite);
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs([
     ['name', 'tracetriage analyze'],
     ['tests', tests],
     ['failures', failures],
     ['errors', 0],
   ])}>\n`;
-  for (const suite of suites) {
-    const out = [
-      `  <testsuite${attrs([
-        ['name', suite.name],
-        ['tests', suite.cases.length],
-        ['failures', suite.cases.filter(fails).length],
-        ['errors', 0],
-        ['skipped', 0],
-      ])}>`,
-    ];
-    out.push(...propertiesXml(suite.props, '    '));
-    for (const c of suite.cases) out.push(...caseXml(c, report.failOn));
-    out.push('  </testsuite>');
-    yield `${out.join('\n')}\n`;
-  }
+  const writing = new FindingCursor(report.findings);
+  for (const s of report.sessions) yield suiteXml(sessionSuite(s.id, s.user, s.turnTraceIds, writing.take(s.id)), report.failOn, fails);
+  for (const suite of tail) yield suiteXml(suite, report.failOn, fails);
   yield '</testsuites>\n';
+}
+
+function suiteXml(suite: Suite, failOn: Severity | 'none', fails: (c: Case) => boolean): string {
+  const out = [
+    `  <testsuite${attrs([
+      ['name', suite.name],
+      ['tests', suite.cases.length],
+      ['failures', suite.cases.filter(fails).length],
+      ['errors', 0],
+      ['skipped', 0],
+    ])}>`,
+  ];
+  out.push(...propertiesXml(suite.props, '    '));
+  for (const c of suite.cases) out.push(...caseXml(c, failOn));
+  out.push('  </testsuite>');
+  return `${out.join('\n')}\n`;
 }
 
 function failing(f: Finding, failOn: Severity | 'none'): boolean {
   return failOn !== 'none' && atLeast(f.severity, failOn);
 }
 
-/** Suites in report order: sessions, then the traces without one, then the dump; each finding on its testcase. */
-function suitesOf(report: AnalyzeReport): Suite[] {
-  const sessions = new Map<string, SessionSuite>();
-  const sessionEntry = (id: string, user: string | null, traceIds: Iterable<string>): SessionSuite => {
-    const turns = Array.from(traceIds, (traceId, i): Case => ({ classname: id, name: `turn ${i + 1} · ${traceId}`, props: turnProps(id, i + 1, traceId), findings: [] }));
-    const props: Array<[string, string]> =
-      user === null
-        ? [['session_id', id]]
-        : [
-            ['session_id', id],
-            ['user', user],
-          ];
-    const entry: SessionSuite = { suite: { name: id, props, cases: [...turns] }, turns, whole: null };
-    sessions.set(id, entry);
-    return entry;
-  };
-  for (const s of report.sessions) sessionEntry(s.id, s.user, s.turnTraceIds);
-  const loose = new Map<string, Case>();
-  const looseCase = (traceId: string): Case => {
-    let c = loose.get(traceId);
-    if (c === undefined) {
-      c = { classname: WITHOUT_SESSION_SUITE, name: traceId, props: [['trace_id', traceId]], findings: [] };
-      loose.set(traceId, c);
-    }
-    return c;
-  };
-  for (const id of report.withoutSessionTraceIds) looseCase(id);
-  let dump: Case | null = null;
-  for (const f of report.findings) {
-    if (f.sessionId !== null) {
-      // A session the report does not list (it always should) still gets its suite, not a lost finding.
-      const entry = sessions.get(f.sessionId) ?? sessionEntry(f.sessionId, null, []);
-      let target = f.turn === null ? undefined : entry.turns[f.turn - 1];
-      if (target === undefined) {
-        if (entry.whole === null) {
-          // First in its suite: the session as a whole comes before its turns, as in the text report.
-          entry.whole = { classname: f.sessionId, name: SESSION_CASE, props: [['session_id', f.sessionId]], findings: [] };
-          entry.suite.cases.unshift(entry.whole);
-        }
-        target = entry.whole;
+/** A session's suite: a testcase per turn, and `session` first for its findings without a turn (or past its turns). */
+function sessionSuite(id: string, user: string | null, traceIds: Iterable<string>, findings: readonly Finding[]): Suite {
+  const turns = Array.from(traceIds, (traceId, i): Case => ({ classname: id, name: `turn ${i + 1} · ${traceId}`, props: turnProps(id, i + 1, traceId), findings: [] }));
+  const props: Array<[string, string]> =
+    user === null
+      ? [['session_id', id]]
+      : [
+          ['session_id', id],
+          ['user', user],
+        ];
+  const suite: Suite = { name: id, props, cases: [...turns] };
+  let whole: Case | null = null;
+  for (const f of findings) {
+    let target = f.turn === null ? undefined : turns[f.turn - 1];
+    if (target === undefined) {
+      if (whole === null) {
+        // First in its suite: the session as a whole comes before its turns, as in the text report.
+        whole = { classname: id, name: SESSION_CASE, props: [['session_id', id]], findings: [] };
+        suite.cases.unshift(whole);
       }
-      target.findings.push(f);
-    } else if (f.traceId !== null) {
-      looseCase(f.traceId).findings.push(f);
-    } else {
-      dump ??= { classname: DUMP_SUITE, name: DUMP_SUITE, props: [], findings: [] };
-      dump.findings.push(f);
+      target = whole;
     }
+    target.findings.push(f);
   }
-  const suites = [...sessions.values()].map((e) => e.suite);
-  if (loose.size > 0) suites.push({ name: WITHOUT_SESSION_SUITE, props: [], cases: [...loose.values()] });
-  if (dump !== null) suites.push({ name: DUMP_SUITE, props: [], cases: [dump] });
+  return suite;
+}
+
+/**
+ * The suites after the sessions', from the findings after theirs: a session the report does not
+ * list (it always should) still gets its suite, not a lost finding; then the traces without a
+ * session (each once, in `traceIds` order, then any other a finding names); then the dump.
+ */
+function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>): Suite[] {
+  const unlisted = new Map<string, Finding[]>();
+  const loose = new Map<string, Finding[]>();
+  const dump: Finding[] = [];
+  for (const f of findings) {
+    const into = f.sessionId !== null ? unlisted : f.traceId !== null ? loose : null;
+    if (into === null) {
+      dump.push(f);
+      continue;
+    }
+    const key = (f.sessionId ?? f.traceId)!;
+    const list = into.get(key);
+    if (list) list.push(f);
+    else into.set(key, [f]);
+  }
+  const suites = [...unlisted].map(([id, own]) => sessionSuite(id, null, [], own));
+  const cases: Case[] = [];
+  const seen = new Set<string>();
+  const looseCase = (traceId: string): void => {
+    if (seen.has(traceId)) return;
+    seen.add(traceId);
+    cases.push({ classname: WITHOUT_SESSION_SUITE, name: traceId, props: [['trace_id', traceId]], findings: loose.get(traceId) ?? [] });
+  };
+  for (const id of traceIds) looseCase(id);
+  for (const id of loose.keys()) looseCase(id);
+  if (cases.length > 0) suites.push({ name: WITHOUT_SESSION_SUITE, props: [], cases });
+  if (dump.length > 0) suites.push({ name: DUMP_SUITE, props: [], cases: [{ classname: DUMP_SUITE, name: DUMP_SUITE, props: [], findings: dump }] });
   return suites;
 }
 
