@@ -2,6 +2,7 @@ import type { Evidence, Finding } from '../../engine/analyze/findings.js';
 import type { RuleMeta, Severity } from '../../rules/api.js';
 import type { AnalyzeReport } from './analyze.js';
 import { strictText } from '../../shared/escape/terminal.js';
+import { FindingCursor } from '../../shared/finding-cursor.js';
 
 /** What the SARIF log says about the tool; the CLI reads both (report/ reads no files). */
 export interface SarifTool {
@@ -47,10 +48,23 @@ export function* analyzeSarifChunks(report: AnalyzeReport, tool: SarifTool): Gen
   const places = new LogicalPlaces(report);
   yield `{\n  "$schema": ${json(SARIF_SCHEMA_URI, 1)},\n  "version": "2.1.0",\n  "runs": [\n    {\n      "tool": ${json({ driver }, 3)},\n      "results": [`;
   let first = true;
-  for (const f of report.findings) {
-    yield `${first ? '' : ','}\n        ${json(result(f, ruleIndex.get(f.ruleId), places), 4)}`;
-    first = false;
+  const results = function* (findings: Iterable<Finding>): Generator<string> {
+    for (const f of findings) {
+      yield `${first ? '' : ','}\n        ${json(result(f, ruleIndex.get(f.ruleId), places), 4)}`;
+      first = false;
+    }
+  };
+  // Each session's findings read beside it (`FindingCursor`): evidence in another of its turns is
+  // placed by the session's own trace ids, without a map of every trace.
+  const cursor = new FindingCursor(report.findings);
+  for (const s of report.sessions) {
+    const own = cursor.take(s.id);
+    if (own.length === 0) continue;
+    places.within(s.id, s.turnTraceIds);
+    yield* results(own);
   }
+  places.within(null, []);
+  yield* results(cursor.rest());
   yield first ? ']' : '\n      ]';
   // After the results: only they tell which sessions, traces and spans the run needs.
   if (places.list.length > 0) yield `,\n      "logicalLocations": ${json(places.list, 3)}`;
@@ -113,6 +127,8 @@ class LogicalPlaces {
   readonly list: LogicalLocation[] = [];
   private readonly indexOf = new Map<string, number>();
   private sessionByTrace: Map<string, string> | null = null;
+  /** The session whose findings are being placed, and its turns' trace ids. */
+  private current: { id: string | null; traces: ReadonlySet<string> } = { id: null, traces: new Set() };
 
   constructor(private readonly report: AnalyzeReport) {}
 
@@ -133,8 +149,18 @@ class LogicalPlaces {
     return { index: parent, name, fullyQualifiedName, kind };
   }
 
-  /** The session a trace is a turn of (built at the first need: most evidence is in the finding's own trace). */
+  /** The findings placed next are those of session `id` (null: after the sessions'), whose turns are `traceIds`. */
+  within(id: string | null, traceIds: Iterable<string>): void {
+    this.current = { id, traces: new Set(traceIds) };
+  }
+
+  /**
+   * The session a trace is a turn of: the current session when it is one of its turns (most
+   * evidence is in the finding's own trace or session), else from a map of every trace, built at
+   * the first need.
+   */
   sessionOf(traceId: string): string | null {
+    if (this.current.id !== null && this.current.traces.has(traceId)) return this.current.id;
     if (this.sessionByTrace === null) {
       this.sessionByTrace = new Map();
       for (const s of this.report.sessions) for (const t of s.turnTraceIds) this.sessionByTrace.set(t, s.id);
