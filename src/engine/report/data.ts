@@ -32,12 +32,22 @@ export interface ReportData {
   /**
    * Every finding, in the engine's order (sessions, then traces without a session, then the dump);
    * when `unlistedFindings` is set, all but those of the other sessions past the first
-   * {@link OTHER_SESSIONS_KEPT} with findings.
+   * {@link OTHER_SESSIONS_KEPT} with findings, and those outside the sessions past the first
+   * {@link OUTSIDE_KEPT} of each kind (`unlistedOutside`).
    */
   findings: Finding[];
   /** Set when `findings` leaves out the findings of other sessions: how many of them, in how many sessions. */
   unlistedFindings?: { sessions: number; findings: number };
+  /** Set with `unlistedFindings`: findings about traces without a session, and about the dump, left out of `findings`. */
+  unlistedOutside?: { traces: number; dump: number };
 }
+
+/**
+ * With `unlistedOutside`, at most this many findings about traces without a session are kept, and
+ * as many about the dump: what the HTML page lists of each (`MAX_LOOSE_FINDINGS`), and more than a
+ * Markdown ticket within `DEFAULT_MAX_BYTES` holds.
+ */
+export const OUTSIDE_KEPT = 200;
 
 /**
  * With `unlistedFindings`, the findings of at most this many sessions not shown turn by turn are

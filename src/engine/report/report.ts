@@ -14,7 +14,7 @@ import { readAnalysis } from '../analyze/analyze-task.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import type { ReportTrace } from './report-trace.js';
 import type { Finding } from '../analyze/findings.js';
-import { MAX_DETAILED_TURNS, OTHER_SESSIONS_KEPT, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
+import { MAX_DETAILED_TURNS, OTHER_SESSIONS_KEPT, OUTSIDE_KEPT, type ReportData, type ReportSession, type ReportTurn, type SessionLine, type TurnStatus } from './data.js';
 
 /** Options of {@link reportInputs}: the analysis's, and how many sessions to show turn by turn. */
 export interface ReportOptions extends AnalyzeOptions, ParallelOptions {
@@ -51,7 +51,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const result = collector.finishStreamed();
     const { tally, lines, chosen } = sessionLines(result, traces, options.sessions ?? [], options.maxSessions);
     const chosenIds = new Set(chosen.map((c) => c.line.id));
-    const { findings, bySession, unlisted } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
+    const { findings, bySession, unlisted, unlistedOutside } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
     const sessions = chosen.map(({ line, ordinals }) => {
       const findings = bySession.get(line.id) ?? [];
       const detailed = detailedTurns(ordinals, findings, traces);
@@ -94,7 +94,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         },
       },
       findings,
-      ...(unlisted === null ? {} : { unlistedFindings: unlisted }),
+      ...(unlisted === null ? {} : { unlistedFindings: unlisted, unlistedOutside }),
     };
   } finally {
     spill.close();
@@ -164,8 +164,8 @@ function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTra
 
 /**
  * The findings the report holds: every one (`all`), or (`shown`) those of the chosen sessions,
- * of the first {@link OTHER_SESSIONS_KEPT} other sessions with findings, and those outside the
- * sessions, with the rest counted. The chosen sessions' findings by session. The other sessions
+ * of the first {@link OTHER_SESSIONS_KEPT} other sessions with findings, and the first
+ * {@link OUTSIDE_KEPT} of each kind outside the sessions, with the rest counted. The chosen sessions' findings by session. The other sessions
  * are counted as they change: a session's findings come together (`AnalyzeResult.findings`).
  */
 function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode: 'all' | 'shown') {
@@ -175,8 +175,18 @@ function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode:
   let last: string | null = null;
   let order = 0;
   const unlisted = { sessions: 0, findings: 0 };
+  const outside = { traces: 0, dump: 0 };
+  const unlistedOutside = { traces: 0, dump: 0 };
   for (const f of all) {
     const id = f.sessionId;
+    if (id === null && mode === 'shown') {
+      const kind = f.traceId === null ? 'dump' : 'traces';
+      if (outside[kind] >= OUTSIDE_KEPT) {
+        unlistedOutside[kind]++;
+        continue;
+      }
+      outside[kind]++;
+    }
     if (id !== null && chosen.has(id)) {
       const list = bySession.get(id);
       if (list) list.push(f);
@@ -194,7 +204,7 @@ function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode:
     }
     findings.push(f);
   }
-  return { findings, bySession, unlisted: mode === 'shown' ? unlisted : null };
+  return { findings, bySession, unlisted: mode === 'shown' ? unlisted : null, unlistedOutside };
 }
 
 function sessionLine(s: AnalyzedSession, findings: readonly Finding[], traces: Pick<ReportTraces, 'failed'>): SessionLine {

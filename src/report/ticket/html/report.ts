@@ -23,6 +23,7 @@ import { SEVERITIES } from '../../../shared/severity.js';
  * page says how many were left out and which command lists them.
  */
 export const MAX_OTHER_SESSIONS_LISTED = 50;
+/** At most what the data keeps of each kind when it leaves some out (`OUTSIDE_KEPT`). */
 export const MAX_LOOSE_FINDINGS = 200;
 
 /**
@@ -95,9 +96,10 @@ export function reportHtml(data: ReportData, guard?: SessionGuard): string {
     body.push('</section>');
   }
   const loose = data.findings.filter((f) => f.sessionId === null && f.traceId !== null);
-  if (loose.length > 0) body.push(looseSection('traces-without-session', 'Traces without a session', loose, links, said, commands.analyze));
+  const outside = data.unlistedOutside ?? { traces: 0, dump: 0 };
+  if (loose.length + outside.traces > 0) body.push(looseSection('traces-without-session', 'Traces without a session', loose, outside.traces, links, said, commands.analyze));
   const dump = data.findings.filter((f) => f.sessionId === null && f.traceId === null);
-  if (dump.length > 0) body.push(looseSection('dump', 'About the dump as a whole', dump, links, said, commands.analyze));
+  if (dump.length + outside.dump > 0) body.push(looseSection('dump', 'About the dump as a whole', dump, outside.dump, links, said, commands.analyze));
   body.push('<footer><p class="muted">Made by <code>tracetriage report --format html</code>. Offline: this page loads nothing.</p></footer>');
 
   return [
@@ -171,10 +173,12 @@ function overview(data: ReportData, anchors: ReadonlyMap<string, { anchor: strin
   return out.join('\n');
 }
 
-function looseSection(id: string, title: string, findings: readonly Finding[], links: PageLinks, said: Set<string>, analyze: string): string {
+/** A section of findings outside the sessions: `findings` (the first listed), and `unlisted` more the data left out. */
+function looseSection(id: string, title: string, findings: readonly Finding[], unlisted: number, links: PageLinks, said: Set<string>, analyze: string): string {
   const shown = findings.slice(0, MAX_LOOSE_FINDINGS);
-  const out = [`<section id="${id}" aria-labelledby="${id}-h">`, `<h2 id="${id}-h">${title} (${findings.length})</h2>`, findingList(shown, links, { evidence: 'folded', said, inTurn: false })];
-  if (findings.length > shown.length) out.push(`<p class="muted">${plural(findings.length - shown.length, 'more finding')} not listed here: <code>${esc(analyze)}</code> lists every finding.</p>`);
+  const total = findings.length + unlisted;
+  const out = [`<section id="${id}" aria-labelledby="${id}-h">`, `<h2 id="${id}-h">${title} (${total})</h2>`, findingList(shown, links, { evidence: 'folded', said, inTurn: false })];
+  if (total > shown.length) out.push(`<p class="muted">${plural(total - shown.length, 'more finding')} not listed here: <code>${esc(analyze)}</code> lists every finding.</p>`);
   out.push('</section>');
   return out.join('\n');
 }

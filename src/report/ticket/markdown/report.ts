@@ -194,6 +194,8 @@ class Renderer {
   private readonly bySession = new Map<string, Finding[]>();
   /** Findings outside the sessions in the order they are kept: about the dump, then traces without a session. */
   private readonly loose: Finding[];
+  /** Findings outside the sessions the data left out (`unlistedOutside`): never listed, always said. */
+  private readonly unlistedOutside: number;
   /** Position of each of them in that order: part of their cache keys. */
   private readonly looseIndex: Map<Finding, number>;
   private readonly cache = new Map<string, Block>();
@@ -219,6 +221,7 @@ class Renderer {
     const outside = data.findings.filter((f) => f.sessionId === null);
     this.loose = [...outside.filter((f) => f.traceId === null), ...outside.filter((f) => f.traceId !== null)];
     this.looseIndex = new Map(this.loose.map((f, i) => [f, i]));
+    this.unlistedOutside = (data.unlistedOutside?.traces ?? 0) + (data.unlistedOutside?.dump ?? 0);
     this.full = this.fullPlan();
   }
 
@@ -326,7 +329,7 @@ class Renderer {
       });
       out.push(this.cached('blank', () => ['']));
     }
-    const foot = looseFoot(this.loose.length - kept.size, this.analyze);
+    const foot = looseFoot(this.loose.length - kept.size + this.unlistedOutside, this.analyze);
     if (foot.length > 0) out.push(block(foot));
     return out;
   }
@@ -365,7 +368,8 @@ class Renderer {
     const withoutTurns = Math.max(0, plan.sessions - Math.max(plan.turnDetails, 1));
     if (withoutTurns > 0) cuts.push(`turn details of ${plural(withoutTurns, 'session')} left out`);
     if (plan.sessions < full.sessions) cuts.push(`${plural(full.sessions - plan.sessions, 'session')} in the overview only`);
-    if (plan.loose < full.loose) cuts.push(`${plural(full.loose - plan.loose, 'finding')} outside the sessions left out`);
+    const outside = full.loose - plan.loose + this.unlistedOutside;
+    if (outside > 0) cuts.push(`${plural(outside, 'finding')} outside the sessions left out`);
     if (plan.rows < full.rows) cuts.push(`${plural(full.rows - plan.rows, 'session')} left out of the overview`);
     const first = [
       plan.firstTurns < full.firstTurns ? `${plural(full.firstTurns - plan.firstTurns, 'turn')} in detail` : '',
