@@ -8,8 +8,6 @@
 export class FindingCursor<T extends { readonly sessionId: string | null }> {
   private readonly iterator: Iterator<T>;
   private ahead: IteratorResult<T>;
-  /** The position in the list of the next finding. */
-  index = 0;
 
   constructor(findings: Iterable<T>) {
     this.iterator = findings[Symbol.iterator]();
@@ -31,7 +29,6 @@ export class FindingCursor<T extends { readonly sessionId: string | null }> {
   private advance(): T {
     const f = this.ahead.value as T;
     this.ahead = this.iterator.next();
-    this.index++;
     return f;
   }
 }

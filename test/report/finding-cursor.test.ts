@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FindingCursor } from '../../src/shared/finding-cursor.js';
 import type { Finding } from '../../src/engine/analyze/findings.js';
-import { sessionsWithFindings, tallyFindings } from '../../src/report/analyze/tally.js';
+import { leadOf, sessionsWithFindings, tallyFindings } from '../../src/report/analyze/tally.js';
 
 function finding(sessionId: string | null, over: Partial<Finding> = {}): Finding {
   return {
@@ -38,18 +38,16 @@ describe('FindingCursor and the tally read in step', () => {
     finding(null, { traceId: null, severity: 'info' }),
   ];
 
-  it('gives each session its findings, with their positions in the list, then the rest', () => {
+  it('gives each session its findings, then the rest', () => {
     const cursor = new FindingCursor(findings);
     expect(cursor.take('a')).toEqual(findings.slice(0, 2));
-    expect(cursor.index).toBe(2);
     expect(cursor.take('b')).toEqual([]);
     expect(cursor.take('c')).toEqual([findings[2]]);
     expect(cursor.take('')).toEqual([findings[3]]);
     expect([...cursor.rest()]).toEqual(findings.slice(4));
-    expect(cursor.index).toBe(findings.length);
   });
 
-  it('tallies each session from its own findings, leads at their list positions', () => {
+  it('tallies each session from its own findings, its lead the first root cause, else the first error', () => {
     const got = [...sessionsWithFindings(sessions, findings)];
     expect(got.map((g) => [g.session.id, g.findings.length, g.tally.findings])).toEqual([
       ['a', 2, 2],
@@ -57,9 +55,12 @@ describe('FindingCursor and the tally read in step', () => {
       ['c', 1, 1],
       ['', 1, 1],
     ]);
-    expect(got[0]!.tally.firstRoot).toMatchObject({ index: 1, turn: 2, rootCause: true });
+    expect(got[0]!.tally.lead).toBe(findings[1]);
     expect(got[0]!.tally.rootTurns).toEqual([2]);
-    expect(got[2]!.tally.firstError).toBeNull();
+    expect(got[0]!.tally.bySeverity).toEqual({ error: 1, warn: 0, info: 1 });
+    expect(got[2]!.tally.lead).toBeNull();
+    expect(leadOf([findings[2]!, findings[4]!, findings[1]!])).toBe(findings[1]);
+    expect(leadOf([findings[2]!, findings[4]!])).toBe(findings[4]);
   });
 
   it('counts every finding, and the sessions that went wrong or were flagged', () => {

@@ -1,7 +1,7 @@
 import type { Finding } from '../../engine/analyze/findings.js';
 import type { AnalyzeReport, AnalyzeSessionInfo } from './analyze.js';
 import { FindingCursor } from '../../shared/finding-cursor.js';
-import { sessionsWithFindings, type FindingTally, type SessionTally } from './tally.js';
+import { leadOf, sessionsWithFindings, type FindingTally, type SessionTally } from './tally.js';
 import type { Paint, Style } from '../shared/style.js';
 import { fitLine, visibleWidth } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
@@ -65,8 +65,8 @@ export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally
   let leads = 0;
   for (const s of report.sessions) {
     const own = cursor.take(s.id);
-    const lead = quiet ? undefined : (own.find(isRootCause) ?? own.find((f) => f.severity === 'error'));
-    if (lead !== undefined) leads++;
+    const lead = quiet ? null : leadOf(own);
+    if (lead !== null) leads++;
     for (const f of own) if (f !== lead) take(f);
   }
   for (const f of cursor.rest()) take(f);
@@ -99,14 +99,16 @@ interface SessionLine {
 
 /** A session's verdict, from its findings' tally (the finding it shows is not listed again). */
 function sessionLine(own: SessionTally, style: Style): SessionLine {
-  const lead = own.firstRoot ?? own.firstError;
+  const { lead } = own;
   if (lead !== null) {
+    const rootCause = isRootCause(lead);
     const at = lead.turn === null ? '' : ` at ${style.accent(`turn ${lead.turn}`)}`;
-    const verdict = lead.rootCause ? (lead.severity === 'error' ? 'went wrong' : 'likely went wrong') : 'error';
+    const verdict = rootCause ? (lead.severity === 'error' ? 'went wrong' : 'likely went wrong') : 'error';
     // The root cause's first evidence says what failed; the message around it is in --verbose.
-    const what = lead.rootCause && lead.label !== null ? lead.label : lead.message;
+    const label = lead.evidence[0]?.label;
+    const what = rootCause && label !== undefined ? label : lead.message;
     const more = own.roots > 1 ? ` (+${plural(own.roots - 1, 'more root cause')})` : '';
-    const built = lead.rootCause && lead.relatedTurns > 0 ? ` (${plural(lead.relatedTurns, 'later turn')} built on it)` : '';
+    const built = rootCause && lead.relatedTurns.length > 0 ? ` (${plural(lead.relatedTurns.length, 'later turn')} built on it)` : '';
     return {
       mark: paintOf(style, lead.severity)(MARK[lead.severity][0]!),
       text: `${paintOf(style, lead.severity)(verdict)}${at}: ${lead.ruleId} — ${short(what)}${built}${more}`,

@@ -2,20 +2,6 @@ import type { Finding } from '../../engine/analyze/findings.js';
 import { FindingCursor } from '../../shared/finding-cursor.js';
 import type { Severity } from '../../shared/severity.js';
 
-/** What a session's verdict is drawn from: its first root-cause finding, else its first error (see `compact.ts`). */
-export interface Lead {
-  /** The finding's position in the list: the formats that show it once leave it out after. */
-  index: number;
-  turn: number | null;
-  severity: Severity;
-  ruleId: string;
-  message: string;
-  rootCause: boolean;
-  /** The first evidence's label, null without evidence. */
-  label: string | null;
-  relatedTurns: number;
-}
-
 /** One session's findings, counted. */
 export interface SessionTally {
   findings: number;
@@ -23,8 +9,8 @@ export interface SessionTally {
   /** Turns of its root-cause findings, in list order. */
   rootTurns: number[];
   roots: number;
-  firstRoot: Lead | null;
-  firstError: Lead | null;
+  /** What its verdict is drawn from (see `compact.ts`): {@link leadOf} its findings. */
+  lead: Finding | null;
 }
 
 /** The findings counted in one pass, and the sessions by what their findings say. */
@@ -38,20 +24,22 @@ export interface FindingTally {
   flagged: number;
 }
 
-/** A session's findings (`first`: the position of the first in the list), counted. */
-export function sessionTally(findings: readonly Finding[], first: number): SessionTally {
-  const s: SessionTally = { findings: 0, bySeverity: { error: 0, warn: 0, info: 0 }, rootTurns: [], roots: 0, firstRoot: null, firstError: null };
-  findings.forEach((f, i) => {
-    s.findings++;
+/** A session's findings, counted. */
+export function sessionTally(findings: readonly Finding[]): SessionTally {
+  const s: SessionTally = { findings: findings.length, bySeverity: { error: 0, warn: 0, info: 0 }, rootTurns: [], roots: 0, lead: leadOf(findings) };
+  for (const f of findings) {
     s.bySeverity[f.severity]++;
     if (f.role === 'rootCause') {
       s.roots++;
       if (f.turn !== null) s.rootTurns.push(f.turn);
-      s.firstRoot ??= leadOf(f, first + i);
     }
-    if (f.severity === 'error') s.firstError ??= leadOf(f, first + i);
-  });
+  }
   return s;
+}
+
+/** The finding a session's verdict is drawn from: its first root-cause finding, else its first error, else none. */
+export function leadOf(findings: readonly Finding[]): Finding | null {
+  return findings.find((f) => f.role === 'rootCause') ?? findings.find((f) => f.severity === 'error') ?? null;
 }
 
 /**
@@ -61,9 +49,8 @@ export function sessionTally(findings: readonly Finding[], first: number): Sessi
 export function* sessionsWithFindings<S extends { id: string }>(sessions: Iterable<S>, findings: Iterable<Finding>): Generator<{ session: S; findings: Finding[]; tally: SessionTally }> {
   const cursor = new FindingCursor(findings);
   for (const session of sessions) {
-    const first = cursor.index;
     const own = cursor.take(session.id);
-    yield { session, findings: own, tally: sessionTally(own, first) };
+    yield { session, findings: own, tally: sessionTally(own) };
   }
 }
 
@@ -82,22 +69,9 @@ export function tallyFindings(findings: Iterable<Finding>, sessions: Iterable<{ 
   for (const session of sessions) {
     const own = cursor.take(session.id);
     own.forEach(count);
-    if (own.some((f) => f.role === 'rootCause' || f.severity === 'error')) tally.wrong++;
+    if (leadOf(own) !== null) tally.wrong++;
     else if (own.length > 0) tally.flagged++;
   }
   for (const f of cursor.rest()) count(f);
   return tally;
-}
-
-function leadOf(f: Finding, index: number): Lead {
-  return {
-    index,
-    turn: f.turn,
-    severity: f.severity,
-    ruleId: f.ruleId,
-    message: f.message,
-    rootCause: f.role === 'rootCause',
-    label: f.evidence[0]?.label ?? null,
-    relatedTurns: f.relatedTurns.length,
-  };
 }
