@@ -54,3 +54,11 @@ export function mapRows<T, U>(rows: RowList<T>, f: (item: T) => U): RowList<U> {
     },
   };
 }
+
+/** Columns of one table, by name: what {@link growColumns} grows together. */
+export type ColumnRecord = Record<string, Column>;
+
+/** Grows every column of `columns` to at least `rows` rows (see {@link withRows}; new rows hold 0). */
+export function growColumns(columns: ColumnRecord, rows: number): void {
+  for (const key of Object.keys(columns)) columns[key] = withRows(columns[key]!, rows);
+}

@@ -32,3 +32,24 @@ export class StringTable {
     return this.strings;
   }
 }
+
+/**
+ * Lists of strings numbered in the order first seen, each held once (by its JSON): a column of
+ * sets of experiments, where nearly every session of a dump has the same one. The list given back
+ * is shared: never change it.
+ */
+export class ListTable {
+  private readonly numbers = new StringTable();
+  private readonly lists: string[][] = [];
+
+  /** The number of `list`, given it if new (the table keeps that array). */
+  numberOf(list: string[]): number {
+    const n = this.numbers.numberOf(JSON.stringify(list));
+    if (n === this.lists.length) this.lists.push(list);
+    return n;
+  }
+
+  at(n: number): string[] {
+    return this.lists[n]!;
+  }
+}

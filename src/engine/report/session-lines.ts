@@ -1,6 +1,6 @@
-import { withRows, type RowList } from '../../shared/columns.js';
+import { growColumns, withRows, type RowList } from '../../shared/columns.js';
 import { IdIndex } from '../../shared/id-index.js';
-import { StringTable } from '../../shared/string-table.js';
+import { ListTable, StringTable } from '../../shared/string-table.js';
 import { nullIfNaN } from '../../model/sessions.js';
 import type { Severity } from '../../rules/api.js';
 import type { SessionLine } from './data.js';
@@ -20,17 +20,19 @@ const WORST: ReadonlyArray<Severity | null> = [null, 'info', 'warn', 'error'];
 export class SessionLineColumns implements RowList<SessionLine> {
   private readonly ids = new IdIndex();
   private readonly users = new StringTable();
-  private readonly experimentNumbers = new StringTable();
-  private readonly experimentSets: string[][] = [];
-  private id = new Int32Array(FIRST_ROWS);
-  private user = new Int32Array(FIRST_ROWS);
-  private experiments = new Int32Array(FIRST_ROWS);
-  private turns = new Int32Array(FIRST_ROWS);
-  private findings = new Int32Array(FIRST_ROWS);
-  private worst = new Uint8Array(FIRST_ROWS);
-  private failedTurns = new Int32Array(FIRST_ROWS);
-  private firstTimeMs = new Float64Array(FIRST_ROWS);
-  private durationMs = new Float64Array(FIRST_ROWS);
+  private readonly experimentSets = new ListTable();
+  /** By row (the user -1 for none, the worst severity as its place in {@link WORST}, times NaN for null). */
+  private readonly c = {
+    id: new Int32Array(FIRST_ROWS),
+    user: new Int32Array(FIRST_ROWS),
+    experiments: new Int32Array(FIRST_ROWS),
+    turns: new Int32Array(FIRST_ROWS),
+    findings: new Int32Array(FIRST_ROWS),
+    worst: new Uint8Array(FIRST_ROWS),
+    failedTurns: new Int32Array(FIRST_ROWS),
+    firstTimeMs: new Float64Array(FIRST_ROWS),
+    durationMs: new Float64Array(FIRST_ROWS),
+  };
   /** By row: where its root-cause turns start in {@link rootTurns} (they end where the next row's start). */
   private rootStart = new Int32Array(FIRST_ROWS);
   private rootTurns = new Int32Array(FIRST_ROWS);
@@ -42,18 +44,17 @@ export class SessionLineColumns implements RowList<SessionLine> {
 
   push(line: SessionLine): void {
     const r = this.rows++;
-    if (r >= this.id.length) this.grow(r + 1);
-    this.id[r] = this.ids.numberOf(line.id);
-    this.user[r] = line.user === null ? -1 : this.users.numberOf(line.user);
-    const set = this.experimentNumbers.numberOf(JSON.stringify(line.experiments));
-    if (set === this.experimentSets.length) this.experimentSets.push(line.experiments);
-    this.experiments[r] = set;
-    this.turns[r] = line.turns;
-    this.findings[r] = line.findings;
-    this.worst[r] = WORST.indexOf(line.worst);
-    this.failedTurns[r] = line.failedTurns;
-    this.firstTimeMs[r] = line.firstTimeMs ?? Number.NaN;
-    this.durationMs[r] = line.durationMs ?? Number.NaN;
+    const { c } = this;
+    if (r >= c.id.length) growColumns(c, r + 1);
+    c.id[r] = this.ids.numberOf(line.id);
+    c.user[r] = line.user === null ? -1 : this.users.numberOf(line.user);
+    c.experiments[r] = this.experimentSets.numberOf(line.experiments);
+    c.turns[r] = line.turns;
+    c.findings[r] = line.findings;
+    c.worst[r] = WORST.indexOf(line.worst);
+    c.failedTurns[r] = line.failedTurns;
+    c.firstTimeMs[r] = line.firstTimeMs ?? Number.NaN;
+    c.durationMs[r] = line.durationMs ?? Number.NaN;
     this.rootStart = withRows(this.rootStart, r + 2);
     const start = this.rootStart[r]!;
     this.rootTurns = withRows(this.rootTurns, start + line.rootCauseTurns.length);
@@ -62,34 +63,23 @@ export class SessionLineColumns implements RowList<SessionLine> {
   }
 
   at(r: number): SessionLine {
-    const user = this.user[r]!;
+    const { c } = this;
+    const user = c.user[r]!;
     return {
-      id: this.ids.at(this.id[r]!),
+      id: this.ids.at(c.id[r]!),
       user: user < 0 ? null : this.users.at(user),
-      experiments: this.experimentSets[this.experiments[r]!]!,
-      turns: this.turns[r]!,
-      findings: this.findings[r]!,
-      worst: WORST[this.worst[r]!]!,
+      experiments: this.experimentSets.at(c.experiments[r]!),
+      turns: c.turns[r]!,
+      findings: c.findings[r]!,
+      worst: WORST[c.worst[r]!]!,
       rootCauseTurns: Array.from(this.rootTurns.subarray(this.rootStart[r]!, this.rootStart[r + 1]!)),
-      failedTurns: this.failedTurns[r]!,
-      firstTimeMs: nullIfNaN(this.firstTimeMs[r]!),
-      durationMs: nullIfNaN(this.durationMs[r]!),
+      failedTurns: c.failedTurns[r]!,
+      firstTimeMs: nullIfNaN(c.firstTimeMs[r]!),
+      durationMs: nullIfNaN(c.durationMs[r]!),
     };
   }
 
   *[Symbol.iterator](): Iterator<SessionLine> {
     for (let r = 0; r < this.rows; r++) yield this.at(r);
-  }
-
-  private grow(rows: number): void {
-    this.id = withRows(this.id, rows);
-    this.user = withRows(this.user, rows);
-    this.experiments = withRows(this.experiments, rows);
-    this.turns = withRows(this.turns, rows);
-    this.findings = withRows(this.findings, rows);
-    this.worst = withRows(this.worst, rows);
-    this.failedTurns = withRows(this.failedTurns, rows);
-    this.firstTimeMs = withRows(this.firstTimeMs, rows);
-    this.durationMs = withRows(this.durationMs, rows);
   }
 }
