@@ -153,7 +153,8 @@ export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
   /** Every trace id, once: numbered for the copy check, the kept traces and their locations. */
   private readonly ids = new IdIndex();
-  private readonly kept = new KeptTraces(this.ids);
+  /** Emptied once the session stage is done (see `finishStreamed`). */
+  private kept = new KeptTraces(this.ids);
   private readonly admission: TraceAdmission;
   private readonly spill = new SpillFile();
   /** The trace visitors' findings, in the order of the traces. */
@@ -277,6 +278,10 @@ export class AnalysisCollector {
       },
       this.spill,
     );
+    // The findings are sorted and every trace visited: what was kept of each trace (its times,
+    // session and place in the file, about 44 bytes a trace) is not read again, so it is let go
+    // before the formats run. The trace ids stay: the sessions' turns name them.
+    this.kept = new KeptTraces(this.ids);
     return {
       findings,
       sessions,

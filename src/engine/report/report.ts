@@ -235,7 +235,7 @@ function sessionLine(s: AnalyzedSession, findings: readonly Finding[], traces: P
  * `--session` (in report order), else the most telling — a root cause, then the worst finding,
  * then more failed turns — up to `max`, ties in report order. Holds at most about `2 × max`.
  */
-class SessionChooser {
+export class SessionChooser {
   private readonly wanted: ReadonlySet<string> | null;
   private held: Array<{ line: SessionLine; row: number; ordinals: number[] }> = [];
 
