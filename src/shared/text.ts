@@ -235,18 +235,22 @@ export function displayWidth(text: string): number {
  * straddle the edge goes whole. Returned as is when it fits.
  */
 export function cutColumns(text: string, columns: number): string {
-  if (ASCII.test(text)) return text.length <= columns ? text : columns <= 0 ? '' : `${text.slice(0, columns - 1)}…`;
+  // Joined, not `${slice}…`: a slice of a long text keeps the whole text alive while the cut is held.
+  if (ASCII.test(text)) return text.length <= columns ? text : columns <= 0 ? '' : [text.slice(0, columns - 1), '…'].join('');
   if (displayWidth(text) <= columns) return text;
   if (columns <= 0) return '';
-  let kept = '';
+  // The clusters kept, joined once: adding each to a string made a chain of as many pieces, which
+  // V8 keeps as it is (32 bytes a piece) for as long as the result is held.
+  const kept: string[] = [];
   let width = 0;
   for (const { segment } of GRAPHEMES.segment(text)) {
     const w = clusterWidth(segment);
     if (width + w > columns - 1) break;
-    kept += segment;
+    kept.push(segment);
     width += w;
   }
-  return `${kept}…`;
+  kept.push('…');
+  return kept.join('');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding } from '../../engine/analyze/findings.js';
 import type { AnalyzeReport, AnalyzeSessionInfo } from './analyze.js';
 import { FindingCursor } from '../../shared/finding-cursor.js';
@@ -76,7 +77,10 @@ export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally
     const groups = fold.groups();
     const repeated = groups.length < fold.count ? `, ${plural(fold.count - groups.length, 'repeat')} folded` : '';
     out.push(style.bold(`${quiet ? 'errors' : leads > 0 ? 'other findings' : 'findings'} (${fold.count}${repeated})`));
-    for (const g of groups) out.push(findingLine(g, style));
+    for (const g of groups) {
+      out.push(findingLine(g, style));
+      if (out.length >= LINES_PER_CHUNK) yield lines(out.splice(0));
+    }
   }
   if (said || out.length > 0) out.push('');
   out.push(summary);
@@ -146,7 +150,12 @@ class Folding {
 
   add(f: Finding): void {
     this.count++;
-    const key = `${f.severity}\u0000${f.ruleId}\u0000${f.messageId}\u0000${shape(f)}`;
+    // Held per group, and a message's shape is as long as the message (hundreds of characters
+    // when it quotes a rationale): 16 bytes of its SHA-256 instead, which two shapes do not share.
+    const key = createHash('sha256')
+      .update(`${f.severity}\u0000${f.ruleId}\u0000${f.messageId}\u0000${shape(f)}`)
+      .digest()
+      .toString('base64', 0, 16);
     let group = this.byShape.get(key);
     if (group === undefined) {
       group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: 0, lastSession: null, traces: new Set() };
