@@ -24,7 +24,11 @@ interface Case {
 interface Suite {
   name: string;
   props: Array<[string, string]>;
-  cases: Case[];
+  /** Its testcases, and how many of them fail (the totals are written before the cases). */
+  tests: number;
+  failures: number;
+  /** Read once, as the suite is written (the traces without a session make theirs then). */
+  cases: Iterable<Case>;
 }
 
 /**
@@ -44,14 +48,17 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
   const fails = (c: Case): boolean => c.findings.some((f) => failing(f, report.failOn));
   let tests = 0;
   let failures = 0;
-  const count = (suite: Suite): void => {
-    tests += suite.cases.length;
-    failures += suite.cases.filter(fails).length;
-  };
   const counting = new FindingCursor(report.findings);
-  for (const s of report.sessions) count(sessionSuite(s.id, s.user, s.turnTraceIds, counting.take(s.id)));
-  const tail = tailSuites(report.withoutSessionTraceIds, counting.rest());
-  for (const suite of tail) count(suite);
+  for (const s of report.sessions) {
+    const suite = sessionSuite(s.id, s.user, s.turnTraceIds, counting.take(s.id), fails);
+    tests += suite.tests;
+    failures += suite.failures;
+  }
+  const tail = tailSuites(report.withoutSessionTraceIds, counting.rest(), fails);
+  for (const suite of tail) {
+    tests += suite.tests;
+    failures += suite.failures;
+  }
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs([
     ['name', 'tracetriage analyze'],
     ['tests', tests],
@@ -59,25 +66,38 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
     ['errors', 0],
   ])}>\n`;
   const writing = new FindingCursor(report.findings);
-  for (const s of report.sessions) yield suiteXml(sessionSuite(s.id, s.user, s.turnTraceIds, writing.take(s.id)), report.failOn, fails);
-  for (const suite of tail) yield suiteXml(suite, report.failOn, fails);
+  for (const s of report.sessions) yield* suiteChunks(sessionSuite(s.id, s.user, s.turnTraceIds, writing.take(s.id), fails), report.failOn);
+  for (const suite of tail) yield* suiteChunks(suite, report.failOn);
   yield '</testsuites>\n';
 }
 
-function suiteXml(suite: Suite, failOn: Severity | 'none', fails: (c: Case) => boolean): string {
-  const out = [
+/** Testcases per piece of text yielded: the suite of the traces without a session has one per trace. */
+const CASES_PER_CHUNK = 200;
+
+/** A suite's XML in pieces: its head, its testcases a few hundred at a time, its end. */
+function* suiteChunks(suite: Suite, failOn: Severity | 'none'): Generator<string> {
+  const head = [
     `  <testsuite${attrs([
       ['name', suite.name],
-      ['tests', suite.cases.length],
-      ['failures', suite.cases.filter(fails).length],
+      ['tests', suite.tests],
+      ['failures', suite.failures],
       ['errors', 0],
       ['skipped', 0],
     ])}>`,
+    ...propertiesXml(suite.props, '    '),
   ];
-  out.push(...propertiesXml(suite.props, '    '));
-  for (const c of suite.cases) out.push(...caseXml(c, failOn));
+  yield `${head.join('\n')}\n`;
+  let out: string[] = [];
+  let cases = 0;
+  for (const c of suite.cases) {
+    out.push(...caseXml(c, failOn));
+    if (++cases % CASES_PER_CHUNK === 0) {
+      yield `${out.join('\n')}\n`;
+      out = [];
+    }
+  }
   out.push('  </testsuite>');
-  return `${out.join('\n')}\n`;
+  yield `${out.join('\n')}\n`;
 }
 
 function failing(f: Finding, failOn: Severity | 'none'): boolean {
@@ -85,7 +105,7 @@ function failing(f: Finding, failOn: Severity | 'none'): boolean {
 }
 
 /** A session's suite: a testcase per turn, and `session` first for its findings without a turn (or past its turns). */
-function sessionSuite(id: string, user: string | null, traceIds: Iterable<string>, findings: readonly Finding[]): Suite {
+function sessionSuite(id: string, user: string | null, traceIds: Iterable<string>, findings: readonly Finding[], fails: (c: Case) => boolean): Suite {
   const turns = Array.from(traceIds, (traceId, i): Case => ({ classname: id, name: `turn ${i + 1} · ${traceId}`, props: turnProps(id, i + 1, traceId), findings: [] }));
   const props: Array<[string, string]> =
     user === null
@@ -94,7 +114,7 @@ function sessionSuite(id: string, user: string | null, traceIds: Iterable<string
           ['session_id', id],
           ['user', user],
         ];
-  const suite: Suite = { name: id, props, cases: [...turns] };
+  const cases = [...turns];
   let whole: Case | null = null;
   for (const f of findings) {
     let target = f.turn === null ? undefined : turns[f.turn - 1];
@@ -102,47 +122,66 @@ function sessionSuite(id: string, user: string | null, traceIds: Iterable<string
       if (whole === null) {
         // First in its suite: the session as a whole comes before its turns, as in the text report.
         whole = { classname: id, name: SESSION_CASE, props: [['session_id', id]], findings: [] };
-        suite.cases.unshift(whole);
+        cases.unshift(whole);
       }
       target = whole;
     }
     target.findings.push(f);
   }
-  return suite;
+  return { name: id, props, tests: cases.length, failures: cases.filter(fails).length, cases };
 }
 
 /**
  * The suites after the sessions', from the findings after theirs: a session the report does not
  * list (it always should) still gets its suite, not a lost finding; then the traces without a
- * session (each once, in `traceIds` order, then any other a finding names); then the dump.
+ * session (each once, in `traceIds` order, then any other a finding names); then the dump. The
+ * findings about traces without a session are not in trace order: they are held until their
+ * testcase is written, as their JSON text (a third of the objects' size), and the testcases are
+ * made as they are written.
  */
-function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>): Suite[] {
+function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>, fails: (c: Case) => boolean): Suite[] {
   const unlisted = new Map<string, Finding[]>();
-  const loose = new Map<string, Finding[]>();
+  const loose = new Map<string, { texts: string[]; failing: boolean }>();
   const dump: Finding[] = [];
+  const probe: Case = { classname: '', name: '', props: [], findings: [] };
   for (const f of findings) {
-    const into = f.sessionId !== null ? unlisted : f.traceId !== null ? loose : null;
-    if (into === null) {
-      dump.push(f);
-      continue;
-    }
-    const key = (f.sessionId ?? f.traceId)!;
-    const list = into.get(key);
-    if (list) list.push(f);
-    else into.set(key, [f]);
+    if (f.sessionId !== null) {
+      const list = unlisted.get(f.sessionId);
+      if (list) list.push(f);
+      else unlisted.set(f.sessionId, [f]);
+    } else if (f.traceId !== null) {
+      let held = loose.get(f.traceId);
+      if (held === undefined) {
+        held = { texts: [], failing: false };
+        loose.set(f.traceId, held);
+      }
+      held.texts.push(JSON.stringify(f));
+      probe.findings = [f];
+      held.failing ||= fails(probe);
+    } else dump.push(f);
   }
-  const suites = [...unlisted].map(([id, own]) => sessionSuite(id, null, [], own));
-  const cases: Case[] = [];
-  const seen = new Set<string>();
-  const looseCase = (traceId: string): void => {
-    if (seen.has(traceId)) return;
-    seen.add(traceId);
-    cases.push({ classname: WITHOUT_SESSION_SUITE, name: traceId, props: [['trace_id', traceId]], findings: loose.get(traceId) ?? [] });
-  };
-  for (const id of traceIds) looseCase(id);
-  for (const id of loose.keys()) looseCase(id);
-  if (cases.length > 0) suites.push({ name: WITHOUT_SESSION_SUITE, props: [], cases });
-  if (dump.length > 0) suites.push({ name: DUMP_SUITE, props: [], cases: [{ classname: DUMP_SUITE, name: DUMP_SUITE, props: [], findings: dump }] });
+  const suites = [...unlisted].map(([id, own]) => sessionSuite(id, null, [], own, fails));
+  // Each trace once: every id is in `pending` until its testcase is written.
+  const pending = new Set<string>(traceIds);
+  for (const id of loose.keys()) pending.add(id);
+  if (pending.size > 0) {
+    let failures = 0;
+    for (const held of loose.values()) if (held.failing) failures++;
+    const looseCase = (traceId: string): Case => {
+      const held = loose.get(traceId);
+      loose.delete(traceId);
+      return { classname: WITHOUT_SESSION_SUITE, name: traceId, props: [['trace_id', traceId]], findings: held === undefined ? [] : held.texts.map((t) => JSON.parse(t) as Finding) };
+    };
+    const cases = function* (): Generator<Case> {
+      for (const id of traceIds) if (pending.delete(id)) yield looseCase(id);
+      for (const id of [...loose.keys()]) if (pending.delete(id)) yield looseCase(id);
+    };
+    suites.push({ name: WITHOUT_SESSION_SUITE, props: [], tests: pending.size, failures, cases: cases() });
+  }
+  if (dump.length > 0) {
+    const c: Case = { classname: DUMP_SUITE, name: DUMP_SUITE, props: [], findings: dump };
+    suites.push({ name: DUMP_SUITE, props: [], tests: 1, failures: fails(c) ? 1 : 0, cases: [c] });
+  }
   return suites;
 }
 
