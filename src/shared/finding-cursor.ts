@@ -1,9 +1,9 @@
 /**
- * Findings (anything with a session id) read in step with the sessions (report order): the findings of each session, one
- * session at a time, then the rest. Relies on the order `AnalyzeReport.findings` promises (a
- * session's findings together, sessions in `sessions` order, then the findings without a listed
- * session), so that a format holds one session and its findings at a time, never a map of every
- * session's.
+ * Findings (anything with a session id) read in step with the sessions (report order): the
+ * findings of each session, one session at a time, then the rest. Relies on the order
+ * `AnalyzeReport.findings` promises (a session's findings together, sessions in `sessions` order,
+ * then the findings without a listed session), so that a format holds one session and its
+ * findings at a time, never a map of every session's.
  */
 export class FindingCursor<T extends { readonly sessionId: string | null }> {
   private readonly iterator: Iterator<T>;

@@ -49,11 +49,12 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const traces = new ReportTraces();
     await readAnalysis(inputs, options, collector, (ordinal, kept) => traces.keep(ordinal, spill.append(JSON.stringify(kept)), turnFailed(kept.digest)));
     const result = collector.finishStreamed();
-    const { tally, lines, chosen } = sessionLines(result, traces, options.sessions ?? [], options.maxSessions);
+    const { tally, turnCount, lines, chosen } = sessionLines(result, traces, options.sessions ?? [], options.maxSessions);
     const chosenIds = new Set(chosen.map((c) => c.line.id));
     const { findings, bySession, unlisted, unlistedOutside } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
-    const sessions = chosen.map(({ line, ordinals }) => {
+    const sessions = chosen.map(({ line, ordinals: turnOrdinals }) => {
       const findings = bySession.get(line.id) ?? [];
+      const ordinals = [...turnOrdinals];
       const detailed = detailedTurns(ordinals, findings, traces);
       // A turn past the bound is read back and cut to what the strip and the table show at once.
       const turns = ordinals.map((ordinal, i) => {
@@ -63,8 +64,6 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
       return reportSession(line, turns, findings, detailed);
     });
     const chosenRows = new Set(chosen.map((c) => c.row));
-    let turnCount = 0;
-    for (const s of result.sessions) turnCount += s.turns;
     let failedWithoutSession = 0;
     for (const o of result.withoutSessionOrdinals) if (traces.failed(o)) failedWithoutSession++;
     return {
@@ -138,8 +137,8 @@ function turnFailed(d: TraceDigest): boolean {
 
 /**
  * One pass over the sessions, their findings read in step (`FindingCursor`): each session's line
- * (kept as columns), the findings counted, and the sessions to show turn by turn with their turns'
- * ordinals. Nothing else is held per session.
+ * (kept as columns), the findings and turns counted, and the sessions to show turn by turn with
+ * their turns' ordinals. Nothing else is held per session.
  */
 function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTraces, 'failed'>, wanted: readonly string[], max: number) {
   const tally = { findings: 0, bySeverity: { error: 0, warn: 0, info: 0 }, rootCauses: 0 };
@@ -150,8 +149,10 @@ function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTra
   };
   const lines = new SessionLineColumns();
   const chooser = new SessionChooser(wanted, max);
+  let turnCount = 0;
   const cursor = new FindingCursor(result.findings);
   for (const s of result.sessions) {
+    turnCount += s.turns;
     const own = cursor.take(s.sessionId);
     own.forEach(count);
     const line = sessionLine(s, own, traces);
@@ -159,14 +160,15 @@ function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTra
     lines.push(line);
   }
   for (const f of cursor.rest()) count(f);
-  return { tally, lines, chosen: chooser.chosen() };
+  return { tally, turnCount, lines, chosen: chooser.chosen() };
 }
 
 /**
  * The findings the report holds: every one (`all`), or (`shown`) those of the chosen sessions,
  * of the first {@link OTHER_SESSIONS_KEPT} other sessions with findings, and the first
- * {@link OUTSIDE_KEPT} of each kind outside the sessions, with the rest counted. The chosen sessions' findings by session. The other sessions
- * are counted as they change: a session's findings come together (`AnalyzeResult.findings`).
+ * {@link OUTSIDE_KEPT} of each kind outside the sessions, with the rest counted. The chosen
+ * sessions' findings by session. The other sessions are counted as they change: a session's
+ * findings come together (`AnalyzeResult.findings`).
  */
 function keptFindings(all: Iterable<Finding>, chosen: ReadonlySet<string>, mode: 'all' | 'shown') {
   const findings: Finding[] = [];
@@ -237,7 +239,8 @@ function sessionLine(s: AnalyzedSession, findings: readonly Finding[], traces: P
  */
 export class SessionChooser {
   private readonly wanted: ReadonlySet<string> | null;
-  private held: Array<{ line: SessionLine; row: number; ordinals: number[] }> = [];
+  /** The candidates, each with its turns' ordinals as given (a view of the columns: read only for the sessions chosen). */
+  private held: Array<{ line: SessionLine; row: number; ordinals: Iterable<number> }> = [];
 
   constructor(
     wanted: readonly string[],
@@ -248,14 +251,14 @@ export class SessionChooser {
 
   offer(line: SessionLine, row: number, ordinals: Iterable<number>): void {
     if (this.wanted !== null) {
-      if (this.held.length < this.max && this.wanted.has(line.id)) this.held.push({ line, row, ordinals: [...ordinals] });
+      if (this.held.length < this.max && this.wanted.has(line.id)) this.held.push({ line, row, ordinals });
       return;
     }
-    this.held.push({ line, row, ordinals: [...ordinals] });
+    this.held.push({ line, row, ordinals });
     if (this.held.length >= 2 * this.max) this.held = this.sorted().slice(0, this.max);
   }
 
-  chosen(): Array<{ line: SessionLine; row: number; ordinals: number[] }> {
+  chosen(): Array<{ line: SessionLine; row: number; ordinals: Iterable<number> }> {
     return this.wanted !== null ? this.held : this.sorted().slice(0, this.max);
   }
 

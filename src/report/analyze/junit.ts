@@ -54,7 +54,7 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
     tests += suite.tests;
     failures += suite.failures;
   }
-  const tail = tailSuites(report.withoutSessionTraceIds, counting.rest(), fails);
+  const tail = tailSuites(report.withoutSessionTraceIds, counting.rest(), report.failOn, fails);
   for (const suite of tail) {
     tests += suite.tests;
     failures += suite.failures;
@@ -139,11 +139,10 @@ function sessionSuite(id: string, user: string | null, traceIds: Iterable<string
  * testcase is written, as their JSON text (a third of the objects' size), and the testcases are
  * made as they are written.
  */
-function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>, fails: (c: Case) => boolean): Suite[] {
+function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>, failOn: Severity | 'none', fails: (c: Case) => boolean): Suite[] {
   const unlisted = new Map<string, Finding[]>();
   const loose = new Map<string, { texts: string[]; failing: boolean }>();
   const dump: Finding[] = [];
-  const probe: Case = { classname: '', name: '', props: [], findings: [] };
   for (const f of findings) {
     if (f.sessionId !== null) {
       const list = unlisted.get(f.sessionId);
@@ -156,8 +155,7 @@ function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>, fai
         loose.set(f.traceId, held);
       }
       held.texts.push(JSON.stringify(f));
-      probe.findings = [f];
-      held.failing ||= fails(probe);
+      held.failing ||= failing(f, failOn);
     } else dump.push(f);
   }
   const suites = [...unlisted].map(([id, own]) => sessionSuite(id, null, [], own, fails));

@@ -135,8 +135,8 @@ class LogicalPlaces {
   readonly list: LogicalLocation[] = [];
   private readonly indexOf = new Map<string, number>();
   private sessionByTrace: Map<string, string> | null = null;
-  /** The session whose findings are being placed, and its turns' trace ids. */
-  private current: { id: string | null; traces: ReadonlySet<string> } = { id: null, traces: new Set() };
+  /** The session whose findings are being placed, its turns' trace ids, and those as a set once asked (most sessions never are). */
+  private current: { id: string | null; traceIds: Iterable<string>; set: ReadonlySet<string> | null } = { id: null, traceIds: [], set: null };
 
   constructor(private readonly report: AnalyzeReport) {}
 
@@ -159,7 +159,7 @@ class LogicalPlaces {
 
   /** The findings placed next are those of session `id` (null: after the sessions'), whose turns are `traceIds`. */
   within(id: string | null, traceIds: Iterable<string>): void {
-    this.current = { id, traces: new Set(traceIds) };
+    this.current = { id, traceIds, set: null };
   }
 
   /**
@@ -168,7 +168,11 @@ class LogicalPlaces {
    * the first need.
    */
   sessionOf(traceId: string): string | null {
-    if (this.current.id !== null && this.current.traces.has(traceId)) return this.current.id;
+    const { current } = this;
+    if (current.id !== null) {
+      current.set ??= new Set(current.traceIds);
+      if (current.set.has(traceId)) return current.id;
+    }
     if (this.sessionByTrace === null) {
       this.sessionByTrace = new Map();
       for (const s of this.report.sessions) for (const t of s.turnTraceIds) this.sessionByTrace.set(t, s.id);
