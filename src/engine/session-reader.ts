@@ -1,4 +1,5 @@
-import { digestTrace, listingDigest, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { digestTrace, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { listingDigest } from '../model/listing-digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
 import { SessionTurnColumns } from './session-turns.js';
 import { StringTable } from '../shared/string-table.js';
