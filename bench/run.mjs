@@ -275,7 +275,7 @@ function headTraces(file) {
  * The commands issue 17 sets targets for, on one export (only when the default tool is measured):
  * `search` for one session by a metadata filter (the file's first session) and for the traces that
  * called one tool by a span attribute (the first TOOL span's function in the file), `sessions`,
- * `analyze` (JSON and text, every rule) and `report` (Markdown to a file).
+ * `analyze` (JSON, text, JUnit and SARIF, every rule) and `report` (Markdown to a file).
  */
 function toolScenarios(file, label) {
   if (opts.cmd !== DEFAULT_CMD) return [];
@@ -294,6 +294,9 @@ function toolScenarios(file, label) {
     ['sessions', 'json', [cli, 'sessions', '--format', 'json', file]],
     ['analyze', 'json', [cli, 'analyze', '--format', 'json', '--fail-on', 'none', '--no-config', file]],
     ['analyze-text', 'text', [cli, 'analyze', '--fail-on', 'none', '--no-config', file]],
+    // The CI formats: bounded like the others (peak RSS), no throughput target of their own.
+    ['analyze-junit', 'junit', [cli, 'analyze', '--format', 'junit', '--fail-on', 'none', '--no-config', file]],
+    ['analyze-sarif', 'sarif', [cli, 'analyze', '--format', 'sarif', '--fail-on', 'none', '--no-config', file]],
     ['report', 'markdown', [cli, 'report', '--format', 'markdown', '--no-config', '-o', join(opts.dir, `${opts.scenario}-report-${label}.md`), file]],
   ];
 }

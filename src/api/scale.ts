@@ -152,7 +152,9 @@ export async function merge(parts: readonly Lines[], context: Lines | readonly L
     (result) => {
       log.addTraces(result.traces);
       // Read out of the temporary file before it goes: an `Analysis` holds its findings.
-      const held = { ...result, findings: [...result.findings] };
+      // The traces without a session as grouped in the file go with it: a format groups the array.
+      const { withoutSessionTraces: _grouped, ...rest } = result;
+      const held = { ...rest, findings: [...result.findings] };
       const facts = analysisFacts(held, failOn);
       return {
         ...facts,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RawFindingSpill, SpilledFindings, type SortLimits } from '../../src/engine/analyze/finding-spill.js';
+import { RawFindingSpill, SORT_LIMITS, SpilledFindings, type SortLimits } from '../../src/engine/analyze/finding-spill.js';
+import { IdIndex } from '../../src/shared/id-index.js';
+import { StreamedLooseTraces } from '../../src/engine/analyze/loose-traces.js';
+import { looseTraces } from '../../src/shared/loose-traces.js';
 import { compareFindingKeys, type Finding, findingKey, finishFinding, finishFindings, type FinishContext, type RawFinding, type TraceLocation } from '../../src/engine/analyze/findings.js';
 import { SpillFile } from '../../src/ingest/spill.js';
 import type { RuleMeta } from '../../src/rules/api.js';
@@ -222,6 +225,65 @@ describe('SpilledFindings sorted in many runs', () => {
     try {
       expect(() => SpilledFindings.of([], { sessionRank: () => 0 }, spill, { runEntries: 3, runBytes: 1 << 16, fanIn: 1 })).toThrow(RangeError);
       expect(() => SpilledFindings.of([], { sessionRank: () => 0 }, spill, { runEntries: 0, runBytes: 1 << 16, fanIn: 2 })).toThrow(RangeError);
+    } finally {
+      spill.close();
+    }
+  });
+});
+
+// The traces without a session grouped by trace from the file (what JUnit lists, a testcase per
+// trace) must be exactly what `looseTraces` groups in memory: the listed traces in list order,
+// each once (an id listed twice at its first place), with or without findings, then the traces
+// findings name that the list does not, by first finding; each trace's findings in list order.
+describe('SpilledFindings.byTrace, read as the traces without a session', () => {
+  const LIMITS: ReadonlyArray<[string, SortLimits]> = [['the default limits', SORT_LIMITS], ...SMALL];
+  it.each(LIMITS)('groups as looseTraces does, at every pass, %s', (_, limits) => {
+    const { raw, context } = dump(300);
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      const findings = SpilledFindings.finish(raw, context, spill, limits);
+      // Listed: most loose traces, not in id order; one twice; one with no finding; some left out
+      // (named only by findings).
+      const listed = ['tr-loose-none'];
+      for (let t = 39; t >= 0; t--) if (t % 7 !== 3) listed.push(`tr-loose-${t}`);
+      listed.splice(5, 0, 'tr-loose-12');
+      const streamed = new StreamedLooseTraces(findings, listed);
+      const expected = looseTraces(listed, [...findings]);
+      const aboutLoose = [...findings].filter((f) => f.sessionId === null && f.traceId !== null);
+      // The case covers what it claims: findings on unlisted traces, a listed trace without one.
+      expect(expected.filter((t) => !listed.includes(t.traceId)).length).toBeGreaterThan(0);
+      expect(expected.find((t) => t.traceId === 'tr-loose-none')?.findings).toEqual([]);
+      expect(expected.flatMap((t) => t.findings)).toHaveLength(aboutLoose.length);
+      expect(new Set(expected.map((t) => t.traceId)).size).toBe(expected.length);
+      expect([...streamed]).toEqual(expected);
+      // Sorted once, at the first pass; read again at the next.
+      expect([...streamed]).toEqual(expected);
+    } finally {
+      spill.close();
+    }
+  });
+
+  it('places the traces by the index it is given, and refuses a list that lost a trace between passes rather than list it out of order', () => {
+    const { raw, context } = dump(20);
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      const findings = SpilledFindings.finish(raw, context, spill);
+      const about = [...findings].find((f) => f.sessionId === null && f.traceId !== null)!.traceId!;
+      const listed = Array.from({ length: 40 }, (_, t) => `tr-loose-${t}`);
+      // An index that numbers other ids first (as analyze's copy check does).
+      const ids = new IdIndex();
+      for (let i = 0; i < 50; i++) ids.numberOf(`tr-${i}`);
+      for (const id of [...listed].reverse()) ids.numberOf(id);
+      let pass = 0;
+      const changing = {
+        *[Symbol.iterator]() {
+          // The places are taken from the first read, the first pass from the second.
+          yield* pass++ < 2 ? listed : listed.filter((id) => id !== about);
+        },
+      };
+      const streamed = new StreamedLooseTraces(findings, changing, ids);
+      expect([...streamed]).toEqual(looseTraces(listed, [...findings]));
+      expect(() => [...streamed]).toThrow(`the findings about trace ${JSON.stringify(about)} were placed at ${listed.indexOf(about)}`);
     } finally {
       spill.close();
     }

@@ -16,6 +16,8 @@ import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
 import type { Finding } from './findings.js';
 import { RawFindingSpill, SpilledFindings, type FindingList } from './finding-spill.js';
+import { StreamedLooseTraces } from './loose-traces.js';
+import type { LooseTrace } from '../../shared/loose-traces.js';
 import { faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
 import type { FrameEvent, Rejection } from '../read/read-events.js';
 import { TraceRuleRunner, type ActiveRule } from './rule-runner.js';
@@ -60,6 +62,12 @@ export interface AnalyzeResult<List extends FindingList = Finding[]> {
   withoutSessionTraceIds: RowList<string>;
   /** Their positions among the traces `add` analysed (what it returned), in that order. */
   withoutSessionOrdinals: RowList<number>;
+  /**
+   * The same traces, each once, with the findings about them (`looseTraces`,
+   * shared/loose-traces.ts): set when the findings are in the temporary file, which sorts them by
+   * trace at the first pass, so that a format that lists them by trace (JUnit) need not hold them.
+   */
+  withoutSessionTraces?: Iterable<LooseTrace<Finding>>;
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -109,7 +117,8 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
 }
 
 /** A result with every list an array of its own: the findings read back, the sessions and their turns made from the columns. */
-function inMemory(result: AnalyzeResult<FindingList>): AnalyzeResult {
+function inMemory({ withoutSessionTraces: _grouped, ...result }: AnalyzeResult<FindingList>): AnalyzeResult {
+  // The traces without a session grouped from the file are not read back: a format groups the array in memory.
   return {
     ...result,
     findings: [...result.findings],
@@ -288,6 +297,8 @@ export class AnalysisCollector {
       withoutSession: withoutSession.traceIds.length,
       withoutSessionTraceIds: withoutSession.traceIds,
       withoutSessionOrdinals: withoutSession.ordinals,
+      // Placed by the trace ids' numbers, which stay: 4 bytes a trace, and only if a format asks.
+      withoutSessionTraces: new StreamedLooseTraces(findings, withoutSession.traceIds, this.ids),
       traces: this.admission.traces,
       duplicates: this.admission.duplicates,
       outsideSelection: this.admission.outsideSelection,

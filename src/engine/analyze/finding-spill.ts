@@ -75,6 +75,7 @@ export class SpilledFindings implements FindingList {
   private constructor(
     private readonly spill: SpillFile,
     private readonly region: Run,
+    private readonly limits: Readonly<SortLimits>,
   ) {}
 
   /**
@@ -103,9 +104,9 @@ export class SpilledFindings implements FindingList {
    * kept here, where `finishFindings` keeps the first.)
    */
   static of(findings: Iterable<Finding>, context: Pick<FinishContext, 'sessionRank'>, spill: SpillFile, limits: Readonly<SortLimits> = SORT_LIMITS): SpilledFindings {
-    const sort = new ExternalSort(spill, limits);
+    const sort = new ExternalSort(spill, FINDING_KEYS, limits);
     for (const finding of findings) sort.add(findingKey(finding, context), JSON.stringify(finding));
-    return new SpilledFindings(spill, sort.finish());
+    return new SpilledFindings(spill, sort.finish(), limits);
   }
 
   get length(): number {
@@ -115,6 +116,67 @@ export class SpilledFindings implements FindingList {
   *[Symbol.iterator](): Iterator<Finding> {
     if (this.region.count === 0) return;
     for (const line of this.spill.lines(this.region)) yield JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1)) as Finding;
+  }
+
+  /**
+   * The findings about traces without a session (no session, a trace), sorted again into a
+   * region of their own by trace: by `positionOf(traceId)` (a trace it does not place, -1, comes
+   * after every placed one, in the order of its first finding here), each trace's findings in the
+   * order of this list. One pass over this list and one external sort, bounded as the first
+   * (see {@link SortLimits}); memory keeps a number per trace `positionOf` does not place.
+   */
+  byTrace(positionOf: (traceId: string) => number): FindingsByTrace {
+    const sort = new ExternalSort(this.spill, POSITION_KEYS, this.limits);
+    const unplaced = new Map<string, number>();
+    let seq = 0;
+    for (const line of this.spill.lines(this.region)) {
+      const tab = line.indexOf(TAB);
+      const text = line.toString('utf8', tab + 1);
+      const f = JSON.parse(text) as Finding;
+      if (f.sessionId !== null || f.traceId === null) continue;
+      let position = positionOf(f.traceId);
+      if (position < 0) {
+        let k = unplaced.get(f.traceId);
+        if (k === undefined) unplaced.set(f.traceId, (k = unplaced.size));
+        position = UNPLACED + k;
+      }
+      sort.add([position, seq++], text);
+    }
+    return new FindingsByTrace(this.spill, sort.finish());
+  }
+}
+
+/** Where {@link SpilledFindings.byTrace} puts the traces it was not given a place for: after every placed one (places are list indexes, far below). */
+export const UNPLACED = 2 ** 32;
+
+/** A trace's findings, with where {@link SpilledFindings.byTrace} placed it. */
+export interface TraceFindings {
+  position: number;
+  traceId: string;
+  findings: Finding[];
+}
+
+/** The region {@link SpilledFindings.byTrace} sorted, read a trace at a time at each pass. */
+export class FindingsByTrace {
+  constructor(
+    private readonly spill: SpillFile,
+    private readonly region: Run,
+  ) {}
+
+  *[Symbol.iterator](): Iterator<TraceFindings> {
+    if (this.region.count === 0) return;
+    let group: TraceFindings | null = null;
+    for (const line of this.spill.lines(this.region)) {
+      const tab = line.indexOf(TAB);
+      const [position] = POSITION_KEYS.parse(line.toString('utf8', 0, tab));
+      const f = JSON.parse(line.toString('utf8', tab + 1)) as Finding;
+      if (group !== null && group.position === position) group.findings.push(f);
+      else {
+        if (group !== null) yield group;
+        group = { position, traceId: f.traceId ?? '', findings: [f] };
+      }
+    }
+    if (group !== null) yield group;
   }
 }
 
@@ -126,25 +188,47 @@ interface Run extends SpillRef {
 }
 
 /** A record with its key: its bytes, without the '\n' that ends it in the file. */
-interface Entry {
-  key: FindingKey;
+interface Entry<K> {
+  key: K;
   line: Buffer;
 }
 
 /** A run being merged: its next record, and its place among the runs merged (earlier runs hold earlier findings). */
-interface Cursor extends Entry {
+interface Cursor<K> extends Entry<K> {
   readonly lines: Iterator<Buffer>;
   readonly index: number;
 }
+
+/** What an {@link ExternalSort} sorts by: its keys as JSON text and back, their order, and which records are copies of the one before. */
+interface SortKeys<K> {
+  text(key: K): string;
+  parse(text: string): K;
+  compare(a: K, b: K): number;
+  /** True when a record whose key is `next`, sorted right after one whose key is `last`, is a copy to drop. */
+  copy(last: K, next: K): boolean;
+}
+
+/** The findings' order; one record per fingerprint (see {@link SpilledFindings.of}). */
+const FINDING_KEYS: SortKeys<FindingKey> = { text: keyText, parse: keyOf, compare: compareFindingKeys, copy: (last, next) => last.fingerprint === next.fingerprint };
+
+/** A trace's position, then the finding's place in the list it came from: unique, so nothing is a copy. */
+type PositionKey = [position: number, seq: number];
+
+const POSITION_KEYS: SortKeys<PositionKey> = {
+  text: (k) => JSON.stringify(k),
+  parse: (text) => JSON.parse(text) as PositionKey,
+  compare: (a, b) => a[0] - b[0] || a[1] - b[1],
+  copy: () => false,
+};
 
 /**
  * The external merge sort behind {@link SpilledFindings}. Runs are kept in the order their
  * findings came (a merge takes runs next to each other and leaves its output in their place), so
  * among equal keys the run listed first holds the finding that came first.
  */
-class ExternalSort {
+class ExternalSort<K> {
   /** The run being made: its records are views of {@link buffer} (or, too long for it, buffers of their own). */
-  private entries: Entry[] = [];
+  private entries: Entry<K>[] = [];
   private buffer: Buffer | null = null;
   private used = 0;
   /** Runs written, in the order of their findings; levels never grow along the list, and at most `fanIn - 1` share one. */
@@ -152,13 +236,14 @@ class ExternalSort {
 
   constructor(
     private readonly spill: SpillFile,
+    private readonly keys: SortKeys<K>,
     private readonly limits: Readonly<SortLimits>,
   ) {
     if (!(limits.runEntries >= 1 && limits.runBytes >= 1 && limits.fanIn >= 2)) throw new RangeError(`sort limits ${JSON.stringify(limits)}`);
   }
 
-  add(key: FindingKey, text: string): void {
-    const record = `${keyText(key)}\t${text}`;
+  add(key: K, text: string): void {
+    const record = `${this.keys.text(key)}\t${text}`;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const most = record.length * 3;
     this.buffer ??= Buffer.allocUnsafeSlow(this.limits.runBytes);
@@ -190,7 +275,7 @@ class ExternalSort {
     this.entries = [];
     this.used = 0;
     // Array.prototype.sort is stable: copies of a fingerprint (equal keys) keep the order they came in.
-    entries.sort((a, b) => compareFindingKeys(a.key, b.key));
+    entries.sort((a, b) => this.keys.compare(a.key, b.key));
     this.runs.push(this.write(entries, 0));
     // Merges `fanIn` runs of one level into one of the next, as soon as there are that many.
     const { fanIn } = this.limits;
@@ -201,24 +286,33 @@ class ExternalSort {
 
   /** Merges runs (listed in the order of their findings) into one, with a small binary heap of their next records. */
   private merge(runs: readonly Run[]): Run {
-    const heap: Cursor[] = [];
+    const heap: Cursor<K>[] = [];
     runs.forEach((run, index) => {
       const lines = this.spill.lines(run, MERGE_CHUNK_BYTES)[Symbol.iterator]();
       const first = lines.next();
-      if (!first.done) heap.push({ lines, index, line: first.value, key: keyOf(first.value) });
+      if (!first.done) heap.push({ lines, index, line: first.value, key: this.keyOf(first.value) });
     });
+    const order = (a: Cursor<K>, b: Cursor<K>): number => this.keys.compare(a.key, b.key) || a.index - b.index;
     // A sorted array is a heap.
     heap.sort(order);
-    return this.write(drain(heap), Math.max(...runs.map((r) => r.level)) + 1);
+    return this.write(
+      drain(heap, order, (line) => this.keyOf(line)),
+      Math.max(...runs.map((r) => r.level)) + 1,
+    );
+  }
+
+  /** The key a record starts with: JSON never writes a raw tab, so the first one ends it. */
+  private keyOf(line: Buffer): K {
+    return this.keys.parse(line.toString('utf8', 0, line.indexOf(TAB)));
   }
 
   /** Writes entries in order, each fingerprint once (see {@link SpilledFindings.of}), as one region. */
-  private write(entries: Iterable<Entry>, level: number): Run {
+  private write(entries: Iterable<Entry<K>>, level: number): Run {
     const run: Run = { offset: 0, length: 0, count: 0, level };
-    let last: string | null = null;
+    let last: K | null = null;
     for (const { key, line } of entries) {
-      if (key.fingerprint === last) continue;
-      last = key.fingerprint;
+      if (last !== null && this.keys.copy(last, key)) continue;
+      last = key;
       // Copied as bytes: neither decoded nor encoded again.
       const ref = this.spill.appendBytes(line, NEWLINE);
       if (run.count === 0) run.offset = ref.offset;
@@ -234,7 +328,7 @@ const TAB = 0x09;
 const NEWLINE = Buffer.from('\n');
 
 /** The records of a heap of cursors, least first; each cursor is read on once its record was taken. */
-function* drain(heap: Cursor[]): Generator<Entry> {
+function* drain<K>(heap: Cursor<K>[], order: (a: Cursor<K>, b: Cursor<K>) => number, keyOf: (line: Buffer) => K): Generator<Entry<K>> {
   while (heap.length > 0) {
     const top = heap[0]!;
     yield top;
@@ -247,11 +341,11 @@ function* drain(heap: Cursor[]): Generator<Entry> {
       top.line = next.value;
       top.key = keyOf(next.value);
     }
-    siftDown(heap);
+    siftDown(heap, order);
   }
 }
 
-function siftDown(heap: Cursor[]): void {
+function siftDown<K>(heap: Cursor<K>[], order: (a: Cursor<K>, b: Cursor<K>) => number): void {
   const item = heap[0]!;
   let at = 0;
   for (;;) {
@@ -265,20 +359,15 @@ function siftDown(heap: Cursor[]): void {
   heap[at] = item;
 }
 
-/** The findings' order ({@link compareFindingKeys}), then the order they came in. */
-function order(a: Cursor, b: Cursor): number {
-  return compareFindingKeys(a.key, b.key) || a.index - b.index;
-}
-
 /** A key as the JSON array its record starts with (JSON keeps strings, null and whole numbers exactly). */
 function keyText(k: FindingKey): string {
   if (!Number.isFinite(k.rank)) throw new Error(`finding rank ${k.rank}`);
   return JSON.stringify([k.rank, k.sessionId, k.dump, k.turn, k.severity, k.ruleId, k.messageId, k.spanId, k.fingerprint]);
 }
 
-/** The key a record starts with: JSON never writes a raw tab, so the first one ends it. */
-function keyOf(line: Buffer): FindingKey {
-  const [rank, sessionId, dump, turn, severity, ruleId, messageId, spanId, fingerprint] = JSON.parse(line.toString('utf8', 0, line.indexOf(TAB))) as [
+/** A key back from {@link keyText}. */
+function keyOf(text: string): FindingKey {
+  const [rank, sessionId, dump, turn, severity, ruleId, messageId, spanId, fingerprint] = JSON.parse(text) as [
     number,
     string | null,
     number,

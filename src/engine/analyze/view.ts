@@ -43,6 +43,7 @@ export function analysisFacts<List extends FindingList>(result: AnalyzeResult<Li
     sessions: mapRows(result.sessions, (s) => ({ id: s.sessionId, turns: s.turns, user: s.user, turnTraceIds: s.turnTraceIds, partial: s.partial })),
     tracesWithoutSession: result.withoutSession,
     withoutSessionTraceIds: result.withoutSessionTraceIds,
+    ...(result.withoutSessionTraces === undefined ? {} : { withoutSessionTraces: result.withoutSessionTraces }),
     traces: result.traces,
     duplicates: result.duplicates,
     outsideSelection: result.outsideSelection,

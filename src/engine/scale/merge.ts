@@ -6,6 +6,7 @@ import type { AnalyzedSession, AnalyzeResult } from '../analyze/analyze.js';
 import { finishFinding, type Finding } from '../analyze/findings.js';
 import { TraceLocations } from '../analyze/locations.js';
 import { SpilledFindings, type FindingList } from '../analyze/finding-spill.js';
+import { StreamedLooseTraces } from '../analyze/loose-traces.js';
 import type { ActiveRule } from '../analyze/rule-runner.js';
 import { SessionStage, turnOf } from '../analyze/session-stage.js';
 import { provenanceOf } from '../read/guard.js';
@@ -169,6 +170,10 @@ async function merge(
     withoutSession: loose.length,
     withoutSessionTraceIds: loose.map((t) => t.digest.traceId),
     withoutSessionOrdinals: [],
+    withoutSessionTraces: new StreamedLooseTraces(
+      findings,
+      loose.map((t) => t.digest.traceId),
+    ),
     traces: tally.traces,
     duplicates: tally.duplicates,
     outsideSelection: tally.outsideSelection,

@@ -8,6 +8,7 @@ import { compactAnalyzeChunks, isRootCause, MARK, paintOf, partialNote } from '.
 import { FindingCursor } from '../../shared/finding-cursor.js';
 import { sessionsWithFindings, tallyFindings, type FindingTally, type SessionTally } from './tally.js';
 import type { RowList } from '../../shared/columns.js';
+import type { LooseTrace } from '../../shared/loose-traces.js';
 import { fitLines } from '../shared/terminal.js';
 
 /** What `analyze` reports: the findings and what was read (types from the engine, no logic). */
@@ -28,6 +29,13 @@ export interface AnalyzeReport {
   tracesWithoutSession: number;
   /** Trace ids of the traces without a session, by request time (read once per pass). */
   withoutSessionTraceIds: Iterable<string>;
+  /**
+   * Those traces each once with the findings about them, as `looseTraces` (shared/loose-traces.ts)
+   * makes them from `withoutSessionTraceIds` and `findings`, read once per pass: the engine hands
+   * them from its temporary file, so that JUnit, which lists them by trace, need not hold their
+   * findings; absent, JUnit makes them in memory.
+   */
+  withoutSessionTraces?: Iterable<LooseTrace<Finding>>;
   traces: number;
   duplicates: number;
   outsideSelection: number;

@@ -5,6 +5,7 @@ import { strictText } from '../../shared/escape/terminal.js';
 import { xmlAttr, xmlText } from '../../shared/escape/xml.js';
 import { atLeast } from '../../shared/severity.js';
 import { FindingCursor } from '../../shared/finding-cursor.js';
+import { looseTraces, type LooseTrace } from '../../shared/loose-traces.js';
 
 /** The suite (and testcase class) of the traces that have no session. */
 export const WITHOUT_SESSION_SUITE = 'traces without a session';
@@ -41,8 +42,10 @@ interface Suite {
  * first failing finding's and its body lists every failing finding. Yields the document in
  * pieces, a suite at a time: the sessions' suites are made twice (counted for the totals the
  * root element states, then written), each from its session and its findings read in step
- * (`FindingCursor`), so one session's findings are held at a time; the findings outside the
- * sessions (traces without a session, the dump) are held from the first pass to the second.
+ * (`FindingCursor`), so one session's findings are held at a time; so is one trace without a
+ * session's, when the engine hands them grouped by trace (`withoutSessionTraces`). The findings
+ * about the dump, and about sessions the report does not list, are held from the first pass to
+ * the second.
  */
 export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
   const fails = (c: Case): boolean => c.findings.some((f) => failing(f, report.failOn));
@@ -54,7 +57,8 @@ export function* analyzeJunitChunks(report: AnalyzeReport): Generator<string> {
     tests += suite.tests;
     failures += suite.failures;
   }
-  const tail = tailSuites(report.withoutSessionTraceIds, counting.rest(), report.failOn, fails);
+  const traces = report.withoutSessionTraces ?? looseTraces(report.withoutSessionTraceIds, report.findings);
+  const tail = tailSuites(traces, counting.rest(), fails);
   for (const suite of tail) {
     tests += suite.tests;
     failures += suite.failures;
@@ -134,47 +138,33 @@ function sessionSuite(id: string, user: string | null, traceIds: Iterable<string
 /**
  * The suites after the sessions', from the findings after theirs: a session the report does not
  * list (it always should) still gets its suite, not a lost finding; then the traces without a
- * session (each once, in `traceIds` order, then any other a finding names); then the dump. The
- * findings about traces without a session are not in trace order: they are held until their
- * testcase is written, as their JSON text (a third of the objects' size), and the testcases are
- * made as they are written.
+ * session, a testcase per trace (`traces`: each once, in the order of `withoutSessionTraceIds`,
+ * then any other a finding names, with their findings), read a trace at a time at each pass; then
+ * the dump. The findings about traces without a session come from `traces`, not from `findings`.
  */
-function tailSuites(traceIds: Iterable<string>, findings: Iterable<Finding>, failOn: Severity | 'none', fails: (c: Case) => boolean): Suite[] {
+function tailSuites(traces: Iterable<LooseTrace<Finding>>, findings: Iterable<Finding>, fails: (c: Case) => boolean): Suite[] {
   const unlisted = new Map<string, Finding[]>();
-  const loose = new Map<string, { texts: string[]; failing: boolean }>();
   const dump: Finding[] = [];
   for (const f of findings) {
     if (f.sessionId !== null) {
       const list = unlisted.get(f.sessionId);
       if (list) list.push(f);
       else unlisted.set(f.sessionId, [f]);
-    } else if (f.traceId !== null) {
-      let held = loose.get(f.traceId);
-      if (held === undefined) {
-        held = { texts: [], failing: false };
-        loose.set(f.traceId, held);
-      }
-      held.texts.push(JSON.stringify(f));
-      held.failing ||= failing(f, failOn);
-    } else dump.push(f);
+    } else if (f.traceId === null) dump.push(f);
   }
   const suites = [...unlisted].map(([id, own]) => sessionSuite(id, null, [], own, fails));
-  // Each trace once: every id is in `pending` until its testcase is written.
-  const pending = new Set<string>(traceIds);
-  for (const id of loose.keys()) pending.add(id);
-  if (pending.size > 0) {
-    let failures = 0;
-    for (const held of loose.values()) if (held.failing) failures++;
-    const looseCase = (traceId: string): Case => {
-      const held = loose.get(traceId);
-      loose.delete(traceId);
-      return { classname: WITHOUT_SESSION_SUITE, name: traceId, props: [['trace_id', traceId]], findings: held === undefined ? [] : held.texts.map((t) => JSON.parse(t) as Finding) };
-    };
+  const looseCase = ({ traceId, findings }: LooseTrace<Finding>): Case => ({ classname: WITHOUT_SESSION_SUITE, name: traceId, props: [['trace_id', traceId]], findings });
+  let tests = 0;
+  let failures = 0;
+  for (const trace of traces) {
+    tests++;
+    if (fails(looseCase(trace))) failures++;
+  }
+  if (tests > 0) {
     const cases = function* (): Generator<Case> {
-      for (const id of traceIds) if (pending.delete(id)) yield looseCase(id);
-      for (const id of [...loose.keys()]) if (pending.delete(id)) yield looseCase(id);
+      for (const trace of traces) yield looseCase(trace);
     };
-    suites.push({ name: WITHOUT_SESSION_SUITE, props: [], tests: pending.size, failures, cases: cases() });
+    suites.push({ name: WITHOUT_SESSION_SUITE, props: [], tests, failures, cases: cases() });
   }
   if (dump.length > 0) {
     const c: Case = { classname: DUMP_SUITE, name: DUMP_SUITE, props: [], findings: dump };
