@@ -1,4 +1,4 @@
-import { digestTrace, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { digestTrace, sessionTurnOf, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
 import { listingDigest } from '../model/listing-digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
 import { SessionTurnColumns } from './session-turns.js';
@@ -41,33 +41,42 @@ export async function readSessions(inputs: readonly string[], options: SessionRe
   const kept: TraceDigest[] = [];
   const strings = new StringTable();
   const intern = (text: string): string => strings.intern(text);
-  await readListing(inputs, options, (digest) => kept.push(listingDigest(digest, intern)));
+  await readListing(inputs, options, 'digest', (digest) => kept.push(listingDigest(digest, intern)));
   return groupSessions(kept);
 }
 
 /**
  * {@link readSessions} keeping of each trace only what the `sessions` command prints from (a
- * `SessionTurn`: ids, times, state and three counts), as columns (`SessionTurnColumns`).
+ * `SessionTurn`: ids, times, state and three counts), as columns (`SessionTurnColumns`), and
+ * making only that of each trace (`sessionTurnOf`), not a whole digest.
  */
 export async function readSessionTurns(inputs: readonly string[], options: SessionReadOptions): Promise<SessionTurnColumns> {
   const columns = new SessionTurnColumns();
-  await readListing(inputs, options, (digest) => columns.push(digest));
+  await readListing(inputs, options, 'turn', (turn) => columns.push(turn));
   return columns;
 }
 
-/** Reads the inputs and hands each trace's digest (for a listing: short excerpts) to `keep`, in input order. */
-async function readListing(inputs: readonly string[], options: SessionReadOptions, keep: (digest: TraceDigest) => void): Promise<void> {
+/** What a listing makes of each trace: its digest (for a listing: short excerpts), or only its `SessionTurn`. */
+type ListingShape = 'digest' | 'turn';
+type ListingItem<S extends ListingShape> = S extends 'digest' ? TraceDigest : SessionTurn;
+
+/** Reads the inputs and hands what `shape` makes of each trace to `keep`, in input order. */
+async function readListing<S extends ListingShape>(inputs: readonly string[], options: SessionReadOptions, shape: S, keep: (item: ListingItem<S>) => void): Promise<void> {
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs === 1) {
     for await (const event of filteredTraces(inputs, options)) {
-      const digest = guardedDigest(event, digestOptions, options);
-      if (digest !== null) keep(digest);
+      try {
+        faultPoint('digest', event.trace.traceId);
+        keep(listingItem(event, digestOptions, shape));
+      } catch (error) {
+        options.onEvent?.(internalEvent(event.provenance, 'digest', error));
+      }
     }
     return;
   }
   // The same per trace in worker threads, taken here in input order.
-  const task: ListingTask = { kind: 'listing', digest: digestOptions, selection: selectionSpec(options) };
+  const task: ListingTask = { kind: 'listing', shape, digest: digestOptions, selection: selectionSpec(options) };
   for await (const event of readSummaries<ListingOutcome | null>(inputs, { ...options, ...taskThreads(options, jobs), task })) {
     if (event.type !== 'summary') {
       options.onEvent?.(event);
@@ -79,28 +88,35 @@ async function readListing(inputs: readonly string[], options: SessionReadOption
     if ('thrown' in outcome) options.onEvent?.(internalEvent(event.provenance, 'digest', rethrown(outcome.thrown)));
     else {
       // A worker's line range counts from its own start: the reader moved the event's provenance to the file's.
-      outcome.digest.provenance = digestProvenance(event.provenance);
-      keep(outcome.digest);
+      if ('provenance' in outcome.item) outcome.item.provenance = digestProvenance(event.provenance);
+      keep(outcome.item as ListingItem<S>);
     }
   }
 }
 
-/** The per-trace stage of `sessions` as data for a worker thread: the digest options and the selection. */
+/** What `shape` makes of one trace (a digest made for a listing is cut to a listing digest only by the caller). */
+function listingItem<S extends ListingShape>(event: TraceEvent, options: DigestOptions, shape: S): ListingItem<S> {
+  return (shape === 'digest' ? digestOf(event, options) : sessionTurnOf(event.trace, options)) as ListingItem<S>;
+}
+
+/** The per-trace stage of `sessions` as data for a worker thread: what to make of each trace, the digest options and the selection. */
 export interface ListingTask {
   kind: 'listing';
+  shape: ListingShape;
   digest: Omit<DigestOptions, 'provenance'>;
   selection: SelectionSpec;
 }
 
-/** A trace's listing digest, or what its digest threw. */
-export type ListingOutcome = { digest: TraceDigest } | { thrown: ThrownData };
+/** A trace's listing digest or `SessionTurn`, or what making it threw. */
+export type ListingOutcome = { item: TraceDigest | SessionTurn } | { thrown: ThrownData };
 
-/** The per-record work of `sessions`: what {@link readSessions} does on one trace, done ahead. */
+/** The per-record work of `sessions`: what {@link readListing} does on one trace, done ahead. */
 export async function listingWork(task: ListingTask): Promise<TaskWork<ListingOutcome | null>> {
   return selectedWork(await selectorOf(task.selection), (event): ListingOutcome => {
     try {
       faultPoint('digest', event.trace.traceId);
-      return { digest: listingDigest(digestOf(event, task.digest)) };
+      const item = listingItem(event, task.digest, task.shape);
+      return { item: task.shape === 'digest' ? listingDigest(item as TraceDigest) : item };
     } catch (error) {
       return { thrown: thrownData(error) };
     }

@@ -8,6 +8,7 @@ import { sessionConflictOf, sessionLookup, userIdOf, type KeyedValue } from './s
 import { triageAssessments, type AssessmentLevel, type LevelBasis, type Verdict } from './triage.js';
 import { turnIo, type TurnIo, type TurnSelection } from './turn-io.js';
 import type { Span, Trace, TraceState } from './types.js';
+import type { SessionTurn } from './sessions.js';
 import { isObject } from './values.js';
 
 /**
@@ -263,9 +264,7 @@ export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDig
  */
 export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest: TraceDigest; io: TurnIo; recovered: ReadonlyMap<Span, Span> } {
   const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
-  const root = trace.tree.roots[0];
-  const rootSpan = root === undefined ? undefined : trace.spans[root];
-  const rootDurationMs = rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
+  const { rootSpan, rootDurationMs } = rootOf(trace);
   const texts = turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS });
   const recovered = recoveredSpans(trace, turnAnswered(trace, texts.answerText));
   const session = sessionLookup(trace, options.sessionKeys);
@@ -288,6 +287,37 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     tokenUsage: tokenUsageOf(trace.info.metadata['mlflow.trace.tokenUsage']),
   };
   return { digest, io, recovered };
+}
+
+/**
+ * What the `sessions` listing keeps of a trace ({@link SessionTurn}: ids, times, state, counts),
+ * each field as {@link digestTrace} has it, without what only a digest needs: the turn's I/O and
+ * texts, the recovered spans, the error messages, the token usage (a third of `sessions`' CPU).
+ */
+export function sessionTurnOf(trace: Trace, options: Pick<DigestOptions, 'sessionKeys' | 'userKeys' | 'overrides' | 'noteChars'> = {}): SessionTurn {
+  const { rootSpan, rootDurationMs } = rootOf(trace);
+  const { failing, counts } = assessmentsDigest(trace, options);
+  let errorSpanCount = 0;
+  for (const span of trace.spans) if (span.status === 'ERROR') errorSpanCount++;
+  return {
+    traceId: name(trace.traceId),
+    sessionId: key(sessionLookup(trace, options.sessionKeys)?.value ?? null),
+    user: key(userIdOf(trace, options.userKeys)),
+    experimentId: trace.info.experimentId,
+    requestTimeMs: trace.info.requestTimeMs,
+    rootStartNs: rootSpan?.startTimeNs ?? null,
+    durationMs: trace.info.durationMs ?? rootDurationMs,
+    state: trace.info.state,
+    errorSpanCount,
+    assessments: { failing, counts: { scorerErrors: counts.scorerErrors } },
+  };
+}
+
+/** The trace's first root span, and its duration when it has both times. */
+function rootOf(trace: Trace): { rootSpan: Span | undefined; rootDurationMs: number | null } {
+  const root = trace.tree.roots[0];
+  const rootSpan = root === undefined ? undefined : trace.spans[root];
+  return { rootSpan, rootDurationMs: rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null };
 }
 
 /**
@@ -352,7 +382,7 @@ function errorSpans(trace: Trace, noteChars: number, recovered: ReadonlyMap<Span
   return { errors, errorSpanCount: failed.length, recoveredErrorCount: failed.filter((span) => recovered.has(span)).length };
 }
 
-function assessmentsDigest(trace: Trace, options: DigestOptions): AssessmentsDigest {
+function assessmentsDigest(trace: Trace, options: Pick<DigestOptions, 'overrides' | 'noteChars'>): AssessmentsDigest {
   const triage = triageAssessments(trace.assessments, options.overrides ? { overrides: options.overrides } : {});
   const noteChars = options.noteChars ?? NOTE_CHARS;
   // Each list is bounded on its own: a trace of thousands of verdicts must not leave its scorer
