@@ -4,8 +4,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from './make-inputs.js';
 
 /**
- * A validator of the OASIS SARIF 2.1.0 schema (test/vendor/sarif), loaded as
- * test/report/analyze-ci-formats.test.ts loads it: the schema is draft-04 (ajv 8 has no draft-04
+ * A validator of the OASIS SARIF 2.1.0 schema (test/vendor/sarif), for every test that checks a
+ * SARIF log: the schema is draft-04 (ajv 8 has no draft-04
  * mode), so `$schema` is dropped and `id` becomes `$id`, in memory only (test/vendor/sarif/README.md
  * says why that keeps its meaning); its formats get small checks, as ajv leaves formats to a plug-in.
  */

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/analyze/findings.js';
@@ -12,6 +11,7 @@ import { expectGolden } from '../helpers/golden.js';
 import { REPO_ROOT, makeWorkspace, runCliAsync, type CliRun } from '../helpers/make-inputs.js';
 import { conversation, makeTrace } from '../helpers/trace-builder.js';
 import { makeFinding } from '../helpers/findings.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
 // `analyze --format junit` and `--format sarif`: golden files over samples/, the JUnit read back
 // by a conforming XML parser (saxes), the SARIF checked against the OASIS SARIF 2.1.0 schema,
@@ -61,20 +61,6 @@ function wellFormed(xml: string): XmlElement {
 
 const kids = (el: XmlElement, name: string): XmlElement[] => el.children.filter((c) => c.name === name);
 
-/**
- * The OASIS schema is draft-04 (ajv 8 has no draft-04 mode): `$schema` is dropped and `id` becomes
- * `$id`, in memory only (test/vendor/sarif/README.md says why that keeps its meaning). Its
- * formats get small checks, as ajv leaves formats to a plug-in.
- */
-function sarifValidator(): ValidateFunction {
-  const raw = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'vendor', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
-  const { $schema: _draft, id, ...rest } = raw;
-  const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: true });
-  ajv.addFormat('uri', (s: string) => URL.canParse(s));
-  ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'http://base.invalid/'));
-  ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/u.test(s) && !Number.isNaN(Date.parse(s)));
-  return ajv.compile({ $id: id as string, ...rest });
-}
 const validateSarif = sarifValidator();
 
 function expectValidSarif(doc: unknown): void {
