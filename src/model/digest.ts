@@ -264,7 +264,6 @@ export function digestTrace(trace: Trace, options: DigestOptions = {}): TraceDig
  */
 export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest: TraceDigest; io: TurnIo; recovered: ReadonlyMap<Span, Span> } {
   const io = turnIo(trace, options.extraCarriers ? { extraCarriers: options.extraCarriers } : {});
-  const { rootSpan, rootDurationMs } = rootOf(trace);
   const texts = turnTexts(io, { maxChars: options.textChars ?? TEXT_CHARS });
   const recovered = recoveredSpans(trace, turnAnswered(trace, texts.answerText));
   const session = sessionLookup(trace, options.sessionKeys);
@@ -274,11 +273,7 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
     sessionId: key(session?.value ?? null),
     ...(session !== null && conflict !== null ? { sessionConflict: { taken: sessionSource(session), other: sessionSource(conflict) } } : {}),
     user: key(userIdOf(trace, options.userKeys)),
-    experimentId: trace.info.experimentId,
-    requestTimeMs: trace.info.requestTimeMs,
-    rootStartNs: rootSpan?.startTimeNs ?? null,
-    durationMs: trace.info.durationMs ?? rootDurationMs,
-    state: trace.info.state,
+    ...timesAndState(trace),
     format: trace.format.label,
     provenance: options.provenance ?? null,
     turn: { ...turnDigest(io, texts), root: wrapperRoot(trace, io) },
@@ -295,7 +290,6 @@ export function digestAndIo(trace: Trace, options: DigestOptions = {}): { digest
  * texts, the recovered spans, the error messages, the token usage (a third of `sessions`' CPU).
  */
 export function sessionTurnOf(trace: Trace, options: Pick<DigestOptions, 'sessionKeys' | 'userKeys' | 'overrides' | 'noteChars'> = {}): SessionTurn {
-  const { rootSpan, rootDurationMs } = rootOf(trace);
   const { failing, counts } = assessmentsDigest(trace, options);
   let errorSpanCount = 0;
   for (const span of trace.spans) if (span.status === 'ERROR') errorSpanCount++;
@@ -303,21 +297,24 @@ export function sessionTurnOf(trace: Trace, options: Pick<DigestOptions, 'sessio
     traceId: name(trace.traceId),
     sessionId: key(sessionLookup(trace, options.sessionKeys)?.value ?? null),
     user: key(userIdOf(trace, options.userKeys)),
-    experimentId: trace.info.experimentId,
-    requestTimeMs: trace.info.requestTimeMs,
-    rootStartNs: rootSpan?.startTimeNs ?? null,
-    durationMs: trace.info.durationMs ?? rootDurationMs,
-    state: trace.info.state,
+    ...timesAndState(trace),
     errorSpanCount,
     assessments: { failing, counts: { scorerErrors: counts.scorerErrors } },
   };
 }
 
-/** The trace's first root span, and its duration when it has both times. */
-function rootOf(trace: Trace): { rootSpan: Span | undefined; rootDurationMs: number | null } {
+/** The trace's experiment, times and state, as its digest and its listing row both have them. */
+function timesAndState(trace: Trace): Pick<TraceDigest, 'experimentId' | 'requestTimeMs' | 'rootStartNs' | 'durationMs' | 'state'> {
   const root = trace.tree.roots[0];
   const rootSpan = root === undefined ? undefined : trace.spans[root];
-  return { rootSpan, rootDurationMs: rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null };
+  const rootDurationMs = rootSpan?.startTimeNs != null && rootSpan.endTimeNs != null ? (rootSpan.endTimeNs - rootSpan.startTimeNs) / 1e6 : null;
+  return {
+    experimentId: trace.info.experimentId,
+    requestTimeMs: trace.info.requestTimeMs,
+    rootStartNs: rootSpan?.startTimeNs ?? null,
+    durationMs: trace.info.durationMs ?? rootDurationMs,
+    state: trace.info.state,
+  };
 }
 
 /**
