@@ -2,6 +2,7 @@
  * The scanner's byte tables and small pure helpers: the white space and letters it looks at besides
  * JSON's structural bytes (`json-bytes.ts`), which bytes can start a value, its holding caps, and
  * the reading of a chunk's edges (the lookahead kept for the next chunk, a byte order mark's start).
+ * `scanner.ts` keeps file-local copies of the white space and letters for its byte loop.
  */
 import { LBRACE } from './json-bytes.js';
 
