@@ -1,13 +1,17 @@
 import type { RawRecord, RecordContainer } from './record.js';
 import { RecordBuilder } from './record-builder.js';
-import { cut } from '../shared/text.js';
 import { DEFAULT_SCANNER_OPTIONS, type ScanProblem, type ScanSink, type ScannerOptions } from './scan-types.js';
 import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
+import { EMPTY, isBomPrefix, lookaheadTail, RUN_CAP, STARTS_VALUE, startsValue } from './scan-bytes.js';
+import { cutShortInString, cutShortLine, endedInContainer, endedInside, leftContainer, tooDeep, utf16BomNote, utf8BomNote } from './scan-messages.js';
+import { PrettyLayout } from './pretty-layout.js';
+import { EnvelopeKeys } from './envelope-keys.js';
 
 export type { ScanNote, ScanProblem, ScanSink, ScannedRecord, ScannerOptions } from './scan-types.js';
 export { DEFAULT_SCANNER_OPTIONS } from './scan-types.js';
 
-// JSON's structural bytes (exported for the other byte-level walker, top-level.ts).
+// File-local copies of scan-bytes.ts's constants, on purpose: imported, they made the byte loop
+// (`scanDeep`) about 15% slower (182 -> 210 ms of CPU over a 100 MB array of traces, measured).
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
@@ -15,55 +19,8 @@ const TAB = 0x09;
 const UPPER_N = 0x4e;
 const UPPER_I = 0x49;
 
-/**
- * Bytes that can start a JSON value (or Python's NaN/Infinity): a top-level run that starts with
- * any other byte (a NUL, a letter, a `}`) can never be a trace.
- */
-const STARTS_VALUE = new Uint8Array(256);
-for (const c of '{["-0123456789tfnNI') STARTS_VALUE[c.charCodeAt(0)] = 1;
-
-/**
- * A run that is no JSON value (garbage, or a gzip bomb of NULs) is held up to this many bytes:
- * enough to say what it is; past that it is refused and skipped to the end of its line unheld.
- */
-const RUN_CAP = 64 * 1024;
-
-/** Characters of a depth-1 key or page token kept while it is read: enough to match or show one. */
-const CAPTURE_CAP = 256;
-/** Characters of a page token shown in the note. */
-const TOKEN_SHOWN = 40;
-
-function startsValue(c: number): boolean {
-  return STARTS_VALUE[c] === 1;
-}
-
-/** `\n` + N spaces + `}`: the line that closes a pretty-printed element indented by N spaces. */
-const PRETTY_CLOSERS = Array.from({ length: 65 }, (_, n) => Buffer.from(`\n${' '.repeat(n)}}`));
-const EMPTY = Buffer.alloc(0);
-
-/**
- * The bytes at the end of a chunk whose meaning depends on the bytes after them, wherever the
- * input is cut into chunks: a line break (a `{"` after it ends a cut-short first line), with the
- * CR before it (a JSON line ends before its CR) and a `{` after it; a lone CR.
- */
-function lookaheadTail(chunk: Buffer): number {
-  const len = chunk.length;
-  const last = chunk[len - 1];
-  if (last === CR) return 1;
-  if (last === LF) return chunk[len - 2] === CR ? 2 : 1;
-  if (last === LBRACE && chunk[len - 2] === LF) return chunk[len - 3] === CR ? 3 : 2;
-  return 0;
-}
-
-/** True when `bytes` could still grow into a UTF-8 or UTF-16 byte order mark. */
-function isBomPrefix(bytes: Buffer): boolean {
-  const utf8 = [0xef, 0xbb, 0xbf];
-  if (bytes.every((b, k) => b === utf8[k])) return true;
-  return bytes.length === 1 && (bytes[0] === 0xff || bytes[0] === 0xfe);
-}
-
 /** Where the scanner stands. */
-// biome-ignore lint/suspicious/noConstEnum: file-local, so tsc inlines it into the scanner's hot loop; it never crosses a module boundary
+// biome-ignore lint/suspicious/noConstEnum: file-local and never exported: the hot loop reads it on every byte (tsc emits it as an object here, not inlined)
 const enum Mode {
   /** Between top-level values. */
   Top,
@@ -95,8 +52,12 @@ const enum Mode {
  * valid JSON string. JSON Lines take a fast path (a line is a record, checked by JSON.parse).
  *
  * This file is longer than the house's ~300 lines on purpose: it is one byte-level state machine
- * whose handlers share a dozen fields on the hottest path of the program; the record being cut
- * lives apart (`record-builder.ts`), and splitting the handlers would only pass the state around.
+ * whose handlers share a dozen fields and its `Mode` on the hottest path of the program, and
+ * what that loop reads must stay in this file (see the constants above: imported, they cost it
+ * 15%). What is not that machine lives apart: the record being cut
+ * (`record-builder.ts`), the byte tables (`scan-bytes.ts`), the wording of problems and notes
+ * (`scan-messages.ts`), the pretty-printed fast path's byte work (`pretty-layout.ts`) and the
+ * search envelope's keys and page token (`envelope-keys.ts`).
  */
 export class RecordScanner {
   private readonly options: ScannerOptions;
@@ -127,21 +88,16 @@ export class RecordScanner {
 
   /** Depth-1 key tracking of a top-level object, to recognise the search envelope. */
   private expectKey = false;
-  private keyText: string | null = null;
-  private keyFrom = 0;
   private tracesColon = false;
   /**
    * The page token of the search envelope (`next_page_token`, before or after its `traces`): a
    * non-empty one means the file is one page of a longer search, said once in a note.
    */
   private tokenColon = false;
-  /** Whether the string held in `keyText` is a depth-1 key or the page token's value. */
-  private capturing: 'key' | 'token' = 'key';
-  /** A token read before `traces`: said once the object is known to be the search envelope. */
-  private pendingToken: { text: string; offset: number; line: number } | null = null;
-  private tokenAt = { offset: 0, line: 1 };
-  /** The page note is said once per source: concatenated pages are still one file to fetch again. */
-  private pageNoted = false;
+  /** The depth-1 key or page token being read. */
+  private readonly keys: EnvelopeKeys;
+  /** The pretty-printed fast path's indentation and closing-line search. */
+  private readonly pretty = new PrettyLayout();
 
   constructor(
     source: string,
@@ -150,6 +106,7 @@ export class RecordScanner {
   ) {
     this.options = { ...DEFAULT_SCANNER_OPTIONS, ...options };
     this.rec = new RecordBuilder(source, sink, this.options.maxRecordBytes);
+    this.keys = new EnvelopeKeys(sink);
   }
 
   /** Feeds the next chunk of the source. */
@@ -187,7 +144,7 @@ export class RecordScanner {
       this.sawAnything = true;
       i = this.skipBom(chunk);
     }
-    if (this.prettyPending >= 0 && len > 0) i = this.resolvePretty(chunk, i);
+    if (this.pretty.pending >= 0 && len > 0) i = this.resolvePretty(chunk, i);
     while (i < len) {
       if (this.mode === Mode.Line) {
         i = this.lineRest(chunk, i);
@@ -212,11 +169,7 @@ export class RecordScanner {
       }
       i = this.outerByte(chunk, i, c);
     }
-    if (this.keyText !== null) {
-      // Bounded: a key or token is matched or shown by its first characters only.
-      if (this.keyText.length < CAPTURE_CAP) this.keyText = (this.keyText + chunk.toString('latin1', this.keyFrom, Math.min(len, this.keyFrom + CAPTURE_CAP))).slice(0, CAPTURE_CAP);
-      this.keyFrom = 0;
-    }
+    if (this.keys.text !== null) this.keys.carry(chunk, len);
     if (this.inRecord()) {
       const from = Math.max(0, this.rec.start - this.base);
       const piece = chunk.subarray(from);
@@ -224,7 +177,7 @@ export class RecordScanner {
         this.rec.refuseRun(piece, startsValue);
       } else this.rec.hold(piece);
     }
-    this.carryIndent(chunk, len);
+    this.pretty.carry(chunk, len, this.lineStart - this.base);
     this.base += len;
   }
 
@@ -235,7 +188,7 @@ export class RecordScanner {
       this.carry = EMPTY;
       this.scan(rest);
     }
-    this.prettyPending = -1;
+    this.pretty.pending = -1;
     if (this.mode === Mode.Line || this.mode === Mode.Pretty) {
       // The last line may simply lack its line feed; JSON.parse decides, and a rescan says why.
       this.rec.endOfInput = true;
@@ -243,15 +196,7 @@ export class RecordScanner {
     } else if (this.inRecord()) {
       // A scalar element running to the end ends the record, not the array it sits in.
       const scalar = this.mode === Mode.ElementScalar;
-      const problem: ScanProblem | undefined =
-        this.mode === Mode.Record
-          ? {
-              code: 'truncated',
-              message: this.inString ? 'input ended inside a string' : `input ended inside the value (${this.depth - this.elementDepth} bracket(s) not closed)`,
-              offset: this.base,
-              line: this.line,
-            }
-          : this.rec.problem;
+      const problem: ScanProblem | undefined = this.mode === Mode.Record ? endedInside(this.inString, this.depth - this.elementDepth, this.base, this.line) : this.rec.problem;
       this.emit(Buffer.alloc(0), this.base, problem);
       if (scalar) this.noteUnclosed();
     } else if (this.mode === Mode.Elements || this.mode === Mode.Envelope) this.noteUnclosed();
@@ -262,29 +207,16 @@ export class RecordScanner {
 
   /** The input ended inside a top-level array or the search envelope. */
   private noteUnclosed(): void {
-    this.sink.note({
-      code: 'unclosed-envelope',
-      message:
-        this.container === 'search'
-          ? 'input ended inside the {"traces": [...]} envelope; every complete trace before that point was read'
-          : 'input ended inside the top-level array; every complete element before that point was read',
-      offset: this.base,
-      line: this.line,
-    });
+    this.sink.note(endedInContainer(this.container, this.base, this.line));
   }
 
   private skipBom(chunk: Buffer): number {
     if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-      this.sink.note({ code: 'bom', message: 'a UTF-8 byte order mark was skipped', offset: 0, line: 1 });
+      this.sink.note(utf8BomNote());
       return 3;
     }
     if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
-      this.sink.note({
-        code: 'utf16',
-        message: 'the input starts with a UTF-16 byte order mark; exports are UTF-8 (convert with iconv -f UTF-16 -t UTF-8)',
-        offset: 0,
-        line: 1,
-      });
+      this.sink.note(utf16BomNote());
     }
     return 0;
   }
@@ -456,12 +388,8 @@ export class RecordScanner {
    * closing line. Returns where to go on, or -1 when the fast path does not apply.
    */
   private prettyElement(chunk: Buffer, i: number): number {
-    const lineStartInChunk = this.lineStart - this.base;
-    // The indentation may have begun in earlier chunks: `indentCarry` counts its spaces there.
-    const from = Math.max(0, lineStartInChunk);
-    const indent = lineStartInChunk >= 0 ? i - lineStartInChunk : this.indentCarry < 0 ? -1 : this.indentCarry + i;
-    if (indent < 1 || indent > 64) return -1;
-    for (let j = from; j < i; j++) if (chunk[j] !== SPACE) return -1;
+    const indent = this.pretty.indentOf(chunk, i, this.lineStart - this.base);
+    if (indent === -1) return -1;
     // Only a `{` that ends its line opens a pretty-printed object (`{"a": 1},` on one line does not).
     let k = i + 1;
     if (chunk[k] === CR) k++;
@@ -471,8 +399,7 @@ export class RecordScanner {
       this.startRecord(i, this.container);
       this.depth++;
       this.rec.maxDepth = 1;
-      this.prettyPending = indent;
-      this.prettyCr = k > i + 1;
+      this.pretty.defer(indent, k > i + 1);
       return k;
     }
     if (chunk[k] !== LF) return -1;
@@ -484,77 +411,31 @@ export class RecordScanner {
   private enterPretty(chunk: Buffer, indent: number, i: number): number {
     this.rec.unscanned = true;
     this.rec.lineBreaks = true;
-    this.closer = PRETTY_CLOSERS[indent]!;
-    this.seam = EMPTY;
+    this.pretty.open(indent);
     this.mode = Mode.Pretty;
     return this.prettyRest(chunk, i);
   }
-
-  /** Indentation of a `{` whose line end fell in the next chunk (-1: none pending), and whether a CR followed it. */
-  private prettyPending = -1;
-  private prettyCr = false;
-  /** Spaces from the current line's start to the end of the previous chunks (-1: a non-space came). */
-  private indentCarry = 0;
 
   /**
    * Decides a pending `{` at the start of the next chunk: a line feed (after at most one CR) makes
    * it a pretty element, as if the chunk had held it whole; anything else leaves it scanned.
    */
   private resolvePretty(chunk: Buffer, i: number): number {
-    const indent = this.prettyPending;
-    let k = i;
-    if (!this.prettyCr && chunk[k] === CR) {
-      k++;
-      if (k >= chunk.length) {
-        this.prettyCr = true;
-        return i;
-      }
-    }
-    this.prettyPending = -1;
-    if (chunk[k] !== LF || this.mode !== Mode.Record || this.depth !== this.elementDepth + 1) return i;
+    const indent = this.pretty.pending;
+    const k = this.pretty.settle(chunk, i);
+    if (k === -1 || this.mode !== Mode.Record || this.depth !== this.elementDepth + 1) return i;
     // Only `{` and white space were crossed since: undo the scan's depth and take the pretty path.
     this.depth--;
     this.rec.maxDepth = 0;
     return this.enterPretty(chunk, indent, k);
   }
 
-  /** Keeps `indentCarry` for the chunk just read (only the first 65 spaces of a line matter). */
-  private carryIndent(chunk: Buffer, len: number): void {
-    const lineStartInChunk = this.lineStart - this.base;
-    if (lineStartInChunk < 0 && this.indentCarry < 0) return;
-    const from = Math.max(0, lineStartInChunk);
-    let j = from;
-    while (j < len && j - from < 65 && chunk[j] === SPACE) j++;
-    if (j < len && j - from < 65) this.indentCarry = -1;
-    else this.indentCarry = Math.min(65, j - from + (lineStartInChunk < 0 ? this.indentCarry : 0));
-  }
-
-  /** The closing line of the pretty element being held; the last bytes of the previous chunk. */
-  private closer: Buffer = EMPTY;
-  private seam: Buffer = EMPTY;
-
   /** Looks for the held pretty element's closing line from `i`, counting the line feeds passed. */
   private prettyRest(chunk: Buffer, i: number): number {
-    const needle = this.closer;
-    let end = -1;
-    if (this.seam.length > 0 && i === 0) {
-      // The closing line may straddle the chunks: look at the seam first.
-      const joint = Buffer.concat([this.seam, chunk.subarray(0, needle.length - 1)]);
-      const at = joint.indexOf(needle);
-      if (at !== -1) end = at + needle.length - this.seam.length;
-    }
-    if (end === -1) {
-      const at = chunk.indexOf(needle, i);
-      if (at !== -1) end = at + needle.length;
-    }
+    const end = this.pretty.closeEnd(chunk, i);
     const stop = end === -1 ? chunk.length : end;
     for (let nl = chunk.indexOf(LF, i); nl !== -1 && nl < stop; nl = chunk.indexOf(LF, nl + 1)) this.newLine(nl);
-    if (end === -1) {
-      const keep = needle.length - 1;
-      // Chunks shorter than the closing line (a slow pipe) add to the seam rather than replace it.
-      this.seam = chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([this.seam, chunk]).subarray(-keep);
-      return chunk.length;
-    }
+    if (end === -1) return chunk.length;
     this.endRecordAt(chunk, end);
     return end;
   }
@@ -566,7 +447,7 @@ export class RecordScanner {
     this.line = p.line;
     this.lineStart = p.offset - (p.column - 1);
     // What stands before the record on its line is not seen: no indentation is carried.
-    if (p.column > 1) this.indentCarry = -1;
+    if (p.column > 1) this.pretty.indentCarry = -1;
     this.rec.index = p.index;
     this.sawAnything = true;
   }
@@ -590,14 +471,7 @@ export class RecordScanner {
         const rel = ++this.depth - this.elementDepth;
         if (rel > this.rec.maxDepth) {
           this.rec.maxDepth = rel;
-          if (rel > this.options.maxDepth && this.rec.problem === undefined) {
-            this.rec.problem = {
-              code: 'too-deep',
-              message: `nested deeper than ${this.options.maxDepth} levels (no trace is); not parsed`,
-              offset: this.base + i,
-              line: this.line,
-            };
-          }
+          if (rel > this.options.maxDepth && this.rec.problem === undefined) this.rec.problem = tooDeep(this.options.maxDepth, this.base + i, this.line);
         }
         return i + 1;
       }
@@ -619,12 +493,7 @@ export class RecordScanner {
         this.newLine(i);
         this.rec.lineBreaks = true;
         if (this.isCutShortLine(chunk, i)) {
-          this.rec.problem ??= {
-            code: 'cut-short-line',
-            message: 'the line ends before its JSON value is complete (a cut-short JSON line)',
-            offset: this.base + i,
-            line: this.line - 1,
-          };
+          this.rec.problem ??= cutShortLine(this.base + i, this.line - 1);
           this.endRecordAt(chunk, i);
           this.leaveContainer();
         }
@@ -683,14 +552,7 @@ export class RecordScanner {
       }
       if (c === LBRACE || c === LBRACKET) {
         if (++depth > maxSeen) maxSeen = depth;
-        if (depth > maxDepth && this.rec.problem === undefined) {
-          this.rec.problem = {
-            code: 'too-deep',
-            message: `nested deeper than ${this.options.maxDepth} levels (no trace is); not parsed`,
-            offset: this.base + i,
-            line,
-          };
-        }
+        if (depth > maxDepth && this.rec.problem === undefined) this.rec.problem = tooDeep(this.options.maxDepth, this.base + i, line);
         i++;
       } else if (c === RBRACE || c === RBRACKET) {
         i++;
@@ -756,15 +618,7 @@ export class RecordScanner {
    */
   private leaveContainer(): void {
     if (this.container === 'document') return;
-    this.sink.note({
-      code: 'unclosed-envelope',
-      message:
-        this.container === 'search'
-          ? 'the {"traces": [...]} envelope is not closed: a line ends inside one of its traces, and the next line is read on its own'
-          : 'the top-level array is not closed: a line ends inside one of its elements, and the next line is read on its own',
-      offset: this.lineStart,
-      line: this.line,
-    });
+    this.sink.note(leftContainer(this.container, this.lineStart, this.line));
     this.mode = Mode.Top;
     this.container = 'document';
     this.depth = 0;
@@ -789,7 +643,7 @@ export class RecordScanner {
       const c = chunk[i]!;
       if (c === QUOTE) {
         this.inString = false;
-        if (this.keyText !== null) this.endKey(chunk, i);
+        if (this.keys.text !== null) this.endKey(chunk, i);
         // A string element of an array is a record by itself.
         if (this.mode === Mode.Record && this.depth === this.elementDepth) this.endRecordAt(chunk, i + 1);
         return i + 1;
@@ -807,13 +661,8 @@ export class RecordScanner {
   private lineBreakInString(chunk: Buffer, nl: number): number {
     this.inString = false;
     this.escapePending = false;
-    this.keyText = null;
-    this.rec.problem ??= {
-      code: 'cut-short-line',
-      message: 'the line ends inside a string (a cut-short JSON line)',
-      offset: this.base + nl,
-      line: this.line,
-    };
+    this.keys.drop();
+    this.rec.problem ??= cutShortInString(this.base + nl, this.line);
     this.endRecordAt(chunk, nl);
     this.newLine(nl);
     this.leaveContainer();
@@ -822,45 +671,16 @@ export class RecordScanner {
 
   /** A string opens at depth 1 of the top-level object (at `i`): held when it is a key or the page token. */
   private startCapture(i: number): void {
-    if (this.expectKey) this.capturing = 'key';
-    else if (this.tokenColon) {
-      this.capturing = 'token';
-      this.tokenAt = { offset: this.base + i, line: this.line };
-    } else return;
-    this.keyText = '';
-    this.keyFrom = i + 1;
+    if (this.expectKey) this.keys.startKey(i);
+    else if (this.tokenColon) this.keys.startToken(i, this.base + i, this.line);
   }
 
+  /** The key or page token held ends at the quote at `q`. */
   private endKey(chunk: Buffer, q: number): void {
-    const rest = this.keyText!.length < CAPTURE_CAP ? chunk.toString('latin1', this.keyFrom, Math.min(q, this.keyFrom + CAPTURE_CAP)) : '';
-    const text = (this.keyText + rest).slice(0, CAPTURE_CAP);
-    this.keyText = null;
-    if (this.capturing === 'token') {
-      this.capturing = 'key';
-      if (text !== '') this.foundToken({ text, ...this.tokenAt });
-      return;
-    }
-    this.tracesColon = text === 'traces';
-    this.tokenColon = text === 'next_page_token';
-  }
-
-  /** A non-empty page token: said now in the search envelope, or once `traces` shows the object is one. */
-  private foundToken(token: { text: string; offset: number; line: number }): void {
-    if (this.container !== 'search') {
-      this.pendingToken = token;
-      return;
-    }
-    if (this.pageNoted) return;
-    this.pageNoted = true;
-    this.sink.note({
-      code: 'next-page-token',
-      message:
-        `this file is one page of a search: more traces exist (next_page_token ${JSON.stringify(cut(token.text, TOKEN_SHOWN))}); ` +
-        'fetch every page (mlflow traces search … --page-token <token>, until next_page_token is null, or a larger --max-results) and read them together',
-      offset: token.offset,
-      line: token.line,
-      token: token.text,
-    });
+    const key = this.keys.end(chunk, q, this.container === 'search');
+    if (key === null) return;
+    this.tracesColon = key === 'traces';
+    this.tokenColon = key === 'next_page_token';
   }
 
   /** `{"traces": [` at the top: what was held is envelope, and the array's elements are records. */
@@ -872,8 +692,7 @@ export class RecordScanner {
     this.depth = 2;
     this.elementDepth = 2;
     this.rec.drop();
-    if (this.pendingToken !== null) this.foundToken(this.pendingToken);
-    this.pendingToken = null;
+    this.keys.enterSearch();
   }
 
   private startRecord(i: number, container: RecordContainer): void {
@@ -881,10 +700,9 @@ export class RecordScanner {
     this.container = container;
     this.rec.begin(this.base + i, this.line, this.base + i - this.lineStart + 1, container);
     this.expectKey = false;
-    this.keyText = null;
+    this.keys.reset();
     this.tracesColon = false;
     this.tokenColon = false;
-    this.pendingToken = null;
   }
 
   private inRecord(): boolean {
