@@ -1,4 +1,4 @@
-import { compareTurnRows, makeSession, nullIfNaN, sortSessions, type Session, type SessionSortKey, type SessionSummary, type SessionTurn } from '../model/sessions.js';
+import { compareTurnRows, makeSession, nullIfNaN, sessionOrder, type Session, type SessionSortKey, type SessionTurn } from '../model/sessions.js';
 import type { TraceState } from '../model/types.js';
 import { groupRows, withRows, type RowList } from '../shared/columns.js';
 import { IdIndex } from '../shared/id-index.js';
@@ -10,14 +10,6 @@ export interface SessionRowsView {
   sort: SessionSortKey;
   withoutSession: RowList<SessionTurn>;
   duplicates: number;
-}
-
-/** A session as the columns group it: its summary, and where its rows are (in turn order) in the grouped rows. */
-interface Grouped {
-  id: string;
-  summary: SessionSummary;
-  start: number;
-  end: number;
 }
 
 const FIRST_ROWS = 1024;
@@ -87,10 +79,18 @@ export class SessionTurnColumns {
    * sessions makes their turns anew, one session at a time.
    */
   view(sort: SessionSortKey): SessionRowsView {
-    // Rows grouped by session (sessions in the order first seen), each group in turn order.
+    // Rows grouped by session (sessions by their number in the string table), each group in turn order.
     const count = this.strings.all().length;
     const { starts, rows: grouped, ungrouped: loose } = groupRows(this.session, this.rows, count);
-    const sessions: Grouped[] = [];
+    // What the sessions are sorted by, as columns by string number: 24 bytes a session, where a
+    // summary object per session took about 290 (its summary is made again as each pass reaches it).
+    const keys = {
+      firstTimeMs: new Float64Array(count),
+      lastTimeMs: new Float64Array(count),
+      turnsWithErrors: new Int32Array(count),
+      failingAssessments: new Int32Array(count),
+    };
+    const sessions: number[] = [];
     for (let s = 0; s < count; s++) {
       const start = starts[s]!;
       const end = starts[s + 1]!;
@@ -98,13 +98,23 @@ export class SessionTurnColumns {
       // Stable: rows of equal turns keep the order they were read in, as makeSession keeps them.
       const rows = Array.from(grouped.subarray(start, end)).sort((a, b) => this.compareTurns(a, b));
       grouped.set(rows, start);
-      const id = this.strings.at(s);
-      sessions.push({ id, summary: makeSession(id, this.turnsOf(rows)).summary, start, end });
+      const { summary } = makeSession(this.strings.at(s), this.turnsOf(rows));
+      keys.firstTimeMs[s] = summary.firstTimeMs ?? Number.NaN;
+      keys.lastTimeMs[s] = summary.lastTimeMs ?? Number.NaN;
+      keys.turnsWithErrors[s] = summary.turnsWithErrors;
+      keys.failingAssessments[s] = summary.failingAssessments;
+      sessions.push(s);
     }
-    const order = sortSessions(sessions, sort);
+    const order = Int32Array.from(sessions).sort(
+      sessionOrder<number>(sort, {
+        id: (s) => this.strings.at(s),
+        time: (s, field) => nullIfNaN(keys[field][s]!),
+        count: (s, field) => (field === 'turns' ? starts[s + 1]! - starts[s]! : keys[field][s]!),
+      }),
+    );
     loose.sort((a, b) => this.compareTurns(a, b));
     return {
-      sessions: rowList(order, (s) => ({ id: s.id, turns: this.turnsOf(grouped.subarray(s.start, s.end)), summary: s.summary })),
+      sessions: rowList(order, (s) => makeSession(this.strings.at(s), this.turnsOf(grouped.subarray(starts[s]!, starts[s + 1]!)))),
       sort,
       withoutSession: rowList(loose, (r) => this.turnAt(r)),
       duplicates: this.duplicates,
@@ -164,7 +174,7 @@ export class SessionTurnColumns {
 }
 
 /** `items` made into `T`s as each pass reaches them. */
-function rowList<S, T>(items: readonly S[], make: (item: S) => T): RowList<T> {
+function rowList<S, T>(items: ArrayLike<S> & Iterable<S>, make: (item: S) => T): RowList<T> {
   return {
     length: items.length,
     *[Symbol.iterator]() {

@@ -179,18 +179,34 @@ export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
  * then id, so the order is the same on every run.
  */
 export function sortSessions<S extends Pick<Session<SessionTurn>, 'id' | 'summary'>>(sessions: readonly S[], key: SessionSortKey): S[] {
-  const byId = (a: S, b: S): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const tie = (a: S, b: S): number => compareNullable(a.summary.firstTimeMs, b.summary.firstTimeMs) || byId(a, b);
-  const most = (f: (s: SessionSummary) => number) => (a: S, b: S) => f(b.summary) - f(a.summary) || tie(a, b);
+  return [...sessions].sort(sessionOrder<S>(key, { id: (s) => s.id, time: (s, field) => s.summary[field], count: (s, field) => s.summary[field] }));
+}
+
+/** How {@link sessionOrder} reads a session's id and the parts of its summary it orders by, whatever holds them (objects, columns). */
+export interface SessionSortAccess<S> {
+  id(s: S): string;
+  time(s: S, field: 'firstTimeMs' | 'lastTimeMs'): number | null;
+  count(s: S, field: 'turns' | 'turnsWithErrors' | 'failingAssessments'): number;
+}
+
+/** The comparison {@link sortSessions} sorts by, over sessions held in any form. */
+export function sessionOrder<S>(key: SessionSortKey, access: SessionSortAccess<S>): (a: S, b: S) => number {
+  const byId = (a: S, b: S): number => {
+    const x = access.id(a);
+    const y = access.id(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  const tie = (a: S, b: S): number => compareNullable(access.time(a, 'firstTimeMs'), access.time(b, 'firstTimeMs')) || byId(a, b);
+  const most = (field: 'turns' | 'turnsWithErrors' | 'failingAssessments') => (a: S, b: S) => access.count(b, field) - access.count(a, field) || tie(a, b);
   const compare: Record<SessionSortKey, (a: S, b: S) => number> = {
     id: byId,
     first: tie,
-    last: (a, b) => compareNullable(a.summary.lastTimeMs, b.summary.lastTimeMs) || tie(a, b),
-    turns: most((s) => s.turns),
-    errors: most((s) => s.turnsWithErrors),
-    failing: most((s) => s.failingAssessments),
+    last: (a, b) => compareNullable(access.time(a, 'lastTimeMs'), access.time(b, 'lastTimeMs')) || tie(a, b),
+    turns: most('turns'),
+    errors: most('turnsWithErrors'),
+    failing: most('failingAssessments'),
   };
-  return [...sessions].sort(compare[key]);
+  return compare[key];
 }
 
 /** A session-level entry with the turn (1-based) and trace it was logged on. */

@@ -4,7 +4,7 @@ import { keyCarrier } from '../../src/model/carriers.js';
 import { digestTrace, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest.js';
 import { listingDigest } from '../../src/model/listing-digest.js';
 import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
-import { compareTurns, groupSessions, SESSION_SORT_KEYS, sessionView, sortSessions, type SessionSortKey } from '../../src/model/sessions.js';
+import { compareTurns, groupSessions, SESSION_SORT_KEYS, sessionView, sortSessions, type SessionSortKey, type SessionTurn } from '../../src/model/sessions.js';
 import { SessionTurnColumns } from '../../src/engine/session-turns.js';
 import { mdInline } from '../../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
@@ -141,6 +141,41 @@ describe('SessionTurnColumns', () => {
       expect([...view.withoutSession].map((t) => t.traceId)).toEqual(whole.withoutSession.map((t) => t.traceId));
       expect(view.withoutSession).toHaveLength(1);
       expect(view.duplicates).toBe(2);
+    }
+  });
+
+  it('orders many sessions as sortSessions does in every sort, ties on every key included', () => {
+    // Small value ranges, so that sessions tie on times, counts and first times, and missing times.
+    let seed = 7;
+    const next = (n: number): number => {
+      // mulberry32: deterministic, and every bit of it varies (a plain LCG's low bits cycle).
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const turns: SessionTurn[] = Array.from({ length: 600 }, (_, i) => ({
+      traceId: `tr-${i}`,
+      sessionId: next(12) === 0 ? null : `s-${next(80)}`,
+      user: next(3) === 0 ? null : `u-${next(4)}`,
+      experimentId: `${next(2)}`,
+      requestTimeMs: next(5) === 0 ? null : 1_000 * next(6),
+      rootStartNs: next(4) === 0 ? null : 1e9 * next(6),
+      durationMs: next(3) === 0 ? null : next(100),
+      state: next(7) === 0 ? 'ERROR' : 'OK',
+      errorSpanCount: next(4) === 0 ? 1 : 0,
+      assessments: { failing: next(3), counts: { scorerErrors: next(2) } },
+    }));
+    const whole = groupSessions(turns);
+    expect(whole.sessions.length).toBeGreaterThan(60);
+    const columns = new SessionTurnColumns();
+    for (const t of turns) columns.push(t);
+    for (const key of SESSION_SORT_KEYS) {
+      const sessions = [...columns.view(key).sessions];
+      const expected = sortSessions(whole.sessions, key);
+      expect(sessions.map((s) => s.id)).toEqual(expected.map((s) => s.id));
+      expect(sessions.map((s) => s.summary)).toEqual(expected.map((s) => s.summary));
+      expect(sessions.map((s) => s.turns.map((t) => t.traceId))).toEqual(expected.map((s) => s.turns.map((t) => t.traceId)));
     }
   });
 });
