@@ -33,6 +33,65 @@ describe('IdIndex', () => {
     expect(index.find('\u0000')).toBe(-1);
   });
 
+  it('keeps trace ids of hex digits in half the bytes, and tells them from ids that only look alike', () => {
+    const index = new IdIndex();
+    const ids = [
+      'tr-0123456789abcdef0123456789abcdef', // MLflow
+      '0123456789abcdef0123456789abcdef', // OpenTelemetry, the same digits
+      'tr-0123456789ABCDEF0123456789ABCDEF', // upper case: kept as written, not as hex
+      'tr-0123456789abcdef0123456789abcde', // odd number of digits
+      'tr-',
+      'tr-tr-00',
+      'tr-00',
+      '00',
+      '0',
+      'tr-0g',
+      'TR-00',
+      'tr-00é',
+      'tr-00日',
+    ];
+    ids.forEach((id, i) => expect(index.numberOf(id)).toBe(i));
+    ids.forEach((id, i) => {
+      expect(index.at(i)).toBe(id);
+      expect(index.find(id)).toBe(i);
+    });
+    expect(index.find('tr-0000')).toBe(-1);
+    expect(index.find('tr-0')).toBe(-1);
+    expect(index.find('000')).toBe(-1);
+  });
+
+  it('numbers random ids as a Map does, whatever mix of hex digits, prefix and other characters they hold', () => {
+    let seed = 11;
+    const next = (n: number): number => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const alphabet = ['0', '9', 'a', 'f', 'g', 'A', 'F', '-', 't', 'r', 'é', '日', '\uD800'];
+    const prefixes = ['', 'tr-', 'tr', 'r-', 'TR-'];
+    const index = new IdIndex();
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const hexOnly = next(2) === 0;
+      const length = next(9);
+      let id = prefixes[next(prefixes.length)]!;
+      for (let k = 0; k < length; k++) id += hexOnly ? '0123456789abcdef'[next(16)]! : alphabet[next(alphabet.length)]!;
+      const n = expected.get(id) ?? expected.size;
+      if (!expected.has(id)) {
+        expect(index.find(id)).toBe(-1);
+        expected.set(id, n);
+      }
+      expect(index.numberOf(id)).toBe(n);
+    }
+    expect(index.size).toBe(expected.size);
+    for (const [id, n] of expected) {
+      expect(index.at(n)).toBe(id);
+      expect(index.find(id)).toBe(n);
+    }
+  });
+
   it('tells a number it does not hold', () => {
     const index = new IdIndex();
     index.numberOf('a');
