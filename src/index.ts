@@ -42,7 +42,7 @@ export type { ExitCode, ExitVerdict, ReadOutcome } from './engine/outcome.js';
 export type { SearchHit } from './engine/search/search.js';
 export type { ReportData } from './engine/report/data.js';
 export type { Session, SessionSortKey, SessionSummary, SessionView } from './model/sessions.js';
-export type { TraceDigest } from './model/digest.js';
+export type { TraceDigest } from './model/digest-types.js';
 
 // The lines of the scale-out steps (docs/scale-out.md), and the bucket an engine routes them by.
 export { bucketOf, DEFAULT_BUCKETS } from './engine/scale/lines.js';

@@ -1,7 +1,7 @@
 import { digestOptionsOf, type TriageConfig } from '../engine/config.js';
 import type { ExitVerdict } from '../engine/outcome.js';
 import { readSession, readSessions, sessionReport, sessionsView } from '../engine/session-reader.js';
-import type { TraceDigest } from '../model/digest.js';
+import type { TraceDigest } from '../model/digest-types.js';
 import type { Session, SessionSortKey } from '../model/sessions.js';
 import { compileFilter } from '../query/filter/compile.js';
 import type { FormatOptions } from '../report/format.js';

@@ -1,4 +1,5 @@
-import { digestTrace, sessionTurnOf, turnTexts, type DigestOptions, type TraceDigest, type TurnTexts } from '../model/digest.js';
+import { digestTrace, sessionTurnOf, turnTexts } from '../model/digest.js';
+import type { DigestOptions, TraceDigest, TurnTexts } from '../model/digest-types.js';
 import { listingDigest } from '../model/listing-digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
 import { SessionTurnColumns } from './session-turns.js';

@@ -1,4 +1,4 @@
-import type { DigestProvenance, ErrorSpanDigest, ExpectationDigest, ScorerCount, ScorerErrorDigest, TraceDigest, TurnTexts, VerdictDigest } from './digest.js';
+import type { DigestProvenance, ErrorSpanDigest, ExpectationDigest, ScorerCount, ScorerErrorDigest, TraceDigest, TurnTexts, VerdictDigest } from './digest-types.js';
 
 /**
  * The digest a listing keeps: ids, times, state and counts, without the excerpts (texts, tool

@@ -1,4 +1,4 @@
-import type { ScorerErrorDigest, TraceDigest, VerdictDigest } from './digest.js';
+import type { ScorerErrorDigest, TraceDigest, VerdictDigest } from './digest-types.js';
 
 /**
  * What grouping traces into sessions reads of each: a digest has it all; the `sessions` listing

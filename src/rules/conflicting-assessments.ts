@@ -1,4 +1,4 @@
-import type { VerdictDigest } from '../model/digest.js';
+import type { VerdictDigest } from '../model/digest-types.js';
 import { defineRule } from './api.js';
 import { assessmentPath, JUDGE_SOURCES, quote } from './util/assessments.js';
 

@@ -1,4 +1,4 @@
-import type { SessionSourceDigest } from '../model/digest.js';
+import type { SessionSourceDigest } from '../model/digest-types.js';
 import type { ModelCallFacts } from '../model/facts.js';
 import type { Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type Turn } from './api.js';

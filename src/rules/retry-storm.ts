@@ -1,4 +1,4 @@
-import { errorSignature } from '../model/facts.js';
+import { errorSignature } from '../model/facts-errors.js';
 import { attemptKey, RecoveryIndex } from '../model/recovery.js';
 import type { Span, Trace } from '../model/types.js';
 import { defineRule, type EvidenceInput, type ReportDescriptor } from './api.js';

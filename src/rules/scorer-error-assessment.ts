@@ -1,4 +1,4 @@
-import type { ScorerErrorDigest, TraceDigest } from '../model/digest.js';
+import type { ScorerErrorDigest, TraceDigest } from '../model/digest-types.js';
 import { defineRule, type EvidenceInput, type SessionInput } from './api.js';
 import { assessmentPath, mostCommon, quote } from './util/assessments.js';
 import { plural } from '../shared/plural.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ASSESSMENTS } from '../../src/model/digest.js';
+import { MAX_ASSESSMENTS } from '../../src/model/digest-types.js';
 import { jsonl, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 import { makeTrace, type AssessmentSpec } from '../helpers/trace-builder.js';
 

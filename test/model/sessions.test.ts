@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyCarrier } from '../../src/model/carriers.js';
-import { digestTrace, MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest.js';
+import { digestTrace } from '../../src/model/digest.js';
+import { MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest-types.js';
 import { listingDigest } from '../../src/model/listing-digest.js';
 import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
 import { compareTurns, groupSessions, SESSION_SORT_KEYS, sessionView, sortSessions, type SessionSortKey, type SessionTurn } from '../../src/model/sessions.js';

@@ -4,7 +4,7 @@ import type { Finding } from '../../src/engine/analyze/findings.js';
 import { reportInputs } from '../../src/engine/report/report.js';
 import type { ReportData, ReportSession, ReportTurn, SessionLine } from '../../src/engine/report/data.js';
 import { selectRules } from '../../src/engine/analyze/rule-set.js';
-import type { VerdictDigest } from '../../src/model/digest.js';
+import type { VerdictDigest } from '../../src/model/digest-types.js';
 import { reproduceCommands } from '../../src/report/ticket/commands.js';
 import { excerpt, utf8Bytes } from '../../src/shared/text.js';
 import { fenceBody, mdCode, mdFence, mdInline } from '../../src/shared/escape/markdown.js';

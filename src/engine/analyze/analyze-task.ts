@@ -1,4 +1,4 @@
-import type { DigestOptions } from '../../model/digest.js';
+import type { DigestOptions } from '../../model/digest-types.js';
 import { sessionIdOf } from '../../model/session-keys.js';
 import { filteredTraces } from '../read/filtered.js';
 import { faultPoint } from '../read/guard.js';

@@ -1,5 +1,7 @@
-import { digestAndIo, type DigestOptions, type DigestProvenance, type TraceDigest, type TurnTexts } from '../../model/digest.js';
-import { KEY_TEXT_CHARS, turnFacts, type TurnFacts } from '../../model/facts.js';
+import { digestAndIo } from '../../model/digest.js';
+import type { DigestOptions, DigestProvenance, TraceDigest, TurnTexts } from '../../model/digest-types.js';
+import { turnFacts, type TurnFacts } from '../../model/facts.js';
+import { KEY_TEXT_CHARS } from '../../model/facts-keys.js';
 import { cutText } from '../../model/messages.js';
 import type { Trace } from '../../model/types.js';
 import type { DocumentSighting } from '../../model/documents.js';

@@ -1,4 +1,4 @@
-import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/digest.js';
+import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/digest-types.js';
 import { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';

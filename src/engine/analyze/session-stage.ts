@@ -1,4 +1,4 @@
-import type { TraceDigest } from '../../model/digest.js';
+import type { TraceDigest } from '../../model/digest-types.js';
 import type { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { makeSession, sessionView, turnTimeMs, type Session } from '../../model/sessions.js';

@@ -1,6 +1,6 @@
 import type { Provenance } from '../../ingest/record.js';
 import type { ScannedRecord } from '../../ingest/scan-types.js';
-import type { DigestProvenance } from '../../model/digest.js';
+import type { DigestProvenance } from '../../model/digest-types.js';
 import type { AnalyzeTask } from '../analyze/analyze-task.js';
 import type { ListingTask } from '../session-reader.js';
 import { toSummaryEvent } from './batch.js';

@@ -1,4 +1,4 @@
-import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../model/digest-types.js';
 import type { ToolCall } from '../../model/messages.js';
 import type { TurnSelection } from '../../model/turn-io.js';
 import type { TraceState } from '../../model/types.js';

@@ -1,4 +1,5 @@
-import { digestAndIo, type DigestOptions, type TraceDigest } from '../../model/digest.js';
+import { digestAndIo } from '../../model/digest.js';
+import type { DigestOptions, TraceDigest } from '../../model/digest-types.js';
 import type { Trace } from '../../model/types.js';
 import { waterfallOf, type Waterfall } from '../../model/waterfall.js';
 import { MAX_WATERFALL_SPANS, REPORT_TEXT_CHARS } from './data.js';

@@ -1,4 +1,4 @@
-import type { ErrorSpanDigest, TraceDigest } from '../../model/digest.js';
+import type { ErrorSpanDigest, TraceDigest } from '../../model/digest-types.js';
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
 import { makeSession, sessionView } from '../../model/sessions.js';
 import type { Severity } from '../../rules/api.js';

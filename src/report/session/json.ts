@@ -1,4 +1,4 @@
-import type { ScorerErrorDigest, VerdictDigest } from '../../model/digest.js';
+import type { ScorerErrorDigest, VerdictDigest } from '../../model/digest-types.js';
 import type { TurnView } from '../../model/sessions.js';
 import { textsOf, type SessionReport } from './session.js';
 import { isoTime, round, summaryJson, type SessionSummaryJson } from '../sessions/sessions.js';

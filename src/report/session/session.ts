@@ -1,6 +1,6 @@
 // Text and Markdown of one view in one file: they share the wording helpers (span, error,
 // verdict lines), so both formats say the same things. JSON is in session-json.ts.
-import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest, TurnDigest, TurnTexts, VerdictDigest } from '../../model/digest.js';
+import type { ErrorSpanDigest, ExpectationDigest, ScorerErrorDigest, TraceDigest, TurnDigest, TurnTexts, VerdictDigest } from '../../model/digest-types.js';
 import type { OnTurn, SessionView, TurnView } from '../../model/sessions.js';
 import { cut } from '../../shared/text.js';
 import { polarityNote } from '../shared/polarity-note.js';

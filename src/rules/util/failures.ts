@@ -1,5 +1,5 @@
-import type { VerdictDigest } from '../../model/digest.js';
-import type { ErrorFacts } from '../../model/facts.js';
+import type { VerdictDigest } from '../../model/digest-types.js';
+import type { ErrorFacts } from '../../model/facts-errors.js';
 import { cut } from '../../shared/text.js';
 import type { Turn } from '../api.js';
 import type { SuspectSignal } from './suspects.js';

@@ -1,4 +1,6 @@
-import type { DocumentFacts, ErrorFacts, ModelCallFacts } from '../../model/facts.js';
+import type { ModelCallFacts } from '../../model/facts.js';
+import type { DocumentFacts } from '../../model/facts-documents.js';
+import type { ErrorFacts } from '../../model/facts-errors.js';
 import type { EvidenceInput, SessionInput, Turn } from '../api.js';
 import { quote, suspicionText, turnFailure, withSuspicion, type FailureReason, type TurnFailure } from './failures.js';
 import { phraseMatcher } from './phrases.js';

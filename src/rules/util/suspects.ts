@@ -1,4 +1,4 @@
-import type { DocumentFacts } from '../../model/facts.js';
+import type { DocumentFacts } from '../../model/facts-documents.js';
 import type { SessionInput, Turn } from '../api.js';
 import { quote } from './failures.js';
 import { phraseMatcher } from './phrases.js';

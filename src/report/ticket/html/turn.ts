@@ -1,4 +1,4 @@
-import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest.js';
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest-types.js';
 import type { Finding } from '../../../engine/analyze/findings.js';
 import type { ReportTurn, TurnStatus } from '../../../engine/report/data.js';
 import { duration, utcTime } from '../../../shared/time.js';

@@ -1,6 +1,6 @@
 import type { ReportTurn, TurnStatus } from '../../../engine/report/data.js';
 import type { Evidence, Finding } from '../../../engine/analyze/findings.js';
-import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest.js';
+import type { ErrorSpanDigest, ScorerErrorDigest, VerdictDigest } from '../../../model/digest-types.js';
 import type { Severity } from '../../../rules/api.js';
 import { excerpt } from '../../../shared/text.js';
 import { mdCode, mdInline } from '../../../shared/escape/markdown.js';
