@@ -98,7 +98,7 @@ function occurrences(trace: Trace): Occurrence[] {
       const raw = e.attributes['exception.message'];
       out.push({ span, signature: errorSignature(type, typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw)) });
     }
-    // Same reading as `turnFacts` (src/model/facts.ts), so the signatures match `systemic-failure`'s.
+    // Same reading as `errorFacts` (src/model/facts-errors.ts), so the signatures match `systemic-failure`'s.
     if (exceptions.length === 0 && span.status === 'ERROR') {
       out.push({ span, signature: errorSignature(null, span.statusMessage === '' ? `${span.name} failed` : span.statusMessage) });
     }
