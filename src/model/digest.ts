@@ -1,6 +1,6 @@
 // Over 300 lines because half of it is the digest's declared shape (the types the session stage,
 // the reports and the JSON schema agree on); the code that fills it is short.
-import type { Carrier } from './carriers.js';
+import type { Carrier } from './carrier-table.js';
 import { compactJson, cutText, summarizeIo, type ToolCall } from './messages.js';
 import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
 import { recoveredSpans, turnAnswered } from './recovery.js';
