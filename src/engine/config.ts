@@ -1,7 +1,7 @@
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { ruleById, type RuleSetting } from './analyze/rule-set.js';
 import { readTextFile } from '../ingest/text-file.js';
-import { keyCarrier, CARRIERS, type Carrier } from '../model/carriers.js';
+import { keyCarrier, CARRIERS, type Carrier } from '../model/carrier-table.js';
 import { pointerSegments, toJsonPath } from '../model/json-path.js';
 import type { PolarityOverrides, PolarityRule } from '../model/scorers.js';
 import { cut } from '../shared/text.js';

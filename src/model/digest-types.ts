@@ -1,7 +1,7 @@
 // The digest's declared shape (the types the session stage, the reports and the JSON schema agree
 // on) and its bounds: the length of every excerpt, the count of every list, and the cuts of a name
 // and an id to theirs. `digest.ts` fills it.
-import type { Carrier } from './carriers.js';
+import type { Carrier } from './carrier-table.js';
 import { cutText, type ToolCall } from './messages.js';
 import type { Polarity, PolarityBasis, PolarityOverrides } from './scorers.js';
 import type { AssessmentLevel, LevelBasis } from './triage.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes the per-carrier fixtures of this folder (see README.md): one small trace per carrier of
-// src/model/carriers.ts, in MLflow's export shape. Deterministic; run from the repository root:
+// src/model/carrier-table.ts, in MLflow's export shape. Deterministic; run from the repository root:
 //
 //   node test/carrier-fixtures/make-fixtures.mjs
 

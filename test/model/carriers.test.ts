@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes } from '../../src/model/attributes.js';
-import { CARRIERS, carrierTable, isEmptyIo, keyCarrier, resolveSpanIo, type Carrier, type IoValue } from '../../src/model/carriers.js';
+import { CARRIERS, carrierTable, keyCarrier, type Carrier } from '../../src/model/carrier-table.js';
+import { isEmptyIo, resolveSpanIo, type IoValue } from '../../src/model/carriers.js';
 import { messageLines, summarizeIo, type ToolCall } from '../../src/model/messages.js';
 import type { Span, SpanEvent } from '../../src/model/types.js';
 import { fixtureTraces } from '../helpers/fixture-traces.js';

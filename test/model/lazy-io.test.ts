@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAttributeValue } from '../../src/model/attributes.js';
-import { CARRIERS, isEmptyIo, resolveSpanIo, surelyNotEmpty } from '../../src/model/carriers.js';
+import { CARRIERS } from '../../src/model/carrier-table.js';
+import { isEmptyIo, resolveSpanIo, surelyNotEmpty } from '../../src/model/carriers.js';
 import { fixtureTraces } from '../helpers/fixture-traces.js';
 
 /** Every value an attribute text can become: decoded once (Attributes), and once more (a `json: true` carrier). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { keyCarrier } from '../../src/model/carriers.js';
+import { keyCarrier } from '../../src/model/carrier-table.js';
 import { digestTrace } from '../../src/model/digest.js';
 import { MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest-types.js';
 import { listingDigest } from '../../src/model/listing-digest.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readTraces } from '../../src/engine/read/read.js';
-import { keyCarrier } from '../../src/model/carriers.js';
+import { keyCarrier } from '../../src/model/carrier-table.js';
 import { summarizeIo } from '../../src/model/messages.js';
 import { turnIo, type TurnIo } from '../../src/model/turn-io.js';
 import type { Trace } from '../../src/model/types.js';
