@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OversizedParseError, OversizedRecordParser } from '../../src/ingest/oversized.js';
 import { CountingDecoder, unitsToBytes } from '../../src/ingest/oversized/text-window.js';
+import { random } from '../helpers/prng.js';
 
 /** Feeds `bytes` in chunks of `chunkSize` bytes (after `head`, pushed alone) and returns the error finish() or push() throws. */
 function errorOf(bytes: Buffer, chunkSize: number, head?: Buffer): OversizedParseError {
@@ -143,17 +144,6 @@ describe('OversizedRecordParser: byte offsets after invalid UTF-8 in large recor
 
 /** Bytes that start, continue, cut short or break UTF-8 sequences, ASCII, and the bytes of U+FFFD and a BOM. */
 const ALPHABET = [0x41, 0x22, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xaf, 0xbb, 0xbd, 0xbf, 0xc0, 0xc1, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xee, 0xef, 0xf0, 0xf3, 0xf4, 0xf5, 0xf8, 0xfe, 0xff];
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(next: () => number): Buffer {
   const length = Math.floor(next() * 16);

@@ -10,6 +10,7 @@ import { SessionTurnColumns } from '../../src/engine/session-turns.js';
 import { mdInline } from '../../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
 import { REPO_ROOT } from '../helpers/make-inputs.js';
+import { randomInts } from '../helpers/prng.js';
 
 const sample = (rel: string): Record<string, unknown> => JSON.parse(readFileSync(`${REPO_ROOT}/samples/${rel}`, 'utf8')) as Record<string, unknown>;
 const refundTraces = (): Array<Record<string, unknown>> => sample('search-sess-refund-7f3a.json').traces as Array<Record<string, unknown>>;
@@ -147,14 +148,7 @@ describe('SessionTurnColumns', () => {
 
   it('orders many sessions as sortSessions does in every sort, ties on every key included', () => {
     // Small value ranges, so that sessions tie on times, counts and first times, and missing times.
-    let seed = 7;
-    const next = (n: number): number => {
-      // mulberry32: deterministic, and every bit of it varies (a plain LCG's low bits cycle).
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
+    const next = randomInts(7);
     const turns: SessionTurn[] = Array.from({ length: 600 }, (_, i) => ({
       traceId: `tr-${i}`,
       sessionId: next(12) === 0 ? null : `s-${next(80)}`,

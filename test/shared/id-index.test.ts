@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdIndex } from '../../src/shared/id-index.js';
+import { randomInts } from '../helpers/prng.js';
 
 // The trace ids of a run, numbered in a compact index: every id must come back exactly as given
 // (whatever its characters), be found again by its number, and never be taken for another.
@@ -61,14 +62,7 @@ describe('IdIndex', () => {
   });
 
   it('numbers random ids as a Map does, whatever mix of hex digits, prefix and other characters they hold', () => {
-    let seed = 11;
-    const next = (n: number): number => {
-      // mulberry32
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
+    const next = randomInts(11);
     const alphabet = ['0', '9', 'a', 'f', 'g', 'A', 'F', '-', 't', 'r', 'é', '日', '\uD800'];
     const prefixes = ['', 'tr-', 'tr', 'r-', 'TR-'];
     const index = new IdIndex();
