@@ -1,6 +1,7 @@
+import type { ByteSource } from '../../ingest/byte-source.js';
 import { firstJsonLine, splitRanges } from '../../ingest/ranges.js';
 import type { ScannedRecord } from '../../ingest/scanner.js';
-import { openInputs, type ByteSource } from '../../ingest/sources.js';
+import { openInputs } from '../../ingest/sources.js';
 import { normalizeRecord } from '../../model/normalize.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';

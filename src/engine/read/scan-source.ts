@@ -1,6 +1,6 @@
 import type { Provenance } from '../../ingest/record.js';
 import { RecordScanner, type ScanNote, type ScannedRecord } from '../../ingest/scanner.js';
-import type { ByteSource } from '../../ingest/sources.js';
+import type { ByteSource } from '../../ingest/byte-source.js';
 import { firstKey } from '../../ingest/top-level.js';
 import { describeUnread, readerFor } from '../../model/foreign/index.js';
 import type { DeferredSource, ForeignJoin } from './foreign.js';
