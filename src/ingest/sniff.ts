@@ -9,7 +9,7 @@ const EXPORT_COMMAND = 'mlflow traces search --experiment-id <id> --output json'
 /** What the head of an input is when it is a known kind that tracetriage does not read; else null. */
 export function recognise(head: Buffer): string | null {
   if (isSqlite(head)) {
-    // A database file is read as a store (sources.ts); one on stdin or inside an archive cannot be
+    // A database file is read as a store (open-stream.ts); one on stdin or inside an archive cannot be
     // opened by SQLite where it is.
     return 'an SQLite database on standard input or inside an archive: an MLflow store (mlflow.db) is read from a file; extract it and pass its path (`tracetriage analyze mlflow.db`)';
   }

@@ -225,7 +225,7 @@ class SourceState {
       yield frame({ type: 'note', note: { source: this.source.name, kind: 'skipped', message } });
       return;
     }
-    // A file the user named is a problem, named once, as an input of a known kind is (sources.ts).
+    // A file the user named is a problem, named once, as an input of a known kind is (ingest/open-stream.ts).
     yield* notes;
     yield frame({ type: 'note', note: { source: this.source.name, kind: 'unsupported', message } });
   }
