@@ -131,13 +131,16 @@ export class SpilledFindings implements FindingList {
     let seq = 0;
     for (const line of this.spill.lines(this.region)) {
       const tab = line.indexOf(TAB);
+      // The key says which findings are about a trace without a session (no session, not the
+      // dump): only those are decoded whole.
+      const key = keyOf(line.toString('utf8', 0, tab));
+      if (key.sessionId !== null || key.dump === 1) continue;
       const text = line.toString('utf8', tab + 1);
-      const f = JSON.parse(text) as Finding;
-      if (f.sessionId !== null || f.traceId === null) continue;
-      let position = positionOf(f.traceId);
+      const traceId = (JSON.parse(text) as Finding).traceId!;
+      let position = positionOf(traceId);
       if (position < 0) {
-        let k = unplaced.get(f.traceId);
-        if (k === undefined) unplaced.set(f.traceId, (k = unplaced.size));
+        let k = unplaced.get(traceId);
+        if (k === undefined) unplaced.set(traceId, (k = unplaced.size));
         position = UNPLACED + k;
       }
       sort.add([position, seq++], text);

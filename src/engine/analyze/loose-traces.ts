@@ -33,11 +33,12 @@ export class StreamedLooseTraces implements Iterable<LooseTrace<Finding>> {
     this.sorted ??= this.findings.byTrace(placeOf);
     const groups = this.sorted[Symbol.iterator]();
     let next = groups.next();
-    let at = 0;
+    let index = 0;
     for (const traceId of this.traceIds) {
+      const at = index++;
       // A later copy of an id listed before (empty ids are not copies) was its first place's.
-      if (placeOf(traceId) !== at++) continue;
-      if (!next.done && next.value.position === at - 1) {
+      if (placeOf(traceId) !== at) continue;
+      if (!next.done && next.value.position === at) {
         yield { traceId, findings: next.value.findings };
         next = groups.next();
       } else yield { traceId, findings: [] };
