@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RawFindingSpill, SORT_LIMITS, SpilledFindings, type SortLimits } from '../../src/engine/analyze/finding-spill.js';
-import { IdIndex } from '../../src/shared/id-index.js';
+import { FindingSorter, RawFindingSpill, SpilledFindings } from '../../src/engine/analyze/finding-spill.js';
+import { SORT_LIMITS, type SortLimits } from '../../src/ingest/external-sort.js';
 import { StreamedLooseTraces } from '../../src/engine/analyze/loose-traces.js';
 import { looseTraces } from '../../src/shared/loose-traces.js';
 import { compareFindingKeys, type Finding, findingKey, finishFinding, finishFindings, type FinishContext, type RawFinding, type TraceLocation } from '../../src/engine/analyze/findings.js';
@@ -263,17 +263,13 @@ describe('SpilledFindings.byTrace, read as the traces without a session', () => 
     }
   });
 
-  it('places the traces by the index it is given, and refuses a list that lost a trace between passes rather than list it out of order', () => {
+  it('places the traces by their first places in the list, and refuses a list that lost a trace between passes rather than list it out of order', () => {
     const { raw, context } = dump(20);
     const spill = new SpillFile('tracetriage-findings-test-');
     try {
       const findings = SpilledFindings.finish(raw, context, spill);
       const about = [...findings].find((f) => f.sessionId === null && f.traceId !== null)!.traceId!;
       const listed = Array.from({ length: 40 }, (_, t) => `tr-loose-${t}`);
-      // An index that numbers other ids first (as analyze's copy check does).
-      const ids = new IdIndex();
-      for (let i = 0; i < 50; i++) ids.numberOf(`tr-${i}`);
-      for (const id of [...listed].reverse()) ids.numberOf(id);
       let pass = 0;
       const changing = {
         *[Symbol.iterator]() {
@@ -281,9 +277,31 @@ describe('SpilledFindings.byTrace, read as the traces without a session', () => 
           yield* pass++ < 2 ? listed : listed.filter((id) => id !== about);
         },
       };
-      const streamed = new StreamedLooseTraces(findings, changing, ids);
+      const streamed = new StreamedLooseTraces(findings, changing);
       expect([...streamed]).toEqual(looseTraces(listed, [...findings]));
       expect(() => [...streamed]).toThrow(`the findings about trace ${JSON.stringify(about)} were placed at ${listed.indexOf(about)}`);
+    } finally {
+      spill.close();
+    }
+  });
+
+  it.each(LIMITS)('places the findings by the places their keys hold, as analyze sorts them, %s', (_, limits) => {
+    const { raw, context } = dump(300);
+    const spill = new SpillFile('tracetriage-findings-test-');
+    try {
+      const listed = ['tr-loose-none'];
+      for (let t = 39; t >= 0; t--) if (t % 7 !== 3) listed.push(`tr-loose-${t}`);
+      // Keys hold each listed trace's place (the first, for the one listed twice); the others none.
+      listed.splice(5, 0, 'tr-loose-12');
+      const sorter = new FindingSorter(spill, limits);
+      for (const f of SpilledFindings.finish(raw, context, spill, limits)) {
+        const place = f.sessionId === null && f.traceId !== null && listed.includes(f.traceId) ? listed.indexOf(f.traceId) : undefined;
+        sorter.add(f, context.sessionRank(f.sessionId), place);
+      }
+      const findings = sorter.finish();
+      const streamed = new StreamedLooseTraces(findings, listed, { placeOf: () => -1, firstOf: (id) => listed.indexOf(id) });
+      expect([...streamed]).toEqual(looseTraces(listed, [...findings]));
+      expect([...streamed]).toEqual(looseTraces(listed, [...findings]));
     } finally {
       spill.close();
     }

@@ -11,8 +11,9 @@ export interface TraceIds {
  * Which traces an analysis takes, as `analyze` and `digest` both decide it: the sessions asked
  * for, and of the copies of a trace (the same export passed twice, a `get` file beside its search
  * export) the first one read, since a copy's findings would repeat the first's or contradict them.
- * Counts what it reads and what it leaves out. The trace ids are kept in an {@link IdIndex}, which
- * others may share (the kept traces, their locations), so each id is held once.
+ * Counts what it reads and what it leaves out. The trace ids are kept in an {@link IdIndex}; with
+ * none (`analyze`, which finds the copies by sorting what it kept: `kept-rows.ts`), copies are not
+ * looked for here, and memory keeps nothing per trace.
  */
 export class TraceAdmission {
   /** Traces read, copies and traces of other sessions included; less those whose analysis failed. */
@@ -25,7 +26,7 @@ export class TraceAdmission {
 
   constructor(
     sessions?: readonly string[],
-    readonly ids = new IdIndex(),
+    private readonly ids: IdIndex | null = new IdIndex(),
   ) {
     this.wanted = sessions && sessions.length > 0 ? new Set(sessions) : null;
   }
@@ -40,7 +41,7 @@ export class TraceAdmission {
         return false;
       }
     }
-    if (ids.traceId !== '') {
+    if (this.ids !== null && ids.traceId !== '') {
       const n = this.ids.numberOf(ids.traceId);
       if (n < this.admitted.length && this.admitted[n] === 1) {
         this.duplicates++;
@@ -55,7 +56,7 @@ export class TraceAdmission {
   /** An admitted trace whose analysis threw: it is not counted, and a later copy may still be read. */
   failed(traceId: string): void {
     this.traces--;
-    const n = traceId === '' ? -1 : this.ids.find(traceId);
+    const n = traceId === '' || this.ids === null ? -1 : this.ids.find(traceId);
     if (n >= 0 && n < this.admitted.length) this.admitted[n] = 0;
   }
 }

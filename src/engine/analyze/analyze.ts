@@ -1,27 +1,28 @@
 import type { DigestOptions, DigestProvenance, TraceDigest } from '../../model/digest-types.js';
-import { DocumentCatalog } from '../../model/documents.js';
+import { DocumentCatalog, type DocumentSighting } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
 import { sessionIdOf } from '../../model/session-keys.js';
-import { compareNullable, type SessionSummary } from '../../model/sessions.js';
+import type { SessionSummary } from '../../model/sessions.js';
+import { TAB } from '../../ingest/external-sort.js';
 import { SpillFile } from '../../ingest/spill.js';
+import { SpillLog } from '../../ingest/spill-log.js';
 import type { Trace } from '../../model/types.js';
-import type { DumpInput, PageInput, RuleMeta, Severity, Turn, TurnList } from '../../rules/api.js';
+import type { PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { TraceAdmission, type TraceIds } from './admission.js';
-import { KeptTraces } from './kept.js';
-import { IdIndex } from '../../shared/id-index.js';
+import { KeptRows, type KeptRow } from './kept-rows.js';
 import type { RowList } from '../../shared/columns.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import { readAnalysis } from './analyze-task.js';
-import type { Finding } from './findings.js';
-import { RawFindingSpill, SpilledFindings, type FindingList } from './finding-spill.js';
-import { StreamedLooseTraces } from './loose-traces.js';
+import type { Finding, RawFinding } from './findings.js';
+import { storable, type FindingList } from './finding-spill.js';
 import type { LooseTrace } from '../../shared/loose-traces.js';
 import { faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
 import type { FrameEvent, Rejection } from '../read/read-events.js';
 import { TraceRuleRunner, type ActiveRule } from './rule-runner.js';
-import { NO_PROVENANCE, SessionStage, turnOf, type StagedTrace } from './session-stage.js';
+import { NO_PROVENANCE, SessionVisitor } from './session-stage.js';
+import { sessionPass, type LoadedTrace } from './session-pass.js';
 
 /** Options of {@link analyzeInputs}. */
 export interface AnalyzeOptions extends FilteredOptions {
@@ -151,40 +152,37 @@ export async function analyzeInputsStreamed<T>(inputs: readonly string[], option
  * worded, located, de-duplicated and sorted), then `close`. The CLI's reader and the rule tester
  * feed it the same way.
  *
- * Memory: a trace's digest and facts (a few KB) go to a temporary file as JSON as soon as its
- * trace visitors have run, and so do its raw findings; memory keeps ids, times and an offset per
- * trace (about 100 bytes), in the session stage one session's turns at a time, and, for the
- * findings, one bounded run of an external sort (`SpilledFindings`; docs/analyze.md lists the rest). The traces without
- * a session are read back together: each is visited as a one-turn session, then all of them by
- * the dump visitor.
+ * Memory: a trace's digest, facts and raw findings (a few KB) go to a temporary file as JSON as
+ * soon as its trace visitors have run, and what the session stage needs of it (ids, times, where
+ * it is) to an external sort in the same file (`KeptRows`), which finds the copies and puts the
+ * sessions in order; the session stage reads one session at a time back (`sessionPass`), and the
+ * findings are sorted there too (`SpilledFindings`). What stays in memory is bounded by the sorts'
+ * runs and the largest session, not by the number of traces (docs/analyze.md lists it).
  */
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
-  /** Every trace id, once: numbered for the copy check, the kept traces and their locations. */
-  private readonly ids = new IdIndex();
-  /** Emptied once the session stage is done (see `finishStreamed`). */
-  private kept = new KeptTraces(this.ids);
-  private readonly admission: TraceAdmission;
   private readonly spill = new SpillFile();
-  /** The trace visitors' findings, in the order of the traces. */
-  private readonly traceRaw = new RawFindingSpill(this.spill);
+  private readonly kept = new KeptRows(this.spill);
+  /** Copies are found by `kept`, once everything is read. */
+  private readonly admission: TraceAdmission;
+  /** Each kept trace's document sightings, by ordinal: the catalog is made of the traces that stand, once the copies are known. */
+  private readonly sightings = new SpillLog(this.spill);
   private readonly internal: Rejection[] = [];
-  /** Versions of the documents retrieved anywhere in the dump, for the session stage. */
-  private readonly documents = new DocumentCatalog();
   /** Inputs that are one page of a longer search, by source name (the first token of each). */
   private readonly pages = new Map<string, PageInput>();
 
   constructor(private readonly options: Pick<AnalyzeOptions, 'rules' | 'severityOverride' | 'digest' | 'sessions' | 'onInternal'>) {
     this.runner = new TraceRuleRunner(options.rules);
-    this.admission = new TraceAdmission(options.sessions, this.ids);
+    this.admission = new TraceAdmission(options.sessions, null);
   }
 
   /**
-   * Analyses one trace, unless it belongs to a session not asked for or is a copy of one already
-   * read. Returns its ordinal (0, 1, … in the order traces were analysed; sessions list their
-   * turns' ordinals), or null when it was left out. `alongside` is more per-trace work of the
-   * caller's (the report's digest), under the same guard: if it throws, the trace is left out of
-   * the analysis too, so the two never disagree.
+   * Analyses one trace, unless it belongs to a session not asked for. Returns its ordinal (0, 1,
+   * … in the order traces were analysed; sessions list their turns' ordinals), or null when it
+   * was left out. A copy of a trace read before is analysed too, and left out once everything is
+   * read (`duplicates`). `alongside` is more per-trace work of the caller's (the report's
+   * digest), under the same guard: if it throws, the trace is left out of the analysis too, so
+   * the two never disagree.
    */
   add(trace: Trace, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
     const digestOptions = this.options.digest ?? {};
@@ -203,9 +201,9 @@ export class AnalysisCollector {
   /**
    * {@link add} for a trace whose per-trace stage runs in `analyze` (or ran in a worker thread,
    * which `analyze` then returns or throws again): the session selection (by `ids.sessionId`,
-   * asked only when sessions are selected), the copy check (by `ids.traceId`), then `analyze` and
-   * `alongside` under the guard, then the keeping. `analyze` is called only for a trace that is
-   * kept, so the counts, ordinals and problems are those of `add`.
+   * asked only when sessions are selected), then `analyze` and `alongside` under the guard, then
+   * the keeping. `analyze` is called only for a trace that is kept, so the counts, ordinals and
+   * problems are those of `add`.
    */
   addAnalyzed(ids: TraceIds, analyze: () => SerializedAnalysis, provenance?: DigestProvenance, alongside?: (ordinal: number) => void): number | null {
     if (!this.admission.admit(ids)) return null;
@@ -215,15 +213,14 @@ export class AnalysisCollector {
       alongside?.(this.kept.size);
     } catch (error) {
       // One trace that breaks the digest, the facts or a trace rule is that trace's problem: it
-      // is left out (a later copy may still be read) and the run goes on.
+      // is left out (a copy of it may still stand) and the run goes on.
       this.admission.failed(ids.traceId);
       this.problem(internalRejection(provenanceOf(provenance ?? NO_PROVENANCE), 'analyze', error));
       return null;
     }
-    const ref = this.spill.append(spilledText(provenance, analyzed.text));
+    const ref = this.spill.append(spilledText(provenance, analyzed.text, analyzed.findings));
     const ordinal = this.kept.push({ traceId: analyzed.traceId, sessionId: analyzed.sessionId, requestTimeMs: analyzed.requestTimeMs, rootStartNs: analyzed.rootStartNs, ref });
-    this.traceRaw.add(analyzed.findings);
-    for (const sighting of analyzed.sightings) this.documents.add(sighting);
+    if (analyzed.sightings.length > 0) this.sightings.append(`${ordinal}\t${JSON.stringify(analyzed.sightings)}`);
     return ordinal;
   }
 
@@ -251,56 +248,25 @@ export class AnalysisCollector {
   /** As {@link finish}, with the findings left in the temporary file (read them before `close`). */
   finishStreamed(): AnalyzeResult<FindingList> {
     const { options } = this;
-    const groups = this.kept.groups();
-    const { sessionIds, firstTimeMs } = groups;
-    const first = (s: number): number | null => (Number.isNaN(firstTimeMs[s]!) ? null : firstTimeMs[s]!);
-    // Report order: first time, then id.
-    const order = sessionIds.map((_, s) => s).sort((a, b) => compareNullable(first(a), first(b)) || (sessionIds[a]! < sessionIds[b]! ? -1 : sessionIds[a]! > sessionIds[b]! ? 1 : 0));
-
-    const stage = new SessionStage(options.rules, this.spill, this.documents, this.pages, (rejection) => this.problem(rejection), this.ids);
-    for (const s of order)
-      stage.visitSession(
-        sessionIds[s]!,
-        Array.from(KeptTraces.ordinalsOf(groups, s), (o) => this.load(o)),
-      );
-    // The traces without a session in turn order, by what is kept of them; each is read back when
-    // visited, and again when the dump visitor iterates them: never all in memory at once.
-    const loose = groups.loose.sort((a, b) => this.kept.compareTurns(a, b));
-    const withoutSession = stage.visitSessionless(this.loadAll(loose));
-    const { sessions, where } = stage;
-    const turns: TurnList = { length: loose.length, [Symbol.iterator]: () => turnsOf(this.loadAll(loose)) };
-    const dump: DumpInput = { sessionCount: sessions.length, turnCount: stage.turnCount, withoutSession: turns, pages: [...this.pages.values()] };
-    const exitFindings = stage.exitDump(dump);
-    const raw = chain(this.traceRaw, stage.raw, exitFindings);
-    const meta = new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta]));
-    const findings = SpilledFindings.finish(
-      raw,
-      {
-        meta,
-        severityOverride: options.severityOverride ?? new Map(),
-        locate: (traceId) => where.get(traceId),
-        // Sessions in report order, then traces without a session, then findings about the dump.
-        sessionRank: (id) => {
-          const rank = id === null ? -1 : sessions.rank(id);
-          return rank < 0 ? sessions.length : rank;
-        },
-      },
-      this.spill,
-    );
-    // The findings are sorted and every trace visited: what was kept of each trace (its times,
-    // session and place in the file, about 44 bytes a trace) is not read again, so it is let go
-    // before the formats run. The trace ids stay: the sessions' turns name them.
-    this.kept = new KeptTraces(this.ids);
+    const kept = this.kept.finish();
+    const visitor = new SessionVisitor(options.rules, this.catalog(kept.copies), this.pages, (rejection) => this.problem(rejection));
+    const pass = sessionPass({
+      kept,
+      load: (row) => this.load(row),
+      visitor,
+      pages: this.pages,
+      context: { meta: new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta])), severityOverride: options.severityOverride ?? new Map() },
+      spill: this.spill,
+    });
     return {
-      findings,
-      sessions,
-      withoutSession: withoutSession.traceIds.length,
-      withoutSessionTraceIds: withoutSession.traceIds,
-      withoutSessionOrdinals: withoutSession.ordinals,
-      // Placed by the trace ids' numbers, which stay: 4 bytes a trace, and only if a format asks.
-      withoutSessionTraces: new StreamedLooseTraces(findings, withoutSession.traceIds, this.ids),
+      findings: pass.findings,
+      sessions: pass.sessions,
+      withoutSession: pass.withoutSessionTraceIds.length,
+      withoutSessionTraceIds: pass.withoutSessionTraceIds,
+      withoutSessionOrdinals: pass.withoutSessionOrdinals,
+      withoutSessionTraces: pass.withoutSessionTraces,
       traces: this.admission.traces,
-      duplicates: this.admission.duplicates,
+      duplicates: this.admission.duplicates + kept.duplicates,
       outsideSelection: this.admission.outsideSelection,
       rules: options.rules.map((r) => r.module.meta.id),
       internal: this.internal,
@@ -317,35 +283,43 @@ export class AnalysisCollector {
     this.spill.close();
   }
 
-  /** Reads traces back one at a time, as the iteration reaches them. */
-  private *loadAll(ordinals: readonly number[]): Generator<StagedTrace> {
-    for (const o of ordinals) yield this.load(o);
+  /**
+   * The versions of the documents retrieved anywhere in the dump, for the session stage: the
+   * sightings of every trace that stands, in the order kept (the copies' left out: `copies` is
+   * ascending, and read in step).
+   */
+  private catalog(copies: Iterable<number>): DocumentCatalog {
+    const documents = new DocumentCatalog();
+    const skip = copies[Symbol.iterator]();
+    let next = skip.next();
+    for (const line of this.sightings) {
+      const tab = line.indexOf(TAB);
+      const ordinal = Number(line.toString('latin1', 0, tab));
+      while (!next.done && next.value < ordinal) next = skip.next();
+      if (!next.done && next.value === ordinal) continue;
+      for (const sighting of JSON.parse(line.toString('utf8', tab + 1)) as DocumentSighting[]) documents.add(sighting);
+    }
+    return documents;
   }
 
-  /** Reads the digest and facts of the trace kept at `ordinal` back from the temporary file. */
-  private load(ordinal: number): StagedTrace {
-    const text = this.spill.read(this.kept.refAt(ordinal));
-    const cut = text.indexOf('\n');
-    const provenance = JSON.parse(text.slice(0, cut)) as DigestProvenance | null;
-    const { digest, facts } = JSON.parse(text.slice(cut + 1)) as { digest: TraceDigest; facts: TurnFacts };
+  /** Reads the digest, facts and trace findings of a kept trace back from the temporary file. */
+  private load(row: KeptRow): LoadedTrace {
+    const text = this.spill.read(row.ref);
+    const first = text.indexOf('\n');
+    const second = text.indexOf('\n', first + 1);
+    const provenance = JSON.parse(text.slice(0, first)) as DigestProvenance | null;
+    const { digest, facts } = JSON.parse(text.slice(first + 1, second)) as { digest: TraceDigest; facts: TurnFacts };
     digest.provenance = provenance;
-    return { digest, facts, ordinal };
+    return { digest, facts, ordinal: row.ordinal, findings: JSON.parse(text.slice(second + 1)) as RawFinding[] };
   }
 }
 
 /**
  * What the temporary file holds of a trace: its provenance as this thread read it (a worker's
- * line range counts lines from its own start), a newline (which JSON text never holds), then the
- * {@link SerializedAnalysis} text, whose digest has a null provenance.
+ * line range counts lines from its own start), the {@link SerializedAnalysis} text (whose digest
+ * has a null provenance), and its trace visitors' raw findings, each JSON text on a line of its
+ * own (JSON text never holds a newline).
  */
-function spilledText(provenance: DigestProvenance | undefined, text: string): string {
-  return `${JSON.stringify(provenance ?? null)}\n${text}`;
-}
-
-function* turnsOf(traces: Iterable<StagedTrace>): Generator<Turn> {
-  for (const t of traces) yield turnOf(t.digest, t.facts);
-}
-
-function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
-  for (const list of lists) yield* list;
+function spilledText(provenance: DigestProvenance | undefined, text: string, findings: readonly RawFinding[]): string {
+  return `${JSON.stringify(provenance ?? null)}\n${text}\n${JSON.stringify(findings.map(storable))}`;
 }

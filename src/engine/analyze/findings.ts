@@ -89,6 +89,11 @@ export interface FindingKey {
   messageId: string;
   spanId: string | null;
   fingerprint: string;
+  /**
+   * For a finding about a trace without a session, when known where it is made: that trace's
+   * first place in their list (see `FindingSorter.add`). Not part of the order.
+   */
+  place?: number;
 }
 
 /** A finding's {@link FindingKey}. */

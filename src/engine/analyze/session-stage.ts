@@ -1,11 +1,12 @@
 import type { TraceDigest } from '../../model/digest-types.js';
 import type { DocumentCatalog } from '../../model/documents.js';
 import type { TurnFacts } from '../../model/facts.js';
-import { makeSession, sessionView, turnTimeMs, type Session } from '../../model/sessions.js';
+import { makeSession, sessionView, turnTimeMs, type Session, type SessionSummary } from '../../model/sessions.js';
 import type { DumpInput, PageInput, SessionInput, Turn } from '../../rules/api.js';
 import { missingStart } from '../../rules/util/partial.js';
 import type { SpillFile } from '../../ingest/spill.js';
 import type { RawFinding } from './findings.js';
+import type { SessionPartial } from './analyze.js';
 import { TraceLocations } from './locations.js';
 import { TurnColumns } from './turn-columns.js';
 import { SessionColumns } from './session-columns.js';
@@ -23,45 +24,40 @@ export interface StagedTrace {
   ordinal: number;
 }
 
+/** What visiting one session made: its numbers, its turns in turn order (turn N at N - 1) and the session visitors' raw findings. */
+export interface SessionVisit {
+  summary: SessionSummary;
+  turns: Array<{ traceId: string; ordinal: number; number: number }>;
+  /** Set when turns before its first turn in the dump are missing (rules/util/partial.ts). */
+  partial: SessionPartial | null;
+  findings: RawFinding[];
+}
+
 /**
- * The session stage of `analyze`, one session at a time: the session visitors over each session
- * (its turns in turn order), each trace without a session as a one-turn session, then the dump
- * visitor. `analyze` feeds it every session once all traces are read; `tracetriage reduce` feeds
- * it the sessions of its part as they come, sorted, and saves the dump-level state instead of
- * running the dump visitor (docs/scale-out.md). Memory: the session being visited, the raw
- * findings in the temporary file, the sessions' numbers and one location per trace.
+ * The session visitors of a run, one session at a time (its turns in turn order), each trace
+ * without a session as a one-turn session, then the dump visitor; a rule that throws is reported
+ * as a problem of each trace concerned. Keeps nothing of what it visited but the counts: the
+ * caller keeps what it needs (`analyze` in its temporary file, `reduce` through
+ * {@link SessionStage}).
  */
-export class SessionStage {
+export class SessionVisitor {
   readonly runner: SessionRuleRunner;
-  /** The session visitors' findings, taken after each session. */
-  readonly raw: RawFindingSpill;
-  /** Session and turn of each trace visited. */
-  readonly where: TraceLocations;
-  /** The sessions visited, in that order (see {@link SessionColumns}). */
-  readonly sessions: SessionColumns;
+  /** Sessions visited. */
+  sessionCount = 0;
+  /** Turns of those sessions. */
   turnCount = 0;
-  /** Every session's turns, and those of the traces without a session: trace ids and ordinals. */
-  private readonly turns: TurnColumns;
 
   constructor(
     rules: readonly ActiveRule[],
-    spill: SpillFile,
     private readonly documents: DocumentCatalog,
     private readonly pages: ReadonlyMap<string, PageInput>,
     private readonly problem: (rejection: Rejection) => void,
-    /** Where the trace ids are numbered for {@link where}: `analyze` shares the one of its copy check. */
-    ids?: IdIndex,
   ) {
-    const index = ids ?? new IdIndex();
-    this.where = new TraceLocations(index);
-    this.turns = new TurnColumns(index);
-    this.sessions = new SessionColumns(this.turns);
     this.runner = new SessionRuleRunner(rules);
-    this.raw = new RawFindingSpill(spill);
   }
 
   /** Visits one session (its traces in any order); callers visit sessions in report order. */
-  visitSession(id: string, traces: readonly StagedTrace[]): void {
+  visit(id: string, traces: readonly StagedTrace[]): SessionVisit {
     const facts = new Map<TraceDigest, TurnFacts>();
     const ordinals = new Map<TraceDigest, number>();
     for (const t of traces) {
@@ -77,7 +73,6 @@ export class SessionStage {
       this.documents,
       this.pages,
     );
-    for (const t of session.turns) this.where.set(t.digest.traceId, id, t.number);
     const failures = this.runner.visit(session);
     if (failures.length > 0) {
       // One problem per trace of the session, however many rules failed on it: the first
@@ -91,39 +86,34 @@ export class SessionStage {
       }
     }
     const start = missingStart(session);
-    const turnStart = this.turns.add(session.turns.map((t) => ({ traceId: t.digest.traceId, ordinal: ordinals.get(t.digest)! })));
-    this.sessions.push(session.session.summary, turnStart, start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] });
+    this.sessionCount++;
     this.turnCount += session.turns.length;
-    this.raw.add(this.runner.drain());
+    return {
+      summary: session.session.summary,
+      turns: session.turns.map((t) => ({ traceId: t.digest.traceId, ordinal: ordinals.get(t.digest)!, number: t.number })),
+      partial: start === null ? null : { earlierMessages: start.carried?.messages ?? null, pagedSources: [...start.pagedSources] },
+      findings: this.runner.drain(),
+    };
   }
 
   /**
-   * Visits the traces without a session, each as a one-turn session, one at a time: `traces`
-   * come in turn order (`compareTurns`) and may be read back as the iteration reaches them.
-   * Returns their trace ids and ordinals, in that order (read from columns at each pass).
+   * Visits a trace without a session as a one-turn session; returns the session visitors' raw
+   * findings. Callers visit these traces in turn order (`compareTurns`), after the sessions.
    */
-  visitSessionless(traces: Iterable<StagedTrace>): { traceIds: RowList<string>; ordinals: RowList<number> } {
-    let start = -1;
-    let count = 0;
-    for (const t of traces) {
-      const turn = turnOf(t.digest, t.facts);
-      this.where.set(turn.digest.traceId, null, null);
-      const row = this.turns.push(turn.digest.traceId, t.ordinal);
-      if (count++ === 0) start = row;
-      // A trace without a session is a conversation of one turn: the per-turn rules (a failed
-      // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
-      // failures go unreported. Its findings have no session and no turn, so they sort after the
-      // sessions, where the traces without a session are listed.
-      const failures = this.runner.visit(sessionlessInput(turn, this.documents, this.pages));
-      if (failures.length > 0) {
-        const rules = failures.map((f) => f.ruleId);
-        const problem = internalRejection(provenanceOf(turn.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
-        problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
-        this.problem(problem);
-      }
-      this.raw.add(this.runner.drain());
+  visitLoose(trace: StagedTrace): RawFinding[] {
+    const turn = turnOf(trace.digest, trace.facts);
+    // A trace without a session is a conversation of one turn: the per-turn rules (a failed
+    // trace, its errors, its I/O) must see it as they see any turn, or a single-turn app's
+    // failures go unreported. Its findings have no session and no turn, so they sort after the
+    // sessions, where the traces without a session are listed.
+    const failures = this.runner.visit(sessionlessInput(turn, this.documents, this.pages));
+    if (failures.length > 0) {
+      const rules = failures.map((f) => f.ruleId);
+      const problem = internalRejection(provenanceOf(turn.digest.provenance ?? NO_PROVENANCE), 'session-rules', failures[0]!.error);
+      problem.message = `${problem.message} (${rules.length === 1 ? `rule ${rules[0]!}` : `rules ${rules.join(', ')}`} on a trace without a session; ${rules.length === 1 ? 'its' : 'their'} findings on this trace are left out)`;
+      this.problem(problem);
     }
-    return this.turns.rows(start, count);
+    return this.runner.drain();
   }
 
   /** Runs the dump visitor (after every session and trace without a session) and returns its raw findings. */
@@ -135,6 +125,62 @@ export class SessionStage {
       this.problem(problem);
     }
     return exit.findings;
+  }
+}
+
+/**
+ * The session stage as `tracetriage reduce` runs it: a {@link SessionVisitor} over the sessions of
+ * its part as they come, sorted, keeping what it visited in memory — each trace's location, the
+ * sessions and their turns as columns, the raw findings in the temporary file — and saving the
+ * dump-level state instead of running the dump visitor (docs/scale-out.md). (`analyze` keeps the
+ * same in its temporary file: `session-pass.ts`.)
+ */
+export class SessionStage {
+  readonly visitor: SessionVisitor;
+  /** The session visitors' findings, taken after each session. */
+  readonly raw: RawFindingSpill;
+  /** Session and turn of each trace visited. */
+  readonly where: TraceLocations;
+  /** The sessions visited, in that order (see {@link SessionColumns}). */
+  readonly sessions: SessionColumns;
+  /** Every session's turns, and those of the traces without a session: trace ids and ordinals. */
+  private readonly turns: TurnColumns;
+
+  constructor(rules: readonly ActiveRule[], spill: SpillFile, documents: DocumentCatalog, pages: ReadonlyMap<string, PageInput>, problem: (rejection: Rejection) => void) {
+    const ids = new IdIndex();
+    this.visitor = new SessionVisitor(rules, documents, pages, problem);
+    this.where = new TraceLocations(ids);
+    this.turns = new TurnColumns(ids);
+    this.sessions = new SessionColumns(this.turns);
+    this.raw = new RawFindingSpill(spill);
+  }
+
+  get runner(): SessionRuleRunner {
+    return this.visitor.runner;
+  }
+
+  /** Visits one session (its traces in any order), in the order of the part's lines. */
+  visitSession(id: string, traces: readonly StagedTrace[]): void {
+    const visit = this.visitor.visit(id, traces);
+    for (const t of visit.turns) this.where.set(t.traceId, id, t.number);
+    this.sessions.push(visit.summary, this.turns.add(visit.turns), visit.partial);
+    this.raw.add(visit.findings);
+  }
+
+  /**
+   * Visits the traces without a session, each as a one-turn session, in turn order (`compareTurns`).
+   * Returns their trace ids and ordinals, in that order (read from columns at each pass).
+   */
+  visitSessionless(traces: Iterable<StagedTrace>): { traceIds: RowList<string>; ordinals: RowList<number> } {
+    let start = -1;
+    let count = 0;
+    for (const t of traces) {
+      this.where.set(t.digest.traceId, null, null);
+      const row = this.turns.push(t.digest.traceId, t.ordinal);
+      if (count++ === 0) start = row;
+      this.raw.add(this.visitor.visitLoose(t));
+    }
+    return this.turns.rows(start, count);
   }
 }
 

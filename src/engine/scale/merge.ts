@@ -8,7 +8,7 @@ import { TraceLocations } from '../analyze/locations.js';
 import { SpilledFindings, type FindingList } from '../analyze/finding-spill.js';
 import { StreamedLooseTraces } from '../analyze/loose-traces.js';
 import type { ActiveRule } from '../analyze/rule-runner.js';
-import { SessionStage, turnOf } from '../analyze/session-stage.js';
+import { SessionVisitor, turnOf } from '../analyze/session-stage.js';
 import { provenanceOf } from '../read/guard.js';
 import type { Rejection } from '../read/read-events.js';
 import { CONTEXT_BUCKET, parseDigestLine, parsePartialLine, ScaleLineError, type PartialLine } from './lines.js';
@@ -149,9 +149,9 @@ async function merge(
   for (const t of loose) where.set(t.digest.traceId, null, null);
 
   // The dump visitor, on the rules' state merged from every part.
-  const stage = new SessionStage(options.rules, spill, new DocumentCatalog(), pages, problem);
-  for (const { ruleId, state } of states) stage.runner.load(ruleId, state);
-  const dumpRaw = stage.exitDump({ sessionCount: sessions.length, turnCount: sessions.reduce((n, s) => n + s.turns, 0), withoutSession: loose, pages: [...pages.values()] });
+  const visitor = new SessionVisitor(options.rules, new DocumentCatalog(), pages, problem);
+  for (const { ruleId, state } of states) visitor.runner.load(ruleId, state);
+  const dumpRaw = visitor.exitDump({ sessionCount: sessions.length, turnCount: sessions.reduce((n, s) => n + s.turns, 0), withoutSession: loose, pages: [...pages.values()] });
   const sessionRank = (id: string | null): number => (id === null ? sessions.length : (rank.get(id) ?? sessions.length));
   const finishContext = {
     meta: new Map<string, RuleMeta>(options.rules.map((r) => [r.module.meta.id, r.module.meta])),

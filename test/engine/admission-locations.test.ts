@@ -1,52 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KeptTraces } from '../../src/engine/analyze/kept.js';
 import { TraceLocations } from '../../src/engine/analyze/locations.js';
 import { TraceAdmission } from '../../src/engine/analyze/admission.js';
-import { compareTurns } from '../../src/model/sessions.js';
 import { IdIndex } from '../../src/shared/id-index.js';
-
-// What `analyze` keeps per trace until the session stage, held as columns: every field comes back
-// as it went in (nulls, times past 2^53 ns, offsets past 2^32), past the columns' first growth.
-describe('KeptTraces', () => {
-  it('gives back each trace as kept, and groups sessions in first-seen order', () => {
-    const kept = new KeptTraces(new IdIndex());
-    const rows = Array.from({ length: 3000 }, (_, i) => ({
-      traceId: `tr-${i}`,
-      sessionId: i % 7 === 0 ? null : `sess-${i % 5}`,
-      requestTimeMs: i % 3 === 0 ? null : 1_793_491_259_717 + i,
-      rootStartNs: i % 4 === 0 ? null : 1_793_491_259_717_095_000 + i * 1000,
-      ref: { offset: 5_000_000_000 + i * 2048, length: 100 + i },
-    }));
-    rows.forEach((row, i) => expect(kept.push(row)).toBe(i));
-    expect(kept.size).toBe(3000);
-    rows.forEach((row, i) => expect(kept.at(i)).toEqual({ ...row, ordinal: i }));
-    const groups = kept.groups();
-    expect(groups.sessionIds).toEqual(['sess-1', 'sess-2', 'sess-3', 'sess-4', 'sess-0']);
-    expect(groups.loose).toEqual(rows.flatMap((r, i) => (r.sessionId === null ? [i] : [])));
-    groups.sessionIds.forEach((id, s) => {
-      const mine = rows.flatMap((r, i) => (r.sessionId === id ? [i] : []));
-      expect([...KeptTraces.ordinalsOf(groups, s)]).toEqual(mine);
-      // The first time: the earliest request time, else root start (ns to ms), of its turns.
-      const times = mine.map((i) => rows[i]!.requestTimeMs ?? (rows[i]!.rootStartNs === null ? null : rows[i]!.rootStartNs! / 1e6)).filter((t) => t !== null);
-      expect(groups.firstTimeMs[s]).toBe(Math.min(...times));
-    });
-  });
-
-  it('orders kept traces as compareTurns orders them, ties of both times broken by trace id', () => {
-    const kept = new KeptTraces(new IdIndex());
-    const rows = Array.from({ length: 500 }, (_, i) => ({
-      traceId: `tr-${(i * 7919) % 500}`,
-      sessionId: null,
-      requestTimeMs: i % 5 === 0 ? null : 1_000 + (i % 11),
-      rootStartNs: i % 3 === 0 ? null : 5_000 + (i % 4),
-      ref: { offset: i, length: 1 },
-    }));
-    for (const row of rows) kept.push(row);
-    const byColumns = rows.map((_, i) => i).sort((a, b) => kept.compareTurns(a, b));
-    const byDigests = rows.map((_, i) => i).sort((a, b) => compareTurns(rows[a]!, rows[b]!));
-    expect(byColumns).toEqual(byDigests);
-  });
-});
 
 describe('TraceAdmission', () => {
   it('admits the first copy of each trace id, counts the others, and admits a later copy of one whose analysis failed', () => {
@@ -65,6 +20,14 @@ describe('TraceAdmission', () => {
     expect(admission.traces).toBe(3000 + 1000 + 2 + 2 - 1);
     // The ids are numbered in the shared index, once each.
     expect(ids.size).toBe(3000);
+  });
+
+  it('looks for no copies without an index (analyze finds them by sorting), and still counts and selects', () => {
+    const admission = new TraceAdmission(['s1'], null);
+    for (let i = 0; i < 3; i++) expect(admission.admit({ traceId: 'tr-1', sessionId: () => 's1' })).toBe(true);
+    expect(admission.admit({ traceId: 'tr-2', sessionId: () => 's2' })).toBe(false);
+    admission.failed('tr-1');
+    expect([admission.traces, admission.duplicates, admission.outsideSelection]).toEqual([3, 0, 1]);
   });
 
   it('leaves out the traces of sessions not asked for', () => {

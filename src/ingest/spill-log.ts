@@ -1,0 +1,74 @@
+import type { SpillFile, SpillRef } from './spill.js';
+import { withRows } from '../shared/columns.js';
+
+/** Bytes of records gathered before they go to the file as one region. */
+const CHUNK_BYTES = 256 << 10;
+const NEWLINE = 0x0a;
+
+/**
+ * Records appended in order to a {@link SpillFile} that others write to as well, and read back in
+ * that order, from the first, at each pass: what a run keeps of every session or trace until its
+ * end without holding it. Records gather in a chunk ({@link CHUNK_BYTES}) that goes to the file as
+ * one region when full (a record too long for it goes alone), so memory keeps one chunk and where
+ * each region is: 16 bytes per region, never per record. A record is one line: text without '\n'
+ * (JSON text never holds one).
+ */
+export class SpillLog implements Iterable<Buffer> {
+  private chunk: Buffer | null = null;
+  private used = 0;
+  private count = 0;
+  private offsets = new Float64Array(16);
+  private lengths = new Float64Array(16);
+  private regions = 0;
+
+  constructor(
+    private readonly spill: SpillFile,
+    private readonly chunkBytes = CHUNK_BYTES,
+  ) {}
+
+  /** Records appended. */
+  get length(): number {
+    return this.count;
+  }
+
+  append(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, and the record ends with '\n'.
+    const most = text.length * 3 + 1;
+    if (this.used + most > this.chunkBytes) this.flush();
+    this.count++;
+    if (most > this.chunkBytes) {
+      this.keep(this.spill.appendBytes(Buffer.from(text, 'utf8'), Buffer.of(NEWLINE)));
+      return;
+    }
+    this.chunk ??= Buffer.allocUnsafeSlow(this.chunkBytes);
+    this.used += this.chunk.write(text, this.used, 'utf8');
+    this.chunk[this.used++] = NEWLINE;
+  }
+
+  /** Every record, in the order appended, as a view valid until the next is asked for (see {@link SpillFile.lines}). */
+  *[Symbol.iterator](): Iterator<Buffer> {
+    this.flush();
+    const regions = this.regions;
+    for (let i = 0; i < regions; i++) yield* this.spill.lines({ offset: this.offsets[i]!, length: this.lengths[i]! });
+  }
+
+  /** Every record decoded as JSON, in order. */
+  *parsed<T>(): Generator<T> {
+    for (const line of this) yield JSON.parse(line.toString('utf8')) as T;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    // Copied into the file's write buffer: the chunk is free again at once.
+    this.keep(this.spill.appendBytes(this.chunk!.subarray(0, this.used)));
+    this.used = 0;
+  }
+
+  private keep(ref: SpillRef): void {
+    this.offsets = withRows(this.offsets, this.regions + 1);
+    this.lengths = withRows(this.lengths, this.regions + 1);
+    this.offsets[this.regions] = ref.offset;
+    this.lengths[this.regions] = ref.length;
+    this.regions++;
+  }
+}
