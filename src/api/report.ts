@@ -45,8 +45,8 @@ export async function reportData(inputs: Input | readonly Input[], options: Repo
     config: config.source,
     rejected: () => log.rejectedRecords,
   });
-  // The other sessions' lines as an array of their own (the engine makes them from columns at each pass).
-  return { data: { ...data, otherSessions: [...data.otherSessions] }, exit: log.verdict(reportOutcome(data.summary.sessions, options.sessions)), problems: log.problems };
+  // `reportInputs` gives the other sessions' lines as an array of their own.
+  return { data, exit: log.verdict(reportOutcome(data.summary.sessions, options.sessions)), problems: log.problems };
 }
 
 /** The formats of {@link formatReport}: a Markdown ticket or one self-contained HTML file. */

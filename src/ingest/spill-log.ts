@@ -72,3 +72,55 @@ export class SpillLog implements Iterable<Buffer> {
     this.regions++;
   }
 }
+
+/** Records a chunk of {@link SpillRecords} holds. */
+const RECORDS_PER_CHUNK = 4096;
+
+/**
+ * Records of `width` bytes each, numbered in the order appended, in a {@link SpillFile} that others
+ * write to as well, and read back by number through the file's block cache: what a run keeps of
+ * every trace, by its number, without holding it (`report`: where each trace's report digest is,
+ * and whether its turn failed). The chunk being filled stays in memory and goes to the file as one
+ * region when full; memory keeps it and 8 bytes per chunk of {@link RECORDS_PER_CHUNK} records.
+ */
+export class SpillRecords {
+  private readonly chunk: Buffer;
+  private count = 0;
+  private starts = new Float64Array(16);
+  private chunks = 0;
+
+  constructor(
+    private readonly spill: SpillFile,
+    private readonly width: number,
+  ) {
+    if (!(Number.isInteger(width) && width >= 1)) throw new RangeError(`record width ${width}`);
+    this.chunk = Buffer.alloc(width * RECORDS_PER_CHUNK);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends a record, which `fill` writes into the view it is given (zeroed, `width` bytes); returns its number. */
+  push(fill: (record: Buffer) => void): number {
+    const n = this.count;
+    const at = (n % RECORDS_PER_CHUNK) * this.width;
+    const record = this.chunk.subarray(at, at + this.width).fill(0);
+    fill(record);
+    this.count++;
+    if (this.count % RECORDS_PER_CHUNK === 0) {
+      this.starts = withRows(this.starts, this.chunks + 1);
+      this.starts[this.chunks++] = this.spill.appendBytes(this.chunk).offset;
+    }
+    return n;
+  }
+
+  /** Record `n`: a view that the next read (or push) may take over. */
+  at(n: number): Buffer {
+    if (!(Number.isInteger(n) && n >= 0 && n < this.count)) throw new RangeError(`record ${n} of ${this.count}`);
+    const c = Math.floor(n / RECORDS_PER_CHUNK);
+    const at = (n % RECORDS_PER_CHUNK) * this.width;
+    if (c === this.chunks) return this.chunk.subarray(at, at + this.width);
+    return this.spill.bytes({ offset: this.starts[c]! + at, length: this.width });
+  }
+}

@@ -87,15 +87,20 @@ export class SpillFile {
 
   /** The text at `ref`. */
   read(ref: SpillRef): string {
+    return this.bytes(ref).toString('utf8');
+  }
+
+  /** The bytes at `ref`, through the cache: a view that the next read may take over (decode or copy it first). */
+  bytes(ref: SpillRef): Buffer {
     const { offset, length } = ref;
     if (offset < 0 || length < 0 || offset + length > this.size) throw new RangeError(`spill read of ${length} bytes at ${offset} is past the end (${this.size} bytes)`);
     if (offset + length > this.size - this.pendingBytes) this.flush();
-    if (length === 0) return '';
-    if (this.maxBlocks === 0 || length > CACHED_TEXT_BYTES) return this.readAt(offset, length).toString('utf8');
+    if (length === 0) return Buffer.alloc(0);
+    if (this.maxBlocks === 0 || length > CACHED_TEXT_BYTES) return this.readAt(offset, length);
     const first = Math.floor(offset / SPILL_BLOCK_BYTES);
     const last = Math.floor((offset + length - 1) / SPILL_BLOCK_BYTES);
     const start = offset - first * SPILL_BLOCK_BYTES;
-    if (first === last) return this.block(first, start + length).toString('utf8', start, start + length);
+    if (first === last) return this.block(first, start + length).subarray(start, start + length);
     // Each block's part is copied out before the next block is read: that read may take over the
     // memory of a block read just before.
     const out = Buffer.allocUnsafe(length);
@@ -105,7 +110,7 @@ export class SpillFile {
       const to = b === last ? offset + length - b * SPILL_BLOCK_BYTES : SPILL_BLOCK_BYTES;
       at += this.block(b, to).copy(out, at, from, to);
     }
-    return out.toString('utf8');
+    return out;
   }
 
   /**

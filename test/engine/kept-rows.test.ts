@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeptRows, type KeptRow } from '../../src/engine/analyze/kept-rows.js';
 import { SORT_LIMITS, type SortLimits } from '../../src/ingest/external-sort.js';
 import { SpillFile } from '../../src/ingest/spill.js';
-import { SpillLog } from '../../src/ingest/spill-log.js';
+import { SpillLog, SpillRecords } from '../../src/ingest/spill-log.js';
 import { compareNullable, compareTurns, turnTimeMs } from '../../src/model/sessions.js';
 import { randomInts } from '../helpers/prng.js';
 
@@ -137,5 +137,33 @@ describe('SpillLog', () => {
     log.append('2');
     expect([...log.parsed()]).toEqual([{ a: [1, null, 'x\ty'] }, 2]);
     expect([...new SpillLog(spillFile())]).toEqual([]);
+  });
+});
+
+describe('SpillRecords', () => {
+  it('gives back each record by number, in the chunk being filled and in the file, with other writes between', () => {
+    const spill = spillFile();
+    const records = new SpillRecords(spill, 17);
+    const n = 4096 * 3 + 5;
+    for (let i = 0; i < n; i++) {
+      expect(
+        records.push((r) => {
+          r.writeDoubleLE(5_000_000_000 + i * 3.5, 0);
+          r.writeDoubleLE(i, 8);
+          r[16] = i % 3 === 0 ? 1 : 0;
+        }),
+      ).toBe(i);
+      if (i % 1000 === 0) spill.append('something else\n');
+      // Read back at once: the record is in the chunk still.
+      expect(records.at(i).readDoubleLE(8)).toBe(i);
+    }
+    expect(records.length).toBe(n);
+    const next = randomInts(5);
+    for (let k = 0; k < 3000; k++) {
+      const i = next(n);
+      const r = records.at(i);
+      expect([r.readDoubleLE(0), r.readDoubleLE(8), r[16]]).toEqual([5_000_000_000 + i * 3.5, i, i % 3 === 0 ? 1 : 0]);
+    }
+    expect(() => records.at(n)).toThrow(RangeError);
   });
 });

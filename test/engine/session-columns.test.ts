@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SessionColumns } from '../../src/engine/analyze/session-columns.js';
 import { TurnColumns } from '../../src/engine/analyze/turn-columns.js';
-import { SessionLineColumns } from '../../src/engine/report/session-lines.js';
+import { SessionLines } from '../../src/engine/report/session-lines.js';
+import { SpillFile } from '../../src/ingest/spill.js';
 import type { SessionLine } from '../../src/engine/report/data.js';
 import { IdIndex } from '../../src/shared/id-index.js';
 
@@ -74,9 +75,10 @@ describe('SessionColumns', () => {
   });
 });
 
-describe('SessionLineColumns', () => {
-  it('gives back each line as pushed', () => {
-    const lines = new SessionLineColumns();
+describe('SessionLines', () => {
+  it('gives back each line as pushed, at each pass', () => {
+    const spill = new SpillFile();
+    const lines = new SessionLines(spill);
     const severities = [null, 'info', 'warn', 'error'] as const;
     const want: SessionLine[] = Array.from({ length: 3000 }, (_, i) => ({
       id: `sess-${i}\u0000\n`,
@@ -93,6 +95,7 @@ describe('SessionLineColumns', () => {
     for (const line of want) lines.push(line);
     expect(lines.length).toBe(3000);
     expect([...lines]).toEqual(want);
-    expect(lines.at(2999)).toEqual(want[2999]);
+    expect([...lines]).toEqual(want);
+    spill.close();
   });
 });

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { reportInputs } from '../../engine/report/report.js';
+import { reportInputsStreamed } from '../../engine/report/report.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SESSIONS } from '../../engine/report/data.js';
 import { writeTextFileAtomic } from '../../ingest/text-file.js';
 import type { SessionGuard } from '../../report/ticket/session-guard.js';
@@ -95,28 +95,35 @@ export const reportCommand: CommandModule<object, Args> = {
     const format = formatOf(args);
     const inputs = inputsOf(args.inputs);
     const problems = new ProblemReporter();
-    const data = await reportInputs(inputs, {
-      ...(await analysisReading(args, inputs, problems, config)),
-      ...parallelism(args),
-      maxSessions: args['max-sessions'],
-      config: config.source,
-      rejected: () => problems.rejectedCount,
-      // Only the findings the report can show are held; the others are counted.
-      findings: 'shown',
-    });
-    stopProgress();
-    // The registry loads both renderers (some 50 kB of JavaScript each): only when a report is made.
-    const { TICKET_FORMATS, ReportTooLargeError } = await import('../../report/ticket/formats.js');
-    let sessionsInDetail = 0;
-    let text = '';
-    try {
-      const options = { maxBytes: args['max-bytes'], guard: sessionGuard(problems), onRendered: (r: { sessionsInDetail: number }) => (sessionsInDetail = r.sessionsInDetail) };
-      for (const chunk of TICKET_FORMATS[format](data, options)) text += chunk;
-    } catch (error) {
-      // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
-      if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
-      throw error;
-    }
+    // The other sessions' lines stay in the report's temporary file until the report is drawn.
+    const { data, text, sessionsInDetail } = await reportInputsStreamed(
+      inputs,
+      {
+        ...(await analysisReading(args, inputs, problems, config)),
+        ...parallelism(args),
+        maxSessions: args['max-sessions'],
+        config: config.source,
+        rejected: () => problems.rejectedCount,
+        // Only the findings the report can show are held; the others are counted.
+        findings: 'shown',
+      },
+      async (data) => {
+        stopProgress();
+        // The registry loads both renderers (some 50 kB of JavaScript each): only when a report is made.
+        const { TICKET_FORMATS, ReportTooLargeError } = await import('../../report/ticket/formats.js');
+        let sessionsInDetail = 0;
+        let text = '';
+        try {
+          const options = { maxBytes: args['max-bytes'], guard: sessionGuard(problems), onRendered: (r: { sessionsInDetail: number }) => (sessionsInDetail = r.sessionsInDetail) };
+          for (const chunk of TICKET_FORMATS[format](data, options)) text += chunk;
+        } catch (error) {
+          // Only the renderer's own error is --max-bytes' fault; anything else stays what it is.
+          if (error instanceof ReportTooLargeError) throw new CliError(`--max-bytes: ${error.message}`, 'usage');
+          throw error;
+        }
+        return { data, text, sessionsInDetail };
+      },
+    );
     const target = targetOf(args);
     if (target === undefined) await writeOut(text);
     else {

@@ -26,7 +26,7 @@ export interface ReportData {
   sessions: ReportSession[];
   /**
    * Every other session, one line each, in report order: read once per pass, each pass anew (from
-   * `reportInputs`, lines made from columns; an array will do).
+   * `reportInputsStreamed`, lines read from its temporary file; an array will do).
    */
   otherSessions: RowList<SessionLine>;
   /**

@@ -4,12 +4,12 @@ import { makeSession, sessionView } from '../../model/sessions.js';
 import type { Severity } from '../../rules/api.js';
 import { verdictLabel } from '../../rules/util/failures.js';
 import { compareSeverity, worse } from '../../shared/severity.js';
-import { withRows } from '../../shared/columns.js';
 import { cut } from '../../shared/text.js';
 import { AnalysisCollector, type AnalyzedSession, type AnalyzeOptions, type AnalyzeResult } from '../analyze/analyze.js';
 import type { FindingList } from '../analyze/finding-spill.js';
 import { FindingCursor } from '../../shared/finding-cursor.js';
-import { SessionLineColumns } from './session-lines.js';
+import { SessionLines } from './session-lines.js';
+import { SpillRecords } from '../../ingest/spill-log.js';
 import { readAnalysis } from '../analyze/analyze-task.js';
 import type { ParallelOptions } from '../read/trace-task.js';
 import type { ReportTrace } from './report-trace.js';
@@ -35,21 +35,31 @@ export interface ReportOptions extends AnalyzeOptions, ParallelOptions {
 /**
  * Reads the inputs once: the analysis runs as in `analyze`, and beside it each analysed trace's
  * report digest (excerpts up to {@link REPORT_TEXT_CHARS}) and waterfall go to a temporary file,
- * with one flag per trace (failed or not) kept in memory. Once the findings are known the most
+ * with where each is and whether its turn failed (`ReportTraces`), and so does each session's
+ * overview line. Once the findings are known the most
  * telling sessions are chosen (root causes first, then the worst severity, then failed turns,
  * then report order; `--session` picks them instead) and only theirs are read back, so memory
  * and output are bounded by `maxSessions`, not by the dump.
  */
-export async function reportInputs(inputs: readonly string[], options: ReportOptions): Promise<ReportData> {
+export async function reportInputs(inputs: readonly string[], options: ReportOptions): Promise<ReportData & { otherSessions: SessionLine[] }> {
+  return reportInputsStreamed(inputs, options, (data) => ({ ...data, otherSessions: [...data.otherSessions] }));
+}
+
+/**
+ * {@link reportInputs} with the other sessions' lines left in the temporary file: `use` gets them
+ * as a list read back at each pass (memory does not grow with the sessions), and must be done with
+ * them when its promise settles; the file is deleted then.
+ */
+export async function reportInputsStreamed<T>(inputs: readonly string[], options: ReportOptions, use: (data: ReportData) => T | Promise<T>): Promise<T> {
   const { onEvent } = options;
   const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   const spill = new SpillFile('tracetriage-report-');
   try {
     // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
-    const traces = new ReportTraces();
+    const traces = new ReportTraces(spill);
     await readAnalysis(inputs, options, collector, (ordinal, kept) => traces.keep(ordinal, spill.append(JSON.stringify(kept)), turnFailed(kept.digest)));
     const result = collector.finishStreamed();
-    const { tally, turnCount, lines, chosen } = sessionLines(result, traces, options.sessions ?? [], options.maxSessions);
+    const { tally, turnCount, lines, chosen } = sessionLines(result, traces, spill, options.sessions ?? [], options.maxSessions);
     const chosenIds = new Set(chosen.map((c) => c.line.id));
     const { findings, bySession, unlisted, unlistedOutside } = keptFindings(result.findings, chosenIds, options.findings ?? 'all');
     const sessions = chosen.map(({ line, ordinals: turnOrdinals }) => {
@@ -66,7 +76,7 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
     const chosenRows = new Set(chosen.map((c) => c.row));
     let failedWithoutSession = 0;
     for (const o of result.withoutSessionOrdinals) if (traces.failed(o)) failedWithoutSession++;
-    return {
+    return await use({
       inputs: [...inputs],
       sessionFilter: [...(options.sessions ?? [])],
       summary: {
@@ -85,16 +95,17 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
         config: options.config,
       },
       sessions,
-      // Made from the columns as each pass reaches them, in report order.
+      // Read from the temporary file as each pass reaches them, in report order.
       otherSessions: {
         length: lines.length - chosenRows.size,
         *[Symbol.iterator]() {
-          for (let r = 0; r < lines.length; r++) if (!chosenRows.has(r)) yield lines.at(r);
+          let r = 0;
+          for (const line of lines) if (!chosenRows.has(r++)) yield line;
         },
       },
       findings,
       ...(unlisted === null ? {} : { unlistedFindings: unlisted, unlistedOutside }),
-    };
+    });
   } finally {
     spill.close();
     collector.close();
@@ -103,29 +114,35 @@ export async function reportInputs(inputs: readonly string[], options: ReportOpt
 
 /**
  * What the report keeps of each analysed trace until the sessions are chosen, by the collector's
- * ordinal: where its report digest is, and whether its turn failed. Columns, 17 bytes a trace.
+ * ordinal: where its report digest is, and whether its turn failed. Records of 17 bytes in the
+ * report's temporary file ({@link SpillRecords}), read back through its block cache: nothing per
+ * trace in memory.
  */
 class ReportTraces {
-  private offset = new Float64Array(1024);
-  private length = new Float64Array(1024);
-  private flags = new Uint8Array(1024);
+  private readonly records: SpillRecords;
 
+  constructor(spill: SpillFile) {
+    this.records = new SpillRecords(spill, 17);
+  }
+
+  /** Keeps a trace; the collector gives ordinals 0, 1, … in order, each once. */
   keep(ordinal: number, ref: SpillRef, failed: boolean): void {
-    this.offset = withRows(this.offset, ordinal + 1);
-    this.length = withRows(this.length, ordinal + 1);
-    this.flags = withRows(this.flags, ordinal + 1);
-    this.offset[ordinal] = ref.offset;
-    this.length[ordinal] = ref.length;
-    this.flags[ordinal] = failed ? 1 : 0;
+    if (ordinal !== this.records.length) throw new Error(`report digest of trace ${ordinal} kept after ${this.records.length}`);
+    this.records.push((record) => {
+      record.writeDoubleLE(ref.offset, 0);
+      record.writeDoubleLE(ref.length, 8);
+      record[16] = failed ? 1 : 0;
+    });
   }
 
   ref(ordinal: number): SpillRef {
-    return { offset: this.offset[ordinal]!, length: this.length[ordinal]! };
+    const record = this.records.at(ordinal);
+    return { offset: record.readDoubleLE(0), length: record.readDoubleLE(8) };
   }
 
   /** The turn of the trace at `ordinal` failed (see {@link turnFailed}). */
   failed(ordinal: number): boolean {
-    return this.flags[ordinal] === 1;
+    return this.records.at(ordinal)[16] === 1;
   }
 }
 
@@ -137,17 +154,17 @@ function turnFailed(d: TraceDigest): boolean {
 
 /**
  * One pass over the sessions, their findings read in step (`FindingCursor`): each session's line
- * (kept as columns), the findings and turns counted, and the sessions to show turn by turn with
+ * (kept in the temporary file), the findings and turns counted, and the sessions to show turn by turn with
  * their turns' ordinals. Nothing else is held per session.
  */
-function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTraces, 'failed'>, wanted: readonly string[], max: number) {
+function sessionLines(result: AnalyzeResult<FindingList>, traces: Pick<ReportTraces, 'failed'>, spill: SpillFile, wanted: readonly string[], max: number) {
   const tally = { findings: 0, bySeverity: { error: 0, warn: 0, info: 0 }, rootCauses: 0 };
   const count = (f: Finding): void => {
     tally.findings++;
     tally.bySeverity[f.severity]++;
     if (f.role === 'rootCause') tally.rootCauses++;
   };
-  const lines = new SessionLineColumns();
+  const lines = new SessionLines(spill);
   const chooser = new SessionChooser(wanted, max);
   let turnCount = 0;
   const cursor = new FindingCursor(result.findings);
