@@ -2,7 +2,7 @@ import { digestTrace, sessionTurnOf, turnTexts } from '../model/digest.js';
 import type { DigestOptions, TraceDigest, TurnTexts } from '../model/digest-types.js';
 import { listingDigest } from '../model/listing-digest.js';
 import { sessionIdOf } from '../model/session-keys.js';
-import { SessionTurnColumns } from './session-turns.js';
+import { SessionTurnRows } from './session-turns.js';
 import { StringTable } from '../shared/string-table.js';
 import { groupSessions, makeSession, sessionView, sortSessions, type Session, type SessionGroups, type SessionSortKey, type SessionTurn, type SessionView } from '../model/sessions.js';
 import { turnFacts } from '../model/facts.js';
@@ -48,13 +48,18 @@ export async function readSessions(inputs: readonly string[], options: SessionRe
 
 /**
  * {@link readSessions} keeping of each trace only what the `sessions` command prints from (a
- * `SessionTurn`: ids, times, state and three counts), as columns (`SessionTurnColumns`), and
- * making only that of each trace (`sessionTurnOf`), not a whole digest.
+ * `SessionTurn`: ids, times, state and three counts), in a temporary file (`SessionTurnRows`: the
+ * caller closes it), and making only that of each trace (`sessionTurnOf`), not a whole digest.
  */
-export async function readSessionTurns(inputs: readonly string[], options: SessionReadOptions): Promise<SessionTurnColumns> {
-  const columns = new SessionTurnColumns();
-  await readListing(inputs, options, 'turn', (turn) => columns.push(turn));
-  return columns;
+export async function readSessionTurns(inputs: readonly string[], options: SessionReadOptions): Promise<SessionTurnRows> {
+  const rows = new SessionTurnRows();
+  try {
+    await readListing(inputs, options, 'turn', (turn) => rows.push(turn));
+  } catch (error) {
+    rows.close();
+    throw error;
+  }
+  return rows;
 }
 
 /** What a listing makes of each trace: its digest (for a listing: short excerpts), or only its `SessionTurn`. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeptRows, type KeptRow } from '../../src/engine/analyze/kept-rows.js';
+import { firstTimeOf, IN_REPORT_ORDER, KEPT_ROW, TraceRows, type KeptRow } from '../../src/engine/analyze/kept-rows.js';
 import { SORT_LIMITS, type SortLimits } from '../../src/ingest/external-sort.js';
 import { SpillFile } from '../../src/ingest/spill.js';
 import { SpillLog, SpillRecords } from '../../src/ingest/spill-log.js';
@@ -68,7 +68,7 @@ function expected(all: Row[]): { sessions: Array<{ id: string; rows: KeptRow[] }
   return { sessions: sessions.map(({ id, rows }) => ({ id, rows })), loose, copies };
 }
 
-describe('KeptRows', () => {
+describe('TraceRows', () => {
   for (const [name, limits] of LIMITS) {
     it(`sorts the rows for the session stage as memory would (${name})`, () => {
       for (const [seed, count] of [
@@ -78,34 +78,41 @@ describe('KeptRows', () => {
         [4, 2500],
       ] as const) {
         const all = rows(seed, count);
-        const kept = new KeptRows(spillFile(), limits);
-        all.forEach((row, i) => expect(kept.push(row)).toBe(i));
+        const kept = new TraceRows(spillFile(), KEPT_ROW, limits);
+        all.forEach((row, i) => expect(kept.push({ ...row, ordinal: i })).toBe(i));
         expect(kept.size).toBe(count);
-        const sorted = kept.finish();
+        const sorted = kept.group();
         const want = expected(all);
-        expect([...sorted.sessions]).toEqual(want.sessions);
-        expect(sorted.sessions.length).toBe(want.sessions.length);
+        // Grouped by session id, then in report order.
+        expect([...sorted.sessions]).toEqual([...want.sessions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+        const ordered = kept.orderSessions(IN_REPORT_ORDER, (g) => [firstTimeOf(g.rows), g.id]);
+        expect([...ordered].map(({ id, rows }) => ({ id, rows }))).toEqual(want.sessions);
+        expect([...ordered].map((s) => s.key)).toEqual(want.sessions.map((s) => [firstTimeOf(s.rows), s.id]));
+        expect(ordered.length).toBe(want.sessions.length);
         expect([...sorted.loose]).toEqual(want.loose);
         expect(sorted.loose.length).toBe(want.loose.length);
         expect([...sorted.copies]).toEqual(want.copies);
         expect(sorted.duplicates).toBe(want.copies.length);
-        // Read again: every list is read from the file at each pass.
-        expect([...sorted.sessions]).toEqual(want.sessions);
+        // Read again: every list is read from the file at each pass, and grouping twice is grouping once.
+        expect([...ordered].map(({ id, rows }) => ({ id, rows }))).toEqual(want.sessions);
         expect([...sorted.loose]).toEqual(want.loose);
+        expect(kept.group()).toBe(sorted);
+        expect(() => kept.push({ ...all[0]!, traceId: 'late', ordinal: count })).toThrow('after the rows were grouped');
       }
     });
   }
 
   it('keeps the first of a trace id whatever the later copies say, and never takes empty ids for copies', () => {
-    const kept = new KeptRows(spillFile(), { runEntries: 2, runBytes: 1 << 20, fanIn: 2 });
+    const kept = new TraceRows(spillFile(), KEPT_ROW, { runEntries: 2, runBytes: 1 << 20, fanIn: 2 });
     const ref = { offset: 0, length: 1 };
-    kept.push({ traceId: 'b', sessionId: 's1', requestTimeMs: 5, rootStartNs: null, ref });
-    kept.push({ traceId: 'a', sessionId: null, requestTimeMs: 9, rootStartNs: null, ref });
-    kept.push({ traceId: 'b', sessionId: null, requestTimeMs: 1, rootStartNs: null, ref });
-    kept.push({ traceId: '', sessionId: null, requestTimeMs: 2, rootStartNs: null, ref });
-    kept.push({ traceId: '', sessionId: null, requestTimeMs: 2, rootStartNs: null, ref });
-    kept.push({ traceId: 'a', sessionId: 's1', requestTimeMs: 0, rootStartNs: null, ref });
-    const sorted = kept.finish();
+    const push = (traceId: string, sessionId: string | null, requestTimeMs: number): number => kept.push({ traceId, sessionId, requestTimeMs, rootStartNs: null, ref, ordinal: kept.size });
+    push('b', 's1', 5);
+    push('a', null, 9);
+    push('b', null, 1);
+    push('', null, 2);
+    push('', null, 2);
+    push('a', 's1', 0);
+    const sorted = kept.group();
     expect([...sorted.sessions].map((s) => [s.id, s.rows.map((r) => r.ordinal)])).toEqual([['s1', [0]]]);
     expect([...sorted.loose].map((r) => r.ordinal)).toEqual([3, 4, 1]);
     expect([...sorted.copies]).toEqual([2, 5]);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { keyCarrier } from '../../src/model/carrier-table.js';
 import { digestTrace } from '../../src/model/digest.js';
 import { MAX_ERROR_SPANS, NOTE_CHARS, type TraceDigest } from '../../src/model/digest-types.js';
 import { listingDigest } from '../../src/model/listing-digest.js';
 import { sessionIdOf, userIdOf } from '../../src/model/session-keys.js';
 import { compareTurns, groupSessions, SESSION_SORT_KEYS, sessionView, sortSessions, type SessionSortKey, type SessionTurn } from '../../src/model/sessions.js';
-import { SessionTurnColumns } from '../../src/engine/session-turns.js';
+import { SessionTurnRows } from '../../src/engine/session-turns.js';
 import { mdInline } from '../../src/shared/escape/markdown.js';
 import { fixtureJson, traceOf } from '../helpers/fixture-traces.js';
 import { REPO_ROOT } from '../helpers/make-inputs.js';
@@ -119,13 +119,14 @@ describe('digestTrace on the samples', () => {
   });
 });
 
-describe('SessionTurnColumns', () => {
+describe('SessionTurnRows', () => {
   it('gives the sessions, summaries, turn order, copies and traces without a session that grouping whole digests gives, in every sort', () => {
     const digests = [...refundTraces(), sample('traces/no-session-smoke-test.json')].map((r) => digestTrace(traceOf(r)));
     // Copies (counted once), and read in another order: the view does not depend on it.
     const read = [...digests, digests[0]!, digests[2]!].reverse();
     const whole = groupSessions(read);
-    const columns = new SessionTurnColumns();
+    const columns = new SessionTurnRows();
+    onTestFinished(() => columns.close());
     for (const d of read) columns.push(d);
     for (const key of SESSION_SORT_KEYS) {
       const view = columns.view(key);
@@ -163,7 +164,8 @@ describe('SessionTurnColumns', () => {
     }));
     const whole = groupSessions(turns);
     expect(whole.sessions.length).toBeGreaterThan(60);
-    const columns = new SessionTurnColumns();
+    const columns = new SessionTurnRows();
+    onTestFinished(() => columns.close());
     for (const t of turns) columns.push(t);
     for (const key of SESSION_SORT_KEYS) {
       const sessions = [...columns.view(key).sessions];
@@ -171,6 +173,8 @@ describe('SessionTurnColumns', () => {
       expect(sessions.map((s) => s.id)).toEqual(expected.map((s) => s.id));
       expect(sessions.map((s) => s.summary)).toEqual(expected.map((s) => s.summary));
       expect(sessions.map((s) => s.turns.map((t) => t.traceId))).toEqual(expected.map((s) => s.turns.map((t) => t.traceId)));
+      // Each turn comes back from the file whole, its fields in the order they went in.
+      expect(JSON.stringify(sessions.map((s) => s.turns))).toBe(JSON.stringify(expected.map((s) => s.turns)));
     }
   });
 });

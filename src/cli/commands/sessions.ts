@@ -51,7 +51,11 @@ export const sessionsCommand: CommandModule<object, Args> = {
       digest: digestOptionsOf(config),
     });
     stopProgress();
-    await writeAll(SESSIONS_FORMATS[args.format](groups.view(args.sort), textOptions()));
+    try {
+      await writeAll(SESSIONS_FORMATS[args.format](groups.view(args.sort), textOptions()));
+    } finally {
+      groups.close();
+    }
     problems.finish();
     problems.close();
   },

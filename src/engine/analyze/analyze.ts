@@ -10,7 +10,7 @@ import type { Trace } from '../../model/types.js';
 import type { PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
 import { TraceAdmission, type TraceIds } from './admission.js';
-import { KeptRows, type KeptRow } from './kept-rows.js';
+import { firstTimeOf, IN_REPORT_ORDER, KEPT_ROW, TraceRows, type KeptRow } from './kept-rows.js';
 import type { RowList } from '../../shared/columns.js';
 import type { FilteredOptions } from '../read/filtered.js';
 import type { ParallelOptions } from '../read/trace-task.js';
@@ -154,7 +154,7 @@ export async function analyzeInputsStreamed<T>(inputs: readonly string[], option
  *
  * Memory: a trace's digest, facts and raw findings (a few KB) go to a temporary file as JSON as
  * soon as its trace visitors have run, and what the session stage needs of it (ids, times, where
- * it is) to an external sort in the same file (`KeptRows`), which finds the copies and puts the
+ * it is) to an external sort in the same file (`TraceRows`), which finds the copies and puts the
  * sessions in order; the session stage reads one session at a time back (`sessionPass`), and the
  * findings are sorted there too (`SpilledFindings`). What stays in memory is bounded by the sorts'
  * runs and the largest session, not by the number of traces (docs/analyze.md lists it).
@@ -162,7 +162,7 @@ export async function analyzeInputsStreamed<T>(inputs: readonly string[], option
 export class AnalysisCollector {
   private readonly runner: TraceRuleRunner;
   private readonly spill = new SpillFile();
-  private readonly kept = new KeptRows(this.spill);
+  private readonly kept = new TraceRows(this.spill, KEPT_ROW);
   /** Copies are found by `kept`, once everything is read. */
   private readonly admission: TraceAdmission;
   /** Each kept trace's document sightings, by ordinal: the catalog is made of the traces that stand, once the copies are known. */
@@ -219,7 +219,14 @@ export class AnalysisCollector {
       return null;
     }
     const ref = this.spill.append(spilledText(provenance, analyzed.text, analyzed.findings));
-    const ordinal = this.kept.push({ traceId: analyzed.traceId, sessionId: analyzed.sessionId, requestTimeMs: analyzed.requestTimeMs, rootStartNs: analyzed.rootStartNs, ref });
+    const ordinal = this.kept.push({
+      traceId: analyzed.traceId,
+      sessionId: analyzed.sessionId,
+      requestTimeMs: analyzed.requestTimeMs,
+      rootStartNs: analyzed.rootStartNs,
+      ref,
+      ordinal: this.kept.size,
+    });
     if (analyzed.sightings.length > 0) this.sightings.append(`${ordinal}\t${JSON.stringify(analyzed.sightings)}`);
     return ordinal;
   }
@@ -248,10 +255,13 @@ export class AnalysisCollector {
   /** As {@link finish}, with the findings left in the temporary file (read them before `close`). */
   finishStreamed(): AnalyzeResult<FindingList> {
     const { options } = this;
-    const kept = this.kept.finish();
-    const visitor = new SessionVisitor(options.rules, this.catalog(kept.copies), this.pages, (rejection) => this.problem(rejection));
+    const grouped = this.kept.group();
+    // Report order: first time, then id.
+    const sessions = this.kept.orderSessions(IN_REPORT_ORDER, (g) => [firstTimeOf(g.rows), g.id]);
+    const visitor = new SessionVisitor(options.rules, this.catalog(grouped.copies), this.pages, (rejection) => this.problem(rejection));
     const pass = sessionPass({
-      kept,
+      sessions,
+      loose: grouped.loose,
       load: (row) => this.load(row),
       visitor,
       pages: this.pages,
@@ -266,7 +276,7 @@ export class AnalysisCollector {
       withoutSessionOrdinals: pass.withoutSessionOrdinals,
       withoutSessionTraces: pass.withoutSessionTraces,
       traces: this.admission.traces,
-      duplicates: this.admission.duplicates + kept.duplicates,
+      duplicates: this.admission.duplicates + grouped.duplicates,
       outsideSelection: this.admission.outsideSelection,
       rules: options.rules.map((r) => r.module.meta.id),
       internal: this.internal,

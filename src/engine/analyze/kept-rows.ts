@@ -3,37 +3,40 @@ import type { SpillFile, SpillRef } from '../../ingest/spill.js';
 import type { RowList } from '../../shared/columns.js';
 import { compareNullable, turnTimeMs } from '../../model/sessions.js';
 
-/** One trace as `analyze` keeps it until the session stage: its ids, its two times and where its analysis is in the temporary file. */
-export interface KeptRow {
+/** What the sorts of {@link TraceRows} order a trace by. */
+export interface TurnKeys {
   traceId: string;
   sessionId: string | null;
   requestTimeMs: number | null;
   rootStartNs: number | null;
-  ref: SpillRef;
-  /** Position among the traces kept (copies included): what `KeptRows.push` returned. */
-  ordinal: number;
 }
 
-/** A session and its traces, in the order they were kept. */
-export interface KeptSession {
+/** How a {@link TraceRows} keeps its rows as JSON: the rest of a row beside its {@link TurnKeys}, and the row made again. */
+export interface RowCodec<R extends TurnKeys> {
+  rest(row: R): unknown[];
+  make(keys: TurnKeys, rest: unknown[], ordinal: number): R;
+}
+
+/** A session and its rows, in the order they were kept. */
+export interface KeptGroup<R> {
   id: string;
-  rows: KeptRow[];
+  rows: R[];
 }
 
-/** The kept traces sorted for the session stage ({@link KeptRows.finish}). Every list is read from the file at each pass. */
-export interface KeptSessions {
-  /** The sessions in report order: first time (its traces' earliest request time, else root start; none last), then id. */
-  sessions: RowList<KeptSession>;
+/** The rows sorted for the session stage ({@link TraceRows.group}). Every list is read from the file at each pass. */
+export interface GroupedRows<R> {
+  /** The sessions by id (code-unit order), each with its rows in the order kept (see {@link TraceRows.orderSessions}). */
+  sessions: Iterable<KeptGroup<R>>;
   /** The traces without a session, in turn order (`compareTurns`, then the order kept). */
-  loose: RowList<KeptRow>;
+  loose: RowList<R>;
   /** The ordinals of the copies left out (a trace id kept before: the first kept stands), ascending. */
   copies: Iterable<number>;
   /** How many copies were left out. */
   duplicates: number;
 }
 
-/** A row as JSON: `[traceId, sessionId, requestTimeMs, rootStartNs, offset, length, ordinal]`. */
-type RowJson = [string, string | null, number | null, number | null, number, number, number];
+/** A row as JSON: `[ordinal, traceId, sessionId, requestTimeMs, rootStartNs, ...rest]`. */
+type RowJson = [number, string, string | null, number | null, number | null, ...unknown[]];
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -53,54 +56,54 @@ const IN_TURN_ORDER: SortKeys<[number | null, number | null, string, number]> = 
   copy: () => false,
 };
 
-/** Report order: first time (missing last), then session id; each session once. */
-const IN_REPORT_ORDER: SortKeys<[number | null, string]> = {
-  text: (k) => JSON.stringify(k),
-  parse: (text) => JSON.parse(text) as [number | null, string],
-  compare: (a, b) => compareNullable(a[0], b[0]) || compareStrings(a[1], b[1]),
-  copy: () => false,
-};
-
 const BY_NUMBER: SortKeys<number> = { text: String, parse: Number, compare: (a, b) => a - b, copy: () => false };
 
 /**
- * What `analyze` keeps of each trace until the session stage, kept in the temporary file, not in
- * memory: each row goes to an external sort by trace id as it comes, and {@link finish} sorts the
- * rows for the session stage (copies dropped, sessions grouped and put in report order, the traces
- * without a session in turn order) by more external sorts. Memory keeps one run of a sort and one
- * session's rows at a time ({@link SortLimits}), nothing per trace or per session: the copy check,
- * the grouping by session and the report order cost passes over the rows (about 100 bytes a trace
- * written and read four times), not columns that grow with the input.
+ * What a run keeps of each trace until it forms sessions (`analyze`: ids, times and where the
+ * trace's analysis is; `sessions`: a `SessionTurn`), kept in a temporary file, not in memory: each
+ * row goes to an external sort by trace id as it comes, and {@link group} sorts the rows again
+ * (copies dropped, sessions grouped, the traces without a session in turn order) by more external
+ * sorts; {@link orderSessions} then puts the sessions in the order the run shows them. Memory keeps
+ * one run of a sort and one session's rows at a time ({@link SortLimits}), nothing per trace or per
+ * session: the copy check and the grouping cost passes over the rows (about 100 bytes a trace
+ * written and read a few times), not columns and an index of trace ids that grow with the input.
  */
-export class KeptRows {
+export class TraceRows<R extends TurnKeys> {
   private readonly byTrace: ExternalSort<[string, number]>;
   private rows = 0;
+  private grouped: GroupedRows<R> | null = null;
+  /** The region {@link group} sorted by session. */
+  private sessionRun: Run | null = null;
 
   constructor(
     private readonly spill: SpillFile,
+    private readonly codec: RowCodec<R>,
     private readonly limits: Readonly<SortLimits> = SORT_LIMITS,
   ) {
     this.byTrace = new ExternalSort(spill, BY_NAME_THEN_ORDINAL, limits);
   }
 
-  /** Traces kept. */
+  /** Rows kept. */
   get size(): number {
     return this.rows;
   }
 
-  /** Keeps a trace; returns its ordinal (0, 1, … in the order kept). */
-  push(row: Omit<KeptRow, 'ordinal'>): number {
+  /** Keeps a row; returns its ordinal (0, 1, … in the order kept). Not after {@link group}. */
+  push(row: R): number {
+    if (this.grouped !== null) throw new Error('a row kept after the rows were grouped');
     const ordinal = this.rows++;
-    this.byTrace.add([row.traceId, ordinal], JSON.stringify([row.sessionId, row.requestTimeMs, row.rootStartNs, row.ref.offset, row.ref.length]));
+    const json: RowJson = [ordinal, row.traceId, row.sessionId, row.requestTimeMs, row.rootStartNs, ...this.codec.rest(row)];
+    this.byTrace.add([row.traceId, ordinal], JSON.stringify(json));
     return ordinal;
   }
 
   /**
-   * Sorts the rows for the session stage; call once, after the last {@link push}. Of the traces
-   * with one id (copies: the same export passed twice, a `get` file beside its search export) the
-   * first kept stands; traces without an id are never copies.
+   * Drops the copies and groups the rows (once; later calls give the same lists). Of the traces
+   * with one id (the same export passed twice, a `get` file beside its search export) the first
+   * kept stands; traces without an id are never copies.
    */
-  finish(): KeptSessions {
+  group(): GroupedRows<R> {
+    if (this.grouped !== null) return this.grouped;
     const { spill, limits } = this;
     const bySession = new ExternalSort(spill, BY_NAME_THEN_ORDINAL, limits);
     const loose = new ExternalSort(spill, IN_TURN_ORDER, limits);
@@ -116,60 +119,86 @@ export class KeptRows {
         continue;
       }
       last = traceId;
-      const [sessionId, requestTimeMs, rootStartNs, offset, length] = JSON.parse(line.toString('utf8', tab + 1)) as [string | null, number | null, number | null, number, number];
-      const row = JSON.stringify([traceId, sessionId, requestTimeMs, rootStartNs, offset, length, ordinal] satisfies RowJson);
-      if (sessionId === null) loose.add([requestTimeMs, rootStartNs, traceId, ordinal], row);
-      else bySession.add([sessionId, ordinal], row);
+      const text = line.toString('utf8', tab + 1);
+      const [, , sessionId, requestTimeMs, rootStartNs] = JSON.parse(text) as RowJson;
+      if (sessionId === null) loose.add([requestTimeMs, rootStartNs, traceId, ordinal], text);
+      else bySession.add([sessionId, ordinal], text);
     }
-    const sessions = inReportOrder(spill, bySession.finish(), limits);
+    const sessions = bySession.finish();
     const looseRun = loose.finish();
     const copiesRun = copies.finish();
-    return {
-      sessions: { length: sessions.count, [Symbol.iterator]: () => readSessions(spill, sessions) },
-      loose: { length: looseRun.count, [Symbol.iterator]: () => readRows(spill, looseRun) },
+    this.grouped = {
+      sessions: { [Symbol.iterator]: () => this.readGroups(sessions) },
+      loose: { length: looseRun.count, [Symbol.iterator]: () => this.readRows(looseRun) },
       copies: { [Symbol.iterator]: () => readKeys(spill, copiesRun) },
       duplicates,
     };
+    this.sessionRun = sessions;
+    return this.grouped;
+  }
+
+  /**
+   * The sessions of {@link group} sorted by `keys` (a key made of each session's rows by `keyOf`),
+   * into a list read from the file at each pass; the key comes with each session. One pass over
+   * the groups and one external sort.
+   */
+  orderSessions<K>(keys: SortKeys<K>, keyOf: (group: KeptGroup<R>) => K): RowList<KeptGroup<R> & { key: K }> {
+    this.group();
+    const sort = new ExternalSort(this.spill, keys, this.limits);
+    for (const { id, rows } of this.readGroupJson(this.sessionRun!)) sort.add(keyOf({ id, rows: rows.map((r) => this.rowOf(r)) }), JSON.stringify([id, rows]));
+    const run = sort.finish();
+    return { length: run.count, [Symbol.iterator]: () => this.readOrdered(run, keys) };
+  }
+
+  private *readGroups(run: Run): Generator<KeptGroup<R>> {
+    for (const { id, rows } of this.readGroupJson(run)) yield { id, rows: rows.map((r) => this.rowOf(r)) };
+  }
+
+  /** The rows grouped by session in one pass over the region sorted by session, one session in memory at a time. */
+  private *readGroupJson(run: Run): Generator<KeptGroup<RowJson>> {
+    if (run.count === 0) return;
+    let group: KeptGroup<RowJson> | null = null;
+    for (const line of this.spill.lines(run)) {
+      const json = JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1)) as RowJson;
+      const id = json[2]!;
+      if (group !== null && group.id !== id) {
+        yield group;
+        group = null;
+      }
+      group ??= { id, rows: [] };
+      group.rows.push(json);
+    }
+    if (group !== null) yield group;
+  }
+
+  private *readRows(run: Run): Generator<R> {
+    if (run.count === 0) return;
+    for (const line of this.spill.lines(run)) yield this.rowOf(JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1)) as RowJson);
+  }
+
+  private *readOrdered<K>(run: Run, keys: SortKeys<K>): Generator<KeptGroup<R> & { key: K }> {
+    if (run.count === 0) return;
+    for (const line of this.spill.lines(run)) {
+      const tab = line.indexOf(TAB);
+      const [id, rows] = JSON.parse(line.toString('utf8', tab + 1)) as [string, RowJson[]];
+      yield { id, rows: rows.map((r) => this.rowOf(r)), key: keys.parse(line.toString('utf8', 0, tab)) };
+    }
+  }
+
+  private rowOf(json: RowJson): R {
+    const [ordinal, traceId, sessionId, requestTimeMs, rootStartNs, ...rest] = json;
+    return this.codec.make({ traceId, sessionId, requestTimeMs, rootStartNs }, rest, ordinal);
   }
 }
 
-/** The rows grouped by session (one pass), each session's first time taken, then sorted into report order: a record per session, its rows as JSON. */
-function inReportOrder(spill: SpillFile, bySession: Run, limits: Readonly<SortLimits>): Run {
-  const sessions = new ExternalSort(spill, IN_REPORT_ORDER, limits);
-  let id: string | null = null;
-  let rows: RowJson[] = [];
+/** A session's first time: its traces' earliest request time, else root start (ns to ms); null for none. */
+export function firstTimeOf(rows: readonly TurnKeys[]): number | null {
   let first: number | null = null;
-  const flush = (): void => {
-    if (id !== null) sessions.add([first, id], JSON.stringify(rows));
-    rows = [];
-    first = null;
-  };
-  for (const line of spill.lines(bySession)) {
-    const row = JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1)) as RowJson;
-    if (row[1] !== id) {
-      flush();
-      id = row[1];
-    }
-    rows.push(row);
-    const t = turnTimeMs({ requestTimeMs: row[2], rootStartNs: row[3] });
+  for (const row of rows) {
+    const t = turnTimeMs(row);
     if (t !== null && (first === null || t < first)) first = t;
   }
-  flush();
-  return sessions.finish();
-}
-
-function* readSessions(spill: SpillFile, run: Run): Generator<KeptSession> {
-  if (run.count === 0) return;
-  for (const line of spill.lines(run)) {
-    const tab = line.indexOf(TAB);
-    const [, id] = IN_REPORT_ORDER.parse(line.toString('utf8', 0, tab));
-    yield { id, rows: (JSON.parse(line.toString('utf8', tab + 1)) as RowJson[]).map(rowOf) };
-  }
-}
-
-function* readRows(spill: SpillFile, run: Run): Generator<KeptRow> {
-  if (run.count === 0) return;
-  for (const line of spill.lines(run)) yield rowOf(JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1)) as RowJson);
+  return first;
 }
 
 function* readKeys(spill: SpillFile, run: Run): Generator<number> {
@@ -177,6 +206,23 @@ function* readKeys(spill: SpillFile, run: Run): Generator<number> {
   for (const line of spill.lines(run)) yield Number(line.toString('utf8', 0, line.indexOf(TAB)));
 }
 
-function rowOf([traceId, sessionId, requestTimeMs, rootStartNs, offset, length, ordinal]: RowJson): KeptRow {
-  return { traceId, sessionId, requestTimeMs, rootStartNs, ref: { offset, length }, ordinal };
+/** One trace as `analyze` keeps it until the session stage: its ids, its two times and where its analysis is in the temporary file. */
+export interface KeptRow extends TurnKeys {
+  ref: SpillRef;
+  /** Position among the traces kept (copies included): what `push` returned. */
+  ordinal: number;
 }
+
+/** `analyze`'s rows: the place of the analysis, and the ordinal. */
+export const KEPT_ROW: RowCodec<KeptRow> = {
+  rest: (row) => [row.ref.offset, row.ref.length],
+  make: (keys, [offset, length], ordinal) => ({ ...keys, ref: { offset: offset as number, length: length as number }, ordinal }),
+};
+
+/** Report order: first time (missing last), then session id; each session once. */
+export const IN_REPORT_ORDER: SortKeys<[number | null, string]> = {
+  text: (k) => JSON.stringify(k),
+  parse: (text) => JSON.parse(text) as [number | null, string],
+  compare: (a, b) => compareNullable(a[0], b[0]) || compareStrings(a[1], b[1]),
+  copy: () => false,
+};

@@ -5,7 +5,7 @@ import type { DumpInput, PageInput, TurnList } from '../../rules/api.js';
 import type { AnalyzedSession } from './analyze.js';
 import { FindingSorter, type SpilledFindings } from './finding-spill.js';
 import { finishFinding, type Finding, type FinishContext, type RawFinding, type TraceLocation } from './findings.js';
-import type { KeptRow, KeptSessions } from './kept-rows.js';
+import type { KeptGroup, KeptRow } from './kept-rows.js';
 import { StreamedLooseTraces } from './loose-traces.js';
 import { turnOf, type SessionVisit, type SessionVisitor, type StagedTrace } from './session-stage.js';
 
@@ -16,7 +16,10 @@ export interface LoadedTrace extends StagedTrace {
 
 /** What {@link sessionPass} needs. */
 export interface SessionPassInput {
-  kept: KeptSessions;
+  /** The sessions in report order, each with its kept traces. */
+  sessions: Iterable<KeptGroup<KeptRow>>;
+  /** The traces without a session, in turn order. */
+  loose: RowList<KeptRow>;
   /** Reads a kept trace back from the temporary file. */
   load: (row: KeptRow) => LoadedTrace;
   visitor: SessionVisitor;
@@ -50,7 +53,8 @@ const LOOSE: TraceLocation = { sessionId: null, turn: null };
  * being visited, one run of each sort, and the findings that wait; nothing per trace or session.
  */
 export function sessionPass(input: SessionPassInput): SessionPassResult {
-  const { kept, load, visitor, spill } = input;
+  const { load, visitor, spill } = input;
+  const kept = { sessions: input.sessions, loose: input.loose };
   const sorter = new FindingSorter(spill);
   const sessions = new SpillLog(spill);
   const late: RawFinding[] = [];
