@@ -185,6 +185,19 @@ describe('analyze text: compact, quiet, verbose', () => {
     ]);
   });
 
+  it('counts the traces without a session a folded line is about, each once, from the list or from the grouped traces', () => {
+    const loose = (traceId: string, turn: number): Finding =>
+      finding({ sessionId: null, turn: null, traceId, message: `Turn ${turn}: turn 1 is no longer in the model input of "Chat" (it keeps the last 3 turns).` });
+    // Five findings of one shape about three traces (one with three of them), after a session's.
+    const findings = [other, loose('tr-x', 4), loose('tr-x', 5), loose('tr-y', 4), loose('tr-x', 6), loose('tr-z', 9)];
+    const listed = { ...report(findings), tracesWithoutSession: 4, withoutSessionTraceIds: ['tr-w', 'tr-x', 'tr-y', 'tr-z'] };
+    const line = '  ▲ warn   history-truncation  ×5 in 3 traces, e.g. trace tr-x  Turn 4: turn 1 is no longer';
+    expect(analyzeText(listed)).toContain(line);
+    // As the engine hands them, grouped by trace (the findings about each read with it).
+    const grouped = ['tr-w', 'tr-x', 'tr-y', 'tr-z'].map((traceId) => ({ traceId, findings: findings.filter((f) => f.traceId === traceId && f.sessionId === null) }));
+    expect(analyzeText({ ...listed, withoutSessionTraces: grouped })).toContain(line);
+  });
+
   it('--verbose: every finding with its location and evidence', () => {
     const text = analyzeText(r, undefined, 'verbose');
     expect(text.match(/\[history-truncation\/historyDropped\]/gu)).toHaveLength(4);

@@ -54,9 +54,12 @@ export async function reportInputsStreamed<T>(inputs: readonly string[], options
   const { onEvent } = options;
   const collector = new AnalysisCollector(onEvent ? { ...options, onInternal: (rejection) => onEvent({ type: 'rejected', rejection }) } : options);
   const spill = new SpillFile('tracetriage-report-');
+  // Read by ordinal in session order, which is not the order the traces came in: a file of their
+  // own keeps the records dense, so the block cache holds many per block read.
+  const index = new SpillFile('tracetriage-report-index-');
   try {
     // By the collector's ordinal, not the trace id: traces without an id each keep their own record.
-    const traces = new ReportTraces(spill);
+    const traces = new ReportTraces(index);
     await readAnalysis(inputs, options, collector, (ordinal, kept) => traces.keep(ordinal, spill.append(JSON.stringify(kept)), turnFailed(kept.digest)));
     const result = collector.finishStreamed();
     const { tally, turnCount, lines, chosen } = sessionLines(result, traces, spill, options.sessions ?? [], options.maxSessions);
@@ -108,15 +111,16 @@ export async function reportInputsStreamed<T>(inputs: readonly string[], options
     });
   } finally {
     spill.close();
+    index.close();
     collector.close();
   }
 }
 
 /**
  * What the report keeps of each analysed trace until the sessions are chosen, by the collector's
- * ordinal: where its report digest is, and whether its turn failed. Records of 17 bytes in the
- * report's temporary file ({@link SpillRecords}), read back through its block cache: nothing per
- * trace in memory.
+ * ordinal: where its report digest is, and whether its turn failed. Records of 17 bytes in a
+ * temporary file of their own ({@link SpillRecords}), read back through its block cache (8 MiB:
+ * the records of about 490,000 traces): nothing per trace in memory.
  */
 class ReportTraces {
   private readonly records: SpillRecords;

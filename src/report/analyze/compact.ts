@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../../engine/analyze/findings.js';
 import type { AnalyzeReport, AnalyzeSessionInfo } from './analyze.js';
 import { FindingCursor } from '../../shared/finding-cursor.js';
+import { looseTraces, type LooseTrace } from '../../shared/loose-traces.js';
 import { leadOf, sessionsWithFindings, type FindingTally, type SessionTally } from './tally.js';
 import type { Paint, Style } from '../shared/style.js';
 import { fitLine, visibleWidth } from '../shared/terminal.js';
@@ -71,6 +72,9 @@ export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally
     for (const f of own) if (f !== lead) take(f);
   }
   for (const f of cursor.rest()) take(f);
+  // How many traces without a session a group's findings are about, read a trace at a time
+  // (`withoutSessionTraces`), not gathered in a set per group: only if a line shows it.
+  if (fold.needsTraces()) fold.countTraces(report.withoutSessionTraces ?? looseTraces(report.withoutSessionTraceIds, report.findings), (f) => !quiet || f.severity === 'error');
   const out: string[] = [];
   if (fold.count > 0) {
     if (said) out.push('');
@@ -135,7 +139,9 @@ interface Group {
   /** Sessions its findings are in: counted as they change, since a session's findings come together. */
   sessions: number;
   lastSession: string | null;
-  traces: Set<string>;
+  /** Findings about traces without a session (no session, a trace); then how many traces those are ({@link Folding.countTraces}). */
+  aboutTraces: number;
+  traces: number;
 }
 
 /**
@@ -150,15 +156,10 @@ class Folding {
 
   add(f: Finding): void {
     this.count++;
-    // Held per group, and a message's shape is as long as the message (hundreds of characters
-    // when it quotes a rationale): 16 bytes of its SHA-256 instead, which two shapes do not share.
-    const key = createHash('sha256')
-      .update(`${f.severity}\u0000${f.ruleId}\u0000${f.messageId}\u0000${shape(f)}`)
-      .digest()
-      .toString('base64', 0, 16);
+    const key = shapeKey(f);
     let group = this.byShape.get(key);
     if (group === undefined) {
-      group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: 0, lastSession: null, traces: new Set() };
+      group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: 0, lastSession: null, aboutTraces: 0, traces: 0 };
       this.byShape.set(key, group);
     }
     group.count++;
@@ -166,13 +167,44 @@ class Folding {
       if (f.sessionId !== group.lastSession) group.sessions++;
       group.lastSession = f.sessionId;
     }
-    // Traces count only in a group without sessions (the spread names sessions when it has some).
-    else if (f.traceId !== null && group.sessions === 0) group.traces.add(f.traceId);
+    // Traces count only in a group without sessions (the spread names sessions when it has some);
+    // a session's findings all come before those about traces without a session.
+    else if (f.traceId !== null && group.sessions === 0) group.aboutTraces++;
+  }
+
+  /** Whether a line will name how many traces its findings are about (more than one finding, no session). */
+  needsTraces(): boolean {
+    for (const g of this.byShape.values()) if (g.count > 1 && g.sessions === 0 && g.aboutTraces > 0) return true;
+    return false;
+  }
+
+  /** Counts, per group, the traces without a session its findings (those `taken`) are about: one trace's findings at a time. */
+  countTraces(traces: Iterable<LooseTrace<Finding>>, taken: (f: Finding) => boolean): void {
+    for (const { findings } of traces) {
+      const seen = new Set<Group>();
+      for (const f of findings) {
+        if (!taken(f)) continue;
+        const group = this.byShape.get(shapeKey(f));
+        if (group !== undefined && group.sessions === 0) seen.add(group);
+      }
+      for (const group of seen) group.traces++;
+    }
   }
 
   groups(): Group[] {
     return [...this.byShape.values()].sort((a, b) => compareSeverity(a.severity, b.severity));
   }
+}
+
+/**
+ * A group's key: held per group, and a message's shape is as long as the message (hundreds of
+ * characters when it quotes a rationale): 16 bytes of its SHA-256 instead, which two shapes do not share.
+ */
+function shapeKey(f: Finding): string {
+  return createHash('sha256')
+    .update(`${f.severity}\u0000${f.ruleId}\u0000${f.messageId}\u0000${shape(f)}`)
+    .digest()
+    .toString('base64', 0, 16);
 }
 
 function shape(f: Finding): string {
@@ -188,7 +220,7 @@ function findingLine(g: Group, style: Style): string {
   const mark = paintOf(style, g.severity)(MARK[g.severity]);
   const rule = style.dim(g.ruleId);
   if (g.count === 1) return `  ${mark}  ${rule}  ${g.where}  ${g.message}`;
-  const spread = g.sessions > 0 ? plural(g.sessions, 'session') : plural(g.traces.size, 'trace');
+  const spread = g.sessions > 0 ? plural(g.sessions, 'session') : plural(g.traces, 'trace');
   return `  ${mark}  ${rule}  ${style.bold(`×${g.count}`)} in ${spread}, e.g. ${g.where}  ${g.message}`;
 }
 
