@@ -11,10 +11,11 @@ const UNSET = -2;
 const NO_SESSION = -1;
 
 /**
- * Where each trace of an analysis sits (session and turn), by trace id: what locates the trace
- * visitors' findings. Held for every trace of a dump until the findings are finished, so as
- * columns by the trace id's number in an {@link IdIndex} (shared with the copy check and the kept
- * traces, when `analyze` runs): a session number and a turn, 12 bytes a trace.
+ * Where each trace of a part sits (session and turn), by trace id: what locates the trace
+ * visitors' findings in `reduce` and `merge` (`analyze` locates them as each session is visited:
+ * `session-pass.ts`). Held for every trace of the part until the findings are finished, so as
+ * columns by the trace id's number in an {@link IdIndex} (shared with the turn columns): a session
+ * number and a turn, 12 bytes a trace.
  */
 export class TraceLocations {
   private readonly sessions = new StringTable();

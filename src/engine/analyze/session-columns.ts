@@ -9,12 +9,12 @@ import type { TurnColumns } from './turn-columns.js';
 const FIRST_ROWS = 1024;
 
 /**
- * The sessions the session stage visited, in the order visited (report order, in `analyze`), as
+ * The sessions `reduce`'s session stage visited, in the order visited, as
  * columns: the id once in an {@link IdIndex}, the user and the set of experiments as numbers of
  * tables (nearly every session of a dump shares them), the numbers in typed arrays and the turns as
  * a range of the stage's {@link TurnColumns}; about 60 bytes a session outside the heap, where an
  * {@link AnalyzedSession} object with its strings, heap numbers and views took about 550 on it.
- * Kept for every session of a dump until the formats are done. Each pass makes the sessions anew
+ * Kept for every session of the part until its lines are written. Each pass makes the sessions anew
  * (`AnalyzedSession` objects, which the caller may drop), as a {@link RowList}.
  */
 export class SessionColumns implements RowList<AnalyzedSession> {
