@@ -53,8 +53,8 @@ export interface AnalyzeResult<List extends FindingList = Finding[]> {
   findings: List;
   /**
    * The sessions analysed, in report order (first time, then id): their numbers and the trace id
-   * of each turn. Read more than once; each pass may make them anew (from `analyze`, out of the
-   * session stage's columns), so a format holds what it needs of one session at a time.
+   * of each turn. Read more than once; each pass may make them anew (from `analyze`, read back
+   * from its temporary file), so a format holds what it needs of one session at a time.
    */
   sessions: RowList<AnalyzedSession>;
   /** Traces without a session (each analysed as a one-turn session, and by the dump visitor), by request time. */
@@ -88,7 +88,7 @@ export interface AnalyzeResult<List extends FindingList = Finding[]> {
 
 /** A session's numbers, and its turns in turn order (turn N at index N - 1). */
 export interface AnalyzedSession extends SessionSummary {
-  /** Read from the session stage's columns at each pass (an array once merged or parsed). */
+  /** Read at each pass (from `reduce`'s columns; an array from `analyze`'s file, once merged or parsed). */
   turnTraceIds: RowList<string>;
   /** Each turn's position among the traces `add` analysed (what it returned): unique, unlike an empty trace id. */
   turnOrdinals: RowList<number>;
@@ -117,7 +117,7 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
   return analyzeInputsStreamed(inputs, options, inMemory);
 }
 
-/** A result with every list an array of its own: the findings read back, the sessions and their turns made from the columns. */
+/** A result with every list an array of its own: the findings, the sessions and their turns read back from the file. */
 function inMemory({ withoutSessionTraces: _grouped, ...result }: AnalyzeResult<FindingList>): AnalyzeResult {
   // The traces without a session grouped from the file are not read back: a format groups the array in memory.
   return {

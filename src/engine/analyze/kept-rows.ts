@@ -1,7 +1,7 @@
 import { ExternalSort, SORT_LIMITS, TAB, type Run, type SortKeys, type SortLimits } from '../../ingest/external-sort.js';
 import type { SpillFile, SpillRef } from '../../ingest/spill.js';
 import type { RowList } from '../../shared/columns.js';
-import { compareNullable, turnTimeMs } from '../../model/sessions.js';
+import { compareTurns, sessionOrder, turnTimeMs } from '../../model/sessions.js';
 
 /** What the sorts of {@link TraceRows} order a trace by. */
 export interface TurnKeys {
@@ -52,7 +52,7 @@ const BY_NAME_THEN_ORDINAL: SortKeys<[string, number]> = {
 const IN_TURN_ORDER: SortKeys<[number | null, number | null, string, number]> = {
   text: (k) => JSON.stringify(k),
   parse: (text) => JSON.parse(text) as [number | null, number | null, string, number],
-  compare: (a, b) => compareNullable(a[0], b[0]) || compareNullable(a[1], b[1]) || compareStrings(a[2], b[2]) || a[3] - b[3],
+  compare: (a, b) => compareTurns({ requestTimeMs: a[0], rootStartNs: a[1], traceId: a[2] }, { requestTimeMs: b[0], rootStartNs: b[1], traceId: b[2] }) || a[3] - b[3],
   copy: () => false,
 };
 
@@ -219,10 +219,10 @@ export const KEPT_ROW: RowCodec<KeptRow> = {
   make: (keys, [offset, length], ordinal) => ({ ...keys, ref: { offset: offset as number, length: length as number }, ordinal }),
 };
 
-/** Report order: first time (missing last), then session id; each session once. */
+/** Report order (`sessionOrder`'s `first`: first time, missing last, then session id) of `[first time, id]` keys; each session once. */
 export const IN_REPORT_ORDER: SortKeys<[number | null, string]> = {
   text: (k) => JSON.stringify(k),
   parse: (text) => JSON.parse(text) as [number | null, string],
-  compare: (a, b) => compareNullable(a[0], b[0]) || compareStrings(a[1], b[1]),
+  compare: sessionOrder<[number | null, string]>('first', { id: (k) => k[1], time: (k) => k[0], count: () => 0 }),
   copy: () => false,
 };

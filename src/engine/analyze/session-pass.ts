@@ -53,15 +53,14 @@ const LOOSE: TraceLocation = { sessionId: null, turn: null };
  * being visited, one run of each sort, and the findings that wait; nothing per trace or session.
  */
 export function sessionPass(input: SessionPassInput): SessionPassResult {
-  const { load, visitor, spill } = input;
-  const kept = { sessions: input.sessions, loose: input.loose };
+  const { sessions, loose, load, visitor, spill } = input;
   const sorter = new FindingSorter(spill);
-  const sessions = new SpillLog(spill);
+  const visited = new SpillLog(spill);
   const late: RawFinding[] = [];
   const local = new LocalFinisher(input.context, sorter, late);
 
   let rank = 0;
-  for (const { id, rows } of kept.sessions) {
+  for (const { id, rows } of sessions) {
     const traces = rows.map(load);
     const visit = visitor.visit(id, traces);
     // Trace ids are unique once copies are dropped, but for the empty id, which locates the last
@@ -74,14 +73,14 @@ export function sessionPass(input: SessionPassInput): SessionPassResult {
     };
     for (const t of traces) local.finish(t.findings, locate, id, rank, () => undefined);
     local.finish(visit.findings, locate, id, rank, () => undefined);
-    sessions.append(JSON.stringify(analyzedSession(visit)));
+    visited.append(JSON.stringify(analyzedSession(visit)));
     rank++;
   }
 
   const sessionCount = rank;
   let place = 0;
   let firstEmpty = -1;
-  for (const row of kept.loose) {
+  for (const row of loose) {
     const trace = load(row);
     const at = place++;
     const traceId = trace.digest.traceId;
@@ -94,18 +93,18 @@ export function sessionPass(input: SessionPassInput): SessionPassResult {
     local.finish(visitor.visitLoose(trace), locate, null, sessionCount, placeOf);
   }
 
-  const withoutSession: TurnList = { length: kept.loose.length, [Symbol.iterator]: () => turnsOf(kept.loose, load) };
+  const withoutSession: TurnList = { length: loose.length, [Symbol.iterator]: () => turnsOf(loose, load) };
   const dump: DumpInput = { sessionCount, turnCount: visitor.turnCount, withoutSession, pages: [...input.pages.values()] };
   late.push(...visitor.exitDump(dump));
-  finishLate(late, input.context, sorter, sessions.parsed<AnalyzedSession>(), kept.loose, sessionCount);
+  finishLate(late, input.context, sorter, visited.parsed<AnalyzedSession>(), loose, sessionCount);
 
   const findings = sorter.finish();
-  const traceIds = mapRows(kept.loose, (r) => r.traceId);
+  const traceIds = mapRows(loose, (r) => r.traceId);
   return {
     findings,
-    sessions: { length: sessions.length, [Symbol.iterator]: () => sessions.parsed<AnalyzedSession>() },
+    sessions: { length: visited.length, [Symbol.iterator]: () => visited.parsed<AnalyzedSession>() },
     withoutSessionTraceIds: traceIds,
-    withoutSessionOrdinals: mapRows(kept.loose, (r) => r.ordinal),
+    withoutSessionOrdinals: mapRows(loose, (r) => r.ordinal),
     // Their findings' keys hold their places; an id listed twice (only the empty one can be) takes its first.
     withoutSessionTraces: new StreamedLooseTraces(findings, traceIds, {
       placeOf: () => -1,
