@@ -191,7 +191,7 @@ async function main(given: string[]): Promise<void> {
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'errors only: analyze prints error findings; stderr says errors only (no notes, warnings or progress)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'say more: analyze prints every finding with its evidence; stderr lists every rejected record' })
     .conflicts('quiet', 'verbose')
-    .option('output-file', { alias: 'o', type: 'string', describe: 'write the output to this file instead of stdout (put in place whole at the end, never left half-written)' })
+    .option('output-file', { alias: 'o', type: 'string', describe: 'write the output to this file instead of stdout (put in place whole at the end, never left half-written); - is stdout' })
     .middleware((argv) => {
       setColorFlag(argv.color);
       setProgressFlag(argv.progress);

@@ -262,9 +262,15 @@ export function refuseBinaryToTerminal(format: string): void {
 /** `-o/--output-file`: where the output goes instead of stdout, written whole at the end. */
 let outputFile: AtomicFileWriter | null = null;
 
-/** Sends every later `writeOut` to `path` (see {@link AtomicFileWriter}). */
+/** An output file as given: none for `-` (stdout, as `-o -` means to curl, tar and the rest) or an empty name. */
+export function outputPath(path: string | undefined): string | undefined {
+  return path === undefined || path === '' || path === STDIN_ARG ? undefined : path;
+}
+
+/** Sends every later `writeOut` to `path` (see {@link AtomicFileWriter}); `-` is stdout. */
 export function setOutputFile(path: string | undefined): void {
-  outputFile = path === undefined || path === '' ? null : new AtomicFileWriter(path);
+  const file = outputPath(path);
+  outputFile = file === undefined ? null : new AtomicFileWriter(file);
 }
 
 /** Whether the output goes to a file (then it is never coloured unless --color says so). */

@@ -348,6 +348,23 @@ describe('CLI scenarios (the real binary)', () => {
     }
   });
 
+  it('-o - and report --output - write to stdout, as without -o', () => {
+    for (const args of [
+      ['analyze', 'samples/', '--no-config'],
+      ['report', 'samples/', '--no-config'],
+      ['sessions', 'samples/', '--format', 'json'],
+    ]) {
+      const plain = runCli(args);
+      for (const flag of ['-o', '--output-file', ...(args[0] === 'report' ? ['--output'] : [])]) {
+        const dash = runCli([...args, flag, '-']);
+        expect({ status: dash.status, stderr: dash.stderr }, `${args[0]} ${flag} -`).toEqual({ status: plain.status, stderr: plain.stderr });
+        expect(dash.stdout, `${args[0]} ${flag} -`).toBe(plain.stdout);
+        expect(dash.stdout.length).toBeGreaterThan(100);
+      }
+    }
+    expect(ws.list().filter((name) => name.includes('stdin'))).toEqual([]);
+  });
+
   it('-o leaves the file it would replace as it was when the run fails, and leaves no temporary file', () => {
     const target = ws.write('kept.txt', 'earlier output\n');
     const run = runCli(['analyze', 'samples/', '--config', ws.path('no-such-config.json'), '-o', target]);

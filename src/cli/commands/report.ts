@@ -14,7 +14,7 @@ import { configOption, loadConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import { ProblemReporter } from '../problems.js';
 import { stopProgress, writeNote } from '../progress.js';
-import { inputsOf, inputsPositional, parallelism, parallelOptions, writeOut, type ParallelArgs } from '../run-read.js';
+import { inputsOf, inputsPositional, outputPath, parallelism, parallelOptions, writeOut, type ParallelArgs } from '../run-read.js';
 
 type Format = TicketFormat;
 
@@ -47,9 +47,9 @@ function sessionGuard(problems: ProblemReporter): SessionGuard {
   };
 }
 
-/** The file the report goes to: `--output`, or `-o/--output-file` as every command takes it. */
+/** The file the report goes to: `--output`, or `-o/--output-file` as every command takes it (`-`: stdout). */
 function targetOf(args: Args): string | undefined {
-  return args.output ?? args['output-file'];
+  return outputPath(args.output ?? args['output-file']);
 }
 
 /** `--format`, else the output file's extension (`.html`/`.htm`, `.md`/`.markdown`), else Markdown. */
@@ -69,7 +69,7 @@ export const reportCommand: CommandModule<object, Args> = {
     ruleOption(
       configOption(parallelOptions(inputsPositional(y)))
         .option('format', { choices: TICKET_FORMAT_NAMES, describe: 'markdown (a ticket, within --max-bytes) or html (one self-contained file); default: from the -o extension, else markdown' })
-        .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written)' })
+        .option('output', { type: 'string', describe: 'the same as -o/--output-file: write to this file instead of stdout (replaced whole, never left half-written); - is stdout' })
         .option('max-bytes', {
           type: 'number',
           default: DEFAULT_MAX_BYTES,
