@@ -20,6 +20,7 @@ import { SpanAssembler } from './oversized/span-assembler.js';
 import { CountingDecoder, type DecodedText, joinDecoded, sliceDecoded, TextWindow } from './oversized/text-window.js';
 import { createTokenizer, createVerifier, FLUSH, isVerifierError, type Tokenizer } from './oversized/tokenizer.js';
 import { isHighSurrogate } from './oversized/utf16.js';
+import { Utf8Check } from './oversized/utf8-check.js';
 import { ValueCutter } from './oversized/value-cutter.js';
 
 /** Limits for {@link OversizedRecordParser}. */
@@ -45,19 +46,28 @@ export interface OversizedResult {
   nonFiniteTokens: number;
 }
 
-/** Thrown for malformed JSON; `offset` is the byte offset relative to the record's first byte. */
+/** Thrown for malformed JSON or bytes that are not UTF-8; `offset` is the byte offset relative to the record's first byte. */
 export class OversizedParseError extends Error {
   /** Byte offset of the offending character (for a truncated record: the record's length). */
   readonly offset: number;
   /** What the JSON grammar allowed at that point, e.g. `',' or '}'`. */
   readonly expected: string;
+  /** `invalid-utf8` for a byte that breaks UTF-8, as `parseRecord` says of a record read whole. */
+  readonly code: 'invalid-json' | 'invalid-utf8';
 
-  constructor(message: string, offset: number, expected: string) {
+  constructor(message: string, offset: number, expected: string, code: 'invalid-json' | 'invalid-utf8' = 'invalid-json') {
     super(message);
     this.name = 'OversizedParseError';
     this.offset = offset;
     this.expected = expected;
+    this.code = code;
   }
+}
+
+/** The error for the byte at record offset `at` that breaks UTF-8 (null: a character cut short by the record's end). */
+function invalidUtf8(at: number, byte: number | null): OversizedParseError {
+  const what = byte === null ? 'a UTF-8 character cut short by the end of the record' : `invalid UTF-8 byte 0x${byte.toString(16).padStart(2, '0')}`;
+  return new OversizedParseError(`${what} at byte ${at}`, at, 'UTF-8 text', 'invalid-utf8');
 }
 
 /** Default limits: 64 Ki code units before a string is cut, 4 Ki kept. */
@@ -107,6 +117,7 @@ export class OversizedRecordParser {
   private readonly verify = createVerifier();
   private readonly tokenize = createTokenizer();
   private readonly cutter: ValueCutter;
+  private readonly utf8 = new Utf8Check();
   private bytesPushed = 0;
   /** Decoded text of small chunks not parsed yet (see MIN_BATCH). */
   private batch: DecodedText[] = [];
@@ -144,6 +155,8 @@ export class OversizedRecordParser {
   push(chunk: Buffer): void {
     if (this.failure) throw this.failure;
     if (this.finished) throw new Error('OversizedRecordParser: push() after finish()');
+    const bad = this.utf8.push(chunk);
+    if (bad >= 0) throw this.fail(invalidUtf8(bad, this.utf8.badByte));
     this.bytesPushed += chunk.length;
     this.cutter.push(chunk);
   }
@@ -165,6 +178,8 @@ export class OversizedRecordParser {
     if (this.failure) throw this.failure;
     if (this.finished) throw new Error('OversizedRecordParser: finish() called twice');
     this.finished = true;
+    const cut = this.utf8.finish();
+    if (cut >= 0) throw this.fail(invalidUtf8(cut, null));
     this.cutter.finish();
     this.batch.push(this.decoder.end());
     this.feedText(this.takeBatch(), true);

@@ -165,11 +165,10 @@ describe('OversizedRecordParser with values cut out', () => {
 
 describe('OversizedRecordParser skipping the rest of a string being cut', () => {
   const options = { maxStringLength: 50, excerptLength: 10 };
-  // Every kind of character: ASCII, 2- and 4-byte UTF-8, each escape, a surrogate pair by escapes, a byte that is no UTF-8.
+  // Every kind of character: ASCII, 2- and 4-byte UTF-8, each escape, a surrogate pair by escapes (and, in
+  // `body`, a byte that is no UTF-8, which refuses the record).
   const piece = Buffer.concat([Buffer.from('plain café 😀 \\n \\" \\\\ \\/ \\u00e9 \\ud83d\\ude00 \\t'), Buffer.from([0xff]), Buffer.from(' end ')]);
   const body = Buffer.concat(Array.from({ length: 400 }, () => piece));
-  // Without the byte that is no UTF-8: the token path's offsets count its replacement character as
-  // three bytes, so they would be off by two for each one before the error.
   const valid = Buffer.concat(Array.from({ length: 400 }, () => piece.subarray(0, piece.indexOf(0xff))));
   const record = (tail: Buffer, text = body): Buffer => Buffer.concat([Buffer.from('{"data": {"spans": [{"s": "'), text, tail]);
 
@@ -187,8 +186,16 @@ describe('OversizedRecordParser skipping the rest of a string being cut', () => 
     }
   }
 
-  it('counts the skipped characters as JSON.parse reads them', () => {
+  it('refuses a byte that is no UTF-8 inside the skipped run, at that byte', () => {
     const input = record(Buffer.from('"}, {"t": 1}]}}'));
+    const at = input.indexOf(0xff);
+    for (const chunkSize of [1, ...sizes]) {
+      expect(outcome(input, chunkSize), `chunks of ${chunkSize}`).toStrictEqual({ offset: at, expected: 'UTF-8 text', message: `invalid UTF-8 byte 0xff at byte ${at}` });
+    }
+  });
+
+  it('counts the skipped characters as JSON.parse reads them', () => {
+    const input = record(Buffer.from('"}, {"t": 1}]}}'), valid);
     const full = (JSON.parse(input.toString('utf8')) as { data: { spans: Array<{ s: string }> } }).data.spans[0]?.s ?? '';
     const expected = { value: { data: { spans: [{ s: `${full.slice(0, 10)}…[truncated: ${full.length - 10} more chars]` }, { t: 1 }] } }, truncatedStrings: 1, spanCount: 2, nonFiniteTokens: 0 };
     for (const chunkSize of [1, ...sizes]) expect(outcome(input, chunkSize), `chunks of ${chunkSize}`).toStrictEqual(expected);

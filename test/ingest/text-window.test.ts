@@ -23,11 +23,7 @@ const bytesOf = (...parts: Array<string | number[] | Uint8Array>): Buffer => Buf
 /** A first chunk big enough to be parsed at once (small chunks are batched into 64 Ki code units). */
 const PAD = Buffer.from(' '.repeat(1 << 16));
 
-/**
- * Bytes that decode to replacement characters. Every invalid byte (or maximal invalid subpart) is
- * one U+FFFD of three bytes when re-encoded, so each shifts a byte offset computed from the decoded
- * text (a 3-byte subpart does not, which the walk must still count right).
- */
+/** Bytes that break UTF-8, each kind (the decoder would read each maximal bad subpart as one U+FFFD). */
 const INVALID: Array<{ name: string; bytes: number[] }> = [
   { name: 'a lone continuation byte', bytes: [0x80] },
   { name: 'a truncated 3-byte sequence', bytes: [0xe2, 0x82] },
@@ -38,7 +34,7 @@ const INVALID: Array<{ name: string; bytes: number[] }> = [
   { name: 'a 4-byte sequence past U+10FFFF', bytes: [0xf4, 0x90, 0x80, 0x80] },
 ];
 
-/** Valid text around them: a literal U+FFFD (three bytes, one replacement character) and 4-byte characters. */
+/** Valid text around them: a literal U+FFFD (three bytes, one replacement character, not a bad byte) and 4-byte characters. */
 const LITERAL = '\uFFFD';
 const EMOJI = '😀';
 
@@ -49,41 +45,36 @@ interface Case {
   message: string;
 }
 
+/** The record offset of the first byte of `input` that breaks UTF-8, and the message that names it. */
+function firstBad(input: Buffer): { offset: number; message: string } {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(input);
+  // The bytes before the first U+FFFD that did not come from a literal one.
+  let at = 0;
+  for (const ch of text) {
+    const bytes = Buffer.from(ch);
+    if (ch === '\uFFFD' && !input.subarray(at, at + 3).equals(bytes)) break;
+    at += bytes.length;
+  }
+  return { offset: at, message: `invalid UTF-8 byte 0x${input[at]!.toString(16).padStart(2, '0')} at byte ${at}` };
+}
+
+/**
+ * Records whose bad bytes sit inside strings, where a value is expected, among Python's NaN and
+ * Infinity, and all kinds together: each is refused at its first bad byte (the syntax error after
+ * it is never reached). One with only literal U+FFFD (valid UTF-8) is read to its syntax error.
+ */
 function cases(): Case[] {
   const out: Case[] = [];
+  const refused = (name: string, input: Buffer): void => {
+    out.push({ name, input, ...firstBad(input) });
+  };
   for (const { name, bytes } of INVALID) {
-    // The bad bytes inside a string, then a syntax error after it.
-    const head = bytesOf(`{"a": "${EMOJI}x`, bytes, `${LITERAL}", "b": "`, bytes, bytes, `${EMOJI}"`);
-    out.push({
-      name: `${name} inside strings`,
-      input: bytesOf(head, ' #}'),
-      offset: head.length + 1,
-      message: `unexpected '#' at byte ${head.length + 1} inside an object at $: expected ',' or '}'`,
-    });
-    // The bad bytes where a value is expected, after more of them in a string: reported at their first byte.
-    const before = bytesOf('["', bytes, `${LITERAL}${EMOJI}", `);
-    out.push({
-      name: `${name} where a value is expected`,
-      input: bytesOf(before, bytes, ']'),
-      offset: before.length,
-      message: `unexpected character U+FFFD at byte ${before.length} inside an array at $: expected a value`,
-    });
+    refused(`${name} inside strings`, bytesOf(`{"a": "${EMOJI}x`, bytes, `${LITERAL}", "b": "`, bytes, bytes, `${EMOJI}"`, ' #}'));
+    refused(`${name} where a value is expected`, bytesOf(`["${LITERAL}${EMOJI}", `, bytes, ']'));
   }
   const all = INVALID.flatMap(({ bytes }) => bytes);
-  const mixed = bytesOf(`{"${EMOJI}": "`, all, LITERAL, all, `", "n": [1, "`, all, `"`);
-  out.push({
-    name: 'every kind of bad byte together',
-    input: bytesOf(mixed, ' 2]}'),
-    offset: mixed.length + 1,
-    message: `unexpected '2' at byte ${mixed.length + 1} inside an array at $.n: expected ',' or ']'`,
-  });
-  const tokens = bytesOf('["', [0x80], '", NaN, -Infinity, "', [0xe2, 0x82], '", Infinity, NaN');
-  out.push({
-    name: 'NaN and Infinity among bad bytes',
-    input: bytesOf(tokens, ' ?]'),
-    offset: tokens.length + 1,
-    message: `unexpected '?' at byte ${tokens.length + 1} inside an array at $: expected ',' or ']'`,
-  });
+  refused('every kind of bad byte together', bytesOf(`{"${EMOJI}": "`, all, LITERAL, all, `", "n": [1, "`, all, `"`, ' 2]}'));
+  refused('NaN and Infinity among bad bytes', bytesOf('["', 'x', '", NaN, -Infinity, "', [0xe2, 0x82], '", Infinity, NaN', ' ?]'));
   const literal = bytesOf(`["${LITERAL}${LITERAL}${EMOJI}", ${'"é", '.repeat(3)}`);
   out.push({
     name: 'only literal U+FFFD (no bad byte)',
@@ -94,32 +85,32 @@ function cases(): Case[] {
   return out;
 }
 
-describe('OversizedRecordParser: byte offsets after invalid UTF-8', () => {
+describe('OversizedRecordParser: a byte that breaks UTF-8 refuses the record at that byte', () => {
   for (const { name, input, offset, message } of cases()) {
-    it(`reports the exact byte after ${name}, in chunks of 1 to 7 bytes and at once`, () => {
+    it(`${name}: the exact byte, in chunks of 1 to 7 bytes and at once`, () => {
       for (const chunkSize of [1, 2, 3, 4, 5, 6, 7, input.length]) {
         const error = errorOf(input, chunkSize);
         expect({ offset: error.offset, message: error.message }, `${chunkSize}-byte chunks`).toStrictEqual({ offset, message });
       }
     });
 
-    it(`reports the exact byte after ${name}, split at every byte after a 64 KiB first chunk`, () => {
+    it(`${name}: the exact byte, split at every byte after a 64 KiB first chunk`, () => {
       const shifted = offset + PAD.length;
       for (let at = 1; at < input.length; at += 1) {
         const error = errorOf(input.subarray(at), input.length, Buffer.concat([PAD, input.subarray(0, at)]));
-        expect({ offset: error.offset, message: error.message }, `split at ${at}`).toStrictEqual({ offset: shifted, message: message.replace(`at byte ${offset} `, `at byte ${shifted} `) });
+        expect({ offset: error.offset, message: error.message }, `split at ${at}`).toStrictEqual({ offset: shifted, message: message.replace(`at byte ${offset}`, `at byte ${shifted}`) });
       }
     });
   }
 });
 
-describe('OversizedRecordParser: byte offsets after invalid UTF-8 in large records', () => {
-  const bad = [0x80, 0xe2, 0x82, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff, 0xf0, 0x9f, 0x98];
+describe('OversizedRecordParser: byte offsets after characters of 2 to 4 bytes in large records', () => {
+  const wide = `é∑${EMOJI}${LITERAL}`;
 
   it('maps offsets far past the text window, and across slices of one big chunk', () => {
     // Top-level members stay on the token path (only containers are read at once), so the window
-    // drops many pieces holding bad bytes; at once, the text is cut into slices of 256 Ki units.
-    const members = Array.from({ length: 30_000 }, (_, i) => bytesOf(`"k${i}": "${EMOJI}`, bad, `${LITERAL}é", `));
+    // drops many pieces holding wide characters; at once, the text is cut into slices of 256 Ki units.
+    const members = Array.from({ length: 30_000 }, (_, i) => bytesOf(`"k${i}": "${EMOJI}`, wide, `${LITERAL}é", `));
     const head = bytesOf('{', ...members, '"last": 1');
     const input = bytesOf(head, ' 2}');
     for (const chunkSize of [4093, 1 << 16, input.length]) {
@@ -129,15 +120,31 @@ describe('OversizedRecordParser: byte offsets after invalid UTF-8 in large recor
     }
   });
 
-  it('counts a byte-order mark, values read at once and a skipped long string among bad bytes', () => {
-    const span = bytesOf('{"name": "', bad, '", "n": [1, 2]}');
-    const long = bytesOf('"', ...Array.from({ length: 20_000 }, () => bad), '"');
-    const head = bytesOf([0xef, 0xbb, 0xbf], '{"a": "', bad, '", "data": {"spans": [', span, ', ', span, ']}, "long": ', long, ', "b": "', bad, '"');
+  it('counts a byte-order mark, values read at once and a skipped long string among wide characters', () => {
+    const span = bytesOf('{"name": "', wide, '", "n": [1, 2]}');
+    const long = bytesOf('"', ...Array.from({ length: 20_000 }, () => wide), '"');
+    const head = bytesOf([0xef, 0xbb, 0xbf], '{"a": "', wide, '", "data": {"spans": [', span, ', ', span, ']}, "long": ', long, ', "b": "', wide, '"');
     const input = bytesOf(head, ' @}');
     for (const chunkSize of [1, 3, 7, 4096, input.length]) {
       const error = errorOf(input, chunkSize);
       expect(error.offset, `${chunkSize}-byte chunks`).toBe(head.length + 1);
       expect(error.message).toBe(`unexpected '@' at byte ${head.length + 1} inside an object at $: expected ',' or '}'`);
+    }
+  });
+
+  it('refuses a bad byte far past the text window and after a skipped long string', () => {
+    const bad = [0x80, 0xe2, 0x82];
+    const members = Array.from({ length: 30_000 }, (_, i) => bytesOf(`"k${i}": "${EMOJI}`, wide, `", `));
+    const long = bytesOf('"', ...Array.from({ length: 20_000 }, () => wide), '"');
+    const head = bytesOf('{', ...members, '"long": ', long, ', "b": "x');
+    const input = bytesOf(head, bad, '"}');
+    for (const chunkSize of [7, 4093, input.length]) {
+      const error = errorOf(input, chunkSize);
+      expect({ offset: error.offset, message: error.message, code: error.code }, `${chunkSize}-byte chunks`).toStrictEqual({
+        offset: head.length,
+        message: `invalid UTF-8 byte 0x80 at byte ${head.length}`,
+        code: 'invalid-utf8',
+      });
     }
   });
 });

@@ -106,7 +106,8 @@ export class OversizedSink {
     }
     const offset = provenance.offset + (error?.offset ?? 0);
     // The parser counts bytes from the record's start; say them from the source's start.
-    const detail = (error?.message ?? 'the record could not be parsed').replace(/\bbyte (\d+)/g, (_m, n: string) => `byte ${provenance.offset + Number(n)}`);
+    const detail = (error?.message ?? 'the record could not be parsed').replace(/\bbyte (\d+)\b/g, (_m, n: string) => `byte ${provenance.offset + Number(n)}`);
+    if (error?.code === 'invalid-utf8') return reject(provenance, 'invalid-utf8', `${detail} (record read span by span)`, { offset, line: provenance.line });
     const message = `not valid JSON (record read span by span): ${detail}`;
     return reject(provenance, 'invalid-json', message, { offset, line: provenance.line });
   }
