@@ -117,7 +117,11 @@ export function maxRecordOption<T>(y: Argv<T>) {
       describe: 'in an MLflow store (mlflow.db, mlruns/), read only this experiment (repeat for more); default: every active one',
     })
     .option('experiment-name', { type: 'string', array: true, describe: 'in an MLflow store, read only the experiment of this name (repeat for more)' })
-    .option('max-record-mb', { type: 'number', describe: 'records larger than this are parsed span by span (default 268)', hidden: true });
+    .option('max-record-mb', {
+      type: 'number',
+      describe: 'records larger than this are parsed span by span (default 268; 33.5 for the commands that never print a record, which keep its long strings in a temporary file)',
+      hidden: true,
+    });
 }
 
 /** What every reading command passes on: scanner options from `--max-record-mb`, the experiments to read from a store. */

@@ -8,6 +8,7 @@ import { groupSessions, makeSession, sessionView, sortSessions, type Session, ty
 import { turnFacts } from '../model/facts.js';
 import { turnIo } from '../model/turn-io.js';
 import { filteredTraces, type FilteredOptions } from './read/filtered.js';
+import { spillingScanner } from './read/read.js';
 import { faultPoint, internalEvent } from './read/guard.js';
 import type { TraceEvent } from './read/read-events.js';
 import { readSummaries } from './read/read-summaries.js';
@@ -71,7 +72,7 @@ async function readListing<S extends ListingShape>(inputs: readonly string[], op
   const digestOptions = { textChars: LISTING_TEXT_CHARS, ...options.digest };
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs === 1) {
-    for await (const event of filteredTraces(inputs, options)) {
+    for await (const event of filteredTraces(inputs, { ...options, scanner: spillingScanner(options.scanner) })) {
       try {
         faultPoint('digest', event.trace.traceId);
         keep(listingItem(event, digestOptions, shape));
@@ -170,7 +171,7 @@ export async function readSession(inputs: readonly string[], asked: string | nul
   // Without an id, the first session met is the one (`session file.jsonl`); the caller asks for an
   // id when `sessionsSeen` says the inputs hold more than one.
   let sessionId = asked;
-  for await (const event of filteredTraces(inputs, { ...options, onEvent: watch })) {
+  for await (const event of filteredTraces(inputs, { ...options, scanner: spillingScanner(options.scanner), onEvent: watch })) {
     // Only the session id is looked at before a trace of another session is dropped.
     const id = sessionIdOf(event.trace, digestOptions.sessionKeys);
     if (id === null) continue;

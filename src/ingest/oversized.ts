@@ -29,6 +29,13 @@ export interface OversizedOptions {
   maxStringLength: number;
   /** How many UTF-16 code units of a cut string are kept (a split surrogate pair is dropped whole). */
   excerptLength: number;
+  /**
+   * Objects and arrays up to this many bytes (a span) are read by `JSON.parse` at once, unless they
+   * hold a string over `maxStringLength`; bigger ones are looked into.
+   */
+  maxValueBytes: number;
+  /** Called with each span once it is whole; it may change the span in place (see `SpanAssembler`). */
+  onSpan: ((span: Record<string, unknown>) => void) | null;
 }
 
 /** What {@link OversizedRecordParser.finish} returns. */
@@ -64,14 +71,20 @@ export class OversizedParseError extends Error {
   }
 }
 
+/**
+ * Objects and arrays up to this size are read by `JSON.parse` at once (see {@link ValueCutter});
+ * a bigger one is looked into. A span is one such value; `data` (all the spans) is looked into.
+ */
+const MAX_CUT_VALUE = 1 << 22;
+
 /** The error for the byte at record offset `at` that breaks UTF-8 (null: a character cut short by the record's end). */
 function invalidUtf8(at: number, byte: number | null): OversizedParseError {
   const what = byte === null ? 'a UTF-8 character cut short by the end of the record' : `invalid UTF-8 byte 0x${byte.toString(16).padStart(2, '0')}`;
   return new OversizedParseError(`${what} at byte ${at}`, at, 'UTF-8 text', 'invalid-utf8');
 }
 
-/** Default limits: 64 Ki code units before a string is cut, 4 Ki kept. */
-const DEFAULT_OPTIONS: OversizedOptions = { maxStringLength: 65536, excerptLength: 4096 };
+/** Default limits: 64 Ki code units before a string is cut, 4 Ki kept; spans up to 4 MiB parsed at once. */
+const DEFAULT_OPTIONS: OversizedOptions = { maxStringLength: 65536, excerptLength: 4096, maxValueBytes: MAX_CUT_VALUE, onSpan: null };
 
 /**
  * Decoded text is handed to stream-json in slices of at most this many code units, which bounds
@@ -87,12 +100,6 @@ const MAX_SLICE = 1 << 18;
 const MIN_BATCH = 1 << 16;
 
 const BOM = 0xfeff;
-
-/**
- * Objects and arrays up to this size are read by `JSON.parse` at once (see {@link ValueCutter});
- * a bigger one is looked into. A span is one such value; `data` (all the spans) is looked into.
- */
-const MAX_CUT_VALUE = 1 << 22;
 
 /** Containers nested deeper than this are never cut out: `data.spans[i]` is at depth 3. */
 const MAX_CUT_DEPTH = 4;
@@ -137,7 +144,8 @@ export class OversizedRecordParser {
     if (!Number.isInteger(excerptLength) || excerptLength < 0 || excerptLength > maxStringLength) {
       throw new RangeError(`excerptLength must be an integer between 0 and maxStringLength (${maxStringLength}), got ${excerptLength}`);
     }
-    this.assembler = new SpanAssembler(maxStringLength, excerptLength);
+    const maxValueBytes = options?.maxValueBytes ?? DEFAULT_OPTIONS.maxValueBytes;
+    this.assembler = new SpanAssembler(maxStringLength, excerptLength, options?.onSpan ?? null);
     this.cutter = new ValueCutter(
       {
         text: (bytes) => this.pushText(bytes),
@@ -147,7 +155,7 @@ export class OversizedRecordParser {
       },
       // Decoded text is never longer than its UTF-8 bytes, so a string of at most
       // `maxStringLength` bytes is never cut: JSON.parse reads it as the assembler would.
-      { maxValueBytes: MAX_CUT_VALUE, maxStringBytes: maxStringLength, maxDepth: MAX_CUT_DEPTH, skipStringAfter: maxStringLength },
+      { maxValueBytes, maxStringBytes: maxStringLength, maxDepth: MAX_CUT_DEPTH, skipStringAfter: maxStringLength },
     );
   }
 

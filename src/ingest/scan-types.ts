@@ -50,9 +50,15 @@ export interface ScannerOptions {
   maxRecordBytes: number;
   /** Records nested deeper than this are rejected without parsing (a stack-safety bound). */
   maxDepth: number;
+  /**
+   * Not the scanner's own: whether the long attribute strings of a record read span by span go to
+   * a temporary file (`SpanTextSpill`), for readers that never show the record itself.
+   */
+  spillSpanText: boolean;
 }
 
 export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = {
   maxRecordBytes: 256 * 1024 * 1024,
   maxDepth: 512,
+  spillSpanText: false,
 };

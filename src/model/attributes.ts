@@ -1,4 +1,5 @@
 import { depthBeyond } from './depth.js';
+import { SpilledText, textOf } from './spilled-text.js';
 /**
  * Span attributes, decoded on first use. The Python SDK stores every value as a JSON string
  * (`"mlflow.spanType": "\"AGENT\""`); OTel-ingested values can be encoded twice; values set on the
@@ -26,14 +27,32 @@ export class Attributes {
     return Object.hasOwn(this.raw, key);
   }
 
-  /** The decoded value, or undefined when the attribute is absent. */
+  /**
+   * The decoded value, or undefined when the attribute is absent. A value kept in a temporary file
+   * ({@link SpilledText}: a long string of a trace read span by span) is read back and decoded at
+   * each call, never cached: holding them would hold the trace.
+   */
   get(key: string): unknown {
     if (!this.has(key)) return undefined;
     const hit = this.cache?.get(key);
     if (hit !== undefined || this.cache?.has(key)) return hit;
-    const value = this.encoded ? decodeAttributeValue(this.raw[key]) : this.raw[key];
+    const raw = this.raw[key];
+    if (raw instanceof SpilledText) return this.encoded ? decodeAttributeValue(raw.text()) : raw.text();
+    const value = this.encoded ? decodeAttributeValue(raw) : raw;
     (this.cache ??= new Map()).set(key, value);
     return value;
+  }
+
+  /** The value as the file holds it (JSON text for the Python SDK's attributes), not decoded. */
+  rawValue(key: string): unknown {
+    return this.has(key) ? textOf(this.raw[key]) : undefined;
+  }
+
+  /** The length of every string value as the file holds it, in UTF-16 code units (nothing is read back). */
+  rawTextLength(): number {
+    let size = 0;
+    for (const value of Object.values(this.raw)) if (typeof value === 'string' || value instanceof SpilledText) size += value.length;
+    return size;
   }
 
   /** The decoded value when it is a string, else undefined. */

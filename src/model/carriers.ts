@@ -57,8 +57,8 @@ function resolveSide(span: Span, table: readonly Carrier[], side: 'input' | 'out
   for (const carrier of table) {
     for (const source of carrier[side]) {
       if (source.kind === 'attribute') {
-        const raw = span.attributes.raw[source.key];
-        if (typeof raw === 'string' && span.attributes.has(source.key) && surelyNotEmpty(raw)) return lazyAttribute(span, carrier.id, source.key, source.json);
+        const raw = span.attributes.rawValue(source.key);
+        if (typeof raw === 'string' && surelyNotEmpty(raw)) return lazyAttribute(span, carrier.id, source.key, source.json);
       }
       const found = readSource(span, source);
       if (found && !isEmptyIo(found.value)) return { carrier: carrier.id, key: found.key, value: found.value };

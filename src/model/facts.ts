@@ -164,8 +164,7 @@ function historyCall(spans: readonly Span[]): Span | undefined {
   let best: Span | undefined;
   let bestSize = -1;
   for (const span of spans) {
-    let size = 0;
-    for (const value of Object.values(span.attributes.raw)) if (typeof value === 'string') size += value.length;
+    const size = span.attributes.rawTextLength();
     if (size > bestSize) {
       best = span;
       bestSize = size;

@@ -2,6 +2,7 @@ import { Attributes, flattenOtlpAttributes } from './attributes.js';
 import { isNoParent, normalizeId } from './ids.js';
 import type { Span, SpanEvent, SpanFormat, SpanStatus } from './types.js';
 import { EXPECTED_EPOCH_NS, TimeReader } from './times.js';
+import { isText } from './spilled-text.js';
 import { isObject, num, str, type Json } from './values.js';
 
 const EXPECTED_EVENT_TIME = `${EXPECTED_EPOCH_NS} (or microseconds)`;
@@ -24,7 +25,7 @@ export function detectSpanFormat(span: Json): SpanFormat {
   if (traceId.startsWith('tr-') || traceId.startsWith('trace:/')) return 'v3.5.0';
   if ('trace_state' in span || !('events' in span)) return 'v3-proto';
   if (span.parent_span_id === '') return 'ts-sdk';
-  if (isObject(span.attributes) && Object.values(span.attributes).some((v) => typeof v !== 'string')) {
+  if (isObject(span.attributes) && Object.values(span.attributes).some((v) => !isText(v))) {
     return 'ts-sdk';
   }
   return 'v3';

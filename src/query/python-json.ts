@@ -1,3 +1,5 @@
+import { SpilledText } from '../model/spilled-text.js';
+
 /** How a JS number that holds an integer is written: as a Python `int` (`4`) or `float` (`4.0`). */
 export type IntegralNumbers = 'int' | 'float';
 
@@ -43,6 +45,8 @@ function write(value: unknown, integral: IntegralNumbers, out: string[], depth: 
     out.push('null');
   } else if (typeof value === 'string') {
     out.push(pythonJsonString(value));
+  } else if (value instanceof SpilledText) {
+    out.push(pythonJsonString(value.text()));
   } else if (typeof value === 'number') {
     out.push(formatNumber(value, integral));
   } else if (typeof value === 'boolean') {

@@ -71,18 +71,31 @@ describe('records too big for one string', () => {
     }
   });
 
-  it('keeps excerpts of over-long strings and says so', () => {
+  /** `validate --format json` of the session fixture with its first span's output set to a string of `length` characters, read span by span. */
+  function validateWithString(length: number): { valid: number; warnings: Array<{ code: string; message: string }> } {
     const big = JSON.parse(readFileSync(new URL('test/fixtures/v3.6_trace_ok_assessments_session.json', root), 'utf8')) as {
       data: { spans: Array<{ attributes: Record<string, string> }> };
     };
-    big.data.spans[0]!.attributes['mlflow.spanOutputs'] = JSON.stringify('x'.repeat(300_000));
+    big.data.spans[0]!.attributes['mlflow.spanOutputs'] = JSON.stringify('x'.repeat(length));
     const run = spawnSync(process.execPath, ['dist/cli/main.js', 'validate', '--format', 'json', '--max-record-mb', '0.1', '-'], {
       cwd: root,
       input: JSON.stringify(big),
       encoding: 'utf8',
+      maxBuffer: 64 << 20,
     });
-    const report = JSON.parse(run.stdout) as { valid: number; warnings: Array<{ code: string }> };
+    return JSON.parse(run.stdout) as { valid: number; warnings: Array<{ code: string; message: string }> };
+  }
+
+  it('keeps long strings whole (in a temporary file) up to 16 Mi characters', () => {
+    const report = validateWithString(300_000);
+    expect(report.valid).toBe(1);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('keeps excerpts of strings over 16 Mi characters and says so', () => {
+    const report = validateWithString((16 << 20) + 10);
     expect(report.valid).toBe(1);
     expect(report.warnings.map((w) => w.code)).toEqual(['truncated-strings']);
+    expect(report.warnings[0]!.message).toMatch(/1 long string\(s\) kept as excerpts/);
   });
 });

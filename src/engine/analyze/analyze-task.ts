@@ -1,6 +1,7 @@
 import type { DigestOptions } from '../../model/digest-types.js';
 import { sessionIdOf } from '../../model/session-keys.js';
 import { filteredTraces } from '../read/filtered.js';
+import { spillingScanner } from '../read/read.js';
 import { faultPoint } from '../read/guard.js';
 import type { FrameEvent } from '../read/read-events.js';
 import { readSummaries } from '../read/read-summaries.js';
@@ -101,7 +102,7 @@ export async function readAnalysis(
   const task = jobs > 1 ? analyzeTask(options, report !== undefined) : null;
   if (task !== null && 'singleThread' in task) options.onSingleThread?.(task.singleThread);
   if (task === null || 'singleThread' in task) {
-    for await (const event of filteredTraces(inputs, { ...options, onEvent })) {
+    for await (const event of filteredTraces(inputs, { ...options, scanner: spillingScanner(options.scanner), onEvent })) {
       const { trace } = event;
       collector.add(trace, digestProvenance(event.provenance), report && ((ordinal) => report(ordinal, reportTrace(trace, options.digest))));
     }

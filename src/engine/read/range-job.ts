@@ -37,7 +37,7 @@ export async function runRange(request: RangeRequest, post: (message: RangeMessa
   const { id, path } = request;
   const events: SummaryEvent<unknown>[] = [];
   let records = 0;
-  const oversized = new OversizedSink();
+  const oversized = new OversizedSink(request.scanner?.spillSpanText === true);
   const scanner = new RecordScanner(
     path,
     {

@@ -6,7 +6,7 @@ import { normalizeRecord } from '../../model/normalize.js';
 import type { RangeMessage } from './range-job.js';
 import type { SummaryEvent } from './read-events.js';
 import { ForeignJoin } from './foreign.js';
-import { openNote, scanSource, type ReadOptions, type ScanUnit } from './read.js';
+import { openNote, scanSource, spillingScanner, type ReadOptions, type ScanUnit } from './read.js';
 import { scanStore } from './store-scan.js';
 import { SUMMARY_TASK, taskWork, type TaskWork, type TraceTask } from './trace-task.js';
 import type { TraceSummary } from './summarize.js';
@@ -56,7 +56,9 @@ export async function* readSummaries<S = TraceSummary>(inputs: readonly string[]
   yield* readTaskEvents(inputs, options) as AsyncGenerator<SummaryEvent<S>>;
 }
 
-async function* readTaskEvents(inputs: readonly string[], options: SummaryOptions): AsyncGenerator<TaskEvent> {
+async function* readTaskEvents(inputs: readonly string[], given: SummaryOptions): AsyncGenerator<TaskEvent> {
+  // A task never shows a record itself: a big one is read span by span, its long strings kept in a file.
+  const options: SummaryOptions = { ...given, scanner: spillingScanner(given.scanner) };
   const task = options.task ?? SUMMARY_TASK;
   const work = await taskWork(task);
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));

@@ -1,4 +1,5 @@
-import { OversizedParseError, OversizedRecordParser, type OversizedResult } from '../../ingest/oversized.js';
+import { OversizedParseError, OversizedRecordParser, type OversizedOptions, type OversizedResult } from '../../ingest/oversized.js';
+import { sharedSpanTextSpill } from './span-text.js';
 import type { Provenance } from '../../ingest/record.js';
 import type { ScannedRecord, ScannerOptions } from '../../ingest/scanner.js';
 import { openInputs, type OpenOptions, type SourceEvent } from '../../ingest/sources.js';
@@ -60,13 +61,40 @@ function frame(event: FrameEvent): ScanUnit {
   return { kind: 'event', event };
 }
 
+/**
+ * Where readers that keep spans' long strings in a temporary file (`spillSpanText`) hand a record
+ * to the span-by-span path: past this size `JSON.parse` of the whole record costs more memory than
+ * the path's bound (about 3 bytes per byte of record), and the path costs the same time.
+ */
+export const SPILLING_MAX_RECORD_BYTES = 32 << 20;
+
+/**
+ * The span-by-span path's limits when spans' long strings go to a file: a span up to 32 MiB is
+ * read by `JSON.parse` at once and only strings over 16 Mi code units are cut, so a record between
+ * {@link SPILLING_MAX_RECORD_BYTES} and the scanner's 256 MiB reads as `JSON.parse` would read it
+ * unless it holds such a string.
+ */
+const SPILLING: Partial<OversizedOptions> = {
+  maxStringLength: 16 << 20,
+  maxValueBytes: 32 << 20,
+  onSpan: (span) => sharedSpanTextSpill().span(span),
+};
+
+/** The scanner options of a reader that never shows the record itself (see `spillSpanText`): caller's options first. */
+export function spillingScanner(options: Partial<ScannerOptions> | undefined): Partial<ScannerOptions> {
+  return { maxRecordBytes: SPILLING_MAX_RECORD_BYTES, spillSpanText: true, ...options };
+}
+
 /** Feeds a record too big for one string to the span-by-span parser as its bytes arrive. */
 export class OversizedSink {
   private parser: OversizedRecordParser | null = null;
   private error: OversizedParseError | null = null;
 
+  /** @param spill - move spans' long strings to a temporary file as they are read (see `spillSpanText`) */
+  constructor(private readonly spill = false) {}
+
   start(_provenance: Provenance, head: readonly Buffer[]): void {
-    this.parser = new OversizedRecordParser();
+    this.parser = new OversizedRecordParser(this.spill ? SPILLING : undefined);
     this.error = null;
     for (const piece of head) this.push(piece);
   }

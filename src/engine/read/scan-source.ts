@@ -9,6 +9,7 @@ import type { ParsedRecord } from '../../ingest/parse.js';
 import type { FrameEvent } from './read-events.js';
 import type { ReadOptions, ScanUnit } from './read.js';
 import { OversizedSink } from './read.js';
+import { restoreSpanText } from './span-text.js';
 import { parseScanned, toTraceEvent } from './records.js';
 
 /**
@@ -24,7 +25,7 @@ type Mode = 'undecided' | 'mlflow' | 'foreign' | 'not-export';
  * is; a file found in a directory or an archive that is not an export is skipped with one note.
  */
 export async function* scanSource(source: ByteSource, options: ReadOptions, join?: ForeignJoin): AsyncGenerator<ScanUnit> {
-  const state = new SourceState(source, join);
+  const state = new SourceState(source, join, options.scanner?.spillSpanText === true);
   const scanner = new RecordScanner(source.name, state, options.scanner);
   let bytes = 0;
   for await (const chunk of source) {
@@ -51,12 +52,15 @@ class SourceState {
   private records = 0;
   private notTraces = 0;
   private lastNotTrace: Provenance | null = null;
-  private readonly oversized = new OversizedSink();
+  private readonly oversized: OversizedSink;
 
   constructor(
     private readonly source: ByteSource,
     private readonly join: ForeignJoin | undefined,
-  ) {}
+    spill: boolean,
+  ) {
+    this.oversized = new OversizedSink(spill);
+  }
 
   /** Units that may be handed on now: none until the first record has said what the source is. */
   *ready(): Generator<ScanUnit> {
@@ -109,6 +113,8 @@ class SourceState {
         return [toTraceEvent(record, value, nonFiniteTokens, truncatedStrings)];
       }
       this.decide('foreign');
+      // Another tracer's reader walks the raw values itself.
+      restoreSpanText(value);
       if (truncatedStrings > 0) {
         const message = `record ${record.provenance.index} of ${record.provenance.length} bytes read in streaming mode: ${truncatedStrings} long string(s) kept as excerpts`;
         this.emit(frame({ type: 'note', note: { source: this.source.name, kind: 'truncated-strings', message, offset: record.provenance.offset, line: record.provenance.line } }));

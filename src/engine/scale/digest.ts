@@ -8,6 +8,7 @@ import { TraceAdmission } from '../analyze/admission.js';
 import { TraceRuleRunner } from '../analyze/rule-runner.js';
 import { storable } from '../analyze/finding-spill.js';
 import { filteredTraces } from '../read/filtered.js';
+import { spillingScanner } from '../read/read.js';
 import { faultPoint, internalRejection, provenanceOf } from '../read/guard.js';
 import { bucketOf, CONTEXT_BUCKET, SCALE_FORMAT, type DigestLine } from './lines.js';
 
@@ -37,6 +38,7 @@ export async function digestInputs(inputs: readonly string[], options: DigestInp
   const onEvent = options.onEvent;
   for await (const event of filteredTraces(inputs, {
     ...options,
+    scanner: spillingScanner(options.scanner),
     onEvent: (e) => {
       if (e.type === 'note' && e.note.kind === 'next-page-token' && !pages.has(e.note.source)) pages.set(e.note.source, { source: e.note.source, token: e.note.token ?? '' });
       if (e.type === 'rejected') {

@@ -53,9 +53,14 @@ export class SpanAssembler {
   private length = 0;
   private inString: 'key' | 'value' | null = null;
 
+  /**
+   * @param onSpan - called with each span object once it is whole (before the next value is
+   *   read), which may change it in place: `SpanTextSpill` moves its long strings to a file
+   */
   constructor(
     private readonly maxStringLength: number,
     private readonly excerptLength: number,
+    private readonly onSpan: ((span: Record<string, unknown>) => void) | null = null,
   ) {}
 
   /** The kind of the innermost open container, if any. */
@@ -143,7 +148,7 @@ export class SpanAssembler {
     this.put(value);
     if (!top) return;
     if (top.spans) {
-      if (isObject(value)) this.spanCount += 1;
+      if (isObject(value)) this.spanDone(value);
       return;
     }
     // The spans array, or the `data` / `trace` object holding it, read whole (a small record).
@@ -151,7 +156,12 @@ export class SpanAssembler {
     const depth = this.frames.length;
     if (key === 'spans' && (depth === 1 || (depth === 2 && (top.slot === 'data' || top.slot === 'trace')))) spans = value;
     else if (depth === 1 && (key === 'data' || key === 'trace') && isObject(value) && Object.hasOwn(value, 'spans')) spans = value.spans;
-    if (Array.isArray(spans)) for (const span of spans) if (isObject(span)) this.spanCount += 1;
+    if (Array.isArray(spans)) for (const span of spans) if (isObject(span)) this.spanDone(span);
+  }
+
+  private spanDone(span: Record<string, unknown>): void {
+    this.spanCount += 1;
+    this.onSpan?.(span);
   }
 
   private open(container: Record<string, unknown> | unknown[], isArray: boolean): void {
@@ -185,7 +195,7 @@ export class SpanAssembler {
       this.complete = true;
       return;
     }
-    if (this.top.spans && closed && !closed.isArray) this.spanCount += 1;
+    if (this.top.spans && closed && !closed.isArray) this.spanDone(closed.container as Record<string, unknown>);
   }
 
   private put(value: unknown): void {
