@@ -528,19 +528,19 @@ export class RecordScanner {
     let maxSeen = depth;
     let i = start;
     let result = -1;
+    /** The next line feed at or after the last search (`len`: none). */
+    let nextLf = -1;
     while (i < len) {
       const c = chunk[i]!;
       if (c === QUOTE) {
-        // String content: only a quote, a backslash or (in a document) a line feed matter.
-        let j = i + 1;
-        for (;;) {
-          if (j >= len) break;
-          const d = chunk[j]!;
-          if (d === QUOTE) break;
-          if (d === BACKSLASH) j += 2;
-          else if (d === LF) break;
-          else j++;
-        }
+        // String content: only a quote, a backslash or (in a document) a line feed matter. The
+        // closing quote is the first quote after an even run of backslashes (counted back to the
+        // opening quote), found with indexOf (memchr); the next line feed is remembered until passed.
+        let j = chunk.indexOf(QUOTE, i + 1);
+        while (j !== -1 && oddBackslashesBefore(chunk, j, i + 1)) j = chunk.indexOf(QUOTE, j + 1);
+        if (j === -1) j = len;
+        if (nextLf < i) nextLf = indexOr(chunk, LF, i, len);
+        if (nextLf < j) j = len;
         if (j < len && chunk[j] === QUOTE) {
           i = j + 1;
           continue;
@@ -733,4 +733,17 @@ export class RecordScanner {
     this.line++;
     this.lineStart = this.base + i + 1;
   }
+}
+
+/** The index of `byte` in `chunk` from `from`, or `none` when there is none. */
+function indexOr(chunk: Buffer, byte: number, from: number, none: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? none : at;
+}
+
+/** Whether the bytes just before `at`, down to `from` at most, are an odd run of backslashes (the byte at `at` is escaped). */
+function oddBackslashesBefore(chunk: Buffer, at: number, from: number): boolean {
+  let k = at - 1;
+  while (k >= from && chunk[k] === BACKSLASH) k -= 1;
+  return ((at - 1 - k) & 1) === 1;
 }

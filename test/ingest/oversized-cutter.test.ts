@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomInts } from '../helpers/prng.js';
 import { OversizedParseError, OversizedRecordParser, type OversizedResult } from '../../src/ingest/oversized.js';
 import { type CutterOptions, ValueCutter } from '../../src/ingest/oversized/value-cutter.js';
 
@@ -218,4 +219,40 @@ describe('OversizedRecordParser skipping the rest of a string being cut', () => 
       for (const chunkSize of sizes) expect(outcome(input, chunkSize), `chunks of ${chunkSize}`).toStrictEqual(reference);
     });
   }
+});
+
+describe('OversizedRecordParser: strings with runs of backslashes, at every chunk boundary', () => {
+  // The cutter finds a string's end as the first quote after an even run of backslashes, counted
+  // back to where it resumed: runs of 1 to 5 backslashes before quotes, cut by chunk boundaries.
+  const next = randomInts(17);
+  const pieces = ['\\\\', '\\"', '\\\\\\"', '\\\\\\\\', 'a', ' ', 'é', '\\n', '\\u0022', '\\\\\\\\\\"'];
+  const text = (): string => Array.from({ length: 1 + next(30) }, () => pieces[next(pieces.length)]!).join('');
+  const spans = Array.from({ length: 40 }, (_, i) => `{"name": "s${i}\\\\", "attributes": {"in": "${text()}", "out": "${text()}\\\\\\\\"}, "n": [${i}, "${text()}"]}`);
+  const input = Buffer.from(`{"info": {"id": "x\\\\"}, "data": {"spans": [${spans.join(', ')}]}, "tail": "${text()}"}`);
+  const expected = JSON.parse(input.toString('utf8')) as unknown;
+
+  it('reads what JSON.parse reads, in chunks of 1 to 13 bytes and at once', () => {
+    for (const size of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, input.length]) {
+      const parser = new OversizedRecordParser();
+      for (let at = 0; at < input.length; at += size) parser.push(input.subarray(at, at + size));
+      const result = parser.finish();
+      expect(result.value, `chunks of ${size}`).toStrictEqual(expected);
+      expect(result.spanCount).toBe(40);
+    }
+  });
+
+  it('cuts the spans out whole (read by JSON.parse), whatever the chunks', () => {
+    for (const size of [1, 5, 64, 4096]) {
+      const seen: unknown[] = [];
+      const cutter = new ValueCutter(
+        { text: () => {}, value: (value) => seen.push(value), skipString: () => false, skipped: () => {} },
+        { maxValueBytes: 1 << 20, maxStringBytes: 1 << 20, maxDepth: 4, skipStringAfter: 1 << 20 },
+      );
+      for (let at = 0; at < input.length; at += size) cutter.push(input.subarray(at, at + size));
+      cutter.finish();
+      // `info`, then `data` whole (small enough): the same values JSON.parse gives.
+      const whole = expected as { info: unknown; data: unknown };
+      expect(seen, `chunks of ${size}`).toStrictEqual([whole.info, whole.data]);
+    }
+  });
 });

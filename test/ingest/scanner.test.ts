@@ -265,3 +265,41 @@ describe('RecordScanner', () => {
     ]);
   });
 });
+
+describe('strings with runs of backslashes before quotes, at every chunk boundary', () => {
+  // scanDeep finds a string's end as the first quote after an even run of backslashes: records
+  // whose strings hold runs of 1 to 5 backslashes, some before a quote, in a document and in an
+  // array, cut in chunks of every size from 1 byte, and in a pretty-printed document (line feeds).
+  const pieces = ['\\\\', '\\"', '\\\\\\"', '\\\\\\\\', 'a', '{', ']', 'é', '\\n', '\\u0022', '\\\\\\\\\\"'];
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const text = (): string => Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]!).join('');
+  const records = Array.from({ length: 12 }, (_, i) =>
+    JSON.stringify({ info: { trace_id: `tr-${i}\\` }, data: { spans: [{ name: text(), attributes: { in: text(), out: `${text()}\\\\` } }] } }).replace(/\\\\\\\\/g, '\\\\'),
+  );
+
+  it('cuts a JSON array of them where JSON.parse sees the elements', () => {
+    const input = `[${records.join(', ')}]`;
+    const expected = (JSON.parse(input) as unknown[]).map((r) => JSON.stringify(r));
+    for (const size of [1, 2, 3, 5, 7, 11, 64, input.length]) {
+      expect(
+        texts(input, size).map((t) => JSON.stringify(JSON.parse(t))),
+        `chunks of ${size}`,
+      ).toEqual(expected);
+    }
+  });
+
+  it('cuts a pretty-printed {"traces": [...]} of them the same way', () => {
+    const input = JSON.stringify({ traces: records.map((r) => JSON.parse(r) as unknown) }, null, 2);
+    const expected = records.map((r) => JSON.stringify(JSON.parse(r)));
+    for (const size of [1, 3, 7, 64, input.length]) {
+      expect(
+        texts(input, size).map((t) => JSON.stringify(JSON.parse(t))),
+        `chunks of ${size}`,
+      ).toEqual(expected);
+    }
+  });
+});

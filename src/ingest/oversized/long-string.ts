@@ -1,5 +1,4 @@
 import { Buffer } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
 import { BACKSLASH, QUOTE } from '../json-bytes.js';
 
 const LOWER_U = 0x75;
@@ -31,21 +30,24 @@ export interface SkipEnd {
 export class LongStringSkipper {
   /** UTF-16 code units of the string's text skipped so far. */
   units = 0;
-  /** Decodes non-ASCII bytes only to count them as `JSON.parse` would (replacement characters included). */
-  private readonly decoder = new StringDecoder('utf8');
-  private decoding = false;
   /** An escape cut by the end of a chunk, held back so that an error in it is reported from its backslash. */
   private carry: Buffer | null = null;
 
-  /** Scans the next bytes (`chunk` at record offset `base`); returns where the skipped run ended, if it did. */
+  /**
+   * Scans the next bytes (`chunk` at record offset `base`); returns where the skipped run ended, if it did.
+   *
+   * The bytes are UTF-8 (the parser refuses a record at its first byte that is not, before any
+   * byte gets here), so the code units are counted from the bytes alone: one per byte that starts
+   * a character, two for a character of four bytes (a surrogate pair), none for the rest.
+   */
   feed(chunk: Buffer, base: number): SkipEnd | null {
     const carry = this.carry;
     this.carry = null;
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     const start = carry ? base - carry.length : base;
     const n = buf.length;
+    /** Bytes of the run that add no code unit: continuation bytes, the rest of each escape. */
     let savings = 0;
-    let nonAscii = false;
     let escapeAt = -1;
     let hexLeft = 0;
     let escaped = false;
@@ -79,7 +81,11 @@ export class LongStringSkipper {
       if (b === BACKSLASH) {
         escaped = true;
         escapeAt = i;
-      } else if (b >= 0x80) nonAscii = true;
+      } else if (b >= 0x80) {
+        // A continuation byte adds nothing; the first byte of four stands for two units.
+        if ((b & 0xc0) === 0x80) savings += 1;
+        else if (b >= 0xf0) savings -= 1;
+      }
     }
     let end = stop === -1 ? n : stop;
     if (stop === -1 && (escaped || hexLeft > 0)) {
@@ -87,17 +93,12 @@ export class LongStringSkipper {
       end = escapeAt;
       this.carry = buf.subarray(escapeAt);
     }
-    const run = buf.subarray(0, end);
-    if (nonAscii) this.decoding = true;
-    this.units += (this.decoding ? this.decoder.write(run).length : run.length) - savings;
-    if (stop === -1) return null;
-    this.units += this.decoder.end().length;
-    return { buf, base: start, stop };
+    this.units += end - savings;
+    return stop === -1 ? null : { buf, base: start, stop };
   }
 
   /** The record ended inside the string: the held-back bytes of a cut escape (the token path reports them). */
   finish(): Buffer | null {
-    this.units += this.decoder.end().length;
     const carry = this.carry;
     this.carry = null;
     return carry;

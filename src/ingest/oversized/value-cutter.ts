@@ -142,8 +142,6 @@ export class ValueCutter {
     /** Start of the bytes not yet sent or gathered. */
     let from = 0;
     let i = 0;
-    let nextQuote = -1;
-    let nextBackslash = -1;
     while (i < n) {
       if (this.inString) {
         if (this.escaped) {
@@ -151,28 +149,21 @@ export class ValueCutter {
           i += 1;
           continue;
         }
-        if (nextQuote < i) nextQuote = buf.indexOf(QUOTE, i);
-        if (nextBackslash !== n && nextBackslash < i) {
-          nextBackslash = buf.indexOf(BACKSLASH, i);
-          if (nextBackslash === -1) nextBackslash = n;
-        }
-        if (nextBackslash < n && (nextQuote === -1 || nextBackslash < nextQuote)) {
-          this.escaped = true;
-          i = nextBackslash + 1;
-          continue;
-        }
-        if (nextQuote === -1) {
+        // The closing quote is the first quote after an even run of backslashes: one search per
+        // quote, none per escape (JSON text inside a string has an escape every few bytes). Bytes
+        // before `i` are never part of a pending escape, so a run is counted back to `i` at most.
+        let quote = buf.indexOf(QUOTE, i);
+        while (quote !== -1 && oddBackslashesBefore(buf, quote, i)) quote = buf.indexOf(QUOTE, quote + 1);
+        if (quote === -1) {
+          // The string goes on in the next chunk; an odd run of backslashes at the end escapes its first byte.
+          this.escaped = oddBackslashesBefore(buf, n, i);
           i = n;
           break;
         }
         this.inString = false;
-        i = nextQuote + 1;
+        i = quote + 1;
         const cand = this.candidate;
-        if (cand && base + nextQuote - this.stringStart - 1 > this.options.maxStringBytes) {
-          from = this.giveUp(buf, from, i);
-          nextQuote = -1;
-          nextBackslash = -1;
-        }
+        if (cand && base + quote - this.stringStart - 1 > this.options.maxStringBytes) from = this.giveUp(buf, from, i);
         continue;
       }
       const c = buf[i] as number;
@@ -208,8 +199,6 @@ export class ValueCutter {
             if (cand.bytes > this.options.maxValueBytes) {
               // Over the limit within one chunk: looked into, as when it outgrows several.
               this.replay(cand);
-              nextQuote = -1;
-              nextBackslash = -1;
             } else {
               this.candidate = null;
               this.complete(cand, base + i + 1);
@@ -281,6 +270,13 @@ export class ValueCutter {
     }
     this.sink.value(value, cand.isArray, end);
   }
+}
+
+/** Whether the bytes just before `at`, down to `from` at most, are an odd run of backslashes (the byte at `at` is escaped). */
+function oddBackslashesBefore(buf: Buffer, at: number, from: number): boolean {
+  let k = at - 1;
+  while (k >= from && buf[k] === BACKSLASH) k -= 1;
+  return ((at - 1 - k) & 1) === 1;
 }
 
 /**
