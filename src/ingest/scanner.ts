@@ -627,34 +627,40 @@ export class RecordScanner {
 
   /**
    * Skips string content from `i`; returns the index after the closing quote, or the chunk end.
-   * A tight byte loop: MLflow attribute values are JSON inside JSON strings, so escaped quotes are
-   * dense (about one byte in twelve is a backslash) and a memchr per quote costs more than it saves.
+   * The closing quote is the first quote after an even run of backslashes: found with indexOf
+   * (memchr), one search per quote whatever the escapes around it. Bytes before `i` (after an
+   * escape pending from the last chunk) are never part of a pending escape, so runs are counted
+   * back to `i` at most.
    */
   private skipString(chunk: Buffer, i: number): number {
     const len = chunk.length;
     if (this.escapePending) {
+      // A backslash as the last chunk's last byte escapes this chunk's first byte (none: still pending).
+      if (len === 0) return len;
       this.escapePending = false;
       i++;
     }
+    const from = i;
+    let quote = i < len ? chunk.indexOf(QUOTE, i) : -1;
+    while (quote !== -1 && oddBackslashesBefore(chunk, quote, from)) quote = chunk.indexOf(QUOTE, quote + 1);
+    const end = quote === -1 ? len : quote;
     // A raw line feed cannot occur inside a JSON string: inside a top-level value it means the
     // line was cut short (JSON Lines, or a first line whose next line must still be read).
-    const watchLines = this.mode === Mode.Record;
-    while (i < len) {
-      const c = chunk[i]!;
-      if (c === QUOTE) {
-        this.inString = false;
-        if (this.keys.text !== null) this.endKey(chunk, i);
-        // A string element of an array is a record by itself.
-        if (this.mode === Mode.Record && this.depth === this.elementDepth) this.endRecordAt(chunk, i + 1);
-        return i + 1;
+    if (this.mode === Mode.Record) {
+      for (let nl = chunk.indexOf(LF, i); nl !== -1 && nl < end; nl = chunk.indexOf(LF, nl + 1)) {
+        if (oddBackslashesBefore(chunk, nl, from)) continue;
+        if (this.container === 'document' || this.isCutShortLine(chunk, nl)) return this.lineBreakInString(chunk, nl);
       }
-      if (c === BACKSLASH) i += 2;
-      else if (c === LF && watchLines && (this.container === 'document' || this.isCutShortLine(chunk, i))) return this.lineBreakInString(chunk, i);
-      else i++;
     }
-    // A backslash as the chunk's last byte escapes the first byte of the next chunk.
-    if (i > len) this.escapePending = true;
-    return len;
+    if (quote === -1) {
+      this.escapePending = oddBackslashesBefore(chunk, len, from);
+      return len;
+    }
+    this.inString = false;
+    if (this.keys.text !== null) this.endKey(chunk, quote);
+    // A string element of an array is a record by itself.
+    if (this.mode === Mode.Record && this.depth === this.elementDepth) this.endRecordAt(chunk, quote + 1);
+    return quote + 1;
   }
 
   /** In JSON Lines a raw line break inside a string means the line was cut short. */
