@@ -100,6 +100,12 @@ describe('--jobs: the same output from worker threads as from one thread', () =>
     same(filtered);
     const all = await byJobs(['report', '--no-config', '--filter-string', "status = 'ERROR'", chat], {}, [1, 2]);
     same(all);
+    // A span clause whose text most records lack: those are left out unparsed, in the workers too.
+    const tools = await byJobs(['analyze', '--format', 'json', '--no-config', '--filter-string', "span.type = 'TOOL' AND span.attributes.mlflow.spanFunctionName = 'lookup_order'", chat]);
+    same(tools);
+    const { summary } = JSON.parse(tools[0]!.stdout) as { summary: { traces: number } };
+    expect(summary.traces).toBeGreaterThan(0);
+    expect(summary.traces).toBeLessThan(chatLines.length / 2);
   }, 120_000);
 
   for (const [stage, commands] of [

@@ -1,6 +1,7 @@
 import type { TraceInfo, Trace } from '../../model/types.js';
 import type { CompiledFilter } from '../../query/filter/compile.js';
 import type { InfoSubject, SpanSubject } from '../../query/subject.js';
+import { findValue } from '../../ingest/top-level.js';
 import { readInfoFast } from './fast-info.js';
 import { scanInputs, type ReadOptions } from './read.js';
 import type { FrameEvent, TraceEvent } from './read-events.js';
@@ -32,7 +33,8 @@ export interface FilteredOptions extends ReadOptions, Selection {
 /**
  * Every trace of the inputs that the selection keeps, whole, in input order. A filter on `info`
  * fields is decided from the record's `info` alone, so the records it excludes are never parsed
- * whole; `span.*` clauses are decided on the parsed spans.
+ * whole; `span.*` clauses are decided on the parsed spans, after a record whose bytes lack a text
+ * they need (`CompiledFilter.mayMatchBytes`) was left out unparsed.
  */
 export async function* filteredTraces(inputs: readonly string[], options: FilteredOptions): AsyncGenerator<TraceEvent> {
   const selector = recordSelector(options);
@@ -46,7 +48,7 @@ export async function* filteredTraces(inputs: readonly string[], options: Filter
       continue;
     }
     const { record } = unit;
-    if (selector.leftOutByInfo(record)) {
+    if (selector.leftOutUnparsed(record)) {
       onTrace?.();
       continue;
     }
@@ -66,8 +68,11 @@ export async function* filteredTraces(inputs: readonly string[], options: Filter
  * {@link filteredTraces} and in a worker thread's task.
  */
 export interface RecordSelector {
-  /** The record's `info` alone leaves it out: it need not be parsed (always false with nothing to select on). */
-  leftOutByInfo(record: ScannedRecord): boolean;
+  /**
+   * The record need not be parsed: its bytes lack a text the filter's span clauses need, or its
+   * `info` alone leaves it out (always false with nothing to select on).
+   */
+  leftOutUnparsed(record: ScannedRecord): boolean;
   /** The whole selection, on a trace read whole. */
   keep(event: TraceEvent): boolean;
 }
@@ -80,12 +85,24 @@ export function recordSelector(selection: Selection): RecordSelector {
   // only parse it twice.
   const selects = (selection.filter ?? null) !== null || (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
   return {
-    leftOutByInfo(record) {
-      const fast = !selects || record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
+    leftOutUnparsed(record) {
+      if (!selects || record.problem || record.bytes.length === 0) return false;
+      if (lacksSpanTexts(selection.filter ?? null, record.bytes)) return true;
+      const fast = readInfoFast(record.bytes);
       return fast !== null && !infoTest(fast);
     },
     keep,
   };
+}
+
+/**
+ * Whether a record's bytes lack a text the filter's `span.*` clauses need
+ * (`CompiledFilter.mayMatchBytes`), so that no trace of it can match, and its top level holds an
+ * `info` (it is a trace record, located without parsing it). A record of any other shape is
+ * parsed, which reports it if it is bad.
+ */
+export function lacksSpanTexts(filter: CompiledFilter | null, bytes: Buffer): boolean {
+  return filter !== null && !filter.mayMatchBytes(bytes) && findValue(bytes, ['info']) !== null;
 }
 
 /** The part of a selection the `info` decides: scope and the filter's info clauses. */

@@ -92,7 +92,7 @@ export function selectedWork<S>(selector: RecordSelector, map: (event: ReadEvent
     return [{ type: 'summary', summary: selector.keep(e) ? map(e) : null, provenance: e.provenance }];
   };
   return {
-    record: (record) => (selector.leftOutByInfo(record) ? [{ type: 'summary', summary: null, provenance: record.provenance }] : readRecord(record).flatMap(event)),
+    record: (record) => (selector.leftOutUnparsed(record) ? [{ type: 'summary', summary: null, provenance: record.provenance }] : readRecord(record).flatMap(event)),
     event,
   };
 }

@@ -3,7 +3,7 @@ import type { ScannedRecord } from '../../ingest/scanner.js';
 import type { TraceInfo } from '../../model/types.js';
 import { compareInfos, type OrderKey } from '../../query/order-by.js';
 import { readInfoFast } from '../read/fast-info.js';
-import { infoSelectionTest, selectionTest, type Selection } from '../read/filtered.js';
+import { infoSelectionTest, lacksSpanTexts, selectionTest, type Selection } from '../read/filtered.js';
 import { scanInputs, type ReadOptions } from '../read/read.js';
 import type { FrameEvent, TraceEvent } from '../read/read-events.js';
 import { readRecord } from '../read/guard.js';
@@ -84,7 +84,10 @@ export async function searchTraces(inputs: readonly string[], options: SearchOpt
 
   const onRecord = (record: ScannedRecord): void => {
     result.records++;
-    const fast = record.problem || record.bytes.length === 0 ? null : readInfoFast(record.bytes);
+    const readable = !record.problem && record.bytes.length > 0;
+    // Left out unparsed when its bytes lack a text a span clause needs, or by its info.
+    if (readable && lacksSpanTexts(filter, record.bytes)) return;
+    const fast = readable ? readInfoFast(record.bytes) : null;
     if (fast !== null) {
       if (!infoTest(fast)) return;
       if (filter === null || filter.infoOnly) {

@@ -15,6 +15,12 @@ export interface CompiledFilter {
   matchesInfo(subject: InfoSubject): boolean;
   /** The clauses that need spans (true when there are none). */
   matchesSpans(spans: readonly SpanSubject[]): boolean;
+  /**
+   * Whether a record's bytes may hold a trace the filter keeps: false when they lack a text that
+   * a `span.*` clause needs (see {@link spanNeedles}), so the record need not be parsed. Always
+   * true for a filter without such a clause.
+   */
+  mayMatchBytes(bytes: Buffer): boolean;
 }
 
 type Test<T> = (value: T) => boolean;
@@ -35,17 +41,52 @@ export function compileFilter(text: string): CompiledFilter {
   };
   const infoTests: Array<Test<InfoSubject>> = [];
   const spanTests: Array<Test<SpanSubject>> = [];
+  const needles: Buffer[][] = [];
   for (const comparison of comparisons) {
     const clause = compileClause(comparison, fail);
     if (clause.scope === 'info') infoTests.push(clause.test);
-    else spanTests.push(clause.test);
+    else {
+      spanTests.push(clause.test);
+      needles.push(...spanNeedles(resolveKey(comparison, fail).target, comparison));
+    }
   }
   return {
     text,
     infoOnly: spanTests.length === 0,
     matchesInfo: (subject) => infoTests.every((test) => test(subject)),
     matchesSpans: (spans) => spanTests.every((test) => spans.some(test)),
+    mayMatchBytes: needles.length === 0 ? () => true : (bytes) => needles.every((any) => any.some((needle) => bytes.includes(needle))),
   };
+}
+
+/**
+ * Characters every JSON encoder writes as they are, at every level of encoding (a value inside a
+ * JSON string inside JSON): ASCII letters, digits, the space and punctuation that no encoder
+ * escapes. Not `"` and `\` (always escaped), `/` (PHP and some Java encoders write `\/`), `<`, `>`
+ * and `&` (Go's HTML-safe default writes `\u003c`), control characters, or anything outside ASCII
+ * (Python's `ensure_ascii`).
+ */
+const PLAIN = /^[A-Za-z0-9 _.,:;!?@#$%*()[\]{}=+~|'-]+$/;
+
+/**
+ * Texts the bytes of a record must hold for a `span.*` clause to keep its trace, as groups (each
+ * group: one of its texts): a span's name or type, or an attribute's key and value, compared with
+ * `=` or `IN`, when every text is {@link PLAIN}. Such a text is in the record as it is whether the
+ * value is a JSON string (`"name": "lookup"`), JSON text in a string (`"\"lookup\""`, the Python
+ * SDK) or an OTLP value; a number or boolean compared as text is its own JSON. The info and the
+ * spans are not told apart: the bytes only rule a record out, the parsed spans decide.
+ * `span.status` (written as a code or a number), `!=`, `NOT IN` and the patterns give none.
+ */
+function spanNeedles(target: KeyTarget, comparison: Comparison): Buffer[][] {
+  const { comparator, value } = comparison;
+  if (comparator !== '=' && comparator !== 'IN') return [];
+  const values = value.kind === 'list' ? value.values.map((v) => String(v.value)) : [String(value.value)];
+  if (values.length === 0 || !values.every((v) => PLAIN.test(v))) return [];
+  const texts = [values.map((v) => Buffer.from(v, 'latin1'))];
+  // The value first: the rarer text, so a record without it is searched once.
+  if (target.kind === 'span-attribute') return PLAIN.test(target.attribute) ? [...texts, [Buffer.from(target.attribute, 'latin1')]] : texts;
+  if (target.kind === 'span-field' && target.field !== 'status') return texts;
+  return [];
 }
 
 type Clause = { scope: 'info'; test: Test<InfoSubject> } | { scope: 'span'; test: Test<SpanSubject> };
