@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { describeChar, describeExpected, isCutLexeme } from './oversized/error-text.js';
 import { NonFiniteRewriter, type RewrittenSlice } from './oversized/non-finite-rewriter.js';
 import { SpanAssembler } from './oversized/span-assembler.js';
@@ -270,7 +270,7 @@ export class OversizedRecordParser {
       // A byte-order mark is allowed before a JSON text (RFC 8259 §8.1); it is not part of the
       // value, but its three bytes still count in offsets.
       if (whole.text.charCodeAt(0) === BOM) {
-        whole = { text: whole.text.slice(1), bytes: whole.bytes - 3, raw: whole.raw?.subarray(3) ?? null };
+        whole = { text: whole.text.slice(1), bytes: whole.bytes - 3 };
         this.window.skipBytes(3);
       }
     }
@@ -279,15 +279,12 @@ export class OversizedRecordParser {
       this.feedSlice(whole, final);
       return;
     }
-    let byteAt = 0;
     for (let at = 0; at < text.length; ) {
       let end = Math.min(at + MAX_SLICE, text.length);
       // Slices keep surrogate pairs whole so that each slice's UTF-8 length is exact.
       const last = text.charCodeAt(end - 1);
       if (end < text.length && isHighSurrogate(last)) end -= 1;
-      const slice = sliceDecoded(whole, at, end, byteAt);
-      this.feedSlice(slice, final && end === text.length);
-      byteAt += slice.bytes;
+      this.feedSlice(sliceDecoded(whole, at, end), final && end === text.length);
       at = end;
     }
   }
@@ -298,26 +295,16 @@ export class OversizedRecordParser {
     this.carried = carriedBefore + decoded.text.length - out.original.length;
     if (out.original.length === 0) return;
     const sliceStart = this.window.end;
-    this.window.append(this.rewrittenBytes(out.original, decoded, carriedBefore));
+    // `original` is the ASCII the rewriter held back before this slice, then the slice without what
+    // it holds back now (also ASCII, one byte a code unit). A piece is appended only when it holds
+    // more than the old carry, so the new carry lies within the slice.
+    this.window.append({ text: out.original, bytes: carriedBefore + decoded.bytes - this.carried });
     try {
       this.verify(out.verifierText);
     } catch (error) {
       throw this.fail(this.verifierFailure(error, { sliceStart, slice: out }));
     }
     this.runTokenizer(out.parserText);
-  }
-
-  /**
-   * `original` as the rewriter handed it on, with its bytes: the ASCII it held back before this
-   * slice, then the slice without what it holds back now (also ASCII). A piece is appended only
-   * when it holds more than the old carry, so the new carry lies within the slice.
-   */
-  private rewrittenBytes(original: string, decoded: DecodedText, carriedBefore: number): DecodedText {
-    const bytes = carriedBefore + decoded.bytes - this.carried;
-    const raw = decoded.raw;
-    if (!raw) return { text: original, bytes, raw: null };
-    const head = Buffer.from(original.slice(0, carriedBefore), 'latin1');
-    return { text: original, bytes, raw: Buffer.concat([head, raw.subarray(0, raw.length - this.carried)]) };
   }
 
   private runTokenizer(text: string | typeof FLUSH): void {

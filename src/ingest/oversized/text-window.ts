@@ -8,136 +8,54 @@ import { StringDecoder } from 'node:string_decoder';
  */
 const WINDOW_KEEP = 1024;
 
-const REPLACEMENT = '\uFFFD';
-
-const EMPTY = Buffer.alloc(0);
-
-/** Decoded text with the record bytes it was decoded from. */
+/**
+ * Decoded text with the record bytes it was decoded from.
+ *
+ * The parser refuses a record at its first byte that is not UTF-8 before any byte is decoded
+ * (`Utf8Check`), so every text here is the exact UTF-8 of its bytes: their count is
+ * `Buffer.byteLength` of the text, and so is that of any part of it that keeps surrogate pairs whole.
+ */
 export interface DecodedText {
   text: string;
   /** How many bytes of the record the text was decoded from. */
   bytes: number;
-  /**
-   * Those bytes, kept only when some character did not come from as many bytes as its UTF-8
-   * encoding has (invalid UTF-8: each maximal bad subpart of 1 to 3 bytes is one U+FFFD, 3 bytes
-   * re-encoded); null when `Buffer.byteLength` of any prefix of the text is exact.
-   */
-  raw: Buffer | null;
-}
-
-/**
- * The index in `bytes` just past the first `units` UTF-16 code units decoded from `bytes[from]`
- * on (`from` starts a character), by the WHATWG UTF-8 decoder's rules, which V8, `TextDecoder`
- * and `StringDecoder` follow: each maximal subpart of an invalid sequence, and each byte that
- * starts none, is one U+FFFD. A count that ends inside a surrogate pair stops before its character.
- */
-export function unitsToBytes(bytes: Uint8Array, from: number, units: number): number {
-  const n = bytes.length;
-  let at = from;
-  let left = units;
-  while (left > 0 && at < n) {
-    const lead = bytes[at] as number;
-    let need = 0;
-    let lower = 0x80;
-    let upper = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) need = 1;
-    else if (lead >= 0xe0 && lead <= 0xef) {
-      need = 2;
-      // Overlong forms and encoded surrogates are cut at their second byte.
-      if (lead === 0xe0) lower = 0xa0;
-      else if (lead === 0xed) upper = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      need = 3;
-      // Overlong forms and code points past U+10FFFF are cut at their second byte.
-      if (lead === 0xf0) lower = 0x90;
-      else if (lead === 0xf4) upper = 0x8f;
-    }
-    let end = at + 1;
-    let seen = 0;
-    while (seen < need && end < n) {
-      const next = bytes[end] as number;
-      if (next < lower || next > upper) break;
-      lower = 0x80;
-      upper = 0xbf;
-      end += 1;
-      seen += 1;
-    }
-    // A whole 4-byte sequence is a surrogate pair; anything else is one unit (ASCII, a 2- or
-    // 3-byte character, or one U+FFFD for the bytes seen).
-    const count = need === 3 && seen === 3 ? 2 : 1;
-    if (count > left) return at;
-    left -= count;
-    at = end;
-  }
-  return at;
 }
 
 /**
  * `StringDecoder('utf8')` that also says how many record bytes each piece of text came from: the
- * decoder holds back an incomplete sequence for the next write, so a write's text need not come
- * from the chunk's bytes. The count follows from the text, not from how much the decoder holds.
+ * decoder holds back a character cut short by a chunk's end for the next write, so a write's text
+ * need not come from the chunk's bytes. The count follows from the text (its UTF-8 length, exact
+ * since the bytes are UTF-8): held-back bytes count with the write that completes their character
+ * (a character the record's end cuts short is refused before `end` is called).
  */
 export class CountingDecoder {
   private readonly decoder = new StringDecoder('utf8');
-  /** The bytes the decoder holds back, as far as this count goes (a copy: the caller's chunk is not kept). */
-  private held: Buffer = EMPTY;
 
   write(chunk: Buffer): DecodedText {
-    return this.count(this.decoder.write(chunk), chunk);
+    return counted(this.decoder.write(chunk));
   }
 
   end(): DecodedText {
-    return this.count(this.decoder.end(), EMPTY);
-  }
-
-  private count(text: string, chunk: Buffer): DecodedText {
-    const held = this.held;
-    if (!text.includes(REPLACEMENT)) {
-      // Text without U+FFFD came from valid UTF-8, which is its own encoding: the common path.
-      const bytes = Buffer.byteLength(text, 'utf8');
-      this.held = bytes >= held.length ? copy(chunk.subarray(bytes - held.length)) : Buffer.concat([held.subarray(bytes), chunk]);
-      return { text, bytes, raw: null };
-    }
-    const all = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
-    const bytes = unitsToBytes(all, 0, text.length);
-    this.held = copy(all.subarray(bytes));
-    // A U+FFFD never came from more than its 3 bytes, so equal totals mean every character did
-    // (literal U+FFFD, bad 3-byte subparts): its encoding counts right, no bytes need keeping.
-    const raw = bytes === Buffer.byteLength(text, 'utf8') ? null : copy(all.subarray(0, bytes));
-    return { text, bytes, raw };
+    return counted(this.decoder.end());
   }
 }
 
-function copy(bytes: Buffer): Buffer {
-  return bytes.length === 0 ? EMPTY : Buffer.from(bytes);
+function counted(text: string): DecodedText {
+  return { text, bytes: Buffer.byteLength(text, 'utf8') };
 }
 
 /** The pieces as one, in order. */
 export function joinDecoded(parts: DecodedText[]): DecodedText {
   if (parts.length === 1) return parts[0] as DecodedText;
   let bytes = 0;
-  let invalid = false;
-  for (const part of parts) {
-    bytes += part.bytes;
-    if (part.raw) invalid = true;
-  }
-  const text = parts.map((part) => part.text).join('');
-  // A valid part's encoding stands for its bytes: it decodes to the same characters of the same lengths.
-  const raw = invalid ? Buffer.concat(parts.map((part) => part.raw ?? Buffer.from(part.text, 'utf8'))) : null;
-  return { text, bytes, raw };
+  for (const part of parts) bytes += part.bytes;
+  return { text: parts.map((part) => part.text).join(''), bytes };
 }
 
-/**
- * Code units `from` to `to` of `decoded`, whose bytes start at `byteFrom` of its bytes; `to` must
- * not split a surrogate pair.
- */
-export function sliceDecoded(decoded: DecodedText, from: number, to: number, byteFrom: number): DecodedText {
+/** Code units `from` to `to` of `decoded`; `to` must not split a surrogate pair. */
+export function sliceDecoded(decoded: DecodedText, from: number, to: number): DecodedText {
   const text = from === 0 && to === decoded.text.length ? decoded.text : decoded.text.slice(from, to);
-  const raw = decoded.raw;
-  if (!raw) return { text, bytes: Buffer.byteLength(text, 'utf8'), raw: null };
-  const byteTo = unitsToBytes(raw, byteFrom, to - from);
-  const bytes = byteTo - byteFrom;
-  return { text, bytes, raw: bytes === Buffer.byteLength(text, 'utf8') ? null : raw.subarray(byteFrom, byteTo) };
+  return counted(text);
 }
 
 /**
@@ -147,12 +65,8 @@ export function sliceDecoded(decoded: DecodedText, from: number, to: number, byt
 export class TextWindow {
   /** The recent text, in the pieces it was fed in (joining them on every append would copy it). */
   private pieces: string[] = [];
-  /**
-   * Each piece's record bytes, and those bytes themselves when they hold invalid UTF-8 (see
-   * DecodedText); dropped with their piece, so they are bounded like the text.
-   */
+  /** Each piece's record bytes (its UTF-8 length: see DecodedText). */
   private sizes: number[] = [];
-  private raws: Array<Buffer | null> = [];
   private length = 0;
   /** Character index (in the fed text) of the first piece's first character. */
   private startChar = 0;
@@ -176,7 +90,6 @@ export class TextWindow {
   skipTo(charIndex: number, byteOffset: number): void {
     this.pieces = [];
     this.sizes = [];
-    this.raws = [];
     this.length = 0;
     this.startChar = charIndex;
     this.startByte = byteOffset;
@@ -187,12 +100,10 @@ export class TextWindow {
     const text = piece.text;
     this.pieces.push(text);
     this.sizes.push(piece.bytes);
-    this.raws.push(piece.raw);
     this.length += text.length;
     let first = this.pieces[0];
     while (first !== undefined && this.length - first.length >= text.length + WINDOW_KEEP) {
       this.pieces.shift();
-      this.raws.shift();
       this.length -= first.length;
       this.startChar += first.length;
       this.startByte += this.sizes.shift() as number;
@@ -211,8 +122,7 @@ export class TextWindow {
         local -= piece.length;
         continue;
       }
-      const raw = this.raws[i];
-      return byte + (raw ? unitsToBytes(raw, 0, local) : Buffer.byteLength(piece.slice(0, local), 'utf8'));
+      return byte + Buffer.byteLength(piece.slice(0, local), 'utf8');
     }
     return byte;
   }
