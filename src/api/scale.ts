@@ -153,7 +153,7 @@ export async function merge(parts: readonly Lines[], context: Lines | readonly L
       log.addTraces(result.traces);
       // Read out of the temporary file before it goes: an `Analysis` holds its findings.
       // The traces without a session as grouped in the file go with it: a format groups the array.
-      const { withoutSessionTraces: _grouped, ...rest } = result;
+      const { withoutSessionTraces: _grouped, spool: _spool, ...rest } = result;
       const held = { ...rest, findings: [...result.findings] };
       const facts = analysisFacts(held, failOn);
       return {

@@ -1,5 +1,6 @@
 import type { SpillFile, SpillRef } from './spill.js';
 import { withRows } from '../shared/columns.js';
+import type { TextSpool } from '../shared/text-spool.js';
 
 /** Bytes of records gathered before they go to the file as one region. */
 const CHUNK_BYTES = 256 << 10;
@@ -123,4 +124,19 @@ export class SpillRecords {
     if (c === this.chunks) return this.chunk.subarray(at, at + this.width);
     return this.spill.bytes({ offset: this.starts[c]! + at, length: this.width });
   }
+}
+
+/**
+ * A {@link TextSpool} in a temporary file: each text one record of a {@link SpillLog} as its JSON
+ * (so a line break in it stays inside its record).
+ */
+export function spillSpool(spill: SpillFile): TextSpool {
+  const log = new SpillLog(spill);
+  return {
+    append: (text) => log.append(JSON.stringify(text)),
+    get length() {
+      return log.length;
+    },
+    [Symbol.iterator]: () => log.parsed<string>(),
+  };
 }

@@ -89,3 +89,49 @@ describe('analyze text', () => {
     }
   });
 });
+
+describe('analyze text: the folded lines wait in the spool', () => {
+  // Folded lines (one per shape of message) in every severity, repeated and not, about sessions
+  // and about traces without a session, with a line break in a message.
+  const findings = [
+    finding({ sessionId: 's1', severity: 'warn', message: 'Turn 2: judge says "meh"\nreally' }),
+    finding({ sessionId: 's1', severity: 'info', turn: 3, message: 'Turn 3: gap of 2 h' }),
+    finding({ sessionId: 's2', severity: 'info', turn: 1, message: 'Turn 1: gap of 5 h' }),
+    finding({ sessionId: 's2', severity: 'error', ruleId: 'tool-error', messageId: 'toolError', turn: 1, message: 'tool failed' }),
+    finding({ sessionId: null, traceId: 't5', turn: null, severity: 'warn', message: 'no session' }),
+    finding({ sessionId: null, traceId: 't9', turn: null, severity: 'warn', message: 'no session' }),
+    finding({ sessionId: null, traceId: null, turn: null, evidence: [], severity: 'info', message: 'across the dump' }),
+  ];
+
+  it('prints the same text with a spool as in memory, the most severe first, and puts one text per folded line in it', () => {
+    const texts: string[] = [];
+    let readings = 0;
+    const spool = {
+      append: (text: string) => {
+        texts.push(text);
+      },
+      get length() {
+        return texts.length;
+      },
+      [Symbol.iterator]: () => {
+        readings++;
+        return texts[Symbol.iterator]();
+      },
+    };
+    for (const verbosity of ['normal', 'quiet'] as const) {
+      texts.length = 0;
+      readings = 0;
+      const inMemory = analyzeText(report(findings), undefined, verbosity);
+      const spooled = analyzeText({ ...report(findings), spool: () => spool }, undefined, verbosity);
+      expect(spooled).toBe(inMemory);
+      // Each folded line's place and message, once; read once per severity shown.
+      const folded = inMemory.split('\n').filter((l) => /^ {2}[✖▲·]/u.test(l));
+      expect(texts).toHaveLength(folded.length);
+      expect(readings).toBe(new Set(folded.map((l) => l.trim()[0])).size);
+    }
+    const normal = analyzeText(report(findings)).split('\n');
+    const marks = normal.filter((l) => /^ {2}[✖▲·]/u.test(l)).map((l) => l.trim()[0]);
+    expect(marks).toEqual([...marks].sort((a, b) => '✖▲·'.indexOf(a!) - '✖▲·'.indexOf(b!)));
+    expect(normal.some((l) => l.includes('×2 in 2 traces'))).toBe(true);
+  });
+});

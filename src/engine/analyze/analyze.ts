@@ -5,7 +5,8 @@ import { sessionIdOf } from '../../model/session-keys.js';
 import type { SessionSummary } from '../../model/sessions.js';
 import { TAB } from '../../ingest/external-sort.js';
 import { SpillFile } from '../../ingest/spill.js';
-import { SpillLog } from '../../ingest/spill-log.js';
+import { SpillLog, spillSpool } from '../../ingest/spill-log.js';
+import type { TextSpool } from '../../shared/text-spool.js';
 import type { Trace } from '../../model/types.js';
 import type { PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { analyzeTrace, serializeAnalysis, type SerializedAnalysis } from './analyze-trace.js';
@@ -69,6 +70,8 @@ export interface AnalyzeResult<List extends FindingList = Finding[]> {
    * trace at the first pass, so that a format that lists them by trace (JUnit) need not hold them.
    */
   withoutSessionTraces?: Iterable<LooseTrace<Finding>>;
+  /** Where a format may put texts aside until its end: a log in the run's temporary file (see `AnalyzeReport.spool`). */
+  spool?: () => TextSpool;
   /** Traces read (copies included). */
   traces: number;
   /** Copies of a trace already read, left out. */
@@ -118,8 +121,9 @@ export async function analyzeInputs(inputs: readonly string[], options: AnalyzeO
 }
 
 /** A result with every list an array of its own: the findings, the sessions and their turns read back from the file. */
-function inMemory({ withoutSessionTraces: _grouped, ...result }: AnalyzeResult<FindingList>): AnalyzeResult {
-  // The traces without a session grouped from the file are not read back: a format groups the array in memory.
+function inMemory({ withoutSessionTraces: _grouped, spool: _spool, ...result }: AnalyzeResult<FindingList>): AnalyzeResult {
+  // The traces without a session grouped from the file are not read back: a format groups the
+  // array in memory; and the file is gone once this returns, so a format spools in memory.
   return {
     ...result,
     findings: [...result.findings],
@@ -275,6 +279,7 @@ export class AnalysisCollector {
       withoutSessionTraceIds: pass.withoutSessionTraceIds,
       withoutSessionOrdinals: pass.withoutSessionOrdinals,
       withoutSessionTraces: pass.withoutSessionTraces,
+      spool: () => spillSpool(this.spill),
       traces: this.admission.traces,
       duplicates: this.admission.duplicates + grouped.duplicates,
       outsideSelection: this.admission.outsideSelection,

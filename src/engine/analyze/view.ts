@@ -44,6 +44,7 @@ export function analysisFacts<List extends FindingList>(result: AnalyzeResult<Li
     tracesWithoutSession: result.withoutSession,
     withoutSessionTraceIds: result.withoutSessionTraceIds,
     ...(result.withoutSessionTraces === undefined ? {} : { withoutSessionTraces: result.withoutSessionTraces }),
+    ...(result.spool === undefined ? {} : { spool: result.spool }),
     traces: result.traces,
     duplicates: result.duplicates,
     outsideSelection: result.outsideSelection,

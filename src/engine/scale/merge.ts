@@ -2,6 +2,7 @@ import { DocumentCatalog } from '../../model/documents.js';
 import { compareNullable, compareTurns } from '../../model/sessions.js';
 import type { PageInput, RuleMeta, Severity } from '../../rules/api.js';
 import { SpillFile, type SpillRef } from '../../ingest/spill.js';
+import { spillSpool } from '../../ingest/spill-log.js';
 import type { AnalyzedSession, AnalyzeResult } from '../analyze/analyze.js';
 import { finishFinding, type Finding } from '../analyze/findings.js';
 import { TraceLocations } from '../analyze/locations.js';
@@ -174,6 +175,7 @@ async function merge(
       findings,
       loose.map((t) => t.digest.traceId),
     ),
+    spool: () => spillSpool(spill),
     traces: tally.traces,
     duplicates: tally.duplicates,
     outsideSelection: tally.outsideSelection,

@@ -8,6 +8,7 @@ import { compactAnalyzeChunks, isRootCause, MARK, paintOf, partialNote } from '.
 import { FindingCursor } from '../../shared/finding-cursor.js';
 import { sessionsWithFindings, tallyFindings, type FindingTally, type SessionTally } from './tally.js';
 import type { RowList } from '../../shared/columns.js';
+import type { TextSpool } from '../../shared/text-spool.js';
 import type { LooseTrace } from '../../shared/loose-traces.js';
 import { fitLines } from '../shared/terminal.js';
 
@@ -36,6 +37,11 @@ export interface AnalyzeReport {
    * findings; absent, JUnit makes them in memory.
    */
   withoutSessionTraces?: Iterable<LooseTrace<Finding>>;
+  /**
+   * Where a format may put texts aside until its end (the text format's folded lines): the
+   * engine's temporary file; absent, they are held in memory.
+   */
+  spool?: () => TextSpool;
   traces: number;
   duplicates: number;
   outsideSelection: number;

@@ -8,7 +8,8 @@ import type { Paint, Style } from '../shared/style.js';
 import { fitLine, visibleWidth } from '../shared/terminal.js';
 import { safeText } from '../../shared/escape/terminal.js';
 import { plural } from '../../shared/plural.js';
-import { compareSeverity, type Severity } from '../../shared/severity.js';
+import { SEVERITIES, type Severity } from '../../shared/severity.js';
+import { memorySpool, type TextSpool } from '../../shared/text-spool.js';
 import { cutColumns } from '../../shared/text.js';
 
 /** Each severity's mark in text output. */
@@ -59,7 +60,7 @@ export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally
   }
   // The other findings: in step with the sessions again, each session's lead (shown on its line
   // above) left out, so nothing is kept per session between the two passes.
-  const fold = new Folding();
+  const fold = new Folding(report.spool?.() ?? memorySpool());
   const take = (f: Finding): void => {
     if (!quiet || f.severity === 'error') fold.add(f);
   };
@@ -78,10 +79,9 @@ export function* compactAnalyzeChunks(report: AnalyzeReport, tally: FindingTally
   const out: string[] = [];
   if (fold.count > 0) {
     if (said) out.push('');
-    const groups = fold.groups();
-    const repeated = groups.length < fold.count ? `, ${plural(fold.count - groups.length, 'repeat')} folded` : '';
+    const repeated = fold.groupCount < fold.count ? `, ${plural(fold.count - fold.groupCount, 'repeat')} folded` : '';
     out.push(style.bold(`${quiet ? 'errors' : leads > 0 ? 'other findings' : 'findings'} (${fold.count}${repeated})`));
-    for (const g of groups) {
+    for (const g of fold.groups()) {
       out.push(findingLine(g, style));
       if (out.length >= LINES_PER_CHUNK) yield lines(out.splice(0));
     }
@@ -136,11 +136,9 @@ interface Group {
   where: string;
   message: string;
   count: number;
-  /** Sessions its findings are in: counted as they change, since a session's findings come together. */
+  /** Sessions its findings are in (counted as they change: a session's findings come together). */
   sessions: number;
-  lastSession: string | null;
-  /** Findings about traces without a session (no session, a trace); then how many traces those are ({@link Folding.countTraces}). */
-  aboutTraces: number;
+  /** How many traces without a session its findings are about ({@link Folding.countTraces}). */
   traces: number;
 }
 
@@ -148,51 +146,89 @@ interface Group {
  * Findings grouped by shape: severity, rule, message id and the message with the session id,
  * trace and span ids and numbers set aside (`Turn 5: turn 2 is no longer in the model input…`
  * and `Turn 7: turn 4 is no longer…` are one shape). Severity first, then first appearance. A
- * group keeps the first finding's line, not the finding.
+ * group keeps the first finding's line, not the finding: the line's place and message wait in
+ * `texts` (the run's temporary file, when it has one), and memory holds per group only its key,
+ * its counts and references to its rule id and last session id, so that the folded lines (as many
+ * as the findings when their messages quote judges' rationales) do not grow the heap with the input.
  */
 class Folding {
   count = 0;
-  private readonly byShape = new Map<string, Group>();
+  /** Group numbers by key, in order of first appearance. */
+  private readonly byShape = new Map<string, number>();
+  private readonly severity: Severity[] = [];
+  private readonly ruleId: string[] = [];
+  private readonly counts: number[] = [];
+  private readonly sessions: number[] = [];
+  private readonly lastSession: Array<string | null> = [];
+  /** Findings about traces without a session (no session, a trace); then how many traces those are. */
+  private readonly aboutTraces: number[] = [];
+  private readonly traces: number[] = [];
+
+  /** @param texts - each group's `where` and message as `[where, message]` JSON, in group order */
+  constructor(private readonly texts: TextSpool) {}
+
+  get groupCount(): number {
+    return this.counts.length;
+  }
 
   add(f: Finding): void {
     this.count++;
     const key = shapeKey(f);
-    let group = this.byShape.get(key);
-    if (group === undefined) {
-      group = { severity: f.severity, ruleId: f.ruleId, where: where(f), message: short(f.message), count: 0, sessions: 0, lastSession: null, aboutTraces: 0, traces: 0 };
-      this.byShape.set(key, group);
+    let g = this.byShape.get(key);
+    if (g === undefined) {
+      g = this.counts.length;
+      this.byShape.set(key, g);
+      this.severity.push(f.severity);
+      this.ruleId.push(f.ruleId);
+      this.counts.push(0);
+      this.sessions.push(0);
+      this.lastSession.push(null);
+      this.aboutTraces.push(0);
+      this.traces.push(0);
+      this.texts.append(JSON.stringify([where(f), short(f.message)]));
     }
-    group.count++;
+    this.counts[g]!++;
     if (f.sessionId !== null) {
-      if (f.sessionId !== group.lastSession) group.sessions++;
-      group.lastSession = f.sessionId;
+      if (f.sessionId !== this.lastSession[g]) this.sessions[g]!++;
+      this.lastSession[g] = f.sessionId;
     }
     // Traces count only in a group without sessions (the spread names sessions when it has some);
     // a session's findings all come before those about traces without a session.
-    else if (f.traceId !== null && group.sessions === 0) group.aboutTraces++;
+    else if (f.traceId !== null && this.sessions[g] === 0) this.aboutTraces[g]!++;
   }
 
   /** Whether a line will name how many traces its findings are about (more than one finding, no session). */
   needsTraces(): boolean {
-    for (const g of this.byShape.values()) if (g.count > 1 && g.sessions === 0 && g.aboutTraces > 0) return true;
+    for (let g = 0; g < this.counts.length; g++) if (this.counts[g]! > 1 && this.sessions[g] === 0 && this.aboutTraces[g]! > 0) return true;
     return false;
   }
 
   /** Counts, per group, the traces without a session its findings (those `taken`) are about: one trace's findings at a time. */
   countTraces(traces: Iterable<LooseTrace<Finding>>, taken: (f: Finding) => boolean): void {
     for (const { findings } of traces) {
-      const seen = new Set<Group>();
+      const seen = new Set<number>();
       for (const f of findings) {
         if (!taken(f)) continue;
-        const group = this.byShape.get(shapeKey(f));
-        if (group !== undefined && group.sessions === 0) seen.add(group);
+        const g = this.byShape.get(shapeKey(f));
+        if (g !== undefined && this.sessions[g] === 0) seen.add(g);
       }
-      for (const group of seen) group.traces++;
+      for (const g of seen) this.traces[g]!++;
     }
   }
 
-  groups(): Group[] {
-    return [...this.byShape.values()].sort((a, b) => compareSeverity(a.severity, b.severity));
+  /** The groups, the most severe first, then in order of first appearance: one reading of `texts` per severity present. */
+  *groups(): Generator<Group> {
+    const present = SEVERITIES.filter((level) => this.severity.includes(level));
+    for (const level of present) {
+      let g = 0;
+      for (const text of this.texts) {
+        if (this.severity[g] === level) {
+          const [where, message] = JSON.parse(text) as [string, string];
+          yield { severity: level, ruleId: this.ruleId[g]!, where, message, count: this.counts[g]!, sessions: this.sessions[g]!, traces: this.traces[g]! };
+        }
+        g++;
+      }
+    }
   }
 }
 
