@@ -22,23 +22,36 @@ describe('CompiledFilter.mayMatchBytes', () => {
   const ts = bytes('{"data": {"spans": [{"name": "agent", "attributes": {"mlflow.spanType": "TOOL", "mlflow.spanFunctionName": "lookup_order"}}]}}');
   const otlp = bytes('{"trace": {"spans": [{"name": "agent", "attributes": [{"key": "mlflow.spanFunctionName", "value": {"string_value": "lookup_order"}}]}]}}');
 
+  /** Filters and whether each shape of the span above may hold a trace they keep. */
+  const cases: Array<[string, boolean]> = [
+    ["span.attributes.mlflow.spanFunctionName = 'lookup_order'", true],
+    ["span.attributes.mlflow.spanFunctionName = 'lookup_refund'", false],
+    ["span.attributes.other.key = 'lookup_order'", false],
+    ["span.attributes.mlflow.spanFunctionName IN ('nope', 'lookup_order')", true],
+    ["span.attributes.mlflow.spanFunctionName IN ('nope', 'other')", false],
+    ["span.name = 'agent'", true],
+    ["span.name = 'planner'", false],
+    // Every clause's texts (AND), info clauses apart.
+    ["span.name = 'agent' AND span.name = 'planner'", false],
+    ["span.name = 'agent' AND trace.status = 'OK'", true],
+  ];
+
   it('needs the key and the value of an attribute compared with = or IN, the name, the type', () => {
-    for (const record of [python, ts, otlp]) {
-      expect(compileFilter("span.attributes.mlflow.spanFunctionName = 'lookup_order'").mayMatchBytes(record)).toBe(true);
-      expect(compileFilter("span.attributes.mlflow.spanFunctionName = 'lookup_refund'").mayMatchBytes(record)).toBe(false);
-      expect(compileFilter("span.attributes.other.key = 'lookup_order'").mayMatchBytes(record)).toBe(false);
-      expect(compileFilter("span.attributes.mlflow.spanFunctionName IN ('nope', 'lookup_order')").mayMatchBytes(record)).toBe(true);
-      expect(compileFilter("span.attributes.mlflow.spanFunctionName IN ('nope', 'other')").mayMatchBytes(record)).toBe(false);
-      expect(compileFilter("span.name = 'agent'").mayMatchBytes(record)).toBe(true);
-      expect(compileFilter("span.name = 'planner'").mayMatchBytes(record)).toBe(false);
-      // Every clause's texts (AND), info clauses apart.
-      expect(compileFilter("span.name = 'agent' AND span.name = 'planner'").mayMatchBytes(record)).toBe(false);
-      expect(compileFilter("span.name = 'agent' AND trace.status = 'OK'").mayMatchBytes(record)).toBe(true);
+    for (const [name, record] of [
+      ['Python SDK', python],
+      ['TypeScript SDK', ts],
+      ['OTLP', otlp],
+    ] as const) {
+      for (const [filter, may] of cases) expect(compileFilter(filter).mayMatchBytes(record), `${name}: ${filter}`).toBe(may);
     }
-    expect(compileFilter("span.type = 'TOOL'").mayMatchBytes(python)).toBe(true);
-    expect(compileFilter("span.type = 'LLM'").mayMatchBytes(python)).toBe(false);
-    // A number stored as JSON, compared as text.
-    expect(compileFilter("span.attributes.n = '5'").mayMatchBytes(python)).toBe(true);
+    for (const [filter, may] of [
+      ["span.type = 'TOOL'", true],
+      ["span.type = 'LLM'", false],
+      // A number stored as JSON, compared as text.
+      ["span.attributes.n = '5'", true],
+    ] as const) {
+      expect(compileFilter(filter).mayMatchBytes(python), filter).toBe(may);
+    }
   });
 
   it('rules nothing out where a text may be written otherwise, or is not needed', () => {
