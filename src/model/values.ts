@@ -47,12 +47,17 @@ export function parseTimeMs(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const m = RFC3339.exec(value);
   if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  const frac = m[7];
+  const zone = m[8];
   // Date.UTC rolls impossible fields over (Feb 30 -> Mar 2); refuse them instead. A leap second
   // (:60) is allowed by RFC 3339 and lands on the next second.
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return null;
   let ms = Date.UTC(year, month - 1, day, hour, minute, second);
   if (frac) ms += Number(`0.${frac}`) * 1000;
   if (zone && zone !== 'Z' && zone !== 'z') {
@@ -61,6 +66,15 @@ export function parseTimeMs(value: unknown): number | null {
     ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** The days of `month` (1 to 12) in `year` as Date.UTC reads the year (0 to 99 are 1900 to 1999). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const y = year <= 99 ? 1900 + year : year;
+    return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Milliseconds from a protobuf Duration string (`"0.062s"`, `"1.5s"`). */

@@ -1318,6 +1318,32 @@ describe('parseTimeMs', () => {
   it.each(cases)('%j → %j', (input, expected) => {
     expect(parseTimeMs(input)).toBe(expected);
   });
+
+  /** Fields checked as Date.UTC rolls them over (the check parseTimeMs made with a Date of the month's last day). */
+  function byDate(text: string): number | null {
+    const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/.exec(text);
+    if (!m) return null;
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month < 1 || month > 12 || day < 1 || day > last || hour > 23 || minute > 59 || second > 60) return null;
+    return parseTimeMs(text);
+  }
+
+  it('refuses the days a month lacks as Date.UTC counts them, in every year from 0000 (read as 1900) to 2400', () => {
+    const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+    let refused = 0;
+    for (const year of [0, 1, 4, 96, 99, 100, 400, 1600, 1700, 1900, 1999, 2000, 2004, 2023, 2024, 2100, 2400]) {
+      for (let month = 0; month <= 13; month++) {
+        for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T12:00:00Z`;
+          const got = parseTimeMs(text);
+          expect(got, text).toBe(byDate(text));
+          if (got === null) refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(17 * 14 * 2);
+  });
 });
 
 describe('parseDurationMs', () => {
