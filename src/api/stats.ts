@@ -36,8 +36,12 @@ export interface Stats extends StatsReport {
 /** Counts traces, spans, sessions, formats, errors and assessments per source and in total, as `tracetriage stats` does. */
 export async function stats(inputs: Input | readonly Input[], options: SummaryReadOptions = {}): Promise<Stats> {
   const collector = new StatsCollector();
-  const exit = await eachSummary(inputs, options, (event) => collector.add(event));
-  return { ...collector.report(), exit };
+  try {
+    const exit = await eachSummary(inputs, options, (event) => collector.add(event));
+    return { ...collector.report(), exit };
+  } finally {
+    collector.close();
+  }
 }
 
 /** Counts as `stats --format <format>` prints them. */

@@ -1,3 +1,4 @@
+import { DistinctStrings } from '../ingest/distinct-strings.js';
 import { isoTime } from '../shared/time.js';
 import { noteJson, type NoteJson, type SummaryEvent } from './read/read-events.js';
 import type { TraceSummary } from './read/summarize.js';
@@ -37,7 +38,7 @@ class Tally {
   spans = 0;
   errorTraces = 0;
   errorSpans = 0;
-  sessions = new Set<string>();
+  readonly sessions = new DistinctStrings();
   noSession = 0;
   formats = new Map<string, number>();
   first = Number.POSITIVE_INFINITY;
@@ -71,7 +72,7 @@ class Tally {
     this.warnings += t.warnings.length;
   }
 
-  counts(now: number, sessions = this.sessions.size): Counts {
+  counts(now: number): Counts {
     const elapsed = Math.max(0, (now - this.started) / 1000);
     return {
       records: this.traces + this.rejected,
@@ -81,7 +82,7 @@ class Tally {
       spans: this.spans,
       error_traces: this.errorTraces,
       error_spans: this.errorSpans,
-      sessions,
+      sessions: this.sessions.count(),
       traces_without_session: this.noSession,
       formats: Object.fromEntries([...this.formats.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
       time_range: {
@@ -104,7 +105,9 @@ function round(value: number, digits: number): number {
 
 /**
  * Folds read events into per-source and total counts. Each trace is counted and dropped; only the
- * session ids are kept (to count distinct sessions across files).
+ * session ids are kept, to count the distinct sessions of each source and across files: in memory
+ * up to 16,384 of them, past that in a temporary file ({@link DistinctStrings}), which
+ * {@link report} or {@link close} closes.
  */
 export class StatsCollector {
   private readonly total: Tally;
@@ -119,6 +122,7 @@ export class StatsCollector {
   add(event: SummaryEvent): void {
     switch (event.type) {
       case 'source-start':
+        this.current?.sessions.close();
         this.current = new Tally(this.clock());
         break;
       case 'summary':
@@ -148,7 +152,14 @@ export class StatsCollector {
     }
   }
 
+  /** The counts; the run's distinct sessions are counted here, once: nothing may be added after. */
   report(): StatsReport {
     return { schema_version: 1, sources: this.sources, total: this.total.counts(this.clock()), notes: this.notes };
+  }
+
+  /** Frees the temporary files of a run that ends without {@link report} (an error); idempotent, and harmless after it. */
+  close(): void {
+    this.current?.sessions.close();
+    this.total.sessions.close();
   }
 }
