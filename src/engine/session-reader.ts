@@ -1,3 +1,4 @@
+import { DistinctStrings } from '../ingest/distinct-strings.js';
 import { digestTrace, sessionTurnOf, turnTexts } from '../model/digest.js';
 import type { DigestOptions, TraceDigest, TurnTexts } from '../model/digest-types.js';
 import { listingDigest } from '../model/listing-digest.js';
@@ -157,7 +158,8 @@ export async function readSession(inputs: readonly string[], asked: string | nul
   const kept: TraceDigest[] = [];
   const fullTexts = new Map<TraceDigest, TurnTexts>();
   const seen = new Set<string>();
-  const ids = new Set<string>();
+  // Every session id met, counted for the message that asks for one: bounded memory, whatever the input.
+  const ids = new DistinctStrings();
   let duplicates = 0;
   const digestOptions = options.digest ?? {};
   // What tells a session cut before its first turn (as analyze's partial-dump rule reads it).
@@ -171,31 +173,37 @@ export async function readSession(inputs: readonly string[], asked: string | nul
   // Without an id, the first session met is the one (`session file.jsonl`); the caller asks for an
   // id when `sessionsSeen` says the inputs hold more than one.
   let sessionId = asked;
-  for await (const event of filteredTraces(inputs, { ...options, scanner: spillingScanner(options.scanner), onEvent: watch })) {
-    // Only the session id is looked at before a trace of another session is dropped.
-    const id = sessionIdOf(event.trace, digestOptions.sessionKeys);
-    if (id === null) continue;
-    ids.add(id);
-    sessionId ??= id;
-    if (id !== sessionId) continue;
-    const { traceId } = event.trace;
-    if (traceId !== '' && seen.has(traceId)) {
-      duplicates++;
-      continue;
+  let sessionsSeen: number;
+  try {
+    for await (const event of filteredTraces(inputs, { ...options, scanner: spillingScanner(options.scanner), onEvent: watch })) {
+      // Only the session id is looked at before a trace of another session is dropped.
+      const id = sessionIdOf(event.trace, digestOptions.sessionKeys);
+      if (id === null) continue;
+      ids.add(id);
+      sessionId ??= id;
+      if (id !== sessionId) continue;
+      const { traceId } = event.trace;
+      if (traceId !== '' && seen.has(traceId)) {
+        duplicates++;
+        continue;
+      }
+      if (traceId !== '') seen.add(traceId);
+      const shown = guardedDigest(event, digestOptions, options, (digest) => {
+        const calls = turnFacts(
+          event.trace,
+          { spanIndex: null, userText: '', answerText: '', recovered: new Map() },
+          digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {},
+        ).modelCalls;
+        earlier.set(digest, calls.find((c) => c.priorMessages !== null)?.priorMessages ?? null);
+        if (!options.full) return;
+        const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});
+        fullTexts.set(digest, turnTexts(io, { full: true }));
+      });
+      if (shown !== null) kept.push(shown);
     }
-    if (traceId !== '') seen.add(traceId);
-    const shown = guardedDigest(event, digestOptions, options, (digest) => {
-      const calls = turnFacts(
-        event.trace,
-        { spanIndex: null, userText: '', answerText: '', recovered: new Map() },
-        digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {},
-      ).modelCalls;
-      earlier.set(digest, calls.find((c) => c.priorMessages !== null)?.priorMessages ?? null);
-      if (!options.full) return;
-      const io = turnIo(event.trace, digestOptions.extraCarriers ? { extraCarriers: digestOptions.extraCarriers } : {});
-      fullTexts.set(digest, turnTexts(io, { full: true }));
-    });
-    if (shown !== null) kept.push(shown);
+    sessionsSeen = ids.count();
+  } finally {
+    ids.close();
   }
   const session = kept.length === 0 || sessionId === null ? null : makeSession(sessionId, kept);
   let partial: SessionRead['partial'] = null;
@@ -205,7 +213,7 @@ export async function readSession(inputs: readonly string[], asked: string | nul
     const paged = [...new Set(session.turns.map((d) => d.provenance?.source).filter((s): s is string => s !== undefined && pages.has(s)))].sort();
     if ((n !== null && n > 0) || paged.length > 0) partial = { earlierMessages: n !== null && n > 0 ? n : null, pagedSources: paged };
   }
-  return { session, fullTexts, sessionsSeen: ids.size, duplicates, partial };
+  return { session, fullTexts, sessionsSeen, duplicates, partial };
 }
 
 /**

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureJson } from '../helpers/fixture-traces.js';
 import { REPO_ROOT, jsonl, makeWorkspace, runCliAsync, type Workspace } from '../helpers/make-inputs.js';
 import { REFUND_TURNS } from '../helpers/samples.js';
+import { makeTrace } from '../helpers/trace-builder.js';
+import { DISTINCT_IN_MEMORY } from '../../src/ingest/distinct-strings.js';
 
 // `sessions` and `session <id>` from the real binary (make test builds dist/ first) on samples/,
 // the upstream fixtures, and workspaces written here.
@@ -244,6 +246,27 @@ describe('sessions over workspaces', () => {
     expect(doc.traces_without_session).toEqual({ count: 12, trace_ids: ids });
     const text = await runCliAsync(['sessions', file]);
     expect(text.stdout).toBe(`0 sessions, 0 turns\n12 traces without a session (first 10: ${ids.slice(0, 10).join(', ')}; --format json lists all)\n`);
+  });
+});
+
+describe('more sessions than are counted in memory', () => {
+  it('session and stats count every distinct session exactly (their ids past the first 16,384 go to a temporary file)', { timeout: 120_000 }, async () => {
+    // Two traces of each of the first sessions, one of the rest, and one trace without a session.
+    const sessions = DISTINCT_IN_MEMORY + 300;
+    const lines: string[] = [];
+    for (let i = 0; i < sessions; i++) {
+      for (let turn = 0; turn < (i < 100 ? 2 : 1); turn++)
+        lines.push(JSON.stringify(makeTrace({ key: `t-${i}-${turn}`, session: `s-${i}`, time: 1794301200000 + turn * 1000, spans: [{ name: 'root' }] })));
+    }
+    lines.push(JSON.stringify(makeTrace({ key: 'loose', session: null, spans: [{ name: 'root' }] })));
+    const file = ws.write('many-sessions.jsonl', jsonl(lines));
+    const asked = await runCliAsync(['session', file]);
+    expect(asked.status).toBe(2);
+    expect(asked.stderr).toContain(`the inputs hold ${sessions} sessions: name one`);
+    const stats = JSON.parse((await runCliAsync(['stats', '--format', 'json', file])).stdout) as { total: { traces: number; sessions: number; traces_without_session: number } };
+    expect(stats.total).toMatchObject({ traces: sessions + 101, sessions, traces_without_session: 1 });
+    const one = await sessionJson('s-7', file);
+    expect(one.turns).toHaveLength(2);
   });
 });
 
