@@ -1,7 +1,7 @@
 import type { RawRecord, RecordContainer } from './record.js';
 import { RecordBuilder } from './record-builder.js';
 import { DEFAULT_SCANNER_OPTIONS, type ScanProblem, type ScanSink, type ScannerOptions } from './scan-types.js';
-import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
+import { COLON, COMMA, LBRACE, LBRACKET, oddBackslashesBefore, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
 import { EMPTY, isBomPrefix, lookaheadTail, RUN_CAP, STARTS_VALUE, startsValue } from './scan-bytes.js';
 import { cutShortInString, cutShortLine, endedInContainer, endedInside, leftContainer, tooDeep, utf16BomNote, utf8BomNote } from './scan-messages.js';
 import { PrettyLayout } from './pretty-layout.js';
@@ -745,11 +745,4 @@ export class RecordScanner {
 function indexOr(chunk: Buffer, byte: number, from: number, none: number): number {
   const at = chunk.indexOf(byte, from);
   return at === -1 ? none : at;
-}
-
-/** Whether the bytes just before `at`, down to `from` at most, are an odd run of backslashes (the byte at `at` is escaped). */
-function oddBackslashesBefore(chunk: Buffer, at: number, from: number): boolean {
-  let k = at - 1;
-  while (k >= from && chunk[k] === BACKSLASH) k -= 1;
-  return ((at - 1 - k) & 1) === 1;
 }

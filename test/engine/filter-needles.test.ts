@@ -8,7 +8,7 @@ import { readTraces, type ReadEvent } from '../../src/engine/read/read.js';
 import { searchTraces } from '../../src/engine/search/search.js';
 import { compileFilter } from '../../src/query/filter/compile.js';
 import { parseOrderBy } from '../../src/query/order-by.js';
-import { spanSubjects } from '../../src/engine/read/filtered.js';
+import { infoSelects, spanSubjects } from '../../src/engine/read/filtered.js';
 import { REPO_ROOT } from '../helpers/make-inputs.js';
 
 // A filter with `span.*` clauses leaves a record out unparsed when its bytes lack a text the
@@ -79,6 +79,29 @@ describe('CompiledFilter.mayMatchBytes', () => {
       expect(compiled.mayMatchBytes(none), filter).toBe(!needsValue);
     }
     expect(compileFilter('').mayMatchBytes(bytes('{}'))).toBe(true);
+  });
+});
+
+describe('a selection tells whether its info can leave a record out', () => {
+  it.each([
+    ["span.attributes.mlflow.spanFunctionName = 'lookup_order'", true, {}, false],
+    ["span.name = 'agent' AND span.type = 'TOOL'", true, {}, false],
+    ["span.name = 'agent' AND trace.status = 'OK'", false, {}, true],
+    ["trace.status = 'OK'", false, {}, true],
+    ["feedback.correctness = 'no'", false, {}, true],
+    // A scope leaves records out by their info whatever the filter.
+    ["span.name = 'agent'", true, { experimentIds: ['7'] }, true],
+    ["span.name = 'agent'", true, { runId: 'r1' }, true],
+    ["span.name = 'agent'", true, { modelId: 'm-1' }, true],
+  ] as const)('%s (scope %j): spans only %s, info selects %s', (text, spansOnly, scope, selects) => {
+    const filter = compileFilter(text);
+    expect(filter.spansOnly).toBe(spansOnly);
+    expect(infoSelects({ ...scope, filter })).toBe(selects);
+  });
+
+  it('with no filter, only a scope selects by the info', () => {
+    expect(infoSelects({})).toBe(false);
+    expect(infoSelects({ experimentIds: ['1'] })).toBe(true);
   });
 });
 

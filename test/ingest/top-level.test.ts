@@ -41,6 +41,21 @@ describe('findValue: a value located in a record without parsing it', () => {
     expect(slice(text, path)).toBeNull();
   });
 
+  it('finds string ends past runs of backslashes of every length, as JSON.parse reads them', () => {
+    // Keys and values ending in 0..5 backslashes, quotes escaped or not, beside the info.
+    for (let run = 0; run <= 5; run++) {
+      const tricky = `${'\\'.repeat(run)}"}{${'\\'.repeat(run)}`;
+      const info = { [tricky]: tricky, a: [tricky, { b: tricky }] };
+      const text = JSON.stringify({ [tricky]: { info: tricky }, info, data: { spans: [tricky] } });
+      const found = slice(text, ['info']);
+      expect(found, `run of ${run}`).not.toBeNull();
+      expect(JSON.parse(found!)).toEqual(info);
+      expect(JSON.parse(slice(text, ['data', 'spans'])!)).toEqual([tricky]);
+    }
+    // A quote escaped by the last backslash of an odd run never ends the string: cut there, no value.
+    expect(slice('{"info": "a\\\\\\"', ['info'])).toBeNull();
+  });
+
   it('finds the info of a real 3.6 trace and reads it like the full model', () => {
     const bytes = readFileSync(fixturePath('v3.6_trace_ok_assessments_session.json'));
     const fast = readInfoFast(bytes);

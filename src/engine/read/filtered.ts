@@ -84,10 +84,13 @@ export function recordSelector(selection: Selection): RecordSelector {
   // With nothing to select on (sessions, query without a filter), reading the info first would
   // only parse it twice.
   const selects = (selection.filter ?? null) !== null || (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
+  // A filter of span clauses alone, without a scope: the info cannot leave a record out.
+  const byInfo = infoSelects(selection);
   return {
     leftOutUnparsed(record) {
       if (!selects || record.problem || record.bytes.length === 0) return false;
       if (lacksSpanTexts(selection.filter ?? null, record.bytes)) return true;
+      if (!byInfo) return false;
       const fast = readInfoFast(record.bytes);
       return fast !== null && !infoTest(fast);
     },
@@ -103,6 +106,16 @@ export function recordSelector(selection: Selection): RecordSelector {
  */
 export function lacksSpanTexts(filter: CompiledFilter | null, bytes: Buffer): boolean {
   return filter !== null && !filter.mayMatchBytes(bytes) && findValue(bytes, ['info']) !== null;
+}
+
+/**
+ * Whether the part of a selection the `info` decides can leave a trace out: false when there is
+ * no scope and every clause of the filter is about spans, so that reading the info first is
+ * wasted work.
+ */
+export function infoSelects(selection: Selection): boolean {
+  const scoped = (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
+  return scoped || !(selection.filter?.spansOnly ?? true);
 }
 
 /** The part of a selection the `info` decides: scope and the filter's info clauses. */

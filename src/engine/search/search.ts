@@ -3,7 +3,7 @@ import type { ScannedRecord } from '../../ingest/scanner.js';
 import type { TraceInfo } from '../../model/types.js';
 import { compareInfos, type OrderKey } from '../../query/order-by.js';
 import { readInfoFast } from '../read/fast-info.js';
-import { infoSelectionTest, lacksSpanTexts, selectionTest, type Selection } from '../read/filtered.js';
+import { infoSelects, infoSelectionTest, lacksSpanTexts, selectionTest, type Selection } from '../read/filtered.js';
 import { scanInputs, type ReadOptions } from '../read/read.js';
 import type { FrameEvent, TraceEvent } from '../read/read-events.js';
 import { readRecord } from '../read/guard.js';
@@ -63,6 +63,7 @@ export async function searchTraces(inputs: readonly string[], options: SearchOpt
   const compare = (a: Candidate, b: Candidate): number => byInfo(a.info, b.info) || a.seq - b.seq;
   const top = new TopK<Candidate>(offset + maxResults, compare);
   const infoTest = infoSelectionTest(options);
+  const readInfoFirst = infoSelects(options);
   const keep = selectionTest(options);
   const result: SearchResult = { hits: [], records: 0, matched: 0, rejected: 0, unprintable: [], nextOffset: null };
   let seq = 0;
@@ -87,7 +88,9 @@ export async function searchTraces(inputs: readonly string[], options: SearchOpt
     const readable = !record.problem && record.bytes.length > 0;
     // Left out unparsed when its bytes lack a text a span clause needs, or by its info.
     if (readable && lacksSpanTexts(filter, record.bytes)) return;
-    const fast = readable ? readInfoFast(record.bytes) : null;
+    // The info is read first to leave the record out by it, or, when the filter needs no span, to
+    // decide without the spans; a filter of span clauses alone without a scope needs neither.
+    const fast = readable && (readInfoFirst || filter === null || filter.infoOnly) ? readInfoFast(record.bytes) : null;
     if (fast !== null) {
       if (!infoTest(fast)) return;
       if (filter === null || filter.infoOnly) {

@@ -11,6 +11,8 @@ export interface CompiledFilter {
   readonly text: string;
   /** True when every clause is decided by the trace info and its assessments (no span.*, no text). */
   readonly infoOnly: boolean;
+  /** True when no clause reads the trace info or its assessments (every clause is `span.*` or `text`): {@link matchesInfo} then always holds. */
+  readonly spansOnly: boolean;
   /** The clauses that need only the info (all of them when infoOnly). An empty filter matches. */
   matchesInfo(subject: InfoSubject): boolean;
   /** The clauses that need spans (true when there are none). */
@@ -53,6 +55,7 @@ export function compileFilter(text: string): CompiledFilter {
   return {
     text,
     infoOnly: spanTests.length === 0,
+    spansOnly: infoTests.length === 0,
     matchesInfo: (subject) => infoTests.every((test) => test(subject)),
     matchesSpans: (spans) => spanTests.every((test) => spans.some(test)),
     mayMatchBytes: needles.length === 0 ? () => true : (bytes) => needles.every((any) => any.some((needle) => bytes.includes(needle))),
