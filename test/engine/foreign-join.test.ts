@@ -49,7 +49,8 @@ function joined(limits?: SortLimits): unknown[] {
   // Then 40 variants of the two batch files (other trace ids), in an order that interleaves them:
   // a trace of variant k is first seen in batch 1's copy, and batch 2's adds to it later.
   const variants = Array.from({ length: 40 }, (_, k) => [`js-chat-batch-1.json@${k + 1}`, `js-chat-batch-2.json@${(k + 39) % 40}`]).flat();
-  const order = [...files, files[0]!, files[2]!, ...variants];
+  // And one whose ids sort the other way round from the order the file gives its traces in.
+  const order = [...files, files[0]!, files[2]!, ...variants, `js-chat-batch-1.json@${0x6000}`];
   for (const name of order) {
     const [file = name, variant = '0'] = name.split('@');
     const source = join_.open(name);
@@ -97,5 +98,14 @@ describe('ForeignJoin through its external sorts', () => {
     // A trace is emitted once, by the first source that held it: sources read again add none.
     const all = [...bySource.values()].flat();
     expect(new Set(all).size).toBe(all.length);
+    // Within a source, in the order its records first name them (worked out here from the reader).
+    const flipped = `js-chat-batch-1.json@${0x6000}`;
+    const firstSeen: string[] = [];
+    for (const value of values(join(OTLP, 'js-chat-batch-1.json'), 0x6000)) {
+      for (const span of readerFor(value)!.read(value).spans) if (!firstSeen.includes(span.traceId)) firstSeen.push(span.traceId);
+    }
+    expect(firstSeen.length).toBeGreaterThan(1);
+    expect([...firstSeen].sort()).not.toEqual(firstSeen);
+    expect(bySource.get(flipped)!.map((within) => /trace ([0-9a-f]{32})/.exec(within)![1])).toEqual(firstSeen);
   });
 });

@@ -125,10 +125,9 @@ export class ForeignJoin {
     let order: SpillFile | null = null;
     try {
       let joined: Iterator<Buffer> | null = null;
-      let ordered: ExternalSort<TraceKey> | null = null;
       if (this.spans !== null && this.spill !== null) {
         order = new SpillFile('tracetriage-foreign-order-');
-        ordered = new ExternalSort(order, TRACE_KEYS, this.limits);
+        const ordered = new ExternalSort(order, TRACE_KEYS, this.limits);
         for (const trace of this.traces(this.spill.lines(this.spans.finish()))) ordered.add(trace.key, trace.text);
         joined = order.lines(ordered.finish())[Symbol.iterator]();
       }
