@@ -107,13 +107,15 @@ validators: node_modules/.installed
 ## bench: micro benchmarks of the functions whose speed matters (bench/micro.mjs), then seeded 1 GB
 ## and 4 GB exports (not committed), synthetic and shaped like real chat traffic, with stats, search,
 ## sessions, analyze and report vs a scan + JSON.parse baseline and issue 17's targets, then the store
-## scenario (a 1 GB MLflow SQLite store, spans in the table and in artifacts, beside its export; bench-store)
+## scenario (a 1 GB MLflow SQLite store, spans in the table and in artifacts, beside its export; bench-store),
+## then OTLP/JSON files of 100 MB and 400 MB (other tracers' spans joined across records; memory)
 ## (options: make bench BENCH_ARGS='--bytes 100e6 --keep'; see bench/README.md)
 bench: build
 	$(NODE) bench/micro.mjs
 	$(NODE) bench/run.mjs $(BENCH_ARGS)
 	$(NODE) bench/run.mjs --scenario chat $(BENCH_ARGS)
 	$(NODE) bench/run.mjs --scenario store $(BENCH_STORE_ARGS)
+	$(NODE) bench/run.mjs --scenario otlp $(BENCH_OTLP_ARGS)
 
 ## bench-store: only the store scenario: stats and analyze on a generated 1 GB MLflow SQLite store (spans
 ## in the table, spans in artifacts) beside its export (options: make bench-store BENCH_STORE_ARGS='--bytes 20e6 --keep')
