@@ -487,7 +487,7 @@ if (process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--
     opts.bytes = process.argv.includes('--bytes') ? opts.bytes : 100e6;
     checkTool();
     mkdirSync(opts.dir, { recursive: true });
-    checkDisk(Math.round(opts.bytes * (opts.scale > 1 ? opts.scale : 1) * 1.1));
+    checkDisk(Math.round(opts.bytes * (opts.scale > 1 ? 1 + opts.scale : 1) * 1.1));
     await otlpScenario({ root: ROOT, log, ...opts });
     process.exit(0);
   } catch (err) {
