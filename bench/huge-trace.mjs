@@ -10,7 +10,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { generate } from './gen-huge-trace.mjs';
-import { describeFailure, runMeasured } from './lib/measure.mjs';
+import { bestOf } from './lib/measure.mjs';
 
 const RSS_TARGET_MB = 300;
 
@@ -32,16 +32,7 @@ export async function hugeTrace({ root, dir, bytes, seed, runs, keep, log }) {
     log(`${shape}: ${relative(root, path)} (${(made.bytes / 1e6).toFixed(1)} MB, ${made.spans} spans)`);
     const row = { shape, file: relative(root, path), bytes: made.bytes, spans: made.spans, seconds: {}, cpu_seconds: {}, peak_rss_mb: {} };
     for (const [name, argsOf] of commands) {
-      let best = Infinity;
-      let cpu = Infinity;
-      let rss = 0;
-      for (let run = 0; run < runs; run++) {
-        const r = await runMeasured(argsOf(path), { cwd: root });
-        if (!r.ok) throw new Error(describeFailure(`${name} on ${relative(root, path)}`, r));
-        best = Math.min(best, r.seconds);
-        cpu = Math.min(cpu, r.cpuSeconds ?? Infinity);
-        rss = Math.max(rss, r.peakRssBytes / 1e6);
-      }
+      const { seconds: best, cpuSeconds: cpu, peakRssMb: rss } = await bestOf(`${name} on ${relative(root, path)}`, argsOf(path), { cwd: root, runs });
       row.seconds[name] = best;
       row.cpu_seconds[name] = cpu;
       row.peak_rss_mb[name] = rss;

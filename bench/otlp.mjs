@@ -11,7 +11,7 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describeFailure, run, runMeasured } from './lib/measure.mjs';
+import { bestOf, run } from './lib/measure.mjs';
 
 const RSS_TARGET_MB = 300;
 const GROWTH_TARGET = 0.1;
@@ -42,16 +42,7 @@ export async function otlpScenario({ root, dir, bytes, scale, seed, runs, keep, 
       if (made.code !== 0) throw new Error(`generating ${relative(root, path)} failed (exit ${made.code ?? made.signal})`);
     }
     for (const [name, argsOf] of commands) {
-      let best = Infinity;
-      let cpu = Infinity;
-      let rss = 0;
-      for (let i = 0; i < runs; i++) {
-        const r = await runMeasured(argsOf(path), { cwd: root });
-        if (!r.ok) throw new Error(describeFailure(`${name} on ${relative(root, path)}`, r));
-        best = Math.min(best, r.seconds);
-        cpu = Math.min(cpu, r.cpuSeconds ?? Infinity);
-        rss = Math.max(rss, r.peakRssBytes / 1e6);
-      }
+      const { seconds: best, cpuSeconds: cpu, peakRssMb: rss } = await bestOf(`${name} on ${relative(root, path)}`, argsOf(path), { cwd: root, runs });
       rows.push({ command: name, size: label, file: relative(root, path), bytes: size, seconds: best, cpu_seconds: cpu, peak_rss_mb: rss });
       log(
         `  ${label.padEnd(4)} ${name.padEnd(9)} ${best.toFixed(2).padStart(7)} s  CPU ${cpu.toFixed(2).padStart(6)} s  ${(size / 1e6 / best).toFixed(1).padStart(5)} MB/s  peak RSS ${rss.toFixed(0)} MB`,

@@ -430,71 +430,48 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-if (process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--scenario') + 1] === 'long-session') {
+/**
+ * Runs a scenario that has a module of its own when `--scenario` names it, and exits with the
+ * status `body` returns: the options parsed, `defaults` put in place of the ones not given on the
+ * command line, the tool checked, the directory made.
+ */
+async function ownScenario(name, defaults, body) {
+  if (!process.argv.includes('--scenario') || process.argv[process.argv.indexOf('--scenario') + 1] !== name) return;
   try {
     opts = parseOptions();
-    opts.runs = process.argv.includes('--runs') ? opts.runs : 1;
+    for (const [key, value] of Object.entries(defaults)) if (!process.argv.includes(`--${key}`)) opts[key] = value;
     checkTool();
     mkdirSync(opts.dir, { recursive: true });
-    await longSession({ root: ROOT, log, ...opts });
-    process.exit(0);
+    process.exit(await body(opts));
   } catch (err) {
     process.stderr.write(`bench: ${err.message}\n`);
     process.exit(err instanceof SetupError ? 2 : 1);
   }
 }
 
-if (process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--scenario') + 1] === 'store') {
-  try {
-    opts = parseOptions();
-    // One size and one run unless asked: three forms of 1 GB take minutes to generate and to read.
-    opts.runs = process.argv.includes('--runs') ? opts.runs : 1;
-    opts.scale = process.argv.includes('--scale') ? opts.scale : 1;
-    checkTool();
-    mkdirSync(opts.dir, { recursive: true });
-    checkDisk(Math.round(opts.bytes * (opts.scale > 1 ? 1 + opts.scale : 1) * 3.5));
-    const { failures } = await storeScenario({ root: ROOT, log, ...opts });
-    if (failures.length) process.stderr.write(`bench: ${failures.length} store run(s) failed (the lines starting FAILED above)\n`);
-    process.exit(failures.length ? 1 : 0);
-  } catch (err) {
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(err instanceof SetupError ? 2 : 1);
-  }
-}
-
-if (process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--scenario') + 1] === 'huge') {
-  try {
-    opts = parseOptions();
-    // One 300 MB trace of each shape, once, unless asked.
-    opts.runs = process.argv.includes('--runs') ? opts.runs : 1;
-    opts.bytes = process.argv.includes('--bytes') ? opts.bytes : 300e6;
-    checkTool();
-    mkdirSync(opts.dir, { recursive: true });
-    checkDisk(Math.round(opts.bytes * 1.1));
-    await hugeTrace({ root: ROOT, log, ...opts });
-    process.exit(0);
-  } catch (err) {
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(err instanceof SetupError ? 2 : 1);
-  }
-}
-
-if (process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--scenario') + 1] === 'otlp') {
-  try {
-    opts = parseOptions();
-    // 100 MB and 400 MB, once, unless asked: this path reads 16-24 MB/s.
-    opts.runs = process.argv.includes('--runs') ? opts.runs : 1;
-    opts.bytes = process.argv.includes('--bytes') ? opts.bytes : 100e6;
-    checkTool();
-    mkdirSync(opts.dir, { recursive: true });
-    checkDisk(Math.round(opts.bytes * (opts.scale > 1 ? 1 + opts.scale : 1) * 1.1));
-    await otlpScenario({ root: ROOT, log, ...opts });
-    process.exit(0);
-  } catch (err) {
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(err instanceof SetupError ? 2 : 1);
-  }
-}
+await ownScenario('long-session', { runs: 1 }, async (o) => {
+  await longSession({ root: ROOT, log, ...o });
+  return 0;
+});
+// One size and one run unless asked: three forms of 1 GB take minutes to generate and to read.
+await ownScenario('store', { runs: 1, scale: 1 }, async (o) => {
+  checkDisk(Math.round(o.bytes * (o.scale > 1 ? 1 + o.scale : 1) * 3.5));
+  const { failures } = await storeScenario({ root: ROOT, log, ...o });
+  if (failures.length) process.stderr.write(`bench: ${failures.length} store run(s) failed (the lines starting FAILED above)\n`);
+  return failures.length ? 1 : 0;
+});
+// One 300 MB trace of each shape, once, unless asked.
+await ownScenario('huge', { runs: 1, bytes: 300e6 }, async (o) => {
+  checkDisk(Math.round(o.bytes * 1.1));
+  await hugeTrace({ root: ROOT, log, ...o });
+  return 0;
+});
+// 100 MB and 400 MB, once, unless asked: this path reads 16-24 MB/s.
+await ownScenario('otlp', { runs: 1, bytes: 100e6 }, async (o) => {
+  checkDisk(Math.round(o.bytes * (o.scale > 1 ? 1 + o.scale : 1) * 1.1));
+  await otlpScenario({ root: ROOT, log, ...o });
+  return 0;
+});
 
 try {
   const result = await main();

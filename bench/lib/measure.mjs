@@ -59,6 +59,24 @@ export function runMeasured(args, { cwd }) {
   });
 }
 
+/**
+ * Runs a command `runs` times and keeps its best wall time and CPU time (user + system) and its
+ * highest peak RSS, in MB; a failed run throws, explained.
+ */
+export async function bestOf(label, args, { cwd, runs }) {
+  let seconds = Infinity;
+  let cpuSeconds = Infinity;
+  let peakRssMb = 0;
+  for (let run = 0; run < runs; run++) {
+    const r = await runMeasured(args, { cwd });
+    if (!r.ok) throw new Error(describeFailure(label, r));
+    seconds = Math.min(seconds, r.seconds);
+    cpuSeconds = Math.min(cpuSeconds, r.cpuSeconds ?? Infinity);
+    peakRssMb = Math.max(peakRssMb, r.peakRssBytes / 1e6);
+  }
+  return { seconds, cpuSeconds, peakRssMb };
+}
+
 /** Explain a failed run in a few lines: what ran, how it ended, the end of its stderr. */
 export function describeFailure(label, r) {
   const how = r.error ? `could not start (${r.error})` : r.signal ? `was killed by ${r.signal}` : r.code !== 0 ? `exited with code ${r.code}` : 'exited without reporting its peak RSS';
