@@ -14,3 +14,14 @@ export function oddBackslashesBefore(bytes: Uint8Array, at: number, from: number
   while (k >= from && bytes[k] === BACKSLASH) k -= 1;
   return ((at - 1 - k) & 1) === 1;
 }
+
+/**
+ * The first quote at or after `from` that is not escaped (after an even run of backslashes,
+ * counted back to `from` at most), or -1: a string's closing quote when `from` is inside it and
+ * not just after a pending escape. One `indexOf` (memchr) per quote, none per escape.
+ */
+export function unescapedQuote(bytes: Uint8Array, from: number): number {
+  let quote = bytes.indexOf(QUOTE, from);
+  while (quote !== -1 && oddBackslashesBefore(bytes, quote, from)) quote = bytes.indexOf(QUOTE, quote + 1);
+  return quote;
+}

@@ -56,3 +56,9 @@ export function isBomPrefix(bytes: Buffer): boolean {
   if (bytes.every((b, k) => b === utf8[k])) return true;
   return bytes.length === 1 && (bytes[0] === 0xff || bytes[0] === 0xfe);
 }
+
+/** The index of `byte` in `chunk` from `from`, or `none` when there is none. */
+export function indexOr(chunk: Buffer, byte: number, from: number, none: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? none : at;
+}

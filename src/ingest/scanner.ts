@@ -1,8 +1,8 @@
 import type { RawRecord, RecordContainer } from './record.js';
 import { RecordBuilder } from './record-builder.js';
 import { DEFAULT_SCANNER_OPTIONS, type ScanProblem, type ScanSink, type ScannerOptions } from './scan-types.js';
-import { COLON, COMMA, LBRACE, LBRACKET, oddBackslashesBefore, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
-import { EMPTY, isBomPrefix, lookaheadTail, RUN_CAP, STARTS_VALUE, startsValue } from './scan-bytes.js';
+import { COLON, COMMA, LBRACE, LBRACKET, oddBackslashesBefore, QUOTE, RBRACE, RBRACKET, unescapedQuote } from './json-bytes.js';
+import { CR, EMPTY, indexOr, isBomPrefix, LF, lookaheadTail, RUN_CAP, SPACE, STARTS_VALUE, startsValue, TAB, UPPER_I, UPPER_N } from './scan-bytes.js';
 import { cutShortInString, cutShortLine, endedInContainer, endedInside, leftContainer, tooDeep, utf16BomNote, utf8BomNote } from './scan-messages.js';
 import { PrettyLayout } from './pretty-layout.js';
 import { EnvelopeKeys } from './envelope-keys.js';
@@ -12,12 +12,6 @@ export { DEFAULT_SCANNER_OPTIONS } from './scan-types.js';
 
 // File-local copies of scan-bytes.ts's constants, on purpose: imported, they made the byte loop
 // (`scanDeep`) about 15% slower (182 -> 210 ms of CPU over a 100 MB array of traces, measured).
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
-const TAB = 0x09;
-const UPPER_N = 0x4e;
-const UPPER_I = 0x49;
 
 /** Where the scanner stands. */
 // biome-ignore lint/suspicious/noConstEnum: file-local and never exported: the hot loop reads it on every byte (tsc emits it as an object here, not inlined)
@@ -536,8 +530,7 @@ export class RecordScanner {
         // String content: only a quote, a backslash or (in a document) a line feed matter. The
         // closing quote is the first quote after an even run of backslashes (counted back to the
         // opening quote), found with indexOf (memchr); the next line feed is remembered until passed.
-        let j = chunk.indexOf(QUOTE, i + 1);
-        while (j !== -1 && oddBackslashesBefore(chunk, j, i + 1)) j = chunk.indexOf(QUOTE, j + 1);
+        let j = unescapedQuote(chunk, i + 1);
         if (j === -1) j = len;
         if (nextLf < i) nextLf = indexOr(chunk, LF, i, len);
         if (nextLf < j) j = len;
@@ -641,8 +634,7 @@ export class RecordScanner {
       i++;
     }
     const from = i;
-    let quote = i < len ? chunk.indexOf(QUOTE, i) : -1;
-    while (quote !== -1 && oddBackslashesBefore(chunk, quote, from)) quote = chunk.indexOf(QUOTE, quote + 1);
+    const quote = i < len ? unescapedQuote(chunk, i) : -1;
     const end = quote === -1 ? len : quote;
     // A raw line feed cannot occur inside a JSON string: inside a top-level value it means the
     // line was cut short (JSON Lines, or a first line whose next line must still be read).
@@ -739,10 +731,4 @@ export class RecordScanner {
     this.line++;
     this.lineStart = this.base + i + 1;
   }
-}
-
-/** The index of `byte` in `chunk` from `from`, or `none` when there is none. */
-function indexOr(chunk: Buffer, byte: number, from: number, none: number): number {
-  const at = chunk.indexOf(byte, from);
-  return at === -1 ? none : at;
 }

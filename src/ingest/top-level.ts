@@ -1,4 +1,4 @@
-import { COLON, COMMA, LBRACE, LBRACKET, oddBackslashesBefore, QUOTE, RBRACE, RBRACKET } from './json-bytes.js';
+import { COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, unescapedQuote } from './json-bytes.js';
 
 /** A byte range `[start, end)` inside a record. */
 export interface ByteRange {
@@ -62,8 +62,7 @@ function skipSpace(bytes: Uint8Array, i: number, to: number): number {
  * run of backslashes does not escape, found with `indexOf` (native) rather than byte by byte.
  */
 function stringEnd(bytes: Uint8Array, i: number, to: number): number {
-  let j = bytes.indexOf(QUOTE, i + 1);
-  while (j !== -1 && j < to && oddBackslashesBefore(bytes, j, i + 1)) j = bytes.indexOf(QUOTE, j + 1);
+  const j = unescapedQuote(bytes, i + 1);
   return j === -1 || j >= to ? -1 : j + 1;
 }
 

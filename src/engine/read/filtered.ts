@@ -83,7 +83,7 @@ export function recordSelector(selection: Selection): RecordSelector {
   const infoTest = infoSelectionTest(selection);
   // With nothing to select on (sessions, query without a filter), reading the info first would
   // only parse it twice.
-  const selects = (selection.filter ?? null) !== null || (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
+  const selects = (selection.filter ?? null) !== null || scoped(selection);
   // A filter of span clauses alone, without a scope: the info cannot leave a record out.
   const byInfo = infoSelects(selection);
   return {
@@ -114,8 +114,12 @@ export function lacksSpanTexts(filter: CompiledFilter | null, bytes: Buffer): bo
  * wasted work.
  */
 export function infoSelects(selection: Selection): boolean {
-  const scoped = (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
-  return scoped || !(selection.filter?.spansOnly ?? true);
+  return scoped(selection) || !(selection.filter?.spansOnly ?? true);
+}
+
+/** Whether the selection names experiments, a run or a model (see {@link scopeTest}). */
+function scoped(selection: Selection): boolean {
+  return (selection.experimentIds?.length ?? 0) > 0 || selection.runId != null || selection.modelId != null;
 }
 
 /** The part of a selection the `info` decides: scope and the filter's info clauses. */

@@ -35,22 +35,7 @@ export class SpanTextSpill {
 
   /** Replaces, in place, each attribute string of `span` of at least the minimum length by its {@link SpilledText}. */
   span(span: Record<string, unknown>): void {
-    const attributes = span.attributes;
-    if (Array.isArray(attributes)) {
-      for (const item of attributes) {
-        if (!isObject(item) || !isObject(item.value)) continue;
-        const value = item.value;
-        for (const key of OTLP_STRING_KEYS) {
-          const text = value[key];
-          if (typeof text === 'string' && text.length >= this.min) value[key] = this.put(text);
-        }
-      }
-    } else if (isObject(attributes)) {
-      for (const key of Object.keys(attributes)) {
-        const text = attributes[key];
-        if (typeof text === 'string' && text.length >= this.min) attributes[key] = this.put(text);
-      }
-    }
+    replaceAttributeValues(span, (value) => (typeof value === 'string' && value.length >= this.min ? this.put(value) : value));
   }
 
   private put(text: string): SpilledText {
@@ -76,26 +61,35 @@ export function sharedSpanTextSpill(): SpanTextSpill {
  */
 export function restoreSpanText(value: unknown): void {
   if (!isObject(value)) return;
-  const holders = [value, value.data, value.trace];
-  for (const holder of holders) {
+  for (const holder of [value, value.data, value.trace]) {
     if (!isObject(holder) || !Array.isArray(holder.spans)) continue;
     for (const span of holder.spans) {
-      if (!isObject(span)) continue;
-      const attributes = span.attributes;
-      if (Array.isArray(attributes)) {
-        for (const item of attributes) {
-          if (!isObject(item) || !isObject(item.value)) continue;
-          for (const key of OTLP_STRING_KEYS) {
-            const text = item.value[key];
-            if (text instanceof SpilledText) item.value[key] = text.text();
-          }
-        }
-      } else if (isObject(attributes)) {
-        for (const key of Object.keys(attributes)) {
-          const text = attributes[key];
-          if (text instanceof SpilledText) attributes[key] = text.text();
-        }
+      if (isObject(span)) replaceAttributeValues(span, (text) => (text instanceof SpilledText ? text.text() : text));
+    }
+  }
+}
+
+/**
+ * Replaces each string value of a span's attributes, in place, by what `replace` makes of it:
+ * an object of values (MLflow's) or a list of OTLP `{key, value: {string_value}}` items (either
+ * spelling); other values are left alone.
+ */
+function replaceAttributeValues(span: Record<string, unknown>, replace: (value: unknown) => unknown): void {
+  const attributes = span.attributes;
+  if (Array.isArray(attributes)) {
+    for (const item of attributes) {
+      if (!isObject(item) || !isObject(item.value)) continue;
+      const value = item.value;
+      for (const key of OTLP_STRING_KEYS) {
+        if (!(key in value)) continue;
+        const next = replace(value[key]);
+        if (next !== value[key]) value[key] = next;
       }
+    }
+  } else if (isObject(attributes)) {
+    for (const key of Object.keys(attributes)) {
+      const next = replace(attributes[key]);
+      if (next !== attributes[key]) attributes[key] = next;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from '../json-bytes.js';
+import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, oddBackslashesBefore, QUOTE, RBRACE, RBRACKET, unescapedQuote } from '../json-bytes.js';
 import { LongStringSkipper } from './long-string.js';
 
 /** Where {@link ValueCutter} sends what it finds, in input order. */
@@ -152,8 +152,7 @@ export class ValueCutter {
         // The closing quote is the first quote after an even run of backslashes: one search per
         // quote, none per escape (JSON text inside a string has an escape every few bytes). Bytes
         // before `i` are never part of a pending escape, so a run is counted back to `i` at most.
-        let quote = buf.indexOf(QUOTE, i);
-        while (quote !== -1 && oddBackslashesBefore(buf, quote, i)) quote = buf.indexOf(QUOTE, quote + 1);
+        const quote = unescapedQuote(buf, i);
         if (quote === -1) {
           // The string goes on in the next chunk; an odd run of backslashes at the end escapes its first byte.
           this.escaped = oddBackslashesBefore(buf, n, i);
@@ -270,13 +269,6 @@ export class ValueCutter {
     }
     this.sink.value(value, cand.isArray, end);
   }
-}
-
-/** Whether the bytes just before `at`, down to `from` at most, are an odd run of backslashes (the byte at `at` is escaped). */
-function oddBackslashesBefore(buf: Buffer, at: number, from: number): boolean {
-  let k = at - 1;
-  while (k >= from && buf[k] === BACKSLASH) k -= 1;
-  return ((at - 1 - k) & 1) === 1;
 }
 
 /**
