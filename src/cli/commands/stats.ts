@@ -18,16 +18,12 @@ export const statsCommand: CommandModule<object, Args> = {
     readingOptions(y, STATS_FORMAT_NAMES).example('$0 stats samples/', 'counts for the bundled samples').example('$0 stats <archive.tgz> --format json', 'counts for an archive, machine-readable'),
   handler: async (args) => {
     const collector = new StatsCollector();
-    let report: ReturnType<StatsCollector['report']>;
-    let outcome: Awaited<ReturnType<typeof forEachSummary>>;
     try {
-      outcome = await forEachSummary(args, (event) => collector.add(event));
-      report = collector.report();
+      const outcome = await forEachSummary(args, (event) => collector.add(event));
+      await writeAll(STATS_FORMATS[args.format](collector.report(), textOptions()));
+      applyVerdict(exitVerdict(outcome));
     } finally {
       collector.close();
     }
-    await writeAll(STATS_FORMATS[args.format](report, textOptions()));
-    const verdict = exitVerdict(outcome);
-    applyVerdict(verdict);
   },
 };
